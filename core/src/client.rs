@@ -1,0 +1,325 @@
+//! The client: one connector with its credentials, one pooled transport, and the three
+//! services (payments, refunds, disputes) plus webhooks.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tracing::Instrument;
+
+use crate::connector::{Connector, FlowRequest, FlowResponse};
+use crate::connectors::{ConnectorConfig, Endpoint};
+use crate::error::{Error, Result};
+use crate::http::{new_idempotency_key, FlowContext, HttpResponse, Step};
+use crate::transport::{retry_after, CallOptions, HttpTransport, ReqwestTransport, TransportOptions};
+use crate::types::*;
+
+/// Which of the processor's environments to talk to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    /// The processor's test environment.
+    #[default]
+    Sandbox,
+    /// The processor's live environment.
+    Live,
+}
+
+/// Everything a client is built from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    /// The processor and its credentials.
+    pub connector: ConnectorConfig,
+    #[serde(default)]
+    pub environment: Environment,
+    /// Replaces the processor's host(s): requests go to this URL followed by the processor's
+    /// own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub transport: TransportOptions,
+}
+
+impl ClientConfig {
+    pub fn new(connector: impl Into<ConnectorConfig>) -> ClientConfig {
+        ClientConfig {
+            connector: connector.into(),
+            environment: Environment::Sandbox,
+            base_url: None,
+            transport: TransportOptions::default(),
+        }
+    }
+
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    pub fn transport(mut self, transport: TransportOptions) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// Builds only the connector (the sans-IO layer), without a transport.
+    pub fn build_connector(&self) -> Result<Arc<dyn Connector>> {
+        let endpoint = Endpoint::new(self.environment, self.base_url.as_deref())?;
+        self.connector.build(&endpoint)
+    }
+}
+
+/// A client for one processor. Cheap to clone; clones share the connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    connector: Arc<dyn Connector>,
+    transport: Arc<dyn HttpTransport>,
+    options: TransportOptions,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("connector", &self.inner.connector.name()).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Builds a client: validates the configuration, prepares the connector's per-client work
+    /// (URLs, auth headers, keys) and creates the connection pool.
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        let transport = ReqwestTransport::new(&config.transport)?;
+        Client::with_transport(config, Arc::new(transport))
+    }
+
+    /// Builds a client that sends through your own [`HttpTransport`].
+    pub fn with_transport(config: ClientConfig, transport: Arc<dyn HttpTransport>) -> Result<Client> {
+        let connector = config.build_connector()?;
+        Ok(Client { inner: Arc::new(Inner { connector, transport, options: config.transport }) })
+    }
+
+    /// The connector: the sans-IO functions this client drives.
+    pub fn connector(&self) -> &dyn Connector {
+        self.inner.connector.as_ref()
+    }
+
+    pub fn payments(&self) -> Payments<'_> {
+        Payments { client: self, options: CallOptions::default() }
+    }
+
+    pub fn refunds(&self) -> Refunds<'_> {
+        Refunds { client: self, options: CallOptions::default() }
+    }
+
+    pub fn disputes(&self) -> Disputes<'_> {
+        Disputes { client: self, options: CallOptions::default() }
+    }
+
+    pub fn webhooks(&self) -> Webhooks<'_> {
+        Webhooks { client: self }
+    }
+
+    /// Runs any flow: validation, then each HTTP exchange the connector asks for, with retries
+    /// where they are safe.
+    pub async fn execute(&self, request: FlowRequest, options: &CallOptions) -> Result<FlowResponse> {
+        let connector = self.inner.connector.name();
+        let flow = request.flow();
+        let key = request.idempotency_key().map(str::to_string).unwrap_or_else(new_idempotency_key);
+        let span = tracing::info_span!(
+            "connector_call",
+            connector = connector.as_str(),
+            operation = request.operation(),
+            idempotency_key = key.as_str(),
+        );
+        async {
+            let result = self.run(&request, &key, options).await;
+            match &result {
+                Ok(_) => tracing::debug!("call finished"),
+                Err(e) => tracing::debug!(code = e.code.as_str(), "call failed"),
+            }
+            result.map_err(|mut e| {
+                e.idempotency_key.get_or_insert_with(|| key.clone());
+                e.with_connector(connector, flow)
+            })
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn run(&self, request: &FlowRequest, key: &str, options: &CallOptions) -> Result<FlowResponse> {
+        request.validate()?;
+        let inner = &self.inner;
+        let timeout = Duration::from_millis(options.timeout_ms.unwrap_or(inner.options.timeout_ms));
+        let retry = &inner.options.retry;
+        let retries_enabled = options.retry.unwrap_or(retry.enabled);
+        let max_attempts = if retries_enabled { retry.max_attempts.max(1) } else { 1 };
+
+        let mut responses: Vec<HttpResponse> = Vec::new();
+        let mut attempt = 1u32;
+        let mut step = request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses)?;
+        loop {
+            let http = match step {
+                Step::Done(mut result) => {
+                    let request_id = responses.last().and_then(HttpResponse::request_id);
+                    result.set_call_info(key, request_id);
+                    return Ok(result);
+                }
+                Step::Send(http) => http,
+            };
+            let started = Instant::now();
+            tracing::debug!(attempt, method = http.method.as_str(), url = %http.url, "sending request");
+            tracing::trace!(body = http.masked_body().as_deref().unwrap_or(""), "request body");
+            let delay = match inner.transport.send(&http, timeout).await {
+                Ok(response) => {
+                    let request_id = response.request_id();
+                    tracing::debug!(
+                        status = response.status,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        request_id = request_id.as_deref().unwrap_or(""),
+                        "response received"
+                    );
+                    tracing::trace!(body = %response.masked_body(), "response body");
+                    responses.push(response);
+                    let next = request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses);
+                    match next {
+                        Ok(next) => {
+                            step = next;
+                            attempt = 1;
+                            continue;
+                        }
+                        Err(e) => {
+                            let response = responses.pop().expect("pushed above");
+                            let e = e.with_request_id(request_id);
+                            if !(e.retryable && http.retry_safe && attempt < max_attempts) {
+                                return Err(e);
+                            }
+                            match retry_after(&response) {
+                                Some(wait) if wait > Duration::from_millis(retry.max_backoff_ms) => return Err(e),
+                                Some(wait) => wait,
+                                None => retry.backoff(attempt),
+                            }
+                        }
+                    }
+                }
+                Err(te) => {
+                    let may_retry = !te.maybe_sent() || http.retry_safe;
+                    if !(may_retry && attempt < max_attempts) {
+                        let mut e = te.into_error();
+                        e.retryable = http.retry_safe;
+                        return Err(e);
+                    }
+                    retry.backoff(attempt)
+                }
+            };
+            tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+            // Rebuild rather than resend: signed requests need a fresh timestamp, while the
+            // idempotency key stays the same.
+            step = request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses)?;
+        }
+    }
+}
+
+/// Payments: authorize, get, capture, void, refund, setup_mandate, create_order.
+pub struct Payments<'a> {
+    client: &'a Client,
+    options: CallOptions,
+}
+
+/// Refunds: get (RSync). Refunds are created with [`Payments::refund`].
+pub struct Refunds<'a> {
+    client: &'a Client,
+    options: CallOptions,
+}
+
+/// Disputes: accept, submit_evidence, defend.
+pub struct Disputes<'a> {
+    client: &'a Client,
+    options: CallOptions,
+}
+
+macro_rules! service_methods {
+    ($service:ident { $( $(#[$doc:meta])* $method:ident($req:ty) -> $resp:ty, $into:ident; )* }) => {
+        impl<'a> $service<'a> {
+            /// Options (timeout, retries) for the calls made through this handle.
+            pub fn with_options(mut self, options: CallOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            $(
+                $(#[$doc])*
+                pub async fn $method(&self, request: $req) -> Result<$resp> {
+                    self.client.execute(request.into(), &self.options).await?.$into()
+                }
+            )*
+        }
+    };
+}
+
+service_methods!(Payments {
+    /// Authorizes a payment (capturing it too, with automatic capture). A decline is a
+    /// response with status `failure`, not an error.
+    authorize(AuthorizeRequest) -> PaymentResponse, into_payment;
+    /// Gets a payment's status (PSync), e.g. after the shopper returns from a redirect.
+    get(PaymentGetRequest) -> PaymentResponse, into_payment;
+    /// Captures an authorized payment, fully or partially.
+    capture(CaptureRequest) -> PaymentResponse, into_payment;
+    /// Cancels an uncaptured authorization.
+    void(VoidRequest) -> PaymentResponse, into_payment;
+    /// Refunds a captured payment, fully or partially.
+    refund(RefundRequest) -> RefundResponse, into_refund;
+    /// Saves a card for later merchant-initiated charges; the response carries `mandate_id`.
+    setup_mandate(SetupMandateRequest) -> PaymentResponse, into_payment;
+    /// Creates an order, for processors that need one before a payment.
+    create_order(CreateOrderRequest) -> OrderResponse, into_order;
+});
+
+service_methods!(Refunds {
+    /// Gets a refund's status (RSync).
+    get(RefundGetRequest) -> RefundResponse, into_refund;
+});
+
+service_methods!(Disputes {
+    /// Accepts a dispute.
+    accept(AcceptDisputeRequest) -> DisputeResponse, into_dispute;
+    /// Submits evidence documents for a dispute.
+    submit_evidence(SubmitEvidenceRequest) -> DisputeResponse, into_dispute;
+    /// Submits the defence of a dispute for a decision.
+    defend(DefendDisputeRequest) -> DisputeResponse, into_dispute;
+});
+
+/// Webhooks: verify and parse incoming requests.
+pub struct Webhooks<'a> {
+    client: &'a Client,
+}
+
+impl Webhooks<'_> {
+    /// Verifies the request's source and parses it into typed events. Fails with
+    /// `webhook_verification_failed` when the signature (or token) does not match.
+    pub fn verify_and_parse(&self, request: &WebhookRequest) -> Result<WebhookNotification> {
+        let connector = self.client.inner.connector.as_ref();
+        let result = connector.handle_webhook(request).map_err(|e| e.with_connector(connector.name(), Flow::Webhook));
+        match &result {
+            Ok(n) => tracing::debug!(connector = connector.name().as_str(), events = n.events.len(), "webhook verified"),
+            Err(e) => tracing::warn!(connector = connector.name().as_str(), code = e.code.as_str(), "webhook rejected"),
+        }
+        result
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Client>();
+    is::<Error>();
+}

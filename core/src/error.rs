@@ -1,0 +1,350 @@
+//! One error type for every call that could not be processed.
+//!
+//! A decline is **not** an error: a declined payment is a response whose status says so, with
+//! the processor's decline code and message in [`crate::DeclineDetails`]. [`Error`] is for calls
+//! that could not be processed at all, and its [`ErrorCode`] is a stable string code that every
+//! binding maps to its own exception class.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::mask::mask_text;
+use crate::types::{ConnectorName, Flow};
+
+/// Stable error codes. The string form (`"invalid_request"`, ...) never changes meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request is invalid: rejected by the core before sending (see `field`), or by the
+    /// processor's validation.
+    InvalidRequest,
+    /// Credentials, signature or permissions were rejected by the processor.
+    Authentication,
+    /// The referenced payment, refund or dispute does not exist at the processor.
+    NotFound,
+    /// The operation conflicts with the resource's state or a concurrent/duplicate request.
+    Conflict,
+    /// The processor is throttling requests.
+    RateLimited,
+    /// The processor failed or is unavailable (5xx and equivalent); safe to retry later.
+    ProcessorUnavailable,
+    /// No answer within the timeout. The outcome is unknown: reconcile before retrying a call
+    /// the processor does not deduplicate.
+    Timeout,
+    /// The connection failed (DNS, connect, TLS, reset).
+    Network,
+    /// An incoming webhook failed source verification (signature or token).
+    WebhookVerificationFailed,
+    /// The processor's API has no such flow; the message says what to do instead.
+    Unsupported,
+    /// The client's configuration is invalid (credentials format, base URL, ...).
+    Configuration,
+    /// The processor answered with something that could not be understood. The outcome of a
+    /// mutating call is unknown: reconcile before retrying.
+    InvalidResponse,
+    /// The processor reported an error that fits no other class.
+    ProcessorError,
+    /// A bug in this library. Please report it.
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 14] = [
+        ErrorCode::InvalidRequest,
+        ErrorCode::Authentication,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::RateLimited,
+        ErrorCode::ProcessorUnavailable,
+        ErrorCode::Timeout,
+        ErrorCode::Network,
+        ErrorCode::WebhookVerificationFailed,
+        ErrorCode::Unsupported,
+        ErrorCode::Configuration,
+        ErrorCode::InvalidResponse,
+        ErrorCode::ProcessorError,
+        ErrorCode::Internal,
+    ];
+
+    /// The stable string code.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::Authentication => "authentication",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::ProcessorUnavailable => "processor_unavailable",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Network => "network",
+            ErrorCode::WebhookVerificationFailed => "webhook_verification_failed",
+            ErrorCode::Unsupported => "unsupported",
+            ErrorCode::Configuration => "configuration",
+            ErrorCode::InvalidResponse => "invalid_response",
+            ErrorCode::ProcessorError => "processor_error",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// Whether a retry can help, given the request is one the processor deduplicates.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ErrorCode::RateLimited
+                | ErrorCode::ProcessorUnavailable
+                | ErrorCode::Timeout
+                | ErrorCode::Network
+        )
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error: a stable code, a message, and what is known of the processor's side. Its fields
+/// are those of [`ErrorInfo`] (reachable directly: `error.code`, `error.http_status`, ...).
+///
+/// Messages never contain secrets or card numbers: processor text is passed through
+/// [`mask_text`] before it is stored.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Error(Box<ErrorInfo>);
+
+impl std::ops::Deref for Error {
+    type Target = ErrorInfo;
+    fn deref(&self) -> &ErrorInfo {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorInfo {
+        &mut self.0
+    }
+}
+
+/// The content of an [`Error`].
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorInfo {
+    /// Stable error code.
+    pub code: ErrorCode,
+    /// Human-readable description.
+    pub message: String,
+    /// The request field at fault, for `invalid_request` errors raised before sending
+    /// (dotted path, e.g. `payment_method.number`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Which connector was called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<ConnectorName>,
+    /// Which flow was called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<Flow>,
+    /// HTTP status of the processor's answer, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// The processor's own error code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processor_code: Option<String>,
+    /// The processor's own error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processor_message: Option<String>,
+    /// The processor's request or transaction id for this call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The idempotency key the call carried, to reconcile or retry with the same key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
+    /// Whether retrying the same call (with the same idempotency key) may succeed.
+    #[serde(default)]
+    pub retryable: bool,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Error {
+        Error(Box::new(ErrorInfo {
+            code,
+            message: mask_text(&message.into()),
+            field: None,
+            connector: None,
+            flow: None,
+            http_status: None,
+            processor_code: None,
+            processor_message: None,
+            request_id: None,
+            idempotency_key: None,
+            retryable: false,
+        }))
+    }
+
+    /// The error's content.
+    pub fn info(&self) -> &ErrorInfo {
+        &self.0
+    }
+
+    /// An invalid-request error naming the field at fault.
+    pub fn invalid_request(field: impl Into<String>, message: impl Into<String>) -> Error {
+        let mut e = Error::new(ErrorCode::InvalidRequest, message);
+        e.field = Some(field.into());
+        e
+    }
+
+    /// The processor has no API for this flow.
+    pub fn unsupported(connector: ConnectorName, flow: Flow, reason: impl Into<String>) -> Error {
+        let mut e = Error::new(
+            ErrorCode::Unsupported,
+            format!("{} does not support {}: {}", connector.display_name(), flow.as_str(), reason.into()),
+        );
+        e.connector = Some(connector);
+        e.flow = Some(flow);
+        e
+    }
+
+    pub fn configuration(message: impl Into<String>) -> Error {
+        Error::new(ErrorCode::Configuration, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::new(ErrorCode::Internal, message)
+    }
+
+    pub fn invalid_response(message: impl Into<String>) -> Error {
+        Error::new(ErrorCode::InvalidResponse, message)
+    }
+
+    pub fn webhook_verification_failed(message: impl Into<String>) -> Error {
+        Error::new(ErrorCode::WebhookVerificationFailed, message)
+    }
+
+    /// An error reported by the processor in an HTTP answer.
+    pub fn processor(
+        code: ErrorCode,
+        http_status: u16,
+        processor_code: Option<String>,
+        processor_message: Option<String>,
+    ) -> Error {
+        let message = match (&processor_code, &processor_message) {
+            (Some(c), Some(m)) => format!("processor returned HTTP {http_status}: {c}: {m}"),
+            (None, Some(m)) => format!("processor returned HTTP {http_status}: {m}"),
+            (Some(c), None) => format!("processor returned HTTP {http_status}: {c}"),
+            (None, None) => format!("processor returned HTTP {http_status}"),
+        };
+        let mut e = Error::new(code, message);
+        e.http_status = Some(http_status);
+        e.processor_code = processor_code.map(|c| mask_text(&c));
+        e.processor_message = processor_message.map(|m| mask_text(&m));
+        e.retryable = code.is_transient();
+        e
+    }
+
+    pub fn with_request_id(mut self, request_id: Option<String>) -> Error {
+        if self.request_id.is_none() {
+            self.request_id = request_id;
+        }
+        self
+    }
+
+    pub fn with_connector(mut self, connector: ConnectorName, flow: Flow) -> Error {
+        self.connector.get_or_insert(connector);
+        self.flow.get_or_insert(flow);
+        self
+    }
+
+    pub fn with_retryable(mut self, retryable: bool) -> Error {
+        self.retryable = retryable;
+        self
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}", self.code, self.message)?;
+        if let Some(field) = &self.field {
+            write!(f, " (field: {field})")?;
+        }
+        let mut extras = Vec::new();
+        if let Some(c) = self.connector {
+            extras.push(format!("connector={}", c.as_str()));
+        }
+        if let Some(fl) = self.flow {
+            extras.push(format!("flow={}", fl.as_str()));
+        }
+        if let Some(s) = self.http_status {
+            extras.push(format!("http_status={s}"));
+        }
+        if let Some(r) = &self.request_id {
+            extras.push(format!("request_id={r}"));
+        }
+        if !extras.is_empty() {
+            write!(f, " [{}]", extras.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("field", &self.field)
+            .field("connector", &self.connector)
+            .field("flow", &self.flow)
+            .field("http_status", &self.http_status)
+            .field("processor_code", &self.processor_code)
+            .field("processor_message", &self.processor_message)
+            .field("request_id", &self.request_id)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("retryable", &self.retryable)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_as_stable_strings() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            let back: ErrorCode = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, code);
+        }
+    }
+
+    #[test]
+    fn processor_text_is_masked() {
+        let e = Error::processor(
+            ErrorCode::InvalidRequest,
+            422,
+            Some("101".into()),
+            Some("Invalid card number 4111111111111111".into()),
+        );
+        assert!(!e.to_string().contains("4111111111111111"));
+        assert!(!format!("{e:?}").contains("4111111111111111"));
+        assert!(!e.processor_message.as_deref().unwrap().contains("4111111111111111"));
+    }
+}

@@ -1,0 +1,350 @@
+//! The JSON interface: the whole API with JSON text in and out.
+//!
+//! The language bindings are thin layers over this module: each passes JSON produced from its
+//! generated types (see `codegen/`) and gets JSON back, so every binding exposes exactly the
+//! core's types, validation and errors. [`api_schema`] describes every type and operation; the
+//! bindings' type declarations are generated from it.
+
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::client::{Client, ClientConfig};
+use crate::connector::{Connector, FlowRequest, OPERATIONS};
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{new_idempotency_key, FlowContext, HttpResponse, Step};
+use crate::mask::mask_text;
+use crate::transport::CallOptions;
+use crate::types::{ConnectorName, WebhookRequest};
+
+/// Deserializes a request from JSON. Failures are `invalid_request` errors naming the field's
+/// path; the offending value is never echoed (it may be a card number).
+pub fn from_json<T: DeserializeOwned>(json: &str) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let (path, message) = full_path(&e.path().to_string(), &e.inner().to_string());
+        let field = if path.is_empty() { "request".to_string() } else { path };
+        Error::invalid_request(field, sanitize_serde_message(&message))
+    })?;
+    de.end().map_err(|_| Error::invalid_request("request", "trailing characters after the JSON value"))?;
+    Ok(value)
+}
+
+/// Marks the path inside an error message that crosses a buffered (tagged-enum) deserializer,
+/// which would otherwise lose it.
+const PATH_MARK: char = '\u{1F}';
+
+/// Joins the outer path with an inner path carried in `message`, returning (path, message).
+fn full_path(outer: &str, message: &str) -> (String, String) {
+    let outer = if outer == "." { "" } else { outer };
+    let (inner, message) = match message.strip_prefix(PATH_MARK).and_then(|m| m.split_once(PATH_MARK)) {
+        Some((inner, rest)) => (inner, rest),
+        None => ("", message),
+    };
+    let path = match (outer.is_empty(), inner.is_empty()) {
+        (true, _) => inner.to_string(),
+        (false, true) => outer.to_string(),
+        (false, false) => format!("{outer}.{inner}"),
+    };
+    (path, message.to_string())
+}
+
+/// Deserializes the content of a tagged-enum variant, keeping the path of any error (see
+/// [`crate::deserialize_tagged`]).
+#[doc(hidden)]
+pub fn from_value_with_path<T: DeserializeOwned>(value: serde_json::Value) -> std::result::Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let (path, message) = full_path(&e.path().to_string(), &e.inner().to_string());
+        format!("{PATH_MARK}{path}{PATH_MARK}{message}")
+    })
+}
+
+/// Implements `Deserialize` and `JsonSchema` for an internally tagged enum whose variants
+/// wrap structs (its `Serialize` is derived with `#[serde(tag = ...)]`).
+///
+/// Deserializing keeps the field path of errors inside a variant (serde's derive buffers the
+/// content and loses it) and removes the tag before the variant's `deny_unknown_fields`
+/// check. The schema names each variant's struct (`x-tag`, `x-variants`), which the bindings'
+/// code generator turns into a union of named types.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! tagged_union {
+    ($ty:ident, $tag:literal, { $($name:expr => $variant:ident($inner:ty)),* $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let mut value = serde_json::Value::deserialize(d)?;
+                let object = value.as_object_mut().ok_or_else(|| D::Error::custom("expected an object"))?;
+                let tag = object.remove($tag).ok_or_else(|| D::Error::missing_field($tag))?;
+                let tag = tag.as_str().ok_or_else(|| D::Error::custom(concat!("`", $tag, "` must be a string")))?;
+                $(
+                    if tag == $name {
+                        return $crate::json::from_value_with_path::<$inner>(value).map($ty::$variant).map_err(D::Error::custom);
+                    }
+                )*
+                Err(D::Error::unknown_variant(tag, &[$($name),*]))
+            }
+        }
+
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let mut one_of = Vec::new();
+                let mut variants = serde_json::Map::new();
+                $(
+                    let reference = serde_json::Value::from(generator.subschema_for::<$inner>());
+                    one_of.push(serde_json::json!({
+                        "allOf": [reference.clone()],
+                        "properties": { $tag: { "const": $name } },
+                        "required": [$tag],
+                    }));
+                    variants.insert($name.to_string(), reference);
+                )*
+                let value = serde_json::json!({ "oneOf": one_of, "x-tag": $tag, "x-variants": variants });
+                schemars::Schema::try_from(value).expect("a tagged union schema is an object")
+            }
+        }
+    };
+}
+
+/// Removes quoted input values from a serde message (`invalid type: string "4111..."`).
+fn sanitize_serde_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_quotes = false;
+    for c in message.chars() {
+        if c == '"' {
+            if in_quotes {
+                out.push_str("\"…\"");
+            }
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            out.push(c);
+        }
+    }
+    mask_text(&out)
+}
+
+/// Serializes a value to JSON text.
+pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::internal(format!("cannot serialize: {e}")))
+}
+
+/// A [`Client`] driven with JSON.
+#[derive(Clone, Debug)]
+pub struct JsonClient {
+    client: Client,
+}
+
+impl JsonClient {
+    /// Builds a client from a JSON [`ClientConfig`].
+    pub fn new(config_json: &str) -> Result<JsonClient> {
+        let config: ClientConfig = from_json(config_json)?;
+        Ok(JsonClient { client: Client::new(config)? })
+    }
+
+    pub fn from_client(client: Client) -> JsonClient {
+        JsonClient { client }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn connector_name(&self) -> ConnectorName {
+        self.client.connector().name()
+    }
+
+    /// Calls operation `op` (e.g. `payments.authorize`) with a JSON request and optional JSON
+    /// [`CallOptions`]; returns the JSON response.
+    pub async fn call(&self, op: &str, request_json: &str, options_json: Option<&str>) -> Result<String> {
+        let connector = self.connector_name();
+        let request = FlowRequest::from_json(op, request_json)?;
+        let options: CallOptions = match options_json {
+            Some(o) if !o.trim().is_empty() && o.trim() != "null" => from_json(o)?,
+            _ => CallOptions::default(),
+        };
+        let flow = request.flow();
+        let response = self.client.execute(request, &options).await.map_err(|e| e.with_connector(connector, flow))?;
+        to_json(&response)
+    }
+
+    /// Verifies and parses a webhook: headers as a JSON object of strings, and the raw body.
+    pub fn handle_webhook(&self, headers_json: &str, body: &[u8]) -> Result<String> {
+        let request = webhook_request(headers_json, body)?;
+        to_json(&self.client.webhooks().verify_and_parse(&request)?)
+    }
+}
+
+fn webhook_request(headers_json: &str, body: &[u8]) -> Result<WebhookRequest> {
+    let headers = if headers_json.trim().is_empty() { Default::default() } else { from_json(headers_json)? };
+    Ok(WebhookRequest::new(headers, body.to_vec()))
+}
+
+/// The sans-IO connector driven with JSON: build requests and parse responses with your own
+/// HTTP client.
+#[derive(Clone)]
+pub struct JsonConnector {
+    connector: Arc<dyn Connector>,
+}
+
+impl JsonConnector {
+    /// Builds the connector from a JSON [`ClientConfig`] (its `transport` part is unused).
+    pub fn new(config_json: &str) -> Result<JsonConnector> {
+        let config: ClientConfig = from_json(config_json)?;
+        Ok(JsonConnector { connector: config.build_connector()? })
+    }
+
+    pub fn connector_name(&self) -> ConnectorName {
+        self.connector.name()
+    }
+
+    /// One step of operation `op`: given the request and the responses received so far (a JSON
+    /// array of `HttpResponse`), returns `{"type":"send","request":HttpRequest,
+    /// "idempotency_key":...}` or `{"type":"done","response":...}`. Pass the same
+    /// `idempotency_key` on every step and retry of one operation; when `None`, the request's
+    /// own key or a new one is used and returned.
+    pub fn step(&self, op: &str, request_json: &str, responses_json: &str, idempotency_key: Option<&str>) -> Result<String> {
+        let request = FlowRequest::from_json(op, request_json)?;
+        let responses: Vec<HttpResponse> =
+            if responses_json.trim().is_empty() { Vec::new() } else { from_json(responses_json)? };
+        let key = idempotency_key
+            .map(str::to_string)
+            .or_else(|| request.idempotency_key().map(str::to_string))
+            .unwrap_or_else(new_idempotency_key);
+        if responses.is_empty() {
+            request.validate()?;
+        }
+        let name = self.connector.name();
+        let flow = request.flow();
+        let step = request
+            .step(self.connector.as_ref(), &FlowContext::new(key.as_str()), &responses)
+            .map_err(|e| e.with_connector(name, flow).with_request_id(responses.last().and_then(HttpResponse::request_id)))?;
+        let out = match step {
+            Step::Send(http) => json!({"type": "send", "request": http, "idempotency_key": key}),
+            Step::Done(mut response) => {
+                response.set_call_info(&key, responses.last().and_then(HttpResponse::request_id));
+                json!({"type": "done", "response": response, "idempotency_key": key})
+            }
+        };
+        Ok(out.to_string())
+    }
+
+    /// Verifies and parses a webhook, as [`JsonClient::handle_webhook`].
+    pub fn handle_webhook(&self, headers_json: &str, body: &[u8]) -> Result<String> {
+        let request = webhook_request(headers_json, body)?;
+        let name = self.connector.name();
+        let notification = self
+            .connector
+            .handle_webhook(&request)
+            .map_err(|e| e.with_connector(name, crate::types::Flow::Webhook))?;
+        to_json(&notification)
+    }
+}
+
+/// Serializes an error for a binding.
+pub fn error_to_json(error: &Error) -> String {
+    serde_json::to_string(error).unwrap_or_else(|_| {
+        json!({"code": ErrorCode::Internal, "message": "cannot serialize the error"}).to_string()
+    })
+}
+
+/// The machine-readable description of the API that the bindings' types are generated from:
+/// every type's JSON Schema, every operation, every error code.
+pub fn api_schema() -> serde_json::Value {
+    use crate::types::*;
+    let mut generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    macro_rules! roots {
+        ($($t:ty),* $(,)?) => { $( generator.subschema_for::<$t>(); )* };
+    }
+    roots!(
+        ClientConfig,
+        CallOptions,
+        AuthorizeRequest,
+        PaymentGetRequest,
+        CaptureRequest,
+        VoidRequest,
+        RefundRequest,
+        RefundGetRequest,
+        SetupMandateRequest,
+        CreateOrderRequest,
+        AcceptDisputeRequest,
+        SubmitEvidenceRequest,
+        DefendDisputeRequest,
+        PaymentResponse,
+        RefundResponse,
+        OrderResponse,
+        DisputeResponse,
+        WebhookRequest,
+        WebhookNotification,
+        crate::http::HttpRequest,
+        crate::http::HttpResponse,
+        crate::error::ErrorInfo,
+        Flow,
+    );
+    let definitions = generator.take_definitions(true);
+    let operations: Vec<_> = OPERATIONS
+        .iter()
+        .map(|op| json!({"name": op.name, "flow": op.flow, "request": op.request_type, "response": op.response_type}))
+        .collect();
+    json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "definitions": definitions,
+        "operations": operations,
+        "error_codes": ErrorCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_errors_name_the_field_and_hide_the_value() {
+        let json = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"x",
+            "payment_method":{"type":"card","number":"4111111111111111","expiry_month":"4111111111111111","expiry_year":2030}}"#;
+        let err = FlowRequest::from_json("payments.authorize", json).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidRequest);
+        assert_eq!(err.field.as_deref(), Some("payment_method.expiry_month"));
+        assert!(!err.to_string().contains("4111111111111111"), "{err}");
+    }
+
+    #[test]
+    fn bad_card_number_is_rejected_without_echo() {
+        let json = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"x",
+            "payment_method":{"type":"card","number":"4111111111111112","expiry_month":3,"expiry_year":2030}}"#;
+        let err = FlowRequest::from_json("payments.authorize", json).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("payment_method.number"));
+        assert!(err.message.contains("Luhn"));
+        assert!(!err.to_string().contains("4111111111111112"));
+    }
+
+    #[test]
+    fn unknown_operation_and_currency() {
+        assert_eq!(FlowRequest::from_json("payments.nope", "{}").unwrap_err().field.as_deref(), Some("operation"));
+        let json = r#"{"connector_transaction_id":"p","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
+        let err = FlowRequest::from_json("payments.capture", json).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("amount.currency"));
+    }
+
+    #[test]
+    fn fractional_amounts_are_rejected() {
+        let json = r#"{"connector_transaction_id":"p","amount":{"minor_units":10.5,"currency":"USD"}}"#;
+        let err = FlowRequest::from_json("payments.capture", json).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("amount.minor_units"));
+    }
+
+    #[test]
+    fn schema_lists_every_operation_and_type() {
+        let schema = api_schema();
+        let defs = schema["definitions"].as_object().unwrap();
+        for op in OPERATIONS {
+            assert!(defs.contains_key(op.request_type), "{}", op.request_type);
+            assert!(defs.contains_key(op.response_type), "{}", op.response_type);
+        }
+        assert_eq!(schema["error_codes"].as_array().unwrap().len(), ErrorCode::ALL.len());
+    }
+}

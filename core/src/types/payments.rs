@@ -1,0 +1,405 @@
+//! The payments service: requests and responses.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::common::*;
+use crate::money::Money;
+use crate::secret::{CardNumber, Secret};
+
+/// How the customer pays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PaymentMethod {
+    /// A card, with its number, expiry and CVC.
+    Card(Card),
+    /// A saved payment method (mandate) from `setup_mandate`: a merchant-initiated charge.
+    Mandate(MandateReference),
+}
+
+crate::tagged_union!(PaymentMethod, "type", {
+    "card" => Card(Card),
+    "mandate" => Mandate(MandateReference),
+});
+
+/// Card details. The number and CVC are secrets: masked in every rendering.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Card {
+    /// Card number (PAN).
+    pub number: CardNumber,
+    /// Expiry month, 1-12.
+    pub expiry_month: u8,
+    /// Expiry year, four digits.
+    pub expiry_year: u16,
+    /// Card security code (CVC/CVV/CID).
+    #[serde(default)]
+    pub cvc: Option<Secret<String>>,
+    /// Name on the card.
+    #[serde(default)]
+    pub holder_name: Option<String>,
+}
+
+impl Card {
+    pub fn new(number: CardNumber, expiry_month: u8, expiry_year: u16) -> Card {
+        Card { number, expiry_month, expiry_year, cvc: None, holder_name: None }
+    }
+}
+
+/// A reference to a saved payment method.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MandateReference {
+    /// The mandate id returned by `setup_mandate` (`PaymentResponse.mandate_id`).
+    pub mandate_id: String,
+    /// How the mandate is used; must match the usage given at setup.
+    #[serde(default)]
+    pub usage: MandateUsage,
+    /// The network transaction id of the setup, where the processor wants it.
+    #[serde(default)]
+    pub network_transaction_id: Option<String>,
+}
+
+/// Authorize a payment (with automatic or manual capture).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizeRequest {
+    /// Amount to authorize.
+    pub amount: Money,
+    /// Your reference for this payment (order number).
+    pub merchant_reference: String,
+    /// How the customer pays.
+    pub payment_method: PaymentMethod,
+    /// Capture now (automatic) or later with `capture` (manual).
+    #[serde(default)]
+    pub capture_method: CaptureMethod,
+    /// Idempotency key; generated when absent and returned on the response.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    #[serde(default)]
+    pub customer: Option<Customer>,
+    #[serde(default)]
+    pub billing_address: Option<Address>,
+    #[serde(default)]
+    pub shipping_address: Option<Address>,
+    /// Browser data for 3-D Secure 2.
+    #[serde(default)]
+    pub browser_info: Option<BrowserInfo>,
+    /// Where the shopper returns after a redirect (3-D Secure). Required by some processors.
+    #[serde(default)]
+    pub return_url: Option<String>,
+    /// Whether to ask for 3-D Secure.
+    #[serde(default)]
+    pub authentication_type: AuthenticationType,
+    /// Text on the shopper's statement.
+    #[serde(default)]
+    pub statement_descriptor: Option<String>,
+    /// The processor's order id from `create_order`, for processors that need an order first.
+    #[serde(default)]
+    pub connector_order_id: Option<String>,
+    #[serde(default)]
+    pub metadata: Metadata,
+}
+
+impl AuthorizeRequest {
+    pub fn new(amount: Money, merchant_reference: impl Into<String>, payment_method: PaymentMethod) -> Self {
+        AuthorizeRequest {
+            amount,
+            merchant_reference: merchant_reference.into(),
+            payment_method,
+            capture_method: CaptureMethod::Automatic,
+            idempotency_key: None,
+            customer: None,
+            billing_address: None,
+            shipping_address: None,
+            browser_info: None,
+            return_url: None,
+            authentication_type: AuthenticationType::Auto,
+            statement_descriptor: None,
+            connector_order_id: None,
+            metadata: Metadata::new(),
+        }
+    }
+}
+
+/// Get a payment's current status (PSync).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentGetRequest {
+    /// The processor's payment id.
+    #[serde(default)]
+    pub connector_transaction_id: Option<String>,
+    /// Parameters the return URL received after a redirect (query or form fields, e.g.
+    /// Adyen's `redirectResult`, Razorpay's `razorpay_payment_id`/`razorpay_signature`).
+    #[serde(default)]
+    pub redirect_result: Option<BTreeMap<String, String>>,
+    /// The capture method of the original authorization, to tell `authorized` from `charged`.
+    #[serde(default)]
+    pub capture_method: Option<CaptureMethod>,
+    /// The processor's order id, for processors that can look payments up by order.
+    #[serde(default)]
+    pub connector_order_id: Option<String>,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+/// Capture an authorized payment, fully or partially.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaptureRequest {
+    /// The processor's payment id.
+    pub connector_transaction_id: String,
+    /// Amount to capture: the authorized amount for a full capture, less for a partial one.
+    pub amount: Money,
+    /// The authorized amount, when known: a capture above it is rejected before sending.
+    #[serde(default)]
+    pub authorized_amount: Option<Money>,
+    /// Your reference for this capture.
+    #[serde(default)]
+    pub merchant_reference: Option<String>,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+/// Cancel (void) an authorization that was not captured.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidRequest {
+    /// The processor's payment id.
+    pub connector_transaction_id: String,
+    /// Your reference for this cancellation.
+    #[serde(default)]
+    pub merchant_reference: Option<String>,
+    /// The authorized amount, for processors that need it on a void.
+    #[serde(default)]
+    pub amount: Option<Money>,
+    /// Why the payment is cancelled (free text, where the processor takes one).
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+/// Save a payment method for later merchant-initiated charges.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetupMandateRequest {
+    /// Amount of the verification (zero for a zero-value verification where supported).
+    pub amount: Money,
+    /// Your reference for the setup.
+    pub merchant_reference: String,
+    /// The card to save.
+    pub payment_method: PaymentMethod,
+    /// The customer; `id` is required (it identifies the saved card's owner).
+    pub customer: Customer,
+    /// How the mandate will be used.
+    #[serde(default)]
+    pub usage: MandateUsage,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    #[serde(default)]
+    pub billing_address: Option<Address>,
+    #[serde(default)]
+    pub browser_info: Option<BrowserInfo>,
+    #[serde(default)]
+    pub return_url: Option<String>,
+    #[serde(default)]
+    pub authentication_type: AuthenticationType,
+    /// The processor's order id, for processors that need an order first.
+    #[serde(default)]
+    pub connector_order_id: Option<String>,
+    #[serde(default)]
+    pub metadata: Metadata,
+}
+
+/// Create an order at the processor (for processors that need one before a payment).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrderRequest {
+    pub amount: Money,
+    /// Your reference for the order (Razorpay's `receipt`).
+    pub merchant_reference: String,
+    /// Capture mode of the payments on this order.
+    #[serde(default)]
+    pub capture_method: CaptureMethod,
+    #[serde(default)]
+    pub customer: Option<Customer>,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    #[serde(default)]
+    pub metadata: Metadata,
+}
+
+/// The processor's answer to authorize, psync, capture, void and setup_mandate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PaymentResponse {
+    /// Unified status.
+    pub status: PaymentStatus,
+    /// Which processor answered.
+    pub connector: ConnectorName,
+    /// The processor's own status or result code (e.g. Adyen `Authorised`).
+    #[serde(default)]
+    pub connector_status: Option<String>,
+    /// The processor's payment id (Adyen PSP reference, Razorpay `pay_...`).
+    #[serde(default)]
+    pub connector_transaction_id: Option<String>,
+    /// The processor's id of this operation when it differs from the payment's (a capture's or
+    /// cancellation's own reference).
+    #[serde(default)]
+    pub connector_operation_id: Option<String>,
+    /// Your reference, as the processor echoed it.
+    #[serde(default)]
+    pub merchant_reference: Option<String>,
+    /// The processor's order id, where orders exist.
+    #[serde(default)]
+    pub connector_order_id: Option<String>,
+    /// The card network's transaction id (for later merchant-initiated charges).
+    #[serde(default)]
+    pub network_transaction_id: Option<String>,
+    /// The saved payment method's id, after `setup_mandate` (or an authorization that saved it).
+    #[serde(default)]
+    pub mandate_id: Option<String>,
+    /// The amount the processor reports for this operation.
+    #[serde(default)]
+    pub amount: Option<Money>,
+    /// What the customer must do next (3-D Secure redirect, ...), when status is
+    /// `authentication_pending`.
+    #[serde(default)]
+    pub next_action: Option<NextAction>,
+    /// Why the payment was declined, when status is `failure`.
+    #[serde(default)]
+    pub decline: Option<DeclineDetails>,
+    /// The idempotency key the call carried.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    /// The processor's request id for this call.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// HTTP status of the processor's answer.
+    #[serde(default)]
+    pub http_status: Option<u16>,
+    /// The processor's raw answer, with card data and secrets masked.
+    #[serde(default)]
+    pub raw_response: Option<String>,
+}
+
+impl PaymentResponse {
+    /// A response with only the status and connector set.
+    pub fn new(connector: ConnectorName, status: PaymentStatus) -> PaymentResponse {
+        PaymentResponse {
+            status,
+            connector,
+            connector_status: None,
+            connector_transaction_id: None,
+            connector_operation_id: None,
+            merchant_reference: None,
+            connector_order_id: None,
+            network_transaction_id: None,
+            mandate_id: None,
+            amount: None,
+            next_action: None,
+            decline: None,
+            idempotency_key: None,
+            request_id: None,
+            http_status: None,
+            raw_response: None,
+        }
+    }
+
+    /// Whether the processor declined the payment.
+    pub fn is_declined(&self) -> bool {
+        self.status == PaymentStatus::Failure
+    }
+}
+
+/// Details of a decline: the processor's code and message, and the card network's where given.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeclineDetails {
+    /// The processor's decline code (e.g. Adyen `refusalReasonCode`).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The processor's decline message.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// A machine-readable reason, where the processor gives one besides the code.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The issuer's or network's raw response code (e.g. `51`).
+    #[serde(default)]
+    pub network_decline_code: Option<String>,
+    /// The network's advice code (e.g. Mastercard merchant advice code).
+    #[serde(default)]
+    pub network_advice_code: Option<String>,
+}
+
+/// What the customer must do next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NextAction {
+    /// Send the customer's browser to `url` (GET), or post `form_fields` to it (POST).
+    Redirect(RedirectAction),
+    /// Hand processor-specific data to the processor's client SDK (e.g. native 3-D Secure 2,
+    /// QR code, voucher).
+    Sdk(SdkAction),
+}
+
+crate::tagged_union!(NextAction, "type", {
+    "redirect" => Redirect(RedirectAction),
+    "sdk" => Sdk(SdkAction),
+});
+
+/// A redirect of the customer's browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RedirectAction {
+    pub url: String,
+    #[serde(default)]
+    pub method: HttpMethod,
+    /// Form fields for a POST redirect (or the query pairs of a GET URL).
+    #[serde(default)]
+    pub form_fields: BTreeMap<String, String>,
+}
+
+/// Processor-specific data for a client SDK.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SdkAction {
+    /// The processor's action type (e.g. Adyen `threeDS2`, `qrCode`).
+    pub action_type: String,
+    /// The action's fields, as the processor sent them (JSON text).
+    pub data: String,
+}
+
+/// Order status at the processor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Created,
+    Attempted,
+    Paid,
+}
+
+/// The processor's answer to create_order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OrderResponse {
+    pub status: OrderStatus,
+    pub connector: ConnectorName,
+    /// The processor's order id; pass it as `connector_order_id` to authorize.
+    pub connector_order_id: String,
+    #[serde(default)]
+    pub connector_status: Option<String>,
+    #[serde(default)]
+    pub merchant_reference: Option<String>,
+    #[serde(default)]
+    pub amount: Option<Money>,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    #[serde(default)]
+    pub request_id: Option<String>,
+    #[serde(default)]
+    pub http_status: Option<u16>,
+    #[serde(default)]
+    pub raw_response: Option<String>,
+}
