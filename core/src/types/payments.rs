@@ -61,6 +61,10 @@ pub struct MandateReference {
     /// The network transaction id of the setup, where the processor wants it.
     #[serde(default)]
     pub network_transaction_id: Option<String>,
+    /// The processor's customer id the mandate belongs to, for processors that keep customers
+    /// (`PaymentResponse.connector_customer_id` of the setup).
+    #[serde(default)]
+    pub connector_customer_id: Option<String>,
 }
 
 /// Authorize a payment (with automatic or manual capture).
@@ -262,6 +266,10 @@ pub struct PaymentResponse {
     /// The saved payment method's id, after `setup_mandate` (or an authorization that saved it).
     #[serde(default)]
     pub mandate_id: Option<String>,
+    /// The processor's customer id, for processors that keep customers (needed with the
+    /// mandate id to charge it later).
+    #[serde(default)]
+    pub connector_customer_id: Option<String>,
     /// The amount the processor reports for this operation.
     #[serde(default)]
     pub amount: Option<Money>,
@@ -299,6 +307,7 @@ impl PaymentResponse {
             connector_order_id: None,
             network_transaction_id: None,
             mandate_id: None,
+            connector_customer_id: None,
             amount: None,
             next_action: None,
             decline: None,
