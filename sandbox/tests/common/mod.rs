@@ -7,6 +7,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
+#[derive(Debug)]
 pub struct Reply {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
