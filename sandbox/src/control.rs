@@ -46,17 +46,29 @@ pub(crate) async fn handle(
             processor_filter(shared, query).map(|p| ok(lock(&shared.log).summary(p.as_deref())))
         }
         ("DELETE", "/_sandbox/requests") => Ok(ok(json!({"removed": lock(&shared.log).clear()}))),
-        ("GET", "/_sandbox/webhooks") => processor_filter(shared, query).map(|p| ok(shared.outbox.list(p.as_deref()))),
-        ("DELETE", "/_sandbox/webhooks") => {
-            processor_filter(shared, query).map(|p| ok(json!({"removed": shared.outbox.clear(p.as_deref())})))
+        ("GET", "/_sandbox/webhooks") => {
+            processor_filter(shared, query).map(|p| ok(shared.outbox.list(p.as_deref())))
         }
+        ("DELETE", "/_sandbox/webhooks") => processor_filter(shared, query)
+            .map(|p| ok(json!({"removed": shared.outbox.clear(p.as_deref())}))),
         ("POST", "/_sandbox/webhooks/next") => next_webhook(shared, body).await,
         ("POST", "/_sandbox/disputes") => open_dispute(shared, body, public_base),
-        (_, "/_sandbox/credentials" | "/_sandbox/faults" | "/_sandbox/requests" | "/_sandbox/webhooks"
-            | "/_sandbox/webhooks/next" | "/_sandbox/disputes") => {
-            Err(ControlError::new(StatusCode::METHOD_NOT_ALLOWED, format!("{method} is not allowed on {route}")))
-        }
-        _ => Err(ControlError::new(StatusCode::NOT_FOUND, format!("no control endpoint {route}"))),
+        (
+            _,
+            "/_sandbox/credentials"
+            | "/_sandbox/faults"
+            | "/_sandbox/requests"
+            | "/_sandbox/webhooks"
+            | "/_sandbox/webhooks/next"
+            | "/_sandbox/disputes",
+        ) => Err(ControlError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("{method} is not allowed on {route}"),
+        )),
+        _ => Err(ControlError::new(
+            StatusCode::NOT_FOUND,
+            format!("no control endpoint {route}"),
+        )),
     };
     result.unwrap_or_else(Response::from)
 }
@@ -82,7 +94,8 @@ fn parse_body(body: &[u8]) -> Result<Value, ControlError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
     }
-    let value: Value = serde_json::from_slice(body).map_err(|e| bad_request(format!("body is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| bad_request(format!("body is not valid JSON: {e}")))?;
     if !value.is_object() {
         return Err(bad_request("body must be a JSON object"));
     }
@@ -93,13 +106,20 @@ fn known_processor(shared: &Shared, name: &str) -> Result<(), ControlError> {
     if shared.processor(name).is_some() {
         Ok(())
     } else {
-        Err(bad_request(format!("unknown processor {name:?}; known: {:?}", shared.processor_names())))
+        Err(bad_request(format!(
+            "unknown processor {name:?}; known: {:?}",
+            shared.processor_names()
+        )))
     }
 }
 
 fn processor_filter(shared: &Shared, query: Option<&str>) -> Result<Option<String>, ControlError> {
     let processor = query
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "processor").map(|(_, v)| v.into_owned()))
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "processor")
+                .map(|(_, v)| v.into_owned())
+        })
         .unwrap_or_default();
     if let Some(p) = &processor {
         known_processor(shared, p)?;
@@ -118,7 +138,9 @@ fn optional_str<'a>(body: &'a Value, name: &str) -> Result<Option<&'a str>, Cont
 fn add_fault(shared: &Shared, body: &[u8]) -> Result<Response, ControlError> {
     let body = parse_body(body)?;
     let names = shared.processor_names();
-    let id = lock(&shared.faults).add(&body, &names).map_err(bad_request)?;
+    let id = lock(&shared.faults)
+        .add(&body, &names)
+        .map_err(bad_request)?;
     Ok(ok(json!({"id": id})))
 }
 
@@ -131,10 +153,16 @@ async fn next_webhook(shared: &Shared, body: &[u8]) -> Result<Response, ControlE
     let event = optional_str(&body, "event")?;
     let timeout_ms = match body.get("timeout_ms") {
         None | Some(Value::Null) => DEFAULT_NEXT_TIMEOUT_MS,
-        Some(v) => v.as_u64().ok_or_else(|| bad_request("timeout_ms must be a non-negative integer"))?,
+        Some(v) => v
+            .as_u64()
+            .ok_or_else(|| bad_request("timeout_ms must be a non-negative integer"))?,
     }
     .min(MAX_NEXT_TIMEOUT_MS);
-    match shared.outbox.next(processor, event, Duration::from_millis(timeout_ms)).await {
+    match shared
+        .outbox
+        .next(processor, event, Duration::from_millis(timeout_ms))
+        .await
+    {
         Some(webhook) => Ok(ok(webhook.to_json())),
         None => Err(ControlError::new(
             StatusCode::NOT_FOUND,
@@ -143,11 +171,17 @@ async fn next_webhook(shared: &Shared, body: &[u8]) -> Result<Response, ControlE
     }
 }
 
-fn open_dispute(shared: &Arc<Shared>, body: &[u8], public_base: String) -> Result<Response, ControlError> {
+fn open_dispute(
+    shared: &Arc<Shared>,
+    body: &[u8],
+    public_base: String,
+) -> Result<Response, ControlError> {
     let body = parse_body(body)?;
-    let processor = optional_str(&body, "processor")?.ok_or_else(|| bad_request("processor is required"))?;
+    let processor =
+        optional_str(&body, "processor")?.ok_or_else(|| bad_request("processor is required"))?;
     known_processor(shared, processor)?;
-    let payment_id = optional_str(&body, "payment_id")?.ok_or_else(|| bad_request("payment_id is required"))?;
+    let payment_id =
+        optional_str(&body, "payment_id")?.ok_or_else(|| bad_request("payment_id is required"))?;
     let reason_code = match body.get("reason_code") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
@@ -162,7 +196,12 @@ fn open_dispute(shared: &Arc<Shared>, body: &[u8], public_base: String) -> Resul
                 .ok_or_else(|| bad_request("amount must be a positive integer (minor units)"))?,
         ),
     };
-    let request = DisputeRequest { payment_id: payment_id.to_string(), reason_code, amount, raw: body.clone() };
+    let request = DisputeRequest {
+        payment_id: payment_id.to_string(),
+        reason_code,
+        amount,
+        raw: body.clone(),
+    };
     let Some(p) = shared.processor(processor).cloned() else {
         return Err(bad_request("unknown processor"));
     };

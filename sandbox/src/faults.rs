@@ -60,8 +60,14 @@ struct Rule {
 impl Rule {
     fn matches(&self, processor: &str, method: &str, path: &str) -> bool {
         self.processor.as_deref().is_none_or(|p| p == processor)
-            && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && self.path.as_deref().is_none_or(|prefix| path.starts_with(prefix))
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self
+                .path
+                .as_deref()
+                .is_none_or(|prefix| path.starts_with(prefix))
     }
 }
 
@@ -75,7 +81,9 @@ pub struct Faults {
 impl Faults {
     /// Validates and adds a rule; answers its id.
     pub fn add(&mut self, body: &Value, processors: &[&str]) -> Result<String, String> {
-        let obj = body.as_object().ok_or("the fault rule must be a JSON object")?;
+        let obj = body
+            .as_object()
+            .ok_or("the fault rule must be a JSON object")?;
         let processor = optional_string(obj.get("processor"), "processor")?;
         if let Some(p) = &processor {
             if !processors.contains(&p.as_str()) {
@@ -86,7 +94,10 @@ impl Faults {
         let path = optional_string(obj.get("path"), "path")?;
         if let Some(p) = &path {
             if !p.starts_with('/') {
-                return Err("path must start with '/' (a prefix of the processor path, e.g. /v68/payments)".into());
+                return Err(
+                    "path must start with '/' (a prefix of the processor path, e.g. /v68/payments)"
+                        .into(),
+                );
             }
         }
         let count = match obj.get("count") {
@@ -99,13 +110,23 @@ impl Faults {
         let fault = parse_fault(obj.get("fault").ok_or("fault is required")?)?;
         self.next_id += 1;
         let id = format!("fault_{}", self.next_id);
-        self.rules.push(Rule { id: id.clone(), processor, method, path, fault, remaining: count });
+        self.rules.push(Rule {
+            id: id.clone(),
+            processor,
+            method,
+            path,
+            fault,
+            remaining: count,
+        });
         Ok(id)
     }
 
     /// The fault for this request, if a rule matches: the first matching rule loses one use.
     pub fn take(&mut self, processor: &str, method: &str, path: &str) -> Option<Fault> {
-        let index = self.rules.iter().position(|r| r.matches(processor, method, path))?;
+        let index = self
+            .rules
+            .iter()
+            .position(|r| r.matches(processor, method, path))?;
         let rule = &mut self.rules[index];
         let fault = rule.fault.clone();
         rule.remaining -= 1;
@@ -145,9 +166,15 @@ fn optional_string(value: Option<&Value>, name: &str) -> Result<Option<String>, 
 }
 
 fn parse_fault(value: &Value) -> Result<Fault, String> {
-    let kind = value.get("type").and_then(Value::as_str).ok_or("fault.type is required")?;
+    let kind = value
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or("fault.type is required")?;
     let number = |name: &str| -> Result<u64, String> {
-        value.get(name).and_then(Value::as_u64).ok_or(format!("fault.{name} must be a non-negative integer"))
+        value
+            .get(name)
+            .and_then(Value::as_u64)
+            .ok_or(format!("fault.{name} must be a non-negative integer"))
     };
     Ok(match kind {
         "latency" => {
@@ -201,8 +228,13 @@ mod tests {
         assert_eq!(id, "fault_1");
         assert_eq!(faults.take("adyen", "GET", "/v68/payments"), None);
         assert_eq!(faults.take("other", "POST", "/v68/payments"), None);
-        let expected = Some(Fault::Status { status: StatusCode::SERVICE_UNAVAILABLE });
-        assert_eq!(faults.take("adyen", "POST", "/v68/payments/details"), expected);
+        let expected = Some(Fault::Status {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+        });
+        assert_eq!(
+            faults.take("adyen", "POST", "/v68/payments/details"),
+            expected
+        );
         assert_eq!(faults.take("adyen", "POST", "/v68/payments"), expected);
         assert_eq!(faults.take("adyen", "POST", "/v68/payments"), None);
     }

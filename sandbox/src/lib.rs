@@ -108,28 +108,37 @@ impl SandboxBuilder {
     pub fn start_on_thread(self) -> std::io::Result<SandboxThread> {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::Builder::new().name("connector-sandbox".to_string()).spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(rt) => rt,
-                Err(e) => {
-                    let _ = ready_tx.send(Err(e));
-                    return;
-                }
-            };
-            runtime.block_on(async move {
-                match self.start().await {
-                    Ok(sandbox) => {
-                        let info = (sandbox.addr, sandbox.base_url.clone(), sandbox.credentials.clone());
-                        let _ = ready_tx.send(Ok(info));
-                        let _ = stop_rx.await;
-                        drop(sandbox);
-                    }
+        let thread = std::thread::Builder::new()
+            .name("connector-sandbox".to_string())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
+                        return;
                     }
-                }
-            });
-        })?;
+                };
+                runtime.block_on(async move {
+                    match self.start().await {
+                        Ok(sandbox) => {
+                            let info = (
+                                sandbox.addr,
+                                sandbox.base_url.clone(),
+                                sandbox.credentials.clone(),
+                            );
+                            let _ = ready_tx.send(Ok(info));
+                            let _ = stop_rx.await;
+                            drop(sandbox);
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
+                    }
+                });
+            })?;
         match ready_rx.recv() {
             Ok(Ok((addr, base_url, credentials))) => Ok(SandboxThread {
                 addr,
@@ -144,7 +153,9 @@ impl SandboxBuilder {
             }
             Err(_) => {
                 let _ = thread.join();
-                Err(std::io::Error::other("the sandbox thread stopped before starting"))
+                Err(std::io::Error::other(
+                    "the sandbox thread stopped before starting",
+                ))
             }
         }
     }
@@ -161,7 +172,9 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox").field("base_url", &self.base_url).finish_non_exhaustive()
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -220,7 +233,9 @@ pub struct SandboxThread {
 
 impl std::fmt::Debug for SandboxThread {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SandboxThread").field("base_url", &self.base_url).finish_non_exhaustive()
+        f.debug_struct("SandboxThread")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
     }
 }
 

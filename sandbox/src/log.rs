@@ -23,11 +23,24 @@ pub struct RequestLog {
 }
 
 impl RequestLog {
-    pub fn record(&mut self, processor: &'static str, method: &str, path: &str, at_ms: u64, fault: Option<&'static str>) {
+    pub fn record(
+        &mut self,
+        processor: &'static str,
+        method: &str,
+        path: &str,
+        at_ms: u64,
+        fault: Option<&'static str>,
+    ) {
         if self.entries.len() == MAX_ENTRIES {
             self.entries.pop_front();
         }
-        self.entries.push_back(Entry { processor, method: method.to_string(), path: path.to_string(), at_ms, fault });
+        self.entries.push_back(Entry {
+            processor,
+            method: method.to_string(),
+            path: path.to_string(),
+            at_ms,
+            fault,
+        });
     }
 
     pub fn clear(&mut self) -> usize {
@@ -40,12 +53,18 @@ impl RequestLog {
     pub fn summary(&self, processor: Option<&str>) -> Value {
         let mut by_path = Map::new();
         let mut requests = Vec::new();
-        for e in self.entries.iter().filter(|e| processor.is_none_or(|p| p == e.processor)) {
+        for e in self
+            .entries
+            .iter()
+            .filter(|e| processor.is_none_or(|p| p == e.processor))
+        {
             let key = format!("{} {}", e.method, e.path);
             let n = by_path.get(&key).and_then(Value::as_u64).unwrap_or(0);
             by_path.insert(key, json!(n + 1));
-            requests.push(json!({"processor": e.processor, "method": e.method, "path": e.path,
-                                 "at_ms": e.at_ms, "fault": e.fault}));
+            requests.push(
+                json!({"processor": e.processor, "method": e.method, "path": e.path,
+                                 "at_ms": e.at_ms, "fault": e.fault}),
+            );
         }
         json!({"count": requests.len(), "by_path": by_path, "requests": requests})
     }

@@ -26,30 +26,46 @@ struct Args {
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut parsed = Args { host: "127.0.0.1".into(), port: 0, webhook_urls: Vec::new(), webhook_delay: None };
+    let mut parsed = Args {
+        host: "127.0.0.1".into(),
+        port: 0,
+        webhook_urls: Vec::new(),
+        webhook_delay: None,
+    };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
         };
         let mut value = |name: &str| -> Result<String, String> {
-            inline.clone().or_else(|| args.next()).ok_or(format!("{name} needs a value"))
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or(format!("{name} needs a value"))
         };
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
             "--host" => parsed.host = value("--host")?,
             "--port" => {
                 let v = value("--port")?;
-                parsed.port = v.parse().map_err(|_| format!("--port: {v:?} is not a port number"))?;
+                parsed.port = v
+                    .parse()
+                    .map_err(|_| format!("--port: {v:?} is not a port number"))?;
             }
             "--webhook-url" => {
                 let v = value("--webhook-url")?;
-                let (processor, url) = v.split_once('=').ok_or(format!("--webhook-url: expected PROCESSOR=URL, got {v:?}"))?;
-                parsed.webhook_urls.push((processor.to_string(), url.to_string()));
+                let (processor, url) = v
+                    .split_once('=')
+                    .ok_or(format!("--webhook-url: expected PROCESSOR=URL, got {v:?}"))?;
+                parsed
+                    .webhook_urls
+                    .push((processor.to_string(), url.to_string()));
             }
             "--webhook-delay-ms" => {
                 let v = value("--webhook-delay-ms")?;
-                let ms: u64 = v.parse().map_err(|_| format!("--webhook-delay-ms: {v:?} is not a number"))?;
+                let ms: u64 = v
+                    .parse()
+                    .map_err(|_| format!("--webhook-delay-ms: {v:?} is not a number"))?;
                 parsed.webhook_delay = Some(Duration::from_millis(ms));
             }
             other => return Err(format!("unknown argument {other:?}")),
@@ -73,10 +89,14 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("connector-sandbox: cannot start the runtime: {e}");
@@ -109,7 +129,11 @@ async fn run(args: Args) -> ExitCode {
                 lines.push_str(&format!("credentials {processor} {credentials}\n"));
             }
         }
-        if out.write_all(lines.as_bytes()).and_then(|_| out.flush()).is_err() {
+        if out
+            .write_all(lines.as_bytes())
+            .and_then(|_| out.flush())
+            .is_err()
+        {
             // Nobody reads stdout any more; keep serving all the same.
         }
     }

@@ -41,14 +41,18 @@ impl Request {
     /// The query parameters, decoded.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
         match &self.query {
-            Some(q) => url::form_urlencoded::parse(q.as_bytes()).into_owned().collect(),
+            Some(q) => url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect(),
             None => Vec::new(),
         }
     }
 
     /// The body as `application/x-www-form-urlencoded` pairs, decoded.
     pub fn form_pairs(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(&self.body).into_owned().collect()
+        url::form_urlencoded::parse(&self.body)
+            .into_owned()
+            .collect()
     }
 
     /// The body parsed as JSON.
@@ -69,7 +73,11 @@ impl Response {
     pub fn new(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        Response { status, headers, body: body.into() }
+        Response {
+            status,
+            headers,
+            body: body.into(),
+        }
     }
 
     /// A JSON answer (`application/json`).
@@ -89,7 +97,8 @@ impl Response {
 
     /// `302 Found` to `location`.
     pub fn redirect(location: &str) -> Response {
-        let mut response = Response::new(StatusCode::FOUND, "text/plain; charset=utf-8", Bytes::new());
+        let mut response =
+            Response::new(StatusCode::FOUND, "text/plain; charset=utf-8", Bytes::new());
         if let Ok(value) = HeaderValue::from_str(location) {
             response.headers.insert(header::LOCATION, value);
         }
@@ -165,7 +174,10 @@ pub struct ControlError {
 
 impl ControlError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> ControlError {
-        ControlError { status, message: message.into() }
+        ControlError {
+            status,
+            message: message.into(),
+        }
     }
 }
 
@@ -189,7 +201,11 @@ pub trait Processor: Send + Sync + 'static {
     /// The `200` answer of the `malformed` fault: a body that does not parse in the
     /// processor's format. The default is truncated JSON.
     fn malformed_response(&self) -> Response {
-        Response::new(StatusCode::OK, "application/json", "{\"status\": \"ok\", \"id\": ")
+        Response::new(
+            StatusCode::OK,
+            "application/json",
+            "{\"status\": \"ok\", \"id\": ",
+        )
     }
 
     /// Opens a dispute (chargeback) on a payment for `POST /_sandbox/disputes`, emits the

@@ -54,11 +54,19 @@ impl Shared {
         }
         let due = Instant::now() + self.webhook_delay;
         // Fails only once the sandbox is shutting down; nothing to do then.
-        let _ = self.scheduler.send(Scheduled { due, processor, webhooks });
+        let _ = self.scheduler.send(Scheduled {
+            due,
+            processor,
+            webhooks,
+        });
     }
 
     pub fn context(self: &Arc<Self>, processor: &'static str, public_base: String) -> Context {
-        Context { shared: self.clone(), processor, public_base }
+        Context {
+            shared: self.clone(),
+            processor,
+            public_base,
+        }
     }
 }
 
@@ -88,9 +96,14 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
     let mut targets = HashMap::new();
     for (processor, raw) in &config.webhook_urls {
         if !config.processors.iter().any(|p| p.name() == processor) {
-            return Err(invalid_input(format!("--webhook-url names an unknown processor {processor:?}")));
+            return Err(invalid_input(format!(
+                "--webhook-url names an unknown processor {processor:?}"
+            )));
         }
-        targets.insert(processor.clone(), webhooks::parse_target(raw).map_err(invalid_input)?);
+        targets.insert(
+            processor.clone(),
+            webhooks::parse_target(raw).map_err(invalid_input)?,
+        );
     }
     let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
     let addr = listener.local_addr()?;
@@ -111,12 +124,32 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
         scheduler: scheduler_tx,
         webhook_delay: config.webhook_delay,
     });
-    tokio::spawn(webhooks::run_scheduler(shared.clone(), scheduler_rx, targets, shutdown_rx.clone()));
-    tokio::spawn(accept_loop(listener, shared.clone(), Arc::from(base_url.as_str()), shutdown_rx));
-    Ok(Running { addr, base_url, shared, shutdown: shutdown_tx })
+    tokio::spawn(webhooks::run_scheduler(
+        shared.clone(),
+        scheduler_rx,
+        targets,
+        shutdown_rx.clone(),
+    ));
+    tokio::spawn(accept_loop(
+        listener,
+        shared.clone(),
+        Arc::from(base_url.as_str()),
+        shutdown_rx,
+    ));
+    Ok(Running {
+        addr,
+        base_url,
+        shared,
+        shutdown: shutdown_tx,
+    })
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, base_url: Arc<str>, mut shutdown: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    base_url: Arc<str>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -136,7 +169,8 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, base_url: Arc<s
         let base_url = base_url.clone();
         let mut shutdown = shutdown.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |request| serve(shared.clone(), base_url.clone(), request));
+            let service =
+                service_fn(move |request| serve(shared.clone(), base_url.clone(), request));
             let connection = http1::Builder::new()
                 .timer(TokioTimer::new())
                 .keep_alive(true)
@@ -174,7 +208,11 @@ fn into_hyper(response: Response) -> HyperResponse {
     out
 }
 
-async fn serve(shared: Arc<Shared>, base_url: Arc<str>, request: hyper::Request<Incoming>) -> Result<HyperResponse, CloseConnection> {
+async fn serve(
+    shared: Arc<Shared>,
+    base_url: Arc<str>,
+    request: hyper::Request<Incoming>,
+) -> Result<HyperResponse, CloseConnection> {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().map(str::to_string);
@@ -185,18 +223,32 @@ async fn serve(shared: Arc<Shared>, base_url: Arc<str>, request: hyper::Request<
         .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
         .map(|h| format!("http://{h}"))
         .unwrap_or_else(|| base_url.to_string());
-    let body = Limited::new(body, MAX_BODY).collect().await.map(|c| c.to_bytes());
+    let body = Limited::new(body, MAX_BODY)
+        .collect()
+        .await
+        .map(|c| c.to_bytes());
 
     if path == "/_sandbox" || path.starts_with("/_sandbox/") {
         let body = match body {
             Ok(body) => body,
             Err(e) if e.is::<http_body_util::LengthLimitError>() => {
                 let error = json!({"error": "body too large"});
-                return Ok(into_hyper(Response::json(StatusCode::PAYLOAD_TOO_LARGE, &error)));
+                return Ok(into_hyper(Response::json(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &error,
+                )));
             }
             Err(_) => return Err(CloseConnection("body not received")),
         };
-        let answer = control::handle(&shared, &parts.method, &path, query.as_deref(), &body, public_base).await;
+        let answer = control::handle(
+            &shared,
+            &parts.method,
+            &path,
+            query.as_deref(),
+            &body,
+            public_base,
+        )
+        .await;
         return Ok(into_hyper(answer));
     }
 
@@ -212,7 +264,9 @@ async fn serve(shared: Arc<Shared>, base_url: Arc<str>, request: hyper::Request<
     let body = match body {
         Ok(body) => body,
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            return Ok(into_hyper(processor.error_response(StatusCode::PAYLOAD_TOO_LARGE)));
+            return Ok(into_hyper(
+                processor.error_response(StatusCode::PAYLOAD_TOO_LARGE),
+            ));
         }
         Err(_) => return Err(CloseConnection("body not received")),
     };
@@ -220,9 +274,21 @@ async fn serve(shared: Arc<Shared>, base_url: Arc<str>, request: hyper::Request<
     let name = processor.name();
     let method = parts.method.as_str().to_string();
     let fault = lock(&shared.faults).take(name, &method, rest);
-    lock(&shared.log).record(name, &method, rest, now_ms(), fault.as_ref().map(Fault::kind));
+    lock(&shared.log).record(
+        name,
+        &method,
+        rest,
+        now_ms(),
+        fault.as_ref().map(Fault::kind),
+    );
 
-    let request = Request { method: parts.method, path: rest.to_string(), query, headers: parts.headers, body };
+    let request = Request {
+        method: parts.method,
+        path: rest.to_string(),
+        query,
+        headers: parts.headers,
+        body,
+    };
     let ctx = shared.context(name, public_base);
     let process = || {
         catch_unwind(AssertUnwindSafe(|| processor.handle(&request, &ctx))).unwrap_or_else(|_| {
@@ -239,7 +305,9 @@ async fn serve(shared: Arc<Shared>, base_url: Arc<str>, request: hyper::Request<
         Some(Fault::Status { status }) => processor.error_response(status),
         Some(Fault::RateLimit { retry_after_s }) => {
             let mut response = processor.error_response(StatusCode::TOO_MANY_REQUESTS);
-            response.headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+            response
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
             response
         }
         Some(Fault::Reset) => return Err(CloseConnection("reset fault")),

@@ -5,17 +5,24 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Locks a mutex, recovering from poisoning: a panic elsewhere must not take the sandbox down.
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 /// A random string of `len` characters taken from `alphabet` (ASCII).
 pub fn random_string(len: usize, alphabet: &[u8]) -> String {
-    (0..len).map(|_| alphabet[fastrand::usize(..alphabet.len())] as char).collect()
+    (0..len)
+        .map(|_| alphabet[fastrand::usize(..alphabet.len())] as char)
+        .collect()
 }
 
 /// Upper-case letters and digits.
@@ -26,7 +33,11 @@ pub const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 /// `time` (plus `offset`) as RFC 3339 in UTC with a numeric offset:
 /// `2021-01-01T01:00:00+00:00`.
 pub fn rfc3339(time: SystemTime, offset: Duration) -> String {
-    let secs = time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) + offset.as_secs();
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        + offset.as_secs();
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
@@ -40,7 +51,10 @@ pub fn rfc3339(time: SystemTime, offset: Duration) -> String {
 
 /// The current (year, month) in UTC.
 pub fn current_year_month() -> (i64, u32) {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let (y, m, _) = civil_from_days((secs / 86_400) as i64);
     (y, m)
 }
@@ -81,15 +95,24 @@ mod tests {
 
     #[test]
     fn formats_dates() {
-        assert_eq!(rfc3339(UNIX_EPOCH, Duration::ZERO), "1970-01-01T00:00:00+00:00");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH, Duration::ZERO),
+            "1970-01-01T00:00:00+00:00"
+        );
         let t = UNIX_EPOCH + Duration::from_secs(1_609_462_800); // 2021-01-01T01:00:00Z
         assert_eq!(rfc3339(t, Duration::ZERO), "2021-01-01T01:00:00+00:00");
         let leap = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
-        assert_eq!(rfc3339(leap, Duration::from_secs(86_400)), "2000-03-01T00:00:00+00:00");
+        assert_eq!(
+            rfc3339(leap, Duration::from_secs(86_400)),
+            "2000-03-01T00:00:00+00:00"
+        );
     }
 
     #[test]
     fn escapes_html() {
-        assert_eq!(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            html_escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

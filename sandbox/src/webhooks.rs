@@ -60,7 +60,13 @@ pub struct Outbox {
 impl Outbox {
     pub fn push(&self, processor: &'static str, webhook: Webhook) -> StoredWebhook {
         let id = format!("wh_{}", self.next_id.fetch_add(1, Ordering::Relaxed) + 1);
-        let stored = StoredWebhook { id, processor, event: webhook.event, headers: webhook.headers, body: webhook.body };
+        let stored = StoredWebhook {
+            id,
+            processor,
+            event: webhook.event,
+            headers: webhook.headers,
+            body: webhook.body,
+        };
         {
             let mut items = lock(&self.items);
             if items.len() == MAX_OUTBOX {
@@ -74,7 +80,13 @@ impl Outbox {
 
     pub fn list(&self, processor: Option<&str>) -> Value {
         let items = lock(&self.items);
-        Value::Array(items.iter().filter(|w| w.matches(processor, None)).map(StoredWebhook::to_json).collect())
+        Value::Array(
+            items
+                .iter()
+                .filter(|w| w.matches(processor, None))
+                .map(StoredWebhook::to_json)
+                .collect(),
+        )
     }
 
     pub fn clear(&self, processor: Option<&str>) -> usize {
@@ -91,7 +103,12 @@ impl Outbox {
     }
 
     /// Removes and answers the oldest matching webhook, waiting up to `timeout` for one.
-    pub async fn next(&self, processor: Option<&str>, event: Option<&str>, timeout: Duration) -> Option<StoredWebhook> {
+    pub async fn next(
+        &self,
+        processor: Option<&str>,
+        event: Option<&str>,
+        timeout: Duration,
+    ) -> Option<StoredWebhook> {
         let deadline = Instant::now() + timeout;
         loop {
             let notified = self.notify.notified();
@@ -146,7 +163,10 @@ pub(crate) async fn run_scheduler(
     }
 }
 
-async fn run_delivery(mut queue: mpsc::UnboundedReceiver<(url::Url, StoredWebhook)>, mut shutdown: watch::Receiver<bool>) {
+async fn run_delivery(
+    mut queue: mpsc::UnboundedReceiver<(url::Url, StoredWebhook)>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         let next = tokio::select! {
             next = queue.recv() => next,
@@ -186,7 +206,9 @@ async fn deliver_with_retries(url: &url::Url, webhook: &StoredWebhook) {
 pub(crate) fn parse_target(raw: &str) -> Result<url::Url, String> {
     let url = url::Url::parse(raw).map_err(|e| format!("invalid webhook URL {raw:?}: {e}"))?;
     if url.scheme() != "http" {
-        return Err(format!("webhook URL {raw:?} must use http:// (the sandbox does not deliver over TLS)"));
+        return Err(format!(
+            "webhook URL {raw:?} must use http:// (the sandbox does not deliver over TLS)"
+        ));
     }
     if url.host_str().is_none() {
         return Err(format!("webhook URL {raw:?} has no host"));
@@ -196,12 +218,20 @@ pub(crate) fn parse_target(raw: &str) -> Result<url::Url, String> {
 
 /// POSTs one webhook; answers the HTTP status.
 async fn post(url: &url::Url, webhook: &StoredWebhook) -> Result<u16, String> {
-    let host = url.host_str().ok_or("no host")?.trim_start_matches('[').trim_end_matches(']').to_string();
+    let host = url
+        .host_str()
+        .ok_or("no host")?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
     let port = url.port_or_known_default().unwrap_or(80);
-    let stream = TcpStream::connect((host.as_str(), port)).await.map_err(|e| format!("connect: {e}"))?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake::<_, Full<Bytes>>(TokioIo::new(stream))
+    let stream = TcpStream::connect((host.as_str(), port))
         .await
-        .map_err(|e| format!("handshake: {e}"))?;
+        .map_err(|e| format!("connect: {e}"))?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake::<_, Full<Bytes>>(TokioIo::new(stream))
+            .await
+            .map_err(|e| format!("handshake: {e}"))?;
     tokio::spawn(async move {
         let _ = connection.await;
     });
@@ -221,6 +251,9 @@ async fn post(url: &url::Url, webhook: &StoredWebhook) -> Result<u16, String> {
     let request = request
         .body(Full::new(Bytes::from(webhook.body.clone())))
         .map_err(|e| format!("request: {e}"))?;
-    let response = sender.send_request(request).await.map_err(|e| format!("send: {e}"))?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| format!("send: {e}"))?;
     Ok(response.status().as_u16())
 }

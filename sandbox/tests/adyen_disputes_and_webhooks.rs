@@ -18,12 +18,18 @@ fn own_hmac_matches_the_official_vector() {
         "paymentMethod": "visa", "pspReference": "7914073381342284", "success": "true"
     });
     let key = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
-    assert_eq!(item_signature(&item, key), "coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0=");
+    assert_eq!(
+        item_signature(&item, key),
+        "coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0="
+    );
     assert!(verify_item(&item, key));
     let mut tampered = item.clone();
     tampered["amount"]["value"] = json!(1131);
     assert!(!verify_item(&tampered, key));
-    assert!(!verify_item(&item, "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA057"));
+    assert!(!verify_item(
+        &item,
+        "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA057"
+    ));
 }
 
 #[tokio::test]
@@ -31,23 +37,43 @@ async fn sandbox_webhooks_verify_with_the_published_key_only() {
     let h = start().await;
     h.adyen("/v68/payments", &h.payment(VISA, "J", 1130)).await;
     let item = h.next_item("AUTHORISATION").await; // verified inside
-    assert!(!verify_item(&item, "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056"));
+    assert!(!verify_item(
+        &item,
+        "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056"
+    ));
     let mut tampered = item.clone();
     tampered["merchantReference"] = json!("other");
     assert!(!verify_item(&tampered, &h.hmac_key));
-    for field in ["eventDate", "merchantAccountCode", "merchantReference", "pspReference", "success", "amount"] {
-        assert!(item.get(field).is_some(), "required field {field} missing in {item}");
+    for field in [
+        "eventDate",
+        "merchantAccountCode",
+        "merchantReference",
+        "pspReference",
+        "success",
+        "amount",
+    ] {
+        assert!(
+            item.get(field).is_some(),
+            "required field {field} missing in {item}"
+        );
     }
 }
 
 async fn captured_payment(h: &Harness, value: i64) -> String {
-    let psp = h.adyen("/v68/payments", &h.payment(MASTERCARD, "J", value)).await.json()["pspReference"].as_str().unwrap().to_string();
+    let psp = h
+        .adyen("/v68/payments", &h.payment(MASTERCARD, "J", value))
+        .await
+        .json()["pspReference"]
+        .as_str()
+        .unwrap()
+        .to_string();
     h.next_item("AUTHORISATION").await;
     psp
 }
 
 async fn open(h: &Harness, body: Value) -> Reply {
-    h.control(reqwest::Method::POST, "/_sandbox/disputes", Some(body)).await
+    h.control(reqwest::Method::POST, "/_sandbox/disputes", Some(body))
+        .await
 }
 
 async fn dispute_call(h: &Harness, op: &str, body: Value) -> Reply {
@@ -58,7 +84,11 @@ async fn dispute_call(h: &Harness, op: &str, body: Value) -> Reply {
 async fn opening_a_dispute_emits_chargeback_notifications() {
     let h = start().await;
     let psp = captured_payment(&h, 2000).await;
-    let reply = open(&h, json!({"processor": "adyen", "payment_id": psp, "reason_code": "4853", "amount": 1500})).await;
+    let reply = open(
+        &h,
+        json!({"processor": "adyen", "payment_id": psp, "reason_code": "4853", "amount": 1500}),
+    )
+    .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let dispute = reply.json()["dispute_id"].as_str().unwrap().to_string();
 
@@ -71,51 +101,119 @@ async fn opening_a_dispute_emits_chargeback_notifications() {
         assert_eq!(item["success"], "true");
         assert_eq!(item["merchantReference"], "order-42");
         let data = &item["additionalData"];
-        assert_eq!(data["chargebackReasonCode"].as_str().unwrap().trim(), "4853");
+        assert_eq!(
+            data["chargebackReasonCode"].as_str().unwrap().trim(),
+            "4853"
+        );
         assert_eq!(data["disputeStatus"], "Undefended");
         assert!(data["defensePeriodEndsAt"].as_str().unwrap().contains('T'));
     }
 
     // Problems are control errors.
-    assert_eq!(open(&h, json!({"processor": "adyen", "payment_id": "NOPE"})).await.status, 404);
-    assert_eq!(open(&h, json!({"processor": "adyen", "payment_id": psp, "amount": 5000})).await.status, 400);
-    assert_eq!(open(&h, json!({"processor": "nobody", "payment_id": psp})).await.status, 400);
+    assert_eq!(
+        open(&h, json!({"processor": "adyen", "payment_id": "NOPE"}))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        open(
+            &h,
+            json!({"processor": "adyen", "payment_id": psp, "amount": 5000})
+        )
+        .await
+        .status,
+        400
+    );
+    assert_eq!(
+        open(&h, json!({"processor": "nobody", "payment_id": psp}))
+            .await
+            .status,
+        400
+    );
     assert_eq!(open(&h, json!({"payment_id": psp})).await.status, 400);
-    let authorised_only = h.adyen("/v68/payments", &h.manual(VISA, "J", 100)).await.json()["pspReference"].clone();
-    assert_eq!(open(&h, json!({"processor": "adyen", "payment_id": authorised_only})).await.status, 409);
+    let authorised_only = h
+        .adyen("/v68/payments", &h.manual(VISA, "J", 100))
+        .await
+        .json()["pspReference"]
+        .clone();
+    assert_eq!(
+        open(
+            &h,
+            json!({"processor": "adyen", "payment_id": authorised_only})
+        )
+        .await
+        .status,
+        409
+    );
 }
 
 #[tokio::test]
 async fn accepting_a_dispute() {
     let h = start().await;
     let psp = captured_payment(&h, 2000).await;
-    let dispute = open(&h, json!({"processor": "adyen", "payment_id": psp})).await.json()["dispute_id"].clone();
+    let dispute = open(&h, json!({"processor": "adyen", "payment_id": psp}))
+        .await
+        .json()["dispute_id"]
+        .clone();
     h.next_item("NOTIFICATION_OF_CHARGEBACK").await;
     h.next_item("CHARGEBACK").await;
 
     // Validation of the Disputes API.
-    let wrong_merchant = dispute_call(&h, "acceptDispute", json!({"disputePspReference": dispute, "merchantAccountCode": "Other"})).await;
+    let wrong_merchant = dispute_call(
+        &h,
+        "acceptDispute",
+        json!({"disputePspReference": dispute, "merchantAccountCode": "Other"}),
+    )
+    .await;
     assert_eq!(wrong_merchant.status, 403);
     assert_eq!(wrong_merchant.json()["errorCode"], "901");
-    let missing = dispute_call(&h, "acceptDispute", json!({"merchantAccountCode": h.merchant})).await;
+    let missing = dispute_call(
+        &h,
+        "acceptDispute",
+        json!({"merchantAccountCode": h.merchant}),
+    )
+    .await;
     assert_eq!(missing.status, 422);
-    let unknown = dispute_call(&h, "acceptDispute", json!({"disputePspReference": "NOPE", "merchantAccountCode": h.merchant})).await;
+    let unknown = dispute_call(
+        &h,
+        "acceptDispute",
+        json!({"disputePspReference": "NOPE", "merchantAccountCode": h.merchant}),
+    )
+    .await;
     assert_eq!(unknown.status, 200);
     assert_eq!(unknown.json()["disputeServiceResult"]["success"], false);
     assert!(unknown.json()["disputeServiceResult"]["errorMessage"].is_string());
     let url = format!("{}{DISPUTES}/acceptDispute", h.sandbox.url("adyen"));
-    let unauthorised = h.send(reqwest::Method::POST, &url, &[], Some("{}".into())).await.unwrap();
+    let unauthorised = h
+        .send(reqwest::Method::POST, &url, &[], Some("{}".into()))
+        .await
+        .unwrap();
     assert_eq!(unauthorised.status, 401);
 
-    let accept = dispute_call(&h, "acceptDispute", json!({"disputePspReference": dispute, "merchantAccountCode": h.merchant})).await;
+    let accept = dispute_call(
+        &h,
+        "acceptDispute",
+        json!({"disputePspReference": dispute, "merchantAccountCode": h.merchant}),
+    )
+    .await;
     assert_eq!(accept.status, 200);
-    assert_eq!(accept.json(), json!({"disputeServiceResult": {"success": true}}));
+    assert_eq!(
+        accept.json(),
+        json!({"disputeServiceResult": {"success": true}})
+    );
     let item = h.next_item("CHARGEBACK").await;
     assert_eq!(item["additionalData"]["disputeStatus"], "Accepted");
     assert_eq!(item["pspReference"], dispute);
 
     // An accepted dispute can be neither accepted again nor defended.
-    let again = dispute_call(&h, "acceptDispute", json!({"disputePspReference": dispute, "merchantAccountCode": h.merchant})).await.json();
+    let again = dispute_call(
+        &h,
+        "acceptDispute",
+        json!({"disputePspReference": dispute, "merchantAccountCode": h.merchant}),
+    )
+    .await
+    .json();
     assert_eq!(again["disputeServiceResult"]["success"], false);
     let defend = dispute_call(&h, "defendDispute", json!({"disputePspReference": dispute, "merchantAccountCode": h.merchant,
                                                           "defenseReasonCode": "SupplyDefenseMaterial"})).await.json();
@@ -126,28 +224,55 @@ async fn accepting_a_dispute() {
 async fn defending_a_dispute_with_documents() {
     let h = start().await;
     let psp = captured_payment(&h, 2000).await;
-    let dispute = open(&h, json!({"processor": "adyen", "payment_id": psp})).await.json()["dispute_id"].clone();
+    let dispute = open(&h, json!({"processor": "adyen", "payment_id": psp}))
+        .await
+        .json()["dispute_id"]
+        .clone();
     let base = json!({"disputePspReference": dispute, "merchantAccountCode": h.merchant});
     let with = |extra: Value| {
         let mut b = base.clone();
-        b.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        b.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         b
     };
 
-    let reasons = dispute_call(&h, "retrieveApplicableDefenseReasons", base.clone()).await.json();
+    let reasons = dispute_call(&h, "retrieveApplicableDefenseReasons", base.clone())
+        .await
+        .json();
     assert_eq!(reasons["disputeServiceResult"]["success"], true);
     let list = reasons["defenseReasons"].as_array().unwrap();
-    let material = list.iter().find(|r| r["defenseReasonCode"] == "SupplyDefenseMaterial").unwrap();
+    let material = list
+        .iter()
+        .find(|r| r["defenseReasonCode"] == "SupplyDefenseMaterial")
+        .unwrap();
     assert_eq!(material["satisfied"], false);
-    assert_eq!(material["defenseDocumentTypes"][0]["defenseDocumentTypeCode"], "DefenseMaterial");
-    assert_eq!(material["defenseDocumentTypes"][0]["requirementLevel"], "Required");
+    assert_eq!(
+        material["defenseDocumentTypes"][0]["defenseDocumentTypeCode"],
+        "DefenseMaterial"
+    );
+    assert_eq!(
+        material["defenseDocumentTypes"][0]["requirementLevel"],
+        "Required"
+    );
 
     // Defending before supplying the required documents fails.
-    let early = dispute_call(&h, "defendDispute", with(json!({"defenseReasonCode": "SupplyDefenseMaterial"}))).await.json();
+    let early = dispute_call(
+        &h,
+        "defendDispute",
+        with(json!({"defenseReasonCode": "SupplyDefenseMaterial"})),
+    )
+    .await
+    .json();
     assert_eq!(early["disputeServiceResult"]["success"], false);
 
     // Document checks: shape errors are 422, content errors success=false.
-    let no_docs = dispute_call(&h, "supplyDefenseDocument", with(json!({"defenseDocuments": []}))).await;
+    let no_docs = dispute_call(
+        &h,
+        "supplyDefenseDocument",
+        with(json!({"defenseDocuments": []})),
+    )
+    .await;
     assert_eq!(no_docs.status, 422);
     let bad_b64 = dispute_call(&h, "supplyDefenseDocument", with(json!({"defenseDocuments": [
         {"content": "%%%", "contentType": "application/pdf", "defenseDocumentTypeCode": "DefenseMaterial"}]}))).await.json();
@@ -161,19 +286,53 @@ async fn defending_a_dispute_with_documents() {
         {"content": "JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBv+f/ub0j6JPRX+E3EmC==", "contentType": "application/pdf",
          "defenseDocumentTypeCode": "DefenseMaterial"}]}))).await.json();
     assert_eq!(supplied, json!({"disputeServiceResult": {"success": true}}));
-    let reasons = dispute_call(&h, "retrieveApplicableDefenseReasons", base.clone()).await.json();
-    let material = reasons["defenseReasons"].as_array().unwrap().iter().find(|r| r["defenseReasonCode"] == "SupplyDefenseMaterial").unwrap().clone();
+    let reasons = dispute_call(&h, "retrieveApplicableDefenseReasons", base.clone())
+        .await
+        .json();
+    let material = reasons["defenseReasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["defenseReasonCode"] == "SupplyDefenseMaterial")
+        .unwrap()
+        .clone();
     assert_eq!(material["satisfied"], true);
     // DefenseMaterial alone does not satisfy the goods-related reasons.
-    let wrong_reason = dispute_call(&h, "defendDispute", with(json!({"defenseReasonCode": "GoodsWereAsDescribed"}))).await.json();
+    let wrong_reason = dispute_call(
+        &h,
+        "defendDispute",
+        with(json!({"defenseReasonCode": "GoodsWereAsDescribed"})),
+    )
+    .await
+    .json();
     assert_eq!(wrong_reason["disputeServiceResult"]["success"], false);
-    let unknown_reason = dispute_call(&h, "defendDispute", with(json!({"defenseReasonCode": "BecauseISaidSo"}))).await.json();
+    let unknown_reason = dispute_call(
+        &h,
+        "defendDispute",
+        with(json!({"defenseReasonCode": "BecauseISaidSo"})),
+    )
+    .await
+    .json();
     assert_eq!(unknown_reason["disputeServiceResult"]["success"], false);
 
-    let defended = dispute_call(&h, "defendDispute", with(json!({"defenseReasonCode": "SupplyDefenseMaterial"}))).await;
+    let defended = dispute_call(
+        &h,
+        "defendDispute",
+        with(json!({"defenseReasonCode": "SupplyDefenseMaterial"})),
+    )
+    .await;
     assert_eq!(defended.status, 200);
-    assert_eq!(defended.json(), json!({"disputeServiceResult": {"success": true}}));
-    let twice = dispute_call(&h, "defendDispute", with(json!({"defenseReasonCode": "SupplyDefenseMaterial"}))).await.json();
+    assert_eq!(
+        defended.json(),
+        json!({"disputeServiceResult": {"success": true}})
+    );
+    let twice = dispute_call(
+        &h,
+        "defendDispute",
+        with(json!({"defenseReasonCode": "SupplyDefenseMaterial"})),
+    )
+    .await
+    .json();
     assert_eq!(twice["disputeServiceResult"]["success"], false);
     let accept = dispute_call(&h, "acceptDispute", base.clone()).await.json();
     assert_eq!(accept["disputeServiceResult"]["success"], false);

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::notifications::Notification;
 use super::{check_merchant, req_str, Adyen, ApiError, ApiResult, State};
-use crate::processor::{ControlError, Context, DisputeRequest, Response};
+use crate::processor::{Context, ControlError, DisputeRequest, Response};
 use crate::util::rfc3339;
 
 pub(super) const OPERATIONS: [&str; 5] = [
@@ -27,8 +27,14 @@ const DEFENSE_PERIOD: Duration = Duration::from_secs(20 * 86_400);
 /// Defence reasons and the document types each requires (all offered on every dispute).
 const DEFENSE_REASONS: [(&str, &[&str]); 4] = [
     ("GoodsNotReturned", &["TIDorInvoice", "GoodsNotReturned"]),
-    ("GoodsRepairedOrReplaced", &["TIDorInvoice", "GoodsRepairedOrReplaced"]),
-    ("GoodsWereAsDescribed", &["TIDorInvoice", "GoodsWereAsDescribed"]),
+    (
+        "GoodsRepairedOrReplaced",
+        &["TIDorInvoice", "GoodsRepairedOrReplaced"],
+    ),
+    (
+        "GoodsWereAsDescribed",
+        &["TIDorInvoice", "GoodsWereAsDescribed"],
+    ),
     ("SupplyDefenseMaterial", &["DefenseMaterial"]),
 ];
 
@@ -76,10 +82,19 @@ impl Dispute {
             payment_method: Some(self.variant.clone()),
             additional_data: vec![
                 // Adyen's own example carries a leading space here (spec §7.5).
-                ("chargebackReasonCode".into(), format!(" {}", self.reason_code)),
+                (
+                    "chargebackReasonCode".into(),
+                    format!(" {}", self.reason_code),
+                ),
                 ("chargebackSchemeCode".into(), scheme.into()),
-                ("defensePeriodEndsAt".into(), self.defense_period_ends_at.clone()),
-                ("defendable".into(), (self.status == DisputeStatus::Undefended).to_string()),
+                (
+                    "defensePeriodEndsAt".into(),
+                    self.defense_period_ends_at.clone(),
+                ),
+                (
+                    "defendable".into(),
+                    (self.status == DisputeStatus::Undefended).to_string(),
+                ),
                 ("disputeStatus".into(), dispute_status.into()),
                 ("autoDefended".into(), "false".into()),
             ],
@@ -94,15 +109,25 @@ impl Dispute {
 
 /// `POST /_sandbox/disputes` for Adyen: a chargeback on a captured payment. Emits
 /// NOTIFICATION_OF_CHARGEBACK then CHARGEBACK.
-pub(super) fn open(state: &mut State, adyen: &Adyen, request: &DisputeRequest, ctx: &Context) -> Result<Value, ControlError> {
+pub(super) fn open(
+    state: &mut State,
+    adyen: &Adyen,
+    request: &DisputeRequest,
+    ctx: &Context,
+) -> Result<Value, ControlError> {
     let psp = state.new_psp();
-    let payment = state
-        .payments
-        .get(&request.payment_id)
-        .ok_or_else(|| ControlError::new(StatusCode::NOT_FOUND, format!("no Adyen payment {:?}", request.payment_id)))?;
+    let payment = state.payments.get(&request.payment_id).ok_or_else(|| {
+        ControlError::new(
+            StatusCode::NOT_FOUND,
+            format!("no Adyen payment {:?}", request.payment_id),
+        )
+    })?;
     let disputable = payment.captured - payment.refunded;
     if disputable <= 0 {
-        return Err(ControlError::new(StatusCode::CONFLICT, "the payment has no captured amount (not refunded) to dispute"));
+        return Err(ControlError::new(
+            StatusCode::CONFLICT,
+            "the payment has no captured amount (not refunded) to dispute",
+        ));
     }
     let value = request.amount.unwrap_or(disputable);
     if value > disputable {
@@ -111,10 +136,13 @@ pub(super) fn open(state: &mut State, adyen: &Adyen, request: &DisputeRequest, c
             format!("amount {value} is more than the disputable amount {disputable}"),
         ));
     }
-    let reason_code = request
-        .reason_code
-        .clone()
-        .unwrap_or_else(|| if payment.variant == "visa" { "10.4".into() } else { "4853".into() });
+    let reason_code = request.reason_code.clone().unwrap_or_else(|| {
+        if payment.variant == "visa" {
+            "10.4".into()
+        } else {
+            "4853".into()
+        }
+    });
     let dispute = Dispute {
         psp: psp.clone(),
         payment_psp: payment.psp.clone(),
@@ -164,7 +192,10 @@ fn ok(extra: Option<(&str, Value)>) -> Response {
 }
 
 fn failure(message: impl Into<String>) -> Response {
-    Response::json(StatusCode::OK, &json!({"disputeServiceResult": result(false, Some(message.into()))}))
+    Response::json(
+        StatusCode::OK,
+        &json!({"disputeServiceResult": result(false, Some(message.into()))}),
+    )
 }
 
 fn closed_message(status: DisputeStatus) -> Option<&'static str> {
@@ -176,13 +207,31 @@ fn closed_message(status: DisputeStatus) -> Option<&'static str> {
 }
 
 /// One Disputes API operation.
-pub(super) fn operation(state: &mut State, adyen: &Adyen, op: &str, body: &Map<String, Value>, ctx: &Context) -> ApiResult {
+pub(super) fn operation(
+    state: &mut State,
+    adyen: &Adyen,
+    op: &str,
+    body: &Map<String, Value>,
+    ctx: &Context,
+) -> ApiResult {
     check_merchant(body, "merchantAccountCode")?;
     let dispute_psp = req_str(body, "disputePspReference")?;
     // Shape checks come before the look-up, as schema validation does.
-    let documents = if op == "supplyDefenseDocument" { Some(parse_documents(body)?) } else { None };
-    let defense_reason = if op == "defendDispute" { Some(req_str(body, "defenseReasonCode")?) } else { None };
-    let document_type = if op == "deleteDisputeDefenseDocument" { Some(req_str(body, "defenseDocumentType")?) } else { None };
+    let documents = if op == "supplyDefenseDocument" {
+        Some(parse_documents(body)?)
+    } else {
+        None
+    };
+    let defense_reason = if op == "defendDispute" {
+        Some(req_str(body, "defenseReasonCode")?)
+    } else {
+        None
+    };
+    let document_type = if op == "deleteDisputeDefenseDocument" {
+        Some(req_str(body, "defenseDocumentType")?)
+    } else {
+        None
+    };
 
     let Some(dispute) = state.disputes.get_mut(dispute_psp) else {
         return Ok(failure(format!("Could not find dispute {dispute_psp}")));
@@ -245,16 +294,32 @@ pub(super) fn operation(state: &mut State, adyen: &Adyen, op: &str, body: &Map<S
             }
             let code = defense_reason.unwrap_or_default();
             let Some((_, required)) = DEFENSE_REASONS.iter().find(|(c, _)| *c == code) else {
-                return Ok(failure(format!("Defense reason {code} is not applicable to this dispute")));
+                return Ok(failure(format!(
+                    "Defense reason {code} is not applicable to this dispute"
+                )));
             };
-            let missing: Vec<&str> = required.iter().copied().filter(|d| !dispute.has_document(d)).collect();
+            let missing: Vec<&str> = required
+                .iter()
+                .copied()
+                .filter(|d| !dispute.has_document(d))
+                .collect();
             if !missing.is_empty() {
-                return Ok(failure(format!("Required defense documents are missing: {}", missing.join(", "))));
+                return Ok(failure(format!(
+                    "Required defense documents are missing: {}",
+                    missing.join(", ")
+                )));
             }
             dispute.status = DisputeStatus::Responded;
             ok(None)
         }
-        _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "000", "HTTP Status Response - Not Found", "validation")),
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "000",
+                "HTTP Status Response - Not Found",
+                "validation",
+            ))
+        }
     })
 }
 
@@ -267,19 +332,30 @@ fn parse_documents(body: &Map<String, Value>) -> Result<Result<Vec<String>, Stri
     };
     let mut types = Vec::new();
     for (i, doc) in documents.iter().enumerate() {
-        let Value::Object(doc) = doc else { return Err(ApiError::invalid(&format!("defenseDocuments[{i}]"))) };
-        let content = req_str(doc, "content").map_err(|_| ApiError::missing(&format!("defenseDocuments[{i}].content")))?;
-        let content_type = req_str(doc, "contentType").map_err(|_| ApiError::missing(&format!("defenseDocuments[{i}].contentType")))?;
-        let type_code = req_str(doc, "defenseDocumentTypeCode")
-            .map_err(|_| ApiError::missing(&format!("defenseDocuments[{i}].defenseDocumentTypeCode")))?;
-        if LENIENT_BASE64.decode(content.trim()).map(|b| b.is_empty()).unwrap_or(true) {
+        let Value::Object(doc) = doc else {
+            return Err(ApiError::invalid(&format!("defenseDocuments[{i}]")));
+        };
+        let content = req_str(doc, "content")
+            .map_err(|_| ApiError::missing(&format!("defenseDocuments[{i}].content")))?;
+        let content_type = req_str(doc, "contentType")
+            .map_err(|_| ApiError::missing(&format!("defenseDocuments[{i}].contentType")))?;
+        let type_code = req_str(doc, "defenseDocumentTypeCode").map_err(|_| {
+            ApiError::missing(&format!("defenseDocuments[{i}].defenseDocumentTypeCode"))
+        })?;
+        if LENIENT_BASE64
+            .decode(content.trim())
+            .map(|b| b.is_empty())
+            .unwrap_or(true)
+        {
             return Ok(Err(format!("Document {i} content is not valid Base64")));
         }
         if !valid_mime(content_type) {
             return Ok(Err(format!("Document {i} has an invalid content type")));
         }
         if !known_document_type(type_code) {
-            return Ok(Err(format!("Defense document type {type_code} is not applicable to this dispute")));
+            return Ok(Err(format!(
+                "Defense document type {type_code} is not applicable to this dispute"
+            )));
         }
         types.push(type_code.to_string());
     }
@@ -296,7 +372,11 @@ const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
 );
 
 fn valid_mime(value: &str) -> bool {
-    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
     match value.split_once('/') {
         Some((kind, sub)) => token(kind) && token(sub.split(';').next().unwrap_or("").trim()),
         None => false,

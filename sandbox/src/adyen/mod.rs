@@ -10,7 +10,7 @@ use http::{HeaderName, Method, StatusCode};
 use serde_json::{json, Map, Value};
 use subtle::ConstantTimeEq;
 
-use crate::processor::{ControlError, Context, DisputeRequest, Processor, Request, Response};
+use crate::processor::{Context, ControlError, DisputeRequest, Processor, Request, Response};
 use crate::util::{lock, random_string, UPPER_ALNUM};
 
 mod disputes;
@@ -24,7 +24,8 @@ pub const API_KEY: &str = "AQE_sandbox_adyen_api_key_4bd1c6a2e9f0";
 /// The merchant account the sandbox accepts.
 pub const MERCHANT_ACCOUNT: &str = "SandboxMerchantECOM";
 /// The webhook HMAC key (hex) that signs notifications.
-pub const WEBHOOK_HMAC_KEY: &str = "C864C6BF77DE91E7F1460FBAD1BAFB54E58155B276540D693BD7FA951F4EE2E2";
+pub const WEBHOOK_HMAC_KEY: &str =
+    "C864C6BF77DE91E7F1460FBAD1BAFB54E58155B276540D693BD7FA951F4EE2E2";
 
 /// The longest `Idempotency-Key` Adyen accepts.
 const MAX_IDEMPOTENCY_KEY: usize = 64;
@@ -40,7 +41,10 @@ pub struct Adyen {
 
 impl Adyen {
     pub fn new() -> Adyen {
-        Adyen { state: Mutex::new(State::default()), hmac_key: hex::decode(WEBHOOK_HMAC_KEY).unwrap_or_default() }
+        Adyen {
+            state: Mutex::new(State::default()),
+            hmac_key: hex::decode(WEBHOOK_HMAC_KEY).unwrap_or_default(),
+        }
     }
 }
 
@@ -81,13 +85,28 @@ struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>, error_type: &'static str) -> ApiError {
-        ApiError { status, code, message: message.into(), error_type }
+    fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+        error_type: &'static str,
+    ) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            error_type,
+        }
     }
 
     /// 422, `validation`.
     fn validation(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message, "validation")
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            message,
+            "validation",
+        )
     }
 
     /// 422 `702` for a required field that is missing or of the wrong type.
@@ -100,11 +119,21 @@ impl ApiError {
     }
 
     fn unauthorized() -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, "000", "HTTP Status Response - Unauthorized", "security")
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "000",
+            "HTTP Status Response - Unauthorized",
+            "security",
+        )
     }
 
     fn invalid_merchant() -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, "901", "Invalid Merchant Account", "security")
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "901",
+            "Invalid Merchant Account",
+            "security",
+        )
     }
 
     fn into_response(self) -> Response {
@@ -128,11 +157,19 @@ type ApiResult = Result<Response, ApiError>;
 fn parse_object(request: &Request) -> Result<Map<String, Value>, ApiError> {
     match request.json() {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::new(StatusCode::BAD_REQUEST, "702", "Unexpected input: expected a JSON object", "validation")),
+        Ok(_) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "702",
+            "Unexpected input: expected a JSON object",
+            "validation",
+        )),
         Err(e) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "702",
-            format!("Unexpected input: the body is not valid JSON ({})", syntax_position(&e)),
+            format!(
+                "Unexpected input: the body is not valid JSON ({})",
+                syntax_position(&e)
+            ),
             "validation",
         )),
     }
@@ -208,7 +245,9 @@ enum Route<'a> {
 
 fn route(path: &str) -> Option<Route<'_>> {
     if let Some(op) = path.strip_prefix(DISPUTES_PREFIX) {
-        return disputes::OPERATIONS.contains(&op).then_some(Route::Dispute(op));
+        return disputes::OPERATIONS
+            .contains(&op)
+            .then_some(Route::Dispute(op));
     }
     match path {
         "/v68/payments" => return Some(Route::Payments),
@@ -238,7 +277,12 @@ impl Adyen {
 
     fn api(&self, request: &Request, ctx: &Context) -> ApiResult {
         let Some(route) = route(&request.path) else {
-            return Err(ApiError::new(StatusCode::NOT_FOUND, "000", "HTTP Status Response - Not Found", "validation"));
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "000",
+                "HTTP Status Response - Not Found",
+                "validation",
+            ));
         };
         if request.method != Method::POST {
             return Err(ApiError::new(
@@ -266,7 +310,10 @@ impl Adyen {
                 if *path == request.path {
                     return Ok(first.clone());
                 }
-                return Err(ApiError::validation("704", "Idempotency-Key was already used for another request"));
+                return Err(ApiError::validation(
+                    "704",
+                    "Idempotency-Key was already used for another request",
+                ));
             }
         }
         let body = parse_object(request)?;
@@ -280,7 +327,9 @@ impl Adyen {
         };
         if let Some(key) = key {
             if response.status.is_success() {
-                state.idempotency.insert(key, (request.path.clone(), response.clone()));
+                state
+                    .idempotency
+                    .insert(key, (request.path.clone(), response.clone()));
             }
         }
         Ok(response)
@@ -288,7 +337,10 @@ impl Adyen {
 
     /// Emits signed notifications.
     fn emit(&self, ctx: &Context, notifications: &[notifications::Notification]) {
-        let webhooks = notifications.iter().map(|n| n.to_webhook(MERCHANT_ACCOUNT, &self.hmac_key)).collect();
+        let webhooks = notifications
+            .iter()
+            .map(|n| n.to_webhook(MERCHANT_ACCOUNT, &self.hmac_key))
+            .collect();
         ctx.emit_webhooks(webhooks);
     }
 }
@@ -318,7 +370,9 @@ impl Processor for Adyen {
             return payments::challenge_page(&mut lock(&self.state), request, token);
         }
         let echo = request.header("idempotency-key").map(str::to_string);
-        let response = self.api(request, ctx).unwrap_or_else(ApiError::into_response);
+        let response = self
+            .api(request, ctx)
+            .unwrap_or_else(ApiError::into_response);
         match echo {
             Some(key) => response.with_header(HeaderName::from_static("idempotency-key"), &key),
             None => response,
@@ -341,7 +395,11 @@ impl Processor for Adyen {
     }
 
     fn malformed_response(&self) -> Response {
-        Response::new(StatusCode::OK, "application/json", "{\"pspReference\": \"8816118280275545\", \"resultCode\": \"Auth")
+        Response::new(
+            StatusCode::OK,
+            "application/json",
+            "{\"pspReference\": \"8816118280275545\", \"resultCode\": \"Auth",
+        )
     }
 
     fn open_dispute(&self, request: &DisputeRequest, ctx: &Context) -> Result<Value, ControlError> {
@@ -357,19 +415,34 @@ mod tests {
     fn routes() {
         assert_eq!(route("/v68/payments"), Some(Route::Payments));
         assert_eq!(route("/v68/payments/details"), Some(Route::Details));
-        assert_eq!(route("/v68/payments/ABC/captures"), Some(Route::Capture("ABC")));
-        assert_eq!(route("/v68/payments/ABC/cancels"), Some(Route::Cancel("ABC")));
-        assert_eq!(route("/v68/payments/ABC/refunds"), Some(Route::Refund("ABC")));
+        assert_eq!(
+            route("/v68/payments/ABC/captures"),
+            Some(Route::Capture("ABC"))
+        );
+        assert_eq!(
+            route("/v68/payments/ABC/cancels"),
+            Some(Route::Cancel("ABC"))
+        );
+        assert_eq!(
+            route("/v68/payments/ABC/refunds"),
+            Some(Route::Refund("ABC"))
+        );
         assert_eq!(route("/v68/payments//refunds"), None);
         assert_eq!(route("/v68/payments/A/B/refunds"), None);
         assert_eq!(route("/v71/payments"), None);
-        assert_eq!(route("/ca/services/DisputeService/v30/acceptDispute"), Some(Route::Dispute("acceptDispute")));
+        assert_eq!(
+            route("/ca/services/DisputeService/v30/acceptDispute"),
+            Some(Route::Dispute("acceptDispute"))
+        );
         assert_eq!(route("/ca/services/DisputeService/v30/nope"), None);
     }
 
     #[test]
     fn credentials_have_a_64_hex_key() {
         assert_eq!(WEBHOOK_HMAC_KEY.len(), 64);
-        assert_eq!(hex::decode(WEBHOOK_HMAC_KEY).map(|k| k.len()).ok(), Some(32));
+        assert_eq!(
+            hex::decode(WEBHOOK_HMAC_KEY).map(|k| k.len()).ok(),
+            Some(32)
+        );
     }
 }

@@ -39,14 +39,25 @@ pub fn signing_string(
     event_code: &str,
     success: &str,
 ) -> String {
-    [psp_reference, original_reference, merchant_account, merchant_reference, &value.to_string(), currency, event_code, success]
-        .join(":")
+    [
+        psp_reference,
+        original_reference,
+        merchant_account,
+        merchant_reference,
+        &value.to_string(),
+        currency,
+        event_code,
+        success,
+    ]
+    .join(":")
 }
 
 /// Base64(HMAC-SHA256(key, message)).
 pub fn sign(key: &[u8], message: &str) -> String {
     // HMAC accepts keys of any length: the error case does not happen.
-    let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(key) else { return String::new() };
+    let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(key) else {
+        return String::new();
+    };
     mac.update(message.as_bytes());
     BASE64_STANDARD.encode(mac.finalize().into_bytes())
 }
@@ -76,9 +87,18 @@ impl Notification {
 
         let mut item = Map::new();
         item.insert("additionalData".into(), Value::Object(additional));
-        item.insert("amount".into(), json!({"currency": self.currency, "value": self.value}));
+        item.insert(
+            "amount".into(),
+            json!({"currency": self.currency, "value": self.value}),
+        );
         item.insert("eventCode".into(), json!(self.event_code));
-        item.insert("eventDate".into(), json!(rfc3339(std::time::SystemTime::now(), std::time::Duration::ZERO)));
+        item.insert(
+            "eventDate".into(),
+            json!(rfc3339(
+                std::time::SystemTime::now(),
+                std::time::Duration::ZERO
+            )),
+        );
         item.insert("merchantAccountCode".into(), json!(merchant_account));
         item.insert("merchantReference".into(), json!(self.merchant_reference));
         if let Some(original) = &self.original_reference {
@@ -111,9 +131,25 @@ mod tests {
     /// adyen.md §7.3 (from the Adyen Python API library's unit test).
     #[test]
     fn official_vector() {
-        let key = hex::decode("44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056").unwrap();
-        let s = signing_string("7914073381342284", "", "TestMerchant", "TestPayment-1407325143704", 1130, "EUR", "AUTHORISATION", "true");
-        assert_eq!(s, "7914073381342284::TestMerchant:TestPayment-1407325143704:1130:EUR:AUTHORISATION:true");
-        assert_eq!(sign(&key, &s), "coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0=");
+        let key = hex::decode("44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056")
+            .unwrap();
+        let s = signing_string(
+            "7914073381342284",
+            "",
+            "TestMerchant",
+            "TestPayment-1407325143704",
+            1130,
+            "EUR",
+            "AUTHORISATION",
+            "true",
+        );
+        assert_eq!(
+            s,
+            "7914073381342284::TestMerchant:TestPayment-1407325143704:1130:EUR:AUTHORISATION:true"
+        );
+        assert_eq!(
+            sign(&key, &s),
+            "coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0="
+        );
     }
 }

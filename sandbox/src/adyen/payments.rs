@@ -7,7 +7,10 @@ use sha2::{Digest, Sha256};
 
 use super::notifications::Notification;
 use super::testdata::{self, Outcome};
-use super::{check_merchant, opt_str, parse_amount, req_str, Adyen, ApiError, ApiResult, State, THREE_DS_PAGE_PREFIX};
+use super::{
+    check_merchant, opt_str, parse_amount, req_str, Adyen, ApiError, ApiResult, State,
+    THREE_DS_PAGE_PREFIX,
+};
 use crate::processor::{Context, Request, Response};
 use crate::util::{html_escape, random_string, ALNUM, UPPER_ALNUM};
 
@@ -98,7 +101,11 @@ fn flag(additional: Option<&Map<String, Value>>, key: &str) -> bool {
 
 /// A card field, plain or client-side encrypted. In the test environment, encrypted fields
 /// may carry the raw value behind a `test_` prefix (§9.1); real ciphertext cannot be read here.
-fn card_field<'a>(pm: &'a Map<String, Value>, plain: &str, encrypted: &str) -> Result<Option<&'a str>, ApiError> {
+fn card_field<'a>(
+    pm: &'a Map<String, Value>,
+    plain: &str,
+    encrypted: &str,
+) -> Result<Option<&'a str>, ApiError> {
     if let Some(value) = opt_str(pm, plain)? {
         return Ok(Some(value));
     }
@@ -129,7 +136,11 @@ struct Resolved {
     three_ds_enrolled: bool,
 }
 
-fn resolve_method(state: &State, pm: &Map<String, Value>, shopper_reference: Option<&str>) -> Result<Resolved, ApiError> {
+fn resolve_method(
+    state: &State,
+    pm: &Map<String, Value>,
+    shopper_reference: Option<&str>,
+) -> Result<Resolved, ApiError> {
     let kind = req_str(pm, "type").map_err(|_| ApiError::missing("paymentMethod.type"))?;
     let holder = opt_str(pm, "holderName")?.unwrap_or("").to_string();
     match kind {
@@ -139,7 +150,8 @@ fn resolve_method(state: &State, pm: &Map<String, Value>, shopper_reference: Opt
                 None => opt_str(pm, "recurringDetailReference")?,
             };
             if let Some(id) = stored_id {
-                let shopper = shopper_reference.ok_or_else(|| ApiError::missing("shopperReference"))?;
+                let shopper =
+                    shopper_reference.ok_or_else(|| ApiError::missing("shopperReference"))?;
                 let stored = state
                     .stored
                     .get(id)
@@ -147,7 +159,11 @@ fn resolve_method(state: &State, pm: &Map<String, Value>, shopper_reference: Opt
                     .ok_or_else(|| ApiError::validation("800", "Contract not found"))?;
                 return Ok(Resolved {
                     variant: stored.variant.clone(),
-                    holder: if holder.is_empty() { stored.holder.clone() } else { holder },
+                    holder: if holder.is_empty() {
+                        stored.holder.clone()
+                    } else {
+                        holder
+                    },
                     card: stored.card.clone(),
                     fingerprint: stored.fingerprint.clone(),
                     card_refused: false,
@@ -163,10 +179,13 @@ fn resolve_method(state: &State, pm: &Map<String, Value>, shopper_reference: Opt
             let year = card_field(pm, "expiryYear", "encryptedExpiryYear")?;
             let cvc = card_field(pm, "cvc", "encryptedSecurityCode")?;
             let variant = testdata::card_variant(number);
-            let card_refused = !testdata::valid_test_cvc(variant, cvc) || !testdata::valid_expiry(month, year);
+            let card_refused =
+                !testdata::valid_test_cvc(variant, cvc) || !testdata::valid_expiry(month, year);
             let card = CardInfo {
                 last4: number[number.len() - 4..].to_string(),
-                expiry_month: month.map(|m| format!("{:0>2}", m.trim())).unwrap_or_default(),
+                expiry_month: month
+                    .map(|m| format!("{:0>2}", m.trim()))
+                    .unwrap_or_default(),
                 expiry_year: year.map(|y| y.trim().to_string()).unwrap_or_default(),
             };
             Ok(Resolved {
@@ -179,8 +198,13 @@ fn resolve_method(state: &State, pm: &Map<String, Value>, shopper_reference: Opt
             })
         }
         "googlepay" | "paywithgoogle" | "applepay" => {
-            let (field, variant) = if kind == "applepay" { ("applePayToken", "applepay") } else { ("googlePayToken", "googlepay") };
-            let token = req_str(pm, field).map_err(|_| ApiError::missing(&format!("paymentMethod.{field}")))?;
+            let (field, variant) = if kind == "applepay" {
+                ("applePayToken", "applepay")
+            } else {
+                ("googlePayToken", "googlepay")
+            };
+            let token = req_str(pm, field)
+                .map_err(|_| ApiError::missing(&format!("paymentMethod.{field}")))?;
             Ok(Resolved {
                 variant: variant.to_string(),
                 holder,
@@ -200,7 +224,12 @@ fn resolve_method(state: &State, pm: &Map<String, Value>, shopper_reference: Opt
 }
 
 /// `POST /v68/payments`
-pub(super) fn authorise(state: &mut State, adyen: &Adyen, body: &Map<String, Value>, ctx: &Context) -> ApiResult {
+pub(super) fn authorise(
+    state: &mut State,
+    adyen: &Adyen,
+    body: &Map<String, Value>,
+    ctx: &Context,
+) -> ApiResult {
     check_merchant(body, "merchantAccount")?;
     let (value, currency) = parse_amount(body)?;
     let reference = match opt_str(body, "reference")? {
@@ -223,7 +252,10 @@ pub(super) fn authorise(state: &mut State, adyen: &Adyen, body: &Map<String, Val
     };
     let shopper_reference = opt_str(body, "shopperReference")?;
     if shopper_reference.is_some_and(|s| s.chars().count() < 3) {
-        return Err(ApiError::validation("702", "Field 'shopperReference' must be at least 3 characters."));
+        return Err(ApiError::validation(
+            "702",
+            "Field 'shopperReference' must be at least 3 characters.",
+        ));
     }
     let store = match body.get("storePaymentMethod") {
         None | Some(Value::Null) => false,
@@ -233,16 +265,28 @@ pub(super) fn authorise(state: &mut State, adyen: &Adyen, body: &Map<String, Val
     if store && shopper_reference.is_none() {
         return Err(ApiError::missing("shopperReference"));
     }
-    check_enum(body, "recurringProcessingModel", &["CardOnFile", "Subscription", "UnscheduledCardOnFile"])?;
-    check_enum(body, "shopperInteraction", &["Ecommerce", "ContAuth", "Moto", "POS"])?;
-    let requested = testdata::outcome_for_requested_code(additional.and_then(|a| a.get("RequestedTestAcquirerResponseCode")))
-        .map_err(|_| ApiError::invalid("additionalData.RequestedTestAcquirerResponseCode"))?;
+    check_enum(
+        body,
+        "recurringProcessingModel",
+        &["CardOnFile", "Subscription", "UnscheduledCardOnFile"],
+    )?;
+    check_enum(
+        body,
+        "shopperInteraction",
+        &["Ecommerce", "ContAuth", "Moto", "POS"],
+    )?;
+    let requested = testdata::outcome_for_requested_code(
+        additional.and_then(|a| a.get("RequestedTestAcquirerResponseCode")),
+    )
+    .map_err(|_| ApiError::invalid("additionalData.RequestedTestAcquirerResponseCode"))?;
     let method = resolve_method(state, pm, shopper_reference)?;
 
     let outcome = if method.card_refused {
         Outcome::declined(2)
     } else {
-        requested.or_else(|| testdata::outcome_for_holder(&method.holder)).unwrap_or(Outcome::Authorised)
+        requested
+            .or_else(|| testdata::outcome_for_holder(&method.holder))
+            .unwrap_or(Outcome::Authorised)
     };
     let psp = state.new_psp();
     let mut payment = Payment {
@@ -267,7 +311,11 @@ pub(super) fn authorise(state: &mut State, adyen: &Adyen, body: &Map<String, Val
     if method.three_ds_enrolled && flag(additional, "executeThreeD") {
         let page = random_string(32, ALNUM);
         let url = format!("{}{}{}", ctx.processor_url(), THREE_DS_PAGE_PREFIX, page);
-        payment.challenge = Some(Challenge { outcome, return_url, authenticated: None });
+        payment.challenge = Some(Challenge {
+            outcome,
+            return_url,
+            authenticated: None,
+        });
         state.challenge_pages.insert(page, psp.clone());
         state.payments.insert(psp, payment);
         let body = json!({
@@ -281,7 +329,12 @@ pub(super) fn authorise(state: &mut State, adyen: &Adyen, body: &Map<String, Val
 }
 
 /// `POST /v68/payments/details`
-pub(super) fn details(state: &mut State, adyen: &Adyen, body: &Map<String, Value>, ctx: &Context) -> ApiResult {
+pub(super) fn details(
+    state: &mut State,
+    adyen: &Adyen,
+    body: &Map<String, Value>,
+    ctx: &Context,
+) -> ApiResult {
     let details = match body.get("details") {
         Some(Value::Object(d)) => d,
         _ => return Err(ApiError::missing("details")),
@@ -303,17 +356,31 @@ pub(super) fn details(state: &mut State, adyen: &Adyen, body: &Map<String, Value
         return Err(ApiError::validation("14_018", "Invalid payload provided"));
     };
     let authenticated = challenge.authenticated == Some(true);
-    let outcome = if authenticated { challenge.outcome } else { Outcome::declined(11) };
+    let outcome = if authenticated {
+        challenge.outcome
+    } else {
+        Outcome::declined(11)
+    };
     let body = finalize(state, adyen, payment, outcome, Some(authenticated), ctx);
     Ok(Response::json(StatusCode::OK, &body))
 }
 
 /// Applies the authorisation outcome: state, token, response body and AUTHORISATION webhook.
-fn finalize(state: &mut State, adyen: &Adyen, mut p: Payment, outcome: Outcome, three_ds: Option<bool>, ctx: &Context) -> Value {
+fn finalize(
+    state: &mut State,
+    adyen: &Adyen,
+    mut p: Payment,
+    outcome: Outcome,
+    three_ds: Option<bool>,
+    ctx: &Context,
+) -> Value {
     let mut additional = Map::new();
     if let Some(authenticated) = three_ds {
         additional.insert("threeDOffered".into(), json!("true"));
-        additional.insert("threeDAuthenticated".into(), json!(authenticated.to_string()));
+        additional.insert(
+            "threeDAuthenticated".into(),
+            json!(authenticated.to_string()),
+        );
         additional.insert("liabilityShift".into(), json!(authenticated.to_string()));
     }
     additional.insert("paymentMethod".into(), json!(p.variant));
@@ -333,10 +400,16 @@ fn finalize(state: &mut State, adyen: &Adyen, mut p: Payment, outcome: Outcome, 
             additional.insert("authCode".into(), json!(auth_code));
             if p.card.is_some() {
                 additional.insert("cvcResult".into(), json!("1 Matches"));
-                additional.insert("avsResult".into(), json!("4 AVS not supported for this card type"));
+                additional.insert(
+                    "avsResult".into(),
+                    json!("4 AVS not supported for this card type"),
+                );
             }
             additional.insert("refusalReasonRaw".into(), json!("AUTHORISED"));
-            additional.insert("networkTxReference".into(), json!(random_string(15, b"0123456789")));
+            additional.insert(
+                "networkTxReference".into(),
+                json!(random_string(15, b"0123456789")),
+            );
             webhook_data.push(("authCode".into(), auth_code.clone()));
             if p.store {
                 if let Some(shopper) = p.shopper_reference.clone() {
@@ -351,11 +424,23 @@ fn finalize(state: &mut State, adyen: &Adyen, mut p: Payment, outcome: Outcome, 
                     }
                 }
             }
-            let summary = p.card.as_ref().map(|c| format!("{auth_code}:{}:{}", c.last4, expiry_date(c)));
+            let summary = p
+                .card
+                .as_ref()
+                .map(|c| format!("{auth_code}:{}:{}", c.last4, expiry_date(c)));
             ("Authorised", true, summary.or(Some(auth_code)))
         }
-        Outcome::Declined { result_code, code, reason, raw } => {
-            p.status = if *result_code == "Error" { Status::Error } else { Status::Refused };
+        Outcome::Declined {
+            result_code,
+            code,
+            reason,
+            raw,
+        } => {
+            p.status = if *result_code == "Error" {
+                Status::Error
+            } else {
+                Status::Refused
+            };
             match raw {
                 Some((raw_reason, raw_code)) => {
                     additional.insert("refusalReasonRaw".into(), json!(raw_reason));
@@ -386,7 +471,10 @@ fn finalize(state: &mut State, adyen: &Adyen, mut p: Payment, outcome: Outcome, 
     body.insert("additionalData".into(), Value::Object(additional));
     body.insert("pspReference".into(), json!(p.psp));
     body.insert("resultCode".into(), json!(result_code));
-    body.insert("amount".into(), json!({"currency": p.currency, "value": p.value}));
+    body.insert(
+        "amount".into(),
+        json!({"currency": p.currency, "value": p.value}),
+    );
     body.insert("merchantReference".into(), json!(p.reference));
     body.extend(response);
 
@@ -411,7 +499,11 @@ fn finalize(state: &mut State, adyen: &Adyen, mut p: Payment, outcome: Outcome, 
 }
 
 fn expiry_date(card: &CardInfo) -> String {
-    format!("{}/{}", card.expiry_month.trim_start_matches('0'), card.expiry_year)
+    format!(
+        "{}/{}",
+        card.expiry_month.trim_start_matches('0'),
+        card.expiry_year
+    )
 }
 
 /// Stores the payment's method for its shopper; answers the token and whether it was
@@ -446,15 +538,27 @@ fn store_method(state: &mut State, p: &Payment, shopper: &str) -> (String, &'sta
 /// redirects to the merchant's `returnUrl` with `redirectResult`.
 pub(super) fn challenge_page(state: &mut State, request: &Request, token: &str) -> Response {
     let Some(psp) = state.challenge_pages.get(token).cloned() else {
-        return page(StatusCode::NOT_FOUND, "Authentication session not found", "<p>This 3-D Secure session does not exist or was already completed.</p>");
+        return page(
+            StatusCode::NOT_FOUND,
+            "Authentication session not found",
+            "<p>This 3-D Secure session does not exist or was already completed.</p>",
+        );
     };
     let Some(payment) = state.payments.get_mut(&psp) else {
-        return page(StatusCode::NOT_FOUND, "Authentication session not found", "<p>The payment no longer exists.</p>");
+        return page(
+            StatusCode::NOT_FOUND,
+            "Authentication session not found",
+            "<p>The payment no longer exists.</p>",
+        );
     };
     match request.method {
         Method::GET | Method::HEAD => {
             let amount = format!("{} {}", payment.value, payment.currency);
-            let last4 = payment.card.as_ref().map(|c| c.last4.clone()).unwrap_or_default();
+            let last4 = payment
+                .card
+                .as_ref()
+                .map(|c| c.last4.clone())
+                .unwrap_or_default();
             let content = format!(
                 "<p>Merchant: {}<br>Amount (minor units): {}<br>Card: **** {}</p>\
                  <form method=\"POST\" action=\"\">\
@@ -468,19 +572,35 @@ pub(super) fn challenge_page(state: &mut State, request: &Request, token: &str) 
             page(StatusCode::OK, "3-D Secure authentication", &content)
         }
         Method::POST => {
-            let password = request.form_pairs().into_iter().find(|(k, _)| k == "password").map(|(_, v)| v);
+            let password = request
+                .form_pairs()
+                .into_iter()
+                .find(|(k, _)| k == "password")
+                .map(|(_, v)| v);
             let authenticated = matches!(password.as_deref(), Some("password") | Some("1234"));
             let Some(challenge) = payment.challenge.as_mut() else {
-                return page(StatusCode::NOT_FOUND, "Authentication session not found", "<p>Nothing to authenticate.</p>");
+                return page(
+                    StatusCode::NOT_FOUND,
+                    "Authentication session not found",
+                    "<p>Nothing to authenticate.</p>",
+                );
             };
             challenge.authenticated = Some(authenticated);
             let return_url = challenge.return_url.clone();
             state.challenge_pages.remove(token);
             let redirect_result = new_redirect_result();
             state.redirect_results.insert(redirect_result.clone(), psp);
-            Response::redirect(&append_query(&return_url, "redirectResult", &redirect_result))
+            Response::redirect(&append_query(
+                &return_url,
+                "redirectResult",
+                &redirect_result,
+            ))
         }
-        _ => page(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", "<p>Use GET or POST.</p>"),
+        _ => page(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed",
+            "<p>Use GET or POST.</p>",
+        ),
     }
 }
 
@@ -529,8 +649,17 @@ mod tests {
 
     #[test]
     fn appends_query_parameters() {
-        assert_eq!(append_query("https://shop.example/return", "r", "a+b/c="), "https://shop.example/return?r=a%2Bb%2Fc%3D");
-        assert_eq!(append_query("https://shop.example/return?x=1#top", "r", "v"), "https://shop.example/return?x=1&r=v#top");
-        assert_eq!(append_query("/relative?x=1", "r", "a b"), "/relative?x=1&r=a+b");
+        assert_eq!(
+            append_query("https://shop.example/return", "r", "a+b/c="),
+            "https://shop.example/return?r=a%2Bb%2Fc%3D"
+        );
+        assert_eq!(
+            append_query("https://shop.example/return?x=1#top", "r", "v"),
+            "https://shop.example/return?x=1&r=v#top"
+        );
+        assert_eq!(
+            append_query("/relative?x=1", "r", "a b"),
+            "/relative?x=1&r=a+b"
+        );
     }
 }

@@ -24,8 +24,17 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn declined(code: u8) -> Outcome {
-        let (_, _, result_code, reason) = MAGIC.iter().find(|m| m.1 == code).copied().unwrap_or(MAGIC[2]);
-        Outcome::Declined { result_code, code, reason, raw: None }
+        let (_, _, result_code, reason) = MAGIC
+            .iter()
+            .find(|m| m.1 == code)
+            .copied()
+            .unwrap_or(MAGIC[2]);
+        Outcome::Declined {
+            result_code,
+            code,
+            reason,
+            raw: None,
+        }
     }
 }
 
@@ -42,7 +51,12 @@ const MAGIC: [(&str, u8, &str, &str); 17] = [
     ("INVALID_CARD_NUMBER", 8, "Refused", "Invalid Card Number"),
     ("ISSUER_UNAVAILABLE", 9, "Refused", "Issuer Unavailable"),
     ("NOT_SUPPORTED", 10, "Refused", "Not supported"),
-    ("NOT_3D_AUTHENTICATED", 11, "Refused", "3D Not Authenticated"),
+    (
+        "NOT_3D_AUTHENTICATED",
+        11,
+        "Refused",
+        "3D Not Authenticated",
+    ),
     ("NOT_ENOUGH_BALANCE", 12, "Refused", "Not enough balance"),
     ("PENDING", 13, "Received", ""),
     ("ACQUIRER_FRAUD", 14, "Refused", "Acquirer Fraud"),
@@ -55,7 +69,12 @@ fn outcome_for_code(code: u8, raw: Option<(String, String)>) -> Option<Outcome> 
     Some(match result_code {
         "Authorised" => Outcome::Authorised,
         "Received" => Outcome::Received,
-        _ => Outcome::Declined { result_code, code, reason, raw },
+        _ => Outcome::Declined {
+            result_code,
+            code,
+            reason,
+            raw,
+        },
     })
 }
 
@@ -65,7 +84,10 @@ pub fn outcome_for_holder(holder: &str) -> Option<Outcome> {
     let parts: Vec<&str> = holder.split(':').map(str::trim).collect();
     let (name, raw) = match parts.as_slice() {
         [name] => (*name, None),
-        [name, code, message] if !code.is_empty() => (*name, Some((format!("{code} : {message}"), code.to_string()))),
+        [name, code, message] if !code.is_empty() => (
+            *name,
+            Some((format!("{code} : {message}"), code.to_string())),
+        ),
         _ => return None,
     };
     let (_, code, _, _) = MAGIC.iter().find(|m| m.0.eq_ignore_ascii_case(name))?;
@@ -95,7 +117,12 @@ pub fn refund_fails(holder: &str) -> bool {
 
 /// The card's Adyen variant (`visa`, `mc`, `amex`, ...), from its number.
 pub fn card_variant(number: &str) -> &'static str {
-    let prefix = |n: usize| number.get(..n).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+    let prefix = |n: usize| {
+        number
+            .get(..n)
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
     match () {
         _ if number.starts_with('4') => "visa",
         _ if (51..=55).contains(&prefix(2)) || (2221..=2720).contains(&prefix(4)) => "mc",
@@ -120,7 +147,11 @@ pub fn valid_card_number(number: &str) -> bool {
             let d = u32::from(b - b'0');
             if i % 2 == 1 {
                 let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
+                if doubled > 9 {
+                    doubled - 9
+                } else {
+                    doubled
+                }
             } else {
                 d
             }
@@ -137,10 +168,16 @@ pub fn valid_test_cvc(variant: &str, cvc: Option<&str>) -> bool {
 
 /// A parseable expiry (month `1`-`12`, year `YYYY` or `YY`) that has not passed.
 pub fn valid_expiry(month: Option<&str>, year: Option<&str>) -> bool {
-    let (Some(month), Some(year)) = (month, year) else { return false };
-    let Ok(month) = month.trim().parse::<u32>() else { return false };
+    let (Some(month), Some(year)) = (month, year) else {
+        return false;
+    };
+    let Ok(month) = month.trim().parse::<u32>() else {
+        return false;
+    };
     let year = year.trim();
-    let Ok(mut year_number) = year.parse::<i64>() else { return false };
+    let Ok(mut year_number) = year.parse::<i64>() else {
+        return false;
+    };
     if year.len() == 2 {
         year_number += 2000;
     } else if year.len() != 4 {
@@ -178,10 +215,23 @@ mod tests {
 
     #[test]
     fn luhn() {
-        for good in ["4111111111111111", "5101180000000007", "5555555555554444", "370000000000002", "4212345678910006", "5201281505129736"] {
+        for good in [
+            "4111111111111111",
+            "5101180000000007",
+            "5555555555554444",
+            "370000000000002",
+            "4212345678910006",
+            "5201281505129736",
+        ] {
             assert!(valid_card_number(good), "{good}");
         }
-        for bad in ["4111111111111112", "411111111111", "4111 1111 1111 1111", "", "41111111111111111111"] {
+        for bad in [
+            "4111111111111112",
+            "411111111111",
+            "4111 1111 1111 1111",
+            "",
+            "41111111111111111111",
+        ] {
             assert!(!valid_card_number(bad), "{bad}");
         }
     }
@@ -201,7 +251,12 @@ mod tests {
         assert_eq!(outcome_for_holder("pending"), Some(Outcome::Received));
         assert_eq!(
             outcome_for_holder("NOT_ENOUGH_BALANCE"),
-            Some(Outcome::Declined { result_code: "Refused", code: 12, reason: "Not enough balance", raw: None })
+            Some(Outcome::Declined {
+                result_code: "Refused",
+                code: 12,
+                reason: "Not enough balance",
+                raw: None
+            })
         );
         assert_eq!(
             outcome_for_holder("DECLINED : 06 : ERROR"),
@@ -212,15 +267,38 @@ mod tests {
                 raw: Some(("06 : ERROR".into(), "06".into()))
             })
         );
-        assert_eq!(outcome_for_holder("UNKNOWN").map(|o| matches!(o, Outcome::Declined { result_code: "Error", code: 0, .. })), Some(true));
+        assert_eq!(
+            outcome_for_holder("UNKNOWN").map(|o| matches!(
+                o,
+                Outcome::Declined {
+                    result_code: "Error",
+                    code: 0,
+                    ..
+                }
+            )),
+            Some(true)
+        );
     }
 
     #[test]
     fn requested_codes() {
         assert_eq!(outcome_for_requested_code(None), Ok(None));
-        assert_eq!(outcome_for_requested_code(Some(&json!("1"))), Ok(Some(Outcome::Authorised)));
-        assert_eq!(outcome_for_requested_code(Some(&json!(13))), Ok(Some(Outcome::Received)));
-        assert!(matches!(outcome_for_requested_code(Some(&json!("4"))), Ok(Some(Outcome::Declined { result_code: "Error", code: 4, .. }))));
+        assert_eq!(
+            outcome_for_requested_code(Some(&json!("1"))),
+            Ok(Some(Outcome::Authorised))
+        );
+        assert_eq!(
+            outcome_for_requested_code(Some(&json!(13))),
+            Ok(Some(Outcome::Received))
+        );
+        assert!(matches!(
+            outcome_for_requested_code(Some(&json!("4"))),
+            Ok(Some(Outcome::Declined {
+                result_code: "Error",
+                code: 4,
+                ..
+            }))
+        ));
         assert!(outcome_for_requested_code(Some(&json!("17"))).is_err());
         assert!(outcome_for_requested_code(Some(&json!("x"))).is_err());
     }

@@ -20,7 +20,10 @@ impl Reply {
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
     }
 }
 
@@ -38,7 +41,10 @@ pub async fn start() -> Harness {
 
 pub async fn start_with(builder: connector_sandbox::SandboxBuilder) -> Harness {
     let sandbox = builder.start().await.expect("sandbox starts");
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let creds = sandbox.credentials();
     let adyen = &creds["adyen"];
     Harness {
@@ -51,7 +57,13 @@ pub async fn start_with(builder: connector_sandbox::SandboxBuilder) -> Harness {
 }
 
 impl Harness {
-    pub async fn send(&self, method: reqwest::Method, url: &str, headers: &[(&str, &str)], body: Option<String>) -> Result<Reply, reqwest::Error> {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<String>,
+    ) -> Result<Reply, reqwest::Error> {
         let mut request = self.http.request(method, url);
         for (k, v) in headers {
             request = request.header(*k, *v);
@@ -63,38 +75,68 @@ impl Harness {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await?;
-        Ok(Reply { status, headers, text })
+        Ok(Reply {
+            status,
+            headers,
+            text,
+        })
     }
 
     /// POST JSON to an Adyen path with the right API key (plus `extra` headers).
-    pub async fn adyen_raw(&self, path: &str, body: &str, extra: &[(&str, &str)]) -> Result<Reply, reqwest::Error> {
+    pub async fn adyen_raw(
+        &self,
+        path: &str,
+        body: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<Reply, reqwest::Error> {
         let url = format!("{}{}", self.sandbox.url("adyen"), path);
-        let mut headers = vec![("X-API-Key", self.api_key.as_str()), ("Content-Type", "application/json")];
+        let mut headers = vec![
+            ("X-API-Key", self.api_key.as_str()),
+            ("Content-Type", "application/json"),
+        ];
         headers.extend_from_slice(extra);
-        self.send(reqwest::Method::POST, &url, &headers, Some(body.to_string())).await
+        self.send(
+            reqwest::Method::POST,
+            &url,
+            &headers,
+            Some(body.to_string()),
+        )
+        .await
     }
 
     pub async fn adyen(&self, path: &str, body: &Value) -> Reply {
-        self.adyen_raw(path, &body.to_string(), &[]).await.expect("request answered")
+        self.adyen_raw(path, &body.to_string(), &[])
+            .await
+            .expect("request answered")
     }
 
     pub async fn control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Reply {
         let url = format!("{}{}", self.sandbox.base_url(), path);
-        self.send(method, &url, &[("Content-Type", "application/json")], body.map(|b| b.to_string()))
-            .await
-            .expect("control answered")
+        self.send(
+            method,
+            &url,
+            &[("Content-Type", "application/json")],
+            body.map(|b| b.to_string()),
+        )
+        .await
+        .expect("control answered")
     }
 
     pub async fn fault(&self, rule: Value) {
-        let reply = self.control(reqwest::Method::POST, "/_sandbox/faults", Some(rule)).await;
+        let reply = self
+            .control(reqwest::Method::POST, "/_sandbox/faults", Some(rule))
+            .await;
         assert_eq!(reply.status, 200, "{}", reply.text);
     }
 
     /// Takes the next Adyen webhook (of `event`), waiting up to 5 s; panics when none comes.
     pub async fn next_webhook(&self, event: &str) -> Value {
         let reply = self
-            .control(reqwest::Method::POST, "/_sandbox/webhooks/next",
-                     Some(json!({"processor": "adyen", "event": event, "timeout_ms": 5000})))
+            .control(
+                reqwest::Method::POST,
+                "/_sandbox/webhooks/next",
+                Some(json!({"processor": "adyen", "event": event, "timeout_ms": 5000})),
+            )
             .await;
         assert_eq!(reply.status, 200, "no {event} webhook: {}", reply.text);
         reply.json()
@@ -112,7 +154,10 @@ impl Harness {
         assert_eq!(items.len(), 1);
         let item = items[0]["NotificationRequestItem"].clone();
         assert_eq!(item["eventCode"], event);
-        assert!(verify_item(&item, &self.hmac_key), "bad signature on {item}");
+        assert!(
+            verify_item(&item, &self.hmac_key),
+            "bad signature on {item}"
+        );
         item
     }
 
@@ -142,7 +187,10 @@ pub fn item_signature(item: &Value, hex_key: &str) -> String {
         s(&item["originalReference"]),
         s(&item["merchantAccountCode"]),
         s(&item["merchantReference"]),
-        item["amount"]["value"].as_i64().map(|v| v.to_string()).unwrap_or_default(),
+        item["amount"]["value"]
+            .as_i64()
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
         s(&item["amount"]["currency"]),
         s(&item["eventCode"]),
         s(&item["success"]),
