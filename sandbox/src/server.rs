@@ -252,7 +252,8 @@ async fn serve(
         return Ok(into_hyper(answer));
     }
 
-    let trimmed = &path[1..];
+    // `OPTIONS *` and authority-form targets have no leading slash.
+    let trimmed = path.strip_prefix('/').unwrap_or(&path);
     let (name, rest) = match trimmed.find('/') {
         Some(i) => (&trimmed[..i], &trimmed[i..]),
         None => (trimmed, "/"),

@@ -911,3 +911,65 @@ async fn idempotency_key_replays_the_first_answer() {
         201
     );
 }
+
+#[tokio::test]
+async fn odd_bodies_always_get_the_service_error_shape() {
+    let h = start().await;
+    let psp = h
+        .adyen("/v68/payments", &h.manual(VISA, "J", 100))
+        .await
+        .json()["pspReference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let paths = [
+        "/v68/payments".to_string(),
+        "/v68/payments/details".to_string(),
+        format!("/v68/payments/{psp}/captures"),
+        format!("/v68/payments/{psp}/cancels"),
+        format!("/v68/payments/{psp}/refunds"),
+        "/ca/services/DisputeService/v30/acceptDispute".to_string(),
+        "/ca/services/DisputeService/v30/supplyDefenseDocument".to_string(),
+        "/ca/services/DisputeService/v30/defendDispute".to_string(),
+        "/ca/services/DisputeService/v30/retrieveApplicableDefenseReasons".to_string(),
+        "/ca/services/DisputeService/v30/deleteDisputeDefenseDocument".to_string(),
+    ];
+    let m = h.merchant.clone();
+    let bodies = [
+        "".to_string(),
+        "null".to_string(),
+        "\"text\"".to_string(),
+        "{\"a\":".to_string(),
+        json!({"merchantAccount": 5}).to_string(),
+        json!({"merchantAccount": m, "merchantAccountCode": m, "amount": "ten"}).to_string(),
+        json!({"merchantAccount": m, "amount": {"value": 1e300, "currency": 3}}).to_string(),
+        json!({"merchantAccount": m, "amount": {"value": 9223372036854775807u64, "currency": "EUR"}}).to_string(),
+        json!({"merchantAccount": m, "amount": {"value": 10, "currency": "EUR"}, "reference": [], "returnUrl": {}}).to_string(),
+        json!({"merchantAccount": m, "amount": {"value": 10, "currency": "EUR"}, "reference": "r", "returnUrl": "x",
+               "paymentMethod": {"type": "scheme", "number": "٤١١١١١١١١١١١١١١١", "holderName": ["x"]}}).to_string(),
+        json!({"merchantAccount": m, "amount": {"value": 10, "currency": "EUR"}, "reference": "r", "returnUrl": "x",
+               "paymentMethod": {"type": "scheme", "number": VISA, "expiryMonth": 3, "cvc": 737}, "additionalData": []}).to_string(),
+        json!({"merchantAccountCode": m, "disputePspReference": 1, "defenseDocuments": "x", "details": []}).to_string(),
+        json!({"merchantAccountCode": m, "disputePspReference": "X", "defenseDocuments": [1, {"content": 2}],
+               "defenseReasonCode": null, "defenseDocumentType": {}}).to_string(),
+        format!("{}{}", "[".repeat(200), "]".repeat(200)),
+    ];
+    for path in &paths {
+        for body in &bodies {
+            let reply = h
+                .adyen_raw(path, body, &[])
+                .await
+                .unwrap_or_else(|e| panic!("{path} {body}: {e}"));
+            let value = reply.json();
+            if reply.status >= 400 {
+                assert_eq!(value["status"], reply.status, "{path} {body}: {value}");
+                assert!(
+                    value["errorCode"].is_string() && value["errorType"].is_string(),
+                    "{path} {body}: {value}"
+                );
+            } else {
+                assert!(value.is_object(), "{path} {body}: {value}");
+            }
+        }
+    }
+}

@@ -516,3 +516,18 @@ fn runs_on_its_own_thread_without_a_runtime() {
     assert_eq!(status, 401);
     drop(sandbox);
 }
+
+#[tokio::test]
+async fn odd_request_targets_get_an_answer() {
+    let h = start().await;
+    for target in ["*", "/", "/adyen", "/adyen/"] {
+        let mut stream = tokio::net::TcpStream::connect(h.sandbox.addr())
+            .await
+            .unwrap();
+        let request = format!("OPTIONS {target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 4"), "{target}: {answer}");
+    }
+}
