@@ -1,7 +1,7 @@
 //! The extension point: one [`Processor`] per emulated payment processor.
 //!
 //! A processor is a single module (`src/<name>/`) that implements [`Processor`] and is listed
-//! once in [`crate::registry::processors`]. The framework gives it:
+//! once in `src/registry.rs` (`processors()`). The framework gives it:
 //!
 //! - every request whose path starts with `/<name>/`, with that prefix removed ([`Request`]);
 //! - a [`Context`] to emit webhooks (outbox + optional delivery, with a short delay) and to
