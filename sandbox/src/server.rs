@@ -291,17 +291,25 @@ async fn serve(
         body,
     };
     let ctx = shared.context(name, public_base);
-    let process = || {
-        catch_unwind(AssertUnwindSafe(|| processor.handle(&request, &ctx))).unwrap_or_else(|_| {
+    let worker = processor.clone();
+    let process = move || {
+        catch_unwind(AssertUnwindSafe(|| worker.handle(&request, &ctx))).unwrap_or_else(|_| {
             tracing::error!(processor = name, path = %request.path, "processor panicked; answering 500");
-            processor.error_response(StatusCode::INTERNAL_SERVER_ERROR)
+            worker.error_response(StatusCode::INTERNAL_SERVER_ERROR)
         })
     };
     let response = match fault {
         None => process(),
         Some(Fault::Latency { ms }) => {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-            process()
+            // As at a real processor, the request is processed even if the client gives up
+            // while waiting: run it apart from the connection, which hyper drops on close.
+            let delayed = tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                process()
+            });
+            delayed
+                .await
+                .unwrap_or_else(|_| processor.error_response(StatusCode::INTERNAL_SERVER_ERROR))
         }
         Some(Fault::Status { status }) => processor.error_response(status),
         Some(Fault::RateLimit { retry_after_s }) => {

@@ -531,3 +531,24 @@ async fn odd_request_targets_get_an_answer() {
         assert!(answer.starts_with("HTTP/1.1 4"), "{target}: {answer}");
     }
 }
+
+#[tokio::test]
+async fn a_request_whose_client_gave_up_during_latency_is_still_processed() {
+    let h = start().await;
+    h.fault(json!({"processor": "adyen", "fault": {"type": "latency", "ms": 400}}))
+        .await;
+    let url = format!("{}/v68/payments", h.sandbox.url("adyen"));
+    let body = h.payment(VISA, "J", 100).to_string();
+    let result = h
+        .http
+        .post(url)
+        .header("X-API-Key", &h.api_key)
+        .timeout(Duration::from_millis(50))
+        .body(body)
+        .send()
+        .await;
+    assert!(result.unwrap_err().is_timeout());
+    // As at a real processor, the payment happened although the client saw a timeout.
+    let item = h.next_item("AUTHORISATION").await;
+    assert_eq!(item["success"], "true");
+}
