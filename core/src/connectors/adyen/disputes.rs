@@ -63,9 +63,11 @@ impl Adyen {
                 Some(code) if !code.is_empty() => code.to_string(),
                 _ => document_type_code(doc.evidence_type).to_string(),
             };
+            // Adyen takes the bare MIME type (`application/pdf`), without parameters.
+            let content_type = doc.mime_type.split(';').next().unwrap_or("").trim();
             documents.push(json!({
                 "content": base64::engine::general_purpose::STANDARD.encode(doc.content.as_slice()),
-                "contentType": doc.mime_type,
+                "contentType": content_type,
                 "defenseDocumentTypeCode": type_code,
             }));
         }

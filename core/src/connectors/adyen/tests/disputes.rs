@@ -73,7 +73,7 @@ fn dispute_calls_use_the_dispute_key_when_configured() {
 fn supply_defense_document_request() {
     let pdf = b"%PDF-1.4\n%\xc3\xa4\xc3\xbc\xc3\xb6\xc3\x9f\n2 0 obj";
     let mut invoice = document(EvidenceType::Receipt, pdf);
-    invoice.mime_type = "image/jpeg".into();
+    invoice.mime_type = "image/jpeg; name=invoice.jpg".into();
     let mut overridden = document(EvidenceType::ShippingProof, b"x");
     overridden.connector_document_type = Some("GoodsWereAsDescribed".into());
     let req = evidence(vec![
