@@ -188,8 +188,9 @@ impl std::fmt::Debug for Adyen {
 
 impl Adyen {
     /// Validates the configuration and prepares every per-client value. Fails with a
-    /// `configuration` error for an empty or malformed credential, a live environment without
-    /// a (well-formed) endpoint prefix, or a webhook HMAC key that is not hex.
+    /// `configuration` error for an empty or malformed credential, a malformed live endpoint
+    /// prefix, a live environment without a prefix (unless `base_url` replaces the hosts), or
+    /// a webhook HMAC key that is not hex.
     pub fn new(config: &AdyenConfig, endpoint: &Endpoint) -> Result<Adyen> {
         check_api_key("api_key", config.api_key.expose())?;
         let dispute_api_key = match &config.dispute_api_key {

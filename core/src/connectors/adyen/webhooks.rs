@@ -172,59 +172,25 @@ pub(super) fn map_item(item: &Item) -> WebhookEvent {
     let Some(psp) = psp_reference.clone() else {
         return ignored();
     };
-    // (payment reference, operation reference, status) of payment events.
+    let outcome = |ok: PaymentStatus, failed: PaymentStatus| if success { ok } else { failed };
+    // Events about the payment itself name it in `pspReference`; modifications of it (capture,
+    // cancellation, adjustment) in `originalReference`, their own reference being the operation's.
+    let own = |status: PaymentStatus| Some((psp.clone(), None, status));
+    let modification = |status: PaymentStatus| {
+        Some((
+            original_reference.clone().unwrap_or_else(|| psp.clone()),
+            Some(psp.clone()),
+            status,
+        ))
+    };
+    use PaymentStatus::*;
     let payment = match event_code.as_str() {
-        "AUTHORISATION" => Some((
-            psp.clone(),
-            None,
-            if success {
-                PaymentStatus::Authorized
-            } else {
-                PaymentStatus::Failure
-            },
-        )),
-        "RECURRING_CONTRACT" => Some((
-            psp.clone(),
-            None,
-            if success {
-                PaymentStatus::Authorized
-            } else {
-                PaymentStatus::Failure
-            },
-        )),
-        "OFFER_CLOSED" => Some((psp.clone(), None, PaymentStatus::Expired)),
-        "AUTHORISATION_ADJUSTMENT" => Some((
-            original_reference.clone().unwrap_or(psp.clone()),
-            Some(psp.clone()),
-            if success {
-                PaymentStatus::Authorized
-            } else {
-                PaymentStatus::Failure
-            },
-        )),
-        "CAPTURE" => Some((
-            original_reference.clone().unwrap_or(psp.clone()),
-            Some(psp.clone()),
-            if success {
-                PaymentStatus::Charged
-            } else {
-                PaymentStatus::CaptureFailed
-            },
-        )),
-        "CAPTURE_FAILED" => Some((
-            original_reference.clone().unwrap_or(psp.clone()),
-            Some(psp.clone()),
-            PaymentStatus::CaptureFailed,
-        )),
-        "CANCELLATION" => Some((
-            original_reference.clone().unwrap_or(psp.clone()),
-            Some(psp.clone()),
-            if success {
-                PaymentStatus::Voided
-            } else {
-                PaymentStatus::VoidFailed
-            },
-        )),
+        "AUTHORISATION" | "RECURRING_CONTRACT" => own(outcome(Authorized, Failure)),
+        "OFFER_CLOSED" => own(Expired),
+        "AUTHORISATION_ADJUSTMENT" => modification(outcome(Authorized, Failure)),
+        "CAPTURE" => modification(outcome(Charged, CaptureFailed)),
+        "CAPTURE_FAILED" => modification(CaptureFailed),
+        "CANCELLATION" => modification(outcome(Voided, VoidFailed)),
         _ => None,
     };
     if let Some((transaction_id, operation_id, status)) = payment {
