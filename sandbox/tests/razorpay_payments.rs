@@ -301,6 +301,26 @@ async fn a_short_otp_fails_the_payment() {
         400,
         "Only payments which have been authorized and not yet captured can be captured",
     );
+    // A late authorisation (sandbox hook): failed, then authorized after all (§3.3).
+    let late = r
+        .control(
+            Method::POST,
+            &format!("/razorpay/_sandbox/payments/{payment_id}/authorize_late"),
+            None,
+        )
+        .await;
+    assert_eq!(late.status, 200, "{}", late.text);
+    assert_eq!(late.json()["status"], "authorized");
+    assert_eq!(late.json()["error_code"], Value::Null);
+    r.webhook("payment.authorized", &payment_id).await;
+    let again = r
+        .control(
+            Method::POST,
+            &format!("/razorpay/_sandbox/payments/{payment_id}/authorize_late"),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 409);
     // The order can be paid by another attempt.
     let (second, page) = r.create_payment(&r.card_payment(&order, VISA)).await;
     r.submit_otp(&page, "9999999999").await;
@@ -679,6 +699,17 @@ async fn recurring_tokens_are_created_and_charged() {
         )
         .await;
     assert_eq!(same["id"], customer_id.as_str());
+
+    // A recurring payment needs an authorisation order (§3.8), not a plain one.
+    let plain = r.order(100, true).await;
+    let mut body = r.card_payment(&plain, VISA);
+    body["recurring"] = json!(1);
+    body["customer_id"] = json!(customer_id);
+    let error = r.post("/v1/payments/create/json", &body).await.error(
+        400,
+        "A recurring card payment needs an order created with customer_id, method card and token",
+    );
+    assert_eq!(error["field"], "order_id");
 
     // The authorisation order (§3.8).
     let order = r

@@ -724,16 +724,22 @@ impl Razorpay {
                 }
                 Ok(json!({ "expired": expired }))
             }
-            ("POST", path) => match path
-                .strip_prefix("disputes/")
-                .and_then(|p| p.strip_suffix("/resolve"))
-            {
-                Some(id) => disputes::resolve(&mut state, id, &body, ctx),
-                None => Err(ControlError::new(
-                    StatusCode::NOT_FOUND,
-                    format!("no Razorpay sandbox hook {hook:?}"),
-                )),
-            },
+            ("POST", path) => {
+                let dispute = path
+                    .strip_prefix("disputes/")
+                    .and_then(|p| p.strip_suffix("/resolve"));
+                let payment = path
+                    .strip_prefix("payments/")
+                    .and_then(|p| p.strip_suffix("/authorize_late"));
+                match (dispute, payment) {
+                    (Some(id), _) => disputes::resolve(&mut state, id, &body, ctx),
+                    (_, Some(id)) => payments::authorize_late(&mut state, id, ctx),
+                    _ => Err(ControlError::new(
+                        StatusCode::NOT_FOUND,
+                        format!("no Razorpay sandbox hook {hook:?}"),
+                    )),
+                }
+            }
             _ => Err(ControlError::new(
                 StatusCode::NOT_FOUND,
                 format!("no Razorpay sandbox hook {} {hook:?}", request.method),

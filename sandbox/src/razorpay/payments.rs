@@ -490,6 +490,14 @@ fn validate_create_json(state: &State, body: &Map<String, Value>) -> Result<NewP
                 "The customer id field is required when recurring is present.",
             ));
         };
+        // §3.8: the authorisation payment goes into an order made for it, with the customer,
+        // the method and the token settings.
+        if order.token.is_none() || order.method.as_deref() != Some("card") {
+            return Err(ApiError::field(
+                "order_id",
+                "A recurring card payment needs an order created with customer_id, method card and token",
+            ));
+        }
         if order.customer_id.as_ref().is_some_and(|c| c != customer) {
             return Err(ApiError::field(
                 "customer_id",
@@ -695,6 +703,35 @@ fn fail_authentication(state: &mut State, payment_id: &str) -> Vec<Event> {
         "payment.failed",
         vec![("payment", payment.entity())],
     )]
+}
+
+/// `POST /razorpay/_sandbox/payments/{id}/authorize_late`: a failed payment is authorized
+/// after all (a late authorisation, §3.3: `payment.failed` can be followed by
+/// `payment.captured`). The error fields are cleared; an auto-capture order captures it.
+pub(super) fn authorize_late(
+    state: &mut State,
+    id: &str,
+    ctx: &Context,
+) -> Result<Value, crate::processor::ControlError> {
+    let Some(payment) = state.payments.get(id) else {
+        return Err(crate::processor::ControlError::new(
+            StatusCode::NOT_FOUND,
+            format!("no Razorpay payment {id:?}"),
+        ));
+    };
+    if payment.status != PaymentStatus::Failed {
+        return Err(crate::processor::ControlError::new(
+            StatusCode::CONFLICT,
+            format!("the payment is {}, not failed", payment.status.as_str()),
+        ));
+    }
+    if let Some(p) = state.payments.get_mut(id) {
+        p.error = None;
+    }
+    let events = authorize(state, id);
+    emit(ctx, events);
+    let payment = state.payments.get(id).map(Payment::entity);
+    Ok(payment.unwrap_or(Value::Null))
 }
 
 /// An OTP of 4 to 10 digits authenticates; anything else fails (§6.3).
