@@ -321,7 +321,7 @@ async fn disputes_are_opened_contested_and_accepted() {
             &json!({"shipping_proof": ["doc_DoesNotExist01"], "action": "draft"}),
         )
         .await
-        .error(400, "The id provided does not exist: doc_DoesNotExist01");
+        .error(400, "The id provided does not exist");
     assert_eq!(error["field"], "shipping_proof");
     r.patch(&contest, &json!({"action": "maybe"}))
         .await

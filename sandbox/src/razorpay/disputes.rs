@@ -380,12 +380,7 @@ fn document_ids(state: &State, value: &Value, field: &str) -> Result<Vec<String>
         };
         match state.documents.get(id) {
             Some(doc) if doc.purpose == "dispute_evidence" => ids.push(id.to_string()),
-            _ => {
-                return Err(ApiError::field(
-                    field,
-                    format!("The id provided does not exist: {id}"),
-                ))
-            }
+            _ => return Err(ApiError::field(field, "The id provided does not exist")),
         }
     }
     Ok(ids)

@@ -289,7 +289,7 @@ fn parse_body(request: &Request) -> Result<Map<String, Value>, ApiError> {
         .unwrap_or("")
         .to_ascii_lowercase();
     if content_type.starts_with("application/x-www-form-urlencoded") {
-        return Ok(form_to_object(request.form_pairs()));
+        return form_to_object(request.form_pairs());
     }
     match request.json() {
         Ok(Value::Object(map)) => Ok(map),
@@ -309,8 +309,12 @@ fn parse_body(request: &Request) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
+/// The deepest form key accepted (`a[b][c]` is 3): deeper keys are refused rather than
+/// expanded, so that no body can exhaust the stack.
+const MAX_FORM_DEPTH: usize = 8;
+
 /// Form pairs to a JSON object, expanding `a[b][c]=v` and `a[]=v`.
-fn form_to_object(pairs: Vec<(String, String)>) -> Map<String, Value> {
+fn form_to_object(pairs: Vec<(String, String)>) -> Result<Map<String, Value>, ApiError> {
     let mut root = Value::Object(Map::new());
     for (key, value) in pairs {
         let mut parts = Vec::new();
@@ -323,11 +327,17 @@ fn form_to_object(pairs: Vec<(String, String)>) -> Map<String, Value> {
             }
             _ => parts.push(key.clone()),
         }
+        if parts.len() > MAX_FORM_DEPTH {
+            return Err(ApiError::bad_request(
+                "The request body nests too deeply",
+                None,
+            ));
+        }
         insert_path(&mut root, &parts, Value::String(value));
     }
     match root {
-        Value::Object(map) => map,
-        _ => Map::new(),
+        Value::Object(map) => Ok(map),
+        _ => Ok(Map::new()),
     }
 }
 
@@ -901,12 +911,15 @@ mod tests {
             ("items[]".into(), "1".into()),
             ("items[]".into(), "2".into()),
             ("others[][type]".into(), "t".into()),
-        ]);
+        ])
+        .unwrap();
         assert_eq!(
             Value::Object(object),
             json!({"amount": "100", "card": {"number": "4111"}, "token": {"max_amount": "5000"},
                    "notes": {"a": "x"}, "items": ["1", "2"], "others": [{"type": "t"}]})
         );
+        let deep = format!("a{}", "[]".repeat(100_000));
+        assert!(form_to_object(vec![(deep, "1".into())]).is_err());
     }
 
     #[test]
