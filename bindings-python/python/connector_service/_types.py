@@ -1564,6 +1564,12 @@ class RazorpayConfig(_ext.Model):
     """Webhook secrets accepted when verifying `X-Razorpay-Signature`. During a rotation, list
     the new secret and the old one.
     """
+    mandate_max_amount: int | None = None
+    """The most a later charge of a card mandate may take, in paise (`token.max_amount` of the
+    setup order). Default 1500000 (₹15,000).
+    """
+    mandate_frequency: str | None = None
+    """The charge frequency of card mandates (`token.frequency`). Default `as_presented`."""
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1571,6 +1577,8 @@ class RazorpayConfig(_ext.Model):
             "key_id": self.key_id,
             "key_secret": self.key_secret,
             "webhook_secrets": list(self.webhook_secrets),
+            "mandate_max_amount": self.mandate_max_amount,
+            "mandate_frequency": self.mandate_frequency,
         }
 
     @classmethod
@@ -1583,6 +1591,10 @@ class RazorpayConfig(_ext.Model):
         kwargs["key_secret"] = value
         if (value := data.get("webhook_secrets")) is not None:
             kwargs["webhook_secrets"] = list(value)
+        if (value := data.get("mandate_max_amount")) is not None:
+            kwargs["mandate_max_amount"] = value
+        if (value := data.get("mandate_frequency")) is not None:
+            kwargs["mandate_frequency"] = value
         return cls(**kwargs)
 
 
