@@ -142,6 +142,8 @@ class _ClientBase:
         return None if options is None else json.dumps(options.to_dict())
 
     def __repr__(self) -> str:
+        if not hasattr(self, "_config_shown"):
+            return f"<{type(self).__name__}, not initialized>"
         closed = ", closed" if self._native is None else ""
         return f"{type(self).__name__}({self._config_shown}{closed})"
 
