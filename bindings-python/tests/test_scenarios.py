@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import pathlib
 
 import pytest
 
@@ -19,10 +20,10 @@ def test_there_are_scenarios() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_scenario_async(sandbox: Sandbox, path) -> None:  # type: ignore[no-untyped-def]
+def test_scenario_async(sandbox: Sandbox, path: pathlib.Path) -> None:
     asyncio.run(ScenarioRunner(sandbox, json.loads(path.read_text())).run_async())
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_scenario_sync(sandbox: Sandbox, path) -> None:  # type: ignore[no-untyped-def]
+def test_scenario_sync(sandbox: Sandbox, path: pathlib.Path) -> None:
     ScenarioRunner(sandbox, json.loads(path.read_text())).run_sync()
