@@ -63,10 +63,14 @@ class Sandbox:
         for path in ("/_sandbox/faults", "/_sandbox/requests", "/_sandbox/webhooks"):
             self.request("DELETE", path)
 
-    def next_webhook(self, processor: str, event: str | None = None, timeout_ms: int = 5000) -> dict[str, Any] | None:
+    def next_webhook(
+        self, processor: str, event: str | None = None, timeout_ms: int = 5000, contains: str | None = None
+    ) -> dict[str, Any] | None:
         body: dict[str, Any] = {"processor": processor, "timeout_ms": timeout_ms}
         if event is not None:
             body["event"] = event
+        if contains is not None:
+            body["contains"] = contains
         found: dict[str, Any] | None = self.request("POST", "/_sandbox/webhooks/next", body, ok_statuses=(404,))
         return found
 

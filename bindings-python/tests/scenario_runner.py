@@ -225,14 +225,21 @@ class ScenarioRunner:
 
     def webhook_step(self, step: dict[str, Any], webhooks: cs.Webhooks) -> None:
         spec = step["webhook"]
-        found = self.sandbox.next_webhook(self.connector, spec.get("event"), spec.get("timeout_ms", 5000))
+        found = self.sandbox.next_webhook(
+            self.connector, spec.get("event"), spec.get("timeout_ms", 5000), spec.get("contains")
+        )
         if spec.get("none"):
             if found is not None:
                 raise ScenarioFailure(f"expected no {spec.get('event')} webhook, got {found.get('event')}")
             return
         if found is None:
             raise ScenarioFailure(f"no {spec.get('event')} webhook arrived")
-        body = tamper(found["body"]) if spec.get("tamper") else found["body"].encode()
+        body: bytes = found["body"].encode()
+        if "tamper" in spec:
+            find, replace = spec["tamper"]["find"].encode(), spec["tamper"]["replace"].encode()
+            if find not in body:
+                raise ScenarioFailure(f"tamper: {spec['tamper']['find']!r} is not in the webhook body")
+            body = body.replace(find, replace, 1)
         try:
             notification = webhooks.verify_and_parse(found["headers"], body)
         except cs.ConnectorServiceError as e:
