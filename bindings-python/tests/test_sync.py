@@ -109,3 +109,31 @@ def test_sync_and_async_clients_share_one_runtime(adyen_config: cs.ClientConfig)
         )
     )
     assert _native.runtime_pid() == os.getpid()
+
+
+def test_ctrl_c_cancels_a_blocking_call(clean_sandbox: Sandbox, adyen_config: cs.ClientConfig) -> None:
+    import _thread
+    import threading
+
+    import pytest
+
+    clean_sandbox.fault(
+        {"processor": "adyen", "method": "POST", "path": "/v68/payments", "fault": {"type": "latency", "ms": 10_000}}
+    )
+    client = cs.Client(adyen_config)
+    returned: list[cs.PaymentResponse] = []
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        returned.append(
+            client.payments.authorize(
+                amount=cs.Money(100, "EUR"), merchant_reference="ctrl-c", payment_method=card(), return_url="https://s.example/r"
+            )
+        )
+    timer.join()
+    # The call itself was interrupted: it never returned a payment.
+    assert returned == []
+    clean_sandbox.reset()
+    assert client.payments.authorize(
+        amount=cs.Money(100, "EUR"), merchant_reference="after-ctrl-c", payment_method=card(), return_url="https://s.example/r"
+    ).status is cs.PaymentStatus.CHARGED
