@@ -278,8 +278,17 @@ fn runtime_pid() -> Option<u32> {
     runtime::runtime_pid()
 }
 
+/// Registered with `atexit`: lets the runtime's threads leave the interpreter before it
+/// finalizes (see `runtime::close_python_gate`).
+#[pyfunction]
+fn _close_python_gate(py: Python<'_>) {
+    py.detach(runtime::close_python_gate);
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let gate = wrap_pyfunction!(_close_python_gate, m)?;
+    m.py().import("atexit")?.call_method1("register", (gate,))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add_class::<NativeClient>()?;

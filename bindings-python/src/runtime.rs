@@ -10,7 +10,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use pyo3_async_runtimes::generic::{ContextExt, Runtime as GenericRuntime};
 use pyo3_async_runtimes::TaskLocals;
@@ -42,7 +43,11 @@ pub fn runtime() -> std::io::Result<&'static Runtime> {
         let fresh = Box::into_raw(Box::new(ProcessRuntime { pid, runtime }));
         match CURRENT.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
             // The previous runtime (if any) belonged to the parent process: leaked on purpose.
-            Ok(_) => continue,
+            // Completions counted there were on threads that do not exist in this process.
+            Ok(_) => {
+                IN_PYTHON.store(0, Ordering::SeqCst);
+                continue;
+            }
             Err(_) => {
                 // Another thread installed one first: stop ours and use theirs.
                 // SAFETY: `fresh` was never shared.
@@ -57,6 +62,55 @@ pub fn runtime() -> std::io::Result<&'static Runtime> {
 pub fn runtime_pid() -> Option<u32> {
     // SAFETY: as in `runtime`.
     unsafe { CURRENT.load(Ordering::Acquire).as_ref() }.map(|rt| rt.pid)
+}
+
+// Interpreter shutdown. The runtime's threads complete asyncio futures by attaching to the
+// interpreter (`Python::attach` in a blocking task). A thread that attaches, or is still
+// attached, while the interpreter finalizes crashes the process; the event loop can finish
+// (and the program exit) while such a thread is still inside its callback. So every attach
+// from the runtime goes through a gate: an atexit hook closes it and waits, with the GIL
+// released, for the threads inside to leave. A completion arriving after that is dropped (no
+// one is left to await it).
+
+/// Completions currently attached (or about to attach) to the interpreter.
+static IN_PYTHON: AtomicUsize = AtomicUsize::new(0);
+/// Set by the atexit hook: the interpreter is shutting down.
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+struct Entered;
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        IN_PYTHON.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Enters the gate, unless the interpreter is shutting down.
+fn enter_python() -> Option<Entered> {
+    // Count first, then check: with the hook's store-then-load (both SeqCst), either this
+    // thread sees the gate closed, or the hook sees the count and waits.
+    IN_PYTHON.fetch_add(1, Ordering::SeqCst);
+    let entered = Entered;
+    if CLOSED.load(Ordering::SeqCst) {
+        return None;
+    }
+    Some(entered)
+}
+
+/// The atexit hook: closes the gate and waits for the runtime's threads to leave the
+/// interpreter. Call it without holding the GIL.
+pub fn close_python_gate() {
+    CLOSED.store(true, Ordering::SeqCst);
+    if runtime_pid() != Some(std::process::id()) {
+        return; // no runtime of this process: nothing can be inside
+    }
+    // Bounded: a completion never holds the GIL for long, and exiting must not hang.
+    for _ in 0..5_000 {
+        if IN_PYTHON.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }
 
 /// The bridge pyo3-async-runtimes drives: futures go to this process's runtime.
@@ -87,7 +141,13 @@ impl GenericRuntime for ProcessTokio {
     where
         F: FnOnce() + Send + 'static,
     {
-        handle().spawn_blocking(f)
+        // pyo3-async-runtimes completes the asyncio future in a blocking task that attaches
+        // to the interpreter: let it in only while the interpreter is not shutting down.
+        handle().spawn_blocking(move || {
+            if let Some(_entered) = enter_python() {
+                f();
+            }
+        })
     }
 }
 
