@@ -551,6 +551,14 @@ export interface RazorpayConfig {
    * @default []
    */
   webhookSecrets?: string[] | null;
+  /**
+   * The most a later charge of a card mandate may take, in paise (`token.max_amount` of the
+   * setup order). Default 1500000 (₹15,000).
+   * A safe integer (int64).
+   */
+  mandateMaxAmount?: number | null;
+  /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
+  mandateFrequency?: string | null;
 }
 
 /** A redirect of the customer's browser. */
@@ -1156,7 +1164,8 @@ export declare class Client {
 /** A response to hand back to `Connector.step`, as your HTTP client received it. */
 export interface ReceivedResponse {
   status: number;
-  headers?: Record<string, string | string[] | undefined> | Headers | null;
+  /** A plain object, or anything iterating `[name, value]` pairs (fetch's `Headers`, a `Map`). */
+  headers?: Record<string, string | string[] | undefined> | Iterable<[string, string]> | null;
   /** The raw body bytes (a string is taken as UTF-8 text). */
   body: Uint8Array | ArrayBuffer | string;
 }

@@ -115,7 +115,7 @@ function nativeConstructionError(e, rootType) {
 }
 
 function buildNative(NativeClass, config) {
-  const wire = convert(gen.toWire.ClientConfig, config, 'ClientConfig', 'config');
+  const wire = convert(gen.toWire.ClientConfig, config, 'ClientConfig');
   try {
     return { handle: new NativeClass(JSON.stringify(wire)), wire };
   } catch (e) {
@@ -145,9 +145,9 @@ function describeConfig(connector, wire) {
 function headersJson(headers) {
   const out = {};
   if (headers == null) return '{}';
-  const entries = typeof headers.entries === 'function' && !Array.isArray(headers) && typeof headers.get === 'function'
-    ? Array.from(headers.entries())
-    : Object.entries(headers);
+  // A fetch `Headers`, a Map or a list of pairs iterate as [name, value]; a plain object
+  // (Node's `req.headers`) has its entries.
+  const entries = typeof headers[Symbol.iterator] === 'function' ? Array.from(headers) : Object.entries(headers);
   for (const [name, value] of entries) {
     if (value === undefined || value === null) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : String(value);
@@ -350,7 +350,7 @@ function coreVersion() {
 }
 
 function apiSchema() {
-  return JSON.parse(native.apiSchemaJson());
+  return unpack(native.apiSchemaJson());
 }
 
 const errorExports = {};

@@ -65,8 +65,12 @@ function struct(value, path, keys, tag) {
   object(value, path);
   for (const key of Object.keys(value)) {
     if (key === tag || keys.includes(key)) continue;
-    const hint = keys.includes(camel(key)) ? ` (did you mean \`${camel(key)}\`? fields are camelCase)` : '';
-    throw new FieldError(path || 'request', `unknown field \`${key.slice(0, 64)}\`${hint}`);
+    // The unknown key itself is not echoed (it is caller data); a snake_case spelling of a
+    // known field is named, since it is one.
+    if (keys.includes(camel(key))) {
+      throw new FieldError(path || 'request', `unknown field \`${key}\` (fields are camelCase: \`${camel(key)}\`)`);
+    }
+    throw new FieldError(path || 'request', `unknown field (expected only ${keys.map((k) => `\`${k}\``).join(', ')}${tag ? ` and \`${tag}\`` : ''})`);
   }
   return value;
 }
@@ -148,8 +152,10 @@ function badTag(value, path, tag, allowed) {
 
 // ---- from the core's JSON ----
 
+// An integer of the core's JSON beyond 2^53-1 has already lost precision in JSON.parse: refuse
+// it rather than hand out a wrong amount. (The core itself never accepts such amounts.)
 function intIn(value, path) {
-  if (!Number.isSafeInteger(value)) {
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
     throw new ResponseError(path, 'an integer in the response is beyond 2^53-1 and cannot be represented exactly');
   }
   return value;

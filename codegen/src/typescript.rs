@@ -327,7 +327,8 @@ export declare class Client {
 /** A response to hand back to `Connector.step`, as your HTTP client received it. */
 export interface ReceivedResponse {
   status: number;
-  headers?: Record<string, string | string[] | undefined> | Headers | null;
+  /** A plain object, or anything iterating `[name, value]` pairs (fetch's `Headers`, a `Map`). */
+  headers?: Record<string, string | string[] | undefined> | Iterable<[string, string]> | null;
   /** The raw body bytes (a string is taken as UTF-8 text). */
   body: Uint8Array | ArrayBuffer | string;
 }
