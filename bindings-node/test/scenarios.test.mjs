@@ -1,16 +1,12 @@
 // The shared scenarios (tests/scenarios/*.json) against the sandbox, through the typed API.
+// Each scenario gets its own sandbox, so that webhooks still in flight from one scenario can
+// never reach the next one's outbox.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Sandbox } from './helpers/sandbox.mjs';
 import { runScenario, scenarioFiles } from './helpers/scenarios.mjs';
-
-let sandbox;
-before(async () => {
-  sandbox = await Sandbox.start();
-});
-after(() => sandbox.stop());
 
 const files = scenarioFiles();
 
@@ -20,7 +16,12 @@ test('the shared scenarios are there', () => {
 
 for (const { file, scenario } of files) {
   test(`scenario ${file}: ${scenario.description || scenario.name}`, async () => {
-    const steps = await runScenario(sandbox, scenario);
-    assert.equal(steps, scenario.steps.length);
+    const sandbox = await Sandbox.start();
+    try {
+      const steps = await runScenario(sandbox, scenario);
+      assert.equal(steps, scenario.steps.length);
+    } finally {
+      sandbox.stop();
+    }
   });
 }
