@@ -818,11 +818,13 @@ export interface ErrorJson {
  * error: it is a response whose status is `failure`, with `decline` details.
  */
 export declare class ConnectorServiceError extends Error {
+  /** Builds the error from the core's JSON form; `field` is its JavaScript path. */
+  constructor(info: ErrorJson, field?: string);
   /** Stable error code. */
   readonly code: ErrorCode;
   /**
-   * The request field at fault, for `invalid_request` errors raised before sending
-   * (dotted path, e.g. `payment_method.number`).
+   * The request field at fault, as a path of JavaScript names (e.g.
+   * `paymentMethod.number`, `documents[0].content`); `toJSON().field` has the core's path.
    */
   readonly field?: string;
   /** Which connector was called. */

@@ -193,11 +193,21 @@ fn declarations(api: &Api, errors: &[ErrorClass]) -> String {
         "/**\n * The base class of every error this library throws or rejects with. A decline is not an\n * error: it is a response whose status is `failure`, with `decline` details.\n */\n",
     );
     out.push_str("export declare class ConnectorServiceError extends Error {\n");
+    out.push_str("  /** Builds the error from the core's JSON form; `field` is its JavaScript path. */\n  constructor(info: ErrorJson, field?: string);\n");
     for f in &info.fields {
         if f.name == "message" {
             continue;
         }
-        jsdoc(&mut out, "  ", &f.doc, &[]);
+        if f.name == "field" {
+            jsdoc(
+                &mut out,
+                "  ",
+                "The request field at fault, as a path of JavaScript names (e.g.\n`paymentMethod.number`, `documents[0].content`); `toJSON().field` has the core's path.",
+                &[],
+            );
+        } else {
+            jsdoc(&mut out, "  ", &f.doc, &[]);
+        }
         let ty = if f.name == "field" {
             "string".to_string()
         } else {
