@@ -145,6 +145,9 @@ function describeConfig(connector, wire) {
 function headersJson(headers) {
   const out = {};
   if (headers == null) return '{}';
+  if (typeof headers !== 'object') {
+    throw errorFromJson({ code: 'invalid_request', message: 'must be an object of header names to values', field: 'headers', retryable: false });
+  }
   // A fetch `Headers`, a Map or a list of pairs iterate as [name, value]; a plain object
   // (Node's `req.headers`) has its entries.
   const entries = typeof headers[Symbol.iterator] === 'function' ? Array.from(headers) : Object.entries(headers);

@@ -113,4 +113,31 @@ test('webhooks delivered over HTTP to a Node server verify from the raw request 
 test('bad webhook input is an InvalidRequestError', () => {
   assert.throws(() => client.webhooks.verifyAndParse({ headers: {}, body: 42 }), (e) => e instanceof cs.InvalidRequestError && e.field === 'body');
   assert.throws(() => client.webhooks.verifyAndParse(null), cs.InvalidRequestError);
+  assert.throws(() => client.webhooks.verifyAndParse({ headers: 'x-signature: 1', body: '{}' }), (e) => e instanceof cs.InvalidRequestError && e.field === 'headers');
+});
+
+test('a Razorpay webhook signed with a rotated-out secret verifies from its raw bytes; a changed byte does not', async () => {
+  const { createHmac } = await import('node:crypto');
+  const razorpay = new cs.Client({ connector: { type: 'razorpay', keyId: 'rzp_test_1', keySecret: 'key-secret', webhookSecrets: ['new-secret', 'old-secret'] } });
+  // Raw bytes as Razorpay sends them (spacing and key order are kept: the signature covers them).
+  const body = Buffer.from('{"entity":"event","event":"payment.captured","contains":["payment"],"payload":{"payment":{"entity":{"id":"pay_29QQoUBi66xm2f","entity":"payment","amount":50000,"currency":"INR","status":"captured","order_id":"order_9A33XWu170gUtm","method":"card","captured":true}}},"created_at":1567674606}');
+  const signature = createHmac('sha256', 'old-secret').update(body).digest('hex');
+  const headers = { 'x-razorpay-signature': signature, 'x-razorpay-event-id': 'evt_1', 'content-type': 'application/json' };
+  const notification = razorpay.webhooks.verifyAndParse({ headers, body });
+  assert.equal(notification.connector, 'razorpay');
+  assert.equal(notification.events.length, 1);
+  const [event] = notification.events;
+  assert.equal(event.kind, 'payment');
+  assert.equal(event.eventType, 'payment.captured');
+  assert.equal(event.connectorTransactionId, 'pay_29QQoUBi66xm2f');
+  assert.deepEqual(event.amount, { minorUnits: 50000, currency: 'INR' });
+  assert.deepEqual(notification.acknowledgement, { status: 200, contentType: 'text/plain', body: 'OK' });
+
+  const changed = Buffer.from(body);
+  changed[changed.indexOf('50000')] = '6'.charCodeAt(0);
+  assert.throws(() => razorpay.webhooks.verifyAndParse({ headers, body: changed }), cs.WebhookVerificationFailedError);
+  assert.throws(
+    () => razorpay.webhooks.verifyAndParse({ headers: { 'x-razorpay-signature': createHmac('sha256', 'unknown').update(body).digest('hex') }, body }),
+    cs.WebhookVerificationFailedError,
+  );
 });
