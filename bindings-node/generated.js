@@ -1544,17 +1544,17 @@ const UNIONS = {
 // ---- operations ----
 
 const OPERATIONS = {
-  "payments.authorize": { name: "payments.authorize", wire: "payments.authorize", request: "AuthorizeRequest", response: "PaymentResponse", toWire: toWire_AuthorizeRequest, fromWire: fromWire_PaymentResponse },
-  "payments.get": { name: "payments.get", wire: "payments.get", request: "PaymentGetRequest", response: "PaymentResponse", toWire: toWire_PaymentGetRequest, fromWire: fromWire_PaymentResponse },
-  "payments.capture": { name: "payments.capture", wire: "payments.capture", request: "CaptureRequest", response: "PaymentResponse", toWire: toWire_CaptureRequest, fromWire: fromWire_PaymentResponse },
-  "payments.void": { name: "payments.void", wire: "payments.void", request: "VoidRequest", response: "PaymentResponse", toWire: toWire_VoidRequest, fromWire: fromWire_PaymentResponse },
-  "payments.refund": { name: "payments.refund", wire: "payments.refund", request: "RefundRequest", response: "RefundResponse", toWire: toWire_RefundRequest, fromWire: fromWire_RefundResponse },
-  "payments.setupMandate": { name: "payments.setupMandate", wire: "payments.setup_mandate", request: "SetupMandateRequest", response: "PaymentResponse", toWire: toWire_SetupMandateRequest, fromWire: fromWire_PaymentResponse },
-  "payments.createOrder": { name: "payments.createOrder", wire: "payments.create_order", request: "CreateOrderRequest", response: "OrderResponse", toWire: toWire_CreateOrderRequest, fromWire: fromWire_OrderResponse },
-  "refunds.get": { name: "refunds.get", wire: "refunds.get", request: "RefundGetRequest", response: "RefundResponse", toWire: toWire_RefundGetRequest, fromWire: fromWire_RefundResponse },
-  "disputes.accept": { name: "disputes.accept", wire: "disputes.accept", request: "AcceptDisputeRequest", response: "DisputeResponse", toWire: toWire_AcceptDisputeRequest, fromWire: fromWire_DisputeResponse },
-  "disputes.submitEvidence": { name: "disputes.submitEvidence", wire: "disputes.submit_evidence", request: "SubmitEvidenceRequest", response: "DisputeResponse", toWire: toWire_SubmitEvidenceRequest, fromWire: fromWire_DisputeResponse },
-  "disputes.defend": { name: "disputes.defend", wire: "disputes.defend", request: "DefendDisputeRequest", response: "DisputeResponse", toWire: toWire_DefendDisputeRequest, fromWire: fromWire_DisputeResponse },
+  "payments.authorize": { name: "payments.authorize", wire: "payments.authorize", flow: "authorize", request: "AuthorizeRequest", response: "PaymentResponse", toWire: toWire_AuthorizeRequest, fromWire: fromWire_PaymentResponse },
+  "payments.get": { name: "payments.get", wire: "payments.get", flow: "psync", request: "PaymentGetRequest", response: "PaymentResponse", toWire: toWire_PaymentGetRequest, fromWire: fromWire_PaymentResponse },
+  "payments.capture": { name: "payments.capture", wire: "payments.capture", flow: "capture", request: "CaptureRequest", response: "PaymentResponse", toWire: toWire_CaptureRequest, fromWire: fromWire_PaymentResponse },
+  "payments.void": { name: "payments.void", wire: "payments.void", flow: "void", request: "VoidRequest", response: "PaymentResponse", toWire: toWire_VoidRequest, fromWire: fromWire_PaymentResponse },
+  "payments.refund": { name: "payments.refund", wire: "payments.refund", flow: "refund", request: "RefundRequest", response: "RefundResponse", toWire: toWire_RefundRequest, fromWire: fromWire_RefundResponse },
+  "payments.setupMandate": { name: "payments.setupMandate", wire: "payments.setup_mandate", flow: "setup_mandate", request: "SetupMandateRequest", response: "PaymentResponse", toWire: toWire_SetupMandateRequest, fromWire: fromWire_PaymentResponse },
+  "payments.createOrder": { name: "payments.createOrder", wire: "payments.create_order", flow: "create_order", request: "CreateOrderRequest", response: "OrderResponse", toWire: toWire_CreateOrderRequest, fromWire: fromWire_OrderResponse },
+  "refunds.get": { name: "refunds.get", wire: "refunds.get", flow: "rsync", request: "RefundGetRequest", response: "RefundResponse", toWire: toWire_RefundGetRequest, fromWire: fromWire_RefundResponse },
+  "disputes.accept": { name: "disputes.accept", wire: "disputes.accept", flow: "accept_dispute", request: "AcceptDisputeRequest", response: "DisputeResponse", toWire: toWire_AcceptDisputeRequest, fromWire: fromWire_DisputeResponse },
+  "disputes.submitEvidence": { name: "disputes.submitEvidence", wire: "disputes.submit_evidence", flow: "submit_evidence", request: "SubmitEvidenceRequest", response: "DisputeResponse", toWire: toWire_SubmitEvidenceRequest, fromWire: fromWire_DisputeResponse },
+  "disputes.defend": { name: "disputes.defend", wire: "disputes.defend", flow: "defend_dispute", request: "DefendDisputeRequest", response: "DisputeResponse", toWire: toWire_DefendDisputeRequest, fromWire: fromWire_DisputeResponse },
 };
 
 class DisputesService {

@@ -548,6 +548,7 @@ export interface RazorpayConfig {
   /**
    * Webhook secrets accepted when verifying `X-Razorpay-Signature`. During a rotation, list
    * the new secret and the old one.
+   * Secret (secret): never logged or shown by this library.
    * @default []
    */
   webhookSecrets?: string[] | null;
@@ -1153,7 +1154,7 @@ export interface WebhooksService {
 
 /** A client: one processor, its credentials, and one pooled HTTP transport. */
 export declare class Client {
-  /** Builds a client. Throws `InvalidRequestError` or `ConfigurationError` for a bad config. */
+  /** Builds a client. Throws `ConfigurationError` (naming the field) for a bad config. */
   constructor(config: ClientConfig);
   /** The processor this client talks to. */
   readonly connector: ConnectorName;

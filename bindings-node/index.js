@@ -71,13 +71,16 @@ function errorFromJson(info, rootType, prefix) {
   return new Class(info, field);
 }
 
-/** Converts a value with a generated converter; a bad value becomes an `InvalidRequestError`. */
-function convert(toWire, value, rootType, prefix) {
+/**
+ * Converts a value with a generated converter; a bad value becomes an `InvalidRequestError`
+ * (or the error of `info.code`) naming the field, with `info`'s connector and flow.
+ */
+function convert(toWire, value, rootType, prefix, info) {
   try {
     return toWire(value, '');
   } catch (e) {
     if (e instanceof w.FieldError) {
-      throw errorFromJson({ code: 'invalid_request', message: e.message, field: e.path, retryable: false }, rootType, prefix);
+      throw errorFromJson(Object.assign({ code: 'invalid_request', message: e.message, field: e.path, retryable: false }, info), rootType, prefix);
     }
     throw e;
   }
@@ -115,7 +118,8 @@ function nativeConstructionError(e, rootType) {
 }
 
 function buildNative(NativeClass, config) {
-  const wire = convert(gen.toWire.ClientConfig, config, 'ClientConfig');
+  // A bad configuration is a `ConfigurationError` naming the field, as the core reports it.
+  const wire = convert(gen.toWire.ClientConfig, config, 'ClientConfig', undefined, { code: 'configuration' });
   try {
     return { handle: new NativeClass(JSON.stringify(wire)), wire };
   } catch (e) {
@@ -208,8 +212,9 @@ class Client {
   }
 
   async #call(op, request, options) {
-    const requestJson = JSON.stringify(convert(op.toWire, request, op.request));
-    const optionsJson = options == null ? null : JSON.stringify(convert(gen.toWire.CallOptions, options, 'CallOptions', 'options'));
+    const info = { connector: this.connector, flow: op.flow };
+    const requestJson = JSON.stringify(convert(op.toWire, request, op.request, undefined, info));
+    const optionsJson = options == null ? null : JSON.stringify(convert(gen.toWire.CallOptions, options, 'CallOptions', 'options', info));
     const envelope = await this.#native.call(op.wire, requestJson, optionsJson);
     const ok = unpack(envelope, op.request);
     return decode(op.fromWire, ok, { connector: this.connector });
@@ -293,7 +298,7 @@ class Connector {
     if (idempotencyKey != null && typeof idempotencyKey !== 'string') {
       throw errorFromJson({ code: 'invalid_request', message: 'must be a string', field: 'idempotencyKey', retryable: false });
     }
-    const requestJson = JSON.stringify(convert(op.toWire, request, op.request));
+    const requestJson = JSON.stringify(convert(op.toWire, request, op.request, undefined, { connector: this.connector, flow: op.flow }));
     const out = unpack(this.#native.step(op.wire, requestJson, responseJson(responses), idempotencyKey ?? null), op.request);
     if (out.type === 'send') {
       return { type: 'send', request: guardRequest(decode(gen.fromWire.HttpRequest, out.request, {})), idempotencyKey: out.idempotency_key };

@@ -326,7 +326,7 @@ export interface WebhooksService {
 
 /** A client: one processor, its credentials, and one pooled HTTP transport. */
 export declare class Client {
-  /** Builds a client. Throws `InvalidRequestError` or `ConfigurationError` for a bad config. */
+  /** Builds a client. Throws `ConfigurationError` (naming the field) for a bad config. */
   constructor(config: ClientConfig);
   /** The processor this client talks to. */
   readonly connector: ConnectorName;
@@ -549,10 +549,11 @@ fn runtime(api: &Api, errors: &[ErrorClass]) -> String {
     for op in &api.operations {
         let _ = writeln!(
             out,
-            "  {}: {{ name: {}, wire: {}, request: {}, response: {}, toWire: toWire_{}, fromWire: fromWire_{} }},",
+            "  {}: {{ name: {}, wire: {}, flow: {}, request: {}, response: {}, toWire: toWire_{}, fromWire: fromWire_{} }},",
             js_string(&format!("{}.{}", op.service, camel(&op.method))),
             js_string(&format!("{}.{}", op.service, camel(&op.method))),
             js_string(&op.name),
+            js_string(&op.flow),
             js_string(&op.request),
             js_string(&op.response),
             op.request,
