@@ -705,7 +705,11 @@ export interface SetupMandateRequest {
   returnUrl?: string | null;
   /** @default "auto" */
   authenticationType?: AuthenticationType | null;
-  /** The processor's order id, for processors that need an order first. */
+  /**
+   * The processor's order id, for processors that need an order first. Usually left empty:
+   * the connector creates the order the mandate needs (at Razorpay an order bound to the
+   * customer with mandate limits, which `create_order` does not make).
+   */
   connectorOrderId?: string | null;
   /** @default {} */
   metadata?: Record<string, string> | null;
