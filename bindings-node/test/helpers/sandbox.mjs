@@ -95,9 +95,10 @@ export class Sandbox {
   }
 
   /** The next outbox webhook (headers and raw body), or null when none arrives in time. */
-  async nextWebhook(processor, event, timeoutMs = 5000) {
+  async nextWebhook(processor, event, timeoutMs = 5000, contains = undefined) {
     const body = { processor, timeout_ms: timeoutMs };
     if (event) body.event = event;
+    if (contains) body.contains = contains;
     const { status, json } = await this.control('POST', '/_sandbox/webhooks/next', body);
     if (status === 404) return null;
     if (status !== 200) throw new Error(`webhooks/next: HTTP ${status}`);

@@ -143,14 +143,25 @@ export async function runScenario(sandbox, scenario) {
         error = e;
       }
     } else if ('webhook' in step) {
-      const hook = await sandbox.nextWebhook(scenario.connector, step.webhook.event, step.webhook.timeout_ms ?? 5000);
+      const hook = await sandbox.nextWebhook(
+        scenario.connector,
+        step.webhook.event,
+        step.webhook.timeout_ms ?? 5000,
+        step.webhook.contains,
+      );
       if (step.webhook.none) {
         assert.equal(hook, null, `${label}: expected no webhook, got ${hook && hook.event}`);
         continue;
       }
       assert.ok(hook, `${label}: no webhook ${step.webhook.event || ''} arrived`);
-      let body = Buffer.from(hook.body, 'utf8');
-      if (step.webhook.tamper) body = tamper(body);
+      let text = hook.body;
+      if (step.webhook.tamper) {
+        // The scenario names the signed text to change (tests/README.md).
+        const { find, replace } = step.webhook.tamper;
+        assert.ok(text.includes(find), `${label}: cannot tamper: ${JSON.stringify(find)} is not in the body`);
+        text = text.replace(find, () => replace);
+      }
+      const body = Buffer.from(text, 'utf8');
       try {
         const notification = client.webhooks.verifyAndParse({ headers: hook.headers, body });
         result = JSON.parse(cs.toCoreJson('WebhookNotification', notification));
