@@ -89,6 +89,32 @@ pub fn html_escape(text: &str) -> String {
     out
 }
 
+/// Digits only, 12 to 19 of them, and a valid Luhn check digit.
+pub fn valid_card_number(number: &str) -> bool {
+    if !(12..=19).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let sum: u32 = number
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 {
+                    doubled - 9
+                } else {
+                    doubled
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,31 +134,7 @@ pub fn card_variant(number: &str) -> &'static str {
     }
 }
 
-/// Digits only, 12 to 19 of them, and a valid Luhn check digit.
-pub fn valid_card_number(number: &str) -> bool {
-    if !(12..=19).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let sum: u32 = number
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let doubled = d * 2;
-                if doubled > 9 {
-                    doubled - 9
-                } else {
-                    doubled
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum % 10 == 0
-}
+pub use crate::util::valid_card_number;
 
 /// The test CVC: `737`, or `7373` for American Express.
 pub fn valid_test_cvc(variant: &str, cvc: Option<&str>) -> bool {

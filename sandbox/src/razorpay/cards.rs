@@ -14,31 +14,7 @@ const TEST_CARDS: [(&str, &str, &str, bool); 7] = [
 /// The sandbox's issuer-decline card: `create/json` answers 400 (source `issuer_bank`).
 pub const DECLINED_CARD: &str = "4000000000000002";
 
-/// A card number of 12 to 19 digits that passes the Luhn check.
-pub fn valid_number(number: &str) -> bool {
-    if !(12..=19).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let sum: u32 = number
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let doubled = d * 2;
-                if doubled > 9 {
-                    doubled - 9
-                } else {
-                    doubled
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum % 10 == 0
-}
+pub use crate::util::valid_card_number as valid_number;
 
 /// The card network Razorpay names for a number.
 pub fn network(number: &str) -> &'static str {

@@ -7,25 +7,11 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-#[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub headers: reqwest::header::HeaderMap,
-    pub text: String,
-}
+#[path = "../common/reply.rs"]
+mod reply;
+pub use reply::Reply;
 
 impl Reply {
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
-    }
-
-    pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    }
-
     /// Asserts a `{"error": {...}}` answer with `status` and `description`; answers the error.
     pub fn error(&self, status: u16, description: &str) -> Value {
         assert_eq!(self.status, status, "{}", self.text);
