@@ -197,7 +197,8 @@ impl Client {
                         }
                         Err(e) => {
                             let response = responses.pop().expect("pushed above");
-                            let e = e.with_request_id(request_id);
+                            let mut e = e.with_request_id(request_id);
+                            e.http_status.get_or_insert(response.status);
                             if !(e.retryable && http.retry_safe && attempt < max_attempts) {
                                 return Err(e);
                             }

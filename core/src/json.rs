@@ -222,7 +222,13 @@ impl JsonConnector {
         let flow = request.flow();
         let step = request
             .step(self.connector.as_ref(), &FlowContext::new(key.as_str()), &responses)
-            .map_err(|e| e.with_connector(name, flow).with_request_id(responses.last().and_then(HttpResponse::request_id)))?;
+            .map_err(|e| {
+                let mut e = e.with_connector(name, flow).with_request_id(responses.last().and_then(HttpResponse::request_id));
+                if let Some(last) = responses.last() {
+                    e.http_status.get_or_insert(last.status);
+                }
+                e
+            })?;
         let out = match step {
             Step::Send(http) => json!({"type": "send", "request": http, "idempotency_key": key}),
             Step::Done(mut response) => {

@@ -224,10 +224,11 @@ impl Validate for SubmitEvidenceRequest {
             if doc.content.0.is_empty() {
                 return Err(Error::invalid_request(format!("documents[{i}].content"), "must not be empty"));
             }
-            let valid_mime = doc
-                .mime_type
+            // `type/subtype`, optionally followed by `; parameters` (e.g. a charset).
+            let essence = doc.mime_type.split(';').next().unwrap_or("").trim();
+            let valid_mime = essence
                 .split_once('/')
-                .map(|(t, s)| !t.is_empty() && !s.is_empty() && !doc.mime_type.contains(' '))
+                .map(|(t, s)| !t.is_empty() && !s.is_empty() && !essence.contains(char::is_whitespace))
                 .unwrap_or(false);
             if !valid_mime {
                 return Err(Error::invalid_request(format!("documents[{i}].mime_type"), "must be a MIME type such as application/pdf"));
@@ -275,6 +276,23 @@ mod tests {
         let mut r = ok;
         r.return_url = Some("not a url".into());
         assert_eq!(r.validate().unwrap_err().field(), Some("return_url"));
+    }
+
+    #[test]
+    fn evidence_mime_types() {
+        let doc = |mime: &str| EvidenceDocument {
+            evidence_type: EvidenceType::Receipt,
+            content: Bytes(vec![1]),
+            mime_type: mime.into(),
+            file_name: None,
+            connector_document_type: None,
+        };
+        let req = |mime: &str| SubmitEvidenceRequest { connector_dispute_id: "d".into(), documents: vec![doc(mime)], ..Default::default() };
+        assert!(req("application/pdf").validate().is_ok());
+        assert!(req("text/plain; charset=utf-8").validate().is_ok());
+        for bad in ["pdf", "application/", "text /plain", ""] {
+            assert_eq!(req(bad).validate().unwrap_err().field(), Some("documents[0].mime_type"), "{bad}");
+        }
     }
 
     #[test]

@@ -1,13 +1,57 @@
 //! Razorpay: REST API v1 (orders, payments, refunds, disputes, webhooks).
+//!
+//! What sets Razorpay apart, and how this connector handles it:
+//!
+//! * **An order comes first.** Authorize (and setup_mandate) without a `connector_order_id`
+//!   are multi-step flows: the first request creates the order, the next one the payment.
+//! * **Amounts** are integer sub-units (paise). Only two-decimal currencies are accepted: how
+//!   Razorpay treats zero- and three-decimal currencies is unverified.
+//! * **Card payments are never final at authorize**: the answer is `authentication_pending`
+//!   with a redirect; the outcome comes from PSync (after checking the return signature) or
+//!   a webhook.
+//! * **Declines arrive as HTTP 400** errors; for payment flows they are turned into a
+//!   `failure` response with [`crate::DeclineDetails`], never an error.
+//! * **No void**: uncaptured authorizations are refunded automatically after 5 days.
+//! * **No idempotency header**: every POST is marked not retry-safe.
 
+use std::fmt;
+
+use base64::Engine;
+use hmac::{Hmac, KeyInit, Mac};
 use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
 
 use crate::connector::{Connector, Support};
-use crate::connectors::Endpoint;
-use crate::error::Result;
+use crate::connectors::{join_url, Endpoint};
+use crate::error::{Error, Result};
+use crate::http::{FlowContext, HttpRequest, HttpResponse, Step};
+use crate::money::{Currency, Money};
 use crate::secret::Secret;
-use crate::types::{ConnectorName, Flow};
+use crate::types::*;
+
+mod disputes;
+mod errors;
+mod orders;
+mod payments;
+mod refunds;
+mod webhooks;
+mod wire;
+
+#[cfg(test)]
+mod tests;
+
+/// The one Razorpay host, for test and live keys alike (the key decides the mode).
+pub const BASE_URL: &str = "https://api.razorpay.com";
+
+/// Default `token.max_amount` of a card mandate, in paise: ₹15,000, the RBI ceiling for
+/// recurring card debits without an additional authentication (unverified at Razorpay).
+pub const DEFAULT_MANDATE_MAX_AMOUNT: i64 = 1_500_000;
+
+/// Default `token.frequency` of a card mandate: charges of any schedule (unverified).
+pub const DEFAULT_MANDATE_FREQUENCY: &str = "as_presented";
 
 /// Razorpay credentials and settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -21,34 +65,299 @@ pub struct RazorpayConfig {
     /// the new secret and the old one.
     #[serde(default)]
     pub webhook_secrets: Vec<Secret<String>>,
+    /// The most a later charge of a card mandate may take, in paise (`token.max_amount` of the
+    /// setup order). Default 1500000 (₹15,000).
+    #[serde(default)]
+    pub mandate_max_amount: Option<i64>,
+    /// The charge frequency of card mandates (`token.frequency`). Default `as_presented`.
+    #[serde(default)]
+    pub mandate_frequency: Option<String>,
 }
 
 impl RazorpayConfig {
     pub fn new(key_id: impl Into<String>, key_secret: impl Into<String>) -> RazorpayConfig {
-        RazorpayConfig { key_id: key_id.into(), key_secret: Secret::new(key_secret.into()), webhook_secrets: Vec::new() }
+        RazorpayConfig {
+            key_id: key_id.into(),
+            key_secret: Secret::new(key_secret.into()),
+            webhook_secrets: Vec::new(),
+            mandate_max_amount: None,
+            mandate_frequency: None,
+        }
+    }
+
+    /// Adds a webhook secret (call twice during a rotation).
+    pub fn webhook_secret(mut self, secret: impl Into<String>) -> RazorpayConfig {
+        self.webhook_secrets.push(Secret::new(secret.into()));
+        self
     }
 }
+
+const NO_VOID: &str = "Razorpay has no API to cancel an authorization; an authorization that is not \
+                       captured within 5 days is voided and refunded to the customer automatically";
 
 /// How Razorpay supports each flow.
 pub fn support(flow: Flow) -> Support {
-    let _ = flow;
-    Support::Unsupported("not implemented yet")
+    match flow {
+        Flow::Void => Support::Unsupported(NO_VOID),
+        Flow::Authorize
+        | Flow::Psync
+        | Flow::Capture
+        | Flow::Refund
+        | Flow::Rsync
+        | Flow::SetupMandate
+        | Flow::CreateOrder
+        | Flow::AcceptDispute
+        | Flow::SubmitEvidence
+        | Flow::DefendDispute
+        | Flow::Webhook => Support::Synchronous,
+    }
 }
 
-/// The Razorpay connector.
-pub struct Razorpay {}
+/// The Razorpay connector. Everything per-client (the auth header, the URLs) is computed once
+/// in [`Razorpay::new`].
+pub struct Razorpay {
+    key_secret: Secret<String>,
+    /// `Basic base64(key_id:key_secret)`.
+    authorization: Secret<String>,
+    webhook_secrets: Vec<Secret<String>>,
+    mandate_max_amount: i64,
+    mandate_frequency: String,
+    urls: Urls,
+}
+
+/// The fixed URLs, and the base for those with an id in the path.
+struct Urls {
+    base: String,
+    orders: String,
+    customers: String,
+    documents: String,
+    payment_create_json: String,
+    payment_create_recurring: String,
+}
+
+impl Urls {
+    fn new(base: String) -> Urls {
+        Urls {
+            orders: join_url(&base, "/v1/orders"),
+            customers: join_url(&base, "/v1/customers"),
+            documents: join_url(&base, "/v1/documents"),
+            payment_create_json: join_url(&base, "/v1/payments/create/json"),
+            payment_create_recurring: join_url(&base, "/v1/payments/create/recurring"),
+            base,
+        }
+    }
+}
+
+impl fmt::Debug for Razorpay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Razorpay")
+            .field("base_url", &self.urls.base)
+            .field("webhook_secrets", &self.webhook_secrets.len())
+            .finish_non_exhaustive()
+    }
+}
 
 impl Razorpay {
-    pub fn new(_config: &RazorpayConfig, _endpoint: &Endpoint) -> Result<Razorpay> {
-        Ok(Razorpay {})
+    pub fn new(config: &RazorpayConfig, endpoint: &Endpoint) -> Result<Razorpay> {
+        let key_id = config.key_id.trim();
+        if key_id.is_empty() {
+            return Err(Error::configuration("razorpay key_id must not be empty"));
+        }
+        if key_id.contains(':') || !key_id.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::configuration("razorpay key_id must be printable ASCII without `:` or spaces"));
+        }
+        if config.key_secret.expose().is_empty() {
+            return Err(Error::configuration("razorpay key_secret must not be empty"));
+        }
+        if config.webhook_secrets.iter().any(|s| s.expose().is_empty()) {
+            return Err(Error::configuration("razorpay webhook_secrets must not contain an empty secret"));
+        }
+        let mandate_max_amount = config.mandate_max_amount.unwrap_or(DEFAULT_MANDATE_MAX_AMOUNT);
+        if mandate_max_amount <= 0 {
+            return Err(Error::configuration("razorpay mandate_max_amount must be positive"));
+        }
+        let mandate_frequency = config
+            .mandate_frequency
+            .clone()
+            .unwrap_or_else(|| DEFAULT_MANDATE_FREQUENCY.to_string());
+        if mandate_frequency.trim().is_empty() {
+            return Err(Error::configuration("razorpay mandate_frequency must not be empty"));
+        }
+        let credentials = format!("{key_id}:{}", config.key_secret.expose());
+        let authorization = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials));
+        Ok(Razorpay {
+            key_secret: config.key_secret.clone(),
+            authorization: Secret::new(authorization),
+            webhook_secrets: config.webhook_secrets.clone(),
+            mandate_max_amount,
+            mandate_frequency,
+            urls: Urls::new(endpoint.base_or(BASE_URL)),
+        })
     }
+
+    /// A request with the auth header. POSTs and PATCHes are not retry-safe: Razorpay has no
+    /// idempotency header, so a resend could act twice.
+    fn request(&self, method: HttpMethod, url: String) -> HttpRequest {
+        HttpRequest::new(method, url)
+            .header("Authorization", self.authorization.expose().as_str())
+            .header("Accept", "application/json")
+            .retry_safe(method == HttpMethod::Get)
+    }
+
+    fn get(&self, url: String) -> HttpRequest {
+        self.request(HttpMethod::Get, url)
+    }
+
+    fn post_json(&self, url: String, body: &serde_json::Value) -> HttpRequest {
+        self.request(HttpMethod::Post, url).json_body(body)
+    }
+
+    /// `{base}/v1/{collection}/{id}{suffix}`, with `id` checked to be a plain Razorpay id so it
+    /// cannot change the path.
+    fn id_url(&self, collection: &str, field: &str, id: &str, suffix: &str) -> Result<String> {
+        let id = checked_id(field, id)?;
+        Ok(join_url(&self.urls.base, &format!("/v1/{collection}/{id}{suffix}")))
+    }
+}
+
+/// Checks an id goes into a URL path unchanged: Razorpay ids are `prefix_` plus letters and
+/// digits.
+fn checked_id<'a>(field: &str, id: &'a str) -> Result<&'a str> {
+    let id = id.trim();
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        return Err(Error::invalid_request(field, "is not a Razorpay id (letters, digits and `_` only)"));
+    }
+    Ok(id)
+}
+
+/// An amount on the wire: integer sub-units. Razorpay's handling of zero-, three- and
+/// four-decimal currencies is unverified (spec §2, §8), so only two-decimal currencies pass:
+/// sending JPY 1000 as `1000` could charge JPY 10 or JPY 1000.
+fn wire_amount(money: &Money, field: &str) -> Result<i64> {
+    if money.currency.iso_exponent() != 2 {
+        return Err(Error::invalid_request(
+            format!("{field}.currency"),
+            format!(
+                "{} has {} decimals; Razorpay's handling of currencies without exactly 2 decimals is \
+                 unverified, so only 2-decimal currencies (such as INR) are accepted",
+                money.currency,
+                money.currency.iso_exponent()
+            ),
+        ));
+    }
+    Ok(money.minor_units)
+}
+
+/// A wire amount back into [`Money`], when the currency is known and has 2 decimals.
+fn money_from_wire(amount: Option<i64>, currency: Option<&str>) -> Option<Money> {
+    let currency = Currency::new(currency?.trim()).ok()?;
+    if currency.iso_exponent() != 2 {
+        return None;
+    }
+    Some(Money::new(amount?, currency))
+}
+
+/// The JSON body of a 2xx answer, or `invalid_response`.
+fn parse_success<T: DeserializeOwned>(response: &HttpResponse, what: &str) -> Result<T> {
+    serde_json::from_slice(response.body.as_slice()).map_err(|_| {
+        let mut e = Error::invalid_response(format!(
+            "Razorpay answered HTTP {} with a body that is not a valid {what}",
+            response.status
+        ));
+        e.http_status = Some(response.status);
+        e.with_request_id(response.request_id())
+    })
+}
+
+/// An `invalid_response` error about a 2xx answer.
+fn invalid_response(response: &HttpResponse, message: impl Into<String>) -> Error {
+    let mut e = Error::invalid_response(message);
+    e.http_status = Some(response.status);
+    e.with_request_id(response.request_id())
+}
+
+/// Lowercase-hex HMAC-SHA256.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<[u8; 32]> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(|_| Error::internal("HMAC key rejected"))?;
+    mac.update(message);
+    let bytes = mac.finalize().into_bytes();
+    let mut out = [0u8; 32];
+    out.copy_from_slice(bytes.as_slice());
+    Ok(out)
+}
+
+/// Whether `signature_hex` is the hex HMAC-SHA256 of `message` under `key`, compared in
+/// constant time. A malformed signature (not 64 hex digits) is simply "no".
+fn hmac_matches(key: &[u8], message: &[u8], signature_hex: &str) -> Result<bool> {
+    let provided = match decode_signature(signature_hex) {
+        Some(p) => p,
+        None => return Ok(false),
+    };
+    let expected = hmac_sha256(key, message)?;
+    Ok(bool::from(expected.ct_eq(&provided)))
+}
+
+/// 64 hex digits into 32 bytes.
+fn decode_signature(signature_hex: &str) -> Option<[u8; 32]> {
+    let s = signature_hex.trim();
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(s, &mut out).ok()?;
+    Some(out)
 }
 
 impl Connector for Razorpay {
     fn name(&self) -> ConnectorName {
         ConnectorName::Razorpay
     }
+
     fn support(&self, flow: Flow) -> Support {
         support(flow)
+    }
+
+    fn authorize(&self, req: &AuthorizeRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+        self.authorize_flow(req, responses)
+    }
+
+    fn get_payment(&self, req: &PaymentGetRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+        self.get_payment_flow(req, responses)
+    }
+
+    fn capture(&self, req: &CaptureRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+        self.capture_flow(req, responses)
+    }
+
+    fn refund(&self, req: &RefundRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<RefundResponse>> {
+        self.refund_flow(req, responses)
+    }
+
+    fn get_refund(&self, req: &RefundGetRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<RefundResponse>> {
+        self.get_refund_flow(req, responses)
+    }
+
+    fn setup_mandate(&self, req: &SetupMandateRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+        self.setup_mandate_flow(req, responses)
+    }
+
+    fn create_order(&self, req: &CreateOrderRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<OrderResponse>> {
+        self.create_order_flow(req, responses)
+    }
+
+    fn accept_dispute(&self, req: &AcceptDisputeRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+        self.accept_dispute_flow(req, responses)
+    }
+
+    fn submit_evidence(&self, req: &SubmitEvidenceRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+        self.submit_evidence_flow(req, responses)
+    }
+
+    fn defend_dispute(&self, req: &DefendDisputeRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+        self.defend_dispute_flow(req, responses)
+    }
+
+    fn handle_webhook(&self, req: &WebhookRequest) -> Result<WebhookNotification> {
+        self.handle_webhook_impl(req)
     }
 }

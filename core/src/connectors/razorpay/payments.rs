@@ -1,0 +1,635 @@
+//! Payments: authorize (card, or a mandate charge), PSync, capture and setup_mandate
+//! (spec §3.2–3.4, §3.8).
+//!
+//! Multi-step flows use the Step API: the responses received so far are the state.
+//!
+//! | flow | steps |
+//! |---|---|
+//! | authorize, card, with `connector_order_id` | `create/json` |
+//! | authorize, card, without it | `POST /v1/orders`, then `create/json` |
+//! | authorize, mandate | (`POST /v1/orders`), then `create/recurring` |
+//! | setup_mandate | `POST /v1/customers`, (`POST /v1/orders` with `token{}`), then `create/json` with `recurring` |
+//! | psync | `GET /v1/payments/{id}`, or `GET /v1/orders/{id}/payments` |
+//! | capture | `POST /v1/payments/{id}/capture` |
+
+use serde_json::{json, Map, Value};
+
+use super::orders::{parse_order, OrderSpec};
+use super::wire::{non_empty, Collection, CreatedPayment, IdEntity, NextEntry, PaymentEntity};
+use super::{checked_id, errors, hmac_matches, money_from_wire, parse_success, wire_amount, Razorpay};
+use crate::connector::single_exchange;
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{HttpRequest, HttpResponse, Step};
+use crate::mask::mask_body;
+use crate::money::Money;
+use crate::types::*;
+
+/// The order a payment goes into: known, or to be created by the next request.
+enum OrderStep<'r> {
+    /// Send this order creation first.
+    Send(HttpRequest),
+    /// The order exists; `rest` are the responses after the order's (if it was created here).
+    Ready { order_id: String, created: Option<OrderResponse>, rest: &'r [HttpResponse] },
+}
+
+/// What a PSync reads.
+enum PsyncTarget<'a> {
+    Payment(&'a str, &'static str),
+    OrderPayments(&'a str),
+}
+
+impl Razorpay {
+    /// Uses the given order, or creates one from `spec` as the next request.
+    fn order_step<'r>(&self, given: Option<&str>, spec: &OrderSpec<'_>, responses: &'r [HttpResponse]) -> Result<OrderStep<'r>> {
+        if let Some(id) = given {
+            let id = checked_id("connector_order_id", id)?;
+            return Ok(OrderStep::Ready { order_id: id.to_string(), created: None, rest: responses });
+        }
+        match responses.split_first() {
+            None => Ok(OrderStep::Send(self.order_request(spec)?)),
+            Some((first, rest)) => {
+                let order = parse_order(first)?;
+                Ok(OrderStep::Ready { order_id: order.connector_order_id.clone(), created: Some(order), rest })
+            }
+        }
+    }
+
+    // ---- authorize ------------------------------------------------------------------------
+
+    pub(super) fn authorize_flow(&self, req: &AuthorizeRequest, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+        // Everything that can be checked is checked before the first request, so that no order
+        // is created for a payment that cannot be sent.
+        let (url, body, mandate) = match &req.payment_method {
+            PaymentMethod::Card(card) => {
+                let body = self.card_payment_body(
+                    &req.amount,
+                    card,
+                    req.customer.as_ref(),
+                    req.browser_info.as_ref(),
+                    req.return_url.as_deref(),
+                    &req.metadata,
+                )?;
+                (self.urls.payment_create_json.clone(), body, None)
+            }
+            PaymentMethod::Mandate(m) => {
+                let (body, customer_id) = self.recurring_payment_body(req, m)?;
+                (self.urls.payment_create_recurring.clone(), body, Some((m.mandate_id.clone(), customer_id)))
+            }
+            #[allow(unreachable_patterns)]
+            _ => return Err(Error::invalid_request("payment_method", "Razorpay takes a card or a mandate here")),
+        };
+        let spec = OrderSpec {
+            amount: &req.amount,
+            amount_field: "amount",
+            receipt: &req.merchant_reference,
+            receipt_field: "merchant_reference",
+            capture_method: req.capture_method,
+            notes: &req.metadata,
+            recurring: None,
+        };
+        let (order_id, created, rest) = match self.order_step(req.connector_order_id.as_deref(), &spec, responses)? {
+            OrderStep::Send(request) => return Ok(Step::Send(request)),
+            OrderStep::Ready { order_id, created, rest } => (order_id, created, rest),
+        };
+        match rest {
+            [] => {
+                let mut body = body;
+                body.insert("order_id".into(), Value::String(order_id));
+                Ok(Step::Send(self.post_json(url, &Value::Object(body))))
+            }
+            [response] => {
+                let mut result = match &mandate {
+                    None => parse_card_payment(response, &order_id)?,
+                    Some((token, customer_id)) => parse_recurring_payment(response, &order_id, token, customer_id)?,
+                };
+                if let Some(order) = created {
+                    result.merchant_reference = result.merchant_reference.or(order.merchant_reference);
+                    result.amount = result.amount.or(order.amount);
+                }
+                Ok(Step::Done(result))
+            }
+            _ => Err(Error::internal("razorpay authorize: more responses than requests")),
+        }
+    }
+
+    /// The `create/json` body for a card, without `order_id`.
+    fn card_payment_body(
+        &self,
+        amount: &Money,
+        card: &Card,
+        customer: Option<&Customer>,
+        browser: Option<&BrowserInfo>,
+        return_url: Option<&str>,
+        notes: &Metadata,
+    ) -> Result<Map<String, Value>> {
+        let wire = wire_amount(amount, "amount")?;
+        let contact = required_contact(customer)?;
+        let mut card_json = Map::new();
+        card_json.insert("number".into(), json!(card.number.expose()));
+        card_json.insert("expiry_month".into(), json!(card.expiry_month));
+        // Two digits, as in Razorpay's documented example.
+        card_json.insert("expiry_year".into(), json!(card.expiry_year % 100));
+        if let Some(cvc) = &card.cvc {
+            // A string keeps leading zeros ("012").
+            card_json.insert("cvv".into(), json!(cvc.expose()));
+        }
+        if let Some(name) = card_name(card, customer) {
+            card_json.insert("name".into(), json!(name));
+        }
+
+        let mut body = Map::new();
+        body.insert("amount".into(), json!(wire));
+        body.insert("currency".into(), json!(amount.currency.code()));
+        body.insert("method".into(), json!("card"));
+        body.insert("card".into(), Value::Object(card_json));
+        body.insert("contact".into(), json!(contact));
+        if let Some(email) = customer.and_then(|c| non_empty(c.email.clone())) {
+            body.insert("email".into(), json!(email));
+        }
+        match browser {
+            Some(b) => {
+                body.insert("authentication".into(), json!({"authentication_channel": "browser"}));
+                let mut browser_json = Map::new();
+                let mut put = |k: &str, v: Option<Value>| {
+                    if let Some(v) = v {
+                        browser_json.insert(k.into(), v);
+                    }
+                };
+                put("java_enabled", b.java_enabled.map(Value::from));
+                put("javascript_enabled", b.javascript_enabled.map(Value::from));
+                put("timezone_offset", b.time_zone_offset_minutes.map(Value::from));
+                put("color_depth", b.color_depth.map(Value::from));
+                put("screen_width", b.screen_width.map(Value::from));
+                put("screen_height", b.screen_height.map(Value::from));
+                body.insert("browser".into(), Value::Object(browser_json));
+                if let Some(ua) = non_empty(b.user_agent.clone()) {
+                    body.insert("user_agent".into(), json!(ua));
+                }
+                // The checkout page's URL (never the Accept header).
+                if let Some(referer) = non_empty(b.referer.clone()) {
+                    body.insert("referer".into(), json!(referer));
+                }
+            }
+            None => {
+                body.insert("authentication".into(), json!({"authentication_channel": "app"}));
+            }
+        }
+        if let Some(ip) = customer.and_then(|c| non_empty(c.ip_address.clone())) {
+            body.insert("ip".into(), json!(ip));
+        }
+        if let Some(url) = return_url {
+            body.insert("callback_url".into(), json!(url));
+        }
+        if !notes.is_empty() {
+            body.insert("notes".into(), json!(notes));
+        }
+        Ok(body)
+    }
+
+    /// The `create/recurring` body of a mandate charge (spec §3.8 step 4), without `order_id`;
+    /// also returns the customer id.
+    fn recurring_payment_body(&self, req: &AuthorizeRequest, m: &MandateReference) -> Result<(Map<String, Value>, String)> {
+        let wire = wire_amount(&req.amount, "amount")?;
+        let customer_id = m
+            .connector_customer_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                Error::invalid_request(
+                    "payment_method.connector_customer_id",
+                    "Razorpay charges a mandate for a customer: pass the connector_customer_id returned by setup_mandate",
+                )
+            })?;
+        let customer_id = checked_id("payment_method.connector_customer_id", customer_id)?.to_string();
+        let token = checked_id("payment_method.mandate_id", &m.mandate_id)?.to_string();
+        let contact = required_contact(req.customer.as_ref())?;
+        let mut body = Map::new();
+        body.insert("amount".into(), json!(wire));
+        body.insert("currency".into(), json!(req.amount.currency.code()));
+        body.insert("customer_id".into(), json!(customer_id));
+        body.insert("token".into(), json!(token));
+        body.insert("recurring".into(), json!("1"));
+        body.insert("contact".into(), json!(contact));
+        if let Some(email) = req.customer.as_ref().and_then(|c| non_empty(c.email.clone())) {
+            body.insert("email".into(), json!(email));
+        }
+        if !req.metadata.is_empty() {
+            body.insert("notes".into(), json!(req.metadata));
+        }
+        Ok((body, customer_id))
+    }
+
+    // ---- setup_mandate --------------------------------------------------------------------
+
+    pub(super) fn setup_mandate_flow(&self, req: &SetupMandateRequest, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+        let card = match &req.payment_method {
+            PaymentMethod::Card(card) => card,
+            _ => return Err(Error::invalid_request("payment_method", "a Razorpay mandate is set up from a card")),
+        };
+        if req.amount.minor_units <= 0 {
+            return Err(Error::invalid_request(
+                "amount",
+                "Razorpay sets up a card mandate with a paid authorization transaction (₹1 in its docs); \
+                 a zero amount is not accepted",
+            ));
+        }
+        let payment_body = self.card_payment_body(
+            &req.amount,
+            card,
+            Some(&req.customer),
+            req.browser_info.as_ref(),
+            req.return_url.as_deref(),
+            &req.metadata,
+        )?;
+
+        // Step 0: the customer (an existing one with the same details is returned, not an error).
+        let (customer_response, rest) = match responses.split_first() {
+            None => return Ok(Step::Send(self.customer_request(req, card)?)),
+            Some(split) => split,
+        };
+        let customer_id = parse_customer(customer_response)?;
+
+        // Step 1: the authorization order, bound to the customer, with the mandate's limits.
+        let mut recurring = Map::new();
+        recurring.insert("customer_id".into(), json!(customer_id));
+        recurring.insert("method".into(), json!("card"));
+        recurring.insert(
+            "token".into(),
+            json!({
+                "max_amount": self.mandate_max_amount,
+                "expire_at": card_expiry_end(card),
+                "frequency": self.mandate_frequency,
+            }),
+        );
+        let spec = OrderSpec {
+            amount: &req.amount,
+            amount_field: "amount",
+            receipt: &req.merchant_reference,
+            receipt_field: "merchant_reference",
+            // The token is confirmed once the authorization payment is captured.
+            capture_method: CaptureMethod::Automatic,
+            notes: &req.metadata,
+            recurring: Some(recurring),
+        };
+        let (order_id, created, rest) = match self.order_step(req.connector_order_id.as_deref(), &spec, rest)? {
+            OrderStep::Send(request) => return Ok(Step::Send(request)),
+            OrderStep::Ready { order_id, created, rest } => (order_id, created, rest),
+        };
+
+        // Step 2: the authorization payment; the customer then authenticates (redirect).
+        match rest {
+            [] => {
+                let mut body = payment_body;
+                body.insert("order_id".into(), Value::String(order_id));
+                body.insert("customer_id".into(), json!(customer_id));
+                body.insert("recurring".into(), json!("1"));
+                Ok(Step::Send(self.post_json(self.urls.payment_create_json.clone(), &Value::Object(body))))
+            }
+            [response] => {
+                let mut result = parse_card_payment(response, &order_id)?;
+                result.connector_customer_id = Some(customer_id);
+                if let Some(order) = created {
+                    result.merchant_reference = result.merchant_reference.or(order.merchant_reference);
+                    result.amount = result.amount.or(order.amount);
+                }
+                Ok(Step::Done(result))
+            }
+            _ => Err(Error::internal("razorpay setup_mandate: more responses than requests")),
+        }
+    }
+
+    /// `POST /v1/customers` with `fail_existing: "0"` (return the existing customer with the same
+    /// details instead of failing).
+    fn customer_request(&self, req: &SetupMandateRequest, card: &Card) -> Result<HttpRequest> {
+        let c = &req.customer;
+        let contact = required_contact(Some(c))?;
+        let mut body = Map::new();
+        if let Some(name) = customer_name(c).or_else(|| non_empty(card.holder_name.clone())) {
+            body.insert("name".into(), json!(name));
+        }
+        if let Some(email) = non_empty(c.email.clone()) {
+            body.insert("email".into(), json!(email));
+        }
+        body.insert("contact".into(), json!(contact));
+        body.insert("fail_existing".into(), json!("0"));
+        if let Some(id) = non_empty(c.id.clone()) {
+            body.insert("notes".into(), json!({"merchant_customer_id": id}));
+        }
+        Ok(self.post_json(self.urls.customers.clone(), &Value::Object(body)))
+    }
+
+    // ---- psync ----------------------------------------------------------------------------
+
+    pub(super) fn get_payment_flow(&self, req: &PaymentGetRequest, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+        let capture_method = req.capture_method;
+        let order_hint = req.connector_order_id.as_deref();
+        match self.psync_target(req)? {
+            PsyncTarget::Payment(id, field) => single_exchange(
+                responses,
+                || Ok(self.get(self.id_url("payments", field, id, "")?)),
+                |r| parse_payment(r, capture_method, order_hint),
+            ),
+            PsyncTarget::OrderPayments(id) => single_exchange(
+                responses,
+                || Ok(self.get(self.id_url("orders", "connector_order_id", id, "/payments")?)),
+                |r| parse_order_payments(r, id, capture_method),
+            ),
+        }
+    }
+
+    /// Which payment to read. A return carrying `razorpay_signature` is verified first against
+    /// the order id of the request (never the one in the return); a mismatch is an
+    /// `invalid_request` error: the return is forged, or belongs to another order.
+    fn psync_target<'a>(&self, req: &'a PaymentGetRequest) -> Result<PsyncTarget<'a>> {
+        if let Some(rr) = &req.redirect_result {
+            let get = |k: &str| rr.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+            let payment_id = get("razorpay_payment_id");
+            let signature = get("razorpay_signature");
+            if let Some(signature) = signature {
+                let payment_id = payment_id.ok_or_else(|| {
+                    Error::invalid_request("redirect_result.razorpay_payment_id", "is missing next to razorpay_signature")
+                })?;
+                let order_id = req.connector_order_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
+                    Error::invalid_request(
+                        "connector_order_id",
+                        "is required to verify razorpay_signature: the signature covers the order you created, \
+                         whose id is never taken from the return",
+                    )
+                })?;
+                if !self.return_signature_valid(order_id, payment_id, signature)? {
+                    return Err(Error::invalid_request(
+                        "redirect_result.razorpay_signature",
+                        "does not match the order and the payment: the return parameters are forged, altered, \
+                         or belong to another order",
+                    ));
+                }
+                return Ok(PsyncTarget::Payment(payment_id, "redirect_result.razorpay_payment_id"));
+            }
+            if payment_id.is_some() && req.connector_transaction_id.is_none() && req.connector_order_id.is_none() {
+                return Err(Error::invalid_request(
+                    "redirect_result.razorpay_signature",
+                    "is missing, so the return cannot be trusted: pass connector_order_id or connector_transaction_id",
+                ));
+            }
+            // A return without a signature (e.g. a failed payment's error fields) proves nothing:
+            // the payment is read by the ids the merchant already holds.
+        }
+        if let Some(id) = req.connector_transaction_id.as_deref() {
+            return Ok(PsyncTarget::Payment(id, "connector_transaction_id"));
+        }
+        if let Some(id) = req.connector_order_id.as_deref() {
+            return Ok(PsyncTarget::OrderPayments(id));
+        }
+        Err(Error::invalid_request(
+            "connector_transaction_id",
+            "give connector_transaction_id, connector_order_id, or a verifiable redirect_result",
+        ))
+    }
+
+    /// `razorpay_signature` = hex HMAC-SHA256(key_secret, `order_id|payment_id`), compared in
+    /// constant time.
+    pub(super) fn return_signature_valid(&self, order_id: &str, payment_id: &str, signature: &str) -> Result<bool> {
+        let message = format!("{order_id}|{payment_id}");
+        hmac_matches(self.key_secret.expose().as_bytes(), message.as_bytes(), signature)
+    }
+
+    // ---- capture --------------------------------------------------------------------------
+
+    pub(super) fn capture_flow(&self, req: &CaptureRequest, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+        let amount = wire_amount(&req.amount, "amount")?;
+        if let Some(authorized) = &req.authorized_amount {
+            if authorized != &req.amount {
+                return Err(Error::invalid_request(
+                    "amount",
+                    format!(
+                        "Razorpay captures exactly the authorized amount (no partial capture): capture {authorized}, not {}",
+                        req.amount
+                    ),
+                ));
+            }
+        }
+        single_exchange(
+            responses,
+            || {
+                let url = self.id_url("payments", "connector_transaction_id", &req.connector_transaction_id, "/capture")?;
+                Ok(self.post_json(url, &json!({"amount": amount, "currency": req.amount.currency.code()})))
+            },
+            |r| parse_payment(r, Some(CaptureMethod::Manual), None),
+        )
+    }
+}
+
+/// The customer's phone number, which Razorpay requires (`contact`) to create a payment.
+fn required_contact(customer: Option<&Customer>) -> Result<String> {
+    customer.and_then(|c| non_empty(c.phone.clone())).ok_or_else(|| {
+        Error::invalid_request(
+            "customer.phone",
+            "Razorpay requires the customer's phone number (`contact`) to create a payment",
+        )
+    })
+}
+
+fn customer_name(c: &Customer) -> Option<String> {
+    let parts: Vec<String> = [&c.first_name, &c.last_name].into_iter().filter_map(|p| non_empty(p.clone())).collect();
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join(" "))
+    }
+}
+
+fn card_name(card: &Card, customer: Option<&Customer>) -> Option<String> {
+    non_empty(card.holder_name.clone()).or_else(|| customer.and_then(customer_name))
+}
+
+/// The last second of the card's expiry month (UTC), as Unix seconds: a card mandate cannot
+/// outlive the card.
+pub(super) fn card_expiry_end(card: &Card) -> i64 {
+    let (year, month) = if card.expiry_month >= 12 {
+        (card.expiry_year as i64 + 1, 1)
+    } else {
+        (card.expiry_year as i64, card.expiry_month as i64 + 1)
+    };
+    days_from_civil(year, month, 1) * 86_400 - 1
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The customer entity's id.
+fn parse_customer(response: &HttpResponse) -> Result<String> {
+    if !response.is_success() {
+        return Err(errors::error(response));
+    }
+    let customer: IdEntity = parse_success(response, "customer")?;
+    non_empty(customer.id).ok_or_else(|| super::invalid_response(response, "Razorpay's customer has no id"))
+}
+
+/// The `create/json` answer: always `authentication_pending`, with the redirect of `next[]`.
+fn parse_card_payment(response: &HttpResponse, order_id: &str) -> Result<PaymentResponse> {
+    if !response.is_success() {
+        return errors::payment_failure(response, Some(order_id));
+    }
+    let created: CreatedPayment = parse_success(response, "payment creation answer")?;
+    let payment_id = non_empty(created.razorpay_payment_id)
+        .ok_or_else(|| super::invalid_response(response, "Razorpay's payment creation answer has no razorpay_payment_id"))?;
+    let entries: Vec<NextEntry> = match created.next {
+        Some(Value::Array(items)) => items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect(),
+        _ => {
+            return Err(super::invalid_response(
+                response,
+                "Razorpay's payment creation answer has no next[] actions (a card payment always needs one)",
+            ))
+        }
+    };
+    let redirect = entries.iter().find_map(|e| match (e.action.as_deref(), non_empty(e.url.clone())) {
+        (Some("redirect"), Some(url)) => Some(url),
+        _ => None,
+    });
+    let next_action = match redirect {
+        Some(url) => NextAction::Redirect(RedirectAction { url, method: HttpMethod::Get, form_fields: Default::default() }),
+        None => {
+            // Only native actions (e.g. OTP) offered: hand them over as they came.
+            let first = entries
+                .iter()
+                .find_map(|e| non_empty(e.action.clone()))
+                .ok_or_else(|| super::invalid_response(response, "Razorpay's next[] has no usable action"))?;
+            let data = serde_json::to_string(
+                &entries.iter().map(|e| json!({"action": e.action, "url": e.url})).collect::<Vec<_>>(),
+            )
+            .unwrap_or_default();
+            NextAction::Sdk(SdkAction { action_type: first, data })
+        }
+    };
+    let mut r = PaymentResponse::new(ConnectorName::Razorpay, PaymentStatus::AuthenticationPending);
+    r.connector_transaction_id = Some(payment_id);
+    r.connector_order_id = Some(order_id.to_string());
+    r.next_action = Some(next_action);
+    r.http_status = Some(response.status);
+    r.request_id = response.request_id();
+    r.raw_response = Some(mask_body(response.body.as_slice()));
+    Ok(r)
+}
+
+/// The `create/recurring` answer (`razorpay_payment_id`, `razorpay_order_id`,
+/// `razorpay_signature`): the charge is accepted; its outcome comes by PSync or webhook.
+fn parse_recurring_payment(response: &HttpResponse, order_id: &str, token: &str, customer_id: &str) -> Result<PaymentResponse> {
+    let mut r = if response.is_success() {
+        let created: CreatedPayment = parse_success(response, "recurring payment answer")?;
+        let payment_id = non_empty(created.razorpay_payment_id)
+            .ok_or_else(|| super::invalid_response(response, "Razorpay's recurring payment answer has no razorpay_payment_id"))?;
+        let mut r = PaymentResponse::new(ConnectorName::Razorpay, PaymentStatus::Pending);
+        r.connector_transaction_id = Some(payment_id);
+        r.connector_order_id = non_empty(created.razorpay_order_id).or_else(|| Some(order_id.to_string()));
+        r.http_status = Some(response.status);
+        r.request_id = response.request_id();
+        r.raw_response = Some(mask_body(response.body.as_slice()));
+        r
+    } else {
+        errors::payment_failure(response, Some(order_id))?
+    };
+    r.mandate_id = Some(token.to_string());
+    r.connector_customer_id = Some(customer_id.to_string());
+    Ok(r)
+}
+
+/// Razorpay payment status into the unified one (spec §3.3). `None` for an unknown status.
+pub(super) fn payment_status(status: &str, captured: Option<bool>, capture_method: Option<CaptureMethod>) -> Option<PaymentStatus> {
+    Some(match status {
+        "created" | "pending" => PaymentStatus::Pending,
+        // With automatic capture the capture follows on its own; without knowing the capture
+        // mode, the funds are held: authorized.
+        "authorized" => match capture_method {
+            Some(CaptureMethod::Automatic) => PaymentStatus::Pending,
+            _ => PaymentStatus::Authorized,
+        },
+        "captured" => PaymentStatus::Charged,
+        // An expired authorization refunded automatically; otherwise a refunded capture (the
+        // refunds are tracked on their own).
+        "refunded" if captured == Some(false) => PaymentStatus::AutoRefunded,
+        "refunded" => PaymentStatus::Charged,
+        "failed" => PaymentStatus::Failure,
+        _ => return None,
+    })
+}
+
+/// The decline details of a failed payment entity.
+pub(super) fn entity_decline(p: &PaymentEntity) -> DeclineDetails {
+    DeclineDetails {
+        code: non_empty(p.error_code.clone()),
+        message: non_empty(p.error_description.clone()),
+        reason: non_empty(p.error_reason.clone()),
+        network_decline_code: None,
+        network_advice_code: None,
+    }
+}
+
+/// A payment entity into a [`PaymentResponse`].
+fn payment_from_entity(p: PaymentEntity, capture_method: Option<CaptureMethod>, response: &HttpResponse) -> Result<PaymentResponse> {
+    let raw_status = non_empty(p.status.clone())
+        .ok_or_else(|| super::invalid_response(response, "Razorpay's payment has no status"))?;
+    let status = payment_status(&raw_status, p.captured, capture_method)
+        .ok_or_else(|| super::invalid_response(response, format!("unknown Razorpay payment status `{raw_status}`")))?;
+    let id = non_empty(p.id.clone()).ok_or_else(|| super::invalid_response(response, "Razorpay's payment has no id"))?;
+    let mut r = PaymentResponse::new(ConnectorName::Razorpay, status);
+    if status == PaymentStatus::Failure {
+        r.decline = Some(entity_decline(&p));
+    }
+    r.connector_status = Some(raw_status);
+    r.connector_transaction_id = Some(id);
+    r.connector_order_id = non_empty(p.order_id.clone());
+    r.mandate_id = non_empty(p.token_id.clone());
+    r.connector_customer_id = non_empty(p.customer_id.clone());
+    r.amount = money_from_wire(p.amount, p.currency.as_deref());
+    r.http_status = Some(response.status);
+    r.request_id = response.request_id();
+    r.raw_response = Some(mask_body(response.body.as_slice()));
+    Ok(r)
+}
+
+/// A payment entity answer (PSync, capture).
+fn parse_payment(response: &HttpResponse, capture_method: Option<CaptureMethod>, order_hint: Option<&str>) -> Result<PaymentResponse> {
+    if !response.is_success() {
+        return errors::payment_failure(response, order_hint);
+    }
+    let entity: PaymentEntity = parse_success(response, "payment")?;
+    payment_from_entity(entity, capture_method, response)
+}
+
+/// `GET /v1/orders/{id}/payments`: the payment that decides the order — the latest successful
+/// one (an order is paid once; earlier attempts may have failed), else the latest attempt.
+fn parse_order_payments(response: &HttpResponse, order_id: &str, capture_method: Option<CaptureMethod>) -> Result<PaymentResponse> {
+    if !response.is_success() {
+        return errors::payment_failure(response, Some(order_id));
+    }
+    let collection: Collection<PaymentEntity> = parse_success(response, "payment collection")?;
+    let successful = |p: &PaymentEntity| matches!(p.status.as_deref(), Some("captured" | "authorized" | "refunded"));
+    let chosen = collection
+        .items
+        .into_iter()
+        .enumerate()
+        // Razorpay lists the newest first: on equal timestamps, the earlier item wins.
+        .max_by_key(|(i, p)| (successful(p), p.created_at.unwrap_or(i64::MIN), std::cmp::Reverse(*i)))
+        .map(|(_, p)| p);
+    match chosen {
+        Some(p) => {
+            let mut r = payment_from_entity(p, capture_method, response)?;
+            r.connector_order_id.get_or_insert_with(|| order_id.to_string());
+            Ok(r)
+        }
+        None => {
+            let mut e = Error::new(ErrorCode::NotFound, format!("Razorpay order {order_id} has no payment yet"));
+            e.http_status = Some(response.status);
+            Err(e.with_request_id(response.request_id()))
+        }
+    }
+}

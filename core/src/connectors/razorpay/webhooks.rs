@@ -1,0 +1,189 @@
+//! Webhooks (spec §5): verify `X-Razorpay-Signature` over the raw body, then classify by the
+//! event name.
+//!
+//! The signature is the lowercase hex HMAC-SHA256 of the raw body bytes under the webhook
+//! secret. Every configured secret is tried (rotation) and compared in constant time. Events
+//! are classified by their **name**, never by which entities the payload carries (dispute
+//! events carry a payment too, refund events carry a payment too), and the entity is a
+//! snapshot: `payment.authorized` is `authorized` even when its entity already says
+//! `captured`.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::disputes::dispute_stage;
+use super::payments::entity_decline;
+use super::wire::{non_empty, opt_i64, opt_string, DisputeEntity, OrderEntity, PaymentEntity, RefundEntity};
+use super::{decode_signature, hmac_matches, money_from_wire, Razorpay};
+use crate::error::{Error, Result};
+use crate::types::*;
+
+const SIGNATURE_HEADER: &str = "x-razorpay-signature";
+const EVENT_ID_HEADER: &str = "x-razorpay-event-id";
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default, deserialize_with = "opt_string")]
+    event: Option<String>,
+    #[serde(default)]
+    payload: Option<Value>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    created_at: Option<i64>,
+}
+
+impl Envelope {
+    /// `payload.<key>.entity`, when present and parseable.
+    fn entity<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let value = self.payload.as_ref()?.get(key)?.get("entity")?;
+        if !value.is_object() {
+            return None;
+        }
+        serde_json::from_value(value.clone()).ok()
+    }
+}
+
+/// A verified body that cannot be used.
+fn unusable(message: impl Into<String>) -> Error {
+    Error::invalid_request("body", message)
+}
+
+impl Razorpay {
+    pub(super) fn handle_webhook_impl(&self, req: &WebhookRequest) -> Result<WebhookNotification> {
+        self.verify_webhook(req)?;
+        let envelope: Envelope = serde_json::from_slice(req.body.as_slice())
+            .map_err(|_| unusable("the Razorpay webhook body is not a JSON event"))?;
+        let event_type = non_empty(envelope.event.clone()).ok_or_else(|| unusable("the Razorpay webhook has no `event`"))?;
+        let event_id = req.header(EVENT_ID_HEADER).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let event = classify(&envelope, event_type, event_id)?;
+        Ok(WebhookNotification {
+            connector: ConnectorName::Razorpay,
+            events: vec![event],
+            acknowledgement: WebhookAcknowledgement { status: 200, content_type: "text/plain".into(), body: "OK".into() },
+        })
+    }
+
+    /// Checks `X-Razorpay-Signature` against every configured secret, in constant time.
+    fn verify_webhook(&self, req: &WebhookRequest) -> Result<()> {
+        if self.webhook_secrets.is_empty() {
+            return Err(Error::configuration(
+                "no Razorpay webhook secret is configured (webhook_secrets): webhooks cannot be verified",
+            ));
+        }
+        let signature = req
+            .header(SIGNATURE_HEADER)
+            .ok_or_else(|| Error::webhook_verification_failed("the X-Razorpay-Signature header is missing"))?;
+        if decode_signature(signature).is_none() {
+            return Err(Error::webhook_verification_failed("X-Razorpay-Signature is not 64 hexadecimal digits"));
+        }
+        let mut verified = false;
+        for secret in &self.webhook_secrets {
+            // No early exit: every secret is checked.
+            verified |= hmac_matches(secret.expose().as_bytes(), req.body.as_slice(), signature)?;
+        }
+        if verified {
+            Ok(())
+        } else {
+            Err(Error::webhook_verification_failed(
+                "X-Razorpay-Signature does not match the body under any configured webhook secret",
+            ))
+        }
+    }
+}
+
+/// One event from the envelope, by its name.
+fn classify(envelope: &Envelope, event_type: String, event_id: Option<String>) -> Result<WebhookEvent> {
+    let occurred_at = envelope.created_at.map(|t| t.to_string());
+    let payment_status = match event_type.as_str() {
+        "payment.authorized" => Some(PaymentStatus::Authorized),
+        "payment.captured" | "order.paid" => Some(PaymentStatus::Charged),
+        "payment.failed" => Some(PaymentStatus::Failure),
+        _ => None,
+    };
+    if let Some(status) = payment_status {
+        let payment: PaymentEntity = envelope
+            .entity("payment")
+            .ok_or_else(|| unusable(format!("the Razorpay `{event_type}` webhook has no payment entity")))?;
+        let order: Option<OrderEntity> = envelope.entity("order");
+        let id = non_empty(payment.id.clone())
+            .ok_or_else(|| unusable(format!("the payment of the Razorpay `{event_type}` webhook has no id")))?;
+        return Ok(WebhookEvent::Payment(PaymentEvent {
+            event_id,
+            connector_transaction_id: id,
+            connector_operation_id: None,
+            merchant_reference: order.as_ref().and_then(|o| non_empty(o.receipt.clone())),
+            connector_order_id: non_empty(payment.order_id.clone())
+                .or_else(|| order.as_ref().and_then(|o| non_empty(o.id.clone()))),
+            status,
+            amount: money_from_wire(payment.amount, payment.currency.as_deref()),
+            decline: (status == PaymentStatus::Failure).then(|| entity_decline(&payment)),
+            mandate_id: non_empty(payment.token_id.clone()),
+            network_transaction_id: None,
+            occurred_at,
+            event_type,
+        }));
+    }
+
+    let refund_status = match event_type.as_str() {
+        "refund.created" => Some(RefundStatus::Pending),
+        "refund.processed" => Some(RefundStatus::Success),
+        "refund.failed" => Some(RefundStatus::Failure),
+        _ => None,
+    };
+    if let Some(status) = refund_status {
+        let refund: RefundEntity = envelope
+            .entity("refund")
+            .ok_or_else(|| unusable(format!("the Razorpay `{event_type}` webhook has no refund entity")))?;
+        let id = non_empty(refund.id.clone())
+            .ok_or_else(|| unusable(format!("the refund of the Razorpay `{event_type}` webhook has no id")))?;
+        let payment_id = non_empty(refund.payment_id.clone())
+            .or_else(|| envelope.entity::<PaymentEntity>("payment").and_then(|p| non_empty(p.id)));
+        return Ok(WebhookEvent::Refund(RefundEvent {
+            event_id,
+            connector_refund_id: id,
+            connector_transaction_id: payment_id,
+            merchant_refund_reference: non_empty(refund.receipt.clone()),
+            status,
+            amount: money_from_wire(refund.amount, refund.currency.as_deref()),
+            reason: None,
+            occurred_at,
+            event_type,
+        }));
+    }
+
+    let dispute_status = match event_type.as_str() {
+        "payment.dispute.created" | "payment.dispute.action_required" => Some(DisputeStatus::Opened),
+        "payment.dispute.under_review" => Some(DisputeStatus::Challenged),
+        "payment.dispute.won" => Some(DisputeStatus::Won),
+        "payment.dispute.lost" => Some(DisputeStatus::Lost),
+        "payment.dispute.closed" => Some(DisputeStatus::Cancelled),
+        _ => None,
+    };
+    if let Some(status) = dispute_status {
+        let dispute: DisputeEntity = envelope
+            .entity("dispute")
+            .ok_or_else(|| unusable(format!("the Razorpay `{event_type}` webhook has no dispute entity")))?;
+        let id = non_empty(dispute.id.clone())
+            .ok_or_else(|| unusable(format!("the dispute of the Razorpay `{event_type}` webhook has no id")))?;
+        let payment_id = non_empty(dispute.payment_id.clone())
+            .or_else(|| envelope.entity::<PaymentEntity>("payment").and_then(|p| non_empty(p.id)));
+        return Ok(WebhookEvent::Dispute(DisputeEvent {
+            event_id,
+            connector_dispute_id: id,
+            connector_transaction_id: payment_id,
+            status,
+            // A dispute without a (known) phase is taken as a chargeback, the common case.
+            stage: dispute.phase.as_deref().and_then(dispute_stage).unwrap_or(DisputeStage::Dispute),
+            amount: money_from_wire(dispute.amount, dispute.currency.as_deref()),
+            reason_code: non_empty(dispute.reason_code.clone()),
+            reason: non_empty(dispute.reason_description.clone()),
+            respond_by: dispute.respond_by.map(|t| t.to_string()),
+            connector_status: non_empty(dispute.status.clone()),
+            occurred_at,
+            event_type,
+        }));
+    }
+
+    // refund.speed_changed, order.*, subscription.*, ...: nothing to map.
+    Ok(WebhookEvent::Ignored(IgnoredEvent { event_type, event_id }))
+}
