@@ -213,7 +213,12 @@ fn parse_def(name: &str, def: &Value) -> Result<TypeDef, String> {
                 let ty = parse_type(prop).map_err(|e| format!("{name}.{field}: {e}"))?;
                 let default = prop.get("default").cloned().filter(|d| !d.is_null());
                 let is_required = required.contains(&field.as_str()) && !ty.is_optional() && default.is_none();
-                let secret = prop.get("x-secret").and_then(Value::as_str).map(str::to_string);
+                // A list of secrets carries the mark on its items (`Vec<Secret<String>>`).
+                let secret = prop
+                    .get("x-secret")
+                    .or_else(|| prop.pointer("/items/x-secret"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
                 fields.push(Field { name: field.clone(), doc: doc_of(prop), ty, required: is_required, default, secret });
             }
             // Required fields first (languages with positional parameters need that), each
