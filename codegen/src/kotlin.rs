@@ -468,7 +468,43 @@ fn struct_class(out: &mut String, api: &Api, s: &StructDef) {
     }
     let _ = writeln!(out, "    }}\n");
 
+    // A builder, for callers without named arguments (Java).
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let optional: Vec<&Field> = s.fields.iter().filter(|f| !f.required).collect();
+    let required_params: Vec<String> = required.iter().map(|f| format!("{}: {}", prop(&f.name), kt_type(&f.ty))).collect();
+    let required_args: Vec<String> = required.iter().map(|f| prop(&f.name)).collect();
+    if !optional.is_empty() {
+        let _ = writeln!(
+            out,
+            "    /** Builds a [{name}] field by field (handy from Java): the required fields here, the others by setter. */"
+        );
+        let params: Vec<String> = required_params.iter().map(|p| format!("private val {p}")).collect();
+        let _ = writeln!(out, "    public class Builder internal constructor({}) {{", params.join(", "));
+        for f in &optional {
+            let default = field_default(api, name, f).unwrap_or_else(|| "null".into());
+            let _ = writeln!(out, "        private var {}: {} = {default}", prop(&f.name), kt_type(&f.ty));
+        }
+        for f in &optional {
+            kdoc(out, "        ", &f.doc);
+            let p = prop(&f.name);
+            let _ = writeln!(out, "        public fun {p}(value: {}): Builder = apply {{ this.{p} = value }}", kt_type(&f.ty));
+        }
+        let all: Vec<String> = s.fields.iter().map(|f| format!("{0} = {0}", prop(&f.name))).collect();
+        let _ = writeln!(out, "\n        public fun build(): {name} = {name}({})", all.join(", "));
+        let _ = writeln!(out, "    }}\n");
+    }
+
     let _ = writeln!(out, "    public companion object {{");
+    if !optional.is_empty() {
+        let _ = writeln!(out, "        /** A [Builder] with the required fields set. */");
+        let _ = writeln!(out, "        @JvmStatic");
+        let _ = writeln!(
+            out,
+            "        public fun builder({}): Builder = Builder({})\n",
+            required_params.join(", "),
+            required_args.join(", ")
+        );
+    }
     let keys: Vec<String> = s.fields.iter().map(|f| string_literal(&f.name)).collect();
     let _ = writeln!(out, "        private val FIELDS: Set<String> = setOf({})\n", keys.join(", "));
     let _ = writeln!(out, "        /** Reads the core's JSON; throws [JsonException] naming the offending path. */");

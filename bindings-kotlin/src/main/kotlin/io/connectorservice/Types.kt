@@ -31,7 +31,19 @@ public data class AcceptDisputeRequest @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [AcceptDisputeRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val connectorDisputeId: String) {
+        private var idempotencyKey: String? = null
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
+        public fun build(): AcceptDisputeRequest = AcceptDisputeRequest(connectorDisputeId = connectorDisputeId, idempotencyKey = idempotencyKey)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(connectorDisputeId: String): Builder = Builder(connectorDisputeId)
+
         private val FIELDS: Set<String> = setOf("connector_dispute_id", "idempotency_key")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -107,7 +119,34 @@ public data class Address @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [Address] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor() {
+        private var line1: String? = null
+        private var line2: String? = null
+        private var city: String? = null
+        private var state: String? = null
+        private var postalCode: String? = null
+        private var country: String? = null
+        private var firstName: String? = null
+        private var lastName: String? = null
+        public fun line1(value: String?): Builder = apply { this.line1 = value }
+        public fun line2(value: String?): Builder = apply { this.line2 = value }
+        public fun city(value: String?): Builder = apply { this.city = value }
+        public fun state(value: String?): Builder = apply { this.state = value }
+        public fun postalCode(value: String?): Builder = apply { this.postalCode = value }
+        /** ISO 3166-1 alpha-2 country code. */
+        public fun country(value: String?): Builder = apply { this.country = value }
+        public fun firstName(value: String?): Builder = apply { this.firstName = value }
+        public fun lastName(value: String?): Builder = apply { this.lastName = value }
+
+        public fun build(): Address = Address(line1 = line1, line2 = line2, city = city, state = state, postalCode = postalCode, country = country, firstName = firstName, lastName = lastName)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
         private val FIELDS: Set<String> = setOf("line1", "line2", "city", "state", "postal_code", "country", "first_name", "last_name")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -178,7 +217,26 @@ public data class AdyenConfig @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [AdyenConfig] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val apiKey: String, private val merchantAccount: String) {
+        private var liveEndpointPrefix: String? = null
+        private var webhookHmacKey: String? = null
+        private var disputeApiKey: String? = null
+        /** The live endpoint prefix from the Customer Area (required in the live environment). */
+        public fun liveEndpointPrefix(value: String?): Builder = apply { this.liveEndpointPrefix = value }
+        /** The webhook HMAC key (hex), to verify standard notifications. */
+        public fun webhookHmacKey(value: String?): Builder = apply { this.webhookHmacKey = value }
+        /** A separate API key for the Disputes API, when the account uses one. */
+        public fun disputeApiKey(value: String?): Builder = apply { this.disputeApiKey = value }
+
+        public fun build(): AdyenConfig = AdyenConfig(apiKey = apiKey, merchantAccount = merchantAccount, liveEndpointPrefix = liveEndpointPrefix, webhookHmacKey = webhookHmacKey, disputeApiKey = disputeApiKey)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(apiKey: String, merchantAccount: String): Builder = Builder(apiKey, merchantAccount)
+
         private val FIELDS: Set<String> = setOf("api_key", "merchant_account", "live_endpoint_prefix", "webhook_hmac_key", "dispute_api_key")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -309,7 +367,46 @@ public data class AuthorizeRequest @JvmOverloads constructor(
         w.obj(metadata) { e0 -> w.string(e0) }
     }
 
+    /** Builds a [AuthorizeRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val amount: Money, private val merchantReference: String, private val paymentMethod: PaymentMethod) {
+        private var captureMethod: CaptureMethod = CaptureMethod.AUTOMATIC
+        private var idempotencyKey: String? = null
+        private var customer: Customer? = null
+        private var billingAddress: Address? = null
+        private var shippingAddress: Address? = null
+        private var browserInfo: BrowserInfo? = null
+        private var returnUrl: String? = null
+        private var authenticationType: AuthenticationType = AuthenticationType.AUTO
+        private var statementDescriptor: String? = null
+        private var connectorOrderId: String? = null
+        private var metadata: Map<String, String> = emptyMap()
+        /** Capture now (automatic) or later with `capture` (manual). */
+        public fun captureMethod(value: CaptureMethod): Builder = apply { this.captureMethod = value }
+        /** Idempotency key; generated when absent and returned on the response. */
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+        public fun customer(value: Customer?): Builder = apply { this.customer = value }
+        public fun billingAddress(value: Address?): Builder = apply { this.billingAddress = value }
+        public fun shippingAddress(value: Address?): Builder = apply { this.shippingAddress = value }
+        /** Browser data for 3-D Secure 2. */
+        public fun browserInfo(value: BrowserInfo?): Builder = apply { this.browserInfo = value }
+        /** Where the shopper returns after a redirect (3-D Secure). Required by some processors. */
+        public fun returnUrl(value: String?): Builder = apply { this.returnUrl = value }
+        /** Whether to ask for 3-D Secure. */
+        public fun authenticationType(value: AuthenticationType): Builder = apply { this.authenticationType = value }
+        /** Text on the shopper's statement. */
+        public fun statementDescriptor(value: String?): Builder = apply { this.statementDescriptor = value }
+        /** The processor's order id from `create_order`, for processors that need an order first. */
+        public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+        public fun metadata(value: Map<String, String>): Builder = apply { this.metadata = value }
+
+        public fun build(): AuthorizeRequest = AuthorizeRequest(amount = amount, merchantReference = merchantReference, paymentMethod = paymentMethod, captureMethod = captureMethod, idempotencyKey = idempotencyKey, customer = customer, billingAddress = billingAddress, shippingAddress = shippingAddress, browserInfo = browserInfo, returnUrl = returnUrl, authenticationType = authenticationType, statementDescriptor = statementDescriptor, connectorOrderId = connectorOrderId, metadata = metadata)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(amount: Money, merchantReference: String, paymentMethod: PaymentMethod): Builder = Builder(amount, merchantReference, paymentMethod)
+
         private val FIELDS: Set<String> = setOf("amount", "merchant_reference", "payment_method", "capture_method", "idempotency_key", "customer", "billing_address", "shipping_address", "browser_info", "return_url", "authentication_type", "statement_descriptor", "connector_order_id", "metadata")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -408,7 +505,39 @@ public data class BrowserInfo @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [BrowserInfo] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor() {
+        private var userAgent: String? = null
+        private var acceptHeader: String? = null
+        private var language: String? = null
+        private var colorDepth: Int? = null
+        private var screenHeight: Int? = null
+        private var screenWidth: Int? = null
+        private var timeZoneOffsetMinutes: Int? = null
+        private var javaEnabled: Boolean? = null
+        private var javascriptEnabled: Boolean? = null
+        private var referer: String? = null
+        public fun userAgent(value: String?): Builder = apply { this.userAgent = value }
+        public fun acceptHeader(value: String?): Builder = apply { this.acceptHeader = value }
+        public fun language(value: String?): Builder = apply { this.language = value }
+        public fun colorDepth(value: Int?): Builder = apply { this.colorDepth = value }
+        public fun screenHeight(value: Int?): Builder = apply { this.screenHeight = value }
+        public fun screenWidth(value: Int?): Builder = apply { this.screenWidth = value }
+        /** Minutes from UTC, as JavaScript's `Date.getTimezoneOffset()` gives it. */
+        public fun timeZoneOffsetMinutes(value: Int?): Builder = apply { this.timeZoneOffsetMinutes = value }
+        public fun javaEnabled(value: Boolean?): Builder = apply { this.javaEnabled = value }
+        public fun javascriptEnabled(value: Boolean?): Builder = apply { this.javascriptEnabled = value }
+        /** The page the shopper pays on (Razorpay's `referer`). */
+        public fun referer(value: String?): Builder = apply { this.referer = value }
+
+        public fun build(): BrowserInfo = BrowserInfo(userAgent = userAgent, acceptHeader = acceptHeader, language = language, colorDepth = colorDepth, screenHeight = screenHeight, screenWidth = screenWidth, timeZoneOffsetMinutes = timeZoneOffsetMinutes, javaEnabled = javaEnabled, javascriptEnabled = javascriptEnabled, referer = referer)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
         private val FIELDS: Set<String> = setOf("user_agent", "accept_header", "language", "color_depth", "screen_height", "screen_width", "time_zone_offset_minutes", "java_enabled", "javascript_enabled", "referer")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -463,7 +592,23 @@ public data class CallOptions @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [CallOptions] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor() {
+        private var timeoutMs: Long? = null
+        private var retry: Boolean? = null
+        /** Overrides the client's `timeout_ms` for this call's exchanges. */
+        public fun timeoutMs(value: Long?): Builder = apply { this.timeoutMs = value }
+        /** Overrides whether this call may be retried. */
+        public fun retry(value: Boolean?): Builder = apply { this.retry = value }
+
+        public fun build(): CallOptions = CallOptions(timeoutMs = timeoutMs, retry = retry)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
         private val FIELDS: Set<String> = setOf("timeout_ms", "retry")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -544,7 +689,25 @@ public data class CaptureRequest @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [CaptureRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val connectorTransactionId: String, private val amount: Money) {
+        private var authorizedAmount: Money? = null
+        private var merchantReference: String? = null
+        private var idempotencyKey: String? = null
+        /** The authorized amount, when known: a capture above it is rejected before sending. */
+        public fun authorizedAmount(value: Money?): Builder = apply { this.authorizedAmount = value }
+        /** Your reference for this capture. */
+        public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
+        public fun build(): CaptureRequest = CaptureRequest(connectorTransactionId = connectorTransactionId, amount = amount, authorizedAmount = authorizedAmount, merchantReference = merchantReference, idempotencyKey = idempotencyKey)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(connectorTransactionId: String, amount: Money): Builder = Builder(connectorTransactionId, amount)
+
         private val FIELDS: Set<String> = setOf("connector_transaction_id", "amount", "authorized_amount", "merchant_reference", "idempotency_key")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -610,7 +773,23 @@ public data class Card @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [Card] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val number: String, private val expiryMonth: Int, private val expiryYear: Int) {
+        private var cvc: String? = null
+        private var holderName: String? = null
+        /** Card security code (CVC/CVV/CID). */
+        public fun cvc(value: String?): Builder = apply { this.cvc = value }
+        /** Name on the card. */
+        public fun holderName(value: String?): Builder = apply { this.holderName = value }
+
+        public fun build(): Card = Card(number = number, expiryMonth = expiryMonth, expiryYear = expiryYear, cvc = cvc, holderName = holderName)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(number: String, expiryMonth: Int, expiryYear: Int): Builder = Builder(number, expiryMonth, expiryYear)
+
         private val FIELDS: Set<String> = setOf("number", "expiry_month", "expiry_year", "cvc", "holder_name")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -667,7 +846,27 @@ public data class ClientConfig @JvmOverloads constructor(
         transport.writeJson(w)
     }
 
+    /** Builds a [ClientConfig] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val connector: ConnectorConfig) {
+        private var environment: Environment = Environment.SANDBOX
+        private var baseUrl: String? = null
+        private var transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null)
+        public fun environment(value: Environment): Builder = apply { this.environment = value }
+        /**
+         * Replaces the processor's host(s): requests go to this URL followed by the processor's
+         * own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
+         */
+        public fun baseUrl(value: String?): Builder = apply { this.baseUrl = value }
+        public fun transport(value: TransportOptions): Builder = apply { this.transport = value }
+
+        public fun build(): ClientConfig = ClientConfig(connector = connector, environment = environment, baseUrl = baseUrl, transport = transport)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(connector: ConnectorConfig): Builder = Builder(connector)
+
         private val FIELDS: Set<String> = setOf("connector", "environment", "base_url", "transport")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -787,7 +986,26 @@ public data class CreateOrderRequest @JvmOverloads constructor(
         w.obj(metadata) { e0 -> w.string(e0) }
     }
 
+    /** Builds a [CreateOrderRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val amount: Money, private val merchantReference: String) {
+        private var captureMethod: CaptureMethod = CaptureMethod.AUTOMATIC
+        private var customer: Customer? = null
+        private var idempotencyKey: String? = null
+        private var metadata: Map<String, String> = emptyMap()
+        /** Capture mode of the payments on this order. */
+        public fun captureMethod(value: CaptureMethod): Builder = apply { this.captureMethod = value }
+        public fun customer(value: Customer?): Builder = apply { this.customer = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+        public fun metadata(value: Map<String, String>): Builder = apply { this.metadata = value }
+
+        public fun build(): CreateOrderRequest = CreateOrderRequest(amount = amount, merchantReference = merchantReference, captureMethod = captureMethod, customer = customer, idempotencyKey = idempotencyKey, metadata = metadata)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(amount: Money, merchantReference: String): Builder = Builder(amount, merchantReference)
+
         private val FIELDS: Set<String> = setOf("amount", "merchant_reference", "capture_method", "customer", "idempotency_key", "metadata")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -862,7 +1080,32 @@ public data class Customer @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [Customer] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor() {
+        private var id: String? = null
+        private var email: String? = null
+        private var phone: String? = null
+        private var firstName: String? = null
+        private var lastName: String? = null
+        private var ipAddress: String? = null
+        /** Your id for the customer; required to save or charge a mandate. */
+        public fun id(value: String?): Builder = apply { this.id = value }
+        public fun email(value: String?): Builder = apply { this.email = value }
+        /** Phone number, with country code (e.g. `+919999999999`). */
+        public fun phone(value: String?): Builder = apply { this.phone = value }
+        public fun firstName(value: String?): Builder = apply { this.firstName = value }
+        public fun lastName(value: String?): Builder = apply { this.lastName = value }
+        /** The shopper's IP address. */
+        public fun ipAddress(value: String?): Builder = apply { this.ipAddress = value }
+
+        public fun build(): Customer = Customer(id = id, email = email, phone = phone, firstName = firstName, lastName = lastName, ipAddress = ipAddress)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
         private val FIELDS: Set<String> = setOf("id", "email", "phone", "first_name", "last_name", "ip_address")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -931,7 +1174,32 @@ public data class DeclineDetails @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [DeclineDetails] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor() {
+        private var code: String? = null
+        private var message: String? = null
+        private var reason: String? = null
+        private var networkDeclineCode: String? = null
+        private var networkAdviceCode: String? = null
+        /** The processor's decline code (e.g. Adyen `refusalReasonCode`). */
+        public fun code(value: String?): Builder = apply { this.code = value }
+        /** The processor's decline message. */
+        public fun message(value: String?): Builder = apply { this.message = value }
+        /** A machine-readable reason, where the processor gives one besides the code. */
+        public fun reason(value: String?): Builder = apply { this.reason = value }
+        /** The issuer's or network's raw response code (e.g. `51`). */
+        public fun networkDeclineCode(value: String?): Builder = apply { this.networkDeclineCode = value }
+        /** The network's advice code (e.g. Mastercard merchant advice code). */
+        public fun networkAdviceCode(value: String?): Builder = apply { this.networkAdviceCode = value }
+
+        public fun build(): DeclineDetails = DeclineDetails(code = code, message = message, reason = reason, networkDeclineCode = networkDeclineCode, networkAdviceCode = networkAdviceCode)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
         private val FIELDS: Set<String> = setOf("code", "message", "reason", "network_decline_code", "network_advice_code")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -983,7 +1251,22 @@ public data class DefendDisputeRequest @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [DefendDisputeRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val connectorDisputeId: String) {
+        private var reasonCode: String? = null
+        private var idempotencyKey: String? = null
+        /** The processor's defence reason code (e.g. Adyen `SupplyDefenseMaterial`), where needed. */
+        public fun reasonCode(value: String?): Builder = apply { this.reasonCode = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
+        public fun build(): DefendDisputeRequest = DefendDisputeRequest(connectorDisputeId = connectorDisputeId, reasonCode = reasonCode, idempotencyKey = idempotencyKey)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(connectorDisputeId: String): Builder = Builder(connectorDisputeId)
+
         private val FIELDS: Set<String> = setOf("connector_dispute_id", "reason_code", "idempotency_key")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -1075,7 +1358,37 @@ public data class DisputeEvent @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [DisputeEvent] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val eventType: String, private val connectorDisputeId: String, private val status: DisputeStatus, private val stage: DisputeStage) {
+        private var eventId: String? = null
+        private var connectorTransactionId: String? = null
+        private var amount: Money? = null
+        private var reasonCode: String? = null
+        private var reason: String? = null
+        private var respondBy: String? = null
+        private var connectorStatus: String? = null
+        private var occurredAt: String? = null
+        public fun eventId(value: String?): Builder = apply { this.eventId = value }
+        /** The disputed payment. */
+        public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+        public fun amount(value: Money?): Builder = apply { this.amount = value }
+        /** The scheme's reason code. */
+        public fun reasonCode(value: String?): Builder = apply { this.reasonCode = value }
+        public fun reason(value: String?): Builder = apply { this.reason = value }
+        /** The deadline to respond, as the processor wrote it. */
+        public fun respondBy(value: String?): Builder = apply { this.respondBy = value }
+        /** The processor's own dispute status. */
+        public fun connectorStatus(value: String?): Builder = apply { this.connectorStatus = value }
+        public fun occurredAt(value: String?): Builder = apply { this.occurredAt = value }
+
+        public fun build(): DisputeEvent = DisputeEvent(eventType = eventType, connectorDisputeId = connectorDisputeId, status = status, stage = stage, eventId = eventId, connectorTransactionId = connectorTransactionId, amount = amount, reasonCode = reasonCode, reason = reason, respondBy = respondBy, connectorStatus = connectorStatus, occurredAt = occurredAt)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(eventType: String, connectorDisputeId: String, status: DisputeStatus, stage: DisputeStage): Builder = Builder(eventType, connectorDisputeId, status, stage)
+
         private val FIELDS: Set<String> = setOf("event_type", "connector_dispute_id", "status", "stage", "event_id", "connector_transaction_id", "amount", "reason_code", "reason", "respond_by", "connector_status", "occurred_at")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -1164,7 +1477,31 @@ public data class DisputeResponse @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [DisputeResponse] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val status: DisputeStatus, private val connector: ConnectorName, private val connectorDisputeId: String) {
+        private var connectorStatus: String? = null
+        private var stage: DisputeStage? = null
+        private var amount: Money? = null
+        private var idempotencyKey: String? = null
+        private var requestId: String? = null
+        private var httpStatus: Int? = null
+        private var rawResponse: String? = null
+        public fun connectorStatus(value: String?): Builder = apply { this.connectorStatus = value }
+        public fun stage(value: DisputeStage?): Builder = apply { this.stage = value }
+        public fun amount(value: Money?): Builder = apply { this.amount = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+        public fun requestId(value: String?): Builder = apply { this.requestId = value }
+        public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+        public fun rawResponse(value: String?): Builder = apply { this.rawResponse = value }
+
+        public fun build(): DisputeResponse = DisputeResponse(status = status, connector = connector, connectorDisputeId = connectorDisputeId, connectorStatus = connectorStatus, stage = stage, amount = amount, idempotencyKey = idempotencyKey, requestId = requestId, httpStatus = httpStatus, rawResponse = rawResponse)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(status: DisputeStatus, connector: ConnectorName, connectorDisputeId: String): Builder = Builder(status, connector, connectorDisputeId)
+
         private val FIELDS: Set<String> = setOf("status", "connector", "connector_dispute_id", "connector_status", "stage", "amount", "idempotency_key", "request_id", "http_status", "raw_response")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -1407,7 +1744,47 @@ public data class ErrorInfo @JvmOverloads constructor(
         w.bool(retryable)
     }
 
+    /** Builds a [ErrorInfo] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val code: ErrorCode, private val message: String) {
+        private var field: String? = null
+        private var connector: ConnectorName? = null
+        private var flow: Flow? = null
+        private var httpStatus: Int? = null
+        private var processorCode: String? = null
+        private var processorMessage: String? = null
+        private var requestId: String? = null
+        private var idempotencyKey: String? = null
+        private var retryable: Boolean = false
+        /**
+         * The request field at fault, for `invalid_request` errors raised before sending
+         * (dotted path, e.g. `payment_method.number`).
+         */
+        public fun field(value: String?): Builder = apply { this.field = value }
+        /** Which connector was called. */
+        public fun connector(value: ConnectorName?): Builder = apply { this.connector = value }
+        /** Which flow was called. */
+        public fun flow(value: Flow?): Builder = apply { this.flow = value }
+        /** HTTP status of the processor's answer, when there was one. */
+        public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+        /** The processor's own error code. */
+        public fun processorCode(value: String?): Builder = apply { this.processorCode = value }
+        /** The processor's own error message. */
+        public fun processorMessage(value: String?): Builder = apply { this.processorMessage = value }
+        /** The processor's request or transaction id for this call. */
+        public fun requestId(value: String?): Builder = apply { this.requestId = value }
+        /** The idempotency key the call carried, to reconcile or retry with the same key. */
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+        /** Whether retrying the same call (with the same idempotency key) may succeed. */
+        public fun retryable(value: Boolean): Builder = apply { this.retryable = value }
+
+        public fun build(): ErrorInfo = ErrorInfo(code = code, message = message, field = field, connector = connector, flow = flow, httpStatus = httpStatus, processorCode = processorCode, processorMessage = processorMessage, requestId = requestId, idempotencyKey = idempotencyKey, retryable = retryable)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(code: ErrorCode, message: String): Builder = Builder(code, message)
+
         private val FIELDS: Set<String> = setOf("code", "message", "field", "connector", "flow", "http_status", "processor_code", "processor_message", "request_id", "idempotency_key", "retryable")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -1496,7 +1873,25 @@ public data class EvidenceDocument @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [EvidenceDocument] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val evidenceType: EvidenceType, private val content: ByteArray, private val mimeType: String) {
+        private var fileName: String? = null
+        private var connectorDocumentType: String? = null
+        public fun fileName(value: String?): Builder = apply { this.fileName = value }
+        /**
+         * The processor's own document type code, overriding the mapping of `evidence_type`
+         * (e.g. Adyen `defenseDocumentTypeCode`).
+         */
+        public fun connectorDocumentType(value: String?): Builder = apply { this.connectorDocumentType = value }
+
+        public fun build(): EvidenceDocument = EvidenceDocument(evidenceType = evidenceType, content = content, mimeType = mimeType, fileName = fileName, connectorDocumentType = connectorDocumentType)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(evidenceType: EvidenceType, content: ByteArray, mimeType: String): Builder = Builder(evidenceType, content, mimeType)
+
         private val FIELDS: Set<String> = setOf("evidence_type", "content", "mime_type", "file_name", "connector_document_type")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -1672,7 +2067,20 @@ public data class HttpRequest @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [HttpRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val method: HttpMethod, private val url: String, private val headers: Map<String, String>, private val retrySafe: Boolean) {
+        private var body: ByteArray? = null
+        /** The exact body bytes to send (signed processors sign these bytes). */
+        public fun body(value: ByteArray?): Builder = apply { this.body = value }
+
+        public fun build(): HttpRequest = HttpRequest(method = method, url = url, headers = headers, retrySafe = retrySafe, body = body)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(method: HttpMethod, url: String, headers: Map<String, String>, retrySafe: Boolean): Builder = Builder(method, url, headers, retrySafe)
+
         private val FIELDS: Set<String> = setOf("method", "url", "headers", "retry_safe", "body")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -1736,7 +2144,20 @@ public data class HttpResponse @JvmOverloads constructor(
         w.obj(headers) { e0 -> w.string(e0) }
     }
 
+    /** Builds a [HttpResponse] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val status: Int, private val body: ByteArray) {
+        private var headers: Map<String, String> = emptyMap()
+        /** Response headers; names are matched case-insensitively. */
+        public fun headers(value: Map<String, String>): Builder = apply { this.headers = value }
+
+        public fun build(): HttpResponse = HttpResponse(status = status, body = body, headers = headers)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(status: Int, body: ByteArray): Builder = Builder(status, body)
+
         private val FIELDS: Set<String> = setOf("status", "body", "headers")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -1780,7 +2201,19 @@ public data class IgnoredEvent @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [IgnoredEvent] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val eventType: String) {
+        private var eventId: String? = null
+        public fun eventId(value: String?): Builder = apply { this.eventId = value }
+
+        public fun build(): IgnoredEvent = IgnoredEvent(eventType = eventType, eventId = eventId)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(eventType: String): Builder = Builder(eventType)
+
         private val FIELDS: Set<String> = setOf("event_type", "event_id")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -1838,7 +2271,29 @@ public data class MandateReference @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [MandateReference] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val mandateId: String) {
+        private var usage: MandateUsage = MandateUsage.UNSCHEDULED
+        private var networkTransactionId: String? = null
+        private var connectorCustomerId: String? = null
+        /** How the mandate is used; must match the usage given at setup. */
+        public fun usage(value: MandateUsage): Builder = apply { this.usage = value }
+        /** The network transaction id of the setup, where the processor wants it. */
+        public fun networkTransactionId(value: String?): Builder = apply { this.networkTransactionId = value }
+        /**
+         * The processor's customer id the mandate belongs to, for processors that keep customers
+         * (`PaymentResponse.connector_customer_id` of the setup).
+         */
+        public fun connectorCustomerId(value: String?): Builder = apply { this.connectorCustomerId = value }
+
+        public fun build(): MandateReference = MandateReference(mandateId = mandateId, usage = usage, networkTransactionId = networkTransactionId, connectorCustomerId = connectorCustomerId)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(mandateId: String): Builder = Builder(mandateId)
+
         private val FIELDS: Set<String> = setOf("mandate_id", "usage", "network_transaction_id", "connector_customer_id")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -2027,7 +2482,31 @@ public data class OrderResponse @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [OrderResponse] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val status: OrderStatus, private val connector: ConnectorName, private val connectorOrderId: String) {
+        private var connectorStatus: String? = null
+        private var merchantReference: String? = null
+        private var amount: Money? = null
+        private var idempotencyKey: String? = null
+        private var requestId: String? = null
+        private var httpStatus: Int? = null
+        private var rawResponse: String? = null
+        public fun connectorStatus(value: String?): Builder = apply { this.connectorStatus = value }
+        public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+        public fun amount(value: Money?): Builder = apply { this.amount = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+        public fun requestId(value: String?): Builder = apply { this.requestId = value }
+        public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+        public fun rawResponse(value: String?): Builder = apply { this.rawResponse = value }
+
+        public fun build(): OrderResponse = OrderResponse(status = status, connector = connector, connectorOrderId = connectorOrderId, connectorStatus = connectorStatus, merchantReference = merchantReference, amount = amount, idempotencyKey = idempotencyKey, requestId = requestId, httpStatus = httpStatus, rawResponse = rawResponse)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(status: OrderStatus, connector: ConnectorName, connectorOrderId: String): Builder = Builder(status, connector, connectorOrderId)
+
         private val FIELDS: Set<String> = setOf("status", "connector", "connector_order_id", "connector_status", "merchant_reference", "amount", "idempotency_key", "request_id", "http_status", "raw_response")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -2151,7 +2630,38 @@ public data class PaymentEvent @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [PaymentEvent] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val eventType: String, private val connectorTransactionId: String, private val status: PaymentStatus) {
+        private var eventId: String? = null
+        private var connectorOperationId: String? = null
+        private var merchantReference: String? = null
+        private var connectorOrderId: String? = null
+        private var amount: Money? = null
+        private var decline: DeclineDetails? = null
+        private var mandateId: String? = null
+        private var networkTransactionId: String? = null
+        private var occurredAt: String? = null
+        /** A key to deduplicate deliveries of this event. */
+        public fun eventId(value: String?): Builder = apply { this.eventId = value }
+        /** The operation's own reference (a capture's or cancellation's), when it has one. */
+        public fun connectorOperationId(value: String?): Builder = apply { this.connectorOperationId = value }
+        public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+        public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+        public fun amount(value: Money?): Builder = apply { this.amount = value }
+        public fun decline(value: DeclineDetails?): Builder = apply { this.decline = value }
+        public fun mandateId(value: String?): Builder = apply { this.mandateId = value }
+        public fun networkTransactionId(value: String?): Builder = apply { this.networkTransactionId = value }
+        /** When the event happened, as the processor wrote it. */
+        public fun occurredAt(value: String?): Builder = apply { this.occurredAt = value }
+
+        public fun build(): PaymentEvent = PaymentEvent(eventType = eventType, connectorTransactionId = connectorTransactionId, status = status, eventId = eventId, connectorOperationId = connectorOperationId, merchantReference = merchantReference, connectorOrderId = connectorOrderId, amount = amount, decline = decline, mandateId = mandateId, networkTransactionId = networkTransactionId, occurredAt = occurredAt)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(eventType: String, connectorTransactionId: String, status: PaymentStatus): Builder = Builder(eventType, connectorTransactionId, status)
+
         private val FIELDS: Set<String> = setOf("event_type", "connector_transaction_id", "status", "event_id", "connector_operation_id", "merchant_reference", "connector_order_id", "amount", "decline", "mandate_id", "network_transaction_id", "occurred_at")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -2228,7 +2738,34 @@ public data class PaymentGetRequest @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [PaymentGetRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor() {
+        private var connectorTransactionId: String? = null
+        private var redirectResult: Map<String, String>? = null
+        private var captureMethod: CaptureMethod? = null
+        private var connectorOrderId: String? = null
+        private var idempotencyKey: String? = null
+        /** The processor's payment id. */
+        public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+        /**
+         * Parameters the return URL received after a redirect (query or form fields, e.g.
+         * Adyen's `redirectResult`, Razorpay's `razorpay_payment_id`/`razorpay_signature`).
+         */
+        public fun redirectResult(value: Map<String, String>?): Builder = apply { this.redirectResult = value }
+        /** The capture method of the original authorization, to tell `authorized` from `charged`. */
+        public fun captureMethod(value: CaptureMethod?): Builder = apply { this.captureMethod = value }
+        /** The processor's order id, for processors that can look payments up by order. */
+        public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
+        public fun build(): PaymentGetRequest = PaymentGetRequest(connectorTransactionId = connectorTransactionId, redirectResult = redirectResult, captureMethod = captureMethod, connectorOrderId = connectorOrderId, idempotencyKey = idempotencyKey)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
         private val FIELDS: Set<String> = setOf("connector_transaction_id", "redirect_result", "capture_method", "connector_order_id", "idempotency_key")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -2407,7 +2944,71 @@ public data class PaymentResponse @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [PaymentResponse] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val status: PaymentStatus, private val connector: ConnectorName) {
+        private var connectorStatus: String? = null
+        private var connectorTransactionId: String? = null
+        private var connectorOperationId: String? = null
+        private var merchantReference: String? = null
+        private var connectorOrderId: String? = null
+        private var networkTransactionId: String? = null
+        private var mandateId: String? = null
+        private var connectorCustomerId: String? = null
+        private var amount: Money? = null
+        private var nextAction: NextAction? = null
+        private var decline: DeclineDetails? = null
+        private var idempotencyKey: String? = null
+        private var requestId: String? = null
+        private var httpStatus: Int? = null
+        private var rawResponse: String? = null
+        /** The processor's own status or result code (e.g. Adyen `Authorised`). */
+        public fun connectorStatus(value: String?): Builder = apply { this.connectorStatus = value }
+        /** The processor's payment id (Adyen PSP reference, Razorpay `pay_...`). */
+        public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+        /**
+         * The processor's id of this operation when it differs from the payment's (a capture's or
+         * cancellation's own reference).
+         */
+        public fun connectorOperationId(value: String?): Builder = apply { this.connectorOperationId = value }
+        /** Your reference, as the processor echoed it. */
+        public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+        /** The processor's order id, where orders exist. */
+        public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+        /** The card network's transaction id (for later merchant-initiated charges). */
+        public fun networkTransactionId(value: String?): Builder = apply { this.networkTransactionId = value }
+        /** The saved payment method's id, after `setup_mandate` (or an authorization that saved it). */
+        public fun mandateId(value: String?): Builder = apply { this.mandateId = value }
+        /**
+         * The processor's customer id, for processors that keep customers (needed with the
+         * mandate id to charge it later).
+         */
+        public fun connectorCustomerId(value: String?): Builder = apply { this.connectorCustomerId = value }
+        /** The amount the processor reports for this operation. */
+        public fun amount(value: Money?): Builder = apply { this.amount = value }
+        /**
+         * What the customer must do next (3-D Secure redirect, ...), when status is
+         * `authentication_pending`.
+         */
+        public fun nextAction(value: NextAction?): Builder = apply { this.nextAction = value }
+        /** Why the payment was declined, when status is `failure`. */
+        public fun decline(value: DeclineDetails?): Builder = apply { this.decline = value }
+        /** The idempotency key the call carried. */
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+        /** The processor's request id for this call. */
+        public fun requestId(value: String?): Builder = apply { this.requestId = value }
+        /** HTTP status of the processor's answer. */
+        public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+        /** The processor's raw answer, with card data and secrets masked. */
+        public fun rawResponse(value: String?): Builder = apply { this.rawResponse = value }
+
+        public fun build(): PaymentResponse = PaymentResponse(status = status, connector = connector, connectorStatus = connectorStatus, connectorTransactionId = connectorTransactionId, connectorOperationId = connectorOperationId, merchantReference = merchantReference, connectorOrderId = connectorOrderId, networkTransactionId = networkTransactionId, mandateId = mandateId, connectorCustomerId = connectorCustomerId, amount = amount, nextAction = nextAction, decline = decline, idempotencyKey = idempotencyKey, requestId = requestId, httpStatus = httpStatus, rawResponse = rawResponse)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(status: PaymentStatus, connector: ConnectorName): Builder = Builder(status, connector)
+
         private val FIELDS: Set<String> = setOf("status", "connector", "connector_status", "connector_transaction_id", "connector_operation_id", "merchant_reference", "connector_order_id", "network_transaction_id", "mandate_id", "connector_customer_id", "amount", "next_action", "decline", "idempotency_key", "request_id", "http_status", "raw_response")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -2505,9 +3106,16 @@ public data class RazorpayConfig @JvmOverloads constructor(
      * the new secret and the old one.
      */
     public val webhookSecrets: List<String> = emptyList(),
+    /**
+     * The most a later charge of a card mandate may take, in paise (`token.max_amount` of the
+     * setup order). Default 1500000 (₹15,000).
+     */
+    public val mandateMaxAmount: Long? = null,
+    /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
+    public val mandateFrequency: String? = null,
 ) : ConnectorConfig {
     override fun toString(): String =
-        "RazorpayConfig(keyId=$keyId, keySecret=${Masking.secret(keySecret)}, webhookSecrets=$webhookSecrets)"
+        "RazorpayConfig(keyId=$keyId, keySecret=${Masking.secret(keySecret)}, webhookSecrets=${webhookSecrets.map { Masking.REDACTED }}, mandateMaxAmount=$mandateMaxAmount, mandateFrequency=$mandateFrequency)"
 
     /** This value as the core's JSON, with its `type` tag (`razorpay`). */
     public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
@@ -2525,10 +3133,43 @@ public data class RazorpayConfig @JvmOverloads constructor(
         w.string(keySecret)
         w.name("webhook_secrets")
         w.array(webhookSecrets) { e0 -> w.string(e0) }
+        if (mandateMaxAmount != null) {
+            w.name("mandate_max_amount")
+            w.number(mandateMaxAmount)
+        }
+        if (mandateFrequency != null) {
+            w.name("mandate_frequency")
+            w.string(mandateFrequency)
+        }
+    }
+
+    /** Builds a [RazorpayConfig] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val keyId: String, private val keySecret: String) {
+        private var webhookSecrets: List<String> = emptyList()
+        private var mandateMaxAmount: Long? = null
+        private var mandateFrequency: String? = null
+        /**
+         * Webhook secrets accepted when verifying `X-Razorpay-Signature`. During a rotation, list
+         * the new secret and the old one.
+         */
+        public fun webhookSecrets(value: List<String>): Builder = apply { this.webhookSecrets = value }
+        /**
+         * The most a later charge of a card mandate may take, in paise (`token.max_amount` of the
+         * setup order). Default 1500000 (₹15,000).
+         */
+        public fun mandateMaxAmount(value: Long?): Builder = apply { this.mandateMaxAmount = value }
+        /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
+        public fun mandateFrequency(value: String?): Builder = apply { this.mandateFrequency = value }
+
+        public fun build(): RazorpayConfig = RazorpayConfig(keyId = keyId, keySecret = keySecret, webhookSecrets = webhookSecrets, mandateMaxAmount = mandateMaxAmount, mandateFrequency = mandateFrequency)
     }
 
     public companion object {
-        private val FIELDS: Set<String> = setOf("key_id", "key_secret", "webhook_secrets")
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(keyId: String, keySecret: String): Builder = Builder(keyId, keySecret)
+
+        private val FIELDS: Set<String> = setOf("key_id", "key_secret", "webhook_secrets", "mandate_max_amount", "mandate_frequency")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
         @JvmStatic
@@ -2540,6 +3181,8 @@ public data class RazorpayConfig @JvmOverloads constructor(
                 keyId = JsonIn.string(o.required("key_id"), o.path("key_id")),
                 keySecret = JsonIn.string(o.required("key_secret"), o.path("key_secret")),
                 webhookSecrets = o.optional("webhook_secrets")?.let { JsonIn.list(it, o.path("webhook_secrets")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyList(),
+                mandateMaxAmount = o.optional("mandate_max_amount")?.let { JsonIn.long(it, o.path("mandate_max_amount")) },
+                mandateFrequency = o.optional("mandate_frequency")?.let { JsonIn.string(it, o.path("mandate_frequency")) },
             )
         }
     }
@@ -2573,7 +3216,22 @@ public data class RedirectAction @JvmOverloads constructor(
         w.obj(formFields) { e0 -> w.string(e0) }
     }
 
+    /** Builds a [RedirectAction] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val url: String) {
+        private var method: HttpMethod = HttpMethod.GET
+        private var formFields: Map<String, String> = emptyMap()
+        public fun method(value: HttpMethod): Builder = apply { this.method = value }
+        /** Form fields for a POST redirect (or the query pairs of a GET URL). */
+        public fun formFields(value: Map<String, String>): Builder = apply { this.formFields = value }
+
+        public fun build(): RedirectAction = RedirectAction(url = url, method = method, formFields = formFields)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(url: String): Builder = Builder(url)
+
         private val FIELDS: Set<String> = setOf("url", "method", "form_fields")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -2650,7 +3308,31 @@ public data class RefundEvent @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [RefundEvent] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val eventType: String, private val connectorRefundId: String, private val status: RefundStatus) {
+        private var eventId: String? = null
+        private var connectorTransactionId: String? = null
+        private var merchantRefundReference: String? = null
+        private var amount: Money? = null
+        private var reason: String? = null
+        private var occurredAt: String? = null
+        public fun eventId(value: String?): Builder = apply { this.eventId = value }
+        /** The refunded payment. */
+        public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+        public fun merchantRefundReference(value: String?): Builder = apply { this.merchantRefundReference = value }
+        public fun amount(value: Money?): Builder = apply { this.amount = value }
+        /** The processor's reason text, for failures. */
+        public fun reason(value: String?): Builder = apply { this.reason = value }
+        public fun occurredAt(value: String?): Builder = apply { this.occurredAt = value }
+
+        public fun build(): RefundEvent = RefundEvent(eventType = eventType, connectorRefundId = connectorRefundId, status = status, eventId = eventId, connectorTransactionId = connectorTransactionId, merchantRefundReference = merchantRefundReference, amount = amount, reason = reason, occurredAt = occurredAt)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(eventType: String, connectorRefundId: String, status: RefundStatus): Builder = Builder(eventType, connectorRefundId, status)
+
         private val FIELDS: Set<String> = setOf("event_type", "connector_refund_id", "status", "event_id", "connector_transaction_id", "merchant_refund_reference", "amount", "reason", "occurred_at")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -2707,7 +3389,22 @@ public data class RefundGetRequest @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [RefundGetRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val connectorRefundId: String) {
+        private var connectorTransactionId: String? = null
+        private var idempotencyKey: String? = null
+        /** The processor's payment id, for processors that look refunds up under the payment. */
+        public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
+        public fun build(): RefundGetRequest = RefundGetRequest(connectorRefundId = connectorRefundId, connectorTransactionId = connectorTransactionId, idempotencyKey = idempotencyKey)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(connectorRefundId: String): Builder = Builder(connectorRefundId)
+
         private val FIELDS: Set<String> = setOf("connector_refund_id", "connector_transaction_id", "idempotency_key")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -2803,7 +3500,32 @@ public data class RefundRequest @JvmOverloads constructor(
         w.obj(metadata) { e0 -> w.string(e0) }
     }
 
+    /** Builds a [RefundRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val connectorTransactionId: String, private val amount: Money) {
+        private var merchantRefundReference: String? = null
+        private var reason: RefundReason? = null
+        private var refundableAmount: Money? = null
+        private var idempotencyKey: String? = null
+        private var metadata: Map<String, String> = emptyMap()
+        /** Your reference for this refund. */
+        public fun merchantRefundReference(value: String?): Builder = apply { this.merchantRefundReference = value }
+        public fun reason(value: RefundReason?): Builder = apply { this.reason = value }
+        /**
+         * The captured amount still refundable, when known: a refund above it is rejected before
+         * sending.
+         */
+        public fun refundableAmount(value: Money?): Builder = apply { this.refundableAmount = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+        public fun metadata(value: Map<String, String>): Builder = apply { this.metadata = value }
+
+        public fun build(): RefundRequest = RefundRequest(connectorTransactionId = connectorTransactionId, amount = amount, merchantRefundReference = merchantRefundReference, reason = reason, refundableAmount = refundableAmount, idempotencyKey = idempotencyKey, metadata = metadata)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(connectorTransactionId: String, amount: Money): Builder = Builder(connectorTransactionId, amount)
+
         private val FIELDS: Set<String> = setOf("connector_transaction_id", "amount", "merchant_refund_reference", "reason", "refundable_amount", "idempotency_key", "metadata")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -2905,7 +3627,42 @@ public data class RefundResponse @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [RefundResponse] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val status: RefundStatus, private val connector: ConnectorName) {
+        private var connectorRefundId: String? = null
+        private var connectorTransactionId: String? = null
+        private var connectorStatus: String? = null
+        private var merchantRefundReference: String? = null
+        private var amount: Money? = null
+        private var failure: DeclineDetails? = null
+        private var idempotencyKey: String? = null
+        private var requestId: String? = null
+        private var httpStatus: Int? = null
+        private var rawResponse: String? = null
+        /** The processor's refund id. */
+        public fun connectorRefundId(value: String?): Builder = apply { this.connectorRefundId = value }
+        /** The processor's payment id. */
+        public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+        /** The processor's own refund status. */
+        public fun connectorStatus(value: String?): Builder = apply { this.connectorStatus = value }
+        public fun merchantRefundReference(value: String?): Builder = apply { this.merchantRefundReference = value }
+        public fun amount(value: Money?): Builder = apply { this.amount = value }
+        /** Why the refund failed, when status is `failure`. */
+        public fun failure(value: DeclineDetails?): Builder = apply { this.failure = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+        public fun requestId(value: String?): Builder = apply { this.requestId = value }
+        public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+        /** The processor's raw answer, with card data and secrets masked. */
+        public fun rawResponse(value: String?): Builder = apply { this.rawResponse = value }
+
+        public fun build(): RefundResponse = RefundResponse(status = status, connector = connector, connectorRefundId = connectorRefundId, connectorTransactionId = connectorTransactionId, connectorStatus = connectorStatus, merchantRefundReference = merchantRefundReference, amount = amount, failure = failure, idempotencyKey = idempotencyKey, requestId = requestId, httpStatus = httpStatus, rawResponse = rawResponse)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(status: RefundStatus, connector: ConnectorName): Builder = Builder(status, connector)
+
         private val FIELDS: Set<String> = setOf("status", "connector", "connector_refund_id", "connector_transaction_id", "connector_status", "merchant_refund_reference", "amount", "failure", "idempotency_key", "request_id", "http_status", "raw_response")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -2998,7 +3755,26 @@ public data class RetryOptions @JvmOverloads constructor(
         w.number(maxBackoffMs)
     }
 
+    /** Builds a [RetryOptions] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor() {
+        private var enabled: Boolean = true
+        private var maxAttempts: Int = 3
+        private var initialBackoffMs: Long = 200L
+        private var maxBackoffMs: Long = 5000L
+        public fun enabled(value: Boolean): Builder = apply { this.enabled = value }
+        /** Attempts per HTTP exchange, the first included. */
+        public fun maxAttempts(value: Int): Builder = apply { this.maxAttempts = value }
+        public fun initialBackoffMs(value: Long): Builder = apply { this.initialBackoffMs = value }
+        public fun maxBackoffMs(value: Long): Builder = apply { this.maxBackoffMs = value }
+
+        public fun build(): RetryOptions = RetryOptions(enabled = enabled, maxAttempts = maxAttempts, initialBackoffMs = initialBackoffMs, maxBackoffMs = maxBackoffMs)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
         private val FIELDS: Set<String> = setOf("enabled", "max_attempts", "initial_backoff_ms", "max_backoff_ms")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -3130,7 +3906,35 @@ public data class SetupMandateRequest @JvmOverloads constructor(
         w.obj(metadata) { e0 -> w.string(e0) }
     }
 
+    /** Builds a [SetupMandateRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val amount: Money, private val merchantReference: String, private val paymentMethod: PaymentMethod, private val customer: Customer) {
+        private var usage: MandateUsage = MandateUsage.UNSCHEDULED
+        private var idempotencyKey: String? = null
+        private var billingAddress: Address? = null
+        private var browserInfo: BrowserInfo? = null
+        private var returnUrl: String? = null
+        private var authenticationType: AuthenticationType = AuthenticationType.AUTO
+        private var connectorOrderId: String? = null
+        private var metadata: Map<String, String> = emptyMap()
+        /** How the mandate will be used. */
+        public fun usage(value: MandateUsage): Builder = apply { this.usage = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+        public fun billingAddress(value: Address?): Builder = apply { this.billingAddress = value }
+        public fun browserInfo(value: BrowserInfo?): Builder = apply { this.browserInfo = value }
+        public fun returnUrl(value: String?): Builder = apply { this.returnUrl = value }
+        public fun authenticationType(value: AuthenticationType): Builder = apply { this.authenticationType = value }
+        /** The processor's order id, for processors that need an order first. */
+        public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+        public fun metadata(value: Map<String, String>): Builder = apply { this.metadata = value }
+
+        public fun build(): SetupMandateRequest = SetupMandateRequest(amount = amount, merchantReference = merchantReference, paymentMethod = paymentMethod, customer = customer, usage = usage, idempotencyKey = idempotencyKey, billingAddress = billingAddress, browserInfo = browserInfo, returnUrl = returnUrl, authenticationType = authenticationType, connectorOrderId = connectorOrderId, metadata = metadata)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(amount: Money, merchantReference: String, paymentMethod: PaymentMethod, customer: Customer): Builder = Builder(amount, merchantReference, paymentMethod, customer)
+
         private val FIELDS: Set<String> = setOf("amount", "merchant_reference", "payment_method", "customer", "usage", "idempotency_key", "billing_address", "browser_info", "return_url", "authentication_type", "connector_order_id", "metadata")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -3195,7 +3999,22 @@ public data class SubmitEvidenceRequest @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [SubmitEvidenceRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val connectorDisputeId: String, private val documents: List<EvidenceDocument>) {
+        private var summary: String? = null
+        private var idempotencyKey: String? = null
+        /** A summary of the defence, where the processor takes one. */
+        public fun summary(value: String?): Builder = apply { this.summary = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
+        public fun build(): SubmitEvidenceRequest = SubmitEvidenceRequest(connectorDisputeId = connectorDisputeId, documents = documents, summary = summary, idempotencyKey = idempotencyKey)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(connectorDisputeId: String, documents: List<EvidenceDocument>): Builder = Builder(connectorDisputeId, documents)
+
         private val FIELDS: Set<String> = setOf("connector_dispute_id", "documents", "summary", "idempotency_key")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -3259,7 +4078,35 @@ public data class TransportOptions @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [TransportOptions] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor() {
+        private var connectTimeoutMs: Long = 5000L
+        private var timeoutMs: Long = 30000L
+        private var proxyUrl: String? = null
+        private var retry: RetryOptions = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L)
+        private var userAgentSuffix: String? = null
+        /** Time allowed to establish a connection. */
+        public fun connectTimeoutMs(value: Long): Builder = apply { this.connectTimeoutMs = value }
+        /** Time allowed for one HTTP exchange, from sending to the last body byte. */
+        public fun timeoutMs(value: Long): Builder = apply { this.timeoutMs = value }
+        /**
+         * HTTP(S) proxy for every request (e.g. `http://proxy.internal:3128`). When absent, the
+         * standard `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` variables apply.
+         */
+        public fun proxyUrl(value: String?): Builder = apply { this.proxyUrl = value }
+        /** Retries of failed exchanges. */
+        public fun retry(value: RetryOptions): Builder = apply { this.retry = value }
+        /** Extra text appended to the User-Agent header. */
+        public fun userAgentSuffix(value: String?): Builder = apply { this.userAgentSuffix = value }
+
+        public fun build(): TransportOptions = TransportOptions(connectTimeoutMs = connectTimeoutMs, timeoutMs = timeoutMs, proxyUrl = proxyUrl, retry = retry, userAgentSuffix = userAgentSuffix)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
         private val FIELDS: Set<String> = setOf("connect_timeout_ms", "timeout_ms", "proxy_url", "retry", "user_agent_suffix")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -3324,7 +4171,28 @@ public data class VoidRequest @JvmOverloads constructor(
         }
     }
 
+    /** Builds a [VoidRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val connectorTransactionId: String) {
+        private var merchantReference: String? = null
+        private var amount: Money? = null
+        private var reason: String? = null
+        private var idempotencyKey: String? = null
+        /** Your reference for this cancellation. */
+        public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+        /** The authorized amount, for processors that need it on a void. */
+        public fun amount(value: Money?): Builder = apply { this.amount = value }
+        /** Why the payment is cancelled (free text, where the processor takes one). */
+        public fun reason(value: String?): Builder = apply { this.reason = value }
+        public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
+        public fun build(): VoidRequest = VoidRequest(connectorTransactionId = connectorTransactionId, merchantReference = merchantReference, amount = amount, reason = reason, idempotencyKey = idempotencyKey)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(connectorTransactionId: String): Builder = Builder(connectorTransactionId)
+
         private val FIELDS: Set<String> = setOf("connector_transaction_id", "merchant_reference", "amount", "reason", "idempotency_key")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
@@ -3520,7 +4388,20 @@ public data class WebhookRequest @JvmOverloads constructor(
         w.obj(headers) { e0 -> w.string(e0) }
     }
 
+    /** Builds a [WebhookRequest] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val body: ByteArray) {
+        private var headers: Map<String, String> = emptyMap()
+        /** Request headers (names are matched case-insensitively). */
+        public fun headers(value: Map<String, String>): Builder = apply { this.headers = value }
+
+        public fun build(): WebhookRequest = WebhookRequest(body = body, headers = headers)
+    }
+
     public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(body: ByteArray): Builder = Builder(body)
+
         private val FIELDS: Set<String> = setOf("body", "headers")
 
         /** Reads the core's JSON; throws [JsonException] naming the offending path. */
