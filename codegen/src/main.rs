@@ -21,8 +21,19 @@ pub struct Generated {
     pub contents: String,
 }
 
+/// The README with its connector × flow table regenerated from the connectors' `support`.
+fn readme(root: &Path) -> Generated {
+    let current = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    let (start, end) = ("<!-- support-table:start -->\n", "<!-- support-table:end -->");
+    let contents = match current.split_once(start).and_then(|(head, rest)| rest.split_once(end).map(|(_, tail)| (head, tail))) {
+        Some((head, tail)) => format!("{head}{start}{}{end}{tail}", connector_service::connectors::support_table_markdown()),
+        None => current,
+    };
+    Generated { path: "README.md", contents }
+}
+
 fn generate_all(api: &api::Api) -> Vec<Generated> {
-    let mut files = Vec::new();
+    let mut files = vec![readme(&repo_root())];
     files.extend(python::generate(api));
     files.extend(typescript::generate(api));
     files.extend(kotlin::generate(api));

@@ -151,6 +151,7 @@ async fn next_webhook(shared: &Shared, body: &[u8]) -> Result<Response, ControlE
         known_processor(shared, p)?;
     }
     let event = optional_str(&body, "event")?;
+    let contains = optional_str(&body, "contains")?;
     let timeout_ms = match body.get("timeout_ms") {
         None | Some(Value::Null) => DEFAULT_NEXT_TIMEOUT_MS,
         Some(v) => v
@@ -160,7 +161,7 @@ async fn next_webhook(shared: &Shared, body: &[u8]) -> Result<Response, ControlE
     .min(MAX_NEXT_TIMEOUT_MS);
     match shared
         .outbox
-        .next(processor, event, Duration::from_millis(timeout_ms))
+        .next(processor, event, contains, Duration::from_millis(timeout_ms))
         .await
     {
         Some(webhook) => Ok(ok(webhook.to_json())),

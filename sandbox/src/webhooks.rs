@@ -96,17 +96,21 @@ impl Outbox {
         before - items.len()
     }
 
-    fn take(&self, processor: Option<&str>, event: Option<&str>) -> Option<StoredWebhook> {
+    fn take(&self, processor: Option<&str>, event: Option<&str>, contains: Option<&str>) -> Option<StoredWebhook> {
         let mut items = lock(&self.items);
-        let index = items.iter().position(|w| w.matches(processor, event))?;
+        let index = items
+            .iter()
+            .position(|w| w.matches(processor, event) && contains.is_none_or(|c| w.body.contains(c)))?;
         items.remove(index)
     }
 
-    /// Removes and answers the oldest matching webhook, waiting up to `timeout` for one.
+    /// Removes and answers the oldest matching webhook (of `processor`, of type `event`, whose
+    /// body contains `contains`), waiting up to `timeout` for one.
     pub async fn next(
         &self,
         processor: Option<&str>,
         event: Option<&str>,
+        contains: Option<&str>,
         timeout: Duration,
     ) -> Option<StoredWebhook> {
         let deadline = Instant::now() + timeout;
@@ -115,11 +119,11 @@ impl Outbox {
             tokio::pin!(notified);
             // Register before looking, so that a push between the look and the wait is seen.
             notified.as_mut().enable();
-            if let Some(found) = self.take(processor, event) {
+            if let Some(found) = self.take(processor, event, contains) {
                 return Some(found);
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                return self.take(processor, event);
+                return self.take(processor, event, contains);
             }
         }
     }

@@ -105,3 +105,53 @@ connectors! {
     Adyen => adyen::Adyen(AdyenConfig),
     Razorpay => razorpay::Razorpay(RazorpayConfig),
 }
+
+/// The connector × flow support table of the README (Markdown), generated from each
+/// connector's `support` so the documentation cannot drift from the code.
+pub fn support_table_markdown() -> String {
+    const ALL: [ConnectorName; 6] = [
+        ConnectorName::Adyen,
+        ConnectorName::Checkout,
+        ConnectorName::Razorpay,
+        ConnectorName::Fiserv,
+        ConnectorName::Elavon,
+        ConnectorName::Xendit,
+    ];
+    let mut out = String::from("| Flow |");
+    for c in ALL {
+        out.push_str(&format!(" {} |", c.display_name()));
+    }
+    out.push_str("\n|---|");
+    for _ in ALL {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for flow in Flow::ALL {
+        out.push_str(&format!("| {} |", flow.as_str()));
+        for c in ALL {
+            let cell = match support(c, flow) {
+                Some(Support::Synchronous) => "✓",
+                Some(Support::Asynchronous) => "✓ (async)",
+                Some(Support::Unsupported(_)) => "✗",
+                None => "planned",
+            };
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_overrides_are_validated() {
+        assert!(Endpoint::new(crate::client::Environment::Sandbox, Some("ftp://x")).is_err());
+        assert!(Endpoint::new(crate::client::Environment::Sandbox, Some("not a url")).is_err());
+        let e = Endpoint::new(crate::client::Environment::Sandbox, Some("http://127.0.0.1:9/adyen/")).unwrap();
+        assert_eq!(e.base_or("https://x"), "http://127.0.0.1:9/adyen");
+        assert_eq!(join_url("http://h/", "/v1/x"), "http://h/v1/x");
+    }
+}
