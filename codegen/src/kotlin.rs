@@ -330,9 +330,9 @@ fn union_interface(out: &mut String, u: &UnionDef) {
     let _ = writeln!(out, "    /** This value as the core's JSON, with its `{}` tag. */", u.tag);
     let _ = writeln!(out, "    public fun toJson(): String\n");
     let _ = writeln!(out, "    public companion object {{");
-    let _ = writeln!(out, "        /** Reads the core's JSON; throws [JsonException] naming the offending path. */");
+    let _ = writeln!(out, "        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */");
     let _ = writeln!(out, "        @JvmStatic");
-    let _ = writeln!(out, "        public fun fromJson(json: String): {name} = read(JsonIn.parse(json), \"\")\n");
+    let _ = writeln!(out, "        public fun fromJson(json: String): {name} = JsonIn.decode(json) {{ v, p -> read(v, p) }}\n");
     let tags: Vec<String> = u.variants.iter().map(|(t, _)| string_literal(t)).collect();
     let _ = writeln!(out, "        internal fun read(value: Any?, path: String): {name} =");
     let _ = writeln!(out, "            when (JsonIn.tag(value, path, {})) {{", string_literal(&u.tag));
@@ -507,9 +507,9 @@ fn struct_class(out: &mut String, api: &Api, s: &StructDef) {
     }
     let keys: Vec<String> = s.fields.iter().map(|f| string_literal(&f.name)).collect();
     let _ = writeln!(out, "        private val FIELDS: Set<String> = setOf({})\n", keys.join(", "));
-    let _ = writeln!(out, "        /** Reads the core's JSON; throws [JsonException] naming the offending path. */");
+    let _ = writeln!(out, "        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */");
     let _ = writeln!(out, "        @JvmStatic");
-    let _ = writeln!(out, "        public fun fromJson(json: String): {name} = read(JsonIn.parse(json), \"\")\n");
+    let _ = writeln!(out, "        public fun fromJson(json: String): {name} = JsonIn.decode(json) {{ v, p -> read(v, p) }}\n");
     let tag_arg = match unions.first() {
         Some((u, _)) if unions.iter().all(|(v, _)| v.tag == u.tag) => format!(", {}", string_literal(&u.tag)),
         _ => String::new(),
@@ -581,7 +581,7 @@ fn errors_file(api: &Api) -> String {
     let _ = writeln!(out, "public sealed class ConnectorServiceException(");
     let _ = writeln!(out, "    /** Everything the core reports about the error. */");
     let _ = writeln!(out, "    public val info: ErrorInfo,");
-    let _ = writeln!(out, ") : Exception(info.message) {{");
+    let _ = writeln!(out, ") : RuntimeException(info.message) {{");
     for f in &info.fields {
         if f.name == "message" {
             continue;

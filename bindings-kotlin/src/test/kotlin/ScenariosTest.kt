@@ -69,14 +69,17 @@ private class ScenarioRun(private val file: File) {
             }
             "webhook" in step -> {
                 val spec = step["webhook"] as Map<String, Any?>
-                val hook = Sandbox.nextWebhook(connector, spec["event"] as String?, (spec["timeout_ms"] as Long?) ?: 5000)
+                val hook = Sandbox.nextWebhook(connector, spec["event"] as String?, spec["contains"] as String?, (spec["timeout_ms"] as Long?) ?: 5000)
                 if (spec["none"] == true) {
                     if (hook != null) throw ScenarioFailure("expected no webhook, got ${Json.write(hook)}")
                     return
                 }
                 hook ?: throw ScenarioFailure("no ${spec["event"] ?: ""} webhook arrived")
                 var body = (hook["body"] as String).toByteArray(Charsets.UTF_8)
-                if (spec["tamper"] == true) body = Sandbox.tamper(body)
+                (spec["tamper"] as Map<String, Any?>?)?.let { t ->
+                    body = Sandbox.tamper(body, t["find"] as String, t["replace"] as String)
+                        ?: throw ScenarioFailure("the webhook body does not contain ${Json.write(t["find"])}")
+                }
                 try {
                     result = Json.parse(client.webhooks.verifyAndParse(hook["headers"] as Map<String, String>, body).toJson())
                 } catch (e: ConnectorServiceException) {

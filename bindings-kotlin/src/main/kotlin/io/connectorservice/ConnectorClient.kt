@@ -130,12 +130,7 @@ internal inline fun <T> native(block: () -> T): T =
 
 internal fun translate(e: NativeException): ConnectorServiceException =
     when (e) {
-        is NativeException.Failed ->
-            try {
-                ConnectorServiceException.fromJson(e.errorJson)
-            } catch (bad: JsonException) {
-                internalError("cannot read the core's error (${bad.message})")
-            }
+        is NativeException.Failed -> ConnectorServiceException.fromInfo(readAnswer(e.errorJson) { v, p -> ErrorInfo.read(v, p) })
     }
 
 internal fun internalError(message: String): ConnectorServiceException =

@@ -13,7 +13,7 @@ package io.connectorservice
 public sealed class ConnectorServiceException(
     /** Everything the core reports about the error. */
     public val info: ErrorInfo,
-) : Exception(info.message) {
+) : RuntimeException(info.message) {
     /** Stable error code. */
     public val code: ErrorCode get() = info.code
 

@@ -7,9 +7,10 @@ import java.util.Base64
 /**
  * A JSON text could not be turned into the expected type: the message names the path of the
  * offending value (`payment_method.expiry_month`) but never echoes the value itself, which may
- * be a card number.
+ * be a card number. The public `fromJson` functions report it as an [InvalidRequestException]
+ * whose `field` is that path.
  */
-class JsonException(message: String, val path: String) : IllegalArgumentException(message)
+internal class JsonException(message: String, val path: String) : IllegalArgumentException(message)
 
 /**
  * The small JSON reader and writer the generated conversions use (`Types.kt`), so the binding
@@ -352,6 +353,19 @@ internal object JsonIn {
         throw JsonException("${where(path)}: expected $expected", path)
 
     fun parse(text: String): Any? = Json.parse(text)
+
+    /** Reads a JSON text given by a caller: errors are [InvalidRequestException]s naming the field. */
+    inline fun <T> decode(json: String, read: (Any?, String) -> T): T =
+        try {
+            read(Json.parse(json), "")
+        } catch (e: JsonException) {
+            throw invalidJson(e)
+        }
+
+    fun invalidJson(e: JsonException): ConnectorServiceException =
+        ConnectorServiceException.fromInfo(
+            ErrorInfo(code = ErrorCode.INVALID_REQUEST, message = e.message ?: "invalid JSON", field = e.path.ifEmpty { "request" }),
+        )
 
     /** Reads an object, rejecting fields the type does not have (and `tag`, the union tag, is allowed). */
     fun obj(value: Any?, path: String, known: Set<String>, tag: String? = null): JsonObj {

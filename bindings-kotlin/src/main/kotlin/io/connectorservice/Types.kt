@@ -46,9 +46,9 @@ public data class AcceptDisputeRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("connector_dispute_id", "idempotency_key")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): AcceptDisputeRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): AcceptDisputeRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): AcceptDisputeRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -149,9 +149,9 @@ public data class Address @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("line1", "line2", "city", "state", "postal_code", "country", "first_name", "last_name")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): Address = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): Address = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): Address {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -239,9 +239,9 @@ public data class AdyenConfig @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("api_key", "merchant_account", "live_endpoint_prefix", "webhook_hmac_key", "dispute_api_key")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): AdyenConfig = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): AdyenConfig = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): AdyenConfig {
             val o = JsonIn.obj(value, path, FIELDS, "type")
@@ -409,9 +409,9 @@ public data class AuthorizeRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("amount", "merchant_reference", "payment_method", "capture_method", "idempotency_key", "customer", "billing_address", "shipping_address", "browser_info", "return_url", "authentication_type", "statement_descriptor", "connector_order_id", "metadata")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): AuthorizeRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): AuthorizeRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): AuthorizeRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -540,9 +540,9 @@ public data class BrowserInfo @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("user_agent", "accept_header", "language", "color_depth", "screen_height", "screen_width", "time_zone_offset_minutes", "java_enabled", "javascript_enabled", "referer")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): BrowserInfo = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): BrowserInfo = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): BrowserInfo {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -611,9 +611,9 @@ public data class CallOptions @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("timeout_ms", "retry")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): CallOptions = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): CallOptions = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): CallOptions {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -710,9 +710,9 @@ public data class CaptureRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("connector_transaction_id", "amount", "authorized_amount", "merchant_reference", "idempotency_key")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): CaptureRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): CaptureRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): CaptureRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -792,9 +792,9 @@ public data class Card @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("number", "expiry_month", "expiry_year", "cvc", "holder_name")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): Card = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): Card = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): Card {
             val o = JsonIn.obj(value, path, FIELDS, "type")
@@ -869,9 +869,9 @@ public data class ClientConfig @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("connector", "environment", "base_url", "transport")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): ClientConfig = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): ClientConfig = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): ClientConfig {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -891,9 +891,9 @@ public sealed interface ConnectorConfig {
     public fun toJson(): String
 
     public companion object {
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): ConnectorConfig = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): ConnectorConfig = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): ConnectorConfig =
             when (JsonIn.tag(value, path, "type")) {
@@ -1008,9 +1008,9 @@ public data class CreateOrderRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("amount", "merchant_reference", "capture_method", "customer", "idempotency_key", "metadata")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): CreateOrderRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): CreateOrderRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): CreateOrderRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -1108,9 +1108,9 @@ public data class Customer @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("id", "email", "phone", "first_name", "last_name", "ip_address")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): Customer = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): Customer = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): Customer {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -1202,9 +1202,9 @@ public data class DeclineDetails @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("code", "message", "reason", "network_decline_code", "network_advice_code")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): DeclineDetails = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): DeclineDetails = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): DeclineDetails {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -1269,9 +1269,9 @@ public data class DefendDisputeRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("connector_dispute_id", "reason_code", "idempotency_key")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): DefendDisputeRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): DefendDisputeRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): DefendDisputeRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -1391,9 +1391,9 @@ public data class DisputeEvent @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("event_type", "connector_dispute_id", "status", "stage", "event_id", "connector_transaction_id", "amount", "reason_code", "reason", "respond_by", "connector_status", "occurred_at")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): DisputeEvent = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): DisputeEvent = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): DisputeEvent {
             val o = JsonIn.obj(value, path, FIELDS, "kind")
@@ -1504,9 +1504,9 @@ public data class DisputeResponse @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("status", "connector", "connector_dispute_id", "connector_status", "stage", "amount", "idempotency_key", "request_id", "http_status", "raw_response")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): DisputeResponse = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): DisputeResponse = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): DisputeResponse {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -1787,9 +1787,9 @@ public data class ErrorInfo @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("code", "message", "field", "connector", "flow", "http_status", "processor_code", "processor_message", "request_id", "idempotency_key", "retryable")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): ErrorInfo = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): ErrorInfo = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): ErrorInfo {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -1894,9 +1894,9 @@ public data class EvidenceDocument @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("evidence_type", "content", "mime_type", "file_name", "connector_document_type")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): EvidenceDocument = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): EvidenceDocument = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): EvidenceDocument {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -2083,9 +2083,9 @@ public data class HttpRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("method", "url", "headers", "retry_safe", "body")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): HttpRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): HttpRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): HttpRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -2160,9 +2160,9 @@ public data class HttpResponse @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("status", "body", "headers")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): HttpResponse = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): HttpResponse = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): HttpResponse {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -2216,9 +2216,9 @@ public data class IgnoredEvent @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("event_type", "event_id")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): IgnoredEvent = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): IgnoredEvent = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): IgnoredEvent {
             val o = JsonIn.obj(value, path, FIELDS, "kind")
@@ -2296,9 +2296,9 @@ public data class MandateReference @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("mandate_id", "usage", "network_transaction_id", "connector_customer_id")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): MandateReference = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): MandateReference = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): MandateReference {
             val o = JsonIn.obj(value, path, FIELDS, "type")
@@ -2371,9 +2371,9 @@ public data class Money(
     public companion object {
         private val FIELDS: Set<String> = setOf("minor_units", "currency")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): Money = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): Money = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): Money {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -2391,9 +2391,9 @@ public sealed interface NextAction {
     public fun toJson(): String
 
     public companion object {
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): NextAction = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): NextAction = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): NextAction =
             when (JsonIn.tag(value, path, "type")) {
@@ -2509,9 +2509,9 @@ public data class OrderResponse @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("status", "connector", "connector_order_id", "connector_status", "merchant_reference", "amount", "idempotency_key", "request_id", "http_status", "raw_response")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): OrderResponse = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): OrderResponse = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): OrderResponse {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -2664,9 +2664,9 @@ public data class PaymentEvent @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("event_type", "connector_transaction_id", "status", "event_id", "connector_operation_id", "merchant_reference", "connector_order_id", "amount", "decline", "mandate_id", "network_transaction_id", "occurred_at")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): PaymentEvent = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): PaymentEvent = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): PaymentEvent {
             val o = JsonIn.obj(value, path, FIELDS, "kind")
@@ -2768,9 +2768,9 @@ public data class PaymentGetRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("connector_transaction_id", "redirect_result", "capture_method", "connector_order_id", "idempotency_key")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): PaymentGetRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): PaymentGetRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): PaymentGetRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -2791,9 +2791,9 @@ public sealed interface PaymentMethod {
     public fun toJson(): String
 
     public companion object {
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): PaymentMethod = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): PaymentMethod = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): PaymentMethod =
             when (JsonIn.tag(value, path, "type")) {
@@ -3011,9 +3011,9 @@ public data class PaymentResponse @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("status", "connector", "connector_status", "connector_transaction_id", "connector_operation_id", "merchant_reference", "connector_order_id", "network_transaction_id", "mandate_id", "connector_customer_id", "amount", "next_action", "decline", "idempotency_key", "request_id", "http_status", "raw_response")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): PaymentResponse = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): PaymentResponse = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): PaymentResponse {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -3171,9 +3171,9 @@ public data class RazorpayConfig @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("key_id", "key_secret", "webhook_secrets", "mandate_max_amount", "mandate_frequency")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): RazorpayConfig = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): RazorpayConfig = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): RazorpayConfig {
             val o = JsonIn.obj(value, path, FIELDS, "type")
@@ -3234,9 +3234,9 @@ public data class RedirectAction @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("url", "method", "form_fields")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): RedirectAction = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): RedirectAction = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): RedirectAction {
             val o = JsonIn.obj(value, path, FIELDS, "type")
@@ -3335,9 +3335,9 @@ public data class RefundEvent @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("event_type", "connector_refund_id", "status", "event_id", "connector_transaction_id", "merchant_refund_reference", "amount", "reason", "occurred_at")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): RefundEvent = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): RefundEvent = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): RefundEvent {
             val o = JsonIn.obj(value, path, FIELDS, "kind")
@@ -3407,9 +3407,9 @@ public data class RefundGetRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("connector_refund_id", "connector_transaction_id", "idempotency_key")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): RefundGetRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): RefundGetRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): RefundGetRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -3528,9 +3528,9 @@ public data class RefundRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("connector_transaction_id", "amount", "merchant_refund_reference", "reason", "refundable_amount", "idempotency_key", "metadata")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): RefundRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): RefundRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): RefundRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -3665,9 +3665,9 @@ public data class RefundResponse @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("status", "connector", "connector_refund_id", "connector_transaction_id", "connector_status", "merchant_refund_reference", "amount", "failure", "idempotency_key", "request_id", "http_status", "raw_response")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): RefundResponse = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): RefundResponse = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): RefundResponse {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -3777,9 +3777,9 @@ public data class RetryOptions @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("enabled", "max_attempts", "initial_backoff_ms", "max_backoff_ms")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): RetryOptions = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): RetryOptions = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): RetryOptions {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -3822,9 +3822,9 @@ public data class SdkAction(
     public companion object {
         private val FIELDS: Set<String> = setOf("action_type", "data")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): SdkAction = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): SdkAction = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): SdkAction {
             val o = JsonIn.obj(value, path, FIELDS, "type")
@@ -3937,9 +3937,9 @@ public data class SetupMandateRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("amount", "merchant_reference", "payment_method", "customer", "usage", "idempotency_key", "billing_address", "browser_info", "return_url", "authentication_type", "connector_order_id", "metadata")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): SetupMandateRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): SetupMandateRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): SetupMandateRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -4017,9 +4017,9 @@ public data class SubmitEvidenceRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("connector_dispute_id", "documents", "summary", "idempotency_key")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): SubmitEvidenceRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): SubmitEvidenceRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): SubmitEvidenceRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -4109,9 +4109,9 @@ public data class TransportOptions @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("connect_timeout_ms", "timeout_ms", "proxy_url", "retry", "user_agent_suffix")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): TransportOptions = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): TransportOptions = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): TransportOptions {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -4195,9 +4195,9 @@ public data class VoidRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("connector_transaction_id", "merchant_reference", "amount", "reason", "idempotency_key")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): VoidRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): VoidRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): VoidRequest {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -4242,9 +4242,9 @@ public data class WebhookAcknowledgement(
     public companion object {
         private val FIELDS: Set<String> = setOf("status", "content_type", "body")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): WebhookAcknowledgement = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): WebhookAcknowledgement = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): WebhookAcknowledgement {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -4263,9 +4263,9 @@ public sealed interface WebhookEvent {
     public fun toJson(): String
 
     public companion object {
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): WebhookEvent = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): WebhookEvent = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): WebhookEvent =
             when (JsonIn.tag(value, path, "kind")) {
@@ -4333,9 +4333,9 @@ public data class WebhookNotification(
     public companion object {
         private val FIELDS: Set<String> = setOf("connector", "events", "acknowledgement")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): WebhookNotification = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): WebhookNotification = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): WebhookNotification {
             val o = JsonIn.obj(value, path, FIELDS)
@@ -4404,9 +4404,9 @@ public data class WebhookRequest @JvmOverloads constructor(
 
         private val FIELDS: Set<String> = setOf("body", "headers")
 
-        /** Reads the core's JSON; throws [JsonException] naming the offending path. */
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
-        public fun fromJson(json: String): WebhookRequest = read(JsonIn.parse(json), "")
+        public fun fromJson(json: String): WebhookRequest = JsonIn.decode(json) { v, p -> read(v, p) }
 
         internal fun read(value: Any?, path: String): WebhookRequest {
             val o = JsonIn.obj(value, path, FIELDS)

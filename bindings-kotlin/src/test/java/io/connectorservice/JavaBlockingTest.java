@@ -40,7 +40,7 @@ class JavaBlockingTest {
             assertEquals(PaymentStatus.FAILURE, declined.getStatus());
             assertEquals("2", declined.getDecline().getCode());
 
-            Map<String, Object> hook = Sandbox.INSTANCE.nextWebhook("adyen", "AUTHORISATION", 5000L);
+            Map<String, Object> hook = Sandbox.INSTANCE.nextWebhook("adyen", "AUTHORISATION", psp, 5000L);
             @SuppressWarnings("unchecked")
             Map<String, String> headers = (Map<String, String>) hook.get("headers");
             byte[] body = ((String) hook.get("body")).getBytes(StandardCharsets.UTF_8);

@@ -41,8 +41,8 @@ class LifecycleTest {
         returnUrl = "https://shop.example/return",
     )
 
-    private fun webhook(client: ConnectorClient, event: String): WebhookNotification {
-        val hook = Sandbox.nextWebhook("adyen", event) ?: error("no $event webhook")
+    private fun webhook(client: ConnectorClient, event: String, psp: String): WebhookNotification {
+        val hook = Sandbox.nextWebhook("adyen", event, contains = psp) ?: error("no $event webhook for $psp")
         @Suppress("UNCHECKED_CAST")
         return client.webhooks.verifyAndParse(hook["headers"] as Map<String, String>, (hook["body"] as String).toByteArray())
     }
@@ -56,7 +56,7 @@ class LifecycleTest {
             val psp = payment.connectorTransactionId!!
             assertNotNull(payment.idempotencyKey)
 
-            val authorisation = webhook(client, "AUTHORISATION")
+            val authorisation = webhook(client, "AUTHORISATION", psp)
             val event = authorisation.events.single() as PaymentEvent
             assertEquals(psp, event.connectorTransactionId)
             assertEquals(PaymentStatus.AUTHORIZED, event.status)
@@ -64,12 +64,12 @@ class LifecycleTest {
 
             val capture = client.payments.capture(CaptureRequest(connectorTransactionId = psp, amount = Money(2000, "EUR")))
             assertEquals(psp, capture.connectorTransactionId)
-            val captured = webhook(client, "CAPTURE").events.single() as PaymentEvent
+            val captured = webhook(client, "CAPTURE", psp).events.single() as PaymentEvent
             assertEquals(Money(2000, "EUR"), captured.amount)
 
             val refund = client.payments.refund(RefundRequest(connectorTransactionId = psp, amount = Money(500, "EUR")))
             assertEquals(RefundStatus.PENDING, refund.status)
-            val refunded = webhook(client, "REFUND").events.single() as RefundEvent
+            val refunded = webhook(client, "REFUND", psp).events.single() as RefundEvent
             assertEquals(RefundStatus.SUCCESS, refunded.status)
             assertEquals(refund.connectorRefundId, refunded.connectorRefundId)
         }
@@ -109,13 +109,13 @@ class LifecycleTest {
     @Test
     fun `a tampered webhook body is rejected`() {
         client().use { client ->
-            client.payments.authorizeBlocking(authorize(amount = 1234))
-            val hook = Sandbox.nextWebhook("adyen", "AUTHORISATION") ?: error("no webhook")
+            val psp = client.payments.authorizeBlocking(authorize(amount = 1234)).connectorTransactionId!!
+            val hook = Sandbox.nextWebhook("adyen", "AUTHORISATION", contains = psp) ?: error("no webhook")
             @Suppress("UNCHECKED_CAST")
             val headers = hook["headers"] as Map<String, String>
             val body = (hook["body"] as String).toByteArray()
             val e = assertThrows<WebhookVerificationFailedException> {
-                client.webhooks.verifyAndParse(WebhookRequest(body = Sandbox.tamper(body), headers = headers))
+                client.webhooks.verifyAndParse(WebhookRequest(body = Sandbox.tamper(body, "\"value\":1234", "\"value\":1235")!!, headers = headers))
             }
             assertEquals(ConnectorName.ADYEN, e.connector)
             assertEquals(Flow.WEBHOOK, e.flow)

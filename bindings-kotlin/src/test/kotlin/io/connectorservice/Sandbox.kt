@@ -87,12 +87,14 @@ internal object Sandbox {
     }
 
     /**
-     * Takes the next webhook of [processor] from the outbox (waiting up to [timeoutMs]):
-     * `{"headers": {...}, "body": "<raw body>", ...}`, or null when none came.
+     * Takes the next webhook of [processor] from the outbox (of type [event], whose body contains
+     * [contains], when given), waiting up to [timeoutMs]: `{"headers": {...}, "body": "<raw
+     * body>", ...}`, or null when none came.
      */
     @Suppress("UNCHECKED_CAST")
-    fun nextWebhook(processor: String, event: String? = null, timeoutMs: Long = 5000): Map<String, Any?>? {
-        val (status, body) = request("POST", "/_sandbox/webhooks/next", mapOf("processor" to processor, "event" to event, "timeout_ms" to timeoutMs))
+    fun nextWebhook(processor: String, event: String? = null, contains: String? = null, timeoutMs: Long = 5000): Map<String, Any?>? {
+        val query = mapOf("processor" to processor, "event" to event, "contains" to contains, "timeout_ms" to timeoutMs).filterValues { it != null }
+        val (status, body) = request("POST", "/_sandbox/webhooks/next", query)
         if (status == 404) return null
         check(status == 200) { "webhooks/next answered $status: ${Json.write(body)}" }
         return body as Map<String, Any?>
@@ -135,22 +137,11 @@ internal object Sandbox {
         }
     }
 
-    /**
-     * Changes one byte of a webhook's signed content: a digit of the amount when there is one
-     * (Adyen signs selected fields, the amount among them), else the first digit of the body.
-     */
-    fun tamper(body: ByteArray): ByteArray {
-        val out = body.copyOf()
-        val text = String(body, Charsets.ISO_8859_1)
-        val match = Regex("\"value\"\\s*:\\s*\"?(\\d)").find(text)
-            ?: Regex("\"amount\"\\s*:\\s*\"?(\\d)").find(text)
-            ?: Regex("(\\d)").find(text)
-        if (match == null) {
-            out[out.size / 2] = (out[out.size / 2].toInt() xor 1).toByte()
-        } else {
-            val i = match.groups[1]!!.range.first
-            out[i] = ('0'.code + (out[i] - '0'.code.toByte() + 1) % 10).toByte()
-        }
-        return out
+    /** The body with the first occurrence of [find] replaced by [replace]; null when [find] is not in it. */
+    fun tamper(body: ByteArray, find: String, replace: String): ByteArray? {
+        val text = String(body, Charsets.UTF_8)
+        val i = text.indexOf(find)
+        if (i < 0) return null
+        return (text.substring(0, i) + replace + text.substring(i + find.length)).toByteArray(Charsets.UTF_8)
     }
 }

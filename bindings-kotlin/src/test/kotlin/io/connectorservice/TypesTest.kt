@@ -109,30 +109,33 @@ class TypesTest {
 
     @Test
     fun `reading rejects unknown fields, wrong types and unknown variants, naming the path but not the value`() {
-        val unknown = assertThrows<JsonException> { Money.fromJson("""{"minor_units":1,"currency":"EUR","cents":1}""") }
-        assertEquals("cents", unknown.path)
+        val unknown = assertThrows<InvalidRequestException> { Money.fromJson("""{"minor_units":1,"currency":"EUR","cents":1}""") }
+        assertEquals("cents", unknown.field)
 
-        val badType = assertThrows<JsonException> {
+        val badType = assertThrows<InvalidRequestException> {
             AuthorizeRequest.fromJson(
                 """{"amount":{"minor_units":1,"currency":"EUR"},"merchant_reference":"r",
                    "payment_method":{"type":"card","number":"4111111111111111","expiry_month":"4111111111111111","expiry_year":2030}}""",
             )
         }
-        assertEquals("payment_method.expiry_month", badType.path)
+        assertEquals("payment_method.expiry_month", badType.field)
         assertFalse(badType.message!!.contains("4111111111111111"))
 
-        val variant = assertThrows<JsonException> { PaymentMethod.fromJson("""{"type":"crypto"}""") }
-        assertEquals("type", variant.path)
+        val variant = assertThrows<InvalidRequestException> { PaymentMethod.fromJson("""{"type":"crypto"}""") }
+        assertEquals("type", variant.field)
 
-        val missing = assertThrows<JsonException> { Money.fromJson("""{"currency":"EUR"}""") }
-        assertEquals("minor_units", missing.path)
+        val missing = assertThrows<InvalidRequestException> { Money.fromJson("""{"currency":"EUR"}""") }
+        assertEquals("minor_units", missing.field)
 
         // Amounts are integers: a fraction is not silently rounded.
-        assertThrows<JsonException> { Money.fromJson("""{"minor_units":10.5,"currency":"EUR"}""") }
+        val fraction = assertThrows<InvalidRequestException> { Money.fromJson("""{"minor_units":10.5,"currency":"EUR"}""") }
+        assertEquals("minor_units", fraction.field)
         // Beyond 64 bits is an error, not a wrap-around.
-        assertThrows<JsonException> { Money.fromJson("""{"minor_units":18446744073709551616,"currency":"EUR"}""") }
+        assertThrows<InvalidRequestException> { Money.fromJson("""{"minor_units":18446744073709551616,"currency":"EUR"}""") }
         // 32-bit fields reject larger values.
-        assertThrows<JsonException> { Card.fromJson("""{"number":"4111111111111111","expiry_month":4294967296,"expiry_year":2030}""") }
+        assertThrows<InvalidRequestException> { Card.fromJson("""{"number":"4111111111111111","expiry_month":4294967296,"expiry_year":2030}""") }
+        // Not JSON at all.
+        assertEquals("request", assertThrows<InvalidRequestException> { Money.fromJson("{") }.field)
 
         assertThrows<JsonException> { Json.parse("""{"a":1,"a":2}""") }
         assertThrows<JsonException> { Json.parse("""{"a":1} x""") }
@@ -145,7 +148,7 @@ class TypesTest {
         assertEquals(PaymentStatus.PARTIAL_CHARGED, PaymentStatus.fromValue("partial_charged"))
         assertEquals(AuthenticationType.THREE_DS, AuthenticationType.fromValue("three_ds"))
         assertEquals(HttpMethod.GET, HttpMethod.fromValue("GET"))
-        assertThrows<JsonException> { PaymentStatus.fromValue("approved") }
+        assertThrows<IllegalArgumentException> { PaymentStatus.fromValue("approved") }
     }
 
     @Test
