@@ -189,6 +189,13 @@ pub fn api_schema_json() -> String {
 mod native_layer {
     use super::*;
 
+    fn err<T>(result: Result<T, NativeError>) -> NativeError {
+        match result {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e,
+        }
+    }
+
     fn code_of(e: NativeError) -> String {
         let NativeError::Failed { error_json } = e;
         let value: serde_json::Value = serde_json::from_str(&error_json).expect("error JSON");
@@ -199,7 +206,7 @@ mod native_layer {
 
     #[test]
     fn configuration_errors_cross_as_json() {
-        let err = NativeClient::new("{\"connector\":{}}".into()).err().expect("invalid config");
+        let err = err(NativeClient::new("{\"connector\":{}}".into()));
         assert_eq!(code_of(err), "invalid_request");
     }
 
@@ -208,7 +215,7 @@ mod native_layer {
         let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
         let request = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"r",
             "payment_method":{"type":"card","number":"4111111111111112","expiry_month":3,"expiry_year":2030}}"#;
-        let err = client.call_blocking("payments.authorize".into(), request.into(), None).err().expect("Luhn failure");
+        let err = err(client.call_blocking("payments.authorize".into(), request.into(), None));
         let NativeError::Failed { error_json } = &err;
         assert!(!error_json.contains("4111111111111112"), "{error_json}");
         assert_eq!(code_of(err), "invalid_request");
@@ -220,19 +227,14 @@ mod native_layer {
         let request = r#"{"connector_transaction_id":"pay_1","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
         // Await from a foreign executor (not a tokio runtime), as the JVM does.
         let result = futures_lite_block_on(client.call("payments.capture".into(), request.into(), None));
-        assert_eq!(code_of(result.err().expect("unknown currency")), "invalid_request");
+        assert_eq!(code_of(err(result)), "invalid_request");
     }
 
     #[test]
     fn panics_become_internal_errors() {
-        let err = guard::<()>(|| panic!("boom")).err().expect("caught");
-        assert_eq!(code_of(err), "internal");
-        let err = runtime()
-            .unwrap_or_else(|_| panic!("runtime"))
-            .block_on(spawn::<(), _>(async { panic!("boom") }))
-            .err()
-            .expect("caught");
-        assert_eq!(code_of(err), "internal");
+        assert_eq!(code_of(err(guard::<()>(|| panic!("boom")))), "internal");
+        let runtime = runtime().unwrap_or_else(|_| panic!("runtime"));
+        assert_eq!(code_of(err(runtime.block_on(spawn::<(), _>(async { panic!("boom") })))), "internal");
     }
 
     /// A minimal executor that is not tokio: polls on this thread, parking between wake-ups.
