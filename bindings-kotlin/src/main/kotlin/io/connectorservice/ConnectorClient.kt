@@ -81,7 +81,10 @@ public class ConnectorClient(config: ClientConfig) : AutoCloseable {
 
     internal fun <T> future(block: suspend () -> T): CompletableFuture<T> = scope.future { block() }
 
-    /** Releases the connection pool. Calls in flight finish first; later calls fail. */
+    /**
+     * Releases the connection pool. Calls started with the `...Async` methods that are still
+     * running are cancelled; `suspend` and blocking calls in flight finish first; later calls fail.
+     */
     override fun close() {
         scope.cancel()
         native.close()
