@@ -1,0 +1,260 @@
+"""The clients: `AsyncClient` (asyncio) and `Client` (blocking), over one native core."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+from typing import Any
+
+from . import _native
+from ._errors import ConfigurationError
+from ._ext import native_error
+from ._services import AsyncDisputes, AsyncPayments, AsyncRefunds, Disputes, Payments, Refunds
+from ._types import (
+    CallOptions,
+    ClientConfig,
+    ConnectorConfig,
+    ConnectorName,
+    Environment,
+    TransportOptions,
+    WebhookNotification,
+)
+
+Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+"""Request headers: a mapping, or (name, value) pairs as WSGI/ASGI frameworks give them."""
+
+
+def client_config(
+    connector: ConnectorConfig | ClientConfig,
+    environment: Environment | None,
+    base_url: str | None,
+    transport: TransportOptions | None,
+) -> ClientConfig:
+    """The full configuration from a connector config (or a `ClientConfig`) and overrides."""
+    if isinstance(connector, ClientConfig):
+        overrides: dict[str, Any] = {}
+        if environment is not None:
+            overrides["environment"] = environment
+        if base_url is not None:
+            overrides["base_url"] = base_url
+        if transport is not None:
+            overrides["transport"] = transport
+        return dataclasses.replace(connector, **overrides) if overrides else connector
+    return ClientConfig(
+        connector,
+        environment=Environment.SANDBOX if environment is None else environment,
+        base_url=base_url,
+        transport=TransportOptions() if transport is None else transport,
+    )
+
+
+def shown_url(url: str | None) -> str | None:
+    """A base URL for `repr`, without any user:password part."""
+    if url is None:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def headers_json(headers: Headers) -> str:
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    merged: dict[str, str] = {}
+    for name, value in items:
+        key = str(name)
+        merged[key] = f"{merged[key]}, {value}" if key in merged else str(value)
+    return json.dumps(merged)
+
+
+def body_bytes(body: bytes | bytearray | memoryview) -> bytes:
+    if not isinstance(body, (bytes, bytearray, memoryview)):
+        raise TypeError(f"the webhook body must be the raw bytes received, not {type(body).__name__}")
+    return bytes(body)
+
+
+class Webhooks:
+    """Incoming webhooks: verify their source and parse them into typed events.
+
+    Pure computation (no I/O): the same on `Client` and `AsyncClient`."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: _native.NativeClient | _native.NativeConnector) -> None:
+        self._native = native
+
+    def verify_and_parse(self, headers: Headers, body: bytes | bytearray | memoryview) -> WebhookNotification:
+        """Verifies the signature (or token) over the raw `body` and returns the events.
+
+        Pass the body exactly as received (never re-serialized JSON). A request that fails
+        verification raises `WebhookVerificationError`; its content is never returned. Answer
+        the processor with `notification.acknowledgement` once the events are stored."""
+        try:
+            text = self._native.handle_webhook(headers_json(headers), body_bytes(body))
+        except _native.NativeError as e:
+            raise native_error(e) from None
+        return WebhookNotification.from_dict(json.loads(text))
+
+    def __repr__(self) -> str:
+        return "<Webhooks>"
+
+
+class _ClientBase:
+    __slots__ = ("_native", "_config_shown", "connector", "webhooks")
+
+    connector: ConnectorName
+    """The processor this client talks to."""
+    webhooks: Webhooks
+    """Webhook verification and parsing."""
+
+    def __init__(
+        self,
+        connector: ConnectorConfig | ClientConfig,
+        *,
+        environment: Environment | None = None,
+        base_url: str | None = None,
+        transport: TransportOptions | None = None,
+    ) -> None:
+        config = client_config(connector, environment, base_url, transport)
+        try:
+            native = _native.NativeClient(json.dumps(config.to_dict()))
+        except _native.NativeError as e:
+            raise native_error(e) from None
+        self._native: _native.NativeClient | None = native
+        self.connector = ConnectorName(native.connector)
+        self.webhooks = Webhooks(native)
+        env = Environment(config.environment).value
+        self._config_shown = f"connector={self.connector.value!r}, environment={env!r}"
+        if config.base_url is not None:
+            self._config_shown += f", base_url={shown_url(config.base_url)!r}"
+
+    def _require(self) -> _native.NativeClient:
+        if self._native is None:
+            raise ConfigurationError("this client is closed")
+        return self._native
+
+    @staticmethod
+    def _options(options: CallOptions | None) -> str | None:
+        return None if options is None else json.dumps(options.to_dict())
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "_config_shown"):
+            return f"<{type(self).__name__}, not initialized>"
+        closed = ", closed" if self._native is None else ""
+        return f"{type(self).__name__}({self._config_shown}{closed})"
+
+
+class AsyncClient(_ClientBase):
+    """A client for asyncio: every call is awaitable and never blocks the event loop.
+
+    ```python
+    client = AsyncClient(AdyenConfig(api_key="...", merchant_account="..."))
+    payment = await client.payments.authorize(
+        amount=Money(1000, "USD"), merchant_reference="order-1", payment_method=Card(...))
+    ```
+
+    Calls run on the core's runtime (Rust, with the GIL released) and complete the awaiting
+    coroutine, so hundreds of concurrent calls (`asyncio.gather`) share one connection pool.
+    A declined payment is a response with status `failure`; a call that could not be
+    processed raises a `ConnectorServiceError` subclass. A client belongs to the process that
+    created it: after `os.fork()`, create a new one in the child.
+    """
+
+    __slots__ = ("payments", "refunds", "disputes")
+
+    payments: AsyncPayments
+    refunds: AsyncRefunds
+    disputes: AsyncDisputes
+
+    def __init__(
+        self,
+        connector: ConnectorConfig | ClientConfig,
+        *,
+        environment: Environment | None = None,
+        base_url: str | None = None,
+        transport: TransportOptions | None = None,
+    ) -> None:
+        super().__init__(connector, environment=environment, base_url=base_url, transport=transport)
+        self.payments = AsyncPayments(self._call)
+        self.refunds = AsyncRefunds(self._call)
+        self.disputes = AsyncDisputes(self._call)
+
+    async def _call(self, operation: str, request: dict[str, Any], options: CallOptions | None) -> Mapping[str, Any]:
+        native = self._require()
+        try:
+            text = await native.call(operation, json.dumps(request), self._options(options))
+        except _native.NativeError as e:
+            raise native_error(e) from None
+        result: Mapping[str, Any] = json.loads(text)
+        return result
+
+    async def aclose(self) -> None:
+        """Releases the connection pool; later calls raise `ConfigurationError`."""
+        self._native = None
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class Client(_ClientBase):
+    """A blocking client, for scripts, WSGI apps and worker threads.
+
+    Same API as `AsyncClient` without `await`. Each call releases the GIL while the core
+    works, so threads run concurrently; Ctrl-C cancels a call in progress. `Client` and
+    `AsyncClient` share the process's one runtime.
+    """
+
+    __slots__ = ("payments", "refunds", "disputes")
+
+    payments: Payments
+    refunds: Refunds
+    disputes: Disputes
+
+    def __init__(
+        self,
+        connector: ConnectorConfig | ClientConfig,
+        *,
+        environment: Environment | None = None,
+        base_url: str | None = None,
+        transport: TransportOptions | None = None,
+    ) -> None:
+        super().__init__(connector, environment=environment, base_url=base_url, transport=transport)
+        self.payments = Payments(self._call)
+        self.refunds = Refunds(self._call)
+        self.disputes = Disputes(self._call)
+
+    def _call(self, operation: str, request: dict[str, Any], options: CallOptions | None) -> Mapping[str, Any]:
+        native = self._require()
+        try:
+            text = native.call_blocking(operation, json.dumps(request), self._options(options))
+        except _native.NativeError as e:
+            raise native_error(e) from None
+        result: Mapping[str, Any] = json.loads(text)
+        return result
+
+    def close(self) -> None:
+        """Releases the connection pool; later calls raise `ConfigurationError`."""
+        self._native = None
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,86 @@
+"""The sans-IO connector: the core builds requests and parses responses; you do the HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from . import _native
+from ._client import Headers, Webhooks, client_config, shown_url
+from ._ext import native_error
+from ._services import ConnectorSteps
+from ._step import Done, Send, Step
+from ._types import ClientConfig, ConnectorConfig, ConnectorName, Environment, HttpRequest, HttpResponse, WebhookNotification
+
+_R = TypeVar("_R")
+
+
+class Connector(ConnectorSteps):
+    """A processor's flows as pure functions, for driving with your own HTTP client.
+
+    ```python
+    connector = Connector(AdyenConfig(api_key="...", merchant_account="..."))
+    responses: list[HttpResponse] = []
+    while isinstance(step := connector.step(request, responses), Send):
+        responses.append(my_http_send(step.request))   # any HTTP client
+    payment = step.response                            # a PaymentResponse
+    ```
+
+    `step` takes the typed request and the responses received so far, and returns `Send`
+    (the next `HttpRequest`) or `Done` (the typed result). `run(request, send)` does the loop
+    for you. Nothing here performs I/O, and a connector can be used from any thread or
+    process.
+    """
+
+    __slots__ = ("_native", "_shown", "connector", "webhooks")
+
+    connector: ConnectorName
+    webhooks: Webhooks
+
+    def __init__(
+        self,
+        connector: ConnectorConfig | ClientConfig,
+        *,
+        environment: Environment | None = None,
+        base_url: str | None = None,
+    ) -> None:
+        config = client_config(connector, environment, base_url, None)
+        try:
+            self._native = _native.NativeConnector(json.dumps(config.to_dict()))
+        except _native.NativeError as e:
+            raise native_error(e) from None
+        self.connector = ConnectorName(self._native.connector)
+        self.webhooks = Webhooks(self._native)
+        self._shown = f"connector={self.connector.value!r}, environment={Environment(config.environment).value!r}"
+        if config.base_url is not None:
+            self._shown += f", base_url={shown_url(config.base_url)!r}"
+
+    def _step(
+        self,
+        operation: str,
+        request: dict[str, Any],
+        responses: Sequence[HttpResponse],
+        idempotency_key: str | None,
+        parse: Callable[[Mapping[str, Any]], _R],
+    ) -> Step[_R]:
+        for r in responses:
+            if not isinstance(r, HttpResponse):
+                raise TypeError(f"responses must be HttpResponse objects, got {type(r).__name__}")
+        responses_json = json.dumps([r.to_dict() for r in responses])
+        try:
+            text = self._native.step(operation, json.dumps(request), responses_json, idempotency_key)
+        except _native.NativeError as e:
+            raise native_error(e) from None
+        out = json.loads(text)
+        key = str(out["idempotency_key"])
+        if out["type"] == "send":
+            return Send(HttpRequest.from_dict(out["request"]), key)
+        return Done(parse(out["response"]), key)
+
+    def handle_webhook(self, headers: Headers, body: bytes | bytearray | memoryview) -> WebhookNotification:
+        """Verifies and parses a webhook (same as `connector.webhooks.verify_and_parse`)."""
+        return self.webhooks.verify_and_parse(headers, body)
+
+    def __repr__(self) -> str:
+        return f"Connector({self._shown})"

@@ -1,0 +1,304 @@
+//! `connector_service._native`: the small native layer of the Python package.
+//!
+//! It wraps the core's JSON interface (`connector_service::json`) and nothing else: the typed
+//! Python API (generated dataclasses, enums, exceptions, services) lives in
+//! `python/connector_service/` and converts to and from the JSON this module speaks. Errors
+//! leave as `NativeError` whose single argument is the core error's JSON; the Python layer
+//! turns it into the exception class of its code.
+//!
+//! Rules kept here: the GIL is released whenever Rust works or waits; no panic crosses into
+//! Python (futures run under `catch_unwind`, and PyO3 turns a panic in a method into an
+//! exception); one tokio runtime per process ([`runtime`]), and a client is bound to the
+//! process that created it.
+
+mod runtime;
+
+use std::mem::ManuallyDrop;
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use connector_service::json::{error_to_json, JsonClient, JsonConnector};
+use connector_service::{Currency, Error, ErrorCode, Money};
+use futures_util::FutureExt;
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use pyo3_async_runtimes::TaskLocals;
+
+create_exception!(
+    _native,
+    NativeError,
+    PyException,
+    "An error of the core; its only argument is the error as JSON."
+);
+
+fn to_py_err(error: &Error) -> PyErr {
+    NativeError::new_err(error_to_json(error))
+}
+
+fn runtime_error(e: std::io::Error) -> PyErr {
+    to_py_err(&Error::internal(format!("cannot start the tokio runtime: {e}")))
+}
+
+fn panic_error() -> Error {
+    Error::internal("the native layer panicked; this is a bug in connector-service, please report it")
+}
+
+/// A client of the core, driven with JSON. Bound to the process that created it.
+#[pyclass(module = "connector_service._native", frozen)]
+struct NativeClient {
+    // Not dropped in a forked child: its pool belongs to the parent's runtime.
+    inner: ManuallyDrop<JsonClient>,
+    pid: u32,
+}
+
+impl Drop for NativeClient {
+    fn drop(&mut self) {
+        if self.pid == std::process::id() {
+            // SAFETY: dropped once, here, and never used again.
+            unsafe { ManuallyDrop::drop(&mut self.inner) }
+        }
+    }
+}
+
+impl NativeClient {
+    fn check_process(&self) -> PyResult<()> {
+        let pid = std::process::id();
+        if pid == self.pid {
+            return Ok(());
+        }
+        Err(to_py_err(&Error::configuration(format!(
+            "this client was created in process {} and cannot make calls in process {pid}, a fork \
+             of it: its connections and runtime belong to the parent. Create a new client in \
+             the child process.",
+            self.pid
+        ))))
+    }
+}
+
+#[pymethods]
+impl NativeClient {
+    #[new]
+    fn new(py: Python<'_>, config_json: String) -> PyResult<NativeClient> {
+        let rt = runtime::runtime().map_err(runtime_error)?;
+        let client = py
+            .detach(|| {
+                let _guard = rt.enter();
+                JsonClient::new(&config_json)
+            })
+            .map_err(|e| to_py_err(&e))?;
+        Ok(NativeClient { inner: ManuallyDrop::new(client), pid: std::process::id() })
+    }
+
+    /// The connector's name (`adyen`, `razorpay`, ...).
+    #[getter]
+    fn connector(&self) -> &'static str {
+        self.inner.connector_name().as_str()
+    }
+
+    /// The pid of the process that created this client.
+    #[getter]
+    fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// Runs operation `op`; returns an asyncio future of the response JSON. Needs a running
+    /// event loop (call it from a coroutine).
+    #[pyo3(signature = (op, request_json, options_json=None))]
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        op: String,
+        request_json: String,
+        options_json: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.check_process()?;
+        runtime::runtime().map_err(runtime_error)?;
+        let locals = TaskLocals::with_running_loop(py)?.copy_context(py)?;
+        let client = (*self.inner).clone();
+        pyo3_async_runtimes::generic::future_into_py_with_locals::<runtime::ProcessTokio, _, _>(
+            py,
+            locals,
+            async move {
+                let call = client.call(&op, &request_json, options_json.as_deref());
+                match AssertUnwindSafe(call).catch_unwind().await {
+                    Ok(Ok(json)) => Ok(json),
+                    Ok(Err(e)) => Err(to_py_err(&e)),
+                    Err(_) => Err(to_py_err(&panic_error())),
+                }
+            },
+        )
+    }
+
+    /// Runs operation `op` and waits for it with the GIL released; returns the response JSON.
+    /// Ctrl-C (a pending signal on the main thread) cancels the call.
+    #[pyo3(signature = (op, request_json, options_json=None))]
+    fn call_blocking(
+        &self,
+        py: Python<'_>,
+        op: String,
+        request_json: String,
+        options_json: Option<String>,
+    ) -> PyResult<String> {
+        self.check_process()?;
+        let rt = runtime::runtime().map_err(runtime_error)?;
+        let client = (*self.inner).clone();
+        let mut task =
+            rt.spawn(async move { client.call(&op, &request_json, options_json.as_deref()).await });
+        py.detach(|| {
+            rt.block_on(async {
+                loop {
+                    tokio::select! {
+                        joined = &mut task => {
+                            return match joined {
+                                Ok(Ok(json)) => Ok(json),
+                                Ok(Err(e)) => Err(to_py_err(&e)),
+                                Err(_) => Err(to_py_err(&panic_error())),
+                            };
+                        }
+                        _ = tokio::time::sleep(Duration::from_millis(100)) => {
+                            if let Err(interrupt) = Python::attach(|py| py.check_signals()) {
+                                task.abort();
+                                return Err(interrupt);
+                            }
+                        }
+                    }
+                }
+            })
+        })
+    }
+
+    /// Verifies and parses a webhook: headers as a JSON object, and the raw body.
+    fn handle_webhook(&self, py: Python<'_>, headers_json: String, body: &Bound<'_, PyBytes>) -> PyResult<String> {
+        let body = body.as_bytes().to_vec();
+        let client = &*self.inner;
+        py.detach(|| client.handle_webhook(&headers_json, &body)).map_err(|e| to_py_err(&e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("NativeClient(connector={:?})", self.connector())
+    }
+}
+
+/// The sans-IO connector, driven with JSON.
+#[pyclass(module = "connector_service._native", frozen)]
+struct NativeConnector {
+    inner: JsonConnector,
+}
+
+#[pymethods]
+impl NativeConnector {
+    #[new]
+    fn new(py: Python<'_>, config_json: String) -> PyResult<NativeConnector> {
+        let inner = py.detach(|| JsonConnector::new(&config_json)).map_err(|e| to_py_err(&e))?;
+        Ok(NativeConnector { inner })
+    }
+
+    #[getter]
+    fn connector(&self) -> &'static str {
+        self.inner.connector_name().as_str()
+    }
+
+    /// One step of operation `op`; returns `{"type": "send"|"done", ...}` as JSON.
+    #[pyo3(signature = (op, request_json, responses_json, idempotency_key=None))]
+    fn step(
+        &self,
+        py: Python<'_>,
+        op: String,
+        request_json: String,
+        responses_json: String,
+        idempotency_key: Option<String>,
+    ) -> PyResult<String> {
+        let inner = &self.inner;
+        py.detach(|| inner.step(&op, &request_json, &responses_json, idempotency_key.as_deref()))
+            .map_err(|e| to_py_err(&e))
+    }
+
+    fn handle_webhook(&self, py: Python<'_>, headers_json: String, body: &Bound<'_, PyBytes>) -> PyResult<String> {
+        let body = body.as_bytes().to_vec();
+        let inner = &self.inner;
+        py.detach(|| inner.handle_webhook(&headers_json, &body)).map_err(|e| to_py_err(&e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("NativeConnector(connector={:?})", self.connector())
+    }
+}
+
+fn currency(code: &str) -> PyResult<Currency> {
+    Currency::new(code).map_err(|e| to_py_err(&e))
+}
+
+/// Parses a decimal major-unit amount (`"10.50"`) into minor units, exactly.
+#[pyfunction]
+fn money_from_major(amount: &str, currency_code: &str) -> PyResult<i64> {
+    let money = Money::from_major_str(amount, currency(currency_code)?).map_err(|e| to_py_err(&e))?;
+    Ok(money.minor_units)
+}
+
+/// Formats minor units as an exact decimal major-unit string (`1050` USD → `"10.50"`).
+#[pyfunction]
+fn money_to_major(minor_units: i64, currency_code: &str) -> PyResult<String> {
+    Ok(Money::new(minor_units, currency(currency_code)?).to_major_string())
+}
+
+/// The number of decimals (ISO 4217 exponent) of a currency.
+#[pyfunction]
+fn currency_exponent(currency_code: &str) -> PyResult<u32> {
+    Ok(currency(currency_code)?.iso_exponent())
+}
+
+/// A card number as it may be shown: first six and last four digits at most.
+#[pyfunction]
+fn mask_card_number(number: &str) -> String {
+    let digits: String = number.chars().filter(|c| *c != ' ' && *c != '-').collect();
+    if digits.len() >= 12 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        connector_service::secret::mask_pan(&digits)
+    } else {
+        "***".to_string()
+    }
+}
+
+/// Whether an HTTP header's value is a credential (masked in every repr).
+#[pyfunction]
+fn is_sensitive_header(name: &str) -> bool {
+    connector_service::http::is_sensitive_header(name)
+}
+
+/// The core's error codes, in their stable string form.
+#[pyfunction]
+fn error_codes() -> Vec<&'static str> {
+    ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
+}
+
+/// The pid whose tokio runtime is running, or None before the first call.
+#[pyfunction]
+fn runtime_pid() -> Option<u32> {
+    runtime::runtime_pid()
+}
+
+/// Registered with `atexit`: lets the runtime's threads leave the interpreter before it
+/// finalizes (see `runtime::close_python_gate`).
+#[pyfunction]
+fn _close_python_gate(py: Python<'_>) {
+    py.detach(runtime::close_python_gate);
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let gate = wrap_pyfunction!(_close_python_gate, m)?;
+    m.py().import("atexit")?.call_method1("register", (gate,))?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("NativeError", m.py().get_type::<NativeError>())?;
+    m.add_class::<NativeClient>()?;
+    m.add_class::<NativeConnector>()?;
+    m.add_function(wrap_pyfunction!(money_from_major, m)?)?;
+    m.add_function(wrap_pyfunction!(money_to_major, m)?)?;
+    m.add_function(wrap_pyfunction!(currency_exponent, m)?)?;
+    m.add_function(wrap_pyfunction!(mask_card_number, m)?)?;
+    m.add_function(wrap_pyfunction!(is_sensitive_header, m)?)?;
+    m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime_pid, m)?)?;
+    Ok(())
+}
