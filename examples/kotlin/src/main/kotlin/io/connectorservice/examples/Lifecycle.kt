@@ -69,16 +69,20 @@ fun main() {
 
     // 2. The sandbox, delivering Adyen's webhooks to our endpoint.
     val sandbox = Sandbox.start("http://127.0.0.1:${server.address.port}/webhooks/adyen")
-    try {
+    val failure = try {
         client = ConnectorClient(ClientConfig(connector = sandbox.credentials("adyen"), baseUrl = "${sandbox.url}/adyen"))
         client.use { runBlocking { lifecycle(it, deliveries) } }
         println("\nThe lifecycle ran as expected.")
+        null
     } catch (e: Throwable) {
-        System.err.println("The example failed: $e")
-        exitProcess(1)
+        e
     } finally {
         sandbox.stop()
         server.stop(0)
+    }
+    if (failure != null) {
+        System.err.println("The example failed: $failure")
+        exitProcess(1)
     }
 }
 
@@ -216,6 +220,7 @@ class Sandbox private constructor(private val process: Process, val url: String,
             val process = ProcessBuilder(bin, "--port", "0", "--webhook-url", "adyen=$adyenWebhookUrl")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start()
+            Runtime.getRuntime().addShutdownHook(Thread { process.destroy() })
             val lines = process.inputStream.bufferedReader()
             val url = lines.readLine()?.substringAfter("listening on ")?.trim() ?: error("the sandbox did not start")
             // Then one `credentials <processor> <json>` line per processor; we need Adyen's.
