@@ -36,7 +36,7 @@ import uniffi.connectorservice.NativeException
  *   configuration is invalid.
  */
 public class ConnectorClient(config: ClientConfig) : AutoCloseable {
-    private val native: NativeClient = native { NativeClient(config.toJson()) }
+    private val native: NativeClient = ffi { NativeClient(config.toJson()) }
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
     /** The processor this client talks to. */
@@ -56,7 +56,7 @@ public class ConnectorClient(config: ClientConfig) : AutoCloseable {
 
     /** Verification and parsing of the processor's webhooks. */
     @get:JvmName("webhooks")
-    public val webhooks: Webhooks = Webhooks { headers, body -> native { native.handleWebhook(headers, body) } }
+    public val webhooks: Webhooks = Webhooks { headers, body -> ffi { native.handleWebhook(headers, body) } }
 
     internal suspend fun <T> call(
         operation: String,
@@ -64,11 +64,7 @@ public class ConnectorClient(config: ClientConfig) : AutoCloseable {
         options: CallOptions?,
         read: (Any?, String) -> T,
     ): T {
-        val json = try {
-            native.call(operation, requestJson, options?.toJson())
-        } catch (e: NativeException) {
-            throw translate(e)
-        }
+        val json = ffi { native.call(operation, requestJson, options?.toJson()) }
         return readAnswer(json, read)
     }
 
@@ -77,7 +73,7 @@ public class ConnectorClient(config: ClientConfig) : AutoCloseable {
         requestJson: String,
         options: CallOptions?,
         read: (Any?, String) -> T,
-    ): T = readAnswer(native { native.callBlocking(operation, requestJson, options?.toJson()) }, read)
+    ): T = readAnswer(ffi { native.callBlocking(operation, requestJson, options?.toJson()) }, read)
 
     internal fun <T> future(block: suspend () -> T): CompletableFuture<T> = scope.future { block() }
 
@@ -122,7 +118,7 @@ public class Webhooks internal constructor(private val handle: (String, ByteArra
 }
 
 /** Runs a native call, turning its error into the matching [ConnectorServiceException]. */
-internal inline fun <T> native(block: () -> T): T =
+internal inline fun <T> ffi(block: () -> T): T =
     try {
         block()
     } catch (e: NativeException) {

@@ -31,7 +31,7 @@ public sealed class Step<out T> {
  * ```
  */
 public class SansIoConnector(config: ClientConfig) : AutoCloseable {
-    private val native: NativeConnector = native { NativeConnector(config.toJson()) }
+    private val native: NativeConnector = ffi { NativeConnector(config.toJson()) }
 
     /** The processor this connector speaks to. */
     public val connector: ConnectorName = ConnectorName.fromValue(native.connectorName())
@@ -47,7 +47,7 @@ public class SansIoConnector(config: ClientConfig) : AutoCloseable {
 
     /** Webhook verification and parsing (the same as [ConnectorClient.webhooks]). */
     @get:JvmName("webhooks")
-    public val webhooks: Webhooks = Webhooks { headers, body -> native { native.handleWebhook(headers, body) } }
+    public val webhooks: Webhooks = Webhooks { headers, body -> ffi { native.handleWebhook(headers, body) } }
 
     internal fun <T> step(
         operation: String,
@@ -58,7 +58,7 @@ public class SansIoConnector(config: ClientConfig) : AutoCloseable {
     ): Step<T> {
         val w = JsonWriter()
         w.array(responses) { it.writeJson(w) }
-        val json = native { native.step(operation, requestJson, w.toString(), idempotencyKey) }
+        val json = ffi { native.step(operation, requestJson, w.toString(), idempotencyKey) }
         return readAnswer(json) { value, path ->
             val o = JsonIn.obj(value, path, setOf("type", "request", "response", "idempotency_key"))
             val key = JsonIn.string(o.required("idempotency_key"), o.path("idempotency_key"))
