@@ -213,8 +213,9 @@ impl Client {
                 Err(te) => {
                     let may_retry = !te.maybe_sent() || http.retry_safe;
                     if !(may_retry && attempt < max_attempts) {
-                        let mut e = te.into_error();
-                        e.retryable = http.retry_safe;
+                        let mut e = te.clone().into_error();
+                        // Retrying can only act twice if the request may have arrived.
+                        e.retryable = http.retry_safe || !te.maybe_sent();
                         return Err(e);
                     }
                     retry.backoff(attempt)

@@ -125,6 +125,12 @@ fn sanitize_serde_message(message: &str) -> String {
             out.push(c);
         }
     }
+    // serde_json appends the position ("at line 1 column 226"): noise for a caller who built
+    // the JSON from typed objects.
+    let out = match out.rfind(" at line ") {
+        Some(i) if out[i..].contains(" column ") => out[..i].to_string(),
+        _ => out,
+    };
     mask_text(&out)
 }
 
@@ -142,8 +148,7 @@ pub struct JsonClient {
 impl JsonClient {
     /// Builds a client from a JSON [`ClientConfig`].
     pub fn new(config_json: &str) -> Result<JsonClient> {
-        let config: ClientConfig = from_json(config_json)?;
-        Ok(JsonClient { client: Client::new(config)? })
+        Ok(JsonClient { client: Client::new(config_from_json(config_json)?)? })
     }
 
     pub fn from_client(client: Client) -> JsonClient {
@@ -162,7 +167,7 @@ impl JsonClient {
     /// [`CallOptions`]; returns the JSON response.
     pub async fn call(&self, op: &str, request_json: &str, options_json: Option<&str>) -> Result<String> {
         let connector = self.connector_name();
-        let request = FlowRequest::from_json(op, request_json)?;
+        let request = request_from_json(connector, op, request_json)?;
         let options: CallOptions = match options_json {
             Some(o) if !o.trim().is_empty() && o.trim() != "null" => from_json(o)?,
             _ => CallOptions::default(),
@@ -177,6 +182,22 @@ impl JsonClient {
         let request = webhook_request(headers_json, body)?;
         to_json(&self.client.webhooks().verify_and_parse(&request)?)
     }
+}
+
+/// A client configuration from JSON; a malformed one is a `configuration` error naming the field.
+fn config_from_json(config_json: &str) -> Result<ClientConfig> {
+    from_json(config_json).map_err(|mut e| {
+        e.code = ErrorCode::Configuration;
+        e
+    })
+}
+
+/// Parses a request, attributing any error to the connector and the operation's flow.
+fn request_from_json(connector: ConnectorName, op: &str, request_json: &str) -> Result<FlowRequest> {
+    FlowRequest::from_json(op, request_json).map_err(|e| match OPERATIONS.iter().find(|o| o.name == op) {
+        Some(operation) => e.with_connector(connector, operation.flow),
+        None => e,
+    })
 }
 
 fn webhook_request(headers_json: &str, body: &[u8]) -> Result<WebhookRequest> {
@@ -194,8 +215,7 @@ pub struct JsonConnector {
 impl JsonConnector {
     /// Builds the connector from a JSON [`ClientConfig`] (its `transport` part is unused).
     pub fn new(config_json: &str) -> Result<JsonConnector> {
-        let config: ClientConfig = from_json(config_json)?;
-        Ok(JsonConnector { connector: config.build_connector()? })
+        Ok(JsonConnector { connector: config_from_json(config_json)?.build_connector()? })
     }
 
     pub fn connector_name(&self) -> ConnectorName {
@@ -208,7 +228,7 @@ impl JsonConnector {
     /// `idempotency_key` on every step and retry of one operation; when `None`, the request's
     /// own key or a new one is used and returned.
     pub fn step(&self, op: &str, request_json: &str, responses_json: &str, idempotency_key: Option<&str>) -> Result<String> {
-        let request = FlowRequest::from_json(op, request_json)?;
+        let request = request_from_json(self.connector.name(), op, request_json)?;
         let responses: Vec<HttpResponse> =
             if responses_json.trim().is_empty() { Vec::new() } else { from_json(responses_json)? };
         let key = idempotency_key
@@ -326,6 +346,22 @@ mod tests {
         assert_eq!(err.field.as_deref(), Some("payment_method.number"));
         assert!(err.message.contains("Luhn"));
         assert!(!err.to_string().contains("4111111111111112"));
+    }
+
+    #[test]
+    fn messages_drop_serde_positions_and_configs_fail_as_configuration() {
+        let json = r#"{"connector_transaction_id":"p","amount":{"minor_units":"x","currency":"USD"}}"#;
+        let err = FlowRequest::from_json("payments.capture", json).unwrap_err();
+        assert!(!err.message.contains("line 1"), "{}", err.message);
+        let err = JsonConnector::new(r#"{"connector":{"type":"adyen","api_key":"k","merchant_account":"M","bogus":1}}"#)
+            .err()
+            .expect("unknown field");
+        assert_eq!(err.code, ErrorCode::Configuration);
+        assert_eq!(err.field.as_deref(), Some("connector.bogus"));
+        let connector = JsonConnector::new(r#"{"connector":{"type":"adyen","api_key":"k","merchant_account":"M"}}"#).unwrap();
+        let err = connector.step("payments.capture", json, "", None).unwrap_err();
+        assert_eq!(err.connector, Some(ConnectorName::Adyen));
+        assert_eq!(err.flow, Some(crate::types::Flow::Capture));
     }
 
     #[test]

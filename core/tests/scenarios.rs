@@ -176,9 +176,12 @@ impl Runner {
             (body, false)
         } else if let Some(call) = step.get("sandbox") {
             let method = call["method"].as_str().unwrap_or("GET");
-            let path = call["path"].as_str().expect("sandbox step needs a path");
+            let path = call["path"].as_str().ok_or("a sandbox step needs a path")?;
             let (status, body) = self.control(method, path, call.get("body").cloned()).await;
-            (body, status >= 300)
+            if status >= 300 {
+                return Err(format!("sandbox control call failed ({status}): {body}"));
+            }
+            (body, false)
         } else if let Some(redirect) = step.get("redirect") {
             let url = redirect["url"].as_str().ok_or("redirect step needs a url")?;
             let form: BTreeMap<String, String> = serde_json::from_value(redirect["form"].clone()).unwrap_or_default();
@@ -211,6 +214,13 @@ impl Runner {
             return Err(format!("unknown step kind: {step}"));
         };
 
+        let checked = step.get("call").is_some() || step.get("webhook").is_some_and(|w| w.get("none").is_none());
+        if checked && step.get("expect").is_none() && step.get("expect_error").is_none() {
+            return Err("call and webhook steps need `expect` or `expect_error`".into());
+        }
+        if step.get("expect_error").is_some() && !checked {
+            return Err("only call and webhook steps take `expect_error`".into());
+        }
         match (step.get("expect"), step.get("expect_error")) {
             (Some(_), Some(_)) => return Err("a step has either expect or expect_error".into()),
             (_, Some(expected)) => {

@@ -27,6 +27,7 @@ mod control;
 mod faults;
 mod log;
 pub mod processor;
+mod razorpay;
 mod registry;
 mod server;
 mod util;

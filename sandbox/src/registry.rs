@@ -16,6 +16,6 @@ use crate::processor::Processor;
 pub(crate) fn processors() -> Vec<Arc<dyn Processor>> {
     vec![
         Arc::new(crate::adyen::Adyen::new()),
-        // Arc::new(crate::razorpay::Razorpay::new()),
+        Arc::new(crate::razorpay::Razorpay::new()),
     ]
 }

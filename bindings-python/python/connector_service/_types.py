@@ -1931,7 +1931,10 @@ class SetupMandateRequest(_ext.Model):
     return_url: str | None = None
     authentication_type: AuthenticationType = AuthenticationType.AUTO
     connector_order_id: str | None = None
-    """The processor's order id, for processors that need an order first."""
+    """The processor's order id, for processors that need an order first. Usually left empty:
+    the connector creates the order the mandate needs (at Razorpay an order bound to the
+    customer with mandate limits, which `create_order` does not make).
+    """
     metadata: dict[str, str] = _dc.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -212,7 +212,9 @@ pub struct SetupMandateRequest {
     pub return_url: Option<String>,
     #[serde(default)]
     pub authentication_type: AuthenticationType,
-    /// The processor's order id, for processors that need an order first.
+    /// The processor's order id, for processors that need an order first. Usually left empty:
+    /// the connector creates the order the mandate needs (at Razorpay an order bound to the
+    /// customer with mandate limits, which `create_order` does not make).
     #[serde(default)]
     pub connector_order_id: Option<String>,
     #[serde(default)]

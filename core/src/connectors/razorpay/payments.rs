@@ -124,6 +124,7 @@ impl Razorpay {
     ) -> Result<Map<String, Value>> {
         let wire = wire_amount(amount, "amount")?;
         let contact = required_contact(customer)?;
+        let email = required_email(customer)?;
         let mut card_json = Map::new();
         card_json.insert("number".into(), json!(card.number.expose()));
         card_json.insert("expiry_month".into(), json!(card.expiry_month));
@@ -143,9 +144,7 @@ impl Razorpay {
         body.insert("method".into(), json!("card"));
         body.insert("card".into(), Value::Object(card_json));
         body.insert("contact".into(), json!(contact));
-        if let Some(email) = customer.and_then(|c| non_empty(c.email.clone())) {
-            body.insert("email".into(), json!(email));
-        }
+        body.insert("email".into(), json!(email));
         match browser {
             Some(b) => {
                 body.insert("authentication".into(), json!({"authentication_channel": "browser"}));
@@ -204,6 +203,7 @@ impl Razorpay {
         let customer_id = checked_id("payment_method.connector_customer_id", customer_id)?.to_string();
         let token = checked_id("payment_method.mandate_id", &m.mandate_id)?.to_string();
         let contact = required_contact(req.customer.as_ref())?;
+        let email = required_email(req.customer.as_ref())?;
         let mut body = Map::new();
         body.insert("amount".into(), json!(wire));
         body.insert("currency".into(), json!(req.amount.currency.code()));
@@ -211,9 +211,7 @@ impl Razorpay {
         body.insert("token".into(), json!(token));
         body.insert("recurring".into(), json!("1"));
         body.insert("contact".into(), json!(contact));
-        if let Some(email) = req.customer.as_ref().and_then(|c| non_empty(c.email.clone())) {
-            body.insert("email".into(), json!(email));
-        }
+        body.insert("email".into(), json!(email));
         if !req.metadata.is_empty() {
             body.insert("notes".into(), json!(req.metadata));
         }
@@ -426,6 +424,17 @@ fn required_contact(customer: Option<&Customer>) -> Result<String> {
         Error::invalid_request(
             "customer.phone",
             "Razorpay requires the customer's phone number (`contact`) to create a payment",
+        )
+    })
+}
+
+/// The customer's email, which Razorpay requires with `contact` to create a payment (spec §3.2:
+/// both are required in practice; `create/recurring` takes both too, §3.8).
+fn required_email(customer: Option<&Customer>) -> Result<String> {
+    customer.and_then(|c| non_empty(c.email.clone())).ok_or_else(|| {
+        Error::invalid_request(
+            "customer.email",
+            "Razorpay requires the customer's email (`email`) with the phone number to create a payment",
         )
     })
 }

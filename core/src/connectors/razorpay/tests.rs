@@ -518,6 +518,32 @@ fn authorize_needs_the_phone_number_before_anything_is_sent() {
 }
 
 #[test]
+fn authorize_needs_the_email_before_anything_is_sent() {
+    // Spec §3.2: `email` and `contact` are both required in practice.
+    let c = connector();
+    let mut req = authorize_request();
+    req.customer.as_mut().unwrap().email = Some("  ".into());
+    let e = c.authorize(&req, &cx(), &[]).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidRequest);
+    assert_eq!(e.field(), Some("customer.email"));
+    let mut req = setup_request();
+    req.customer.email = None;
+    assert_eq!(c.setup_mandate(&req, &cx(), &[]).unwrap_err().field(), Some("customer.email"));
+    let mut req = AuthorizeRequest::new(
+        inr(2500),
+        "renewal-9",
+        PaymentMethod::Mandate(MandateReference {
+            mandate_id: "token_FHfn3rIiM1Z8nr".into(),
+            usage: MandateUsage::Subscription,
+            network_transaction_id: None,
+            connector_customer_id: Some("cust_DtHaBuooGHTuyZ".into()),
+        }),
+    );
+    req.customer = Some(Customer { email: None, ..customer() });
+    assert_eq!(c.authorize(&req, &cx(), &[]).unwrap_err().field(), Some("customer.email"));
+}
+
+#[test]
 fn authorize_answer_without_next_is_invalid() {
     let c = connector();
     let mut req = authorize_request();
