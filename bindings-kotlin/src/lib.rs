@@ -207,7 +207,7 @@ mod native_layer {
     #[test]
     fn configuration_errors_cross_as_json() {
         let err = err(NativeClient::new("{\"connector\":{}}".into()));
-        assert_eq!(code_of(err), "invalid_request");
+        assert_eq!(code_of(err), "configuration");
     }
 
     #[test]

@@ -53,6 +53,10 @@ private class ScenarioRun(private val file: File) {
     }
 
     private fun runStep(client: ConnectorClient, step: Map<String, Any?>) {
+        val checked = "call" in step || ("webhook" in step && (step["webhook"] as Map<*, *>)["none"] == null)
+        if (checked && "expect" !in step && "expect_error" !in step) throw ScenarioFailure("call and webhook steps need `expect` or `expect_error`")
+        if ("expect_error" in step && !checked) throw ScenarioFailure("only call and webhook steps take `expect_error`")
+        if ("expect" in step && "expect_error" in step) throw ScenarioFailure("a step has either `expect` or `expect_error`")
         var result: Any? = null
         var error: Any? = null
         when {

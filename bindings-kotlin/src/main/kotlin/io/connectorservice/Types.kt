@@ -3853,7 +3853,11 @@ public data class SetupMandateRequest @JvmOverloads constructor(
     public val browserInfo: BrowserInfo? = null,
     public val returnUrl: String? = null,
     public val authenticationType: AuthenticationType = AuthenticationType.AUTO,
-    /** The processor's order id, for processors that need an order first. */
+    /**
+     * The processor's order id, for processors that need an order first. Usually left empty:
+     * the connector creates the order the mandate needs (at Razorpay an order bound to the
+     * customer with mandate limits, which `create_order` does not make).
+     */
     public val connectorOrderId: String? = null,
     public val metadata: Map<String, String> = emptyMap(),
 ) {
@@ -3923,7 +3927,11 @@ public data class SetupMandateRequest @JvmOverloads constructor(
         public fun browserInfo(value: BrowserInfo?): Builder = apply { this.browserInfo = value }
         public fun returnUrl(value: String?): Builder = apply { this.returnUrl = value }
         public fun authenticationType(value: AuthenticationType): Builder = apply { this.authenticationType = value }
-        /** The processor's order id, for processors that need an order first. */
+        /**
+         * The processor's order id, for processors that need an order first. Usually left empty:
+         * the connector creates the order the mandate needs (at Razorpay an order bound to the
+         * customer with mandate limits, which `create_order` does not make).
+         */
         public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
         public fun metadata(value: Map<String, String>): Builder = apply { this.metadata = value }
 
