@@ -32,7 +32,9 @@ static RUNTIME: LazyLock<Option<Runtime>> = LazyLock::new(|| {
 });
 
 fn runtime() -> Result<&'static Runtime, NativeError> {
-    RUNTIME.as_ref().ok_or_else(|| NativeError::from(Error::internal("cannot start the tokio runtime")))
+    RUNTIME
+        .as_ref()
+        .ok_or_else(|| NativeError::from(Error::internal("cannot start the tokio runtime")))
 }
 
 /// A call failed. `error_json` is the core's error (`error_to_json`): code, message, field,
@@ -46,12 +48,18 @@ pub enum NativeError {
 
 impl From<Error> for NativeError {
     fn from(e: Error) -> Self {
-        NativeError::Failed { error_json: error_to_json(&e) }
+        NativeError::Failed {
+            error_json: error_to_json(&e),
+        }
     }
 }
 
 fn panic_error() -> NativeError {
-    Error::new(ErrorCode::Internal, "the native library panicked; please report this bug").into()
+    Error::new(
+        ErrorCode::Internal,
+        "the native library panicked; please report this bug",
+    )
+    .into()
 }
 
 /// Runs `f`, turning a panic into an `internal` error.
@@ -77,7 +85,9 @@ where
     let mut task = AbortOnDrop(runtime()?.spawn(future));
     match (&mut task.0).await {
         Ok(result) => result.map_err(NativeError::from),
-        Err(join_error) if join_error.is_cancelled() => Err(Error::internal("the call was cancelled").into()),
+        Err(join_error) if join_error.is_cancelled() => {
+            Err(Error::internal("the call was cancelled").into())
+        }
         Err(_) => Err(panic_error()),
     }
 }
@@ -96,7 +106,9 @@ impl NativeClient {
         guard(|| {
             // Building the HTTP client needs no runtime context, but its pool lives on ours.
             let _entered = runtime()?.enter();
-            Ok(Arc::new(NativeClient { inner: JsonClient::new(&config_json)? }))
+            Ok(Arc::new(NativeClient {
+                inner: JsonClient::new(&config_json)?,
+            }))
         })
     }
 
@@ -114,7 +126,12 @@ impl NativeClient {
         options_json: Option<String>,
     ) -> Result<String, NativeError> {
         let client = self.inner.clone();
-        spawn(async move { client.call(&operation, &request_json, options_json.as_deref()).await }).await
+        spawn(async move {
+            client
+                .call(&operation, &request_json, options_json.as_deref())
+                .await
+        })
+        .await
     }
 
     /// [`NativeClient::call`], blocking the calling thread until the answer.
@@ -126,13 +143,20 @@ impl NativeClient {
     ) -> Result<String, NativeError> {
         guard(|| {
             runtime()?
-                .block_on(self.inner.call(&operation, &request_json, options_json.as_deref()))
+                .block_on(
+                    self.inner
+                        .call(&operation, &request_json, options_json.as_deref()),
+                )
                 .map_err(NativeError::from)
         })
     }
 
     /// Verifies and parses a webhook: headers as a JSON object of strings, and the raw body.
-    pub fn handle_webhook(&self, headers_json: String, body: Vec<u8>) -> Result<String, NativeError> {
+    pub fn handle_webhook(
+        &self,
+        headers_json: String,
+        body: Vec<u8>,
+    ) -> Result<String, NativeError> {
         guard(|| Ok(self.inner.handle_webhook(&headers_json, &body)?))
     }
 }
@@ -149,7 +173,11 @@ impl NativeConnector {
     /// Builds the connector from a `ClientConfig` JSON (its `transport` part is unused).
     #[uniffi::constructor]
     pub fn new(config_json: String) -> Result<Arc<NativeConnector>, NativeError> {
-        guard(|| Ok(Arc::new(NativeConnector { inner: JsonConnector::new(&config_json)? })))
+        guard(|| {
+            Ok(Arc::new(NativeConnector {
+                inner: JsonConnector::new(&config_json)?,
+            }))
+        })
     }
 
     pub fn connector_name(&self) -> String {
@@ -164,11 +192,22 @@ impl NativeConnector {
         responses_json: String,
         idempotency_key: Option<String>,
     ) -> Result<String, NativeError> {
-        guard(|| Ok(self.inner.step(&operation, &request_json, &responses_json, idempotency_key.as_deref())?))
+        guard(|| {
+            Ok(self.inner.step(
+                &operation,
+                &request_json,
+                &responses_json,
+                idempotency_key.as_deref(),
+            )?)
+        })
     }
 
     /// Verifies and parses a webhook, as [`NativeClient::handle_webhook`].
-    pub fn handle_webhook(&self, headers_json: String, body: Vec<u8>) -> Result<String, NativeError> {
+    pub fn handle_webhook(
+        &self,
+        headers_json: String,
+        body: Vec<u8>,
+    ) -> Result<String, NativeError> {
         guard(|| Ok(self.inner.handle_webhook(&headers_json, &body)?))
     }
 }
@@ -224,9 +263,11 @@ mod native_layer {
     #[test]
     fn async_calls_run_on_the_shared_runtime() {
         let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
-        let request = r#"{"connector_transaction_id":"pay_1","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
+        let request =
+            r#"{"connector_transaction_id":"pay_1","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
         // Await from a foreign executor (not a tokio runtime), as the JVM does.
-        let result = futures_lite_block_on(client.call("payments.capture".into(), request.into(), None));
+        let result =
+            futures_lite_block_on(client.call("payments.capture".into(), request.into(), None));
         assert_eq!(code_of(err(result)), "invalid_request");
     }
 
@@ -234,7 +275,12 @@ mod native_layer {
     fn panics_become_internal_errors() {
         assert_eq!(code_of(err(guard::<()>(|| panic!("boom")))), "internal");
         let runtime = runtime().unwrap_or_else(|_| panic!("runtime"));
-        assert_eq!(code_of(err(runtime.block_on(spawn::<(), _>(async { panic!("boom") })))), "internal");
+        assert_eq!(
+            code_of(err(
+                runtime.block_on(spawn::<(), _>(async { panic!("boom") }))
+            )),
+            "internal"
+        );
     }
 
     /// A minimal executor that is not tokio: polls on this thread, parking between wake-ups.
