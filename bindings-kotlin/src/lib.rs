@@ -92,6 +92,20 @@ where
     }
 }
 
+/// Runs `future` to completion on the shared runtime, blocking the calling thread.
+///
+/// A JVM thread is normally outside any runtime. A coroutine resumed without a dispatcher
+/// (`Dispatchers.Unconfined`) may however run on one of the runtime's workers, where a plain
+/// `block_on` would panic: there the worker is handed over first (`block_in_place`).
+fn block_on<F: Future>(future: F) -> Result<F::Output, NativeError> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            Ok(tokio::task::block_in_place(|| handle.block_on(future)))
+        }
+        _ => Ok(runtime()?.block_on(future)),
+    }
+}
+
 /// A client: one connector with its credentials and one connection pool.
 #[derive(uniffi::Object)]
 pub struct NativeClient {
@@ -142,12 +156,11 @@ impl NativeClient {
         options_json: Option<String>,
     ) -> Result<String, NativeError> {
         guard(|| {
-            runtime()?
-                .block_on(
-                    self.inner
-                        .call(&operation, &request_json, options_json.as_deref()),
-                )
-                .map_err(NativeError::from)
+            block_on(
+                self.inner
+                    .call(&operation, &request_json, options_json.as_deref()),
+            )?
+            .map_err(NativeError::from)
         })
     }
 
@@ -268,6 +281,21 @@ mod native_layer {
         // Await from a foreign executor (not a tokio runtime), as the JVM does.
         let result =
             futures_lite_block_on(client.call("payments.capture".into(), request.into(), None));
+        assert_eq!(code_of(err(result)), "invalid_request");
+    }
+
+    #[test]
+    fn blocking_calls_work_on_a_runtime_worker_too() {
+        let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
+        let request =
+            r#"{"connector_transaction_id":"pay_1","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
+        let runtime = runtime().unwrap_or_else(|_| panic!("runtime"));
+        // As when a coroutine resumed on a worker thread makes a blocking call.
+        let result = runtime
+            .block_on(runtime.spawn(async move {
+                client.call_blocking("payments.capture".into(), request.into(), None)
+            }))
+            .unwrap_or_else(|_| panic!("the task panicked"));
         assert_eq!(code_of(err(result)), "invalid_request");
     }
 
