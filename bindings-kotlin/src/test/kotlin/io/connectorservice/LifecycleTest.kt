@@ -9,6 +9,7 @@ import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -166,6 +167,19 @@ class LifecycleTest {
             for (i in 1..16) {
                 assertEquals("thread-$i", results[i]!!.merchantReference)
                 assertEquals(Money(1000L + i, "EUR"), results[i]!!.amount)
+            }
+        }
+    }
+
+    @Test
+    fun `a blocking call right after a suspend call resumed without a dispatcher`() = runBlocking {
+        client().use { client ->
+            withContext(Dispatchers.Unconfined) {
+                // Resumed on whatever thread completed the call (a native runtime thread).
+                val first = client.payments.authorize(authorize())
+                val second = client.payments.authorizeBlocking(authorize())
+                assertEquals(PaymentStatus.CHARGED, first.status)
+                assertEquals(PaymentStatus.CHARGED, second.status)
             }
         }
     }
