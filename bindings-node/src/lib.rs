@@ -1,0 +1,152 @@
+//! The native layer of the Node binding: a thin napi-rs wrapper over the core's JSON interface
+//! (`connector_service::json`).
+//!
+//! Every function here takes and returns JSON text; the typed, camelCase JavaScript API and the
+//! error classes live in the package's JavaScript (`index.js` and the generated
+//! `generated.js`). Results come back as an envelope, `{"ok": <json>}` or `{"error": <error
+//! json>}`, so that the JavaScript side builds its own `Error` subclasses with our fields
+//! (napi-rs would otherwise reject with `code === "GenericFailure"`).
+//!
+//! Network calls are `async`: they run on napi-rs's single tokio runtime (shared by every
+//! client in the process, so one connection pool per client serves all calls) and settle a
+//! Promise on the JavaScript thread; the event loop is never blocked. No panic crosses into
+//! JavaScript: each entry point turns one into an `internal` error.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use connector_service::json::{api_schema, error_to_json, JsonClient, JsonConnector};
+use connector_service::{Error, Result};
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+
+/// Wraps a result into the envelope the JavaScript layer unpacks.
+fn envelope(result: Result<String>) -> String {
+    match result {
+        Ok(json) => format!("{{\"ok\":{json}}}"),
+        Err(e) => format!("{{\"error\":{}}}", error_to_json(&e)),
+    }
+}
+
+/// A construction failure, as a JavaScript exception whose message is the error JSON.
+fn native_error(e: Error) -> napi::Error {
+    napi::Error::from_reason(error_to_json(&e))
+}
+
+fn panic_error() -> Error {
+    Error::internal("the native layer panicked; please report this bug")
+}
+
+/// Runs `f`, turning a panic into an `internal` error.
+fn guarded(f: impl FnOnce() -> Result<String>) -> String {
+    envelope(catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(panic_error())))
+}
+
+/// A future that turns a panic while polling into an `internal` error.
+struct CatchPanic<F>(Pin<Box<F>>);
+
+impl<F: Future<Output = Result<String>>> Future for CatchPanic<F> {
+    type Output = Result<String>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(poll) => poll,
+            Err(_) => Poll::Ready(Err(panic_error())),
+        }
+    }
+}
+
+/// The version of the core this addon was built from.
+#[napi]
+pub fn core_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The core's API schema (JSON), which the package's types are generated from.
+#[napi]
+pub fn api_schema_json() -> String {
+    guarded(|| Ok(api_schema().to_string()))
+}
+
+/// A client: one connector, its credentials and one pooled HTTP transport.
+#[napi]
+pub struct NativeClient {
+    inner: JsonClient,
+    connector: String,
+}
+
+#[napi]
+impl NativeClient {
+    /// Builds a client from a `ClientConfig` (JSON). Fails with an error whose message is the
+    /// library error's JSON.
+    #[napi(constructor)]
+    pub fn new(config_json: String) -> napi::Result<NativeClient> {
+        let built = catch_unwind(AssertUnwindSafe(|| JsonClient::new(&config_json))).unwrap_or_else(|_| Err(panic_error()));
+        let inner = built.map_err(native_error)?;
+        let connector = inner.connector_name().as_str().to_string();
+        Ok(NativeClient { inner, connector })
+    }
+
+    /// The connector's name (`adyen`, `razorpay`, ...).
+    #[napi(getter)]
+    pub fn connector(&self) -> String {
+        self.connector.clone()
+    }
+
+    /// Calls an operation (`payments.authorize`, ...) with a JSON request and optional JSON
+    /// `CallOptions`. Resolves with the envelope; never rejects for a library error.
+    #[napi]
+    pub async fn call(&self, op: String, request_json: String, options_json: Option<String>) -> String {
+        let client = self.inner.clone();
+        let future = async move { client.call(&op, &request_json, options_json.as_deref()).await };
+        envelope(CatchPanic(Box::pin(future)).await)
+    }
+
+    /// Verifies and parses a webhook: headers as a JSON object of strings, the raw body.
+    #[napi]
+    pub fn handle_webhook(&self, headers_json: String, body: Buffer) -> String {
+        guarded(|| self.inner.handle_webhook(&headers_json, &body))
+    }
+}
+
+/// The sans-IO connector: builds processor requests and parses their responses; the caller
+/// sends them with any HTTP client.
+#[napi]
+pub struct NativeConnector {
+    inner: JsonConnector,
+    connector: String,
+}
+
+#[napi]
+impl NativeConnector {
+    /// Builds the connector from a `ClientConfig` (JSON); see [`NativeClient::new`].
+    #[napi(constructor)]
+    pub fn new(config_json: String) -> napi::Result<NativeConnector> {
+        let built = catch_unwind(AssertUnwindSafe(|| JsonConnector::new(&config_json))).unwrap_or_else(|_| Err(panic_error()));
+        let inner = built.map_err(native_error)?;
+        let connector = inner.connector_name().as_str().to_string();
+        Ok(NativeConnector { inner, connector })
+    }
+
+    /// The connector's name.
+    #[napi(getter)]
+    pub fn connector(&self) -> String {
+        self.connector.clone()
+    }
+
+    /// One step of an operation: the request, the JSON array of responses received so far,
+    /// and the idempotency key of the operation. Returns the envelope of
+    /// `{"type":"send","request":...}` or `{"type":"done","response":...}`.
+    #[napi]
+    pub fn step(&self, op: String, request_json: String, responses_json: String, idempotency_key: Option<String>) -> String {
+        guarded(|| self.inner.step(&op, &request_json, &responses_json, idempotency_key.as_deref()))
+    }
+
+    /// Verifies and parses a webhook.
+    #[napi]
+    pub fn handle_webhook(&self, headers_json: String, body: Buffer) -> String {
+        guarded(|| self.inner.handle_webhook(&headers_json, &body))
+    }
+}

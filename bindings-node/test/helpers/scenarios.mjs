@@ -1,0 +1,203 @@
+// Runs the shared scenarios (tests/scenarios/*.json, format in tests/README.md) through the
+// package's typed API: every request is turned into the typed (camelCase) object with the
+// package's own converters, sent through the typed service method, and the typed response
+// (or error) is turned back into the core's JSON form to compare.
+
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import * as cs from 'connector-service';
+import { REPO_ROOT } from './sandbox.mjs';
+
+export function scenarioFiles() {
+  const dir = path.join(REPO_ROOT, 'tests', 'scenarios');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ file: f, scenario: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }));
+}
+
+function camel(name) {
+  return name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+
+/** Expands `${var}` and `${uuid}` in every string of `value`. */
+export function expand(value, vars) {
+  if (typeof value === 'string') {
+    const whole = /^\$\{([A-Za-z0-9_]+)\}$/.exec(value);
+    if (whole) {
+      if (whole[1] === 'uuid') return randomUUID();
+      assert.ok(whole[1] in vars, `unknown variable ${whole[1]}`);
+      return vars[whole[1]];
+    }
+    return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name) => {
+      if (name === 'uuid') return randomUUID();
+      assert.ok(name in vars, `unknown variable ${name}`);
+      const v = vars[name];
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => expand(v, vars));
+  if (value && typeof value === 'object') {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = expand(v, vars);
+    return out;
+  }
+  return value;
+}
+
+/** The value at a dotted path (`events.0.connector_dispute_id`; `""` is the whole value). */
+export function at(value, dotted) {
+  if (dotted === '' || dotted == null) return value;
+  let cur = value;
+  for (const part of dotted.split('.')) {
+    if (cur == null) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+/** Matches `expected` against `actual` as tests/README.md says. */
+export function match(expected, actual, where = '$') {
+  if (expected === '$present') {
+    assert.ok(actual !== undefined && actual !== null, `${where}: expected a value, got ${JSON.stringify(actual)}`);
+    return;
+  }
+  if (expected === '$absent') {
+    assert.ok(actual === undefined || actual === null, `${where}: expected nothing, got ${JSON.stringify(actual)}`);
+    return;
+  }
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${where}: expected an array, got ${JSON.stringify(actual)}`);
+    assert.equal(actual.length, expected.length, `${where}: array length`);
+    expected.forEach((e, i) => match(e, actual[i], `${where}[${i}]`));
+    return;
+  }
+  if (expected !== null && typeof expected === 'object') {
+    assert.ok(actual !== null && typeof actual === 'object', `${where}: expected an object, got ${JSON.stringify(actual)}`);
+    for (const [k, v] of Object.entries(expected)) match(v, actual[k], `${where}.${k}`);
+    return;
+  }
+  assert.deepEqual(actual, expected, `${where}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+/** Changes one byte of a webhook body: a digit of a signed value (amount first), else any. */
+export function tamper(body) {
+  const buf = Buffer.from(body);
+  const text = buf.toString('latin1');
+  const m = /"value"\s*:\s*"?(\d)/.exec(text) || /"amount"\s*:\s*"?(\d)/.exec(text) || /(\d)/.exec(text);
+  const i = m ? m.index + m[0].length - 1 : Math.floor(buf.length / 2);
+  buf[i] = buf[i] >= 0x30 && buf[i] <= 0x38 ? buf[i] + 1 : buf[i] === 0x39 ? 0x30 : buf[i] ^ 0x01;
+  return buf;
+}
+
+/** Follows a shopper redirect without a browser; returns the return URL's query parameters. */
+async function followRedirect(url, form) {
+  const res = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form || {}).toString(),
+  });
+  const location = res.headers.get('location');
+  assert.ok(location, `redirect ${url}: no Location (HTTP ${res.status})`);
+  return Object.fromEntries(new URL(location, url).searchParams.entries());
+}
+
+/** The typed client for a scenario. */
+async function scenarioClient(sandbox, scenario) {
+  const creds = await sandbox.credentials();
+  const connector = Object.assign({}, creds[scenario.connector], scenario.config_overrides || {});
+  const wire = { connector, base_url: sandbox.base(scenario.connector) };
+  if (scenario.transport) wire.transport = scenario.transport;
+  return new cs.Client(cs.fromCoreJson('ClientConfig', JSON.stringify(wire)));
+}
+
+/** Runs one scenario; returns the number of steps run. */
+export async function runScenario(sandbox, scenario) {
+  await sandbox.reset();
+  const client = await scenarioClient(sandbox, scenario);
+  const vars = {};
+  let stepNo = 0;
+  for (const rawStep of scenario.steps) {
+    stepNo += 1;
+    const step = expand(rawStep, vars);
+    const label = `${scenario.name} step ${stepNo}${step.name ? ` (${step.name})` : ''}`;
+    let result;
+    let error;
+    if ('call' in step) {
+      const [service, method] = step.call.split('.');
+      const opName = `${service}.${camel(method)}`;
+      assert.ok(cs.OPERATION_NAMES.includes(opName), `${label}: unknown operation ${step.call}`);
+      const op = operationTypes(opName);
+      // Typed request from the step's JSON, through the package's own converter.
+      const request = cs.fromCoreJson(op.request, JSON.stringify(step.request));
+      const options = step.options ? cs.fromCoreJson('CallOptions', JSON.stringify(step.options)) : undefined;
+      try {
+        const response = await client[camel(service)][camel(method)](request, options);
+        result = JSON.parse(cs.toCoreJson(op.response, response));
+      } catch (e) {
+        if (!(e instanceof cs.ConnectorServiceError)) throw e;
+        error = e;
+      }
+    } else if ('webhook' in step) {
+      const hook = await sandbox.nextWebhook(scenario.connector, step.webhook.event, step.webhook.timeout_ms ?? 5000);
+      if (step.webhook.none) {
+        assert.equal(hook, null, `${label}: expected no webhook, got ${hook && hook.event}`);
+        continue;
+      }
+      assert.ok(hook, `${label}: no webhook ${step.webhook.event || ''} arrived`);
+      let body = Buffer.from(hook.body, 'utf8');
+      if (step.webhook.tamper) body = tamper(body);
+      try {
+        const notification = client.webhooks.verifyAndParse({ headers: hook.headers, body });
+        result = JSON.parse(cs.toCoreJson('WebhookNotification', notification));
+      } catch (e) {
+        if (!(e instanceof cs.ConnectorServiceError)) throw e;
+        error = e;
+      }
+    } else if ('fault' in step) {
+      await sandbox.fault(Object.assign({ processor: scenario.connector }, step.fault));
+      continue;
+    } else if ('sandbox' in step) {
+      const { method, path: p, body } = step.sandbox;
+      const answer = await sandbox.control(method, p, body);
+      assert.ok(answer.status < 300, `${label}: sandbox ${method} ${p}: HTTP ${answer.status} ${JSON.stringify(answer.json)}`);
+      result = answer.json;
+    } else if ('redirect' in step) {
+      result = await followRedirect(step.redirect.url, step.redirect.form);
+    } else if ('requests' in step) {
+      result = await sandbox.requests(scenario.connector);
+    } else {
+      assert.fail(`${label}: unknown step kind ${Object.keys(step).join(',')}`);
+    }
+
+    if (step.expect_error) {
+      assert.ok(error, `${label}: expected an error ${JSON.stringify(step.expect_error)}, got ${JSON.stringify(result)}`);
+      match(step.expect_error, error.toJSON(), `${label}: error`);
+      // The class follows the code.
+      assert.ok(error instanceof cs.ERROR_CLASSES[error.code], `${label}: ${error.name} for ${error.code}`);
+    } else {
+      assert.ok(!error, `${label}: unexpected error ${error && error.name}: ${error && error.message}`);
+      if (step.expect) match(step.expect, result, label);
+    }
+    if (step.save) {
+      for (const [name, dotted] of Object.entries(step.save)) vars[name] = at(result, dotted);
+    }
+  }
+  return stepNo;
+}
+
+const OPS = new Map();
+function operationTypes(opName) {
+  if (OPS.size === 0) {
+    const schema = cs.apiSchema();
+    for (const op of schema.operations) {
+      const [service, method] = op.name.split('.');
+      OPS.set(`${service}.${camel(method)}`, op);
+    }
+  }
+  return OPS.get(opName);
+}
