@@ -1,0 +1,333 @@
+//! The native half of the Kotlin/JVM binding: a thin UniFFI layer over the core's JSON API
+//! (`connector_service::json`).
+//!
+//! Everything crossing the boundary is JSON text (plus raw webhook bodies as bytes): the Kotlin
+//! types and their JSON conversion are generated from the core's schema by `codegen`, so this
+//! layer has no per-type code. Errors cross as one [`NativeError`] carrying the core's error
+//! JSON, which the Kotlin layer turns into its sealed exception hierarchy.
+//!
+//! One multi-threaded tokio runtime serves the whole process: `suspend` calls spawn onto it and
+//! await the task, blocking calls `block_on` it, so both share the client's connection pool.
+//! No panic crosses the boundary: every entry point catches them and reports an `internal`
+//! error instead.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, LazyLock};
+
+use connector_service::json::{error_to_json, JsonClient, JsonConnector};
+use connector_service::{Error, ErrorCode};
+use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
+
+uniffi::setup_scaffolding!();
+
+/// The process-wide runtime: I/O, timers, and the tasks of every call.
+static RUNTIME: LazyLock<Option<Runtime>> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .thread_name("connector-service")
+        .enable_all()
+        .build()
+        .ok()
+});
+
+fn runtime() -> Result<&'static Runtime, NativeError> {
+    RUNTIME
+        .as_ref()
+        .ok_or_else(|| NativeError::from(Error::internal("cannot start the tokio runtime")))
+}
+
+/// A call failed. `error_json` is the core's error (`error_to_json`): code, message, field,
+/// connector, flow, http_status, processor_code, processor_message, request_id,
+/// idempotency_key, retryable. Never contains a secret or card number.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum NativeError {
+    #[error("{error_json}")]
+    Failed { error_json: String },
+}
+
+impl From<Error> for NativeError {
+    fn from(e: Error) -> Self {
+        NativeError::Failed {
+            error_json: error_to_json(&e),
+        }
+    }
+}
+
+fn panic_error() -> NativeError {
+    Error::new(
+        ErrorCode::Internal,
+        "the native library panicked; please report this bug",
+    )
+    .into()
+}
+
+/// Runs `f`, turning a panic into an `internal` error.
+fn guard<T>(f: impl FnOnce() -> Result<T, NativeError>) -> Result<T, NativeError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(panic_error()))
+}
+
+/// Aborts the task when the awaiting future is dropped (the Kotlin coroutine was cancelled).
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Runs `future` on the shared runtime and awaits it; panics become `internal` errors.
+async fn spawn<T, F>(future: F) -> Result<T, NativeError>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+{
+    let mut task = AbortOnDrop(runtime()?.spawn(future));
+    match (&mut task.0).await {
+        Ok(result) => result.map_err(NativeError::from),
+        Err(join_error) if join_error.is_cancelled() => {
+            Err(Error::internal("the call was cancelled").into())
+        }
+        Err(_) => Err(panic_error()),
+    }
+}
+
+/// Runs `future` to completion on the shared runtime, blocking the calling thread.
+///
+/// A JVM thread is normally outside any runtime. A coroutine resumed without a dispatcher
+/// (`Dispatchers.Unconfined`) may however run on one of the runtime's workers, where a plain
+/// `block_on` would panic: there the worker is handed over first (`block_in_place`).
+fn block_on<F: Future>(future: F) -> Result<F::Output, NativeError> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            Ok(tokio::task::block_in_place(|| handle.block_on(future)))
+        }
+        _ => Ok(runtime()?.block_on(future)),
+    }
+}
+
+/// A client: one connector with its credentials and one connection pool.
+#[derive(uniffi::Object)]
+pub struct NativeClient {
+    inner: JsonClient,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl NativeClient {
+    /// Builds a client from a `ClientConfig` JSON.
+    #[uniffi::constructor]
+    pub fn new(config_json: String) -> Result<Arc<NativeClient>, NativeError> {
+        guard(|| {
+            // Building the HTTP client needs no runtime context, but its pool lives on ours.
+            let _entered = runtime()?.enter();
+            Ok(Arc::new(NativeClient {
+                inner: JsonClient::new(&config_json)?,
+            }))
+        })
+    }
+
+    /// The processor's name (`adyen`, `razorpay`, ...).
+    pub fn connector_name(&self) -> String {
+        self.inner.connector_name().as_str().to_string()
+    }
+
+    /// Calls `operation` (`payments.authorize`, ...) with a request JSON and optional
+    /// `CallOptions` JSON; returns the response JSON.
+    pub async fn call(
+        &self,
+        operation: String,
+        request_json: String,
+        options_json: Option<String>,
+    ) -> Result<String, NativeError> {
+        let client = self.inner.clone();
+        spawn(async move {
+            client
+                .call(&operation, &request_json, options_json.as_deref())
+                .await
+        })
+        .await
+    }
+
+    /// [`NativeClient::call`], blocking the calling thread until the answer.
+    pub fn call_blocking(
+        &self,
+        operation: String,
+        request_json: String,
+        options_json: Option<String>,
+    ) -> Result<String, NativeError> {
+        guard(|| {
+            block_on(
+                self.inner
+                    .call(&operation, &request_json, options_json.as_deref()),
+            )?
+            .map_err(NativeError::from)
+        })
+    }
+
+    /// Verifies and parses a webhook: headers as a JSON object of strings, and the raw body.
+    pub fn handle_webhook(
+        &self,
+        headers_json: String,
+        body: Vec<u8>,
+    ) -> Result<String, NativeError> {
+        guard(|| Ok(self.inner.handle_webhook(&headers_json, &body)?))
+    }
+}
+
+/// The sans-IO connector: builds the processor's HTTP requests and parses its answers; the
+/// caller sends them with its own HTTP client.
+#[derive(uniffi::Object)]
+pub struct NativeConnector {
+    inner: JsonConnector,
+}
+
+#[uniffi::export]
+impl NativeConnector {
+    /// Builds the connector from a `ClientConfig` JSON (its `transport` part is unused).
+    #[uniffi::constructor]
+    pub fn new(config_json: String) -> Result<Arc<NativeConnector>, NativeError> {
+        guard(|| {
+            Ok(Arc::new(NativeConnector {
+                inner: JsonConnector::new(&config_json)?,
+            }))
+        })
+    }
+
+    pub fn connector_name(&self) -> String {
+        self.inner.connector_name().as_str().to_string()
+    }
+
+    /// One step of `operation`: see `connector_service::json::JsonConnector::step`.
+    pub fn step(
+        &self,
+        operation: String,
+        request_json: String,
+        responses_json: String,
+        idempotency_key: Option<String>,
+    ) -> Result<String, NativeError> {
+        guard(|| {
+            Ok(self.inner.step(
+                &operation,
+                &request_json,
+                &responses_json,
+                idempotency_key.as_deref(),
+            )?)
+        })
+    }
+
+    /// Verifies and parses a webhook, as [`NativeClient::handle_webhook`].
+    pub fn handle_webhook(
+        &self,
+        headers_json: String,
+        body: Vec<u8>,
+    ) -> Result<String, NativeError> {
+        guard(|| Ok(self.inner.handle_webhook(&headers_json, &body)?))
+    }
+}
+
+/// The core's version.
+#[uniffi::export]
+pub fn core_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The core's API schema (JSON), the source of the generated Kotlin types.
+#[uniffi::export]
+pub fn api_schema_json() -> String {
+    guard(|| Ok(connector_service::json::api_schema().to_string())).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod native_layer {
+    use super::*;
+
+    fn err<T>(result: Result<T, NativeError>) -> NativeError {
+        match result {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e,
+        }
+    }
+
+    fn code_of(e: NativeError) -> String {
+        let NativeError::Failed { error_json } = e;
+        let value: serde_json::Value = serde_json::from_str(&error_json).expect("error JSON");
+        value["code"].as_str().expect("code").to_string()
+    }
+
+    const CONFIG: &str = r#"{"connector":{"type":"razorpay","key_id":"rzp_test_x","key_secret":"s3cr3t"},"base_url":"http://127.0.0.1:9"}"#;
+
+    #[test]
+    fn configuration_errors_cross_as_json() {
+        let err = err(NativeClient::new("{\"connector\":{}}".into()));
+        assert_eq!(code_of(err), "configuration");
+    }
+
+    #[test]
+    fn invalid_requests_fail_before_sending_and_never_echo_the_card() {
+        let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
+        let request = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"r",
+            "payment_method":{"type":"card","number":"4111111111111112","expiry_month":3,"expiry_year":2030}}"#;
+        let err = err(client.call_blocking("payments.authorize".into(), request.into(), None));
+        let NativeError::Failed { error_json } = &err;
+        assert!(!error_json.contains("4111111111111112"), "{error_json}");
+        assert_eq!(code_of(err), "invalid_request");
+    }
+
+    #[test]
+    fn async_calls_run_on_the_shared_runtime() {
+        let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
+        let request =
+            r#"{"connector_transaction_id":"pay_1","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
+        // Await from a foreign executor (not a tokio runtime), as the JVM does.
+        let result =
+            futures_lite_block_on(client.call("payments.capture".into(), request.into(), None));
+        assert_eq!(code_of(err(result)), "invalid_request");
+    }
+
+    #[test]
+    fn blocking_calls_work_on_a_runtime_worker_too() {
+        let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
+        let request =
+            r#"{"connector_transaction_id":"pay_1","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
+        let runtime = runtime().unwrap_or_else(|_| panic!("runtime"));
+        // As when a coroutine resumed on a worker thread makes a blocking call.
+        let result = runtime
+            .block_on(runtime.spawn(async move {
+                client.call_blocking("payments.capture".into(), request.into(), None)
+            }))
+            .unwrap_or_else(|_| panic!("the task panicked"));
+        assert_eq!(code_of(err(result)), "invalid_request");
+    }
+
+    #[test]
+    fn panics_become_internal_errors() {
+        assert_eq!(code_of(err(guard::<()>(|| panic!("boom")))), "internal");
+        let runtime = runtime().unwrap_or_else(|_| panic!("runtime"));
+        assert_eq!(
+            code_of(err(
+                runtime.block_on(spawn::<(), _>(async { panic!("boom") }))
+            )),
+            "internal"
+        );
+    }
+
+    /// A minimal executor that is not tokio: polls on this thread, parking between wake-ups.
+    fn futures_lite_block_on<F: Future>(future: F) -> F::Output {
+        use std::task::{Context, Poll, Wake, Waker};
+        struct ThreadWaker(std::thread::Thread);
+        impl Wake for ThreadWaker {
+            fn wake(self: Arc<Self>) {
+                self.0.unpark();
+            }
+        }
+        let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
+        let mut cx = Context::from_waker(&waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                return out;
+            }
+            std::thread::park();
+        }
+    }
+}

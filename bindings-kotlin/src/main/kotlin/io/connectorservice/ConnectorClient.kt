@@ -1,0 +1,144 @@
+package io.connectorservice
+
+import java.util.concurrent.CompletableFuture
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.future.future
+import uniffi.connectorservice.NativeClient
+import uniffi.connectorservice.NativeException
+
+/**
+ * A client for one payment processor: its credentials, one connection pool, and the services.
+ *
+ * ```kotlin
+ * ConnectorClient(ClientConfig(AdyenConfig(apiKey = "...", merchantAccount = "..."))).use { client ->
+ *     val payment = client.payments.authorize(AuthorizeRequest(
+ *         amount = Money(1000, "EUR"),
+ *         merchantReference = "order-42",
+ *         paymentMethod = Card(number = "4111111111111111", expiryMonth = 3, expiryYear = 2030, cvc = "737"),
+ *     ))
+ *     if (payment.status == PaymentStatus.FAILURE) println("declined: ${payment.decline}")
+ * }
+ * ```
+ *
+ * Every network call is a `suspend fun` (`client.payments.authorize(...)`), with a blocking twin
+ * for Java and other callers without coroutines (`client.payments().authorizeBlocking(...)`) and
+ * a `CompletableFuture` twin (`authorizeAsync`). Calls that cannot be processed throw a
+ * [ConnectorServiceException] subclass; a decline is a normal response.
+ *
+ * A client is safe to share between threads and coroutines; build one per processor account
+ * and reuse it. [close] releases its native resources (connection pool); unreferenced clients
+ * are also released by the garbage collector.
+ *
+ * @throws ConnectorServiceException ([ConfigurationException], [InvalidRequestException]) when the
+ *   configuration is invalid.
+ */
+public class ConnectorClient(config: ClientConfig) : AutoCloseable {
+    private val native: NativeClient = ffi { NativeClient(config.toJson()) }
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+
+    /** The processor this client talks to. */
+    public val connector: ConnectorName = ConnectorName.fromValue(native.connectorName())
+
+    /** Payments: authorize, get, capture, void, refund, setupMandate, createOrder. */
+    @get:JvmName("payments")
+    public val payments: Payments = Payments(this)
+
+    /** Refunds: get (refunds are created with [Payments.refund]). */
+    @get:JvmName("refunds")
+    public val refunds: Refunds = Refunds(this)
+
+    /** Disputes: accept, submitEvidence, defend. */
+    @get:JvmName("disputes")
+    public val disputes: Disputes = Disputes(this)
+
+    /** Verification and parsing of the processor's webhooks. */
+    @get:JvmName("webhooks")
+    public val webhooks: Webhooks = Webhooks { headers, body -> ffi { native.handleWebhook(headers, body) } }
+
+    internal suspend fun <T> call(
+        operation: String,
+        requestJson: String,
+        options: CallOptions?,
+        read: (Any?, String) -> T,
+    ): T {
+        val json = ffi { native.call(operation, requestJson, options?.toJson()) }
+        return readAnswer(json, read)
+    }
+
+    internal fun <T> callBlocking(
+        operation: String,
+        requestJson: String,
+        options: CallOptions?,
+        read: (Any?, String) -> T,
+    ): T = readAnswer(ffi { native.callBlocking(operation, requestJson, options?.toJson()) }, read)
+
+    internal fun <T> future(block: suspend () -> T): CompletableFuture<T> = scope.future { block() }
+
+    /**
+     * Releases the connection pool. Calls started with the `...Async` methods that are still
+     * running are cancelled; `suspend` and blocking calls in flight finish first; later calls fail.
+     */
+    override fun close() {
+        scope.cancel()
+        native.close()
+    }
+
+    override fun toString(): String = "ConnectorClient(connector=${connector.value})"
+
+    public companion object {
+        /** Builds a client (the same as the constructor, for Java callers who prefer a factory). */
+        @JvmStatic
+        public fun create(config: ClientConfig): ConnectorClient = ConnectorClient(config)
+
+        /** The version of the native core. */
+        @JvmStatic
+        public val coreVersion: String
+            get() = uniffi.connectorservice.coreVersion()
+    }
+}
+
+/** Verifies and parses incoming webhooks. No network call is made. */
+public class Webhooks internal constructor(private val handle: (String, ByteArray) -> String) {
+    /**
+     * Verifies the request's source (signature or token) and parses it into typed events.
+     * Pass the raw body bytes exactly as received, never a re-serialized copy.
+     *
+     * @throws WebhookVerificationFailedException when the signature does not match.
+     */
+    @Throws(ConnectorServiceException::class)
+    public fun verifyAndParse(headers: Map<String, String>, body: ByteArray): WebhookNotification =
+        readAnswer(handle(Json.write(headers), body)) { v, p -> WebhookNotification.read(v, p) }
+
+    /** [verifyAndParse] for a [WebhookRequest]. */
+    @Throws(ConnectorServiceException::class)
+    public fun verifyAndParse(request: WebhookRequest): WebhookNotification = verifyAndParse(request.headers, request.body)
+}
+
+/** Runs a native call, turning its error into the matching [ConnectorServiceException]. */
+internal inline fun <T> ffi(block: () -> T): T =
+    try {
+        block()
+    } catch (e: NativeException) {
+        throw translate(e)
+    } catch (e: uniffi.connectorservice.InternalException) {
+        throw internalError("the native library failed: ${e.message}")
+    }
+
+internal fun translate(e: NativeException): ConnectorServiceException =
+    when (e) {
+        is NativeException.Failed -> ConnectorServiceException.fromInfo(readAnswer(e.errorJson) { v, p -> ErrorInfo.read(v, p) })
+    }
+
+internal fun internalError(message: String): ConnectorServiceException =
+    ConnectorServiceException.fromInfo(ErrorInfo(code = ErrorCode.INTERNAL, message = message))
+
+/** Reads the core's answer; a mismatch between the core and these classes is an internal error. */
+internal fun <T> readAnswer(json: String, read: (Any?, String) -> T): T =
+    try {
+        read(Json.parse(json), "")
+    } catch (e: JsonException) {
+        throw internalError("cannot read the core's answer: ${e.message}")
+    }
