@@ -235,18 +235,17 @@ impl JsonConnector {
             .map(str::to_string)
             .or_else(|| request.idempotency_key().map(str::to_string))
             .unwrap_or_else(new_idempotency_key);
-        if responses.is_empty() {
-            request.validate()?;
-        }
         let name = self.connector.name();
         let flow = request.flow();
-        let step = request
-            .step(self.connector.as_ref(), &FlowContext::new(key.as_str()), &responses)
+        let validated = if responses.is_empty() { request.validate() } else { Ok(()) };
+        let step = validated
+            .and_then(|()| request.step(self.connector.as_ref(), &FlowContext::new(key.as_str()), &responses))
             .map_err(|e| {
                 let mut e = e.with_connector(name, flow).with_request_id(responses.last().and_then(HttpResponse::request_id));
                 if let Some(last) = responses.last() {
                     e.http_status.get_or_insert(last.status);
                 }
+                e.idempotency_key.get_or_insert_with(|| key.clone());
                 e
             })?;
         let out = match step {
