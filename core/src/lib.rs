@@ -50,3 +50,8 @@ pub use money::{Currency, Money};
 pub use secret::{CardNumber, Secret};
 pub use transport::{CallOptions, HttpTransport, RetryOptions, TransportOptions};
 pub use types::*;
+
+/// Compiles the README's Rust quick start as a doctest, so it cannot rot.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
