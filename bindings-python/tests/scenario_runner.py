@@ -17,7 +17,9 @@ from typing import Any
 import connector_service as cs
 from connector_service._services import _OPERATIONS
 
-from conftest import Sandbox
+from conftest import REPO, Sandbox
+
+TESTS_DIR = REPO / "tests"
 
 # operation name -> request class
 REQUEST_TYPES: dict[str, type[Any]] = {op: cls for cls, (op, _) in _OPERATIONS.items()}
@@ -225,16 +227,21 @@ class ScenarioRunner:
 
     def webhook_step(self, step: dict[str, Any], webhooks: cs.Webhooks) -> None:
         spec = step["webhook"]
-        found = self.sandbox.next_webhook(
-            self.connector, spec.get("event"), spec.get("timeout_ms", 5000), spec.get("contains")
-        )
-        if spec.get("none"):
-            if found is not None:
-                raise ScenarioFailure(f"expected no {spec.get('event')} webhook, got {found.get('event')}")
-            return
-        if found is None:
-            raise ScenarioFailure(f"no {spec.get('event')} webhook arrived")
-        body: bytes = found["body"].encode()
+        if "file" in spec:
+            # An official vector: the file's exact bytes, with the step's headers.
+            found = {"headers": spec.get("headers", {}), "body": None}
+            body: bytes = (TESTS_DIR / spec["file"]).read_bytes()
+        else:
+            found = self.sandbox.next_webhook(
+                self.connector, spec.get("event"), spec.get("timeout_ms", 5000), spec.get("contains")
+            )
+            if spec.get("none"):
+                if found is not None:
+                    raise ScenarioFailure(f"expected no {spec.get('event')} webhook, got {found.get('event')}")
+                return
+            if found is None:
+                raise ScenarioFailure(f"no {spec.get('event')} webhook arrived")
+            body = found["body"].encode()
         if "tamper" in spec:
             find, replace = spec["tamper"]["find"].encode(), spec["tamper"]["replace"].encode()
             if find not in body:

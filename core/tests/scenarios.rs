@@ -137,6 +137,17 @@ impl Runner {
                 Ok(response) => (serde_json::to_value(&response).unwrap(), false),
                 Err(error) => (serde_json::to_value(&error).unwrap(), true),
             }
+        } else if let Some(hook) = step.get("webhook").filter(|h| h.get("file").is_some()) {
+            // An official vector: the raw bytes of a file, with the step's headers.
+            let file = hook["file"].as_str().ok_or("webhook.file must be a path")?;
+            let raw = std::fs::read(scenario_dir().join("..").join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+            let headers: BTreeMap<String, String> = serde_json::from_value(hook.get("headers").cloned().unwrap_or(json!({})))
+                .map_err(|e| format!("webhook.headers: {e}"))?;
+            let raw = tamper(hook, raw)?;
+            match self.client.webhooks().verify_and_parse(&WebhookRequest::new(headers, raw)) {
+                Ok(n) => (serde_json::to_value(&n).unwrap(), false),
+                Err(e) => (serde_json::to_value(&e).unwrap(), true),
+            }
         } else if let Some(hook) = step.get("webhook") {
             let body = json!({
                 "processor": self.connector,
@@ -152,16 +163,7 @@ impl Runner {
                 return Err(format!("no webhook in the sandbox outbox ({status}): {delivered}"));
             }
             let headers: BTreeMap<String, String> = serde_json::from_value(delivered["headers"].clone()).unwrap_or_default();
-            let mut body = delivered["body"].as_str().unwrap_or_default().to_string();
-            if let Some(tamper) = hook.get("tamper") {
-                let find = tamper["find"].as_str().ok_or("tamper needs find")?;
-                let replace = tamper["replace"].as_str().ok_or("tamper needs replace")?;
-                if !body.contains(find) {
-                    return Err(format!("cannot tamper: `{find}` is not in the webhook body {body}"));
-                }
-                body = body.replacen(find, replace, 1);
-            }
-            let raw = body.into_bytes();
+            let raw = tamper(hook, delivered["body"].as_str().unwrap_or_default().as_bytes().to_vec())?;
             match self.client.webhooks().verify_and_parse(&WebhookRequest::new(headers, raw)) {
                 Ok(n) => (serde_json::to_value(&n).unwrap(), false),
                 Err(e) => (serde_json::to_value(&e).unwrap(), true),
@@ -248,6 +250,18 @@ impl Runner {
         }
         Ok(())
     }
+}
+
+/// Applies a webhook step's `tamper` (`{"find", "replace"}`: the first occurrence) to `raw`.
+fn tamper(hook: &Value, raw: Vec<u8>) -> Result<Vec<u8>, String> {
+    let Some(tamper) = hook.get("tamper") else { return Ok(raw) };
+    let find = tamper["find"].as_str().ok_or("tamper needs find")?;
+    let replace = tamper["replace"].as_str().ok_or("tamper needs replace")?;
+    let body = String::from_utf8(raw).map_err(|_| "the webhook body is not UTF-8")?;
+    if !body.contains(find) {
+        return Err(format!("cannot tamper: `{find}` is not in the webhook body {body}"));
+    }
+    Ok(body.replacen(find, replace, 1).into_bytes())
 }
 
 fn urlencode(s: &str) -> String {

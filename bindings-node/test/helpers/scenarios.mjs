@@ -142,6 +142,22 @@ export async function runScenario(sandbox, scenario) {
         if (!(e instanceof cs.ConnectorServiceError)) throw e;
         error = e;
       }
+    } else if ('webhook' in step && step.webhook.file) {
+      // An official vector: the file's exact bytes, with the step's headers.
+      let body = readFileSync(path.join(REPO_ROOT, 'tests', step.webhook.file));
+      if (step.webhook.tamper) {
+        const { find, replace } = step.webhook.tamper;
+        const text = body.toString('utf8');
+        assert.ok(text.includes(find), `${label}: cannot tamper: ${JSON.stringify(find)} is not in the body`);
+        body = Buffer.from(text.replace(find, () => replace), 'utf8');
+      }
+      try {
+        const notification = client.webhooks.verifyAndParse({ headers: step.webhook.headers || {}, body });
+        result = JSON.parse(cs.toCoreJson('WebhookNotification', notification));
+      } catch (e) {
+        if (!(e instanceof cs.ConnectorServiceError)) throw e;
+        error = e;
+      }
     } else if ('webhook' in step) {
       const hook = await sandbox.nextWebhook(
         scenario.connector,

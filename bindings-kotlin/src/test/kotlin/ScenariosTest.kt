@@ -71,6 +71,22 @@ private class ScenarioRun(private val file: File) {
                     error = Json.parse(e.toJson())
                 }
             }
+            "webhook" in step && (step["webhook"] as Map<*, *>)["file"] != null -> {
+                // An official vector: the file's exact bytes, with the step's headers.
+                val spec = step["webhook"] as Map<String, Any?>
+                val testsDir = File(System.getProperty("connector.scenarios.dir") ?: "../tests/scenarios").parentFile
+                var body = File(testsDir, spec["file"] as String).readBytes()
+                (spec["tamper"] as Map<String, Any?>?)?.let { t ->
+                    body = Sandbox.tamper(body, t["find"] as String, t["replace"] as String)
+                        ?: throw ScenarioFailure("the webhook body does not contain ${Json.write(t["find"])}")
+                }
+                val headers = (spec["headers"] as Map<String, String>?) ?: emptyMap()
+                try {
+                    result = Json.parse(client.webhooks.verifyAndParse(headers, body).toJson())
+                } catch (e: ConnectorServiceException) {
+                    error = Json.parse(e.toJson())
+                }
+            }
             "webhook" in step -> {
                 val spec = step["webhook"] as Map<String, Any?>
                 val hook = Sandbox.nextWebhook(connector, spec["event"] as String?, spec["contains"] as String?, (spec["timeout_ms"] as Long?) ?: 5000)

@@ -114,7 +114,7 @@ const ERROR_ROUTE: &str = r#"{"message": "no Route matched with those values"}"#
 const ERROR_NOT_FOUND: &str = r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "The id provided does not exist", "source": "business", "step": "payment_initiation", "reason": "input_validation_failed", "metadata": {}, "field": null}}"#;
 
 /// razorpay.md §5.4: the Razorpay Python SDK's fake `payment.authorized` body, byte-exact.
-const SDK_WEBHOOK_BODY: &[u8] = include_bytes!("testdata/sdk_payment_authorized_webhook.json");
+const SDK_WEBHOOK_BODY: &[u8] = include_bytes!("../../../../tests/vectors/razorpay/sdk_payment_authorized_webhook.json");
 
 fn connector() -> Razorpay {
     let config = RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_secret(WEBHOOK_SECRET);
