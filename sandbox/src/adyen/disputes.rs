@@ -1,4 +1,6 @@
-//! Disputes API v30 (spec §8) and chargebacks opened by `POST /_sandbox/disputes`.
+//! Disputes API v30 (spec §8), chargebacks opened by `POST /_sandbox/disputes`, and the
+//! issuer's decision (`POST /adyen/_sandbox/disputes/{disputePspReference}/resolve`), which
+//! emits the outcome notifications of spec §7.4-§7.5.
 
 use std::time::{Duration, SystemTime};
 
@@ -42,11 +44,33 @@ fn known_document_type(code: &str) -> bool {
     DEFENSE_REASONS.iter().any(|(_, docs)| docs.contains(&code))
 }
 
+/// Where a dispute stands; the names are Adyen's `disputeStatus` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DisputeStatus {
+    /// Open: the merchant may supply documents, defend or accept.
     Undefended,
     Accepted,
+    /// Defended; the issuer has not decided yet.
     Responded,
+    /// Decided for the merchant.
+    Won,
+    /// Decided for the cardholder.
+    Lost,
+    /// The defence period ended without a defence.
+    Expired,
+}
+
+impl DisputeStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            DisputeStatus::Undefended => "Undefended",
+            DisputeStatus::Accepted => "Accepted",
+            DisputeStatus::Responded => "Responded",
+            DisputeStatus::Won => "Won",
+            DisputeStatus::Lost => "Lost",
+            DisputeStatus::Expired => "Expired",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -203,6 +227,8 @@ fn closed_message(status: DisputeStatus) -> Option<&'static str> {
         DisputeStatus::Undefended => None,
         DisputeStatus::Accepted => Some("The dispute has already been accepted"),
         DisputeStatus::Responded => Some("The dispute has already been defended"),
+        DisputeStatus::Won | DisputeStatus::Lost => Some("The dispute has already been decided"),
+        DisputeStatus::Expired => Some("The defense period of the dispute has ended"),
     }
 }
 
@@ -381,4 +407,136 @@ fn valid_mime(value: &str) -> bool {
         Some((kind, sub)) => token(kind) && token(sub.split(';').next().unwrap_or("").trim()),
         None => false,
     }
+}
+
+/// The issuer's decision asked of `POST /adyen/_sandbox/disputes/{id}/resolve`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Won,
+    Lost,
+    Expired,
+}
+
+impl Outcome {
+    fn parse(value: Option<&Value>) -> Result<Outcome, ControlError> {
+        match value.and_then(Value::as_str) {
+            Some("won") => Ok(Outcome::Won),
+            Some("lost") => Ok(Outcome::Lost),
+            Some("expired") => Ok(Outcome::Expired),
+            _ => Err(ControlError::new(
+                StatusCode::BAD_REQUEST,
+                "outcome must be won, lost or expired",
+            )),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Outcome::Won => "won",
+            Outcome::Lost => "lost",
+            Outcome::Expired => "expired",
+        }
+    }
+
+    /// The notifications that can carry this decision, the default first (README "Adyen").
+    fn event_codes(self) -> &'static [&'static str] {
+        match self {
+            // The issuer accepted the defence.
+            Outcome::Won => &["CHARGEBACK_REVERSED", "PREARBITRATION_WON", "CHARGEBACK"],
+            // The issuer declined the defence; the disputed amount stays with the cardholder.
+            Outcome::Lost => &["SECOND_CHARGEBACK", "PREARBITRATION_LOST", "CHARGEBACK"],
+            // Nobody defended within the defence period.
+            Outcome::Expired => &["DISPUTE_DEFENSE_PERIOD_ENDED", "CHARGEBACK"],
+        }
+    }
+
+    fn status(self) -> DisputeStatus {
+        match self {
+            Outcome::Won => DisputeStatus::Won,
+            Outcome::Lost => DisputeStatus::Lost,
+            Outcome::Expired => DisputeStatus::Expired,
+        }
+    }
+
+    /// The dispute status this decision applies to: a defence is decided won or lost, an
+    /// undefended dispute can only expire.
+    fn applies_to(self) -> DisputeStatus {
+        match self {
+            Outcome::Won | Outcome::Lost => DisputeStatus::Responded,
+            Outcome::Expired => DisputeStatus::Undefended,
+        }
+    }
+}
+
+/// `POST /adyen/_sandbox/disputes/{disputePspReference}/resolve` with `{"outcome": "won" |
+/// "lost" | "expired", "event_code"?: ...}`: the issuer (or the calendar) decides a dispute,
+/// and the notification Adyen sends for that decision is emitted. A defended dispute is won
+/// or lost, an undefended one expires; anything else (an accepted or already decided dispute,
+/// an undefended one won or lost, a defended one expired) is 409.
+pub(super) fn resolve(
+    state: &mut State,
+    adyen: &Adyen,
+    dispute_psp: &str,
+    body: &Map<String, Value>,
+    ctx: &Context,
+) -> Result<Value, ControlError> {
+    let outcome = Outcome::parse(body.get("outcome"))?;
+    let allowed = outcome.event_codes();
+    let event_code = match body.get("event_code") {
+        None | Some(Value::Null) => allowed[0],
+        Some(Value::String(code)) => allowed
+            .iter()
+            .copied()
+            .find(|c| *c == code.as_str())
+            .ok_or_else(|| {
+                ControlError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "event_code for outcome {:?} must be one of {}",
+                        outcome.name(),
+                        allowed.join(", ")
+                    ),
+                )
+            })?,
+        Some(_) => {
+            return Err(ControlError::new(
+                StatusCode::BAD_REQUEST,
+                "event_code must be a string",
+            ))
+        }
+    };
+    let Some(dispute) = state.disputes.get_mut(dispute_psp) else {
+        return Err(ControlError::new(
+            StatusCode::NOT_FOUND,
+            format!("no Adyen dispute {dispute_psp:?}"),
+        ));
+    };
+    if dispute.status != outcome.applies_to() {
+        let why = match dispute.status {
+            DisputeStatus::Accepted => "it was accepted".to_string(),
+            DisputeStatus::Won | DisputeStatus::Lost | DisputeStatus::Expired => {
+                format!("it is already decided ({})", dispute.status.as_str())
+            }
+            DisputeStatus::Undefended => {
+                "it was not defended (defendDispute); it can only expire".to_string()
+            }
+            DisputeStatus::Responded => "it was defended; it can only be won or lost".to_string(),
+        };
+        return Err(ControlError::new(
+            StatusCode::CONFLICT,
+            format!("the dispute cannot be resolved {}: {why}", outcome.name()),
+        ));
+    }
+    dispute.status = outcome.status();
+    let notification = dispute.notification(event_code, dispute.status.as_str());
+    adyen.emit(ctx, &[notification]);
+    Ok(json!({
+        "dispute_id": dispute.psp,
+        "payment_id": dispute.payment_psp,
+        "amount": dispute.value,
+        "currency": dispute.currency,
+        "outcome": outcome.name(),
+        "dispute_status": dispute.status.as_str(),
+        "event_code": event_code,
+    }))
 }

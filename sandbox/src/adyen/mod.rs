@@ -33,6 +33,8 @@ const MAX_IDEMPOTENCY_KEY: usize = 64;
 const DISPUTES_PREFIX: &str = "/ca/services/DisputeService/v30/";
 /// The sandbox's own 3-D Secure challenge page.
 const THREE_DS_PAGE_PREFIX: &str = "/hpp/3ds/";
+/// Sandbox-only hooks below the processor's prefix (no authentication; README "Adyen").
+const HOOKS_PREFIX: &str = "/_sandbox/";
 
 pub struct Adyen {
     state: Mutex<State>,
@@ -267,6 +269,34 @@ fn route(path: &str) -> Option<Route<'_>> {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HookRoute<'a> {
+    /// `disputes/{disputePspReference}/resolve`
+    ResolveDispute(&'a str),
+}
+
+fn hook_route(hook: &str) -> Option<HookRoute<'_>> {
+    let psp = hook
+        .trim_end_matches('/')
+        .strip_prefix("disputes/")?
+        .strip_suffix("/resolve")?;
+    (!psp.is_empty() && !psp.contains('/')).then_some(HookRoute::ResolveDispute(psp))
+}
+
+/// A hook's body: a JSON object, or nothing (an empty object).
+fn parse_hook_body(request: &Request) -> Result<Map<String, Value>, ControlError> {
+    if request.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(&request.body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ControlError::new(
+            StatusCode::BAD_REQUEST,
+            "the body must be a JSON object",
+        )),
+    }
+}
+
 impl Adyen {
     fn authorised(request: &Request) -> bool {
         match request.header("x-api-key") {
@@ -335,6 +365,27 @@ impl Adyen {
         Ok(response)
     }
 
+    /// The sandbox-only hooks under `/adyen/_sandbox/`. Answers are the control API's: JSON,
+    /// errors `{"error": "..."}` with a 4xx status.
+    fn hook(&self, request: &Request, hook: &str, ctx: &Context) -> Response {
+        let result = match (request.method.as_str(), hook_route(hook)) {
+            ("POST", Some(HookRoute::ResolveDispute(psp))) => parse_hook_body(request)
+                .and_then(|body| disputes::resolve(&mut lock(&self.state), self, psp, &body, ctx)),
+            (method, Some(_)) => Err(ControlError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{method} is not allowed on /adyen/_sandbox/{hook}"),
+            )),
+            (_, None) => Err(ControlError::new(
+                StatusCode::NOT_FOUND,
+                format!("no Adyen sandbox hook /adyen/_sandbox/{hook}"),
+            )),
+        };
+        match result {
+            Ok(value) => Response::json(StatusCode::OK, &value),
+            Err(e) => Response::json(e.status, &json!({ "error": e.message })),
+        }
+    }
+
     /// Emits signed notifications.
     fn emit(&self, ctx: &Context, notifications: &[notifications::Notification]) {
         let webhooks = notifications
@@ -366,6 +417,9 @@ impl Processor for Adyen {
     }
 
     fn handle(&self, request: &Request, ctx: &Context) -> Response {
+        if let Some(hook) = request.path.strip_prefix(HOOKS_PREFIX) {
+            return self.hook(request, hook, ctx);
+        }
         if let Some(token) = request.path.strip_prefix(THREE_DS_PAGE_PREFIX) {
             return payments::challenge_page(&mut lock(&self.state), request, token);
         }
@@ -435,6 +489,22 @@ mod tests {
             Some(Route::Dispute("acceptDispute"))
         );
         assert_eq!(route("/ca/services/DisputeService/v30/nope"), None);
+    }
+
+    #[test]
+    fn hook_routes() {
+        assert_eq!(
+            hook_route("disputes/ABC/resolve"),
+            Some(HookRoute::ResolveDispute("ABC"))
+        );
+        assert_eq!(
+            hook_route("disputes/ABC/resolve/"),
+            Some(HookRoute::ResolveDispute("ABC"))
+        );
+        assert_eq!(hook_route("disputes//resolve"), None);
+        assert_eq!(hook_route("disputes/A/B/resolve"), None);
+        assert_eq!(hook_route("disputes/ABC"), None);
+        assert_eq!(hook_route("payments/ABC/resolve"), None);
     }
 
     #[test]
