@@ -156,12 +156,14 @@ pub(super) fn map_item(item: &Item) -> WebhookEvent {
     let success = success_text.eq_ignore_ascii_case("true");
     let psp_reference = text(item, "pspReference");
     let original_reference = text(item, "originalReference");
-    let event_id = Some(format!(
-        "{}:{}:{}",
-        psp_reference.as_deref().unwrap_or(""),
-        event_code,
-        success_text
-    ));
+    // The spec's suggested dedup key (pspReference + eventCode + success), plus the dispute
+    // status where there is one: a dispute's CHARGEBACK comes again with each new status
+    // (Undefended, then Accepted, Won, Lost, Expired) and none of them is a duplicate.
+    let dispute_status = object(item, "additionalData").and_then(|a| a.get("disputeStatus")).and_then(Value::as_str);
+    let event_id = Some(match dispute_status.filter(|s| !s.is_empty()) {
+        Some(status) => format!("{}:{}:{}:{}", psp_reference.as_deref().unwrap_or(""), event_code, success_text, status),
+        None => format!("{}:{}:{}", psp_reference.as_deref().unwrap_or(""), event_code, success_text),
+    });
     let ignored = || {
         WebhookEvent::Ignored(IgnoredEvent {
             event_type: event_code.clone(),

@@ -591,3 +591,22 @@ fn dispute_reason_codes_are_trimmed_and_blank_ones_dropped() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A dispute's CHARGEBACK is sent again with each new status: each is a distinct event.
+#[test]
+fn chargebacks_with_another_dispute_status_are_distinct_events() {
+    let item = |status: &str| {
+        serde_json::json!({
+            "pspReference": "DZ4DPSHB4WD2WN82", "originalReference": "9913140798220028",
+            "merchantAccountCode": "M", "merchantReference": "R", "eventCode": "CHARGEBACK", "success": "true",
+            "amount": {"value": 1000, "currency": "EUR"},
+            "additionalData": {"disputeStatus": status}
+        })
+    };
+    let id = |status: &str| match super::super::webhooks::map_item(item(status).as_object().unwrap()) {
+        WebhookEvent::Dispute(d) => d.event_id.unwrap(),
+        other => panic!("{other:?}"),
+    };
+    assert_ne!(id("Undefended"), id("Accepted"));
+    assert_eq!(id("Won"), id("Won"));
+}
