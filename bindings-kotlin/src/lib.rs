@@ -226,6 +226,20 @@ impl NativeConnector {
 }
 
 /// The core's version.
+/// A card number as it may be shown: the core's masking (first six and last four digits at
+/// most), `***` for anything that is not a card number.
+#[uniffi::export]
+pub fn mask_card_number(number: String) -> String {
+    connector_service::secret::mask_card_number(&number)
+}
+
+/// Whether values under this key (a header, form field or JSON property) are credentials or
+/// card data that the core masks.
+#[uniffi::export]
+pub fn is_sensitive_key(key: String) -> bool {
+    connector_service::http::is_sensitive_header(&key)
+}
+
 #[uniffi::export]
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()

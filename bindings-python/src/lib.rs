@@ -252,12 +252,7 @@ fn currency_exponent(currency_code: &str) -> PyResult<u32> {
 /// A card number as it may be shown: first six and last four digits at most.
 #[pyfunction]
 fn mask_card_number(number: &str) -> String {
-    let digits: String = number.chars().filter(|c| *c != ' ' && *c != '-').collect();
-    if digits.len() >= 12 && digits.bytes().all(|b| b.is_ascii_digit()) {
-        connector_service::secret::mask_pan(&digits)
-    } else {
-        "***".to_string()
-    }
+    connector_service::secret::mask_card_number(number)
 }
 
 /// Whether an HTTP header's value is a credential (masked in every repr).

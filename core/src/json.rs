@@ -172,9 +172,8 @@ impl JsonClient {
             Some(o) if !o.trim().is_empty() && o.trim() != "null" => from_json(o)?,
             _ => CallOptions::default(),
         };
-        let flow = request.flow();
-        let response = self.client.execute(request, &options).await.map_err(|e| e.with_connector(connector, flow))?;
-        to_json(&response)
+        // `execute` attributes its errors to the connector and the flow.
+        to_json(&self.client.execute(request, &options).await?)
     }
 
     /// Verifies and parses a webhook: headers as a JSON object of strings, and the raw body.

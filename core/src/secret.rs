@@ -160,6 +160,18 @@ pub fn mask_pan(digits: &str) -> String {
     out
 }
 
+/// How a card number given as text may be shown anywhere (bindings' `repr`/`toString` of a
+/// request they have not validated yet): a card number (12 to 19 digits, spaces and dashes
+/// ignored) as [`mask_pan`] shows it, anything else as `***`.
+pub fn mask_card_number(number: &str) -> String {
+    let digits: String = number.chars().filter(|c| *c != ' ' && *c != '-').collect();
+    if (12..=19).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        mask_pan(&digits)
+    } else {
+        REDACTED.to_string()
+    }
+}
+
 /// The Luhn (mod 10) check over an ASCII digit string.
 pub fn luhn_valid(digits: &str) -> bool {
     let mut sum = 0u32;
@@ -259,6 +271,14 @@ mod tests {
             assert!(len - shown >= 6, "{len}: {masked}");
             assert_eq!(masked.len(), len);
         }
+    }
+
+    #[test]
+    fn card_numbers_as_text() {
+        assert_eq!(mask_card_number("4111 1111 1111 1111"), "411111******1111");
+        assert_eq!(mask_card_number("4111-1111"), "***");
+        assert_eq!(mask_card_number("not a card"), "***");
+        assert_eq!(mask_card_number("41111111111111111111"), "***");
     }
 
     #[test]

@@ -436,33 +436,17 @@ internal object JsonIn {
     inline fun <T : Any> nullable(value: Any?, read: (Any) -> T): T? = if (value == null) null else read(value)
 }
 
-/** How secrets, card numbers and binary data appear in `toString()`. Mirrors the core's rules. */
+/** How secrets, card numbers and binary data appear in `toString()`: the core's rules. */
 internal object Masking {
     const val REDACTED = "***"
 
-    /** Keys whose values are always masked (compared ignoring case, `_` and `-`), as the core does. */
-    private val SENSITIVE_KEYS = setOf(
-        "number", "cardnumber", "pan", "cvc", "cvv", "cvv2", "cid", "securitycode",
-        "encryptedcardnumber", "encryptedsecuritycode", "apikey", "xapikey", "password",
-        "secret", "keysecret", "clientsecret", "authorization", "hmacsignature", "hmackey",
-        "sslpin", "sslcardnumber", "sslcvv2cvc2", "pin", "cookie", "proxyauthorization",
-    )
-
-    fun isSensitiveKey(key: String): Boolean =
-        key.filter { it != '_' && it != '-' }.lowercase() in SENSITIVE_KEYS
+    /** Whether values under this key are credentials or card data (the core decides). */
+    fun isSensitiveKey(key: String): Boolean = uniffi.connectorservice.isSensitiveKey(key)
 
     fun secret(value: Any?): String? = if (value == null) null else REDACTED
 
     /** A card number as the core shows it: first six digits at most, last four, stars between. */
-    fun pan(value: String?): String? {
-        if (value == null) return null
-        val digits = value.filter { it != ' ' && it != '-' }
-        if (digits.isEmpty() || !digits.all { it in '0'..'9' }) return REDACTED
-        val len = digits.length
-        if (len < 8) return "*".repeat(len)
-        val prefix = minOf(maxOf(len - 10, 0), 6)
-        return digits.substring(0, prefix) + "*".repeat(len - 4 - prefix) + digits.substring(len - 4)
-    }
+    fun pan(value: String?): String? = value?.let { uniffi.connectorservice.maskCardNumber(it) }
 
     fun bytes(value: ByteArray?): String? = value?.let { "<${it.size} bytes>" }
 
