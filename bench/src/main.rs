@@ -14,7 +14,11 @@ fn card() -> PaymentMethod {
 }
 
 fn authorize_request(i: usize) -> AuthorizeRequest {
-    let mut r = AuthorizeRequest::new(Money::new(1000 + i as i64, Currency::EUR), format!("bench-{i}"), card());
+    let mut r = AuthorizeRequest::new(
+        Money::new(1000 + i as i64, Currency::EUR),
+        format!("bench-{i}"),
+        card(),
+    );
     r.return_url = Some("https://shop.example/return".into());
     r
 }
@@ -39,7 +43,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -66,7 +76,10 @@ async fn main() {
     let responses = [approved];
     let req = FlowRequest::Authorize(authorize_request(0));
     per_op("parse authorize response", budget, |_| {
-        black_box(req.step(connector.as_ref(), &cx, &responses).expect("parse"));
+        black_box(
+            req.step(connector.as_ref(), &cx, &responses)
+                .expect("parse"),
+        );
     });
     let json_connector = connector_service::json::JsonConnector::new(
         &serde_json::json!({"connector": sandbox.credentials()["adyen"], "base_url": sandbox.url("adyen")}).to_string(),
@@ -78,9 +91,17 @@ async fn main() {
         "payment_method": {"type": "card", "number": "4111111111111111", "expiry_month": 3, "expiry_year": 2030, "cvc": "737"}
     })
     .to_string();
-    per_op("build via the JSON interface (what bindings pay)", budget, |_| {
-        black_box(json_connector.step("payments.authorize", &request_json, "", Some("k")).expect("step"));
-    });
+    per_op(
+        "build via the JSON interface (what bindings pay)",
+        budget,
+        |_| {
+            black_box(
+                json_connector
+                    .step("payments.authorize", &request_json, "", Some("k"))
+                    .expect("step"),
+            );
+        },
+    );
 
     println!("\n== end to end against the in-process sandbox (loopback HTTP)");
     let client = Client::new(config).expect("client");
@@ -95,7 +116,11 @@ async fn main() {
                     let client = client.clone();
                     tokio::spawn(async move {
                         let t = Instant::now();
-                        let r = client.payments().authorize(authorize_request(n)).await.expect("authorize");
+                        let r = client
+                            .payments()
+                            .authorize(authorize_request(n))
+                            .await
+                            .expect("authorize");
                         assert_eq!(r.status, PaymentStatus::Charged);
                         t.elapsed()
                     })
@@ -116,6 +141,9 @@ async fn main() {
         );
     }
     if let Some(rss) = rss_kib() {
-        println!("\nresident memory after the runs (sandbox included): {} MiB", rss / 1024);
+        println!(
+            "\nresident memory after the runs (sandbox included): {} MiB",
+            rss / 1024
+        );
     }
 }

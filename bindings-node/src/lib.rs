@@ -83,7 +83,8 @@ impl NativeClient {
     /// library error's JSON.
     #[napi(constructor)]
     pub fn new(config_json: String) -> napi::Result<NativeClient> {
-        let built = catch_unwind(AssertUnwindSafe(|| JsonClient::new(&config_json))).unwrap_or_else(|_| Err(panic_error()));
+        let built = catch_unwind(AssertUnwindSafe(|| JsonClient::new(&config_json)))
+            .unwrap_or_else(|_| Err(panic_error()));
         let inner = built.map_err(native_error)?;
         let connector = inner.connector_name().as_str().to_string();
         Ok(NativeClient { inner, connector })
@@ -98,9 +99,18 @@ impl NativeClient {
     /// Calls an operation (`payments.authorize`, ...) with a JSON request and optional JSON
     /// `CallOptions`. Resolves with the envelope; never rejects for a library error.
     #[napi]
-    pub async fn call(&self, op: String, request_json: String, options_json: Option<String>) -> String {
+    pub async fn call(
+        &self,
+        op: String,
+        request_json: String,
+        options_json: Option<String>,
+    ) -> String {
         let client = self.inner.clone();
-        let future = async move { client.call(&op, &request_json, options_json.as_deref()).await };
+        let future = async move {
+            client
+                .call(&op, &request_json, options_json.as_deref())
+                .await
+        };
         envelope(CatchPanic(Box::pin(future)).await)
     }
 
@@ -124,7 +134,8 @@ impl NativeConnector {
     /// Builds the connector from a `ClientConfig` (JSON); see [`NativeClient::new`].
     #[napi(constructor)]
     pub fn new(config_json: String) -> napi::Result<NativeConnector> {
-        let built = catch_unwind(AssertUnwindSafe(|| JsonConnector::new(&config_json))).unwrap_or_else(|_| Err(panic_error()));
+        let built = catch_unwind(AssertUnwindSafe(|| JsonConnector::new(&config_json)))
+            .unwrap_or_else(|_| Err(panic_error()));
         let inner = built.map_err(native_error)?;
         let connector = inner.connector_name().as_str().to_string();
         Ok(NativeConnector { inner, connector })
@@ -140,8 +151,21 @@ impl NativeConnector {
     /// and the idempotency key of the operation. Returns the envelope of
     /// `{"type":"send","request":...}` or `{"type":"done","response":...}`.
     #[napi]
-    pub fn step(&self, op: String, request_json: String, responses_json: String, idempotency_key: Option<String>) -> String {
-        guarded(|| self.inner.step(&op, &request_json, &responses_json, idempotency_key.as_deref()))
+    pub fn step(
+        &self,
+        op: String,
+        request_json: String,
+        responses_json: String,
+        idempotency_key: Option<String>,
+    ) -> String {
+        guarded(|| {
+            self.inner.step(
+                &op,
+                &request_json,
+                &responses_json,
+                idempotency_key.as_deref(),
+            )
+        })
     }
 
     /// Verifies and parses a webhook.

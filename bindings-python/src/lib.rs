@@ -38,11 +38,15 @@ fn to_py_err(error: &Error) -> PyErr {
 }
 
 fn runtime_error(e: std::io::Error) -> PyErr {
-    to_py_err(&Error::internal(format!("cannot start the tokio runtime: {e}")))
+    to_py_err(&Error::internal(format!(
+        "cannot start the tokio runtime: {e}"
+    )))
 }
 
 fn panic_error() -> Error {
-    Error::internal("the native layer panicked; this is a bug in connector-service, please report it")
+    Error::internal(
+        "the native layer panicked; this is a bug in connector-service, please report it",
+    )
 }
 
 /// A client of the core, driven with JSON. Bound to the process that created it.
@@ -88,7 +92,10 @@ impl NativeClient {
                 JsonClient::new(&config_json)
             })
             .map_err(|e| to_py_err(&e))?;
-        Ok(NativeClient { inner: ManuallyDrop::new(client), pid: std::process::id() })
+        Ok(NativeClient {
+            inner: ManuallyDrop::new(client),
+            pid: std::process::id(),
+        })
     }
 
     /// The connector's name (`adyen`, `razorpay`, ...).
@@ -144,8 +151,11 @@ impl NativeClient {
         self.check_process()?;
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
-        let mut task =
-            rt.spawn(async move { client.call(&op, &request_json, options_json.as_deref()).await });
+        let mut task = rt.spawn(async move {
+            client
+                .call(&op, &request_json, options_json.as_deref())
+                .await
+        });
         py.detach(|| {
             rt.block_on(async {
                 loop {
@@ -170,10 +180,16 @@ impl NativeClient {
     }
 
     /// Verifies and parses a webhook: headers as a JSON object, and the raw body.
-    fn handle_webhook(&self, py: Python<'_>, headers_json: String, body: &Bound<'_, PyBytes>) -> PyResult<String> {
+    fn handle_webhook(
+        &self,
+        py: Python<'_>,
+        headers_json: String,
+        body: &Bound<'_, PyBytes>,
+    ) -> PyResult<String> {
         let body = body.as_bytes().to_vec();
         let client = &*self.inner;
-        py.detach(|| client.handle_webhook(&headers_json, &body)).map_err(|e| to_py_err(&e))
+        py.detach(|| client.handle_webhook(&headers_json, &body))
+            .map_err(|e| to_py_err(&e))
     }
 
     fn __repr__(&self) -> String {
@@ -191,7 +207,9 @@ struct NativeConnector {
 impl NativeConnector {
     #[new]
     fn new(py: Python<'_>, config_json: String) -> PyResult<NativeConnector> {
-        let inner = py.detach(|| JsonConnector::new(&config_json)).map_err(|e| to_py_err(&e))?;
+        let inner = py
+            .detach(|| JsonConnector::new(&config_json))
+            .map_err(|e| to_py_err(&e))?;
         Ok(NativeConnector { inner })
     }
 
@@ -211,14 +229,27 @@ impl NativeConnector {
         idempotency_key: Option<String>,
     ) -> PyResult<String> {
         let inner = &self.inner;
-        py.detach(|| inner.step(&op, &request_json, &responses_json, idempotency_key.as_deref()))
-            .map_err(|e| to_py_err(&e))
+        py.detach(|| {
+            inner.step(
+                &op,
+                &request_json,
+                &responses_json,
+                idempotency_key.as_deref(),
+            )
+        })
+        .map_err(|e| to_py_err(&e))
     }
 
-    fn handle_webhook(&self, py: Python<'_>, headers_json: String, body: &Bound<'_, PyBytes>) -> PyResult<String> {
+    fn handle_webhook(
+        &self,
+        py: Python<'_>,
+        headers_json: String,
+        body: &Bound<'_, PyBytes>,
+    ) -> PyResult<String> {
         let body = body.as_bytes().to_vec();
         let inner = &self.inner;
-        py.detach(|| inner.handle_webhook(&headers_json, &body)).map_err(|e| to_py_err(&e))
+        py.detach(|| inner.handle_webhook(&headers_json, &body))
+            .map_err(|e| to_py_err(&e))
     }
 
     fn __repr__(&self) -> String {
@@ -233,7 +264,8 @@ fn currency(code: &str) -> PyResult<Currency> {
 /// Parses a decimal major-unit amount (`"10.50"`) into minor units, exactly.
 #[pyfunction]
 fn money_from_major(amount: &str, currency_code: &str) -> PyResult<i64> {
-    let money = Money::from_major_str(amount, currency(currency_code)?).map_err(|e| to_py_err(&e))?;
+    let money =
+        Money::from_major_str(amount, currency(currency_code)?).map_err(|e| to_py_err(&e))?;
     Ok(money.minor_units)
 }
 

@@ -41,7 +41,10 @@ pub enum TypeDef {
     Enum(EnumDef),
     Union(UnionDef),
     /// A named string type (e.g. `Currency`), with its pattern when it has one.
-    StringAlias { name: String, doc: String },
+    StringAlias {
+        name: String,
+        doc: String,
+    },
 }
 
 impl TypeDef {
@@ -124,16 +127,25 @@ impl TypeRef {
 }
 
 fn doc_of(v: &Value) -> String {
-    v.get("description").and_then(Value::as_str).unwrap_or("").trim().to_string()
+    v.get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_string()
 }
 
 fn ref_name(v: &Value) -> Option<String> {
-    v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")).map(str::to_string)
+    v.get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+        .map(str::to_string)
 }
 
 /// Reads the schema produced by `api_schema()`.
 pub fn parse(schema: &Value) -> Result<Api, String> {
-    let defs = schema["definitions"].as_object().ok_or("schema has no definitions")?;
+    let defs = schema["definitions"]
+        .as_object()
+        .ok_or("schema has no definitions")?;
     let mut types = BTreeMap::new();
     for (name, def) in defs {
         types.insert(name.clone(), parse_def(name, def)?);
@@ -143,14 +155,25 @@ pub fn parse(schema: &Value) -> Result<Api, String> {
         .ok_or("schema has no operations")?
         .iter()
         .map(|op| {
-            let name = op["name"].as_str().ok_or("operation without name")?.to_string();
-            let (service, method) = name.split_once('.').ok_or("operation name is not service.method")?;
+            let name = op["name"]
+                .as_str()
+                .ok_or("operation without name")?
+                .to_string();
+            let (service, method) = name
+                .split_once('.')
+                .ok_or("operation name is not service.method")?;
             Ok(Operation {
                 service: service.to_string(),
                 method: method.to_string(),
                 flow: op["flow"].as_str().unwrap_or_default().to_string(),
-                request: op["request"].as_str().ok_or("operation without request")?.to_string(),
-                response: op["response"].as_str().ok_or("operation without response")?.to_string(),
+                request: op["request"]
+                    .as_str()
+                    .ok_or("operation without request")?
+                    .to_string(),
+                response: op["response"]
+                    .as_str()
+                    .ok_or("operation without response")?
+                    .to_string(),
                 name,
             })
         })
@@ -161,19 +184,36 @@ pub fn parse(schema: &Value) -> Result<Api, String> {
         .iter()
         .filter_map(|c| c.as_str().map(str::to_string))
         .collect();
-    let api = Api { version: schema["version"].as_str().unwrap_or("0").to_string(), types, operations, error_codes };
+    let api = Api {
+        version: schema["version"].as_str().unwrap_or("0").to_string(),
+        types,
+        operations,
+        error_codes,
+    };
     check_references(&api)?;
     Ok(api)
 }
 
 fn parse_def(name: &str, def: &Value) -> Result<TypeDef, String> {
     let doc = doc_of(def);
-    if let (Some(tag), Some(variants)) = (def.get("x-tag").and_then(Value::as_str), def.get("x-variants").and_then(Value::as_object)) {
+    if let (Some(tag), Some(variants)) = (
+        def.get("x-tag").and_then(Value::as_str),
+        def.get("x-variants").and_then(Value::as_object),
+    ) {
         let variants = variants
             .iter()
-            .map(|(k, v)| ref_name(v).map(|t| (k.clone(), t)).ok_or(format!("{name}: union variant {k} is not a reference")))
+            .map(|(k, v)| {
+                ref_name(v)
+                    .map(|t| (k.clone(), t))
+                    .ok_or(format!("{name}: union variant {k} is not a reference"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        return Ok(TypeDef::Union(UnionDef { name: name.into(), doc, tag: tag.into(), variants }));
+        return Ok(TypeDef::Union(UnionDef {
+            name: name.into(),
+            doc,
+            tag: tag.into(),
+            variants,
+        }));
     }
     if let Some(one_of) = def.get("oneOf").and_then(Value::as_array) {
         // Documented variants come as `const`s; schemars groups undocumented ones in an `enum`.
@@ -183,14 +223,22 @@ fn parse_def(name: &str, def: &Value) -> Result<TypeDef, String> {
                 values.push((c.to_string(), doc_of(v)));
             } else if let Some(list) = v.get("enum").and_then(Value::as_array) {
                 for item in list {
-                    let item = item.as_str().ok_or(format!("{name}: non-string enum value"))?;
+                    let item = item
+                        .as_str()
+                        .ok_or(format!("{name}: non-string enum value"))?;
                     values.push((item.to_string(), String::new()));
                 }
             } else {
-                return Err(format!("{name}: oneOf that is neither a string enum nor a tagged union"));
+                return Err(format!(
+                    "{name}: oneOf that is neither a string enum nor a tagged union"
+                ));
             }
         }
-        return Ok(TypeDef::Enum(EnumDef { name: name.into(), doc, values }));
+        return Ok(TypeDef::Enum(EnumDef {
+            name: name.into(),
+            doc,
+            values,
+        }));
     }
     if let Some(values) = def.get("enum").and_then(Value::as_array) {
         let values = values
@@ -198,11 +246,19 @@ fn parse_def(name: &str, def: &Value) -> Result<TypeDef, String> {
             .map(|v| v.as_str().map(|s| (s.to_string(), String::new())))
             .collect::<Option<Vec<_>>>()
             .ok_or(format!("{name}: non-string enum"))?;
-        return Ok(TypeDef::Enum(EnumDef { name: name.into(), doc, values }));
+        return Ok(TypeDef::Enum(EnumDef {
+            name: name.into(),
+            doc,
+            values,
+        }));
     }
     match def.get("type").and_then(Value::as_str) {
         Some("object") => {
-            let props = def.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+            let props = def
+                .get("properties")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
             let required: Vec<&str> = def
                 .get("required")
                 .and_then(Value::as_array)
@@ -212,21 +268,36 @@ fn parse_def(name: &str, def: &Value) -> Result<TypeDef, String> {
             for (field, prop) in &props {
                 let ty = parse_type(prop).map_err(|e| format!("{name}.{field}: {e}"))?;
                 let default = prop.get("default").cloned().filter(|d| !d.is_null());
-                let is_required = required.contains(&field.as_str()) && !ty.is_optional() && default.is_none();
+                let is_required =
+                    required.contains(&field.as_str()) && !ty.is_optional() && default.is_none();
                 // A list of secrets carries the mark on its items (`Vec<Secret<String>>`).
                 let secret = prop
                     .get("x-secret")
                     .or_else(|| prop.pointer("/items/x-secret"))
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                fields.push(Field { name: field.clone(), doc: doc_of(prop), ty, required: is_required, default, secret });
+                fields.push(Field {
+                    name: field.clone(),
+                    doc: doc_of(prop),
+                    ty,
+                    required: is_required,
+                    default,
+                    secret,
+                });
             }
             // Required fields first (languages with positional parameters need that), each
             // group in the core's declaration order (the schema preserves it).
             fields.sort_by_key(|f| !f.required);
-            Ok(TypeDef::Struct(StructDef { name: name.into(), doc, fields }))
+            Ok(TypeDef::Struct(StructDef {
+                name: name.into(),
+                doc,
+                fields,
+            }))
         }
-        Some("string") => Ok(TypeDef::StringAlias { name: name.into(), doc }),
+        Some("string") => Ok(TypeDef::StringAlias {
+            name: name.into(),
+            doc,
+        }),
         other => Err(format!("{name}: unsupported schema type {other:?}")),
     }
 }
@@ -236,7 +307,10 @@ fn parse_type(v: &Value) -> Result<TypeRef, String> {
         return Ok(TypeRef::Named(name));
     }
     if let Some(any_of) = v.get("anyOf").and_then(Value::as_array) {
-        let non_null: Vec<&Value> = any_of.iter().filter(|s| s.get("type").and_then(Value::as_str) != Some("null")).collect();
+        let non_null: Vec<&Value> = any_of
+            .iter()
+            .filter(|s| s.get("type").and_then(Value::as_str) != Some("null"))
+            .collect();
         if non_null.len() == 1 && any_of.len() == 2 {
             return Ok(TypeRef::Optional(Box::new(parse_type(non_null[0])?)));
         }
@@ -257,22 +331,35 @@ fn parse_type(v: &Value) -> Result<TypeRef, String> {
     let base = match ty {
         "string" if v.get("x-bytes").is_some() => TypeRef::Bytes,
         "string" => TypeRef::String,
-        "integer" => TypeRef::Integer(v.get("format").and_then(Value::as_str).unwrap_or("int64").to_string()),
+        "integer" => TypeRef::Integer(
+            v.get("format")
+                .and_then(Value::as_str)
+                .unwrap_or("int64")
+                .to_string(),
+        ),
         "boolean" => TypeRef::Bool,
-        "array" => TypeRef::List(Box::new(parse_type(v.get("items").ok_or("array without items")?)?)),
+        "array" => TypeRef::List(Box::new(parse_type(
+            v.get("items").ok_or("array without items")?,
+        )?)),
         "object" => match v.get("additionalProperties") {
             Some(ap) if ap.is_object() => TypeRef::Map(Box::new(parse_type(ap)?)),
             _ => return Err("inline object without additionalProperties".into()),
         },
         other => return Err(format!("unsupported type {other}")),
     };
-    Ok(if nullable { TypeRef::Optional(Box::new(base)) } else { base })
+    Ok(if nullable {
+        TypeRef::Optional(Box::new(base))
+    } else {
+        base
+    })
 }
 
 fn check_references(api: &Api) -> Result<(), String> {
     fn walk(t: &TypeRef, api: &Api, ctx: &str) -> Result<(), String> {
         match t {
-            TypeRef::Named(n) if !api.types.contains_key(n) => Err(format!("{ctx}: unknown type {n}")),
+            TypeRef::Named(n) if !api.types.contains_key(n) => {
+                Err(format!("{ctx}: unknown type {n}"))
+            }
             TypeRef::Optional(i) | TypeRef::List(i) | TypeRef::Map(i) => walk(i, api, ctx),
             _ => Ok(()),
         }
@@ -335,7 +422,11 @@ pub fn union_of<'a>(api: &'a Api, struct_name: &str) -> Vec<(&'a UnionDef, &'a s
     api.types
         .values()
         .filter_map(|t| match t {
-            TypeDef::Union(u) => u.variants.iter().find(|(_, s)| s == struct_name).map(|(tag, _)| (u, tag.as_str())),
+            TypeDef::Union(u) => u
+                .variants
+                .iter()
+                .find(|(_, s)| s == struct_name)
+                .map(|(tag, _)| (u, tag.as_str())),
             _ => None,
         })
         .collect()
@@ -351,13 +442,18 @@ mod tests {
         assert!(matches!(api.types["PaymentMethod"], TypeDef::Union(_)));
         assert!(matches!(api.types["PaymentStatus"], TypeDef::Enum(_)));
         assert!(matches!(api.types["Currency"], TypeDef::StringAlias { .. }));
-        let TypeDef::Struct(card) = &api.types["Card"] else { panic!() };
+        let TypeDef::Struct(card) = &api.types["Card"] else {
+            panic!()
+        };
         let number = card.fields.iter().find(|f| f.name == "number").unwrap();
         assert_eq!(number.secret.as_deref(), Some("card_number"));
         assert!(number.required);
         let cvc = card.fields.iter().find(|f| f.name == "cvc").unwrap();
         assert!(!cvc.required && cvc.ty.is_optional());
-        assert!(api.operations.iter().any(|o| o.name == "payments.authorize"));
+        assert!(api
+            .operations
+            .iter()
+            .any(|o| o.name == "payments.authorize"));
         assert_eq!(camel("minor_units"), "minorUnits");
         assert_eq!(pascal("payment_status"), "PaymentStatus");
     }

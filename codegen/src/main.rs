@@ -24,12 +24,24 @@ pub struct Generated {
 /// The README with its connector × flow table regenerated from the connectors' `support`.
 fn readme(root: &Path) -> Generated {
     let current = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
-    let (start, end) = ("<!-- support-table:start -->\n", "<!-- support-table:end -->");
-    let contents = match current.split_once(start).and_then(|(head, rest)| rest.split_once(end).map(|(_, tail)| (head, tail))) {
-        Some((head, tail)) => format!("{head}{start}{}{end}{tail}", connector_service::connectors::support_table_markdown()),
+    let (start, end) = (
+        "<!-- support-table:start -->\n",
+        "<!-- support-table:end -->",
+    );
+    let contents = match current
+        .split_once(start)
+        .and_then(|(head, rest)| rest.split_once(end).map(|(_, tail)| (head, tail)))
+    {
+        Some((head, tail)) => format!(
+            "{head}{start}{}{end}{tail}",
+            connector_service::connectors::support_table_markdown()
+        ),
         None => current,
     };
-    Generated { path: "README.md", contents }
+    Generated {
+        path: "README.md",
+        contents,
+    }
 }
 
 fn generate_all(api: &api::Api) -> Vec<Generated> {
@@ -41,14 +53,20 @@ fn generate_all(api: &api::Api) -> Vec<Generated> {
 }
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("codegen lives in the repository").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("codegen lives in the repository")
+        .to_path_buf()
 }
 
 fn main() -> ExitCode {
     let schema = connector_service::json::api_schema();
     let command = std::env::args().nth(1).unwrap_or_default();
     if command == "schema" {
-        println!("{}", serde_json::to_string_pretty(&schema).expect("schema serializes"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&schema).expect("schema serializes")
+        );
         return ExitCode::SUCCESS;
     }
     let api = match api::parse(&schema) {

@@ -29,17 +29,27 @@ const BASES: &[(&str, &str)] = &[("Money", "_ext.MoneyBase")];
 
 /// Python's reserved words: a field with one of these names would need renaming.
 const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
-    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 pub fn generate(api: &Api) -> Vec<Generated> {
     check_names(api);
     vec![
-        Generated { path: "bindings-python/python/connector_service/_types.py", contents: types_module(api) },
-        Generated { path: "bindings-python/python/connector_service/_errors.py", contents: errors_module(api) },
-        Generated { path: "bindings-python/python/connector_service/_services.py", contents: services_module(api) },
+        Generated {
+            path: "bindings-python/python/connector_service/_types.py",
+            contents: types_module(api),
+        },
+        Generated {
+            path: "bindings-python/python/connector_service/_errors.py",
+            contents: errors_module(api),
+        },
+        Generated {
+            path: "bindings-python/python/connector_service/_services.py",
+            contents: services_module(api),
+        },
     ]
 }
 
@@ -47,14 +57,27 @@ fn check_names(api: &Api) {
     for def in api.types.values() {
         if let TypeDef::Struct(s) = def {
             for f in &s.fields {
-                assert!(!KEYWORDS.contains(&f.name.as_str()), "python: field {}.{} is a Python keyword", s.name, f.name);
-                assert!(!f.name.starts_with('_'), "python: field {}.{} starts with an underscore", s.name, f.name);
+                assert!(
+                    !KEYWORDS.contains(&f.name.as_str()),
+                    "python: field {}.{} is a Python keyword",
+                    s.name,
+                    f.name
+                );
+                assert!(
+                    !f.name.starts_with('_'),
+                    "python: field {}.{} starts with an underscore",
+                    s.name,
+                    f.name
+                );
             }
         }
     }
     for op in &api.operations {
         let TypeDef::Struct(s) = &api.types[&op.request] else {
-            panic!("python: request type {} of {} is not a struct", op.request, op.name)
+            panic!(
+                "python: request type {} of {} is not a struct",
+                op.request, op.name
+            )
         };
         for reserved in ["options", "request"] {
             assert!(
@@ -101,11 +124,18 @@ fn py_literal(v: &Value) -> String {
         Value::Bool(false) => "False".into(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => serde_json::to_string(s).expect("strings serialize"),
-        Value::Array(items) => format!("[{}]", items.iter().map(py_literal).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(py_literal).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(map) => format!(
             "{{{}}}",
             map.iter()
-                .map(|(k, v)| format!("{}: {}", serde_json::to_string(k).expect("strings serialize"), py_literal(v)))
+                .map(|(k, v)| format!(
+                    "{}: {}",
+                    serde_json::to_string(k).expect("strings serialize"),
+                    py_literal(v)
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -114,8 +144,16 @@ fn py_literal(v: &Value) -> String {
 
 /// `snake_case` or `lowercase` enum values → Python member names.
 fn member_name(value: &str) -> String {
-    let mut out: String =
-        value.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    let mut out: String = value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
     }
@@ -249,11 +287,18 @@ fn default_source(api: &Api, owner: &str, f: &Field) -> String {
             "_dc.field(default_factory=dict)".into()
         }
         (Value::Null, TypeRef::Bool) => "False".into(),
-        (Value::String(s), TypeRef::Named(n)) if matches!(api.types.get(n), Some(TypeDef::Enum(_))) => {
+        (Value::String(s), TypeRef::Named(n))
+            if matches!(api.types.get(n), Some(TypeDef::Enum(_))) =>
+        {
             format!("{n}.{}", member_name(s))
         }
-        (Value::Object(_), TypeRef::Named(n)) if matches!(api.types.get(n), Some(TypeDef::Struct(_))) => {
-            format!("_dc.field(default_factory=lambda: {n}.from_dict({}))", py_literal(&value))
+        (Value::Object(_), TypeRef::Named(n))
+            if matches!(api.types.get(n), Some(TypeDef::Struct(_))) =>
+        {
+            format!(
+                "_dc.field(default_factory=lambda: {n}.from_dict({}))",
+                py_literal(&value)
+            )
         }
         (Value::String(_) | Value::Number(_) | Value::Bool(_), _) => py_literal(&value),
         _ => panic!("python: no default for {owner}.{} ({value})", f.name),
@@ -289,11 +334,20 @@ fn types_module(api: &Api) -> String {
     for def in api.types.values() {
         if let TypeDef::Enum(e) = def {
             let _ = writeln!(out, "\nclass {}(enum.StrEnum):", e.name);
-            let doc = if e.doc.is_empty() { format!("The `{}` values.", e.name) } else { e.doc.clone() };
+            let doc = if e.doc.is_empty() {
+                format!("The `{}` values.", e.name)
+            } else {
+                e.doc.clone()
+            };
             out.push_str(&docstring(&doc, "    "));
             out.push('\n');
             for (value, vdoc) in &e.values {
-                let _ = writeln!(out, "    {} = {}", member_name(value), py_literal(&Value::String(value.clone())));
+                let _ = writeln!(
+                    out,
+                    "    {} = {}",
+                    member_name(value),
+                    py_literal(&Value::String(value.clone()))
+                );
                 out.push_str(&docstring(vdoc, "    "));
             }
             out.push('\n');
@@ -334,16 +388,36 @@ fn mask_kind(f: &Field) -> Option<&str> {
 
 fn struct_class(api: &Api, s: &StructDef) -> String {
     let mut out = String::new();
-    let base = BASES.iter().find(|(n, _)| *n == s.name).map(|(_, b)| *b).unwrap_or("_ext.Model");
-    let _ = writeln!(out, "\n\n@_dc.dataclass(repr=False, slots=True)\nclass {}({base}):", s.name);
-    let doc = if s.doc.is_empty() { format!("The `{}` record.", s.name) } else { s.doc.clone() };
+    let base = BASES
+        .iter()
+        .find(|(n, _)| *n == s.name)
+        .map(|(_, b)| *b)
+        .unwrap_or("_ext.Model");
+    let _ = writeln!(
+        out,
+        "\n\n@_dc.dataclass(repr=False, slots=True)\nclass {}({base}):",
+        s.name
+    );
+    let doc = if s.doc.is_empty() {
+        format!("The `{}` record.", s.name)
+    } else {
+        s.doc.clone()
+    };
     out.push_str(&docstring(&doc, "    "));
     out.push('\n');
 
-    let masks: Vec<(String, &str)> = s.fields.iter().filter_map(|f| mask_kind(f).map(|k| (f.name.clone(), k))).collect();
+    let masks: Vec<(String, &str)> = s
+        .fields
+        .iter()
+        .filter_map(|f| mask_kind(f).map(|k| (f.name.clone(), k)))
+        .collect();
     if !masks.is_empty() {
         let entries: Vec<String> = masks.iter().map(|(n, k)| format!("{n:?}: {k:?}")).collect();
-        let _ = writeln!(out, "    _MASKED: ClassVar[Mapping[str, str]] = {{{}}}\n", entries.join(", "));
+        let _ = writeln!(
+            out,
+            "    _MASKED: ClassVar[Mapping[str, str]] = {{{}}}\n",
+            entries.join(", ")
+        );
     }
 
     let mut kw_only_started = false;
@@ -356,7 +430,12 @@ fn struct_class(api: &Api, s: &StructDef) -> String {
         if f.required {
             let _ = writeln!(out, "    {}: {ann}", f.name);
         } else {
-            let _ = writeln!(out, "    {}: {ann} = {}", f.name, default_source(api, &s.name, f));
+            let _ = writeln!(
+                out,
+                "    {}: {ann} = {}",
+                f.name,
+                default_source(api, &s.name, f)
+            );
         }
         out.push_str(&docstring(&f.doc, "    "));
     }
@@ -393,7 +472,11 @@ fn struct_class(api: &Api, s: &StructDef) -> String {
                 let _ = writeln!(out, "        value = data[{:?}]", f.name);
                 let _ = writeln!(out, "        kwargs[{:?}] = {expr}", f.name);
             } else {
-                let _ = writeln!(out, "        if (value := data.get({:?})) is not None:", f.name);
+                let _ = writeln!(
+                    out,
+                    "        if (value := data.get({:?})) is not None:",
+                    f.name
+                );
                 let inner = from_json_expr(api, f.ty.inner(), "value", 0);
                 let _ = writeln!(out, "            kwargs[{:?}] = {inner}", f.name);
             }
@@ -407,13 +490,29 @@ fn union_alias(u: &UnionDef) -> String {
     let mut out = String::new();
     let members: Vec<&str> = u.variants.iter().map(|(_, s)| s.as_str()).collect();
     let _ = writeln!(out, "\n{}: TypeAlias = {}", u.name, members.join(" | "));
-    let summary = format!("One of {}; the JSON form carries the `{}` tag.", members.join(", "), u.tag);
-    let doc = if u.doc.is_empty() { summary } else { format!("{}\n\n{summary}", u.doc) };
+    let summary = format!(
+        "One of {}; the JSON form carries the `{}` tag.",
+        members.join(", "),
+        u.tag
+    );
+    let doc = if u.doc.is_empty() {
+        summary
+    } else {
+        format!("{}\n\n{summary}", u.doc)
+    };
     out.push_str(&docstring(&doc, ""));
     let fn_name = snake(&u.name);
-    let _ = writeln!(out, "\n\ndef _{fn_name}_to_dict(value: {}) -> dict[str, Any]:", u.name);
+    let _ = writeln!(
+        out,
+        "\n\ndef _{fn_name}_to_dict(value: {}) -> dict[str, Any]:",
+        u.name
+    );
     for (tag, s) in &u.variants {
-        let _ = writeln!(out, "    if isinstance(value, {s}):\n        return {{{:?}: {tag:?}, **value.to_dict()}}", u.tag);
+        let _ = writeln!(
+            out,
+            "    if isinstance(value, {s}):\n        return {{{:?}: {tag:?}, **value.to_dict()}}",
+            u.tag
+        );
     }
     let _ = writeln!(
         out,
@@ -421,12 +520,23 @@ fn union_alias(u: &UnionDef) -> String {
         u.name,
         members.join(" | ")
     );
-    let _ = writeln!(out, "\n\ndef _{fn_name}_from_dict(data: Mapping[str, Any]) -> {}:", u.name);
+    let _ = writeln!(
+        out,
+        "\n\ndef _{fn_name}_from_dict(data: Mapping[str, Any]) -> {}:",
+        u.name
+    );
     let _ = writeln!(out, "    tag = data.get({:?})", u.tag);
     for (tag, s) in &u.variants {
-        let _ = writeln!(out, "    if tag == {tag:?}:\n        return {s}.from_dict(data)");
+        let _ = writeln!(
+            out,
+            "    if tag == {tag:?}:\n        return {s}.from_dict(data)"
+        );
     }
-    let _ = writeln!(out, "    raise ValueError(f\"unknown {} {}: {{tag!r}}\")\n", u.name, u.tag);
+    let _ = writeln!(
+        out,
+        "    raise ValueError(f\"unknown {} {}: {{tag!r}}\")\n",
+        u.name, u.tag
+    );
     out
 }
 
@@ -447,10 +557,21 @@ fn error_class(code: &str) -> (String, Option<&'static str>) {
 }
 
 fn errors_module(api: &Api) -> String {
-    let Some(TypeDef::Struct(info)) = api.types.get("ErrorInfo") else { panic!("python: the schema has no ErrorInfo struct") };
-    let Some(TypeDef::Enum(codes)) = api.types.get("ErrorCode") else { panic!("python: the schema has no ErrorCode enum") };
-    let attrs: Vec<&Field> = info.fields.iter().filter(|f| f.name != "message" && f.name != "code").collect();
-    assert!(info.fields.iter().any(|f| f.name == "message") && info.fields.iter().any(|f| f.name == "code"));
+    let Some(TypeDef::Struct(info)) = api.types.get("ErrorInfo") else {
+        panic!("python: the schema has no ErrorInfo struct")
+    };
+    let Some(TypeDef::Enum(codes)) = api.types.get("ErrorCode") else {
+        panic!("python: the schema has no ErrorCode enum")
+    };
+    let attrs: Vec<&Field> = info
+        .fields
+        .iter()
+        .filter(|f| f.name != "message" && f.name != "code")
+        .collect();
+    assert!(
+        info.fields.iter().any(|f| f.name == "message")
+            && info.fields.iter().any(|f| f.name == "code")
+    );
 
     let mut out = String::from(HEADER);
     out.push_str(
@@ -501,7 +622,9 @@ fn errors_module(api: &Api) -> String {
         };
         let _ = writeln!(out, "        {}: {ann} = {default},", f.name);
     }
-    out.push_str("    ) -> None:\n        super().__init__(message)\n        self.message = message\n");
+    out.push_str(
+        "    ) -> None:\n        super().__init__(message)\n        self.message = message\n",
+    );
     out.push_str("        self.code = self.default_code if code is None else ErrorCode(code)\n");
     for f in &attrs {
         let value = match f.ty.inner() {
@@ -520,7 +643,12 @@ fn errors_module(api: &Api) -> String {
     out.push_str("\n    def to_dict(self) -> dict[str, Any]:\n        \"\"\"The error's JSON form, as the core writes it (`ErrorInfo`).\"\"\"\n");
     out.push_str("        return {\n            \"code\": self.code.value,\n            \"message\": self.message,\n");
     for f in &attrs {
-        let _ = writeln!(out, "            {:?}: {},", f.name, to_json_expr(api, &f.ty, &format!("self.{}", f.name), 0));
+        let _ = writeln!(
+            out,
+            "            {:?}: {},",
+            f.name,
+            to_json_expr(api, &f.ty, &format!("self.{}", f.name), 0)
+        );
     }
     out.push_str("        }\n");
     out.push_str(
@@ -530,7 +658,11 @@ fn errors_module(api: &Api) -> String {
         "\n    @classmethod\n    def _kwargs(cls, data: Mapping[str, Any]) -> dict[str, Any]:\n        kwargs: dict[str, Any] = {\"code\": data[\"code\"]}\n",
     );
     for f in &attrs {
-        let _ = writeln!(out, "        if (value := data.get({:?})) is not None:\n            kwargs[{:?}] = value", f.name, f.name);
+        let _ = writeln!(
+            out,
+            "        if (value := data.get({:?})) is not None:\n            kwargs[{:?}] = value",
+            f.name, f.name
+        );
     }
     out.push_str("        return kwargs\n");
     // __str__ / __repr__ / __reduce__
@@ -566,20 +698,37 @@ fn errors_module(api: &Api) -> String {
     let mut names = vec!["ConnectorServiceError".to_string()];
     let mut table = Vec::new();
     for code in &api.error_codes {
-        let doc = codes.values.iter().find(|(v, _)| v == code).map(|(_, d)| d.clone()).unwrap_or_default();
+        let doc = codes
+            .values
+            .iter()
+            .find(|(v, _)| v == code)
+            .map(|(_, d)| d.clone())
+            .unwrap_or_default();
         let (name, builtin) = error_class(code);
         let bases = match builtin {
             Some(b) => format!("ConnectorServiceError, {b}"),
             None => "ConnectorServiceError".into(),
         };
         let _ = writeln!(out, "\n\nclass {name}({bases}):");
-        let mut doc = if doc.is_empty() { format!("Error code `{code}`.") } else { doc };
+        let mut doc = if doc.is_empty() {
+            format!("Error code `{code}`.")
+        } else {
+            doc
+        };
         if let Some(b) = builtin {
             let _ = write!(doc, "\n\nAlso a built-in `{b}`.");
         }
-        let _ = write!(doc, "\n\n`code` is `ErrorCode.{}` (`\"{code}\"`).", member_name(code));
+        let _ = write!(
+            doc,
+            "\n\n`code` is `ErrorCode.{}` (`\"{code}\"`).",
+            member_name(code)
+        );
         out.push_str(&docstring(&doc, "    "));
-        let _ = writeln!(out, "\n    default_code: ClassVar[ErrorCode] = ErrorCode.{}", member_name(code));
+        let _ = writeln!(
+            out,
+            "\n    default_code: ClassVar[ErrorCode] = ErrorCode.{}",
+            member_name(code)
+        );
         table.push((code.clone(), name.clone()));
         names.push(name);
     }
@@ -634,7 +783,11 @@ fn services_module(api: &Api) -> String {
             services.push(&op.service);
         }
     }
-    let mut imported: Vec<String> = vec!["CallOptions".into(), "HttpRequest".into(), "HttpResponse".into()];
+    let mut imported: Vec<String> = vec![
+        "CallOptions".into(),
+        "HttpRequest".into(),
+        "HttpResponse".into(),
+    ];
     for op in &api.operations {
         for n in [&op.request, &op.response] {
             if !imported.contains(n) {
@@ -675,7 +828,11 @@ fn services_module(api: &Api) -> String {
         }
     }
     out.push_str(&step_class(api));
-    let mut all: Vec<String> = vec!["AsyncCall".into(), "SyncCall".into(), "ConnectorSteps".into()];
+    let mut all: Vec<String> = vec![
+        "AsyncCall".into(),
+        "SyncCall".into(),
+        "ConnectorSteps".into(),
+    ];
     for service in &services {
         all.push(format!("Async{}", pascal(service)));
         all.push(pascal(service));
@@ -710,14 +867,29 @@ fn keyword_params(s: &StructDef) -> String {
 }
 
 fn service_class(api: &Api, service: &str, asynchronous: bool) -> String {
-    let ops: Vec<&Operation> = api.operations.iter().filter(|o| o.service == service).collect();
-    let class = if asynchronous { format!("Async{}", pascal(service)) } else { pascal(service) };
-    let (def, call_ty, awaiting) =
-        if asynchronous { ("async def", "AsyncCall", "await ") } else { ("def", "SyncCall", "") };
+    let ops: Vec<&Operation> = api
+        .operations
+        .iter()
+        .filter(|o| o.service == service)
+        .collect();
+    let class = if asynchronous {
+        format!("Async{}", pascal(service))
+    } else {
+        pascal(service)
+    };
+    let (def, call_ty, awaiting) = if asynchronous {
+        ("async def", "AsyncCall", "await ")
+    } else {
+        ("def", "SyncCall", "")
+    };
     let mut out = String::new();
     let _ = writeln!(out, "\n\nclass {class}:");
     let methods: Vec<&str> = ops.iter().map(|o| o.method.as_str()).collect();
-    let kind = if asynchronous { "awaitable" } else { "blocking" };
+    let kind = if asynchronous {
+        "awaitable"
+    } else {
+        "blocking"
+    };
     out.push_str(&docstring(
         &format!(
             "The {service} operations ({kind}): {}.\n\n\
@@ -807,7 +979,11 @@ fn step_class(api: &Api) -> String {
     );
     out.push_str("\n\n_OPERATIONS: Mapping[type[_ext.Model], tuple[str, Callable[[Mapping[str, Any]], Any]]] = {\n");
     for op in &api.operations {
-        let _ = writeln!(out, "    {}: ({:?}, {}.from_dict),", op.request, op.name, op.response);
+        let _ = writeln!(
+            out,
+            "    {}: ({:?}, {}.from_dict),",
+            op.request, op.name, op.response
+        );
     }
     out.push_str("}\n");
     out.push_str(
@@ -824,20 +1000,46 @@ mod tests {
     fn generates_the_three_modules_from_the_core_schema() {
         let api = crate::api::parse(&connector_service::json::api_schema()).unwrap();
         let files = generate(&api);
-        let types = &files.iter().find(|f| f.path.ends_with("_types.py")).unwrap().contents;
+        let types = &files
+            .iter()
+            .find(|f| f.path.ends_with("_types.py"))
+            .unwrap()
+            .contents;
         assert!(types.contains("class PaymentStatus(enum.StrEnum):"));
         assert!(types.contains("PaymentMethod: TypeAlias = Card | MandateReference"));
-        assert!(types.contains(r#"_MASKED: ClassVar[Mapping[str, str]] = {"number": "card_number", "cvc": "secret"}"#));
-        assert!(types.contains(r#""webhook_secrets": "secret""#), "lists of secrets are masked");
-        let errors = &files.iter().find(|f| f.path.ends_with("_errors.py")).unwrap().contents;
+        assert!(types.contains(
+            r#"_MASKED: ClassVar[Mapping[str, str]] = {"number": "card_number", "cvc": "secret"}"#
+        ));
+        assert!(
+            types.contains(r#""webhook_secrets": "secret""#),
+            "lists of secrets are masked"
+        );
+        let errors = &files
+            .iter()
+            .find(|f| f.path.ends_with("_errors.py"))
+            .unwrap()
+            .contents;
         for code in &api.error_codes {
             let (class, _) = error_class(code);
-            assert!(errors.contains(&format!("\nclass {class}(ConnectorServiceError")), "{class}");
+            assert!(
+                errors.contains(&format!("\nclass {class}(ConnectorServiceError")),
+                "{class}"
+            );
         }
-        assert!(errors.contains("class ProcessorTimeoutError(ConnectorServiceError, TimeoutError):"));
-        let services = &files.iter().find(|f| f.path.ends_with("_services.py")).unwrap().contents;
+        assert!(
+            errors.contains("class ProcessorTimeoutError(ConnectorServiceError, TimeoutError):")
+        );
+        let services = &files
+            .iter()
+            .find(|f| f.path.ends_with("_services.py"))
+            .unwrap()
+            .contents;
         for op in &api.operations {
-            assert!(services.contains(&format!("async def {}(", op.method)), "{}", op.name);
+            assert!(
+                services.contains(&format!("async def {}(", op.method)),
+                "{}",
+                op.name
+            );
         }
     }
 
@@ -846,7 +1048,10 @@ mod tests {
         assert_eq!(member_name("three_ds"), "THREE_DS");
         assert_eq!(member_name("GET"), "GET");
         assert_eq!(snake("PaymentMethod"), "payment_method");
-        assert_eq!(py_literal(&serde_json::json!({"a": [true, null, 1, "x"]})), r#"{"a": [True, None, 1, "x"]}"#);
+        assert_eq!(
+            py_literal(&serde_json::json!({"a": [true, null, 1, "x"]})),
+            r#"{"a": [True, None, 1, "x"]}"#
+        );
         assert_eq!(docstring("one line", "    "), "    \"\"\"one line\"\"\"\n");
     }
 }

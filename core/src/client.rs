@@ -12,7 +12,9 @@ use crate::connector::{Connector, FlowRequest, FlowResponse};
 use crate::connectors::{ConnectorConfig, Endpoint};
 use crate::error::{Error, Result};
 use crate::http::{new_idempotency_key, FlowContext, HttpResponse, Step};
-use crate::transport::{retry_after, CallOptions, HttpTransport, ReqwestTransport, TransportOptions};
+use crate::transport::{
+    retry_after, CallOptions, HttpTransport, ReqwestTransport, TransportOptions,
+};
 use crate::types::*;
 
 /// Which of the processor's environments to talk to.
@@ -88,7 +90,9 @@ struct Inner {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("connector", &self.inner.connector.name()).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("connector", &self.inner.connector.name())
+            .finish_non_exhaustive()
     }
 }
 
@@ -101,9 +105,18 @@ impl Client {
     }
 
     /// Builds a client that sends through your own [`HttpTransport`].
-    pub fn with_transport(config: ClientConfig, transport: Arc<dyn HttpTransport>) -> Result<Client> {
+    pub fn with_transport(
+        config: ClientConfig,
+        transport: Arc<dyn HttpTransport>,
+    ) -> Result<Client> {
         let connector = config.build_connector()?;
-        Ok(Client { inner: Arc::new(Inner { connector, transport, options: config.transport }) })
+        Ok(Client {
+            inner: Arc::new(Inner {
+                connector,
+                transport,
+                options: config.transport,
+            }),
+        })
     }
 
     /// The connector: the sans-IO functions this client drives.
@@ -112,15 +125,24 @@ impl Client {
     }
 
     pub fn payments(&self) -> Payments<'_> {
-        Payments { client: self, options: CallOptions::default() }
+        Payments {
+            client: self,
+            options: CallOptions::default(),
+        }
     }
 
     pub fn refunds(&self) -> Refunds<'_> {
-        Refunds { client: self, options: CallOptions::default() }
+        Refunds {
+            client: self,
+            options: CallOptions::default(),
+        }
     }
 
     pub fn disputes(&self) -> Disputes<'_> {
-        Disputes { client: self, options: CallOptions::default() }
+        Disputes {
+            client: self,
+            options: CallOptions::default(),
+        }
     }
 
     pub fn webhooks(&self) -> Webhooks<'_> {
@@ -129,10 +151,17 @@ impl Client {
 
     /// Runs any flow: validation, then each HTTP exchange the connector asks for, with retries
     /// where they are safe.
-    pub async fn execute(&self, request: FlowRequest, options: &CallOptions) -> Result<FlowResponse> {
+    pub async fn execute(
+        &self,
+        request: FlowRequest,
+        options: &CallOptions,
+    ) -> Result<FlowResponse> {
         let connector = self.inner.connector.name();
         let flow = request.flow();
-        let key = request.idempotency_key().map(str::to_string).unwrap_or_else(new_idempotency_key);
+        let key = request
+            .idempotency_key()
+            .map(str::to_string)
+            .unwrap_or_else(new_idempotency_key);
         let span = tracing::info_span!(
             "connector_call",
             connector = connector.as_str(),
@@ -154,17 +183,27 @@ impl Client {
         .await
     }
 
-    async fn run(&self, request: &FlowRequest, key: &str, options: &CallOptions) -> Result<FlowResponse> {
+    async fn run(
+        &self,
+        request: &FlowRequest,
+        key: &str,
+        options: &CallOptions,
+    ) -> Result<FlowResponse> {
         request.validate()?;
         let inner = &self.inner;
         let timeout = Duration::from_millis(options.timeout_ms.unwrap_or(inner.options.timeout_ms));
         let retry = &inner.options.retry;
         let retries_enabled = options.retry.unwrap_or(retry.enabled);
-        let max_attempts = if retries_enabled { retry.max_attempts.max(1) } else { 1 };
+        let max_attempts = if retries_enabled {
+            retry.max_attempts.max(1)
+        } else {
+            1
+        };
 
         let mut responses: Vec<HttpResponse> = Vec::new();
         let mut attempt = 1u32;
-        let mut step = request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses)?;
+        let mut step =
+            request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses)?;
         loop {
             let http = match step {
                 Step::Done(mut result) => {
@@ -176,7 +215,10 @@ impl Client {
             };
             let started = Instant::now();
             tracing::debug!(attempt, method = http.method.as_str(), url = %http.url, "sending request");
-            tracing::trace!(body = http.masked_body().as_deref().unwrap_or(""), "request body");
+            tracing::trace!(
+                body = http.masked_body().as_deref().unwrap_or(""),
+                "request body"
+            );
             let delay = match inner.transport.send(&http, timeout).await {
                 Ok(response) => {
                     let request_id = response.request_id();
@@ -188,7 +230,8 @@ impl Client {
                     );
                     tracing::trace!(body = %response.masked_body(), "response body");
                     responses.push(response);
-                    let next = request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses);
+                    let next =
+                        request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses);
                     match next {
                         Ok(next) => {
                             step = next;
@@ -203,7 +246,11 @@ impl Client {
                                 return Err(e);
                             }
                             match retry_after(&response) {
-                                Some(wait) if wait > Duration::from_millis(retry.max_backoff_ms) => return Err(e),
+                                Some(wait)
+                                    if wait > Duration::from_millis(retry.max_backoff_ms) =>
+                                {
+                                    return Err(e)
+                                }
                                 Some(wait) => wait,
                                 None => retry.backoff(attempt),
                             }
@@ -310,10 +357,20 @@ impl Webhooks<'_> {
     /// `webhook_verification_failed` when the signature (or token) does not match.
     pub fn verify_and_parse(&self, request: &WebhookRequest) -> Result<WebhookNotification> {
         let connector = self.client.inner.connector.as_ref();
-        let result = connector.handle_webhook(request).map_err(|e| e.with_connector(connector.name(), Flow::Webhook));
+        let result = connector
+            .handle_webhook(request)
+            .map_err(|e| e.with_connector(connector.name(), Flow::Webhook));
         match &result {
-            Ok(n) => tracing::debug!(connector = connector.name().as_str(), events = n.events.len(), "webhook verified"),
-            Err(e) => tracing::warn!(connector = connector.name().as_str(), code = e.code.as_str(), "webhook rejected"),
+            Ok(n) => tracing::debug!(
+                connector = connector.name().as_str(),
+                events = n.events.len(),
+                "webhook verified"
+            ),
+            Err(e) => tracing::warn!(
+                connector = connector.name().as_str(),
+                code = e.code.as_str(),
+                "webhook rejected"
+            ),
         }
         result
     }

@@ -50,37 +50,92 @@ pub trait Connector: Send + Sync + 'static {
         Error::unsupported(self.name(), flow, reason)
     }
 
-    fn authorize(&self, _req: &AuthorizeRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    fn authorize(
+        &self,
+        _req: &AuthorizeRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         Err(self.unsupported(Flow::Authorize))
     }
-    fn get_payment(&self, _req: &PaymentGetRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    fn get_payment(
+        &self,
+        _req: &PaymentGetRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         Err(self.unsupported(Flow::Psync))
     }
-    fn capture(&self, _req: &CaptureRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    fn capture(
+        &self,
+        _req: &CaptureRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         Err(self.unsupported(Flow::Capture))
     }
-    fn void(&self, _req: &VoidRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    fn void(
+        &self,
+        _req: &VoidRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         Err(self.unsupported(Flow::Void))
     }
-    fn refund(&self, _req: &RefundRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<RefundResponse>> {
+    fn refund(
+        &self,
+        _req: &RefundRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<RefundResponse>> {
         Err(self.unsupported(Flow::Refund))
     }
-    fn get_refund(&self, _req: &RefundGetRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<RefundResponse>> {
+    fn get_refund(
+        &self,
+        _req: &RefundGetRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<RefundResponse>> {
         Err(self.unsupported(Flow::Rsync))
     }
-    fn setup_mandate(&self, _req: &SetupMandateRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    fn setup_mandate(
+        &self,
+        _req: &SetupMandateRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         Err(self.unsupported(Flow::SetupMandate))
     }
-    fn create_order(&self, _req: &CreateOrderRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<OrderResponse>> {
+    fn create_order(
+        &self,
+        _req: &CreateOrderRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<OrderResponse>> {
         Err(self.unsupported(Flow::CreateOrder))
     }
-    fn accept_dispute(&self, _req: &AcceptDisputeRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+    fn accept_dispute(
+        &self,
+        _req: &AcceptDisputeRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<DisputeResponse>> {
         Err(self.unsupported(Flow::AcceptDispute))
     }
-    fn submit_evidence(&self, _req: &SubmitEvidenceRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+    fn submit_evidence(
+        &self,
+        _req: &SubmitEvidenceRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<DisputeResponse>> {
         Err(self.unsupported(Flow::SubmitEvidence))
     }
-    fn defend_dispute(&self, _req: &DefendDisputeRequest, _cx: &FlowContext, _responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+    fn defend_dispute(
+        &self,
+        _req: &DefendDisputeRequest,
+        _cx: &FlowContext,
+        _responses: &[HttpResponse],
+    ) -> Result<Step<DisputeResponse>> {
         Err(self.unsupported(Flow::DefendDispute))
     }
 
@@ -243,7 +298,12 @@ impl FlowResponse {
 
 /// Drives a flow to completion with a caller-supplied HTTP function (no retries): the
 /// smallest possible transport, and the pattern for bringing your own HTTP client.
-pub async fn run_flow<F, Fut>(connector: &dyn Connector, request: &FlowRequest, idempotency_key: &str, mut send: F) -> Result<FlowResponse>
+pub async fn run_flow<F, Fut>(
+    connector: &dyn Connector,
+    request: &FlowRequest,
+    idempotency_key: &str,
+    mut send: F,
+) -> Result<FlowResponse>
 where
     F: FnMut(HttpRequest) -> Fut,
     Fut: std::future::Future<Output = Result<HttpResponse>>,

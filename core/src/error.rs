@@ -200,7 +200,12 @@ impl Error {
     pub fn unsupported(connector: ConnectorName, flow: Flow, reason: impl Into<String>) -> Error {
         let mut e = Error::new(
             ErrorCode::Unsupported,
-            format!("{} does not support {}: {}", connector.display_name(), flow.as_str(), reason.into()),
+            format!(
+                "{} does not support {}: {}",
+                connector.display_name(),
+                flow.as_str(),
+                reason.into()
+            ),
         );
         e.connector = Some(connector);
         e.flow = Some(flow);
@@ -345,6 +350,10 @@ mod tests {
         );
         assert!(!e.to_string().contains("4111111111111111"));
         assert!(!format!("{e:?}").contains("4111111111111111"));
-        assert!(!e.processor_message.as_deref().unwrap().contains("4111111111111111"));
+        assert!(!e
+            .processor_message
+            .as_deref()
+            .unwrap()
+            .contains("4111111111111111"));
     }
 }

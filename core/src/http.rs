@@ -44,13 +44,15 @@ impl HttpRequest {
     /// Sets a JSON body (serialized once: these are the bytes sent) and its content type.
     pub fn json_body(mut self, body: &serde_json::Value) -> HttpRequest {
         self.body = Some(Bytes(body.to_string().into_bytes()));
-        self.headers.insert("Content-Type".into(), "application/json".into());
+        self.headers
+            .insert("Content-Type".into(), "application/json".into());
         self
     }
 
     pub fn raw_body(mut self, content_type: &str, body: Vec<u8>) -> HttpRequest {
         self.body = Some(Bytes(body));
-        self.headers.insert("Content-Type".into(), content_type.into());
+        self.headers
+            .insert("Content-Type".into(), content_type.into());
         self
     }
 
@@ -70,13 +72,25 @@ impl fmt::Debug for HttpRequest {
         let headers: BTreeMap<&str, &str> = self
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str(), if is_sensitive_header(k) { "***" } else { v.as_str() }))
+            .map(|(k, v)| {
+                (
+                    k.as_str(),
+                    if is_sensitive_header(k) {
+                        "***"
+                    } else {
+                        v.as_str()
+                    },
+                )
+            })
             .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &headers)
-            .field("body", &self.body.as_ref().map(|b| format!("<{} bytes>", b.0.len())))
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| format!("<{} bytes>", b.0.len())),
+            )
             .field("retry_safe", &self.retry_safe)
             .finish()
     }
@@ -84,7 +98,9 @@ impl fmt::Debug for HttpRequest {
 
 /// Header names whose values are credentials.
 pub fn is_sensitive_header(name: &str) -> bool {
-    is_sensitive_key(name) || name.eq_ignore_ascii_case("cookie") || name.eq_ignore_ascii_case("proxy-authorization")
+    is_sensitive_key(name)
+        || name.eq_ignore_ascii_case("cookie")
+        || name.eq_ignore_ascii_case("proxy-authorization")
 }
 
 /// An HTTP response, as received.
@@ -99,7 +115,11 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     pub fn new(status: u16, body: impl Into<Vec<u8>>) -> HttpResponse {
-        HttpResponse { status, headers: BTreeMap::new(), body: Bytes(body.into()) }
+        HttpResponse {
+            status,
+            headers: BTreeMap::new(),
+            body: Bytes(body.into()),
+        }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> HttpResponse {
@@ -117,10 +137,16 @@ impl HttpResponse {
 
     /// The processor's request id, from the headers processors commonly use for it.
     pub fn request_id(&self) -> Option<String> {
-        ["x-request-id", "request-id", "cko-request-id", "pspreference", "x-razorpay-request-id"]
-            .iter()
-            .find_map(|h| self.header(h))
-            .map(str::to_string)
+        [
+            "x-request-id",
+            "request-id",
+            "cko-request-id",
+            "pspreference",
+            "x-razorpay-request-id",
+        ]
+        .iter()
+        .find_map(|h| self.header(h))
+        .map(str::to_string)
     }
 
     pub fn is_success(&self) -> bool {
@@ -178,7 +204,10 @@ pub struct FlowContext {
 
 impl FlowContext {
     pub fn new(idempotency_key: impl Into<String>) -> FlowContext {
-        FlowContext { idempotency_key: idempotency_key.into(), timestamp_ms: now_ms() }
+        FlowContext {
+            idempotency_key: idempotency_key.into(),
+            timestamp_ms: now_ms(),
+        }
     }
 
     /// The idempotency key for step `index` of a multi-step flow: the operation's key for the

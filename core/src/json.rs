@@ -25,10 +25,16 @@ pub fn from_json<T: DeserializeOwned>(json: &str) -> Result<T> {
     let mut de = serde_json::Deserializer::from_str(json);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let (path, message) = full_path(&e.path().to_string(), &e.inner().to_string());
-        let field = if path.is_empty() { "request".to_string() } else { path };
+        let field = if path.is_empty() {
+            "request".to_string()
+        } else {
+            path
+        };
         Error::invalid_request(field, sanitize_serde_message(&message))
     })?;
-    de.end().map_err(|_| Error::invalid_request("request", "trailing characters after the JSON value"))?;
+    de.end().map_err(|_| {
+        Error::invalid_request("request", "trailing characters after the JSON value")
+    })?;
     Ok(value)
 }
 
@@ -39,7 +45,10 @@ const PATH_MARK: char = '\u{1F}';
 /// Joins the outer path with an inner path carried in `message`, returning (path, message).
 fn full_path(outer: &str, message: &str) -> (String, String) {
     let outer = if outer == "." { "" } else { outer };
-    let (inner, message) = match message.strip_prefix(PATH_MARK).and_then(|m| m.split_once(PATH_MARK)) {
+    let (inner, message) = match message
+        .strip_prefix(PATH_MARK)
+        .and_then(|m| m.split_once(PATH_MARK))
+    {
         Some((inner, rest)) => (inner, rest),
         None => ("", message),
     };
@@ -54,7 +63,9 @@ fn full_path(outer: &str, message: &str) -> (String, String) {
 /// Deserializes the content of a tagged-enum variant, keeping the path of any error (see
 /// [`crate::deserialize_tagged`]).
 #[doc(hidden)]
-pub fn from_value_with_path<T: DeserializeOwned>(value: serde_json::Value) -> std::result::Result<T, String> {
+pub fn from_value_with_path<T: DeserializeOwned>(
+    value: serde_json::Value,
+) -> std::result::Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let (path, message) = full_path(&e.path().to_string(), &e.inner().to_string());
         format!("{PATH_MARK}{path}{PATH_MARK}{message}")
@@ -148,7 +159,9 @@ pub struct JsonClient {
 impl JsonClient {
     /// Builds a client from a JSON [`ClientConfig`].
     pub fn new(config_json: &str) -> Result<JsonClient> {
-        Ok(JsonClient { client: Client::new(config_from_json(config_json)?)? })
+        Ok(JsonClient {
+            client: Client::new(config_from_json(config_json)?)?,
+        })
     }
 
     pub fn from_client(client: Client) -> JsonClient {
@@ -165,7 +178,12 @@ impl JsonClient {
 
     /// Calls operation `op` (e.g. `payments.authorize`) with a JSON request and optional JSON
     /// [`CallOptions`]; returns the JSON response.
-    pub async fn call(&self, op: &str, request_json: &str, options_json: Option<&str>) -> Result<String> {
+    pub async fn call(
+        &self,
+        op: &str,
+        request_json: &str,
+        options_json: Option<&str>,
+    ) -> Result<String> {
         let connector = self.connector_name();
         let request = request_from_json(connector, op, request_json)?;
         let options: CallOptions = match options_json {
@@ -192,15 +210,25 @@ fn config_from_json(config_json: &str) -> Result<ClientConfig> {
 }
 
 /// Parses a request, attributing any error to the connector and the operation's flow.
-fn request_from_json(connector: ConnectorName, op: &str, request_json: &str) -> Result<FlowRequest> {
-    FlowRequest::from_json(op, request_json).map_err(|e| match OPERATIONS.iter().find(|o| o.name == op) {
-        Some(operation) => e.with_connector(connector, operation.flow),
-        None => e,
+fn request_from_json(
+    connector: ConnectorName,
+    op: &str,
+    request_json: &str,
+) -> Result<FlowRequest> {
+    FlowRequest::from_json(op, request_json).map_err(|e| {
+        match OPERATIONS.iter().find(|o| o.name == op) {
+            Some(operation) => e.with_connector(connector, operation.flow),
+            None => e,
+        }
     })
 }
 
 fn webhook_request(headers_json: &str, body: &[u8]) -> Result<WebhookRequest> {
-    let headers = if headers_json.trim().is_empty() { Default::default() } else { from_json(headers_json)? };
+    let headers = if headers_json.trim().is_empty() {
+        Default::default()
+    } else {
+        from_json(headers_json)?
+    };
     Ok(WebhookRequest::new(headers, body.to_vec()))
 }
 
@@ -214,7 +242,9 @@ pub struct JsonConnector {
 impl JsonConnector {
     /// Builds the connector from a JSON [`ClientConfig`] (its `transport` part is unused).
     pub fn new(config_json: &str) -> Result<JsonConnector> {
-        Ok(JsonConnector { connector: config_from_json(config_json)?.build_connector()? })
+        Ok(JsonConnector {
+            connector: config_from_json(config_json)?.build_connector()?,
+        })
     }
 
     pub fn connector_name(&self) -> ConnectorName {
@@ -226,21 +256,42 @@ impl JsonConnector {
     /// "idempotency_key":...}` or `{"type":"done","response":...}`. Pass the same
     /// `idempotency_key` on every step and retry of one operation; when `None`, the request's
     /// own key or a new one is used and returned.
-    pub fn step(&self, op: &str, request_json: &str, responses_json: &str, idempotency_key: Option<&str>) -> Result<String> {
+    pub fn step(
+        &self,
+        op: &str,
+        request_json: &str,
+        responses_json: &str,
+        idempotency_key: Option<&str>,
+    ) -> Result<String> {
         let request = request_from_json(self.connector.name(), op, request_json)?;
-        let responses: Vec<HttpResponse> =
-            if responses_json.trim().is_empty() { Vec::new() } else { from_json(responses_json)? };
+        let responses: Vec<HttpResponse> = if responses_json.trim().is_empty() {
+            Vec::new()
+        } else {
+            from_json(responses_json)?
+        };
         let key = idempotency_key
             .map(str::to_string)
             .or_else(|| request.idempotency_key().map(str::to_string))
             .unwrap_or_else(new_idempotency_key);
         let name = self.connector.name();
         let flow = request.flow();
-        let validated = if responses.is_empty() { request.validate() } else { Ok(()) };
+        let validated = if responses.is_empty() {
+            request.validate()
+        } else {
+            Ok(())
+        };
         let step = validated
-            .and_then(|()| request.step(self.connector.as_ref(), &FlowContext::new(key.as_str()), &responses))
+            .and_then(|()| {
+                request.step(
+                    self.connector.as_ref(),
+                    &FlowContext::new(key.as_str()),
+                    &responses,
+                )
+            })
             .map_err(|e| {
-                let mut e = e.with_connector(name, flow).with_request_id(responses.last().and_then(HttpResponse::request_id));
+                let mut e = e
+                    .with_connector(name, flow)
+                    .with_request_id(responses.last().and_then(HttpResponse::request_id));
                 if let Some(last) = responses.last() {
                     e.http_status.get_or_insert(last.status);
                 }
@@ -348,31 +399,47 @@ mod tests {
 
     #[test]
     fn messages_drop_serde_positions_and_configs_fail_as_configuration() {
-        let json = r#"{"connector_transaction_id":"p","amount":{"minor_units":"x","currency":"USD"}}"#;
+        let json =
+            r#"{"connector_transaction_id":"p","amount":{"minor_units":"x","currency":"USD"}}"#;
         let err = FlowRequest::from_json("payments.capture", json).unwrap_err();
         assert!(!err.message.contains("line 1"), "{}", err.message);
-        let err = JsonConnector::new(r#"{"connector":{"type":"adyen","api_key":"k","merchant_account":"M","bogus":1}}"#)
-            .err()
-            .expect("unknown field");
+        let err = JsonConnector::new(
+            r#"{"connector":{"type":"adyen","api_key":"k","merchant_account":"M","bogus":1}}"#,
+        )
+        .err()
+        .expect("unknown field");
         assert_eq!(err.code, ErrorCode::Configuration);
         assert_eq!(err.field.as_deref(), Some("connector.bogus"));
-        let connector = JsonConnector::new(r#"{"connector":{"type":"adyen","api_key":"k","merchant_account":"M"}}"#).unwrap();
-        let err = connector.step("payments.capture", json, "", None).unwrap_err();
+        let connector = JsonConnector::new(
+            r#"{"connector":{"type":"adyen","api_key":"k","merchant_account":"M"}}"#,
+        )
+        .unwrap();
+        let err = connector
+            .step("payments.capture", json, "", None)
+            .unwrap_err();
         assert_eq!(err.connector, Some(ConnectorName::Adyen));
         assert_eq!(err.flow, Some(crate::types::Flow::Capture));
     }
 
     #[test]
     fn unknown_operation_and_currency() {
-        assert_eq!(FlowRequest::from_json("payments.nope", "{}").unwrap_err().field.as_deref(), Some("operation"));
-        let json = r#"{"connector_transaction_id":"p","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
+        assert_eq!(
+            FlowRequest::from_json("payments.nope", "{}")
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("operation")
+        );
+        let json =
+            r#"{"connector_transaction_id":"p","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
         let err = FlowRequest::from_json("payments.capture", json).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("amount.currency"));
     }
 
     #[test]
     fn fractional_amounts_are_rejected() {
-        let json = r#"{"connector_transaction_id":"p","amount":{"minor_units":10.5,"currency":"USD"}}"#;
+        let json =
+            r#"{"connector_transaction_id":"p","amount":{"minor_units":10.5,"currency":"USD"}}"#;
         let err = FlowRequest::from_json("payments.capture", json).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("amount.minor_units"));
     }
@@ -385,6 +452,9 @@ mod tests {
             assert!(defs.contains_key(op.request_type), "{}", op.request_type);
             assert!(defs.contains_key(op.response_type), "{}", op.response_type);
         }
-        assert_eq!(schema["error_codes"].as_array().unwrap().len(), ErrorCode::ALL.len());
+        assert_eq!(
+            schema["error_codes"].as_array().unwrap().len(),
+            ErrorCode::ALL.len()
+        );
     }
 }

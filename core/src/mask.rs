@@ -168,7 +168,10 @@ fn mask_form(text: &str) -> String {
                     let masked = mask_xml(&decoded);
                     format!(
                         "{k}={}",
-                        percent_encoding::utf8_percent_encode(&masked, percent_encoding::NON_ALPHANUMERIC)
+                        percent_encoding::utf8_percent_encode(
+                            &masked,
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
                     )
                 } else {
                     format!("{k}={}", mask_text(v))
@@ -186,7 +189,10 @@ mod tests {
 
     #[test]
     fn masks_pans_in_text() {
-        assert_eq!(mask_text("card 4111111111111111 ok"), "card 411111******1111 ok");
+        assert_eq!(
+            mask_text("card 4111111111111111 ok"),
+            "card 411111******1111 ok"
+        );
         // Not Luhn-valid: left alone (references, timestamps).
         assert_eq!(mask_text("ref 1234567890123456"), "ref 1234567890123456");
         assert_eq!(mask_text("€ 12"), "€ 12");

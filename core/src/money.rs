@@ -65,7 +65,10 @@ impl Currency {
         } else {
             Err(Error::invalid_request(
                 "currency",
-                format!("unknown ISO 4217 currency code `{}`", truncate_for_message(code)),
+                format!(
+                    "unknown ISO 4217 currency code `{}`",
+                    truncate_for_message(code)
+                ),
             ))
         }
     }
@@ -167,7 +170,10 @@ impl fmt::Display for Money {
 
 impl Money {
     pub fn new(minor_units: i64, currency: Currency) -> Money {
-        Money { minor_units, currency }
+        Money {
+            minor_units,
+            currency,
+        }
     }
 
     /// Parses a decimal major-unit string (`"10.50"`) exactly, rejecting more decimals than the
@@ -177,7 +183,9 @@ impl Money {
         let invalid = || {
             Error::invalid_request(
                 "amount",
-                format!("`{amount}` is not a valid {currency} amount with at most {exponent} decimals"),
+                format!(
+                    "`{amount}` is not a valid {currency} amount with at most {exponent} decimals"
+                ),
             )
         };
         let (int_part, frac_part) = match amount.split_once('.') {
@@ -214,7 +222,10 @@ impl Money {
             return Err(Error::invalid_request(field, "amount must not be negative"));
         }
         if self.minor_units == 0 && !allow_zero {
-            return Err(Error::invalid_request(field, "amount must be greater than zero"));
+            return Err(Error::invalid_request(
+                field,
+                "amount must be greater than zero",
+            ));
         }
         if self.minor_units > MAX_MINOR_UNITS {
             return Err(Error::invalid_request(
@@ -253,7 +264,11 @@ impl Money {
 
     /// Inverse of [`Money::minor_units_with_exponent`]: a processor amount back into ISO minor
     /// units.
-    pub fn from_units_with_exponent(units: i64, exponent: u32, currency: Currency) -> Option<Money> {
+    pub fn from_units_with_exponent(
+        units: i64,
+        exponent: u32,
+        currency: Currency,
+    ) -> Option<Money> {
         let iso = currency.iso_exponent();
         let minor = if exponent >= iso {
             let divisor = 10i64.pow(exponent - iso);
@@ -333,11 +348,36 @@ mod tests {
 
     #[test]
     fn parsing_major_strings_rejects_over_precision() {
-        assert_eq!(Money::from_major_str("10.50", Currency::USD).unwrap().minor_units, 1050);
-        assert_eq!(Money::from_major_str("10.5", Currency::USD).unwrap().minor_units, 1050);
-        assert_eq!(Money::from_major_str("10.500", Currency::USD).unwrap().minor_units, 1050);
-        assert_eq!(Money::from_major_str("1.5", Currency::KWD).unwrap().minor_units, 1500);
-        assert_eq!(Money::from_major_str("1000", Currency::JPY).unwrap().minor_units, 1000);
+        assert_eq!(
+            Money::from_major_str("10.50", Currency::USD)
+                .unwrap()
+                .minor_units,
+            1050
+        );
+        assert_eq!(
+            Money::from_major_str("10.5", Currency::USD)
+                .unwrap()
+                .minor_units,
+            1050
+        );
+        assert_eq!(
+            Money::from_major_str("10.500", Currency::USD)
+                .unwrap()
+                .minor_units,
+            1050
+        );
+        assert_eq!(
+            Money::from_major_str("1.5", Currency::KWD)
+                .unwrap()
+                .minor_units,
+            1500
+        );
+        assert_eq!(
+            Money::from_major_str("1000", Currency::JPY)
+                .unwrap()
+                .minor_units,
+            1000
+        );
         for bad in ["10.505", "-1", "1e3", "", ".5", "5.", "1.0.0", "abc"] {
             assert!(Money::from_major_str(bad, Currency::USD).is_err(), "{bad}");
         }
@@ -347,29 +387,74 @@ mod tests {
     #[test]
     fn processor_exponents_convert_exactly_or_fail() {
         let cve = Currency::new("CVE").unwrap();
-        assert_eq!(Money::new(15000, cve).minor_units_with_exponent(0, "amount").unwrap(), 150);
-        assert!(Money::new(150, cve).minor_units_with_exponent(0, "amount").is_err());
+        assert_eq!(
+            Money::new(15000, cve)
+                .minor_units_with_exponent(0, "amount")
+                .unwrap(),
+            150
+        );
+        assert!(Money::new(150, cve)
+            .minor_units_with_exponent(0, "amount")
+            .is_err());
         let clp = Currency::new("CLP").unwrap();
-        assert_eq!(Money::new(1000, clp).minor_units_with_exponent(2, "amount").unwrap(), 100000);
-        assert_eq!(Money::from_units_with_exponent(100000, 2, clp).unwrap().minor_units, 1000);
-        assert_eq!(Money::from_units_with_exponent(150, 0, cve).unwrap().minor_units, 15000);
+        assert_eq!(
+            Money::new(1000, clp)
+                .minor_units_with_exponent(2, "amount")
+                .unwrap(),
+            100000
+        );
+        assert_eq!(
+            Money::from_units_with_exponent(100000, 2, clp)
+                .unwrap()
+                .minor_units,
+            1000
+        );
+        assert_eq!(
+            Money::from_units_with_exponent(150, 0, cve)
+                .unwrap()
+                .minor_units,
+            15000
+        );
     }
 
     #[test]
     fn validation_rejects_negative_zero_and_huge() {
-        assert!(Money::new(-1, Currency::USD).validate("amount", true).is_err());
-        assert!(Money::new(0, Currency::USD).validate("amount", false).is_err());
-        assert!(Money::new(0, Currency::USD).validate("amount", true).is_ok());
-        assert!(Money::new(MAX_MINOR_UNITS + 1, Currency::USD).validate("amount", false).is_err());
+        assert!(Money::new(-1, Currency::USD)
+            .validate("amount", true)
+            .is_err());
+        assert!(Money::new(0, Currency::USD)
+            .validate("amount", false)
+            .is_err());
+        assert!(Money::new(0, Currency::USD)
+            .validate("amount", true)
+            .is_ok());
+        assert!(Money::new(MAX_MINOR_UNITS + 1, Currency::USD)
+            .validate("amount", false)
+            .is_err());
     }
 
     #[test]
     fn json_major_amounts_parse_numbers_and_strings() {
         let v = serde_json::json!(10.5);
-        assert_eq!(Money::from_major_json(&v, Currency::USD).unwrap().minor_units, 1050);
+        assert_eq!(
+            Money::from_major_json(&v, Currency::USD)
+                .unwrap()
+                .minor_units,
+            1050
+        );
         let v = serde_json::json!("12.34");
-        assert_eq!(Money::from_major_json(&v, Currency::USD).unwrap().minor_units, 1234);
+        assert_eq!(
+            Money::from_major_json(&v, Currency::USD)
+                .unwrap()
+                .minor_units,
+            1234
+        );
         let v = serde_json::json!(1000);
-        assert_eq!(Money::from_major_json(&v, Currency::JPY).unwrap().minor_units, 1000);
+        assert_eq!(
+            Money::from_major_json(&v, Currency::JPY)
+                .unwrap()
+                .minor_units,
+            1000
+        );
     }
 }

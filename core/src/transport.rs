@@ -60,14 +60,21 @@ pub struct RetryOptions {
 
 impl Default for RetryOptions {
     fn default() -> Self {
-        RetryOptions { enabled: true, max_attempts: 3, initial_backoff_ms: 200, max_backoff_ms: 5_000 }
+        RetryOptions {
+            enabled: true,
+            max_attempts: 3,
+            initial_backoff_ms: 200,
+            max_backoff_ms: 5_000,
+        }
     }
 }
 
 impl RetryOptions {
     /// The delay before retry number `retry` (1-based), with full jitter.
     pub fn backoff(&self, retry: u32) -> Duration {
-        let exp = self.initial_backoff_ms.saturating_mul(1u64 << retry.saturating_sub(1).min(20));
+        let exp = self
+            .initial_backoff_ms
+            .saturating_mul(1u64 << retry.saturating_sub(1).min(20));
         let cap = exp.min(self.max_backoff_ms).max(1);
         Duration::from_millis(fastrand::u64(cap / 2..=cap))
     }
@@ -117,7 +124,8 @@ impl TransportError {
 }
 
 /// Future returned by [`HttpTransport::send`].
-pub type SendFuture<'a> = Pin<Box<dyn Future<Output = std::result::Result<HttpResponse, TransportError>> + Send + 'a>>;
+pub type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = std::result::Result<HttpResponse, TransportError>> + Send + 'a>>;
 
 /// Sends one HTTP request. Implement it to plug your own HTTP client into [`crate::Client`].
 pub trait HttpTransport: Send + Sync + 'static {
@@ -141,8 +149,9 @@ impl ReqwestTransport {
             .pool_idle_timeout(Duration::from_secs(60))
             .user_agent(user_agent);
         if let Some(proxy) = &options.proxy_url {
-            let proxy = reqwest::Proxy::all(proxy)
-                .map_err(|_| Error::configuration("transport.proxy_url is not a valid proxy URL"))?;
+            let proxy = reqwest::Proxy::all(proxy).map_err(|_| {
+                Error::configuration("transport.proxy_url is not a valid proxy URL")
+            })?;
             builder = builder.proxy(proxy);
         }
         let client = builder
@@ -174,10 +183,19 @@ impl HttpTransport for ReqwestTransport {
             let headers = response
                 .headers()
                 .iter()
-                .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
                 .collect();
             let body = response.bytes().await.map_err(classify)?;
-            Ok(HttpResponse { status, headers, body: Bytes(body.to_vec()) })
+            Ok(HttpResponse {
+                status,
+                headers,
+                body: Bytes(body.to_vec()),
+            })
         })
     }
 }
@@ -187,11 +205,20 @@ fn classify(e: reqwest::Error) -> TransportError {
     let (is_connect, is_timeout) = (e.is_connect(), e.is_timeout());
     let message = e.without_url().to_string();
     let (kind, message) = if is_connect {
-        (TransportErrorKind::Connect, format!("could not connect to the processor: {message}"))
+        (
+            TransportErrorKind::Connect,
+            format!("could not connect to the processor: {message}"),
+        )
     } else if is_timeout {
-        (TransportErrorKind::Timeout, "the processor did not answer within the timeout".to_string())
+        (
+            TransportErrorKind::Timeout,
+            "the processor did not answer within the timeout".to_string(),
+        )
     } else {
-        (TransportErrorKind::Io, format!("the connection to the processor failed: {message}"))
+        (
+            TransportErrorKind::Io,
+            format!("the connection to the processor failed: {message}"),
+        )
     };
     TransportError { kind, message }
 }
@@ -203,7 +230,10 @@ pub fn retry_after(response: &HttpResponse) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 #[cfg(test)]
@@ -212,7 +242,12 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let r = RetryOptions { enabled: true, max_attempts: 5, initial_backoff_ms: 100, max_backoff_ms: 1_000 };
+        let r = RetryOptions {
+            enabled: true,
+            max_attempts: 5,
+            initial_backoff_ms: 100,
+            max_backoff_ms: 1_000,
+        };
         for _ in 0..50 {
             let d1 = r.backoff(1).as_millis();
             assert!((50..=100).contains(&d1), "{d1}");

@@ -14,7 +14,10 @@ fn required(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         Err(Error::invalid_request(field, "must not be empty"))
     } else if value.len() > 1024 {
-        Err(Error::invalid_request(field, "must be at most 1024 characters"))
+        Err(Error::invalid_request(
+            field,
+            "must be at most 1024 characters",
+        ))
     } else {
         Ok(())
     }
@@ -30,10 +33,16 @@ fn optional(field: &str, value: &Option<String>) -> Result<()> {
 fn idempotency_key(value: &Option<String>) -> Result<()> {
     if let Some(key) = value {
         if key.is_empty() || key.len() > 64 {
-            return Err(Error::invalid_request("idempotency_key", "must be 1 to 64 characters"));
+            return Err(Error::invalid_request(
+                "idempotency_key",
+                "must be 1 to 64 characters",
+            ));
         }
         if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::invalid_request("idempotency_key", "must be printable ASCII without spaces"));
+            return Err(Error::invalid_request(
+                "idempotency_key",
+                "must be printable ASCII without spaces",
+            ));
         }
     }
     Ok(())
@@ -63,15 +72,24 @@ fn payment_method(pm: &PaymentMethod) -> Result<()> {
     match pm {
         PaymentMethod::Card(card) => {
             if !(1..=12).contains(&card.expiry_month) {
-                return Err(Error::invalid_request("payment_method.expiry_month", "must be 1 to 12"));
+                return Err(Error::invalid_request(
+                    "payment_method.expiry_month",
+                    "must be 1 to 12",
+                ));
             }
             if !(2000..=2099).contains(&card.expiry_year) {
-                return Err(Error::invalid_request("payment_method.expiry_year", "must be a four-digit year"));
+                return Err(Error::invalid_request(
+                    "payment_method.expiry_year",
+                    "must be a four-digit year",
+                ));
             }
             if let Some(cvc) = &card.cvc {
                 let c = cvc.expose();
                 if !(3..=4).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(Error::invalid_request("payment_method.cvc", "must be 3 or 4 digits"));
+                    return Err(Error::invalid_request(
+                        "payment_method.cvc",
+                        "must be 3 or 4 digits",
+                    ));
                 }
             }
             optional("payment_method.holder_name", &card.holder_name)
@@ -85,7 +103,10 @@ fn customer(c: &Option<Customer>) -> Result<()> {
         optional("customer.id", &c.id)?;
         if let Some(email) = &c.email {
             if !email.contains('@') {
-                return Err(Error::invalid_request("customer.email", "must be an email address"));
+                return Err(Error::invalid_request(
+                    "customer.email",
+                    "must be an email address",
+                ));
             }
         }
     }
@@ -133,7 +154,10 @@ impl Validate for CaptureRequest {
             if self.amount.minor_units > authorized.minor_units {
                 return Err(Error::invalid_request(
                     "amount",
-                    format!("capture of {} exceeds the authorized {}", self.amount, authorized),
+                    format!(
+                        "capture of {} exceeds the authorized {}",
+                        self.amount, authorized
+                    ),
                 ));
             }
         }
@@ -163,7 +187,10 @@ impl Validate for RefundRequest {
             if self.amount.minor_units > refundable.minor_units {
                 return Err(Error::invalid_request(
                     "amount",
-                    format!("refund of {} exceeds the refundable {}", self.amount, refundable),
+                    format!(
+                        "refund of {} exceeds the refundable {}",
+                        self.amount, refundable
+                    ),
                 ));
             }
         }
@@ -184,12 +211,20 @@ impl Validate for SetupMandateRequest {
         self.amount.validate("amount", true)?;
         required("merchant_reference", &self.merchant_reference)?;
         if !matches!(self.payment_method, PaymentMethod::Card(_)) {
-            return Err(Error::invalid_request("payment_method", "a mandate is set up from a card"));
+            return Err(Error::invalid_request(
+                "payment_method",
+                "a mandate is set up from a card",
+            ));
         }
         payment_method(&self.payment_method)?;
         match &self.customer.id {
             Some(id) => required("customer.id", id)?,
-            None => return Err(Error::invalid_request("customer.id", "is required to save a payment method")),
+            None => {
+                return Err(Error::invalid_request(
+                    "customer.id",
+                    "is required to save a payment method",
+                ))
+            }
         }
         customer(&Some(self.customer.clone()))?;
         idempotency_key(&self.idempotency_key)?;
@@ -218,20 +253,31 @@ impl Validate for SubmitEvidenceRequest {
         required("connector_dispute_id", &self.connector_dispute_id)?;
         idempotency_key(&self.idempotency_key)?;
         if self.documents.is_empty() {
-            return Err(Error::invalid_request("documents", "at least one document is required"));
+            return Err(Error::invalid_request(
+                "documents",
+                "at least one document is required",
+            ));
         }
         for (i, doc) in self.documents.iter().enumerate() {
             if doc.content.0.is_empty() {
-                return Err(Error::invalid_request(format!("documents[{i}].content"), "must not be empty"));
+                return Err(Error::invalid_request(
+                    format!("documents[{i}].content"),
+                    "must not be empty",
+                ));
             }
             // `type/subtype`, optionally followed by `; parameters` (e.g. a charset).
             let essence = doc.mime_type.split(';').next().unwrap_or("").trim();
             let valid_mime = essence
                 .split_once('/')
-                .map(|(t, s)| !t.is_empty() && !s.is_empty() && !essence.contains(char::is_whitespace))
+                .map(|(t, s)| {
+                    !t.is_empty() && !s.is_empty() && !essence.contains(char::is_whitespace)
+                })
                 .unwrap_or(false);
             if !valid_mime {
-                return Err(Error::invalid_request(format!("documents[{i}].mime_type"), "must be a MIME type such as application/pdf"));
+                return Err(Error::invalid_request(
+                    format!("documents[{i}].mime_type"),
+                    "must be a MIME type such as application/pdf",
+                ));
             }
         }
         Ok(())
@@ -267,12 +313,18 @@ mod tests {
         assert_eq!(r.validate().unwrap_err().field(), Some("amount"));
         let mut r = ok.clone();
         r.merchant_reference = " ".into();
-        assert_eq!(r.validate().unwrap_err().field(), Some("merchant_reference"));
+        assert_eq!(
+            r.validate().unwrap_err().field(),
+            Some("merchant_reference")
+        );
         let mut r = ok.clone();
         if let PaymentMethod::Card(c) = &mut r.payment_method {
             c.expiry_month = 13;
         }
-        assert_eq!(r.validate().unwrap_err().field(), Some("payment_method.expiry_month"));
+        assert_eq!(
+            r.validate().unwrap_err().field(),
+            Some("payment_method.expiry_month")
+        );
         let mut r = ok;
         r.return_url = Some("not a url".into());
         assert_eq!(r.validate().unwrap_err().field(), Some("return_url"));
@@ -287,11 +339,19 @@ mod tests {
             file_name: None,
             connector_document_type: None,
         };
-        let req = |mime: &str| SubmitEvidenceRequest { connector_dispute_id: "d".into(), documents: vec![doc(mime)], ..Default::default() };
+        let req = |mime: &str| SubmitEvidenceRequest {
+            connector_dispute_id: "d".into(),
+            documents: vec![doc(mime)],
+            ..Default::default()
+        };
         assert!(req("application/pdf").validate().is_ok());
         assert!(req("text/plain; charset=utf-8").validate().is_ok());
         for bad in ["pdf", "application/", "text /plain", ""] {
-            assert_eq!(req(bad).validate().unwrap_err().field(), Some("documents[0].mime_type"), "{bad}");
+            assert_eq!(
+                req(bad).validate().unwrap_err().field(),
+                Some("documents[0].mime_type"),
+                "{bad}"
+            );
         }
     }
 

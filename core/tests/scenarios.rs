@@ -33,7 +33,10 @@ fn expand(value: &Value, vars: &BTreeMap<String, Value>) -> Value {
             let mut rest = s.as_str();
             while let Some(start) = rest.find("${") {
                 out.push_str(&rest[..start]);
-                let end = rest[start..].find('}').map(|e| start + e).expect("unterminated ${");
+                let end = rest[start..]
+                    .find('}')
+                    .map(|e| start + e)
+                    .expect("unterminated ${");
                 match lookup(&rest[start + 2..end], vars) {
                     Value::String(v) => out.push_str(&v),
                     other => out.push_str(&other.to_string()),
@@ -44,7 +47,11 @@ fn expand(value: &Value, vars: &BTreeMap<String, Value>) -> Value {
             Value::String(out)
         }
         Value::Array(items) => Value::Array(items.iter().map(|v| expand(v, vars)).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), expand(v, vars))).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), expand(v, vars)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -53,7 +60,9 @@ fn lookup(name: &str, vars: &BTreeMap<String, Value>) -> Value {
     if name == "uuid" {
         return Value::String(uuid::Uuid::new_v4().to_string());
     }
-    vars.get(name).cloned().unwrap_or_else(|| panic!("undefined scenario variable `{name}`"))
+    vars.get(name)
+        .cloned()
+        .unwrap_or_else(|| panic!("undefined scenario variable `{name}`"))
 }
 
 /// Reads a dotted path (`events.0.connector_dispute_id`).
@@ -69,9 +78,9 @@ fn get_path<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 fn matches(expected: &Value, actual: Option<&Value>, path: &str) -> Result<(), String> {
     let present = actual.filter(|a| !a.is_null());
     match expected {
-        Value::String(s) if s == "$present" => {
-            present.map(|_| ()).ok_or_else(|| format!("{path}: expected a value, got none"))
-        }
+        Value::String(s) if s == "$present" => present
+            .map(|_| ())
+            .ok_or_else(|| format!("{path}: expected a value, got none")),
         Value::String(s) if s == "$absent" => match present {
             None => Ok(()),
             Some(v) => Err(format!("{path}: expected no value, got {v}")),
@@ -84,9 +93,16 @@ fn matches(expected: &Value, actual: Option<&Value>, path: &str) -> Result<(), S
             Ok(())
         }
         Value::Array(items) => {
-            let actual = present.and_then(Value::as_array).ok_or_else(|| format!("{path}: expected an array"))?;
+            let actual = present
+                .and_then(Value::as_array)
+                .ok_or_else(|| format!("{path}: expected an array"))?;
             if actual.len() != items.len() {
-                return Err(format!("{path}: expected {} items, got {}: {}", items.len(), actual.len(), Value::Array(actual.clone())));
+                return Err(format!(
+                    "{path}: expected {} items, got {}: {}",
+                    items.len(),
+                    actual.len(),
+                    Value::Array(actual.clone())
+                ));
             }
             for (i, (e, a)) in items.iter().zip(actual).enumerate() {
                 matches(e, Some(a), &format!("{path}.{i}"))?;
@@ -99,8 +115,15 @@ fn matches(expected: &Value, actual: Option<&Value>, path: &str) -> Result<(), S
         },
         expected => match present {
             Some(a) if a == expected => Ok(()),
-            Some(Value::Number(a)) if expected.as_f64().is_some() && a.as_f64() == expected.as_f64() => Ok(()),
-            other => Err(format!("{path}: expected {expected}, got {}", other.map(Value::to_string).unwrap_or("nothing".into()))),
+            Some(Value::Number(a))
+                if expected.as_f64().is_some() && a.as_f64() == expected.as_f64() =>
+            {
+                Ok(())
+            }
+            other => Err(format!(
+                "{path}: expected {expected}, got {}",
+                other.map(Value::to_string).unwrap_or("nothing".into())
+            )),
         },
     }
 }
@@ -115,108 +138,165 @@ impl Runner {
         let resp = req.send().await.expect("sandbox control call");
         let status = resp.status().as_u16();
         let text = resp.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// Runs one step; returns the value `save` and `expect` apply to.
     async fn step(&mut self, step: &Value) -> Result<(), String> {
         let step = expand(step, &self.vars);
-        let (result, is_error): (Value, bool) = if let Some(op) = step.get("call").and_then(Value::as_str) {
-            let request = FlowRequest::from_json(op, &step["request"].to_string());
-            let result = match request {
-                Err(e) => Err(e),
-                Ok(request) => {
-                    let options = match step.get("options") {
-                        Some(o) => serde_json::from_value(o.clone()).map_err(|e| format!("bad options: {e}"))?,
-                        None => Default::default(),
-                    };
-                    self.client.execute(request, &options).await
+        let (result, is_error): (Value, bool) =
+            if let Some(op) = step.get("call").and_then(Value::as_str) {
+                let request = FlowRequest::from_json(op, &step["request"].to_string());
+                let result = match request {
+                    Err(e) => Err(e),
+                    Ok(request) => {
+                        let options = match step.get("options") {
+                            Some(o) => serde_json::from_value(o.clone())
+                                .map_err(|e| format!("bad options: {e}"))?,
+                            None => Default::default(),
+                        };
+                        self.client.execute(request, &options).await
+                    }
+                };
+                match result {
+                    Ok(response) => (serde_json::to_value(&response).unwrap(), false),
+                    Err(error) => (serde_json::to_value(&error).unwrap(), true),
                 }
+            } else if let Some(hook) = step.get("webhook").filter(|h| h.get("file").is_some()) {
+                // An official vector: the raw bytes of a file, with the step's headers.
+                let file = hook["file"].as_str().ok_or("webhook.file must be a path")?;
+                let raw = std::fs::read(scenario_dir().join("..").join(file))
+                    .map_err(|e| format!("cannot read {file}: {e}"))?;
+                let headers: BTreeMap<String, String> =
+                    serde_json::from_value(hook.get("headers").cloned().unwrap_or(json!({})))
+                        .map_err(|e| format!("webhook.headers: {e}"))?;
+                let raw = tamper(hook, raw)?;
+                match self
+                    .client
+                    .webhooks()
+                    .verify_and_parse(&WebhookRequest::new(headers, raw))
+                {
+                    Ok(n) => (serde_json::to_value(&n).unwrap(), false),
+                    Err(e) => (serde_json::to_value(&e).unwrap(), true),
+                }
+            } else if let Some(hook) = step.get("webhook") {
+                let body = json!({
+                    "processor": self.connector,
+                    "event": hook.get("event"),
+                    "contains": hook.get("contains"),
+                    "timeout_ms": hook.get("timeout_ms").cloned().unwrap_or(json!(5000)),
+                });
+                let (status, delivered) = self
+                    .control("POST", "/_sandbox/webhooks/next", Some(body))
+                    .await;
+                if hook.get("none").and_then(Value::as_bool).unwrap_or(false) {
+                    return if status == 404 {
+                        Ok(())
+                    } else {
+                        Err(format!("expected no webhook, got {delivered}"))
+                    };
+                }
+                if status != 200 {
+                    return Err(format!(
+                        "no webhook in the sandbox outbox ({status}): {delivered}"
+                    ));
+                }
+                let headers: BTreeMap<String, String> =
+                    serde_json::from_value(delivered["headers"].clone()).unwrap_or_default();
+                let raw = tamper(
+                    hook,
+                    delivered["body"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .as_bytes()
+                        .to_vec(),
+                )?;
+                match self
+                    .client
+                    .webhooks()
+                    .verify_and_parse(&WebhookRequest::new(headers, raw))
+                {
+                    Ok(n) => (serde_json::to_value(&n).unwrap(), false),
+                    Err(e) => (serde_json::to_value(&e).unwrap(), true),
+                }
+            } else if let Some(fault) = step.get("fault") {
+                let mut fault = fault.clone();
+                fault
+                    .as_object_mut()
+                    .unwrap()
+                    .entry("processor")
+                    .or_insert(json!(self.connector));
+                let (status, body) = self.control("POST", "/_sandbox/faults", Some(fault)).await;
+                if status >= 300 {
+                    return Err(format!("fault rejected ({status}): {body}"));
+                }
+                (body, false)
+            } else if let Some(call) = step.get("sandbox") {
+                let method = call["method"].as_str().unwrap_or("GET");
+                let path = call["path"].as_str().ok_or("a sandbox step needs a path")?;
+                let (status, body) = self.control(method, path, call.get("body").cloned()).await;
+                if status >= 300 {
+                    return Err(format!("sandbox control call failed ({status}): {body}"));
+                }
+                (body, false)
+            } else if let Some(redirect) = step.get("redirect") {
+                let url = redirect["url"]
+                    .as_str()
+                    .ok_or("redirect step needs a url")?;
+                let form: BTreeMap<String, String> =
+                    serde_json::from_value(redirect["form"].clone()).unwrap_or_default();
+                let no_redirects = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap();
+                let encoded: String = form
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+                    .collect::<Vec<_>>()
+                    .join("&");
+                let resp = no_redirects
+                    .post(url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(encoded)
+                    .send()
+                    .await
+                    .map_err(|e| format!("redirect POST failed: {e}"))?;
+                let location = resp
+                    .headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .ok_or_else(|| {
+                        format!(
+                            "redirect page answered {} without a Location",
+                            resp.status()
+                        )
+                    })?
+                    .to_string();
+                let parsed = url::Url::parse(&location)
+                    .map_err(|e| format!("bad Location {location}: {e}"))?;
+                let params: Map<String, Value> = parsed
+                    .query_pairs()
+                    .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+                    .collect();
+                (Value::Object(params), false)
+            } else if step.get("requests").is_some() {
+                let (_, body) = self
+                    .control(
+                        "GET",
+                        &format!("/_sandbox/requests?processor={}", self.connector),
+                        None,
+                    )
+                    .await;
+                (body, false)
+            } else {
+                return Err(format!("unknown step kind: {step}"));
             };
-            match result {
-                Ok(response) => (serde_json::to_value(&response).unwrap(), false),
-                Err(error) => (serde_json::to_value(&error).unwrap(), true),
-            }
-        } else if let Some(hook) = step.get("webhook").filter(|h| h.get("file").is_some()) {
-            // An official vector: the raw bytes of a file, with the step's headers.
-            let file = hook["file"].as_str().ok_or("webhook.file must be a path")?;
-            let raw = std::fs::read(scenario_dir().join("..").join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
-            let headers: BTreeMap<String, String> = serde_json::from_value(hook.get("headers").cloned().unwrap_or(json!({})))
-                .map_err(|e| format!("webhook.headers: {e}"))?;
-            let raw = tamper(hook, raw)?;
-            match self.client.webhooks().verify_and_parse(&WebhookRequest::new(headers, raw)) {
-                Ok(n) => (serde_json::to_value(&n).unwrap(), false),
-                Err(e) => (serde_json::to_value(&e).unwrap(), true),
-            }
-        } else if let Some(hook) = step.get("webhook") {
-            let body = json!({
-                "processor": self.connector,
-                "event": hook.get("event"),
-                "contains": hook.get("contains"),
-                "timeout_ms": hook.get("timeout_ms").cloned().unwrap_or(json!(5000)),
-            });
-            let (status, delivered) = self.control("POST", "/_sandbox/webhooks/next", Some(body)).await;
-            if hook.get("none").and_then(Value::as_bool).unwrap_or(false) {
-                return if status == 404 { Ok(()) } else { Err(format!("expected no webhook, got {delivered}")) };
-            }
-            if status != 200 {
-                return Err(format!("no webhook in the sandbox outbox ({status}): {delivered}"));
-            }
-            let headers: BTreeMap<String, String> = serde_json::from_value(delivered["headers"].clone()).unwrap_or_default();
-            let raw = tamper(hook, delivered["body"].as_str().unwrap_or_default().as_bytes().to_vec())?;
-            match self.client.webhooks().verify_and_parse(&WebhookRequest::new(headers, raw)) {
-                Ok(n) => (serde_json::to_value(&n).unwrap(), false),
-                Err(e) => (serde_json::to_value(&e).unwrap(), true),
-            }
-        } else if let Some(fault) = step.get("fault") {
-            let mut fault = fault.clone();
-            fault.as_object_mut().unwrap().entry("processor").or_insert(json!(self.connector));
-            let (status, body) = self.control("POST", "/_sandbox/faults", Some(fault)).await;
-            if status >= 300 {
-                return Err(format!("fault rejected ({status}): {body}"));
-            }
-            (body, false)
-        } else if let Some(call) = step.get("sandbox") {
-            let method = call["method"].as_str().unwrap_or("GET");
-            let path = call["path"].as_str().ok_or("a sandbox step needs a path")?;
-            let (status, body) = self.control(method, path, call.get("body").cloned()).await;
-            if status >= 300 {
-                return Err(format!("sandbox control call failed ({status}): {body}"));
-            }
-            (body, false)
-        } else if let Some(redirect) = step.get("redirect") {
-            let url = redirect["url"].as_str().ok_or("redirect step needs a url")?;
-            let form: BTreeMap<String, String> = serde_json::from_value(redirect["form"].clone()).unwrap_or_default();
-            let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-            let encoded: String = form
-                .iter()
-                .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-                .collect::<Vec<_>>()
-                .join("&");
-            let resp = no_redirects
-                .post(url)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(encoded)
-                .send()
-                .await
-                .map_err(|e| format!("redirect POST failed: {e}"))?;
-            let location = resp
-                .headers()
-                .get("location")
-                .and_then(|l| l.to_str().ok())
-                .ok_or_else(|| format!("redirect page answered {} without a Location", resp.status()))?
-                .to_string();
-            let parsed = url::Url::parse(&location).map_err(|e| format!("bad Location {location}: {e}"))?;
-            let params: Map<String, Value> = parsed.query_pairs().map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
-            (Value::Object(params), false)
-        } else if step.get("requests").is_some() {
-            let (_, body) = self.control("GET", &format!("/_sandbox/requests?processor={}", self.connector), None).await;
-            (body, false)
-        } else {
-            return Err(format!("unknown step kind: {step}"));
-        };
 
-        let checked = step.get("call").is_some() || step.get("webhook").is_some_and(|w| w.get("none").is_none());
+        let checked = step.get("call").is_some()
+            || step.get("webhook").is_some_and(|w| w.get("none").is_none());
         if checked && step.get("expect").is_none() && step.get("expect_error").is_none() {
             return Err("call and webhook steps need `expect` or `expect_error`".into());
         }
@@ -243,8 +323,13 @@ impl Runner {
         if let Some(save) = step.get("save").and_then(Value::as_object) {
             for (var, path) in save {
                 let path = path.as_str().expect("save paths are strings");
-                let value = if path.is_empty() { Some(&result) } else { get_path(&result, path) };
-                let value = value.ok_or_else(|| format!("cannot save `{var}`: no `{path}` in {result}"))?;
+                let value = if path.is_empty() {
+                    Some(&result)
+                } else {
+                    get_path(&result, path)
+                };
+                let value =
+                    value.ok_or_else(|| format!("cannot save `{var}`: no `{path}` in {result}"))?;
                 self.vars.insert(var.clone(), value.clone());
             }
         }
@@ -254,12 +339,16 @@ impl Runner {
 
 /// Applies a webhook step's `tamper` (`{"find", "replace"}`: the first occurrence) to `raw`.
 fn tamper(hook: &Value, raw: Vec<u8>) -> Result<Vec<u8>, String> {
-    let Some(tamper) = hook.get("tamper") else { return Ok(raw) };
+    let Some(tamper) = hook.get("tamper") else {
+        return Ok(raw);
+    };
     let find = tamper["find"].as_str().ok_or("tamper needs find")?;
     let replace = tamper["replace"].as_str().ok_or("tamper needs replace")?;
     let body = String::from_utf8(raw).map_err(|_| "the webhook body is not UTF-8")?;
     if !body.contains(find) {
-        return Err(format!("cannot tamper: `{find}` is not in the webhook body {body}"));
+        return Err(format!(
+            "cannot tamper: `{find}` is not in the webhook body {body}"
+        ));
     }
     Ok(body.replacen(find, replace, 1).into_bytes())
 }
@@ -271,7 +360,10 @@ fn urlencode(s: &str) -> String {
 async fn run_scenario(sandbox: &Sandbox, path: &Path) -> Result<(), String> {
     let scenario: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
         .map_err(|e| format!("invalid JSON: {e}"))?;
-    let connector = scenario["connector"].as_str().ok_or("no connector")?.to_string();
+    let connector = scenario["connector"]
+        .as_str()
+        .ok_or("no connector")?
+        .to_string();
     let mut credentials = sandbox.credentials()[&connector].clone();
     if let Some(overrides) = scenario.get("config_overrides").and_then(Value::as_object) {
         for (k, v) in overrides {
@@ -282,7 +374,8 @@ async fn run_scenario(sandbox: &Sandbox, path: &Path) -> Result<(), String> {
     if let Some(transport) = scenario.get("transport") {
         config["transport"] = transport.clone();
     }
-    let config: ClientConfig = serde_json::from_value(config).map_err(|e| format!("bad config: {e}"))?;
+    let config: ClientConfig =
+        serde_json::from_value(config).map_err(|e| format!("bad config: {e}"))?;
     let mut runner = Runner {
         sandbox_url: sandbox.base_url().to_string(),
         http: reqwest::Client::new(),
@@ -290,12 +383,24 @@ async fn run_scenario(sandbox: &Sandbox, path: &Path) -> Result<(), String> {
         connector,
         vars: BTreeMap::new(),
     };
-    for path in ["/_sandbox/faults", "/_sandbox/requests", "/_sandbox/webhooks"] {
+    for path in [
+        "/_sandbox/faults",
+        "/_sandbox/requests",
+        "/_sandbox/webhooks",
+    ] {
         runner.control("DELETE", path, None).await;
     }
-    for (i, step) in scenario["steps"].as_array().ok_or("no steps")?.iter().enumerate() {
+    for (i, step) in scenario["steps"]
+        .as_array()
+        .ok_or("no steps")?
+        .iter()
+        .enumerate()
+    {
         let name = step.get("name").and_then(Value::as_str).unwrap_or("");
-        runner.step(step).await.map_err(|e| format!("step {i} {name}: {e}"))?;
+        runner
+            .step(step)
+            .await
+            .map_err(|e| format!("step {i} {name}: {e}"))?;
     }
     Ok(())
 }
@@ -311,7 +416,10 @@ async fn shared_scenarios() {
     files.sort();
     // SCENARIOS=substring runs only the matching files (e.g. SCENARIOS=razorpay).
     if let Ok(filter) = std::env::var("SCENARIOS") {
-        files.retain(|f| f.file_name().is_some_and(|n| n.to_string_lossy().contains(&filter)));
+        files.retain(|f| {
+            f.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(&filter))
+        });
     }
     assert!(!files.is_empty(), "no scenarios found");
     let mut failures = Vec::new();
@@ -325,5 +433,11 @@ async fn shared_scenarios() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} scenarios failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }

@@ -42,7 +42,11 @@ fn card(number: &str, holder: &str) -> PaymentMethod {
 }
 
 fn authorize(pm: PaymentMethod, capture: CaptureMethod) -> AuthorizeRequest {
-    let mut r = AuthorizeRequest::new(Money::new(2000, Currency::EUR), format!("order-{}", uuid::Uuid::new_v4()), pm);
+    let mut r = AuthorizeRequest::new(
+        Money::new(2000, Currency::EUR),
+        format!("order-{}", uuid::Uuid::new_v4()),
+        pm,
+    );
     r.capture_method = capture;
     r.return_url = Some("https://shop.example/return".into());
     r
@@ -56,7 +60,13 @@ fn leaks(text: &str, secrets: &[String]) -> Vec<String> {
             found.push(s.clone());
         }
     }
-    for pattern in [format!("\"{CVC}\""), format!("={CVC}"), format!(": {CVC}"), format!(":{CVC}"), format!("'{CVC}'")] {
+    for pattern in [
+        format!("\"{CVC}\""),
+        format!("={CVC}"),
+        format!(": {CVC}"),
+        format!(":{CVC}"),
+        format!("'{CVC}'"),
+    ] {
         if text.contains(&pattern) {
             found.push(format!("CVC as {pattern}"));
         }
@@ -83,7 +93,8 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         c
     })
     .unwrap();
-    let client = Client::new(ClientConfig::new(config.clone()).base_url(sandbox.url("adyen"))).unwrap();
+    let client =
+        Client::new(ClientConfig::new(config.clone()).base_url(sandbox.url("adyen"))).unwrap();
 
     let mut outputs: Vec<String> = Vec::new();
     let mut record = |label: &str, text: String| outputs.push(format!("{label}: {text}"));
@@ -102,7 +113,13 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         merchant_reference: None,
         idempotency_key: None,
     };
-    record("capture", format!("{:?}", client.payments().capture(capture_request).await.unwrap()));
+    record(
+        "capture",
+        format!(
+            "{:?}",
+            client.payments().capture(capture_request).await.unwrap()
+        ),
+    );
     let refund = RefundRequest {
         connector_transaction_id: psp.clone(),
         amount: Money::new(500, Currency::EUR),
@@ -112,15 +129,38 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         idempotency_key: None,
         metadata: Default::default(),
     };
-    record("refund", format!("{:?}", client.payments().refund(refund).await.unwrap()));
-    let second = client.payments().authorize(authorize(card(PANS[1], "Jane Doe"), CaptureMethod::Manual)).await.unwrap();
-    let void = VoidRequest { connector_transaction_id: second.connector_transaction_id.clone().unwrap(), ..Default::default() };
-    record("void", format!("{:?}", client.payments().void(void).await.unwrap()));
+    record(
+        "refund",
+        format!("{:?}", client.payments().refund(refund).await.unwrap()),
+    );
+    let second = client
+        .payments()
+        .authorize(authorize(card(PANS[1], "Jane Doe"), CaptureMethod::Manual))
+        .await
+        .unwrap();
+    let void = VoidRequest {
+        connector_transaction_id: second.connector_transaction_id.clone().unwrap(),
+        ..Default::default()
+    };
+    record(
+        "void",
+        format!("{:?}", client.payments().void(void).await.unwrap()),
+    );
 
     // A decline and a 3-D Secure redirect.
-    let declined = client.payments().authorize(authorize(card(PANS[0], "DECLINED"), CaptureMethod::Automatic)).await.unwrap();
+    let declined = client
+        .payments()
+        .authorize(authorize(
+            card(PANS[0], "DECLINED"),
+            CaptureMethod::Automatic,
+        ))
+        .await
+        .unwrap();
     assert!(declined.is_declined());
-    record("decline", format!("{declined:?} {}", serde_json::to_string(&declined).unwrap()));
+    record(
+        "decline",
+        format!("{declined:?} {}", serde_json::to_string(&declined).unwrap()),
+    );
 
     // Errors: invalid input (with the card number in the request), a 401, a tampered webhook.
     let err = CardNumber::new("4111111111111112").unwrap_err();
@@ -132,10 +172,21 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
     .unwrap_err();
     record("json error", format!("{err} {err:?}"));
     config.api_key = Secret::new("wrong-key-value".into());
-    let bad = Client::new(ClientConfig::new(config.clone()).base_url(sandbox.url("adyen"))).unwrap();
-    let err = bad.payments().authorize(authorize(card(PANS[0], "John Smith"), CaptureMethod::Automatic)).await.unwrap_err();
+    let bad =
+        Client::new(ClientConfig::new(config.clone()).base_url(sandbox.url("adyen"))).unwrap();
+    let err = bad
+        .payments()
+        .authorize(authorize(
+            card(PANS[0], "John Smith"),
+            CaptureMethod::Automatic,
+        ))
+        .await
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Authentication);
-    record("401 error", format!("{err} {err:?} {}", serde_json::to_string(&err).unwrap()));
+    record(
+        "401 error",
+        format!("{err} {err:?} {}", serde_json::to_string(&err).unwrap()),
+    );
     record("config debug", format!("{config:?} {client:?}"));
 
     let http = reqwest::Client::new();
@@ -148,12 +199,19 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         .json::<serde_json::Value>()
         .await
         .unwrap();
-    let headers: BTreeMap<String, String> = serde_json::from_value(next["headers"].clone()).unwrap_or_default();
+    let headers: BTreeMap<String, String> =
+        serde_json::from_value(next["headers"].clone()).unwrap_or_default();
     let body = next["body"].as_str().unwrap().to_string();
-    let ok = client.webhooks().verify_and_parse(&WebhookRequest::new(headers.clone(), body.clone())).unwrap();
+    let ok = client
+        .webhooks()
+        .verify_and_parse(&WebhookRequest::new(headers.clone(), body.clone()))
+        .unwrap();
     record("webhook", format!("{ok:?}"));
     let tampered = body.replacen("true", "fals", 1);
-    let err = client.webhooks().verify_and_parse(&WebhookRequest::new(headers, tampered)).unwrap_err();
+    let err = client
+        .webhooks()
+        .verify_and_parse(&WebhookRequest::new(headers, tampered))
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::WebhookVerificationFailed);
     record("webhook error", format!("{err} {err:?}"));
 
@@ -164,8 +222,14 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
     secrets.push("wrong-key-value".into());
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.lines().count() > 20, "expected TRACE logs of the lifecycle, got:\n{logs}");
-    assert!(logs.contains("response body"), "TRACE logs carry masked bodies");
+    assert!(
+        logs.lines().count() > 20,
+        "expected TRACE logs of the lifecycle, got:\n{logs}"
+    );
+    assert!(
+        logs.contains("response body"),
+        "TRACE logs carry masked bodies"
+    );
     for line in logs.lines() {
         let found = leaks(line, &secrets);
         assert!(found.is_empty(), "secret {found:?} in log line: {line}");

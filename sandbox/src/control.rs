@@ -161,7 +161,12 @@ async fn next_webhook(shared: &Shared, body: &[u8]) -> Result<Response, ControlE
     .min(MAX_NEXT_TIMEOUT_MS);
     match shared
         .outbox
-        .next(processor, event, contains, Duration::from_millis(timeout_ms))
+        .next(
+            processor,
+            event,
+            contains,
+            Duration::from_millis(timeout_ms),
+        )
         .await
     {
         Some(webhook) => Ok(ok(webhook.to_json())),

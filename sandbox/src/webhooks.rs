@@ -96,11 +96,16 @@ impl Outbox {
         before - items.len()
     }
 
-    fn take(&self, processor: Option<&str>, event: Option<&str>, contains: Option<&str>) -> Option<StoredWebhook> {
+    fn take(
+        &self,
+        processor: Option<&str>,
+        event: Option<&str>,
+        contains: Option<&str>,
+    ) -> Option<StoredWebhook> {
         let mut items = lock(&self.items);
-        let index = items
-            .iter()
-            .position(|w| w.matches(processor, event) && contains.is_none_or(|c| w.body.contains(c)))?;
+        let index = items.iter().position(|w| {
+            w.matches(processor, event) && contains.is_none_or(|c| w.body.contains(c))
+        })?;
         items.remove(index)
     }
 

@@ -33,26 +33,39 @@ impl Endpoint {
                 let parsed = url::Url::parse(raw)
                     .map_err(|_| Error::configuration("base_url is not a valid URL"))?;
                 if parsed.scheme() != "http" && parsed.scheme() != "https" {
-                    return Err(Error::configuration("base_url must be an http or https URL"));
+                    return Err(Error::configuration(
+                        "base_url must be an http or https URL",
+                    ));
                 }
                 if parsed.query().is_some() || parsed.fragment().is_some() {
-                    return Err(Error::configuration("base_url must not have a query or fragment"));
+                    return Err(Error::configuration(
+                        "base_url must not have a query or fragment",
+                    ));
                 }
                 Some(raw.trim_end_matches('/').to_string())
             }
         };
-        Ok(Endpoint { environment, base_url })
+        Ok(Endpoint {
+            environment,
+            base_url,
+        })
     }
 
     /// The base URL to use: the override when set, else `default`.
     pub fn base_or(&self, default: &str) -> String {
-        self.base_url.clone().unwrap_or_else(|| default.trim_end_matches('/').to_string())
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| default.trim_end_matches('/').to_string())
     }
 }
 
 /// Joins a base URL and a path with exactly one slash between them.
 pub fn join_url(base: &str, path: &str) -> String {
-    format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
 }
 
 macro_rules! connectors {
@@ -150,7 +163,11 @@ mod tests {
     fn base_url_overrides_are_validated() {
         assert!(Endpoint::new(crate::client::Environment::Sandbox, Some("ftp://x")).is_err());
         assert!(Endpoint::new(crate::client::Environment::Sandbox, Some("not a url")).is_err());
-        let e = Endpoint::new(crate::client::Environment::Sandbox, Some("http://127.0.0.1:9/adyen/")).unwrap();
+        let e = Endpoint::new(
+            crate::client::Environment::Sandbox,
+            Some("http://127.0.0.1:9/adyen/"),
+        )
+        .unwrap();
         assert_eq!(e.base_or("https://x"), "http://127.0.0.1:9/adyen");
         assert_eq!(join_url("http://h/", "/v1/x"), "http://h/v1/x");
     }

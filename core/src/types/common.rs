@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 pub type Metadata = BTreeMap<String, String>;
 
 /// The payment processors this library speaks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ConnectorName {
     Adyen,
@@ -53,7 +55,9 @@ impl fmt::Display for ConnectorName {
 }
 
 /// The flows of the unified API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Flow {
     Authorize,

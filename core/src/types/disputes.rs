@@ -106,7 +106,11 @@ pub struct DisputeResponse {
 }
 
 impl DisputeResponse {
-    pub fn new(connector: ConnectorName, status: DisputeStatus, connector_dispute_id: impl Into<String>) -> Self {
+    pub fn new(
+        connector: ConnectorName,
+        status: DisputeStatus,
+        connector_dispute_id: impl Into<String>,
+    ) -> Self {
         DisputeResponse {
             status,
             connector,

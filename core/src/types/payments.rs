@@ -45,7 +45,13 @@ pub struct Card {
 
 impl Card {
     pub fn new(number: CardNumber, expiry_month: u8, expiry_year: u16) -> Card {
-        Card { number, expiry_month, expiry_year, cvc: None, holder_name: None }
+        Card {
+            number,
+            expiry_month,
+            expiry_year,
+            cvc: None,
+            holder_name: None,
+        }
     }
 }
 
@@ -109,7 +115,11 @@ pub struct AuthorizeRequest {
 }
 
 impl AuthorizeRequest {
-    pub fn new(amount: Money, merchant_reference: impl Into<String>, payment_method: PaymentMethod) -> Self {
+    pub fn new(
+        amount: Money,
+        merchant_reference: impl Into<String>,
+        payment_method: PaymentMethod,
+    ) -> Self {
         AuthorizeRequest {
             amount,
             merchant_reference: merchant_reference.into(),

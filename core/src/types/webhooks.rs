@@ -22,7 +22,10 @@ pub struct WebhookRequest {
 
 impl WebhookRequest {
     pub fn new(headers: BTreeMap<String, String>, body: impl Into<Vec<u8>>) -> Self {
-        WebhookRequest { headers, body: Bytes(body.into()) }
+        WebhookRequest {
+            headers,
+            body: Bytes(body.into()),
+        }
     }
 
     /// A header's value, by case-insensitive name.

@@ -47,9 +47,15 @@ impl Adyen {
         })
     }
 
-    pub(super) fn supply_defense_document_body(&self, req: &SubmitEvidenceRequest) -> Result<Value> {
+    pub(super) fn supply_defense_document_body(
+        &self,
+        req: &SubmitEvidenceRequest,
+    ) -> Result<Value> {
         if req.documents.is_empty() {
-            return Err(Error::invalid_request("documents", "at least one document is required"));
+            return Err(Error::invalid_request(
+                "documents",
+                "at least one document is required",
+            ));
         }
         let mut documents = Vec::with_capacity(req.documents.len());
         for (i, doc) in req.documents.iter().enumerate() {
@@ -95,13 +101,20 @@ impl Adyen {
 /// Reads `disputeServiceResult`. `success: true` is `accepted` for an accept and `challenged`
 /// for evidence and a defence (submitted, not decided); `success: false` is an error carrying
 /// Adyen's `errorMessage`.
-pub(super) fn parse_dispute_result(response: &HttpResponse, dispute_id: &str, flow: Flow) -> Result<DisputeResponse> {
+pub(super) fn parse_dispute_result(
+    response: &HttpResponse,
+    dispute_id: &str,
+    flow: Flow,
+) -> Result<DisputeResponse> {
     let body = errors::success_object(response, flow)?;
-    let result = object(&body, "disputeServiceResult")
-        .ok_or_else(|| errors::invalid_response(response, flow, "an answer without disputeServiceResult"))?;
+    let result = object(&body, "disputeServiceResult").ok_or_else(|| {
+        errors::invalid_response(response, flow, "an answer without disputeServiceResult")
+    })?;
     let success = match result.get("success") {
         Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {
+        Some(Value::String(s))
+            if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") =>
+        {
             s.eq_ignore_ascii_case("true")
         }
         _ => {
@@ -124,7 +137,9 @@ pub(super) fn parse_dispute_result(response: &HttpResponse, dispute_id: &str, fl
         );
         e.http_status = Some(response.status);
         e.processor_message = message.map(|m| crate::mask::mask_text(&m));
-        return Err(e.with_request_id(request_id).with_connector(ConnectorName::Adyen, flow));
+        return Err(e
+            .with_request_id(request_id)
+            .with_connector(ConnectorName::Adyen, flow));
     }
     let status = match flow {
         Flow::AcceptDispute => DisputeStatus::Accepted,

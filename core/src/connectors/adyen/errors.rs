@@ -25,7 +25,9 @@ pub(super) fn classify(status: u16, error_type: Option<&str>) -> ErrorCode {
         429 => ErrorCode::RateLimited,
         // The request did not arrive in time: nothing was processed.
         408 => ErrorCode::ProcessorUnavailable,
-        500..=599 if error_type.is_some_and(|t| t.eq_ignore_ascii_case("configuration")) => ErrorCode::Configuration,
+        500..=599 if error_type.is_some_and(|t| t.eq_ignore_ascii_case("configuration")) => {
+            ErrorCode::Configuration
+        }
         500..=599 => ErrorCode::ProcessorUnavailable,
         400..=499 => ErrorCode::InvalidRequest,
         // 1xx / 3xx: not an answer the API gives.
@@ -48,7 +50,10 @@ pub(super) fn from_response(response: &HttpResponse, flow: Flow) -> Error {
 
 /// An answer that could not be understood. For a mutating call the outcome is unknown.
 pub(super) fn invalid_response(response: &HttpResponse, flow: Flow, what: &str) -> Error {
-    let mut e = Error::invalid_response(format!("Adyen answered HTTP {} with {what}", response.status));
+    let mut e = Error::invalid_response(format!(
+        "Adyen answered HTTP {} with {what}",
+        response.status
+    ));
     e.http_status = Some(response.status);
     e.with_request_id(header_psp_reference(response))
         .with_connector(ConnectorName::Adyen, flow)
@@ -62,7 +67,11 @@ pub(super) fn success_object(response: &HttpResponse, flow: Flow) -> Result<Map<
     }
     match response.json() {
         Some(Value::Object(map)) => Ok(map),
-        _ => Err(invalid_response(response, flow, "a body that is not a JSON object")),
+        _ => Err(invalid_response(
+            response,
+            flow,
+            "a body that is not a JSON object",
+        )),
     }
 }
 

@@ -91,7 +91,8 @@ impl AdyenConfig {
 }
 
 /// Why RSync is unsupported.
-pub(crate) const RSYNC_UNSUPPORTED: &str = "Adyen has no refund status endpoint; refund outcomes arrive by webhook \
+pub(crate) const RSYNC_UNSUPPORTED: &str =
+    "Adyen has no refund status endpoint; refund outcomes arrive by webhook \
      (REFUND, REFUND_FAILED, REFUNDED_REVERSED) and the refund's pspReference is the refund id";
 
 /// Why CreateOrder is unsupported.
@@ -127,7 +128,11 @@ const LIVE_DISPUTES_HOST: &str = "https://ca-live.adyen.com";
 const DISPUTES_PATH: &str = "/ca/services/DisputeService/v30";
 
 /// Characters left as they are in a path segment (RFC 3986 unreserved).
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// The Adyen connector. Everything per-client (URLs, credentials, the decoded webhook key) is
 /// prepared by [`Adyen::new`]; the flow functions only build bodies and parse answers.
@@ -181,7 +186,10 @@ impl std::fmt::Debug for Adyen {
         f.debug_struct("Adyen")
             .field("merchant_account", &self.merchant_account)
             .field("checkout_url", &self.urls.checkout)
-            .field("webhook_hmac_key", &self.webhook_hmac_key.as_ref().map(|_| "***"))
+            .field(
+                "webhook_hmac_key",
+                &self.webhook_hmac_key.as_ref().map(|_| "***"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -202,16 +210,22 @@ impl Adyen {
         };
         let merchant_account = config.merchant_account.trim();
         if merchant_account.is_empty() {
-            return Err(Error::configuration("Adyen merchant_account must not be empty"));
+            return Err(Error::configuration(
+                "Adyen merchant_account must not be empty",
+            ));
         }
         if let Some(prefix) = &config.live_endpoint_prefix {
             check_live_prefix(prefix)?;
         }
         let urls = match (&endpoint.base_url, endpoint.environment) {
-            (Some(base), _) => Urls::new(base, &format!("{}{DISPUTES_PATH}", base.trim_end_matches('/'))),
-            (None, Environment::Sandbox) => {
-                Urls::new(SANDBOX_CHECKOUT, &format!("{SANDBOX_DISPUTES_HOST}{DISPUTES_PATH}"))
-            }
+            (Some(base), _) => Urls::new(
+                base,
+                &format!("{}{DISPUTES_PATH}", base.trim_end_matches('/')),
+            ),
+            (None, Environment::Sandbox) => Urls::new(
+                SANDBOX_CHECKOUT,
+                &format!("{SANDBOX_DISPUTES_HOST}{DISPUTES_PATH}"),
+            ),
             (None, Environment::Live) => {
                 let prefix = config.live_endpoint_prefix.as_deref().ok_or_else(|| {
                     Error::configuration(
@@ -249,7 +263,12 @@ impl Adyen {
 
 /// Every Adyen request: `X-API-Key`, JSON, and the operation's `Idempotency-Key`. Adyen answers
 /// a replayed key with the first response, so resending is safe.
-fn post(url: String, api_key: &Secret<String>, body: &Value, cx: &FlowContext) -> Result<HttpRequest> {
+fn post(
+    url: String,
+    api_key: &Secret<String>,
+    body: &Value,
+    cx: &FlowContext,
+) -> Result<HttpRequest> {
     let key = cx.idempotency_key.as_str();
     if key.is_empty() || key.len() > 64 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Error::invalid_request(
@@ -267,7 +286,9 @@ fn post(url: String, api_key: &Secret<String>, body: &Value, cx: &FlowContext) -
 
 fn check_api_key(name: &str, key: &str) -> Result<()> {
     if key.trim().is_empty() {
-        return Err(Error::configuration(format!("Adyen {name} must not be empty")));
+        return Err(Error::configuration(format!(
+            "Adyen {name} must not be empty"
+        )));
     }
     if !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Error::configuration(format!(
@@ -280,7 +301,9 @@ fn check_api_key(name: &str, key: &str) -> Result<()> {
 fn check_live_prefix(prefix: &str) -> Result<()> {
     let valid = !prefix.is_empty()
         && prefix.len() <= 100
-        && prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !prefix.starts_with('-')
         && !prefix.ends_with('-');
     if valid {
@@ -296,11 +319,14 @@ fn check_live_prefix(prefix: &str) -> Result<()> {
 fn decode_hmac_key(hex_key: &str) -> Result<Vec<u8>> {
     let trimmed = hex_key.trim();
     if trimmed.is_empty() {
-        return Err(Error::configuration("Adyen webhook_hmac_key must not be empty"));
+        return Err(Error::configuration(
+            "Adyen webhook_hmac_key must not be empty",
+        ));
     }
     // The hex decoder's error may quote the offending character: do not pass it on.
-    hex::decode(trimmed)
-        .map_err(|_| Error::configuration("Adyen webhook_hmac_key must be the hex string from the Customer Area"))
+    hex::decode(trimmed).map_err(|_| {
+        Error::configuration("Adyen webhook_hmac_key must be the hex string from the Customer Area")
+    })
 }
 
 /// A field as text: strings as they are (never empty), numbers and booleans written out.
@@ -327,7 +353,8 @@ fn exchange<T>(
     build: impl FnOnce() -> Result<HttpRequest>,
     parse: impl FnOnce(&HttpResponse) -> Result<T>,
 ) -> Result<Step<T>> {
-    single_exchange(responses, build, parse).map_err(|e| e.with_connector(ConnectorName::Adyen, flow))
+    single_exchange(responses, build, parse)
+        .map_err(|e| e.with_connector(ConnectorName::Adyen, flow))
 }
 
 impl Connector for Adyen {
@@ -363,7 +390,13 @@ impl Connector for Adyen {
         exchange(
             Flow::Psync,
             responses,
-            || self.checkout_post(self.urls.payment_details.clone(), &payments::details_body(req)?, cx),
+            || {
+                self.checkout_post(
+                    self.urls.payment_details.clone(),
+                    &payments::details_body(req)?,
+                    cx,
+                )
+            },
             |r| {
                 let mut payment = payments::parse_payment(r, capture, Flow::Psync)?;
                 if payment.connector_transaction_id.is_none() {
@@ -384,22 +417,43 @@ impl Connector for Adyen {
             Flow::Capture,
             responses,
             || {
-                let url = self.urls.modification(&req.connector_transaction_id, "captures");
+                let url = self
+                    .urls
+                    .modification(&req.connector_transaction_id, "captures");
                 self.checkout_post(url, &self.capture_body(req)?, cx)
             },
-            |r| modifications::parse_payment_modification(r, req.connector_transaction_id.as_str(), Flow::Capture),
+            |r| {
+                modifications::parse_payment_modification(
+                    r,
+                    req.connector_transaction_id.as_str(),
+                    Flow::Capture,
+                )
+            },
         )
     }
 
-    fn void(&self, req: &VoidRequest, cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    fn void(
+        &self,
+        req: &VoidRequest,
+        cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         exchange(
             Flow::Void,
             responses,
             || {
-                let url = self.urls.modification(&req.connector_transaction_id, "cancels");
+                let url = self
+                    .urls
+                    .modification(&req.connector_transaction_id, "cancels");
                 self.checkout_post(url, &self.void_body(req), cx)
             },
-            |r| modifications::parse_payment_modification(r, req.connector_transaction_id.as_str(), Flow::Void),
+            |r| {
+                modifications::parse_payment_modification(
+                    r,
+                    req.connector_transaction_id.as_str(),
+                    Flow::Void,
+                )
+            },
         )
     }
 
@@ -413,7 +467,9 @@ impl Connector for Adyen {
             Flow::Refund,
             responses,
             || {
-                let url = self.urls.modification(&req.connector_transaction_id, "refunds");
+                let url = self
+                    .urls
+                    .modification(&req.connector_transaction_id, "refunds");
                 self.checkout_post(url, &self.refund_body(req)?, cx)
             },
             |r| modifications::parse_refund(r, req.connector_transaction_id.as_str()),
@@ -426,7 +482,11 @@ impl Connector for Adyen {
         _cx: &FlowContext,
         _responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        Err(Error::unsupported(ConnectorName::Adyen, Flow::Rsync, RSYNC_UNSUPPORTED))
+        Err(Error::unsupported(
+            ConnectorName::Adyen,
+            Flow::Rsync,
+            RSYNC_UNSUPPORTED,
+        ))
     }
 
     fn setup_mandate(
@@ -438,9 +498,16 @@ impl Connector for Adyen {
         exchange(
             Flow::SetupMandate,
             responses,
-            || self.checkout_post(self.urls.payments.clone(), &self.setup_mandate_body(req)?, cx),
+            || {
+                self.checkout_post(
+                    self.urls.payments.clone(),
+                    &self.setup_mandate_body(req)?,
+                    cx,
+                )
+            },
             |r| {
-                let mut payment = payments::parse_payment(r, CaptureMethod::Automatic, Flow::SetupMandate)?;
+                let mut payment =
+                    payments::parse_payment(r, CaptureMethod::Automatic, Flow::SetupMandate)?;
                 if payment.mandate_id.is_some() && payment.connector_customer_id.is_none() {
                     // The token belongs to this shopperReference; charging it needs both.
                     payment.connector_customer_id = req.customer.id.clone();
@@ -472,7 +539,13 @@ impl Connector for Adyen {
         exchange(
             Flow::AcceptDispute,
             responses,
-            || self.disputes_post(self.urls.accept_dispute.clone(), &self.accept_dispute_body(req), cx),
+            || {
+                self.disputes_post(
+                    self.urls.accept_dispute.clone(),
+                    &self.accept_dispute_body(req),
+                    cx,
+                )
+            },
             |r| disputes::parse_dispute_result(r, &req.connector_dispute_id, Flow::AcceptDispute),
         )
     }
@@ -506,7 +579,13 @@ impl Connector for Adyen {
         exchange(
             Flow::DefendDispute,
             responses,
-            || self.disputes_post(self.urls.defend_dispute.clone(), &self.defend_dispute_body(req)?, cx),
+            || {
+                self.disputes_post(
+                    self.urls.defend_dispute.clone(),
+                    &self.defend_dispute_body(req)?,
+                    cx,
+                )
+            },
             |r| disputes::parse_dispute_result(r, &req.connector_dispute_id, Flow::DefendDispute),
         )
     }

@@ -16,7 +16,10 @@ use crate::types::*;
 impl Adyen {
     pub(super) fn capture_body(&self, req: &CaptureRequest) -> Result<Value> {
         let mut body = Map::new();
-        body.insert("merchantAccount".into(), self.merchant_account.clone().into());
+        body.insert(
+            "merchantAccount".into(),
+            self.merchant_account.clone().into(),
+        );
         body.insert("amount".into(), amounts::to_adyen(&req.amount, "amount")?);
         if let Some(reference) = &req.merchant_reference {
             body.insert("reference".into(), reference.clone().into());
@@ -26,7 +29,10 @@ impl Adyen {
 
     pub(super) fn void_body(&self, req: &VoidRequest) -> Value {
         let mut body = Map::new();
-        body.insert("merchantAccount".into(), self.merchant_account.clone().into());
+        body.insert(
+            "merchantAccount".into(),
+            self.merchant_account.clone().into(),
+        );
         if let Some(reference) = &req.merchant_reference {
             body.insert("reference".into(), reference.clone().into());
         }
@@ -35,7 +41,10 @@ impl Adyen {
 
     pub(super) fn refund_body(&self, req: &RefundRequest) -> Result<Value> {
         let mut body = Map::new();
-        body.insert("merchantAccount".into(), self.merchant_account.clone().into());
+        body.insert(
+            "merchantAccount".into(),
+            self.merchant_account.clone().into(),
+        );
         body.insert("amount".into(), amounts::to_adyen(&req.amount, "amount")?);
         if let Some(reference) = &req.merchant_refund_reference {
             body.insert("reference".into(), reference.clone().into());
@@ -69,8 +78,9 @@ struct Received {
 
 fn read_received(response: &HttpResponse, flow: Flow) -> Result<Received> {
     let body = errors::success_object(response, flow)?;
-    let status = text(&body, "status")
-        .ok_or_else(|| errors::invalid_response(response, flow, "a modification answer without status"))?;
+    let status = text(&body, "status").ok_or_else(|| {
+        errors::invalid_response(response, flow, "a modification answer without status")
+    })?;
     Ok(Received {
         status,
         psp_reference: text(&body, "pspReference"),
@@ -107,7 +117,10 @@ pub(super) fn parse_payment_modification(
 }
 
 /// A refund answer: `pending`, with the refund's own `pspReference` as its id.
-pub(super) fn parse_refund(response: &HttpResponse, payment_psp_reference: &str) -> Result<RefundResponse> {
+pub(super) fn parse_refund(
+    response: &HttpResponse,
+    payment_psp_reference: &str,
+) -> Result<RefundResponse> {
     let received = read_received(response, Flow::Refund)?;
     let mut refund = RefundResponse::new(ConnectorName::Adyen, RefundStatus::Pending);
     refund.connector_status = Some(received.status);

@@ -37,7 +37,10 @@ impl Adyen {
     pub(super) fn authorize_body(&self, req: &AuthorizeRequest) -> Result<Value> {
         let mut body = Map::new();
         body.insert("amount".into(), amounts::to_adyen(&req.amount, "amount")?);
-        body.insert("merchantAccount".into(), self.merchant_account.clone().into());
+        body.insert(
+            "merchantAccount".into(),
+            self.merchant_account.clone().into(),
+        );
         body.insert("reference".into(), req.merchant_reference.clone().into());
         body.insert("returnUrl".into(), return_url(&req.return_url)?.into());
         let customer = req.customer.as_ref();
@@ -62,15 +65,24 @@ impl Adyen {
                         )
                     })?;
                 if mandate.mandate_id.trim().is_empty() {
-                    return Err(Error::invalid_request("payment_method.mandate_id", "must not be empty"));
+                    return Err(Error::invalid_request(
+                        "payment_method.mandate_id",
+                        "must not be empty",
+                    ));
                 }
                 body.insert(
                     "paymentMethod".into(),
                     json!({"type": "scheme", "storedPaymentMethodId": mandate.mandate_id}),
                 );
-                body.insert("shopperReference".into(), shopper_reference(reference)?.into());
+                body.insert(
+                    "shopperReference".into(),
+                    shopper_reference(reference)?.into(),
+                );
                 body.insert("shopperInteraction".into(), "ContAuth".into());
-                body.insert("recurringProcessingModel".into(), recurring_model(mandate.usage).into());
+                body.insert(
+                    "recurringProcessingModel".into(),
+                    recurring_model(mandate.usage).into(),
+                );
             }
         }
         let mut additional = Map::new();
@@ -106,17 +118,26 @@ impl Adyen {
             ));
         };
         let id = req.customer.id.as_deref().ok_or_else(|| {
-            Error::invalid_request("customer.id", "is required to save a card (Adyen shopperReference)")
+            Error::invalid_request(
+                "customer.id",
+                "is required to save a card (Adyen shopperReference)",
+            )
         })?;
         let mut body = Map::new();
         body.insert("amount".into(), amounts::to_adyen(&req.amount, "amount")?);
-        body.insert("merchantAccount".into(), self.merchant_account.clone().into());
+        body.insert(
+            "merchantAccount".into(),
+            self.merchant_account.clone().into(),
+        );
         body.insert("reference".into(), req.merchant_reference.clone().into());
         body.insert("returnUrl".into(), return_url(&req.return_url)?.into());
         body.insert("paymentMethod".into(), card_json(card));
         body.insert("storePaymentMethod".into(), true.into());
         body.insert("shopperReference".into(), shopper_reference(id)?.into());
-        body.insert("recurringProcessingModel".into(), recurring_model(req.usage).into());
+        body.insert(
+            "recurringProcessingModel".into(),
+            recurring_model(req.usage).into(),
+        );
         body.insert("shopperInteraction".into(), "Ecommerce".into());
         let mut additional = Map::new();
         put_three_ds(&mut additional, req.authentication_type);
@@ -170,10 +191,15 @@ pub(super) fn details_body(req: &PaymentGetRequest) -> Result<Value> {
 }
 
 /// Reads a `PaymentResponse` / `PaymentDetailsResponse` (HTTP 200 for every outcome).
-pub(super) fn parse_payment(response: &HttpResponse, capture: CaptureMethod, flow: Flow) -> Result<PaymentResponse> {
+pub(super) fn parse_payment(
+    response: &HttpResponse,
+    capture: CaptureMethod,
+    flow: Flow,
+) -> Result<PaymentResponse> {
     let body = errors::success_object(response, flow)?;
-    let result_code = text(&body, "resultCode")
-        .ok_or_else(|| errors::invalid_response(response, flow, "a payment result without resultCode"))?;
+    let result_code = text(&body, "resultCode").ok_or_else(|| {
+        errors::invalid_response(response, flow, "a payment result without resultCode")
+    })?;
     let action = object(&body, "action");
     let additional = object(&body, "additionalData");
     let status = payment_status(&result_code, capture, action.is_some());
@@ -194,7 +220,8 @@ pub(super) fn parse_payment(response: &HttpResponse, capture: CaptureMethod, flo
             .or_else(|| text(additional, "recurring.shopperReference"));
     }
     payment.http_status = Some(response.status);
-    payment.request_id = errors::header_psp_reference(response).or_else(|| payment.connector_transaction_id.clone());
+    payment.request_id =
+        errors::header_psp_reference(response).or_else(|| payment.connector_transaction_id.clone());
     payment.raw_response = Some(mask_body(response.body.as_slice()));
     Ok(payment)
 }
@@ -202,7 +229,11 @@ pub(super) fn parse_payment(response: &HttpResponse, capture: CaptureMethod, flo
 /// The unified status of a `resultCode` (spec §5.1). `Authorised` depends on the capture mode
 /// of the request. A code this library does not know is `pending` (never terminal): the
 /// webhook brings the outcome.
-pub(super) fn payment_status(result_code: &str, capture: CaptureMethod, has_action: bool) -> PaymentStatus {
+pub(super) fn payment_status(
+    result_code: &str,
+    capture: CaptureMethod,
+    has_action: bool,
+) -> PaymentStatus {
     let manual = capture == CaptureMethod::Manual;
     let waiting = if has_action {
         PaymentStatus::AuthenticationPending
@@ -274,7 +305,10 @@ fn redirect_action(action: &Map<String, Value>) -> Option<RedirectAction> {
 /// Why a payment was refused: `refusalReasonCode` and `refusalReason`, with the network's raw
 /// response code (`refusalCodeRaw`, or the code part of `refusalReasonRaw` such as
 /// `"51 : Insufficient funds"`) and the merchant advice code.
-pub(super) fn decline_details(body: &Map<String, Value>, additional: Option<&Map<String, Value>>) -> DeclineDetails {
+pub(super) fn decline_details(
+    body: &Map<String, Value>,
+    additional: Option<&Map<String, Value>>,
+) -> DeclineDetails {
     DeclineDetails {
         code: text(body, "refusalReasonCode"),
         message: text(body, "refusalReason"),
@@ -298,7 +332,9 @@ pub(super) fn network_decline_code(additional: &Map<String, Value>) -> Option<St
 pub(super) fn code_part(raw: &str) -> Option<String> {
     raw.split(':')
         .map(str::trim)
-        .find(|part| (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .find(|part| {
+            (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
         .map(str::to_string)
 }
 
@@ -342,8 +378,14 @@ fn card_json(card: &Card) -> Value {
     let mut pm = Map::new();
     pm.insert("type".into(), "scheme".into());
     pm.insert("number".into(), card.number.expose().into());
-    pm.insert("expiryMonth".into(), format!("{:02}", card.expiry_month).into());
-    pm.insert("expiryYear".into(), format!("{:04}", card.expiry_year).into());
+    pm.insert(
+        "expiryMonth".into(),
+        format!("{:02}", card.expiry_month).into(),
+    );
+    pm.insert(
+        "expiryYear".into(),
+        format!("{:04}", card.expiry_year).into(),
+    );
     if let Some(cvc) = &card.cvc {
         pm.insert("cvc".into(), cvc.expose().clone().into());
     }
@@ -459,7 +501,10 @@ fn put_metadata(body: &mut Map<String, Value>, metadata: &Metadata) -> Result<()
             ));
         }
     }
-    let map: Map<String, Value> = metadata.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+    let map: Map<String, Value> = metadata
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone().into()))
+        .collect();
     body.insert("metadata".into(), Value::Object(map));
     Ok(())
 }

@@ -29,7 +29,10 @@ use crate::types::*;
 type Item = Map<String, Value>;
 
 impl Adyen {
-    pub(super) fn verify_and_parse_webhook(&self, request: &WebhookRequest) -> Result<WebhookNotification> {
+    pub(super) fn verify_and_parse_webhook(
+        &self,
+        request: &WebhookRequest,
+    ) -> Result<WebhookNotification> {
         let key = self.webhook_hmac_key.as_ref().ok_or_else(|| {
             Error::configuration(
                 "Adyen webhook_hmac_key is not configured: notifications cannot be verified without it",
@@ -63,7 +66,8 @@ pub(super) fn acknowledgement() -> WebhookAcknowledgement {
 /// The notification items of an envelope. A body that is not an Adyen notification cannot be
 /// verified, so it is a verification failure too.
 fn parse_items(body: &[u8]) -> Result<Vec<Item>> {
-    let not_notification = || Error::webhook_verification_failed("the body is not an Adyen standard notification");
+    let not_notification =
+        || Error::webhook_verification_failed("the body is not an Adyen standard notification");
     let envelope: Value = serde_json::from_slice(body).map_err(|_| not_notification())?;
     let items = envelope
         .get("notificationItems")
@@ -128,7 +132,8 @@ pub(super) fn hmac_sha256(key: &[u8], message: &[u8]) -> Option<[u8; 32]> {
 /// The item's signature as Adyen computes it (Base64).
 #[cfg(test)]
 pub(super) fn item_signature(key: &[u8], item: &Item) -> Option<String> {
-    hmac_sha256(key, signing_string(item).as_bytes()).map(|mac| base64::engine::general_purpose::STANDARD.encode(mac))
+    hmac_sha256(key, signing_string(item).as_bytes())
+        .map(|mac| base64::engine::general_purpose::STANDARD.encode(mac))
 }
 
 /// Whether the item's `hmacSignature` is the HMAC of its fields. Missing, empty, non-Base64 or
@@ -140,7 +145,9 @@ pub(super) fn verify_item(key: &[u8], item: &Item) -> bool {
     else {
         return false;
     };
-    let Ok(provided) = base64::engine::general_purpose::STANDARD.decode(signature.trim().as_bytes()) else {
+    let Ok(provided) =
+        base64::engine::general_purpose::STANDARD.decode(signature.trim().as_bytes())
+    else {
         return false;
     };
     let Some(expected) = hmac_sha256(key, signing_string(item).as_bytes()) else {
@@ -159,10 +166,23 @@ pub(super) fn map_item(item: &Item) -> WebhookEvent {
     // The spec's suggested dedup key (pspReference + eventCode + success), plus the dispute
     // status where there is one: a dispute's CHARGEBACK comes again with each new status
     // (Undefended, then Accepted, Won, Lost, Expired) and none of them is a duplicate.
-    let dispute_status = object(item, "additionalData").and_then(|a| a.get("disputeStatus")).and_then(Value::as_str);
+    let dispute_status = object(item, "additionalData")
+        .and_then(|a| a.get("disputeStatus"))
+        .and_then(Value::as_str);
     let event_id = Some(match dispute_status.filter(|s| !s.is_empty()) {
-        Some(status) => format!("{}:{}:{}:{}", psp_reference.as_deref().unwrap_or(""), event_code, success_text, status),
-        None => format!("{}:{}:{}", psp_reference.as_deref().unwrap_or(""), event_code, success_text),
+        Some(status) => format!(
+            "{}:{}:{}:{}",
+            psp_reference.as_deref().unwrap_or(""),
+            event_code,
+            success_text,
+            status
+        ),
+        None => format!(
+            "{}:{}:{}",
+            psp_reference.as_deref().unwrap_or(""),
+            event_code,
+            success_text
+        ),
     });
     let ignored = || {
         WebhookEvent::Ignored(IgnoredEvent {
@@ -293,10 +313,15 @@ fn payment_event(
 
 /// The stage and status of a dispute event, refined by `additionalData.disputeStatus`
 /// (spec §7.5). `None` for codes that are not dispute state changes this library maps.
-pub(super) fn dispute_mapping(event_code: &str, dispute_status: Option<&str>) -> Option<(DisputeStage, DisputeStatus)> {
+pub(super) fn dispute_mapping(
+    event_code: &str,
+    dispute_status: Option<&str>,
+) -> Option<(DisputeStage, DisputeStatus)> {
     let is = |value: &str| dispute_status.is_some_and(|s| s.eq_ignore_ascii_case(value));
     let mapped = match event_code {
-        "NOTIFICATION_OF_CHARGEBACK" | "REQUEST_FOR_INFORMATION" => (DisputeStage::PreDispute, DisputeStatus::Opened),
+        "NOTIFICATION_OF_CHARGEBACK" | "REQUEST_FOR_INFORMATION" => {
+            (DisputeStage::PreDispute, DisputeStatus::Opened)
+        }
         "CHARGEBACK" => {
             let status = if is("Undefended") || is("Pending") || is("Unresponded") {
                 DisputeStatus::Opened
@@ -323,7 +348,9 @@ pub(super) fn dispute_mapping(event_code: &str, dispute_status: Option<&str>) ->
             },
         ),
         "DISPUTE_DEFENSE_PERIOD_ENDED" => (DisputeStage::Dispute, DisputeStatus::Expired),
-        "SECOND_CHARGEBACK" | "PREARBITRATION_LOST" => (DisputeStage::PreArbitration, DisputeStatus::Lost),
+        "SECOND_CHARGEBACK" | "PREARBITRATION_LOST" => {
+            (DisputeStage::PreArbitration, DisputeStatus::Lost)
+        }
         "PREARBITRATION_WON" => (
             DisputeStage::PreArbitration,
             if is("Pending") {

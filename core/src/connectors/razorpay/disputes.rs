@@ -56,7 +56,9 @@ pub(super) fn evidence_slot(doc: &EvidenceDocument) -> EvidenceSlot {
         EvidenceType::Receipt => "billing_proof",
         EvidenceType::ShippingProof => "shipping_proof",
         EvidenceType::CustomerCommunication => "customer_communication",
-        EvidenceType::RefundPolicy | EvidenceType::CancellationPolicy => "refund_cancellation_policy",
+        EvidenceType::RefundPolicy | EvidenceType::CancellationPolicy => {
+            "refund_cancellation_policy"
+        }
         EvidenceType::ServiceDocumentation => "proof_of_service",
         EvidenceType::AccessActivityLog => "access_activity_log",
         EvidenceType::ExplanationLetter => "explanation_letter",
@@ -73,30 +75,67 @@ enum Action {
 }
 
 impl Razorpay {
-    pub(super) fn accept_dispute_flow(&self, req: &AcceptDisputeRequest, responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+    pub(super) fn accept_dispute_flow(
+        &self,
+        req: &AcceptDisputeRequest,
+        responses: &[HttpResponse],
+    ) -> Result<Step<DisputeResponse>> {
         single_exchange(
             responses,
-            || Ok(self.request(HttpMethod::Post, self.id_url("disputes", "connector_dispute_id", &req.connector_dispute_id, "/accept")?)),
+            || {
+                Ok(self.request(
+                    HttpMethod::Post,
+                    self.id_url(
+                        "disputes",
+                        "connector_dispute_id",
+                        &req.connector_dispute_id,
+                        "/accept",
+                    )?,
+                ))
+            },
             |r| parse_dispute(r, Action::Accept),
         )
     }
 
-    pub(super) fn defend_dispute_flow(&self, req: &DefendDisputeRequest, responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+    pub(super) fn defend_dispute_flow(
+        &self,
+        req: &DefendDisputeRequest,
+        responses: &[HttpResponse],
+    ) -> Result<Step<DisputeResponse>> {
         single_exchange(
             responses,
             || {
-                let url = self.id_url("disputes", "connector_dispute_id", &req.connector_dispute_id, "/contest")?;
+                let url = self.id_url(
+                    "disputes",
+                    "connector_dispute_id",
+                    &req.connector_dispute_id,
+                    "/contest",
+                )?;
                 // The evidence saved by submit_evidence (a draft) is what gets submitted.
-                Ok(self.request(HttpMethod::Patch, url).json_body(&json!({"action": "submit"})))
+                Ok(self
+                    .request(HttpMethod::Patch, url)
+                    .json_body(&json!({"action": "submit"})))
             },
             |r| parse_dispute(r, Action::Submit),
         )
     }
 
-    pub(super) fn submit_evidence_flow(&self, req: &SubmitEvidenceRequest, responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
-        let contest_url = self.id_url("disputes", "connector_dispute_id", &req.connector_dispute_id, "/contest")?;
+    pub(super) fn submit_evidence_flow(
+        &self,
+        req: &SubmitEvidenceRequest,
+        responses: &[HttpResponse],
+    ) -> Result<Step<DisputeResponse>> {
+        let contest_url = self.id_url(
+            "disputes",
+            "connector_dispute_id",
+            &req.connector_dispute_id,
+            "/contest",
+        )?;
         if req.documents.is_empty() {
-            return Err(Error::invalid_request("documents", "at least one document is required"));
+            return Err(Error::invalid_request(
+                "documents",
+                "at least one document is required",
+            ));
         }
         let summary = non_empty(req.summary.clone());
         if let Some(s) = &summary {
@@ -124,10 +163,15 @@ impl Razorpay {
         match &responses[n..] {
             [] => {
                 let body = contest_body("draft", summary.as_deref(), &req.documents, &document_ids);
-                Ok(Step::Send(self.request(HttpMethod::Patch, contest_url).json_body(&body)))
+                Ok(Step::Send(
+                    self.request(HttpMethod::Patch, contest_url)
+                        .json_body(&body),
+                ))
             }
             [response] => parse_dispute(response, Action::Draft).map(Step::Done),
-            _ => Err(Error::internal("razorpay submit_evidence: more responses than requests")),
+            _ => Err(Error::internal(
+                "razorpay submit_evidence: more responses than requests",
+            )),
         }
     }
 
@@ -140,7 +184,12 @@ impl Razorpay {
                 break candidate;
             }
         };
-        let body = multipart_body(&boundary, &file_name(doc, index), doc.mime_type.trim(), content);
+        let body = multipart_body(
+            &boundary,
+            &file_name(doc, index),
+            doc.mime_type.trim(),
+            content,
+        );
         self.request(HttpMethod::Post, self.urls.documents.clone())
             .raw_body(&format!("multipart/form-data; boundary={boundary}"), body)
     }
@@ -149,10 +198,15 @@ impl Razorpay {
 /// A document's MIME type goes into a part header: it must not be able to break out of it.
 fn check_document(doc: &EvidenceDocument, index: usize) -> Result<()> {
     if doc.content.as_slice().is_empty() {
-        return Err(Error::invalid_request(format!("documents[{index}].content"), "must not be empty"));
+        return Err(Error::invalid_request(
+            format!("documents[{index}].content"),
+            "must not be empty",
+        ));
     }
     let mime = doc.mime_type.trim();
-    let valid = mime.split_once('/').is_some_and(|(t, s)| !t.is_empty() && !s.is_empty())
+    let valid = mime
+        .split_once('/')
+        .is_some_and(|(t, s)| !t.is_empty() && !s.is_empty())
         && mime.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
         && !mime.contains('"');
     if !valid {
@@ -170,7 +224,13 @@ pub(super) fn file_name(doc: &EvidenceDocument, index: usize) -> String {
     let cleaned = doc.file_name.as_deref().map(|n| {
         n.trim()
             .chars()
-            .map(|c| if c.is_control() || matches!(c, '"' | '\\' | '/') { '_' } else { c })
+            .map(|c| {
+                if c.is_control() || matches!(c, '"' | '\\' | '/') {
+                    '_'
+                } else {
+                    c
+                }
+            })
             .take(120)
             .collect::<String>()
     });
@@ -190,14 +250,20 @@ pub(super) fn file_name(doc: &EvidenceDocument, index: usize) -> String {
 }
 
 /// A multipart/form-data body with the `purpose` field and the `file` part.
-pub(super) fn multipart_body(boundary: &str, file_name: &str, mime_type: &str, content: &[u8]) -> Vec<u8> {
+pub(super) fn multipart_body(
+    boundary: &str,
+    file_name: &str,
+    mime_type: &str,
+    content: &[u8],
+) -> Vec<u8> {
     let mut body = Vec::with_capacity(content.len() + 512);
     body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
     body.extend_from_slice(b"Content-Disposition: form-data; name=\"purpose\"\r\n\r\n");
     body.extend_from_slice(b"dispute_evidence\r\n");
     body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
     body.extend_from_slice(
-        format!("Content-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n").as_bytes(),
+        format!("Content-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n")
+            .as_bytes(),
     );
     body.extend_from_slice(format!("Content-Type: {mime_type}\r\n\r\n").as_bytes());
     body.extend_from_slice(content);
@@ -214,7 +280,12 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// The contest body: the action, the summary, and each document id in its slot.
-pub(super) fn contest_body(action: &str, summary: Option<&str>, documents: &[EvidenceDocument], ids: &[String]) -> Value {
+pub(super) fn contest_body(
+    action: &str,
+    summary: Option<&str>,
+    documents: &[EvidenceDocument],
+    ids: &[String],
+) -> Value {
     let mut arrays: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     let mut others: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (doc, id) in documents.iter().zip(ids) {
@@ -232,7 +303,10 @@ pub(super) fn contest_body(action: &str, summary: Option<&str>, documents: &[Evi
         body.insert(name.into(), json!(ids));
     }
     if !others.is_empty() {
-        let list: Vec<Value> = others.into_iter().map(|(t, ids)| json!({"type": t, "document_ids": ids})).collect();
+        let list: Vec<Value> = others
+            .into_iter()
+            .map(|(t, ids)| json!({"type": t, "document_ids": ids}))
+            .collect();
         body.insert("others".into(), Value::Array(list));
     }
     Value::Object(body)
@@ -244,7 +318,8 @@ fn parse_document(response: &HttpResponse) -> Result<String> {
         return Err(errors::error(response));
     }
     let doc: IdEntity = parse_success(response, "document")?;
-    non_empty(doc.id).ok_or_else(|| super::invalid_response(response, "Razorpay's document has no id"))
+    non_empty(doc.id)
+        .ok_or_else(|| super::invalid_response(response, "Razorpay's document has no id"))
 }
 
 /// Razorpay dispute status into the unified one (`closed` → cancelled is a judgement call: a
@@ -276,7 +351,8 @@ fn parse_dispute(response: &HttpResponse, action: Action) -> Result<DisputeRespo
         return Err(errors::error(response));
     }
     let d: DisputeEntity = parse_success(response, "dispute")?;
-    let id = non_empty(d.id).ok_or_else(|| super::invalid_response(response, "Razorpay's dispute has no id"))?;
+    let id = non_empty(d.id)
+        .ok_or_else(|| super::invalid_response(response, "Razorpay's dispute has no id"))?;
     let raw = non_empty(d.status);
     let mapped = raw.as_deref().and_then(dispute_status);
     let status = match action {
@@ -284,7 +360,9 @@ fn parse_dispute(response: &HttpResponse, action: Action) -> Result<DisputeRespo
         Action::Accept => DisputeStatus::Accepted,
         // A submitted defence is under review until decided.
         Action::Submit => match mapped {
-            Some(decided @ (DisputeStatus::Won | DisputeStatus::Lost | DisputeStatus::Cancelled)) => decided,
+            Some(
+                decided @ (DisputeStatus::Won | DisputeStatus::Lost | DisputeStatus::Cancelled),
+            ) => decided,
             _ => DisputeStatus::Challenged,
         },
         // A draft leaves the dispute as it was (open).
@@ -292,7 +370,10 @@ fn parse_dispute(response: &HttpResponse, action: Action) -> Result<DisputeRespo
             (Some(s), _) => s,
             (None, None) => DisputeStatus::Opened,
             (None, Some(other)) => {
-                return Err(super::invalid_response(response, format!("unknown Razorpay dispute status `{other}`")))
+                return Err(super::invalid_response(
+                    response,
+                    format!("unknown Razorpay dispute status `{other}`"),
+                ))
             }
         },
     };

@@ -39,8 +39,14 @@ pub(super) enum Failure {
 /// the payment at one of its steps (`payment_authentication`, `payment_authorization`,
 /// `card_enrollment_check`, ...), and not because the request failed validation.
 fn is_decline(e: &ErrorObject) -> bool {
-    let code_ok = e.code.as_deref().is_none_or(|c| c.eq_ignore_ascii_case("BAD_REQUEST_ERROR"));
-    let source_ok = matches!(lower(&e.source).as_deref(), Some("customer" | "issuer_bank" | "bank"));
+    let code_ok = e
+        .code
+        .as_deref()
+        .is_none_or(|c| c.eq_ignore_ascii_case("BAD_REQUEST_ERROR"));
+    let source_ok = matches!(
+        lower(&e.source).as_deref(),
+        Some("customer" | "issuer_bank" | "bank")
+    );
     code_ok && source_ok && is_payment_step(e) && !is_validation(e)
 }
 
@@ -60,7 +66,10 @@ fn is_request_error(e: &ErrorObject) -> bool {
 }
 
 fn lower(value: &Option<String>) -> Option<String> {
-    value.as_deref().map(|v| v.trim().to_ascii_lowercase()).filter(|v| !v.is_empty())
+    value
+        .as_deref()
+        .map(|v| v.trim().to_ascii_lowercase())
+        .filter(|v| !v.is_empty())
 }
 
 /// Classifies a non-2xx answer. With `allow_decline`, a decline-shaped error is returned as
@@ -70,18 +79,27 @@ pub(super) fn classify(response: &HttpResponse, allow_decline: bool) -> Failure 
     let envelope: Option<ErrorEnvelope> = serde_json::from_slice(response.body.as_slice()).ok();
     let (object, bare_message) = match envelope {
         Some(ErrorEnvelope { error: Some(e), .. }) => (Some(e), None),
-        Some(ErrorEnvelope { error: None, message }) => (None, message),
+        Some(ErrorEnvelope {
+            error: None,
+            message,
+        }) => (None, message),
         None => (None, None),
     };
 
     let code = object.as_ref().and_then(|e| e.code.clone());
     let processor_code = code.clone();
-    let description = object.as_ref().and_then(|e| e.description.clone()).or_else(|| bare_message.clone());
+    let description = object
+        .as_ref()
+        .and_then(|e| e.description.clone())
+        .or_else(|| bare_message.clone());
 
     let class = if status == 401 || status == 403 {
         ErrorCode::Authentication
     } else if status >= 500
-        || matches!(code.as_deref(), Some("GATEWAY_ERROR") | Some("SERVER_ERROR"))
+        || matches!(
+            code.as_deref(),
+            Some("GATEWAY_ERROR") | Some("SERVER_ERROR")
+        )
     {
         ErrorCode::ProcessorUnavailable
     } else if status == 429 {
@@ -123,7 +141,10 @@ pub(super) fn classify(response: &HttpResponse, allow_decline: bool) -> Failure 
         }
     }
     if class == ErrorCode::InvalidRequest && bare_message.is_some() && object.is_none() {
-        error.message = format!("{} (the URL is not a Razorpay API endpoint: check base_url)", error.message);
+        error.message = format!(
+            "{} (the URL is not a Razorpay API endpoint: check base_url)",
+            error.message
+        );
     }
     Failure::Error(error.with_request_id(response.request_id()))
 }
@@ -134,7 +155,9 @@ pub(super) fn error(response: &HttpResponse) -> Error {
     match classify(response, false) {
         Failure::Error(e) => e,
         // Not reachable with allow_decline = false; keep a sensible error anyway.
-        Failure::Declined(_) => Error::processor(ErrorCode::ProcessorError, response.status, None, None),
+        Failure::Declined(_) => {
+            Error::processor(ErrorCode::ProcessorError, response.status, None, None)
+        }
     }
 }
 
@@ -152,13 +175,18 @@ pub(super) fn decline_details(e: &ErrorObject) -> DeclineDetails {
 /// The answer of a payment flow (authorize, psync, capture, setup_mandate) to a non-2xx
 /// response: a `failure` payment response for a decline (a decline is a result, not an
 /// error), otherwise the error.
-pub(super) fn payment_failure(response: &HttpResponse, order_id: Option<&str>) -> crate::error::Result<PaymentResponse> {
+pub(super) fn payment_failure(
+    response: &HttpResponse,
+    order_id: Option<&str>,
+) -> crate::error::Result<PaymentResponse> {
     match classify(response, true) {
         Failure::Error(e) => Err(e),
         Failure::Declined(e) => {
             let mut r = PaymentResponse::new(ConnectorName::Razorpay, PaymentStatus::Failure);
             r.connector_transaction_id = e.metadata_str("payment_id");
-            r.connector_order_id = order_id.map(str::to_string).or_else(|| e.metadata_str("order_id"));
+            r.connector_order_id = order_id
+                .map(str::to_string)
+                .or_else(|| e.metadata_str("order_id"));
             r.decline = Some(decline_details(&e));
             r.http_status = Some(response.status);
             r.request_id = response.request_id();

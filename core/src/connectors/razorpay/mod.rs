@@ -92,7 +92,8 @@ impl RazorpayConfig {
     }
 }
 
-const NO_VOID: &str = "Razorpay has no API to cancel an authorization; an authorization that is not \
+const NO_VOID: &str =
+    "Razorpay has no API to cancel an authorization; an authorization that is not \
                        captured within 5 days is voided and refunded to the customer automatically";
 
 /// How Razorpay supports each flow.
@@ -164,27 +165,42 @@ impl Razorpay {
             return Err(Error::configuration("razorpay key_id must not be empty"));
         }
         if key_id.contains(':') || !key_id.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::configuration("razorpay key_id must be printable ASCII without `:` or spaces"));
+            return Err(Error::configuration(
+                "razorpay key_id must be printable ASCII without `:` or spaces",
+            ));
         }
         if config.key_secret.expose().is_empty() {
-            return Err(Error::configuration("razorpay key_secret must not be empty"));
+            return Err(Error::configuration(
+                "razorpay key_secret must not be empty",
+            ));
         }
         if config.webhook_secrets.iter().any(|s| s.expose().is_empty()) {
-            return Err(Error::configuration("razorpay webhook_secrets must not contain an empty secret"));
+            return Err(Error::configuration(
+                "razorpay webhook_secrets must not contain an empty secret",
+            ));
         }
-        let mandate_max_amount = config.mandate_max_amount.unwrap_or(DEFAULT_MANDATE_MAX_AMOUNT);
+        let mandate_max_amount = config
+            .mandate_max_amount
+            .unwrap_or(DEFAULT_MANDATE_MAX_AMOUNT);
         if mandate_max_amount <= 0 {
-            return Err(Error::configuration("razorpay mandate_max_amount must be positive"));
+            return Err(Error::configuration(
+                "razorpay mandate_max_amount must be positive",
+            ));
         }
         let mandate_frequency = config
             .mandate_frequency
             .clone()
             .unwrap_or_else(|| DEFAULT_MANDATE_FREQUENCY.to_string());
         if mandate_frequency.trim().is_empty() {
-            return Err(Error::configuration("razorpay mandate_frequency must not be empty"));
+            return Err(Error::configuration(
+                "razorpay mandate_frequency must not be empty",
+            ));
         }
         let credentials = format!("{key_id}:{}", config.key_secret.expose());
-        let authorization = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials));
+        let authorization = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(credentials)
+        );
         Ok(Razorpay {
             key_secret: config.key_secret.clone(),
             authorization: Secret::new(authorization),
@@ -216,7 +232,10 @@ impl Razorpay {
     /// cannot change the path.
     fn id_url(&self, collection: &str, field: &str, id: &str, suffix: &str) -> Result<String> {
         let id = checked_id(field, id)?;
-        Ok(join_url(&self.urls.base, &format!("/v1/{collection}/{id}{suffix}")))
+        Ok(join_url(
+            &self.urls.base,
+            &format!("/v1/{collection}/{id}{suffix}"),
+        ))
     }
 }
 
@@ -224,8 +243,16 @@ impl Razorpay {
 /// digits.
 fn checked_id<'a>(field: &str, id: &'a str) -> Result<&'a str> {
     let id = id.trim();
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-        return Err(Error::invalid_request(field, "is not a Razorpay id (letters, digits and `_` only)"));
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(Error::invalid_request(
+            field,
+            "is not a Razorpay id (letters, digits and `_` only)",
+        ));
     }
     Ok(id)
 }
@@ -278,7 +305,8 @@ fn invalid_response(response: &HttpResponse, message: impl Into<String>) -> Erro
 
 /// Lowercase-hex HMAC-SHA256.
 fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<[u8; 32]> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(|_| Error::internal("HMAC key rejected"))?;
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key).map_err(|_| Error::internal("HMAC key rejected"))?;
     mac.update(message);
     let bytes = mac.finalize().into_bytes();
     let mut out = [0u8; 32];
@@ -317,43 +345,93 @@ impl Connector for Razorpay {
         support(flow)
     }
 
-    fn authorize(&self, req: &AuthorizeRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    fn authorize(
+        &self,
+        req: &AuthorizeRequest,
+        _cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         self.authorize_flow(req, responses)
     }
 
-    fn get_payment(&self, req: &PaymentGetRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    fn get_payment(
+        &self,
+        req: &PaymentGetRequest,
+        _cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         self.get_payment_flow(req, responses)
     }
 
-    fn capture(&self, req: &CaptureRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    fn capture(
+        &self,
+        req: &CaptureRequest,
+        _cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         self.capture_flow(req, responses)
     }
 
-    fn refund(&self, req: &RefundRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<RefundResponse>> {
+    fn refund(
+        &self,
+        req: &RefundRequest,
+        _cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<RefundResponse>> {
         self.refund_flow(req, responses)
     }
 
-    fn get_refund(&self, req: &RefundGetRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<RefundResponse>> {
+    fn get_refund(
+        &self,
+        req: &RefundGetRequest,
+        _cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<RefundResponse>> {
         self.get_refund_flow(req, responses)
     }
 
-    fn setup_mandate(&self, req: &SetupMandateRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    fn setup_mandate(
+        &self,
+        req: &SetupMandateRequest,
+        _cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         self.setup_mandate_flow(req, responses)
     }
 
-    fn create_order(&self, req: &CreateOrderRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<OrderResponse>> {
+    fn create_order(
+        &self,
+        req: &CreateOrderRequest,
+        _cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<OrderResponse>> {
         self.create_order_flow(req, responses)
     }
 
-    fn accept_dispute(&self, req: &AcceptDisputeRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+    fn accept_dispute(
+        &self,
+        req: &AcceptDisputeRequest,
+        _cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<DisputeResponse>> {
         self.accept_dispute_flow(req, responses)
     }
 
-    fn submit_evidence(&self, req: &SubmitEvidenceRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+    fn submit_evidence(
+        &self,
+        req: &SubmitEvidenceRequest,
+        _cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<DisputeResponse>> {
         self.submit_evidence_flow(req, responses)
     }
 
-    fn defend_dispute(&self, req: &DefendDisputeRequest, _cx: &FlowContext, responses: &[HttpResponse]) -> Result<Step<DisputeResponse>> {
+    fn defend_dispute(
+        &self,
+        req: &DefendDisputeRequest,
+        _cx: &FlowContext,
+        responses: &[HttpResponse],
+    ) -> Result<Step<DisputeResponse>> {
         self.defend_dispute_flow(req, responses)
     }
 

@@ -28,7 +28,11 @@ pub(super) struct OrderSpec<'a> {
 }
 
 impl Razorpay {
-    pub(super) fn create_order_flow(&self, req: &CreateOrderRequest, responses: &[HttpResponse]) -> Result<Step<OrderResponse>> {
+    pub(super) fn create_order_flow(
+        &self,
+        req: &CreateOrderRequest,
+        responses: &[HttpResponse],
+    ) -> Result<Step<OrderResponse>> {
         let spec = OrderSpec {
             amount: &req.amount,
             amount_field: "amount",
@@ -78,13 +82,17 @@ pub(super) fn parse_order(response: &HttpResponse) -> Result<OrderResponse> {
         return Err(errors::error(response));
     }
     let order: OrderEntity = parse_success(response, "order")?;
-    let id = non_empty(order.id).ok_or_else(|| super::invalid_response(response, "Razorpay's order has no id"))?;
+    let id = non_empty(order.id)
+        .ok_or_else(|| super::invalid_response(response, "Razorpay's order has no id"))?;
     let status = match order.status.as_deref() {
         Some("created") | None => OrderStatus::Created,
         Some("attempted") => OrderStatus::Attempted,
         Some("paid") => OrderStatus::Paid,
         Some(other) => {
-            return Err(super::invalid_response(response, format!("unknown Razorpay order status `{other}`")));
+            return Err(super::invalid_response(
+                response,
+                format!("unknown Razorpay order status `{other}`"),
+            ));
         }
     };
     Ok(OrderResponse {

@@ -16,7 +16,9 @@ use serde_json::{json, Map, Value};
 
 use super::orders::{parse_order, OrderSpec};
 use super::wire::{non_empty, Collection, CreatedPayment, IdEntity, NextEntry, PaymentEntity};
-use super::{checked_id, errors, hmac_matches, money_from_wire, parse_success, wire_amount, Razorpay};
+use super::{
+    checked_id, errors, hmac_matches, money_from_wire, parse_success, wire_amount, Razorpay,
+};
 use crate::connector::single_exchange;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, HttpResponse, Step};
@@ -29,7 +31,11 @@ enum OrderStep<'r> {
     /// Send this order creation first.
     Send(HttpRequest),
     /// The order exists; `rest` are the responses after the order's (if it was created here).
-    Ready { order_id: String, created: Option<OrderResponse>, rest: &'r [HttpResponse] },
+    Ready {
+        order_id: String,
+        created: Option<OrderResponse>,
+        rest: &'r [HttpResponse],
+    },
 }
 
 /// What a PSync reads.
@@ -40,23 +46,40 @@ enum PsyncTarget<'a> {
 
 impl Razorpay {
     /// Uses the given order, or creates one from `spec` as the next request.
-    fn order_step<'r>(&self, given: Option<&str>, spec: &OrderSpec<'_>, responses: &'r [HttpResponse]) -> Result<OrderStep<'r>> {
+    fn order_step<'r>(
+        &self,
+        given: Option<&str>,
+        spec: &OrderSpec<'_>,
+        responses: &'r [HttpResponse],
+    ) -> Result<OrderStep<'r>> {
         if let Some(id) = given {
             let id = checked_id("connector_order_id", id)?;
-            return Ok(OrderStep::Ready { order_id: id.to_string(), created: None, rest: responses });
+            return Ok(OrderStep::Ready {
+                order_id: id.to_string(),
+                created: None,
+                rest: responses,
+            });
         }
         match responses.split_first() {
             None => Ok(OrderStep::Send(self.order_request(spec)?)),
             Some((first, rest)) => {
                 let order = parse_order(first)?;
-                Ok(OrderStep::Ready { order_id: order.connector_order_id.clone(), created: Some(order), rest })
+                Ok(OrderStep::Ready {
+                    order_id: order.connector_order_id.clone(),
+                    created: Some(order),
+                    rest,
+                })
             }
         }
     }
 
     // ---- authorize ------------------------------------------------------------------------
 
-    pub(super) fn authorize_flow(&self, req: &AuthorizeRequest, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    pub(super) fn authorize_flow(
+        &self,
+        req: &AuthorizeRequest,
+        responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         // Everything that can be checked is checked before the first request, so that no order
         // is created for a payment that cannot be sent.
         let (url, body, mandate) = match &req.payment_method {
@@ -73,10 +96,19 @@ impl Razorpay {
             }
             PaymentMethod::Mandate(m) => {
                 let (body, customer_id) = self.recurring_payment_body(req, m)?;
-                (self.urls.payment_create_recurring.clone(), body, Some((m.mandate_id.clone(), customer_id)))
+                (
+                    self.urls.payment_create_recurring.clone(),
+                    body,
+                    Some((m.mandate_id.clone(), customer_id)),
+                )
             }
             #[allow(unreachable_patterns)]
-            _ => return Err(Error::invalid_request("payment_method", "Razorpay takes a card or a mandate here")),
+            _ => {
+                return Err(Error::invalid_request(
+                    "payment_method",
+                    "Razorpay takes a card or a mandate here",
+                ))
+            }
         };
         let spec = OrderSpec {
             amount: &req.amount,
@@ -87,10 +119,15 @@ impl Razorpay {
             notes: &req.metadata,
             recurring: None,
         };
-        let (order_id, created, rest) = match self.order_step(req.connector_order_id.as_deref(), &spec, responses)? {
-            OrderStep::Send(request) => return Ok(Step::Send(request)),
-            OrderStep::Ready { order_id, created, rest } => (order_id, created, rest),
-        };
+        let (order_id, created, rest) =
+            match self.order_step(req.connector_order_id.as_deref(), &spec, responses)? {
+                OrderStep::Send(request) => return Ok(Step::Send(request)),
+                OrderStep::Ready {
+                    order_id,
+                    created,
+                    rest,
+                } => (order_id, created, rest),
+            };
         match rest {
             [] => {
                 let mut body = body;
@@ -100,15 +137,20 @@ impl Razorpay {
             [response] => {
                 let mut result = match &mandate {
                     None => parse_card_payment(response, &order_id)?,
-                    Some((token, customer_id)) => parse_recurring_payment(response, &order_id, token, customer_id)?,
+                    Some((token, customer_id)) => {
+                        parse_recurring_payment(response, &order_id, token, customer_id)?
+                    }
                 };
                 if let Some(order) = created {
-                    result.merchant_reference = result.merchant_reference.or(order.merchant_reference);
+                    result.merchant_reference =
+                        result.merchant_reference.or(order.merchant_reference);
                     result.amount = result.amount.or(order.amount);
                 }
                 Ok(Step::Done(result))
             }
-            _ => Err(Error::internal("razorpay authorize: more responses than requests")),
+            _ => Err(Error::internal(
+                "razorpay authorize: more responses than requests",
+            )),
         }
     }
 
@@ -147,7 +189,10 @@ impl Razorpay {
         body.insert("email".into(), json!(email));
         match browser {
             Some(b) => {
-                body.insert("authentication".into(), json!({"authentication_channel": "browser"}));
+                body.insert(
+                    "authentication".into(),
+                    json!({"authentication_channel": "browser"}),
+                );
                 let mut browser_json = Map::new();
                 let mut put = |k: &str, v: Option<Value>| {
                     if let Some(v) = v {
@@ -156,7 +201,10 @@ impl Razorpay {
                 };
                 put("java_enabled", b.java_enabled.map(Value::from));
                 put("javascript_enabled", b.javascript_enabled.map(Value::from));
-                put("timezone_offset", b.time_zone_offset_minutes.map(Value::from));
+                put(
+                    "timezone_offset",
+                    b.time_zone_offset_minutes.map(Value::from),
+                );
                 put("color_depth", b.color_depth.map(Value::from));
                 put("screen_width", b.screen_width.map(Value::from));
                 put("screen_height", b.screen_height.map(Value::from));
@@ -170,7 +218,10 @@ impl Razorpay {
                 }
             }
             None => {
-                body.insert("authentication".into(), json!({"authentication_channel": "app"}));
+                body.insert(
+                    "authentication".into(),
+                    json!({"authentication_channel": "app"}),
+                );
             }
         }
         if let Some(ip) = customer.and_then(|c| non_empty(c.ip_address.clone())) {
@@ -187,7 +238,11 @@ impl Razorpay {
 
     /// The `create/recurring` body of a mandate charge (spec §3.8 step 4), without `order_id`;
     /// also returns the customer id.
-    fn recurring_payment_body(&self, req: &AuthorizeRequest, m: &MandateReference) -> Result<(Map<String, Value>, String)> {
+    fn recurring_payment_body(
+        &self,
+        req: &AuthorizeRequest,
+        m: &MandateReference,
+    ) -> Result<(Map<String, Value>, String)> {
         let wire = wire_amount(&req.amount, "amount")?;
         let customer_id = m
             .connector_customer_id
@@ -200,7 +255,8 @@ impl Razorpay {
                     "Razorpay charges a mandate for a customer: pass the connector_customer_id returned by setup_mandate",
                 )
             })?;
-        let customer_id = checked_id("payment_method.connector_customer_id", customer_id)?.to_string();
+        let customer_id =
+            checked_id("payment_method.connector_customer_id", customer_id)?.to_string();
         let token = checked_id("payment_method.mandate_id", &m.mandate_id)?.to_string();
         let contact = required_contact(req.customer.as_ref())?;
         let email = required_email(req.customer.as_ref())?;
@@ -220,10 +276,19 @@ impl Razorpay {
 
     // ---- setup_mandate --------------------------------------------------------------------
 
-    pub(super) fn setup_mandate_flow(&self, req: &SetupMandateRequest, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    pub(super) fn setup_mandate_flow(
+        &self,
+        req: &SetupMandateRequest,
+        responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         let card = match &req.payment_method {
             PaymentMethod::Card(card) => card,
-            _ => return Err(Error::invalid_request("payment_method", "a Razorpay mandate is set up from a card")),
+            _ => {
+                return Err(Error::invalid_request(
+                    "payment_method",
+                    "a Razorpay mandate is set up from a card",
+                ))
+            }
         };
         if req.amount.minor_units <= 0 {
             return Err(Error::invalid_request(
@@ -270,10 +335,15 @@ impl Razorpay {
             notes: &req.metadata,
             recurring: Some(recurring),
         };
-        let (order_id, created, rest) = match self.order_step(req.connector_order_id.as_deref(), &spec, rest)? {
-            OrderStep::Send(request) => return Ok(Step::Send(request)),
-            OrderStep::Ready { order_id, created, rest } => (order_id, created, rest),
-        };
+        let (order_id, created, rest) =
+            match self.order_step(req.connector_order_id.as_deref(), &spec, rest)? {
+                OrderStep::Send(request) => return Ok(Step::Send(request)),
+                OrderStep::Ready {
+                    order_id,
+                    created,
+                    rest,
+                } => (order_id, created, rest),
+            };
 
         // Step 2: the authorization payment; the customer then authenticates (redirect).
         match rest {
@@ -282,18 +352,24 @@ impl Razorpay {
                 body.insert("order_id".into(), Value::String(order_id));
                 body.insert("customer_id".into(), json!(customer_id));
                 body.insert("recurring".into(), json!("1"));
-                Ok(Step::Send(self.post_json(self.urls.payment_create_json.clone(), &Value::Object(body))))
+                Ok(Step::Send(self.post_json(
+                    self.urls.payment_create_json.clone(),
+                    &Value::Object(body),
+                )))
             }
             [response] => {
                 let mut result = parse_card_payment(response, &order_id)?;
                 result.connector_customer_id = Some(customer_id);
                 if let Some(order) = created {
-                    result.merchant_reference = result.merchant_reference.or(order.merchant_reference);
+                    result.merchant_reference =
+                        result.merchant_reference.or(order.merchant_reference);
                     result.amount = result.amount.or(order.amount);
                 }
                 Ok(Step::Done(result))
             }
-            _ => Err(Error::internal("razorpay setup_mandate: more responses than requests")),
+            _ => Err(Error::internal(
+                "razorpay setup_mandate: more responses than requests",
+            )),
         }
     }
 
@@ -319,7 +395,11 @@ impl Razorpay {
 
     // ---- psync ----------------------------------------------------------------------------
 
-    pub(super) fn get_payment_flow(&self, req: &PaymentGetRequest, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    pub(super) fn get_payment_flow(
+        &self,
+        req: &PaymentGetRequest,
+        responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         let capture_method = req.capture_method;
         let order_hint = req.connector_order_id.as_deref();
         match self.psync_target(req)? {
@@ -346,7 +426,10 @@ impl Razorpay {
             let signature = get("razorpay_signature");
             if let Some(signature) = signature {
                 let payment_id = payment_id.ok_or_else(|| {
-                    Error::invalid_request("redirect_result.razorpay_payment_id", "is missing next to razorpay_signature")
+                    Error::invalid_request(
+                        "redirect_result.razorpay_payment_id",
+                        "is missing next to razorpay_signature",
+                    )
                 })?;
                 let order_id = req.connector_order_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
                     Error::invalid_request(
@@ -362,9 +445,15 @@ impl Razorpay {
                          or belong to another order",
                     ));
                 }
-                return Ok(PsyncTarget::Payment(payment_id, "redirect_result.razorpay_payment_id"));
+                return Ok(PsyncTarget::Payment(
+                    payment_id,
+                    "redirect_result.razorpay_payment_id",
+                ));
             }
-            if payment_id.is_some() && req.connector_transaction_id.is_none() && req.connector_order_id.is_none() {
+            if payment_id.is_some()
+                && req.connector_transaction_id.is_none()
+                && req.connector_order_id.is_none()
+            {
                 return Err(Error::invalid_request(
                     "redirect_result.razorpay_signature",
                     "is missing, so the return cannot be trusted: pass connector_order_id or connector_transaction_id",
@@ -387,14 +476,27 @@ impl Razorpay {
 
     /// `razorpay_signature` = hex HMAC-SHA256(key_secret, `order_id|payment_id`), compared in
     /// constant time.
-    pub(super) fn return_signature_valid(&self, order_id: &str, payment_id: &str, signature: &str) -> Result<bool> {
+    pub(super) fn return_signature_valid(
+        &self,
+        order_id: &str,
+        payment_id: &str,
+        signature: &str,
+    ) -> Result<bool> {
         let message = format!("{order_id}|{payment_id}");
-        hmac_matches(self.key_secret.expose().as_bytes(), message.as_bytes(), signature)
+        hmac_matches(
+            self.key_secret.expose().as_bytes(),
+            message.as_bytes(),
+            signature,
+        )
     }
 
     // ---- capture --------------------------------------------------------------------------
 
-    pub(super) fn capture_flow(&self, req: &CaptureRequest, responses: &[HttpResponse]) -> Result<Step<PaymentResponse>> {
+    pub(super) fn capture_flow(
+        &self,
+        req: &CaptureRequest,
+        responses: &[HttpResponse],
+    ) -> Result<Step<PaymentResponse>> {
         let amount = wire_amount(&req.amount, "amount")?;
         if let Some(authorized) = &req.authorized_amount {
             if authorized != &req.amount {
@@ -410,8 +512,16 @@ impl Razorpay {
         single_exchange(
             responses,
             || {
-                let url = self.id_url("payments", "connector_transaction_id", &req.connector_transaction_id, "/capture")?;
-                Ok(self.post_json(url, &json!({"amount": amount, "currency": req.amount.currency.code()})))
+                let url = self.id_url(
+                    "payments",
+                    "connector_transaction_id",
+                    &req.connector_transaction_id,
+                    "/capture",
+                )?;
+                Ok(self.post_json(
+                    url,
+                    &json!({"amount": amount, "currency": req.amount.currency.code()}),
+                ))
             },
             |r| parse_payment(r, Some(CaptureMethod::Manual), None),
         )
@@ -420,12 +530,14 @@ impl Razorpay {
 
 /// The customer's phone number, which Razorpay requires (`contact`) to create a payment.
 fn required_contact(customer: Option<&Customer>) -> Result<String> {
-    customer.and_then(|c| non_empty(c.phone.clone())).ok_or_else(|| {
-        Error::invalid_request(
-            "customer.phone",
-            "Razorpay requires the customer's phone number (`contact`) to create a payment",
-        )
-    })
+    customer
+        .and_then(|c| non_empty(c.phone.clone()))
+        .ok_or_else(|| {
+            Error::invalid_request(
+                "customer.phone",
+                "Razorpay requires the customer's phone number (`contact`) to create a payment",
+            )
+        })
 }
 
 /// The customer's email, which Razorpay requires with `contact` to create a payment (spec §3.2:
@@ -440,7 +552,10 @@ fn required_email(customer: Option<&Customer>) -> Result<String> {
 }
 
 fn customer_name(c: &Customer) -> Option<String> {
-    let parts: Vec<String> = [&c.first_name, &c.last_name].into_iter().filter_map(|p| non_empty(p.clone())).collect();
+    let parts: Vec<String> = [&c.first_name, &c.last_name]
+        .into_iter()
+        .filter_map(|p| non_empty(p.clone()))
+        .collect();
     if parts.is_empty() {
         None
     } else {
@@ -480,7 +595,8 @@ fn parse_customer(response: &HttpResponse) -> Result<String> {
         return Err(errors::error(response));
     }
     let customer: IdEntity = parse_success(response, "customer")?;
-    non_empty(customer.id).ok_or_else(|| super::invalid_response(response, "Razorpay's customer has no id"))
+    non_empty(customer.id)
+        .ok_or_else(|| super::invalid_response(response, "Razorpay's customer has no id"))
 }
 
 /// The `create/json` answer: always `authentication_pending`, with the redirect of `next[]`.
@@ -489,8 +605,12 @@ fn parse_card_payment(response: &HttpResponse, order_id: &str) -> Result<Payment
         return errors::payment_failure(response, Some(order_id));
     }
     let created: CreatedPayment = parse_success(response, "payment creation answer")?;
-    let payment_id = non_empty(created.razorpay_payment_id)
-        .ok_or_else(|| super::invalid_response(response, "Razorpay's payment creation answer has no razorpay_payment_id"))?;
+    let payment_id = non_empty(created.razorpay_payment_id).ok_or_else(|| {
+        super::invalid_response(
+            response,
+            "Razorpay's payment creation answer has no razorpay_payment_id",
+        )
+    })?;
     let entries: Vec<NextEntry> = match created.next {
         Some(Value::Array(items)) => items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect(),
         _ => {
@@ -500,26 +620,44 @@ fn parse_card_payment(response: &HttpResponse, order_id: &str) -> Result<Payment
             ))
         }
     };
-    let redirect = entries.iter().find_map(|e| match (e.action.as_deref(), non_empty(e.url.clone())) {
-        (Some("redirect"), Some(url)) => Some(url),
-        _ => None,
-    });
+    let redirect =
+        entries
+            .iter()
+            .find_map(|e| match (e.action.as_deref(), non_empty(e.url.clone())) {
+                (Some("redirect"), Some(url)) => Some(url),
+                _ => None,
+            });
     let next_action = match redirect {
-        Some(url) => NextAction::Redirect(RedirectAction { url, method: HttpMethod::Get, form_fields: Default::default() }),
+        Some(url) => NextAction::Redirect(RedirectAction {
+            url,
+            method: HttpMethod::Get,
+            form_fields: Default::default(),
+        }),
         None => {
             // Only native actions (e.g. OTP) offered: hand them over as they came.
             let first = entries
                 .iter()
                 .find_map(|e| non_empty(e.action.clone()))
-                .ok_or_else(|| super::invalid_response(response, "Razorpay's next[] has no usable action"))?;
+                .ok_or_else(|| {
+                    super::invalid_response(response, "Razorpay's next[] has no usable action")
+                })?;
             let data = serde_json::to_string(
-                &entries.iter().map(|e| json!({"action": e.action, "url": e.url})).collect::<Vec<_>>(),
+                &entries
+                    .iter()
+                    .map(|e| json!({"action": e.action, "url": e.url}))
+                    .collect::<Vec<_>>(),
             )
             .unwrap_or_default();
-            NextAction::Sdk(SdkAction { action_type: first, data })
+            NextAction::Sdk(SdkAction {
+                action_type: first,
+                data,
+            })
         }
     };
-    let mut r = PaymentResponse::new(ConnectorName::Razorpay, PaymentStatus::AuthenticationPending);
+    let mut r = PaymentResponse::new(
+        ConnectorName::Razorpay,
+        PaymentStatus::AuthenticationPending,
+    );
     r.connector_transaction_id = Some(payment_id);
     r.connector_order_id = Some(order_id.to_string());
     r.next_action = Some(next_action);
@@ -531,14 +669,24 @@ fn parse_card_payment(response: &HttpResponse, order_id: &str) -> Result<Payment
 
 /// The `create/recurring` answer (`razorpay_payment_id`, `razorpay_order_id`,
 /// `razorpay_signature`): the charge is accepted; its outcome comes by PSync or webhook.
-fn parse_recurring_payment(response: &HttpResponse, order_id: &str, token: &str, customer_id: &str) -> Result<PaymentResponse> {
+fn parse_recurring_payment(
+    response: &HttpResponse,
+    order_id: &str,
+    token: &str,
+    customer_id: &str,
+) -> Result<PaymentResponse> {
     let mut r = if response.is_success() {
         let created: CreatedPayment = parse_success(response, "recurring payment answer")?;
-        let payment_id = non_empty(created.razorpay_payment_id)
-            .ok_or_else(|| super::invalid_response(response, "Razorpay's recurring payment answer has no razorpay_payment_id"))?;
+        let payment_id = non_empty(created.razorpay_payment_id).ok_or_else(|| {
+            super::invalid_response(
+                response,
+                "Razorpay's recurring payment answer has no razorpay_payment_id",
+            )
+        })?;
         let mut r = PaymentResponse::new(ConnectorName::Razorpay, PaymentStatus::Pending);
         r.connector_transaction_id = Some(payment_id);
-        r.connector_order_id = non_empty(created.razorpay_order_id).or_else(|| Some(order_id.to_string()));
+        r.connector_order_id =
+            non_empty(created.razorpay_order_id).or_else(|| Some(order_id.to_string()));
         r.http_status = Some(response.status);
         r.request_id = response.request_id();
         r.raw_response = Some(mask_body(response.body.as_slice()));
@@ -552,7 +700,11 @@ fn parse_recurring_payment(response: &HttpResponse, order_id: &str, token: &str,
 }
 
 /// Razorpay payment status into the unified one (spec §3.3). `None` for an unknown status.
-pub(super) fn payment_status(status: &str, captured: Option<bool>, capture_method: Option<CaptureMethod>) -> Option<PaymentStatus> {
+pub(super) fn payment_status(
+    status: &str,
+    captured: Option<bool>,
+    capture_method: Option<CaptureMethod>,
+) -> Option<PaymentStatus> {
     Some(match status {
         "created" | "pending" => PaymentStatus::Pending,
         // With automatic capture the capture follows on its own; without knowing the capture
@@ -583,12 +735,21 @@ pub(super) fn entity_decline(p: &PaymentEntity) -> DeclineDetails {
 }
 
 /// A payment entity into a [`PaymentResponse`].
-fn payment_from_entity(p: PaymentEntity, capture_method: Option<CaptureMethod>, response: &HttpResponse) -> Result<PaymentResponse> {
+fn payment_from_entity(
+    p: PaymentEntity,
+    capture_method: Option<CaptureMethod>,
+    response: &HttpResponse,
+) -> Result<PaymentResponse> {
     let raw_status = non_empty(p.status.clone())
         .ok_or_else(|| super::invalid_response(response, "Razorpay's payment has no status"))?;
-    let status = payment_status(&raw_status, p.captured, capture_method)
-        .ok_or_else(|| super::invalid_response(response, format!("unknown Razorpay payment status `{raw_status}`")))?;
-    let id = non_empty(p.id.clone()).ok_or_else(|| super::invalid_response(response, "Razorpay's payment has no id"))?;
+    let status = payment_status(&raw_status, p.captured, capture_method).ok_or_else(|| {
+        super::invalid_response(
+            response,
+            format!("unknown Razorpay payment status `{raw_status}`"),
+        )
+    })?;
+    let id = non_empty(p.id.clone())
+        .ok_or_else(|| super::invalid_response(response, "Razorpay's payment has no id"))?;
     let mut r = PaymentResponse::new(ConnectorName::Razorpay, status);
     if status == PaymentStatus::Failure {
         r.decline = Some(entity_decline(&p));
@@ -606,7 +767,11 @@ fn payment_from_entity(p: PaymentEntity, capture_method: Option<CaptureMethod>, 
 }
 
 /// A payment entity answer (PSync, capture).
-fn parse_payment(response: &HttpResponse, capture_method: Option<CaptureMethod>, order_hint: Option<&str>) -> Result<PaymentResponse> {
+fn parse_payment(
+    response: &HttpResponse,
+    capture_method: Option<CaptureMethod>,
+    order_hint: Option<&str>,
+) -> Result<PaymentResponse> {
     if !response.is_success() {
         return errors::payment_failure(response, order_hint);
     }
@@ -616,27 +781,46 @@ fn parse_payment(response: &HttpResponse, capture_method: Option<CaptureMethod>,
 
 /// `GET /v1/orders/{id}/payments`: the payment that decides the order — the latest successful
 /// one (an order is paid once; earlier attempts may have failed), else the latest attempt.
-fn parse_order_payments(response: &HttpResponse, order_id: &str, capture_method: Option<CaptureMethod>) -> Result<PaymentResponse> {
+fn parse_order_payments(
+    response: &HttpResponse,
+    order_id: &str,
+    capture_method: Option<CaptureMethod>,
+) -> Result<PaymentResponse> {
     if !response.is_success() {
         return errors::payment_failure(response, Some(order_id));
     }
     let collection: Collection<PaymentEntity> = parse_success(response, "payment collection")?;
-    let successful = |p: &PaymentEntity| matches!(p.status.as_deref(), Some("captured" | "authorized" | "refunded"));
+    let successful = |p: &PaymentEntity| {
+        matches!(
+            p.status.as_deref(),
+            Some("captured" | "authorized" | "refunded")
+        )
+    };
     let chosen = collection
         .items
         .into_iter()
         .enumerate()
         // Razorpay lists the newest first: on equal timestamps, the earlier item wins.
-        .max_by_key(|(i, p)| (successful(p), p.created_at.unwrap_or(i64::MIN), std::cmp::Reverse(*i)))
+        .max_by_key(|(i, p)| {
+            (
+                successful(p),
+                p.created_at.unwrap_or(i64::MIN),
+                std::cmp::Reverse(*i),
+            )
+        })
         .map(|(_, p)| p);
     match chosen {
         Some(p) => {
             let mut r = payment_from_entity(p, capture_method, response)?;
-            r.connector_order_id.get_or_insert_with(|| order_id.to_string());
+            r.connector_order_id
+                .get_or_insert_with(|| order_id.to_string());
             Ok(r)
         }
         None => {
-            let mut e = Error::new(ErrorCode::NotFound, format!("Razorpay order {order_id} has no payment yet"));
+            let mut e = Error::new(
+                ErrorCode::NotFound,
+                format!("Razorpay order {order_id} has no payment yet"),
+            );
             e.http_status = Some(response.status);
             Err(e.with_request_id(response.request_id()))
         }

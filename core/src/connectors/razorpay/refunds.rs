@@ -12,12 +12,21 @@ use crate::mask::mask_body;
 use crate::types::*;
 
 impl Razorpay {
-    pub(super) fn refund_flow(&self, req: &RefundRequest, responses: &[HttpResponse]) -> Result<Step<RefundResponse>> {
+    pub(super) fn refund_flow(
+        &self,
+        req: &RefundRequest,
+        responses: &[HttpResponse],
+    ) -> Result<Step<RefundResponse>> {
         let amount = wire_amount(&req.amount, "amount")?;
         single_exchange(
             responses,
             || {
-                let url = self.id_url("payments", "connector_transaction_id", &req.connector_transaction_id, "/refund")?;
+                let url = self.id_url(
+                    "payments",
+                    "connector_transaction_id",
+                    &req.connector_transaction_id,
+                    "/refund",
+                )?;
                 // Normal speed: "optimum" (instant) refunds cost extra and are an account choice.
                 let mut body = json!({"amount": amount, "speed": "normal"});
                 if let Some(receipt) = non_empty(req.merchant_refund_reference.clone()) {
@@ -32,10 +41,21 @@ impl Razorpay {
         )
     }
 
-    pub(super) fn get_refund_flow(&self, req: &RefundGetRequest, responses: &[HttpResponse]) -> Result<Step<RefundResponse>> {
+    pub(super) fn get_refund_flow(
+        &self,
+        req: &RefundGetRequest,
+        responses: &[HttpResponse],
+    ) -> Result<Step<RefundResponse>> {
         single_exchange(
             responses,
-            || Ok(self.get(self.id_url("refunds", "connector_refund_id", &req.connector_refund_id, "")?)),
+            || {
+                Ok(self.get(self.id_url(
+                    "refunds",
+                    "connector_refund_id",
+                    &req.connector_refund_id,
+                    "",
+                )?))
+            },
             parse_refund,
         )
     }
@@ -58,11 +78,16 @@ fn parse_refund(response: &HttpResponse) -> Result<RefundResponse> {
         return Err(errors::error(response));
     }
     let refund: RefundEntity = parse_success(response, "refund")?;
-    let raw_status =
-        non_empty(refund.status.clone()).ok_or_else(|| super::invalid_response(response, "Razorpay's refund has no status"))?;
-    let status = refund_status(&raw_status)
-        .ok_or_else(|| super::invalid_response(response, format!("unknown Razorpay refund status `{raw_status}`")))?;
-    let id = non_empty(refund.id).ok_or_else(|| super::invalid_response(response, "Razorpay's refund has no id"))?;
+    let raw_status = non_empty(refund.status.clone())
+        .ok_or_else(|| super::invalid_response(response, "Razorpay's refund has no status"))?;
+    let status = refund_status(&raw_status).ok_or_else(|| {
+        super::invalid_response(
+            response,
+            format!("unknown Razorpay refund status `{raw_status}`"),
+        )
+    })?;
+    let id = non_empty(refund.id)
+        .ok_or_else(|| super::invalid_response(response, "Razorpay's refund has no id"))?;
     let mut r = RefundResponse::new(ConnectorName::Razorpay, status);
     r.connector_refund_id = Some(id);
     r.connector_transaction_id = non_empty(refund.payment_id);

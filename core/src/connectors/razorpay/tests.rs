@@ -105,7 +105,8 @@ const ERROR_DECLINE: &str = r#"{"error": {"code": "BAD_REQUEST_ERROR", "descript
 const ERROR_MINIMAL: &str = r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "The amount is invalid", "field": "amount"}}"#;
 
 /// razorpay.md §4: bad credentials (HTTP 401, still BAD_REQUEST_ERROR).
-const ERROR_AUTH: &str = r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "Authentication failed"}}"#;
+const ERROR_AUTH: &str =
+    r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "Authentication failed"}}"#;
 
 /// razorpay.md §4: the routing error, with no `error` object.
 const ERROR_ROUTE: &str = r#"{"message": "no Route matched with those values"}"#;
@@ -114,16 +115,25 @@ const ERROR_ROUTE: &str = r#"{"message": "no Route matched with those values"}"#
 const ERROR_NOT_FOUND: &str = r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "The id provided does not exist", "source": "business", "step": "payment_initiation", "reason": "input_validation_failed", "metadata": {}, "field": null}}"#;
 
 /// razorpay.md §5.4: the Razorpay Python SDK's fake `payment.authorized` body, byte-exact.
-const SDK_WEBHOOK_BODY: &[u8] = include_bytes!("../../../../tests/vectors/razorpay/sdk_payment_authorized_webhook.json");
+const SDK_WEBHOOK_BODY: &[u8] =
+    include_bytes!("../../../../tests/vectors/razorpay/sdk_payment_authorized_webhook.json");
 
 fn connector() -> Razorpay {
     let config = RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_secret(WEBHOOK_SECRET);
-    Razorpay::new(&config, &Endpoint::new(crate::Environment::Sandbox, None).unwrap()).unwrap()
+    Razorpay::new(
+        &config,
+        &Endpoint::new(crate::Environment::Sandbox, None).unwrap(),
+    )
+    .unwrap()
 }
 
 fn connector_at(base_url: &str) -> Razorpay {
     let config = RazorpayConfig::new(KEY_ID, KEY_SECRET);
-    Razorpay::new(&config, &Endpoint::new(crate::Environment::Sandbox, Some(base_url)).unwrap()).unwrap()
+    Razorpay::new(
+        &config,
+        &Endpoint::new(crate::Environment::Sandbox, Some(base_url)).unwrap(),
+    )
+    .unwrap()
 }
 
 fn cx() -> FlowContext {
@@ -131,11 +141,13 @@ fn cx() -> FlowContext {
 }
 
 fn ok(body: &str) -> HttpResponse {
-    HttpResponse::new(200, body.as_bytes().to_vec()).with_header("X-Razorpay-Request-Id", "req_abc123")
+    HttpResponse::new(200, body.as_bytes().to_vec())
+        .with_header("X-Razorpay-Request-Id", "req_abc123")
 }
 
 fn status(code: u16, body: &str) -> HttpResponse {
-    HttpResponse::new(code, body.as_bytes().to_vec()).with_header("x-razorpay-request-id", "req_err42")
+    HttpResponse::new(code, body.as_bytes().to_vec())
+        .with_header("x-razorpay-request-id", "req_err42")
 }
 
 fn body_json(request: &HttpRequest) -> Value {
@@ -184,10 +196,17 @@ fn drive<T>(
         match flow(&responses) {
             Ok(Step::Send(request)) => {
                 requests.push(request);
-                responses.push(answers.next().expect("the flow asked for more requests than answers were given"));
+                responses.push(
+                    answers
+                        .next()
+                        .expect("the flow asked for more requests than answers were given"),
+                );
             }
             Ok(Step::Done(result)) => {
-                assert!(answers.next().is_none(), "the flow finished before using every answer");
+                assert!(
+                    answers.next().is_none(),
+                    "the flow finished before using every answer"
+                );
                 return (requests, Ok(result));
             }
             Err(e) => return (requests, Err(e)),
@@ -212,7 +231,10 @@ fn webhook(body: &[u8], signature: Option<&str>) -> WebhookRequest {
 }
 
 fn signed_webhook(body: &str) -> WebhookRequest {
-    webhook(body.as_bytes(), Some(&sign(WEBHOOK_SECRET, body.as_bytes())))
+    webhook(
+        body.as_bytes(),
+        Some(&sign(WEBHOOK_SECRET, body.as_bytes())),
+    )
 }
 
 // ---- construction, URLs, auth ----------------------------------------------------------------
@@ -220,34 +242,64 @@ fn signed_webhook(body: &str) -> WebhookRequest {
 #[test]
 fn base_url_auth_header_and_retry_safety() {
     let c = connector();
-    let (requests, _) = drive(|r| c.create_order(&CreateOrderRequest::new_for_test(), &cx(), r), vec![ok(ORDER)]);
+    let (requests, _) = drive(
+        |r| c.create_order(&CreateOrderRequest::new_for_test(), &cx(), r),
+        vec![ok(ORDER)],
+    );
     let order = &requests[0];
     assert_eq!(order.url, "https://api.razorpay.com/v1/orders");
     assert_eq!(order.method, HttpMethod::Post);
-    assert!(!order.retry_safe, "Razorpay has no idempotency header: POSTs are not retry-safe");
+    assert!(
+        !order.retry_safe,
+        "Razorpay has no idempotency header: POSTs are not retry-safe"
+    );
     let expected = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{KEY_ID}:{KEY_SECRET}"))
     );
     assert_eq!(order.headers.get("Authorization"), Some(&expected));
-    assert_eq!(order.headers.get("Content-Type").map(String::as_str), Some("application/json"));
+    assert_eq!(
+        order.headers.get("Content-Type").map(String::as_str),
+        Some("application/json")
+    );
 
-    let get = PaymentGetRequest { connector_transaction_id: Some("pay_FVmAstJWfsD3SO".into()), ..Default::default() };
+    let get = PaymentGetRequest {
+        connector_transaction_id: Some("pay_FVmAstJWfsD3SO".into()),
+        ..Default::default()
+    };
     let (requests, _) = drive(|r| c.get_payment(&get, &cx(), r), vec![ok(CAPTURED)]);
     assert_eq!(requests[0].method, HttpMethod::Get);
     assert!(requests[0].retry_safe);
-    assert_eq!(requests[0].url, "https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO");
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO"
+    );
 }
 
 #[test]
 fn base_url_override_joins_without_double_slashes() {
-    for base in ["http://127.0.0.1:8080/razorpay", "http://127.0.0.1:8080/razorpay/"] {
+    for base in [
+        "http://127.0.0.1:8080/razorpay",
+        "http://127.0.0.1:8080/razorpay/",
+    ] {
         let c = connector_at(base);
-        let (requests, _) = drive(|r| c.create_order(&CreateOrderRequest::new_for_test(), &cx(), r), vec![ok(ORDER)]);
+        let (requests, _) = drive(
+            |r| c.create_order(&CreateOrderRequest::new_for_test(), &cx(), r),
+            vec![ok(ORDER)],
+        );
         assert_eq!(requests[0].url, "http://127.0.0.1:8080/razorpay/v1/orders");
-        let refund = RefundGetRequest { connector_refund_id: "rfnd_JnzyQwYOOBNJJu".into(), ..Default::default() };
-        let (requests, _) = drive(|r| c.get_refund(&refund, &cx(), r), vec![ok(REFUND_PROCESSED)]);
-        assert_eq!(requests[0].url, "http://127.0.0.1:8080/razorpay/v1/refunds/rfnd_JnzyQwYOOBNJJu");
+        let refund = RefundGetRequest {
+            connector_refund_id: "rfnd_JnzyQwYOOBNJJu".into(),
+            ..Default::default()
+        };
+        let (requests, _) = drive(
+            |r| c.get_refund(&refund, &cx(), r),
+            vec![ok(REFUND_PROCESSED)],
+        );
+        assert_eq!(
+            requests[0].url,
+            "http://127.0.0.1:8080/razorpay/v1/refunds/rfnd_JnzyQwYOOBNJJu"
+        );
     }
 }
 
@@ -273,12 +325,21 @@ fn configuration_is_checked() {
 #[test]
 fn ids_cannot_change_the_path() {
     let c = connector();
-    let get = PaymentGetRequest { connector_transaction_id: Some("../orders/x".into()), ..Default::default() };
+    let get = PaymentGetRequest {
+        connector_transaction_id: Some("../orders/x".into()),
+        ..Default::default()
+    };
     let e = c.get_payment(&get, &cx(), &[]).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
     assert_eq!(e.field(), Some("connector_transaction_id"));
-    let refund = RefundGetRequest { connector_refund_id: "rfnd_1?x=1".into(), ..Default::default() };
-    assert_eq!(c.get_refund(&refund, &cx(), &[]).unwrap_err().field(), Some("connector_refund_id"));
+    let refund = RefundGetRequest {
+        connector_refund_id: "rfnd_1?x=1".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        c.get_refund(&refund, &cx(), &[]).unwrap_err().field(),
+        Some("connector_refund_id")
+    );
 }
 
 #[test]
@@ -291,7 +352,10 @@ fn support_matrix() {
             assert_eq!(s, Support::Synchronous, "{flow}");
         }
     }
-    assert_eq!(crate::connectors::support(ConnectorName::Razorpay, Flow::Refund), Some(Support::Synchronous));
+    assert_eq!(
+        crate::connectors::support(ConnectorName::Razorpay, Flow::Refund),
+        Some(Support::Synchronous)
+    );
 }
 
 // ---- amounts ---------------------------------------------------------------------------------
@@ -323,7 +387,10 @@ fn zero_and_three_decimal_currencies_are_rejected_before_sending() {
 
         let mut auth = authorize_request();
         auth.amount = Money::new(1000, currency);
-        assert_eq!(c.authorize(&auth, &cx(), &[]).unwrap_err().code(), ErrorCode::InvalidRequest);
+        assert_eq!(
+            c.authorize(&auth, &cx(), &[]).unwrap_err().code(),
+            ErrorCode::InvalidRequest
+        );
         let refund = RefundRequest {
             connector_transaction_id: "pay_1".into(),
             amount: Money::new(1000, currency),
@@ -333,7 +400,10 @@ fn zero_and_three_decimal_currencies_are_rejected_before_sending() {
             idempotency_key: None,
             metadata: Metadata::new(),
         };
-        assert_eq!(c.refund(&refund, &cx(), &[]).unwrap_err().code(), ErrorCode::InvalidRequest);
+        assert_eq!(
+            c.refund(&refund, &cx(), &[]).unwrap_err().code(),
+            ErrorCode::InvalidRequest
+        );
     }
 }
 
@@ -360,7 +430,10 @@ fn create_order_request_and_spec_response() {
     let mut req = CreateOrderRequest::new_for_test();
     let (requests, result) = drive(|r| c.create_order(&req, &cx(), r), vec![ok(ORDER)]);
     let body = body_json(&requests[0]);
-    assert_eq!(body, json!({"amount": 50000, "currency": "INR", "receipt": "receipt#1", "payment_capture": 1, "notes": {"cart": "42"}}));
+    assert_eq!(
+        body,
+        json!({"amount": 50000, "currency": "INR", "receipt": "receipt#1", "payment_capture": 1, "notes": {"cart": "42"}})
+    );
     let order = result.unwrap();
     assert_eq!(order.status, OrderStatus::Created);
     assert_eq!(order.connector_order_id, "order_EKwxwAgItmmXdp");
@@ -379,7 +452,10 @@ fn create_order_request_and_spec_response() {
 
 #[test]
 fn order_statuses_and_notes_shapes() {
-    for (status, expected) in [("attempted", OrderStatus::Attempted), ("paid", OrderStatus::Paid)] {
+    for (status, expected) in [
+        ("attempted", OrderStatus::Attempted),
+        ("paid", OrderStatus::Paid),
+    ] {
         let body = json!({"id": "order_X1", "entity": "order", "amount": 100, "currency": "INR", "status": status,
                           "notes": {"k": "v"}, "receipt": null});
         let order = orders::parse_order(&ok(&body.to_string())).unwrap();
@@ -423,18 +499,30 @@ fn authorize_with_an_order_is_one_exchange() {
     let (requests, result) = drive(|r| c.authorize(&req, &cx(), r), vec![ok(CREATE_JSON)]);
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
-    assert_eq!(request.url, "https://api.razorpay.com/v1/payments/create/json");
+    assert_eq!(
+        request.url,
+        "https://api.razorpay.com/v1/payments/create/json"
+    );
     assert!(!request.retry_safe);
     let body = body_json(request);
     assert_eq!(body["amount"], 50000);
     assert_eq!(body["currency"], "INR");
     assert_eq!(body["order_id"], "order_DPzFe1Q1dEOKed");
     assert_eq!(body["method"], "card");
-    assert_eq!(body["card"], json!({"number": PAN, "expiry_month": 11, "expiry_year": 30, "cvv": CVC, "name": "Gaurav Kumar"}));
-    assert!(body["card"]["expiry_month"].is_u64(), "expiry_month is an integer");
+    assert_eq!(
+        body["card"],
+        json!({"number": PAN, "expiry_month": 11, "expiry_year": 30, "cvv": CVC, "name": "Gaurav Kumar"})
+    );
+    assert!(
+        body["card"]["expiry_month"].is_u64(),
+        "expiry_month is an integer"
+    );
     assert_eq!(body["email"], "gaurav.kumar@example.com");
     assert_eq!(body["contact"], "+919000090000");
-    assert_eq!(body["authentication"], json!({"authentication_channel": "browser"}));
+    assert_eq!(
+        body["authentication"],
+        json!({"authentication_channel": "browser"})
+    );
     assert_eq!(
         body["browser"],
         json!({"java_enabled": false, "javascript_enabled": true, "timezone_offset": -330,
@@ -448,11 +536,20 @@ fn authorize_with_an_order_is_one_exchange() {
 
     let payment = result.unwrap();
     assert_eq!(payment.status, PaymentStatus::AuthenticationPending);
-    assert_eq!(payment.connector_transaction_id.as_deref(), Some("pay_FVmAstJWfsD3SO"));
-    assert_eq!(payment.connector_order_id.as_deref(), Some("order_DPzFe1Q1dEOKed"));
+    assert_eq!(
+        payment.connector_transaction_id.as_deref(),
+        Some("pay_FVmAstJWfsD3SO")
+    );
+    assert_eq!(
+        payment.connector_order_id.as_deref(),
+        Some("order_DPzFe1Q1dEOKed")
+    );
     match payment.next_action {
         Some(NextAction::Redirect(r)) => {
-            assert_eq!(r.url, "https://api.razorpay.com/v1/payments/FVmAtLUe9XZSGM/authorize");
+            assert_eq!(
+                r.url,
+                "https://api.razorpay.com/v1/payments/FVmAtLUe9XZSGM/authorize"
+            );
             assert_eq!(r.method, HttpMethod::Get);
         }
         other => panic!("expected a redirect, got {other:?}"),
@@ -483,9 +580,15 @@ fn authorize_without_an_order_creates_it_first() {
         Step::Send(r) => r,
         Step::Done(_) => panic!("the payment comes after the order"),
     };
-    assert_eq!(second.url, "https://api.razorpay.com/v1/payments/create/json");
+    assert_eq!(
+        second.url,
+        "https://api.razorpay.com/v1/payments/create/json"
+    );
     assert_eq!(body_json(&second)["order_id"], "order_EKwxwAgItmmXdp");
-    assert_eq!(body_json(&second)["authentication"], json!({"authentication_channel": "app"}));
+    assert_eq!(
+        body_json(&second)["authentication"],
+        json!({"authentication_channel": "app"})
+    );
     assert!(body_json(&second).get("browser").is_none());
 
     // Done.
@@ -495,13 +598,21 @@ fn authorize_without_an_order_creates_it_first() {
         Step::Send(_) => panic!("two exchanges are enough"),
     };
     assert_eq!(payment.status, PaymentStatus::AuthenticationPending);
-    assert_eq!(payment.connector_order_id.as_deref(), Some("order_EKwxwAgItmmXdp"));
-    assert_eq!(payment.connector_transaction_id.as_deref(), Some("pay_FVmAstJWfsD3SO"));
+    assert_eq!(
+        payment.connector_order_id.as_deref(),
+        Some("order_EKwxwAgItmmXdp")
+    );
+    assert_eq!(
+        payment.connector_transaction_id.as_deref(),
+        Some("pay_FVmAstJWfsD3SO")
+    );
     assert_eq!(payment.merchant_reference.as_deref(), Some("receipt#1"));
     assert_eq!(payment.amount, Some(inr(50000)));
 
     // A failed order step is an error, and no payment is attempted.
-    let e = c.authorize(&req, &cx(), &[status(401, ERROR_AUTH)]).unwrap_err();
+    let e = c
+        .authorize(&req, &cx(), &[status(401, ERROR_AUTH)])
+        .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Authentication);
 }
 
@@ -514,7 +625,10 @@ fn authorize_needs_the_phone_number_before_anything_is_sent() {
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
     assert_eq!(e.field(), Some("customer.phone"));
     req.customer = None;
-    assert_eq!(c.authorize(&req, &cx(), &[]).unwrap_err().field(), Some("customer.phone"));
+    assert_eq!(
+        c.authorize(&req, &cx(), &[]).unwrap_err().field(),
+        Some("customer.phone")
+    );
 }
 
 #[test]
@@ -528,7 +642,10 @@ fn authorize_needs_the_email_before_anything_is_sent() {
     assert_eq!(e.field(), Some("customer.email"));
     let mut req = setup_request();
     req.customer.email = None;
-    assert_eq!(c.setup_mandate(&req, &cx(), &[]).unwrap_err().field(), Some("customer.email"));
+    assert_eq!(
+        c.setup_mandate(&req, &cx(), &[]).unwrap_err().field(),
+        Some("customer.email")
+    );
     let mut req = AuthorizeRequest::new(
         inr(2500),
         "renewal-9",
@@ -539,8 +656,14 @@ fn authorize_needs_the_email_before_anything_is_sent() {
             connector_customer_id: Some("cust_DtHaBuooGHTuyZ".into()),
         }),
     );
-    req.customer = Some(Customer { email: None, ..customer() });
-    assert_eq!(c.authorize(&req, &cx(), &[]).unwrap_err().field(), Some("customer.email"));
+    req.customer = Some(Customer {
+        email: None,
+        ..customer()
+    });
+    assert_eq!(
+        c.authorize(&req, &cx(), &[]).unwrap_err().field(),
+        Some("customer.email")
+    );
 }
 
 #[test]
@@ -548,9 +671,15 @@ fn authorize_answer_without_next_is_invalid() {
     let c = connector();
     let mut req = authorize_request();
     req.connector_order_id = Some("order_1".into());
-    let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![ok(r#"{"razorpay_payment_id": "pay_1"}"#)]);
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![ok(r#"{"razorpay_payment_id": "pay_1"}"#)],
+    );
     assert_eq!(result.unwrap_err().code(), ErrorCode::InvalidResponse);
-    let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![ok("<html>oops</html>")]);
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![ok("<html>oops</html>")],
+    );
     let e = result.unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidResponse);
     assert_eq!(e.http_status, Some(200));
@@ -571,16 +700,28 @@ fn a_4xx_decline_is_a_result_not_an_error() {
     let c = connector();
     let mut req = authorize_request();
     req.connector_order_id = Some("order_DBJKIP31Y4jl8".into());
-    let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![status(400, ERROR_DECLINE)]);
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![status(400, ERROR_DECLINE)],
+    );
     let payment = result.expect("a decline is Ok(failure)");
     assert_eq!(payment.status, PaymentStatus::Failure);
     assert!(payment.is_declined());
     let decline = payment.decline.unwrap();
     assert_eq!(decline.code.as_deref(), Some("BAD_REQUEST_ERROR"));
-    assert_eq!(decline.message.as_deref(), Some("Authentication failed due to incorrect otp"));
+    assert_eq!(
+        decline.message.as_deref(),
+        Some("Authentication failed due to incorrect otp")
+    );
     assert_eq!(decline.reason.as_deref(), Some("invalid_otp"));
-    assert_eq!(payment.connector_transaction_id.as_deref(), Some("pay_EDNBKIP31Y4jl8"));
-    assert_eq!(payment.connector_order_id.as_deref(), Some("order_DBJKIP31Y4jl8"));
+    assert_eq!(
+        payment.connector_transaction_id.as_deref(),
+        Some("pay_EDNBKIP31Y4jl8")
+    );
+    assert_eq!(
+        payment.connector_order_id.as_deref(),
+        Some("order_DBJKIP31Y4jl8")
+    );
     assert_eq!(payment.http_status, Some(400));
     assert_eq!(payment.request_id.as_deref(), Some("req_err42"));
 
@@ -588,11 +729,20 @@ fn a_4xx_decline_is_a_result_not_an_error() {
     for source in ["issuer_bank", "bank"] {
         let body = json!({"error": {"code": "BAD_REQUEST_ERROR", "description": "Payment declined by bank",
                                     "source": source, "step": "payment_authorization", "reason": "payment_declined"}});
-        let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![status(400, &body.to_string())]);
+        let (_, result) = drive(
+            |r| c.authorize(&req, &cx(), r),
+            vec![status(400, &body.to_string())],
+        );
         assert_eq!(result.unwrap().status, PaymentStatus::Failure);
     }
-    let get = PaymentGetRequest { connector_transaction_id: Some("pay_EDNBKIP31Y4jl8".into()), ..Default::default() };
-    let (_, result) = drive(|r| c.get_payment(&get, &cx(), r), vec![status(400, ERROR_DECLINE)]);
+    let get = PaymentGetRequest {
+        connector_transaction_id: Some("pay_EDNBKIP31Y4jl8".into()),
+        ..Default::default()
+    };
+    let (_, result) = drive(
+        |r| c.get_payment(&get, &cx(), r),
+        vec![status(400, ERROR_DECLINE)],
+    );
     assert_eq!(result.unwrap().status, PaymentStatus::Failure);
     let capture = CaptureRequest {
         connector_transaction_id: "pay_EDNBKIP31Y4jl8".into(),
@@ -601,7 +751,10 @@ fn a_4xx_decline_is_a_result_not_an_error() {
         merchant_reference: None,
         idempotency_key: None,
     };
-    let (_, result) = drive(|r| c.capture(&capture, &cx(), r), vec![status(400, ERROR_DECLINE)]);
+    let (_, result) = drive(
+        |r| c.capture(&capture, &cx(), r),
+        vec![status(400, ERROR_DECLINE)],
+    );
     assert_eq!(result.unwrap().status, PaymentStatus::Failure);
 
     // A refund has no decline: the same body is an error there.
@@ -614,7 +767,10 @@ fn a_4xx_decline_is_a_result_not_an_error() {
         idempotency_key: None,
         metadata: Metadata::new(),
     };
-    let (_, result) = drive(|r| c.refund(&refund, &cx(), r), vec![status(400, ERROR_DECLINE)]);
+    let (_, result) = drive(
+        |r| c.refund(&refund, &cx(), r),
+        vec![status(400, ERROR_DECLINE)],
+    );
     assert_eq!(result.unwrap_err().code(), ErrorCode::ProcessorError);
 }
 
@@ -626,23 +782,39 @@ fn validation_errors_from_razorpay_are_not_declines() {
     let body = json!({"error": {"code": "BAD_REQUEST_ERROR", "description": "The contact field is required.",
                                 "field": "contact", "source": "business", "step": "payment_initiation",
                                 "reason": "input_validation_failed", "metadata": {}}});
-    let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![status(400, &body.to_string())]);
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![status(400, &body.to_string())],
+    );
     let e = result.unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
     assert!(e.message().contains("field: contact"), "{}", e.message());
-    assert!(e.message().contains("input_validation_failed"), "{}", e.message());
+    assert!(
+        e.message().contains("input_validation_failed"),
+        "{}",
+        e.message()
+    );
 
     // The card is refused at initiation (the customer's card, not the request): a decline.
     let body = json!({"error": {"code": "BAD_REQUEST_ERROR", "description": "International cards are not accepted",
                                 "source": "customer", "step": "payment_initiation",
                                 "reason": "international_transaction_not_allowed"}});
-    let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![status(400, &body.to_string())]);
-    assert_eq!(result.unwrap().decline.unwrap().reason.as_deref(), Some("international_transaction_not_allowed"));
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![status(400, &body.to_string())],
+    );
+    assert_eq!(
+        result.unwrap().decline.unwrap().reason.as_deref(),
+        Some("international_transaction_not_allowed")
+    );
 
     // A failure on the gateway's side is neither a decline nor the request's fault.
     let body = json!({"error": {"code": "BAD_REQUEST_ERROR", "description": "Payment processing failed at the gateway",
                                 "source": "gateway", "step": "payment_authorization", "reason": "gateway_technical_error"}});
-    let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![status(400, &body.to_string())]);
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![status(400, &body.to_string())],
+    );
     assert_eq!(result.unwrap_err().code(), ErrorCode::ProcessorError);
 }
 
@@ -665,7 +837,10 @@ fn mandate_charge_creates_an_order_then_a_recurring_payment() {
     let (requests, result) = drive(|r| c.authorize(&req, &cx(), r), vec![ok(ORDER), ok(answer)]);
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[0].url, "https://api.razorpay.com/v1/orders");
-    assert_eq!(requests[1].url, "https://api.razorpay.com/v1/payments/create/recurring");
+    assert_eq!(
+        requests[1].url,
+        "https://api.razorpay.com/v1/payments/create/recurring"
+    );
     let body = body_json(&requests[1]);
     assert_eq!(body["order_id"], "order_EKwxwAgItmmXdp");
     assert_eq!(body["customer_id"], "cust_DtHaBuooGHTuyZ");
@@ -676,9 +851,15 @@ fn mandate_charge_creates_an_order_then_a_recurring_payment() {
     assert!(body.get("card").is_none());
     let payment = result.unwrap();
     assert_eq!(payment.status, PaymentStatus::Pending);
-    assert_eq!(payment.connector_transaction_id.as_deref(), Some("pay_1Aa00000000001"));
+    assert_eq!(
+        payment.connector_transaction_id.as_deref(),
+        Some("pay_1Aa00000000001")
+    );
     assert_eq!(payment.mandate_id.as_deref(), Some("token_FHfn3rIiM1Z8nr"));
-    assert_eq!(payment.connector_customer_id.as_deref(), Some("cust_DtHaBuooGHTuyZ"));
+    assert_eq!(
+        payment.connector_customer_id.as_deref(),
+        Some("cust_DtHaBuooGHTuyZ")
+    );
 
     // The customer id is required, and is checked before the order is created.
     if let PaymentMethod::Mandate(m) = &mut req.payment_method {
@@ -706,22 +887,35 @@ fn redirect_result(payment_id: &str, order_id: &str, signature: &str) -> BTreeMa
 fn return_signature_is_verified_against_the_requests_order() {
     let c = connector();
     let sig = return_signature("order_G8VPOayFxWEU28", "pay_G8VQzjPLoAvm6D");
-    assert!(c.return_signature_valid("order_G8VPOayFxWEU28", "pay_G8VQzjPLoAvm6D", &sig).unwrap());
+    assert!(c
+        .return_signature_valid("order_G8VPOayFxWEU28", "pay_G8VQzjPLoAvm6D", &sig)
+        .unwrap());
 
     let req = PaymentGetRequest {
-        redirect_result: Some(redirect_result("pay_G8VQzjPLoAvm6D", "order_G8VPOayFxWEU28", &sig)),
+        redirect_result: Some(redirect_result(
+            "pay_G8VQzjPLoAvm6D",
+            "order_G8VPOayFxWEU28",
+            &sig,
+        )),
         connector_order_id: Some("order_G8VPOayFxWEU28".into()),
         capture_method: Some(CaptureMethod::Automatic),
         ..Default::default()
     };
     let (requests, result) = drive(|r| c.get_payment(&req, &cx(), r), vec![ok(CAPTURED)]);
-    assert_eq!(requests[0].url, "https://api.razorpay.com/v1/payments/pay_G8VQzjPLoAvm6D");
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/payments/pay_G8VQzjPLoAvm6D"
+    );
     assert_eq!(result.unwrap().status, PaymentStatus::Charged);
 
     // Forged: a signature made for another order, even when the return names that order.
     let forged_sig = return_signature("order_ATTACKER", "pay_G8VQzjPLoAvm6D");
     let forged = PaymentGetRequest {
-        redirect_result: Some(redirect_result("pay_G8VQzjPLoAvm6D", "order_ATTACKER", &forged_sig)),
+        redirect_result: Some(redirect_result(
+            "pay_G8VQzjPLoAvm6D",
+            "order_ATTACKER",
+            &forged_sig,
+        )),
         connector_order_id: Some("order_G8VPOayFxWEU28".into()),
         ..Default::default()
     };
@@ -730,13 +924,24 @@ fn return_signature_is_verified_against_the_requests_order() {
     assert_eq!(e.field(), Some("redirect_result.razorpay_signature"));
 
     // Garbage, truncated and other-key signatures.
-    for bad in ["zz", &sig[..63], &sign("another_secret", b"order_G8VPOayFxWEU28|pay_G8VQzjPLoAvm6D")] {
+    for bad in [
+        "zz",
+        &sig[..63],
+        &sign("another_secret", b"order_G8VPOayFxWEU28|pay_G8VQzjPLoAvm6D"),
+    ] {
         let req = PaymentGetRequest {
-            redirect_result: Some(redirect_result("pay_G8VQzjPLoAvm6D", "order_G8VPOayFxWEU28", bad)),
+            redirect_result: Some(redirect_result(
+                "pay_G8VQzjPLoAvm6D",
+                "order_G8VPOayFxWEU28",
+                bad,
+            )),
             connector_order_id: Some("order_G8VPOayFxWEU28".into()),
             ..Default::default()
         };
-        assert_eq!(c.get_payment(&req, &cx(), &[]).unwrap_err().field(), Some("redirect_result.razorpay_signature"));
+        assert_eq!(
+            c.get_payment(&req, &cx(), &[]).unwrap_err().field(),
+            Some("redirect_result.razorpay_signature")
+        );
     }
     // Swapped payment id.
     let req = PaymentGetRequest {
@@ -748,10 +953,17 @@ fn return_signature_is_verified_against_the_requests_order() {
 
     // Without the order id of the request, the return cannot be verified.
     let req = PaymentGetRequest {
-        redirect_result: Some(redirect_result("pay_G8VQzjPLoAvm6D", "order_G8VPOayFxWEU28", &sig)),
+        redirect_result: Some(redirect_result(
+            "pay_G8VQzjPLoAvm6D",
+            "order_G8VPOayFxWEU28",
+            &sig,
+        )),
         ..Default::default()
     };
-    assert_eq!(c.get_payment(&req, &cx(), &[]).unwrap_err().field(), Some("connector_order_id"));
+    assert_eq!(
+        c.get_payment(&req, &cx(), &[]).unwrap_err().field(),
+        Some("connector_order_id")
+    );
 }
 
 #[test]
@@ -760,19 +972,31 @@ fn unsigned_return_falls_back_to_the_merchants_own_ids() {
     let req = PaymentGetRequest {
         redirect_result: Some(BTreeMap::from([
             ("error[code]".to_string(), "BAD_REQUEST_ERROR".to_string()),
-            ("razorpay_payment_id".to_string(), "pay_FROM_RETURN".to_string()),
+            (
+                "razorpay_payment_id".to_string(),
+                "pay_FROM_RETURN".to_string(),
+            ),
         ])),
         connector_transaction_id: Some("pay_DEAU825sJlCbGa".into()),
         ..Default::default()
     };
     let (requests, _) = drive(|r| c.get_payment(&req, &cx(), r), vec![ok(CAPTURED)]);
-    assert_eq!(requests[0].url, "https://api.razorpay.com/v1/payments/pay_DEAU825sJlCbGa");
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/payments/pay_DEAU825sJlCbGa"
+    );
 
     let only_return = PaymentGetRequest {
-        redirect_result: Some(BTreeMap::from([("razorpay_payment_id".to_string(), "pay_X".to_string())])),
+        redirect_result: Some(BTreeMap::from([(
+            "razorpay_payment_id".to_string(),
+            "pay_X".to_string(),
+        )])),
         ..Default::default()
     };
-    assert_eq!(c.get_payment(&only_return, &cx(), &[]).unwrap_err().code(), ErrorCode::InvalidRequest);
+    assert_eq!(
+        c.get_payment(&only_return, &cx(), &[]).unwrap_err().code(),
+        ErrorCode::InvalidRequest
+    );
 }
 
 fn payment_entity(status: &str, captured: bool) -> String {
@@ -786,11 +1010,31 @@ fn payment_entity(status: &str, captured: bool) -> String {
 fn psync_status_mapping() {
     let c = connector();
     let cases = [
-        ("created", false, Some(CaptureMethod::Automatic), PaymentStatus::Pending),
-        ("authorized", false, Some(CaptureMethod::Manual), PaymentStatus::Authorized),
-        ("authorized", false, Some(CaptureMethod::Automatic), PaymentStatus::Pending),
+        (
+            "created",
+            false,
+            Some(CaptureMethod::Automatic),
+            PaymentStatus::Pending,
+        ),
+        (
+            "authorized",
+            false,
+            Some(CaptureMethod::Manual),
+            PaymentStatus::Authorized,
+        ),
+        (
+            "authorized",
+            false,
+            Some(CaptureMethod::Automatic),
+            PaymentStatus::Pending,
+        ),
         ("authorized", false, None, PaymentStatus::Authorized),
-        ("captured", true, Some(CaptureMethod::Manual), PaymentStatus::Charged),
+        (
+            "captured",
+            true,
+            Some(CaptureMethod::Manual),
+            PaymentStatus::Charged,
+        ),
         ("refunded", false, None, PaymentStatus::AutoRefunded),
         ("refunded", true, None, PaymentStatus::Charged),
     ];
@@ -800,18 +1044,30 @@ fn psync_status_mapping() {
             capture_method,
             ..Default::default()
         };
-        let (_, result) = drive(|r| c.get_payment(&req, &cx(), r), vec![ok(&payment_entity(raw, captured))]);
+        let (_, result) = drive(
+            |r| c.get_payment(&req, &cx(), r),
+            vec![ok(&payment_entity(raw, captured))],
+        );
         let p = result.unwrap();
         assert_eq!(p.status, expected, "{raw} / {capture_method:?}");
         assert_eq!(p.connector_status.as_deref(), Some(raw));
         assert_eq!(p.mandate_id.as_deref(), Some("token_FHfn3rIiM1Z8nr"));
-        assert_eq!(p.connector_customer_id.as_deref(), Some("cust_DtHaBuooGHTuyZ"));
+        assert_eq!(
+            p.connector_customer_id.as_deref(),
+            Some("cust_DtHaBuooGHTuyZ")
+        );
         assert_eq!(p.connector_order_id.as_deref(), Some("order_X1"));
         assert_eq!(p.amount, Some(inr(1000)));
         assert!(p.decline.is_none());
     }
-    let req = PaymentGetRequest { connector_transaction_id: Some("pay_X1".into()), ..Default::default() };
-    let (_, result) = drive(|r| c.get_payment(&req, &cx(), r), vec![ok(&payment_entity("teleported", false))]);
+    let req = PaymentGetRequest {
+        connector_transaction_id: Some("pay_X1".into()),
+        ..Default::default()
+    };
+    let (_, result) = drive(
+        |r| c.get_payment(&req, &cx(), r),
+        vec![ok(&payment_entity("teleported", false))],
+    );
     assert_eq!(result.unwrap_err().code(), ErrorCode::InvalidResponse);
 }
 
@@ -821,7 +1077,10 @@ fn psync_of_a_failed_payment_carries_the_decline() {
     let envelope: Value = serde_json::from_str(PAYMENT_FAILED_WEBHOOK).unwrap();
     let entity = envelope["payload"]["payment"]["entity"].to_string();
     let c = connector();
-    let req = PaymentGetRequest { connector_transaction_id: Some("pay_DEAU825sJlCbGa".into()), ..Default::default() };
+    let req = PaymentGetRequest {
+        connector_transaction_id: Some("pay_DEAU825sJlCbGa".into()),
+        ..Default::default()
+    };
     let (_, result) = drive(|r| c.get_payment(&req, &cx(), r), vec![ok(&entity)]);
     let p = result.unwrap();
     assert_eq!(p.status, PaymentStatus::Failure);
@@ -829,7 +1088,10 @@ fn psync_of_a_failed_payment_carries_the_decline() {
     assert_eq!(d.code.as_deref(), Some("BAD_REQUEST_ERROR"));
     assert_eq!(d.message.as_deref(), Some("Payment failed"));
     assert_eq!(d.reason.as_deref(), Some("payment_failed"));
-    assert_eq!(p.connector_order_id.as_deref(), Some("order_DEATVTRRctwEGb"));
+    assert_eq!(
+        p.connector_order_id.as_deref(),
+        Some("order_DEATVTRRctwEGb")
+    );
 }
 
 #[test]
@@ -846,20 +1108,35 @@ fn psync_by_order_picks_the_deciding_payment() {
     let captured: Value = serde_json::from_str(CAPTURED).unwrap();
     let failed_earlier = json!({"id": "pay_EARLY_FAIL", "entity": "payment", "status": "failed", "created_at": 1606985000});
     let collection = json!({"entity": "collection", "count": 3, "items": [failed_later, captured, failed_earlier]});
-    let (requests, result) = drive(|r| c.get_payment(&req, &cx(), r), vec![ok(&collection.to_string())]);
-    assert_eq!(requests[0].url, "https://api.razorpay.com/v1/orders/order_G8VPOayFxWEU28/payments");
+    let (requests, result) = drive(
+        |r| c.get_payment(&req, &cx(), r),
+        vec![ok(&collection.to_string())],
+    );
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/orders/order_G8VPOayFxWEU28/payments"
+    );
     assert!(requests[0].retry_safe);
     let p = result.unwrap();
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("pay_G8VQzjPLoAvm6D"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("pay_G8VQzjPLoAvm6D")
+    );
     assert_eq!(p.status, PaymentStatus::Charged);
 
     // Only failed attempts: the latest one.
     let collection = json!({"entity": "collection", "count": 2, "items": [
         {"id": "pay_A", "status": "failed", "created_at": 10}, {"id": "pay_B", "status": "failed", "created_at": 20}]});
-    let (_, result) = drive(|r| c.get_payment(&req, &cx(), r), vec![ok(&collection.to_string())]);
+    let (_, result) = drive(
+        |r| c.get_payment(&req, &cx(), r),
+        vec![ok(&collection.to_string())],
+    );
     let p = result.unwrap();
     assert_eq!(p.connector_transaction_id.as_deref(), Some("pay_B"));
-    assert_eq!(p.connector_order_id.as_deref(), Some("order_G8VPOayFxWEU28"));
+    assert_eq!(
+        p.connector_order_id.as_deref(),
+        Some("order_G8VPOayFxWEU28")
+    );
 
     let empty = r#"{"entity": "collection", "count": 0, "items": []}"#;
     let (_, result) = drive(|r| c.get_payment(&req, &cx(), r), vec![ok(empty)]);
@@ -879,14 +1156,29 @@ fn capture_sends_amount_and_currency_and_reads_the_payment() {
         idempotency_key: None,
     };
     let (requests, result) = drive(|r| c.capture(&req, &cx(), r), vec![ok(CAPTURED)]);
-    assert_eq!(requests[0].url, "https://api.razorpay.com/v1/payments/pay_G8VQzjPLoAvm6D/capture");
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/payments/pay_G8VQzjPLoAvm6D/capture"
+    );
     assert!(!requests[0].retry_safe);
-    assert_eq!(body_json(&requests[0]), json!({"amount": 1000, "currency": "INR"}));
+    assert_eq!(
+        body_json(&requests[0]),
+        json!({"amount": 1000, "currency": "INR"})
+    );
     let p = result.unwrap();
     assert_eq!(p.status, PaymentStatus::Charged);
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("pay_G8VQzjPLoAvm6D"));
-    assert_eq!(p.connector_order_id.as_deref(), Some("order_G8VPOayFxWEU28"));
-    assert_eq!(p.connector_customer_id.as_deref(), Some("cust_DitrYCFtCIokBO"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("pay_G8VQzjPLoAvm6D")
+    );
+    assert_eq!(
+        p.connector_order_id.as_deref(),
+        Some("order_G8VPOayFxWEU28")
+    );
+    assert_eq!(
+        p.connector_customer_id.as_deref(),
+        Some("cust_DitrYCFtCIokBO")
+    );
     assert_eq!(p.amount, Some(inr(1000)));
 }
 
@@ -903,13 +1195,20 @@ fn partial_capture_is_rejected_before_sending() {
     let e = c.capture(&req, &cx(), &[]).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
     assert_eq!(e.field(), Some("amount"));
-    assert!(e.message().contains("exactly the authorized amount"), "{}", e.message());
+    assert!(
+        e.message().contains("exactly the authorized amount"),
+        "{}",
+        e.message()
+    );
 }
 
 #[test]
 fn void_is_unsupported_with_the_reason() {
     let c = connector();
-    let req = VoidRequest { connector_transaction_id: "pay_1".into(), ..Default::default() };
+    let req = VoidRequest {
+        connector_transaction_id: "pay_1".into(),
+        ..Default::default()
+    };
     let e = c.void(&req, &cx(), &[]).unwrap_err();
     assert_eq!(e.code(), ErrorCode::Unsupported);
     assert_eq!(e.flow, Some(Flow::Void));
@@ -933,7 +1232,10 @@ fn refund_request_and_statuses() {
         metadata,
     };
     let (requests, result) = drive(|r| c.refund(&req, &cx(), r), vec![ok(REFUND_PROCESSED)]);
-    assert_eq!(requests[0].url, "https://api.razorpay.com/v1/payments/pay_JRSS9bMrRMds3w/refund");
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/payments/pay_JRSS9bMrRMds3w/refund"
+    );
     assert!(!requests[0].retry_safe);
     assert_eq!(
         body_json(&requests[0]),
@@ -941,16 +1243,28 @@ fn refund_request_and_statuses() {
     );
     let r = result.unwrap();
     assert_eq!(r.status, RefundStatus::Success);
-    assert_eq!(r.connector_refund_id.as_deref(), Some("rfnd_JnzyQwYOOBNJJu"));
-    assert_eq!(r.connector_transaction_id.as_deref(), Some("pay_JRSS9bMrRMds3w"));
-    assert_eq!(r.merchant_refund_reference.as_deref(), Some("#Receipt No. 131"));
+    assert_eq!(
+        r.connector_refund_id.as_deref(),
+        Some("rfnd_JnzyQwYOOBNJJu")
+    );
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_JRSS9bMrRMds3w")
+    );
+    assert_eq!(
+        r.merchant_refund_reference.as_deref(),
+        Some("#Receipt No. 131")
+    );
     assert_eq!(r.amount, Some(inr(100)));
     assert_eq!(r.connector_status.as_deref(), Some("processed"));
 
     let (_, result) = drive(|r| c.refund(&req, &cx(), r), vec![ok(REFUND_PENDING)]);
     assert_eq!(result.unwrap().status, RefundStatus::Pending);
 
-    for (raw, expected) in [("created", RefundStatus::Pending), ("failed", RefundStatus::Failure)] {
+    for (raw, expected) in [
+        ("created", RefundStatus::Pending),
+        ("failed", RefundStatus::Failure),
+    ] {
         let body = json!({"id": "rfnd_1", "entity": "refund", "status": raw, "payment_id": "pay_1", "notes": []});
         let (_, result) = drive(|r| c.refund(&req, &cx(), r), vec![ok(&body.to_string())]);
         assert_eq!(result.unwrap().status, expected);
@@ -960,12 +1274,21 @@ fn refund_request_and_statuses() {
 #[test]
 fn rsync_reads_the_refund() {
     let c = connector();
-    let req = RefundGetRequest { connector_refund_id: "rfnd_JnzyQwYOOBNJJu".into(), ..Default::default() };
+    let req = RefundGetRequest {
+        connector_refund_id: "rfnd_JnzyQwYOOBNJJu".into(),
+        ..Default::default()
+    };
     let (requests, result) = drive(|r| c.get_refund(&req, &cx(), r), vec![ok(REFUND_PENDING)]);
     assert_eq!(requests[0].method, HttpMethod::Get);
-    assert_eq!(requests[0].url, "https://api.razorpay.com/v1/refunds/rfnd_JnzyQwYOOBNJJu");
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/refunds/rfnd_JnzyQwYOOBNJJu"
+    );
     assert_eq!(result.unwrap().status, RefundStatus::Pending);
-    let (_, result) = drive(|r| c.get_refund(&req, &cx(), r), vec![status(400, ERROR_NOT_FOUND)]);
+    let (_, result) = drive(
+        |r| c.get_refund(&req, &cx(), r),
+        vec![status(400, ERROR_NOT_FOUND)],
+    );
     assert_eq!(result.unwrap_err().code(), ErrorCode::NotFound);
 }
 
@@ -1001,8 +1324,10 @@ const MANDATE_ORDER: &str = r#"{"id":"order_1Aa00000000002","entity":"order","am
 fn setup_mandate_steps_customer_order_payment() {
     let c = connector();
     let req = setup_request();
-    let (requests, result) =
-        drive(|r| c.setup_mandate(&req, &cx(), r), vec![ok(CUSTOMER), ok(MANDATE_ORDER), ok(CREATE_JSON)]);
+    let (requests, result) = drive(
+        |r| c.setup_mandate(&req, &cx(), r),
+        vec![ok(CUSTOMER), ok(MANDATE_ORDER), ok(CREATE_JSON)],
+    );
     assert_eq!(requests.len(), 3);
 
     assert_eq!(requests[0].url, "https://api.razorpay.com/v1/customers");
@@ -1023,20 +1348,35 @@ fn setup_mandate_steps_customer_order_payment() {
     // The card expires end of November 2030: 2030-11-30T23:59:59Z.
     assert_eq!(order["token"]["expire_at"], 1922313599);
 
-    assert_eq!(requests[2].url, "https://api.razorpay.com/v1/payments/create/json");
+    assert_eq!(
+        requests[2].url,
+        "https://api.razorpay.com/v1/payments/create/json"
+    );
     let payment = body_json(&requests[2]);
     assert_eq!(payment["order_id"], "order_1Aa00000000002");
     assert_eq!(payment["customer_id"], "cust_1Aa00000000003");
     assert_eq!(payment["recurring"], "1");
     assert_eq!(payment["card"]["number"], PAN);
-    assert_eq!(payment["callback_url"], "https://shop.example/mandate-return");
+    assert_eq!(
+        payment["callback_url"],
+        "https://shop.example/mandate-return"
+    );
 
     let p = result.unwrap();
     assert_eq!(p.status, PaymentStatus::AuthenticationPending);
     assert!(matches!(p.next_action, Some(NextAction::Redirect(_))));
-    assert_eq!(p.connector_customer_id.as_deref(), Some("cust_1Aa00000000003"));
-    assert_eq!(p.connector_order_id.as_deref(), Some("order_1Aa00000000002"));
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("pay_FVmAstJWfsD3SO"));
+    assert_eq!(
+        p.connector_customer_id.as_deref(),
+        Some("cust_1Aa00000000003")
+    );
+    assert_eq!(
+        p.connector_order_id.as_deref(),
+        Some("order_1Aa00000000002")
+    );
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("pay_FVmAstJWfsD3SO")
+    );
     // The token id arrives with PSync once the customer has authenticated.
     assert_eq!(p.mandate_id, None);
 }
@@ -1046,10 +1386,16 @@ fn setup_mandate_with_an_order_skips_the_order_step() {
     let c = connector();
     let mut req = setup_request();
     req.connector_order_id = Some("order_GIVEN1".into());
-    let (requests, result) = drive(|r| c.setup_mandate(&req, &cx(), r), vec![ok(CUSTOMER), ok(CREATE_JSON)]);
+    let (requests, result) = drive(
+        |r| c.setup_mandate(&req, &cx(), r),
+        vec![ok(CUSTOMER), ok(CREATE_JSON)],
+    );
     assert_eq!(requests.len(), 2);
     assert_eq!(body_json(&requests[1])["order_id"], "order_GIVEN1");
-    assert_eq!(result.unwrap().connector_order_id.as_deref(), Some("order_GIVEN1"));
+    assert_eq!(
+        result.unwrap().connector_order_id.as_deref(),
+        Some("order_GIVEN1")
+    );
 }
 
 #[test]
@@ -1057,26 +1403,43 @@ fn setup_mandate_checks_and_declines() {
     let c = connector();
     let mut req = setup_request();
     req.amount = inr(0);
-    assert_eq!(c.setup_mandate(&req, &cx(), &[]).unwrap_err().field(), Some("amount"));
+    assert_eq!(
+        c.setup_mandate(&req, &cx(), &[]).unwrap_err().field(),
+        Some("amount")
+    );
     let mut req = setup_request();
     req.customer.phone = None;
-    assert_eq!(c.setup_mandate(&req, &cx(), &[]).unwrap_err().field(), Some("customer.phone"));
+    assert_eq!(
+        c.setup_mandate(&req, &cx(), &[]).unwrap_err().field(),
+        Some("customer.phone")
+    );
 
     // A declined authorization payment is a failure response, with the customer kept.
     let req = setup_request();
-    let (_, result) =
-        drive(|r| c.setup_mandate(&req, &cx(), r), vec![ok(CUSTOMER), ok(MANDATE_ORDER), status(400, ERROR_DECLINE)]);
+    let (_, result) = drive(
+        |r| c.setup_mandate(&req, &cx(), r),
+        vec![ok(CUSTOMER), ok(MANDATE_ORDER), status(400, ERROR_DECLINE)],
+    );
     let p = result.unwrap();
     assert_eq!(p.status, PaymentStatus::Failure);
-    assert_eq!(p.connector_customer_id.as_deref(), Some("cust_1Aa00000000003"));
+    assert_eq!(
+        p.connector_customer_id.as_deref(),
+        Some("cust_1Aa00000000003")
+    );
 
     // Configured mandate limits.
     let mut config = RazorpayConfig::new(KEY_ID, KEY_SECRET);
     config.mandate_max_amount = Some(500_000);
     config.mandate_frequency = Some("monthly".into());
-    let c = Razorpay::new(&config, &Endpoint::new(crate::Environment::Sandbox, None).unwrap()).unwrap();
-    let (requests, _) =
-        drive(|r| c.setup_mandate(&req, &cx(), r), vec![ok(CUSTOMER), ok(MANDATE_ORDER), ok(CREATE_JSON)]);
+    let c = Razorpay::new(
+        &config,
+        &Endpoint::new(crate::Environment::Sandbox, None).unwrap(),
+    )
+    .unwrap();
+    let (requests, _) = drive(
+        |r| c.setup_mandate(&req, &cx(), r),
+        vec![ok(CUSTOMER), ok(MANDATE_ORDER), ok(CREATE_JSON)],
+    );
     let order = body_json(&requests[1]);
     assert_eq!(order["token"]["max_amount"], 500_000);
     assert_eq!(order["token"]["frequency"], "monthly");
@@ -1108,12 +1471,21 @@ fn evidence(evidence_type: EvidenceType, mime: &str, name: Option<&str>) -> Evid
 #[test]
 fn accept_dispute() {
     let c = connector();
-    let req = AcceptDisputeRequest { connector_dispute_id: "disp_AHfqOvkldwsbqt".into(), idempotency_key: None };
+    let req = AcceptDisputeRequest {
+        connector_dispute_id: "disp_AHfqOvkldwsbqt".into(),
+        idempotency_key: None,
+    };
     let mut lost = dispute_entity("lost", "chargeback");
     lost["amount_deducted"] = json!(10000);
-    let (requests, result) = drive(|r| c.accept_dispute(&req, &cx(), r), vec![ok(&lost.to_string())]);
+    let (requests, result) = drive(
+        |r| c.accept_dispute(&req, &cx(), r),
+        vec![ok(&lost.to_string())],
+    );
     assert_eq!(requests[0].method, HttpMethod::Post);
-    assert_eq!(requests[0].url, "https://api.razorpay.com/v1/disputes/disp_AHfqOvkldwsbqt/accept");
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/disputes/disp_AHfqOvkldwsbqt/accept"
+    );
     assert!(!requests[0].retry_safe);
     let d = result.unwrap();
     assert_eq!(d.status, DisputeStatus::Accepted);
@@ -1129,7 +1501,11 @@ fn submit_evidence_uploads_each_document_then_contests_as_draft() {
     let req = SubmitEvidenceRequest {
         connector_dispute_id: "disp_AHfqOvkldwsbqt".into(),
         documents: vec![
-            evidence(EvidenceType::ShippingProof, "application/pdf", Some("awb \"123\".pdf")),
+            evidence(
+                EvidenceType::ShippingProof,
+                "application/pdf",
+                Some("awb \"123\".pdf"),
+            ),
             evidence(EvidenceType::Receipt, "image/png", None),
             evidence(EvidenceType::Other, "application/pdf", None),
         ],
@@ -1148,18 +1524,32 @@ fn submit_evidence_uploads_each_document_then_contests_as_draft() {
         assert_eq!(upload.url, "https://api.razorpay.com/v1/documents");
         assert!(!upload.retry_safe);
         let content_type = upload.headers.get("Content-Type").unwrap();
-        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("multipart");
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .expect("multipart");
         assert!(boundary.len() >= 30);
         let body = String::from_utf8(upload.body.as_ref().unwrap().0.clone()).unwrap();
         assert!(body.starts_with(&format!("--{boundary}\r\n")));
         assert!(body.ends_with(&format!("\r\n--{boundary}--\r\n")));
-        assert!(body.contains("Content-Disposition: form-data; name=\"purpose\"\r\n\r\ndispute_evidence\r\n"));
+        assert!(body.contains(
+            "Content-Disposition: form-data; name=\"purpose\"\r\n\r\ndispute_evidence\r\n"
+        ));
         assert!(body.contains("%PDF-1.4 evidence bytes"));
-        let expected_type = if i == 1 { "image/png" } else { "application/pdf" };
-        assert!(body.contains(&format!("Content-Type: {expected_type}\r\n\r\n")), "{body}");
+        let expected_type = if i == 1 {
+            "image/png"
+        } else {
+            "application/pdf"
+        };
+        assert!(
+            body.contains(&format!("Content-Type: {expected_type}\r\n\r\n")),
+            "{body}"
+        );
         if i == 0 {
             // Quotes cannot break the header.
-            assert!(body.contains("name=\"file\"; filename=\"awb _123_.pdf\"\r\n"), "{body}");
+            assert!(
+                body.contains("name=\"file\"; filename=\"awb _123_.pdf\"\r\n"),
+                "{body}"
+            );
         }
         if i == 1 {
             assert!(body.contains("filename=\"evidence-2.png\""), "{body}");
@@ -1167,7 +1557,10 @@ fn submit_evidence_uploads_each_document_then_contests_as_draft() {
     }
     let contest = &requests[3];
     assert_eq!(contest.method, HttpMethod::Patch);
-    assert_eq!(contest.url, "https://api.razorpay.com/v1/disputes/disp_AHfqOvkldwsbqt/contest");
+    assert_eq!(
+        contest.url,
+        "https://api.razorpay.com/v1/disputes/disp_AHfqOvkldwsbqt/contest"
+    );
     assert_eq!(
         body_json(contest),
         json!({"action": "draft", "summary": "Goods were delivered on time.",
@@ -1179,8 +1572,10 @@ fn submit_evidence_uploads_each_document_then_contests_as_draft() {
     assert_eq!(d.connector_status.as_deref(), Some("open"));
 
     // A failed upload stops the flow with its error.
-    let (requests, result) =
-        drive(|r| c.submit_evidence(&req, &cx(), r), vec![doc("doc_A1"), status(400, ERROR_MINIMAL)]);
+    let (requests, result) = drive(
+        |r| c.submit_evidence(&req, &cx(), r),
+        vec![doc("doc_A1"), status(400, ERROR_MINIMAL)],
+    );
     assert_eq!(requests.len(), 2);
     assert_eq!(result.unwrap_err().code(), ErrorCode::InvalidRequest);
 }
@@ -1194,24 +1589,47 @@ fn submit_evidence_checks_before_uploading() {
         summary: Some("x".repeat(1001)),
         idempotency_key: None,
     };
-    assert_eq!(c.submit_evidence(&req, &cx(), &[]).unwrap_err().field(), Some("summary"));
+    assert_eq!(
+        c.submit_evidence(&req, &cx(), &[]).unwrap_err().field(),
+        Some("summary")
+    );
     req.summary = None;
     req.documents[0].mime_type = "application/pdf\r\nX-Evil: 1".into();
-    assert_eq!(c.submit_evidence(&req, &cx(), &[]).unwrap_err().field(), Some("documents[0].mime_type"));
+    assert_eq!(
+        c.submit_evidence(&req, &cx(), &[]).unwrap_err().field(),
+        Some("documents[0].mime_type")
+    );
 }
 
 #[test]
 fn evidence_slots() {
     let mut doc = evidence(EvidenceType::CancellationPolicy, "application/pdf", None);
-    assert_eq!(evidence_slot(&doc), EvidenceSlot::Array("refund_cancellation_policy"));
+    assert_eq!(
+        evidence_slot(&doc),
+        EvidenceSlot::Array("refund_cancellation_policy")
+    );
     doc.evidence_type = EvidenceType::ServiceDocumentation;
     assert_eq!(evidence_slot(&doc), EvidenceSlot::Array("proof_of_service"));
     doc.connector_document_type = Some("term_and_conditions".into());
-    assert_eq!(evidence_slot(&doc), EvidenceSlot::Array("term_and_conditions"));
+    assert_eq!(
+        evidence_slot(&doc),
+        EvidenceSlot::Array("term_and_conditions")
+    );
     doc.connector_document_type = Some("receipt_signed_by_customer".into());
-    assert_eq!(evidence_slot(&doc), EvidenceSlot::Other("receipt_signed_by_customer".into()));
-    let body = contest_body("draft", None, &[doc.clone(), doc], &["doc_1".into(), "doc_2".into()]);
-    assert_eq!(body, json!({"action": "draft", "others": [{"type": "receipt_signed_by_customer", "document_ids": ["doc_1", "doc_2"]}]}));
+    assert_eq!(
+        evidence_slot(&doc),
+        EvidenceSlot::Other("receipt_signed_by_customer".into())
+    );
+    let body = contest_body(
+        "draft",
+        None,
+        &[doc.clone(), doc],
+        &["doc_1".into(), "doc_2".into()],
+    );
+    assert_eq!(
+        body,
+        json!({"action": "draft", "others": [{"type": "receipt_signed_by_customer", "document_ids": ["doc_1", "doc_2"]}]})
+    );
     let unnamed = evidence(EvidenceType::Other, "application/x-strange", Some("  "));
     assert_eq!(file_name(&unnamed, 4), "evidence-5.bin");
 }
@@ -1219,11 +1637,21 @@ fn evidence_slots() {
 #[test]
 fn defend_submits_the_contest() {
     let c = connector();
-    let req = DefendDisputeRequest { connector_dispute_id: "disp_AHfqOvkldwsbqt".into(), reason_code: None, idempotency_key: None };
+    let req = DefendDisputeRequest {
+        connector_dispute_id: "disp_AHfqOvkldwsbqt".into(),
+        reason_code: None,
+        idempotency_key: None,
+    };
     let under_review = dispute_entity("under_review", "pre_arbitration").to_string();
-    let (requests, result) = drive(|r| c.defend_dispute(&req, &cx(), r), vec![ok(&under_review)]);
+    let (requests, result) = drive(
+        |r| c.defend_dispute(&req, &cx(), r),
+        vec![ok(&under_review)],
+    );
     assert_eq!(requests[0].method, HttpMethod::Patch);
-    assert_eq!(requests[0].url, "https://api.razorpay.com/v1/disputes/disp_AHfqOvkldwsbqt/contest");
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/disputes/disp_AHfqOvkldwsbqt/contest"
+    );
     assert_eq!(body_json(&requests[0]), json!({"action": "submit"}));
     let d = result.unwrap();
     assert_eq!(d.status, DisputeStatus::Challenged);
@@ -1234,23 +1662,37 @@ fn defend_submits_the_contest() {
 fn dispute_status_and_stage_tables() {
     use super::disputes::{dispute_stage, dispute_status};
     assert_eq!(dispute_status("open"), Some(DisputeStatus::Opened));
-    assert_eq!(dispute_status("under_review"), Some(DisputeStatus::Challenged));
+    assert_eq!(
+        dispute_status("under_review"),
+        Some(DisputeStatus::Challenged)
+    );
     assert_eq!(dispute_status("won"), Some(DisputeStatus::Won));
     assert_eq!(dispute_status("lost"), Some(DisputeStatus::Lost));
     assert_eq!(dispute_status("closed"), Some(DisputeStatus::Cancelled));
     assert_eq!(dispute_stage("fraud"), Some(DisputeStage::PreDispute));
     assert_eq!(dispute_stage("retrieval"), Some(DisputeStage::PreDispute));
     assert_eq!(dispute_stage("chargeback"), Some(DisputeStage::Dispute));
-    assert_eq!(dispute_stage("pre_arbitration"), Some(DisputeStage::PreArbitration));
-    assert_eq!(dispute_stage("arbitration"), Some(DisputeStage::PreArbitration));
+    assert_eq!(
+        dispute_stage("pre_arbitration"),
+        Some(DisputeStage::PreArbitration)
+    );
+    assert_eq!(
+        dispute_stage("arbitration"),
+        Some(DisputeStage::PreArbitration)
+    );
 }
 
 // ---- errors ----------------------------------------------------------------------------------
 
 fn refund_error(response: HttpResponse) -> Error {
     let c = connector();
-    let req = RefundGetRequest { connector_refund_id: "rfnd_1".into(), ..Default::default() };
-    drive(|r| c.get_refund(&req, &cx(), r), vec![response]).1.unwrap_err()
+    let req = RefundGetRequest {
+        connector_refund_id: "rfnd_1".into(),
+        ..Default::default()
+    };
+    drive(|r| c.get_refund(&req, &cx(), r), vec![response])
+        .1
+        .unwrap_err()
 }
 
 #[test]
@@ -1260,14 +1702,20 @@ fn error_shapes_are_classified() {
     assert_eq!(e.code(), ErrorCode::Authentication);
     assert_eq!(e.http_status, Some(401));
     assert_eq!(e.processor_code.as_deref(), Some("BAD_REQUEST_ERROR"));
-    assert_eq!(e.processor_message.as_deref(), Some("Authentication failed"));
+    assert_eq!(
+        e.processor_message.as_deref(),
+        Some("Authentication failed")
+    );
     assert_eq!(e.request_id.as_deref(), Some("req_err42"));
     assert!(!e.retryable);
 
     // Minimal error: invalid_request, with the processor's field in the message.
     let e = refund_error(status(400, ERROR_MINIMAL));
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
-    assert_eq!(e.processor_message.as_deref(), Some("The amount is invalid"));
+    assert_eq!(
+        e.processor_message.as_deref(),
+        Some("The amount is invalid")
+    );
     assert!(e.message().contains("field: amount"), "{}", e.message());
 
     // Unknown id.
@@ -1275,7 +1723,11 @@ fn error_shapes_are_classified() {
     assert_eq!(e.code(), ErrorCode::NotFound);
 
     // Gateway and server errors: retryable.
-    for (http, code) in [(502, "GATEWAY_ERROR"), (500, "SERVER_ERROR"), (400, "GATEWAY_ERROR")] {
+    for (http, code) in [
+        (502, "GATEWAY_ERROR"),
+        (500, "SERVER_ERROR"),
+        (400, "GATEWAY_ERROR"),
+    ] {
         let body = json!({"error": {"code": code, "description": "Gateway timed out"}});
         let e = refund_error(status(http, &body.to_string()));
         assert_eq!(e.code(), ErrorCode::ProcessorUnavailable, "{http} {code}");
@@ -1289,10 +1741,16 @@ fn error_shapes_are_classified() {
     // The bare routing error.
     let e = refund_error(status(404, ERROR_ROUTE));
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
-    assert_eq!(e.processor_message.as_deref(), Some("no Route matched with those values"));
+    assert_eq!(
+        e.processor_message.as_deref(),
+        Some("no Route matched with those values")
+    );
 
     // Throttling.
-    assert_eq!(refund_error(status(429, "{}")).code(), ErrorCode::RateLimited);
+    assert_eq!(
+        refund_error(status(429, "{}")).code(),
+        ErrorCode::RateLimited
+    );
 
     // A non-JSON 2xx.
     let e = refund_error(ok("Service temporarily unavailable"));
@@ -1300,7 +1758,10 @@ fn error_shapes_are_classified() {
     assert_eq!(e.request_id.as_deref(), Some("req_abc123"));
 
     // An error body with everything optional missing or null.
-    let e = refund_error(status(400, r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": null, "metadata": null}}"#));
+    let e = refund_error(status(
+        400,
+        r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": null, "metadata": null}}"#,
+    ));
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
 }
 
@@ -1308,7 +1769,11 @@ fn error_shapes_are_classified() {
 fn error_messages_never_echo_card_numbers() {
     let body = json!({"error": {"code": "BAD_REQUEST_ERROR", "description": format!("Invalid card number {PAN}"), "field": "card[number]"}});
     let e = refund_error(status(400, &body.to_string()));
-    for rendering in [format!("{e:?}"), e.to_string(), serde_json::to_string(&e).unwrap()] {
+    for rendering in [
+        format!("{e:?}"),
+        e.to_string(),
+        serde_json::to_string(&e).unwrap(),
+    ] {
         assert!(!rendering.contains(PAN), "{rendering}");
     }
 }
@@ -1327,8 +1792,14 @@ fn official_signature_vector() {
     assert!(hmac_matches(b"key_secret", SDK_WEBHOOK_BODY, signature).unwrap());
 
     let config = RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_secret("key_secret");
-    let c = Razorpay::new(&config, &Endpoint::new(crate::Environment::Sandbox, None).unwrap()).unwrap();
-    let n = c.handle_webhook(&webhook(SDK_WEBHOOK_BODY, Some(signature))).unwrap();
+    let c = Razorpay::new(
+        &config,
+        &Endpoint::new(crate::Environment::Sandbox, None).unwrap(),
+    )
+    .unwrap();
+    let n = c
+        .handle_webhook(&webhook(SDK_WEBHOOK_BODY, Some(signature)))
+        .unwrap();
     assert_eq!(n.connector, ConnectorName::Razorpay);
     assert_eq!(n.acknowledgement.status, 200);
     match &n.events[..] {
@@ -1337,7 +1808,10 @@ fn official_signature_vector() {
             // By the event name: the entity is a snapshot that already says "captured".
             assert_eq!(p.status, PaymentStatus::Authorized);
             assert_eq!(p.connector_transaction_id, "pay_6koWN7bvxujzxM");
-            assert_eq!(p.connector_order_id.as_deref(), Some("order_100000000order"));
+            assert_eq!(
+                p.connector_order_id.as_deref(),
+                Some("order_100000000order")
+            );
             assert_eq!(p.amount, Some(inr(1000000)));
             assert_eq!(p.event_id.as_deref(), Some("evt_KqX0001"));
             assert_eq!(p.occurred_at.as_deref(), Some("1400826760"));
@@ -1348,7 +1822,9 @@ fn official_signature_vector() {
 
     // Without the trailing newline the signature does not match.
     let trimmed = &SDK_WEBHOOK_BODY[..SDK_WEBHOOK_BODY.len() - 1];
-    let e = c.handle_webhook(&webhook(trimmed, Some(signature))).unwrap_err();
+    let e = c
+        .handle_webhook(&webhook(trimmed, Some(signature)))
+        .unwrap_err();
     assert_eq!(e.code(), ErrorCode::WebhookVerificationFailed);
 }
 
@@ -1373,40 +1849,69 @@ fn webhook_verification_failures() {
         (body.to_vec(), Some(format!("sha256={good}"))),
     ];
     for (body, signature) in cases {
-        let e = c.handle_webhook(&webhook(&body, signature.as_deref())).unwrap_err();
-        assert_eq!(e.code(), ErrorCode::WebhookVerificationFailed, "{signature:?}");
+        let e = c
+            .handle_webhook(&webhook(&body, signature.as_deref()))
+            .unwrap_err();
+        assert_eq!(
+            e.code(),
+            ErrorCode::WebhookVerificationFailed,
+            "{signature:?}"
+        );
         assert!(!e.message().contains(WEBHOOK_SECRET));
     }
     assert!(c.handle_webhook(&webhook(body, Some(&good))).is_ok());
 
     // No secret configured: a configuration error, never "verified".
-    let unconfigured = Razorpay::new(&RazorpayConfig::new(KEY_ID, KEY_SECRET), &Endpoint::new(crate::Environment::Sandbox, None).unwrap()).unwrap();
-    let e = unconfigured.handle_webhook(&webhook(body, Some(&good))).unwrap_err();
+    let unconfigured = Razorpay::new(
+        &RazorpayConfig::new(KEY_ID, KEY_SECRET),
+        &Endpoint::new(crate::Environment::Sandbox, None).unwrap(),
+    )
+    .unwrap();
+    let e = unconfigured
+        .handle_webhook(&webhook(body, Some(&good)))
+        .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Configuration);
 }
 
 #[test]
 fn webhook_secret_rotation_accepts_either_secret() {
-    let config = RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_secret("new_secret_2").webhook_secret("old_secret_1");
-    let c = Razorpay::new(&config, &Endpoint::new(crate::Environment::Sandbox, None).unwrap()).unwrap();
+    let config = RazorpayConfig::new(KEY_ID, KEY_SECRET)
+        .webhook_secret("new_secret_2")
+        .webhook_secret("old_secret_1");
+    let c = Razorpay::new(
+        &config,
+        &Endpoint::new(crate::Environment::Sandbox, None).unwrap(),
+    )
+    .unwrap();
     let body = REFUND_PROCESSED_WEBHOOK.as_bytes();
     for secret in ["new_secret_2", "old_secret_1"] {
-        assert!(c.handle_webhook(&webhook(body, Some(&sign(secret, body)))).is_ok(), "{secret}");
+        assert!(
+            c.handle_webhook(&webhook(body, Some(&sign(secret, body))))
+                .is_ok(),
+            "{secret}"
+        );
     }
-    let e = c.handle_webhook(&webhook(body, Some(&sign("retired_secret_0", body)))).unwrap_err();
+    let e = c
+        .handle_webhook(&webhook(body, Some(&sign("retired_secret_0", body))))
+        .unwrap_err();
     assert_eq!(e.code(), ErrorCode::WebhookVerificationFailed);
 }
 
 #[test]
 fn payment_failed_webhook() {
     let c = connector();
-    let n = c.handle_webhook(&signed_webhook(PAYMENT_FAILED_WEBHOOK)).unwrap();
+    let n = c
+        .handle_webhook(&signed_webhook(PAYMENT_FAILED_WEBHOOK))
+        .unwrap();
     match &n.events[..] {
         [WebhookEvent::Payment(p)] => {
             assert_eq!(p.event_type, "payment.failed");
             assert_eq!(p.status, PaymentStatus::Failure);
             assert_eq!(p.connector_transaction_id, "pay_DEAU825sJlCbGa");
-            assert_eq!(p.connector_order_id.as_deref(), Some("order_DEATVTRRctwEGb"));
+            assert_eq!(
+                p.connector_order_id.as_deref(),
+                Some("order_DEATVTRRctwEGb")
+            );
             let d = p.decline.as_ref().unwrap();
             assert_eq!(d.code.as_deref(), Some("BAD_REQUEST_ERROR"));
             assert_eq!(d.message.as_deref(), Some("Payment failed"));
@@ -1420,21 +1925,30 @@ fn payment_failed_webhook() {
 #[test]
 fn refund_processed_webhook() {
     let c = connector();
-    let n = c.handle_webhook(&signed_webhook(REFUND_PROCESSED_WEBHOOK)).unwrap();
+    let n = c
+        .handle_webhook(&signed_webhook(REFUND_PROCESSED_WEBHOOK))
+        .unwrap();
     match &n.events[..] {
         [WebhookEvent::Refund(r)] => {
             assert_eq!(r.event_type, "refund.processed");
             assert_eq!(r.status, RefundStatus::Success);
             assert_eq!(r.connector_refund_id, "rfnd_JnzyQwYOOBNJJu");
-            assert_eq!(r.connector_transaction_id.as_deref(), Some("pay_JRSS9bMrRMds3w"));
+            assert_eq!(
+                r.connector_transaction_id.as_deref(),
+                Some("pay_JRSS9bMrRMds3w")
+            );
             assert_eq!(r.merchant_refund_reference, None);
             assert_eq!(r.amount, Some(inr(100)));
             assert_eq!(r.event_id.as_deref(), Some("evt_KqX0001"));
         }
         other => panic!("{other:?}"),
     }
-    for (event, expected) in [("refund.created", RefundStatus::Pending), ("refund.failed", RefundStatus::Failure)] {
-        let body = REFUND_PROCESSED_WEBHOOK.replace("\"refund.processed\"", &format!("\"{event}\""));
+    for (event, expected) in [
+        ("refund.created", RefundStatus::Pending),
+        ("refund.failed", RefundStatus::Failure),
+    ] {
+        let body =
+            REFUND_PROCESSED_WEBHOOK.replace("\"refund.processed\"", &format!("\"{event}\""));
         match &c.handle_webhook(&signed_webhook(&body)).unwrap().events[..] {
             [WebhookEvent::Refund(r)] => assert_eq!(r.status, expected),
             other => panic!("{other:?}"),
@@ -1462,25 +1976,40 @@ fn dispute_webhooks_are_classified_by_name() {
         ("payment.dispute.closed", DisputeStatus::Cancelled),
     ];
     for (event, expected) in cases {
-        let n = c.handle_webhook(&signed_webhook(&dispute_webhook(event, "chargeback"))).unwrap();
+        let n = c
+            .handle_webhook(&signed_webhook(&dispute_webhook(event, "chargeback")))
+            .unwrap();
         match &n.events[..] {
             // Not a payment event, although the payload carries a payment.
             [WebhookEvent::Dispute(d)] => {
                 assert_eq!(d.status, expected, "{event}");
                 assert_eq!(d.event_type, event);
                 assert_eq!(d.connector_dispute_id, "disp_AHfqOvkldwsbqt");
-                assert_eq!(d.connector_transaction_id.as_deref(), Some("pay_EsyWjHrfzb59eR"));
+                assert_eq!(
+                    d.connector_transaction_id.as_deref(),
+                    Some("pay_EsyWjHrfzb59eR")
+                );
                 assert_eq!(d.stage, DisputeStage::Dispute);
                 assert_eq!(d.amount, Some(inr(10000)));
-                assert_eq!(d.reason_code.as_deref(), Some("processed_invalid_expired_card"));
+                assert_eq!(
+                    d.reason_code.as_deref(),
+                    Some("processed_invalid_expired_card")
+                );
                 assert_eq!(d.respond_by.as_deref(), Some("1590604200"));
                 assert_eq!(d.connector_status.as_deref(), Some("open"));
             }
             other => panic!("{event}: {other:?}"),
         }
     }
-    let n = c.handle_webhook(&signed_webhook(&dispute_webhook("payment.dispute.created", "retrieval"))).unwrap();
-    assert!(matches!(&n.events[..], [WebhookEvent::Dispute(d)] if d.stage == DisputeStage::PreDispute));
+    let n = c
+        .handle_webhook(&signed_webhook(&dispute_webhook(
+            "payment.dispute.created",
+            "retrieval",
+        )))
+        .unwrap();
+    assert!(
+        matches!(&n.events[..], [WebhookEvent::Dispute(d)] if d.stage == DisputeStage::PreDispute)
+    );
 }
 
 #[test]
@@ -1490,12 +2019,19 @@ fn order_paid_other_events_and_lenient_fields() {
     let order: Value = serde_json::from_str(ORDER).unwrap();
     let body = json!({"entity": "event", "event": "order.paid", "contains": ["payment", "order"],
                       "payload": {"payment": {"entity": payment}, "order": {"entity": order}}, "created_at": 1606985210});
-    match &c.handle_webhook(&signed_webhook(&body.to_string())).unwrap().events[..] {
+    match &c
+        .handle_webhook(&signed_webhook(&body.to_string()))
+        .unwrap()
+        .events[..]
+    {
         [WebhookEvent::Payment(p)] => {
             assert_eq!(p.status, PaymentStatus::Charged);
             // The payment id, not the order id.
             assert_eq!(p.connector_transaction_id, "pay_G8VQzjPLoAvm6D");
-            assert_eq!(p.connector_order_id.as_deref(), Some("order_G8VPOayFxWEU28"));
+            assert_eq!(
+                p.connector_order_id.as_deref(),
+                Some("order_G8VPOayFxWEU28")
+            );
             assert_eq!(p.merchant_reference.as_deref(), Some("receipt#1"));
         }
         other => panic!("{other:?}"),
@@ -1515,9 +2051,18 @@ fn order_paid_other_events_and_lenient_fields() {
     }
 
     // Unknown and informational events are ignored, not failures.
-    for event in ["refund.speed_changed", "subscription.charged", "payment.dispute.something_new", "order.notified"] {
+    for event in [
+        "refund.speed_changed",
+        "subscription.charged",
+        "payment.dispute.something_new",
+        "order.notified",
+    ] {
         let body = json!({"entity": "event", "event": event, "payload": {}, "created_at": 1});
-        match &c.handle_webhook(&signed_webhook(&body.to_string())).unwrap().events[..] {
+        match &c
+            .handle_webhook(&signed_webhook(&body.to_string()))
+            .unwrap()
+            .events[..]
+        {
             [WebhookEvent::Ignored(i)] => {
                 assert_eq!(i.event_type, event);
                 assert_eq!(i.event_id.as_deref(), Some("evt_KqX0001"));
@@ -1529,7 +2074,11 @@ fn order_paid_other_events_and_lenient_fields() {
     // A verified body that is not an event.
     let e = c.handle_webhook(&signed_webhook("not json")).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
-    let e = c.handle_webhook(&signed_webhook(r#"{"event": "payment.captured", "payload": {}}"#)).unwrap_err();
+    let e = c
+        .handle_webhook(&signed_webhook(
+            r#"{"event": "payment.captured", "payload": {}}"#,
+        ))
+        .unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
 }
 
@@ -1554,8 +2103,14 @@ fn no_card_data_or_secret_in_debug_output() {
         format!("{req:?}"),
         request.masked_body().unwrap(),
         format!("{c:?}"),
-        format!("{:?}", RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_secret(WEBHOOK_SECRET)),
-        serde_json::to_string(&RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_secret(WEBHOOK_SECRET)).unwrap(),
+        format!(
+            "{:?}",
+            RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_secret(WEBHOOK_SECRET)
+        ),
+        serde_json::to_string(
+            &RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_secret(WEBHOOK_SECRET),
+        )
+        .unwrap(),
     ];
     for r in &renderings {
         for secret in [PAN, CVC, KEY_SECRET, WEBHOOK_SECRET, basic.as_str()] {
@@ -1591,10 +2146,18 @@ fn no_card_data_or_secret_in_debug_output() {
 
     // Setup mandate and multipart requests too.
     let setup = setup_request();
-    for responses in [vec![], vec![ok(CUSTOMER)], vec![ok(CUSTOMER), ok(MANDATE_ORDER)]] {
+    for responses in [
+        vec![],
+        vec![ok(CUSTOMER)],
+        vec![ok(CUSTOMER), ok(MANDATE_ORDER)],
+    ] {
         if let Step::Send(r) = c.setup_mandate(&setup, &cx(), &responses).unwrap() {
             let rendering = format!("{r:?} {}", r.masked_body().unwrap_or_default());
-            assert!(!rendering.contains(PAN) && !rendering.contains(CVC) && !rendering.contains(KEY_SECRET));
+            assert!(
+                !rendering.contains(PAN)
+                    && !rendering.contains(CVC)
+                    && !rendering.contains(KEY_SECRET)
+            );
         }
     }
 }
@@ -1609,14 +2172,29 @@ struct Scripted {
 
 impl Scripted {
     fn new(answers: Vec<HttpResponse>) -> std::sync::Arc<Scripted> {
-        std::sync::Arc::new(Scripted { answers: std::sync::Mutex::new(answers.into()), sent: Default::default() })
+        std::sync::Arc::new(Scripted {
+            answers: std::sync::Mutex::new(answers.into()),
+            sent: Default::default(),
+        })
     }
 }
 
 impl crate::transport::HttpTransport for Scripted {
-    fn send<'a>(&'a self, request: &'a HttpRequest, _timeout: std::time::Duration) -> crate::transport::SendFuture<'a> {
-        self.sent.lock().unwrap().push((request.method, request.url.clone()));
-        let answer = self.answers.lock().unwrap().pop_front().expect("an answer for every request");
+    fn send<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+        _timeout: std::time::Duration,
+    ) -> crate::transport::SendFuture<'a> {
+        self.sent
+            .lock()
+            .unwrap()
+            .push((request.method, request.url.clone()));
+        let answer = self
+            .answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("an answer for every request");
         Box::pin(async move { Ok(answer) })
     }
 }
@@ -1626,35 +2204,64 @@ fn scripted_client(answers: Vec<HttpResponse>) -> (crate::Client, std::sync::Arc
     let mut options = crate::TransportOptions::default();
     options.retry.max_backoff_ms = 1;
     options.retry.initial_backoff_ms = 1;
-    let config = crate::ClientConfig::new(RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_secret(WEBHOOK_SECRET))
-        .base_url("http://127.0.0.1:9/razorpay")
-        .transport(options);
-    (crate::Client::with_transport(config, transport.clone()).unwrap(), transport)
+    let config = crate::ClientConfig::new(
+        RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_secret(WEBHOOK_SECRET),
+    )
+    .base_url("http://127.0.0.1:9/razorpay")
+    .transport(options);
+    (
+        crate::Client::with_transport(config, transport.clone()).unwrap(),
+        transport,
+    )
 }
 
 #[tokio::test]
 async fn the_client_drives_the_order_pre_step() {
     let (client, transport) = scripted_client(vec![ok(ORDER), ok(CREATE_JSON)]);
-    let payment = client.payments().authorize(authorize_request()).await.unwrap();
+    let payment = client
+        .payments()
+        .authorize(authorize_request())
+        .await
+        .unwrap();
     assert_eq!(payment.status, PaymentStatus::AuthenticationPending);
-    assert_eq!(payment.connector_order_id.as_deref(), Some("order_EKwxwAgItmmXdp"));
+    assert_eq!(
+        payment.connector_order_id.as_deref(),
+        Some("order_EKwxwAgItmmXdp")
+    );
     assert!(payment.idempotency_key.is_some());
     assert_eq!(
         *transport.sent.lock().unwrap(),
         vec![
-            (HttpMethod::Post, "http://127.0.0.1:9/razorpay/v1/orders".to_string()),
-            (HttpMethod::Post, "http://127.0.0.1:9/razorpay/v1/payments/create/json".to_string()),
+            (
+                HttpMethod::Post,
+                "http://127.0.0.1:9/razorpay/v1/orders".to_string()
+            ),
+            (
+                HttpMethod::Post,
+                "http://127.0.0.1:9/razorpay/v1/payments/create/json".to_string()
+            ),
         ]
     );
 }
 
 #[tokio::test]
 async fn the_client_retries_reads_but_not_payments() {
-    let unavailable = || status(503, r#"{"error": {"code": "SERVER_ERROR", "description": "down"}}"#);
+    let unavailable = || {
+        status(
+            503,
+            r#"{"error": {"code": "SERVER_ERROR", "description": "down"}}"#,
+        )
+    };
     // A PSync GET is retried after a 5xx.
     let (client, transport) = scripted_client(vec![unavailable(), ok(CAPTURED)]);
-    let get = PaymentGetRequest { connector_transaction_id: Some("pay_G8VQzjPLoAvm6D".into()), ..Default::default() };
-    assert_eq!(client.payments().get(get).await.unwrap().status, PaymentStatus::Charged);
+    let get = PaymentGetRequest {
+        connector_transaction_id: Some("pay_G8VQzjPLoAvm6D".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        client.payments().get(get).await.unwrap().status,
+        PaymentStatus::Charged
+    );
     assert_eq!(transport.sent.lock().unwrap().len(), 2);
 
     // A capture POST is not: it could act twice.
@@ -1674,7 +2281,14 @@ async fn the_client_retries_reads_but_not_payments() {
 
     // Void never reaches the network.
     let (client, transport) = scripted_client(vec![]);
-    let e = client.payments().void(VoidRequest { connector_transaction_id: "pay_1".into(), ..Default::default() }).await.unwrap_err();
+    let e = client
+        .payments()
+        .void(VoidRequest {
+            connector_transaction_id: "pay_1".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Unsupported);
     assert!(transport.sent.lock().unwrap().is_empty());
 }
@@ -1682,8 +2296,16 @@ async fn the_client_retries_reads_but_not_payments() {
 #[tokio::test]
 async fn the_client_verifies_webhooks() {
     let (client, _) = scripted_client(vec![]);
-    let n = client.webhooks().verify_and_parse(&signed_webhook(PAYMENT_FAILED_WEBHOOK)).unwrap();
-    assert!(matches!(&n.events[..], [WebhookEvent::Payment(p)] if p.status == PaymentStatus::Failure));
-    let e = client.webhooks().verify_and_parse(&webhook(PAYMENT_FAILED_WEBHOOK.as_bytes(), None)).unwrap_err();
+    let n = client
+        .webhooks()
+        .verify_and_parse(&signed_webhook(PAYMENT_FAILED_WEBHOOK))
+        .unwrap();
+    assert!(
+        matches!(&n.events[..], [WebhookEvent::Payment(p)] if p.status == PaymentStatus::Failure)
+    );
+    let e = client
+        .webhooks()
+        .verify_and_parse(&webhook(PAYMENT_FAILED_WEBHOOK.as_bytes(), None))
+        .unwrap_err();
     assert_eq!(e.code(), ErrorCode::WebhookVerificationFailed);
 }

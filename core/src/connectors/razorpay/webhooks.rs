@@ -14,7 +14,9 @@ use serde_json::Value;
 
 use super::disputes::dispute_stage;
 use super::payments::entity_decline;
-use super::wire::{non_empty, opt_i64, opt_string, DisputeEntity, OrderEntity, PaymentEntity, RefundEntity};
+use super::wire::{
+    non_empty, opt_i64, opt_string, DisputeEntity, OrderEntity, PaymentEntity, RefundEntity,
+};
 use super::{decode_signature, hmac_matches, money_from_wire, Razorpay};
 use crate::error::{Error, Result};
 use crate::types::*;
@@ -53,13 +55,22 @@ impl Razorpay {
         self.verify_webhook(req)?;
         let envelope: Envelope = serde_json::from_slice(req.body.as_slice())
             .map_err(|_| unusable("the Razorpay webhook body is not a JSON event"))?;
-        let event_type = non_empty(envelope.event.clone()).ok_or_else(|| unusable("the Razorpay webhook has no `event`"))?;
-        let event_id = req.header(EVENT_ID_HEADER).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let event_type = non_empty(envelope.event.clone())
+            .ok_or_else(|| unusable("the Razorpay webhook has no `event`"))?;
+        let event_id = req
+            .header(EVENT_ID_HEADER)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
         let event = classify(&envelope, event_type, event_id)?;
         Ok(WebhookNotification {
             connector: ConnectorName::Razorpay,
             events: vec![event],
-            acknowledgement: WebhookAcknowledgement { status: 200, content_type: "text/plain".into(), body: "OK".into() },
+            acknowledgement: WebhookAcknowledgement {
+                status: 200,
+                content_type: "text/plain".into(),
+                body: "OK".into(),
+            },
         })
     }
 
@@ -70,11 +81,13 @@ impl Razorpay {
                 "no Razorpay webhook secret is configured (webhook_secrets): webhooks cannot be verified",
             ));
         }
-        let signature = req
-            .header(SIGNATURE_HEADER)
-            .ok_or_else(|| Error::webhook_verification_failed("the X-Razorpay-Signature header is missing"))?;
+        let signature = req.header(SIGNATURE_HEADER).ok_or_else(|| {
+            Error::webhook_verification_failed("the X-Razorpay-Signature header is missing")
+        })?;
         if decode_signature(signature).is_none() {
-            return Err(Error::webhook_verification_failed("X-Razorpay-Signature is not 64 hexadecimal digits"));
+            return Err(Error::webhook_verification_failed(
+                "X-Razorpay-Signature is not 64 hexadecimal digits",
+            ));
         }
         let mut verified = false;
         for secret in &self.webhook_secrets {
@@ -92,7 +105,11 @@ impl Razorpay {
 }
 
 /// One event from the envelope, by its name.
-fn classify(envelope: &Envelope, event_type: String, event_id: Option<String>) -> Result<WebhookEvent> {
+fn classify(
+    envelope: &Envelope,
+    event_type: String,
+    event_id: Option<String>,
+) -> Result<WebhookEvent> {
     let occurred_at = envelope.created_at.map(|t| t.to_string());
     let payment_status = match event_type.as_str() {
         "payment.authorized" => Some(PaymentStatus::Authorized),
@@ -101,12 +118,17 @@ fn classify(envelope: &Envelope, event_type: String, event_id: Option<String>) -
         _ => None,
     };
     if let Some(status) = payment_status {
-        let payment: PaymentEntity = envelope
-            .entity("payment")
-            .ok_or_else(|| unusable(format!("the Razorpay `{event_type}` webhook has no payment entity")))?;
+        let payment: PaymentEntity = envelope.entity("payment").ok_or_else(|| {
+            unusable(format!(
+                "the Razorpay `{event_type}` webhook has no payment entity"
+            ))
+        })?;
         let order: Option<OrderEntity> = envelope.entity("order");
-        let id = non_empty(payment.id.clone())
-            .ok_or_else(|| unusable(format!("the payment of the Razorpay `{event_type}` webhook has no id")))?;
+        let id = non_empty(payment.id.clone()).ok_or_else(|| {
+            unusable(format!(
+                "the payment of the Razorpay `{event_type}` webhook has no id"
+            ))
+        })?;
         return Ok(WebhookEvent::Payment(PaymentEvent {
             event_id,
             connector_transaction_id: id,
@@ -131,13 +153,21 @@ fn classify(envelope: &Envelope, event_type: String, event_id: Option<String>) -
         _ => None,
     };
     if let Some(status) = refund_status {
-        let refund: RefundEntity = envelope
-            .entity("refund")
-            .ok_or_else(|| unusable(format!("the Razorpay `{event_type}` webhook has no refund entity")))?;
-        let id = non_empty(refund.id.clone())
-            .ok_or_else(|| unusable(format!("the refund of the Razorpay `{event_type}` webhook has no id")))?;
-        let payment_id = non_empty(refund.payment_id.clone())
-            .or_else(|| envelope.entity::<PaymentEntity>("payment").and_then(|p| non_empty(p.id)));
+        let refund: RefundEntity = envelope.entity("refund").ok_or_else(|| {
+            unusable(format!(
+                "the Razorpay `{event_type}` webhook has no refund entity"
+            ))
+        })?;
+        let id = non_empty(refund.id.clone()).ok_or_else(|| {
+            unusable(format!(
+                "the refund of the Razorpay `{event_type}` webhook has no id"
+            ))
+        })?;
+        let payment_id = non_empty(refund.payment_id.clone()).or_else(|| {
+            envelope
+                .entity::<PaymentEntity>("payment")
+                .and_then(|p| non_empty(p.id))
+        });
         return Ok(WebhookEvent::Refund(RefundEvent {
             event_id,
             connector_refund_id: id,
@@ -152,7 +182,9 @@ fn classify(envelope: &Envelope, event_type: String, event_id: Option<String>) -
     }
 
     let dispute_status = match event_type.as_str() {
-        "payment.dispute.created" | "payment.dispute.action_required" => Some(DisputeStatus::Opened),
+        "payment.dispute.created" | "payment.dispute.action_required" => {
+            Some(DisputeStatus::Opened)
+        }
         "payment.dispute.under_review" => Some(DisputeStatus::Challenged),
         "payment.dispute.won" => Some(DisputeStatus::Won),
         "payment.dispute.lost" => Some(DisputeStatus::Lost),
@@ -160,20 +192,32 @@ fn classify(envelope: &Envelope, event_type: String, event_id: Option<String>) -
         _ => None,
     };
     if let Some(status) = dispute_status {
-        let dispute: DisputeEntity = envelope
-            .entity("dispute")
-            .ok_or_else(|| unusable(format!("the Razorpay `{event_type}` webhook has no dispute entity")))?;
-        let id = non_empty(dispute.id.clone())
-            .ok_or_else(|| unusable(format!("the dispute of the Razorpay `{event_type}` webhook has no id")))?;
-        let payment_id = non_empty(dispute.payment_id.clone())
-            .or_else(|| envelope.entity::<PaymentEntity>("payment").and_then(|p| non_empty(p.id)));
+        let dispute: DisputeEntity = envelope.entity("dispute").ok_or_else(|| {
+            unusable(format!(
+                "the Razorpay `{event_type}` webhook has no dispute entity"
+            ))
+        })?;
+        let id = non_empty(dispute.id.clone()).ok_or_else(|| {
+            unusable(format!(
+                "the dispute of the Razorpay `{event_type}` webhook has no id"
+            ))
+        })?;
+        let payment_id = non_empty(dispute.payment_id.clone()).or_else(|| {
+            envelope
+                .entity::<PaymentEntity>("payment")
+                .and_then(|p| non_empty(p.id))
+        });
         return Ok(WebhookEvent::Dispute(DisputeEvent {
             event_id,
             connector_dispute_id: id,
             connector_transaction_id: payment_id,
             status,
             // A dispute without a (known) phase is taken as a chargeback, the common case.
-            stage: dispute.phase.as_deref().and_then(dispute_stage).unwrap_or(DisputeStage::Dispute),
+            stage: dispute
+                .phase
+                .as_deref()
+                .and_then(dispute_stage)
+                .unwrap_or(DisputeStage::Dispute),
             amount: money_from_wire(dispute.amount, dispute.currency.as_deref()),
             reason_code: non_empty(dispute.reason_code.clone()),
             reason: non_empty(dispute.reason_description.clone()),
@@ -185,5 +229,8 @@ fn classify(envelope: &Envelope, event_type: String, event_id: Option<String>) -
     }
 
     // refund.speed_changed, order.*, subscription.*, ...: nothing to map.
-    Ok(WebhookEvent::Ignored(IgnoredEvent { event_type, event_id }))
+    Ok(WebhookEvent::Ignored(IgnoredEvent {
+        event_type,
+        event_id,
+    }))
 }

@@ -40,9 +40,14 @@ pub(super) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
 }
 
 /// A list, where `null` or a non-array is an empty list and unparseable items are skipped.
-pub(super) fn lenient_vec<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+pub(super) fn lenient_vec<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
     Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Array(items)) => items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect(),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
         _ => Vec::new(),
     })
 }
@@ -190,11 +195,18 @@ pub(super) struct ErrorObject {
 impl ErrorObject {
     /// A string from `metadata` (`payment_id`, `order_id`).
     pub fn metadata_str(&self, key: &str) -> Option<String> {
-        self.metadata.as_ref()?.get(key)?.as_str().filter(|s| !s.is_empty()).map(str::to_string)
+        self.metadata
+            .as_ref()?
+            .get(key)?
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
     }
 }
 
 /// Trims and drops empty strings.
 pub(super) fn non_empty(value: Option<String>) -> Option<String> {
-    value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    value
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }

@@ -26,7 +26,11 @@ fn exponents_follow_adyen_not_iso_where_they_differ() {
         ("IDR", 0),
     ];
     for (code, exponent) in table {
-        assert_eq!(adyen_exponent(Currency::new(code).unwrap()), exponent, "{code}");
+        assert_eq!(
+            adyen_exponent(Currency::new(code).unwrap()),
+            exponent,
+            "{code}"
+        );
     }
 }
 
@@ -37,13 +41,19 @@ fn conversions_to_the_wire() {
     assert_eq!(wire(1000, "JPY"), json!({"value": 1000, "currency": "JPY"}));
     assert_eq!(wire(1500, "KWD"), json!({"value": 1500, "currency": "KWD"}));
     // CLP 1000 (ISO: no decimals) is 1000.00 at Adyen.
-    assert_eq!(wire(1000, "CLP"), json!({"value": 100000, "currency": "CLP"}));
+    assert_eq!(
+        wire(1000, "CLP"),
+        json!({"value": 100000, "currency": "CLP"})
+    );
     // CVE 150.00 (ISO: 2 decimals) is 150 at Adyen.
     assert_eq!(wire(15000, "CVE"), json!({"value": 150, "currency": "CVE"}));
     // ISK 500 is 500.00 at Adyen.
     assert_eq!(wire(500, "ISK"), json!({"value": 50000, "currency": "ISK"}));
     // IDR 15000.00 is 15000 at Adyen.
-    assert_eq!(wire(1_500_000, "IDR"), json!({"value": 15000, "currency": "IDR"}));
+    assert_eq!(
+        wire(1_500_000, "IDR"),
+        json!({"value": 15000, "currency": "IDR"})
+    );
     assert_eq!(wire(0, "USD"), json!({"value": 0, "currency": "USD"}));
 }
 

@@ -61,8 +61,15 @@ fn live_urls_use_the_prefix_for_checkout_and_the_live_disputes_host() {
 
 #[test]
 fn base_url_override_serves_both_apis() {
-    for raw in ["http://127.0.0.1:8080/adyen", "http://127.0.0.1:8080/adyen/"] {
-        let adyen = Adyen::new(&config(), &Endpoint::new(Environment::Sandbox, Some(raw)).unwrap()).unwrap();
+    for raw in [
+        "http://127.0.0.1:8080/adyen",
+        "http://127.0.0.1:8080/adyen/",
+    ] {
+        let adyen = Adyen::new(
+            &config(),
+            &Endpoint::new(Environment::Sandbox, Some(raw)).unwrap(),
+        )
+        .unwrap();
         assert_eq!(
             urls_of(&adyen),
             [
@@ -80,7 +87,10 @@ fn base_url_override_serves_both_apis() {
     // With an override the live prefix is not needed: the override replaces both hosts.
     let live = Endpoint::new(Environment::Live, Some("https://proxy.example/adyen")).unwrap();
     let adyen = Adyen::new(&config(), &live).unwrap();
-    assert_eq!(adyen.urls.payments, "https://proxy.example/adyen/v68/payments");
+    assert_eq!(
+        adyen.urls.payments,
+        "https://proxy.example/adyen/v68/payments"
+    );
 }
 
 #[test]
@@ -92,7 +102,10 @@ fn live_without_a_prefix_is_a_configuration_error() {
     for bad in ["", "my prefix", "evil.example.com/x", "-abc", "abc/"] {
         let mut c = config();
         c.live_endpoint_prefix = Some(bad.into());
-        assert_code(&Adyen::new(&c, &live).unwrap_err(), ErrorCode::Configuration);
+        assert_code(
+            &Adyen::new(&c, &live).unwrap_err(),
+            ErrorCode::Configuration,
+        );
     }
 }
 
@@ -101,16 +114,28 @@ fn credentials_are_checked_once_at_construction() {
     let endpoint = sandbox_endpoint();
     let mut c = config();
     c.api_key = Secret::new(String::new());
-    assert_code(&Adyen::new(&c, &endpoint).unwrap_err(), ErrorCode::Configuration);
+    assert_code(
+        &Adyen::new(&c, &endpoint).unwrap_err(),
+        ErrorCode::Configuration,
+    );
     let mut c = config();
     c.api_key = Secret::new("key with\nnewline".into());
-    assert_code(&Adyen::new(&c, &endpoint).unwrap_err(), ErrorCode::Configuration);
+    assert_code(
+        &Adyen::new(&c, &endpoint).unwrap_err(),
+        ErrorCode::Configuration,
+    );
     let mut c = config();
     c.merchant_account = "  ".into();
-    assert_code(&Adyen::new(&c, &endpoint).unwrap_err(), ErrorCode::Configuration);
+    assert_code(
+        &Adyen::new(&c, &endpoint).unwrap_err(),
+        ErrorCode::Configuration,
+    );
     let mut c = config();
     c.dispute_api_key = Some(Secret::new(String::new()));
-    assert_code(&Adyen::new(&c, &endpoint).unwrap_err(), ErrorCode::Configuration);
+    assert_code(
+        &Adyen::new(&c, &endpoint).unwrap_err(),
+        ErrorCode::Configuration,
+    );
 }
 
 #[test]
@@ -150,7 +175,9 @@ fn the_webhook_key_is_hex_decoded_once() {
 
 #[test]
 fn the_registry_builds_the_adyen_connector() {
-    let connector = ConnectorConfig::from(config()).build(&sandbox_endpoint()).unwrap();
+    let connector = ConnectorConfig::from(config())
+        .build(&sandbox_endpoint())
+        .unwrap();
     assert_eq!(connector.name(), ConnectorName::Adyen);
     assert_eq!(
         crate::connectors::support(ConnectorName::Adyen, Flow::Capture),

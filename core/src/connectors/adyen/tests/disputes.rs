@@ -61,12 +61,21 @@ fn dispute_calls_use_the_dispute_key_when_configured() {
     let mut c = config();
     c.dispute_api_key = Some(Secret::new(DISPUTE_KEY.to_string()));
     let adyen = Adyen::new(&c, &sandbox_endpoint()).unwrap();
-    assert_adyen_headers(&sent(adyen.accept_dispute(&accept(), &cx(), &[])), DISPUTE_KEY);
-    assert_adyen_headers(&sent(adyen.defend_dispute(&defend(None), &cx(), &[])), DISPUTE_KEY);
+    assert_adyen_headers(
+        &sent(adyen.accept_dispute(&accept(), &cx(), &[])),
+        DISPUTE_KEY,
+    );
+    assert_adyen_headers(
+        &sent(adyen.defend_dispute(&defend(None), &cx(), &[])),
+        DISPUTE_KEY,
+    );
     let docs = evidence(vec![document(EvidenceType::Receipt, b"%PDF-1.4")]);
     assert_adyen_headers(&sent(adyen.submit_evidence(&docs, &cx(), &[])), DISPUTE_KEY);
     // Checkout calls keep the main key.
-    assert_adyen_headers(&sent(adyen.authorize(&authorize_request(), &cx(), &[])), API_KEY);
+    assert_adyen_headers(
+        &sent(adyen.authorize(&authorize_request(), &cx(), &[])),
+        API_KEY,
+    );
 }
 
 #[test]
@@ -115,7 +124,11 @@ fn evidence_types_map_to_adyen_document_types() {
         ExplanationLetter,
         Other,
     ] {
-        assert_eq!(document_type_code(generic), "DefenseMaterial", "{generic:?}");
+        assert_eq!(
+            document_type_code(generic),
+            "DefenseMaterial",
+            "{generic:?}"
+        );
     }
 }
 
@@ -126,7 +139,11 @@ fn evidence_needs_documents_with_content() {
         failed(adyen.submit_evidence(&evidence(vec![]), &cx(), &[])).field(),
         Some("documents")
     );
-    let e = failed(adyen.submit_evidence(&evidence(vec![document(EvidenceType::Receipt, b"")]), &cx(), &[]));
+    let e = failed(adyen.submit_evidence(
+        &evidence(vec![document(EvidenceType::Receipt, b"")]),
+        &cx(),
+        &[],
+    ));
     assert_eq!(e.field(), Some("documents[0].content"));
 }
 
@@ -143,7 +160,8 @@ fn defend_request_with_default_and_explicit_reasons() {
         body(&request),
         json!({"defenseReasonCode": "SupplyDefenseMaterial", "disputePspReference": "DZ4DPSHB4WD2WN82", "merchantAccountCode": MERCHANT})
     );
-    let request = sent(connector().defend_dispute(&defend(Some("GoodsWereAsDescribed")), &cx(), &[]));
+    let request =
+        sent(connector().defend_dispute(&defend(Some("GoodsWereAsDescribed")), &cx(), &[]));
     assert_eq!(body(&request)["defenseReasonCode"], "GoodsWereAsDescribed");
     let e = failed(connector().defend_dispute(&defend(Some("  ")), &cx(), &[]));
     assert_eq!(e.field(), Some("reason_code"));
@@ -176,7 +194,10 @@ fn unsuccessful_results_are_errors_with_the_message() {
     let refused = r#"{"disputeServiceResult": {"success": false, "errorMessage": "Dispute is not defendable"}}"#;
     let e = failed(adyen.defend_dispute(&defend(None), &cx(), &[response(200, refused)]));
     assert_code(&e, ErrorCode::ProcessorError);
-    assert_eq!(e.processor_message.as_deref(), Some("Dispute is not defendable"));
+    assert_eq!(
+        e.processor_message.as_deref(),
+        Some("Dispute is not defendable")
+    );
     assert!(e.message().contains("Dispute is not defendable"));
     assert_eq!(e.http_status, Some(200));
     assert_eq!(e.flow, Some(Flow::DefendDispute));

@@ -131,11 +131,25 @@ const CASES: &[Case] = &[
 fn service_errors_become_one_classified_error() {
     let adyen = connector();
     for case in CASES {
-        let e = failed(adyen.authorize(&authorize_request(), &cx(), &[response(case.status, case.body)]));
+        let e = failed(adyen.authorize(
+            &authorize_request(),
+            &cx(),
+            &[response(case.status, case.body)],
+        ));
         assert_code(&e, case.code);
         assert_eq!(e.http_status, Some(case.status), "{}", case.body);
-        assert_eq!(e.processor_code.as_deref(), case.processor_code, "{}", case.body);
-        assert_eq!(e.processor_message.as_deref(), case.processor_message, "{}", case.body);
+        assert_eq!(
+            e.processor_code.as_deref(),
+            case.processor_code,
+            "{}",
+            case.body
+        );
+        assert_eq!(
+            e.processor_message.as_deref(),
+            case.processor_message,
+            "{}",
+            case.body
+        );
         assert_eq!(e.request_id.as_deref(), case.request_id, "{}", case.body);
         assert_eq!(e.retryable, case.retryable, "{}", case.body);
         assert_eq!(e.connector, Some(ConnectorName::Adyen));
@@ -155,12 +169,18 @@ fn every_flow_reads_service_errors() {
         merchant_reference: None,
         idempotency_key: None,
     };
-    assert_code(&failed(adyen.capture(&capture, &cx(), &r())), ErrorCode::InvalidRequest);
+    assert_code(
+        &failed(adyen.capture(&capture, &cx(), &r())),
+        ErrorCode::InvalidRequest,
+    );
     let void = VoidRequest {
         connector_transaction_id: "P".into(),
         ..Default::default()
     };
-    assert_code(&failed(adyen.void(&void, &cx(), &r())), ErrorCode::InvalidRequest);
+    assert_code(
+        &failed(adyen.void(&void, &cx(), &r())),
+        ErrorCode::InvalidRequest,
+    );
     let accept = AcceptDisputeRequest {
         connector_dispute_id: "D".into(),
         idempotency_key: None,
@@ -204,14 +224,17 @@ fn classification_table() {
         (302, None, ErrorCode::InvalidResponse),
     ];
     for (status, error_type, code) in table {
-        assert_eq!(classify(status, error_type), code, "{status} {error_type:?}");
+        assert_eq!(
+            classify(status, error_type),
+            code,
+            "{status} {error_type:?}"
+        );
     }
 }
 
 #[test]
 fn declines_are_never_errors() {
-    let refused =
-        r#"{"pspReference": "P", "resultCode": "Refused", "refusalReason": "Refused", "refusalReasonCode": "2"}"#;
+    let refused = r#"{"pspReference": "P", "resultCode": "Refused", "refusalReason": "Refused", "refusalReasonCode": "2"}"#;
     assert!(connector()
         .authorize(&authorize_request(), &cx(), &[response(200, refused)])
         .is_ok());

@@ -23,7 +23,8 @@ use crate::secret::{CardNumber, Secret};
 use crate::types::*;
 
 /// The HMAC key of the spec's test vector (§7.3).
-pub(super) const HMAC_KEY_HEX: &str = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+pub(super) const HMAC_KEY_HEX: &str =
+    "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
 pub(super) const API_KEY: &str = "AQEyhmfxK4_TEST_API_KEY_do_not_print";
 pub(super) const DISPUTE_KEY: &str = "AQEyhmfxK4_DISPUTE_REVIEW_KEY_secret";
 pub(super) const MERCHANT: &str = "TestMerchant";
@@ -102,7 +103,10 @@ pub(super) fn body(request: &HttpRequest) -> Value {
 /// Checks the headers every Adyen request carries.
 pub(super) fn assert_adyen_headers(request: &HttpRequest, api_key: &str) {
     assert_eq!(request.method, HttpMethod::Post);
-    assert_eq!(request.headers.get("X-API-Key").map(String::as_str), Some(api_key));
+    assert_eq!(
+        request.headers.get("X-API-Key").map(String::as_str),
+        Some(api_key)
+    );
     assert_eq!(
         request.headers.get("Content-Type").map(String::as_str),
         Some("application/json")

@@ -45,9 +45,18 @@ fn capture_received_is_pending() {
     let p = done(connector().capture(&capture_request(), &cx(), &[response(201, answer)]));
     assert_eq!(p.status, PaymentStatus::Pending);
     assert_eq!(p.connector_status.as_deref(), Some("received"));
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("993617894903480A"));
-    assert_eq!(p.connector_operation_id.as_deref(), Some("993617894906488A"));
-    assert_eq!(p.merchant_reference.as_deref(), Some("YOUR_UNIQUE_REFERENCE"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("993617894903480A")
+    );
+    assert_eq!(
+        p.connector_operation_id.as_deref(),
+        Some("993617894906488A")
+    );
+    assert_eq!(
+        p.merchant_reference.as_deref(),
+        Some("YOUR_UNIQUE_REFERENCE")
+    );
     assert_eq!(p.amount, Some(money(2000, "EUR")));
     assert_eq!(p.http_status, Some(201));
     assert_eq!(p.request_id.as_deref(), Some("993617894906488A"));
@@ -79,8 +88,14 @@ fn cancel_request_and_received_answer() {
      "reference": "YOUR_UNIQUE_REFERENCE", "pspReference": "993617894906499B", "status": "received"}"#;
     let p = done(connector().void(&void_request(), &cx(), &[response(201, answer)]));
     assert_eq!(p.status, PaymentStatus::VoidInitiated);
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("993617894903480A"));
-    assert_eq!(p.connector_operation_id.as_deref(), Some("993617894906499B"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("993617894903480A")
+    );
+    assert_eq!(
+        p.connector_operation_id.as_deref(),
+        Some("993617894906499B")
+    );
     assert_eq!(p.amount, None);
 }
 
@@ -116,8 +131,14 @@ fn refund_request_and_received_answer() {
     assert_eq!(r.status, RefundStatus::Pending);
     assert_eq!(r.connector, ConnectorName::Adyen);
     assert_eq!(r.connector_refund_id.as_deref(), Some("993617894906488A"));
-    assert_eq!(r.connector_transaction_id.as_deref(), Some("993617894903480A"));
-    assert_eq!(r.merchant_refund_reference.as_deref(), Some("YOUR_UNIQUE_REFERENCE"));
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("993617894903480A")
+    );
+    assert_eq!(
+        r.merchant_refund_reference.as_deref(),
+        Some("YOUR_UNIQUE_REFERENCE")
+    );
     assert_eq!(r.connector_status.as_deref(), Some("received"));
     assert_eq!(r.amount, Some(money(2500, "EUR")));
     assert_eq!(r.http_status, Some(201));
@@ -165,8 +186,15 @@ fn modification_answers_must_be_readable() {
         assert_eq!(e.flow, Some(Flow::Refund));
     }
     // Without the echoed references, the request's payment id is kept.
-    let p = done(adyen.void(&void_request(), &cx(), &[response(201, r#"{"status": "received"}"#)]));
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("993617894903480A"));
+    let p = done(adyen.void(
+        &void_request(),
+        &cx(),
+        &[response(201, r#"{"status": "received"}"#)],
+    ));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("993617894903480A")
+    );
     assert_eq!(p.connector_operation_id, None);
 }
 

@@ -129,7 +129,10 @@ fn customer_addresses_browser_statement_and_metadata_are_mapped() {
     assert_eq!(b["shopperEmail"], "jane@example.com");
     assert_eq!(b["shopperIP"], "203.0.113.7");
     assert_eq!(b["telephoneNumber"], "+31201234567");
-    assert_eq!(b["shopperName"], json!({"firstName": "Jane", "lastName": "Doe"}));
+    assert_eq!(
+        b["shopperName"],
+        json!({"firstName": "Jane", "lastName": "Doe"})
+    );
     assert_eq!(
         b["billingAddress"],
         json!({"street": "Simon Carmiggeltstraat", "houseNumberOrName": "6-50", "city": "Amsterdam",
@@ -157,7 +160,10 @@ fn the_shopper_name_falls_back_to_the_billing_address() {
         ..Default::default()
     });
     let b = body(&sent(connector().authorize(&r, &cx(), &[])));
-    assert_eq!(b["shopperName"], json!({"firstName": "Ann", "lastName": "Lee"}));
+    assert_eq!(
+        b["shopperName"],
+        json!({"firstName": "Ann", "lastName": "Lee"})
+    );
 }
 
 #[test]
@@ -178,13 +184,22 @@ fn metadata_beyond_adyen_limits_is_rejected() {
     for i in 0..21 {
         r.metadata.insert(format!("k{i}"), "v".into());
     }
-    assert_eq!(failed(adyen.authorize(&r, &cx(), &[])).field(), Some("metadata"));
+    assert_eq!(
+        failed(adyen.authorize(&r, &cx(), &[])).field(),
+        Some("metadata")
+    );
     let mut r = authorize_request();
     r.metadata.insert("k".repeat(21), "v".into());
-    assert_eq!(failed(adyen.authorize(&r, &cx(), &[])).field(), Some("metadata"));
+    assert_eq!(
+        failed(adyen.authorize(&r, &cx(), &[])).field(),
+        Some("metadata")
+    );
     let mut r = authorize_request();
     r.metadata.insert("note".into(), "x".repeat(81));
-    assert_eq!(failed(adyen.authorize(&r, &cx(), &[])).field(), Some("metadata.note"));
+    assert_eq!(
+        failed(adyen.authorize(&r, &cx(), &[])).field(),
+        Some("metadata.note")
+    );
     let mut r = authorize_request();
     r.metadata.insert("k".repeat(20), "x".repeat(80));
     assert!(adyen.authorize(&r, &cx(), &[]).is_ok());
@@ -224,7 +239,11 @@ fn mandate_authorize_is_a_cont_auth_stored_card_payment() {
         (MandateUsage::Subscription, "Subscription"),
     ];
     for (usage, model) in cases {
-        let b = body(&sent(connector().authorize(&mandate_request(usage), &cx(), &[])));
+        let b = body(&sent(connector().authorize(
+            &mandate_request(usage),
+            &cx(),
+            &[],
+        )));
         assert_eq!(
             b["paymentMethod"],
             json!({"type": "scheme", "storedPaymentMethodId": "M5N7TQ4TG5PFWR50"})
@@ -265,12 +284,22 @@ const AUTHORISED_EXAMPLE: &str = r#"{
 
 #[test]
 fn authorised_example_with_automatic_capture_is_charged() {
-    let p = done(connector().authorize(&authorize_request(), &cx(), &[response(200, AUTHORISED_EXAMPLE)]));
+    let p = done(connector().authorize(
+        &authorize_request(),
+        &cx(),
+        &[response(200, AUTHORISED_EXAMPLE)],
+    ));
     assert_eq!(p.status, PaymentStatus::Charged);
     assert_eq!(p.connector, ConnectorName::Adyen);
     assert_eq!(p.connector_status.as_deref(), Some("Authorised"));
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("YOUR_PSP_REFERENCE"));
-    assert_eq!(p.merchant_reference.as_deref(), Some("YOUR_MERCHANT_REFERENCE"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("YOUR_PSP_REFERENCE")
+    );
+    assert_eq!(
+        p.merchant_reference.as_deref(),
+        Some("YOUR_MERCHANT_REFERENCE")
+    );
     assert_eq!(p.request_id.as_deref(), Some("YOUR_PSP_REFERENCE"));
     assert_eq!(p.http_status, Some(200));
     assert!(p.decline.is_none());
@@ -292,7 +321,10 @@ fn the_psp_reference_header_is_the_request_id() {
     let r = response(200, AUTHORISED_EXAMPLE).with_header("pspReference", "HEADER_PSP");
     let p = done(connector().authorize(&authorize_request(), &cx(), &[r]));
     assert_eq!(p.request_id.as_deref(), Some("HEADER_PSP"));
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("YOUR_PSP_REFERENCE"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("YOUR_PSP_REFERENCE")
+    );
 }
 
 /// Spec §9.4: the illustrative decline.
@@ -310,7 +342,10 @@ fn decline_example_is_a_failure_with_details() {
     assert_eq!(d.message.as_deref(), Some("Not enough balance"));
     assert_eq!(d.network_decline_code.as_deref(), Some("51"));
     assert_eq!(d.network_advice_code, None);
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("8816118280275545"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("8816118280275545")
+    );
     assert_eq!(p.merchant_reference.as_deref(), Some("order-42"));
 }
 
@@ -325,15 +360,20 @@ fn decline_raw_codes_and_advice_codes_are_read() {
     assert_eq!(d.network_decline_code.as_deref(), Some("05"));
     assert_eq!(d.network_advice_code.as_deref(), Some("03"));
 
-    let error =
-        r#"{"pspReference": "P2", "resultCode": "Error", "refusalReason": "Acquirer Error", "refusalReasonCode": "4"}"#;
+    let error = r#"{"pspReference": "P2", "resultCode": "Error", "refusalReason": "Acquirer Error", "refusalReasonCode": "4"}"#;
     let p = done(connector().authorize(&authorize_request(), &cx(), &[response(200, error)]));
     assert_eq!(p.status, PaymentStatus::Failure);
-    assert_eq!(p.decline.unwrap().message.as_deref(), Some("Acquirer Error"));
+    assert_eq!(
+        p.decline.unwrap().message.as_deref(),
+        Some("Acquirer Error")
+    );
 
     assert_eq!(code_part("51 : Insufficient funds").as_deref(), Some("51"));
     assert_eq!(code_part("DECLINED : 06 : ERROR").as_deref(), Some("06"));
-    assert_eq!(code_part("N7 : Decline for CVV2 failure").as_deref(), Some("N7"));
+    assert_eq!(
+        code_part("N7 : Decline for CVV2 failure").as_deref(),
+        Some("N7")
+    );
     assert_eq!(code_part("AUTHORISED"), None);
     assert_eq!(code_part(""), None);
 }
@@ -409,7 +449,10 @@ fn every_other_action_type_goes_to_the_sdk_with_its_json() {
             "PresentToShopper",
             json!({"type": "qrCode", "qrCodeData": "upi://pay?pa=x", "url": "https://test.adyen.com/qr"}),
         ),
-        ("Pending", json!({"type": "await", "paymentMethodType": "mbway"})),
+        (
+            "Pending",
+            json!({"type": "await", "paymentMethodType": "mbway"}),
+        ),
         (
             "PresentToShopper",
             json!({"type": "voucher", "reference": "1234", "expiresAt": "2030-01-01T00:00:00"}),
@@ -425,9 +468,14 @@ fn every_other_action_type_goes_to_the_sdk_with_its_json() {
         ("RedirectShopper", json!({"type": "somethingNew", "foo": 1})),
     ];
     for (result_code, action) in actions {
-        let body = json!({"resultCode": result_code, "pspReference": "P4", "action": action}).to_string();
+        let body =
+            json!({"resultCode": result_code, "pspReference": "P4", "action": action}).to_string();
         let p = done(connector().authorize(&authorize_request(), &cx(), &[response(200, &body)]));
-        assert_eq!(p.status, PaymentStatus::AuthenticationPending, "{result_code} {action}");
+        assert_eq!(
+            p.status,
+            PaymentStatus::AuthenticationPending,
+            "{result_code} {action}"
+        );
         match p.next_action.unwrap() {
             NextAction::Sdk(sdk) => {
                 assert_eq!(sdk.action_type, action["type"].as_str().unwrap());
@@ -441,7 +489,9 @@ fn every_other_action_type_goes_to_the_sdk_with_its_json() {
     let body = json!({"resultCode": "RedirectShopper", "action": {"method": "GET"}}).to_string();
     let p = done(connector().authorize(&authorize_request(), &cx(), &[response(200, &body)]));
     assert!(matches!(p.next_action, Some(NextAction::Sdk(ref s)) if s.action_type == "unknown"));
-    let body = json!({"resultCode": "RedirectShopper", "action": {"type": "redirect", "method": "GET"}}).to_string();
+    let body =
+        json!({"resultCode": "RedirectShopper", "action": {"type": "redirect", "method": "GET"}})
+            .to_string();
     let p = done(connector().authorize(&authorize_request(), &cx(), &[response(200, &body)]));
     assert!(matches!(p.next_action, Some(NextAction::Sdk(ref s)) if s.action_type == "redirect"));
 }
@@ -459,10 +509,26 @@ fn result_code_table() {
         ("Pending", Pending, Pending),
         ("Received", Pending, Pending),
         ("AuthenticationNotRequired", Pending, Pending),
-        ("RedirectShopper", AuthenticationPending, AuthenticationPending),
-        ("IdentifyShopper", AuthenticationPending, AuthenticationPending),
-        ("ChallengeShopper", AuthenticationPending, AuthenticationPending),
-        ("PresentToShopper", AuthenticationPending, AuthenticationPending),
+        (
+            "RedirectShopper",
+            AuthenticationPending,
+            AuthenticationPending,
+        ),
+        (
+            "IdentifyShopper",
+            AuthenticationPending,
+            AuthenticationPending,
+        ),
+        (
+            "ChallengeShopper",
+            AuthenticationPending,
+            AuthenticationPending,
+        ),
+        (
+            "PresentToShopper",
+            AuthenticationPending,
+            AuthenticationPending,
+        ),
         (
             "AuthenticationFinished",
             AuthenticationSuccessful,
@@ -472,13 +538,22 @@ fn result_code_table() {
         ("SomethingAdyenAddsLater", Pending, Pending),
     ];
     for (code, automatic, manual) in table {
-        assert_eq!(payment_status(code, Auto, false), automatic, "{code} automatic");
+        assert_eq!(
+            payment_status(code, Auto, false),
+            automatic,
+            "{code} automatic"
+        );
         assert_eq!(payment_status(code, Manual, false), manual, "{code} manual");
-        assert!(!payment_status(code, Auto, false).is_terminal() || code != "SomethingAdyenAddsLater");
+        assert!(
+            !payment_status(code, Auto, false).is_terminal() || code != "SomethingAdyenAddsLater"
+        );
     }
     // Waiting for the shopper (APM with an action) is authentication pending.
     assert_eq!(payment_status("Pending", Auto, true), AuthenticationPending);
-    assert_eq!(payment_status("Received", Auto, true), AuthenticationPending);
+    assert_eq!(
+        payment_status("Received", Auto, true),
+        AuthenticationPending
+    );
     // Through the parser, too.
     for (code, automatic, _) in table {
         let body = json!({"resultCode": code, "pspReference": "P5"}).to_string();
@@ -528,7 +603,11 @@ fn unreadable_success_bodies_are_invalid_responses() {
         assert_eq!(e.connector, Some(ConnectorName::Adyen));
     }
     // A number where a string belongs still reads; an unknown code is pending, never a panic.
-    let p = done(connector().authorize(&authorize_request(), &cx(), &[response(200, r#"{"resultCode": 5}"#)]));
+    let p = done(connector().authorize(
+        &authorize_request(),
+        &cx(),
+        &[response(200, r#"{"resultCode": 5}"#)],
+    ));
     assert_eq!(p.status, PaymentStatus::Pending);
 }
 
@@ -537,7 +616,12 @@ fn unreadable_success_bodies_are_invalid_responses() {
 fn psync(params: &[(&str, &str)]) -> PaymentGetRequest {
     PaymentGetRequest {
         connector_transaction_id: Some("V4HZ4RBFJGXXGN82".into()),
-        redirect_result: Some(params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+        redirect_result: Some(
+            params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ),
         ..Default::default()
     }
 }
@@ -547,9 +631,15 @@ fn psync_with_redirect_parameters_posts_the_details() {
     let adyen = connector();
     let req = psync(&[("redirectResult", "X6XtfGC3!Y..."), ("order", "42")]);
     let request = sent(adyen.get_payment(&req, &cx(), &[]));
-    assert_eq!(request.url, "https://checkout-test.adyen.com/v68/payments/details");
+    assert_eq!(
+        request.url,
+        "https://checkout-test.adyen.com/v68/payments/details"
+    );
     assert_adyen_headers(&request, API_KEY);
-    assert_eq!(body(&request), json!({"details": {"redirectResult": "X6XtfGC3!Y..."}}));
+    assert_eq!(
+        body(&request),
+        json!({"details": {"redirectResult": "X6XtfGC3!Y..."}})
+    );
 
     let req = psync(&[("threeDSResult", "eyJ0cmFuc1N0YXR1cyI6IlkifQ==")]);
     assert_eq!(
@@ -570,8 +660,15 @@ fn details_example_maps_like_authorize() {
     let example = r#"{"resultCode": "Authorised", "pspReference": "V4HZ4RBFJGXXGN82"}"#;
     let req = psync(&[("redirectResult", "X6XtfGC3")]);
     let p = done(adyen.get_payment(&req, &cx(), &[response(200, example)]));
-    assert_eq!(p.status, PaymentStatus::Charged, "automatic capture is the default");
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("V4HZ4RBFJGXXGN82"));
+    assert_eq!(
+        p.status,
+        PaymentStatus::Charged,
+        "automatic capture is the default"
+    );
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("V4HZ4RBFJGXXGN82")
+    );
     let mut manual = req.clone();
     manual.capture_method = Some(CaptureMethod::Manual);
     assert_eq!(
@@ -587,7 +684,10 @@ fn details_example_maps_like_authorize() {
             r#"{"resultCode": "Refused", "refusalReason": "Refused"}"#,
         )],
     ));
-    assert_eq!(p.connector_transaction_id.as_deref(), Some("V4HZ4RBFJGXXGN82"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("V4HZ4RBFJGXXGN82")
+    );
     assert_eq!(p.status, PaymentStatus::Failure);
 }
 
@@ -688,10 +788,16 @@ fn setup_mandate_checks_its_inputs() {
     let adyen = connector();
     let mut r = setup_request();
     r.customer.id = None;
-    assert_eq!(failed(adyen.setup_mandate(&r, &cx(), &[])).field(), Some("customer.id"));
+    assert_eq!(
+        failed(adyen.setup_mandate(&r, &cx(), &[])).field(),
+        Some("customer.id")
+    );
     let mut r = setup_request();
     r.return_url = None;
-    assert_eq!(failed(adyen.setup_mandate(&r, &cx(), &[])).field(), Some("return_url"));
+    assert_eq!(
+        failed(adyen.setup_mandate(&r, &cx(), &[])).field(),
+        Some("return_url")
+    );
     let mut r = setup_request();
     r.payment_method = mandate_request(MandateUsage::Unscheduled).payment_method;
     assert_eq!(

@@ -9,7 +9,10 @@ fn assert_clean(text: &str) {
     for secret in [CARD_NUMBER, API_KEY, DISPUTE_KEY, HMAC_KEY_HEX] {
         assert!(!text.contains(secret), "found a secret in: {text}");
     }
-    assert!(!text.contains(&format!("\"{CVC}\"")), "found the CVC in: {text}");
+    assert!(
+        !text.contains(&format!("\"{CVC}\"")),
+        "found the CVC in: {text}"
+    );
     assert!(!text.contains(CVC), "found the CVC in: {text}");
 }
 

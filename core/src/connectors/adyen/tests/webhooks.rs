@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 
 use super::*;
 use crate::connector::Connector;
-use crate::connectors::adyen::webhooks::{dispute_mapping, item_signature, signing_string, verify_item};
+use crate::connectors::adyen::webhooks::{
+    dispute_mapping, item_signature, signing_string, verify_item,
+};
 
 /// Spec §7.3: the official vector wrapped in an envelope.
 const VECTOR_ENVELOPE: &str = r#"{"live": "false", "notificationItems": [{"NotificationRequestItem": {
@@ -25,7 +27,8 @@ fn key() -> Vec<u8> {
 }
 
 fn webhook(body: &str) -> WebhookRequest {
-    let headers: BTreeMap<String, String> = [("Content-Type".to_string(), "application/json".to_string())].into();
+    let headers: BTreeMap<String, String> =
+        [("Content-Type".to_string(), "application/json".to_string())].into();
     WebhookRequest::new(headers, body.as_bytes().to_vec())
 }
 
@@ -57,7 +60,10 @@ fn signed_envelope(items: &[Value]) -> String {
 }
 
 fn events(body: &str) -> Vec<WebhookEvent> {
-    connector().handle_webhook(&webhook(body)).expect("verified").events
+    connector()
+        .handle_webhook(&webhook(body))
+        .expect("verified")
+        .events
 }
 
 fn one_event(item: Value) -> WebhookEvent {
@@ -95,7 +101,9 @@ fn the_vector_signing_string_and_signature() {
 
 #[test]
 fn the_vector_envelope_verifies_and_parses() {
-    let n = connector().handle_webhook(&webhook(VECTOR_ENVELOPE)).unwrap();
+    let n = connector()
+        .handle_webhook(&webhook(VECTOR_ENVELOPE))
+        .unwrap();
     assert_eq!(n.connector, ConnectorName::Adyen);
     assert_eq!(
         n.acknowledgement,
@@ -109,10 +117,16 @@ fn the_vector_envelope_verifies_and_parses() {
     match &n.events[0] {
         WebhookEvent::Payment(p) => {
             assert_eq!(p.event_type, "AUTHORISATION");
-            assert_eq!(p.event_id.as_deref(), Some("7914073381342284:AUTHORISATION:true"));
+            assert_eq!(
+                p.event_id.as_deref(),
+                Some("7914073381342284:AUTHORISATION:true")
+            );
             assert_eq!(p.connector_transaction_id, "7914073381342284");
             assert_eq!(p.connector_operation_id, None);
-            assert_eq!(p.merchant_reference.as_deref(), Some("TestPayment-1407325143704"));
+            assert_eq!(
+                p.merchant_reference.as_deref(),
+                Some("TestPayment-1407325143704")
+            );
             assert_eq!(p.status, PaymentStatus::Authorized);
             assert_eq!(p.amount, Some(money(1130, "EUR")));
             assert_eq!(p.occurred_at.as_deref(), Some("2021-01-01T01:00:00+01:00"));
@@ -154,20 +168,26 @@ fn changing_any_signed_field_breaks_the_signature() {
             }
             other => panic!("{other}"),
         };
-        let e = adyen.handle_webhook(&webhook(&tampered.to_string())).unwrap_err();
+        let e = adyen
+            .handle_webhook(&webhook(&tampered.to_string()))
+            .unwrap_err();
         assert_code(&e, ErrorCode::WebhookVerificationFailed);
         assert_eq!(e.connector, Some(ConnectorName::Adyen));
     }
     // An originalReference that was not signed breaks it too.
     let mut tampered = envelope.clone();
-    tampered["notificationItems"][0]["NotificationRequestItem"]["originalReference"] = json!("9913140798220028");
+    tampered["notificationItems"][0]["NotificationRequestItem"]["originalReference"] =
+        json!("9913140798220028");
     assert_code(
-        &adyen.handle_webhook(&webhook(&tampered.to_string())).unwrap_err(),
+        &adyen
+            .handle_webhook(&webhook(&tampered.to_string()))
+            .unwrap_err(),
         ErrorCode::WebhookVerificationFailed,
     );
     // Fields outside the signing string do not matter (spec §7.3 note).
     let mut other = envelope;
-    other["notificationItems"][0]["NotificationRequestItem"]["eventDate"] = json!("2030-01-01T00:00:00Z");
+    other["notificationItems"][0]["NotificationRequestItem"]["eventDate"] =
+        json!("2030-01-01T00:00:00Z");
     other["live"] = json!("true");
     assert!(adyen.handle_webhook(&webhook(&other.to_string())).is_ok());
 }
@@ -191,14 +211,20 @@ fn missing_or_malformed_signatures_fail_without_panicking() {
     type Tamper = Box<dyn Fn(&mut Value)>;
     let variants: Vec<Tamper> = vec![
         Box::new(|item| {
-            item["additionalData"].as_object_mut().unwrap().remove("hmacSignature");
+            item["additionalData"]
+                .as_object_mut()
+                .unwrap()
+                .remove("hmacSignature");
         }),
         Box::new(|item| {
             item.as_object_mut().unwrap().remove("additionalData");
         }),
         Box::new(|item| item["additionalData"]["hmacSignature"] = json!("")),
         Box::new(|item| item["additionalData"]["hmacSignature"] = json!("not base64 !!")),
-        Box::new(|item| item["additionalData"]["hmacSignature"] = json!("coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0")),
+        Box::new(|item| {
+            item["additionalData"]["hmacSignature"] =
+                json!("coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0")
+        }),
         Box::new(|item| item["additionalData"]["hmacSignature"] = json!("AAAA")),
         Box::new(|item| item["additionalData"]["hmacSignature"] = json!(12345)),
         Box::new(|item| item["additionalData"]["hmacSignature"] = json!(null)),
@@ -207,7 +233,9 @@ fn missing_or_malformed_signatures_fail_without_panicking() {
     for variant in variants {
         let mut tampered = envelope.clone();
         variant(&mut tampered["notificationItems"][0]["NotificationRequestItem"]);
-        let e = adyen.handle_webhook(&webhook(&tampered.to_string())).unwrap_err();
+        let e = adyen
+            .handle_webhook(&webhook(&tampered.to_string()))
+            .unwrap_err();
         assert_code(&e, ErrorCode::WebhookVerificationFailed);
     }
 }
@@ -228,7 +256,9 @@ fn every_item_is_verified() {
     // Break the second item only: the whole request is rejected.
     let mut envelope: Value = serde_json::from_str(&body).unwrap();
     envelope["notificationItems"][1]["NotificationRequestItem"]["amount"]["value"] = json!(999);
-    let e = connector().handle_webhook(&webhook(&envelope.to_string())).unwrap_err();
+    let e = connector()
+        .handle_webhook(&webhook(&envelope.to_string()))
+        .unwrap_err();
     assert_code(&e, ErrorCode::WebhookVerificationFailed);
     assert!(e.message().contains("item 1"), "{e}");
 }
@@ -290,8 +320,14 @@ fn refund_failed_example() {
             assert_eq!(r.event_type, "REFUND");
             assert_eq!(r.event_id.as_deref(), Some("QFQTPCQ8HXSKGK82:REFUND:false"));
             assert_eq!(r.connector_refund_id, "QFQTPCQ8HXSKGK82");
-            assert_eq!(r.connector_transaction_id.as_deref(), Some("9913140798220028"));
-            assert_eq!(r.merchant_refund_reference.as_deref(), Some("YOUR_MERCHANT_REFERENCE"));
+            assert_eq!(
+                r.connector_transaction_id.as_deref(),
+                Some("9913140798220028")
+            );
+            assert_eq!(
+                r.merchant_refund_reference.as_deref(),
+                Some("YOUR_MERCHANT_REFERENCE")
+            );
             assert_eq!(r.status, RefundStatus::Failure);
             assert_eq!(r.amount, Some(money(1000, "EUR")));
             assert_eq!(
@@ -319,15 +355,24 @@ fn chargeback_example() {
     match one_event(example) {
         WebhookEvent::Dispute(d) => {
             assert_eq!(d.event_type, "CHARGEBACK");
-            assert_eq!(d.event_id.as_deref(), Some("QFQTPCQ8HXSKGK82:CHARGEBACK:true"));
+            assert_eq!(
+                d.event_id.as_deref(),
+                Some("QFQTPCQ8HXSKGK82:CHARGEBACK:true")
+            );
             assert_eq!(d.connector_dispute_id, "QFQTPCQ8HXSKGK82");
-            assert_eq!(d.connector_transaction_id.as_deref(), Some("9913140798220028"));
+            assert_eq!(
+                d.connector_transaction_id.as_deref(),
+                Some("9913140798220028")
+            );
             assert_eq!(d.stage, DisputeStage::Dispute);
             assert_eq!(d.status, DisputeStatus::Lost, "no disputeStatus: lost");
             assert_eq!(d.reason_code.as_deref(), Some("4853"));
             assert_eq!(d.respond_by.as_deref(), Some("2021-07-31T03:03:07+02:00"));
             assert_eq!(d.amount, Some(money(1000, "EUR")));
-            assert_eq!(d.reason.as_deref(), Some("Payment.TxId=300000000524534724 dispute"));
+            assert_eq!(
+                d.reason.as_deref(),
+                Some("Payment.TxId=300000000524534724 dispute")
+            );
             assert_eq!(d.connector_status, None);
         }
         other => panic!("{other:?}"),
@@ -341,8 +386,22 @@ fn payment_event_table() {
     use PaymentStatus::*;
     // (eventCode, success, original reference, expected payment id, operation id, status)
     let table = [
-        ("AUTHORISATION", "true", None, "QFQTPCQ8HXSKGK82", None, Authorized),
-        ("AUTHORISATION", "false", None, "QFQTPCQ8HXSKGK82", None, Failure),
+        (
+            "AUTHORISATION",
+            "true",
+            None,
+            "QFQTPCQ8HXSKGK82",
+            None,
+            Authorized,
+        ),
+        (
+            "AUTHORISATION",
+            "false",
+            None,
+            "QFQTPCQ8HXSKGK82",
+            None,
+            Failure,
+        ),
         (
             "AUTHORISATION_ADJUSTMENT",
             "true",
@@ -359,8 +418,22 @@ fn payment_event_table() {
             Some("QFQTPCQ8HXSKGK82"),
             Failure,
         ),
-        ("RECURRING_CONTRACT", "true", None, "QFQTPCQ8HXSKGK82", None, Authorized),
-        ("RECURRING_CONTRACT", "false", None, "QFQTPCQ8HXSKGK82", None, Failure),
+        (
+            "RECURRING_CONTRACT",
+            "true",
+            None,
+            "QFQTPCQ8HXSKGK82",
+            None,
+            Authorized,
+        ),
+        (
+            "RECURRING_CONTRACT",
+            "false",
+            None,
+            "QFQTPCQ8HXSKGK82",
+            None,
+            Failure,
+        ),
         (
             "CANCELLATION",
             "true",
@@ -409,8 +482,22 @@ fn payment_event_table() {
             Some("QFQTPCQ8HXSKGK82"),
             CaptureFailed,
         ),
-        ("OFFER_CLOSED", "true", None, "QFQTPCQ8HXSKGK82", None, Expired),
-        ("OFFER_CLOSED", "false", None, "QFQTPCQ8HXSKGK82", None, Expired),
+        (
+            "OFFER_CLOSED",
+            "true",
+            None,
+            "QFQTPCQ8HXSKGK82",
+            None,
+            Expired,
+        ),
+        (
+            "OFFER_CLOSED",
+            "false",
+            None,
+            "QFQTPCQ8HXSKGK82",
+            None,
+            Expired,
+        ),
     ];
     for (code, success, original, payment_id, operation_id, status) in table {
         match one_event(item(code, success, original, json!({}))) {
@@ -418,7 +505,10 @@ fn payment_event_table() {
                 assert_eq!(p.status, status, "{code} {success}");
                 assert_eq!(p.connector_transaction_id, payment_id, "{code}");
                 assert_eq!(p.connector_operation_id.as_deref(), operation_id, "{code}");
-                assert_eq!(p.event_id, Some(format!("QFQTPCQ8HXSKGK82:{code}:{success}")));
+                assert_eq!(
+                    p.event_id,
+                    Some(format!("QFQTPCQ8HXSKGK82:{code}:{success}"))
+                );
                 assert_eq!(p.merchant_reference.as_deref(), Some("order-42"));
             }
             other => panic!("{code}: {other:?}"),
@@ -491,7 +581,12 @@ fn dispute_event_table() {
     use DisputeStatus::*;
     let table = [
         ("NOTIFICATION_OF_CHARGEBACK", None, PreDispute, Opened),
-        ("NOTIFICATION_OF_CHARGEBACK", Some("Pending"), PreDispute, Opened),
+        (
+            "NOTIFICATION_OF_CHARGEBACK",
+            Some("Pending"),
+            PreDispute,
+            Opened,
+        ),
         ("REQUEST_FOR_INFORMATION", None, PreDispute, Opened),
         ("CHARGEBACK", Some("Undefended"), Dispute, Opened),
         ("CHARGEBACK", Some("Pending"), Dispute, Opened),
@@ -507,7 +602,12 @@ fn dispute_event_table() {
         ("CHARGEBACK_REVERSED", None, Dispute, Won),
         ("SECOND_CHARGEBACK", Some("Lost"), PreArbitration, Lost),
         ("SECOND_CHARGEBACK", None, PreArbitration, Lost),
-        ("PREARBITRATION_WON", Some("Pending"), PreArbitration, Opened),
+        (
+            "PREARBITRATION_WON",
+            Some("Pending"),
+            PreArbitration,
+            Opened,
+        ),
         ("PREARBITRATION_WON", Some("Won"), PreArbitration, Won),
         ("PREARBITRATION_WON", None, PreArbitration, Won),
         ("PREARBITRATION_LOST", Some("Lost"), PreArbitration, Lost),
@@ -526,7 +626,11 @@ fn dispute_event_table() {
         };
         match one_event(item(code, "true", Some("PAY1"), additional)) {
             WebhookEvent::Dispute(d) => {
-                assert_eq!((d.stage, d.status), (stage, status), "{code} {dispute_status:?}");
+                assert_eq!(
+                    (d.stage, d.status),
+                    (stage, status),
+                    "{code} {dispute_status:?}"
+                );
                 assert_eq!(d.connector_status.as_deref(), dispute_status);
                 assert_eq!(d.connector_dispute_id, "QFQTPCQ8HXSKGK82");
                 assert_eq!(d.connector_transaction_id.as_deref(), Some("PAY1"));
@@ -603,10 +707,11 @@ fn chargebacks_with_another_dispute_status_are_distinct_events() {
             "additionalData": {"disputeStatus": status}
         })
     };
-    let id = |status: &str| match super::super::webhooks::map_item(item(status).as_object().unwrap()) {
-        WebhookEvent::Dispute(d) => d.event_id.unwrap(),
-        other => panic!("{other:?}"),
-    };
+    let id =
+        |status: &str| match super::super::webhooks::map_item(item(status).as_object().unwrap()) {
+            WebhookEvent::Dispute(d) => d.event_id.unwrap(),
+            other => panic!("{other:?}"),
+        };
     assert_ne!(id("Undefended"), id("Accepted"));
     assert_eq!(id("Won"), id("Won"));
 }
