@@ -102,11 +102,11 @@ impl Razorpay {
                     Some((m.mandate_id.clone(), customer_id)),
                 )
             }
-            #[allow(unreachable_patterns)]
-            _ => {
-                return Err(Error::invalid_request(
-                    "payment_method",
-                    "Razorpay takes a card or a mandate here",
+            other => {
+                return Err(Error::unsupported_payment_method(
+                    ConnectorName::Razorpay,
+                    Flow::Authorize,
+                    other,
                 ))
             }
         };
