@@ -460,4 +460,57 @@ mod tests {
         assert_eq!(e.field(), Some("amount"));
         assert_eq!(e.code(), crate::ErrorCode::InvalidRequest);
     }
+
+    #[test]
+    fn new_payment_methods_are_checked_with_the_field_named() {
+        let bad = [
+            (
+                serde_json::json!({"type": "upi", "flow": "collect"}),
+                "payment_method.vpa",
+            ),
+            (
+                serde_json::json!({"type": "upi", "flow": "collect", "vpa": "no-at-sign"}),
+                "payment_method.vpa",
+            ),
+            (
+                serde_json::json!({"type": "netbanking", "bank_code": " "}),
+                "payment_method.bank_code",
+            ),
+            (
+                serde_json::json!({"type": "bank_redirect", "method": "eps"}),
+                "payment_method.issuer",
+            ),
+            (
+                serde_json::json!({"type": "ewallet", "provider": "OVO", "mobile_number": "0812"}),
+                "payment_method.mobile_number",
+            ),
+            (
+                serde_json::json!({"type": "apple_pay", "token": ""}),
+                "payment_method.token",
+            ),
+            (
+                serde_json::json!({"type": "network_token", "number": "4111111111111111", "expiry_month": 13, "expiry_year": 2030, "cryptogram": "x"}),
+                "payment_method.expiry_month",
+            ),
+            (
+                serde_json::json!({"type": "network_token", "number": "4111111111111111", "expiry_month": 1, "expiry_year": 2030, "cryptogram": "x", "eci": "005"}),
+                "payment_method.eci",
+            ),
+        ];
+        for (method, field) in bad {
+            let pm: PaymentMethod = serde_json::from_value(method.clone()).unwrap();
+            let e = payment_method(&pm).unwrap_err();
+            assert_eq!(e.field(), Some(field), "{method}");
+        }
+        let good = [
+            serde_json::json!({"type": "upi", "flow": "intent"}),
+            serde_json::json!({"type": "upi", "flow": "collect", "vpa": "success@razorpay"}),
+            serde_json::json!({"type": "bank_redirect", "method": "ideal"}),
+            serde_json::json!({"type": "ewallet", "provider": "OVO", "mobile_number": "+6281234567890"}),
+        ];
+        for method in good {
+            let pm: PaymentMethod = serde_json::from_value(method.clone()).unwrap();
+            assert!(payment_method(&pm).is_ok(), "{method}");
+        }
+    }
 }
