@@ -442,10 +442,27 @@ async fn validation_errors_name_the_problem() {
             reply.text
         );
     }
+    // A method the sandbox does not emulate is Adyen's "not supported" configuration error.
+    let mut klarna = base.clone();
+    klarna["paymentMethod"] = json!({"type": "klarna"});
+    let reply = h.adyen("/v68/payments", &klarna).await;
+    assert_service_error(&reply, 500, "905", "configuration");
+    // Bank redirects redirect to the bank; the GenericIssuer types need an issuer.
     let mut ideal = base.clone();
     ideal["paymentMethod"] = json!({"type": "ideal", "issuer": "1121"});
     let reply = h.adyen("/v68/payments", &ideal).await;
-    assert_service_error(&reply, 500, "905", "configuration");
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json()["resultCode"], "RedirectShopper");
+    assert_eq!(reply.json()["action"]["method"], "GET");
+    let mut eps = base.clone();
+    eps["paymentMethod"] = json!({"type": "eps"});
+    let reply = h.adyen("/v68/payments", &eps).await;
+    assert_eq!(reply.status, 422, "{}", reply.text);
+    // A network token needs its cryptogram.
+    let mut token = base.clone();
+    token["paymentMethod"] = json!({"type": "networkToken", "number": "4111111111111111", "expiryMonth": "03", "expiryYear": "2030"});
+    let reply = h.adyen("/v68/payments", &token).await;
+    assert_eq!(reply.status, 422, "{}", reply.text);
     // Zero-value authorisations are allowed (card verification, mandates).
     let mut zero = base.clone();
     zero["amount"]["value"] = json!(0);

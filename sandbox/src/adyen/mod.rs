@@ -33,6 +33,7 @@ const MAX_IDEMPOTENCY_KEY: usize = 64;
 const DISPUTES_PREFIX: &str = "/ca/services/DisputeService/v30/";
 /// The sandbox's own 3-D Secure challenge page.
 const THREE_DS_PAGE_PREFIX: &str = "/hpp/3ds/";
+const BANK_PAGE_PREFIX: &str = "/hpp/bank/";
 /// Sandbox-only hooks below the processor's prefix (no authentication; README "Adyen").
 const HOOKS_PREFIX: &str = "/_sandbox/";
 
@@ -422,6 +423,9 @@ impl Processor for Adyen {
         }
         if let Some(token) = request.path.strip_prefix(THREE_DS_PAGE_PREFIX) {
             return payments::challenge_page(&mut lock(&self.state), request, token);
+        }
+        if let Some(token) = request.path.strip_prefix(BANK_PAGE_PREFIX) {
+            return payments::bank_page(&mut lock(&self.state), request, token);
         }
         let echo = request.header("idempotency-key").map(str::to_string);
         let response = self

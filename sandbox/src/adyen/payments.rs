@@ -9,7 +9,7 @@ use super::notifications::Notification;
 use super::testdata::{self, Outcome};
 use super::{
     check_merchant, opt_str, parse_amount, req_str, Adyen, ApiError, ApiResult, State,
-    THREE_DS_PAGE_PREFIX,
+    BANK_PAGE_PREFIX, THREE_DS_PAGE_PREFIX,
 };
 use crate::processor::{Context, Request, Response};
 use crate::util::{html_escape, random_string, ALNUM, UPPER_ALNUM};
@@ -33,9 +33,19 @@ pub struct CardInfo {
     pub expiry_year: String,
 }
 
-/// A pending 3-D Secure challenge.
+/// What the shopper is sent to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChallengeKind {
+    /// The 3-D Secure challenge page (a password).
+    ThreeDs,
+    /// A bank redirect method's page (approve, decline or cancel).
+    Bank,
+}
+
+/// A pending 3-D Secure challenge or bank page.
 #[derive(Clone, Debug)]
 pub struct Challenge {
+    pub kind: ChallengeKind,
     /// The authorisation outcome once the shopper is authenticated.
     pub outcome: Outcome,
     pub return_url: String,
@@ -134,6 +144,33 @@ struct Resolved {
     /// Card checks (CVC, expiry) failed: a generic refusal.
     card_refused: bool,
     three_ds_enrolled: bool,
+    /// A bank redirect method: the shopper approves on the bank's page; `Some(issuer)`.
+    bank: Option<Option<String>>,
+}
+
+/// Adyen's bank redirect `paymentMethod.type`s, and whether each needs an `issuer`
+/// (`GenericIssuerPaymentMethodDetails`). iDEAL's issuer became optional in 2024.
+const BANK_REDIRECTS: [(&str, bool); 9] = [
+    ("ideal", false),
+    ("eps", true),
+    ("onlineBanking_PL", true),
+    ("onlineBanking_CZ", true),
+    ("onlineBanking_SK", true),
+    ("onlinebanking_IN", true),
+    ("paybybank", false),
+    ("trustly", false),
+    ("directEbanking", false),
+];
+
+/// The outcome the legacy iDEAL test issuers force (`1160` refused, `1161` pending, `1162`
+/// cancelled); other issuers leave it to the shopper's choice on the bank page.
+fn issuer_outcome(issuer: Option<&str>) -> Option<Outcome> {
+    match issuer {
+        Some("1160") => Some(Outcome::declined(2)),
+        Some("1161") => Some(Outcome::Received),
+        Some("1162") => Some(Outcome::Cancelled),
+        _ => None,
+    }
 }
 
 fn resolve_method(
@@ -168,6 +205,7 @@ fn resolve_method(
                     fingerprint: stored.fingerprint.clone(),
                     card_refused: false,
                     three_ds_enrolled: false,
+                    bank: None,
                 });
             }
             let number = card_field(pm, "number", "encryptedCardNumber")?
@@ -195,6 +233,49 @@ fn resolve_method(
                 fingerprint: Some(hex::encode(Sha256::digest(number.as_bytes()))),
                 card_refused,
                 three_ds_enrolled: testdata::three_ds_challenge_card(number),
+                bank: None,
+            })
+        }
+        "networkToken" => {
+            // A network token pays like its card (the token number passes the same checks);
+            // the cryptogram is checked by the caller, in `mpiData`.
+            let number =
+                req_str(pm, "number").map_err(|_| ApiError::missing("paymentMethod.number"))?;
+            if !testdata::valid_card_number(number) {
+                return Err(ApiError::validation("101", "Invalid card number"));
+            }
+            let month = opt_str(pm, "expiryMonth")?;
+            let year = opt_str(pm, "expiryYear")?;
+            Ok(Resolved {
+                variant: testdata::card_variant(number).to_string(),
+                holder,
+                card: Some(CardInfo {
+                    last4: number[number.len() - 4..].to_string(),
+                    expiry_month: month
+                        .map(|m| format!("{:0>2}", m.trim()))
+                        .unwrap_or_default(),
+                    expiry_year: year.map(|y| y.trim().to_string()).unwrap_or_default(),
+                }),
+                fingerprint: Some(hex::encode(Sha256::digest(number.as_bytes()))),
+                card_refused: !testdata::valid_expiry(month, year),
+                three_ds_enrolled: false,
+                bank: None,
+            })
+        }
+        kind if BANK_REDIRECTS.iter().any(|(k, _)| *k == kind) => {
+            let needs_issuer = BANK_REDIRECTS.iter().any(|(k, needs)| *k == kind && *needs);
+            let issuer = opt_str(pm, "issuer")?.filter(|i| !i.trim().is_empty());
+            if needs_issuer && issuer.is_none() {
+                return Err(ApiError::missing("paymentMethod.issuer"));
+            }
+            Ok(Resolved {
+                variant: kind.to_string(),
+                holder,
+                card: None,
+                fingerprint: None,
+                card_refused: false,
+                three_ds_enrolled: false,
+                bank: Some(issuer.map(str::to_string)),
             })
         }
         "googlepay" | "paywithgoogle" | "applepay" => {
@@ -212,6 +293,7 @@ fn resolve_method(
                 fingerprint: Some(hex::encode(Sha256::digest(token.as_bytes()))),
                 card_refused: false,
                 three_ds_enrolled: false,
+                bank: None,
             })
         }
         _ => Err(ApiError::new(
@@ -280,6 +362,18 @@ pub(super) fn authorise(
     )
     .map_err(|_| ApiError::invalid("additionalData.RequestedTestAcquirerResponseCode"))?;
     let method = resolve_method(state, pm, shopper_reference)?;
+    let pm_type = method.variant.clone();
+    if matches!(req_str(pm, "type"), Ok("networkToken")) {
+        let cryptogram = match body.get("mpiData") {
+            Some(Value::Object(mpi)) => opt_str(mpi, "tokenAuthenticationVerificationValue")?,
+            _ => None,
+        };
+        if cryptogram.is_none_or(|c| c.trim().is_empty()) {
+            return Err(ApiError::missing(
+                "mpiData.tokenAuthenticationVerificationValue",
+            ));
+        }
+    }
 
     let outcome = if method.card_refused {
         Outcome::declined(2)
@@ -308,10 +402,30 @@ pub(super) fn authorise(
         challenge: None,
     };
 
+    if let Some(issuer) = &method.bank {
+        // Bank transfers are immediate: no separate capture.
+        payment.manual_capture = false;
+        let page = random_string(32, ALNUM);
+        let url = format!("{}{}{}", ctx.processor_url(), BANK_PAGE_PREFIX, page);
+        payment.challenge = Some(Challenge {
+            kind: ChallengeKind::Bank,
+            outcome: issuer_outcome(issuer.as_deref()).unwrap_or(outcome),
+            return_url,
+            authenticated: None,
+        });
+        state.challenge_pages.insert(page, psp.clone());
+        state.payments.insert(psp, payment);
+        let body = json!({
+            "resultCode": "RedirectShopper",
+            "action": {"paymentMethodType": pm_type, "url": url, "method": "GET", "type": "redirect"},
+        });
+        return Ok(Response::json(StatusCode::OK, &body));
+    }
     if method.three_ds_enrolled && flag(additional, "executeThreeD") {
         let page = random_string(32, ALNUM);
         let url = format!("{}{}{}", ctx.processor_url(), THREE_DS_PAGE_PREFIX, page);
         payment.challenge = Some(Challenge {
+            kind: ChallengeKind::ThreeDs,
             outcome,
             return_url,
             authenticated: None,
@@ -356,12 +470,13 @@ pub(super) fn details(
         return Err(ApiError::validation("14_018", "Invalid payload provided"));
     };
     let authenticated = challenge.authenticated == Some(true);
-    let outcome = if authenticated {
-        challenge.outcome
-    } else {
-        Outcome::declined(11)
+    let (outcome, three_ds) = match challenge.kind {
+        ChallengeKind::ThreeDs if authenticated => (challenge.outcome, Some(true)),
+        ChallengeKind::ThreeDs => (Outcome::declined(11), Some(false)),
+        // The bank page recorded the shopper's choice in the outcome.
+        ChallengeKind::Bank => (challenge.outcome, None),
     };
-    let body = finalize(state, adyen, payment, outcome, Some(authenticated), ctx);
+    let body = finalize(state, adyen, payment, outcome, three_ds, ctx);
     Ok(Response::json(StatusCode::OK, &body))
 }
 
@@ -457,6 +572,10 @@ fn finalize(
         Outcome::Received => {
             p.status = Status::Received;
             ("Received", false, None)
+        }
+        Outcome::Cancelled => {
+            p.status = Status::Refused;
+            ("Cancelled", false, Some("Cancelled".to_string()))
         }
     };
     if let Some(card) = &p.card {
@@ -578,7 +697,11 @@ pub(super) fn challenge_page(state: &mut State, request: &Request, token: &str) 
                 .find(|(k, _)| k == "password")
                 .map(|(_, v)| v);
             let authenticated = matches!(password.as_deref(), Some("password") | Some("1234"));
-            let Some(challenge) = payment.challenge.as_mut() else {
+            let Some(challenge) = payment
+                .challenge
+                .as_mut()
+                .filter(|c| c.kind == ChallengeKind::ThreeDs)
+            else {
                 return page(
                     StatusCode::NOT_FOUND,
                     "Authentication session not found",
@@ -586,6 +709,82 @@ pub(super) fn challenge_page(state: &mut State, request: &Request, token: &str) 
                 );
             };
             challenge.authenticated = Some(authenticated);
+            let return_url = challenge.return_url.clone();
+            state.challenge_pages.remove(token);
+            let redirect_result = new_redirect_result();
+            state.redirect_results.insert(redirect_result.clone(), psp);
+            Response::redirect(&append_query(
+                &return_url,
+                "redirectResult",
+                &redirect_result,
+            ))
+        }
+        _ => page(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed",
+            "<p>Use GET or POST.</p>",
+        ),
+    }
+}
+
+/// The sandbox's bank page for redirect methods (iDEAL, EPS, online banking, ...): `GET` shows
+/// the choices; `POST choice=approve|decline|cancel` redirects to the merchant's `returnUrl`
+/// with `redirectResult`, and `/payments/details` then answers `Authorised`, `Refused` or
+/// `Cancelled` (an outcome forced by a test issuer wins over `approve`).
+pub(super) fn bank_page(state: &mut State, request: &Request, token: &str) -> Response {
+    let not_found = || {
+        page(
+            StatusCode::NOT_FOUND,
+            "Bank session not found",
+            "<p>This payment session does not exist or was already completed.</p>",
+        )
+    };
+    let Some(psp) = state.challenge_pages.get(token).cloned() else {
+        return not_found();
+    };
+    let Some(payment) = state.payments.get_mut(&psp) else {
+        return not_found();
+    };
+    match request.method {
+        Method::GET | Method::HEAD => {
+            let content = format!(
+                "<p>Pay {} (minor units) {} with {}</p>\
+                 <form method=\"POST\" action=\"\">\
+                 <button name=\"choice\" value=\"approve\">Approve</button> \
+                 <button name=\"choice\" value=\"decline\">Decline</button> \
+                 <button name=\"choice\" value=\"cancel\">Cancel</button></form>",
+                payment.value,
+                html_escape(&payment.currency),
+                html_escape(&payment.variant),
+            );
+            page(StatusCode::OK, "Sandbox bank", &content)
+        }
+        Method::POST => {
+            let choice = request
+                .form_pairs()
+                .into_iter()
+                .find(|(k, _)| k == "choice")
+                .map(|(_, v)| v);
+            let Some(challenge) = payment
+                .challenge
+                .as_mut()
+                .filter(|c| c.kind == ChallengeKind::Bank)
+            else {
+                return not_found();
+            };
+            match choice.as_deref() {
+                Some("approve") => {}
+                Some("decline") => challenge.outcome = Outcome::declined(2),
+                Some("cancel") => challenge.outcome = Outcome::Cancelled,
+                _ => {
+                    return page(
+                        StatusCode::BAD_REQUEST,
+                        "Choose an answer",
+                        "<p>Post choice=approve, decline or cancel.</p>",
+                    )
+                }
+            }
+            challenge.authenticated = Some(true);
             let return_url = challenge.return_url.clone();
             state.challenge_pages.remove(token);
             let redirect_result = new_redirect_result();

@@ -20,6 +20,8 @@ pub enum Outcome {
     },
     /// `PENDING` (13): `resultCode` `Received`.
     Received,
+    /// The shopper cancelled at the bank's page: `resultCode` `Cancelled`.
+    Cancelled,
 }
 
 impl Outcome {

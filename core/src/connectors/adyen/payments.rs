@@ -91,6 +91,14 @@ impl Adyen {
                 body.insert("shopperInteraction".into(), "Ecommerce".into());
             }
             other => {
+                if matches!(other, PaymentMethod::BankRedirect(_))
+                    && req.capture_method == CaptureMethod::Manual
+                {
+                    return Err(Error::invalid_request(
+                        "capture_method",
+                        "bank redirect payments are immediate transfers: use automatic capture",
+                    ));
+                }
                 let pm = shopper_method_json(other).ok_or_else(|| {
                     Error::unsupported_payment_method(ConnectorName::Adyen, Flow::Authorize, other)
                 })?;
@@ -225,13 +233,17 @@ pub(super) fn parse_payment(
     let status = payment_status(&result_code, capture, action.is_some());
 
     let mut payment = PaymentResponse::new(ConnectorName::Adyen, status);
-    payment.connector_status = Some(result_code);
+    payment.connector_status = Some(result_code.clone());
     payment.connector_transaction_id = text(&body, "pspReference");
     payment.merchant_reference = text(&body, "merchantReference");
     payment.amount = amounts::from_adyen(object(&body, "amount"));
     payment.next_action = action.map(next_action);
     if status == PaymentStatus::Failure {
-        payment.decline = Some(decline_details(&body, additional));
+        let mut decline = decline_details(&body, additional);
+        if result_code == "Cancelled" && decline.code.is_none() {
+            decline.code = Some(result_code);
+        }
+        payment.decline = Some(decline);
     }
     if let Some(additional) = additional {
         payment.network_transaction_id = text(additional, "networkTxReference");
@@ -266,7 +278,10 @@ pub(super) fn payment_status(
         "PartiallyAuthorised" if manual => PaymentStatus::Authorized,
         "PartiallyAuthorised" => PaymentStatus::PartialCharged,
         "Refused" | "Error" => PaymentStatus::Failure,
-        "Cancelled" => PaymentStatus::Voided,
+        // The shopper abandoned before anything was authorised (a bank page, an app): a
+        // failed attempt, not the void of an authorisation (modifications never answer with a
+        // resultCode).
+        "Cancelled" => PaymentStatus::Failure,
         // An APM waiting for the shopper answers Pending with an action (voucher, QR, await).
         "Pending" | "Received" | "AuthenticationNotRequired" => waiting,
         "RedirectShopper" | "IdentifyShopper" | "ChallengeShopper" | "PresentToShopper" => {

@@ -608,7 +608,7 @@ fn result_code_table() {
         ("PartiallyAuthorised", PartialCharged, Authorized),
         ("Refused", Failure, Failure),
         ("Error", Failure, Failure),
-        ("Cancelled", Voided, Voided),
+        ("Cancelled", Failure, Failure),
         ("Pending", Pending, Pending),
         ("Received", Pending, Pending),
         ("AuthenticationNotRequired", Pending, Pending),
