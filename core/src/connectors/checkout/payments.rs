@@ -29,11 +29,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::wire::{Payment, PaymentState, Processing};
+use super::wire::{Payment, PaymentState, Processing, Token};
 use super::{errors, invalid_response, money_from_wire, parse_success, wire_amount, Checkout};
 use crate::connector::single_exchange;
 use crate::error::{Error, Result};
-use crate::http::{FlowContext, HttpResponse, Step};
+use crate::http::{FlowContext, HttpRequest, HttpResponse, Step};
 use crate::mask::mask_body;
 use crate::money::Money;
 use crate::types::*;
@@ -59,38 +59,89 @@ pub(super) struct Reading {
 
 // ---- authorize ----------------------------------------------------------------------------
 
+/// How the payment's source is obtained.
+enum Plan {
+    /// Pay with this `source` at once.
+    Direct {
+        source: Value,
+        merchant_initiated: bool,
+        mandate_id: Option<String>,
+    },
+    /// Exchange the wallet token first (`POST /tokens` with the public key), then pay with
+    /// `source: {type: "token", token: "tok_..."}`.
+    Tokenize { token_request: Value },
+}
+
+/// Authorize: one `POST /payments`, or for Apple Pay and Google Pay tokens two steps: the
+/// token exchange, then the payment (payment-methods: Checkout.com "Apple Pay" / "Google Pay"
+/// for API only; API reference, Tokens > "Request a token").
 pub(super) fn authorize(
     c: &Checkout,
     req: &AuthorizeRequest,
     cx: &FlowContext,
     responses: &[HttpResponse],
 ) -> Result<Step<PaymentResponse>> {
-    // Everything is checked before the request is built.
+    // Everything is checked before the first request is built.
     let mut body = payment_base(c, &req.amount, &req.merchant_reference)?;
-    let mut mandate_id = None;
-    let merchant_initiated;
-    match &req.payment_method {
-        PaymentMethod::Card(card) => {
-            body.insert(
-                "source".into(),
-                card_source(card, req.billing_address.as_ref()),
-            );
-            merchant_initiated = false;
-        }
+    let billing = req.billing_address.as_ref();
+    let mut capture = req.capture_method;
+    let plan = match &req.payment_method {
+        PaymentMethod::Card(card) => Plan::Direct {
+            source: card_source(card, billing),
+            merchant_initiated: false,
+            mandate_id: None,
+        },
         PaymentMethod::Mandate(m) => {
-            let (source, mit) = mandate_source(m, &mut body)?;
-            body.insert("source".into(), source);
-            mandate_id = Some(m.mandate_id.trim().to_string());
-            merchant_initiated = mit;
+            let (source, merchant_initiated) = mandate_source(m, &mut body)?;
+            Plan::Direct {
+                source,
+                merchant_initiated,
+                mandate_id: Some(m.mandate_id.trim().to_string()),
+            }
         }
-        #[allow(unreachable_patterns)]
-        other => return Err(unsupported_method(other)),
+        PaymentMethod::NetworkToken(t) => Plan::Direct {
+            source: network_token_source(t, billing)?,
+            merchant_initiated: false,
+            mandate_id: None,
+        },
+        PaymentMethod::ApplePay(w) => Plan::Tokenize {
+            token_request: json!({"type": "applepay", "token_data": apple_pay_token_data(w)?}),
+        },
+        PaymentMethod::GooglePay(w) => Plan::Tokenize {
+            token_request: json!({"type": "googlepay", "token_data": google_pay_token_data(w)?}),
+        },
+        PaymentMethod::BankRedirect(b) if b.method == BankRedirectMethod::Ideal => {
+            check_ideal(req)?;
+            // iDEAL is captured at once: there is no separate authorization.
+            capture = CaptureMethod::Automatic;
+            Plan::Direct {
+                source: json!({"type": "ideal"}),
+                merchant_initiated: false,
+                mandate_id: None,
+            }
+        }
+        other => {
+            return Err(Error::unsupported_payment_method(
+                ConnectorName::Checkout,
+                Flow::Authorize,
+                other,
+            ))
+        }
+    };
+    if !matches!(req.payment_method, PaymentMethod::BankRedirect(_)) {
+        body.insert(
+            "capture".into(),
+            json!(req.capture_method == CaptureMethod::Automatic),
+        );
     }
-    body.insert(
-        "capture".into(),
-        json!(req.capture_method == CaptureMethod::Automatic),
+    let merchant_initiated = matches!(
+        plan,
+        Plan::Direct {
+            merchant_initiated: true,
+            ..
+        }
     );
-    if !merchant_initiated {
+    if !merchant_initiated && !matches!(req.payment_method, PaymentMethod::BankRedirect(_)) {
         if let Some(three_ds) = three_ds(req.authentication_type, false) {
             body.insert("3ds".into(), three_ds);
         }
@@ -102,37 +153,186 @@ pub(super) fn authorize(
         req.return_url.as_deref(),
         &req.metadata,
     );
-    let reading = Reading {
-        capture: Some(req.capture_method),
+    let mut reading = Reading {
+        capture: Some(capture),
         setup: false,
-        mandate_id,
+        mandate_id: None,
         requested: Some(req.amount),
     };
-    single_exchange(
-        responses,
-        || {
-            c.write_json(
-                HttpMethod::Post,
-                c.urls.payments.clone(),
-                &Value::Object(body),
-                cx.step_key(0),
+    let payment = |body: Map<String, Value>, step: usize| {
+        c.write_json(
+            HttpMethod::Post,
+            c.urls.payments.clone(),
+            &Value::Object(body),
+            cx.step_key(step),
+        )
+    };
+    match plan {
+        Plan::Direct {
+            source, mandate_id, ..
+        } => {
+            body.insert("source".into(), source);
+            reading.mandate_id = mandate_id;
+            single_exchange(
+                responses,
+                || payment(body, 0),
+                |r| parse_payment(r, &reading),
             )
-        },
-        |r| parse_payment(r, &reading),
-    )
+        }
+        Plan::Tokenize { token_request } => {
+            let public = c.public_authorization.as_ref().ok_or_else(|| {
+                Error::configuration(
+                    "Checkout.com exchanges Apple Pay and Google Pay tokens with the public key: \
+                     set public_key in the Checkout.com configuration",
+                )
+            })?;
+            match responses {
+                [] => Ok(Step::Send(
+                    HttpRequest::new(HttpMethod::Post, c.urls.tokens.clone())
+                        .header("Authorization", public.expose().as_str())
+                        .header("Accept", "application/json")
+                        .json_body(&token_request)
+                        // A token is single-use and expires unused: making a second one
+                        // cannot charge anybody.
+                        .retry_safe(true),
+                )),
+                [token] => {
+                    let token = parse_token(token)?;
+                    let mut source = Map::new();
+                    source.insert("type".into(), json!("token"));
+                    source.insert("token".into(), json!(token));
+                    if let Some(address) = billing.and_then(address) {
+                        source.insert("billing_address".into(), address);
+                    }
+                    body.insert("source".into(), Value::Object(source));
+                    payment(body, 1).map(Step::Send)
+                }
+                [_, response] => parse_payment(response, &reading).map(Step::Done),
+                _ => Err(Error::internal(
+                    "checkout authorize: more responses than requests",
+                )),
+            }
+        }
+    }
 }
 
-/// The typed error for a payment method Checkout.com's `/payments` does not take here.
-pub(super) fn unsupported_method(method: &PaymentMethod) -> Error {
-    let name = serde_json::to_value(method)
+/// `source.type: "network_token"` for a decrypted wallet token or a scheme token
+/// (payment-methods: API reference `PaymentRequestNetworkTokenSource`): `token_type` is the
+/// wallet, else the scheme's token service by the number (`vts` for Visa, `mdes` for
+/// Mastercard).
+fn network_token_source(t: &NetworkToken, billing: Option<&Address>) -> Result<Value> {
+    let token_type =
+        match t.wallet {
+            Some(WalletKind::ApplePay) => "applepay",
+            Some(WalletKind::GooglePay) => "googlepay",
+            None => match t.number.expose().as_bytes().first() {
+                Some(b'4') => "vts",
+                Some(b'2' | b'5') => "mdes",
+                _ => return Err(Error::invalid_request(
+                    "payment_method.wallet",
+                    "Checkout.com needs the token's type: a wallet (apple_pay, google_pay), or a \
+                     Visa (VTS) or Mastercard (MDES) network token",
+                )),
+            },
+        };
+    let eci = t
+        .eci
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| {
+            Error::invalid_request(
+                "payment_method.eci",
+                "Checkout.com requires the ECI with a network token's cryptogram",
+            )
+        })?;
+    let mut source = Map::new();
+    source.insert("type".into(), json!("network_token"));
+    source.insert("token".into(), json!(t.number.expose()));
+    source.insert("expiry_month".into(), json!(t.expiry_month));
+    source.insert("expiry_year".into(), json!(t.expiry_year));
+    source.insert("token_type".into(), json!(token_type));
+    source.insert("cryptogram".into(), json!(t.cryptogram.expose().trim()));
+    source.insert("eci".into(), json!(eci));
+    if let Some(name) = t.holder_name.as_deref().map(str::trim) {
+        if !name.is_empty() {
+            source.insert("name".into(), json!(name));
+        }
+    }
+    if let Some(address) = billing.and_then(address) {
+        source.insert("billing_address".into(), address);
+    }
+    Ok(Value::Object(source))
+}
+
+/// The Apple Pay `paymentData` object (`version`, `data`, `signature`, `header`), from its
+/// JSON text or the Base64 of it.
+fn apple_pay_token_data(w: &WalletToken) -> Result<Value> {
+    let text = w.token.expose().trim();
+    let parsed = json_object(text.as_bytes()).or_else(|| {
+        use base64::Engine;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .ok()?;
+        json_object(&decoded)
+    });
+    parsed.ok_or_else(|| {
+        Error::invalid_request(
+            "payment_method.token",
+            "must be Apple Pay's paymentData object, as JSON text or its Base64",
+        )
+    })
+}
+
+/// The Google Pay token (`protocolVersion`, `signature`, `signedMessage`) from its JSON text.
+fn google_pay_token_data(w: &WalletToken) -> Result<Value> {
+    json_object(w.token.expose().trim().as_bytes()).ok_or_else(|| {
+        Error::invalid_request(
+            "payment_method.token",
+            "must be Google Pay's tokenizationData.token, a JSON text",
+        )
+    })
+}
+
+fn json_object(bytes: &[u8]) -> Option<Value> {
+    serde_json::from_slice::<Value>(bytes)
         .ok()
-        .and_then(|v| v.get("type").and_then(Value::as_str).map(str::to_string))
-        .unwrap_or_else(|| "this payment method".to_string());
-    Error::unsupported(
-        ConnectorName::Checkout,
-        Flow::Authorize,
-        format!("the payment method `{name}` is not supported by this connector"),
-    )
+        .filter(Value::is_object)
+}
+
+/// The `tok_...` of a `POST /tokens` answer.
+fn parse_token(response: &HttpResponse) -> Result<String> {
+    if !response.is_success() {
+        return Err(errors::error(response));
+    }
+    let created: Token = parse_success(response, "token answer")?;
+    created
+        .token
+        .ok_or_else(|| invalid_response(response, "Checkout.com's token answer has no token"))
+}
+
+/// iDEAL takes euros, captures at once, and needs the URLs the shopper returns to
+/// (payment-methods: Checkout.com docs "iDEAL").
+fn check_ideal(req: &AuthorizeRequest) -> Result<()> {
+    if req.amount.currency.code() != "EUR" {
+        return Err(Error::invalid_request(
+            "amount.currency",
+            "iDEAL payments are in EUR",
+        ));
+    }
+    if req.capture_method == CaptureMethod::Manual {
+        return Err(Error::invalid_request(
+            "capture_method",
+            "iDEAL has no separate authorization: the payment is captured at once (use automatic)",
+        ));
+    }
+    if req.return_url.is_none() {
+        return Err(Error::invalid_request(
+            "return_url",
+            "is required for iDEAL: the shopper returns there from their bank",
+        ));
+    }
+    Ok(())
 }
 
 /// `amount`, `currency`, `reference` and `processing_channel_id`.

@@ -238,6 +238,13 @@ pub(super) struct Created {
     pub id: Option<String>,
 }
 
+/// The 201 `TokenResponse` of `POST /tokens`: only the `tok_...` is read.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct Token {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub token: Option<String>,
+}
+
 /// The error body (`ValidationError` / generic error).
 #[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct ErrorBody {

@@ -589,3 +589,287 @@ fn every_write_of_a_flow_has_the_operation_key() {
     let request = sent(c.authorize(&authorize_request(CaptureMethod::Manual), &other, &[]));
     assert_eq!(header(&request, "Cko-Idempotency-Key"), Some("another-key"));
 }
+
+/// payment-methods.md §2.2: the illustrative Apple Pay token answer.
+const APPLE_PAY_TOKEN_201: &str = r#"{"type": "applepay", "token": "tok_ubfj2q76miwundwlk72vxt2i7q", "expires_on": "2026-03-01T10:15:00Z",
+ "expiry_month": 6, "expiry_year": 2030, "scheme": "VISA", "last4": "9996", "bin": "454347",
+ "card_type": "Credit", "card_category": "Consumer", "issuer_country": "GB"}"#;
+
+const APPLE_PAY_DATA: &str = r#"{"version": "EC_v1", "data": "t7GeajLB9skXB6QSWfEpPA4WPhDqB7ekdd+F7588arLzvebKp3P0TekUslSQ8nkuacUgLdks2IKyCm7U3OL/PEYLXE7w60VkQ8WE6FXs/cqHkwtSW9vkzZNDxSLDg9slgLYxAH2/iztdipPpyIYKl0Kb6Rn9rboF+lwgRxM1B3n84miApwF5Pxl8ZOOXGY6F+3DsDo7sMCUTaJK74DUJJcjIXrigtINWKW6RFa/4qmPEC/Y+syg04x7B99mbLQQzWFm7z6HfRmynPM9/GA0kbsqd/Kn5Mkqssfhn/m6LuNKsqEmbKi85FF6kip+F17LRawG48bF/lT8wj/QEuDY0G7t/ryOnGLtKteXmAf0oJnwkelIyfyj2KI8GChBuTJonGlXKr5klPE89/ycmkgDl+T6Ms7PhiNZpuGEE2QE=",
+ "signature": "MIAGCSqGSIb3DQEHAqCAMIACAQExDzANBglghkgBZQMEAgEFADCABgkqhkiG9w0BBwEAAKCAMIID5jCCA4ugAwIBAgIIaGD2mdnMpw8wCgYIKoZIzj0EAwIwejEuMCwGA1UEAwwlQXBwbGUgQXBwbGljYXRpb24gSW50ZWdyYXRpb24gQ0EgLSBHMzEmMCQGA1UECwwdQXBwbGUgQ2VydGlmaWNhdGlvbiBBdXRob3JpdHkxEzARBgNVBAoMCkFwcGxlIEluYy4xCzAJBgNVBAYTAlVTMB4XDTE2MDYwMzE4MTY0MFoXDTIxMDYwMjE4MTY0MFowYjEoMCYGA1UEAwwfZWNjLXNtcC1icm9rZXItc2lnbl9VQzQtU0FOREJPWDEUMBIGA1UECwwLaU9TIFN5c3RlbXMxEzARBgNVBAoMCkFwcGxlIEluYy4xCzAJBgNVBAYTAlVTMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEgjD9q8Oc914gLFDZm0US5jfiqQHdbLPgsc1LUmeY+M9OvegaJajCHkwz3c6OKpbC9q+hkwNFxOh6RCbOlRsSlaOCAhEwggINMEUGCCsGAQUFBwEBBDkwNzA1BggrBgEFBQcwAYYpaHR0cDovL29jc3AuYXBwbGUuY29tL29jc3AwNC1hcHBsZWFpY2EzMDIwHQYDVR0OBBYEFAIkMAua7u1GMZekplopnkJxghxFMAwGA1UdEwEB/wQCMAAwHwYDVR0jBBgwFoAUI/JJxE+T5O8n5sT2KGw/orv9LkswggEdBgNVHSAEggEUMIIBEDCCAQwGCSqGSIb3Y2QFATCB/jCBwwYIKwYBBQUHAgIwgbYMgbNSZWxpYW5jZSBvbiB0aGlzIGNlcnRpZmljYXRlIGJ5IGFueSBwYXJ0eSBhc3N1bWVzIGFjY2VwdGFuY2Ugb2YgdGhlIHRoZW4gYXBwbGljYWJsZSBzdGFuZGFyZCB0ZXJtcyBhbmQgY29uZGl0aW9ucyBvZiB1c2UsIGNlcnRpZmljYXRlIHBvbGljeSBhbmQgY2VydGlmaWNhdGlvbiBwcmFjdGljZSBzdGF0ZW1lbnRzLjA2BggrBgEFBQcCARYqaHR0cDovL3d3dy5hcHBsZS5jb20vY2VydGlmaWNhdGVhdXRob3JpdHkvMDQGA1UdHwQtMCswKaAnoCWGI2h0dHA6Ly9jcmwuYXBwbGUuY29tL2FwcGxlYWljYTMuY3JsMA4GA1UdDwEB/wQEAwIHgDAPBgkqhkiG92NkBh0EAgUAMAoGCCqGSM49BAMCA0kAMEYCIQDaHGOui+X2T44R6GVpN7m2nEcr6T6sMjOhZ5NuSo1egwIhAL1a+/hp88DKJ0sv3eT3FxWcs71xmbLKD/QJ3mWagrJNAAAxggFfMIIBWwIBATCBhjB6MS4wLAYDVQQDDCVBcHBsZSBBcHBsaWNhdGlvbiBJbnRlZ3JhdGlvbiBDQSAtIEczMSYwJAYDVQQLDB1BcHBsZSBDZXJ0aWZpY2F0aW9uIEF1dGhvcml0eTETMBEGA1UECgwKQXBwbGUgSW5jLjELMAkGA1UEBhMCVVMCCGhg9pnZzKcPMA0GCWCGSAFlAwQCAQUAoGkwGAYJKoZIhvcNAQkDMQsGCSqGSIb3DQEHATAcBgkqhkiG9w0BCQUxDxcNMTkwNTE2MTExODM3WjAvBgkqhkiG9w0BCQQxIgQgKhqTPQwL3rVIalVYyyuqRJ0ARWQB+4hxpxuqqvuYDqQwCgYIKoZIzj0EAwIERzBFAiEA6pwp1wXwKT8Om7Ruy3AYMp3ROagK7F2AygzrHh8Dr48CIA0SeKPzcsDf9dwM3Q2GNb53yNeKpEiTZgpTeTDqhypPAAAAAAAA",
+ "header": {"ephemeralPublicKey": "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEwoxBHNTTV2ZUKnJ5hTYzUN8EPhlYlc9ulYWbs4I0eL8XdJ/aDIVNdypEdMYBm35q5AoqGRm5ZxDH5Qs0VLCTsw==",
+   "publicKeyHash": "tqYV+tmG9aMh+l/K6cicUnPqkb1gUiLjSTM9gEz6Nl0=", "transactionId": "3cee89679130a4b2617c76118a1c62fd400cd45b49dc0916d5b951b560cd17b4"}}"#;
+
+fn wallet_request(method: PaymentMethod) -> AuthorizeRequest {
+    let mut r = AuthorizeRequest::new(usd(1000), "order-42", method);
+    r.capture_method = CaptureMethod::Automatic;
+    r
+}
+
+#[test]
+fn apple_pay_is_exchanged_with_the_public_key_then_paid_with_the_token() {
+    let c = connector();
+    let req = wallet_request(PaymentMethod::ApplePay(WalletToken {
+        token: Secret::new(APPLE_PAY_DATA.to_string()),
+    }));
+
+    // Step 0: the token exchange, authenticated with the public key.
+    let tokens = sent(c.authorize(&req, &cx(), &[]));
+    assert_eq!(tokens.method, HttpMethod::Post);
+    assert_eq!(tokens.url, "https://api.sandbox.checkout.com/tokens");
+    assert_eq!(
+        header(&tokens, "Authorization"),
+        Some(format!("Bearer {PUBLIC_KEY}").as_str())
+    );
+    assert!(tokens.retry_safe);
+    let b = body(&tokens);
+    assert_eq!(b["type"], json!("applepay"));
+    assert_eq!(
+        b["token_data"],
+        serde_json::from_str::<Value>(APPLE_PAY_DATA).unwrap()
+    );
+
+    // Step 1: the payment with the token (the payment-methods.md §2.2 pair).
+    let token = response(201, APPLE_PAY_TOKEN_201);
+    let payment = sent(c.authorize(&req, &cx(), std::slice::from_ref(&token)));
+    assert_write(&payment, HttpMethod::Post, &format!("{IDEMPOTENCY_KEY}-1"));
+    assert_eq!(payment.url, "https://api.sandbox.checkout.com/payments");
+    assert_eq!(
+        body(&payment),
+        json!({"source": {"type": "token", "token": "tok_ubfj2q76miwundwlk72vxt2i7q"},
+               "amount": 1000, "currency": "USD", "reference": "order-42",
+               "processing_channel_id": CHANNEL, "capture": true})
+    );
+
+    // Step 2: the payment's answer.
+    let r = done(c.authorize(&req, &cx(), &[token.clone(), response(201, AUTHORIZED_201)]));
+    assert_eq!(r.status, PaymentStatus::Charged);
+    let r = done(c.authorize(&req, &cx(), &[token, response(201, DECLINED_201)]));
+    assert_eq!(r.status, PaymentStatus::Failure);
+
+    // The Base64 of the paymentData is accepted too.
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(APPLE_PAY_DATA);
+    let req64 = wallet_request(PaymentMethod::ApplePay(WalletToken {
+        token: Secret::new(encoded),
+    }));
+    assert_eq!(
+        body(&sent(c.authorize(&req64, &cx(), &[])))["token_data"]["version"],
+        json!("EC_v1")
+    );
+}
+
+#[test]
+fn token_exchange_failures_end_the_flow() {
+    let c = connector();
+    let req = wallet_request(PaymentMethod::ApplePay(WalletToken {
+        token: Secret::new(APPLE_PAY_DATA.to_string()),
+    }));
+    assert_code(
+        &failed(c.authorize(&req, &cx(), &[response(401, "")])),
+        ErrorCode::Authentication,
+    );
+    let e = failed(c.authorize(
+        &req,
+        &cx(),
+        &[response(422, r#"{"request_id": "r", "error_type": "request_invalid", "error_codes": ["token_data_invalid"]}"#)],
+    ));
+    assert_code(&e, ErrorCode::InvalidRequest);
+    assert_eq!(e.processor_code.as_deref(), Some("token_data_invalid"));
+    assert_code(
+        &failed(c.authorize(&req, &cx(), &[response(201, "{}")])),
+        ErrorCode::InvalidResponse,
+    );
+
+    // Without the public key nothing is sent.
+    let no_pk = Checkout::new(&CheckoutConfig::new(SECRET_KEY), &sandbox()).unwrap();
+    assert_code(
+        &failed(no_pk.authorize(&req, &cx(), &[])),
+        ErrorCode::Configuration,
+    );
+
+    // A token that is not the wallet's data.
+    let bad = wallet_request(PaymentMethod::ApplePay(WalletToken {
+        token: Secret::new("not a token".into()),
+    }));
+    let e = failed(c.authorize(&bad, &cx(), &[]));
+    assert_code(&e, ErrorCode::InvalidRequest);
+    assert_eq!(e.field(), Some("payment_method.token"));
+}
+
+#[test]
+fn google_pay_token_goes_through_the_exchange() {
+    let c = connector();
+    let token = r#"{"signature":"MEQCIBx9...","protocolVersion":"ECv1","signedMessage":"{\"encryptedMessage\":\"x\",\"ephemeralPublicKey\":\"y\",\"tag\":\"z\"}"}"#;
+    let req = wallet_request(PaymentMethod::GooglePay(WalletToken {
+        token: Secret::new(token.into()),
+    }));
+    let b = body(&sent(c.authorize(&req, &cx(), &[])));
+    assert_eq!(b["type"], json!("googlepay"));
+    assert_eq!(b["token_data"]["protocolVersion"], json!("ECv1"));
+    assert!(b["token_data"]["signedMessage"].is_string());
+
+    let tok = response(
+        201,
+        r#"{"type": "googlepay", "token": "tok_g", "expires_on": "x", "expiry_month": 1, "expiry_year": 2030, "last4": "1111", "bin": "411111"}"#,
+    );
+    let payment = body(&sent(c.authorize(&req, &cx(), &[tok])));
+    assert_eq!(
+        payment["source"],
+        json!({"type": "token", "token": "tok_g"})
+    );
+
+    let bad = wallet_request(PaymentMethod::GooglePay(WalletToken {
+        token: Secret::new("opaque".into()),
+    }));
+    assert_eq!(
+        failed(c.authorize(&bad, &cx(), &[])).field(),
+        Some("payment_method.token")
+    );
+}
+
+#[test]
+fn network_tokens_use_the_network_token_source() {
+    let c = connector();
+    let token = |number: &str, wallet: Option<WalletKind>, eci: Option<&str>| {
+        wallet_request(PaymentMethod::NetworkToken(NetworkToken {
+            number: CardNumber::new(number).unwrap(),
+            expiry_month: 10,
+            expiry_year: 2030,
+            cryptogram: Secret::new("AgAAAAAABk4DWZ4C28yUQAAAAAA=".into()),
+            eci: eci.map(str::to_string),
+            wallet,
+            holder_name: None,
+        }))
+    };
+    let request = sent(c.authorize(
+        &token("4242424242424242", Some(WalletKind::ApplePay), Some("05")),
+        &cx(),
+        &[],
+    ));
+    assert_write(&request, HttpMethod::Post, IDEMPOTENCY_KEY);
+    assert_eq!(
+        body(&request)["source"],
+        json!({"type": "network_token", "token": "4242424242424242", "expiry_month": 10,
+               "expiry_year": 2030, "token_type": "applepay",
+               "cryptogram": "AgAAAAAABk4DWZ4C28yUQAAAAAA=", "eci": "05"})
+    );
+    let source = |req: AuthorizeRequest| {
+        body(&sent(c.authorize(&req, &cx(), &[])))["source"]["token_type"].clone()
+    };
+    assert_eq!(
+        source(token(
+            "4242424242424242",
+            Some(WalletKind::GooglePay),
+            Some("07")
+        )),
+        json!("googlepay")
+    );
+    assert_eq!(
+        source(token("4242424242424242", None, Some("05"))),
+        json!("vts")
+    );
+    assert_eq!(
+        source(token("5436031030606378", None, Some("02"))),
+        json!("mdes")
+    );
+    assert_eq!(
+        failed(c.authorize(&token("345678901234564", None, Some("05")), &cx(), &[])).field(),
+        Some("payment_method.wallet")
+    );
+    assert_eq!(
+        failed(c.authorize(&token("4242424242424242", None, None), &cx(), &[])).field(),
+        Some("payment_method.eci")
+    );
+    let r = done(c.authorize(
+        &token("4242424242424242", Some(WalletKind::ApplePay), Some("05")),
+        &cx(),
+        &[response(201, AUTHORIZED_201)],
+    ));
+    assert_eq!(r.status, PaymentStatus::Charged);
+}
+
+#[test]
+fn ideal_redirects_the_shopper_to_the_bank() {
+    let c = connector();
+    let mut req = AuthorizeRequest::new(
+        Money::new(1000, Currency::EUR),
+        "ideal-1",
+        PaymentMethod::BankRedirect(BankRedirect {
+            method: BankRedirectMethod::Ideal,
+            issuer: None,
+        }),
+    );
+    req.return_url = Some("https://shop.example/return".into());
+    let b = body(&sent(c.authorize(&req, &cx(), &[])));
+    assert_eq!(
+        b,
+        json!({"source": {"type": "ideal"}, "amount": 1000, "currency": "EUR",
+               "reference": "ideal-1", "processing_channel_id": CHANNEL,
+               "success_url": "https://shop.example/return",
+               "failure_url": "https://shop.example/return"})
+    );
+    // payment-methods.md §2.4: 202 with a redirect to the bank.
+    let accepted = r#"{"id": "pay_ideal", "status": "Pending", "customer": {"id": "cus_1"},
+        "_links": {"self": {"href": "https://api.sandbox.checkout.com/payments/pay_ideal"},
+                   "redirect": {"href": "https://sandbox.ideal-acquiring.ing.nl/ideal/issuer/simulation?trxid=1"}}}"#;
+    let r = done(c.authorize(&req, &cx(), &[response(202, accepted)]));
+    assert_eq!(r.status, PaymentStatus::AuthenticationPending);
+    assert!(
+        matches!(r.next_action, Some(NextAction::Redirect(ref a)) if a.url.contains("ideal-acquiring"))
+    );
+
+    let mut usd_req = req.clone();
+    usd_req.amount = usd(1000);
+    assert_eq!(
+        failed(c.authorize(&usd_req, &cx(), &[])).field(),
+        Some("amount.currency")
+    );
+    let mut manual = req.clone();
+    manual.capture_method = CaptureMethod::Manual;
+    assert_eq!(
+        failed(c.authorize(&manual, &cx(), &[])).field(),
+        Some("capture_method")
+    );
+    let mut no_return = req;
+    no_return.return_url = None;
+    assert_eq!(
+        failed(c.authorize(&no_return, &cx(), &[])).field(),
+        Some("return_url")
+    );
+}
+
+#[test]
+fn other_methods_are_typed_unsupported_errors_before_sending() {
+    let c = connector();
+    for method in [
+        PaymentMethod::Upi(Upi {
+            flow: UpiFlow::Intent,
+            vpa: None,
+        }),
+        PaymentMethod::Netbanking(Netbanking {
+            bank_code: "HDFC".into(),
+        }),
+        PaymentMethod::BankRedirect(BankRedirect {
+            method: BankRedirectMethod::Eps,
+            issuer: Some("x".into()),
+        }),
+        PaymentMethod::Ewallet(Ewallet {
+            provider: "OVO".into(),
+            mobile_number: None,
+            cashtag: None,
+        }),
+        PaymentMethod::EncryptedCard(EncryptedCard {
+            encrypted_card_number: Secret::new("a".into()),
+            encrypted_expiry_month: Secret::new("b".into()),
+            encrypted_expiry_year: Secret::new("c".into()),
+            encrypted_security_code: None,
+            holder_name: None,
+        }),
+    ] {
+        let e = failed(c.authorize(&wallet_request(method), &cx(), &[]));
+        assert_code(&e, ErrorCode::Unsupported);
+        assert_eq!(e.field(), Some("payment_method"));
+        assert_eq!(e.connector, Some(ConnectorName::Checkout));
+    }
+}
