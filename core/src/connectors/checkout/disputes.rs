@@ -11,6 +11,7 @@
 //! files are uploaded. Every step carries its own idempotency key (`cx.step_key(i)`).
 
 use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
 
 use super::wire::Created;
 use super::{errors, invalid_response, parse_success, Checkout};
@@ -245,21 +246,30 @@ fn check_document(doc: &EvidenceDocument, index: usize) -> Result<()> {
 /// `purpose=dispute_evidence`.
 fn upload(c: &Checkout, doc: &EvidenceDocument, index: usize, key: String) -> Result<HttpRequest> {
     let content = doc.content.as_slice();
-    let boundary = loop {
-        let candidate = format!(
-            "----checkout-evidence-{}",
-            (0..32)
-                .map(|_| fastrand::alphanumeric())
-                .collect::<String>()
-        );
-        if !contains(content, candidate.as_bytes()) {
-            break candidate;
-        }
-    };
+    let boundary = boundary(&key, content);
     let mime = accepted_mime(&doc.mime_type).unwrap_or("application/octet-stream");
     let body = multipart_body(&boundary, &file_name(doc, index, mime), mime, content);
     Ok(c.write(HttpMethod::Post, c.urls.files.clone(), key)?
         .raw_body(&format!("multipart/form-data; boundary={boundary}"), body))
+}
+
+/// The multipart boundary of an upload: derived from the step's idempotency key and the
+/// file, so that a retry (which rebuilds the request) sends the very same bytes under the same
+/// `Cko-Idempotency-Key`. Never a sequence that occurs in the file.
+pub(super) fn boundary(key: &str, content: &[u8]) -> String {
+    let mut counter = 0u32;
+    loop {
+        let mut hasher = Sha256::new();
+        hasher.update(key.as_bytes());
+        hasher.update(counter.to_be_bytes());
+        hasher.update(content);
+        let digest = hex::encode(hasher.finalize());
+        let candidate = format!("----checkout-evidence-{}", &digest[..32]);
+        if !contains(content, candidate.as_bytes()) {
+            return candidate;
+        }
+        counter += 1;
+    }
 }
 
 /// The file name sent for a document: the given one with quotes, backslashes, slashes and

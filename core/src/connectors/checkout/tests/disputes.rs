@@ -99,6 +99,11 @@ fn submit_evidence_uploads_each_file_then_puts_the_evidence() {
     ));
     assert!(text.ends_with(&format!("--{boundary}--\r\n")));
 
+    // A retry rebuilds the very same bytes (the boundary is derived, not random).
+    let again = sent(c.submit_evidence(&req, &cx(), &[]));
+    assert_eq!(again.body, first.body);
+    assert_eq!(header(&again, "Content-Type"), Some(content_type));
+
     // Step 1: the second upload, with the step's own key.
     let file_1 = response(
         200,
