@@ -7,12 +7,16 @@
 //! * RSync: `GET /payments/{payment id}/actions`, a JSON **array** of actions, newest first.
 //!   The refund is the element whose `id` is the refund's action id: `approved: true` →
 //!   `success`, `approved: false` → `failure`, missing element or `approved` → `pending`.
+//!   Actions carry their amount but no currency: when the refund's action has an amount, a
+//!   second read, `GET /payments/{payment id}`, gives the payment's currency so the refund's
+//!   amount can be reported. When that read fails, the refund's status is still reported,
+//!   without an amount.
 
 use serde_json::{json, Map, Value};
 
 use super::payments::{checked_reference, decline_details};
-use super::wire::{lenient_vec, Action, ActionAccepted};
-use super::{errors, invalid_response, parse_success, wire_amount, Checkout};
+use super::wire::{lenient_vec, Action, ActionAccepted, Payment};
+use super::{errors, invalid_response, money_from_wire, parse_success, wire_amount, Checkout};
 use crate::connector::single_exchange;
 use crate::error::{Error, Result};
 use crate::http::{FlowContext, HttpResponse, Step};
@@ -90,21 +94,38 @@ pub(super) fn get_refund(
         payment_id,
         "/actions",
     )?;
-    let refund_id = req.connector_refund_id.trim().to_string();
-    let payment_id = payment_id.trim().to_string();
-    single_exchange(
-        responses,
-        || Ok(c.get(url)),
-        |r| parse_actions(r, &payment_id, &refund_id),
-    )
+    let payment_url = c.id_url("payments", "connector_transaction_id", payment_id, "")?;
+    let refund_id = req.connector_refund_id.trim();
+    let payment_id = payment_id.trim();
+    match responses {
+        [] => Ok(Step::Send(c.get(url))),
+        [actions] => match parse_actions(actions, payment_id, refund_id)? {
+            (_, Some(_)) => Ok(Step::Send(c.get(payment_url))),
+            (result, None) => Ok(Step::Done(result)),
+        },
+        [actions, payment] => {
+            let (mut result, amount) = parse_actions(actions, payment_id, refund_id)?;
+            let currency = payment
+                .is_success()
+                .then(|| serde_json::from_slice::<Payment>(payment.body.as_slice()).ok())
+                .flatten()
+                .and_then(|p| p.currency);
+            result.amount = money_from_wire(amount, currency.as_deref());
+            Ok(Step::Done(result))
+        }
+        _ => Err(Error::internal(
+            "checkout rsync: more responses than requests",
+        )),
+    }
 }
 
 /// The refund's element of the actions array.
+/// Also returns the action's amount (minor units, currency unknown).
 fn parse_actions(
     response: &HttpResponse,
     payment_id: &str,
     refund_id: &str,
-) -> Result<RefundResponse> {
+) -> Result<(RefundResponse, Option<i64>)> {
     if !response.is_success() {
         return Err(errors::error(response));
     }
@@ -146,6 +167,7 @@ fn parse_actions(
     let mut r = RefundResponse::new(ConnectorName::Checkout, status);
     r.connector_refund_id = Some(refund_id.to_string());
     r.connector_transaction_id = Some(payment_id.to_string());
+    let amount = action.as_ref().and_then(|a| a.amount);
     if let Some(a) = action {
         r.connector_status = a.response_summary.clone().or(a.response_code.clone());
         r.merchant_refund_reference = a.reference.clone();
@@ -160,5 +182,5 @@ fn parse_actions(
     r.http_status = Some(response.status);
     r.request_id = response.request_id();
     r.raw_response = Some(mask_body(response.body.as_slice()));
-    Ok(r)
+    Ok((r, amount))
 }

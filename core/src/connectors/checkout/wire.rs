@@ -219,6 +219,9 @@ pub(super) struct Action {
     pub id: Option<String>,
     #[serde(default, rename = "type", deserialize_with = "opt_string")]
     pub kind: Option<String>,
+    /// Minor units of the payment's currency (actions carry no currency of their own).
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub amount: Option<i64>,
     #[serde(default, deserialize_with = "opt_bool")]
     pub approved: Option<bool>,
     #[serde(default, deserialize_with = "opt_string")]

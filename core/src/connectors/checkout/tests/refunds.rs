@@ -97,11 +97,35 @@ fn rsync_reads_the_refund_action_from_the_array() {
     );
     assert!(request.retry_safe);
 
+    // The refund's action has an amount but no currency: the payment gives the currency.
+    let actions = response(200, ACTIONS);
+    let payment = sent(c.get_refund(
+        &rsync("act_fd3h6evhpn3uxdoqbuu3lqnqbm"),
+        &cx(),
+        std::slice::from_ref(&actions),
+    ));
+    assert_eq!(payment.method, HttpMethod::Get);
+    assert_eq!(
+        payment.url,
+        "https://api.sandbox.checkout.com/payments/pay_y3oqhf46pyzuxjbcn2giaqnb44"
+    );
+    assert!(payment.retry_safe);
+    let details = r#"{"id": "pay_y3oqhf46pyzuxjbcn2giaqnb44", "amount": 6540, "currency": "USD",
+        "status": "Partially Refunded", "approved": true}"#;
     let r = done(c.get_refund(
         &rsync("act_fd3h6evhpn3uxdoqbuu3lqnqbm"),
         &cx(),
-        &[response(200, ACTIONS)],
+        &[actions.clone(), response(200, details)],
     ));
+    assert_eq!(r.amount, Some(usd(1000)));
+    // Without the currency the status is still known.
+    let unknown = done(c.get_refund(
+        &rsync("act_fd3h6evhpn3uxdoqbuu3lqnqbm"),
+        &cx(),
+        &[actions, response(404, "")],
+    ));
+    assert_eq!(unknown.status, RefundStatus::Success);
+    assert_eq!(unknown.amount, None);
     assert_eq!(r.status, RefundStatus::Success);
     assert_eq!(
         r.connector_refund_id.as_deref(),
