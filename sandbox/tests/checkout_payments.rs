@@ -588,3 +588,83 @@ async fn wallet_tokens_and_network_tokens() {
     assert_eq!(paid["eci"], "05");
     assert!(paid["source"]["payment_account_reference"].is_string());
 }
+
+#[tokio::test]
+async fn ideal_redirects_to_the_simulated_bank() {
+    let c = start().await;
+    let body = json!({"source": {"type": "ideal", "description": "order 1", "language": "nl"},
+                      "amount": 1500, "currency": "EUR", "reference": "ideal-1",
+                      "success_url": "https://shop.example/ok", "failure_url": "https://shop.example/ko",
+                      "processing_channel_id": c.channel});
+    let mut usd = body.clone();
+    usd["currency"] = json!("USD");
+    assert_eq!(
+        c.post("/payments", &usd).await.json()["error_codes"],
+        json!(["currency_not_supported"])
+    );
+    let reply = c.post("/payments", &body).await;
+    assert_eq!(reply.status, 202, "{}", reply.text);
+    let p = reply.json();
+    assert_eq!(p["status"], "Pending");
+    let id = p["id"].as_str().unwrap().to_string();
+    let page = p["_links"]["redirect"]["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(page.starts_with(&c.url("/apm/sid_")), "{page}");
+    c.webhook("payment_pending", &id).await;
+    assert_eq!(c.send(Method::GET, &page, &[], None).await.status, 200);
+    let done = c
+        .send(
+            Method::POST,
+            &page,
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            Some(b"outcome=approve".to_vec()),
+        )
+        .await;
+    assert_eq!(done.status, 302);
+    assert!(done
+        .header("location")
+        .unwrap()
+        .starts_with("https://shop.example/ok?cko-session-id=sid_"));
+    c.webhook("payment_capture_pending", &id).await;
+    c.webhook("payment_captured", &id).await;
+    let got = c.get(&format!("/payments/{id}")).await.json();
+    assert_eq!(got["status"], "Captured");
+    assert_eq!(got["source"], json!({"type": "ideal"}));
+    assert_eq!(
+        c.post(&format!("/payments/{id}/captures"), &json!({}))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        c.post(&format!("/payments/{id}/refunds"), &json!({"amount": 500}))
+            .await
+            .status,
+        202
+    );
+
+    // Declined at the bank: back to the failure URL.
+    let p = c.post("/payments", &body).await.json();
+    let page = p["_links"]["redirect"]["href"].as_str().unwrap();
+    let done = c
+        .send(
+            Method::POST,
+            page,
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            Some(b"outcome=expire".to_vec()),
+        )
+        .await;
+    assert!(done
+        .header("location")
+        .unwrap()
+        .starts_with("https://shop.example/ko?"));
+    c.webhook("payment_expired", p["id"].as_str().unwrap())
+        .await;
+    let got = c
+        .get(&format!("/payments/{}", p["id"].as_str().unwrap()))
+        .await
+        .json();
+    assert_eq!(got["status"], "Expired");
+}

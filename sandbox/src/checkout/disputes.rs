@@ -223,7 +223,11 @@ pub(super) fn open(
         payment_id: payment.id.clone(),
         payment_action_id: capture_action,
         payment_reference: payment.reference.clone(),
-        payment_method: super::cards::scheme(&payment.card.number).to_string(),
+        payment_method: if payment.apm {
+            payment.source_type.to_string()
+        } else {
+            super::cards::scheme(&payment.card.number).to_string()
+        },
         payment_amount: payment.amount,
         amount,
         currency: payment.currency.clone(),

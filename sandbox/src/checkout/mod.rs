@@ -325,6 +325,8 @@ enum Route<'a> {
     GetFile(&'a str),
     /// The 3-D Secure page the shopper is redirected to (a browser page: no key).
     ThreeDsPage(&'a str),
+    /// The simulated bank of a redirect method (iDEAL, EPS): a browser page, no key.
+    BankPage(&'a str),
 }
 
 fn route<'a>(method: &Method, path: &'a str) -> Option<Route<'a>> {
@@ -354,6 +356,7 @@ fn route<'a>(method: &Method, path: &'a str) -> Option<Route<'a>> {
         (["files"], _, true, _) => Route::UploadFile,
         (["files", id], true, _, _) => Route::GetFile(id),
         (["3ds", id], _, _, _) if get || post => Route::ThreeDsPage(id),
+        (["apm", id], _, _, _) if get || post => Route::BankPage(id),
         _ => return None,
     })
 }
@@ -385,6 +388,14 @@ impl Checkout {
         let route = route(&request.method, &request.path).ok_or_else(ApiError::not_found)?;
         if let Route::ThreeDsPage(session) = route {
             return Ok(payments::three_ds_page(
+                &mut lock(&self.state),
+                request,
+                session,
+                ctx,
+            ));
+        }
+        if let Route::BankPage(session) = route {
+            return Ok(payments::bank_page(
                 &mut lock(&self.state),
                 request,
                 session,
@@ -458,7 +469,9 @@ impl Checkout {
             Route::SubmitEvidence(id) => disputes::submit_evidence(state, id, ctx),
             Route::GetEvidence(id) => disputes::get_evidence(state, id),
             Route::GetFile(id) => disputes::get_file(state, id, ctx),
-            Route::UploadFile | Route::ThreeDsPage(_) => Err(ApiError::not_found()),
+            Route::UploadFile | Route::ThreeDsPage(_) | Route::BankPage(_) => {
+                Err(ApiError::not_found())
+            }
         }
     }
 

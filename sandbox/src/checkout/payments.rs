@@ -39,6 +39,8 @@ pub enum Status {
     PartiallyRefunded,
     Voided,
     Declined,
+    Expired,
+    Canceled,
 }
 
 impl Status {
@@ -53,6 +55,8 @@ impl Status {
             Status::PartiallyRefunded => "Partially Refunded",
             Status::Voided => "Voided",
             Status::Declined => "Declined",
+            Status::Expired => "Expired",
+            Status::Canceled => "Canceled",
         }
     }
 }
@@ -117,8 +121,11 @@ pub struct Payment {
     pub outcome: Option<Outcome>,
     pub auth_code: Option<String>,
     pub auth_action_id: String,
-    /// `card` or `network_token` (the answer's `source.type`).
+    /// `card`, `network_token`, or the redirect method (`ideal`, `eps`): the answer's
+    /// `source.type`.
     pub source_type: &'static str,
+    /// A redirect payment method (no card): `ideal` or `eps`.
+    pub apm: bool,
     pub source_id: String,
     pub card: CardData,
     pub billing_address: Option<Value>,
@@ -145,7 +152,11 @@ impl Payment {
     fn authorized(&self) -> bool {
         !matches!(
             self.status,
-            Status::Pending | Status::Declined | Status::CardVerified
+            Status::Pending
+                | Status::Declined
+                | Status::CardVerified
+                | Status::Expired
+                | Status::Canceled
         )
     }
 
@@ -188,6 +199,9 @@ impl Payment {
     fn source_json(&self, with_id: bool) -> Value {
         let mut source = Map::new();
         source.insert("type".into(), json!(self.source_type));
+        if self.apm {
+            return Value::Object(source);
+        }
         if with_id {
             source.insert("id".into(), json!(self.source_id));
         }
@@ -235,9 +249,10 @@ impl Payment {
             );
         }
         if let (Status::Pending, Some(session)) = (self.status, &self.session_id) {
+            let page = if self.apm { "apm" } else { "3ds" };
             links.insert(
                 "redirect".into(),
-                json!({ "href": format!("{base}/3ds/{session}") }),
+                json!({ "href": format!("{base}/{page}/{session}") }),
             );
         }
         Value::Object(links)
@@ -276,7 +291,7 @@ impl Payment {
         if let Some(metadata) = &self.metadata {
             data.insert("metadata".into(), metadata.clone());
         }
-        if matches!(self.status, Status::CardVerified) || self.outcome.is_some() {
+        if !self.apm && (matches!(self.status, Status::CardVerified) || self.outcome.is_some()) {
             data.insert(
                 "source".into(),
                 json!({"id": self.source_id, "type": self.source_type}),
@@ -353,6 +368,8 @@ fn expiry(
 
 /// What `source` resolves to: the card, the answer's `source.type`, and a stored id to reuse.
 struct Resolved {
+    /// `ideal` / `eps`: a bank redirect, no card.
+    apm: Option<&'static str>,
     card: CardData,
     source_type: &'static str,
     stored_id: Option<String>,
@@ -374,6 +391,7 @@ fn resolve_source(
     let phone = opt_object(source, "phone")?.map(|m| Value::Object(m.clone()));
     let mut resolved = match kind.as_str() {
         "card" => Resolved {
+            apm: None,
             card: card_fields(source, "card")?,
             source_type: "card",
             stored_id: None,
@@ -395,6 +413,7 @@ fn resolve_source(
                 "card"
             };
             Resolved {
+                apm: None,
                 card,
                 source_type,
                 stored_id: Some(id),
@@ -418,6 +437,7 @@ fn resolve_source(
             }
             token.used = true;
             Resolved {
+                apm: None,
                 card: token.card.clone(),
                 source_type: "card",
                 stored_id: None,
@@ -461,6 +481,7 @@ fn resolve_source(
                 _ => {}
             }
             Resolved {
+                apm: None,
                 card: CardData {
                     number,
                     expiry_month: month,
@@ -471,6 +492,39 @@ fn resolve_source(
                 source_type: "network_token",
                 stored_id: None,
                 eci,
+                billing_address: None,
+                phone: None,
+            }
+        }
+        "ideal" | "eps" => {
+            // iDEAL: `description`, `language`; EPS: `purpose`. The bank is chosen on the
+            // redirect page (the current iDEAL source has no `bic`).
+            for field in [
+                "description",
+                "language",
+                "purpose",
+                "bic",
+                "account_holder",
+            ] {
+                if source
+                    .get(field)
+                    .is_some_and(|v| !v.is_null() && !v.is_string() && !v.is_object())
+                {
+                    return Err(ApiError::invalid(&format!("{field}_invalid")));
+                }
+            }
+            Resolved {
+                apm: Some(if kind == "ideal" { "ideal" } else { "eps" }),
+                card: CardData {
+                    number: String::new(),
+                    expiry_month: 0,
+                    expiry_year: 0,
+                    name: None,
+                    kind: "apm",
+                },
+                source_type: if kind == "ideal" { "ideal" } else { "eps" },
+                stored_id: None,
+                eci: None,
                 billing_address: None,
                 phone: None,
             }
@@ -561,6 +615,14 @@ pub fn create(state: &mut State, body: &Map<String, Value>, ctx: &Context) -> Ap
     let payment_ip = opt_str(body, "payment_ip")?;
     let customer = customer(state, body)?;
     let resolved = resolve_source(state, source, body, three_ds)?;
+    if resolved.apm.is_some() {
+        if currency != "EUR" {
+            return Err(ApiError::invalid("currency_not_supported"));
+        }
+        if amount == 0 {
+            return Err(ApiError::invalid("amount_invalid"));
+        }
+    }
 
     let id = state.new_id("pay_");
     let source_id = resolved
@@ -584,6 +646,7 @@ pub fn create(state: &mut State, body: &Map<String, Value>, ctx: &Context) -> Ap
         auth_code: None,
         auth_action_id,
         source_type: resolved.source_type,
+        apm: resolved.apm.is_some(),
         source_id,
         card: resolved.card,
         billing_address: resolved.billing_address,
@@ -606,10 +669,12 @@ pub fn create(state: &mut State, body: &Map<String, Value>, ctx: &Context) -> Ap
     };
     let base = ctx.processor_url();
 
-    if three_ds {
+    if three_ds || payment.apm {
         let session = state.new_id("sid_");
         payment.session_id = Some(session.clone());
-        payment.three_ds = Some(json!({"downgraded": false, "enrolled": "Y"}));
+        if !payment.apm {
+            payment.three_ds = Some(json!({"downgraded": false, "enrolled": "Y"}));
+        }
         let mut answer = Map::new();
         answer.insert("id".into(), json!(payment.id));
         answer.insert("status".into(), json!("Pending"));
@@ -619,7 +684,9 @@ pub fn create(state: &mut State, body: &Map<String, Value>, ctx: &Context) -> Ap
         if let Some(c) = &payment.customer {
             answer.insert("customer".into(), c.clone());
         }
-        answer.insert("3ds".into(), json!({"downgraded": false, "enrolled": "Y"}));
+        if let Some(three_ds) = &payment.three_ds {
+            answer.insert("3ds".into(), three_ds.clone());
+        }
         answer.insert("_links".into(), payment.links(&base));
         let event = payment.event("payment_pending", None, &base);
         state.sessions.insert(session, id.clone());
@@ -1163,5 +1230,152 @@ fn wallet_card(number: &str, kind: &'static str) -> CardData {
         expiry_year: year + 5,
         name: None,
         kind,
+    }
+}
+
+/// The sandbox's bank page of a redirect method (`ideal`, `eps`): `GET` shows the choices;
+/// `POST outcome=approve|decline|expire|cancel` settles the payment (approve: `Captured`, with
+/// `payment_capture_pending` then `payment_captured`; decline: `Declined` `20005`; expire:
+/// `Expired`; cancel: `Canceled`), then returns the shopper to `success_url` (approved) or
+/// `failure_url` with `cko-session-id`.
+pub fn bank_page(state: &mut State, request: &Request, session: &str, ctx: &Context) -> Response {
+    let id = state.sessions.get(session).cloned();
+    let Some(id) = id.filter(|id| state.payments.get(id).is_some_and(|p| p.apm)) else {
+        return Response::html(
+            StatusCode::NOT_FOUND,
+            "<!doctype html><title>Not found</title><p>Unknown payment session.</p>".into(),
+        );
+    };
+    let pending = state
+        .payments
+        .get(&id)
+        .is_some_and(|p| p.status == Status::Pending);
+    if !pending {
+        return Response::html(
+            StatusCode::CONFLICT,
+            "<!doctype html><title>Done</title><p>This payment is complete.</p>".into(),
+        );
+    }
+    if request.method == http::Method::GET {
+        return Response::html(
+            StatusCode::OK,
+            format!(
+                "<!doctype html><html><head><title>Bank</title></head><body>\
+                 <h1>Checkout.com sandbox: simulated bank</h1><p>Payment {}.</p>\
+                 <form method=\"post\"><select name=\"outcome\">\
+                 <option>approve</option><option>decline</option><option>expire</option>\
+                 <option>cancel</option></select><button type=\"submit\">Continue</button>\
+                 </form></body></html>",
+                html_escape(&id)
+            ),
+        );
+    }
+    let outcome = request
+        .form_pairs()
+        .into_iter()
+        .find(|(k, _)| k == "outcome")
+        .map(|(_, v)| v);
+    let choice = match outcome.as_deref() {
+        Some("approve") | None => "approve",
+        Some("decline") => "decline",
+        Some("expire") => "expire",
+        Some("cancel") => "cancel",
+        Some(_) => {
+            return Response::html(
+                StatusCode::BAD_REQUEST,
+                "<!doctype html><title>Bad request</title><p>outcome: approve, decline, expire or cancel.</p>".into(),
+            )
+        }
+    };
+    let capture_id = state.new_id("act_");
+    let base = ctx.processor_url();
+    let Some(p) = state.payments.get_mut(&id) else {
+        return Response::html(StatusCode::NOT_FOUND, String::new());
+    };
+    let now = iso_now();
+    p.processed_on = Some(now.clone());
+    let mut events = Vec::new();
+    let approved = choice == "approve";
+    match choice {
+        "approve" => {
+            p.outcome = Some(Outcome::APPROVED);
+            p.status = Status::Authorized;
+            p.actions.push(Action {
+                id: p.auth_action_id.clone(),
+                kind: "Authorization",
+                amount: p.amount,
+                approved: true,
+                response_code: "10000",
+                response_summary: "Approved",
+                processed_on: now.clone(),
+                reference: p.reference.clone(),
+                metadata: p.metadata.clone(),
+                auth_code: None,
+            });
+            events.push(p.event("payment_capture_pending", None, &base));
+            let action = Action {
+                id: capture_id,
+                kind: "Capture",
+                amount: p.amount,
+                approved: true,
+                response_code: "10000",
+                response_summary: "Approved",
+                processed_on: now,
+                reference: p.reference.clone(),
+                metadata: None,
+                auth_code: None,
+            };
+            p.total_captured = p.amount;
+            p.capture_final = true;
+            p.status = Status::Captured;
+            events.push(p.event("payment_captured", Some(&action), &base));
+            p.actions.push(action);
+        }
+        "decline" => {
+            let outcome = Outcome {
+                approved: false,
+                response_code: "20005",
+                response_summary: "Declined - Do Not Honour",
+            };
+            p.actions.push(Action {
+                id: p.auth_action_id.clone(),
+                kind: "Authorization",
+                amount: p.amount,
+                approved: false,
+                response_code: outcome.response_code,
+                response_summary: outcome.response_summary,
+                processed_on: now,
+                reference: p.reference.clone(),
+                metadata: p.metadata.clone(),
+                auth_code: None,
+            });
+            p.outcome = Some(outcome);
+            p.status = Status::Declined;
+            events.push(p.event("payment_declined", None, &base));
+        }
+        "expire" => {
+            p.status = Status::Expired;
+            events.push(p.event("payment_expired", None, &base));
+        }
+        _ => {
+            p.status = Status::Canceled;
+            events.push(p.event("payment_cancelled", None, &base));
+        }
+    }
+    let target = if approved {
+        p.success_url.clone()
+    } else {
+        p.failure_url.clone()
+    };
+    emit(ctx, events);
+    match target.and_then(|t| url::Url::parse(&t).ok()) {
+        Some(mut url) => {
+            url.query_pairs_mut().append_pair("cko-session-id", session);
+            Response::redirect(url.as_str())
+        }
+        None => Response::html(
+            StatusCode::OK,
+            format!("<!doctype html><title>Done</title><p>Payment {choice}d.</p>"),
+        ),
     }
 }
