@@ -31,6 +31,11 @@
 //!   returned `source.id` (`src_...`) is the mandate id. A mandate charge pays with
 //!   `source: {type: "id"}`, `merchant_initiated: true` and `previous_payment_id` = the
 //!   network transaction id of the setup, when given.
+//! * **Payment methods.** Cards; mandates (`source.type: "id"`); Apple Pay and Google Pay
+//!   tokens in two steps (`POST /tokens` with the **public** key, then `POST /payments` with
+//!   `source.type: "token"`); decrypted wallets and scheme tokens as the `network_token`
+//!   source; iDEAL and EPS as bank redirects (EUR, captured at once, `authentication_pending`
+//!   with the bank's page). Any other method is a typed `unsupported` error before sending.
 //! * **Amounts** are integer minor units. Checkout.com has its own rules for some zero- and
 //!   three-decimal currencies that are not verified, so only two-decimal currencies are
 //!   accepted (a typed `invalid_request` otherwise).

@@ -110,12 +110,27 @@ pub(super) fn authorize(
         PaymentMethod::GooglePay(w) => Plan::Tokenize {
             token_request: json!({"type": "googlepay", "token_data": google_pay_token_data(w)?}),
         },
-        PaymentMethod::BankRedirect(b) if b.method == BankRedirectMethod::Ideal => {
-            check_ideal(req)?;
-            // iDEAL is captured at once: there is no separate authorization.
+        PaymentMethod::BankRedirect(b)
+            if matches!(
+                b.method,
+                BankRedirectMethod::Ideal | BankRedirectMethod::Eps
+            ) =>
+        {
+            check_bank_redirect(req, b.method)?;
+            // Bank transfers are captured at once: there is no separate authorization.
             capture = CaptureMethod::Automatic;
+            // The shopper picks their bank on the redirect page: the current iDEAL and EPS
+            // sources take no bank (`issuer` is not sent). EPS takes a `purpose`, the text on
+            // the shopper's statement (Checkout.com SDK `RequestEpsSource`).
+            let source = match b.method {
+                BankRedirectMethod::Eps => json!({
+                    "type": "eps",
+                    "purpose": req.merchant_reference.trim(),
+                }),
+                _ => json!({"type": "ideal"}),
+            };
             Plan::Direct {
-                source: json!({"type": "ideal"}),
+                source,
                 merchant_initiated: false,
                 mandate_id: None,
             }
@@ -311,25 +326,31 @@ fn parse_token(response: &HttpResponse) -> Result<String> {
         .ok_or_else(|| invalid_response(response, "Checkout.com's token answer has no token"))
 }
 
-/// iDEAL takes euros, captures at once, and needs the URLs the shopper returns to
-/// (payment-methods: Checkout.com docs "iDEAL").
-fn check_ideal(req: &AuthorizeRequest) -> Result<()> {
+/// iDEAL and EPS take euros, capture at once, and need the URLs the shopper returns to
+/// (payment-methods: Checkout.com docs "iDEAL", "EPS").
+fn check_bank_redirect(req: &AuthorizeRequest, method: BankRedirectMethod) -> Result<()> {
+    let name = match method {
+        BankRedirectMethod::Eps => "EPS",
+        _ => "iDEAL",
+    };
     if req.amount.currency.code() != "EUR" {
         return Err(Error::invalid_request(
             "amount.currency",
-            "iDEAL payments are in EUR",
+            format!("{name} payments are in EUR"),
         ));
     }
     if req.capture_method == CaptureMethod::Manual {
         return Err(Error::invalid_request(
             "capture_method",
-            "iDEAL has no separate authorization: the payment is captured at once (use automatic)",
+            format!(
+                "{name} has no separate authorization: the payment is captured at once (use automatic)"
+            ),
         ));
     }
     if req.return_url.is_none() {
         return Err(Error::invalid_request(
             "return_url",
-            "is required for iDEAL: the shopper returns there from their bank",
+            format!("is required for {name}: the shopper returns there from their bank"),
         ));
     }
     Ok(())

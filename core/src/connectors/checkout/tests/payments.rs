@@ -840,6 +840,29 @@ fn ideal_redirects_the_shopper_to_the_bank() {
 }
 
 #[test]
+fn eps_redirects_the_shopper_with_a_purpose() {
+    let c = connector();
+    let mut req = AuthorizeRequest::new(
+        Money::new(2500, Currency::EUR),
+        "eps-1",
+        PaymentMethod::BankRedirect(BankRedirect {
+            method: BankRedirectMethod::Eps,
+            issuer: Some("BKAUATWW".into()),
+        }),
+    );
+    req.return_url = Some("https://shop.example/return".into());
+    let b = body(&sent(c.authorize(&req, &cx(), &[])));
+    assert_eq!(b["source"], json!({"type": "eps", "purpose": "eps-1"}));
+    assert!(b.get("capture").is_none());
+    assert!(b.get("3ds").is_none());
+    let mut gbp = req;
+    gbp.amount = Money::new(2500, Currency::GBP);
+    let e = failed(c.authorize(&gbp, &cx(), &[]));
+    assert_eq!(e.field(), Some("amount.currency"));
+    assert!(e.message().contains("EPS"), "{e}");
+}
+
+#[test]
 fn other_methods_are_typed_unsupported_errors_before_sending() {
     let c = connector();
     for method in [
@@ -851,8 +874,8 @@ fn other_methods_are_typed_unsupported_errors_before_sending() {
             bank_code: "HDFC".into(),
         }),
         PaymentMethod::BankRedirect(BankRedirect {
-            method: BankRedirectMethod::Eps,
-            issuer: Some("x".into()),
+            method: BankRedirectMethod::Trustly,
+            issuer: None,
         }),
         PaymentMethod::Ewallet(Ewallet {
             provider: "OVO".into(),
