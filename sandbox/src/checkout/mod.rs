@@ -493,9 +493,13 @@ impl Checkout {
                 let dispute = path
                     .strip_prefix("disputes/")
                     .and_then(|p| p.strip_suffix("/resolve"));
-                match dispute {
-                    Some(id) => disputes::resolve(&mut state, id, &body, ctx),
-                    None => Err(ControlError::new(
+                let payment = path
+                    .strip_prefix("payments/")
+                    .and_then(|p| p.strip_suffix("/decline_next"));
+                match (dispute, payment) {
+                    (Some(id), _) => disputes::resolve(&mut state, id, &body, ctx),
+                    (_, Some(id)) => payments::decline_next(&mut state, id),
+                    _ => Err(ControlError::new(
                         StatusCode::NOT_FOUND,
                         format!("no Checkout.com sandbox hook {hook:?}"),
                     )),

@@ -146,6 +146,8 @@ pub struct Payment {
     pub total_refunded: i64,
     /// A `capture_type: "Final"` capture releases the rest of the authorization.
     pub capture_final: bool,
+    /// The next capture, void or refund is accepted (202) and then declined (sandbox hook).
+    pub decline_next: bool,
 }
 
 impl Payment {
@@ -666,6 +668,7 @@ pub fn create(state: &mut State, body: &Map<String, Value>, ctx: &Context) -> Ap
         total_captured: 0,
         total_refunded: 0,
         capture_final: false,
+        decline_next: false,
     };
     let base = ctx.processor_url();
 
@@ -1006,6 +1009,49 @@ pub fn actions(state: &State, id: &str) -> ApiResult {
     Ok(Response::json(StatusCode::OK, &Value::Array(list)))
 }
 
+/// A capture, void or refund action: approved, or declined when the sandbox hook asked for
+/// it (the action is recorded with `approved: false` and changes nothing).
+fn new_action(
+    payment: &mut Payment,
+    id: &str,
+    kind: &'static str,
+    amount: i64,
+    reference: Option<String>,
+    metadata: Option<Value>,
+) -> Action {
+    let declined = std::mem::take(&mut payment.decline_next);
+    let (code, summary) = if declined {
+        ("20005", "Declined - Do Not Honour")
+    } else {
+        ("10000", "Approved")
+    };
+    Action {
+        id: id.to_string(),
+        kind,
+        amount,
+        approved: !declined,
+        response_code: code,
+        response_summary: summary,
+        processed_on: iso_now(),
+        reference,
+        metadata,
+        auth_code: None,
+    }
+}
+
+/// `POST /checkout/_sandbox/payments/{id}/decline_next`: the payment's next capture, void or
+/// refund is accepted and then declined.
+pub fn decline_next(state: &mut State, id: &str) -> Result<Value, crate::processor::ControlError> {
+    let payment = state.payments.get_mut(id).ok_or_else(|| {
+        crate::processor::ControlError::new(
+            StatusCode::NOT_FOUND,
+            format!("no Checkout.com payment {id:?}"),
+        )
+    })?;
+    payment.decline_next = true;
+    Ok(json!({"payment_id": id, "decline_next": true}))
+}
+
 /// The 202 answer of a capture, void or refund.
 fn accepted(action_id: &str, reference: Option<&str>, payment: &str, base: &str) -> Response {
     let mut out = Map::new();
@@ -1052,18 +1098,20 @@ pub fn capture(state: &mut State, id: &str, body: &Map<String, Value>, ctx: &Con
     if amount > available {
         return Err(ApiError::invalid("capture_value_greater_than_authorized"));
     }
-    let action = Action {
-        id: action_id.clone(),
-        kind: "Capture",
+    let action = new_action(
+        payment,
+        &action_id,
+        "Capture",
         amount,
-        approved: true,
-        response_code: "10000",
-        response_summary: "Approved",
-        processed_on: iso_now(),
-        reference: reference.clone(),
+        reference.clone(),
         metadata,
-        auth_code: None,
-    };
+    );
+    if !action.approved {
+        let event = payment.event("payment_capture_declined", Some(&action), &base);
+        payment.actions.push(action);
+        emit(ctx, vec![event]);
+        return Ok(accepted(&action_id, reference.as_deref(), id, &base));
+    }
     payment.total_captured += amount;
     payment.capture_final = final_capture;
     payment.status = if payment.total_captured == payment.amount {
@@ -1090,18 +1138,21 @@ pub fn void(state: &mut State, id: &str, body: &Map<String, Value>, ctx: &Contex
     if payment.available_to_void() == 0 {
         return Err(ApiError::not_allowed());
     }
-    let action = Action {
-        id: action_id.clone(),
-        kind: "Void",
-        amount: payment.amount,
-        approved: true,
-        response_code: "10000",
-        response_summary: "Approved",
-        processed_on: iso_now(),
-        reference: reference.clone(),
+    let amount = payment.amount;
+    let action = new_action(
+        payment,
+        &action_id,
+        "Void",
+        amount,
+        reference.clone(),
         metadata,
-        auth_code: None,
-    };
+    );
+    if !action.approved {
+        let event = payment.event("payment_void_declined", Some(&action), &base);
+        payment.actions.push(action);
+        emit(ctx, vec![event]);
+        return Ok(accepted(&action_id, reference.as_deref(), id, &base));
+    }
     payment.status = Status::Voided;
     let event = payment.event("payment_voided", Some(&action), &base);
     payment.actions.push(action);
@@ -1131,18 +1182,20 @@ pub fn refund(state: &mut State, id: &str, body: &Map<String, Value>, ctx: &Cont
     if amount > available {
         return Err(ApiError::invalid("refund_amount_exceeds_balance"));
     }
-    let action = Action {
-        id: action_id.clone(),
-        kind: "Refund",
+    let action = new_action(
+        payment,
+        &action_id,
+        "Refund",
         amount,
-        approved: true,
-        response_code: "10000",
-        response_summary: "Approved",
-        processed_on: iso_now(),
-        reference: reference.clone(),
+        reference.clone(),
         metadata,
-        auth_code: None,
-    };
+    );
+    if !action.approved {
+        let event = payment.event("payment_refund_declined", Some(&action), &base);
+        payment.actions.push(action);
+        emit(ctx, vec![event]);
+        return Ok(accepted(&action_id, reference.as_deref(), id, &base));
+    }
     payment.total_refunded += amount;
     payment.status = if payment.total_refunded == payment.total_captured {
         Status::Refunded
