@@ -675,10 +675,16 @@ async fn declined_actions_after_the_202() {
     let p = c.authorize(VISA, 900, true).await;
     let id = p["id"].as_str().unwrap().to_string();
     let hook = c
-        .control(Method::POST, &format!("/checkout/_sandbox/payments/{id}/decline_next"), &json!({}))
+        .control(
+            Method::POST,
+            &format!("/checkout/_sandbox/payments/{id}/decline_next"),
+            &json!({}),
+        )
         .await;
     assert_eq!(hook.status, 200, "{}", hook.text);
-    let refund = c.post(&format!("/payments/{id}/refunds"), &json!({"amount": 300})).await;
+    let refund = c
+        .post(&format!("/payments/{id}/refunds"), &json!({"amount": 300}))
+        .await;
     assert_eq!(refund.status, 202, "accepted first");
     let action = refund.json()["action_id"].as_str().unwrap().to_string();
     let event = c.webhook("payment_refund_declined", &action).await;
@@ -690,22 +696,54 @@ async fn declined_actions_after_the_202() {
     assert_eq!(got["status"], "Captured");
     assert_eq!(got["balances"]["available_to_refund"], 900);
     // Only the next one: the following refund is approved.
-    let refund = c.post(&format!("/payments/{id}/refunds"), &json!({"amount": 300})).await;
+    let refund = c
+        .post(&format!("/payments/{id}/refunds"), &json!({"amount": 300}))
+        .await;
     let action = refund.json()["action_id"].as_str().unwrap().to_string();
     c.webhook("payment_refunded", &action).await;
 
     let p = c.authorize(VISA, 900, false).await;
     let id = p["id"].as_str().unwrap().to_string();
-    c.control(Method::POST, &format!("/checkout/_sandbox/payments/{id}/decline_next"), &json!({})).await;
-    assert_eq!(c.post(&format!("/payments/{id}/voids"), &json!({})).await.status, 202);
+    c.control(
+        Method::POST,
+        &format!("/checkout/_sandbox/payments/{id}/decline_next"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(
+        c.post(&format!("/payments/{id}/voids"), &json!({}))
+            .await
+            .status,
+        202
+    );
     c.webhook("payment_void_declined", &id).await;
-    assert_eq!(c.get(&format!("/payments/{id}")).await.json()["status"], "Authorized");
-    c.control(Method::POST, &format!("/checkout/_sandbox/payments/{id}/decline_next"), &json!({})).await;
-    assert_eq!(c.post(&format!("/payments/{id}/captures"), &json!({})).await.status, 202);
+    assert_eq!(
+        c.get(&format!("/payments/{id}")).await.json()["status"],
+        "Authorized"
+    );
+    c.control(
+        Method::POST,
+        &format!("/checkout/_sandbox/payments/{id}/decline_next"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(
+        c.post(&format!("/payments/{id}/captures"), &json!({}))
+            .await
+            .status,
+        202
+    );
     c.webhook("payment_capture_declined", &id).await;
-    assert_eq!(c.get(&format!("/payments/{id}")).await.json()["status"], "Authorized");
+    assert_eq!(
+        c.get(&format!("/payments/{id}")).await.json()["status"],
+        "Authorized"
+    );
     let unknown = c
-        .control(Method::POST, "/checkout/_sandbox/payments/pay_nosuch/decline_next", &json!({}))
+        .control(
+            Method::POST,
+            "/checkout/_sandbox/payments/pay_nosuch/decline_next",
+            &json!({}),
+        )
         .await;
     assert_eq!(unknown.status, 404);
 }
