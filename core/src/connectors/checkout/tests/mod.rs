@@ -8,6 +8,7 @@ mod errors;
 mod payments;
 mod refunds;
 mod webhooks;
+mod wire;
 
 use serde_json::Value;
 
