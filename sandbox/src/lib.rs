@@ -23,6 +23,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 mod adyen;
+mod checkout;
 mod control;
 mod faults;
 mod log;

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::types::{ConnectorName, Flow};
 
 pub mod adyen;
+pub mod checkout;
 pub mod razorpay;
 
 /// Where a connector sends requests: the environment, and an optional base URL that replaces
@@ -116,6 +117,7 @@ macro_rules! connectors {
 
 connectors! {
     Adyen => adyen::Adyen(AdyenConfig),
+    Checkout => checkout::Checkout(CheckoutConfig),
     Razorpay => razorpay::Razorpay(RazorpayConfig),
 }
 
