@@ -168,8 +168,61 @@ impl Fiserv {
                     "CHANNEL_ENCRYPTED",
                 )
             }
-            #[allow(unreachable_patterns)]
-            other => return Err(unsupported_method(other)),
+            PaymentMethod::NetworkToken(network_token) => {
+                let wallet_type = match network_token.wallet {
+                    Some(WalletKind::ApplePay) => "APPLE_PAY",
+                    Some(WalletKind::GooglePay) => "GOOGLE_PAY",
+                    None => {
+                        let mut e = Error::unsupported(
+                            ConnectorName::Fiserv,
+                            Flow::Authorize,
+                            SCHEME_TOKEN_UNSUPPORTED,
+                        );
+                        e.field = Some("payment_method.wallet".into());
+                        return Err(e);
+                    }
+                };
+                (
+                    Source::DecryptedWallet {
+                        card: CardData {
+                            card_data: network_token.number.expose(),
+                            expiration_month: format!("{:02}", network_token.expiry_month),
+                            expiration_year: format!("{:04}", network_token.expiry_year),
+                            security_code: None,
+                        },
+                        cavv: network_token.cryptogram.expose(),
+                        wallet_type,
+                    },
+                    None,
+                    eci_indicator(network_token.eci.as_deref()),
+                )
+            }
+            PaymentMethod::ApplePay(wallet) => (
+                Source::ApplePay {
+                    payment_data: apple_pay_payment_data(wallet.token.expose())?,
+                },
+                None,
+                "SECURE_ECOM",
+            ),
+            PaymentMethod::GooglePay(wallet) => {
+                let (data, signature, version) = google_pay_token(wallet.token.expose())?;
+                (
+                    Source::GooglePay {
+                        data,
+                        signature,
+                        version,
+                    },
+                    None,
+                    "SECURE_ECOM",
+                )
+            }
+            other => {
+                return Err(Error::unsupported_payment_method(
+                    ConnectorName::Fiserv,
+                    Flow::Authorize,
+                    other,
+                ))
+            }
         };
         let body = PaymentRequest {
             amount: Some(Amount {
@@ -349,20 +402,84 @@ pub(super) fn transaction_reference<'a>(field: &str, id: &'a str) -> Result<&'a 
     Ok(id)
 }
 
-/// The typed `unsupported` error for a payment method Commerce Hub does not take here.
-#[allow(dead_code)] // Reached once more payment method variants exist.
-fn unsupported_method(method: &PaymentMethod) -> Error {
-    let name = serde_json::to_value(method)
-        .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
-        .unwrap_or_else(|| "this payment method".into());
-    let mut e = Error::unsupported(
-        ConnectorName::Fiserv,
-        Flow::Authorize,
-        format!("the `{name}` payment method is not supported by the Fiserv connector"),
-    );
-    e.field = Some("payment_method".into());
-    e
+/// Why a scheme network token (one not from a wallet) is refused.
+const SCHEME_TOKEN_UNSUPPORTED: &str =
+    "Commerce Hub has not published the request shape for scheme network tokens (CH docs \
+     `Network-Token.md`: \"documents ... will be released soon\"); network tokens decrypted \
+     from Apple Pay or Google Pay (`wallet` set) are sent as a DecryptedWallet source";
+
+/// `transactionInteraction.eciIndicator` for a wallet cryptogram's ECI: `05`/`02`
+/// authenticated (`SECURE_ECOM`), `06`/`01` attempted (`NON_AUTH_ECOM`), otherwise
+/// `CHANNEL_ENCRYPTED` (CH docs `Transaction-Interaction.md`).
+fn eci_indicator(eci: Option<&str>) -> &'static str {
+    match eci.map(|e| e.trim().trim_start_matches('0')) {
+        Some("5") | Some("2") => "SECURE_ECOM",
+        Some("6") | Some("1") => "NON_AUTH_ECOM",
+        _ => "CHANNEL_ENCRYPTED",
+    }
+}
+
+/// The JSON object of a wallet token given as JSON text or as its Base64.
+fn wallet_json(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    use base64::Engine;
+    let trimmed = token.trim();
+    let text = if trimmed.starts_with('{') {
+        trimmed.as_bytes().to_vec()
+    } else {
+        base64::engine::general_purpose::STANDARD
+            .decode(trimmed)
+            .ok()?
+    };
+    match serde_json::from_slice(&text).ok()? {
+        serde_json::Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// Apple Pay's `paymentData` (`data`, `header`, `signature`, `version`), sent as the
+/// `ApplePay` source's fields (CH docs `Apple-Pay-Web-REST.md`).
+fn apple_pay_payment_data(token: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let map = wallet_json(token)
+        .filter(|m| {
+            ["data", "header", "signature", "version"]
+                .iter()
+                .all(|k| m.contains_key(*k))
+        })
+        .ok_or_else(|| {
+            Error::invalid_request(
+                "payment_method.token",
+                "is not an Apple Pay paymentData object (JSON text or its Base64 with data, \
+                 header, signature and version)",
+            )
+        })?;
+    Ok(map)
+}
+
+/// Google Pay's token (`signedMessage`, `signature`, `protocolVersion`) as the `GooglePay`
+/// source's `data`, `signature` and `version` (CH docs `Google-Pay-Web-REST.md`).
+fn google_pay_token(token: &str) -> Result<(String, String, String)> {
+    let invalid = || {
+        Error::invalid_request(
+            "payment_method.token",
+            "is not a Google Pay token (JSON text with signedMessage, signature and \
+             protocolVersion)",
+        )
+    };
+    let map = wallet_json(token).ok_or_else(invalid)?;
+    let text = |key: &str| {
+        map.get(key)
+            .and_then(serde_json::Value::as_str)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    match (
+        text("signedMessage"),
+        text("signature"),
+        text("protocolVersion"),
+    ) {
+        (Some(data), Some(signature), Some(version)) => Ok((data, signature, version)),
+        _ => Err(invalid()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,9 +530,10 @@ pub(super) fn payment_outcome(txn: &Transaction, sale: Option<bool>) -> Outcome 
             if is_cancel(kind.as_deref()) {
                 // Cancels are answered with an approved CANCEL in state AUTHORIZED.
                 PaymentStatus::Voided
-            } else if kind.as_deref() == Some("CAPTURE") {
-                PaymentStatus::Charged
-            } else if sale == Some(true) && (approved || approval.is_none()) {
+            } else if kind.as_deref() == Some("CAPTURE")
+                || (sale == Some(true) && (approved || approval.is_none()))
+            {
+                // A capture, or an approved sale.
                 PaymentStatus::Charged
             } else {
                 PaymentStatus::Authorized

@@ -45,7 +45,6 @@ pub(super) struct Amount<'a> {
 }
 
 /// `source`, tagged by `sourceType`.
-#[allow(dead_code)] // The wallet sources are sent once the wallet payment methods exist.
 #[derive(Serialize)]
 #[serde(tag = "sourceType")]
 pub(super) enum Source<'a> {
@@ -78,9 +77,9 @@ pub(super) enum Source<'a> {
     /// Google Pay's encrypted token (CH docs `Google-Pay-Web-REST.md`): `signedMessage` as
     /// `data`, `signature`, and `protocolVersion` as `version`.
     GooglePay {
-        data: &'a str,
-        signature: &'a str,
-        version: &'a str,
+        data: String,
+        signature: String,
+        version: String,
     },
 }
 
@@ -415,10 +414,9 @@ impl Transaction {
                 .token_source
                 .clone()
                 .unwrap_or_else(|| "TRANSARMOR".into());
-            let failed = t
-                .token_response_code
-                .as_deref()
-                .is_some_and(|c| !c.trim().is_empty() && c.trim().trim_start_matches('0') != "");
+            let failed = t.token_response_code.as_deref().is_some_and(|c| {
+                !c.trim().is_empty() && !c.trim().trim_start_matches('0').is_empty()
+            });
             (!failed).then_some((source, data))
         }
         let tokens = self.payment_tokens.as_deref().unwrap_or_default();
