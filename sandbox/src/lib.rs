@@ -25,6 +25,7 @@ use tokio::sync::watch;
 mod adyen;
 mod control;
 mod faults;
+mod fiserv;
 mod log;
 pub mod processor;
 mod razorpay;
