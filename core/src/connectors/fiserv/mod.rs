@@ -34,12 +34,14 @@
 //!   never an error. A sale (`captureFlag: true`) that is approved is `charged` even when the
 //!   state reads `AUTHORIZED`, as the documented examples show; an approved `CANCEL` is
 //!   `voided` whatever its state.
-//! * **Saving a card** (setup_mandate) is a charge with `transactionDetails.createToken` and
-//!   `storedCredentials` (CH docs `Payment-Token.md`, `Stored-Credentials.md`); the TransArmor
-//!   token comes back in `paymentTokens[]`. Charging it later (a `mandate` payment method) uses
-//!   `sourceType: "PaymentToken"`, which also needs the card's expiry, so the mandate id
-//!   carries `{tokenSource}:{MMYYYY}:{tokenData}`. Zero-amount account verification
-//!   (`/payments-vas/v1/accounts/verification`) is not used.
+//! * **Saving a card** (setup_mandate) is a sale with `transactionDetails.createToken` and
+//!   `storedCredentials` (CH docs `Payment-Token.md`, `Stored-Credentials.md`), or for a zero
+//!   amount an account verification with `createToken` (`POST
+//!   /payments-vas/v1/accounts/verification`, CH docs `Verification.md`); the TransArmor token
+//!   comes back in `paymentTokens[]` (or `source.tokenData`). Charging it later (a `mandate`
+//!   payment method) uses `sourceType: "PaymentToken"`, which also needs the card's expiry, so
+//!   the mandate id carries `{tokenSource}:{MMYYYY}:{tokenData}`. A successful setup is
+//!   `charged` (the verification's `VERIFIED` included).
 //! * **No 3-D Secure** (a separate Commerce Hub service), **no webhooks, no dispute API and
 //!   no order API**: those flows are typed `unsupported` errors.
 //! * **Base URL.** Cert `https://connect-cert.fiservapis.com/ch`, production
@@ -190,6 +192,7 @@ struct Urls {
     cancels: String,
     refunds: String,
     inquiry: String,
+    verification: String,
 }
 
 impl Urls {
@@ -200,6 +203,7 @@ impl Urls {
             cancels: join_url(&root, "payments/v1/cancels"),
             refunds: join_url(&root, "payments/v1/refunds"),
             inquiry: join_url(&root, "payments/v1/transaction-inquiry"),
+            verification: join_url(&root, "payments-vas/v1/accounts/verification"),
             root,
         }
     }

@@ -247,9 +247,11 @@ impl Fiserv {
         self.post(&self.urls.charges, &body, cx)
     }
 
-    /// `POST /payments/v1/charges` with `createToken`: a charge that saves the card as a
-    /// TransArmor token (CH docs `Payment-Token.md`, "Tokenization with Charges Request"),
-    /// flagged as the first of a stored-credential series.
+    /// Saves a card as a TransArmor token: a positive amount is a sale with `createToken`
+    /// (`POST /payments/v1/charges`, CH docs `Payment-Token.md`, "Tokenization with Charges
+    /// Request") flagged as the first of a stored-credential series; a zero amount is an
+    /// account verification with `createToken` (`POST /payments-vas/v1/accounts/verification`,
+    /// CH docs `Verification.md`).
     pub(super) fn setup_mandate_request(
         &self,
         req: &SetupMandateRequest,
@@ -274,12 +276,25 @@ impl Fiserv {
             }
         };
         if req.amount.minor_units == 0 {
-            return Err(Error::invalid_request(
-                "amount",
-                "Fiserv saves a card with a charge that creates a token, which needs a \
-                 positive amount; zero-amount account verification \
-                 (/payments-vas/v1/accounts/verification) is not implemented",
-            ));
+            // A zero-amount account verification that tokenizes the card (CH docs
+            // `Verification.md`: `paymentTokens` come back when tokenization is enabled, and
+            // `createToken` asks for them).
+            let body = PaymentRequest {
+                source: Some(Source::PaymentCard {
+                    card: card_data(card),
+                }),
+                transaction_details: Some(TransactionDetails {
+                    create_token: Some(true),
+                    merchant_transaction_id: Some(merchant_transaction_id(
+                        "merchant_reference",
+                        &req.merchant_reference,
+                    )?),
+                    ..Default::default()
+                }),
+                merchant_details: self.merchant(),
+                ..Default::default()
+            };
+            return self.post(&self.urls.verification, &body, cx);
         }
         let body = PaymentRequest {
             amount: Some(Amount {
@@ -524,8 +539,9 @@ pub(super) fn payment_outcome(txn: &Transaction, sale: Option<bool>) -> Outcome 
                 PaymentStatus::Charged
             }
         }
-        // A zero-amount account verification succeeded (unverified at Commerce Hub).
-        Some("CHECKED") => PaymentStatus::Charged,
+        // A zero-amount account verification succeeded (CH docs `Verification.md` answers
+        // `VERIFIED`; `CHECKED` is the state the transaction-state list gives).
+        Some("VERIFIED") | Some("CHECKED") => PaymentStatus::Charged,
         Some("AUTHORIZED") => {
             if is_cancel(kind.as_deref()) {
                 // Cancels are answered with an approved CANCEL in state AUTHORIZED.

@@ -503,10 +503,44 @@ fn a_declined_setup_has_no_mandate() {
 }
 
 #[test]
-fn a_zero_amount_setup_is_refused_before_sending() {
-    let e = failed(connector().setup_mandate(&setup_request(0), &cx(), &[]));
-    assert_code(&e, ErrorCode::InvalidRequest);
-    assert_eq!(e.field(), Some("amount"));
+fn a_zero_amount_setup_is_an_account_verification_that_creates_a_token() {
+    let request = sent(connector().setup_mandate(&setup_request(0), &cx(), &[]));
+    assert_eq!(
+        request.url,
+        "https://connect-cert.fiservapis.com/ch/payments-vas/v1/accounts/verification"
+    );
+    assert_eq!(
+        body(&request),
+        json!({
+            "source": {"sourceType": "PaymentCard",
+                       "card": {"cardData": "4005550000000019", "expirationMonth": "02",
+                                "expirationYear": "2035", "securityCode": "123"}},
+            "transactionDetails": {"createToken": true, "merchantTransactionId": "mandate-1"},
+            "merchantDetails": {"merchantId": "100008000003683", "terminalId": "10000001"}
+        })
+    );
+    // CH docs `Verification.md`, "PaymentToken Request" response: VERIFIED, the token in the
+    // source, the processor details at the top level.
+    let answer = r#"{"gatewayResponse":{"transactionType":"VERIFICATION","transactionState":"VERIFIED","transactionProcessingDetails":{"transactionTime":"2021-06-20T23:42:48Z","orderId":"RKOrdID-525133851837","apiTraceId":"362866ac81864d7c9d1ff8b5aa6e98db","clientRequestId":"4345791","transactionId":"84356531338"}},
+      "source":{"sourceType":"PaymentToken","tokenSource":"TRANSARMOR","tokenData":"8519371934460009","card":{"bin":"40055500","last4":"0019","scheme":"VISA","expirationMonth":"10","expirationYear":"30"}},
+      "processorResponseDetails":{"approvalStatus":"APPROVED","approvalCode":"OK5882","schemeTransactionId":"0225MCC625628","processor":"fiserv","responseCode":"000000","responseMessage":"APPROVAL","hostResponseCode":"00","hostResponseMessage":"APPROVAL","localTimestamp":"2021.02.25 14:14:38 (CET)","bankAssociationDetails":{"associationResponseCode":"000","transactionTimestamp":"2021.02.25 14:14:38 (CET)"}},
+      "transactionDetails":{"merchantInvoiceNumber":"123456789012"}}"#;
+    let r = done(connector().setup_mandate(&setup_request(0), &cx(), &[response(201, answer)]));
+    assert_eq!(r.status, PaymentStatus::Charged);
+    assert_eq!(r.connector_status.as_deref(), Some("VERIFIED"));
+    assert_eq!(
+        r.mandate_id.as_deref(),
+        Some("TRANSARMOR:022035:8519371934460009")
+    );
+    // The card-request example of the same page (no token: tokenization not enabled).
+    let without_token = answer.replace(
+        r#""sourceType":"PaymentToken","tokenSource":"TRANSARMOR","tokenData":"8519371934460009","#,
+        r#""sourceType":"PaymentCard","#,
+    );
+    let r =
+        done(connector().setup_mandate(&setup_request(0), &cx(), &[response(201, &without_token)]));
+    assert_eq!(r.status, PaymentStatus::Charged);
+    assert!(r.mandate_id.is_none());
 }
 
 #[test]
