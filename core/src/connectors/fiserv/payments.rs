@@ -595,7 +595,7 @@ pub(super) fn decline_details(txn: &Transaction) -> DeclineDetails {
 /// The single transaction of a charges / cancels answer, or the error of a non-2xx one.
 pub(super) fn read_transaction(response: &HttpResponse) -> Result<Transaction> {
     if !response.is_success() {
-        return Err(errors::error(response));
+        return declined_transaction(response).ok_or_else(|| errors::error(response));
     }
     let value: serde_json::Value =
         serde_json::from_slice(response.body.as_slice()).map_err(|_| {
@@ -619,6 +619,22 @@ pub(super) fn read_transaction(response: &HttpResponse) -> Result<Transaction> {
         ));
     }
     Ok(serde_json::from_value(value).unwrap_or_default())
+}
+
+/// A 4xx answer that is still a declined transaction (the documented envelope with state or
+/// approval status `DECLINED` and the gateway's `responseCode`): a decline is a result, even
+/// when it does not come as HTTP 201.
+fn declined_transaction(response: &HttpResponse) -> Option<Transaction> {
+    if !(400..500).contains(&response.status) || matches!(response.status, 401 | 403 | 429) {
+        return None;
+    }
+    let txn: Transaction = serde_json::from_slice(response.body.as_slice()).ok()?;
+    let declined = txn.state().as_deref() == Some("DECLINED")
+        || txn.approval_status().as_deref() == Some("DECLINED");
+    let coded = txn
+        .processor_details()
+        .is_some_and(|d| d.response_code.is_some());
+    (declined && coded).then_some(txn)
 }
 
 /// The transactions of a transaction-inquiry answer (a JSON array; a single object is read

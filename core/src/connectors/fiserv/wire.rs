@@ -457,6 +457,9 @@ pub(super) struct ErrorBody {
     pub details: Vec<ErrorItem>,
     #[serde(deserialize_with = "lenient")]
     pub error_response: Option<Box<ErrorBody>>,
+    /// A bare `{"code": ..., "message": ...}` (gateway answers outside the documented shape).
+    #[serde(flatten)]
+    pub top: ErrorItem,
 }
 
 #[derive(Deserialize, Default)]
@@ -495,6 +498,7 @@ impl ErrorBody {
             .or_else(|| nested.and_then(|g| g.error.first()))
             .or_else(|| nested.and_then(|g| g.details.first()))
             .or_else(|| self.error_response.as_ref().and_then(|e| e.first_item()))
+            .or_else(|| Some(&self.top).filter(|t| t.code.is_some() || t.message.is_some()))
     }
 
     /// The `apiTraceId` of the failed call.

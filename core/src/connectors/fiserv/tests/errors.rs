@@ -171,3 +171,26 @@ fn error_text_is_masked() {
     assert!(!e.to_string().contains(CARD_NUMBER));
     assert!(!format!("{e:?}").contains(CARD_NUMBER));
 }
+
+#[test]
+fn a_bare_code_and_message_body_is_read() {
+    let e = authorize_error(400, r#"{"code":"121","message":"Malformed JSON"}"#);
+    assert_code(&e, ErrorCode::InvalidRequest);
+    assert_eq!(e.processor_code.as_deref(), Some("121"));
+    assert_eq!(e.processor_message.as_deref(), Some("Malformed JSON"));
+}
+
+#[test]
+fn a_decline_answered_with_a_4xx_status_is_still_a_decline() {
+    let r = done(connector().authorize(
+        &authorize_request(CaptureMethod::Automatic),
+        &cx(),
+        &[response(400, CHARGE_DECLINED)],
+    ));
+    assert_eq!(r.status, PaymentStatus::Failure);
+    assert_eq!(r.decline.unwrap().code.as_deref(), Some("006"));
+    assert_eq!(r.http_status, Some(400));
+    // An error body with an envelope but no decline stays an error.
+    let e = authorize_error(400, VALIDATION_ERROR);
+    assert_code(&e, ErrorCode::InvalidRequest);
+}
