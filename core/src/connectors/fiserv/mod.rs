@@ -80,8 +80,8 @@ pub const SANDBOX_BASE_URL: &str = "https://connect-cert.fiservapis.com/ch";
 /// The production API root.
 pub const LIVE_BASE_URL: &str = "https://connect.fiservapis.com/ch";
 
-/// Fiserv Commerce Hub credentials.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// Fiserv Commerce Hub credentials. `Debug` shows neither the key nor the secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FiservConfig {
     /// The API key (`Api-Key` header, and the first part of every signed message).
@@ -107,6 +107,17 @@ impl FiservConfig {
             merchant_id: merchant_id.into(),
             terminal_id: terminal_id.into(),
         }
+    }
+}
+
+impl fmt::Debug for FiservConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FiservConfig")
+            .field("api_key", &crate::secret::REDACTED)
+            .field("api_secret", &self.api_secret)
+            .field("merchant_id", &self.merchant_id)
+            .field("terminal_id", &self.terminal_id)
+            .finish()
     }
 }
 

@@ -209,6 +209,7 @@ fn debug_output_hides_the_secret_and_the_signature() {
         sent(connector().authorize(&authorize_request(CaptureMethod::Automatic), &cx(), &[]));
     let rendered = format!("{request:?} {:?} {:?}", connector(), config());
     assert!(!rendered.contains(API_SECRET));
+    assert!(!rendered.contains(API_KEY));
     assert!(!rendered.contains(header(&request, "Authorization").unwrap()));
     assert!(!rendered.contains(CARD_NUMBER));
 }
