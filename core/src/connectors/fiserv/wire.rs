@@ -185,21 +185,21 @@ pub(super) struct MerchantDetails<'a> {
 #[derive(Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase", default)]
 pub(super) struct Transaction {
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub gateway_response: Option<GatewayResponse>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub transaction_processing_details: Option<ProcessingDetails>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub source: Option<SourceResponse>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub payment_receipt: Option<PaymentReceipt>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub processor_response_details: Option<ProcessorResponseDetails>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub transaction_details: Option<TransactionDetailsResponse>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "lenient_list")]
     pub payment_tokens: Option<Vec<PaymentToken>>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub payment_token: Option<PaymentToken>,
 }
 
@@ -215,7 +215,7 @@ pub(super) struct GatewayResponse {
     /// Where one documented example puts the order id.
     #[serde(deserialize_with = "opt_text")]
     pub order_id: Option<String>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub transaction_processing_details: Option<ProcessingDetails>,
 }
 
@@ -245,9 +245,9 @@ pub(super) struct SourceResponse {
 #[derive(Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase", default)]
 pub(super) struct PaymentReceipt {
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub approved_amount: Option<AmountResponse>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub processor_response_details: Option<ProcessorResponseDetails>,
     /// Some examples flatten the processor details into the receipt.
     #[serde(flatten)]
@@ -449,13 +449,13 @@ impl Transaction {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub(super) struct ErrorBody {
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub gateway_response: Option<ErrorGatewayResponse>,
     #[serde(deserialize_with = "one_or_many")]
     pub error: Vec<ErrorItem>,
     #[serde(deserialize_with = "one_or_many")]
     pub details: Vec<ErrorItem>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub error_response: Option<Box<ErrorBody>>,
     /// A bare `{"code": ..., "message": ...}` (gateway answers outside the documented shape).
     #[serde(flatten)]
@@ -465,7 +465,7 @@ pub(super) struct ErrorBody {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub(super) struct ErrorGatewayResponse {
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub transaction_processing_details: Option<ProcessingDetails>,
     #[serde(deserialize_with = "one_or_many")]
     pub error: Vec<ErrorItem>,
@@ -515,10 +515,29 @@ impl ErrorBody {
 // Lenient field readers
 // ---------------------------------------------------------------------------------------------
 
-/// A value of the expected shape, or `None` for anything else (null included).
-fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    let value = Value::deserialize(d)?;
-    Ok(serde_json::from_value(value).ok())
+/// An object of the expected shape, or `None` for anything else (null included).
+fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        value @ Value::Object(_) => serde_json::from_value(value).ok(),
+        _ => None,
+    })
+}
+
+/// A list of objects of the expected shape (items of another shape are skipped), or `None`
+/// when the value is not a list.
+fn lenient_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(items) => Some(
+            items
+                .into_iter()
+                .filter(Value::is_object)
+                .filter_map(|item| serde_json::from_value(item).ok())
+                .collect(),
+        ),
+        _ => None,
+    })
 }
 
 /// Text from a string, number or boolean; `None` for an empty string or any other shape.
@@ -546,6 +565,7 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ErrorItem>, D::Err
     Ok(match Value::deserialize(d)? {
         Value::Array(items) => items
             .into_iter()
+            .filter(Value::is_object)
             .filter_map(|item| serde_json::from_value(item).ok())
             .collect(),
         item @ Value::Object(_) => serde_json::from_value(item).into_iter().collect(),

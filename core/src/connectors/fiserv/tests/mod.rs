@@ -9,6 +9,7 @@ mod payments;
 mod refunds;
 mod signing;
 mod wallets;
+mod wire;
 
 use serde_json::Value;
 
