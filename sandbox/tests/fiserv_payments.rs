@@ -146,6 +146,11 @@ async fn manual_capture_lifecycle_with_partial_capture_and_refunds() {
     assert_eq!(kind(&items[0]), "REFUND");
     assert_eq!(approval(&items[0]), "APPROVED");
     assert_eq!(txn_id(&items[0]), refund_id);
+    // Inquiry totals are numeric strings, as in the CH OAS inquiry example.
+    assert_eq!(
+        items[0]["paymentReceipt"]["approvedAmount"],
+        json!({"total": "20.25", "currency": "USD"})
+    );
 
     // The whole order: charge, capture, two refunds, oldest first.
     let items = h.inquiry(json!({"referenceOrderId": order})).await.json();
@@ -281,6 +286,10 @@ async fn magic_amounts_decline_with_the_last_three_digits() {
     assert_eq!(details["responseCode"], "006");
     assert_eq!(details["responseMessage"], "DECLINED");
     assert_eq!(details["hostResponseCode"], "51");
+    // As in the CH docs' decline example: `transactionTime`.
+    let processing = &body["gatewayResponse"]["transactionProcessingDetails"];
+    assert!(processing["transactionTime"].is_string(), "{body}");
+    assert!(processing.get("transactionTimestamp").is_none(), "{body}");
     assert!(body["paymentReceipt"].get("approvedAmount").is_none());
     // The decline is kept for inquiries.
     let items = h.inquiry(reference(&txn_id(&body))).await.json();
