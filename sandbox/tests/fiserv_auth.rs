@@ -204,3 +204,30 @@ async fn the_merchant_must_be_the_sandboxs() {
         .await;
     assert_eq!(reply.status, 201, "{}", reply.text);
 }
+
+#[tokio::test]
+async fn the_same_bytes_resent_get_the_first_answer_whatever_the_path() {
+    let h = start().await;
+    let body = h.auth_body(json!(31), false).to_string();
+    let s = h.signed();
+    let first = h.raw("/ch/payments/v1/charges", &body, &s).await;
+    assert_eq!(first.status, 201);
+    // The identical request (same timestamp and signature), as a transport retry sends it.
+    let again = h.raw("/ch/payments/v1/charges", &body, &s).await;
+    assert_eq!(again.text, first.text);
+    // The id is the key, whatever the request: another path gets the first answer too.
+    let mut other = h.signed();
+    other.request_id = s.request_id.clone();
+    let cancel =
+        json!({"referenceTransactionDetails": {"referenceTransactionId": txn_id(&first.json())},
+                        "merchantDetails": h.merchant()})
+        .to_string();
+    let replay = h.raw("/ch/payments/v1/cancels", &cancel, &other).await;
+    assert_eq!(replay.status, 201);
+    assert_eq!(replay.text, first.text);
+    let items = h
+        .inquiry(json!({"referenceTransactionId": txn_id(&first.json())}))
+        .await
+        .json();
+    assert_eq!(state(&items[0]), "AUTHORIZED");
+}

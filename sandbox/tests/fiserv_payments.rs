@@ -146,6 +146,11 @@ async fn manual_capture_lifecycle_with_partial_capture_and_refunds() {
     assert_eq!(kind(&items[0]), "REFUND");
     assert_eq!(approval(&items[0]), "APPROVED");
     assert_eq!(txn_id(&items[0]), refund_id);
+    // Inquiry totals are numeric strings, as in the CH OAS inquiry example.
+    assert_eq!(
+        items[0]["paymentReceipt"]["approvedAmount"],
+        json!({"total": "20.25", "currency": "USD"})
+    );
 
     // The whole order: charge, capture, two refunds, oldest first.
     let items = h.inquiry(json!({"referenceOrderId": order})).await.json();
@@ -281,6 +286,10 @@ async fn magic_amounts_decline_with_the_last_three_digits() {
     assert_eq!(details["responseCode"], "006");
     assert_eq!(details["responseMessage"], "DECLINED");
     assert_eq!(details["hostResponseCode"], "51");
+    // As in the CH docs' decline example: `transactionTime`.
+    let processing = &body["gatewayResponse"]["transactionProcessingDetails"];
+    assert!(processing["transactionTime"].is_string(), "{body}");
+    assert!(processing.get("transactionTimestamp").is_none(), "{body}");
     assert!(body["paymentReceipt"].get("approvedAmount").is_none());
     // The decline is kept for inquiries.
     let items = h.inquiry(reference(&txn_id(&body))).await.json();
@@ -643,4 +652,151 @@ async fn faults_use_the_error_shapes() {
         assert_eq!(reply.status, status, "{}", reply.text);
         assert_eq!(reply.json()["error"][0]["type"], kind);
     }
+}
+
+#[tokio::test]
+async fn a_partial_cancel_keeps_the_rest_authorized() {
+    let h = start().await;
+    let auth = h.authorize(json!(80), false).await;
+    let payment = txn_id(&auth);
+    let cancel = h
+        .post(
+            "/ch/payments/v1/cancels",
+            &json!({"amount": {"total": 30, "currency": "USD"},
+                    "referenceTransactionDetails": reference(&payment),
+                    "merchantDetails": h.merchant()}),
+        )
+        .await;
+    assert_eq!(cancel.status, 200, "{}", cancel.text);
+    assert_eq!(
+        cancel.json()["paymentReceipt"]["approvedAmount"],
+        json!({"total": 30, "currency": "USD"})
+    );
+    let items = h.inquiry(reference(&payment)).await.json();
+    assert_eq!(state(&items[0]), "AUTHORIZED");
+    // 50 are left: 50.01 is too much, 50 is fine (as a numeric string).
+    let capture = |total: Value| {
+        json!({"amount": {"total": total, "currency": "USD"},
+               "transactionDetails": {"captureFlag": true},
+               "referenceTransactionDetails": reference(&payment),
+               "merchantDetails": h.merchant()})
+    };
+    assert_error(
+        &h.charge(&capture(json!(50.01))).await,
+        400,
+        "GATEWAY",
+        Some("807"),
+    );
+    let reply = h.charge(&capture(json!("50.00"))).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    // The whole order: charge, cancel, capture.
+    let items = h
+        .inquiry(json!({"referenceOrderId": order_id(&auth)}))
+        .await
+        .json();
+    let kinds: Vec<&str> = items.as_array().unwrap().iter().map(kind).collect();
+    assert_eq!(kinds, ["CHARGE", "CANCEL", "CAPTURE"]);
+}
+
+#[tokio::test]
+async fn verification_and_tokens_validate_their_source() {
+    let h = start().await;
+    let mut card = Harness::card(VISA, "777");
+    card["card"]["expirationYear"] = json!("2021");
+    let reply = h
+        .post(
+            "/ch/payments-vas/v1/accounts/verification",
+            &json!({"source": card, "merchantDetails": h.merchant()}),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let body = reply.json();
+    assert_eq!(state(&body), "DECLINED");
+    assert_eq!(
+        body["paymentReceipt"]["processorResponseDetails"]["responseCode"],
+        "032"
+    );
+    let reply = h
+        .post(
+            "/ch/payments-vas/v1/tokens",
+            &json!({"source": {"sourceType": "PaymentToken", "tokenData": "1", "tokenSource": "TRANSARMOR",
+                               "card": {"expirationMonth": "12", "expirationYear": "2030"}},
+                    "merchantDetails": h.merchant()}),
+        )
+        .await;
+    assert_error(&reply, 400, "GATEWAY", Some("205"));
+    let reply = h
+        .post(
+            "/ch/payments-vas/v1/tokens",
+            &json!({"merchantDetails": h.merchant()}),
+        )
+        .await;
+    assert_error(&reply, 400, "GATEWAY", Some("102"));
+}
+
+#[tokio::test]
+async fn requested_error_codes_apply_to_refunds_and_cancels_too() {
+    let h = start().await;
+    let sale = h.authorize(json!(10), true).await;
+    for path in ["/ch/payments/v1/refunds", "/ch/payments/v1/cancels"] {
+        let reply = h
+            .post(
+                path,
+                &json!({"referenceTransactionDetails": reference(&txn_id(&sale)),
+                        "additionalDataCommon": {"additionalData": {"requestedTestResponseCode": "704"}},
+                        "merchantDetails": h.merchant()}),
+            )
+            .await;
+        let err = assert_error(&reply, 400, "GATEWAY", Some("704"));
+        assert_eq!(err["error"][0]["message"], "Transaction Timed Out");
+    }
+    // Nothing happened to the sale.
+    let items = h.inquiry(reference(&txn_id(&sale))).await.json();
+    assert_eq!(items.as_array().unwrap().len(), 1);
+    assert_eq!(state(&items[0]), "CAPTURED");
+}
+
+#[tokio::test]
+async fn an_error_is_not_replayed_for_its_request_id() {
+    let h = start().await;
+    let s = h.signed();
+    let mut bad = h.auth_body(json!(10), true);
+    bad["amount"]["currency"] = json!("XYZ");
+    let reply = h.raw("/ch/payments/v1/charges", &bad.to_string(), &s).await;
+    assert_error(&reply, 400, "GATEWAY", Some("105"));
+    let err = reply.json();
+    assert_eq!(
+        err["gatewayResponse"]["transactionProcessingDetails"]["clientRequestId"],
+        s.request_id.as_str()
+    );
+    // The corrected request with the same id is processed.
+    let mut again = h.signed();
+    again.request_id = s.request_id.clone();
+    let reply = h
+        .raw(
+            "/ch/payments/v1/charges",
+            &h.auth_body(json!(10), true).to_string(),
+            &again,
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+}
+
+#[tokio::test]
+async fn the_malformed_fault_is_not_json() {
+    let h = start().await;
+    let url = format!("{}/_sandbox/faults", h.sandbox.base_url());
+    let r = h
+        .http
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .body(
+            json!({"processor": "fiserv", "fault": {"type": "malformed"}, "count": 1}).to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let reply = h.charge(&h.auth_body(json!(1), true)).await;
+    assert!(serde_json::from_str::<Value>(&reply.text).is_err());
 }

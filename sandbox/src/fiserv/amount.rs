@@ -127,6 +127,26 @@ impl Amount {
     pub fn to_json(&self) -> Value {
         serde_json::json!({"total": total_number(self.milli), "currency": self.currency})
     }
+
+    /// `{"total": "12.04", "currency": "USD"}`, the total a numeric string with the currency's
+    /// decimals, as in the CH OAS `TransactionInquiryResponse` example.
+    pub fn to_json_text(&self) -> Value {
+        let exp = exponent(&self.currency).unwrap_or(2);
+        let unit = 10_i64.pow(3 - exp);
+        let scaled = self.milli / unit;
+        let text = if exp == 0 {
+            scaled.to_string()
+        } else {
+            let div = 10_i64.pow(exp);
+            format!(
+                "{}.{:0width$}",
+                scaled / div,
+                scaled % div,
+                width = exp as usize
+            )
+        };
+        serde_json::json!({"total": text, "currency": self.currency})
+    }
 }
 
 /// Thousandths as a JSON number in major units.
@@ -169,14 +189,30 @@ mod tests {
         assert_eq!(usd.to_json(), json!({"total": 12.04, "currency": "USD"}));
         let text = parse(Some(&json!({"total": "690", "currency": "USD"}))).unwrap();
         assert_eq!(text.to_json(), json!({"total": 690, "currency": "USD"}));
+        assert_eq!(
+            text.to_json_text(),
+            json!({"total": "690.00", "currency": "USD"})
+        );
+        assert_eq!(
+            usd.to_json_text(),
+            json!({"total": "12.04", "currency": "USD"})
+        );
         let jpy = parse(Some(&json!({"total": 1000, "currency": "JPY"}))).unwrap();
         assert_eq!(jpy.milli, 1_000_000);
+        assert_eq!(
+            jpy.to_json_text(),
+            json!({"total": "1000", "currency": "JPY"})
+        );
         assert_eq!(
             parse(Some(&json!({"total": 10.5, "currency": "JPY"}))),
             Err(AmountError::Invalid("amount.total"))
         );
         let kwd = parse(Some(&json!({"total": 1.5, "currency": "KWD"}))).unwrap();
         assert_eq!(kwd.milli, 1_500);
+        assert_eq!(
+            kwd.to_json_text(),
+            json!({"total": "1.500", "currency": "KWD"})
+        );
         assert_eq!(
             parse(Some(&json!({"total": 1.005, "currency": "USD"}))),
             Err(AmountError::Invalid("amount.total"))

@@ -173,7 +173,8 @@ impl Transaction {
     }
 
     /// The response envelope (CH OAS `PaymentCardChargesResponse` and siblings). Inquiry
-    /// elements also carry `gatewayTransactionId` (the same id).
+    /// elements also carry `gatewayTransactionId` (the same id), and their `approvedAmount`
+    /// total is a numeric string (CH OAS `TransactionInquiryResponse` example).
     fn envelope(&self, inquiry: bool) -> Value {
         let mut gateway = json!({
             "transactionType": self.kind.as_str(),
@@ -181,13 +182,20 @@ impl Transaction {
             "transactionOrigin": "ECOM",
             "transactionProcessingDetails": {
                 "orderId": self.order_id,
-                "transactionTimestamp": self.timestamp,
                 "transactionDate": self.timestamp.get(..10).unwrap_or(""),
                 "apiTraceId": self.api_trace_id,
                 "clientRequestId": self.client_request_id,
                 "transactionId": self.id,
             },
         });
+        // The CH docs' decline example names the time `transactionTime`, the others
+        // `transactionTimestamp`.
+        let time_key = if self.state == "DECLINED" {
+            "transactionTime"
+        } else {
+            "transactionTimestamp"
+        };
+        gateway["transactionProcessingDetails"][time_key] = json!(self.timestamp);
         if inquiry {
             gateway["gatewayTransactionId"] = json!(self.id);
         }
@@ -228,7 +236,11 @@ impl Transaction {
         });
         if o.is_approved() {
             if let Some(amount) = &self.amount {
-                receipt["approvedAmount"] = amount.to_json();
+                receipt["approvedAmount"] = if inquiry {
+                    amount.to_json_text()
+                } else {
+                    amount.to_json()
+                };
             }
         }
         body.insert("paymentReceipt".into(), receipt);
