@@ -26,6 +26,7 @@ mod adyen;
 mod checkout;
 mod control;
 mod faults;
+mod fiserv;
 mod log;
 pub mod processor;
 mod razorpay;

@@ -18,5 +18,6 @@ pub(crate) fn processors() -> Vec<Arc<dyn Processor>> {
         Arc::new(crate::adyen::Adyen::new()),
         Arc::new(crate::razorpay::Razorpay::new()),
         Arc::new(crate::checkout::Checkout::new()),
+        Arc::new(crate::fiserv::Fiserv::new()),
     ]
 }

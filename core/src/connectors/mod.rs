@@ -15,6 +15,7 @@ use crate::types::{ConnectorName, Flow};
 
 pub mod adyen;
 pub mod checkout;
+pub mod fiserv;
 pub mod razorpay;
 
 /// Where a connector sends requests: the environment, and an optional base URL that replaces
@@ -119,6 +120,7 @@ connectors! {
     Adyen => adyen::Adyen(AdyenConfig),
     Checkout => checkout::Checkout(CheckoutConfig),
     Razorpay => razorpay::Razorpay(RazorpayConfig),
+    Fiserv => fiserv::Fiserv(FiservConfig),
 }
 
 /// The connector × flow support table of the README (Markdown), generated from each
