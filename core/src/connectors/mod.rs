@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::types::{ConnectorName, Flow};
 
 pub mod adyen;
+pub mod elavon;
 pub mod razorpay;
 
 /// Where a connector sends requests: the environment, and an optional base URL that replaces
@@ -117,6 +118,7 @@ macro_rules! connectors {
 connectors! {
     Adyen => adyen::Adyen(AdyenConfig),
     Razorpay => razorpay::Razorpay(RazorpayConfig),
+    Elavon => elavon::Elavon(ElavonConfig),
 }
 
 /// The connector × flow support table of the README (Markdown), generated from each
