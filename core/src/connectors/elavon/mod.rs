@@ -18,11 +18,12 @@
 //!   (`10.00`, JPY `1000`, KWD `1.500`), at most 11 characters. `ssl_transaction_currency` is
 //!   only sent to multi-currency terminals ([`ElavonConfig::multi_currency`]); a single-currency
 //!   terminal only takes its own currency, and any other is refused before sending.
-//! * **Void** is `ccdelete` (delete and reverse an auth-only or sale). `ccvoid` removes a
-//!   settled-to-be sale, credit or force from the open batch; the unified void cancels an
-//!   uncaptured authorization, which is `ccdelete`'s job, so `ccvoid` is not used. Void, capture
-//!   and refund answers carry a **new** `ssl_txn_id`, reported as `connector_operation_id`
-//!   (`connector_refund_id` for refunds).
+//! * **Void** is `ccdelete`, which deletes an auth-only or sale and attempts its reversal
+//!   (Converge docs, "Delete"). `ccvoid` only removes a sale, credit or force from the open
+//!   batch before settlement (Converge docs, "Void"); the unified void cancels an uncaptured
+//!   authorization, which is `ccdelete`'s job, so `ccvoid` is not used. Void and capture answers
+//!   may carry a **new** `ssl_txn_id`, reported as `connector_operation_id` (the payment keeps
+//!   its id); a refund's new `ssl_txn_id` is its `connector_refund_id`.
 //! * **Mandates** are Converge card tokens: `setup_mandate` is a zero-amount `ccverify` with
 //!   `ssl_get_token=Y`; a mandate is charged with `ssl_token` instead of card data and the
 //!   stored-credential fields.
