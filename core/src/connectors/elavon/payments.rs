@@ -136,19 +136,6 @@ fn add_mandate(txn: &mut TxnRequest, mandate: &MandateReference) -> Result<()> {
     Ok(())
 }
 
-/// The typed `unsupported` error for a payment method Converge's XML API does not take.
-fn unsupported_method(flow: Flow, method: &PaymentMethod) -> Error {
-    let name = serde_json::to_value(method)
-        .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
-        .unwrap_or_else(|| "this payment method".to_string());
-    Error::unsupported(
-        ConnectorName::Elavon,
-        flow,
-        format!("the Converge XML API takes cards and saved card tokens only, not `{name}`"),
-    )
-}
-
 /// A payment response with the fields every Converge answer gives.
 fn payment_response(
     response: &HttpResponse,
@@ -208,7 +195,6 @@ fn build_authorize(elavon: &Elavon, req: &AuthorizeRequest) -> Result<crate::htt
     let (amount, currency) = elavon.wire_amount(&req.amount, "amount")?;
     txn.ssl_amount = Some(amount);
     txn.ssl_transaction_currency = currency;
-    #[allow(unreachable_patterns)]
     let holder = match &req.payment_method {
         PaymentMethod::Card(card) => {
             add_card(&mut txn, card);
@@ -218,7 +204,15 @@ fn build_authorize(elavon: &Elavon, req: &AuthorizeRequest) -> Result<crate::htt
             add_mandate(&mut txn, mandate)?;
             None
         }
-        other => return Err(unsupported_method(Flow::Authorize, other)),
+        // Wallet tokens, network tokens, bank and wallet methods: the Converge XML API takes
+        // cards and Converge card tokens only.
+        other => {
+            return Err(Error::unsupported_payment_method(
+                ConnectorName::Elavon,
+                Flow::Authorize,
+                other,
+            ))
+        }
     };
     add_customer_fields(
         &mut txn,
@@ -522,7 +516,6 @@ fn build_setup_mandate(
             "the Converge XML API takes no 3-D Secure; use authentication_type auto or no_three_ds",
         ));
     }
-    #[allow(unreachable_patterns)]
     let card = match &req.payment_method {
         PaymentMethod::Card(card) => card,
         PaymentMethod::Mandate(_) => {
@@ -531,7 +524,13 @@ fn build_setup_mandate(
                 "a mandate is set up from a card",
             ))
         }
-        other => return Err(unsupported_method(Flow::SetupMandate, other)),
+        other => {
+            return Err(Error::unsupported_payment_method(
+                ConnectorName::Elavon,
+                Flow::SetupMandate,
+                other,
+            ))
+        }
     };
     // A zero amount is a card verification (`ccverify`); a positive one is a sale that also
     // tokenises the card.

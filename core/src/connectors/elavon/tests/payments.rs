@@ -684,3 +684,28 @@ fn a_setup_needs_a_card() {
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
     assert_eq!(e.field(), Some("payment_method"));
 }
+
+#[test]
+fn methods_other_than_cards_and_tokens_are_unsupported_before_sending() {
+    let mut req = authorize_request(CaptureMethod::Automatic);
+    req.payment_method = PaymentMethod::ApplePay(WalletToken {
+        token: Secret::new("{\"data\":\"...\"}".to_string()),
+    });
+    let e = failed(connector().authorize(&req, &cx(), &[]));
+    assert_eq!(e.code(), ErrorCode::Unsupported);
+    assert_eq!(e.field(), Some("payment_method"));
+    assert_eq!(e.flow, Some(Flow::Authorize));
+    assert!(e.message().contains("Elavon"), "{}", e.message());
+    req.payment_method = PaymentMethod::Netbanking(Netbanking {
+        bank_code: "HDFC".into(),
+    });
+    let e = failed(connector().authorize(&req, &cx(), &[]));
+    assert_eq!(e.code(), ErrorCode::Unsupported);
+    let mut setup = setup_request(0);
+    setup.payment_method = PaymentMethod::GooglePay(WalletToken {
+        token: Secret::new("tok".to_string()),
+    });
+    let e = failed(connector().setup_mandate(&setup, &cx(), &[]));
+    assert_eq!(e.code(), ErrorCode::Unsupported);
+    assert_eq!(e.flow, Some(Flow::SetupMandate));
+}
