@@ -24,6 +24,7 @@ use tokio::sync::watch;
 
 mod adyen;
 mod control;
+mod elavon;
 mod faults;
 mod log;
 pub mod processor;
