@@ -193,10 +193,7 @@ pub(super) fn fields(request: &HttpRequest) -> BTreeMap<String, String> {
                 }
                 text.clear();
             }
-            Event::Empty(e) => panic!(
-                "empty element <{}/> sent",
-                e.local_name().as_ref().to_string()
-            ),
+            Event::Empty(e) => panic!("empty element <{}/> sent", e.local_name().as_ref()),
             Event::Eof => break,
             _ => {}
         }
