@@ -48,13 +48,13 @@ pub fn parse_txn(xml: &str) -> Result<Fields, String> {
             Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
             Event::Start(start) => match depth {
                 0 => {
-                    if start.name().as_ref() != "txn" {
+                    if start.name().as_ref() != b"txn" {
                         return Err("the root element must be <txn>".into());
                     }
                     depth = 1;
                 }
                 1 => {
-                    name = start.name().as_ref().to_string();
+                    name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
                     value.clear();
                     depth = 2;
                 }
@@ -62,7 +62,7 @@ pub fn parse_txn(xml: &str) -> Result<Fields, String> {
                 _ => return Err("content after </txn>".into()),
             },
             Event::Empty(start) => match depth {
-                0 if start.name().as_ref() == "txn" => depth = 3,
+                0 if start.name().as_ref() == b"txn" => depth = 3,
                 1 => {} // <ssl_x/>: an empty field, i.e. not sent
                 2 => return Err(format!("element <{name}> must hold text only")),
                 _ => return Err("the root element must be <txn>".into()),
@@ -81,7 +81,7 @@ pub fn parse_txn(xml: &str) -> Result<Fields, String> {
                 _ => return Err("unbalanced end tag".into()),
             },
             Event::Text(text) => {
-                let text = text.xml10_content();
+                let text = text.xml10_content().map_err(|e| format!("bad text: {e}"))?;
                 match depth {
                     2 => value.push_str(&text),
                     _ if text.trim().is_empty() => {}
@@ -92,7 +92,11 @@ pub fn parse_txn(xml: &str) -> Result<Fields, String> {
                 if depth != 2 {
                     return Err("CDATA outside a field element".into());
                 }
-                value.push_str(&data.xml10_content());
+                value.push_str(
+                    &data
+                        .xml10_content()
+                        .map_err(|e| format!("bad CDATA: {e}"))?,
+                );
             }
             Event::GeneralRef(reference) => {
                 if depth != 2 {
@@ -104,7 +108,9 @@ pub fn parse_txn(xml: &str) -> Result<Fields, String> {
                         _ => return Err("invalid character reference".into()),
                     }
                 } else {
-                    let entity = reference.xml10_content();
+                    let entity = reference
+                        .xml10_content()
+                        .map_err(|e| format!("bad reference: {e}"))?;
                     match resolve_predefined_entity(&entity) {
                         Some(resolved) => value.push_str(resolved),
                         None => return Err(format!("unknown entity &{entity};")),

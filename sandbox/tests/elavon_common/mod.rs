@@ -121,7 +121,7 @@ pub fn parse(xml: &str) -> Doc {
             .unwrap_or_else(|e| panic!("bad XML {e}: {xml}"))
         {
             Event::Start(s) => {
-                let name = s.name().as_ref().to_string();
+                let name = String::from_utf8_lossy(s.name().as_ref()).into_owned();
                 if root.is_empty() {
                     root = name.clone();
                     if name == "txn" {
@@ -134,16 +134,16 @@ pub fn parse(xml: &str) -> Doc {
                     value.clear();
                 }
             }
-            Event::Text(t) => value.push_str(&t.xml10_content()),
+            Event::Text(t) => value.push_str(&t.xml10_content().unwrap()),
             Event::GeneralRef(r) => {
                 if let Ok(Some(c)) = r.resolve_char_ref() {
                     value.push(c);
                 } else {
-                    value.push_str(resolve_predefined_entity(&r.xml10_content()).unwrap());
+                    value.push_str(resolve_predefined_entity(&r.xml10_content().unwrap()).unwrap());
                 }
             }
             Event::End(e) => {
-                let name = e.name().as_ref().to_string();
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 if name == "txn" {
                     txns.push(current.take().unwrap());
                 } else if let Some(f) = field.take() {

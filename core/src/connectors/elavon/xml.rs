@@ -119,12 +119,12 @@ pub fn scan(text: &str) -> Result<String, XmlFailure> {
                         }
                     }
                 } else {
-                    let name: &str = &reference;
-                    if resolve_predefined_entity(name).is_none() {
+                    let name = String::from_utf8_lossy(&reference);
+                    if resolve_predefined_entity(&name).is_none() {
                         return Err(XmlFailure::Refused(format!(
                             "the response references the undeclared entity `&{};`; only the \
                              predefined XML entities are accepted",
-                            truncate(name, 32)
+                            truncate(&name, 32)
                         )));
                     }
                 }
@@ -142,7 +142,7 @@ pub fn scan(text: &str) -> Result<String, XmlFailure> {
                     )));
                 }
                 if root.is_none() {
-                    root = Some(start.local_name().as_ref().to_string());
+                    root = Some(String::from_utf8_lossy(start.local_name().as_ref()).into_owned());
                 }
             }
             Event::Empty(empty) => {
@@ -152,7 +152,7 @@ pub fn scan(text: &str) -> Result<String, XmlFailure> {
                     ));
                 }
                 if root.is_none() {
-                    root = Some(empty.local_name().as_ref().to_string());
+                    root = Some(String::from_utf8_lossy(empty.local_name().as_ref()).into_owned());
                     root_closed = true;
                 }
             }
@@ -163,7 +163,7 @@ pub fn scan(text: &str) -> Result<String, XmlFailure> {
                 }
             }
             Event::Text(t) => {
-                if depth == 0 && !t.trim().is_empty() {
+                if depth == 0 && !t.iter().all(u8::is_ascii_whitespace) {
                     return Err(XmlFailure::NotXml(
                         "the response has text outside its root element".to_string(),
                     ));

@@ -169,12 +169,12 @@ pub(super) fn fields(request: &HttpRequest) -> BTreeMap<String, String> {
     loop {
         match reader.read_event().unwrap() {
             Event::Start(s) => {
-                stack.push(s.local_name().as_ref().to_string());
+                stack.push(String::from_utf8(s.local_name().as_ref().to_vec()).unwrap());
                 text.clear();
             }
-            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::Text(t) => text.push_str(&t.decode().unwrap()),
             Event::GeneralRef(r) => {
-                let name = r.xml10_content().to_string();
+                let name = r.decode().unwrap().to_string();
                 let resolved = quick_xml::escape::resolve_predefined_entity(&name)
                     .map(str::to_string)
                     .or_else(|| r.resolve_char_ref().unwrap().map(|c| c.to_string()))
@@ -193,7 +193,10 @@ pub(super) fn fields(request: &HttpRequest) -> BTreeMap<String, String> {
                 }
                 text.clear();
             }
-            Event::Empty(e) => panic!("empty element <{}/> sent", e.local_name().as_ref()),
+            Event::Empty(e) => panic!(
+                "empty element <{}/> sent",
+                String::from_utf8_lossy(e.local_name().as_ref())
+            ),
             Event::Eof => break,
             _ => {}
         }
