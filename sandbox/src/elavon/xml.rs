@@ -1,9 +1,37 @@
 //! The Converge XML documents: reading a request's `<txn>` and writing the answers, with
 //! quick-xml (never by pasting text together, so values are always escaped).
 
+use std::borrow::Cow;
+use std::fmt::Display;
+
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
+
+/// Text content as quick-xml gives it: `Result<Cow<str>, _>` in 0.41, `Cow<str>` in 0.42.
+/// Reading it through this trait keeps the module building with either version.
+pub trait Content {
+    fn content(self) -> Result<String, String>;
+}
+
+impl Content for Cow<'_, str> {
+    fn content(self) -> Result<String, String> {
+        Ok(self.into_owned())
+    }
+}
+
+impl<E: Display> Content for Result<Cow<'_, str>, E> {
+    fn content(self) -> Result<String, String> {
+        self.map(Cow::into_owned).map_err(|e| e.to_string())
+    }
+}
+
+/// An element's name as text (a `QName` is bytes in quick-xml 0.41, text in 0.42).
+pub fn element_name(start: &BytesStart<'_>) -> String {
+    let name = start.name();
+    let bytes: &[u8] = name.as_ref().as_ref();
+    String::from_utf8_lossy(bytes).into_owned()
+}
 
 /// The `ssl_*` fields of a request document, in document order. Values are trimmed; empty
 /// elements are left out (Converge treats them as not sent).
@@ -48,13 +76,13 @@ pub fn parse_txn(xml: &str) -> Result<Fields, String> {
             Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
             Event::Start(start) => match depth {
                 0 => {
-                    if start.name().as_ref() != b"txn" {
+                    if element_name(&start) != "txn" {
                         return Err("the root element must be <txn>".into());
                     }
                     depth = 1;
                 }
                 1 => {
-                    name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                    name = element_name(&start);
                     value.clear();
                     depth = 2;
                 }
@@ -62,7 +90,7 @@ pub fn parse_txn(xml: &str) -> Result<Fields, String> {
                 _ => return Err("content after </txn>".into()),
             },
             Event::Empty(start) => match depth {
-                0 if start.name().as_ref() == b"txn" => depth = 3,
+                0 if element_name(&start) == "txn" => depth = 3,
                 1 => {} // <ssl_x/>: an empty field, i.e. not sent
                 2 => return Err(format!("element <{name}> must hold text only")),
                 _ => return Err("the root element must be <txn>".into()),
@@ -81,7 +109,7 @@ pub fn parse_txn(xml: &str) -> Result<Fields, String> {
                 _ => return Err("unbalanced end tag".into()),
             },
             Event::Text(text) => {
-                let text = text.xml10_content().map_err(|e| format!("bad text: {e}"))?;
+                let text = text.xml10_content().content()?;
                 match depth {
                     2 => value.push_str(&text),
                     _ if text.trim().is_empty() => {}
@@ -92,11 +120,7 @@ pub fn parse_txn(xml: &str) -> Result<Fields, String> {
                 if depth != 2 {
                     return Err("CDATA outside a field element".into());
                 }
-                value.push_str(
-                    &data
-                        .xml10_content()
-                        .map_err(|e| format!("bad CDATA: {e}"))?,
-                );
+                value.push_str(&data.xml10_content().content()?);
             }
             Event::GeneralRef(reference) => {
                 if depth != 2 {
@@ -108,9 +132,7 @@ pub fn parse_txn(xml: &str) -> Result<Fields, String> {
                         _ => return Err("invalid character reference".into()),
                     }
                 } else {
-                    let entity = reference
-                        .xml10_content()
-                        .map_err(|e| format!("bad reference: {e}"))?;
+                    let entity = reference.xml10_content().content()?;
                     match resolve_predefined_entity(&entity) {
                         Some(resolved) => value.push_str(resolved),
                         None => return Err(format!("unknown entity &{entity};")),

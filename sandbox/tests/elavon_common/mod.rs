@@ -107,6 +107,32 @@ impl Doc {
     }
 }
 
+/// Text as quick-xml gives it (`Result<Cow<str>>` in 0.41, `Cow<str>` in 0.42).
+trait Text {
+    fn text(self) -> String;
+}
+
+impl Text for std::borrow::Cow<'_, str> {
+    fn text(self) -> String {
+        self.into_owned()
+    }
+}
+
+impl<E: std::fmt::Debug> Text for Result<std::borrow::Cow<'_, str>, E> {
+    fn text(self) -> String {
+        self.unwrap().into_owned()
+    }
+}
+
+fn text_of(t: impl Text) -> String {
+    t.text()
+}
+
+fn name_of(name: quick_xml::name::QName<'_>) -> String {
+    let bytes: &[u8] = name.as_ref().as_ref();
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 pub fn parse(xml: &str) -> Doc {
     let mut reader = Reader::from_str(xml);
     let mut root = String::new();
@@ -121,7 +147,7 @@ pub fn parse(xml: &str) -> Doc {
             .unwrap_or_else(|e| panic!("bad XML {e}: {xml}"))
         {
             Event::Start(s) => {
-                let name = String::from_utf8_lossy(s.name().as_ref()).into_owned();
+                let name = name_of(s.name());
                 if root.is_empty() {
                     root = name.clone();
                     if name == "txn" {
@@ -134,16 +160,16 @@ pub fn parse(xml: &str) -> Doc {
                     value.clear();
                 }
             }
-            Event::Text(t) => value.push_str(&t.xml10_content().unwrap()),
+            Event::Text(t) => value.push_str(&text_of(t.xml10_content())),
             Event::GeneralRef(r) => {
                 if let Ok(Some(c)) = r.resolve_char_ref() {
                     value.push(c);
                 } else {
-                    value.push_str(resolve_predefined_entity(&r.xml10_content().unwrap()).unwrap());
+                    value.push_str(resolve_predefined_entity(&text_of(r.xml10_content())).unwrap());
                 }
             }
             Event::End(e) => {
-                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let name = name_of(e.name());
                 if name == "txn" {
                     txns.push(current.take().unwrap());
                 } else if let Some(f) = field.take() {
