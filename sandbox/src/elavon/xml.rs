@@ -29,6 +29,8 @@ impl<E: Display> Content for Result<Cow<'_, str>, E> {
 /// An element's name as text (a `QName` is bytes in quick-xml 0.41, text in 0.42).
 pub fn element_name(start: &BytesStart<'_>) -> String {
     let name = start.name();
+    // Two conversions with 0.42 (`&str`, then bytes); the second is a no-op with 0.41.
+    #[allow(clippy::useless_asref)]
     let bytes: &[u8] = name.as_ref().as_ref();
     String::from_utf8_lossy(bytes).into_owned()
 }

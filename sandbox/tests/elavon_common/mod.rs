@@ -129,6 +129,8 @@ fn text_of(t: impl Text) -> String {
 }
 
 fn name_of(name: quick_xml::name::QName<'_>) -> String {
+    // Two conversions with 0.42 (`&str`, then bytes); the second is a no-op with 0.41.
+    #[allow(clippy::useless_asref)]
     let bytes: &[u8] = name.as_ref().as_ref();
     String::from_utf8_lossy(bytes).into_owned()
 }
