@@ -175,3 +175,19 @@ fn invalid_utf8_is_read_lossily() {
     assert_eq!(txn.ssl_result.as_deref(), Some("0"));
     assert!(txn.ssl_result_message.unwrap().starts_with("CAF"));
 }
+
+#[test]
+fn attributes_are_ignored_and_never_expanded() {
+    let body = r#"<txn version="2" note="&foo;"><ssl_result id="&bar;">0</ssl_result></txn>"#;
+    match parse_document(body.as_bytes()) {
+        Ok(Document::Txn(txn)) => assert_eq!(txn.ssl_result.as_deref(), Some("0")),
+        // Refusing is as safe as ignoring; expanding is what must never happen.
+        Err(XmlFailure::Unexpected(_)) | Err(XmlFailure::Refused(_)) => {}
+        other => panic!("unexpected: {other:?}"),
+    }
+    let plain = r#"<txn version="2"><ssl_result code="x">0</ssl_result></txn>"#;
+    let Document::Txn(txn) = parse_document(plain.as_bytes()).unwrap() else {
+        panic!("not a txn")
+    };
+    assert_eq!(txn.ssl_result.as_deref(), Some("0"));
+}
