@@ -535,9 +535,14 @@ async fn hooks_set_status_and_query_format() {
     assert_eq!(reply.json()["ssl_trans_status"], "REV");
     let q = e.query(&refund).await;
     assert_eq!(q.root, "txnlist");
-    assert_eq!(q.count.as_deref(), Some("1"));
-    assert_eq!(q.get("ssl_txn_id"), refund);
-    assert_eq!(q.get("ssl_trans_status"), "REV");
+    // As a search answers: the newest other transaction (the sale) first, then the one asked.
+    assert_eq!(q.count.as_deref(), Some("2"));
+    assert_eq!(q.txns.len(), 2);
+    assert_eq!(q.txns[0]["ssl_txn_id"], sale);
+    assert_eq!(q.txns[0]["ssl_transaction_type"], "SALE");
+    assert_eq!(q.txns[1]["ssl_txn_id"], refund);
+    assert_eq!(q.txns[1]["ssl_transaction_type"], "RETURN");
+    assert_eq!(q.txns[1]["ssl_trans_status"], "REV");
 
     let reply = e
         .control(

@@ -94,6 +94,8 @@ struct Txn {
     time: String,
     /// `txnquery` answers a `<txnlist>` for this transaction (sandbox hook).
     as_list: bool,
+    /// Creation order.
+    seq: u64,
 }
 
 #[derive(Default)]
@@ -101,6 +103,7 @@ pub struct State {
     txns: Map<Txn>,
     /// Token → the card it stands for.
     tokens: Map<CardInfo>,
+    seq: u64,
 }
 
 /// Cents → `10.00`.
@@ -403,7 +406,9 @@ impl State {
         self.txns.get(id).ok_or_else(ApiError::invalid_txn_id)
     }
 
-    fn insert(&mut self, txn: Txn) {
+    fn insert(&mut self, mut txn: Txn) {
+        self.seq += 1;
+        txn.seq = self.seq;
         self.txns.insert(txn.id.clone(), txn);
     }
 
@@ -426,6 +431,7 @@ impl State {
             status: TransStatus::open(),
             time: txn_time(),
             as_list: false,
+            seq: 0,
         }
     }
 
@@ -708,37 +714,19 @@ impl State {
             }
         }
         let txn = self.lookup(fields)?;
-        let amount = match txn.kind {
-            Kind::Force => txn.completed,
-            _ => txn.amount,
-        };
-        let mut answer = vec![
-            ("ssl_txn_id", txn.id.clone()),
-            ("ssl_transaction_type", txn.kind.wire().to_string()),
-            ("ssl_trans_status", txn.status.0.clone()),
-            (
-                "ssl_result",
-                if txn.approved { "0" } else { "1" }.to_string(),
-            ),
-            ("ssl_result_message", txn.result_message.clone()),
-            ("ssl_amount", amount_text(amount)),
-            ("ssl_approval_code", txn.approval_code.clone()),
-        ];
-        push_card(&mut answer, txn.card.as_ref());
-        answer.push((
-            "ssl_issuer_response",
-            txn.issuer.clone().unwrap_or_default(),
-        ));
-        answer.push((
-            "ssl_invoice_number",
-            txn.invoice.clone().unwrap_or_default(),
-        ));
-        answer.push(("ssl_txn_time", txn.time.clone()));
-        if txn.as_list {
-            Ok(Answer::List(vec![answer]))
-        } else {
-            Ok(Answer::Txn(answer))
+        if !txn.as_list {
+            return Ok(Answer::Txn(query_fields(txn)));
         }
+        // A `<txnlist>`, as a search answers it: the newest other transaction comes first, so
+        // a client must pick the `<txn>` whose `ssl_txn_id` it asked for.
+        let decoy = self
+            .txns
+            .values()
+            .filter(|other| other.id != txn.id)
+            .max_by_key(|other| other.seq);
+        let mut list: Vec<_> = decoy.map(query_fields).into_iter().collect();
+        list.push(query_fields(txn));
+        Ok(Answer::List(list))
     }
 
     /// `ccverify`: a zero-amount account verification; with `ssl_get_token=Y` /
@@ -892,6 +880,37 @@ impl State {
         }
         self.describe(id)
     }
+}
+
+/// The fields `txnquery` answers for a transaction.
+fn query_fields(txn: &Txn) -> Vec<(&'static str, String)> {
+    let amount = match txn.kind {
+        Kind::Force => txn.completed,
+        _ => txn.amount,
+    };
+    let mut answer = vec![
+        ("ssl_txn_id", txn.id.clone()),
+        ("ssl_transaction_type", txn.kind.wire().to_string()),
+        ("ssl_trans_status", txn.status.0.clone()),
+        (
+            "ssl_result",
+            if txn.approved { "0" } else { "1" }.to_string(),
+        ),
+        ("ssl_result_message", txn.result_message.clone()),
+        ("ssl_amount", amount_text(amount)),
+        ("ssl_approval_code", txn.approval_code.clone()),
+    ];
+    push_card(&mut answer, txn.card.as_ref());
+    answer.push((
+        "ssl_issuer_response",
+        txn.issuer.clone().unwrap_or_default(),
+    ));
+    answer.push((
+        "ssl_invoice_number",
+        txn.invoice.clone().unwrap_or_default(),
+    ));
+    answer.push(("ssl_txn_time", txn.time.clone()));
+    answer
 }
 
 fn settlement_in_progress() -> ApiError {
