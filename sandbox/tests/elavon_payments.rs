@@ -614,3 +614,84 @@ async fn faults_use_the_processor_shapes() {
     assert_eq!(reply.status, 200);
     assert!(!reply.text.contains("</txn>"), "{}", reply.text);
 }
+
+#[tokio::test]
+async fn completion_without_partial_shipment_closes_the_authorization() {
+    let e = start().await;
+    let auth = e
+        .card_txn("ccauthonly", "50.00")
+        .await
+        .assert_approved("AUTHONLY");
+    let c = e
+        .txn(&[
+            ("ssl_transaction_type", "cccomplete"),
+            ("ssl_txn_id", &auth),
+            ("ssl_amount", "20.00"),
+        ])
+        .await;
+    c.assert_approved("FORCE");
+    // The rest of the authorization was released.
+    e.txn(&[
+        ("ssl_transaction_type", "cccomplete"),
+        ("ssl_txn_id", &auth),
+        ("ssl_amount", "10.00"),
+    ])
+    .await
+    .assert_error("5040");
+    let q = e.query(&auth).await;
+    assert_eq!(q.get("ssl_transaction_type"), "FORCE");
+    assert_eq!(q.get("ssl_amount"), "20.00");
+    // Only what was completed can be returned.
+    e.txn(&[
+        ("ssl_transaction_type", "ccreturn"),
+        ("ssl_txn_id", &auth),
+        ("ssl_amount", "20.01"),
+    ])
+    .await
+    .assert_error("5091");
+    // A completion in the open batch can be voided (ccvoid), not deleted.
+    e.txn(&[("ssl_transaction_type", "ccdelete"), ("ssl_txn_id", &auth)])
+        .await
+        .assert_error("5040");
+    let v = e
+        .txn(&[("ssl_transaction_type", "ccvoid"), ("ssl_txn_id", &auth)])
+        .await;
+    v.assert_approved("VOID");
+    assert_eq!(v.get("ssl_amount"), "20.00");
+    assert_eq!(e.query(&auth).await.get("ssl_transaction_type"), "VOID");
+}
+
+#[tokio::test]
+async fn a_voided_return_gives_its_amount_back() {
+    let e = start().await;
+    let sale = e.card_txn("ccsale", "30.00").await.assert_approved("SALE");
+    let refund = e
+        .txn(&[
+            ("ssl_transaction_type", "ccreturn"),
+            ("ssl_txn_id", &sale),
+            ("ssl_amount", "30.00"),
+        ])
+        .await
+        .assert_approved("RETURN");
+    e.txn(&[
+        ("ssl_transaction_type", "ccreturn"),
+        ("ssl_txn_id", &sale),
+        ("ssl_amount", "0.01"),
+    ])
+    .await
+    .assert_error("5091");
+    // A sale with a return can be neither deleted nor voided.
+    for kind in ["ccdelete", "ccvoid"] {
+        e.txn(&[("ssl_transaction_type", kind), ("ssl_txn_id", &sale)])
+            .await
+            .assert_error("5040");
+    }
+    e.txn(&[("ssl_transaction_type", "ccvoid"), ("ssl_txn_id", &refund)])
+        .await
+        .assert_approved("VOID");
+    let again = e
+        .txn(&[("ssl_transaction_type", "ccreturn"), ("ssl_txn_id", &sale)])
+        .await;
+    again.assert_approved("RETURN");
+    assert_eq!(again.get("ssl_amount"), "30.00");
+}
