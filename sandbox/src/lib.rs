@@ -25,6 +25,7 @@ use tokio::sync::watch;
 mod adyen;
 mod checkout;
 mod control;
+mod elavon;
 mod faults;
 mod fiserv;
 mod log;

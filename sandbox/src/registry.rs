@@ -19,5 +19,6 @@ pub(crate) fn processors() -> Vec<Arc<dyn Processor>> {
         Arc::new(crate::razorpay::Razorpay::new()),
         Arc::new(crate::checkout::Checkout::new()),
         Arc::new(crate::fiserv::Fiserv::new()),
+        Arc::new(crate::elavon::Elavon::new()),
     ]
 }

@@ -16,6 +16,7 @@ use crate::types::{ConnectorName, Flow};
 pub mod adyen;
 pub mod checkout;
 pub mod fiserv;
+pub mod elavon;
 pub mod razorpay;
 
 /// Where a connector sends requests: the environment, and an optional base URL that replaces
@@ -121,6 +122,7 @@ connectors! {
     Checkout => checkout::Checkout(CheckoutConfig),
     Razorpay => razorpay::Razorpay(RazorpayConfig),
     Fiserv => fiserv::Fiserv(FiservConfig),
+    Elavon => elavon::Elavon(ElavonConfig),
 }
 
 /// The connector × flow support table of the README (Markdown), generated from each
