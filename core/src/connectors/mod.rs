@@ -15,6 +15,7 @@ use crate::types::{ConnectorName, Flow};
 
 pub mod adyen;
 pub mod razorpay;
+pub mod xendit;
 
 /// Where a connector sends requests: the environment, and an optional base URL that replaces
 /// the processor's host(s).
@@ -117,6 +118,7 @@ macro_rules! connectors {
 connectors! {
     Adyen => adyen::Adyen(AdyenConfig),
     Razorpay => razorpay::Razorpay(RazorpayConfig),
+    Xendit => xendit::Xendit(XenditConfig),
 }
 
 /// The connector × flow support table of the README (Markdown), generated from each
