@@ -6,7 +6,9 @@
 //!   callback tokens prepared once at construction) and the [`Connector`] implementation,
 //!   which only wires each flow to the builder and parser of its file;
 //! * `amounts.rs`: major-unit JSON numbers, whole rupiah for IDR;
-//! * `payments.rs`: authorize, setup_mandate ("pay and save"), PSync and capture;
+//! * `payments.rs`: authorize, setup_mandate ("pay and save"), PSync and capture, and the
+//!   next action from `actions[]`;
+//! * `ewallets.rs`: e-wallet channels (redirect, deep link, QR, or push approval);
 //! * `refunds.rs`: refund and RSync;
 //! * `webhooks.rs`: `X-CALLBACK-TOKEN` verification and the event mapping;
 //! * `errors.rs`: the `{"error_code", "message"}` error body into unified errors;
@@ -21,6 +23,10 @@
 //!   amount that is not a multiple of 100 minor units is rejected before sending.
 //! * **Declines are results**: a payment request answered 2xx with `status: "FAILED"` is a
 //!   `failure` with the `failure_code` (an HTTP 400 `CARD_EXPIRED` on creation too).
+//! * **E-wallets** (OVO, DANA, GCASH, SHOPEEPAY, ...) go through the same endpoint: redirect
+//!   channels answer with a page, deep link or QR code, push channels (OVO, Jenius Pay) with
+//!   `PENDING`, which is `authentication_pending` with an `await` next action. Other payment
+//!   methods are the typed `unsupported` error, before anything is sent.
 //! * **3-D Secure** comes back as `REQUIRES_ACTION` with an `AUTH` item in `actions[]`, which
 //!   becomes a redirect; the outcome arrives by PSync or a callback.
 //! * **Capture mode**: `SUCCEEDED` is `charged` for automatic capture and `authorized` for
@@ -52,6 +58,7 @@ use crate::types::*;
 
 mod amounts;
 mod errors;
+mod ewallets;
 mod payments;
 mod refunds;
 mod webhooks;
@@ -282,7 +289,13 @@ impl Connector for Xendit {
                 let body = self.authorize_body(req)?;
                 self.create(self.urls.payment_requests.clone(), &body, cx)
             },
-            |r| payments::parse_payment_request(r, Some(req.capture_method), true),
+            |r| {
+                let channel = match &req.payment_method {
+                    PaymentMethod::Ewallet(wallet) => Some(wallet.provider.trim()),
+                    _ => None,
+                };
+                payments::parse_payment_request(r, Some(req.capture_method), channel, true)
+            },
         )
     }
 
@@ -305,7 +318,8 @@ impl Connector for Xendit {
                 Ok(self.request(HttpMethod::Get, self.payment_request_url(id, "")?))
             },
             |r| {
-                let mut payment = payments::parse_payment_request(r, req.capture_method, false)?;
+                let mut payment =
+                    payments::parse_payment_request(r, req.capture_method, None, false)?;
                 if payment.connector_transaction_id.is_none() {
                     payment.connector_transaction_id = req.connector_transaction_id.clone();
                 }
@@ -398,7 +412,7 @@ impl Connector for Xendit {
                 let body = self.setup_mandate_body(req)?;
                 self.create(self.urls.payment_requests.clone(), &body, cx)
             },
-            |r| payments::parse_payment_request(r, Some(CaptureMethod::Automatic), true),
+            |r| payments::parse_payment_request(r, Some(CaptureMethod::Automatic), None, true),
         )
     }
 

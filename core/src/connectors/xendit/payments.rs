@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use super::amounts::{from_wire, to_wire};
 use super::errors::{self, invalid_response, parse_success};
 use super::wire::{Action, Capture, OperationStatus, PaymentRequest, PaymentRequestStatus};
-use super::Xendit;
+use super::{ewallets, Xendit};
 use crate::error::{Error, Result};
 use crate::http::HttpResponse;
 use crate::mask::mask_body;
@@ -67,9 +67,14 @@ impl Xendit {
                     ),
                 );
             }
-            // More payment methods are being added to the unified API.
-            #[allow(unreachable_patterns)]
-            other => return Err(unsupported_method(other)),
+            PaymentMethod::Ewallet(wallet) => return ewallets::ewallet_body(req, wallet),
+            other => {
+                return Err(Error::unsupported_payment_method(
+                    ConnectorName::Xendit,
+                    Flow::Authorize,
+                    other,
+                ))
+            }
         }
         put_metadata(&mut body, &req.metadata);
         Ok(Value::Object(body))
@@ -113,19 +118,6 @@ impl Xendit {
         put_metadata(&mut body, &req.metadata);
         Ok(Value::Object(body))
     }
-}
-
-/// The typed error for a payment method the Payment Requests API does not take here.
-pub(super) fn unsupported_method(method: &PaymentMethod) -> Error {
-    let name = serde_json::to_value(method)
-        .ok()
-        .and_then(|v| v.get("type").and_then(Value::as_str).map(str::to_string))
-        .unwrap_or_else(|| "this payment method".to_string());
-    Error::unsupported(
-        ConnectorName::Xendit,
-        Flow::Authorize,
-        format!("the `{name}` payment method is not supported by the Xendit connector"),
-    )
 }
 
 fn capture_method(capture: CaptureMethod) -> &'static str {
@@ -284,9 +276,12 @@ fn is_manual(capture_method: Option<&str>, requested: Option<CaptureMethod>) -> 
 
 /// Reads a payment request (authorize, setup_mandate, PSync). `creating` is whether the call
 /// created it: then a card-decline error code is a `failure` result, not an error.
+/// `requested_channel` is the e-wallet channel of the request, when known (the answer's
+/// `payment_method.ewallet.channel_code` is used first).
 pub(super) fn parse_payment_request(
     response: &HttpResponse,
     requested_capture: Option<CaptureMethod>,
+    requested_channel: Option<&str>,
     creating: bool,
 ) -> Result<PaymentResponse> {
     if !response.is_success() {
@@ -303,7 +298,17 @@ pub(super) fn parse_payment_request(
         .ok_or_else(|| invalid_response(response, "Xendit's payment request has no status"))?;
     let parsed = PaymentRequestStatus::parse(&raw_status);
     let manual = is_manual(request.capture_method.as_deref(), requested_capture);
-    let status = payment_status(&parsed, manual);
+    let channel = request
+        .payment_method
+        .as_ref()
+        .and_then(|m| m.ewallet_channel())
+        .or(requested_channel);
+    let push = channel.is_some_and(ewallets::is_push_channel);
+    let mut status = payment_status(&parsed, manual);
+    if push && status == PaymentStatus::Pending {
+        // OVO / Jenius Pay: waiting for the shopper to approve the push in the wallet's app.
+        status = PaymentStatus::AuthenticationPending;
+    }
     if request.id.is_none() && status != PaymentStatus::Failure {
         return Err(invalid_response(
             response,
@@ -322,7 +327,8 @@ pub(super) fn parse_payment_request(
         .as_ref()
         .and_then(|m| m.reusable_id());
     if status == PaymentStatus::AuthenticationPending {
-        payment.next_action = next_action(&request.actions);
+        payment.next_action = next_action(&request.actions)
+            .or_else(|| push.then(|| NextAction::Await(AwaitAction::default())));
     }
     if status == PaymentStatus::Failure {
         payment.decline = Some(DeclineDetails {
@@ -338,39 +344,46 @@ pub(super) fn parse_payment_request(
     Ok(payment)
 }
 
-/// The shopper's next step from `actions[]`: the `AUTH` action (chosen by its name, never by
-/// position), preferring a web page, then a mobile page, then any other URL.
+/// The shopper's next step from `actions[]`: the `AUTH` actions (chosen by name, never by
+/// position; `PRESENT_TO_CUSTOMER` when there is no `AUTH`), preferring a web page, then a
+/// mobile page, then any other page, then a deep link (`DEEPLINK`), then a QR code. `API`
+/// actions are server-side calls, never shown to the shopper.
 pub(super) fn next_action(actions: &[Action]) -> Option<NextAction> {
-    let auth: Vec<&Action> = actions
-        .iter()
-        .filter(|a| {
-            a.action
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case("AUTH"))
-        })
-        .collect();
-    let with_url = |url_type: Option<&str>| {
-        auth.iter().copied().find(|a| {
-            a.url.is_some()
-                && match url_type {
-                    Some(t) => a
-                        .url_type
-                        .as_deref()
-                        .is_some_and(|u| u.eq_ignore_ascii_case(t)),
-                    None => true,
-                }
-        })
+    let named = |name: &str| -> Vec<&Action> {
+        actions
+            .iter()
+            .filter(|a| {
+                a.action
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+            .collect()
     };
-    let page = with_url(Some("WEB"))
-        .or_else(|| with_url(Some("MOBILE")))
-        .or_else(|| with_url(None));
+    let mut shopper = named("AUTH");
+    if shopper.is_empty() {
+        shopper = named("PRESENT_TO_CUSTOMER");
+    }
+    let is_type = |a: &Action, t: &str| {
+        a.url_type
+            .as_deref()
+            .is_some_and(|u| u.eq_ignore_ascii_case(t))
+    };
+    let with_url = |pick: &dyn Fn(&Action) -> bool| {
+        shopper.iter().copied().find(|a| a.url.is_some() && pick(a))
+    };
+    let page = with_url(&|a| is_type(a, "WEB"))
+        .or_else(|| with_url(&|a| is_type(a, "MOBILE")))
+        .or_else(|| with_url(&|a| !is_type(a, "API") && !is_type(a, "DEEPLINK")));
     if let Some(action) = page {
         return redirect(action);
     }
-    auth.iter().find_map(|a| a.qr_code.as_ref()).map(|qr| {
-        NextAction::Sdk(SdkAction {
-            action_type: "qr_code".to_string(),
-            data: json!({ "qr_code": qr }).to_string(),
+    if let Some(url) = with_url(&|a| is_type(a, "DEEPLINK")).and_then(|a| a.url.clone()) {
+        return Some(NextAction::DeepLink(DeepLinkAction { url }));
+    }
+    shopper.iter().find_map(|a| a.qr_code.clone()).map(|data| {
+        NextAction::QrCode(QrCodeAction {
+            data,
+            image_url: None,
         })
     })
 }

@@ -145,6 +145,8 @@ pub(super) struct PaymentMethodObject {
     pub id: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub reusability: Option<String>,
+    #[serde(default, deserialize_with = "lenient_object")]
+    pub ewallet: Option<EwalletObject>,
 }
 
 impl PaymentMethodObject {
@@ -160,6 +162,18 @@ impl PaymentMethodObject {
             None
         }
     }
+
+    /// The e-wallet's channel code (`OVO`, `DANA`, ...), for e-wallet payments.
+    pub fn ewallet_channel(&self) -> Option<&str> {
+        self.ewallet.as_ref()?.channel_code.as_deref()
+    }
+}
+
+/// `payment_method.ewallet`.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct EwalletObject {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub channel_code: Option<String>,
 }
 
 /// One element of `actions[]` (`PaymentRequestAction`): every key is present, values may be

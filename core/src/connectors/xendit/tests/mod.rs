@@ -5,6 +5,7 @@
 mod amounts;
 mod config;
 mod errors;
+mod ewallets;
 mod payments;
 mod refunds;
 mod webhooks;
