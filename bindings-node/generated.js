@@ -259,6 +259,39 @@ function fromWire_AuthorizeRequest(o, p) {
   return v;
 }
 
+const KEYS_AwaitAction = ["description"];
+
+function toWire_AwaitAction(v, p, tag) {
+  w.struct(v, p, KEYS_AwaitAction, tag);
+  const o = {};
+  if (!w.missing(v.description)) o.description = w.str(v.description, w.join(p, "description"));
+  return o;
+}
+
+function fromWire_AwaitAction(o, p) {
+  const v = {};
+  if (o.description != null) v.description = o.description;
+  return v;
+}
+
+const KEYS_BankRedirect = ["method", "issuer"];
+
+function toWire_BankRedirect(v, p, tag) {
+  w.struct(v, p, KEYS_BankRedirect, tag);
+  const o = {};
+  if (w.missing(v.method)) throw w.required(w.join(p, "method"));
+  o.method = w.str(v.method, w.join(p, "method"));
+  if (!w.missing(v.issuer)) o.issuer = w.str(v.issuer, w.join(p, "issuer"));
+  return o;
+}
+
+function fromWire_BankRedirect(o, p) {
+  const v = {};
+  if (o.method != null) v.method = o.method;
+  if (o.issuer != null) v.issuer = o.issuer;
+  return v;
+}
+
 const KEYS_BrowserInfo = ["userAgent", "acceptHeader", "language", "colorDepth", "screenHeight", "screenWidth", "timeZoneOffsetMinutes", "javaEnabled", "javascriptEnabled", "referer"];
 
 function toWire_BrowserInfo(v, p, tag) {
@@ -482,6 +515,22 @@ function fromWire_DeclineDetails(o, p) {
   return v;
 }
 
+const KEYS_DeepLinkAction = ["url"];
+
+function toWire_DeepLinkAction(v, p, tag) {
+  w.struct(v, p, KEYS_DeepLinkAction, tag);
+  const o = {};
+  if (w.missing(v.url)) throw w.required(w.join(p, "url"));
+  o.url = w.str(v.url, w.join(p, "url"));
+  return o;
+}
+
+function fromWire_DeepLinkAction(o, p) {
+  const v = {};
+  if (o.url != null) v.url = o.url;
+  return v;
+}
+
 const KEYS_DefendDisputeRequest = ["connectorDisputeId", "reasonCode", "idempotencyKey"];
 
 function toWire_DefendDisputeRequest(v, p, tag) {
@@ -579,6 +628,32 @@ function fromWire_DisputeResponse(o, p) {
   return v;
 }
 
+const KEYS_EncryptedCard = ["encryptedCardNumber", "encryptedExpiryMonth", "encryptedExpiryYear", "encryptedSecurityCode", "holderName"];
+
+function toWire_EncryptedCard(v, p, tag) {
+  w.struct(v, p, KEYS_EncryptedCard, tag);
+  const o = {};
+  if (w.missing(v.encryptedCardNumber)) throw w.required(w.join(p, "encrypted_card_number"));
+  o.encrypted_card_number = w.str(v.encryptedCardNumber, w.join(p, "encrypted_card_number"));
+  if (w.missing(v.encryptedExpiryMonth)) throw w.required(w.join(p, "encrypted_expiry_month"));
+  o.encrypted_expiry_month = w.str(v.encryptedExpiryMonth, w.join(p, "encrypted_expiry_month"));
+  if (w.missing(v.encryptedExpiryYear)) throw w.required(w.join(p, "encrypted_expiry_year"));
+  o.encrypted_expiry_year = w.str(v.encryptedExpiryYear, w.join(p, "encrypted_expiry_year"));
+  if (!w.missing(v.encryptedSecurityCode)) o.encrypted_security_code = w.str(v.encryptedSecurityCode, w.join(p, "encrypted_security_code"));
+  if (!w.missing(v.holderName)) o.holder_name = w.str(v.holderName, w.join(p, "holder_name"));
+  return o;
+}
+
+function fromWire_EncryptedCard(o, p) {
+  const v = {};
+  if (o.encrypted_card_number != null) v.encryptedCardNumber = o.encrypted_card_number;
+  if (o.encrypted_expiry_month != null) v.encryptedExpiryMonth = o.encrypted_expiry_month;
+  if (o.encrypted_expiry_year != null) v.encryptedExpiryYear = o.encrypted_expiry_year;
+  if (o.encrypted_security_code != null) v.encryptedSecurityCode = o.encrypted_security_code;
+  if (o.holder_name != null) v.holderName = o.holder_name;
+  return v;
+}
+
 const KEYS_ErrorInfo = ["code", "message", "field", "connector", "flow", "httpStatus", "processorCode", "processorMessage", "requestId", "idempotencyKey", "retryable"];
 
 function toWire_ErrorInfo(v, p, tag) {
@@ -639,6 +714,26 @@ function fromWire_EvidenceDocument(o, p) {
   if (o.mime_type != null) v.mimeType = o.mime_type;
   if (o.file_name != null) v.fileName = o.file_name;
   if (o.connector_document_type != null) v.connectorDocumentType = o.connector_document_type;
+  return v;
+}
+
+const KEYS_Ewallet = ["provider", "mobileNumber", "cashtag"];
+
+function toWire_Ewallet(v, p, tag) {
+  w.struct(v, p, KEYS_Ewallet, tag);
+  const o = {};
+  if (w.missing(v.provider)) throw w.required(w.join(p, "provider"));
+  o.provider = w.str(v.provider, w.join(p, "provider"));
+  if (!w.missing(v.mobileNumber)) o.mobile_number = w.str(v.mobileNumber, w.join(p, "mobile_number"));
+  if (!w.missing(v.cashtag)) o.cashtag = w.str(v.cashtag, w.join(p, "cashtag"));
+  return o;
+}
+
+function fromWire_Ewallet(o, p) {
+  const v = {};
+  if (o.provider != null) v.provider = o.provider;
+  if (o.mobile_number != null) v.mobileNumber = o.mobile_number;
+  if (o.cashtag != null) v.cashtag = o.cashtag;
   return v;
 }
 
@@ -749,7 +844,54 @@ function fromWire_Money(o, p) {
   return v;
 }
 
-const TAGS_NextAction = ["redirect", "sdk"];
+const KEYS_Netbanking = ["bankCode"];
+
+function toWire_Netbanking(v, p, tag) {
+  w.struct(v, p, KEYS_Netbanking, tag);
+  const o = {};
+  if (w.missing(v.bankCode)) throw w.required(w.join(p, "bank_code"));
+  o.bank_code = w.str(v.bankCode, w.join(p, "bank_code"));
+  return o;
+}
+
+function fromWire_Netbanking(o, p) {
+  const v = {};
+  if (o.bank_code != null) v.bankCode = o.bank_code;
+  return v;
+}
+
+const KEYS_NetworkToken = ["number", "expiryMonth", "expiryYear", "cryptogram", "eci", "wallet", "holderName"];
+
+function toWire_NetworkToken(v, p, tag) {
+  w.struct(v, p, KEYS_NetworkToken, tag);
+  const o = {};
+  if (w.missing(v.number)) throw w.required(w.join(p, "number"));
+  o.number = w.str(v.number, w.join(p, "number"));
+  if (w.missing(v.expiryMonth)) throw w.required(w.join(p, "expiry_month"));
+  o.expiry_month = w.int(v.expiryMonth, w.join(p, "expiry_month"), "uint8");
+  if (w.missing(v.expiryYear)) throw w.required(w.join(p, "expiry_year"));
+  o.expiry_year = w.int(v.expiryYear, w.join(p, "expiry_year"), "uint16");
+  if (w.missing(v.cryptogram)) throw w.required(w.join(p, "cryptogram"));
+  o.cryptogram = w.str(v.cryptogram, w.join(p, "cryptogram"));
+  if (!w.missing(v.eci)) o.eci = w.str(v.eci, w.join(p, "eci"));
+  if (!w.missing(v.wallet)) o.wallet = w.str(v.wallet, w.join(p, "wallet"));
+  if (!w.missing(v.holderName)) o.holder_name = w.str(v.holderName, w.join(p, "holder_name"));
+  return o;
+}
+
+function fromWire_NetworkToken(o, p) {
+  const v = {};
+  if (o.number != null) v.number = o.number;
+  if (o.expiry_month != null) v.expiryMonth = w.intIn(o.expiry_month, w.join(p, "expiry_month"));
+  if (o.expiry_year != null) v.expiryYear = w.intIn(o.expiry_year, w.join(p, "expiry_year"));
+  if (o.cryptogram != null) v.cryptogram = o.cryptogram;
+  if (o.eci != null) v.eci = o.eci;
+  if (o.wallet != null) v.wallet = o.wallet;
+  if (o.holder_name != null) v.holderName = o.holder_name;
+  return v;
+}
+
+const TAGS_NextAction = ["redirect", "sdk", "deep_link", "qr_code", "await"];
 
 function toWire_NextAction(v, p) {
   w.object(v, p);
@@ -758,6 +900,12 @@ function toWire_NextAction(v, p) {
       return Object.assign({ type: "redirect" }, toWire_RedirectAction(v, p, "type"));
     case "sdk":
       return Object.assign({ type: "sdk" }, toWire_SdkAction(v, p, "type"));
+    case "deep_link":
+      return Object.assign({ type: "deep_link" }, toWire_DeepLinkAction(v, p, "type"));
+    case "qr_code":
+      return Object.assign({ type: "qr_code" }, toWire_QrCodeAction(v, p, "type"));
+    case "await":
+      return Object.assign({ type: "await" }, toWire_AwaitAction(v, p, "type"));
     default:
       throw w.badTag(v.type, p, "type", TAGS_NextAction);
   }
@@ -769,6 +917,12 @@ function fromWire_NextAction(o, p) {
       return Object.assign({ type: "redirect" }, fromWire_RedirectAction(o, p));
     case "sdk":
       return Object.assign({ type: "sdk" }, fromWire_SdkAction(o, p));
+    case "deep_link":
+      return Object.assign({ type: "deep_link" }, fromWire_DeepLinkAction(o, p));
+    case "qr_code":
+      return Object.assign({ type: "qr_code" }, fromWire_QrCodeAction(o, p));
+    case "await":
+      return Object.assign({ type: "await" }, fromWire_AwaitAction(o, p));
     default:
       return Object.assign({}, o);
   }
@@ -873,7 +1027,7 @@ function fromWire_PaymentGetRequest(o, p) {
   return v;
 }
 
-const TAGS_PaymentMethod = ["card", "mandate"];
+const TAGS_PaymentMethod = ["card", "mandate", "encrypted_card", "apple_pay", "google_pay", "network_token", "upi", "netbanking", "bank_redirect", "ewallet"];
 
 function toWire_PaymentMethod(v, p) {
   w.object(v, p);
@@ -882,6 +1036,22 @@ function toWire_PaymentMethod(v, p) {
       return Object.assign({ type: "card" }, toWire_Card(v, p, "type"));
     case "mandate":
       return Object.assign({ type: "mandate" }, toWire_MandateReference(v, p, "type"));
+    case "encrypted_card":
+      return Object.assign({ type: "encrypted_card" }, toWire_EncryptedCard(v, p, "type"));
+    case "apple_pay":
+      return Object.assign({ type: "apple_pay" }, toWire_WalletToken(v, p, "type"));
+    case "google_pay":
+      return Object.assign({ type: "google_pay" }, toWire_WalletToken(v, p, "type"));
+    case "network_token":
+      return Object.assign({ type: "network_token" }, toWire_NetworkToken(v, p, "type"));
+    case "upi":
+      return Object.assign({ type: "upi" }, toWire_Upi(v, p, "type"));
+    case "netbanking":
+      return Object.assign({ type: "netbanking" }, toWire_Netbanking(v, p, "type"));
+    case "bank_redirect":
+      return Object.assign({ type: "bank_redirect" }, toWire_BankRedirect(v, p, "type"));
+    case "ewallet":
+      return Object.assign({ type: "ewallet" }, toWire_Ewallet(v, p, "type"));
     default:
       throw w.badTag(v.type, p, "type", TAGS_PaymentMethod);
   }
@@ -893,6 +1063,22 @@ function fromWire_PaymentMethod(o, p) {
       return Object.assign({ type: "card" }, fromWire_Card(o, p));
     case "mandate":
       return Object.assign({ type: "mandate" }, fromWire_MandateReference(o, p));
+    case "encrypted_card":
+      return Object.assign({ type: "encrypted_card" }, fromWire_EncryptedCard(o, p));
+    case "apple_pay":
+      return Object.assign({ type: "apple_pay" }, fromWire_WalletToken(o, p));
+    case "google_pay":
+      return Object.assign({ type: "google_pay" }, fromWire_WalletToken(o, p));
+    case "network_token":
+      return Object.assign({ type: "network_token" }, fromWire_NetworkToken(o, p));
+    case "upi":
+      return Object.assign({ type: "upi" }, fromWire_Upi(o, p));
+    case "netbanking":
+      return Object.assign({ type: "netbanking" }, fromWire_Netbanking(o, p));
+    case "bank_redirect":
+      return Object.assign({ type: "bank_redirect" }, fromWire_BankRedirect(o, p));
+    case "ewallet":
+      return Object.assign({ type: "ewallet" }, fromWire_Ewallet(o, p));
     default:
       return Object.assign({}, o);
   }
@@ -944,6 +1130,24 @@ function fromWire_PaymentResponse(o, p) {
   if (o.request_id != null) v.requestId = o.request_id;
   if (o.http_status != null) v.httpStatus = w.intIn(o.http_status, w.join(p, "http_status"));
   if (o.raw_response != null) v.rawResponse = o.raw_response;
+  return v;
+}
+
+const KEYS_QrCodeAction = ["data", "imageUrl"];
+
+function toWire_QrCodeAction(v, p, tag) {
+  w.struct(v, p, KEYS_QrCodeAction, tag);
+  const o = {};
+  if (w.missing(v.data)) throw w.required(w.join(p, "data"));
+  o.data = w.str(v.data, w.join(p, "data"));
+  if (!w.missing(v.imageUrl)) o.image_url = w.str(v.imageUrl, w.join(p, "image_url"));
+  return o;
+}
+
+function fromWire_QrCodeAction(o, p) {
+  const v = {};
+  if (o.data != null) v.data = o.data;
+  if (o.image_url != null) v.imageUrl = o.image_url;
   return v;
 }
 
@@ -1241,6 +1445,24 @@ function fromWire_TransportOptions(o, p) {
   return v;
 }
 
+const KEYS_Upi = ["flow", "vpa"];
+
+function toWire_Upi(v, p, tag) {
+  w.struct(v, p, KEYS_Upi, tag);
+  const o = {};
+  if (w.missing(v.flow)) throw w.required(w.join(p, "flow"));
+  o.flow = w.str(v.flow, w.join(p, "flow"));
+  if (!w.missing(v.vpa)) o.vpa = w.str(v.vpa, w.join(p, "vpa"));
+  return o;
+}
+
+function fromWire_Upi(o, p) {
+  const v = {};
+  if (o.flow != null) v.flow = o.flow;
+  if (o.vpa != null) v.vpa = o.vpa;
+  return v;
+}
+
 const KEYS_VoidRequest = ["connectorTransactionId", "merchantReference", "amount", "reason", "idempotencyKey"];
 
 function toWire_VoidRequest(v, p, tag) {
@@ -1262,6 +1484,22 @@ function fromWire_VoidRequest(o, p) {
   if (o.amount != null) v.amount = fromWire_Money(o.amount, w.join(p, "amount"));
   if (o.reason != null) v.reason = o.reason;
   if (o.idempotency_key != null) v.idempotencyKey = o.idempotency_key;
+  return v;
+}
+
+const KEYS_WalletToken = ["token"];
+
+function toWire_WalletToken(v, p, tag) {
+  w.struct(v, p, KEYS_WalletToken, tag);
+  const o = {};
+  if (w.missing(v.token)) throw w.required(w.join(p, "token"));
+  o.token = w.str(v.token, w.join(p, "token"));
+  return o;
+}
+
+function fromWire_WalletToken(o, p) {
+  const v = {};
+  if (o.token != null) v.token = o.token;
   return v;
 }
 
@@ -1366,6 +1604,9 @@ const toWire = {
   AdyenConfig: toWire_AdyenConfig,
   AuthenticationType: (v, p) => w.str(v, p),
   AuthorizeRequest: toWire_AuthorizeRequest,
+  AwaitAction: toWire_AwaitAction,
+  BankRedirect: toWire_BankRedirect,
+  BankRedirectMethod: (v, p) => w.str(v, p),
   BrowserInfo: toWire_BrowserInfo,
   CallOptions: toWire_CallOptions,
   CaptureMethod: (v, p) => w.str(v, p),
@@ -1378,16 +1619,19 @@ const toWire = {
   Currency: (v, p) => w.str(v, p),
   Customer: toWire_Customer,
   DeclineDetails: toWire_DeclineDetails,
+  DeepLinkAction: toWire_DeepLinkAction,
   DefendDisputeRequest: toWire_DefendDisputeRequest,
   DisputeEvent: toWire_DisputeEvent,
   DisputeResponse: toWire_DisputeResponse,
   DisputeStage: (v, p) => w.str(v, p),
   DisputeStatus: (v, p) => w.str(v, p),
+  EncryptedCard: toWire_EncryptedCard,
   Environment: (v, p) => w.str(v, p),
   ErrorCode: (v, p) => w.str(v, p),
   ErrorInfo: toWire_ErrorInfo,
   EvidenceDocument: toWire_EvidenceDocument,
   EvidenceType: (v, p) => w.str(v, p),
+  Ewallet: toWire_Ewallet,
   Flow: (v, p) => w.str(v, p),
   HttpMethod: (v, p) => w.str(v, p),
   HttpRequest: toWire_HttpRequest,
@@ -1396,6 +1640,8 @@ const toWire = {
   MandateReference: toWire_MandateReference,
   MandateUsage: (v, p) => w.str(v, p),
   Money: toWire_Money,
+  Netbanking: toWire_Netbanking,
+  NetworkToken: toWire_NetworkToken,
   NextAction: toWire_NextAction,
   OrderResponse: toWire_OrderResponse,
   OrderStatus: (v, p) => w.str(v, p),
@@ -1404,6 +1650,7 @@ const toWire = {
   PaymentMethod: toWire_PaymentMethod,
   PaymentResponse: toWire_PaymentResponse,
   PaymentStatus: (v, p) => w.str(v, p),
+  QrCodeAction: toWire_QrCodeAction,
   RazorpayConfig: toWire_RazorpayConfig,
   RedirectAction: toWire_RedirectAction,
   RefundEvent: toWire_RefundEvent,
@@ -1417,7 +1664,11 @@ const toWire = {
   SetupMandateRequest: toWire_SetupMandateRequest,
   SubmitEvidenceRequest: toWire_SubmitEvidenceRequest,
   TransportOptions: toWire_TransportOptions,
+  Upi: toWire_Upi,
+  UpiFlow: (v, p) => w.str(v, p),
   VoidRequest: toWire_VoidRequest,
+  WalletKind: (v, p) => w.str(v, p),
+  WalletToken: toWire_WalletToken,
   WebhookAcknowledgement: toWire_WebhookAcknowledgement,
   WebhookEvent: toWire_WebhookEvent,
   WebhookNotification: toWire_WebhookNotification,
@@ -1430,6 +1681,9 @@ const fromWire = {
   AdyenConfig: fromWire_AdyenConfig,
   AuthenticationType: (v) => v,
   AuthorizeRequest: fromWire_AuthorizeRequest,
+  AwaitAction: fromWire_AwaitAction,
+  BankRedirect: fromWire_BankRedirect,
+  BankRedirectMethod: (v) => v,
   BrowserInfo: fromWire_BrowserInfo,
   CallOptions: fromWire_CallOptions,
   CaptureMethod: (v) => v,
@@ -1442,16 +1696,19 @@ const fromWire = {
   Currency: (v) => v,
   Customer: fromWire_Customer,
   DeclineDetails: fromWire_DeclineDetails,
+  DeepLinkAction: fromWire_DeepLinkAction,
   DefendDisputeRequest: fromWire_DefendDisputeRequest,
   DisputeEvent: fromWire_DisputeEvent,
   DisputeResponse: fromWire_DisputeResponse,
   DisputeStage: (v) => v,
   DisputeStatus: (v) => v,
+  EncryptedCard: fromWire_EncryptedCard,
   Environment: (v) => v,
   ErrorCode: (v) => v,
   ErrorInfo: fromWire_ErrorInfo,
   EvidenceDocument: fromWire_EvidenceDocument,
   EvidenceType: (v) => v,
+  Ewallet: fromWire_Ewallet,
   Flow: (v) => v,
   HttpMethod: (v) => v,
   HttpRequest: fromWire_HttpRequest,
@@ -1460,6 +1717,8 @@ const fromWire = {
   MandateReference: fromWire_MandateReference,
   MandateUsage: (v) => v,
   Money: fromWire_Money,
+  Netbanking: fromWire_Netbanking,
+  NetworkToken: fromWire_NetworkToken,
   NextAction: fromWire_NextAction,
   OrderResponse: fromWire_OrderResponse,
   OrderStatus: (v) => v,
@@ -1468,6 +1727,7 @@ const fromWire = {
   PaymentMethod: fromWire_PaymentMethod,
   PaymentResponse: fromWire_PaymentResponse,
   PaymentStatus: (v) => v,
+  QrCodeAction: fromWire_QrCodeAction,
   RazorpayConfig: fromWire_RazorpayConfig,
   RedirectAction: fromWire_RedirectAction,
   RefundEvent: fromWire_RefundEvent,
@@ -1481,7 +1741,11 @@ const fromWire = {
   SetupMandateRequest: fromWire_SetupMandateRequest,
   SubmitEvidenceRequest: fromWire_SubmitEvidenceRequest,
   TransportOptions: fromWire_TransportOptions,
+  Upi: fromWire_Upi,
+  UpiFlow: (v) => v,
   VoidRequest: fromWire_VoidRequest,
+  WalletKind: (v) => v,
+  WalletToken: fromWire_WalletToken,
   WebhookAcknowledgement: fromWire_WebhookAcknowledgement,
   WebhookEvent: fromWire_WebhookEvent,
   WebhookNotification: fromWire_WebhookNotification,
@@ -1495,6 +1759,8 @@ const FIELDS = {
   Address: { line1: ["line1", null], line2: ["line2", null], city: ["city", null], state: ["state", null], postal_code: ["postalCode", null], country: ["country", null], first_name: ["firstName", null], last_name: ["lastName", null] },
   AdyenConfig: { api_key: ["apiKey", null], merchant_account: ["merchantAccount", null], live_endpoint_prefix: ["liveEndpointPrefix", null], webhook_hmac_key: ["webhookHmacKey", null], dispute_api_key: ["disputeApiKey", null] },
   AuthorizeRequest: { amount: ["amount", "Money"], merchant_reference: ["merchantReference", null], payment_method: ["paymentMethod", "PaymentMethod"], capture_method: ["captureMethod", null], idempotency_key: ["idempotencyKey", null], customer: ["customer", "Customer"], billing_address: ["billingAddress", "Address"], shipping_address: ["shippingAddress", "Address"], browser_info: ["browserInfo", "BrowserInfo"], return_url: ["returnUrl", null], authentication_type: ["authenticationType", null], statement_descriptor: ["statementDescriptor", null], connector_order_id: ["connectorOrderId", null], metadata: ["metadata", "*"] },
+  AwaitAction: { description: ["description", null] },
+  BankRedirect: { method: ["method", null], issuer: ["issuer", null] },
   BrowserInfo: { user_agent: ["userAgent", null], accept_header: ["acceptHeader", null], language: ["language", null], color_depth: ["colorDepth", null], screen_height: ["screenHeight", null], screen_width: ["screenWidth", null], time_zone_offset_minutes: ["timeZoneOffsetMinutes", null], java_enabled: ["javaEnabled", null], javascript_enabled: ["javascriptEnabled", null], referer: ["referer", null] },
   CallOptions: { timeout_ms: ["timeoutMs", null], retry: ["retry", null] },
   CaptureRequest: { connector_transaction_id: ["connectorTransactionId", null], amount: ["amount", "Money"], authorized_amount: ["authorizedAmount", "Money"], merchant_reference: ["merchantReference", null], idempotency_key: ["idempotencyKey", null] },
@@ -1503,20 +1769,26 @@ const FIELDS = {
   CreateOrderRequest: { amount: ["amount", "Money"], merchant_reference: ["merchantReference", null], capture_method: ["captureMethod", null], customer: ["customer", "Customer"], idempotency_key: ["idempotencyKey", null], metadata: ["metadata", "*"] },
   Customer: { id: ["id", null], email: ["email", null], phone: ["phone", null], first_name: ["firstName", null], last_name: ["lastName", null], ip_address: ["ipAddress", null] },
   DeclineDetails: { code: ["code", null], message: ["message", null], reason: ["reason", null], network_decline_code: ["networkDeclineCode", null], network_advice_code: ["networkAdviceCode", null] },
+  DeepLinkAction: { url: ["url", null] },
   DefendDisputeRequest: { connector_dispute_id: ["connectorDisputeId", null], reason_code: ["reasonCode", null], idempotency_key: ["idempotencyKey", null] },
   DisputeEvent: { event_type: ["eventType", null], connector_dispute_id: ["connectorDisputeId", null], status: ["status", null], stage: ["stage", null], event_id: ["eventId", null], connector_transaction_id: ["connectorTransactionId", null], amount: ["amount", "Money"], reason_code: ["reasonCode", null], reason: ["reason", null], respond_by: ["respondBy", null], connector_status: ["connectorStatus", null], occurred_at: ["occurredAt", null] },
   DisputeResponse: { status: ["status", null], connector: ["connector", null], connector_dispute_id: ["connectorDisputeId", null], connector_status: ["connectorStatus", null], stage: ["stage", null], amount: ["amount", "Money"], idempotency_key: ["idempotencyKey", null], request_id: ["requestId", null], http_status: ["httpStatus", null], raw_response: ["rawResponse", null] },
+  EncryptedCard: { encrypted_card_number: ["encryptedCardNumber", null], encrypted_expiry_month: ["encryptedExpiryMonth", null], encrypted_expiry_year: ["encryptedExpiryYear", null], encrypted_security_code: ["encryptedSecurityCode", null], holder_name: ["holderName", null] },
   ErrorInfo: { code: ["code", null], message: ["message", null], field: ["field", null], connector: ["connector", null], flow: ["flow", null], http_status: ["httpStatus", null], processor_code: ["processorCode", null], processor_message: ["processorMessage", null], request_id: ["requestId", null], idempotency_key: ["idempotencyKey", null], retryable: ["retryable", null] },
   EvidenceDocument: { evidence_type: ["evidenceType", null], content: ["content", null], mime_type: ["mimeType", null], file_name: ["fileName", null], connector_document_type: ["connectorDocumentType", null] },
+  Ewallet: { provider: ["provider", null], mobile_number: ["mobileNumber", null], cashtag: ["cashtag", null] },
   HttpRequest: { method: ["method", null], url: ["url", null], headers: ["headers", "*"], retry_safe: ["retrySafe", null], body: ["body", null] },
   HttpResponse: { status: ["status", null], body: ["body", null], headers: ["headers", "*"] },
   IgnoredEvent: { event_type: ["eventType", null], event_id: ["eventId", null] },
   MandateReference: { mandate_id: ["mandateId", null], usage: ["usage", null], network_transaction_id: ["networkTransactionId", null], connector_customer_id: ["connectorCustomerId", null] },
   Money: { minor_units: ["minorUnits", null], currency: ["currency", null] },
+  Netbanking: { bank_code: ["bankCode", null] },
+  NetworkToken: { number: ["number", null], expiry_month: ["expiryMonth", null], expiry_year: ["expiryYear", null], cryptogram: ["cryptogram", null], eci: ["eci", null], wallet: ["wallet", null], holder_name: ["holderName", null] },
   OrderResponse: { status: ["status", null], connector: ["connector", null], connector_order_id: ["connectorOrderId", null], connector_status: ["connectorStatus", null], merchant_reference: ["merchantReference", null], amount: ["amount", "Money"], idempotency_key: ["idempotencyKey", null], request_id: ["requestId", null], http_status: ["httpStatus", null], raw_response: ["rawResponse", null] },
   PaymentEvent: { event_type: ["eventType", null], connector_transaction_id: ["connectorTransactionId", null], status: ["status", null], event_id: ["eventId", null], connector_operation_id: ["connectorOperationId", null], merchant_reference: ["merchantReference", null], connector_order_id: ["connectorOrderId", null], amount: ["amount", "Money"], decline: ["decline", "DeclineDetails"], mandate_id: ["mandateId", null], network_transaction_id: ["networkTransactionId", null], occurred_at: ["occurredAt", null] },
   PaymentGetRequest: { connector_transaction_id: ["connectorTransactionId", null], redirect_result: ["redirectResult", "*"], capture_method: ["captureMethod", null], connector_order_id: ["connectorOrderId", null], idempotency_key: ["idempotencyKey", null] },
   PaymentResponse: { status: ["status", null], connector: ["connector", null], connector_status: ["connectorStatus", null], connector_transaction_id: ["connectorTransactionId", null], connector_operation_id: ["connectorOperationId", null], merchant_reference: ["merchantReference", null], connector_order_id: ["connectorOrderId", null], network_transaction_id: ["networkTransactionId", null], mandate_id: ["mandateId", null], connector_customer_id: ["connectorCustomerId", null], amount: ["amount", "Money"], next_action: ["nextAction", "NextAction"], decline: ["decline", "DeclineDetails"], idempotency_key: ["idempotencyKey", null], request_id: ["requestId", null], http_status: ["httpStatus", null], raw_response: ["rawResponse", null] },
+  QrCodeAction: { data: ["data", null], image_url: ["imageUrl", null] },
   RazorpayConfig: { key_id: ["keyId", null], key_secret: ["keySecret", null], webhook_secrets: ["webhookSecrets", null], mandate_max_amount: ["mandateMaxAmount", null], mandate_frequency: ["mandateFrequency", null] },
   RedirectAction: { url: ["url", null], method: ["method", null], form_fields: ["formFields", "*"] },
   RefundEvent: { event_type: ["eventType", null], connector_refund_id: ["connectorRefundId", null], status: ["status", null], event_id: ["eventId", null], connector_transaction_id: ["connectorTransactionId", null], merchant_refund_reference: ["merchantRefundReference", null], amount: ["amount", "Money"], reason: ["reason", null], occurred_at: ["occurredAt", null] },
@@ -1528,7 +1800,9 @@ const FIELDS = {
   SetupMandateRequest: { amount: ["amount", "Money"], merchant_reference: ["merchantReference", null], payment_method: ["paymentMethod", "PaymentMethod"], customer: ["customer", "Customer"], usage: ["usage", null], idempotency_key: ["idempotencyKey", null], billing_address: ["billingAddress", "Address"], browser_info: ["browserInfo", "BrowserInfo"], return_url: ["returnUrl", null], authentication_type: ["authenticationType", null], connector_order_id: ["connectorOrderId", null], metadata: ["metadata", "*"] },
   SubmitEvidenceRequest: { connector_dispute_id: ["connectorDisputeId", null], documents: ["documents", "EvidenceDocument"], summary: ["summary", null], idempotency_key: ["idempotencyKey", null] },
   TransportOptions: { connect_timeout_ms: ["connectTimeoutMs", null], timeout_ms: ["timeoutMs", null], proxy_url: ["proxyUrl", null], retry: ["retry", "RetryOptions"], user_agent_suffix: ["userAgentSuffix", null] },
+  Upi: { flow: ["flow", null], vpa: ["vpa", null] },
   VoidRequest: { connector_transaction_id: ["connectorTransactionId", null], merchant_reference: ["merchantReference", null], amount: ["amount", "Money"], reason: ["reason", null], idempotency_key: ["idempotencyKey", null] },
+  WalletToken: { token: ["token", null] },
   WebhookAcknowledgement: { status: ["status", null], content_type: ["contentType", null], body: ["body", null] },
   WebhookNotification: { connector: ["connector", null], events: ["events", "WebhookEvent"], acknowledgement: ["acknowledgement", "WebhookAcknowledgement"] },
   WebhookRequest: { body: ["body", null], headers: ["headers", "*"] },
@@ -1536,8 +1810,8 @@ const FIELDS = {
 
 const UNIONS = {
   ConnectorConfig: { tag: "type", variants: ["AdyenConfig", "RazorpayConfig"] },
-  NextAction: { tag: "type", variants: ["RedirectAction", "SdkAction"] },
-  PaymentMethod: { tag: "type", variants: ["Card", "MandateReference"] },
+  NextAction: { tag: "type", variants: ["RedirectAction", "SdkAction", "DeepLinkAction", "QrCodeAction", "AwaitAction"] },
+  PaymentMethod: { tag: "type", variants: ["Card", "MandateReference", "EncryptedCard", "WalletToken", "WalletToken", "NetworkToken", "Upi", "Netbanking", "BankRedirect", "Ewallet"] },
   WebhookEvent: { tag: "kind", variants: ["PaymentEvent", "RefundEvent", "DisputeEvent", "IgnoredEvent"] },
 };
 

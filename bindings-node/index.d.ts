@@ -86,6 +86,22 @@ export interface AuthorizeRequest {
   metadata?: Record<string, string> | null;
 }
 
+/** Waiting for the shopper's approval elsewhere. */
+export interface AwaitAction {
+  /** What the shopper has to do, where the processor says. */
+  description?: string | null;
+}
+
+/** A bank redirect payment. */
+export interface BankRedirect {
+  method: BankRedirectMethod;
+  /** The shopper's bank, where the method takes one (required for EPS and online banking). */
+  issuer?: string | null;
+}
+
+/** The bank redirect methods. */
+export type BankRedirectMethod = "ideal" | "eps" | "online_banking_pl" | "online_banking_cz" | "online_banking_sk" | "pay_by_bank" | "trustly" | "sofort";
+
 /** The shopper's browser, for 3-D Secure 2. */
 export interface BrowserInfo {
   userAgent?: string | null;
@@ -230,6 +246,11 @@ export interface DeclineDetails {
   networkAdviceCode?: string | null;
 }
 
+/** An app hand-off. */
+export interface DeepLinkAction {
+  url: string;
+}
+
 /** Defend a dispute: submit the defence for a decision. */
 export interface DefendDisputeRequest {
   connectorDisputeId: string;
@@ -278,6 +299,34 @@ export type DisputeStage = "pre_dispute" | "dispute" | "pre_arbitration";
 
 /** Unified dispute status. */
 export type DisputeStatus = "opened" | "expired" | "accepted" | "cancelled" | "challenged" | "won" | "lost";
+
+/**
+ * Card fields from the processor's client-side encryption (Adyen's `encryptedCardNumber`,
+ * ...). Opaque, forwarded unchanged, and masked like card data.
+ */
+export interface EncryptedCard {
+  /**
+   * A secret: never shown in repr, logs or error messages.
+   * Secret (secret): never logged or shown by this library.
+   */
+  encryptedCardNumber: string;
+  /**
+   * A secret: never shown in repr, logs or error messages.
+   * Secret (secret): never logged or shown by this library.
+   */
+  encryptedExpiryMonth: string;
+  /**
+   * A secret: never shown in repr, logs or error messages.
+   * Secret (secret): never logged or shown by this library.
+   */
+  encryptedExpiryYear: string;
+  /**
+   * A secret: never shown in repr, logs or error messages.
+   * Secret (secret): never logged or shown by this library.
+   */
+  encryptedSecurityCode?: string | null;
+  holderName?: string | null;
+}
 
 /** Which of the processor's environments to talk to. */
 export type Environment = "sandbox" | "live";
@@ -337,6 +386,22 @@ export interface EvidenceDocument {
 
 /** What a piece of evidence shows. */
 export type EvidenceType = "receipt" | "shipping_proof" | "customer_communication" | "refund_policy" | "cancellation_policy" | "service_documentation" | "access_activity_log" | "explanation_letter" | "other";
+
+/** An e-wallet payment. */
+export interface Ewallet {
+  /**
+   * The wallet, as the processor names it (Xendit channel codes such as `OVO`, `DANA`,
+   * `GCASH`, `SHOPEEPAY`; Razorpay wallet names such as `mobikwik`).
+   */
+  provider: string;
+  /**
+   * The shopper's mobile number in E.164 (`+628...`), for wallets that push an approval to
+   * it (Xendit OVO).
+   */
+  mobileNumber?: string | null;
+  /** The shopper's `$cashtag` (Xendit Jenius Pay). */
+  cashtag?: string | null;
+}
 
 /** The flows of the unified API. */
 export type Flow = "authorize" | "psync" | "capture" | "void" | "refund" | "rsync" | "setup_mandate" | "create_order" | "accept_dispute" | "submit_evidence" | "defend_dispute" | "webhook";
@@ -417,10 +482,51 @@ export interface Money {
   currency: Currency;
 }
 
+/** A netbanking payment. */
+export interface Netbanking {
+  /** The processor's bank code (Razorpay: `HDFC`, `ICIC`, `SBIN`, ...). */
+  bankCode: string;
+}
+
+/**
+ * A network token (device PAN) with its one-time cryptogram: a wallet token you decrypted
+ * yourself, or a scheme network token.
+ */
+export interface NetworkToken {
+  /**
+   * The token's number (DPAN).
+   * Secret (card_number): never logged or shown by this library.
+   */
+  number: string;
+  /**
+   * Expiry month, 1-12.
+   * A safe integer (uint8).
+   */
+  expiryMonth: number;
+  /**
+   * Expiry year, four digits.
+   * A safe integer (uint16).
+   */
+  expiryYear: number;
+  /**
+   * The cryptogram (TAVV / online payment cryptogram), Base64.
+   * Secret (secret): never logged or shown by this library.
+   */
+  cryptogram: string;
+  /** The electronic commerce indicator, where the wallet gave one (e.g. `05`, `07`). */
+  eci?: string | null;
+  /** The wallet the token was decrypted from; none for a scheme network token. */
+  wallet?: WalletKind | null;
+  holderName?: string | null;
+}
+
 /** A discriminated union on `type`. */
 export type NextAction =
   | ({ type: "redirect" } & RedirectAction)
-  | ({ type: "sdk" } & SdkAction);
+  | ({ type: "sdk" } & SdkAction)
+  | ({ type: "deep_link" } & DeepLinkAction)
+  | ({ type: "qr_code" } & QrCodeAction)
+  | ({ type: "await" } & AwaitAction);
 
 /** The processor's answer to create_order. */
 export interface OrderResponse {
@@ -481,7 +587,15 @@ export interface PaymentGetRequest {
 /** A discriminated union on `type`. */
 export type PaymentMethod =
   | ({ type: "card" } & Card)
-  | ({ type: "mandate" } & MandateReference);
+  | ({ type: "mandate" } & MandateReference)
+  | ({ type: "encrypted_card" } & EncryptedCard)
+  | ({ type: "apple_pay" } & WalletToken)
+  | ({ type: "google_pay" } & WalletToken)
+  | ({ type: "network_token" } & NetworkToken)
+  | ({ type: "upi" } & Upi)
+  | ({ type: "netbanking" } & Netbanking)
+  | ({ type: "bank_redirect" } & BankRedirect)
+  | ({ type: "ewallet" } & Ewallet);
 
 /** The processor's answer to authorize, psync, capture, void and setup_mandate. */
 export interface PaymentResponse {
@@ -535,6 +649,14 @@ export interface PaymentResponse {
 
 /** Unified payment (attempt) status. Declines are `failure`, with [`DeclineDetails`]. */
 export type PaymentStatus = "started" | "authentication_pending" | "authentication_successful" | "authentication_failed" | "authorizing" | "pending" | "authorized" | "charged" | "partial_charged" | "voided" | "void_initiated" | "void_failed" | "capture_failed" | "failure" | "auto_refunded" | "expired";
+
+/** A QR code to display. */
+export interface QrCodeAction {
+  /** The payload to encode in the QR code. */
+  data: string;
+  /** An image of the code, where the processor hosts one. */
+  imageUrl?: string | null;
+}
 
 /** Razorpay credentials and settings. */
 export interface RazorpayConfig {
@@ -755,6 +877,16 @@ export interface TransportOptions {
   userAgentSuffix?: string | null;
 }
 
+/** A UPI payment. */
+export interface Upi {
+  flow: UpiFlow;
+  /** The shopper's virtual payment address (`name@bank`); required for `collect`. */
+  vpa?: string | null;
+}
+
+/** How a UPI payment is approved. */
+export type UpiFlow = "collect" | "intent";
+
 /** Cancel (void) an authorization that was not captured. */
 export interface VoidRequest {
   /** The processor's payment id. */
@@ -766,6 +898,22 @@ export interface VoidRequest {
   /** Why the payment is cancelled (free text, where the processor takes one). */
   reason?: string | null;
   idempotencyKey?: string | null;
+}
+
+/** Which wallet a network token came from. */
+export type WalletKind = "apple_pay" | "google_pay";
+
+/**
+ * An encrypted wallet token, exactly as the wallet returned it: for Apple Pay the
+ * `paymentData` object as JSON text (or its Base64), for Google Pay the
+ * `paymentMethodData.tokenizationData.token` string.
+ */
+export interface WalletToken {
+  /**
+   * A secret: never shown in repr, logs or error messages.
+   * Secret (secret): never logged or shown by this library.
+   */
+  token: string;
 }
 
 /** The HTTP answer a processor expects for a webhook it delivered. */
@@ -1081,6 +1229,9 @@ export interface Types {
   AdyenConfig: AdyenConfig;
   AuthenticationType: AuthenticationType;
   AuthorizeRequest: AuthorizeRequest;
+  AwaitAction: AwaitAction;
+  BankRedirect: BankRedirect;
+  BankRedirectMethod: BankRedirectMethod;
   BrowserInfo: BrowserInfo;
   CallOptions: CallOptions;
   CaptureMethod: CaptureMethod;
@@ -1093,16 +1244,19 @@ export interface Types {
   Currency: Currency;
   Customer: Customer;
   DeclineDetails: DeclineDetails;
+  DeepLinkAction: DeepLinkAction;
   DefendDisputeRequest: DefendDisputeRequest;
   DisputeEvent: DisputeEvent;
   DisputeResponse: DisputeResponse;
   DisputeStage: DisputeStage;
   DisputeStatus: DisputeStatus;
+  EncryptedCard: EncryptedCard;
   Environment: Environment;
   ErrorCode: ErrorCode;
   ErrorInfo: ErrorInfo;
   EvidenceDocument: EvidenceDocument;
   EvidenceType: EvidenceType;
+  Ewallet: Ewallet;
   Flow: Flow;
   HttpMethod: HttpMethod;
   HttpRequest: HttpRequest;
@@ -1111,6 +1265,8 @@ export interface Types {
   MandateReference: MandateReference;
   MandateUsage: MandateUsage;
   Money: Money;
+  Netbanking: Netbanking;
+  NetworkToken: NetworkToken;
   NextAction: NextAction;
   OrderResponse: OrderResponse;
   OrderStatus: OrderStatus;
@@ -1119,6 +1275,7 @@ export interface Types {
   PaymentMethod: PaymentMethod;
   PaymentResponse: PaymentResponse;
   PaymentStatus: PaymentStatus;
+  QrCodeAction: QrCodeAction;
   RazorpayConfig: RazorpayConfig;
   RedirectAction: RedirectAction;
   RefundEvent: RefundEvent;
@@ -1132,7 +1289,11 @@ export interface Types {
   SetupMandateRequest: SetupMandateRequest;
   SubmitEvidenceRequest: SubmitEvidenceRequest;
   TransportOptions: TransportOptions;
+  Upi: Upi;
+  UpiFlow: UpiFlow;
   VoidRequest: VoidRequest;
+  WalletKind: WalletKind;
+  WalletToken: WalletToken;
   WebhookAcknowledgement: WebhookAcknowledgement;
   WebhookEvent: WebhookEvent;
   WebhookNotification: WebhookNotification;

@@ -212,6 +212,26 @@ impl Error {
         e
     }
 
+    /// The `unsupported` error for a payment method `connector` does not take in `flow`,
+    /// raised before anything is sent.
+    pub fn unsupported_payment_method(
+        connector: ConnectorName,
+        flow: Flow,
+        method: &crate::types::PaymentMethod,
+    ) -> Error {
+        let mut e = Error::unsupported(
+            connector,
+            flow,
+            format!(
+                "the payment method `{}` is not available through {}'s API",
+                method.description(),
+                connector.display_name()
+            ),
+        );
+        e.field = Some("payment_method".into());
+        e
+    }
+
     pub fn configuration(message: impl Into<String>) -> Error {
         Error::new(ErrorCode::Configuration, message)
     }

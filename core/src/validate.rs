@@ -71,18 +71,7 @@ fn same_currency(field: &str, a: &Money, b: &Money) -> Result<()> {
 fn payment_method(pm: &PaymentMethod) -> Result<()> {
     match pm {
         PaymentMethod::Card(card) => {
-            if !(1..=12).contains(&card.expiry_month) {
-                return Err(Error::invalid_request(
-                    "payment_method.expiry_month",
-                    "must be 1 to 12",
-                ));
-            }
-            if !(2000..=2099).contains(&card.expiry_year) {
-                return Err(Error::invalid_request(
-                    "payment_method.expiry_year",
-                    "must be a four-digit year",
-                ));
-            }
+            expiry(card.expiry_month, card.expiry_year)?;
             if let Some(cvc) = &card.cvc {
                 let c = cvc.expose();
                 if !(3..=4).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_digit()) {
@@ -95,7 +84,110 @@ fn payment_method(pm: &PaymentMethod) -> Result<()> {
             optional("payment_method.holder_name", &card.holder_name)
         }
         PaymentMethod::Mandate(m) => required("payment_method.mandate_id", &m.mandate_id),
+        PaymentMethod::EncryptedCard(c) => {
+            secret_required(
+                "payment_method.encrypted_card_number",
+                &c.encrypted_card_number,
+            )?;
+            secret_required(
+                "payment_method.encrypted_expiry_month",
+                &c.encrypted_expiry_month,
+            )?;
+            secret_required(
+                "payment_method.encrypted_expiry_year",
+                &c.encrypted_expiry_year,
+            )?;
+            if let Some(code) = &c.encrypted_security_code {
+                secret_required("payment_method.encrypted_security_code", code)?;
+            }
+            optional("payment_method.holder_name", &c.holder_name)
+        }
+        PaymentMethod::ApplePay(w) | PaymentMethod::GooglePay(w) => {
+            secret_required("payment_method.token", &w.token)
+        }
+        PaymentMethod::NetworkToken(t) => {
+            expiry(t.expiry_month, t.expiry_year)?;
+            secret_required("payment_method.cryptogram", &t.cryptogram)?;
+            if let Some(eci) = &t.eci {
+                if !(1..=2).contains(&eci.len()) || !eci.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Error::invalid_request(
+                        "payment_method.eci",
+                        "must be one or two digits (e.g. 05, 07)",
+                    ));
+                }
+            }
+            optional("payment_method.holder_name", &t.holder_name)
+        }
+        PaymentMethod::Upi(u) => match (u.flow, &u.vpa) {
+            (UpiFlow::Collect, None) => Err(Error::invalid_request(
+                "payment_method.vpa",
+                "is required for a UPI collect payment",
+            )),
+            (_, Some(vpa)) => {
+                let valid = vpa.split_once('@').is_some_and(|(name, handle)| {
+                    !name.trim().is_empty() && !handle.trim().is_empty() && !handle.contains('@')
+                });
+                if valid && vpa.len() <= 255 {
+                    Ok(())
+                } else {
+                    Err(Error::invalid_request(
+                        "payment_method.vpa",
+                        "must be a UPI address such as name@bank",
+                    ))
+                }
+            }
+            (UpiFlow::Intent, None) => Ok(()),
+        },
+        PaymentMethod::Netbanking(n) => required("payment_method.bank_code", &n.bank_code),
+        PaymentMethod::BankRedirect(b) => {
+            optional("payment_method.issuer", &b.issuer)?;
+            if b.method.needs_issuer() && b.issuer.is_none() {
+                return Err(Error::invalid_request(
+                    "payment_method.issuer",
+                    format!("is required for {}", b.method.as_str()),
+                ));
+            }
+            Ok(())
+        }
+        PaymentMethod::Ewallet(w) => {
+            required("payment_method.provider", &w.provider)?;
+            optional("payment_method.cashtag", &w.cashtag)?;
+            if let Some(number) = &w.mobile_number {
+                let digits = number.strip_prefix('+').unwrap_or("");
+                if !(6..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit())
+                {
+                    return Err(Error::invalid_request(
+                        "payment_method.mobile_number",
+                        "must be in E.164 form (+ and 6 to 15 digits)",
+                    ));
+                }
+            }
+            Ok(())
+        }
     }
+}
+
+fn expiry(month: u8, year: u16) -> Result<()> {
+    if !(1..=12).contains(&month) {
+        return Err(Error::invalid_request(
+            "payment_method.expiry_month",
+            "must be 1 to 12",
+        ));
+    }
+    if !(2000..=2099).contains(&year) {
+        return Err(Error::invalid_request(
+            "payment_method.expiry_year",
+            "must be a four-digit year",
+        ));
+    }
+    Ok(())
+}
+
+fn secret_required(field: &str, value: &crate::secret::Secret<String>) -> Result<()> {
+    if value.expose().trim().is_empty() {
+        return Err(Error::invalid_request(field, "must not be empty"));
+    }
+    Ok(())
 }
 
 fn customer(c: &Option<Customer>) -> Result<()> {
@@ -367,5 +459,58 @@ mod tests {
         let e = r.validate().unwrap_err();
         assert_eq!(e.field(), Some("amount"));
         assert_eq!(e.code(), crate::ErrorCode::InvalidRequest);
+    }
+
+    #[test]
+    fn new_payment_methods_are_checked_with_the_field_named() {
+        let bad = [
+            (
+                serde_json::json!({"type": "upi", "flow": "collect"}),
+                "payment_method.vpa",
+            ),
+            (
+                serde_json::json!({"type": "upi", "flow": "collect", "vpa": "no-at-sign"}),
+                "payment_method.vpa",
+            ),
+            (
+                serde_json::json!({"type": "netbanking", "bank_code": " "}),
+                "payment_method.bank_code",
+            ),
+            (
+                serde_json::json!({"type": "bank_redirect", "method": "eps"}),
+                "payment_method.issuer",
+            ),
+            (
+                serde_json::json!({"type": "ewallet", "provider": "OVO", "mobile_number": "0812"}),
+                "payment_method.mobile_number",
+            ),
+            (
+                serde_json::json!({"type": "apple_pay", "token": ""}),
+                "payment_method.token",
+            ),
+            (
+                serde_json::json!({"type": "network_token", "number": "4111111111111111", "expiry_month": 13, "expiry_year": 2030, "cryptogram": "x"}),
+                "payment_method.expiry_month",
+            ),
+            (
+                serde_json::json!({"type": "network_token", "number": "4111111111111111", "expiry_month": 1, "expiry_year": 2030, "cryptogram": "x", "eci": "005"}),
+                "payment_method.eci",
+            ),
+        ];
+        for (method, field) in bad {
+            let pm: PaymentMethod = serde_json::from_value(method.clone()).unwrap();
+            let e = payment_method(&pm).unwrap_err();
+            assert_eq!(e.field(), Some(field), "{method}");
+        }
+        let good = [
+            serde_json::json!({"type": "upi", "flow": "intent"}),
+            serde_json::json!({"type": "upi", "flow": "collect", "vpa": "success@razorpay"}),
+            serde_json::json!({"type": "bank_redirect", "method": "ideal"}),
+            serde_json::json!({"type": "ewallet", "provider": "OVO", "mobile_number": "+6281234567890"}),
+        ];
+        for method in good {
+            let pm: PaymentMethod = serde_json::from_value(method.clone()).unwrap();
+            assert!(payment_method(&pm).is_ok(), "{method}");
+        }
     }
 }

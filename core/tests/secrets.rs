@@ -239,3 +239,37 @@ async fn no_secret_reaches_logs_errors_or_debug_output() {
         assert!(found.is_empty(), "secret {found:?} in output: {text}");
     }
 }
+
+/// Wallet tokens, cryptograms and encrypted card fields are secrets like card data: masked in
+/// Debug output and in the masked bodies kept as `raw_response`.
+#[test]
+fn new_payment_method_secrets_are_masked() {
+    let methods = serde_json::json!([
+        {"type": "apple_pay", "token": "APPLE-PAY-SECRET-TOKEN"},
+        {"type": "google_pay", "token": "GOOGLE-PAY-SECRET-TOKEN"},
+        {"type": "network_token", "number": "4111111111111111", "expiry_month": 3, "expiry_year": 2030, "cryptogram": "CRYPTOGRAM-SECRET", "eci": "05"},
+        {"type": "encrypted_card", "encrypted_card_number": "ENC-NUMBER-SECRET", "encrypted_expiry_month": "ENC-MONTH-SECRET", "encrypted_expiry_year": "ENC-YEAR-SECRET", "encrypted_security_code": "ENC-CVC-SECRET"}
+    ]);
+    let secrets = [
+        "APPLE-PAY-SECRET-TOKEN",
+        "GOOGLE-PAY-SECRET-TOKEN",
+        "CRYPTOGRAM-SECRET",
+        "4111111111111111",
+        "ENC-NUMBER-SECRET",
+        "ENC-MONTH-SECRET",
+        "ENC-YEAR-SECRET",
+        "ENC-CVC-SECRET",
+    ];
+    for method in methods.as_array().unwrap() {
+        let pm: PaymentMethod = serde_json::from_value(method.clone()).unwrap();
+        let debug = format!("{pm:?}");
+        for s in secrets {
+            assert!(!debug.contains(s), "{s} in {debug}");
+        }
+    }
+    let adyen_body = serde_json::json!({"paymentMethod": {"type": "applepay", "applePayToken": "APPLE-PAY-SECRET-TOKEN"}, "mpiData": {"tokenAuthenticationVerificationValue": "CRYPTOGRAM-SECRET"}, "encryptedExpiryMonth": "ENC-MONTH-SECRET", "cryptogram": "CRYPTOGRAM-SECRET"});
+    let masked = connector_service::mask::mask_body(adyen_body.to_string().as_bytes());
+    for s in secrets {
+        assert!(!masked.contains(s), "{s} in {masked}");
+    }
+}

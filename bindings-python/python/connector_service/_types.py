@@ -31,6 +31,27 @@ class AuthenticationType(enum.StrEnum):
     """Ask to skip 3-D Secure where the processor allows it."""
 
 
+class BankRedirectMethod(enum.StrEnum):
+    """The bank redirect methods."""
+
+    IDEAL = "ideal"
+    """iDEAL (Netherlands)."""
+    EPS = "eps"
+    """EPS (Austria); needs an issuer."""
+    ONLINE_BANKING_PL = "online_banking_pl"
+    """Online banking Poland; needs an issuer."""
+    ONLINE_BANKING_CZ = "online_banking_cz"
+    """Online banking Czech Republic; needs an issuer."""
+    ONLINE_BANKING_SK = "online_banking_sk"
+    """Online banking Slovakia; needs an issuer."""
+    PAY_BY_BANK = "pay_by_bank"
+    """Pay by Bank (open banking)."""
+    TRUSTLY = "trustly"
+    """Trustly."""
+    SOFORT = "sofort"
+    """Sofort / Klarna Pay now (Adyen `directEbanking`)."""
+
+
 class CaptureMethod(enum.StrEnum):
     """Whether funds are captured with the authorization or later by a capture call."""
 
@@ -256,6 +277,22 @@ class RefundStatus(enum.StrEnum):
     """Held for review by the processor."""
 
 
+class UpiFlow(enum.StrEnum):
+    """How a UPI payment is approved."""
+
+    COLLECT = "collect"
+    """A collect request is sent to the shopper's VPA; they approve it in their UPI app."""
+    INTENT = "intent"
+    """The shopper's UPI app is opened with a `upi://pay` intent (deep link or QR)."""
+
+
+class WalletKind(enum.StrEnum):
+    """Which wallet a network token came from."""
+
+    APPLE_PAY = "apple_pay"
+    GOOGLE_PAY = "google_pay"
+
+
 
 @_dc.dataclass(repr=False, slots=True)
 class AcceptDisputeRequest(_ext.Model):
@@ -461,6 +498,56 @@ class AuthorizeRequest(_ext.Model):
             kwargs["connector_order_id"] = value
         if (value := data.get("metadata")) is not None:
             kwargs["metadata"] = dict(value)
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
+class AwaitAction(_ext.Model):
+    """Waiting for the shopper's approval elsewhere."""
+
+    _: _dc.KW_ONLY
+    description: str | None = None
+    """What the shopper has to do, where the processor says."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "description": self.description,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AwaitAction:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        if (value := data.get("description")) is not None:
+            kwargs["description"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
+class BankRedirect(_ext.Model):
+    """A bank redirect payment."""
+
+    method: BankRedirectMethod
+    _: _dc.KW_ONLY
+    issuer: str | None = None
+    """The shopper's bank, where the method takes one (required for EPS and online banking)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "method": BankRedirectMethod(self.method).value,
+            "issuer": self.issuer,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BankRedirect:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["method"]
+        kwargs["method"] = BankRedirectMethod(value)
+        if (value := data.get("issuer")) is not None:
+            kwargs["issuer"] = value
         return cls(**kwargs)
 
 
@@ -811,6 +898,27 @@ class DeclineDetails(_ext.Model):
 
 
 @_dc.dataclass(repr=False, slots=True)
+class DeepLinkAction(_ext.Model):
+    """An app hand-off."""
+
+    url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "url": self.url,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DeepLinkAction:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["url"]
+        kwargs["url"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
 class DefendDisputeRequest(_ext.Model):
     """Defend a dispute: submit the defence for a decision."""
 
@@ -970,6 +1078,52 @@ class DisputeResponse(_ext.Model):
 
 
 @_dc.dataclass(repr=False, slots=True)
+class EncryptedCard(_ext.Model):
+    """Card fields from the processor's client-side encryption (Adyen's `encryptedCardNumber`,
+    ...). Opaque, forwarded unchanged, and masked like card data.
+    """
+
+    _MASKED: ClassVar[Mapping[str, str]] = {"encrypted_card_number": "secret", "encrypted_expiry_month": "secret", "encrypted_expiry_year": "secret", "encrypted_security_code": "secret"}
+
+    encrypted_card_number: str
+    """A secret: never shown in repr, logs or error messages."""
+    encrypted_expiry_month: str
+    """A secret: never shown in repr, logs or error messages."""
+    encrypted_expiry_year: str
+    """A secret: never shown in repr, logs or error messages."""
+    _: _dc.KW_ONLY
+    encrypted_security_code: str | None = None
+    """A secret: never shown in repr, logs or error messages."""
+    holder_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "encrypted_card_number": self.encrypted_card_number,
+            "encrypted_expiry_month": self.encrypted_expiry_month,
+            "encrypted_expiry_year": self.encrypted_expiry_year,
+            "encrypted_security_code": self.encrypted_security_code,
+            "holder_name": self.holder_name,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EncryptedCard:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["encrypted_card_number"]
+        kwargs["encrypted_card_number"] = value
+        value = data["encrypted_expiry_month"]
+        kwargs["encrypted_expiry_month"] = value
+        value = data["encrypted_expiry_year"]
+        kwargs["encrypted_expiry_year"] = value
+        if (value := data.get("encrypted_security_code")) is not None:
+            kwargs["encrypted_security_code"] = value
+        if (value := data.get("holder_name")) is not None:
+            kwargs["holder_name"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
 class ErrorInfo(_ext.Model):
     """The content of an [`Error`]."""
 
@@ -1086,6 +1240,43 @@ class EvidenceDocument(_ext.Model):
             kwargs["file_name"] = value
         if (value := data.get("connector_document_type")) is not None:
             kwargs["connector_document_type"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
+class Ewallet(_ext.Model):
+    """An e-wallet payment."""
+
+    provider: str
+    """The wallet, as the processor names it (Xendit channel codes such as `OVO`, `DANA`,
+    `GCASH`, `SHOPEEPAY`; Razorpay wallet names such as `mobikwik`).
+    """
+    _: _dc.KW_ONLY
+    mobile_number: str | None = None
+    """The shopper's mobile number in E.164 (`+628...`), for wallets that push an approval to
+    it (Xendit OVO).
+    """
+    cashtag: str | None = None
+    """The shopper's `$cashtag` (Xendit Jenius Pay)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "provider": self.provider,
+            "mobile_number": self.mobile_number,
+            "cashtag": self.cashtag,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Ewallet:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["provider"]
+        kwargs["provider"] = value
+        if (value := data.get("mobile_number")) is not None:
+            kwargs["mobile_number"] = value
+        if (value := data.get("cashtag")) is not None:
+            kwargs["cashtag"] = value
         return cls(**kwargs)
 
 
@@ -1263,6 +1454,84 @@ class Money(_ext.MoneyBase):
         kwargs["minor_units"] = value
         value = data["currency"]
         kwargs["currency"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
+class Netbanking(_ext.Model):
+    """A netbanking payment."""
+
+    bank_code: str
+    """The processor's bank code (Razorpay: `HDFC`, `ICIC`, `SBIN`, ...)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "bank_code": self.bank_code,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Netbanking:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["bank_code"]
+        kwargs["bank_code"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
+class NetworkToken(_ext.Model):
+    """A network token (device PAN) with its one-time cryptogram: a wallet token you decrypted
+    yourself, or a scheme network token.
+    """
+
+    _MASKED: ClassVar[Mapping[str, str]] = {"number": "card_number", "cryptogram": "secret"}
+
+    number: str
+    """The token's number (DPAN)."""
+    expiry_month: int
+    """Expiry month, 1-12."""
+    expiry_year: int
+    """Expiry year, four digits."""
+    cryptogram: str
+    """The cryptogram (TAVV / online payment cryptogram), Base64."""
+    _: _dc.KW_ONLY
+    eci: str | None = None
+    """The electronic commerce indicator, where the wallet gave one (e.g. `05`, `07`)."""
+    wallet: WalletKind | None = None
+    """The wallet the token was decrypted from; none for a scheme network token."""
+    holder_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "number": self.number,
+            "expiry_month": self.expiry_month,
+            "expiry_year": self.expiry_year,
+            "cryptogram": self.cryptogram,
+            "eci": self.eci,
+            "wallet": None if self.wallet is None else WalletKind(self.wallet).value,
+            "holder_name": self.holder_name,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> NetworkToken:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["number"]
+        kwargs["number"] = value
+        value = data["expiry_month"]
+        kwargs["expiry_month"] = value
+        value = data["expiry_year"]
+        kwargs["expiry_year"] = value
+        value = data["cryptogram"]
+        kwargs["cryptogram"] = value
+        if (value := data.get("eci")) is not None:
+            kwargs["eci"] = value
+        if (value := data.get("wallet")) is not None:
+            kwargs["wallet"] = WalletKind(value)
+        if (value := data.get("holder_name")) is not None:
+            kwargs["holder_name"] = value
         return cls(**kwargs)
 
 
@@ -1546,6 +1815,34 @@ class PaymentResponse(_ext.Model):
             kwargs["http_status"] = value
         if (value := data.get("raw_response")) is not None:
             kwargs["raw_response"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
+class QrCodeAction(_ext.Model):
+    """A QR code to display."""
+
+    data: str
+    """The payload to encode in the QR code."""
+    _: _dc.KW_ONLY
+    image_url: str | None = None
+    """An image of the code, where the processor hosts one."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "data": self.data,
+            "image_url": self.image_url,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> QrCodeAction:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["data"]
+        kwargs["data"] = value
+        if (value := data.get("image_url")) is not None:
+            kwargs["image_url"] = value
         return cls(**kwargs)
 
 
@@ -2068,6 +2365,33 @@ class TransportOptions(_ext.Model):
 
 
 @_dc.dataclass(repr=False, slots=True)
+class Upi(_ext.Model):
+    """A UPI payment."""
+
+    flow: UpiFlow
+    _: _dc.KW_ONLY
+    vpa: str | None = None
+    """The shopper's virtual payment address (`name@bank`); required for `collect`."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "flow": UpiFlow(self.flow).value,
+            "vpa": self.vpa,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Upi:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["flow"]
+        kwargs["flow"] = UpiFlow(value)
+        if (value := data.get("vpa")) is not None:
+            kwargs["vpa"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
 class VoidRequest(_ext.Model):
     """Cancel (void) an authorization that was not captured."""
 
@@ -2106,6 +2430,33 @@ class VoidRequest(_ext.Model):
             kwargs["reason"] = value
         if (value := data.get("idempotency_key")) is not None:
             kwargs["idempotency_key"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
+class WalletToken(_ext.Model):
+    """An encrypted wallet token, exactly as the wallet returned it: for Apple Pay the
+    `paymentData` object as JSON text (or its Base64), for Google Pay the
+    `paymentMethodData.tokenizationData.token` string.
+    """
+
+    _MASKED: ClassVar[Mapping[str, str]] = {"token": "secret"}
+
+    token: str
+    """A secret: never shown in repr, logs or error messages."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "token": self.token,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WalletToken:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["token"]
+        kwargs["token"] = value
         return cls(**kwargs)
 
 
@@ -2219,8 +2570,9 @@ def _connector_config_from_dict(data: Mapping[str, Any]) -> ConnectorConfig:
     raise ValueError(f"unknown ConnectorConfig type: {tag!r}")
 
 
-NextAction: TypeAlias = RedirectAction | SdkAction
-"""One of RedirectAction, SdkAction; the JSON form carries the `type` tag."""
+NextAction: TypeAlias = RedirectAction | SdkAction | DeepLinkAction | QrCodeAction | AwaitAction
+"""One of RedirectAction, SdkAction, DeepLinkAction, QrCodeAction, AwaitAction; the JSON form carries the `type` tag.
+"""
 
 
 def _next_action_to_dict(value: NextAction) -> dict[str, Any]:
@@ -2228,7 +2580,13 @@ def _next_action_to_dict(value: NextAction) -> dict[str, Any]:
         return {"type": "redirect", **value.to_dict()}
     if isinstance(value, SdkAction):
         return {"type": "sdk", **value.to_dict()}
-    raise TypeError(f"expected a NextAction (RedirectAction | SdkAction), got {type(value).__name__}")
+    if isinstance(value, DeepLinkAction):
+        return {"type": "deep_link", **value.to_dict()}
+    if isinstance(value, QrCodeAction):
+        return {"type": "qr_code", **value.to_dict()}
+    if isinstance(value, AwaitAction):
+        return {"type": "await", **value.to_dict()}
+    raise TypeError(f"expected a NextAction (RedirectAction | SdkAction | DeepLinkAction | QrCodeAction | AwaitAction), got {type(value).__name__}")
 
 
 def _next_action_from_dict(data: Mapping[str, Any]) -> NextAction:
@@ -2237,11 +2595,18 @@ def _next_action_from_dict(data: Mapping[str, Any]) -> NextAction:
         return RedirectAction.from_dict(data)
     if tag == "sdk":
         return SdkAction.from_dict(data)
+    if tag == "deep_link":
+        return DeepLinkAction.from_dict(data)
+    if tag == "qr_code":
+        return QrCodeAction.from_dict(data)
+    if tag == "await":
+        return AwaitAction.from_dict(data)
     raise ValueError(f"unknown NextAction type: {tag!r}")
 
 
-PaymentMethod: TypeAlias = Card | MandateReference
-"""One of Card, MandateReference; the JSON form carries the `type` tag."""
+PaymentMethod: TypeAlias = Card | MandateReference | EncryptedCard | WalletToken | WalletToken | NetworkToken | Upi | Netbanking | BankRedirect | Ewallet
+"""One of Card, MandateReference, EncryptedCard, WalletToken, WalletToken, NetworkToken, Upi, Netbanking, BankRedirect, Ewallet; the JSON form carries the `type` tag.
+"""
 
 
 def _payment_method_to_dict(value: PaymentMethod) -> dict[str, Any]:
@@ -2249,7 +2614,23 @@ def _payment_method_to_dict(value: PaymentMethod) -> dict[str, Any]:
         return {"type": "card", **value.to_dict()}
     if isinstance(value, MandateReference):
         return {"type": "mandate", **value.to_dict()}
-    raise TypeError(f"expected a PaymentMethod (Card | MandateReference), got {type(value).__name__}")
+    if isinstance(value, EncryptedCard):
+        return {"type": "encrypted_card", **value.to_dict()}
+    if isinstance(value, WalletToken):
+        return {"type": "apple_pay", **value.to_dict()}
+    if isinstance(value, WalletToken):
+        return {"type": "google_pay", **value.to_dict()}
+    if isinstance(value, NetworkToken):
+        return {"type": "network_token", **value.to_dict()}
+    if isinstance(value, Upi):
+        return {"type": "upi", **value.to_dict()}
+    if isinstance(value, Netbanking):
+        return {"type": "netbanking", **value.to_dict()}
+    if isinstance(value, BankRedirect):
+        return {"type": "bank_redirect", **value.to_dict()}
+    if isinstance(value, Ewallet):
+        return {"type": "ewallet", **value.to_dict()}
+    raise TypeError(f"expected a PaymentMethod (Card | MandateReference | EncryptedCard | WalletToken | WalletToken | NetworkToken | Upi | Netbanking | BankRedirect | Ewallet), got {type(value).__name__}")
 
 
 def _payment_method_from_dict(data: Mapping[str, Any]) -> PaymentMethod:
@@ -2258,6 +2639,22 @@ def _payment_method_from_dict(data: Mapping[str, Any]) -> PaymentMethod:
         return Card.from_dict(data)
     if tag == "mandate":
         return MandateReference.from_dict(data)
+    if tag == "encrypted_card":
+        return EncryptedCard.from_dict(data)
+    if tag == "apple_pay":
+        return WalletToken.from_dict(data)
+    if tag == "google_pay":
+        return WalletToken.from_dict(data)
+    if tag == "network_token":
+        return NetworkToken.from_dict(data)
+    if tag == "upi":
+        return Upi.from_dict(data)
+    if tag == "netbanking":
+        return Netbanking.from_dict(data)
+    if tag == "bank_redirect":
+        return BankRedirect.from_dict(data)
+    if tag == "ewallet":
+        return Ewallet.from_dict(data)
     raise ValueError(f"unknown PaymentMethod type: {tag!r}")
 
 
@@ -2297,6 +2694,9 @@ __all__ = [
     "AdyenConfig",
     "AuthenticationType",
     "AuthorizeRequest",
+    "AwaitAction",
+    "BankRedirect",
+    "BankRedirectMethod",
     "BrowserInfo",
     "CallOptions",
     "CaptureMethod",
@@ -2309,16 +2709,19 @@ __all__ = [
     "Currency",
     "Customer",
     "DeclineDetails",
+    "DeepLinkAction",
     "DefendDisputeRequest",
     "DisputeEvent",
     "DisputeResponse",
     "DisputeStage",
     "DisputeStatus",
+    "EncryptedCard",
     "Environment",
     "ErrorCode",
     "ErrorInfo",
     "EvidenceDocument",
     "EvidenceType",
+    "Ewallet",
     "Flow",
     "HttpMethod",
     "HttpRequest",
@@ -2327,6 +2730,8 @@ __all__ = [
     "MandateReference",
     "MandateUsage",
     "Money",
+    "Netbanking",
+    "NetworkToken",
     "NextAction",
     "OrderResponse",
     "OrderStatus",
@@ -2335,6 +2740,7 @@ __all__ = [
     "PaymentMethod",
     "PaymentResponse",
     "PaymentStatus",
+    "QrCodeAction",
     "RazorpayConfig",
     "RedirectAction",
     "RefundEvent",
@@ -2348,7 +2754,11 @@ __all__ = [
     "SetupMandateRequest",
     "SubmitEvidenceRequest",
     "TransportOptions",
+    "Upi",
+    "UpiFlow",
     "VoidRequest",
+    "WalletKind",
+    "WalletToken",
     "WebhookAcknowledgement",
     "WebhookEvent",
     "WebhookNotification",

@@ -18,12 +18,212 @@ pub enum PaymentMethod {
     Card(Card),
     /// A saved payment method (mandate) from `setup_mandate`: a merchant-initiated charge.
     Mandate(MandateReference),
+    /// Card fields encrypted in the shopper's browser by the processor's client-side
+    /// encryption (Adyen CSE): the merchant never sees the card number.
+    EncryptedCard(EncryptedCard),
+    /// An Apple Pay token as the wallet returned it (still encrypted).
+    ApplePay(WalletToken),
+    /// A Google Pay token as the wallet returned it (still encrypted).
+    GooglePay(WalletToken),
+    /// A network token (a decrypted Apple Pay / Google Pay token, or a scheme token) with its
+    /// cryptogram.
+    NetworkToken(NetworkToken),
+    /// UPI (India): a collect request to a VPA, or an intent the shopper's UPI app opens.
+    Upi(Upi),
+    /// Netbanking (India): the shopper pays on their bank's page.
+    Netbanking(Netbanking),
+    /// A bank redirect method (iDEAL, EPS, online banking, ...): the shopper approves the
+    /// payment on their bank's page.
+    BankRedirect(BankRedirect),
+    /// An e-wallet (OVO, DANA, GCash, ShopeePay, Paytm, ...): redirect, app switch or push
+    /// approval in the wallet's app.
+    Ewallet(Ewallet),
 }
 
 crate::tagged_union!(PaymentMethod, "type", {
     "card" => Card(Card),
     "mandate" => Mandate(MandateReference),
+    "encrypted_card" => EncryptedCard(EncryptedCard),
+    "apple_pay" => ApplePay(WalletToken),
+    "google_pay" => GooglePay(WalletToken),
+    "network_token" => NetworkToken(NetworkToken),
+    "upi" => Upi(Upi),
+    "netbanking" => Netbanking(Netbanking),
+    "bank_redirect" => BankRedirect(BankRedirect),
+    "ewallet" => Ewallet(Ewallet),
 });
+
+impl PaymentMethod {
+    /// The method's name as in its JSON tag (`card`, `apple_pay`, `upi`, ...), for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PaymentMethod::Card(_) => "card",
+            PaymentMethod::Mandate(_) => "mandate",
+            PaymentMethod::EncryptedCard(_) => "encrypted_card",
+            PaymentMethod::ApplePay(_) => "apple_pay",
+            PaymentMethod::GooglePay(_) => "google_pay",
+            PaymentMethod::NetworkToken(_) => "network_token",
+            PaymentMethod::Upi(_) => "upi",
+            PaymentMethod::Netbanking(_) => "netbanking",
+            PaymentMethod::BankRedirect(_) => "bank_redirect",
+            PaymentMethod::Ewallet(_) => "ewallet",
+        }
+    }
+
+    /// A precise name for messages: the kind, with the UPI flow, redirect method or wallet
+    /// provider (`upi collect`, `bank_redirect ideal`, `ewallet OVO`).
+    pub fn description(&self) -> String {
+        match self {
+            PaymentMethod::Upi(u) => format!("upi {}", u.flow.as_str()),
+            PaymentMethod::BankRedirect(b) => format!("bank_redirect {}", b.method.as_str()),
+            PaymentMethod::Ewallet(e) => format!("ewallet {}", e.provider),
+            other => other.kind().to_string(),
+        }
+    }
+}
+
+/// Card fields from the processor's client-side encryption (Adyen's `encryptedCardNumber`,
+/// ...). Opaque, forwarded unchanged, and masked like card data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EncryptedCard {
+    pub encrypted_card_number: Secret<String>,
+    pub encrypted_expiry_month: Secret<String>,
+    pub encrypted_expiry_year: Secret<String>,
+    #[serde(default)]
+    pub encrypted_security_code: Option<Secret<String>>,
+    #[serde(default)]
+    pub holder_name: Option<String>,
+}
+
+/// An encrypted wallet token, exactly as the wallet returned it: for Apple Pay the
+/// `paymentData` object as JSON text (or its Base64), for Google Pay the
+/// `paymentMethodData.tokenizationData.token` string.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WalletToken {
+    pub token: Secret<String>,
+}
+
+string_enum! {
+    /// Which wallet a network token came from.
+    pub enum WalletKind {
+        ApplePay = "apple_pay",
+        GooglePay = "google_pay",
+    }
+}
+
+/// A network token (device PAN) with its one-time cryptogram: a wallet token you decrypted
+/// yourself, or a scheme network token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkToken {
+    /// The token's number (DPAN).
+    pub number: CardNumber,
+    /// Expiry month, 1-12.
+    pub expiry_month: u8,
+    /// Expiry year, four digits.
+    pub expiry_year: u16,
+    /// The cryptogram (TAVV / online payment cryptogram), Base64.
+    pub cryptogram: Secret<String>,
+    /// The electronic commerce indicator, where the wallet gave one (e.g. `05`, `07`).
+    #[serde(default)]
+    pub eci: Option<String>,
+    /// The wallet the token was decrypted from; none for a scheme network token.
+    #[serde(default)]
+    pub wallet: Option<WalletKind>,
+    #[serde(default)]
+    pub holder_name: Option<String>,
+}
+
+string_enum! {
+    /// How a UPI payment is approved.
+    pub enum UpiFlow {
+        /// A collect request is sent to the shopper's VPA; they approve it in their UPI app.
+        Collect = "collect",
+        /// The shopper's UPI app is opened with a `upi://pay` intent (deep link or QR).
+        Intent = "intent",
+    }
+}
+
+/// A UPI payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Upi {
+    pub flow: UpiFlow,
+    /// The shopper's virtual payment address (`name@bank`); required for `collect`.
+    #[serde(default)]
+    pub vpa: Option<String>,
+}
+
+/// A netbanking payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Netbanking {
+    /// The processor's bank code (Razorpay: `HDFC`, `ICIC`, `SBIN`, ...).
+    pub bank_code: String,
+}
+
+string_enum! {
+    /// The bank redirect methods.
+    pub enum BankRedirectMethod {
+        /// iDEAL (Netherlands).
+        Ideal = "ideal",
+        /// EPS (Austria); needs an issuer.
+        Eps = "eps",
+        /// Online banking Poland; needs an issuer.
+        OnlineBankingPl = "online_banking_pl",
+        /// Online banking Czech Republic; needs an issuer.
+        OnlineBankingCz = "online_banking_cz",
+        /// Online banking Slovakia; needs an issuer.
+        OnlineBankingSk = "online_banking_sk",
+        /// Pay by Bank (open banking).
+        PayByBank = "pay_by_bank",
+        /// Trustly.
+        Trustly = "trustly",
+        /// Sofort / Klarna Pay now (Adyen `directEbanking`).
+        Sofort = "sofort",
+    }
+}
+
+impl BankRedirectMethod {
+    /// Whether the method needs the shopper's bank (`issuer`).
+    pub fn needs_issuer(&self) -> bool {
+        matches!(
+            self,
+            BankRedirectMethod::Eps
+                | BankRedirectMethod::OnlineBankingPl
+                | BankRedirectMethod::OnlineBankingCz
+                | BankRedirectMethod::OnlineBankingSk
+        )
+    }
+}
+
+/// A bank redirect payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BankRedirect {
+    pub method: BankRedirectMethod,
+    /// The shopper's bank, where the method takes one (required for EPS and online banking).
+    #[serde(default)]
+    pub issuer: Option<String>,
+}
+
+/// An e-wallet payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ewallet {
+    /// The wallet, as the processor names it (Xendit channel codes such as `OVO`, `DANA`,
+    /// `GCASH`, `SHOPEEPAY`; Razorpay wallet names such as `mobikwik`).
+    pub provider: String,
+    /// The shopper's mobile number in E.164 (`+628...`), for wallets that push an approval to
+    /// it (Xendit OVO).
+    #[serde(default)]
+    pub mobile_number: Option<String>,
+    /// The shopper's `$cashtag` (Xendit Jenius Pay).
+    #[serde(default)]
+    pub cashtag: Option<String>,
+}
 
 /// Card details. The number and CVC are secrets: masked in every rendering.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -364,14 +564,48 @@ pub enum NextAction {
     /// Send the customer's browser to `url` (GET), or post `form_fields` to it (POST).
     Redirect(RedirectAction),
     /// Hand processor-specific data to the processor's client SDK (e.g. native 3-D Secure 2,
-    /// QR code, voucher).
+    /// voucher).
     Sdk(SdkAction),
+    /// Open another app: a deep link or intent URI (`upi://pay?...`, a wallet's app link).
+    DeepLink(DeepLinkAction),
+    /// Show a QR code the shopper scans with their app.
+    QrCode(QrCodeAction),
+    /// Nothing to open: the shopper approves in another app (a push notification, a UPI
+    /// collect request). Poll with a sync or wait for the webhook.
+    Await(AwaitAction),
 }
 
 crate::tagged_union!(NextAction, "type", {
     "redirect" => Redirect(RedirectAction),
     "sdk" => Sdk(SdkAction),
+    "deep_link" => DeepLink(DeepLinkAction),
+    "qr_code" => QrCode(QrCodeAction),
+    "await" => Await(AwaitAction),
 });
+
+/// An app hand-off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeepLinkAction {
+    pub url: String,
+}
+
+/// A QR code to display.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct QrCodeAction {
+    /// The payload to encode in the QR code.
+    pub data: String,
+    /// An image of the code, where the processor hosts one.
+    #[serde(default)]
+    pub image_url: Option<String>,
+}
+
+/// Waiting for the shopper's approval elsewhere.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AwaitAction {
+    /// What the shopper has to do, where the processor says.
+    #[serde(default)]
+    pub description: Option<String>,
+}
 
 /// A redirect of the customer's browser.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

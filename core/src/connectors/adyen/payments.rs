@@ -84,6 +84,19 @@ impl Adyen {
                     recurring_model(mandate.usage).into(),
                 );
             }
+            PaymentMethod::NetworkToken(token) => {
+                let (pm, mpi) = network_token_json(token);
+                body.insert("paymentMethod".into(), pm);
+                body.insert("mpiData".into(), mpi);
+                body.insert("shopperInteraction".into(), "Ecommerce".into());
+            }
+            other => {
+                let pm = shopper_method_json(other).ok_or_else(|| {
+                    Error::unsupported_payment_method(ConnectorName::Adyen, Flow::Authorize, other)
+                })?;
+                body.insert("paymentMethod".into(), pm);
+                body.insert("shopperInteraction".into(), "Ecommerce".into());
+            }
         }
         let mut additional = Map::new();
         if req.capture_method == CaptureMethod::Manual {
@@ -111,11 +124,18 @@ impl Adyen {
     /// the customer's id as `shopperReference`, the usage as `recurringProcessingModel` and
     /// `Ecommerce` interaction (the shopper is present). The amount may be zero.
     pub(super) fn setup_mandate_body(&self, req: &SetupMandateRequest) -> Result<Value> {
-        let PaymentMethod::Card(card) = &req.payment_method else {
-            return Err(Error::invalid_request(
-                "payment_method",
-                "Adyen saves a card: give a card payment method",
-            ));
+        let payment_method = match &req.payment_method {
+            PaymentMethod::Card(card) => card_json(card),
+            other => match other {
+                PaymentMethod::EncryptedCard(_) => shopper_method_json(other),
+                _ => None,
+            }
+            .ok_or_else(|| {
+                Error::invalid_request(
+                    "payment_method",
+                    "Adyen saves a card: give a card or an encrypted card",
+                )
+            })?,
         };
         let id = req.customer.id.as_deref().ok_or_else(|| {
             Error::invalid_request(
@@ -131,7 +151,7 @@ impl Adyen {
         );
         body.insert("reference".into(), req.merchant_reference.clone().into());
         body.insert("returnUrl".into(), return_url(&req.return_url)?.into());
-        body.insert("paymentMethod".into(), card_json(card));
+        body.insert("paymentMethod".into(), payment_method);
         body.insert("storePaymentMethod".into(), true.into());
         body.insert("shopperReference".into(), shopper_reference(id)?.into());
         body.insert(
@@ -259,15 +279,28 @@ pub(super) fn payment_status(
 }
 
 /// The shopper's next step. A `redirect` action becomes a redirect (the form fields are the
-/// action's `data` for POST, the URL's query pairs for GET); every other type (`threeDS2`,
-/// `sdk`, `qrCode`, `await`, `voucher`, `bank`, `nativeRedirect`, and types not known yet) is
-/// handed to Adyen's client SDK as the action's JSON.
+/// action's `data` for POST, the URL's query pairs for GET), `qrCode` a QR code, `await` a wait
+/// for approval in another app; every other type (`threeDS2`, `sdk`, `voucher`, `bank`,
+/// `nativeRedirect`, and types not known yet) is handed to Adyen's client SDK as the action's
+/// JSON.
 pub(super) fn next_action(action: &Map<String, Value>) -> NextAction {
     let action_type = text(action, "type").unwrap_or_else(|| "unknown".to_string());
-    if action_type == "redirect" {
-        if let Some(redirect) = redirect_action(action) {
-            return NextAction::Redirect(redirect);
+    match action_type.as_str() {
+        "redirect" => {
+            if let Some(redirect) = redirect_action(action) {
+                return NextAction::Redirect(redirect);
+            }
         }
+        "qrCode" => {
+            if let Some(data) = text(action, "qrCodeData") {
+                return NextAction::QrCode(QrCodeAction {
+                    data,
+                    image_url: text(action, "url"),
+                });
+            }
+        }
+        "await" => return NextAction::Await(AwaitAction::default()),
+        _ => {}
     }
     NextAction::Sdk(SdkAction {
         action_type,
@@ -371,6 +404,108 @@ fn recurring_model(usage: MandateUsage) -> &'static str {
         MandateUsage::CardOnFile => "CardOnFile",
         MandateUsage::Subscription => "Subscription",
     }
+}
+
+/// The `paymentMethod` of a method the shopper completes themselves (Adyen Checkout API,
+/// `PaymentRequest.paymentMethod`): encrypted card fields (`scheme`), wallet tokens
+/// (`applepay` / `googlepay`) and bank redirects. `None` for a method Adyen's API does not take
+/// here (UPI, netbanking, e-wallets).
+fn shopper_method_json(method: &PaymentMethod) -> Option<Value> {
+    let mut pm = Map::new();
+    match method {
+        PaymentMethod::EncryptedCard(card) => {
+            pm.insert("type".into(), "scheme".into());
+            pm.insert(
+                "encryptedCardNumber".into(),
+                card.encrypted_card_number.expose().clone().into(),
+            );
+            pm.insert(
+                "encryptedExpiryMonth".into(),
+                card.encrypted_expiry_month.expose().clone().into(),
+            );
+            pm.insert(
+                "encryptedExpiryYear".into(),
+                card.encrypted_expiry_year.expose().clone().into(),
+            );
+            put(
+                &mut pm,
+                "encryptedSecurityCode",
+                card.encrypted_security_code
+                    .as_ref()
+                    .map(|c| c.expose().clone()),
+            );
+            put(&mut pm, "holderName", card.holder_name.clone());
+        }
+        PaymentMethod::ApplePay(wallet) => {
+            pm.insert("type".into(), "applepay".into());
+            pm.insert(
+                "applePayToken".into(),
+                apple_pay_token(wallet.token.expose()).into(),
+            );
+        }
+        PaymentMethod::GooglePay(wallet) => {
+            pm.insert("type".into(), "googlepay".into());
+            pm.insert(
+                "googlePayToken".into(),
+                wallet.token.expose().clone().into(),
+            );
+        }
+        PaymentMethod::BankRedirect(bank) => {
+            let kind = match bank.method {
+                BankRedirectMethod::Ideal => "ideal",
+                BankRedirectMethod::Eps => "eps",
+                BankRedirectMethod::OnlineBankingPl => "onlineBanking_PL",
+                BankRedirectMethod::OnlineBankingCz => "onlineBanking_CZ",
+                BankRedirectMethod::OnlineBankingSk => "onlineBanking_SK",
+                BankRedirectMethod::PayByBank => "paybybank",
+                BankRedirectMethod::Trustly => "trustly",
+                BankRedirectMethod::Sofort => "directEbanking",
+            };
+            pm.insert("type".into(), kind.into());
+            put(&mut pm, "issuer", bank.issuer.clone());
+        }
+        _ => return None,
+    }
+    Some(Value::Object(pm))
+}
+
+/// `applePayToken` is the Base64 of the stringified Apple `paymentData` (Adyen API Explorer,
+/// `ApplePayDetails.applePayToken`): the JSON text is encoded here, a value already in Base64
+/// is passed on unchanged.
+fn apple_pay_token(token: &str) -> String {
+    use base64::Engine;
+    let trimmed = token.trim();
+    if trimmed.starts_with('{') {
+        base64::engine::general_purpose::STANDARD.encode(trimmed)
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// A network token: `paymentMethod.type: networkToken` with the token number and expiry, and
+/// the cryptogram in `mpiData.tokenAuthenticationVerificationValue` with the ECI (Adyen Checkout
+/// API, `CardDetails` and `ThreeDSecureData`). Adyen's docs do not show the body for a wallet
+/// token the merchant decrypted; the same network-token form is sent for it.
+fn network_token_json(token: &NetworkToken) -> (Value, Value) {
+    let mut pm = Map::new();
+    pm.insert("type".into(), "networkToken".into());
+    pm.insert("number".into(), token.number.expose().into());
+    pm.insert(
+        "expiryMonth".into(),
+        format!("{:02}", token.expiry_month).into(),
+    );
+    pm.insert(
+        "expiryYear".into(),
+        format!("{:04}", token.expiry_year).into(),
+    );
+    put(&mut pm, "holderName", token.holder_name.clone());
+    let mut mpi = Map::new();
+    mpi.insert(
+        "tokenAuthenticationVerificationValue".into(),
+        token.cryptogram.expose().clone().into(),
+    );
+    put(&mut mpi, "eci", token.eci.clone());
+    (Value::Object(pm), Value::Object(mpi))
 }
 
 /// A card: `type: scheme`, the number, expiry as `"03"` / `"2030"`, CVC and holder name.

@@ -102,12 +102,9 @@ impl Razorpay {
                     Some((m.mandate_id.clone(), customer_id)),
                 )
             }
-            #[allow(unreachable_patterns)]
-            _ => {
-                return Err(Error::invalid_request(
-                    "payment_method",
-                    "Razorpay takes a card or a mandate here",
-                ))
+            other => {
+                let body = self.method_payment_body(req, other)?;
+                (self.urls.payment_create_json.clone(), body, None)
             }
         };
         let spec = OrderSpec {
@@ -136,7 +133,11 @@ impl Razorpay {
             }
             [response] => {
                 let mut result = match &mandate {
-                    None => parse_card_payment(response, &order_id)?,
+                    None => parse_created_payment(
+                        response,
+                        &order_id,
+                        matches!(req.payment_method, PaymentMethod::Card(_)),
+                    )?,
                     Some((token, customer_id)) => {
                         parse_recurring_payment(response, &order_id, token, customer_id)?
                     }
@@ -232,6 +233,77 @@ impl Razorpay {
         }
         if !notes.is_empty() {
             body.insert("notes".into(), json!(notes));
+        }
+        Ok(body)
+    }
+
+    /// The `create/json` body of a UPI, netbanking or wallet payment, without `order_id`
+    /// (Razorpay docs, "S2S integration: payment methods"): `method` plus `upi{flow, vpa}`,
+    /// `bank` or `wallet`. Other methods are the typed `unsupported` error.
+    fn method_payment_body(
+        &self,
+        req: &AuthorizeRequest,
+        method: &PaymentMethod,
+    ) -> Result<Map<String, Value>> {
+        let mut body = Map::new();
+        match method {
+            PaymentMethod::Upi(upi) => {
+                body.insert("method".into(), json!("upi"));
+                let mut upi_json = Map::new();
+                upi_json.insert("flow".into(), json!(upi.flow.as_str()));
+                if let (UpiFlow::Collect, Some(vpa)) = (upi.flow, &upi.vpa) {
+                    upi_json.insert("vpa".into(), json!(vpa.trim()));
+                }
+                body.insert("upi".into(), Value::Object(upi_json));
+            }
+            PaymentMethod::Netbanking(nb) => {
+                body.insert("method".into(), json!("netbanking"));
+                body.insert("bank".into(), json!(nb.bank_code.trim()));
+            }
+            PaymentMethod::Ewallet(wallet) => {
+                body.insert("method".into(), json!("wallet"));
+                body.insert(
+                    "wallet".into(),
+                    json!(wallet.provider.trim().to_lowercase()),
+                );
+            }
+            other => {
+                return Err(Error::unsupported_payment_method(
+                    ConnectorName::Razorpay,
+                    Flow::Authorize,
+                    other,
+                ))
+            }
+        }
+        let redirects = !matches!(method, PaymentMethod::Upi(_));
+        if redirects && req.return_url.is_none() {
+            return Err(Error::invalid_request(
+                "return_url",
+                "Razorpay returns the shopper from the bank or wallet page to a callback URL: give a return_url",
+            ));
+        }
+        let wire = wire_amount(&req.amount, "amount")?;
+        let customer = req.customer.as_ref();
+        body.insert("amount".into(), json!(wire));
+        body.insert("currency".into(), json!(req.amount.currency.code()));
+        body.insert("contact".into(), json!(required_contact(customer)?));
+        body.insert("email".into(), json!(required_email(customer)?));
+        if let Some(ip) = customer.and_then(|c| non_empty(c.ip_address.clone())) {
+            body.insert("ip".into(), json!(ip));
+        }
+        if let Some(b) = &req.browser_info {
+            if let Some(ua) = non_empty(b.user_agent.clone()) {
+                body.insert("user_agent".into(), json!(ua));
+            }
+            if let Some(referer) = non_empty(b.referer.clone()) {
+                body.insert("referer".into(), json!(referer));
+            }
+        }
+        if let Some(url) = &req.return_url {
+            body.insert("callback_url".into(), json!(url));
+        }
+        if !req.metadata.is_empty() {
+            body.insert("notes".into(), json!(req.metadata));
         }
         Ok(body)
     }
@@ -358,7 +430,7 @@ impl Razorpay {
                 )))
             }
             [response] => {
-                let mut result = parse_card_payment(response, &order_id)?;
+                let mut result = parse_created_payment(response, &order_id, true)?;
                 result.connector_customer_id = Some(customer_id);
                 if let Some(order) = created {
                     result.merchant_reference =
@@ -600,11 +672,18 @@ fn parse_customer(response: &HttpResponse) -> Result<String> {
 }
 
 /// The `create/json` answer: always `authentication_pending`, with the redirect of `next[]`.
-fn parse_card_payment(response: &HttpResponse, order_id: &str) -> Result<PaymentResponse> {
+/// The `create/json` answer of a card, UPI, netbanking or wallet payment: never final, the
+/// shopper acts next (`next[]`: `redirect`, `intent`, `poll`, or the native OTP actions).
+fn parse_created_payment(
+    response: &HttpResponse,
+    order_id: &str,
+    card: bool,
+) -> Result<PaymentResponse> {
     if !response.is_success() {
         return errors::payment_failure(response, Some(order_id));
     }
     let created: CreatedPayment = parse_success(response, "payment creation answer")?;
+    let link = non_empty(created.link.clone());
     let payment_id = non_empty(created.razorpay_payment_id).ok_or_else(|| {
         super::invalid_response(
             response,
@@ -612,7 +691,13 @@ fn parse_card_payment(response: &HttpResponse, order_id: &str) -> Result<Payment
         )
     })?;
     let entries: Vec<NextEntry> = match created.next {
-        Some(Value::Array(items)) => items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect(),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
+        // A UPI collect created through `create/upi` answers with the payment id alone: the
+        // shopper approves in their UPI app.
+        _ if link.is_some() || !card => Vec::new(),
         _ => {
             return Err(super::invalid_response(
                 response,
@@ -620,39 +705,49 @@ fn parse_card_payment(response: &HttpResponse, order_id: &str) -> Result<Payment
             ))
         }
     };
-    let redirect =
+    let url_of = |action: &str| {
         entries
             .iter()
             .find_map(|e| match (e.action.as_deref(), non_empty(e.url.clone())) {
-                (Some("redirect"), Some(url)) => Some(url),
+                (Some(a), Some(url)) if a == action => Some(url),
                 _ => None,
-            });
-    let next_action = match redirect {
-        Some(url) => NextAction::Redirect(RedirectAction {
+            })
+    };
+    // The shopper's step, most direct first: a page to open, an app to switch to (the intent
+    // URI is opaque and passed on unchanged), or approval elsewhere while the payment is polled.
+    let next_action = if let Some(url) = url_of("redirect") {
+        NextAction::Redirect(RedirectAction {
             url,
             method: HttpMethod::Get,
             form_fields: Default::default(),
-        }),
-        None => {
-            // Only native actions (e.g. OTP) offered: hand them over as they came.
-            let first = entries
+        })
+    } else if let Some(url) = url_of("intent").or(link) {
+        NextAction::DeepLink(DeepLinkAction { url })
+    } else if entries.is_empty() || (!card && url_of("poll").is_some()) {
+        NextAction::Await(AwaitAction {
+            description: Some(
+                "approve the payment in the UPI app; the outcome comes by sync or webhook".into(),
+            ),
+        })
+    } else {
+        // Only native actions (e.g. OTP) offered: hand them over as they came.
+        let first = entries
+            .iter()
+            .find_map(|e| non_empty(e.action.clone()))
+            .ok_or_else(|| {
+                super::invalid_response(response, "Razorpay's next[] has no usable action")
+            })?;
+        let data = serde_json::to_string(
+            &entries
                 .iter()
-                .find_map(|e| non_empty(e.action.clone()))
-                .ok_or_else(|| {
-                    super::invalid_response(response, "Razorpay's next[] has no usable action")
-                })?;
-            let data = serde_json::to_string(
-                &entries
-                    .iter()
-                    .map(|e| json!({"action": e.action, "url": e.url}))
-                    .collect::<Vec<_>>(),
-            )
-            .unwrap_or_default();
-            NextAction::Sdk(SdkAction {
-                action_type: first,
-                data,
-            })
-        }
+                .map(|e| json!({"action": e.action, "url": e.url}))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default();
+        NextAction::Sdk(SdkAction {
+            action_type: first,
+            data,
+        })
     };
     let mut r = PaymentResponse::new(
         ConnectorName::Razorpay,

@@ -2309,3 +2309,135 @@ async fn the_client_verifies_webhooks() {
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::WebhookVerificationFailed);
 }
+
+// ---- UPI, netbanking and wallets ---------------------------------------------------------------
+
+fn method_request(method: Value) -> AuthorizeRequest {
+    let mut req = authorize_request();
+    req.connector_order_id = Some("order_DPzFe1Q1dEOKed".into());
+    req.payment_method = serde_json::from_value(method).unwrap();
+    req
+}
+
+#[test]
+fn upi_netbanking_and_wallet_bodies() {
+    let c = connector();
+    let cases = [
+        (
+            json!({"type": "upi", "flow": "collect", "vpa": "success@razorpay"}),
+            json!({"method": "upi", "upi": {"flow": "collect", "vpa": "success@razorpay"}}),
+        ),
+        (
+            json!({"type": "upi", "flow": "intent"}),
+            json!({"method": "upi", "upi": {"flow": "intent"}}),
+        ),
+        (
+            json!({"type": "netbanking", "bank_code": "HDFC"}),
+            json!({"method": "netbanking", "bank": "HDFC"}),
+        ),
+        (
+            json!({"type": "ewallet", "provider": "mobikwik"}),
+            json!({"method": "wallet", "wallet": "mobikwik"}),
+        ),
+    ];
+    for (method, expected) in cases {
+        let req = method_request(method.clone());
+        let (requests, _) = drive(
+            |r| c.authorize(&req, &cx(), r),
+            vec![ok(
+                r#"{"razorpay_payment_id":"pay_1","next":[{"action":"poll","url":"https://api.razorpay.com/v1/payments/pay_1"}]}"#,
+            )],
+        );
+        assert_eq!(
+            requests[0].url,
+            "https://api.razorpay.com/v1/payments/create/json"
+        );
+        assert!(!requests[0].retry_safe);
+        let body = body_json(&requests[0]);
+        for (key, value) in expected.as_object().unwrap() {
+            assert_eq!(&body[key], value, "{method}: {key}");
+        }
+        assert_eq!(body["order_id"], "order_DPzFe1Q1dEOKed");
+        assert_eq!(body["amount"], 50000);
+        assert_eq!(body["email"], "gaurav.kumar@example.com");
+        assert!(body.get("card").is_none());
+    }
+}
+
+#[test]
+fn upi_and_redirect_method_answers_are_pending_with_the_right_next_action() {
+    let c = connector();
+    // Netbanking / wallet: a redirect to the bank's or wallet's page.
+    let req = method_request(json!({"type": "netbanking", "bank_code": "HDFC"}));
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![ok(
+            r#"{"razorpay_payment_id":"pay_NB1","next":[{"action":"redirect","url":"https://api.razorpay.com/v1/payments/pay_NB1/authorize"}]}"#,
+        )],
+    );
+    let p = result.unwrap();
+    assert_eq!(p.status, PaymentStatus::AuthenticationPending);
+    assert!(
+        matches!(p.next_action, Some(NextAction::Redirect(ref r)) if r.url.ends_with("/pay_NB1/authorize"))
+    );
+    // UPI intent: the opaque upi:// link, unchanged.
+    let intent = "upi://pay?pa=success@razorpay&pn=Shop&tr=EZV123&am=500.00&cu=INR&mc=5411";
+    let req = method_request(json!({"type": "upi", "flow": "intent"}));
+    let answer = json!({"razorpay_payment_id": "pay_UPI2", "next": [{"action": "intent", "url": intent}, {"action": "poll", "url": "https://api.razorpay.com/v1/payments/pay_UPI2"}]}).to_string();
+    let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![ok(&answer)]);
+    assert_eq!(
+        result.unwrap().next_action,
+        Some(NextAction::DeepLink(DeepLinkAction { url: intent.into() }))
+    );
+    // `create/upi` style answers: a `link`, or the payment id alone.
+    let answer = json!({"razorpay_payment_id": "pay_UPI3", "link": intent}).to_string();
+    let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![ok(&answer)]);
+    assert!(matches!(
+        result.unwrap().next_action,
+        Some(NextAction::DeepLink(_))
+    ));
+    // UPI collect: approval in the UPI app, polled; honestly pending.
+    let req = method_request(json!({"type": "upi", "flow": "collect", "vpa": "success@razorpay"}));
+    for answer in [
+        r#"{"razorpay_payment_id":"pay_UPI1","next":[{"action":"poll","url":"https://api.razorpay.com/v1/payments/pay_UPI1"}]}"#,
+        r#"{"razorpay_payment_id":"pay_UPI1"}"#,
+    ] {
+        let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![ok(answer)]);
+        let p = result.unwrap();
+        assert_eq!(p.status, PaymentStatus::AuthenticationPending);
+        assert_eq!(p.connector_transaction_id.as_deref(), Some("pay_UPI1"));
+        assert!(matches!(p.next_action, Some(NextAction::Await(_))));
+    }
+    // Unknown action kinds are kept, not failed on.
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![ok(
+            r#"{"razorpay_payment_id":"pay_UPI1","next":[{"action":"something_new","url":"https://x"}]}"#,
+        )],
+    );
+    assert!(
+        matches!(result.unwrap().next_action, Some(NextAction::Sdk(ref s)) if s.action_type == "something_new")
+    );
+}
+
+#[test]
+fn methods_razorpay_does_not_take_are_unsupported_and_redirects_need_a_return_url() {
+    let c = connector();
+    for method in [
+        json!({"type": "apple_pay", "token": "tok"}),
+        json!({"type": "bank_redirect", "method": "ideal"}),
+        json!({"type": "encrypted_card", "encrypted_card_number": "a", "encrypted_expiry_month": "b", "encrypted_expiry_year": "c"}),
+    ] {
+        let req = method_request(method.clone());
+        let (requests, result) = drive(|r| c.authorize(&req, &cx(), r), vec![]);
+        assert!(requests.is_empty());
+        let e = result.unwrap_err();
+        assert_eq!(e.code, ErrorCode::Unsupported, "{method}");
+        assert_eq!(e.field.as_deref(), Some("payment_method"));
+    }
+    let mut req = method_request(json!({"type": "netbanking", "bank_code": "HDFC"}));
+    req.return_url = None;
+    let (requests, result) = drive(|r| c.authorize(&req, &cx(), r), vec![]);
+    assert!(requests.is_empty());
+    assert_eq!(result.unwrap_err().field.as_deref(), Some("return_url"));
+}

@@ -161,6 +161,9 @@ pub(super) struct CreatedPayment {
     /// `None` when absent or not a list.
     #[serde(default)]
     pub next: Option<Value>,
+    /// The `upi://pay` intent URI of a UPI intent payment created through `create/upi`.
+    #[serde(default, deserialize_with = "opt_string")]
+    pub link: Option<String>,
 }
 
 /// One entry of `next[]`.

@@ -447,11 +447,7 @@ fn every_other_action_type_goes_to_the_sdk_with_its_json() {
         ),
         (
             "PresentToShopper",
-            json!({"type": "qrCode", "qrCodeData": "upi://pay?pa=x", "url": "https://test.adyen.com/qr"}),
-        ),
-        (
-            "Pending",
-            json!({"type": "await", "paymentMethodType": "mbway"}),
+            json!({"type": "qrCode", "url": "https://test.adyen.com/qr"}),
         ),
         (
             "PresentToShopper",
@@ -494,6 +490,113 @@ fn every_other_action_type_goes_to_the_sdk_with_its_json() {
             .to_string();
     let p = done(connector().authorize(&authorize_request(), &cx(), &[response(200, &body)]));
     assert!(matches!(p.next_action, Some(NextAction::Sdk(ref s)) if s.action_type == "redirect"));
+}
+
+#[test]
+fn qr_code_and_await_actions_are_typed() {
+    let body = json!({"resultCode": "PresentToShopper", "pspReference": "P5", "action": {"type": "qrCode", "qrCodeData": "upi://pay?pa=x", "url": "https://test.adyen.com/qr", "paymentMethodType": "paynow"}}).to_string();
+    let p = done(connector().authorize(&authorize_request(), &cx(), &[response(200, &body)]));
+    assert_eq!(p.status, PaymentStatus::AuthenticationPending);
+    assert_eq!(
+        p.next_action,
+        Some(NextAction::QrCode(QrCodeAction {
+            data: "upi://pay?pa=x".into(),
+            image_url: Some("https://test.adyen.com/qr".into()),
+        }))
+    );
+    let body = json!({"resultCode": "Pending", "pspReference": "P6", "action": {"type": "await", "paymentMethodType": "blik"}}).to_string();
+    let p = done(connector().authorize(&authorize_request(), &cx(), &[response(200, &body)]));
+    assert_eq!(p.status, PaymentStatus::AuthenticationPending);
+    assert_eq!(
+        p.next_action,
+        Some(NextAction::Await(AwaitAction::default()))
+    );
+}
+
+fn authorize_body_for(method: serde_json::Value) -> serde_json::Value {
+    let mut req = authorize_request();
+    req.payment_method = serde_json::from_value(method).unwrap();
+    body(&sent(connector().authorize(&req, &cx(), &[])))
+}
+
+#[test]
+fn wallet_tokens_encrypted_cards_and_bank_redirects_are_mapped() {
+    let body = authorize_body_for(
+        json!({"type": "encrypted_card", "encrypted_card_number": "test_4111111111111111", "encrypted_expiry_month": "test_03", "encrypted_expiry_year": "test_2030", "encrypted_security_code": "test_737"}),
+    );
+    assert_eq!(
+        body["paymentMethod"],
+        json!({"type": "scheme", "encryptedCardNumber": "test_4111111111111111", "encryptedExpiryMonth": "test_03", "encryptedExpiryYear": "test_2030", "encryptedSecurityCode": "test_737"})
+    );
+    // Apple Pay's paymentData JSON is sent as Base64; a Base64 token is passed unchanged.
+    let body = authorize_body_for(json!({"type": "apple_pay", "token": "{\"version\":\"EC_v1\"}"}));
+    assert_eq!(
+        body["paymentMethod"],
+        json!({"type": "applepay", "applePayToken": "eyJ2ZXJzaW9uIjoiRUNfdjEifQ=="})
+    );
+    let body =
+        authorize_body_for(json!({"type": "apple_pay", "token": "eyJ2ZXJzaW9uIjoiRUNfdjEifQ=="}));
+    assert_eq!(
+        body["paymentMethod"]["applePayToken"],
+        "eyJ2ZXJzaW9uIjoiRUNfdjEifQ=="
+    );
+    let body =
+        authorize_body_for(json!({"type": "google_pay", "token": "{\"signature\":\"MEQ\"}"}));
+    assert_eq!(
+        body["paymentMethod"],
+        json!({"type": "googlepay", "googlePayToken": "{\"signature\":\"MEQ\"}"})
+    );
+    let body = authorize_body_for(
+        json!({"type": "network_token", "number": "4111111111111111", "expiry_month": 3, "expiry_year": 2030, "cryptogram": "AgAAAAAABk4DWZ4C28yUQAAAAAA=", "eci": "07", "wallet": "google_pay"}),
+    );
+    assert_eq!(
+        body["paymentMethod"],
+        json!({"type": "networkToken", "number": "4111111111111111", "expiryMonth": "03", "expiryYear": "2030"})
+    );
+    assert_eq!(
+        body["mpiData"],
+        json!({"tokenAuthenticationVerificationValue": "AgAAAAAABk4DWZ4C28yUQAAAAAA=", "eci": "07"})
+    );
+    for (method, adyen_type) in [
+        ("ideal", "ideal"),
+        ("pay_by_bank", "paybybank"),
+        ("trustly", "trustly"),
+        ("sofort", "directEbanking"),
+    ] {
+        let body = authorize_body_for(json!({"type": "bank_redirect", "method": method}));
+        assert_eq!(
+            body["paymentMethod"],
+            json!({"type": adyen_type}),
+            "{method}"
+        );
+    }
+    let body = authorize_body_for(
+        json!({"type": "bank_redirect", "method": "online_banking_pl", "issuer": "154"}),
+    );
+    assert_eq!(
+        body["paymentMethod"],
+        json!({"type": "onlineBanking_PL", "issuer": "154"})
+    );
+}
+
+#[test]
+fn methods_adyen_does_not_take_are_unsupported_before_sending() {
+    for method in [
+        json!({"type": "upi", "flow": "collect", "vpa": "success@razorpay"}),
+        json!({"type": "netbanking", "bank_code": "HDFC"}),
+        json!({"type": "ewallet", "provider": "OVO"}),
+    ] {
+        let mut req = authorize_request();
+        req.payment_method = serde_json::from_value(method.clone()).unwrap();
+        let err = connector().authorize(&req, &cx(), &[]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Unsupported, "{method}");
+        assert_eq!(err.field.as_deref(), Some("payment_method"));
+        assert!(
+            err.message.contains(req.payment_method.kind()),
+            "{}",
+            err.message
+        );
+    }
 }
 
 #[test]

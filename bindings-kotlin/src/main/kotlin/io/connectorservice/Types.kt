@@ -435,6 +435,151 @@ public data class AuthorizeRequest @JvmOverloads constructor(
     }
 }
 
+/** Waiting for the shopper's approval elsewhere. */
+public data class AwaitAction @JvmOverloads constructor(
+    /** What the shopper has to do, where the processor says. */
+    public val description: String? = null,
+) : NextAction {
+    override fun toString(): String =
+        "AwaitAction(description=$description)"
+
+    /** This value as the core's JSON, with its `type` tag (`await`). */
+    public override fun toJson(): String = JsonWriter().also { NextAction.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        if (description != null) {
+            w.name("description")
+            w.string(description)
+        }
+    }
+
+    /** Builds a [AwaitAction] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor() {
+        private var description: String? = null
+        /** What the shopper has to do, where the processor says. */
+        public fun description(value: String?): Builder = apply { this.description = value }
+
+        public fun build(): AwaitAction = AwaitAction(description = description)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
+        private val FIELDS: Set<String> = setOf("description")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): AwaitAction = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): AwaitAction {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return AwaitAction(
+                description = o.optional("description")?.let { JsonIn.string(it, o.path("description")) },
+            )
+        }
+    }
+}
+
+/** A bank redirect payment. */
+public data class BankRedirect @JvmOverloads constructor(
+    public val method: BankRedirectMethod,
+    /** The shopper's bank, where the method takes one (required for EPS and online banking). */
+    public val issuer: String? = null,
+) : PaymentMethod {
+    override fun toString(): String =
+        "BankRedirect(method=$method, issuer=$issuer)"
+
+    /** This value as the core's JSON, with its `type` tag (`bank_redirect`). */
+    public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("method")
+        w.string(method.value)
+        if (issuer != null) {
+            w.name("issuer")
+            w.string(issuer)
+        }
+    }
+
+    /** Builds a [BankRedirect] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val method: BankRedirectMethod) {
+        private var issuer: String? = null
+        /** The shopper's bank, where the method takes one (required for EPS and online banking). */
+        public fun issuer(value: String?): Builder = apply { this.issuer = value }
+
+        public fun build(): BankRedirect = BankRedirect(method = method, issuer = issuer)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(method: BankRedirectMethod): Builder = Builder(method)
+
+        private val FIELDS: Set<String> = setOf("method", "issuer")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): BankRedirect = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): BankRedirect {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return BankRedirect(
+                method = BankRedirectMethod.read(o.required("method"), o.path("method")),
+                issuer = o.optional("issuer")?.let { JsonIn.string(it, o.path("issuer")) },
+            )
+        }
+    }
+}
+
+/** The bank redirect methods. */
+public enum class BankRedirectMethod(
+    /** The value in the core's JSON. */
+    public val value: String,
+) {
+    /** iDEAL (Netherlands). */
+    IDEAL("ideal"),
+    /** EPS (Austria); needs an issuer. */
+    EPS("eps"),
+    /** Online banking Poland; needs an issuer. */
+    ONLINE_BANKING_PL("online_banking_pl"),
+    /** Online banking Czech Republic; needs an issuer. */
+    ONLINE_BANKING_CZ("online_banking_cz"),
+    /** Online banking Slovakia; needs an issuer. */
+    ONLINE_BANKING_SK("online_banking_sk"),
+    /** Pay by Bank (open banking). */
+    PAY_BY_BANK("pay_by_bank"),
+    /** Trustly. */
+    TRUSTLY("trustly"),
+    /** Sofort / Klarna Pay now (Adyen `directEbanking`). */
+    SOFORT("sofort"),
+    ;
+
+    public companion object {
+        private val BY_VALUE: Map<String, BankRedirectMethod> = entries.associateBy { it.value }
+
+        /** The constant for a JSON value; throws [JsonException] for an unknown one. */
+        @JvmStatic
+        public fun fromValue(value: String): BankRedirectMethod = BY_VALUE[value] ?: JsonIn.unknownEnumValue("", BY_VALUE.keys)
+
+        internal fun read(value: Any?, path: String): BankRedirectMethod =
+            BY_VALUE[JsonIn.string(value, path)] ?: JsonIn.unknownEnumValue(path, BY_VALUE.keys)
+    }
+}
+
 /** The shopper's browser, for 3-D Secure 2. */
 public data class BrowserInfo @JvmOverloads constructor(
     public val userAgent: String? = null,
@@ -1219,6 +1364,43 @@ public data class DeclineDetails @JvmOverloads constructor(
     }
 }
 
+/** An app hand-off. */
+public data class DeepLinkAction(
+    public val url: String,
+) : NextAction {
+    override fun toString(): String =
+        "DeepLinkAction(url=$url)"
+
+    /** This value as the core's JSON, with its `type` tag (`deep_link`). */
+    public override fun toJson(): String = JsonWriter().also { NextAction.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("url")
+        w.string(url)
+    }
+
+    public companion object {
+        private val FIELDS: Set<String> = setOf("url")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): DeepLinkAction = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): DeepLinkAction {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return DeepLinkAction(
+                url = JsonIn.string(o.required("url"), o.path("url")),
+            )
+        }
+    }
+}
+
 /** Defend a dispute: submit the defence for a decision. */
 public data class DefendDisputeRequest @JvmOverloads constructor(
     public val connectorDisputeId: String,
@@ -1584,6 +1766,87 @@ public enum class DisputeStatus(
     }
 }
 
+/**
+ * Card fields from the processor's client-side encryption (Adyen's `encryptedCardNumber`,
+ * ...). Opaque, forwarded unchanged, and masked like card data.
+ *
+ * `toString()` masks its secrets and card numbers.
+ */
+public data class EncryptedCard @JvmOverloads constructor(
+    /** A secret: never shown in repr, logs or error messages. */
+    public val encryptedCardNumber: String,
+    /** A secret: never shown in repr, logs or error messages. */
+    public val encryptedExpiryMonth: String,
+    /** A secret: never shown in repr, logs or error messages. */
+    public val encryptedExpiryYear: String,
+    /** A secret: never shown in repr, logs or error messages. */
+    public val encryptedSecurityCode: String? = null,
+    public val holderName: String? = null,
+) : PaymentMethod {
+    override fun toString(): String =
+        "EncryptedCard(encryptedCardNumber=${Masking.secret(encryptedCardNumber)}, encryptedExpiryMonth=${Masking.secret(encryptedExpiryMonth)}, encryptedExpiryYear=${Masking.secret(encryptedExpiryYear)}, encryptedSecurityCode=${Masking.secret(encryptedSecurityCode)}, holderName=$holderName)"
+
+    /** This value as the core's JSON, with its `type` tag (`encrypted_card`). */
+    public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("encrypted_card_number")
+        w.string(encryptedCardNumber)
+        w.name("encrypted_expiry_month")
+        w.string(encryptedExpiryMonth)
+        w.name("encrypted_expiry_year")
+        w.string(encryptedExpiryYear)
+        if (encryptedSecurityCode != null) {
+            w.name("encrypted_security_code")
+            w.string(encryptedSecurityCode)
+        }
+        if (holderName != null) {
+            w.name("holder_name")
+            w.string(holderName)
+        }
+    }
+
+    /** Builds a [EncryptedCard] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val encryptedCardNumber: String, private val encryptedExpiryMonth: String, private val encryptedExpiryYear: String) {
+        private var encryptedSecurityCode: String? = null
+        private var holderName: String? = null
+        /** A secret: never shown in repr, logs or error messages. */
+        public fun encryptedSecurityCode(value: String?): Builder = apply { this.encryptedSecurityCode = value }
+        public fun holderName(value: String?): Builder = apply { this.holderName = value }
+
+        public fun build(): EncryptedCard = EncryptedCard(encryptedCardNumber = encryptedCardNumber, encryptedExpiryMonth = encryptedExpiryMonth, encryptedExpiryYear = encryptedExpiryYear, encryptedSecurityCode = encryptedSecurityCode, holderName = holderName)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(encryptedCardNumber: String, encryptedExpiryMonth: String, encryptedExpiryYear: String): Builder = Builder(encryptedCardNumber, encryptedExpiryMonth, encryptedExpiryYear)
+
+        private val FIELDS: Set<String> = setOf("encrypted_card_number", "encrypted_expiry_month", "encrypted_expiry_year", "encrypted_security_code", "holder_name")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): EncryptedCard = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): EncryptedCard {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return EncryptedCard(
+                encryptedCardNumber = JsonIn.string(o.required("encrypted_card_number"), o.path("encrypted_card_number")),
+                encryptedExpiryMonth = JsonIn.string(o.required("encrypted_expiry_month"), o.path("encrypted_expiry_month")),
+                encryptedExpiryYear = JsonIn.string(o.required("encrypted_expiry_year"), o.path("encrypted_expiry_year")),
+                encryptedSecurityCode = o.optional("encrypted_security_code")?.let { JsonIn.string(it, o.path("encrypted_security_code")) },
+                holderName = o.optional("holder_name")?.let { JsonIn.string(it, o.path("holder_name")) },
+            )
+        }
+    }
+}
+
 /** Which of the processor's environments to talk to. */
 public enum class Environment(
     /** The value in the core's JSON. */
@@ -1945,6 +2208,83 @@ public enum class EvidenceType(
 
         internal fun read(value: Any?, path: String): EvidenceType =
             BY_VALUE[JsonIn.string(value, path)] ?: JsonIn.unknownEnumValue(path, BY_VALUE.keys)
+    }
+}
+
+/** An e-wallet payment. */
+public data class Ewallet @JvmOverloads constructor(
+    /**
+     * The wallet, as the processor names it (Xendit channel codes such as `OVO`, `DANA`,
+     * `GCASH`, `SHOPEEPAY`; Razorpay wallet names such as `mobikwik`).
+     */
+    public val provider: String,
+    /**
+     * The shopper's mobile number in E.164 (`+628...`), for wallets that push an approval to
+     * it (Xendit OVO).
+     */
+    public val mobileNumber: String? = null,
+    /** The shopper's `$cashtag` (Xendit Jenius Pay). */
+    public val cashtag: String? = null,
+) : PaymentMethod {
+    override fun toString(): String =
+        "Ewallet(provider=$provider, mobileNumber=$mobileNumber, cashtag=$cashtag)"
+
+    /** This value as the core's JSON, with its `type` tag (`ewallet`). */
+    public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("provider")
+        w.string(provider)
+        if (mobileNumber != null) {
+            w.name("mobile_number")
+            w.string(mobileNumber)
+        }
+        if (cashtag != null) {
+            w.name("cashtag")
+            w.string(cashtag)
+        }
+    }
+
+    /** Builds a [Ewallet] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val provider: String) {
+        private var mobileNumber: String? = null
+        private var cashtag: String? = null
+        /**
+         * The shopper's mobile number in E.164 (`+628...`), for wallets that push an approval to
+         * it (Xendit OVO).
+         */
+        public fun mobileNumber(value: String?): Builder = apply { this.mobileNumber = value }
+        /** The shopper's `$cashtag` (Xendit Jenius Pay). */
+        public fun cashtag(value: String?): Builder = apply { this.cashtag = value }
+
+        public fun build(): Ewallet = Ewallet(provider = provider, mobileNumber = mobileNumber, cashtag = cashtag)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(provider: String): Builder = Builder(provider)
+
+        private val FIELDS: Set<String> = setOf("provider", "mobile_number", "cashtag")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): Ewallet = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): Ewallet {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return Ewallet(
+                provider = JsonIn.string(o.required("provider"), o.path("provider")),
+                mobileNumber = o.optional("mobile_number")?.let { JsonIn.string(it, o.path("mobile_number")) },
+                cashtag = o.optional("cashtag")?.let { JsonIn.string(it, o.path("cashtag")) },
+            )
+        }
     }
 }
 
@@ -2385,7 +2725,141 @@ public data class Money(
     }
 }
 
-/** Tagged by `type` in JSON. Variants: [RedirectAction] (`redirect`), [SdkAction] (`sdk`). */
+/** A netbanking payment. */
+public data class Netbanking(
+    /** The processor's bank code (Razorpay: `HDFC`, `ICIC`, `SBIN`, ...). */
+    public val bankCode: String,
+) : PaymentMethod {
+    override fun toString(): String =
+        "Netbanking(bankCode=$bankCode)"
+
+    /** This value as the core's JSON, with its `type` tag (`netbanking`). */
+    public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("bank_code")
+        w.string(bankCode)
+    }
+
+    public companion object {
+        private val FIELDS: Set<String> = setOf("bank_code")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): Netbanking = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): Netbanking {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return Netbanking(
+                bankCode = JsonIn.string(o.required("bank_code"), o.path("bank_code")),
+            )
+        }
+    }
+}
+
+/**
+ * A network token (device PAN) with its one-time cryptogram: a wallet token you decrypted
+ * yourself, or a scheme network token.
+ *
+ * `toString()` masks its secrets and card numbers.
+ */
+public data class NetworkToken @JvmOverloads constructor(
+    /** The token's number (DPAN). */
+    public val number: String,
+    /** Expiry month, 1-12. */
+    public val expiryMonth: Int,
+    /** Expiry year, four digits. */
+    public val expiryYear: Int,
+    /** The cryptogram (TAVV / online payment cryptogram), Base64. */
+    public val cryptogram: String,
+    /** The electronic commerce indicator, where the wallet gave one (e.g. `05`, `07`). */
+    public val eci: String? = null,
+    /** The wallet the token was decrypted from; none for a scheme network token. */
+    public val wallet: WalletKind? = null,
+    public val holderName: String? = null,
+) : PaymentMethod {
+    override fun toString(): String =
+        "NetworkToken(number=${Masking.pan(number)}, expiryMonth=$expiryMonth, expiryYear=$expiryYear, cryptogram=${Masking.secret(cryptogram)}, eci=$eci, wallet=$wallet, holderName=$holderName)"
+
+    /** This value as the core's JSON, with its `type` tag (`network_token`). */
+    public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("number")
+        w.string(number)
+        w.name("expiry_month")
+        w.number(expiryMonth)
+        w.name("expiry_year")
+        w.number(expiryYear)
+        w.name("cryptogram")
+        w.string(cryptogram)
+        if (eci != null) {
+            w.name("eci")
+            w.string(eci)
+        }
+        if (wallet != null) {
+            w.name("wallet")
+            w.string(wallet.value)
+        }
+        if (holderName != null) {
+            w.name("holder_name")
+            w.string(holderName)
+        }
+    }
+
+    /** Builds a [NetworkToken] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val number: String, private val expiryMonth: Int, private val expiryYear: Int, private val cryptogram: String) {
+        private var eci: String? = null
+        private var wallet: WalletKind? = null
+        private var holderName: String? = null
+        /** The electronic commerce indicator, where the wallet gave one (e.g. `05`, `07`). */
+        public fun eci(value: String?): Builder = apply { this.eci = value }
+        /** The wallet the token was decrypted from; none for a scheme network token. */
+        public fun wallet(value: WalletKind?): Builder = apply { this.wallet = value }
+        public fun holderName(value: String?): Builder = apply { this.holderName = value }
+
+        public fun build(): NetworkToken = NetworkToken(number = number, expiryMonth = expiryMonth, expiryYear = expiryYear, cryptogram = cryptogram, eci = eci, wallet = wallet, holderName = holderName)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(number: String, expiryMonth: Int, expiryYear: Int, cryptogram: String): Builder = Builder(number, expiryMonth, expiryYear, cryptogram)
+
+        private val FIELDS: Set<String> = setOf("number", "expiry_month", "expiry_year", "cryptogram", "eci", "wallet", "holder_name")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): NetworkToken = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): NetworkToken {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return NetworkToken(
+                number = JsonIn.string(o.required("number"), o.path("number")),
+                expiryMonth = JsonIn.int(o.required("expiry_month"), o.path("expiry_month")),
+                expiryYear = JsonIn.int(o.required("expiry_year"), o.path("expiry_year")),
+                cryptogram = JsonIn.string(o.required("cryptogram"), o.path("cryptogram")),
+                eci = o.optional("eci")?.let { JsonIn.string(it, o.path("eci")) },
+                wallet = o.optional("wallet")?.let { WalletKind.read(it, o.path("wallet")) },
+                holderName = o.optional("holder_name")?.let { JsonIn.string(it, o.path("holder_name")) },
+            )
+        }
+    }
+}
+
+/** Tagged by `type` in JSON. Variants: [RedirectAction] (`redirect`), [SdkAction] (`sdk`), [DeepLinkAction] (`deep_link`), [QrCodeAction] (`qr_code`), [AwaitAction] (`await`). */
 public sealed interface NextAction {
     /** This value as the core's JSON, with its `type` tag. */
     public fun toJson(): String
@@ -2399,7 +2873,10 @@ public sealed interface NextAction {
             when (JsonIn.tag(value, path, "type")) {
                 "redirect" -> RedirectAction.read(value, path)
                 "sdk" -> SdkAction.read(value, path)
-                else -> JsonIn.unknownVariant(path, "type", listOf("redirect", "sdk"))
+                "deep_link" -> DeepLinkAction.read(value, path)
+                "qr_code" -> QrCodeAction.read(value, path)
+                "await" -> AwaitAction.read(value, path)
+                else -> JsonIn.unknownVariant(path, "type", listOf("redirect", "sdk", "deep_link", "qr_code", "await"))
             }
 
         internal fun write(w: JsonWriter, value: NextAction) {
@@ -2411,6 +2888,18 @@ public sealed interface NextAction {
                 }
                 is SdkAction -> {
                     w.name("type").string("sdk")
+                    value.writeFields(w)
+                }
+                is DeepLinkAction -> {
+                    w.name("type").string("deep_link")
+                    value.writeFields(w)
+                }
+                is QrCodeAction -> {
+                    w.name("type").string("qr_code")
+                    value.writeFields(w)
+                }
+                is AwaitAction -> {
+                    w.name("type").string("await")
                     value.writeFields(w)
                 }
             }
@@ -2785,7 +3274,7 @@ public data class PaymentGetRequest @JvmOverloads constructor(
     }
 }
 
-/** Tagged by `type` in JSON. Variants: [Card] (`card`), [MandateReference] (`mandate`). */
+/** Tagged by `type` in JSON. Variants: [Card] (`card`), [MandateReference] (`mandate`), [EncryptedCard] (`encrypted_card`), [WalletToken] (`apple_pay`), [WalletToken] (`google_pay`), [NetworkToken] (`network_token`), [Upi] (`upi`), [Netbanking] (`netbanking`), [BankRedirect] (`bank_redirect`), [Ewallet] (`ewallet`). */
 public sealed interface PaymentMethod {
     /** This value as the core's JSON, with its `type` tag. */
     public fun toJson(): String
@@ -2799,7 +3288,15 @@ public sealed interface PaymentMethod {
             when (JsonIn.tag(value, path, "type")) {
                 "card" -> Card.read(value, path)
                 "mandate" -> MandateReference.read(value, path)
-                else -> JsonIn.unknownVariant(path, "type", listOf("card", "mandate"))
+                "encrypted_card" -> EncryptedCard.read(value, path)
+                "apple_pay" -> WalletToken.read(value, path)
+                "google_pay" -> WalletToken.read(value, path)
+                "network_token" -> NetworkToken.read(value, path)
+                "upi" -> Upi.read(value, path)
+                "netbanking" -> Netbanking.read(value, path)
+                "bank_redirect" -> BankRedirect.read(value, path)
+                "ewallet" -> Ewallet.read(value, path)
+                else -> JsonIn.unknownVariant(path, "type", listOf("card", "mandate", "encrypted_card", "apple_pay", "google_pay", "network_token", "upi", "netbanking", "bank_redirect", "ewallet"))
             }
 
         internal fun write(w: JsonWriter, value: PaymentMethod) {
@@ -2811,6 +3308,38 @@ public sealed interface PaymentMethod {
                 }
                 is MandateReference -> {
                     w.name("type").string("mandate")
+                    value.writeFields(w)
+                }
+                is EncryptedCard -> {
+                    w.name("type").string("encrypted_card")
+                    value.writeFields(w)
+                }
+                is WalletToken -> {
+                    w.name("type").string("apple_pay")
+                    value.writeFields(w)
+                }
+                is WalletToken -> {
+                    w.name("type").string("google_pay")
+                    value.writeFields(w)
+                }
+                is NetworkToken -> {
+                    w.name("type").string("network_token")
+                    value.writeFields(w)
+                }
+                is Upi -> {
+                    w.name("type").string("upi")
+                    value.writeFields(w)
+                }
+                is Netbanking -> {
+                    w.name("type").string("netbanking")
+                    value.writeFields(w)
+                }
+                is BankRedirect -> {
+                    w.name("type").string("bank_redirect")
+                    value.writeFields(w)
+                }
+                is Ewallet -> {
+                    w.name("type").string("ewallet")
                     value.writeFields(w)
                 }
             }
@@ -3088,6 +3617,64 @@ public enum class PaymentStatus(
 
         internal fun read(value: Any?, path: String): PaymentStatus =
             BY_VALUE[JsonIn.string(value, path)] ?: JsonIn.unknownEnumValue(path, BY_VALUE.keys)
+    }
+}
+
+/** A QR code to display. */
+public data class QrCodeAction @JvmOverloads constructor(
+    /** The payload to encode in the QR code. */
+    public val data: String,
+    /** An image of the code, where the processor hosts one. */
+    public val imageUrl: String? = null,
+) : NextAction {
+    override fun toString(): String =
+        "QrCodeAction(data=$data, imageUrl=$imageUrl)"
+
+    /** This value as the core's JSON, with its `type` tag (`qr_code`). */
+    public override fun toJson(): String = JsonWriter().also { NextAction.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("data")
+        w.string(data)
+        if (imageUrl != null) {
+            w.name("image_url")
+            w.string(imageUrl)
+        }
+    }
+
+    /** Builds a [QrCodeAction] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val data: String) {
+        private var imageUrl: String? = null
+        /** An image of the code, where the processor hosts one. */
+        public fun imageUrl(value: String?): Builder = apply { this.imageUrl = value }
+
+        public fun build(): QrCodeAction = QrCodeAction(data = data, imageUrl = imageUrl)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(data: String): Builder = Builder(data)
+
+        private val FIELDS: Set<String> = setOf("data", "image_url")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): QrCodeAction = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): QrCodeAction {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return QrCodeAction(
+                data = JsonIn.string(o.required("data"), o.path("data")),
+                imageUrl = o.optional("image_url")?.let { JsonIn.string(it, o.path("image_url")) },
+            )
+        }
     }
 }
 
@@ -4134,6 +4721,86 @@ public data class TransportOptions @JvmOverloads constructor(
     }
 }
 
+/** A UPI payment. */
+public data class Upi @JvmOverloads constructor(
+    public val flow: UpiFlow,
+    /** The shopper's virtual payment address (`name@bank`); required for `collect`. */
+    public val vpa: String? = null,
+) : PaymentMethod {
+    override fun toString(): String =
+        "Upi(flow=$flow, vpa=$vpa)"
+
+    /** This value as the core's JSON, with its `type` tag (`upi`). */
+    public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("flow")
+        w.string(flow.value)
+        if (vpa != null) {
+            w.name("vpa")
+            w.string(vpa)
+        }
+    }
+
+    /** Builds a [Upi] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val flow: UpiFlow) {
+        private var vpa: String? = null
+        /** The shopper's virtual payment address (`name@bank`); required for `collect`. */
+        public fun vpa(value: String?): Builder = apply { this.vpa = value }
+
+        public fun build(): Upi = Upi(flow = flow, vpa = vpa)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(flow: UpiFlow): Builder = Builder(flow)
+
+        private val FIELDS: Set<String> = setOf("flow", "vpa")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): Upi = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): Upi {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return Upi(
+                flow = UpiFlow.read(o.required("flow"), o.path("flow")),
+                vpa = o.optional("vpa")?.let { JsonIn.string(it, o.path("vpa")) },
+            )
+        }
+    }
+}
+
+/** How a UPI payment is approved. */
+public enum class UpiFlow(
+    /** The value in the core's JSON. */
+    public val value: String,
+) {
+    /** A collect request is sent to the shopper's VPA; they approve it in their UPI app. */
+    COLLECT("collect"),
+    /** The shopper's UPI app is opened with a `upi://pay` intent (deep link or QR). */
+    INTENT("intent"),
+    ;
+
+    public companion object {
+        private val BY_VALUE: Map<String, UpiFlow> = entries.associateBy { it.value }
+
+        /** The constant for a JSON value; throws [JsonException] for an unknown one. */
+        @JvmStatic
+        public fun fromValue(value: String): UpiFlow = BY_VALUE[value] ?: JsonIn.unknownEnumValue("", BY_VALUE.keys)
+
+        internal fun read(value: Any?, path: String): UpiFlow =
+            BY_VALUE[JsonIn.string(value, path)] ?: JsonIn.unknownEnumValue(path, BY_VALUE.keys)
+    }
+}
+
 /** Cancel (void) an authorization that was not captured. */
 public data class VoidRequest @JvmOverloads constructor(
     /** The processor's payment id. */
@@ -4215,6 +4882,71 @@ public data class VoidRequest @JvmOverloads constructor(
                 amount = o.optional("amount")?.let { Money.read(it, o.path("amount")) },
                 reason = o.optional("reason")?.let { JsonIn.string(it, o.path("reason")) },
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
+            )
+        }
+    }
+}
+
+/** Which wallet a network token came from. */
+public enum class WalletKind(
+    /** The value in the core's JSON. */
+    public val value: String,
+) {
+    APPLE_PAY("apple_pay"),
+    GOOGLE_PAY("google_pay"),
+    ;
+
+    public companion object {
+        private val BY_VALUE: Map<String, WalletKind> = entries.associateBy { it.value }
+
+        /** The constant for a JSON value; throws [JsonException] for an unknown one. */
+        @JvmStatic
+        public fun fromValue(value: String): WalletKind = BY_VALUE[value] ?: JsonIn.unknownEnumValue("", BY_VALUE.keys)
+
+        internal fun read(value: Any?, path: String): WalletKind =
+            BY_VALUE[JsonIn.string(value, path)] ?: JsonIn.unknownEnumValue(path, BY_VALUE.keys)
+    }
+}
+
+/**
+ * An encrypted wallet token, exactly as the wallet returned it: for Apple Pay the
+ * `paymentData` object as JSON text (or its Base64), for Google Pay the
+ * `paymentMethodData.tokenizationData.token` string.
+ *
+ * `toString()` masks its secrets and card numbers.
+ */
+public data class WalletToken(
+    /** A secret: never shown in repr, logs or error messages. */
+    public val token: String,
+) : PaymentMethod {
+    override fun toString(): String =
+        "WalletToken(token=${Masking.secret(token)})"
+
+    /** This value as the core's JSON, with its `type` tag (`apple_pay`). */
+    public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("token")
+        w.string(token)
+    }
+
+    public companion object {
+        private val FIELDS: Set<String> = setOf("token")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): WalletToken = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): WalletToken {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return WalletToken(
+                token = JsonIn.string(o.required("token"), o.path("token")),
             )
         }
     }
