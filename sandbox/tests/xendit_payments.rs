@@ -654,4 +654,33 @@ async fn sandbox_hooks_complete_and_expire() {
     let page = pr["actions"][0]["url"].as_str().unwrap();
     let gone = x.send(Method::GET, page, &[], None).await;
     assert_eq!(gone.status, 404);
+
+    // Unfinished requests expire after the account's expiry time.
+    let reply = x
+        .control(Method::GET, "/xendit/_sandbox/expiry", None)
+        .await;
+    assert_eq!(reply.json()["seconds"], 900);
+    let pr = x
+        .post_ok(
+            "/payment_requests",
+            &card_request(CHALLENGE_CARD, "AUTOMATIC"),
+        )
+        .await;
+    let id = pr["id"].as_str().unwrap();
+    let reply = x
+        .control(
+            Method::PUT,
+            "/xendit/_sandbox/expiry",
+            Some(json!({"seconds": 0})),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(
+        x.get_ok(&format!("/payment_requests/{id}")).await["status"],
+        "EXPIRED"
+    );
+    assert_eq!(
+        x.get_ok(&format!("/payment_requests/{id}")).await["payment_method"]["status"],
+        "EXPIRED"
+    );
 }

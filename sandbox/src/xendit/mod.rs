@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use base64::prelude::{Engine as _, BASE64_STANDARD};
 use http::{Method, StatusCode};
@@ -61,8 +62,11 @@ struct Replay {
     body: Value,
 }
 
+/// How long a request may wait on the shopper (3-D Secure, e-wallet checkout) before it
+/// expires, by default.
+pub const DEFAULT_EXPIRY: Duration = Duration::from_secs(15 * 60);
+
 /// Everything the emulated Xendit account knows.
-#[derive(Default)]
 struct State {
     payment_requests: HashMap<String, payments::PaymentRequest>,
     payment_methods: HashMap<String, methods::PaymentMethod>,
@@ -72,6 +76,22 @@ struct State {
     idempotency: HashMap<String, Replay>,
     /// Creation sequence, to list collections in order.
     seq: u64,
+    /// How long a request may wait on the shopper.
+    expiry: Duration,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            payment_requests: HashMap::new(),
+            payment_methods: HashMap::new(),
+            refunds: HashMap::new(),
+            pages: HashMap::new(),
+            idempotency: HashMap::new(),
+            seq: 0,
+            expiry: DEFAULT_EXPIRY,
+        }
+    }
 }
 
 impl State {
@@ -388,6 +408,7 @@ impl Xendit {
             Map::new()
         };
         let mut state = lock(&self.state);
+        payments::expire_stale(&mut state);
         let key = request
             .header("idempotency-key")
             .map(str::trim)
@@ -473,6 +494,23 @@ impl Xendit {
                 payments::complete_hook(&mut state, id, &body, ctx)
             }
             ("POST", &["payment_requests", id, "expire"]) => payments::expire_hook(&mut state, id),
+            ("PUT", &["expiry"]) => {
+                match parse_body(request)
+                    .ok()
+                    .and_then(|b| b.get("seconds").and_then(Value::as_u64))
+                {
+                    Some(seconds) => {
+                        state.expiry = Duration::from_secs(seconds);
+                        payments::expire_stale(&mut state);
+                        Ok(json!({"seconds": seconds}))
+                    }
+                    None => Err((
+                        StatusCode::BAD_REQUEST,
+                        "seconds must be a non-negative integer".to_string(),
+                    )),
+                }
+            }
+            ("GET", &["expiry"]) => Ok(json!({"seconds": state.expiry.as_secs()})),
             _ => Err((
                 StatusCode::NOT_FOUND,
                 format!("no Xendit sandbox hook {} {hook:?}", request.method),
@@ -508,6 +546,7 @@ impl Processor for Xendit {
         }
         if let Some(page) = request.path.strip_prefix(PAGES_PREFIX) {
             let mut state = lock(&self.state);
+            payments::expire_stale(&mut state);
             return payments::page(&mut state, request, page, ctx);
         }
         self.api(request, ctx)

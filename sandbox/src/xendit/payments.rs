@@ -66,6 +66,8 @@ pub struct PaymentRequest {
     pub items: Value,
     pub created: String,
     pub updated: String,
+    /// Creation time in Unix milliseconds, for the expiry of unfinished requests.
+    pub created_ms: u64,
     /// The shopper page the request waits on, with its token.
     pub page: Option<(PageKind, String)>,
     /// The `failure_code` a test-mode amount forces when the shopper completes the page.
@@ -338,17 +340,16 @@ pub(super) fn create(state: &mut State, body: &Map<String, Value>, ctx: &Context
                         currency,
                     ));
                 }
+                // The card's channel properties, else the top-level ones.
                 let props = &details.channel_properties;
-                let skip = props
-                    .get("skip_three_d_secure")
+                let prop = |key: &str| props.get(key).or_else(|| top_properties.get(key));
+                let skip = prop("skip_three_d_secure")
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
-                success_url = props
-                    .get("success_return_url")
+                success_url = prop("success_return_url")
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                failure_url = props
-                    .get("failure_return_url")
+                failure_url = prop("failure_return_url")
                     .and_then(Value::as_str)
                     .map(str::to_string);
                 next = card_next(
@@ -489,6 +490,13 @@ pub(super) fn create(state: &mut State, body: &Map<String, Value>, ctx: &Context
                 &mut three_ds_flow,
             )?;
         } else {
+            if amount < amounts::ewallet_minimum(currency) {
+                return Err(amounts::below_minimum(
+                    "amount",
+                    amounts::ewallet_minimum(currency),
+                    currency,
+                ));
+            }
             let failure = match ewallets::magic(amount) {
                 Magic::Error(status, code, message) => {
                     return Err(ApiError::new(status, code, message))
@@ -533,6 +541,7 @@ pub(super) fn create(state: &mut State, body: &Map<String, Value>, ctx: &Context
         items: body.get("items").cloned().unwrap_or(Value::Null),
         created: now.clone(),
         updated: now,
+        created_ms: crate::util::now_ms(),
         page: None,
         forced_failure,
         success_return_url: success_url,
@@ -959,9 +968,9 @@ fn leak_code(code: &str) -> &'static str {
 }
 
 /// `POST /xendit/_sandbox/payment_requests/{id}/expire`: a request still waiting on the
-/// shopper goes to `EXPIRED` (no callback: expiry events exist only in v3).
+/// shopper goes to `EXPIRED` at once.
 pub(super) fn expire_hook(state: &mut State, id: &str) -> Result<Value, (StatusCode, String)> {
-    let pr = state.payment_requests.get_mut(id).ok_or_else(|| {
+    let pr = state.payment_requests.get(id).ok_or_else(|| {
         (
             StatusCode::NOT_FOUND,
             format!("no Xendit payment request {id:?}"),
@@ -973,6 +982,32 @@ pub(super) fn expire_hook(state: &mut State, id: &str) -> Result<Value, (StatusC
             format!("the payment request is {}, not REQUIRES_ACTION", pr.status),
         ));
     }
+    expire(state, id);
+    Ok(state.payment_requests[id].to_json(state))
+}
+
+/// Expires every request that waited on the shopper longer than the account's expiry time
+/// (payment-methods.md §4.7 rule 5).
+pub(super) fn expire_stale(state: &mut State) {
+    let now = crate::util::now_ms();
+    let limit = state.expiry.as_millis() as u64;
+    let stale: Vec<String> = state
+        .payment_requests
+        .values()
+        .filter(|pr| pr.status == "REQUIRES_ACTION" && now.saturating_sub(pr.created_ms) >= limit)
+        .map(|pr| pr.id.clone())
+        .collect();
+    for id in stale {
+        expire(state, &id);
+    }
+}
+
+/// `EXPIRED`, with no callback (expiry events exist only in the v3 API); the page is gone and
+/// a payment method still pending expires too.
+fn expire(state: &mut State, id: &str) {
+    let Some(pr) = state.payment_requests.get_mut(id) else {
+        return;
+    };
     pr.status = "EXPIRED";
     pr.actions.clear();
     pr.touch();
@@ -985,5 +1020,4 @@ pub(super) fn expire_hook(state: &mut State, id: &str) -> Result<Value, (StatusC
             method.set_status("EXPIRED");
         }
     }
-    Ok(state.payment_requests[id].to_json(state))
 }
