@@ -227,3 +227,45 @@ async fn magic_error_amounts_and_validation() {
         .await
         .error(400, "API_VALIDATION_ERROR");
 }
+
+#[tokio::test]
+async fn simulate_completes_an_ewallet_payment() {
+    let x = start().await;
+    let pr = x
+        .post_ok(
+            "/payment_requests",
+            &ewallet_request("PAYMAYA", "PHP", 300, urls()),
+        )
+        .await;
+    let id = pr["id"].as_str().unwrap();
+    let reply = x
+        .post(
+            &format!("/payment_requests/{id}/payments/simulate"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json()["status"], "SUCCEEDED");
+    x.next_callback("payment.succeeded", id).await;
+    x.post(
+        &format!("/payment_requests/{id}/payments/simulate"),
+        &json!({}),
+    )
+    .await
+    .error(400, "INACTIVE_PAYMENT_REQUEST");
+    let card = x
+        .post_ok(
+            "/payment_requests",
+            &card_request(CHALLENGE_CARD, "AUTOMATIC"),
+        )
+        .await;
+    x.post(
+        &format!(
+            "/payment_requests/{}/payments/simulate",
+            card["id"].as_str().unwrap()
+        ),
+        &json!({}),
+    )
+    .await
+    .error(400, "API_VALIDATION_ERROR");
+}

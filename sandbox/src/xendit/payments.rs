@@ -741,6 +741,36 @@ pub(super) fn list_captures(state: &State, id: &str) -> ApiResult {
     ))
 }
 
+/// `POST /payment_requests/{id}/payments/simulate`: the shopper approves an e-wallet payment
+/// request waiting on the checkout page (test-mode amounts still fail it); answers
+/// `{"status", "message"}` (`PaymentSimulation`).
+pub(super) fn simulate(state: &mut State, id: &str, ctx: &Context) -> ApiResult {
+    let pr = state
+        .payment_requests
+        .get(id)
+        .ok_or_else(|| ApiError::not_found("Payment request", id))?;
+    if pr.method_type(state) != "EWALLET" {
+        return Err(ApiError::validation(
+            "payment_request_id",
+            "payment simulation is available for EWALLET payment requests",
+        ));
+    }
+    if pr.status != "REQUIRES_ACTION" {
+        return Err(ApiError::bad_request(
+            "INACTIVE_PAYMENT_REQUEST",
+            format!("The payment request is already {}", pr.status),
+        ));
+    }
+    let outcome = pr.forced_failure.map_or(Outcome::Approve, Outcome::Fail);
+    let webhooks: Vec<Webhook> = finish(state, id, outcome).into_iter().collect();
+    ctx.emit_webhooks(webhooks);
+    let status = state.payment_requests[id].status;
+    Ok((
+        StatusCode::OK,
+        json!({"status": status, "message": "Payment simulation completed; the callback follows"}),
+    ))
+}
+
 /// The shopper pages: `GET`/`POST /web/3ds/{token}` and `/web/ewallet/{token}`. GET shows the
 /// page; POST with `result=success` (default) or `result=failure` completes it and answers
 /// `302` to the merchant's return URL.
