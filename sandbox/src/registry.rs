@@ -17,5 +17,6 @@ pub(crate) fn processors() -> Vec<Arc<dyn Processor>> {
     vec![
         Arc::new(crate::adyen::Adyen::new()),
         Arc::new(crate::razorpay::Razorpay::new()),
+        Arc::new(crate::xendit::Xendit::new()),
     ]
 }
