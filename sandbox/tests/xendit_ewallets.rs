@@ -1,4 +1,4 @@
-//! Xendit emulation, e-wallets (payment-methods.md §4): redirect channels through the mock
+//! Xendit emulation, e-wallets (Xendit Payment Requests API, `EWALLET`): redirect channels through the mock
 //! checkout page, push channels, magic amounts, validation and refunds.
 
 mod xendit_common;

@@ -1,6 +1,6 @@
 //! Xendit emulation, cards: authentication, 3-D Secure through the challenge page, frictionless
 //! approvals, declines, manual capture, refunds, saved cards, idempotency, validation and the
-//! callbacks (xendit.md).
+//! callbacks (Xendit Payment Requests API).
 
 mod xendit_common;
 

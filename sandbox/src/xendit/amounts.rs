@@ -1,4 +1,4 @@
-//! Amounts: JSON numbers in major units (xendit.md §3). Kept internally in hundredths of the
+//! Amounts: JSON numbers in major units (Xendit Node SDK `PaymentRequestParameters.amount`). Kept internally in hundredths of the
 //! major unit for every currency, so that `10.5` USD is 1050 and `10000` IDR is 1_000_000.
 
 use serde_json::{json, Map, Value};

@@ -1,6 +1,8 @@
 //! E-wallets through `POST /payment_requests` with `payment_method.type: "EWALLET"`
-//! (payment-methods.md §4): the channel table, validation, `actions[]` per channel, and the
-//! test-mode magic amounts (§4.5).
+//! (Xendit Node SDK `EWalletParameters`, `EWalletChannelProperties`): the channel table
+//! (developers.xendit.co "Payments API Introduction"), validation, `actions[]` per channel
+//! (Xendit docs "eWallet Checkout Methods"), and the test-mode amounts (Xendit docs e-wallet
+//! "Testing Scenarios").
 
 use http::StatusCode;
 use serde_json::{json, Map, Value};
@@ -91,7 +93,7 @@ pub static CHANNELS: [Channel; 24] = [
     channel("GRABPAY", "MYR", false, true, WEB_MOBILE),
 ];
 
-/// What a test-mode amount does (§4.5), amounts in hundredths.
+/// What a test-mode amount does (Xendit docs e-wallet "Testing Scenarios"), in hundredths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Magic {
     /// The create call fails with this status and code.
@@ -214,7 +216,7 @@ pub fn from_request(
 }
 
 /// `actions[]` of a redirect channel: `AUTH` actions to the mock checkout page, shaped per
-/// channel (payment-methods.md §4.2).
+/// channel (Xendit docs "eWallet Checkout Methods").
 pub fn actions(channel: &Channel, page_url: &str, token: &str) -> Vec<Value> {
     let action = |url_type: &str, url: String| json!({"action": "AUTH", "url_type": url_type, "method": "GET", "url": url, "qr_code": null});
     let mut actions = Vec::new();

@@ -1,5 +1,6 @@
 //! Payment methods (`pm-...`): the card or e-wallet of a payment request, saved for later
-//! payments when `reusability` is `MULTIPLE_USE` (xendit.md §4.7), the test cards (§7.2), and
+//! payments when `reusability` is `MULTIPLE_USE`, the test cards (Xendit docs "Simulate card
+//! scenarios" and "Test Scenarios"), and
 //! the standalone `POST /v2/payment_methods` / `GET /v2/payment_methods/{id}`.
 
 use http::StatusCode;

@@ -1,7 +1,8 @@
 //! Xendit: the Payment Requests API without the `/v3` prefix (`/payment_requests`, captures,
-//! `/refunds`, `/v2/payment_methods`) and its callbacks, as described in
-//! `shared/specs/processors/xendit.md` (cards) and `payment-methods.md` §4 (e-wallets). Paths
-//! are the real ones below `/xendit`.
+//! `/refunds`, `/v2/payment_methods`) and its callbacks, for cards and e-wallets, after the
+//! Xendit Node SDK (`PaymentRequest`, `Refund`, `PaymentMethod` APIs), the Python SDK callback
+//! objects and the Xendit docs ("Error scenarios", "Simulate card scenarios", e-wallet
+//! "Testing Scenarios"). Paths are the real ones below `/xendit`.
 //!
 //! Sandbox choices where the spec leaves a gap are listed in the README ("Xendit").
 

@@ -1,4 +1,4 @@
-//! Payment requests (xendit.md §4.1-§4.3, §7.4; payment-methods.md §4): create, get, list,
+//! Payment requests (Xendit Node SDK `PaymentRequest` API, cards and e-wallets): create, get, list,
 //! captures, the shopper pages (3-D Secure challenge, e-wallet mock checkout) and the
 //! `payment.*` / `capture.*` callbacks.
 
@@ -595,7 +595,7 @@ pub(super) fn create(state: &mut State, body: &Map<String, Value>, ctx: &Context
     Ok((StatusCode::CREATED, answer))
 }
 
-/// What a card payment does next (§7.4 rules 2 and 3).
+/// What a card payment does next: a challenge page, a decline, or pending then approved.
 fn card_next(
     behaviour: Behaviour,
     skip_three_d_secure: bool,
@@ -955,7 +955,7 @@ pub(super) fn complete_hook(
         Some("failure") => {
             let code = match body.get("failure_code").and_then(Value::as_str) {
                 None => default_failure,
-                Some(code) => leak_code(code),
+                Some(code) => known_code(code),
             };
             Outcome::Fail(code)
         }
@@ -973,7 +973,7 @@ pub(super) fn complete_hook(
 
 /// A failure code given to the hook, as a `&'static str` from a fixed list (or a generic
 /// one), so that no request can grow memory.
-fn leak_code(code: &str) -> &'static str {
+fn known_code(code: &str) -> &'static str {
     const KNOWN: [&str; 14] = [
         "AUTHENTICATION_FAILED",
         "DECLINED_BY_ISSUER",
@@ -1017,7 +1017,7 @@ pub(super) fn expire_hook(state: &mut State, id: &str) -> Result<Value, (StatusC
 }
 
 /// Expires every request that waited on the shopper longer than the account's expiry time
-/// (payment-methods.md §4.7 rule 5).
+/// (Xendit e-wallet checkouts expire when the shopper does not act).
 pub(super) fn expire_stale(state: &mut State) {
     let now = crate::util::now_ms();
     let limit = state.expiry.as_millis() as u64;

@@ -1,4 +1,4 @@
-//! Refunds (xendit.md §4.5, §4.6, §7.4 rule 6): `POST /refunds` answers `PENDING`, the refund
+//! Refunds (Xendit Node SDK `Refund` API): `POST /refunds` answers `PENDING`, the refund
 //! succeeds right after with a `refund.succeeded` callback; `GET /refunds/{id}` and
 //! `GET /refunds?payment_request_id=`.
 
