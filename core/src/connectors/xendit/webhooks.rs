@@ -10,7 +10,8 @@
 //!
 //! | event | unified | reference |
 //! |---|---|---|
-//! | `payment.succeeded`, `capture.succeeded` | payment `charged` | `data.payment_request_id` |
+//! | `payment.succeeded` | payment `charged` | `data.payment_request_id` |
+//! | `capture.succeeded` | payment `charged` (`partial_charged` when `captured_amount` < `authorized_amount`) | `data.payment_request_id` |
 //! | `payment.awaiting_capture` | payment `authorized` | `data.payment_request_id` |
 //! | `payment.failed` | payment `failure` with `failure_code` | `data.payment_request_id` |
 //! | `capture.failed` | payment `capture_failed` | `data.payment_request_id` |
@@ -166,6 +167,17 @@ fn classify(callback: &Callback) -> Result<WebhookEvent> {
             )
         } else {
             from_wire(data.amount.as_ref(), data.currency.as_deref())
+        };
+        // A capture callback carries the Capture object: a capture that leaves part of the
+        // authorization uncaptured is `partial_charged`, as in the capture answer.
+        let authorized = from_wire(data.authorized_amount.as_ref(), data.currency.as_deref());
+        let status = match (status, amount, authorized) {
+            (PaymentStatus::Charged, Some(captured), Some(authorized))
+                if is_capture && captured.minor_units < authorized.minor_units =>
+            {
+                PaymentStatus::PartialCharged
+            }
+            (status, _, _) => status,
         };
         let decline = matches!(
             status,

@@ -288,6 +288,8 @@ pub(super) struct PaymentCallbackData {
     #[serde(default, deserialize_with = "opt_amount")]
     pub amount: Option<Value>,
     #[serde(default, deserialize_with = "opt_amount")]
+    pub authorized_amount: Option<Value>,
+    #[serde(default, deserialize_with = "opt_amount")]
     pub captured_amount: Option<Value>,
     #[serde(default, deserialize_with = "opt_string")]
     pub currency: Option<String>,

@@ -166,6 +166,10 @@ fn capture_callback_reads_the_captured_amount() {
     assert_eq!(e.connector_transaction_id, "pr-1");
     assert_eq!(e.connector_operation_id.as_deref(), Some("cptr-1"));
     assert_eq!(e.amount, Some(idr(4_000)));
+    assert_eq!(e.status, PaymentStatus::PartialCharged);
+    let full = body.replace("\"captured_amount\":4000", "\"captured_amount\":10000");
+    assert_ne!(full, body);
+    assert_eq!(payment_event(&full).status, PaymentStatus::Charged);
 }
 
 #[test]
