@@ -35,6 +35,7 @@ mod registry;
 mod server;
 mod util;
 mod webhooks;
+mod xendit;
 
 /// How long the sandbox waits before emitting a webhook by default, so that a webhook never
 /// overtakes the HTTP answer that caused it.

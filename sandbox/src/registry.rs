@@ -20,5 +20,6 @@ pub(crate) fn processors() -> Vec<Arc<dyn Processor>> {
         Arc::new(crate::checkout::Checkout::new()),
         Arc::new(crate::fiserv::Fiserv::new()),
         Arc::new(crate::elavon::Elavon::new()),
+        Arc::new(crate::xendit::Xendit::new()),
     ]
 }

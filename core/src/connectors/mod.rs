@@ -18,6 +18,7 @@ pub mod checkout;
 pub mod fiserv;
 pub mod elavon;
 pub mod razorpay;
+pub mod xendit;
 
 /// Where a connector sends requests: the environment, and an optional base URL that replaces
 /// the processor's host(s).
@@ -123,6 +124,7 @@ connectors! {
     Razorpay => razorpay::Razorpay(RazorpayConfig),
     Fiserv => fiserv::Fiserv(FiservConfig),
     Elavon => elavon::Elavon(ElavonConfig),
+    Xendit => xendit::Xendit(XenditConfig),
 }
 
 /// The connector × flow support table of the README (Markdown), generated from each
