@@ -393,6 +393,28 @@ function fromWire_Card(o, p) {
   return v;
 }
 
+const KEYS_CheckoutConfig = ["secretKey", "publicKey", "processingChannelId", "webhookSecrets"];
+
+function toWire_CheckoutConfig(v, p, tag) {
+  w.struct(v, p, KEYS_CheckoutConfig, tag);
+  const o = {};
+  if (w.missing(v.secretKey)) throw w.required(w.join(p, "secret_key"));
+  o.secret_key = w.str(v.secretKey, w.join(p, "secret_key"));
+  if (!w.missing(v.publicKey)) o.public_key = w.str(v.publicKey, w.join(p, "public_key"));
+  if (!w.missing(v.processingChannelId)) o.processing_channel_id = w.str(v.processingChannelId, w.join(p, "processing_channel_id"));
+  if (!w.missing(v.webhookSecrets)) o.webhook_secrets = w.list(v.webhookSecrets, w.join(p, "webhook_secrets"), (v, p) => w.str(v, p));
+  return o;
+}
+
+function fromWire_CheckoutConfig(o, p) {
+  const v = {};
+  if (o.secret_key != null) v.secretKey = o.secret_key;
+  if (o.public_key != null) v.publicKey = o.public_key;
+  if (o.processing_channel_id != null) v.processingChannelId = o.processing_channel_id;
+  if (o.webhook_secrets != null) v.webhookSecrets = o.webhook_secrets.slice();
+  return v;
+}
+
 const KEYS_ClientConfig = ["connector", "environment", "baseUrl", "transport"];
 
 function toWire_ClientConfig(v, p, tag) {
@@ -415,15 +437,23 @@ function fromWire_ClientConfig(o, p) {
   return v;
 }
 
-const TAGS_ConnectorConfig = ["adyen", "razorpay"];
+const TAGS_ConnectorConfig = ["adyen", "checkout", "razorpay", "fiserv", "elavon", "xendit"];
 
 function toWire_ConnectorConfig(v, p) {
   w.object(v, p);
   switch (v.type) {
     case "adyen":
       return Object.assign({ type: "adyen" }, toWire_AdyenConfig(v, p, "type"));
+    case "checkout":
+      return Object.assign({ type: "checkout" }, toWire_CheckoutConfig(v, p, "type"));
     case "razorpay":
       return Object.assign({ type: "razorpay" }, toWire_RazorpayConfig(v, p, "type"));
+    case "fiserv":
+      return Object.assign({ type: "fiserv" }, toWire_FiservConfig(v, p, "type"));
+    case "elavon":
+      return Object.assign({ type: "elavon" }, toWire_ElavonConfig(v, p, "type"));
+    case "xendit":
+      return Object.assign({ type: "xendit" }, toWire_XenditConfig(v, p, "type"));
     default:
       throw w.badTag(v.type, p, "type", TAGS_ConnectorConfig);
   }
@@ -433,8 +463,16 @@ function fromWire_ConnectorConfig(o, p) {
   switch (o.type) {
     case "adyen":
       return Object.assign({ type: "adyen" }, fromWire_AdyenConfig(o, p));
+    case "checkout":
+      return Object.assign({ type: "checkout" }, fromWire_CheckoutConfig(o, p));
     case "razorpay":
       return Object.assign({ type: "razorpay" }, fromWire_RazorpayConfig(o, p));
+    case "fiserv":
+      return Object.assign({ type: "fiserv" }, fromWire_FiservConfig(o, p));
+    case "elavon":
+      return Object.assign({ type: "elavon" }, fromWire_ElavonConfig(o, p));
+    case "xendit":
+      return Object.assign({ type: "xendit" }, fromWire_XenditConfig(o, p));
     default:
       return Object.assign({}, o);
   }
@@ -628,6 +666,32 @@ function fromWire_DisputeResponse(o, p) {
   return v;
 }
 
+const KEYS_ElavonConfig = ["merchantId", "userId", "pin", "multiCurrency", "terminalCurrency"];
+
+function toWire_ElavonConfig(v, p, tag) {
+  w.struct(v, p, KEYS_ElavonConfig, tag);
+  const o = {};
+  if (w.missing(v.merchantId)) throw w.required(w.join(p, "merchant_id"));
+  o.merchant_id = w.str(v.merchantId, w.join(p, "merchant_id"));
+  if (w.missing(v.userId)) throw w.required(w.join(p, "user_id"));
+  o.user_id = w.str(v.userId, w.join(p, "user_id"));
+  if (w.missing(v.pin)) throw w.required(w.join(p, "pin"));
+  o.pin = w.str(v.pin, w.join(p, "pin"));
+  if (!w.missing(v.multiCurrency)) o.multi_currency = w.bool(v.multiCurrency, w.join(p, "multi_currency"));
+  if (!w.missing(v.terminalCurrency)) o.terminal_currency = w.str(v.terminalCurrency, w.join(p, "terminal_currency"));
+  return o;
+}
+
+function fromWire_ElavonConfig(o, p) {
+  const v = {};
+  if (o.merchant_id != null) v.merchantId = o.merchant_id;
+  if (o.user_id != null) v.userId = o.user_id;
+  if (o.pin != null) v.pin = o.pin;
+  if (o.multi_currency != null) v.multiCurrency = o.multi_currency;
+  if (o.terminal_currency != null) v.terminalCurrency = o.terminal_currency;
+  return v;
+}
+
 const KEYS_EncryptedCard = ["encryptedCardNumber", "encryptedExpiryMonth", "encryptedExpiryYear", "encryptedSecurityCode", "holderName"];
 
 function toWire_EncryptedCard(v, p, tag) {
@@ -734,6 +798,31 @@ function fromWire_Ewallet(o, p) {
   if (o.provider != null) v.provider = o.provider;
   if (o.mobile_number != null) v.mobileNumber = o.mobile_number;
   if (o.cashtag != null) v.cashtag = o.cashtag;
+  return v;
+}
+
+const KEYS_FiservConfig = ["apiKey", "apiSecret", "merchantId", "terminalId"];
+
+function toWire_FiservConfig(v, p, tag) {
+  w.struct(v, p, KEYS_FiservConfig, tag);
+  const o = {};
+  if (w.missing(v.apiKey)) throw w.required(w.join(p, "api_key"));
+  o.api_key = w.str(v.apiKey, w.join(p, "api_key"));
+  if (w.missing(v.apiSecret)) throw w.required(w.join(p, "api_secret"));
+  o.api_secret = w.str(v.apiSecret, w.join(p, "api_secret"));
+  if (w.missing(v.merchantId)) throw w.required(w.join(p, "merchant_id"));
+  o.merchant_id = w.str(v.merchantId, w.join(p, "merchant_id"));
+  if (w.missing(v.terminalId)) throw w.required(w.join(p, "terminal_id"));
+  o.terminal_id = w.str(v.terminalId, w.join(p, "terminal_id"));
+  return o;
+}
+
+function fromWire_FiservConfig(o, p) {
+  const v = {};
+  if (o.api_key != null) v.apiKey = o.api_key;
+  if (o.api_secret != null) v.apiSecret = o.api_secret;
+  if (o.merchant_id != null) v.merchantId = o.merchant_id;
+  if (o.terminal_id != null) v.terminalId = o.terminal_id;
   return v;
 }
 
@@ -1598,6 +1687,24 @@ function fromWire_WebhookRequest(o, p) {
   return v;
 }
 
+const KEYS_XenditConfig = ["secretKey", "callbackTokens"];
+
+function toWire_XenditConfig(v, p, tag) {
+  w.struct(v, p, KEYS_XenditConfig, tag);
+  const o = {};
+  if (w.missing(v.secretKey)) throw w.required(w.join(p, "secret_key"));
+  o.secret_key = w.str(v.secretKey, w.join(p, "secret_key"));
+  if (!w.missing(v.callbackTokens)) o.callback_tokens = w.list(v.callbackTokens, w.join(p, "callback_tokens"), (v, p) => w.str(v, p));
+  return o;
+}
+
+function fromWire_XenditConfig(o, p) {
+  const v = {};
+  if (o.secret_key != null) v.secretKey = o.secret_key;
+  if (o.callback_tokens != null) v.callbackTokens = o.callback_tokens.slice();
+  return v;
+}
+
 const toWire = {
   AcceptDisputeRequest: toWire_AcceptDisputeRequest,
   Address: toWire_Address,
@@ -1612,6 +1719,7 @@ const toWire = {
   CaptureMethod: (v, p) => w.str(v, p),
   CaptureRequest: toWire_CaptureRequest,
   Card: toWire_Card,
+  CheckoutConfig: toWire_CheckoutConfig,
   ClientConfig: toWire_ClientConfig,
   ConnectorConfig: toWire_ConnectorConfig,
   ConnectorName: (v, p) => w.str(v, p),
@@ -1625,6 +1733,7 @@ const toWire = {
   DisputeResponse: toWire_DisputeResponse,
   DisputeStage: (v, p) => w.str(v, p),
   DisputeStatus: (v, p) => w.str(v, p),
+  ElavonConfig: toWire_ElavonConfig,
   EncryptedCard: toWire_EncryptedCard,
   Environment: (v, p) => w.str(v, p),
   ErrorCode: (v, p) => w.str(v, p),
@@ -1632,6 +1741,7 @@ const toWire = {
   EvidenceDocument: toWire_EvidenceDocument,
   EvidenceType: (v, p) => w.str(v, p),
   Ewallet: toWire_Ewallet,
+  FiservConfig: toWire_FiservConfig,
   Flow: (v, p) => w.str(v, p),
   HttpMethod: (v, p) => w.str(v, p),
   HttpRequest: toWire_HttpRequest,
@@ -1673,6 +1783,7 @@ const toWire = {
   WebhookEvent: toWire_WebhookEvent,
   WebhookNotification: toWire_WebhookNotification,
   WebhookRequest: toWire_WebhookRequest,
+  XenditConfig: toWire_XenditConfig,
 };
 
 const fromWire = {
@@ -1689,6 +1800,7 @@ const fromWire = {
   CaptureMethod: (v) => v,
   CaptureRequest: fromWire_CaptureRequest,
   Card: fromWire_Card,
+  CheckoutConfig: fromWire_CheckoutConfig,
   ClientConfig: fromWire_ClientConfig,
   ConnectorConfig: fromWire_ConnectorConfig,
   ConnectorName: (v) => v,
@@ -1702,6 +1814,7 @@ const fromWire = {
   DisputeResponse: fromWire_DisputeResponse,
   DisputeStage: (v) => v,
   DisputeStatus: (v) => v,
+  ElavonConfig: fromWire_ElavonConfig,
   EncryptedCard: fromWire_EncryptedCard,
   Environment: (v) => v,
   ErrorCode: (v) => v,
@@ -1709,6 +1822,7 @@ const fromWire = {
   EvidenceDocument: fromWire_EvidenceDocument,
   EvidenceType: (v) => v,
   Ewallet: fromWire_Ewallet,
+  FiservConfig: fromWire_FiservConfig,
   Flow: (v) => v,
   HttpMethod: (v) => v,
   HttpRequest: fromWire_HttpRequest,
@@ -1750,6 +1864,7 @@ const fromWire = {
   WebhookEvent: fromWire_WebhookEvent,
   WebhookNotification: fromWire_WebhookNotification,
   WebhookRequest: fromWire_WebhookRequest,
+  XenditConfig: fromWire_XenditConfig,
 };
 
 // For translating the core's field paths (snake_case) to JavaScript names: per struct,
@@ -1765,6 +1880,7 @@ const FIELDS = {
   CallOptions: { timeout_ms: ["timeoutMs", null], retry: ["retry", null] },
   CaptureRequest: { connector_transaction_id: ["connectorTransactionId", null], amount: ["amount", "Money"], authorized_amount: ["authorizedAmount", "Money"], merchant_reference: ["merchantReference", null], idempotency_key: ["idempotencyKey", null] },
   Card: { number: ["number", null], expiry_month: ["expiryMonth", null], expiry_year: ["expiryYear", null], cvc: ["cvc", null], holder_name: ["holderName", null] },
+  CheckoutConfig: { secret_key: ["secretKey", null], public_key: ["publicKey", null], processing_channel_id: ["processingChannelId", null], webhook_secrets: ["webhookSecrets", null] },
   ClientConfig: { connector: ["connector", "ConnectorConfig"], environment: ["environment", null], base_url: ["baseUrl", null], transport: ["transport", "TransportOptions"] },
   CreateOrderRequest: { amount: ["amount", "Money"], merchant_reference: ["merchantReference", null], capture_method: ["captureMethod", null], customer: ["customer", "Customer"], idempotency_key: ["idempotencyKey", null], metadata: ["metadata", "*"] },
   Customer: { id: ["id", null], email: ["email", null], phone: ["phone", null], first_name: ["firstName", null], last_name: ["lastName", null], ip_address: ["ipAddress", null] },
@@ -1773,10 +1889,12 @@ const FIELDS = {
   DefendDisputeRequest: { connector_dispute_id: ["connectorDisputeId", null], reason_code: ["reasonCode", null], idempotency_key: ["idempotencyKey", null] },
   DisputeEvent: { event_type: ["eventType", null], connector_dispute_id: ["connectorDisputeId", null], status: ["status", null], stage: ["stage", null], event_id: ["eventId", null], connector_transaction_id: ["connectorTransactionId", null], amount: ["amount", "Money"], reason_code: ["reasonCode", null], reason: ["reason", null], respond_by: ["respondBy", null], connector_status: ["connectorStatus", null], occurred_at: ["occurredAt", null] },
   DisputeResponse: { status: ["status", null], connector: ["connector", null], connector_dispute_id: ["connectorDisputeId", null], connector_status: ["connectorStatus", null], stage: ["stage", null], amount: ["amount", "Money"], idempotency_key: ["idempotencyKey", null], request_id: ["requestId", null], http_status: ["httpStatus", null], raw_response: ["rawResponse", null] },
+  ElavonConfig: { merchant_id: ["merchantId", null], user_id: ["userId", null], pin: ["pin", null], multi_currency: ["multiCurrency", null], terminal_currency: ["terminalCurrency", null] },
   EncryptedCard: { encrypted_card_number: ["encryptedCardNumber", null], encrypted_expiry_month: ["encryptedExpiryMonth", null], encrypted_expiry_year: ["encryptedExpiryYear", null], encrypted_security_code: ["encryptedSecurityCode", null], holder_name: ["holderName", null] },
   ErrorInfo: { code: ["code", null], message: ["message", null], field: ["field", null], connector: ["connector", null], flow: ["flow", null], http_status: ["httpStatus", null], processor_code: ["processorCode", null], processor_message: ["processorMessage", null], request_id: ["requestId", null], idempotency_key: ["idempotencyKey", null], retryable: ["retryable", null] },
   EvidenceDocument: { evidence_type: ["evidenceType", null], content: ["content", null], mime_type: ["mimeType", null], file_name: ["fileName", null], connector_document_type: ["connectorDocumentType", null] },
   Ewallet: { provider: ["provider", null], mobile_number: ["mobileNumber", null], cashtag: ["cashtag", null] },
+  FiservConfig: { api_key: ["apiKey", null], api_secret: ["apiSecret", null], merchant_id: ["merchantId", null], terminal_id: ["terminalId", null] },
   HttpRequest: { method: ["method", null], url: ["url", null], headers: ["headers", "*"], retry_safe: ["retrySafe", null], body: ["body", null] },
   HttpResponse: { status: ["status", null], body: ["body", null], headers: ["headers", "*"] },
   IgnoredEvent: { event_type: ["eventType", null], event_id: ["eventId", null] },
@@ -1806,10 +1924,11 @@ const FIELDS = {
   WebhookAcknowledgement: { status: ["status", null], content_type: ["contentType", null], body: ["body", null] },
   WebhookNotification: { connector: ["connector", null], events: ["events", "WebhookEvent"], acknowledgement: ["acknowledgement", "WebhookAcknowledgement"] },
   WebhookRequest: { body: ["body", null], headers: ["headers", "*"] },
+  XenditConfig: { secret_key: ["secretKey", null], callback_tokens: ["callbackTokens", null] },
 };
 
 const UNIONS = {
-  ConnectorConfig: { tag: "type", variants: ["AdyenConfig", "RazorpayConfig"] },
+  ConnectorConfig: { tag: "type", variants: ["AdyenConfig", "CheckoutConfig", "RazorpayConfig", "FiservConfig", "ElavonConfig", "XenditConfig"] },
   NextAction: { tag: "type", variants: ["RedirectAction", "SdkAction", "DeepLinkAction", "QrCodeAction", "AwaitAction"] },
   PaymentMethod: { tag: "type", variants: ["Card", "MandateReference", "EncryptedCard", "WalletToken", "WalletToken", "NetworkToken", "Upi", "Netbanking", "BankRedirect", "Ewallet"] },
   WebhookEvent: { tag: "kind", variants: ["PaymentEvent", "RefundEvent", "DisputeEvent", "IgnoredEvent"] },

@@ -177,6 +177,29 @@ export interface Card {
   holderName?: string | null;
 }
 
+/** Checkout.com credentials and settings. */
+export interface CheckoutConfig {
+  /**
+   * Secret API key (`sk_sbox_...` / `sk_...`), sent as `Authorization: Bearer <key>`.
+   * Secret (secret): never logged or shown by this library.
+   */
+  secretKey: string;
+  /**
+   * Public key (`pk_sbox_...` / `pk_...`): authenticates the wallet token exchange
+   * (`POST /tokens`). Needed only for Apple Pay and Google Pay tokens.
+   */
+  publicKey?: string | null;
+  /** Processing channel (`pc_...`), required by accounts on the current platform. */
+  processingChannelId?: string | null;
+  /**
+   * Webhook signature keys accepted when verifying `Cko-Signature`. During a rotation, list
+   * the new key and the old one.
+   * Secret (secret): never logged or shown by this library.
+   * @default []
+   */
+  webhookSecrets?: string[] | null;
+}
+
 /** Everything a client is built from. */
 export interface ClientConfig {
   /** The processor and its credentials. */
@@ -195,7 +218,11 @@ export interface ClientConfig {
 /** A discriminated union on `type`. */
 export type ConnectorConfig =
   | ({ type: "adyen" } & AdyenConfig)
-  | ({ type: "razorpay" } & RazorpayConfig);
+  | ({ type: "checkout" } & CheckoutConfig)
+  | ({ type: "razorpay" } & RazorpayConfig)
+  | ({ type: "fiserv" } & FiservConfig)
+  | ({ type: "elavon" } & ElavonConfig)
+  | ({ type: "xendit" } & XenditConfig);
 
 /** The payment processors this library speaks to. */
 export type ConnectorName = "adyen" | "checkout" | "razorpay" | "fiserv" | "elavon" | "xendit";
@@ -300,6 +327,33 @@ export type DisputeStage = "pre_dispute" | "dispute" | "pre_arbitration";
 /** Unified dispute status. */
 export type DisputeStatus = "opened" | "expired" | "accepted" | "cancelled" | "challenged" | "won" | "lost";
 
+/** Elavon Converge credentials and terminal settings. */
+export interface ElavonConfig {
+  /** Converge account ID (`ssl_merchant_id`), up to 15 characters. */
+  merchantId: string;
+  /**
+   * Converge user ID with "Hosted Payment API User" status (`ssl_user_id`), up to 15
+   * characters, case-sensitive.
+   */
+  userId: string;
+  /**
+   * The terminal PIN (`ssl_pin`), up to 64 characters.
+   * Secret (secret): never logged or shown by this library.
+   */
+  pin: string;
+  /**
+   * Whether the terminal is set up for multiple currencies. Only then is
+   * `ssl_transaction_currency` sent (Converge rejects it on other terminals). Default false.
+   * @default false
+   */
+  multiCurrency?: boolean | null;
+  /**
+   * The currency of a single-currency terminal: the only currency accepted when
+   * `multi_currency` is false. Default USD.
+   */
+  terminalCurrency?: Currency | null;
+}
+
 /**
  * Card fields from the processor's client-side encryption (Adyen's `encryptedCardNumber`,
  * ...). Opaque, forwarded unchanged, and masked like card data.
@@ -401,6 +455,21 @@ export interface Ewallet {
   mobileNumber?: string | null;
   /** The shopper's `$cashtag` (Xendit Jenius Pay). */
   cashtag?: string | null;
+}
+
+/** Fiserv Commerce Hub credentials. `Debug` shows neither the key nor the secret. */
+export interface FiservConfig {
+  /** The API key (`Api-Key` header, and the first part of every signed message). */
+  apiKey: string;
+  /**
+   * The API secret: the HMAC-SHA256 key of the request signature.
+   * Secret (secret): never logged or shown by this library.
+   */
+  apiSecret: string;
+  /** The merchant id (`merchantDetails.merchantId`, at most 40 characters). */
+  merchantId: string;
+  /** The terminal id (`merchantDetails.terminalId`). */
+  terminalId: string;
 }
 
 /** The flows of the unified API. */
@@ -951,6 +1020,22 @@ export interface WebhookRequest {
   headers?: Record<string, string> | null;
 }
 
+/** Xendit credentials and settings. */
+export interface XenditConfig {
+  /**
+   * Secret API key (`xnd_development_...` or `xnd_production_...`).
+   * Secret (secret): never logged or shown by this library.
+   */
+  secretKey: string;
+  /**
+   * Callback verification tokens accepted in `X-CALLBACK-TOKEN` (Dashboard → Settings →
+   * Callbacks). During a rotation, list the new token and the old one.
+   * Secret (secret): never logged or shown by this library.
+   * @default []
+   */
+  callbackTokens?: string[] | null;
+}
+
 /** The JSON form of an error (the core's, snake_case), as `err.toJSON()` returns it. */
 export interface ErrorJson {
   code: ErrorCode;
@@ -1237,6 +1322,7 @@ export interface Types {
   CaptureMethod: CaptureMethod;
   CaptureRequest: CaptureRequest;
   Card: Card;
+  CheckoutConfig: CheckoutConfig;
   ClientConfig: ClientConfig;
   ConnectorConfig: ConnectorConfig;
   ConnectorName: ConnectorName;
@@ -1250,6 +1336,7 @@ export interface Types {
   DisputeResponse: DisputeResponse;
   DisputeStage: DisputeStage;
   DisputeStatus: DisputeStatus;
+  ElavonConfig: ElavonConfig;
   EncryptedCard: EncryptedCard;
   Environment: Environment;
   ErrorCode: ErrorCode;
@@ -1257,6 +1344,7 @@ export interface Types {
   EvidenceDocument: EvidenceDocument;
   EvidenceType: EvidenceType;
   Ewallet: Ewallet;
+  FiservConfig: FiservConfig;
   Flow: Flow;
   HttpMethod: HttpMethod;
   HttpRequest: HttpRequest;
@@ -1298,6 +1386,7 @@ export interface Types {
   WebhookEvent: WebhookEvent;
   WebhookNotification: WebhookNotification;
   WebhookRequest: WebhookRequest;
+  XenditConfig: XenditConfig;
 }
 
 /** An incoming webhook, as your HTTP server received it. */

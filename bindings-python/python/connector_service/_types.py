@@ -727,6 +727,50 @@ class Card(_ext.Model):
 
 
 @_dc.dataclass(repr=False, slots=True)
+class CheckoutConfig(_ext.Model):
+    """Checkout.com credentials and settings."""
+
+    _MASKED: ClassVar[Mapping[str, str]] = {"secret_key": "secret", "webhook_secrets": "secret"}
+
+    secret_key: str
+    """Secret API key (`sk_sbox_...` / `sk_...`), sent as `Authorization: Bearer <key>`."""
+    _: _dc.KW_ONLY
+    public_key: str | None = None
+    """Public key (`pk_sbox_...` / `pk_...`): authenticates the wallet token exchange
+    (`POST /tokens`). Needed only for Apple Pay and Google Pay tokens.
+    """
+    processing_channel_id: str | None = None
+    """Processing channel (`pc_...`), required by accounts on the current platform."""
+    webhook_secrets: list[str] = _dc.field(default_factory=list)
+    """Webhook signature keys accepted when verifying `Cko-Signature`. During a rotation, list
+    the new key and the old one.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "secret_key": self.secret_key,
+            "public_key": self.public_key,
+            "processing_channel_id": self.processing_channel_id,
+            "webhook_secrets": list(self.webhook_secrets),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckoutConfig:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["secret_key"]
+        kwargs["secret_key"] = value
+        if (value := data.get("public_key")) is not None:
+            kwargs["public_key"] = value
+        if (value := data.get("processing_channel_id")) is not None:
+            kwargs["processing_channel_id"] = value
+        if (value := data.get("webhook_secrets")) is not None:
+            kwargs["webhook_secrets"] = list(value)
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
 class ClientConfig(_ext.Model):
     """Everything a client is built from."""
 
@@ -1078,6 +1122,57 @@ class DisputeResponse(_ext.Model):
 
 
 @_dc.dataclass(repr=False, slots=True)
+class ElavonConfig(_ext.Model):
+    """Elavon Converge credentials and terminal settings."""
+
+    _MASKED: ClassVar[Mapping[str, str]] = {"pin": "secret"}
+
+    merchant_id: str
+    """Converge account ID (`ssl_merchant_id`), up to 15 characters."""
+    user_id: str
+    """Converge user ID with "Hosted Payment API User" status (`ssl_user_id`), up to 15
+    characters, case-sensitive.
+    """
+    pin: str
+    """The terminal PIN (`ssl_pin`), up to 64 characters."""
+    _: _dc.KW_ONLY
+    multi_currency: bool = False
+    """Whether the terminal is set up for multiple currencies. Only then is
+    `ssl_transaction_currency` sent (Converge rejects it on other terminals). Default false.
+    """
+    terminal_currency: Currency | None = None
+    """The currency of a single-currency terminal: the only currency accepted when
+    `multi_currency` is false. Default USD.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "merchant_id": self.merchant_id,
+            "user_id": self.user_id,
+            "pin": self.pin,
+            "multi_currency": self.multi_currency,
+            "terminal_currency": self.terminal_currency,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ElavonConfig:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["merchant_id"]
+        kwargs["merchant_id"] = value
+        value = data["user_id"]
+        kwargs["user_id"] = value
+        value = data["pin"]
+        kwargs["pin"] = value
+        if (value := data.get("multi_currency")) is not None:
+            kwargs["multi_currency"] = value
+        if (value := data.get("terminal_currency")) is not None:
+            kwargs["terminal_currency"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
 class EncryptedCard(_ext.Model):
     """Card fields from the processor's client-side encryption (Adyen's `encryptedCardNumber`,
     ...). Opaque, forwarded unchanged, and masked like card data.
@@ -1277,6 +1372,45 @@ class Ewallet(_ext.Model):
             kwargs["mobile_number"] = value
         if (value := data.get("cashtag")) is not None:
             kwargs["cashtag"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
+class FiservConfig(_ext.Model):
+    """Fiserv Commerce Hub credentials. `Debug` shows neither the key nor the secret."""
+
+    _MASKED: ClassVar[Mapping[str, str]] = {"api_secret": "secret"}
+
+    api_key: str
+    """The API key (`Api-Key` header, and the first part of every signed message)."""
+    api_secret: str
+    """The API secret: the HMAC-SHA256 key of the request signature."""
+    merchant_id: str
+    """The merchant id (`merchantDetails.merchantId`, at most 40 characters)."""
+    terminal_id: str
+    """The terminal id (`merchantDetails.terminalId`)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "api_key": self.api_key,
+            "api_secret": self.api_secret,
+            "merchant_id": self.merchant_id,
+            "terminal_id": self.terminal_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FiservConfig:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["api_key"]
+        kwargs["api_key"] = value
+        value = data["api_secret"]
+        kwargs["api_secret"] = value
+        value = data["merchant_id"]
+        kwargs["merchant_id"] = value
+        value = data["terminal_id"]
+        kwargs["terminal_id"] = value
         return cls(**kwargs)
 
 
@@ -2549,24 +2683,73 @@ class WebhookRequest(_ext.Model):
             kwargs["headers"] = dict(value)
         return cls(**kwargs)
 
-ConnectorConfig: TypeAlias = AdyenConfig | RazorpayConfig
-"""One of AdyenConfig, RazorpayConfig; the JSON form carries the `type` tag."""
+
+@_dc.dataclass(repr=False, slots=True)
+class XenditConfig(_ext.Model):
+    """Xendit credentials and settings."""
+
+    _MASKED: ClassVar[Mapping[str, str]] = {"secret_key": "secret", "callback_tokens": "secret"}
+
+    secret_key: str
+    """Secret API key (`xnd_development_...` or `xnd_production_...`)."""
+    _: _dc.KW_ONLY
+    callback_tokens: list[str] = _dc.field(default_factory=list)
+    """Callback verification tokens accepted in `X-CALLBACK-TOKEN` (Dashboard → Settings →
+    Callbacks). During a rotation, list the new token and the old one.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "secret_key": self.secret_key,
+            "callback_tokens": list(self.callback_tokens),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> XenditConfig:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["secret_key"]
+        kwargs["secret_key"] = value
+        if (value := data.get("callback_tokens")) is not None:
+            kwargs["callback_tokens"] = list(value)
+        return cls(**kwargs)
+
+ConnectorConfig: TypeAlias = AdyenConfig | CheckoutConfig | RazorpayConfig | FiservConfig | ElavonConfig | XenditConfig
+"""One of AdyenConfig, CheckoutConfig, RazorpayConfig, FiservConfig, ElavonConfig, XenditConfig; the JSON form carries the `type` tag.
+"""
 
 
 def _connector_config_to_dict(value: ConnectorConfig) -> dict[str, Any]:
     if isinstance(value, AdyenConfig):
         return {"type": "adyen", **value.to_dict()}
+    if isinstance(value, CheckoutConfig):
+        return {"type": "checkout", **value.to_dict()}
     if isinstance(value, RazorpayConfig):
         return {"type": "razorpay", **value.to_dict()}
-    raise TypeError(f"expected a ConnectorConfig (AdyenConfig | RazorpayConfig), got {type(value).__name__}")
+    if isinstance(value, FiservConfig):
+        return {"type": "fiserv", **value.to_dict()}
+    if isinstance(value, ElavonConfig):
+        return {"type": "elavon", **value.to_dict()}
+    if isinstance(value, XenditConfig):
+        return {"type": "xendit", **value.to_dict()}
+    raise TypeError(f"expected a ConnectorConfig (AdyenConfig | CheckoutConfig | RazorpayConfig | FiservConfig | ElavonConfig | XenditConfig), got {type(value).__name__}")
 
 
 def _connector_config_from_dict(data: Mapping[str, Any]) -> ConnectorConfig:
     tag = data.get("type")
     if tag == "adyen":
         return AdyenConfig.from_dict(data)
+    if tag == "checkout":
+        return CheckoutConfig.from_dict(data)
     if tag == "razorpay":
         return RazorpayConfig.from_dict(data)
+    if tag == "fiserv":
+        return FiservConfig.from_dict(data)
+    if tag == "elavon":
+        return ElavonConfig.from_dict(data)
+    if tag == "xendit":
+        return XenditConfig.from_dict(data)
     raise ValueError(f"unknown ConnectorConfig type: {tag!r}")
 
 
@@ -2702,6 +2885,7 @@ __all__ = [
     "CaptureMethod",
     "CaptureRequest",
     "Card",
+    "CheckoutConfig",
     "ClientConfig",
     "ConnectorConfig",
     "ConnectorName",
@@ -2715,6 +2899,7 @@ __all__ = [
     "DisputeResponse",
     "DisputeStage",
     "DisputeStatus",
+    "ElavonConfig",
     "EncryptedCard",
     "Environment",
     "ErrorCode",
@@ -2722,6 +2907,7 @@ __all__ = [
     "EvidenceDocument",
     "EvidenceType",
     "Ewallet",
+    "FiservConfig",
     "Flow",
     "HttpMethod",
     "HttpRequest",
@@ -2763,4 +2949,5 @@ __all__ = [
     "WebhookEvent",
     "WebhookNotification",
     "WebhookRequest",
+    "XenditConfig",
 ]

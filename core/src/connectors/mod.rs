@@ -15,8 +15,8 @@ use crate::types::{ConnectorName, Flow};
 
 pub mod adyen;
 pub mod checkout;
-pub mod fiserv;
 pub mod elavon;
+pub mod fiserv;
 pub mod razorpay;
 pub mod xendit;
 

@@ -954,6 +954,98 @@ public data class Card @JvmOverloads constructor(
     }
 }
 
+/**
+ * Checkout.com credentials and settings.
+ *
+ * `toString()` masks its secrets and card numbers.
+ */
+public data class CheckoutConfig @JvmOverloads constructor(
+    /** Secret API key (`sk_sbox_...` / `sk_...`), sent as `Authorization: Bearer <key>`. */
+    public val secretKey: String,
+    /**
+     * Public key (`pk_sbox_...` / `pk_...`): authenticates the wallet token exchange
+     * (`POST /tokens`). Needed only for Apple Pay and Google Pay tokens.
+     */
+    public val publicKey: String? = null,
+    /** Processing channel (`pc_...`), required by accounts on the current platform. */
+    public val processingChannelId: String? = null,
+    /**
+     * Webhook signature keys accepted when verifying `Cko-Signature`. During a rotation, list
+     * the new key and the old one.
+     */
+    public val webhookSecrets: List<String> = emptyList(),
+) : ConnectorConfig {
+    override fun toString(): String =
+        "CheckoutConfig(secretKey=${Masking.secret(secretKey)}, publicKey=$publicKey, processingChannelId=$processingChannelId, webhookSecrets=${webhookSecrets.map { Masking.REDACTED }})"
+
+    /** This value as the core's JSON, with its `type` tag (`checkout`). */
+    public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("secret_key")
+        w.string(secretKey)
+        if (publicKey != null) {
+            w.name("public_key")
+            w.string(publicKey)
+        }
+        if (processingChannelId != null) {
+            w.name("processing_channel_id")
+            w.string(processingChannelId)
+        }
+        w.name("webhook_secrets")
+        w.array(webhookSecrets) { e0 -> w.string(e0) }
+    }
+
+    /** Builds a [CheckoutConfig] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val secretKey: String) {
+        private var publicKey: String? = null
+        private var processingChannelId: String? = null
+        private var webhookSecrets: List<String> = emptyList()
+        /**
+         * Public key (`pk_sbox_...` / `pk_...`): authenticates the wallet token exchange
+         * (`POST /tokens`). Needed only for Apple Pay and Google Pay tokens.
+         */
+        public fun publicKey(value: String?): Builder = apply { this.publicKey = value }
+        /** Processing channel (`pc_...`), required by accounts on the current platform. */
+        public fun processingChannelId(value: String?): Builder = apply { this.processingChannelId = value }
+        /**
+         * Webhook signature keys accepted when verifying `Cko-Signature`. During a rotation, list
+         * the new key and the old one.
+         */
+        public fun webhookSecrets(value: List<String>): Builder = apply { this.webhookSecrets = value }
+
+        public fun build(): CheckoutConfig = CheckoutConfig(secretKey = secretKey, publicKey = publicKey, processingChannelId = processingChannelId, webhookSecrets = webhookSecrets)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(secretKey: String): Builder = Builder(secretKey)
+
+        private val FIELDS: Set<String> = setOf("secret_key", "public_key", "processing_channel_id", "webhook_secrets")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): CheckoutConfig = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): CheckoutConfig {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return CheckoutConfig(
+                secretKey = JsonIn.string(o.required("secret_key"), o.path("secret_key")),
+                publicKey = o.optional("public_key")?.let { JsonIn.string(it, o.path("public_key")) },
+                processingChannelId = o.optional("processing_channel_id")?.let { JsonIn.string(it, o.path("processing_channel_id")) },
+                webhookSecrets = o.optional("webhook_secrets")?.let { JsonIn.list(it, o.path("webhook_secrets")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyList(),
+            )
+        }
+    }
+}
+
 /** Everything a client is built from. */
 public data class ClientConfig @JvmOverloads constructor(
     /** The processor and its credentials. */
@@ -1030,7 +1122,7 @@ public data class ClientConfig @JvmOverloads constructor(
     }
 }
 
-/** Tagged by `type` in JSON. Variants: [AdyenConfig] (`adyen`), [RazorpayConfig] (`razorpay`). */
+/** Tagged by `type` in JSON. Variants: [AdyenConfig] (`adyen`), [CheckoutConfig] (`checkout`), [RazorpayConfig] (`razorpay`), [FiservConfig] (`fiserv`), [ElavonConfig] (`elavon`), [XenditConfig] (`xendit`). */
 public sealed interface ConnectorConfig {
     /** This value as the core's JSON, with its `type` tag. */
     public fun toJson(): String
@@ -1043,8 +1135,12 @@ public sealed interface ConnectorConfig {
         internal fun read(value: Any?, path: String): ConnectorConfig =
             when (JsonIn.tag(value, path, "type")) {
                 "adyen" -> AdyenConfig.read(value, path)
+                "checkout" -> CheckoutConfig.read(value, path)
                 "razorpay" -> RazorpayConfig.read(value, path)
-                else -> JsonIn.unknownVariant(path, "type", listOf("adyen", "razorpay"))
+                "fiserv" -> FiservConfig.read(value, path)
+                "elavon" -> ElavonConfig.read(value, path)
+                "xendit" -> XenditConfig.read(value, path)
+                else -> JsonIn.unknownVariant(path, "type", listOf("adyen", "checkout", "razorpay", "fiserv", "elavon", "xendit"))
             }
 
         internal fun write(w: JsonWriter, value: ConnectorConfig) {
@@ -1054,8 +1150,24 @@ public sealed interface ConnectorConfig {
                     w.name("type").string("adyen")
                     value.writeFields(w)
                 }
+                is CheckoutConfig -> {
+                    w.name("type").string("checkout")
+                    value.writeFields(w)
+                }
                 is RazorpayConfig -> {
                     w.name("type").string("razorpay")
+                    value.writeFields(w)
+                }
+                is FiservConfig -> {
+                    w.name("type").string("fiserv")
+                    value.writeFields(w)
+                }
+                is ElavonConfig -> {
+                    w.name("type").string("elavon")
+                    value.writeFields(w)
+                }
+                is XenditConfig -> {
+                    w.name("type").string("xendit")
                     value.writeFields(w)
                 }
             }
@@ -1767,6 +1879,101 @@ public enum class DisputeStatus(
 }
 
 /**
+ * Elavon Converge credentials and terminal settings.
+ *
+ * `toString()` masks its secrets and card numbers.
+ */
+public data class ElavonConfig @JvmOverloads constructor(
+    /** Converge account ID (`ssl_merchant_id`), up to 15 characters. */
+    public val merchantId: String,
+    /**
+     * Converge user ID with "Hosted Payment API User" status (`ssl_user_id`), up to 15
+     * characters, case-sensitive.
+     */
+    public val userId: String,
+    /** The terminal PIN (`ssl_pin`), up to 64 characters. */
+    public val pin: String,
+    /**
+     * Whether the terminal is set up for multiple currencies. Only then is
+     * `ssl_transaction_currency` sent (Converge rejects it on other terminals). Default false.
+     */
+    public val multiCurrency: Boolean = false,
+    /**
+     * The currency of a single-currency terminal: the only currency accepted when
+     * `multi_currency` is false. Default USD.
+     */
+    public val terminalCurrency: Currency? = null,
+) : ConnectorConfig {
+    override fun toString(): String =
+        "ElavonConfig(merchantId=$merchantId, userId=$userId, pin=${Masking.secret(pin)}, multiCurrency=$multiCurrency, terminalCurrency=$terminalCurrency)"
+
+    /** This value as the core's JSON, with its `type` tag (`elavon`). */
+    public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("merchant_id")
+        w.string(merchantId)
+        w.name("user_id")
+        w.string(userId)
+        w.name("pin")
+        w.string(pin)
+        w.name("multi_currency")
+        w.bool(multiCurrency)
+        if (terminalCurrency != null) {
+            w.name("terminal_currency")
+            w.string(terminalCurrency)
+        }
+    }
+
+    /** Builds a [ElavonConfig] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val merchantId: String, private val userId: String, private val pin: String) {
+        private var multiCurrency: Boolean = false
+        private var terminalCurrency: Currency? = null
+        /**
+         * Whether the terminal is set up for multiple currencies. Only then is
+         * `ssl_transaction_currency` sent (Converge rejects it on other terminals). Default false.
+         */
+        public fun multiCurrency(value: Boolean): Builder = apply { this.multiCurrency = value }
+        /**
+         * The currency of a single-currency terminal: the only currency accepted when
+         * `multi_currency` is false. Default USD.
+         */
+        public fun terminalCurrency(value: Currency?): Builder = apply { this.terminalCurrency = value }
+
+        public fun build(): ElavonConfig = ElavonConfig(merchantId = merchantId, userId = userId, pin = pin, multiCurrency = multiCurrency, terminalCurrency = terminalCurrency)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(merchantId: String, userId: String, pin: String): Builder = Builder(merchantId, userId, pin)
+
+        private val FIELDS: Set<String> = setOf("merchant_id", "user_id", "pin", "multi_currency", "terminal_currency")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): ElavonConfig = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): ElavonConfig {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return ElavonConfig(
+                merchantId = JsonIn.string(o.required("merchant_id"), o.path("merchant_id")),
+                userId = JsonIn.string(o.required("user_id"), o.path("user_id")),
+                pin = JsonIn.string(o.required("pin"), o.path("pin")),
+                multiCurrency = o.optional("multi_currency")?.let { JsonIn.bool(it, o.path("multi_currency")) } ?: false,
+                terminalCurrency = o.optional("terminal_currency")?.let { JsonIn.string(it, o.path("terminal_currency")) },
+            )
+        }
+    }
+}
+
+/**
  * Card fields from the processor's client-side encryption (Adyen's `encryptedCardNumber`,
  * ...). Opaque, forwarded unchanged, and masked like card data.
  *
@@ -2283,6 +2490,63 @@ public data class Ewallet @JvmOverloads constructor(
                 provider = JsonIn.string(o.required("provider"), o.path("provider")),
                 mobileNumber = o.optional("mobile_number")?.let { JsonIn.string(it, o.path("mobile_number")) },
                 cashtag = o.optional("cashtag")?.let { JsonIn.string(it, o.path("cashtag")) },
+            )
+        }
+    }
+}
+
+/**
+ * Fiserv Commerce Hub credentials. `Debug` shows neither the key nor the secret.
+ *
+ * `toString()` masks its secrets and card numbers.
+ */
+public data class FiservConfig(
+    /** The API key (`Api-Key` header, and the first part of every signed message). */
+    public val apiKey: String,
+    /** The API secret: the HMAC-SHA256 key of the request signature. */
+    public val apiSecret: String,
+    /** The merchant id (`merchantDetails.merchantId`, at most 40 characters). */
+    public val merchantId: String,
+    /** The terminal id (`merchantDetails.terminalId`). */
+    public val terminalId: String,
+) : ConnectorConfig {
+    override fun toString(): String =
+        "FiservConfig(apiKey=$apiKey, apiSecret=${Masking.secret(apiSecret)}, merchantId=$merchantId, terminalId=$terminalId)"
+
+    /** This value as the core's JSON, with its `type` tag (`fiserv`). */
+    public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("api_key")
+        w.string(apiKey)
+        w.name("api_secret")
+        w.string(apiSecret)
+        w.name("merchant_id")
+        w.string(merchantId)
+        w.name("terminal_id")
+        w.string(terminalId)
+    }
+
+    public companion object {
+        private val FIELDS: Set<String> = setOf("api_key", "api_secret", "merchant_id", "terminal_id")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): FiservConfig = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): FiservConfig {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return FiservConfig(
+                apiKey = JsonIn.string(o.required("api_key"), o.path("api_key")),
+                apiSecret = JsonIn.string(o.required("api_secret"), o.path("api_secret")),
+                merchantId = JsonIn.string(o.required("merchant_id"), o.path("merchant_id")),
+                terminalId = JsonIn.string(o.required("terminal_id"), o.path("terminal_id")),
             )
         }
     }
@@ -5153,6 +5417,72 @@ public data class WebhookRequest @JvmOverloads constructor(
             return WebhookRequest(
                 body = JsonIn.bytes(o.required("body"), o.path("body")),
                 headers = o.optional("headers")?.let { JsonIn.map(it, o.path("headers")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyMap(),
+            )
+        }
+    }
+}
+
+/**
+ * Xendit credentials and settings.
+ *
+ * `toString()` masks its secrets and card numbers.
+ */
+public data class XenditConfig @JvmOverloads constructor(
+    /** Secret API key (`xnd_development_...` or `xnd_production_...`). */
+    public val secretKey: String,
+    /**
+     * Callback verification tokens accepted in `X-CALLBACK-TOKEN` (Dashboard → Settings →
+     * Callbacks). During a rotation, list the new token and the old one.
+     */
+    public val callbackTokens: List<String> = emptyList(),
+) : ConnectorConfig {
+    override fun toString(): String =
+        "XenditConfig(secretKey=${Masking.secret(secretKey)}, callbackTokens=${callbackTokens.map { Masking.REDACTED }})"
+
+    /** This value as the core's JSON, with its `type` tag (`xendit`). */
+    public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("secret_key")
+        w.string(secretKey)
+        w.name("callback_tokens")
+        w.array(callbackTokens) { e0 -> w.string(e0) }
+    }
+
+    /** Builds a [XenditConfig] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val secretKey: String) {
+        private var callbackTokens: List<String> = emptyList()
+        /**
+         * Callback verification tokens accepted in `X-CALLBACK-TOKEN` (Dashboard → Settings →
+         * Callbacks). During a rotation, list the new token and the old one.
+         */
+        public fun callbackTokens(value: List<String>): Builder = apply { this.callbackTokens = value }
+
+        public fun build(): XenditConfig = XenditConfig(secretKey = secretKey, callbackTokens = callbackTokens)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(secretKey: String): Builder = Builder(secretKey)
+
+        private val FIELDS: Set<String> = setOf("secret_key", "callback_tokens")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): XenditConfig = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): XenditConfig {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return XenditConfig(
+                secretKey = JsonIn.string(o.required("secret_key"), o.path("secret_key")),
+                callbackTokens = o.optional("callback_tokens")?.let { JsonIn.list(it, o.path("callback_tokens")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyList(),
             )
         }
     }
