@@ -215,6 +215,22 @@ function fromWire_AdyenConfig(o, p) {
   return v;
 }
 
+const KEYS_ApplePay = ["token"];
+
+function toWire_ApplePay(v, p, tag) {
+  w.struct(v, p, KEYS_ApplePay, tag);
+  const o = {};
+  if (w.missing(v.token)) throw w.required(w.join(p, "token"));
+  o.token = w.str(v.token, w.join(p, "token"));
+  return o;
+}
+
+function fromWire_ApplePay(o, p) {
+  const v = {};
+  if (o.token != null) v.token = o.token;
+  return v;
+}
+
 const KEYS_AuthorizeRequest = ["amount", "merchantReference", "paymentMethod", "captureMethod", "idempotencyKey", "customer", "billingAddress", "shippingAddress", "browserInfo", "returnUrl", "authenticationType", "statementDescriptor", "connectorOrderId", "metadata"];
 
 function toWire_AuthorizeRequest(v, p, tag) {
@@ -826,6 +842,22 @@ function fromWire_FiservConfig(o, p) {
   return v;
 }
 
+const KEYS_GooglePay = ["token"];
+
+function toWire_GooglePay(v, p, tag) {
+  w.struct(v, p, KEYS_GooglePay, tag);
+  const o = {};
+  if (w.missing(v.token)) throw w.required(w.join(p, "token"));
+  o.token = w.str(v.token, w.join(p, "token"));
+  return o;
+}
+
+function fromWire_GooglePay(o, p) {
+  const v = {};
+  if (o.token != null) v.token = o.token;
+  return v;
+}
+
 const KEYS_HttpRequest = ["method", "url", "headers", "retrySafe", "body"];
 
 function toWire_HttpRequest(v, p, tag) {
@@ -1128,9 +1160,9 @@ function toWire_PaymentMethod(v, p) {
     case "encrypted_card":
       return Object.assign({ type: "encrypted_card" }, toWire_EncryptedCard(v, p, "type"));
     case "apple_pay":
-      return Object.assign({ type: "apple_pay" }, toWire_WalletToken(v, p, "type"));
+      return Object.assign({ type: "apple_pay" }, toWire_ApplePay(v, p, "type"));
     case "google_pay":
-      return Object.assign({ type: "google_pay" }, toWire_WalletToken(v, p, "type"));
+      return Object.assign({ type: "google_pay" }, toWire_GooglePay(v, p, "type"));
     case "network_token":
       return Object.assign({ type: "network_token" }, toWire_NetworkToken(v, p, "type"));
     case "upi":
@@ -1155,9 +1187,9 @@ function fromWire_PaymentMethod(o, p) {
     case "encrypted_card":
       return Object.assign({ type: "encrypted_card" }, fromWire_EncryptedCard(o, p));
     case "apple_pay":
-      return Object.assign({ type: "apple_pay" }, fromWire_WalletToken(o, p));
+      return Object.assign({ type: "apple_pay" }, fromWire_ApplePay(o, p));
     case "google_pay":
-      return Object.assign({ type: "google_pay" }, fromWire_WalletToken(o, p));
+      return Object.assign({ type: "google_pay" }, fromWire_GooglePay(o, p));
     case "network_token":
       return Object.assign({ type: "network_token" }, fromWire_NetworkToken(o, p));
     case "upi":
@@ -1576,22 +1608,6 @@ function fromWire_VoidRequest(o, p) {
   return v;
 }
 
-const KEYS_WalletToken = ["token"];
-
-function toWire_WalletToken(v, p, tag) {
-  w.struct(v, p, KEYS_WalletToken, tag);
-  const o = {};
-  if (w.missing(v.token)) throw w.required(w.join(p, "token"));
-  o.token = w.str(v.token, w.join(p, "token"));
-  return o;
-}
-
-function fromWire_WalletToken(o, p) {
-  const v = {};
-  if (o.token != null) v.token = o.token;
-  return v;
-}
-
 const KEYS_WebhookAcknowledgement = ["status", "contentType", "body"];
 
 function toWire_WebhookAcknowledgement(v, p, tag) {
@@ -1709,6 +1725,7 @@ const toWire = {
   AcceptDisputeRequest: toWire_AcceptDisputeRequest,
   Address: toWire_Address,
   AdyenConfig: toWire_AdyenConfig,
+  ApplePay: toWire_ApplePay,
   AuthenticationType: (v, p) => w.str(v, p),
   AuthorizeRequest: toWire_AuthorizeRequest,
   AwaitAction: toWire_AwaitAction,
@@ -1743,6 +1760,7 @@ const toWire = {
   Ewallet: toWire_Ewallet,
   FiservConfig: toWire_FiservConfig,
   Flow: (v, p) => w.str(v, p),
+  GooglePay: toWire_GooglePay,
   HttpMethod: (v, p) => w.str(v, p),
   HttpRequest: toWire_HttpRequest,
   HttpResponse: toWire_HttpResponse,
@@ -1778,7 +1796,6 @@ const toWire = {
   UpiFlow: (v, p) => w.str(v, p),
   VoidRequest: toWire_VoidRequest,
   WalletKind: (v, p) => w.str(v, p),
-  WalletToken: toWire_WalletToken,
   WebhookAcknowledgement: toWire_WebhookAcknowledgement,
   WebhookEvent: toWire_WebhookEvent,
   WebhookNotification: toWire_WebhookNotification,
@@ -1790,6 +1807,7 @@ const fromWire = {
   AcceptDisputeRequest: fromWire_AcceptDisputeRequest,
   Address: fromWire_Address,
   AdyenConfig: fromWire_AdyenConfig,
+  ApplePay: fromWire_ApplePay,
   AuthenticationType: (v) => v,
   AuthorizeRequest: fromWire_AuthorizeRequest,
   AwaitAction: fromWire_AwaitAction,
@@ -1824,6 +1842,7 @@ const fromWire = {
   Ewallet: fromWire_Ewallet,
   FiservConfig: fromWire_FiservConfig,
   Flow: (v) => v,
+  GooglePay: fromWire_GooglePay,
   HttpMethod: (v) => v,
   HttpRequest: fromWire_HttpRequest,
   HttpResponse: fromWire_HttpResponse,
@@ -1859,7 +1878,6 @@ const fromWire = {
   UpiFlow: (v) => v,
   VoidRequest: fromWire_VoidRequest,
   WalletKind: (v) => v,
-  WalletToken: fromWire_WalletToken,
   WebhookAcknowledgement: fromWire_WebhookAcknowledgement,
   WebhookEvent: fromWire_WebhookEvent,
   WebhookNotification: fromWire_WebhookNotification,
@@ -1873,6 +1891,7 @@ const FIELDS = {
   AcceptDisputeRequest: { connector_dispute_id: ["connectorDisputeId", null], idempotency_key: ["idempotencyKey", null] },
   Address: { line1: ["line1", null], line2: ["line2", null], city: ["city", null], state: ["state", null], postal_code: ["postalCode", null], country: ["country", null], first_name: ["firstName", null], last_name: ["lastName", null] },
   AdyenConfig: { api_key: ["apiKey", null], merchant_account: ["merchantAccount", null], live_endpoint_prefix: ["liveEndpointPrefix", null], webhook_hmac_key: ["webhookHmacKey", null], dispute_api_key: ["disputeApiKey", null] },
+  ApplePay: { token: ["token", null] },
   AuthorizeRequest: { amount: ["amount", "Money"], merchant_reference: ["merchantReference", null], payment_method: ["paymentMethod", "PaymentMethod"], capture_method: ["captureMethod", null], idempotency_key: ["idempotencyKey", null], customer: ["customer", "Customer"], billing_address: ["billingAddress", "Address"], shipping_address: ["shippingAddress", "Address"], browser_info: ["browserInfo", "BrowserInfo"], return_url: ["returnUrl", null], authentication_type: ["authenticationType", null], statement_descriptor: ["statementDescriptor", null], connector_order_id: ["connectorOrderId", null], metadata: ["metadata", "*"] },
   AwaitAction: { description: ["description", null] },
   BankRedirect: { method: ["method", null], issuer: ["issuer", null] },
@@ -1895,6 +1914,7 @@ const FIELDS = {
   EvidenceDocument: { evidence_type: ["evidenceType", null], content: ["content", null], mime_type: ["mimeType", null], file_name: ["fileName", null], connector_document_type: ["connectorDocumentType", null] },
   Ewallet: { provider: ["provider", null], mobile_number: ["mobileNumber", null], cashtag: ["cashtag", null] },
   FiservConfig: { api_key: ["apiKey", null], api_secret: ["apiSecret", null], merchant_id: ["merchantId", null], terminal_id: ["terminalId", null] },
+  GooglePay: { token: ["token", null] },
   HttpRequest: { method: ["method", null], url: ["url", null], headers: ["headers", "*"], retry_safe: ["retrySafe", null], body: ["body", null] },
   HttpResponse: { status: ["status", null], body: ["body", null], headers: ["headers", "*"] },
   IgnoredEvent: { event_type: ["eventType", null], event_id: ["eventId", null] },
@@ -1920,7 +1940,6 @@ const FIELDS = {
   TransportOptions: { connect_timeout_ms: ["connectTimeoutMs", null], timeout_ms: ["timeoutMs", null], proxy_url: ["proxyUrl", null], retry: ["retry", "RetryOptions"], user_agent_suffix: ["userAgentSuffix", null] },
   Upi: { flow: ["flow", null], vpa: ["vpa", null] },
   VoidRequest: { connector_transaction_id: ["connectorTransactionId", null], merchant_reference: ["merchantReference", null], amount: ["amount", "Money"], reason: ["reason", null], idempotency_key: ["idempotencyKey", null] },
-  WalletToken: { token: ["token", null] },
   WebhookAcknowledgement: { status: ["status", null], content_type: ["contentType", null], body: ["body", null] },
   WebhookNotification: { connector: ["connector", null], events: ["events", "WebhookEvent"], acknowledgement: ["acknowledgement", "WebhookAcknowledgement"] },
   WebhookRequest: { body: ["body", null], headers: ["headers", "*"] },
@@ -1930,7 +1949,7 @@ const FIELDS = {
 const UNIONS = {
   ConnectorConfig: { tag: "type", variants: ["AdyenConfig", "CheckoutConfig", "RazorpayConfig", "FiservConfig", "ElavonConfig", "XenditConfig"] },
   NextAction: { tag: "type", variants: ["RedirectAction", "SdkAction", "DeepLinkAction", "QrCodeAction", "AwaitAction"] },
-  PaymentMethod: { tag: "type", variants: ["Card", "MandateReference", "EncryptedCard", "WalletToken", "WalletToken", "NetworkToken", "Upi", "Netbanking", "BankRedirect", "Ewallet"] },
+  PaymentMethod: { tag: "type", variants: ["Card", "MandateReference", "EncryptedCard", "ApplePay", "GooglePay", "NetworkToken", "Upi", "Netbanking", "BankRedirect", "Ewallet"] },
   WebhookEvent: { tag: "kind", variants: ["PaymentEvent", "RefundEvent", "DisputeEvent", "IgnoredEvent"] },
 };
 

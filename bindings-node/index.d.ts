@@ -48,6 +48,18 @@ export interface AdyenConfig {
   disputeApiKey?: string | null;
 }
 
+/**
+ * An Apple Pay token exactly as the wallet returned it: the `paymentData` object as JSON text
+ * (or its Base64).
+ */
+export interface ApplePay {
+  /**
+   * A secret: never shown in repr, logs or error messages.
+   * Secret (secret): never logged or shown by this library.
+   */
+  token: string;
+}
+
 /** Whether to ask for 3-D Secure. */
 export type AuthenticationType = "auto" | "three_ds" | "no_three_ds";
 
@@ -475,6 +487,18 @@ export interface FiservConfig {
 /** The flows of the unified API. */
 export type Flow = "authorize" | "psync" | "capture" | "void" | "refund" | "rsync" | "setup_mandate" | "create_order" | "accept_dispute" | "submit_evidence" | "defend_dispute" | "webhook";
 
+/**
+ * A Google Pay token exactly as the wallet returned it: the
+ * `paymentMethodData.tokenizationData.token` string.
+ */
+export interface GooglePay {
+  /**
+   * A secret: never shown in repr, logs or error messages.
+   * Secret (secret): never logged or shown by this library.
+   */
+  token: string;
+}
+
 /** HTTP method of a redirect or request. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -658,8 +682,8 @@ export type PaymentMethod =
   | ({ type: "card" } & Card)
   | ({ type: "mandate" } & MandateReference)
   | ({ type: "encrypted_card" } & EncryptedCard)
-  | ({ type: "apple_pay" } & WalletToken)
-  | ({ type: "google_pay" } & WalletToken)
+  | ({ type: "apple_pay" } & ApplePay)
+  | ({ type: "google_pay" } & GooglePay)
   | ({ type: "network_token" } & NetworkToken)
   | ({ type: "upi" } & Upi)
   | ({ type: "netbanking" } & Netbanking)
@@ -971,19 +995,6 @@ export interface VoidRequest {
 
 /** Which wallet a network token came from. */
 export type WalletKind = "apple_pay" | "google_pay";
-
-/**
- * An encrypted wallet token, exactly as the wallet returned it: for Apple Pay the
- * `paymentData` object as JSON text (or its Base64), for Google Pay the
- * `paymentMethodData.tokenizationData.token` string.
- */
-export interface WalletToken {
-  /**
-   * A secret: never shown in repr, logs or error messages.
-   * Secret (secret): never logged or shown by this library.
-   */
-  token: string;
-}
 
 /** The HTTP answer a processor expects for a webhook it delivered. */
 export interface WebhookAcknowledgement {
@@ -1312,6 +1323,7 @@ export interface Types {
   AcceptDisputeRequest: AcceptDisputeRequest;
   Address: Address;
   AdyenConfig: AdyenConfig;
+  ApplePay: ApplePay;
   AuthenticationType: AuthenticationType;
   AuthorizeRequest: AuthorizeRequest;
   AwaitAction: AwaitAction;
@@ -1346,6 +1358,7 @@ export interface Types {
   Ewallet: Ewallet;
   FiservConfig: FiservConfig;
   Flow: Flow;
+  GooglePay: GooglePay;
   HttpMethod: HttpMethod;
   HttpRequest: HttpRequest;
   HttpResponse: HttpResponse;
@@ -1381,7 +1394,6 @@ export interface Types {
   UpiFlow: UpiFlow;
   VoidRequest: VoidRequest;
   WalletKind: WalletKind;
-  WalletToken: WalletToken;
   WebhookAcknowledgement: WebhookAcknowledgement;
   WebhookEvent: WebhookEvent;
   WebhookNotification: WebhookNotification;

@@ -102,8 +102,9 @@ fn payment_method(pm: &PaymentMethod) -> Result<()> {
             }
             optional("payment_method.holder_name", &c.holder_name)
         }
-        PaymentMethod::ApplePay(w) | PaymentMethod::GooglePay(w) => {
-            secret_required("payment_method.token", &w.token)
+        PaymentMethod::ApplePay(ApplePay { token })
+        | PaymentMethod::GooglePay(GooglePay { token }) => {
+            secret_required("payment_method.token", token)
         }
         PaymentMethod::NetworkToken(t) => {
             expiry(t.expiry_month, t.expiry_year)?;

@@ -418,6 +418,32 @@ class AdyenConfig(_ext.Model):
 
 
 @_dc.dataclass(repr=False, slots=True)
+class ApplePay(_ext.Model):
+    """An Apple Pay token exactly as the wallet returned it: the `paymentData` object as JSON text
+    (or its Base64).
+    """
+
+    _MASKED: ClassVar[Mapping[str, str]] = {"token": "secret"}
+
+    token: str
+    """A secret: never shown in repr, logs or error messages."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "token": self.token,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ApplePay:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["token"]
+        kwargs["token"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
 class AuthorizeRequest(_ext.Model):
     """Authorize a payment (with automatic or manual capture)."""
 
@@ -1411,6 +1437,32 @@ class FiservConfig(_ext.Model):
         kwargs["merchant_id"] = value
         value = data["terminal_id"]
         kwargs["terminal_id"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
+class GooglePay(_ext.Model):
+    """A Google Pay token exactly as the wallet returned it: the
+    `paymentMethodData.tokenizationData.token` string.
+    """
+
+    _MASKED: ClassVar[Mapping[str, str]] = {"token": "secret"}
+
+    token: str
+    """A secret: never shown in repr, logs or error messages."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "token": self.token,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GooglePay:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["token"]
+        kwargs["token"] = value
         return cls(**kwargs)
 
 
@@ -2568,33 +2620,6 @@ class VoidRequest(_ext.Model):
 
 
 @_dc.dataclass(repr=False, slots=True)
-class WalletToken(_ext.Model):
-    """An encrypted wallet token, exactly as the wallet returned it: for Apple Pay the
-    `paymentData` object as JSON text (or its Base64), for Google Pay the
-    `paymentMethodData.tokenizationData.token` string.
-    """
-
-    _MASKED: ClassVar[Mapping[str, str]] = {"token": "secret"}
-
-    token: str
-    """A secret: never shown in repr, logs or error messages."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The core's JSON form (secrets included: for the native layer, not for logs)."""
-        return {
-            "token": self.token,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WalletToken:
-        """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["token"]
-        kwargs["token"] = value
-        return cls(**kwargs)
-
-
-@_dc.dataclass(repr=False, slots=True)
 class WebhookAcknowledgement(_ext.Model):
     """The HTTP answer a processor expects for a webhook it delivered."""
 
@@ -2787,8 +2812,8 @@ def _next_action_from_dict(data: Mapping[str, Any]) -> NextAction:
     raise ValueError(f"unknown NextAction type: {tag!r}")
 
 
-PaymentMethod: TypeAlias = Card | MandateReference | EncryptedCard | WalletToken | WalletToken | NetworkToken | Upi | Netbanking | BankRedirect | Ewallet
-"""One of Card, MandateReference, EncryptedCard, WalletToken, WalletToken, NetworkToken, Upi, Netbanking, BankRedirect, Ewallet; the JSON form carries the `type` tag.
+PaymentMethod: TypeAlias = Card | MandateReference | EncryptedCard | ApplePay | GooglePay | NetworkToken | Upi | Netbanking | BankRedirect | Ewallet
+"""One of Card, MandateReference, EncryptedCard, ApplePay, GooglePay, NetworkToken, Upi, Netbanking, BankRedirect, Ewallet; the JSON form carries the `type` tag.
 """
 
 
@@ -2799,9 +2824,9 @@ def _payment_method_to_dict(value: PaymentMethod) -> dict[str, Any]:
         return {"type": "mandate", **value.to_dict()}
     if isinstance(value, EncryptedCard):
         return {"type": "encrypted_card", **value.to_dict()}
-    if isinstance(value, WalletToken):
+    if isinstance(value, ApplePay):
         return {"type": "apple_pay", **value.to_dict()}
-    if isinstance(value, WalletToken):
+    if isinstance(value, GooglePay):
         return {"type": "google_pay", **value.to_dict()}
     if isinstance(value, NetworkToken):
         return {"type": "network_token", **value.to_dict()}
@@ -2813,7 +2838,7 @@ def _payment_method_to_dict(value: PaymentMethod) -> dict[str, Any]:
         return {"type": "bank_redirect", **value.to_dict()}
     if isinstance(value, Ewallet):
         return {"type": "ewallet", **value.to_dict()}
-    raise TypeError(f"expected a PaymentMethod (Card | MandateReference | EncryptedCard | WalletToken | WalletToken | NetworkToken | Upi | Netbanking | BankRedirect | Ewallet), got {type(value).__name__}")
+    raise TypeError(f"expected a PaymentMethod (Card | MandateReference | EncryptedCard | ApplePay | GooglePay | NetworkToken | Upi | Netbanking | BankRedirect | Ewallet), got {type(value).__name__}")
 
 
 def _payment_method_from_dict(data: Mapping[str, Any]) -> PaymentMethod:
@@ -2825,9 +2850,9 @@ def _payment_method_from_dict(data: Mapping[str, Any]) -> PaymentMethod:
     if tag == "encrypted_card":
         return EncryptedCard.from_dict(data)
     if tag == "apple_pay":
-        return WalletToken.from_dict(data)
+        return ApplePay.from_dict(data)
     if tag == "google_pay":
-        return WalletToken.from_dict(data)
+        return GooglePay.from_dict(data)
     if tag == "network_token":
         return NetworkToken.from_dict(data)
     if tag == "upi":
@@ -2875,6 +2900,7 @@ __all__ = [
     "AcceptDisputeRequest",
     "Address",
     "AdyenConfig",
+    "ApplePay",
     "AuthenticationType",
     "AuthorizeRequest",
     "AwaitAction",
@@ -2909,6 +2935,7 @@ __all__ = [
     "Ewallet",
     "FiservConfig",
     "Flow",
+    "GooglePay",
     "HttpMethod",
     "HttpRequest",
     "HttpResponse",
@@ -2944,7 +2971,6 @@ __all__ = [
     "UpiFlow",
     "VoidRequest",
     "WalletKind",
-    "WalletToken",
     "WebhookAcknowledgement",
     "WebhookEvent",
     "WebhookNotification",

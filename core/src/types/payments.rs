@@ -22,9 +22,9 @@ pub enum PaymentMethod {
     /// encryption (Adyen CSE): the merchant never sees the card number.
     EncryptedCard(EncryptedCard),
     /// An Apple Pay token as the wallet returned it (still encrypted).
-    ApplePay(WalletToken),
+    ApplePay(ApplePay),
     /// A Google Pay token as the wallet returned it (still encrypted).
-    GooglePay(WalletToken),
+    GooglePay(GooglePay),
     /// A network token (a decrypted Apple Pay / Google Pay token, or a scheme token) with its
     /// cryptogram.
     NetworkToken(NetworkToken),
@@ -44,8 +44,8 @@ crate::tagged_union!(PaymentMethod, "type", {
     "card" => Card(Card),
     "mandate" => Mandate(MandateReference),
     "encrypted_card" => EncryptedCard(EncryptedCard),
-    "apple_pay" => ApplePay(WalletToken),
-    "google_pay" => GooglePay(WalletToken),
+    "apple_pay" => ApplePay(ApplePay),
+    "google_pay" => GooglePay(GooglePay),
     "network_token" => NetworkToken(NetworkToken),
     "upi" => Upi(Upi),
     "netbanking" => Netbanking(Netbanking),
@@ -96,12 +96,19 @@ pub struct EncryptedCard {
     pub holder_name: Option<String>,
 }
 
-/// An encrypted wallet token, exactly as the wallet returned it: for Apple Pay the
-/// `paymentData` object as JSON text (or its Base64), for Google Pay the
+/// An Apple Pay token exactly as the wallet returned it: the `paymentData` object as JSON text
+/// (or its Base64).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplePay {
+    pub token: Secret<String>,
+}
+
+/// A Google Pay token exactly as the wallet returned it: the
 /// `paymentMethodData.tokenizationData.token` string.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct WalletToken {
+pub struct GooglePay {
     pub token: Secret<String>,
 }
 

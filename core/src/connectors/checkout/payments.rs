@@ -282,7 +282,7 @@ fn network_token_source(t: &NetworkToken, billing: Option<&Address>) -> Result<V
 
 /// The Apple Pay `paymentData` object (`version`, `data`, `signature`, `header`), from its
 /// JSON text or the Base64 of it.
-fn apple_pay_token_data(w: &WalletToken) -> Result<Value> {
+fn apple_pay_token_data(w: &ApplePay) -> Result<Value> {
     let text = w.token.expose().trim();
     let parsed = json_object(text.as_bytes()).or_else(|| {
         use base64::Engine;
@@ -300,7 +300,7 @@ fn apple_pay_token_data(w: &WalletToken) -> Result<Value> {
 }
 
 /// The Google Pay token (`protocolVersion`, `signature`, `signedMessage`) from its JSON text.
-fn google_pay_token_data(w: &WalletToken) -> Result<Value> {
+fn google_pay_token_data(w: &GooglePay) -> Result<Value> {
     json_object(w.token.expose().trim().as_bytes()).ok_or_else(|| {
         Error::invalid_request(
             "payment_method.token",

@@ -609,7 +609,7 @@ fn wallet_request(method: PaymentMethod) -> AuthorizeRequest {
 #[test]
 fn apple_pay_is_exchanged_with_the_public_key_then_paid_with_the_token() {
     let c = connector();
-    let req = wallet_request(PaymentMethod::ApplePay(WalletToken {
+    let req = wallet_request(PaymentMethod::ApplePay(ApplePay {
         token: Secret::new(APPLE_PAY_DATA.to_string()),
     }));
 
@@ -650,7 +650,7 @@ fn apple_pay_is_exchanged_with_the_public_key_then_paid_with_the_token() {
     // The Base64 of the paymentData is accepted too.
     use base64::Engine;
     let encoded = base64::engine::general_purpose::STANDARD.encode(APPLE_PAY_DATA);
-    let req64 = wallet_request(PaymentMethod::ApplePay(WalletToken {
+    let req64 = wallet_request(PaymentMethod::ApplePay(ApplePay {
         token: Secret::new(encoded),
     }));
     assert_eq!(
@@ -662,7 +662,7 @@ fn apple_pay_is_exchanged_with_the_public_key_then_paid_with_the_token() {
 #[test]
 fn token_exchange_failures_end_the_flow() {
     let c = connector();
-    let req = wallet_request(PaymentMethod::ApplePay(WalletToken {
+    let req = wallet_request(PaymentMethod::ApplePay(ApplePay {
         token: Secret::new(APPLE_PAY_DATA.to_string()),
     }));
     assert_code(
@@ -689,7 +689,7 @@ fn token_exchange_failures_end_the_flow() {
     );
 
     // A token that is not the wallet's data.
-    let bad = wallet_request(PaymentMethod::ApplePay(WalletToken {
+    let bad = wallet_request(PaymentMethod::ApplePay(ApplePay {
         token: Secret::new("not a token".into()),
     }));
     let e = failed(c.authorize(&bad, &cx(), &[]));
@@ -701,7 +701,7 @@ fn token_exchange_failures_end_the_flow() {
 fn google_pay_token_goes_through_the_exchange() {
     let c = connector();
     let token = r#"{"signature":"MEQCIBx9...","protocolVersion":"ECv1","signedMessage":"{\"encryptedMessage\":\"x\",\"ephemeralPublicKey\":\"y\",\"tag\":\"z\"}"}"#;
-    let req = wallet_request(PaymentMethod::GooglePay(WalletToken {
+    let req = wallet_request(PaymentMethod::GooglePay(GooglePay {
         token: Secret::new(token.into()),
     }));
     let b = body(&sent(c.authorize(&req, &cx(), &[])));
@@ -719,7 +719,7 @@ fn google_pay_token_goes_through_the_exchange() {
         json!({"type": "token", "token": "tok_g"})
     );
 
-    let bad = wallet_request(PaymentMethod::GooglePay(WalletToken {
+    let bad = wallet_request(PaymentMethod::GooglePay(GooglePay {
         token: Secret::new("opaque".into()),
     }));
     assert_eq!(

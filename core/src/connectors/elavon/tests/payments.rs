@@ -688,7 +688,7 @@ fn a_setup_needs_a_card() {
 #[test]
 fn methods_other_than_cards_and_tokens_are_unsupported_before_sending() {
     let mut req = authorize_request(CaptureMethod::Automatic);
-    req.payment_method = PaymentMethod::ApplePay(WalletToken {
+    req.payment_method = PaymentMethod::ApplePay(ApplePay {
         token: Secret::new("{\"data\":\"...\"}".to_string()),
     });
     let e = failed(connector().authorize(&req, &cx(), &[]));
@@ -702,7 +702,7 @@ fn methods_other_than_cards_and_tokens_are_unsupported_before_sending() {
     let e = failed(connector().authorize(&req, &cx(), &[]));
     assert_eq!(e.code(), ErrorCode::Unsupported);
     let mut setup = setup_request(0);
-    setup.payment_method = PaymentMethod::GooglePay(WalletToken {
+    setup.payment_method = PaymentMethod::GooglePay(GooglePay {
         token: Secret::new("tok".to_string()),
     });
     let e = failed(connector().setup_mandate(&setup, &cx(), &[]));

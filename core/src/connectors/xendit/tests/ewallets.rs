@@ -156,7 +156,7 @@ fn other_payment_methods_are_unsupported_before_sending() {
         PaymentMethod::Netbanking(Netbanking {
             bank_code: "HDFC".into(),
         }),
-        PaymentMethod::ApplePay(WalletToken {
+        PaymentMethod::ApplePay(ApplePay {
             token: Secret::new("{}".into()),
         }),
         PaymentMethod::BankRedirect(BankRedirect {

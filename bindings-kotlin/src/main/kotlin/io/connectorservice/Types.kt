@@ -256,6 +256,49 @@ public data class AdyenConfig @JvmOverloads constructor(
     }
 }
 
+/**
+ * An Apple Pay token exactly as the wallet returned it: the `paymentData` object as JSON text
+ * (or its Base64).
+ *
+ * `toString()` masks its secrets and card numbers.
+ */
+public data class ApplePay(
+    /** A secret: never shown in repr, logs or error messages. */
+    public val token: String,
+) : PaymentMethod {
+    override fun toString(): String =
+        "ApplePay(token=${Masking.secret(token)})"
+
+    /** This value as the core's JSON, with its `type` tag (`apple_pay`). */
+    public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("token")
+        w.string(token)
+    }
+
+    public companion object {
+        private val FIELDS: Set<String> = setOf("token")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): ApplePay = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): ApplePay {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return ApplePay(
+                token = JsonIn.string(o.required("token"), o.path("token")),
+            )
+        }
+    }
+}
+
 /** Whether to ask for 3-D Secure. */
 public enum class AuthenticationType(
     /** The value in the core's JSON. */
@@ -2583,6 +2626,49 @@ public enum class Flow(
     }
 }
 
+/**
+ * A Google Pay token exactly as the wallet returned it: the
+ * `paymentMethodData.tokenizationData.token` string.
+ *
+ * `toString()` masks its secrets and card numbers.
+ */
+public data class GooglePay(
+    /** A secret: never shown in repr, logs or error messages. */
+    public val token: String,
+) : PaymentMethod {
+    override fun toString(): String =
+        "GooglePay(token=${Masking.secret(token)})"
+
+    /** This value as the core's JSON, with its `type` tag (`google_pay`). */
+    public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("token")
+        w.string(token)
+    }
+
+    public companion object {
+        private val FIELDS: Set<String> = setOf("token")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): GooglePay = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): GooglePay {
+            val o = JsonIn.obj(value, path, FIELDS, "type")
+            return GooglePay(
+                token = JsonIn.string(o.required("token"), o.path("token")),
+            )
+        }
+    }
+}
+
 /** HTTP method of a redirect or request. */
 public enum class HttpMethod(
     /** The value in the core's JSON. */
@@ -3538,7 +3624,7 @@ public data class PaymentGetRequest @JvmOverloads constructor(
     }
 }
 
-/** Tagged by `type` in JSON. Variants: [Card] (`card`), [MandateReference] (`mandate`), [EncryptedCard] (`encrypted_card`), [WalletToken] (`apple_pay`), [WalletToken] (`google_pay`), [NetworkToken] (`network_token`), [Upi] (`upi`), [Netbanking] (`netbanking`), [BankRedirect] (`bank_redirect`), [Ewallet] (`ewallet`). */
+/** Tagged by `type` in JSON. Variants: [Card] (`card`), [MandateReference] (`mandate`), [EncryptedCard] (`encrypted_card`), [ApplePay] (`apple_pay`), [GooglePay] (`google_pay`), [NetworkToken] (`network_token`), [Upi] (`upi`), [Netbanking] (`netbanking`), [BankRedirect] (`bank_redirect`), [Ewallet] (`ewallet`). */
 public sealed interface PaymentMethod {
     /** This value as the core's JSON, with its `type` tag. */
     public fun toJson(): String
@@ -3553,8 +3639,8 @@ public sealed interface PaymentMethod {
                 "card" -> Card.read(value, path)
                 "mandate" -> MandateReference.read(value, path)
                 "encrypted_card" -> EncryptedCard.read(value, path)
-                "apple_pay" -> WalletToken.read(value, path)
-                "google_pay" -> WalletToken.read(value, path)
+                "apple_pay" -> ApplePay.read(value, path)
+                "google_pay" -> GooglePay.read(value, path)
                 "network_token" -> NetworkToken.read(value, path)
                 "upi" -> Upi.read(value, path)
                 "netbanking" -> Netbanking.read(value, path)
@@ -3578,11 +3664,11 @@ public sealed interface PaymentMethod {
                     w.name("type").string("encrypted_card")
                     value.writeFields(w)
                 }
-                is WalletToken -> {
+                is ApplePay -> {
                     w.name("type").string("apple_pay")
                     value.writeFields(w)
                 }
-                is WalletToken -> {
+                is GooglePay -> {
                     w.name("type").string("google_pay")
                     value.writeFields(w)
                 }
@@ -5169,50 +5255,6 @@ public enum class WalletKind(
 
         internal fun read(value: Any?, path: String): WalletKind =
             BY_VALUE[JsonIn.string(value, path)] ?: JsonIn.unknownEnumValue(path, BY_VALUE.keys)
-    }
-}
-
-/**
- * An encrypted wallet token, exactly as the wallet returned it: for Apple Pay the
- * `paymentData` object as JSON text (or its Base64), for Google Pay the
- * `paymentMethodData.tokenizationData.token` string.
- *
- * `toString()` masks its secrets and card numbers.
- */
-public data class WalletToken(
-    /** A secret: never shown in repr, logs or error messages. */
-    public val token: String,
-) : PaymentMethod {
-    override fun toString(): String =
-        "WalletToken(token=${Masking.secret(token)})"
-
-    /** This value as the core's JSON, with its `type` tag (`apple_pay`). */
-    public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
-
-    internal fun writeJson(w: JsonWriter) {
-        w.beginObject()
-        writeFields(w)
-        w.endObject()
-    }
-
-    internal fun writeFields(w: JsonWriter) {
-        w.name("token")
-        w.string(token)
-    }
-
-    public companion object {
-        private val FIELDS: Set<String> = setOf("token")
-
-        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
-        @JvmStatic
-        public fun fromJson(json: String): WalletToken = JsonIn.decode(json) { v, p -> read(v, p) }
-
-        internal fun read(value: Any?, path: String): WalletToken {
-            val o = JsonIn.obj(value, path, FIELDS, "type")
-            return WalletToken(
-                token = JsonIn.string(o.required("token"), o.path("token")),
-            )
-        }
     }
 }
 
