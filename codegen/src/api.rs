@@ -208,6 +208,15 @@ fn parse_def(name: &str, def: &Value) -> Result<TypeDef, String> {
                     .ok_or(format!("{name}: union variant {k} is not a reference"))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // The bindings pick a value's tag from its type: two variants of one type could not
+        // be told apart when serializing.
+        for (i, (tag, ty)) in variants.iter().enumerate() {
+            if let Some((other, _)) = variants[..i].iter().find(|(_, t)| t == ty) {
+                return Err(format!(
+                    "{name}: variants `{other}` and `{tag}` share the type {ty}; give each variant its own type"
+                ));
+            }
+        }
         return Ok(TypeDef::Union(UnionDef {
             name: name.into(),
             doc,
