@@ -9,6 +9,7 @@
 
 mod api;
 mod kotlin;
+mod methods;
 mod python;
 mod typescript;
 
@@ -21,26 +22,36 @@ pub struct Generated {
     pub contents: String,
 }
 
-/// The README with its connector × flow table regenerated from the connectors' `support`.
+/// The README with its connector × flow table regenerated from the connectors' `support`, and
+/// its connector × payment-method table from what each connector accepts.
 fn readme(root: &Path) -> Generated {
     let current = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
-    let (start, end) = (
+    let contents = replace_between(
+        &current,
         "<!-- support-table:start -->\n",
         "<!-- support-table:end -->",
+        &connector_service::connectors::support_table_markdown(),
     );
-    let contents = match current
-        .split_once(start)
-        .and_then(|(head, rest)| rest.split_once(end).map(|(_, tail)| (head, tail)))
-    {
-        Some((head, tail)) => format!(
-            "{head}{start}{}{end}{tail}",
-            connector_service::connectors::support_table_markdown()
-        ),
-        None => current,
-    };
+    let contents = replace_between(
+        &contents,
+        "<!-- method-table:start -->\n",
+        "<!-- method-table:end -->",
+        &methods::method_table_markdown(),
+    );
     Generated {
         path: "README.md",
         contents,
+    }
+}
+
+/// `text` with what stands between the `start` and `end` markers replaced by `table`.
+fn replace_between(text: &str, start: &str, end: &str, table: &str) -> String {
+    match text
+        .split_once(start)
+        .and_then(|(head, rest)| rest.split_once(end).map(|(_, tail)| (head, tail)))
+    {
+        Some((head, tail)) => format!("{head}{start}{table}{end}{tail}"),
+        None => text.to_string(),
     }
 }
 
