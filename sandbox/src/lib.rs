@@ -29,6 +29,7 @@ mod elavon;
 mod faults;
 mod fiserv;
 mod log;
+mod multipart;
 pub mod processor;
 mod razorpay;
 mod registry;

@@ -6,8 +6,8 @@ use http::StatusCode;
 use serde_json::{json, Map, Value};
 
 use super::events::Event;
-use super::multipart;
 use super::{emit, iso_after, iso_now, ApiError, ApiResult, State};
+use crate::multipart;
 use crate::processor::{Context, ControlError, DisputeRequest, Request, Response};
 
 /// How long the merchant has to respond.

@@ -30,7 +30,6 @@ use crate::util::{lock, random_string};
 mod cards;
 mod disputes;
 mod events;
-mod multipart;
 mod payments;
 
 /// The secret key the sandbox accepts (`Authorization: Bearer ...`).

@@ -7,8 +7,8 @@ use http::StatusCode;
 use serde_json::{json, Map, Value};
 
 use super::events::Event;
-use super::multipart;
 use super::{collection, emit, now_s, ok, opt_int, opt_str, ApiError, ApiResult, State};
+use crate::multipart;
 use crate::processor::{Context, ControlError, DisputeRequest, Request};
 
 /// How long the merchant has to respond.

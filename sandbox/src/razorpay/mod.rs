@@ -19,7 +19,6 @@ use crate::util::{lock, random_string, ALNUM};
 mod cards;
 mod disputes;
 mod events;
-mod multipart;
 mod orders;
 mod payments;
 mod refunds;

@@ -1,5 +1,5 @@
-//! A small `multipart/form-data` reader (RFC 7578) for `POST /files` (a copy of the Razorpay
-//! module's reader, which is private to that module).
+//! A small `multipart/form-data` reader (RFC 7578) for the processors that take file uploads
+//! (Razorpay `POST /v1/documents`, Checkout.com `POST /files`).
 
 /// One part of the body.
 #[derive(Clone, Debug, PartialEq, Eq)]
