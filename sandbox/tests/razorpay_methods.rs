@@ -63,6 +63,13 @@ async fn netbanking_success_through_the_mock_page() {
     assert_eq!(next.len(), 1);
     assert_eq!(next[0]["action"], "redirect");
     let page = next[0]["url"].as_str().unwrap().to_string();
+    let otp = r
+        .post(&format!("/v1/payments/{id}/otp_generate"), &json!({}))
+        .await;
+    otp.error(
+        400,
+        "OTP authentication is not available for this payment method",
+    );
     let payment = r.get_ok(&format!("/v1/payments/{id}")).await;
     assert_eq!(payment["status"], "created");
     assert_eq!(payment["method"], "netbanking");

@@ -1172,6 +1172,13 @@ fn pending_payment<'a>(
         .get(id)
         .ok_or_else(|| ApiError::no_such_id(None))?;
     let detail = || input_detail("payment_authentication", payment.metadata());
+    if payment.method != PayMethod::Card {
+        return Err(ApiError::bad_request(
+            "OTP authentication is not available for this payment method",
+            None,
+        )
+        .with_detail(detail()));
+    }
     let Some(track) = &payment.track_id else {
         return Err(
             ApiError::bad_request("Payment has already been processed", None).with_detail(detail()),
