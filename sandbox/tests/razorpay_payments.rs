@@ -480,6 +480,16 @@ async fn payment_creation_is_checked_against_the_order() {
     body["method"] = json!("netbanking");
     let error = r.post("/v1/payments/create/json", &body).await;
     assert_eq!(error.status, 400);
+    assert_eq!(
+        error.json()["error"]["field"],
+        "bank",
+        "netbanking needs a bank"
+    );
+
+    let mut body = r.card_payment(&order, VISA);
+    body["method"] = json!("emi");
+    let error = r.post("/v1/payments/create/json", &body).await;
+    assert_eq!(error.status, 400);
     assert_eq!(error.json()["error"]["field"], "method");
 
     // Nothing of the above was an attempt.

@@ -740,9 +740,13 @@ impl Razorpay {
                 let payment = path
                     .strip_prefix("payments/")
                     .and_then(|p| p.strip_suffix("/authorize_late"));
-                match (dispute, payment) {
-                    (Some(id), _) => disputes::resolve(&mut state, id, &body, ctx),
-                    (_, Some(id)) => payments::authorize_late(&mut state, id, ctx),
+                let complete = path
+                    .strip_prefix("payments/")
+                    .and_then(|p| p.strip_suffix("/complete"));
+                match (dispute, payment, complete) {
+                    (Some(id), _, _) => disputes::resolve(&mut state, id, &body, ctx),
+                    (_, Some(id), _) => payments::authorize_late(&mut state, id, ctx),
+                    (_, _, Some(id)) => payments::complete_upi(&mut state, id, &body, ctx),
                     _ => Err(ControlError::new(
                         StatusCode::NOT_FOUND,
                         format!("no Razorpay sandbox hook {hook:?}"),

@@ -1,6 +1,7 @@
 //! Payments: server-to-server card payments (§3.2) with the mock authentication page and the
 //! native OTP flow, PSync (§3.3), capture (§3.4), recurring tokens and charges (§3.8), and the
-//! automatic refund of expired authorizations.
+//! automatic refund of expired authorizations; netbanking and wallets through the mock bank
+//! page, UPI collect (test VPAs) and UPI intent (Razorpay's "S2S JSON V2" method pages).
 
 use http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
@@ -97,8 +98,64 @@ const ISSUER_DECLINE: PaymentError = PaymentError {
     reason: "card_declined",
 };
 
+/// How a payment is paid, besides cards: netbanking, wallets and UPI (Razorpay's
+/// "S2S JSON V2" payment methods page).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PayMethod {
+    Card,
+    Netbanking(String),
+    Wallet(String),
+    /// UPI collect (`vpa` given) or intent (`vpa` is `None`).
+    Upi(Option<String>),
+}
+
+impl PayMethod {
+    pub fn name(&self) -> &'static str {
+        match self {
+            PayMethod::Card => "card",
+            PayMethod::Netbanking(_) => "netbanking",
+            PayMethod::Wallet(_) => "wallet",
+            PayMethod::Upi(_) => "upi",
+        }
+    }
+}
+
+/// Bank codes of Razorpay's netbanking page (a selection of its list).
+pub const BANK_CODES: &[&str] = &[
+    "HDFC", "ICIC", "SBIN", "UTIB", "KKBK", "YESB", "IDFB", "INDB", "FDRL", "BARB_R", "PUNB_R",
+    "CNRB", "UBIN", "RATN",
+];
+
+/// Wallet codes of Razorpay's S2S payment methods page.
+pub const WALLET_CODES: &[&str] = &[
+    "airtelmoney",
+    "mobikwik",
+    "jiomoney",
+    "olamoney",
+    "payzapp",
+    "phonepe",
+    "bajajpay",
+    "amazonpay",
+    "paypal",
+    "phonepeswitch",
+];
+
+/// Razorpay's test UPI IDs ("Test UPI Details").
+pub const UPI_SUCCESS_VPA: &str = "success@razorpay";
+pub const UPI_FAILURE_VPA: &str = "failure@razorpay";
+
+/// A non-card payment the customer declined (mock bank page, or a UPI request).
+const CUSTOMER_DECLINE: PaymentError = PaymentError {
+    code: "BAD_REQUEST_ERROR",
+    description: "Payment was unsuccessful as you may have cancelled it or it was declined.",
+    source: "customer",
+    step: "payment_authentication",
+    reason: "payment_cancelled",
+};
+
 #[derive(Clone, Debug)]
 pub struct Payment {
+    pub method: PayMethod,
     pub id: String,
     pub seq: u64,
     pub order_id: String,
@@ -169,6 +226,25 @@ impl Payment {
         if let Some(rrn) = &self.rrn {
             acquirer.insert("rrn".into(), json!(rrn));
         }
+        let is_card = self.method == PayMethod::Card;
+        let (bank, wallet, vpa) = match &self.method {
+            PayMethod::Card => (None, None, None),
+            PayMethod::Netbanking(b) => (Some(b.clone()), None, None),
+            PayMethod::Wallet(w) => (None, Some(w.clone()), None),
+            PayMethod::Upi(v) => (None, None, v.clone()),
+        };
+        if matches!(self.method, PayMethod::Netbanking(_)) && self.rrn.is_some() {
+            acquirer.remove("rrn");
+            acquirer.remove("auth_code");
+            acquirer.insert("bank_transaction_id".into(), json!(self.rrn));
+        }
+        if matches!(self.method, PayMethod::Wallet(_)) {
+            acquirer.remove("rrn");
+            acquirer.remove("auth_code");
+        }
+        if matches!(self.method, PayMethod::Upi(_)) {
+            acquirer.remove("auth_code");
+        }
         json!({
             "id": self.id,
             "entity": "payment",
@@ -177,17 +253,17 @@ impl Payment {
             "status": self.status.as_str(),
             "order_id": self.order_id,
             "invoice_id": null,
-            "international": self.card.international,
-            "method": "card",
+            "international": self.card.international && is_card,
+            "method": self.method.name(),
             "amount_refunded": self.amount_refunded,
             "refund_status": self.refund_status(),
             "captured": self.captured,
             "description": self.description,
-            "card_id": self.card.id,
-            "card": self.card.entity(),
-            "bank": null,
-            "wallet": null,
-            "vpa": null,
+            "card_id": if is_card { json!(self.card.id) } else { Value::Null },
+            "card": if is_card { self.card.entity() } else { Value::Null },
+            "bank": bank,
+            "wallet": wallet,
+            "vpa": vpa,
             "email": self.email,
             "contact": self.contact,
             "customer_id": self.customer_id,
@@ -420,8 +496,59 @@ fn parse_card(state: &State, card: &Map<String, Value>) -> Result<(CardInfo, boo
     ))
 }
 
+/// `upi{flow: "collect", vpa}` (or the older top-level `vpa`) or `upi{flow: "intent"}`
+/// (Razorpay's "UPI Collect" and "UPI Intent" S2S pages).
+fn parse_upi(body: &Map<String, Value>) -> Result<PayMethod, ApiError> {
+    let upi = opt_object(body, "upi")?;
+    let flow = match upi {
+        Some(upi) => opt_str(upi, "flow").map_err(|_| ApiError::invalid("upi[flow]"))?,
+        None => None,
+    };
+    let vpa = match upi {
+        Some(upi) => opt_str(upi, "vpa").map_err(|_| ApiError::invalid("upi[vpa]"))?,
+        None => None,
+    };
+    let vpa = match vpa {
+        Some(v) => Some(v),
+        None => opt_str(body, "vpa")?,
+    };
+    match flow.as_deref() {
+        Some("intent") => Ok(PayMethod::Upi(None)),
+        Some("collect") | None => {
+            let vpa = vpa.ok_or_else(|| ApiError::required("upi[vpa]"))?;
+            let valid = vpa
+                .split_once('@')
+                .is_some_and(|(h, p)| !h.is_empty() && !p.is_empty() && !p.contains('@'));
+            if !valid {
+                return Err(ApiError::field(
+                    "upi[vpa]",
+                    "Invalid VPA. Please enter a valid Virtual Payment Address",
+                ));
+            }
+            Ok(PayMethod::Upi(Some(vpa)))
+        }
+        Some(_) => Err(ApiError::invalid("upi[flow]")),
+    }
+}
+
+/// The (unused) card details of a non-card payment.
+fn no_card() -> CardInfo {
+    CardInfo {
+        id: String::new(),
+        name: None,
+        last4: String::new(),
+        iin: String::new(),
+        network: "",
+        card_type: "",
+        international: false,
+        expiry_month: 0,
+        expiry_year: 0,
+    }
+}
+
 /// Everything `create/json` checks, before anything is stored.
 struct NewPayment {
+    method: PayMethod,
     amount: i64,
     currency: String,
     order_id: String,
@@ -441,21 +568,38 @@ fn validate_create_json(state: &State, body: &Map<String, Value>) -> Result<NewP
     let currency = req_currency(body)?;
     let order = check_order(state, body, amount, &currency)?;
     let method = req_str(body, "method")?;
-    match method.as_str() {
-        "card" => {}
-        "netbanking" | "wallet" | "emi" | "upi" | "cardless_emi" | "paylater" => {
+    let pay_method = match method.as_str() {
+        "card" => PayMethod::Card,
+        "netbanking" => {
+            let bank = req_str(body, "bank")?;
+            if !BANK_CODES.contains(&bank.as_str()) {
+                return Err(ApiError::field("bank", "Invalid bank code provided."));
+            }
+            PayMethod::Netbanking(bank)
+        }
+        "wallet" => {
+            let wallet = req_str(body, "wallet")?;
+            if !WALLET_CODES.contains(&wallet.as_str()) {
+                return Err(ApiError::field("wallet", "Invalid wallet name provided."));
+            }
+            PayMethod::Wallet(wallet)
+        }
+        "upi" => parse_upi(body)?,
+        "emi" | "cardless_emi" | "paylater" => {
             return Err(ApiError::field(
                 "method",
-                format!(
-                    "The sandbox emulates card payments only; method {method} is not available"
-                ),
+                format!("The sandbox does not emulate method {method}"),
             ))
         }
         _ => return Err(ApiError::field("method", "Invalid payment method given")),
-    }
+    };
     let (email, contact) = customer_contact(body)?;
-    let card = opt_object(body, "card")?.ok_or_else(|| ApiError::required("card"))?;
-    let (card, declined) = parse_card(state, card)?;
+    let (card, declined) = if pay_method == PayMethod::Card {
+        let card = opt_object(body, "card")?.ok_or_else(|| ApiError::required("card"))?;
+        parse_card(state, card)?
+    } else {
+        (no_card(), false)
+    };
     let callback_url = opt_str(body, "callback_url")?.filter(|u| !u.trim().is_empty());
     if let Some(url) = &callback_url {
         let valid = url::Url::parse(url)
@@ -483,6 +627,12 @@ fn validate_create_json(state: &State, body: &Map<String, Value>) -> Result<NewP
             return Err(ApiError::no_such_id(Some("customer_id")));
         }
     }
+    if recurring && pay_method != PayMethod::Card {
+        return Err(ApiError::field(
+            "recurring",
+            "The sandbox emulates recurring payments for cards only",
+        ));
+    }
     if recurring {
         let Some(customer) = &customer_id else {
             return Err(ApiError::field(
@@ -506,6 +656,7 @@ fn validate_create_json(state: &State, body: &Map<String, Value>) -> Result<NewP
         }
     }
     Ok(NewPayment {
+        method: pay_method,
         amount,
         currency,
         order_id: order.id.clone(),
@@ -534,6 +685,7 @@ pub(super) fn create_json(
     let track = random_string(14, ALNUM);
     let seq = state.next_seq();
     let mut payment = Payment {
+        method: new.method.clone(),
         id: id.clone(),
         seq,
         order_id: new.order_id.clone(),
@@ -587,10 +739,43 @@ pub(super) fn create_json(
         state.payments.insert(id, payment);
         return Err(error);
     }
+    let base = ctx.processor_url();
+    if let PayMethod::Upi(vpa) = &new.method {
+        // UPI: no redirect; the customer approves in the UPI app and the business polls
+        // `GET /v1/payments/{id}` (Razorpay's "UPI Collect" and "UPI Intent" pages).
+        let poll = json!({"action": "poll", "url": format!("{base}/v1/payments/{id}")});
+        let next = match vpa {
+            Some(_) => json!([poll]),
+            None => {
+                let link = format!(
+                    "upi://pay?pa=success@razorpay&pn=Sandbox%20Merchant&tr={}&tn=razorpay&am={}.{:02}&cu={}&mc=5411",
+                    id.trim_start_matches("pay_"),
+                    new.amount / 100,
+                    new.amount % 100,
+                    payment.currency,
+                );
+                json!([{"action": "intent", "url": link}, poll])
+            }
+        };
+        state.payments.insert(id.clone(), payment);
+        // Test mode decides the two test VPAs at once ("Test UPI Details").
+        match vpa.as_deref() {
+            Some(UPI_SUCCESS_VPA) => emit(ctx, authorize(state, &id)),
+            Some(UPI_FAILURE_VPA) => emit(ctx, fail_customer(state, &id)),
+            _ => {}
+        }
+        return ok(&json!({"razorpay_payment_id": id, "next": next}));
+    }
     payment.track_id = Some(track.clone());
     state.tracks.insert(track.clone(), id.clone());
     state.payments.insert(id.clone(), payment);
-    let base = ctx.processor_url();
+    if new.method != PayMethod::Card {
+        // Netbanking and wallets: a redirect to the (mock) bank or wallet page.
+        return ok(&json!({
+            "razorpay_payment_id": id,
+            "next": [{"action": "redirect", "url": format!("{base}/v1/payments/{track}/authorize")}],
+        }));
+    }
     ok(&json!({
         "razorpay_payment_id": id,
         "next": [
@@ -705,6 +890,66 @@ fn fail_authentication(state: &mut State, payment_id: &str) -> Vec<Event> {
     )]
 }
 
+/// The customer declined a non-card payment (`payment.failed`, `error_source: customer`).
+fn fail_customer(state: &mut State, payment_id: &str) -> Vec<Event> {
+    let Some(payment) = state.payments.get_mut(payment_id) else {
+        return Vec::new();
+    };
+    payment.status = PaymentStatus::Failed;
+    payment.error = Some(CUSTOMER_DECLINE);
+    payment.track_id = None;
+    vec![Event::new(
+        "payment.failed",
+        vec![("payment", payment.entity())],
+    )]
+}
+
+/// `POST /razorpay/_sandbox/payments/{id}/complete` with `{"result": "success"|"failure"}`:
+/// the customer approves or declines a pending UPI payment in the UPI app (test mode cannot
+/// complete an intent; Razorpay's "UPI Intent" page).
+pub(super) fn complete_upi(
+    state: &mut State,
+    id: &str,
+    body: &Map<String, Value>,
+    ctx: &Context,
+) -> Result<Value, crate::processor::ControlError> {
+    use crate::processor::ControlError;
+    let Some(payment) = state.payments.get(id) else {
+        return Err(ControlError::new(
+            StatusCode::NOT_FOUND,
+            format!("no Razorpay payment {id:?}"),
+        ));
+    };
+    if !matches!(payment.method, PayMethod::Upi(_)) {
+        return Err(ControlError::new(
+            StatusCode::CONFLICT,
+            "the payment is not a UPI payment",
+        ));
+    }
+    if payment.status != PaymentStatus::Created {
+        return Err(ControlError::new(
+            StatusCode::CONFLICT,
+            format!("the payment is {}, not created", payment.status.as_str()),
+        ));
+    }
+    let events = match body.get("result").and_then(Value::as_str) {
+        Some("success") => authorize(state, id),
+        Some("failure") => fail_customer(state, id),
+        _ => {
+            return Err(ControlError::new(
+                StatusCode::BAD_REQUEST,
+                "result must be \"success\" or \"failure\"",
+            ))
+        }
+    };
+    emit(ctx, events);
+    Ok(state
+        .payments
+        .get(id)
+        .map(Payment::entity)
+        .unwrap_or(Value::Null))
+}
+
 /// `POST /razorpay/_sandbox/payments/{id}/authorize_late`: a failed payment is authorized
 /// after all (a late authorisation, §3.3: `payment.failed` can be followed by
 /// `payment.captured`). The error fields are cleared; an auto-capture order captures it.
@@ -781,6 +1026,24 @@ pub(super) fn authorize_page(
             "<p>The payment no longer exists.</p>",
         );
     };
+    let is_card = payment.method == PayMethod::Card;
+    if request.method == Method::GET && !is_card {
+        let what = match &payment.method {
+            PayMethod::Netbanking(b) => format!("Bank: {}", html_escape(b)),
+            PayMethod::Wallet(w) => format!("Wallet: {}", html_escape(w)),
+            _ => String::new(),
+        };
+        let content = format!(
+            "<p>Razorpay test mode: a mock bank page.</p>\
+             <p>Amount (minor units): {} {}<br>{what}</p>\
+             <form method=\"POST\" action=\"\">\
+             <button type=\"submit\" name=\"choice\" value=\"success\">Success</button> \
+             <button type=\"submit\" name=\"choice\" value=\"failure\">Failure</button></form>",
+            payment.amount,
+            html_escape(&payment.currency),
+        );
+        return page(StatusCode::OK, "Mock bank page", &content);
+    }
     if request.method == Method::GET {
         let content = format!(
             "<p>Razorpay test mode: a mock bank page.</p>\
@@ -796,15 +1059,31 @@ pub(super) fn authorize_page(
         );
         return page(StatusCode::OK, "Enter OTP", &content);
     }
-    let otp = request
+    let field = if is_card { "otp" } else { "choice" };
+    let value = request
         .form_pairs()
         .into_iter()
-        .find(|(k, _)| k == "otp")
+        .find(|(k, _)| k == field)
         .map(|(_, v)| v)
         .unwrap_or_default();
     let callback_url = payment.callback_url.clone();
     let order_id = payment.order_id.clone();
-    let succeeded = authenticate(state, &payment_id, otp.trim(), ctx);
+    let (succeeded, failure) = if is_card {
+        (
+            authenticate(state, &payment_id, value.trim(), ctx),
+            INVALID_OTP,
+        )
+    } else {
+        state.tracks.remove(track);
+        let succeeded = value.trim() == "success";
+        let events = if succeeded {
+            authorize(state, &payment_id)
+        } else {
+            fail_customer(state, &payment_id)
+        };
+        emit(ctx, events);
+        (succeeded, CUSTOMER_DECLINE)
+    };
     let params: Vec<(String, String)> = if succeeded {
         vec![
             ("razorpay_payment_id".into(), payment_id.clone()),
@@ -816,11 +1095,11 @@ pub(super) fn authorize_page(
         ]
     } else {
         vec![
-            ("error[code]".into(), INVALID_OTP.code.into()),
-            ("error[description]".into(), INVALID_OTP.description.into()),
-            ("error[source]".into(), INVALID_OTP.source.into()),
-            ("error[step]".into(), INVALID_OTP.step.into()),
-            ("error[reason]".into(), INVALID_OTP.reason.into()),
+            ("error[code]".into(), failure.code.into()),
+            ("error[description]".into(), failure.description.into()),
+            ("error[source]".into(), failure.source.into()),
+            ("error[step]".into(), failure.step.into()),
+            ("error[reason]".into(), failure.reason.into()),
             (
                 "error[metadata]".into(),
                 json!({"payment_id": payment_id, "order_id": order_id}).to_string(),
@@ -893,6 +1172,13 @@ fn pending_payment<'a>(
         .get(id)
         .ok_or_else(|| ApiError::no_such_id(None))?;
     let detail = || input_detail("payment_authentication", payment.metadata());
+    if payment.method != PayMethod::Card {
+        return Err(ApiError::bad_request(
+            "OTP authentication is not available for this payment method",
+            None,
+        )
+        .with_detail(detail()));
+    }
     let Some(track) = &payment.track_id else {
         return Err(
             ApiError::bad_request("Payment has already been processed", None).with_detail(detail()),
@@ -1124,6 +1410,7 @@ pub(super) fn create_recurring(
     let id = state.new_id("pay_");
     let seq = state.next_seq();
     let payment = Payment {
+        method: PayMethod::Card,
         id: id.clone(),
         seq,
         order_id: order_id.clone(),
