@@ -211,7 +211,9 @@ export async function runScenario(sandbox, scenario) {
       if (step.expect) match(step.expect, result, label);
     }
     if (step.save) {
-      for (const [name, dotted] of Object.entries(step.save)) vars[name] = at(result, dotted);
+      // From the result, or from the error's JSON form on an `expect_error` step.
+      const source = error ? error.toJSON() : result;
+      for (const [name, dotted] of Object.entries(step.save)) vars[name] = at(source, dotted);
     }
   }
   return stepNo;
