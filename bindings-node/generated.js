@@ -29,6 +29,9 @@ class ConnectorServiceError extends Error {
     if (info.processor_message != null) this.processorMessage = info.processor_message;
     if (info.request_id != null) this.requestId = info.request_id;
     if (info.idempotency_key != null) this.idempotencyKey = info.idempotency_key;
+    if (info.connector_order_id != null) this.connectorOrderId = info.connector_order_id;
+    if (info.connector_transaction_id != null) this.connectorTransactionId = info.connector_transaction_id;
+    if (info.connector_refund_id != null) this.connectorRefundId = info.connector_refund_id;
     this.retryable = info.retryable === true;
   }
 
@@ -734,7 +737,7 @@ function fromWire_EncryptedCard(o, p) {
   return v;
 }
 
-const KEYS_ErrorInfo = ["code", "message", "field", "connector", "flow", "httpStatus", "processorCode", "processorMessage", "requestId", "idempotencyKey", "retryable"];
+const KEYS_ErrorInfo = ["code", "message", "field", "connector", "flow", "httpStatus", "processorCode", "processorMessage", "requestId", "idempotencyKey", "connectorOrderId", "connectorTransactionId", "connectorRefundId", "retryable"];
 
 function toWire_ErrorInfo(v, p, tag) {
   w.struct(v, p, KEYS_ErrorInfo, tag);
@@ -751,6 +754,9 @@ function toWire_ErrorInfo(v, p, tag) {
   if (!w.missing(v.processorMessage)) o.processor_message = w.str(v.processorMessage, w.join(p, "processor_message"));
   if (!w.missing(v.requestId)) o.request_id = w.str(v.requestId, w.join(p, "request_id"));
   if (!w.missing(v.idempotencyKey)) o.idempotency_key = w.str(v.idempotencyKey, w.join(p, "idempotency_key"));
+  if (!w.missing(v.connectorOrderId)) o.connector_order_id = w.str(v.connectorOrderId, w.join(p, "connector_order_id"));
+  if (!w.missing(v.connectorTransactionId)) o.connector_transaction_id = w.str(v.connectorTransactionId, w.join(p, "connector_transaction_id"));
+  if (!w.missing(v.connectorRefundId)) o.connector_refund_id = w.str(v.connectorRefundId, w.join(p, "connector_refund_id"));
   if (!w.missing(v.retryable)) o.retryable = w.bool(v.retryable, w.join(p, "retryable"));
   return o;
 }
@@ -767,6 +773,9 @@ function fromWire_ErrorInfo(o, p) {
   if (o.processor_message != null) v.processorMessage = o.processor_message;
   if (o.request_id != null) v.requestId = o.request_id;
   if (o.idempotency_key != null) v.idempotencyKey = o.idempotency_key;
+  if (o.connector_order_id != null) v.connectorOrderId = o.connector_order_id;
+  if (o.connector_transaction_id != null) v.connectorTransactionId = o.connector_transaction_id;
+  if (o.connector_refund_id != null) v.connectorRefundId = o.connector_refund_id;
   if (o.retryable != null) v.retryable = o.retryable;
   return v;
 }
@@ -1910,7 +1919,7 @@ const FIELDS = {
   DisputeResponse: { status: ["status", null], connector: ["connector", null], connector_dispute_id: ["connectorDisputeId", null], connector_status: ["connectorStatus", null], stage: ["stage", null], amount: ["amount", "Money"], idempotency_key: ["idempotencyKey", null], request_id: ["requestId", null], http_status: ["httpStatus", null], raw_response: ["rawResponse", null] },
   ElavonConfig: { merchant_id: ["merchantId", null], user_id: ["userId", null], pin: ["pin", null], multi_currency: ["multiCurrency", null], terminal_currency: ["terminalCurrency", null] },
   EncryptedCard: { encrypted_card_number: ["encryptedCardNumber", null], encrypted_expiry_month: ["encryptedExpiryMonth", null], encrypted_expiry_year: ["encryptedExpiryYear", null], encrypted_security_code: ["encryptedSecurityCode", null], holder_name: ["holderName", null] },
-  ErrorInfo: { code: ["code", null], message: ["message", null], field: ["field", null], connector: ["connector", null], flow: ["flow", null], http_status: ["httpStatus", null], processor_code: ["processorCode", null], processor_message: ["processorMessage", null], request_id: ["requestId", null], idempotency_key: ["idempotencyKey", null], retryable: ["retryable", null] },
+  ErrorInfo: { code: ["code", null], message: ["message", null], field: ["field", null], connector: ["connector", null], flow: ["flow", null], http_status: ["httpStatus", null], processor_code: ["processorCode", null], processor_message: ["processorMessage", null], request_id: ["requestId", null], idempotency_key: ["idempotencyKey", null], connector_order_id: ["connectorOrderId", null], connector_transaction_id: ["connectorTransactionId", null], connector_refund_id: ["connectorRefundId", null], retryable: ["retryable", null] },
   EvidenceDocument: { evidence_type: ["evidenceType", null], content: ["content", null], mime_type: ["mimeType", null], file_name: ["fileName", null], connector_document_type: ["connectorDocumentType", null] },
   Ewallet: { provider: ["provider", null], mobile_number: ["mobileNumber", null], cashtag: ["cashtag", null] },
   FiservConfig: { api_key: ["apiKey", null], api_secret: ["apiSecret", null], merchant_id: ["merchantId", null], terminal_id: ["terminalId", null] },

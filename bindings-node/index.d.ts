@@ -429,6 +429,21 @@ export interface ErrorInfo {
   /** The idempotency key the call carried, to reconcile or retry with the same key. */
   idempotencyKey?: string | null;
   /**
+   * The processor's id of an order this call created before it failed (e.g. the first
+   * step of a two-step payment): look it up before trying again, so nothing is charged twice.
+   */
+  connectorOrderId?: string | null;
+  /**
+   * The processor's id of the payment this call concerns or may have created: sync it
+   * (`payments.get`) to learn the outcome before trying again.
+   */
+  connectorTransactionId?: string | null;
+  /**
+   * The processor's id of the refund this call concerns or may have created: sync it
+   * (`refunds.get`) to learn the outcome before trying again.
+   */
+  connectorRefundId?: string | null;
+  /**
    * Whether retrying the same call (with the same idempotency key) may succeed.
    * @default false
    */
@@ -1059,6 +1074,9 @@ export interface ErrorJson {
   processor_message?: string;
   request_id?: string;
   idempotency_key?: string;
+  connector_order_id?: string;
+  connector_transaction_id?: string;
+  connector_refund_id?: string;
   retryable?: boolean;
 }
 
@@ -1090,6 +1108,21 @@ export declare class ConnectorServiceError extends Error {
   readonly requestId?: string;
   /** The idempotency key the call carried, to reconcile or retry with the same key. */
   readonly idempotencyKey?: string;
+  /**
+   * The processor's id of an order this call created before it failed (e.g. the first
+   * step of a two-step payment): look it up before trying again, so nothing is charged twice.
+   */
+  readonly connectorOrderId?: string;
+  /**
+   * The processor's id of the payment this call concerns or may have created: sync it
+   * (`payments.get`) to learn the outcome before trying again.
+   */
+  readonly connectorTransactionId?: string;
+  /**
+   * The processor's id of the refund this call concerns or may have created: sync it
+   * (`refunds.get`) to learn the outcome before trying again.
+   */
+  readonly connectorRefundId?: string;
   /** Whether retrying the same call (with the same idempotency key) may succeed. */
   readonly retryable: boolean;
   /** The error in the core's JSON form (snake_case keys, the core's field path). */

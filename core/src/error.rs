@@ -160,6 +160,18 @@ pub struct ErrorInfo {
     /// The idempotency key the call carried, to reconcile or retry with the same key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
+    /// The processor's id of an order this call created before it failed (e.g. the first
+    /// step of a two-step payment): look it up before trying again, so nothing is charged twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_order_id: Option<String>,
+    /// The processor's id of the payment this call concerns or may have created: sync it
+    /// (`payments.get`) to learn the outcome before trying again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_transaction_id: Option<String>,
+    /// The processor's id of the refund this call concerns or may have created: sync it
+    /// (`refunds.get`) to learn the outcome before trying again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_refund_id: Option<String>,
     /// Whether retrying the same call (with the same idempotency key) may succeed.
     #[serde(default)]
     pub retryable: bool,
@@ -180,6 +192,9 @@ impl Error {
             processor_message: None,
             request_id: None,
             idempotency_key: None,
+            connector_order_id: None,
+            connector_transaction_id: None,
+            connector_refund_id: None,
             retryable: false,
         }))
     }
@@ -282,6 +297,25 @@ impl Error {
         self
     }
 
+    /// Records the processor's ids of what this call may already have created or changed
+    /// (`None` leaves a recorded id as it is), so that the caller can reconcile.
+    pub fn with_references(
+        mut self,
+        order_id: Option<&str>,
+        transaction_id: Option<&str>,
+        refund_id: Option<&str>,
+    ) -> Error {
+        fn keep(slot: &mut Option<String>, id: Option<&str>) {
+            if let (None, Some(id)) = (&slot, id) {
+                *slot = Some(id.to_string());
+            }
+        }
+        keep(&mut self.connector_order_id, order_id);
+        keep(&mut self.connector_transaction_id, transaction_id);
+        keep(&mut self.connector_refund_id, refund_id);
+        self
+    }
+
     pub fn with_retryable(mut self, retryable: bool) -> Error {
         self.retryable = retryable;
         self
@@ -319,6 +353,15 @@ impl fmt::Display for Error {
         if let Some(r) = &self.request_id {
             extras.push(format!("request_id={r}"));
         }
+        for (name, id) in [
+            ("connector_order_id", &self.connector_order_id),
+            ("connector_transaction_id", &self.connector_transaction_id),
+            ("connector_refund_id", &self.connector_refund_id),
+        ] {
+            if let Some(id) = id {
+                extras.push(format!("{name}={id}"));
+            }
+        }
         if !extras.is_empty() {
             write!(f, " [{}]", extras.join(", "))?;
         }
@@ -339,6 +382,9 @@ impl fmt::Debug for Error {
             .field("processor_message", &self.processor_message)
             .field("request_id", &self.request_id)
             .field("idempotency_key", &self.idempotency_key)
+            .field("connector_order_id", &self.connector_order_id)
+            .field("connector_transaction_id", &self.connector_transaction_id)
+            .field("connector_refund_id", &self.connector_refund_id)
             .field("retryable", &self.retryable)
             .finish()
     }

@@ -36,6 +36,9 @@ class ConnectorServiceError(Exception):
     processor_message: str | None
     request_id: str | None
     idempotency_key: str | None
+    connector_order_id: str | None
+    connector_transaction_id: str | None
+    connector_refund_id: str | None
     retryable: bool
 
     def __init__(
@@ -51,6 +54,9 @@ class ConnectorServiceError(Exception):
         processor_message: str | None = None,
         request_id: str | None = None,
         idempotency_key: str | None = None,
+        connector_order_id: str | None = None,
+        connector_transaction_id: str | None = None,
+        connector_refund_id: str | None = None,
         retryable: bool = False,
     ) -> None:
         super().__init__(message)
@@ -64,6 +70,9 @@ class ConnectorServiceError(Exception):
         self.processor_message = processor_message
         self.request_id = request_id
         self.idempotency_key = idempotency_key
+        self.connector_order_id = connector_order_id
+        self.connector_transaction_id = connector_transaction_id
+        self.connector_refund_id = connector_refund_id
         self.retryable = retryable
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +88,9 @@ class ConnectorServiceError(Exception):
             "processor_message": self.processor_message,
             "request_id": self.request_id,
             "idempotency_key": self.idempotency_key,
+            "connector_order_id": self.connector_order_id,
+            "connector_transaction_id": self.connector_transaction_id,
+            "connector_refund_id": self.connector_refund_id,
             "retryable": self.retryable,
         }
 
@@ -106,6 +118,12 @@ class ConnectorServiceError(Exception):
             kwargs["request_id"] = value
         if (value := data.get("idempotency_key")) is not None:
             kwargs["idempotency_key"] = value
+        if (value := data.get("connector_order_id")) is not None:
+            kwargs["connector_order_id"] = value
+        if (value := data.get("connector_transaction_id")) is not None:
+            kwargs["connector_transaction_id"] = value
+        if (value := data.get("connector_refund_id")) is not None:
+            kwargs["connector_refund_id"] = value
         if (value := data.get("retryable")) is not None:
             kwargs["retryable"] = value
         return kwargs

@@ -1271,6 +1271,18 @@ class ErrorInfo(_ext.Model):
     """The processor's request or transaction id for this call."""
     idempotency_key: str | None = None
     """The idempotency key the call carried, to reconcile or retry with the same key."""
+    connector_order_id: str | None = None
+    """The processor's id of an order this call created before it failed (e.g. the first
+    step of a two-step payment): look it up before trying again, so nothing is charged twice.
+    """
+    connector_transaction_id: str | None = None
+    """The processor's id of the payment this call concerns or may have created: sync it
+    (`payments.get`) to learn the outcome before trying again.
+    """
+    connector_refund_id: str | None = None
+    """The processor's id of the refund this call concerns or may have created: sync it
+    (`refunds.get`) to learn the outcome before trying again.
+    """
     retryable: bool = False
     """Whether retrying the same call (with the same idempotency key) may succeed."""
 
@@ -1287,6 +1299,9 @@ class ErrorInfo(_ext.Model):
             "processor_message": self.processor_message,
             "request_id": self.request_id,
             "idempotency_key": self.idempotency_key,
+            "connector_order_id": self.connector_order_id,
+            "connector_transaction_id": self.connector_transaction_id,
+            "connector_refund_id": self.connector_refund_id,
             "retryable": self.retryable,
         }
 
@@ -1314,6 +1329,12 @@ class ErrorInfo(_ext.Model):
             kwargs["request_id"] = value
         if (value := data.get("idempotency_key")) is not None:
             kwargs["idempotency_key"] = value
+        if (value := data.get("connector_order_id")) is not None:
+            kwargs["connector_order_id"] = value
+        if (value := data.get("connector_transaction_id")) is not None:
+            kwargs["connector_transaction_id"] = value
+        if (value := data.get("connector_refund_id")) is not None:
+            kwargs["connector_refund_id"] = value
         if (value := data.get("retryable")) is not None:
             kwargs["retryable"] = value
         return cls(**kwargs)

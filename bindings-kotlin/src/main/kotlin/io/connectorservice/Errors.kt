@@ -44,6 +44,24 @@ public sealed class ConnectorServiceException(
     /** The idempotency key the call carried, to reconcile or retry with the same key. */
     public val idempotencyKey: String? get() = info.idempotencyKey
 
+    /**
+     * The processor's id of an order this call created before it failed (e.g. the first
+     * step of a two-step payment): look it up before trying again, so nothing is charged twice.
+     */
+    public val connectorOrderId: String? get() = info.connectorOrderId
+
+    /**
+     * The processor's id of the payment this call concerns or may have created: sync it
+     * (`payments.get`) to learn the outcome before trying again.
+     */
+    public val connectorTransactionId: String? get() = info.connectorTransactionId
+
+    /**
+     * The processor's id of the refund this call concerns or may have created: sync it
+     * (`refunds.get`) to learn the outcome before trying again.
+     */
+    public val connectorRefundId: String? get() = info.connectorRefundId
+
     /** Whether retrying the same call (with the same idempotency key) may succeed. */
     public val retryable: Boolean get() = info.retryable
 
@@ -88,6 +106,9 @@ public sealed class ConnectorServiceException(
                 info.processorCode?.let { processorCode -> "processor_code=${processorCode}" },
                 info.requestId?.let { requestId -> "request_id=${requestId}" },
                 info.idempotencyKey?.let { idempotencyKey -> "idempotency_key=${idempotencyKey}" },
+                info.connectorOrderId?.let { connectorOrderId -> "connector_order_id=${connectorOrderId}" },
+                info.connectorTransactionId?.let { connectorTransactionId -> "connector_transaction_id=${connectorTransactionId}" },
+                info.connectorRefundId?.let { connectorRefundId -> "connector_refund_id=${connectorRefundId}" },
                 "retryable".takeIf { info.retryable },
             )
             if (extras.isNotEmpty()) text.append(extras.joinToString(", ", " [", "]"))

@@ -2201,11 +2201,26 @@ public data class ErrorInfo @JvmOverloads constructor(
     public val requestId: String? = null,
     /** The idempotency key the call carried, to reconcile or retry with the same key. */
     public val idempotencyKey: String? = null,
+    /**
+     * The processor's id of an order this call created before it failed (e.g. the first
+     * step of a two-step payment): look it up before trying again, so nothing is charged twice.
+     */
+    public val connectorOrderId: String? = null,
+    /**
+     * The processor's id of the payment this call concerns or may have created: sync it
+     * (`payments.get`) to learn the outcome before trying again.
+     */
+    public val connectorTransactionId: String? = null,
+    /**
+     * The processor's id of the refund this call concerns or may have created: sync it
+     * (`refunds.get`) to learn the outcome before trying again.
+     */
+    public val connectorRefundId: String? = null,
     /** Whether retrying the same call (with the same idempotency key) may succeed. */
     public val retryable: Boolean = false,
 ) {
     override fun toString(): String =
-        "ErrorInfo(code=$code, message=$message, field=$field, connector=$connector, flow=$flow, httpStatus=$httpStatus, processorCode=$processorCode, processorMessage=$processorMessage, requestId=$requestId, idempotencyKey=$idempotencyKey, retryable=$retryable)"
+        "ErrorInfo(code=$code, message=$message, field=$field, connector=$connector, flow=$flow, httpStatus=$httpStatus, processorCode=$processorCode, processorMessage=$processorMessage, requestId=$requestId, idempotencyKey=$idempotencyKey, connectorOrderId=$connectorOrderId, connectorTransactionId=$connectorTransactionId, connectorRefundId=$connectorRefundId, retryable=$retryable)"
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -2253,6 +2268,18 @@ public data class ErrorInfo @JvmOverloads constructor(
             w.name("idempotency_key")
             w.string(idempotencyKey)
         }
+        if (connectorOrderId != null) {
+            w.name("connector_order_id")
+            w.string(connectorOrderId)
+        }
+        if (connectorTransactionId != null) {
+            w.name("connector_transaction_id")
+            w.string(connectorTransactionId)
+        }
+        if (connectorRefundId != null) {
+            w.name("connector_refund_id")
+            w.string(connectorRefundId)
+        }
         w.name("retryable")
         w.bool(retryable)
     }
@@ -2267,6 +2294,9 @@ public data class ErrorInfo @JvmOverloads constructor(
         private var processorMessage: String? = null
         private var requestId: String? = null
         private var idempotencyKey: String? = null
+        private var connectorOrderId: String? = null
+        private var connectorTransactionId: String? = null
+        private var connectorRefundId: String? = null
         private var retryable: Boolean = false
         /**
          * The request field at fault, for `invalid_request` errors raised before sending
@@ -2287,10 +2317,25 @@ public data class ErrorInfo @JvmOverloads constructor(
         public fun requestId(value: String?): Builder = apply { this.requestId = value }
         /** The idempotency key the call carried, to reconcile or retry with the same key. */
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+        /**
+         * The processor's id of an order this call created before it failed (e.g. the first
+         * step of a two-step payment): look it up before trying again, so nothing is charged twice.
+         */
+        public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+        /**
+         * The processor's id of the payment this call concerns or may have created: sync it
+         * (`payments.get`) to learn the outcome before trying again.
+         */
+        public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+        /**
+         * The processor's id of the refund this call concerns or may have created: sync it
+         * (`refunds.get`) to learn the outcome before trying again.
+         */
+        public fun connectorRefundId(value: String?): Builder = apply { this.connectorRefundId = value }
         /** Whether retrying the same call (with the same idempotency key) may succeed. */
         public fun retryable(value: Boolean): Builder = apply { this.retryable = value }
 
-        public fun build(): ErrorInfo = ErrorInfo(code = code, message = message, field = field, connector = connector, flow = flow, httpStatus = httpStatus, processorCode = processorCode, processorMessage = processorMessage, requestId = requestId, idempotencyKey = idempotencyKey, retryable = retryable)
+        public fun build(): ErrorInfo = ErrorInfo(code = code, message = message, field = field, connector = connector, flow = flow, httpStatus = httpStatus, processorCode = processorCode, processorMessage = processorMessage, requestId = requestId, idempotencyKey = idempotencyKey, connectorOrderId = connectorOrderId, connectorTransactionId = connectorTransactionId, connectorRefundId = connectorRefundId, retryable = retryable)
     }
 
     public companion object {
@@ -2298,7 +2343,7 @@ public data class ErrorInfo @JvmOverloads constructor(
         @JvmStatic
         public fun builder(code: ErrorCode, message: String): Builder = Builder(code, message)
 
-        private val FIELDS: Set<String> = setOf("code", "message", "field", "connector", "flow", "http_status", "processor_code", "processor_message", "request_id", "idempotency_key", "retryable")
+        private val FIELDS: Set<String> = setOf("code", "message", "field", "connector", "flow", "http_status", "processor_code", "processor_message", "request_id", "idempotency_key", "connector_order_id", "connector_transaction_id", "connector_refund_id", "retryable")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -2317,6 +2362,9 @@ public data class ErrorInfo @JvmOverloads constructor(
                 processorMessage = o.optional("processor_message")?.let { JsonIn.string(it, o.path("processor_message")) },
                 requestId = o.optional("request_id")?.let { JsonIn.string(it, o.path("request_id")) },
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
+                connectorOrderId = o.optional("connector_order_id")?.let { JsonIn.string(it, o.path("connector_order_id")) },
+                connectorTransactionId = o.optional("connector_transaction_id")?.let { JsonIn.string(it, o.path("connector_transaction_id")) },
+                connectorRefundId = o.optional("connector_refund_id")?.let { JsonIn.string(it, o.path("connector_refund_id")) },
                 retryable = o.optional("retryable")?.let { JsonIn.bool(it, o.path("retryable")) } ?: false,
             )
         }
