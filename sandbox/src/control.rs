@@ -53,6 +53,9 @@ pub(crate) async fn handle(
             .map(|p| ok(json!({"removed": shared.outbox.clear(p.as_deref())}))),
         ("POST", "/_sandbox/webhooks/next") => next_webhook(shared, body).await,
         ("POST", "/_sandbox/disputes") => open_dispute(shared, body, public_base),
+        ("GET", "/_sandbox/ledger") => {
+            processor_filter(shared, query).map(|p| ok(ledger(shared, p.as_deref())))
+        }
         (
             _,
             "/_sandbox/credentials"
@@ -60,7 +63,8 @@ pub(crate) async fn handle(
             | "/_sandbox/requests"
             | "/_sandbox/webhooks"
             | "/_sandbox/webhooks/next"
-            | "/_sandbox/disputes",
+            | "/_sandbox/disputes"
+            | "/_sandbox/ledger",
         ) => Err(ControlError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             format!("{method} is not allowed on {route}"),
@@ -84,6 +88,29 @@ pub(crate) fn credentials_json(shared: &Shared) -> Value {
 
 fn credentials(shared: &Shared) -> Response {
     ok(credentials_json(shared))
+}
+
+/// `{"effects": [{"processor", "kind", "id", ...}]}`: every processor's (or one's) ledger,
+/// sorted by processor, kind and id.
+fn ledger(shared: &Shared, processor: Option<&str>) -> Value {
+    let mut effects = Vec::new();
+    for p in &shared.processors {
+        if processor.is_some_and(|name| name != p.name()) {
+            continue;
+        }
+        for mut entry in p.ledger() {
+            if let Some(obj) = entry.as_object_mut() {
+                obj.insert("processor".into(), json!(p.name()));
+                effects.push(entry);
+            }
+        }
+    }
+    let key = |v: &Value| {
+        ["processor", "kind", "id"]
+            .map(|k| v.get(k).and_then(Value::as_str).unwrap_or("").to_string())
+    };
+    effects.sort_by_key(key);
+    json!({"effects": effects})
 }
 
 fn bad_request(message: impl Into<String>) -> ControlError {

@@ -18,6 +18,12 @@ pub enum Fault {
     Malformed,
     /// Answer 429 with `Retry-After`, without processing.
     RateLimit { retry_after_s: u64 },
+    /// Process the request, then answer this status with the processor's error shape (the
+    /// effect happened; the caller is told it failed).
+    StatusAfter { status: StatusCode },
+    /// Process the request, then answer its real status and headers with the body cut to
+    /// half its length.
+    Truncated,
 }
 
 impl Fault {
@@ -29,6 +35,8 @@ impl Fault {
             Fault::Reset => "reset",
             Fault::Malformed => "malformed",
             Fault::RateLimit { .. } => "rate_limit",
+            Fault::StatusAfter { .. } => "status_after",
+            Fault::Truncated => "truncated",
         }
     }
 
@@ -36,6 +44,9 @@ impl Fault {
         match self {
             Fault::Latency { ms } => json!({"type": "latency", "ms": ms}),
             Fault::Status { status } => json!({"type": "status", "status": status.as_u16()}),
+            Fault::StatusAfter { status } => {
+                json!({"type": "status_after", "status": status.as_u16()})
+            }
             Fault::RateLimit { retry_after_s } => {
                 json!({"type": "rate_limit", "retry_after_s": retry_after_s})
             }
@@ -184,15 +195,20 @@ fn parse_fault(value: &Value) -> Result<Fault, String> {
             }
             Fault::Latency { ms }
         }
-        "status" => {
+        "status" | "status_after" => {
             let status = number("status")?;
             let status = u16::try_from(status)
                 .ok()
                 .filter(|s| (400..=599).contains(s))
                 .and_then(|s| StatusCode::from_u16(s).ok())
                 .ok_or("fault.status must be an HTTP error status (400-599)")?;
-            Fault::Status { status }
+            if kind == "status" {
+                Fault::Status { status }
+            } else {
+                Fault::StatusAfter { status }
+            }
         }
+        "truncated" => Fault::Truncated,
         "drop" => Fault::Drop,
         "reset" => Fault::Reset,
         "malformed" => Fault::Malformed,
@@ -205,7 +221,7 @@ fn parse_fault(value: &Value) -> Result<Fault, String> {
         }
         other => {
             return Err(format!(
-                "unknown fault.type {other:?} (latency, status, drop, reset, malformed, rate_limit)"
+                "unknown fault.type {other:?} (latency, status, status_after, drop, reset, malformed, truncated, rate_limit)"
             ))
         }
     })
@@ -246,6 +262,7 @@ mod tests {
             json!([]),
             json!({"fault": {"type": "explode"}}),
             json!({"fault": {"type": "status", "status": 200}}),
+            json!({"fault": {"type": "status_after", "status": 302}}),
             json!({"fault": {"type": "latency"}}),
             json!({"fault": {"type": "drop"}, "count": 0}),
             json!({"processor": "nope", "fault": {"type": "drop"}}),

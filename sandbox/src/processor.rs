@@ -208,6 +208,17 @@ pub trait Processor: Send + Sync + 'static {
         )
     }
 
+    /// What the processor's state holds, for `GET /_sandbox/ledger`: one JSON object per
+    /// thing a call created (payment, order, refund, capture, token, dispute, ...), with at
+    /// least `kind` and `id`, and where known `parent` (the object it belongs to),
+    /// `reference` (the merchant's reference), `amount`, `currency`, `status` and the running
+    /// totals `captured`, `refunded` and `voided`. Read from the live state, so that a test
+    /// can tell from the processor's own books whether something happened once or twice.
+    /// The default is an empty ledger.
+    fn ledger(&self) -> Vec<Value> {
+        Vec::new()
+    }
+
     /// Opens a dispute (chargeback) on a payment for `POST /_sandbox/disputes`, emits the
     /// processor's dispute webhooks, and answers the JSON the control API returns
     /// (at least `{"dispute_id": ...}`).

@@ -328,6 +328,17 @@ async fn serve(
             let _ = process();
             processor.malformed_response()
         }
+        Some(Fault::StatusAfter { status }) => {
+            let _ = process();
+            processor.error_response(status)
+        }
+        Some(Fault::Truncated) => {
+            let mut response = process();
+            let half = response.body.len() / 2;
+            response.body.truncate(half);
+            response.headers.remove(header::CONTENT_LENGTH);
+            response
+        }
     };
     Ok(into_hyper(response))
 }

@@ -321,6 +321,121 @@ async fn malformed_fault_processes_then_answers_garbage() {
 }
 
 #[tokio::test]
+async fn status_after_fault_processes_then_answers_the_error() {
+    let h = start().await;
+    h.fault(json!({"processor": "adyen", "path": "/v68/payments",
+                   "fault": {"type": "status_after", "status": 502}}))
+        .await;
+    let body = h.manual(VISA, "J", 1000).to_string();
+    let key = [("Idempotency-Key", "status-after-1")];
+    let reply = h.adyen_raw("/v68/payments", &body, &key).await.unwrap();
+    assert_eq!(reply.status, 502);
+    // The payment was made anyway: its webhook comes, and the ledger holds it once.
+    let item = h.next_item("AUTHORISATION").await;
+    let retry = h.adyen_raw("/v68/payments", &body, &key).await.unwrap();
+    assert_eq!(retry.json()["pspReference"], item["pspReference"]);
+    let ledger = h
+        .control(
+            reqwest::Method::GET,
+            "/_sandbox/ledger?processor=adyen",
+            None,
+        )
+        .await
+        .json();
+    let payments: Vec<&Value> = ledger["effects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "payment")
+        .collect();
+    assert_eq!(payments.len(), 1, "{ledger}");
+    assert_eq!(payments[0]["id"], item["pspReference"]);
+    let requests = h
+        .control(
+            reqwest::Method::GET,
+            "/_sandbox/requests?processor=adyen",
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(requests["requests"][0]["fault"], "status_after");
+}
+
+#[tokio::test]
+async fn truncated_fault_processes_then_cuts_the_real_answer() {
+    let h = start().await;
+    h.fault(json!({"processor": "adyen", "fault": {"type": "truncated"}}))
+        .await;
+    let body = h.manual(VISA, "J", 1000).to_string();
+    let reply = h.adyen_raw("/v68/payments", &body, &[]).await.unwrap();
+    assert_eq!(reply.status, 200);
+    assert!(reply.text.starts_with('{'), "{}", reply.text);
+    assert!(
+        serde_json::from_str::<Value>(&reply.text).is_err(),
+        "{}",
+        reply.text
+    );
+    let item = h.next_item("AUTHORISATION").await;
+    assert!(item["pspReference"].is_string());
+}
+
+#[tokio::test]
+async fn ledger_lists_what_each_processor_holds() {
+    let h = start().await;
+    let empty = h
+        .control(reqwest::Method::GET, "/_sandbox/ledger", None)
+        .await;
+    assert_eq!(empty.status, 200);
+    assert_eq!(empty.json(), json!({"effects": []}));
+    let payment = h.adyen("/v68/payments", &h.manual(VISA, "J", 1000)).await;
+    let psp = payment.json()["pspReference"].as_str().unwrap().to_string();
+    let capture = json!({"merchantAccount": "SandboxMerchantECOM",
+                         "amount": {"value": 400, "currency": "EUR"}});
+    let captured = h
+        .adyen(&format!("/v68/payments/{psp}/captures"), &capture)
+        .await;
+    assert_eq!(captured.status, 201, "{}", captured.text);
+    let ledger = h
+        .control(
+            reqwest::Method::GET,
+            "/_sandbox/ledger?processor=adyen",
+            None,
+        )
+        .await
+        .json();
+    let effects = ledger["effects"].as_array().unwrap();
+    assert_eq!(effects.len(), 1, "{ledger}");
+    let entry = &effects[0];
+    assert_eq!(entry["processor"], "adyen");
+    assert_eq!(entry["kind"], "payment");
+    assert_eq!(entry["id"], psp.as_str());
+    assert_eq!(entry["amount"], 1000);
+    assert_eq!(entry["captured"], 400);
+    assert_eq!(entry["refunded"], 0);
+    // Other processors' ledgers are empty; an unknown one is a 400; other methods 405.
+    let razorpay = h
+        .control(
+            reqwest::Method::GET,
+            "/_sandbox/ledger?processor=razorpay",
+            None,
+        )
+        .await;
+    assert_eq!(razorpay.json(), json!({"effects": []}));
+    let unknown = h
+        .control(
+            reqwest::Method::GET,
+            "/_sandbox/ledger?processor=nobody",
+            None,
+        )
+        .await;
+    assert_eq!(unknown.status, 400);
+    let post = h
+        .control(reqwest::Method::POST, "/_sandbox/ledger", None)
+        .await;
+    assert_eq!(post.status, 405);
+}
+
+#[tokio::test]
 async fn outbox_lists_filters_and_waits() {
     let h = start().await;
     let psp = h

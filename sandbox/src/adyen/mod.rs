@@ -14,6 +14,7 @@ use crate::processor::{Context, ControlError, DisputeRequest, Processor, Request
 use crate::util::{lock, random_string, UPPER_ALNUM};
 
 mod disputes;
+mod ledger;
 mod modifications;
 mod notifications;
 mod payments;
@@ -406,6 +407,10 @@ impl Default for Adyen {
 impl Processor for Adyen {
     fn name(&self) -> &'static str {
         "adyen"
+    }
+
+    fn ledger(&self) -> Vec<Value> {
+        ledger::entries(&lock(&self.state))
     }
 
     fn credentials(&self) -> Value {

@@ -30,6 +30,7 @@ use crate::util::{lock, random_string};
 mod cards;
 mod disputes;
 mod events;
+mod ledger;
 mod payments;
 
 /// The secret key the sandbox accepts (`Authorization: Bearer ...`).
@@ -547,6 +548,10 @@ fn with_tracing(response: Response, request_id: &str) -> Response {
 impl Processor for Checkout {
     fn name(&self) -> &'static str {
         "checkout"
+    }
+
+    fn ledger(&self) -> Vec<Value> {
+        ledger::entries(&lock(&self.state))
     }
 
     fn credentials(&self) -> Value {

@@ -320,6 +320,10 @@ impl Processor for Elavon {
         "elavon"
     }
 
+    fn ledger(&self) -> Vec<Value> {
+        transactions::ledger::entries(&lock(&self.state))
+    }
+
     fn credentials(&self) -> Value {
         json!({
             "type": "elavon",

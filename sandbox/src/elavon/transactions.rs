@@ -8,6 +8,8 @@ use super::xml::Fields;
 use super::{Answer, ApiError, Map};
 use crate::util::{now_ms, random_string, UPPER_ALNUM};
 
+pub(crate) mod ledger;
+
 /// The response `ssl_transaction_type` of a transaction (upper case, as Converge answers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {

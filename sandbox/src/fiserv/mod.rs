@@ -359,6 +359,10 @@ impl Processor for Fiserv {
         "fiserv"
     }
 
+    fn ledger(&self) -> Vec<Value> {
+        payments::ledger::entries(&lock(&self.state).transactions)
+    }
+
     fn credentials(&self) -> Value {
         json!({
             "type": "fiserv",

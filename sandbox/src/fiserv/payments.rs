@@ -11,6 +11,8 @@ use super::amount::{self, Amount, AmountError};
 use super::cards::{self, Script};
 use super::{ApiError, ApiResult, Call, State, HEX};
 use crate::processor::Response;
+
+pub(crate) mod ledger;
 use crate::util::{current_year_month, random_string, valid_card_number, UPPER_ALNUM};
 
 const DIGITS: &[u8] = b"0123456789";

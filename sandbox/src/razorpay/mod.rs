@@ -19,6 +19,7 @@ use crate::util::{lock, random_string, ALNUM};
 mod cards;
 mod disputes;
 mod events;
+mod ledger;
 mod orders;
 mod payments;
 mod refunds;
@@ -772,6 +773,10 @@ fn hook_error(status: StatusCode, message: &str) -> Response {
 impl Processor for Razorpay {
     fn name(&self) -> &'static str {
         "razorpay"
+    }
+
+    fn ledger(&self) -> Vec<Value> {
+        ledger::entries(&lock(&self.state))
     }
 
     fn credentials(&self) -> Value {

@@ -20,6 +20,7 @@ use crate::util::{lock, random_string};
 
 mod amounts;
 mod ewallets;
+mod ledger;
 mod methods;
 mod payments;
 mod refunds;
@@ -534,6 +535,10 @@ fn hook_error(status: StatusCode, message: &str) -> Response {
 impl Processor for Xendit {
     fn name(&self) -> &'static str {
         "xendit"
+    }
+
+    fn ledger(&self) -> Vec<Value> {
+        ledger::entries(&lock(&self.state))
     }
 
     fn credentials(&self) -> Value {
