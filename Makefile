@@ -8,6 +8,7 @@ BINDING_FLAGS := $(if $(filter test,$(MAKECMDGOALS)),CODEGEN_CHECKED=1,)
 BINDINGS := python node kotlin
 
 .PHONY: demo test test-rust lint codegen-check $(addprefix test-,$(BINDINGS)) bench
+.PHONY: reliability reliability-rust $(addprefix reliability-,$(BINDINGS))
 
 demo:
 	$(CARGO) run --quiet -p connector-service-examples --bin demo
@@ -37,3 +38,47 @@ test-kotlin:
 
 bench:
 	$(CARGO) run --release --quiet -p connector-service-bench
+
+# make reliability (reliability/README.md): the fault matrix x every write flow, fuzzing of
+# every parser, the secrets audit of every scenario in every language at TRACE, and the soak of
+# every binding. Not part of `make test` (which runs its fast subset, reliability/tests/fast.rs).
+# Ends with `reliability: N cases, ...`; fails unless every count but the first is zero.
+RELIABILITY_OUT := $(CURDIR)/target/reliability
+SANDBOX_BIN := $(CURDIR)/target/debug/connector-sandbox
+SOAK_ITERATIONS ?= 2000
+
+reliability: $(addprefix reliability-,$(BINDINGS)) reliability-rust
+
+reliability-rust:
+	$(CARGO) build --quiet -p connector-sandbox -p connector-service-reliability
+	RUST_LOG=trace ./target/debug/reliability --sandbox-bin $(SANDBOX_BIN) \
+		--soak-iterations $(SOAK_ITERATIONS) \
+		--binding-logs $(RELIABILITY_OUT) --soak-results $(RELIABILITY_OUT)
+
+# Each binding: its scenario suite with everything it prints captured (RUST_LOG=trace for any
+# native logging), then its soak. A failing scenario suite does not stop the audit.
+$(RELIABILITY_OUT):
+	mkdir -p $@
+
+reliability-python: | $(RELIABILITY_OUT)
+	$(MAKE) -C bindings-python develop sandbox
+	cd bindings-python && RUST_LOG=trace CONNECTOR_SANDBOX_BIN=$(SANDBOX_BIN) .venv/bin/python -m pytest \
+		tests/test_scenarios.py -vv -s -rA > $(RELIABILITY_OUT)/python-scenarios.log 2>&1 || true
+	bindings-python/.venv/bin/python reliability/soak/soak.py $(SANDBOX_BIN) \
+		$(RELIABILITY_OUT)/soak-python.json $(SOAK_ITERATIONS)
+
+reliability-node: | $(RELIABILITY_OUT)
+	$(MAKE) -C bindings-node install build sandbox
+	cd bindings-node && RUST_LOG=trace node --test --test-reporter=spec test/scenarios.test.mjs \
+		> $(RELIABILITY_OUT)/node-scenarios.log 2>&1 || true
+	cd bindings-node && node ../reliability/soak/soak.mjs $(SANDBOX_BIN) \
+		$(RELIABILITY_OUT)/soak-node.json $(SOAK_ITERATIONS)
+
+reliability-kotlin: | $(RELIABILITY_OUT)
+	$(MAKE) -C bindings-kotlin glue
+	cd bindings-kotlin && RUST_LOG=trace $(MAKE) --no-print-directory kotlin-test \
+		MVN_FLAGS="-B -ntp -Dtest=ScenariosTest -Dsurefire.failIfNoSpecifiedTests=false -DtrimStackTrace=false" \
+		> $(RELIABILITY_OUT)/kotlin-scenarios.log 2>&1 || true
+	cd bindings-kotlin && $(MAKE) --no-print-directory kotlin-test \
+		MVN_FLAGS="-B -ntp -Dtest=SoakTest -Dreliability.soak.out=$(RELIABILITY_OUT)/soak-kotlin.json -Dreliability.soak.iterations=$(SOAK_ITERATIONS)"
+

@@ -300,13 +300,26 @@ async fn reconcile(
     actions: &mut Vec<String>,
 ) {
     let mut error = error.clone();
+    let mut retry_request = request.clone();
     for attempt in 1..=2 {
         if !error.retryable {
             break;
         }
         actions.push(format!("retry {attempt} with the same idempotency key"));
+        // An order the failed call already created is reused, not created again.
+        if let Some(order) = &error.connector_order_id {
+            if retry_request.get("connector_order_id").is_none()
+                && matches!(
+                    flow.op.as_str(),
+                    "payments.authorize" | "payments.setup_mandate"
+                )
+            {
+                retry_request["connector_order_id"] = json!(order);
+                actions.push(format!("with connector_order_id {order}"));
+            }
+        }
         match runner
-            .call(&flow.op, request, &CallOptions::default())
+            .call(&flow.op, &retry_request, &CallOptions::default())
             .await
         {
             Ok(v) => {
