@@ -45,7 +45,7 @@ bench:
 # Ends with `reliability: N cases, ...`; fails unless every count but the first is zero.
 RELIABILITY_OUT := $(CURDIR)/target/reliability
 SANDBOX_BIN := $(CURDIR)/target/debug/connector-sandbox
-SOAK_ITERATIONS ?= 2000
+SOAK_ITERATIONS ?= 1000
 
 reliability: $(addprefix reliability-,$(BINDINGS)) reliability-rust
 

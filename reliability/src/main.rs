@@ -31,7 +31,7 @@ fn parse_args() -> Result<Args, String> {
         flows: Vec::new(),
         faults: Vec::new(),
         fuzz_cases: 2_000,
-        soak_iterations: 2_000,
+        soak_iterations: 1_000,
         sandbox_bin: None,
         binding_logs: None,
         soak_results: None,
@@ -123,7 +123,13 @@ async fn main() {
     let mut soaks = Vec::new();
     match &args.sandbox_bin {
         Some(bin) if !args.fast => match soak::start_sandbox(bin) {
-            Ok(sandbox) => match soak::soak_rust(&sandbox, args.soak_iterations).await {
+            Ok(sandbox) => match tracing::instrument::WithSubscriber::with_subscriber(
+                // Memory, not logging, is measured here: the soak runs without the TRACE scan.
+                soak::soak_rust(&sandbox, args.soak_iterations),
+                tracing::subscriber::NoSubscriber::default(),
+            )
+            .await
+            {
                 Ok(s) => soaks.push(s),
                 Err(e) => broken.push(format!("rust soak: {e}")),
             },
