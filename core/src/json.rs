@@ -122,27 +122,56 @@ macro_rules! tagged_union {
     };
 }
 
-/// Removes quoted input values from a serde message (`invalid type: string "4111..."`).
+/// Rewrites a serde message so that it names what was wrong and what was expected, never the
+/// offending value: `invalid type: integer `737`, expected a string` becomes `invalid type:
+/// integer, expected a string`. Whatever the input was (a CVC, a card number, an API key given
+/// with the wrong JSON type), none of it is echoed. Field names (`unknown field `x``, `missing
+/// field `x``) and the expected part come from the types, not the input, and are kept.
 fn sanitize_serde_message(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut in_quotes = false;
-    for c in message.chars() {
-        if c == '"' {
-            if in_quotes {
-                out.push_str("\"…\"");
-            }
-            in_quotes = !in_quotes;
-        } else if !in_quotes {
-            out.push(c);
-        }
-    }
     // serde_json appends the position ("at line 1 column 226"): noise for a caller who built
     // the JSON from typed objects.
-    let out = match out.rfind(" at line ") {
-        Some(i) if out[i..].contains(" column ") => out[..i].to_string(),
-        _ => out,
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => &message[..i],
+        _ => message,
     };
-    mask_text(&out)
+    let (head, tail) = match message.find(", expected ") {
+        Some(i) => (&message[..i], &message[i..]),
+        None => (message, ""),
+    };
+    let names_a_field = ["unknown field ", "missing field ", "duplicate field "]
+        .iter()
+        .any(|p| head.starts_with(p));
+    let head = if names_a_field {
+        head.to_string()
+    } else {
+        strip_quoted(head)
+    };
+    mask_text(&format!("{head}{tail}"))
+}
+
+/// Removes every backtick- or double-quote-delimited part of `text` (serde quotes input values
+/// that way: integers and characters in backticks, strings in double quotes). An unterminated
+/// quote removes the rest.
+fn strip_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '`' || c == '"' => quote = Some(c),
+            None => out.push(c),
+        }
+    }
+    // `integer `737`` leaves "integer " before the removed value: tidy the spaces.
+    let mut tidy = String::with_capacity(out.len());
+    for part in out.split(' ').filter(|p| !p.is_empty()) {
+        if !tidy.is_empty() && !part.starts_with(',') {
+            tidy.push(' ');
+        }
+        tidy.push_str(part);
+    }
+    tidy
 }
 
 /// Serializes a value to JSON text.
@@ -385,6 +414,72 @@ mod tests {
         assert_eq!(err.code, ErrorCode::InvalidRequest);
         assert_eq!(err.field.as_deref(), Some("payment_method.expiry_month"));
         assert!(!err.to_string().contains("4111111111111111"), "{err}");
+    }
+
+    #[test]
+    fn wrong_json_types_never_echo_the_value() {
+        // An integer CVC, an integer PAN, a numeric key secret: serde quotes integers in
+        // backticks; none of it may come back.
+        let json = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"x",
+            "payment_method":{"type":"card","number":"4111111111111111","cvc":737,"expiry_month":3,"expiry_year":2030}}"#;
+        let err = FlowRequest::from_json("payments.authorize", json).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("payment_method.cvc"));
+        assert!(!err.message.contains("737"), "{}", err.message);
+        assert!(err.message.contains("expected"), "{}", err.message);
+        let json = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"x",
+            "payment_method":{"type":"card","number":4111111111111111,"expiry_month":3,"expiry_year":2030}}"#;
+        let err = FlowRequest::from_json("payments.authorize", json).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("payment_method.number"));
+        assert!(!err.message.contains("4111"), "{}", err.message);
+        let err = JsonConnector::new(
+            r#"{"connector":{"type":"razorpay","key_id":"rzp_test_1","key_secret":98765432101}}"#,
+        )
+        .err()
+        .expect("numeric secret");
+        assert_eq!(err.field.as_deref(), Some("connector.key_secret"));
+        assert!(!err.message.contains("98765432101"), "{}", err.message);
+        let json = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"x",
+            "payment_method":{"type":"card","number":"4111111111111111","cvc":true,"expiry_month":3.5,"expiry_year":2030}}"#;
+        let err = FlowRequest::from_json("payments.authorize", json).unwrap_err();
+        assert!(
+            !err.message.contains("true") && !err.message.contains("3.5"),
+            "{}",
+            err.message
+        );
+        // Field names stay (they come from the types, not the input).
+        let err = FlowRequest::from_json(
+            "payments.capture",
+            r#"{"connector_transaction_id":"p","amount":{"minor_units":1,"currency":"USD"},"bogus_field":"4111 1111 1111 1111"}"#,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("bogus_field"), "{}", err.message);
+        assert!(!err.message.contains("4111"), "{}", err.message);
+    }
+
+    #[test]
+    fn serde_messages_are_rewritten_without_values() {
+        assert_eq!(
+            sanitize_serde_message(
+                "invalid type: integer `737`, expected a string at line 1 column 9"
+            ),
+            "invalid type: integer, expected a string"
+        );
+        assert_eq!(
+            sanitize_serde_message("invalid value: string \"sk_live_1\", expected one of `a`, `b`"),
+            "invalid value: string, expected one of `a`, `b`"
+        );
+        assert_eq!(
+            sanitize_serde_message("unknown variant `4111 1111 1111 1111`, expected `card`"),
+            "unknown variant, expected `card`"
+        );
+        assert_eq!(
+            sanitize_serde_message("missing field `cvc`"),
+            "missing field `cvc`"
+        );
+        assert_eq!(
+            sanitize_serde_message("unknown ISO 4217 currency code `SEC`"),
+            "unknown ISO 4217 currency code"
+        );
     }
 
     #[test]
