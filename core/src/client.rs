@@ -355,11 +355,12 @@ pub struct Webhooks<'a> {
 impl Webhooks<'_> {
     /// Verifies the request's source and parses it into typed events. Fails with
     /// `webhook_verification_failed` when the signature (or token) does not match.
+    ///
+    /// A body larger than [`MAX_WEBHOOK_BODY_BYTES`] is rejected (`invalid_request`, field
+    /// `body`) before anything reads it.
     pub fn verify_and_parse(&self, request: &WebhookRequest) -> Result<WebhookNotification> {
         let connector = self.client.inner.connector.as_ref();
-        let result = connector
-            .handle_webhook(request)
-            .map_err(|e| e.with_connector(connector.name(), Flow::Webhook));
+        let result = handle_webhook(connector, request);
         match &result {
             Ok(n) => tracing::debug!(
                 connector = connector.name().as_str(),
@@ -374,6 +375,49 @@ impl Webhooks<'_> {
         }
         result
     }
+}
+
+/// The largest webhook body accepted: 1 MiB. The processors' notifications are a few
+/// kilobytes (Adyen's batches of notification items included), so anything larger is not a
+/// genuine notification and is refused before it is verified or parsed.
+pub const MAX_WEBHOOK_BODY_BYTES: usize = 1024 * 1024;
+
+/// The generic guard around every connector's webhook handling: size cap first, then the
+/// connector's verification and parsing, then masking of the processor's free text.
+pub(crate) fn handle_webhook(
+    connector: &dyn Connector,
+    request: &WebhookRequest,
+) -> Result<WebhookNotification> {
+    let name = connector.name();
+    if request.body.0.len() > MAX_WEBHOOK_BODY_BYTES {
+        return Err(Error::invalid_request(
+            "body",
+            format!(
+                "the webhook body is {} bytes, more than the {MAX_WEBHOOK_BODY_BYTES} bytes accepted",
+                request.body.0.len()
+            ),
+        )
+        .with_connector(name, Flow::Webhook));
+    }
+    let mut notification = connector
+        .handle_webhook(request)
+        .map_err(|e| e.with_connector(name, Flow::Webhook))?;
+    for event in &mut notification.events {
+        match event {
+            WebhookEvent::Payment(e) => {
+                if let Some(d) = &mut e.decline {
+                    d.mask();
+                }
+            }
+            WebhookEvent::Refund(e) => {
+                if let Some(reason) = &mut e.reason {
+                    *reason = crate::mask::mask_text(reason);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(notification)
 }
 
 #[allow(dead_code)]

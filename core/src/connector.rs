@@ -263,8 +263,18 @@ impl FlowResponse {
             }};
         }
         match self {
-            FlowResponse::Payment(r) => set!(r),
-            FlowResponse::Refund(r) => set!(r),
+            FlowResponse::Payment(r) => {
+                set!(r);
+                if let Some(d) = &mut r.decline {
+                    d.mask();
+                }
+            }
+            FlowResponse::Refund(r) => {
+                set!(r);
+                if let Some(d) = &mut r.failure {
+                    d.mask();
+                }
+            }
             FlowResponse::Order(r) => set!(r),
             FlowResponse::Dispute(r) => set!(r),
         }

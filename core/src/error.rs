@@ -291,9 +291,16 @@ impl Error {
         self
     }
 
+    /// Attributes the error to a connector and a flow (kept when already set).
+    ///
+    /// Every error leaving the library passes here, so it is also the last guard on its text:
+    /// the message and the processor's message are masked again (a connector may have set them
+    /// directly).
     pub fn with_connector(mut self, connector: ConnectorName, flow: Flow) -> Error {
         self.connector.get_or_insert(connector);
         self.flow.get_or_insert(flow);
+        self.message = mask_text(&self.message);
+        self.processor_message = self.processor_message.as_deref().map(mask_text);
         self
     }
 

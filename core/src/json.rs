@@ -340,12 +340,10 @@ impl JsonConnector {
     /// Verifies and parses a webhook, as [`JsonClient::handle_webhook`].
     pub fn handle_webhook(&self, headers_json: &str, body: &[u8]) -> Result<String> {
         let request = webhook_request(headers_json, body)?;
-        let name = self.connector.name();
-        let notification = self
-            .connector
-            .handle_webhook(&request)
-            .map_err(|e| e.with_connector(name, crate::types::Flow::Webhook))?;
-        to_json(&notification)
+        to_json(&crate::client::handle_webhook(
+            self.connector.as_ref(),
+            &request,
+        )?)
     }
 }
 
@@ -480,6 +478,49 @@ mod tests {
             sanitize_serde_message("unknown ISO 4217 currency code `SEC`"),
             "unknown ISO 4217 currency code"
         );
+    }
+
+    #[test]
+    fn oversized_webhook_bodies_are_refused_before_parsing() {
+        let config = r#"{"connector":{"type":"adyen","api_key":"k","merchant_account":"M"}}"#;
+        let body = vec![b' '; crate::client::MAX_WEBHOOK_BODY_BYTES + 1];
+        let connector = JsonConnector::new(config).unwrap();
+        let err = connector.handle_webhook("{}", &body).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidRequest);
+        assert_eq!(err.field.as_deref(), Some("body"));
+        assert_eq!(err.flow, Some(crate::types::Flow::Webhook));
+        let client = JsonClient::new(config).unwrap();
+        let err = client.handle_webhook("{}", &body).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("body"));
+        // At the limit, the connector gets the body (and rejects this one for what it is).
+        let body = vec![b' '; crate::client::MAX_WEBHOOK_BODY_BYTES];
+        let err = connector.handle_webhook("{}", &body).unwrap_err();
+        assert_ne!(err.field.as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn decline_messages_and_errors_mask_formatted_card_numbers() {
+        let connector = JsonConnector::new(
+            r#"{"connector":{"type":"adyen","api_key":"k","merchant_account":"M"}}"#,
+        )
+        .unwrap();
+        let request = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"x",
+            "payment_method":{"type":"card","number":"4111111111111111","cvc":"737","expiry_month":3,"expiry_year":2030}}"#;
+        let answer = r#"[{"status":200,"headers":{},"body":"eyJwc3BSZWZlcmVuY2UiOiJQU1AxIiwicmVzdWx0Q29kZSI6IlJlZnVzZWQiLCJyZWZ1c2FsUmVhc29uIjoiY2FyZCA0MTExLTExMTEtMTExMS0xMTExIHJlZnVzZWQiLCJyZWZ1c2FsUmVhc29uQ29kZSI6IjIifQ=="}]"#;
+        let out = connector
+            .step("payments.authorize", request, answer, Some("k1"))
+            .unwrap();
+        assert!(out.contains("refused"), "{out}");
+        assert!(!out.contains("4111-1111"), "{out}");
+        assert!(!out.contains("4111111111111111"), "{out}");
+        // An error whose text a connector set directly is masked on its way out.
+        let err = Error::new(ErrorCode::ProcessorError, "x");
+        let mut err = err;
+        err.message = "card 4111 1111 1111 1111".into();
+        err.processor_message = Some("４１１１１１１１１１１１１１１１".into());
+        let err = err.with_connector(ConnectorName::Adyen, crate::types::Flow::Authorize);
+        assert!(!err.message.contains("1111 1111"), "{}", err.message);
+        assert!(!err.processor_message.as_deref().unwrap().contains("１１１１１１"));
     }
 
     #[test]
