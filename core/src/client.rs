@@ -77,6 +77,11 @@ impl ClientConfig {
 }
 
 /// A client for one processor. Cheap to clone; clones share the connection pool.
+///
+/// The client remembers the idempotency keys its callers pass (the last
+/// [`IDEMPOTENCY_KEYS_REMEMBERED`], with a digest of the request each came with): the same
+/// key with different parameters is refused with a `conflict` error before anything is sent,
+/// instead of the processor returning the first call's result as if it were the second's.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -86,6 +91,78 @@ struct Inner {
     connector: Arc<dyn Connector>,
     transport: Arc<dyn HttpTransport>,
     options: TransportOptions,
+    keys: IdempotencyKeys,
+}
+
+/// How many caller-supplied idempotency keys a client remembers (least recently used first out).
+pub const IDEMPOTENCY_KEYS_REMEMBERED: usize = 10_000;
+
+/// Caller-supplied idempotency keys and the fingerprint of the request each was first used
+/// with: an HMAC-SHA256 under a random per-client key of the operation and the request's JSON
+/// (without the key; secrets enter only as their SHA-256 digests). Nothing else is stored.
+struct IdempotencyKeys {
+    hmac_key: [u8; 32],
+    state: std::sync::Mutex<KeyState>,
+}
+
+#[derive(Default)]
+struct KeyState {
+    by_key: std::collections::HashMap<String, ([u8; 32], u64)>,
+    by_use: std::collections::BTreeMap<u64, String>,
+    tick: u64,
+}
+
+impl IdempotencyKeys {
+    fn new() -> IdempotencyKeys {
+        let mut hmac_key = [0u8; 32];
+        hmac_key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        hmac_key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        IdempotencyKeys {
+            hmac_key,
+            state: Default::default(),
+        }
+    }
+
+    fn fingerprint(&self, request: &FlowRequest) -> [u8; 32] {
+        use hmac::{Hmac, KeyInit, Mac};
+        let mut json = request.fingerprint_json();
+        if let Some(object) = json.as_object_mut() {
+            object.remove("idempotency_key");
+        }
+        let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.hmac_key)
+            .expect("HMAC takes any key length");
+        mac.update(request.operation().as_bytes());
+        mac.update(&[0]);
+        mac.update(json.to_string().as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Records `key` for `request`; an error if the key was used with different parameters.
+    fn check(&self, key: &str, request: &FlowRequest) -> Result<()> {
+        let fingerprint = self.fingerprint(request);
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.tick += 1;
+        let tick = state.tick;
+        if let Some((known, last_use)) = state.by_key.get(key).copied() {
+            if known != fingerprint {
+                let mut e = Error::new(
+                    crate::error::ErrorCode::Conflict,
+                    "this idempotency key was already used with different parameters (or for \
+                     another operation); use a new key for a different request",
+                );
+                e.field = Some("idempotency_key".to_string());
+                return Err(e);
+            }
+            state.by_use.remove(&last_use);
+        } else if state.by_key.len() >= IDEMPOTENCY_KEYS_REMEMBERED {
+            if let Some((_, oldest)) = state.by_use.pop_first() {
+                state.by_key.remove(&oldest);
+            }
+        }
+        state.by_key.insert(key.to_string(), (fingerprint, tick));
+        state.by_use.insert(tick, key.to_string());
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -115,6 +192,7 @@ impl Client {
                 connector,
                 transport,
                 options: config.transport,
+                keys: IdempotencyKeys::new(),
             }),
         })
     }
@@ -169,7 +247,18 @@ impl Client {
             idempotency_key = key.as_str(),
         );
         async {
-            let result = self.run(&request, &key, options).await;
+            // A caller's key is bound to the request it first came with. A request that fails
+            // validation is never sent, so it binds nothing.
+            let checked = match request.idempotency_key() {
+                Some(key) => request
+                    .validate()
+                    .and_then(|()| self.inner.keys.check(key, &request)),
+                None => Ok(()),
+            };
+            let result = match checked {
+                Ok(()) => self.run(&request, &key, options).await,
+                Err(e) => Err(e),
+            };
             match &result {
                 Ok(_) => tracing::debug!("call finished"),
                 Err(e) => tracing::debug!(code = e.code.as_str(), "call failed"),

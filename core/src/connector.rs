@@ -208,6 +208,15 @@ macro_rules! define_flows {
                 match self { $( FlowRequest::$variant(r) => r.idempotency_key.as_deref(), )* }
             }
 
+            /// The request as JSON with its secrets as digests, for the idempotency-key
+            /// fingerprint (see [`crate::Client`]).
+            pub(crate) fn fingerprint_json(&self) -> serde_json::Value {
+                crate::secret::with_secret_digests(|| match self {
+                    $( FlowRequest::$variant(r) => serde_json::to_value(r), )*
+                })
+                .unwrap_or(serde_json::Value::Null)
+            }
+
             /// Parses a request for the operation `op` from JSON.
             pub fn from_json(op: &str, json: &str) -> Result<FlowRequest> {
                 match op {

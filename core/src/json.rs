@@ -520,7 +520,11 @@ mod tests {
         err.processor_message = Some("４１１１１１１１１１１１１１１１".into());
         let err = err.with_connector(ConnectorName::Adyen, crate::types::Flow::Authorize);
         assert!(!err.message.contains("1111 1111"), "{}", err.message);
-        assert!(!err.processor_message.as_deref().unwrap().contains("１１１１１１"));
+        assert!(!err
+            .processor_message
+            .as_deref()
+            .unwrap()
+            .contains("１１１１１１"));
     }
 
     #[test]
