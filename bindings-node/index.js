@@ -361,6 +361,12 @@ function apiSchema() {
   return unpack(native.apiSchemaJson());
 }
 
+/** A fresh idempotency key (a UUID v4, as the core generates): create it before a call and
+ * pass it on the request to keep it when you stop waiting for the call. */
+function newIdempotencyKey() {
+  return require('crypto').randomUUID();
+}
+
 const errorExports = {};
 for (const Class of Object.values(ERROR_CLASSES)) errorExports[Class.name] = Class;
 
@@ -375,4 +381,5 @@ module.exports = {
   fromCoreJson,
   coreVersion,
   apiSchema,
+  newIdempotencyKey,
 };

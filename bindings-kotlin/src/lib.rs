@@ -240,6 +240,13 @@ pub fn is_sensitive_key(key: String) -> bool {
     connector_service::http::is_sensitive_header(&key)
 }
 
+/// A fresh idempotency key (a UUID v4). Create it before a call and pass it on the request to
+/// keep it when the call's coroutine is cancelled.
+#[uniffi::export]
+pub fn new_idempotency_key() -> String {
+    connector_service::http::new_idempotency_key()
+}
+
 #[uniffi::export]
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()

@@ -293,6 +293,13 @@ fn is_sensitive_header(name: &str) -> bool {
     connector_service::http::is_sensitive_header(name)
 }
 
+/// A fresh idempotency key (a UUID v4), to create before a call and pass on its request: the
+/// key then survives the call being cancelled.
+#[pyfunction]
+fn new_idempotency_key() -> String {
+    connector_service::http::new_idempotency_key()
+}
+
 /// The core's error codes, in their stable string form.
 #[pyfunction]
 fn error_codes() -> Vec<&'static str> {
@@ -326,6 +333,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mask_card_number, m)?)?;
     m.add_function(wrap_pyfunction!(is_sensitive_header, m)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(new_idempotency_key, m)?)?;
     m.add_function(wrap_pyfunction!(runtime_pid, m)?)?;
     Ok(())
 }

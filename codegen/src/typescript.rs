@@ -93,6 +93,7 @@ const RUNTIME_EXPORTS: &[&str] = &[
     "fromCoreJson",
     "coreVersion",
     "apiSchema",
+    "newIdempotencyKey",
 ];
 
 fn js_string(s: &str) -> String {
@@ -447,6 +448,12 @@ export declare function fromCoreJson<K extends keyof Types>(type: K, json: strin
 export declare function coreVersion(): string;
 /** The core's API schema (JSON Schema of every type, the operations and the error codes). */
 export declare function apiSchema(): Record<string, unknown>;
+/**
+ * A fresh idempotency key (a UUID v4). Create it before a call and pass it on the request to
+ * keep it when you stop waiting for the call: a retry with the same key and request is then
+ * deduplicated by the processors that support keys.
+ */
+export declare function newIdempotencyKey(): string;
 "#;
 
 // ---------------------------------------------------------------------------------------------

@@ -97,6 +97,14 @@ public class ConnectorClient(config: ClientConfig) : AutoCloseable {
         @JvmStatic
         public val coreVersion: String
             get() = uniffi.connectorservice.coreVersion()
+
+        /**
+         * A fresh idempotency key (a UUID v4). Create it before a call and pass it on the
+         * request to keep it when the call's coroutine is cancelled: a retry with the same key
+         * and request is then deduplicated by the processors that support keys.
+         */
+        @JvmStatic
+        public fun newIdempotencyKey(): String = uniffi.connectorservice.newIdempotencyKey()
     }
 }
 

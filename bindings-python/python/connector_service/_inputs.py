@@ -1,0 +1,134 @@
+"""Wrong Python inputs become library errors that name the field.
+
+Converting a request to the core's JSON form runs plain Python: a `dict` where a `Money` is
+expected, `None` for a required object, a `Decimal` or `bytes` where JSON needs a number or a
+string would raise `AttributeError`, `TypeError`, `ValueError` or `OverflowError` from deep
+inside the generated code. These helpers run the conversion and, only when it fails, find the
+field at fault and raise `InvalidRequestError` (or `ConfigurationError` for a client's
+configuration) with `field` set to its dotted path. The offending value is never shown (it
+may be a card number or a key): only its type.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import linecache
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from ._errors import ConfigurationError, ConnectorServiceError, InvalidRequestError
+
+_CONVERSION_ERRORS = (AttributeError, TypeError, ValueError, OverflowError)
+
+# A line of a generated `to_dict`: `            "amount": self.amount.to_dict(),`
+_DICT_KEY = re.compile(r'^\s*"(\w+)":')
+
+_M = TypeVar("_M")
+
+
+def request_body(cls: type[_M], request: _M | None, fields: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form of a service call's request (the object given, or one built from keyword
+    arguments); a wrong input is an `InvalidRequestError` naming the field."""
+    from ._ext import request_of
+
+    try:
+        obj = request_of(cls, request, fields)  # type: ignore[type-var]
+    except TypeError as e:
+        raise _argument_error(cls.__name__, e, InvalidRequestError) from None
+    return to_dict(obj, InvalidRequestError)
+
+
+def to_dict(obj: Any, error: type[ConnectorServiceError] = InvalidRequestError) -> dict[str, Any]:
+    """`obj.to_dict()`, with a failure reported as `error` naming the field."""
+    try:
+        result: dict[str, Any] = obj.to_dict()
+        return result
+    except _CONVERSION_ERRORS as e:
+        path = _path_from_traceback(e)
+        raise _field_error(error, obj, path) from None
+
+
+def dumps(body: Any, error: type[ConnectorServiceError] = InvalidRequestError) -> str:
+    """`json.dumps(body)`; a value JSON cannot carry is reported as `error` naming the field."""
+    try:
+        return json.dumps(body)
+    except _CONVERSION_ERRORS:
+        found = _unencodable(body, "")
+        path, kind = found if found is not None else ("", "a value")
+        raise error(
+            f"{kind} cannot be sent (expected a string, a number, a "
+            "boolean, a list, a mapping or None)",
+            field=path or "request",
+        ) from None
+
+
+def _argument_error(
+    class_name: str, e: TypeError, error: type[ConnectorServiceError]
+) -> ConnectorServiceError:
+    text = str(e)
+    names = re.findall(r"'(\w+)'", text)
+    if "unexpected keyword argument" in text and names:
+        return error(f"{class_name} has no field {names[-1]!r}", field=names[-1])
+    if "missing" in text and names:
+        missing = [n for n in names if n != class_name]
+        field = missing[0] if missing else "request"
+        return error(f"{class_name} requires {', '.join(repr(n) for n in missing)}", field=field)
+    return error(text, field="request")
+
+
+def _path_from_traceback(e: BaseException) -> list[str]:
+    """The keys of the generated `to_dict` entries the exception passed through, outermost
+    first (`["payment_method", "expiry_month"]`)."""
+    path: list[str] = []
+    tb = e.__traceback__
+    last: tuple[str, int] | None = None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith("_types.py"):
+            where = (code.co_filename, tb.tb_lineno)
+            match = _DICT_KEY.match(linecache.getline(*where))
+            if match and where != last:
+                path.append(match.group(1))
+            last = where
+        tb = tb.tb_next
+    return path
+
+
+def _field_error(error: type[ConnectorServiceError], obj: Any, path: list[str]) -> ConnectorServiceError:
+    """The error for the field at `path` inside `obj`: what was expected, and the type given."""
+    owner, value = obj, obj
+    for name in path:
+        owner = value
+        value = getattr(value, name, None) if dataclasses.is_dataclass(value) else None
+    field = ".".join(path) or "request"
+    expected = "a valid value"
+    if path and dataclasses.is_dataclass(owner):
+        for f in dataclasses.fields(owner):
+            if f.name == path[-1]:
+                expected = f"{f.type}" if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    return error(f"expected {expected}, got {type(value).__name__}", field=field)
+
+
+def _unencodable(value: Any, path: str) -> tuple[str, str] | None:
+    """The path and type of the first value in `value` that JSON cannot carry."""
+    if value is None or isinstance(value, (str, bool, float)):
+        return None
+    if isinstance(value, int):
+        return None
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                return (path or "request", f"a key of type {type(k).__name__}")
+            found = _unencodable(v, f"{path}.{k}" if path else k)
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            found = _unencodable(v, f"{path}[{i}]")
+            if found is not None:
+                return found
+        return None
+    return (path, f"a {type(value).__name__}")
