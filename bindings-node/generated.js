@@ -1552,7 +1552,7 @@ function fromWire_SubmitEvidenceRequest(o, p) {
   return v;
 }
 
-const KEYS_TransportOptions = ["connectTimeoutMs", "timeoutMs", "proxyUrl", "retry", "userAgentSuffix"];
+const KEYS_TransportOptions = ["connectTimeoutMs", "timeoutMs", "proxyUrl", "retry", "userAgentSuffix", "maxResponseBytes", "maxConnections"];
 
 function toWire_TransportOptions(v, p, tag) {
   w.struct(v, p, KEYS_TransportOptions, tag);
@@ -1562,6 +1562,8 @@ function toWire_TransportOptions(v, p, tag) {
   if (!w.missing(v.proxyUrl)) o.proxy_url = w.str(v.proxyUrl, w.join(p, "proxy_url"));
   if (!w.missing(v.retry)) o.retry = toWire_RetryOptions(v.retry, w.join(p, "retry"));
   if (!w.missing(v.userAgentSuffix)) o.user_agent_suffix = w.str(v.userAgentSuffix, w.join(p, "user_agent_suffix"));
+  if (!w.missing(v.maxResponseBytes)) o.max_response_bytes = w.int(v.maxResponseBytes, w.join(p, "max_response_bytes"), "uint64");
+  if (!w.missing(v.maxConnections)) o.max_connections = w.int(v.maxConnections, w.join(p, "max_connections"), "uint32");
   return o;
 }
 
@@ -1572,6 +1574,8 @@ function fromWire_TransportOptions(o, p) {
   if (o.proxy_url != null) v.proxyUrl = o.proxy_url;
   if (o.retry != null) v.retry = fromWire_RetryOptions(o.retry, w.join(p, "retry"));
   if (o.user_agent_suffix != null) v.userAgentSuffix = o.user_agent_suffix;
+  if (o.max_response_bytes != null) v.maxResponseBytes = w.intIn(o.max_response_bytes, w.join(p, "max_response_bytes"));
+  if (o.max_connections != null) v.maxConnections = w.intIn(o.max_connections, w.join(p, "max_connections"));
   return v;
 }
 
@@ -1946,7 +1950,7 @@ const FIELDS = {
   SdkAction: { action_type: ["actionType", null], data: ["data", null] },
   SetupMandateRequest: { amount: ["amount", "Money"], merchant_reference: ["merchantReference", null], payment_method: ["paymentMethod", "PaymentMethod"], customer: ["customer", "Customer"], usage: ["usage", null], idempotency_key: ["idempotencyKey", null], billing_address: ["billingAddress", "Address"], browser_info: ["browserInfo", "BrowserInfo"], return_url: ["returnUrl", null], authentication_type: ["authenticationType", null], connector_order_id: ["connectorOrderId", null], metadata: ["metadata", "*"] },
   SubmitEvidenceRequest: { connector_dispute_id: ["connectorDisputeId", null], documents: ["documents", "EvidenceDocument"], summary: ["summary", null], idempotency_key: ["idempotencyKey", null] },
-  TransportOptions: { connect_timeout_ms: ["connectTimeoutMs", null], timeout_ms: ["timeoutMs", null], proxy_url: ["proxyUrl", null], retry: ["retry", "RetryOptions"], user_agent_suffix: ["userAgentSuffix", null] },
+  TransportOptions: { connect_timeout_ms: ["connectTimeoutMs", null], timeout_ms: ["timeoutMs", null], proxy_url: ["proxyUrl", null], retry: ["retry", "RetryOptions"], user_agent_suffix: ["userAgentSuffix", null], max_response_bytes: ["maxResponseBytes", null], max_connections: ["maxConnections", null] },
   Upi: { flow: ["flow", null], vpa: ["vpa", null] },
   VoidRequest: { connector_transaction_id: ["connectorTransactionId", null], merchant_reference: ["merchantReference", null], amount: ["amount", "Money"], reason: ["reason", null], idempotency_key: ["idempotencyKey", null] },
   WebhookAcknowledgement: { status: ["status", null], content_type: ["contentType", null], body: ["body", null] },

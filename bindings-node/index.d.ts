@@ -223,7 +223,7 @@ export interface ClientConfig {
    * own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
    */
   baseUrl?: string | null;
-  /** @default {"connect_timeout_ms":5000,"timeout_ms":30000,"proxy_url":null,"retry":{"enabled":true,"max_attempts":3,"initial_backoff_ms":200,"max_backoff_ms":5000},"user_agent_suffix":null} */
+  /** @default {"connect_timeout_ms":5000,"timeout_ms":30000,"proxy_url":null,"retry":{"enabled":true,"max_attempts":3,"initial_backoff_ms":200,"max_backoff_ms":5000},"user_agent_suffix":null,"max_response_bytes":8388608,"max_connections":64} */
   transport?: TransportOptions | null;
 }
 
@@ -983,6 +983,24 @@ export interface TransportOptions {
   retry?: RetryOptions | null;
   /** Extra text appended to the User-Agent header. */
   userAgentSuffix?: string | null;
+  /**
+   * The largest response body read, in bytes (default 8 MiB; the processors' answers are a
+   * few kilobytes). A larger answer is abandoned as it streams in and the call fails with
+   * `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
+   * if the request is one the processor deduplicates.
+   * A safe integer (uint64).
+   * @default 8388608
+   */
+  maxResponseBytes?: number | null;
+  /**
+   * The most HTTP exchanges this client runs at once, and so the most connections it opens
+   * (default 64). Further calls wait for a free slot; the wait counts against the call's
+   * timeout, and a call that finds no slot in time fails with `network` before anything is
+   * sent (safe to retry).
+   * A safe integer (uint32).
+   * @default 64
+   */
+  maxConnections?: number | null;
 }
 
 /** A UPI payment. */
@@ -1516,3 +1534,9 @@ export declare function fromCoreJson<K extends keyof Types>(type: K, json: strin
 export declare function coreVersion(): string;
 /** The core's API schema (JSON Schema of every type, the operations and the error codes). */
 export declare function apiSchema(): Record<string, unknown>;
+/**
+ * A fresh idempotency key (a UUID v4). Create it before a call and pass it on the request to
+ * keep it when you stop waiting for the call: a retry with the same key and request is then
+ * deduplicated by the processors that support keys.
+ */
+export declare function newIdempotencyKey(): string;

@@ -15,6 +15,7 @@ export const {
   fromCoreJson,
   coreVersion,
   apiSchema,
+  newIdempotencyKey,
   InvalidRequestError,
   AuthenticationError,
   NotFoundError,

@@ -808,7 +808,7 @@ class ClientConfig(_ext.Model):
     """Replaces the processor's host(s): requests go to this URL followed by the processor's
     own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
     """
-    transport: TransportOptions = _dc.field(default_factory=lambda: TransportOptions.from_dict({"connect_timeout_ms": 5000, "timeout_ms": 30000, "proxy_url": None, "retry": {"enabled": True, "max_attempts": 3, "initial_backoff_ms": 200, "max_backoff_ms": 5000}, "user_agent_suffix": None}))
+    transport: TransportOptions = _dc.field(default_factory=lambda: TransportOptions.from_dict({"connect_timeout_ms": 5000, "timeout_ms": 30000, "proxy_url": None, "retry": {"enabled": True, "max_attempts": 3, "initial_backoff_ms": 200, "max_backoff_ms": 5000}, "user_agent_suffix": None, "max_response_bytes": 8388608, "max_connections": 64}))
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2543,6 +2543,18 @@ class TransportOptions(_ext.Model):
     """Retries of failed exchanges."""
     user_agent_suffix: str | None = None
     """Extra text appended to the User-Agent header."""
+    max_response_bytes: int = 8388608
+    """The largest response body read, in bytes (default 8 MiB; the processors' answers are a
+    few kilobytes). A larger answer is abandoned as it streams in and the call fails with
+    `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
+    if the request is one the processor deduplicates.
+    """
+    max_connections: int = 64
+    """The most HTTP exchanges this client runs at once, and so the most connections it opens
+    (default 64). Further calls wait for a free slot; the wait counts against the call's
+    timeout, and a call that finds no slot in time fails with `network` before anything is
+    sent (safe to retry).
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2552,6 +2564,8 @@ class TransportOptions(_ext.Model):
             "proxy_url": self.proxy_url,
             "retry": self.retry.to_dict(),
             "user_agent_suffix": self.user_agent_suffix,
+            "max_response_bytes": self.max_response_bytes,
+            "max_connections": self.max_connections,
         }
 
     @classmethod
@@ -2568,6 +2582,10 @@ class TransportOptions(_ext.Model):
             kwargs["retry"] = RetryOptions.from_dict(value)
         if (value := data.get("user_agent_suffix")) is not None:
             kwargs["user_agent_suffix"] = value
+        if (value := data.get("max_response_bytes")) is not None:
+            kwargs["max_response_bytes"] = value
+        if (value := data.get("max_connections")) is not None:
+            kwargs["max_connections"] = value
         return cls(**kwargs)
 
 
