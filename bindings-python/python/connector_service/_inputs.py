@@ -1,9 +1,9 @@
 """Wrong Python inputs become library errors that name the field.
 
 Converting a request to the core's JSON form runs plain Python: a `dict` where a `Money` is
-expected, `None` for a required object, a `Decimal` or `bytes` where JSON needs a number or a
-string would raise `AttributeError`, `TypeError`, `ValueError` or `OverflowError` from deep
-inside the generated code. These helpers run the conversion and, only when it fails, find the
+expected, `None` for a required object, a string that is no member of an enum, a `Decimal` or
+`bytes` where JSON needs a number or a string would raise `AttributeError`, `TypeError` or
+`ValueError` from deep inside the generated code. These helpers run the conversion and, only when it fails, find the
 field at fault and raise `InvalidRequestError` (or `ConfigurationError` for a client's
 configuration) with `field` set to its dotted path. The offending value is never shown (it
 may be a card number or a key): only its type.
@@ -18,26 +18,23 @@ import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from ._errors import ConfigurationError, ConnectorServiceError, InvalidRequestError
+from ._errors import ConnectorServiceError, InvalidRequestError
+from ._ext import Model, request_of
 
 _CONVERSION_ERRORS = (AttributeError, TypeError, ValueError, OverflowError)
 
 # A line of a generated `to_dict`: `            "amount": self.amount.to_dict(),`
 _DICT_KEY = re.compile(r'^\s*"(\w+)":')
 
-_M = TypeVar("_M")
+_M = TypeVar("_M", bound=Model)
 
 
 def request_body(cls: type[_M], request: _M | None, fields: dict[str, Any]) -> dict[str, Any]:
     """The JSON form of a service call's request (the object given, or one built from keyword
-    arguments); a wrong input is an `InvalidRequestError` naming the field."""
-    from ._ext import request_of
-
-    try:
-        obj = request_of(cls, request, fields)  # type: ignore[type-var]
-    except TypeError as e:
-        raise _argument_error(cls.__name__, e, InvalidRequestError) from None
-    return to_dict(obj, InvalidRequestError)
+    arguments); a wrong value is an `InvalidRequestError` naming the field. A wrong call shape
+    (a missing or unknown keyword argument, a request of another class) stays a `TypeError`,
+    as Python reports it, naming the argument."""
+    return to_dict(request_of(cls, request, fields), InvalidRequestError)
 
 
 def to_dict(obj: Any, error: type[ConnectorServiceError] = InvalidRequestError) -> dict[str, Any]:
@@ -62,20 +59,6 @@ def dumps(body: Any, error: type[ConnectorServiceError] = InvalidRequestError) -
             "boolean, a list, a mapping or None)",
             field=path or "request",
         ) from None
-
-
-def _argument_error(
-    class_name: str, e: TypeError, error: type[ConnectorServiceError]
-) -> ConnectorServiceError:
-    text = str(e)
-    names = re.findall(r"'(\w+)'", text)
-    if "unexpected keyword argument" in text and names:
-        return error(f"{class_name} has no field {names[-1]!r}", field=names[-1])
-    if "missing" in text and names:
-        missing = [n for n in names if n != class_name]
-        field = missing[0] if missing else "request"
-        return error(f"{class_name} requires {', '.join(repr(n) for n in missing)}", field=field)
-    return error(text, field="request")
 
 
 def _path_from_traceback(e: BaseException) -> list[str]:
