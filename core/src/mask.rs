@@ -15,7 +15,16 @@ use crate::secret::{luhn_valid, mask_pan, REDACTED};
 
 /// Keys (normalised: lowercase, without `_`, `-`, `.`) whose values are always masked.
 const SENSITIVE_EXACT: &[&str] = &[
-    "number", "pan", "cid", "pin", "sslpin", "cavv", "xcavv", "tavv", "cookie",
+    "number",
+    "pan",
+    "cid",
+    "pin",
+    "sslpin",
+    "cavv",
+    "xcavv",
+    "tavv",
+    "cookie",
+    "setcookie",
 ];
 
 /// Key fragments that make a key sensitive wherever they appear in it.
@@ -414,6 +423,7 @@ mod tests {
             "pin",
             "ssl_pin",
             "privateKey",
+            "Set-Cookie",
         ] {
             assert!(is_sensitive_key(key), "{key} should be masked");
         }

@@ -208,7 +208,7 @@ impl HttpTransport for ReqwestTransport {
             // the connections of its pool.
             let started = tokio::time::Instant::now();
             let _slot = match tokio::time::timeout(timeout, self.slots.acquire()).await {
-                Ok(Ok(slot)) => slot,
+                Ok(Ok(slot)) if started.elapsed() < timeout => slot,
                 _ => {
                     return Err(TransportError {
                         kind: TransportErrorKind::Connect,
@@ -493,6 +493,40 @@ mod tests {
         });
         let seen = max_open.load(std::sync::atomic::Ordering::SeqCst);
         assert!((1..=2).contains(&seen), "{seen} connections served at once");
+    }
+
+    #[test]
+    fn a_call_that_finds_no_free_slot_in_time_was_not_sent() {
+        let (url, max_open) = serve(
+            || b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".to_vec(),
+            Duration::from_secs(3),
+        );
+        let rt = runtime();
+        let t = std::sync::Arc::new(transport(DEFAULT_MAX_RESPONSE_BYTES, 1));
+        rt.block_on(async {
+            let holder = {
+                let (t, url) = (t.clone(), url.clone());
+                tokio::spawn(async move {
+                    let request = HttpRequest::new(HttpMethod::Get, url);
+                    t.send(&request, Duration::from_secs(30))
+                        .await
+                        .map(|r| r.status)
+                })
+            };
+            // Wait until the first exchange holds the only slot (its connection is open).
+            while max_open.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            let request = HttpRequest::new(HttpMethod::Get, url);
+            let err = t
+                .send(&request, Duration::from_millis(100))
+                .await
+                .expect_err("no free slot");
+            assert_eq!(err.kind, TransportErrorKind::Connect);
+            assert!(!err.maybe_sent());
+            assert!(err.message.contains("max_connections"), "{}", err.message);
+            holder.abort();
+        });
     }
 
     #[test]
