@@ -28,6 +28,7 @@
 //! be processed, with a stable [`ErrorCode`]. Card numbers and secrets are wrapped
 //! ([`CardNumber`], [`Secret`]) and masked in every rendering.
 
+pub mod call;
 pub mod client;
 pub mod connector;
 pub mod connectors;

@@ -163,7 +163,6 @@ fn refund_errors_classify() {
             failed(connector().refund(&refund_request(10_000), &cx(), &[response(status, &body)]));
         assert_code(&e, expected);
         assert_eq!(e.processor_code.as_deref(), Some(code));
-        assert_eq!(e.flow, Some(Flow::Refund));
     }
 }
 
@@ -191,7 +190,6 @@ fn rsync_gets_the_refund() {
     let body = r#"{"error_code": "DATA_NOT_FOUND", "message": "Refund not found"}"#;
     let e = failed(connector().get_refund(&get, &cx(), &[response(404, body)]));
     assert_code(&e, ErrorCode::NotFound);
-    assert_eq!(e.flow, Some(Flow::Rsync));
     let e = failed(connector().get_refund(&get, &cx(), &[response(200, r#"{"id": "rfd-1"}"#)]));
     assert_code(&e, ErrorCode::InvalidResponse);
 }

@@ -255,8 +255,6 @@ fn wrong_empty_or_missing_tokens_are_rejected() {
             .handle_webhook(&callback(token, PAYMENT_CALLBACK))
             .unwrap_err();
         assert_code(&e, ErrorCode::WebhookVerificationFailed);
-        assert_eq!(e.connector, Some(ConnectorName::Xendit));
-        assert_eq!(e.flow, Some(Flow::Webhook));
         assert!(!e.to_string().contains(CALLBACK_TOKEN));
     }
 }
