@@ -1,5 +1,5 @@
-//! Authorize, setup_mandate, PSync and capture (`payments.rs`), over the spec's example
-//! payloads (§4.1, §4.3, §8.1, §8.2) and the status table.
+//! Authorize, setup_mandate, PSync and capture (`payments.rs`), over the documented example
+//! payloads (Xendit API reference, "Authorize — POST /payment_requests", Xendit API reference, "Capture — POST /payment_requests/{payment_request_id}/captures", Xendit API reference, "Authorize — 3DS required", Xendit API reference, "Authorize — declined") and the status table.
 
 use serde_json::json;
 
@@ -8,7 +8,7 @@ use crate::connector::Connector;
 use crate::connectors::xendit::payments::{next_action, payment_status};
 use crate::connectors::xendit::wire::{Action, PaymentRequestStatus};
 
-/// §4.1: the illustrative request, less `payment_method.reference_id` (optional, not sent).
+/// Xendit API reference, "Authorize — POST /payment_requests": the illustrative request, less `payment_method.reference_id` (optional, not sent).
 const SPEC_REQUEST: &str = r#"{"reference_id": "order-42", "amount": 10000, "currency": "IDR", "capture_method": "AUTOMATIC",
  "payment_method": {"type": "CARD", "reusability": "ONE_TIME_USE",
    "card": {"channel_properties": {"success_return_url": "https://merchant.example/return",
@@ -423,7 +423,7 @@ fn setup_mandate_needs_a_positive_amount() {
     assert_eq!(e.field(), Some("amount"));
 }
 
-/// §4.3 capture answer (`Capture` in the Node SDK), built from the documented fields.
+/// Xendit API reference, "Capture — POST /payment_requests/{payment_request_id}/captures" capture answer (`Capture` in the Node SDK), built from the documented fields.
 fn capture_answer(status: &str, captured: i64, authorized: i64) -> String {
     json!({
         "id": "cptr-0b7a9e3c-1d2f-4e5a-8b6c-7d8e9f0a1b2c",
