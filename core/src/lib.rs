@@ -33,6 +33,7 @@ pub mod client;
 pub mod connector;
 pub mod connectors;
 pub mod error;
+pub mod ffi;
 pub mod http;
 pub mod json;
 pub mod mask;
