@@ -51,7 +51,7 @@ class InvalidRequestError extends ConnectorServiceError {}
  * Credentials, signature or permissions were rejected by the processor.
  * Code `authentication`.
  */
-class AuthenticationError extends ConnectorServiceError {}
+class AuthenticationFailedError extends ConnectorServiceError {}
 
 /**
  * The referenced payment, refund or dispute does not exist at the processor.
@@ -69,7 +69,7 @@ class ConflictError extends ConnectorServiceError {}
  * The processor is throttling requests.
  * Code `rate_limited`.
  */
-class RateLimitError extends ConnectorServiceError {}
+class RateLimitedError extends ConnectorServiceError {}
 
 /**
  * The processor failed or is unavailable (5xx and equivalent); safe to retry later.
@@ -82,7 +82,7 @@ class ProcessorUnavailableError extends ConnectorServiceError {}
  * the processor does not deduplicate.
  * Code `timeout`.
  */
-class TimeoutError extends ConnectorServiceError {}
+class ProcessorTimeoutError extends ConnectorServiceError {}
 
 /**
  * The connection failed (DNS, connect, TLS, reset).
@@ -94,7 +94,7 @@ class NetworkError extends ConnectorServiceError {}
  * An incoming webhook failed source verification (signature or token).
  * Code `webhook_verification_failed`.
  */
-class WebhookVerificationFailedError extends ConnectorServiceError {}
+class WebhookVerificationError extends ConnectorServiceError {}
 
 /**
  * The processor's API has no such flow; the message says what to do instead.
@@ -106,7 +106,7 @@ class UnsupportedError extends ConnectorServiceError {}
  * The client's configuration is invalid (credentials format, base URL, ...).
  * Code `configuration`.
  */
-class ConfigurationError extends ConnectorServiceError {}
+class InvalidConfigurationError extends ConnectorServiceError {}
 
 /**
  * The processor answered with something that could not be understood. The outcome of a
@@ -129,16 +129,16 @@ class InternalError extends ConnectorServiceError {}
 
 const ERROR_CLASSES = Object.freeze({
   invalid_request: InvalidRequestError,
-  authentication: AuthenticationError,
+  authentication: AuthenticationFailedError,
   not_found: NotFoundError,
   conflict: ConflictError,
-  rate_limited: RateLimitError,
+  rate_limited: RateLimitedError,
   processor_unavailable: ProcessorUnavailableError,
-  timeout: TimeoutError,
+  timeout: ProcessorTimeoutError,
   network: NetworkError,
-  webhook_verification_failed: WebhookVerificationFailedError,
+  webhook_verification_failed: WebhookVerificationError,
   unsupported: UnsupportedError,
-  configuration: ConfigurationError,
+  configuration: InvalidConfigurationError,
   invalid_response: InvalidResponseError,
   processor_error: ProcessorError,
   internal: InternalError,
@@ -2056,16 +2056,16 @@ module.exports = {
   CORE_API_VERSION,
   ConnectorServiceError,
   InvalidRequestError,
-  AuthenticationError,
+  AuthenticationFailedError,
   NotFoundError,
   ConflictError,
-  RateLimitError,
+  RateLimitedError,
   ProcessorUnavailableError,
-  TimeoutError,
+  ProcessorTimeoutError,
   NetworkError,
-  WebhookVerificationFailedError,
+  WebhookVerificationError,
   UnsupportedError,
-  ConfigurationError,
+  InvalidConfigurationError,
   InvalidResponseError,
   ProcessorError,
   InternalError,

@@ -1142,7 +1142,7 @@ export declare class InvalidRequestError extends ConnectorServiceError {
  * Credentials, signature or permissions were rejected by the processor.
  * Code `authentication`.
  */
-export declare class AuthenticationError extends ConnectorServiceError {
+export declare class AuthenticationFailedError extends ConnectorServiceError {
   readonly code: "authentication";
 }
 
@@ -1166,7 +1166,7 @@ export declare class ConflictError extends ConnectorServiceError {
  * The processor is throttling requests.
  * Code `rate_limited`.
  */
-export declare class RateLimitError extends ConnectorServiceError {
+export declare class RateLimitedError extends ConnectorServiceError {
   readonly code: "rate_limited";
 }
 
@@ -1183,7 +1183,7 @@ export declare class ProcessorUnavailableError extends ConnectorServiceError {
  * the processor does not deduplicate.
  * Code `timeout`.
  */
-export declare class TimeoutError extends ConnectorServiceError {
+export declare class ProcessorTimeoutError extends ConnectorServiceError {
   readonly code: "timeout";
 }
 
@@ -1199,7 +1199,7 @@ export declare class NetworkError extends ConnectorServiceError {
  * An incoming webhook failed source verification (signature or token).
  * Code `webhook_verification_failed`.
  */
-export declare class WebhookVerificationFailedError extends ConnectorServiceError {
+export declare class WebhookVerificationError extends ConnectorServiceError {
   readonly code: "webhook_verification_failed";
 }
 
@@ -1215,7 +1215,7 @@ export declare class UnsupportedError extends ConnectorServiceError {
  * The client's configuration is invalid (credentials format, base URL, ...).
  * Code `configuration`.
  */
-export declare class ConfigurationError extends ConnectorServiceError {
+export declare class InvalidConfigurationError extends ConnectorServiceError {
   readonly code: "configuration";
 }
 
@@ -1247,16 +1247,16 @@ export declare class InternalError extends ConnectorServiceError {
 /** The error class for each error code. */
 export declare const ERROR_CLASSES: {
   readonly invalid_request: typeof InvalidRequestError;
-  readonly authentication: typeof AuthenticationError;
+  readonly authentication: typeof AuthenticationFailedError;
   readonly not_found: typeof NotFoundError;
   readonly conflict: typeof ConflictError;
-  readonly rate_limited: typeof RateLimitError;
+  readonly rate_limited: typeof RateLimitedError;
   readonly processor_unavailable: typeof ProcessorUnavailableError;
-  readonly timeout: typeof TimeoutError;
+  readonly timeout: typeof ProcessorTimeoutError;
   readonly network: typeof NetworkError;
-  readonly webhook_verification_failed: typeof WebhookVerificationFailedError;
+  readonly webhook_verification_failed: typeof WebhookVerificationError;
   readonly unsupported: typeof UnsupportedError;
-  readonly configuration: typeof ConfigurationError;
+  readonly configuration: typeof InvalidConfigurationError;
   readonly invalid_response: typeof InvalidResponseError;
   readonly processor_error: typeof ProcessorError;
   readonly internal: typeof InternalError;
@@ -1446,14 +1446,14 @@ export interface IncomingWebhook {
 export interface WebhooksService {
   /**
    * Verifies the request's signature (or token) and parses it. Throws
-   * `WebhookVerificationFailedError` when the signature does not match.
+   * `WebhookVerificationError` when the signature does not match.
    */
   verifyAndParse(request: IncomingWebhook): WebhookNotification;
 }
 
 /** A client: one processor, its credentials, and one pooled HTTP transport. */
 export declare class Client {
-  /** Builds a client. Throws `ConfigurationError` (naming the field) for a bad config. */
+  /** Builds a client. Throws `InvalidConfigurationError` (naming the field) for a bad config. */
   constructor(config: ClientConfig);
   /** The processor this client talks to. */
   readonly connector: ConnectorName;
@@ -1498,14 +1498,14 @@ export declare class Connector {
     idempotencyKey?: string,
   ): StepResult<Operations[K]["response"]>;
   /** Drives an operation to its end, sending each request with `send`. */
-  execute<K extends OperationName>(
+  run<K extends OperationName>(
     operation: K,
     request: Operations[K]["request"],
     send: (request: HttpRequest) => Promise<ReceivedResponse>,
     options?: { idempotencyKey?: string },
   ): Promise<Operations[K]["response"]>;
-  /** Verifies and parses a webhook, as `Client.webhooks.verifyAndParse`. */
-  verifyWebhook(request: IncomingWebhook): WebhookNotification;
+  /** Verification and parsing of webhooks, as `Client.webhooks`. */
+  readonly webhooks: WebhooksService;
 }
 
 /** A value in the core's JSON form (snake_case keys, Base64 bytes), e.g. to store it. */
@@ -1516,3 +1516,9 @@ export declare function fromCoreJson<K extends keyof Types>(type: K, json: strin
 export declare function coreVersion(): string;
 /** The core's API schema (JSON Schema of every type, the operations and the error codes). */
 export declare function apiSchema(): Record<string, unknown>;
+/**
+ * Fiserv Commerce Hub's request signature (the `Authorization` header): Base64 of the
+ * HMAC-SHA256, keyed with `apiSecret`, of `apiKey + clientRequestId + timestampMs + body`.
+ * The connector signs every request itself; this is for checking a signature by hand.
+ */
+export declare function fiservSignature(apiKey: string, apiSecret: string, clientRequestId: string, timestampMs: number, body: Buffer | Uint8Array | string): string;

@@ -346,6 +346,12 @@ pub fn api_schema() -> serde_json::Value {
         "definitions": definitions,
         "operations": operations,
         "error_codes": ErrorCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        // The naming table of the exception classes: `<stem>Error` (Python, Node),
+        // `<stem>Exception` (Kotlin).
+        "error_classes": {
+            "base": ErrorCode::BASE_CLASS_STEM,
+            "stems": ErrorCode::ALL.iter().map(|c| (c.as_str().to_string(), json!(c.class_stem()))).collect::<serde_json::Map<_, _>>(),
+        },
     })
 }
 

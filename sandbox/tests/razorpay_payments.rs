@@ -27,7 +27,11 @@ async fn manual_capture_lifecycle_through_the_otp_page() {
     assert_eq!(order["amount_due"], 50_000);
     assert_eq!(order["attempts"], 0);
     assert_eq!(order["receipt"], "rcpt-1");
-    assert_eq!(order["notes"], json!([]), "empty notes are an array (Razorpay API docs, Orders)");
+    assert_eq!(
+        order["notes"],
+        json!([]),
+        "empty notes are an array (Razorpay API docs, Orders)"
+    );
     let order_id = order["id"].as_str().unwrap().to_string();
 
     let created = r

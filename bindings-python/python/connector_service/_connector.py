@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from . import _native
-from ._client import Headers, Webhooks, client_config, shown_url
+from ._client import Webhooks, client_config, shown_url
 from ._ext import native_error
 from ._services import ConnectorSteps
 from ._step import Done, Send, Step
-from ._types import ClientConfig, ConnectorConfig, ConnectorName, Environment, HttpRequest, HttpResponse, WebhookNotification
+from ._types import ClientConfig, ConnectorConfig, ConnectorName, Environment, HttpRequest, HttpResponse
 
 _R = TypeVar("_R")
 
@@ -77,10 +77,6 @@ class Connector(ConnectorSteps):
         if out["type"] == "send":
             return Send(HttpRequest.from_dict(out["request"]), key)
         return Done(parse(out["response"]), key)
-
-    def handle_webhook(self, headers: Headers, body: bytes | bytearray | memoryview) -> WebhookNotification:
-        """Verifies and parses a webhook (same as `connector.webhooks.verify_and_parse`)."""
-        return self.webhooks.verify_and_parse(headers, body)
 
     def __repr__(self) -> str:
         return f"Connector({self._shown})"
