@@ -138,17 +138,19 @@ fn verified_items(key: &[u8], body: &[u8]) -> Result<Vec<NotificationRequestItem
 /// The eight-field signing string of an item (Adyen docs, "Verify HMAC signatures" > "Standard
 /// webhooks").
 pub(super) fn signing_string(item: &NotificationRequestItem) -> String {
-    let field = |v: &Option<String>| v.as_deref().unwrap_or("").to_string();
-    let amount = item.amount.clone().unwrap_or_default();
+    fn field(v: Option<&String>) -> &str {
+        v.map(String::as_str).unwrap_or("")
+    }
+    let amount = item.amount.as_ref();
     [
-        field(&item.psp_reference),
-        field(&item.original_reference),
-        field(&item.merchant_account_code),
-        field(&item.merchant_reference),
-        field(&amount.value),
-        field(&amount.currency),
-        field(&item.event_code),
-        field(&item.success),
+        field(item.psp_reference.as_ref()),
+        field(item.original_reference.as_ref()),
+        field(item.merchant_account_code.as_ref()),
+        field(item.merchant_reference.as_ref()),
+        field(amount.and_then(|a| a.value.as_ref())),
+        field(amount.and_then(|a| a.currency.as_ref())),
+        field(item.event_code.as_ref()),
+        field(item.success.as_ref()),
     ]
     .join(":")
 }

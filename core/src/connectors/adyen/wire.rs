@@ -703,11 +703,8 @@ fn signed_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Err
 /// `{"NotificationRequestItem": {...}}`, one element of `notificationItems`.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct NotificationItemWrapper {
-    #[serde(
-        rename = "NotificationRequestItem",
-        default,
-        deserialize_with = "opt_object"
-    )]
+    /// A `NotificationRequestItem` that is not an object fails the wrapper's parse.
+    #[serde(rename = "NotificationRequestItem", default)]
     pub item: Option<NotificationRequestItem>,
 }
 
