@@ -1,4 +1,4 @@
-//! DisputeService v30: requests and `disputeServiceResult` answers (spec §8).
+//! DisputeService v30: requests and `disputeServiceResult` answers (Adyen API reference, Disputes API v30).
 
 use serde_json::json;
 

@@ -1,4 +1,4 @@
-//! `ServiceError` answers (spec §6.1) and their classes.
+//! `ServiceError` answers (Adyen API reference, Checkout API > `ServiceError`) and their classes.
 
 use super::*;
 use crate::connector::Connector;
@@ -14,7 +14,8 @@ struct Case {
     retryable: bool,
 }
 
-/// Every example of spec §6.1, plus the classes the spec asks for beyond them.
+/// The `ServiceError` examples of the Checkout API reference (`/payments` responses 400, 401,
+/// 403, 422, 500), plus the other statuses the API answers with.
 const CASES: &[Case] = &[
     Case {
         status: 400,
