@@ -149,14 +149,13 @@ pub(super) fn parse_dispute_result(
     dispute_id: &str,
     flow: Flow,
 ) -> Result<DisputeResponse> {
-    let body: DisputeServiceResponse = errors::success_body(response, flow)?;
+    let body: DisputeServiceResponse = errors::success_body(response)?;
     let result = body.dispute_service_result.ok_or_else(|| {
-        errors::invalid_response(response, flow, "an answer without disputeServiceResult")
+        errors::invalid_response(response, "an answer without disputeServiceResult")
     })?;
     let Some(success) = result.success else {
         return Err(errors::invalid_response(
             response,
-            flow,
             "a disputeServiceResult without success",
         ));
     };
@@ -172,9 +171,7 @@ pub(super) fn parse_dispute_result(
         );
         e.http_status = Some(response.status);
         e.processor_message = message.map(|m| crate::mask::mask_text(&m));
-        return Err(e
-            .with_request_id(request_id)
-            .with_connector(ConnectorName::Adyen, flow));
+        return Err(e.with_request_id(request_id));
     }
     let status = match flow {
         Flow::AcceptDispute => DisputeStatus::Accepted,

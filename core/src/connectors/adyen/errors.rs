@@ -14,7 +14,6 @@ use serde::de::DeserializeOwned;
 use super::wire::{References, ServiceError};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::HttpResponse;
-use crate::types::{ConnectorName, Flow};
 
 /// The error class of a non-2xx answer.
 ///
@@ -42,27 +41,24 @@ pub(super) fn classify(status: u16, error_type: Option<&str>) -> ErrorCode {
 
 /// The error for a non-2xx answer. Bodies that are not a `ServiceError` are classified by the
 /// HTTP status alone.
-pub(super) fn from_response(response: &HttpResponse, flow: Flow) -> Error {
+pub(super) fn from_response(response: &HttpResponse) -> Error {
     let body: ServiceError = serde_json::from_slice(response.body.as_slice()).unwrap_or_default();
     let code = classify(response.status, body.error_type.as_deref());
-    Error::processor(code, response.status, body.error_code, body.message)
-        .with_request_id(
-            body.psp_reference
-                .or_else(|| header_psp_reference(response)),
-        )
-        .with_connector(ConnectorName::Adyen, flow)
+    Error::processor(code, response.status, body.error_code, body.message).with_request_id(
+        body.psp_reference
+            .or_else(|| header_psp_reference(response)),
+    )
 }
 
 /// An answer that could not be understood. For a mutating call the outcome is unknown; the
 /// `pspReference` the body names, if any can still be read, is kept as the request id.
-pub(super) fn invalid_response(response: &HttpResponse, flow: Flow, what: &str) -> Error {
+pub(super) fn invalid_response(response: &HttpResponse, what: &str) -> Error {
     let mut e = Error::invalid_response(format!(
         "Adyen answered HTTP {} with {what}",
         response.status
     ));
     e.http_status = Some(response.status);
     e.with_request_id(header_psp_reference(response))
-        .with_connector(ConnectorName::Adyen, flow)
 }
 
 /// The references an unreadable 2xx body still names (`pspReference`, `paymentPspReference`).
@@ -92,9 +88,9 @@ pub(super) fn with_payment_reference(
 
 /// The typed body of a 2xx answer; a non-2xx answer is the `ServiceError`, and a 2xx body
 /// that is not a JSON object of the expected shape is `invalid_response`.
-pub(super) fn success_body<T: DeserializeOwned>(response: &HttpResponse, flow: Flow) -> Result<T> {
+pub(super) fn success_body<T: DeserializeOwned>(response: &HttpResponse) -> Result<T> {
     if !response.is_success() {
-        return Err(from_response(response, flow));
+        return Err(from_response(response));
     }
     let is_object = response
         .body
@@ -106,7 +102,6 @@ pub(super) fn success_body<T: DeserializeOwned>(response: &HttpResponse, flow: F
         Ok(body) if is_object => Ok(body),
         _ => Err(invalid_response(
             response,
-            flow,
             "a body that is not a JSON object of the documented shape",
         )),
     }

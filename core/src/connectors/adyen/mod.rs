@@ -359,11 +359,6 @@ fn decode_hmac_key(hex_key: &str) -> Result<Vec<u8>> {
     })
 }
 
-/// Tags every error of a flow with the connector and the flow.
-fn tagged<T>(flow: Flow, result: Result<Step<T>>) -> Result<Step<T>> {
-    result.map_err(|e| e.with_connector(ConnectorName::Adyen, flow))
-}
-
 impl Connector for Adyen {
     fn name(&self) -> ConnectorName {
         ConnectorName::Adyen
@@ -379,10 +374,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        tagged(
-            Flow::Authorize,
-            payments::authorize(self, req, cx, responses),
-        )
+        payments::authorize(self, req, cx, responses)
     }
 
     fn get_payment(
@@ -391,7 +383,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        tagged(Flow::Psync, payments::get_payment(self, req, cx, responses))
+        payments::get_payment(self, req, cx, responses)
     }
 
     fn capture(
@@ -400,10 +392,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        tagged(
-            Flow::Capture,
-            modifications::capture(self, req, cx, responses),
-        )
+        modifications::capture(self, req, cx, responses)
     }
 
     fn void(
@@ -412,7 +401,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        tagged(Flow::Void, modifications::void(self, req, cx, responses))
+        modifications::void(self, req, cx, responses)
     }
 
     fn refund(
@@ -421,10 +410,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        tagged(
-            Flow::Refund,
-            modifications::refund(self, req, cx, responses),
-        )
+        modifications::refund(self, req, cx, responses)
     }
 
     fn get_refund(
@@ -446,10 +432,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        tagged(
-            Flow::SetupMandate,
-            payments::setup_mandate(self, req, cx, responses),
-        )
+        payments::setup_mandate(self, req, cx, responses)
     }
 
     fn create_order(
@@ -471,10 +454,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        tagged(
-            Flow::AcceptDispute,
-            disputes::accept(self, req, cx, responses),
-        )
+        disputes::accept(self, req, cx, responses)
     }
 
     fn submit_evidence(
@@ -483,10 +463,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        tagged(
-            Flow::SubmitEvidence,
-            disputes::submit_evidence(self, req, cx, responses),
-        )
+        disputes::submit_evidence(self, req, cx, responses)
     }
 
     fn defend_dispute(
@@ -495,14 +472,10 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        tagged(
-            Flow::DefendDispute,
-            disputes::defend(self, req, cx, responses),
-        )
+        disputes::defend(self, req, cx, responses)
     }
 
     fn handle_webhook(&self, req: &WebhookRequest) -> Result<WebhookNotification> {
         webhooks::handle(self, req)
-            .map_err(|e| e.with_connector(ConnectorName::Adyen, Flow::Webhook))
     }
 }

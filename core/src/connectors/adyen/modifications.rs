@@ -132,16 +132,15 @@ fn read_received(
             .filter(|_| flow == Flow::Refund && response.is_success());
         e.with_references(None, Some(payment), refund)
     };
-    let body: ModificationResponse = errors::success_body(response, flow).map_err(reconcile)?;
+    let body: ModificationResponse = errors::success_body(response).map_err(reconcile)?;
     let status = body.status.ok_or_else(|| {
         reconcile(errors::invalid_response(
             response,
-            flow,
             "a modification answer without status",
         ))
     })?;
     let amount = amounts::from_adyen(body.amount.as_ref())
-        .map_err(|why| reconcile(errors::invalid_response(response, flow, &why)))?;
+        .map_err(|why| reconcile(errors::invalid_response(response, &why)))?;
     Ok(Received {
         status,
         psp_reference: body.psp_reference,

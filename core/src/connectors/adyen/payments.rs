@@ -45,7 +45,7 @@ pub(super) fn authorize(
     single_exchange(
         responses,
         || c.checkout_post(c.urls.payments.clone(), &authorize_request(c, req)?, cx),
-        |r| parse_payment(r, req.capture_method, Flow::Authorize, None),
+        |r| parse_payment(r, req.capture_method, None),
     )
 }
 
@@ -62,7 +62,7 @@ pub(super) fn setup_mandate(
         responses,
         || c.checkout_post(c.urls.payments.clone(), &setup_mandate_request(c, req)?, cx),
         |r| {
-            let mut payment = parse_payment(r, CaptureMethod::Automatic, Flow::SetupMandate, None)?;
+            let mut payment = parse_payment(r, CaptureMethod::Automatic, None)?;
             if payment.mandate_id.is_some() && payment.connector_customer_id.is_none() {
                 // The token belongs to this shopperReference; charging it needs both.
                 payment.connector_customer_id = req.customer.id.clone();
@@ -83,14 +83,7 @@ pub(super) fn get_payment(
     single_exchange(
         responses,
         || c.checkout_post(c.urls.payment_details.clone(), &details_request(req)?, cx),
-        |r| {
-            parse_payment(
-                r,
-                capture,
-                Flow::Psync,
-                req.connector_transaction_id.as_deref(),
-            )
-        },
+        |r| parse_payment(r, capture, req.connector_transaction_id.as_deref()),
     )
 }
 
@@ -309,21 +302,20 @@ pub(super) fn details_request(req: &PaymentGetRequest) -> Result<wire::PaymentDe
 pub(super) fn parse_payment(
     response: &HttpResponse,
     capture: CaptureMethod,
-    flow: Flow,
     known_psp: Option<&str>,
 ) -> Result<PaymentResponse> {
     let references = |e: Error| {
         let psp = errors::references(response).psp_reference;
         errors::with_payment_reference(e, response, psp.as_deref().or(known_psp))
     };
-    let body: wire::PaymentResponse = errors::success_body(response, flow).map_err(references)?;
+    let body: wire::PaymentResponse = errors::success_body(response).map_err(references)?;
     let psp_reference = body
         .psp_reference
         .clone()
         .or_else(|| known_psp.map(str::to_string));
     let invalid = |what: &str| {
         errors::with_payment_reference(
-            errors::invalid_response(response, flow, what),
+            errors::invalid_response(response, what),
             response,
             psp_reference.as_deref(),
         )
