@@ -1,4 +1,4 @@
-//! Razorpay's error answers (spec §4) into declines or unified errors.
+//! Razorpay's error answers (Razorpay docs, "Errors") into declines or unified errors.
 //!
 //! | signal | result |
 //! |---|---|

@@ -1,18 +1,44 @@
 //! Razorpay: REST API v1 (orders, payments, refunds, disputes, webhooks).
 //!
+//! Read top to bottom:
+//! * this file: configuration, the support table, the connector (auth header and URLs prepared
+//!   once at construction) and the [`Connector`] implementation, which only wires each flow to
+//!   a function of a flow-family file;
+//! * `wire.rs`: the typed, lenient shapes of Razorpay's entities and answers;
+//! * `orders.rs`: CreateOrder, and the order step that payments take first;
+//! * `payments.rs`: authorize (cards, mandate charges, UPI, netbanking, wallets),
+//!   setup_mandate, PSync, capture;
+//! * `refunds.rs`: refund and RSync;
+//! * `disputes.rs`: accept, submit evidence (document uploads, then a draft contest), defend;
+//! * `webhooks.rs`: `X-Razorpay-Signature` verification, freshness, dedup ids, event mapping;
+//! * `errors.rs`: error bodies and HTTP statuses into declines or unified errors;
+//! * `tests/`: unit tests over Razorpay's published example payloads.
+//!
 //! What sets Razorpay apart, and how this connector handles it:
 //!
+//! * **No idempotency, anywhere.** Razorpay's API takes no idempotency key for orders,
+//!   payments, refunds or disputes (Razorpay docs, "API Reference": no idempotency header is
+//!   documented). **The same call sent twice creates two orders and two payments.** The
+//!   idempotency key of a call is therefore never sent, no Razorpay request is marked
+//!   retry-safe except reads (`GET`), and the client never resends a write on its own. When a
+//!   write fails with an unknown outcome (`timeout`, `network`, `invalid_response`), the error
+//!   carries the Razorpay ids known so far (`connector_order_id`, `connector_transaction_id`,
+//!   `connector_refund_id`): look them up (PSync, RSync, the order's payments) before trying
+//!   again. The order `receipt` (your `merchant_reference`) is the reference to reconcile by.
 //! * **An order comes first.** Authorize (and setup_mandate) without a `connector_order_id`
 //!   are multi-step flows: the first request creates the order, the next one the payment.
 //! * **Amounts** are integer sub-units (paise). Only two-decimal currencies are accepted: how
-//!   Razorpay treats zero- and three-decimal currencies is unverified.
+//!   Razorpay treats zero- and three-decimal currencies is not documented.
 //! * **Card payments are never final at authorize**: the answer is `authentication_pending`
 //!   with a redirect; the outcome comes from PSync (after checking the return signature) or
-//!   a webhook.
+//!   a webhook. A payment PSync still finds `created` is `authentication_pending` too: the
+//!   customer has not finished (Razorpay docs, "Payments > Payment Life Cycle").
 //! * **Declines arrive as HTTP 400** errors; for payment flows they are turned into a
 //!   `failure` response with [`crate::DeclineDetails`], never an error.
 //! * **No void**: uncaptured authorizations are refunded automatically after 5 days.
-//! * **No idempotency header**: every POST is marked not retry-safe.
+//! * **Webhooks** are signed over the raw body; the `x-razorpay-event-id` header is not
+//!   covered by the signature, so the event id used for deduplication is derived from the
+//!   signed body. An optional freshness window (`webhook_tolerance_seconds`) rejects replays.
 
 use std::fmt;
 
@@ -26,7 +52,7 @@ use subtle::ConstantTimeEq;
 
 use crate::connector::{Connector, Support};
 use crate::connectors::{join_url, Endpoint};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::http::{FlowContext, HttpRequest, HttpResponse, Step};
 use crate::money::{Currency, Money};
 use crate::secret::Secret;
@@ -258,7 +284,7 @@ fn checked_id<'a>(field: &str, id: &'a str) -> Result<&'a str> {
 }
 
 /// An amount on the wire: integer sub-units. Razorpay's handling of zero-, three- and
-/// four-decimal currencies is unverified (spec §2, §8), so only two-decimal currencies pass:
+/// four-decimal currencies is not documented (Razorpay docs, "Currencies"), so only two-decimal currencies pass:
 /// sending JPY 1000 as `1000` could charge JPY 10 or JPY 1000.
 fn wire_amount(money: &Money, field: &str) -> Result<i64> {
     if money.currency.iso_exponent() != 2 {
@@ -336,6 +362,19 @@ fn decode_signature(signature_hex: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
+/// Tags every error of a flow with the connector and the flow. Razorpay deduplicates no
+/// write, so a `timeout` answer (HTTP 408) to a write is never marked retryable: its outcome is
+/// unknown, and resending could act twice.
+fn tagged<T>(flow: Flow, result: Result<Step<T>>) -> Result<Step<T>> {
+    result.map_err(|e| {
+        let mut e = e.with_connector(ConnectorName::Razorpay, flow);
+        if e.code == ErrorCode::Timeout && !matches!(flow, Flow::Psync | Flow::Rsync) {
+            e.retryable = false;
+        }
+        e
+    })
+}
+
 impl Connector for Razorpay {
     fn name(&self) -> ConnectorName {
         ConnectorName::Razorpay
@@ -351,7 +390,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        self.authorize_flow(req, responses)
+        tagged(Flow::Authorize, payments::authorize(self, req, responses))
     }
 
     fn get_payment(
@@ -360,7 +399,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        self.get_payment_flow(req, responses)
+        tagged(Flow::Psync, payments::get_payment(self, req, responses))
     }
 
     fn capture(
@@ -369,7 +408,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        self.capture_flow(req, responses)
+        tagged(Flow::Capture, payments::capture(self, req, responses))
     }
 
     fn refund(
@@ -378,7 +417,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        self.refund_flow(req, responses)
+        tagged(Flow::Refund, refunds::refund(self, req, responses))
     }
 
     fn get_refund(
@@ -387,7 +426,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        self.get_refund_flow(req, responses)
+        tagged(Flow::Rsync, refunds::get_refund(self, req, responses))
     }
 
     fn setup_mandate(
@@ -396,7 +435,10 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        self.setup_mandate_flow(req, responses)
+        tagged(
+            Flow::SetupMandate,
+            payments::setup_mandate(self, req, responses),
+        )
     }
 
     fn create_order(
@@ -405,7 +447,10 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<OrderResponse>> {
-        self.create_order_flow(req, responses)
+        tagged(
+            Flow::CreateOrder,
+            orders::create_order(self, req, responses),
+        )
     }
 
     fn accept_dispute(
@@ -414,7 +459,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        self.accept_dispute_flow(req, responses)
+        tagged(Flow::AcceptDispute, disputes::accept(self, req, responses))
     }
 
     fn submit_evidence(
@@ -423,7 +468,10 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        self.submit_evidence_flow(req, responses)
+        tagged(
+            Flow::SubmitEvidence,
+            disputes::submit_evidence(self, req, responses),
+        )
     }
 
     fn defend_dispute(
@@ -432,10 +480,11 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        self.defend_dispute_flow(req, responses)
+        tagged(Flow::DefendDispute, disputes::defend(self, req, responses))
     }
 
     fn handle_webhook(&self, req: &WebhookRequest) -> Result<WebhookNotification> {
-        self.handle_webhook_impl(req)
+        webhooks::handle(self, req)
+            .map_err(|e| e.with_connector(ConnectorName::Razorpay, Flow::Webhook))
     }
 }

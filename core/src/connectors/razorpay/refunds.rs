@@ -1,5 +1,5 @@
-//! Refund (`POST /v1/payments/{id}/refund`, spec §3.6) and RSync (`GET /v1/refunds/{id}`,
-//! §3.7).
+//! Refund (`POST /v1/payments/{id}/refund`, Razorpay API reference, "Refunds > Create a Normal
+//! Refund") and RSync (`GET /v1/refunds/{id}`, "Refunds > Fetch a Refund").
 
 use serde_json::{json, Value};
 
@@ -11,54 +11,52 @@ use crate::http::{HttpResponse, Step};
 use crate::mask::mask_body;
 use crate::types::*;
 
-impl Razorpay {
-    pub(super) fn refund_flow(
-        &self,
-        req: &RefundRequest,
-        responses: &[HttpResponse],
-    ) -> Result<Step<RefundResponse>> {
-        let amount = wire_amount(&req.amount, "amount")?;
-        single_exchange(
-            responses,
-            || {
-                let url = self.id_url(
-                    "payments",
-                    "connector_transaction_id",
-                    &req.connector_transaction_id,
-                    "/refund",
-                )?;
-                // Normal speed: "optimum" (instant) refunds cost extra and are an account choice.
-                let mut body = json!({"amount": amount, "speed": "normal"});
-                if let Some(receipt) = non_empty(req.merchant_refund_reference.clone()) {
-                    body["receipt"] = Value::String(receipt);
-                }
-                if !req.metadata.is_empty() {
-                    body["notes"] = json!(req.metadata);
-                }
-                Ok(self.post_json(url, &body))
-            },
-            parse_refund,
-        )
-    }
+pub(super) fn refund(
+    c: &Razorpay,
+    req: &RefundRequest,
+    responses: &[HttpResponse],
+) -> Result<Step<RefundResponse>> {
+    let amount = wire_amount(&req.amount, "amount")?;
+    single_exchange(
+        responses,
+        || {
+            let url = c.id_url(
+                "payments",
+                "connector_transaction_id",
+                &req.connector_transaction_id,
+                "/refund",
+            )?;
+            // Normal speed: "optimum" (instant) refunds cost extra and are an account choice.
+            let mut body = json!({"amount": amount, "speed": "normal"});
+            if let Some(receipt) = non_empty(req.merchant_refund_reference.clone()) {
+                body["receipt"] = Value::String(receipt);
+            }
+            if !req.metadata.is_empty() {
+                body["notes"] = json!(req.metadata);
+            }
+            Ok(c.post_json(url, &body))
+        },
+        parse_refund,
+    )
+}
 
-    pub(super) fn get_refund_flow(
-        &self,
-        req: &RefundGetRequest,
-        responses: &[HttpResponse],
-    ) -> Result<Step<RefundResponse>> {
-        single_exchange(
-            responses,
-            || {
-                Ok(self.get(self.id_url(
-                    "refunds",
-                    "connector_refund_id",
-                    &req.connector_refund_id,
-                    "",
-                )?))
-            },
-            parse_refund,
-        )
-    }
+pub(super) fn get_refund(
+    c: &Razorpay,
+    req: &RefundGetRequest,
+    responses: &[HttpResponse],
+) -> Result<Step<RefundResponse>> {
+    single_exchange(
+        responses,
+        || {
+            Ok(c.get(c.id_url(
+                "refunds",
+                "connector_refund_id",
+                &req.connector_refund_id,
+                "",
+            )?))
+        },
+        parse_refund,
+    )
 }
 
 /// Razorpay refund status into the unified one. `None` for an unknown status.

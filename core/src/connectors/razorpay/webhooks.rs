@@ -1,4 +1,4 @@
-//! Webhooks (spec §5): verify `X-Razorpay-Signature` over the raw body, then classify by the
+//! Webhooks (Razorpay docs, "Webhooks" and "Validate and Test Webhooks"): verify `X-Razorpay-Signature` over the raw body, then classify by the
 //! event name.
 //!
 //! The signature is the lowercase hex HMAC-SHA256 of the raw body bytes under the webhook
@@ -8,15 +8,9 @@
 //! snapshot: `payment.authorized` is `authorized` even when its entity already says
 //! `captured`.
 
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::Value;
-
 use super::disputes::dispute_stage;
 use super::payments::entity_decline;
-use super::wire::{
-    non_empty, opt_i64, opt_string, DisputeEntity, OrderEntity, PaymentEntity, RefundEntity,
-};
+use super::wire::{non_empty, DisputeEntity, Envelope, OrderEntity, PaymentEntity, RefundEntity};
 use super::{decode_signature, hmac_matches, money_from_wire, Razorpay};
 use crate::error::{Error, Result};
 use crate::types::*;
@@ -24,83 +18,60 @@ use crate::types::*;
 const SIGNATURE_HEADER: &str = "x-razorpay-signature";
 const EVENT_ID_HEADER: &str = "x-razorpay-event-id";
 
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default, deserialize_with = "opt_string")]
-    event: Option<String>,
-    #[serde(default)]
-    payload: Option<Value>,
-    #[serde(default, deserialize_with = "opt_i64")]
-    created_at: Option<i64>,
-}
-
-impl Envelope {
-    /// `payload.<key>.entity`, when present and parseable.
-    fn entity<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        let value = self.payload.as_ref()?.get(key)?.get("entity")?;
-        if !value.is_object() {
-            return None;
-        }
-        serde_json::from_value(value.clone()).ok()
-    }
-}
-
 /// A verified body that cannot be used.
 fn unusable(message: impl Into<String>) -> Error {
     Error::invalid_request("body", message)
 }
 
-impl Razorpay {
-    pub(super) fn handle_webhook_impl(&self, req: &WebhookRequest) -> Result<WebhookNotification> {
-        self.verify_webhook(req)?;
-        let envelope: Envelope = serde_json::from_slice(req.body.as_slice())
-            .map_err(|_| unusable("the Razorpay webhook body is not a JSON event"))?;
-        let event_type = non_empty(envelope.event.clone())
-            .ok_or_else(|| unusable("the Razorpay webhook has no `event`"))?;
-        let event_id = req
-            .header(EVENT_ID_HEADER)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
-        let event = classify(&envelope, event_type, event_id)?;
-        Ok(WebhookNotification {
-            connector: ConnectorName::Razorpay,
-            events: vec![event],
-            acknowledgement: WebhookAcknowledgement {
-                status: 200,
-                content_type: "text/plain".into(),
-                body: "OK".into(),
-            },
-        })
-    }
+pub(super) fn handle(c: &Razorpay, req: &WebhookRequest) -> Result<WebhookNotification> {
+    verify_webhook(c, req)?;
+    let envelope: Envelope = serde_json::from_slice(req.body.as_slice())
+        .map_err(|_| unusable("the Razorpay webhook body is not a JSON event"))?;
+    let event_type = non_empty(envelope.event.clone())
+        .ok_or_else(|| unusable("the Razorpay webhook has no `event`"))?;
+    let event_id = req
+        .header(EVENT_ID_HEADER)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let event = classify(&envelope, event_type, event_id)?;
+    Ok(WebhookNotification {
+        connector: ConnectorName::Razorpay,
+        events: vec![event],
+        acknowledgement: WebhookAcknowledgement {
+            status: 200,
+            content_type: "text/plain".into(),
+            body: "OK".into(),
+        },
+    })
+}
 
-    /// Checks `X-Razorpay-Signature` against every configured secret, in constant time.
-    fn verify_webhook(&self, req: &WebhookRequest) -> Result<()> {
-        if self.webhook_secrets.is_empty() {
-            return Err(Error::configuration(
-                "no Razorpay webhook secret is configured (webhook_secrets): webhooks cannot be verified",
-            ));
-        }
-        let signature = req.header(SIGNATURE_HEADER).ok_or_else(|| {
-            Error::webhook_verification_failed("the X-Razorpay-Signature header is missing")
-        })?;
-        if decode_signature(signature).is_none() {
-            return Err(Error::webhook_verification_failed(
-                "X-Razorpay-Signature is not 64 hexadecimal digits",
-            ));
-        }
-        let mut verified = false;
-        for secret in &self.webhook_secrets {
-            // No early exit: every secret is checked.
-            verified |= hmac_matches(secret.expose().as_bytes(), req.body.as_slice(), signature)?;
-        }
-        if verified {
-            Ok(())
-        } else {
-            Err(Error::webhook_verification_failed(
-                "X-Razorpay-Signature does not match the body under any configured webhook secret",
-            ))
-        }
+/// Checks `X-Razorpay-Signature` against every configured secret, in constant time.
+fn verify_webhook(c: &Razorpay, req: &WebhookRequest) -> Result<()> {
+    if c.webhook_secrets.is_empty() {
+        return Err(Error::configuration(
+            "no Razorpay webhook secret is configured (webhook_secrets): webhooks cannot be verified",
+        ));
+    }
+    let signature = req.header(SIGNATURE_HEADER).ok_or_else(|| {
+        Error::webhook_verification_failed("the X-Razorpay-Signature header is missing")
+    })?;
+    if decode_signature(signature).is_none() {
+        return Err(Error::webhook_verification_failed(
+            "X-Razorpay-Signature is not 64 hexadecimal digits",
+        ));
+    }
+    let mut verified = false;
+    for secret in &c.webhook_secrets {
+        // No early exit: every secret is checked.
+        verified |= hmac_matches(secret.expose().as_bytes(), req.body.as_slice(), signature)?;
+    }
+    if verified {
+        Ok(())
+    } else {
+        Err(Error::webhook_verification_failed(
+            "X-Razorpay-Signature does not match the body under any configured webhook secret",
+        ))
     }
 }
 

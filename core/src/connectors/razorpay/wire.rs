@@ -3,6 +3,7 @@
 //! connector does not read (such as `notes`, an array when empty and an object otherwise) are
 //! ignored.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -175,7 +176,7 @@ pub(super) struct NextEntry {
     pub url: Option<String>,
 }
 
-/// The `error` object of a failed call (spec §4). Everything but `code` and `description` may
+/// The `error` object of a failed call (Razorpay docs, "Errors"). Everything but `code` and `description` may
 /// be missing.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct ErrorObject {
@@ -204,6 +205,29 @@ impl ErrorObject {
             .as_str()
             .filter(|s| !s.is_empty())
             .map(str::to_string)
+    }
+}
+
+/// The webhook envelope (Razorpay docs, "Webhooks": `{"entity": "event", "event", "contains",
+/// "payload": {"<entity>": {"entity": {...}}}, "created_at"}`).
+#[derive(Deserialize)]
+pub(super) struct Envelope {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub event: Option<String>,
+    #[serde(default)]
+    pub payload: Option<Value>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub created_at: Option<i64>,
+}
+
+impl Envelope {
+    /// `payload.<key>.entity`, when present and parseable.
+    pub fn entity<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let value = self.payload.as_ref()?.get(key)?.get("entity")?;
+        if !value.is_object() {
+            return None;
+        }
+        serde_json::from_value(value.clone()).ok()
     }
 }
 
