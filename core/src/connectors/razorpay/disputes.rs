@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::wire::{non_empty, DisputeEntity, IdEntity};
-use super::{errors, money_from_wire, parse_success, Razorpay};
+use super::{errors, parse_success, response_money, Razorpay};
 use crate::connector::single_exchange;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse, Step};
@@ -376,7 +376,7 @@ fn parse_dispute(response: &HttpResponse, action: Action) -> Result<DisputeRespo
     let mut r = DisputeResponse::new(ConnectorName::Razorpay, status, id);
     r.connector_status = raw;
     r.stage = d.phase.as_deref().and_then(dispute_stage);
-    r.amount = money_from_wire(d.amount, d.currency.as_deref());
+    r.amount = response_money(response, &d.amount, d.currency.as_deref())?;
     r.http_status = Some(response.status);
     r.request_id = response.request_id();
     r.raw_response = Some(mask_body(response.body.as_slice()));

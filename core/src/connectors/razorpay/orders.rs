@@ -3,7 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use super::wire::{non_empty, OrderEntity};
-use super::{errors, money_from_wire, parse_success, wire_amount, Razorpay};
+use super::{errors, parse_success, response_money, wire_amount, Razorpay};
 use crate::connector::single_exchange;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse, Step};
@@ -93,13 +93,14 @@ pub(super) fn parse_order(response: &HttpResponse) -> Result<OrderResponse> {
             ));
         }
     };
+    let amount = response_money(response, &order.amount, order.currency.as_deref())?;
     Ok(OrderResponse {
         status,
         connector: ConnectorName::Razorpay,
         connector_order_id: id,
         connector_status: order.status,
         merchant_reference: non_empty(order.receipt),
-        amount: money_from_wire(order.amount, order.currency.as_deref()),
+        amount,
         idempotency_key: None,
         request_id: response.request_id(),
         http_status: Some(response.status),

@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 use super::orders::{order_request, parse_order, OrderSpec};
 use super::wire::{non_empty, Collection, CreatedPayment, IdEntity, NextEntry, PaymentEntity};
 use super::{
-    checked_id, errors, hmac_matches, money_from_wire, parse_success, wire_amount, Razorpay,
+    checked_id, errors, hmac_matches, parse_success, response_money, wire_amount, Razorpay,
 };
 use crate::connector::single_exchange;
 use crate::error::{Error, ErrorCode, Result};
@@ -125,23 +125,27 @@ pub(super) fn authorize(
                 rest,
             } => (order_id, created, rest),
         };
-    match rest {
+    // From here on the order exists: every error names it, so that the caller can look its
+    // payments up (`GET /v1/orders/{id}/payments`) before paying again.
+    let order_ref = order_id.clone();
+    let step = match rest {
         [] => {
             let mut body = body;
             body.insert("order_id".into(), Value::String(order_id));
             Ok(Step::Send(c.post_json(url, &Value::Object(body))))
         }
         [response] => {
-            let mut result = match &mandate {
+            let parsed = match &mandate {
                 None => parse_created_payment(
                     response,
                     &order_id,
                     matches!(req.payment_method, PaymentMethod::Card(_)),
-                )?,
+                ),
                 Some((token, customer_id)) => {
-                    parse_recurring_payment(response, &order_id, token, customer_id)?
+                    parse_recurring_payment(response, &order_id, token, customer_id)
                 }
             };
+            let mut result = parsed.map_err(|e| e.with_references(Some(&order_ref), None, None))?;
             if let Some(order) = created {
                 result.merchant_reference = result.merchant_reference.or(order.merchant_reference);
                 result.amount = result.amount.or(order.amount);
@@ -151,7 +155,8 @@ pub(super) fn authorize(
         _ => Err(Error::internal(
             "razorpay authorize: more responses than requests",
         )),
-    }
+    };
+    step.map_err(|e| e.with_references(Some(&order_ref), None, None))
 }
 
 /// The `create/json` body for a card, without `order_id`.
@@ -413,8 +418,10 @@ pub(super) fn setup_mandate(
             } => (order_id, created, rest),
         };
 
-    // Step 2: the authorization payment; the customer then authenticates (redirect).
-    match rest {
+    // Step 2: the authorization payment; the customer then authenticates (redirect). Every
+    // error from here on names the order.
+    let order_ref = order_id.clone();
+    let step = match rest {
         [] => {
             let mut body = payment_body;
             body.insert("order_id".into(), Value::String(order_id));
@@ -426,7 +433,8 @@ pub(super) fn setup_mandate(
             )))
         }
         [response] => {
-            let mut result = parse_created_payment(response, &order_id, true)?;
+            let mut result = parse_created_payment(response, &order_id, true)
+                .map_err(|e| e.with_references(Some(&order_ref), None, None))?;
             result.connector_customer_id = Some(customer_id);
             if let Some(order) = created {
                 result.merchant_reference = result.merchant_reference.or(order.merchant_reference);
@@ -437,7 +445,8 @@ pub(super) fn setup_mandate(
         _ => Err(Error::internal(
             "razorpay setup_mandate: more responses than requests",
         )),
-    }
+    };
+    step.map_err(|e| e.with_references(Some(&order_ref), None, None))
 }
 
 /// `POST /v1/customers` with `fail_existing: "0"` (return the existing customer with the same
@@ -473,13 +482,15 @@ pub(super) fn get_payment(
         PsyncTarget::Payment(id, field) => single_exchange(
             responses,
             || Ok(c.get(c.id_url("payments", field, id, "")?)),
-            |r| parse_payment(r, capture_method, order_hint),
-        ),
+            |r| parse_payment(r, capture_method, order_hint, Some(id.trim())),
+        )
+        .map_err(|e| e.with_references(order_hint, Some(id.trim()), None)),
         PsyncTarget::OrderPayments(id) => single_exchange(
             responses,
             || Ok(c.get(c.id_url("orders", "connector_order_id", id, "/payments")?)),
-            |r| parse_order_payments(r, id, capture_method),
-        ),
+            |r| parse_order_payments(r, id.trim(), capture_method),
+        )
+        .map_err(|e| e.with_references(Some(id.trim()), None, None)),
     }
 }
 
@@ -590,8 +601,17 @@ pub(super) fn capture(
                 &json!({"amount": amount, "currency": req.amount.currency.code()}),
             ))
         },
-        |r| parse_payment(r, Some(CaptureMethod::Manual), None),
+        |r| {
+            parse_payment(
+                r,
+                Some(CaptureMethod::Manual),
+                None,
+                Some(req.connector_transaction_id.trim()),
+            )
+        },
     )
+    // The payment concerned: sync it before capturing again.
+    .map_err(|e| e.with_references(None, Some(req.connector_transaction_id.trim()), None))
 }
 
 /// The customer's phone number, which Razorpay requires (`contact`) to create a payment.
@@ -796,6 +816,8 @@ pub(super) fn payment_status(
     capture_method: Option<CaptureMethod>,
 ) -> Option<PaymentStatus> {
     Some(match status {
+        // `created` is refined by [`payment_from_entity`]: a payment still waiting for the
+        // customer is `authentication_pending`.
         "created" | "pending" => PaymentStatus::Pending,
         // With automatic capture the capture follows on its own; without knowing the capture
         // mode, the funds are held: authorized.
@@ -824,23 +846,66 @@ pub(super) fn entity_decline(p: &PaymentEntity) -> DeclineDetails {
     }
 }
 
-/// A payment entity into a [`PaymentResponse`].
+/// What a payment still in `created` waits for. Razorpay creates a payment in `created` and
+/// moves it on once the customer has authenticated or approved it (Razorpay docs, "Payments >
+/// Payment Life Cycle"), so a `created` payment is `authentication_pending`: for UPI the
+/// customer approves in their UPI app (nothing to open, so `await`); for cards, netbanking and
+/// wallets the redirect or OTP step returned by authorize is still outstanding (the entity does
+/// not repeat its URL, so no next action). A charge of a saved token (`token_id`, e.g. a
+/// mandate charge through `create/recurring`) involves no customer and stays `pending`.
+fn awaiting_customer(p: &PaymentEntity) -> Option<Option<NextAction>> {
+    if non_empty(p.token_id.clone()).is_some() {
+        return None;
+    }
+    let method = p.method.as_deref().map(|m| m.trim().to_ascii_lowercase());
+    Some(match method.as_deref() {
+        Some("upi") => Some(NextAction::Await(AwaitAction {
+            description: Some(
+                "approve the payment in the UPI app; the outcome comes by sync or webhook".into(),
+            ),
+        })),
+        _ => None,
+    })
+}
+
+/// A payment entity into a [`PaymentResponse`]. With `expected_id`, an entity of another
+/// payment is an `invalid_response` (never the other payment's status).
 fn payment_from_entity(
     p: PaymentEntity,
     capture_method: Option<CaptureMethod>,
     response: &HttpResponse,
+    expected_id: Option<&str>,
 ) -> Result<PaymentResponse> {
+    let id = non_empty(p.id.clone())
+        .ok_or_else(|| super::invalid_response(response, "Razorpay's payment has no id"))?;
+    if let Some(expected) = expected_id {
+        if id != expected {
+            // Not `super::invalid_response`: the id in this body is not the payment concerned.
+            let mut e = Error::invalid_response(format!(
+                "Razorpay answered with payment {id} to a request about payment {expected}"
+            ));
+            e.http_status = Some(response.status);
+            return Err(e.with_request_id(response.request_id()));
+        }
+    }
     let raw_status = non_empty(p.status.clone())
         .ok_or_else(|| super::invalid_response(response, "Razorpay's payment has no status"))?;
-    let status = payment_status(&raw_status, p.captured, capture_method).ok_or_else(|| {
+    let mut status = payment_status(&raw_status, p.captured, capture_method).ok_or_else(|| {
         super::invalid_response(
             response,
             format!("unknown Razorpay payment status `{raw_status}`"),
         )
     })?;
-    let id = non_empty(p.id.clone())
-        .ok_or_else(|| super::invalid_response(response, "Razorpay's payment has no id"))?;
+    let mut next_action = None;
+    if raw_status == "created" {
+        if let Some(action) = awaiting_customer(&p) {
+            status = PaymentStatus::AuthenticationPending;
+            next_action = action;
+        }
+    }
+    let amount = response_money(response, &p.amount, p.currency.as_deref())?;
     let mut r = PaymentResponse::new(ConnectorName::Razorpay, status);
+    r.next_action = next_action;
     if status == PaymentStatus::Failure {
         r.decline = Some(entity_decline(&p));
     }
@@ -849,7 +914,7 @@ fn payment_from_entity(
     r.connector_order_id = non_empty(p.order_id.clone());
     r.mandate_id = non_empty(p.token_id.clone());
     r.connector_customer_id = non_empty(p.customer_id.clone());
-    r.amount = money_from_wire(p.amount, p.currency.as_deref());
+    r.amount = amount;
     r.http_status = Some(response.status);
     r.request_id = response.request_id();
     r.raw_response = Some(mask_body(response.body.as_slice()));
@@ -861,12 +926,13 @@ fn parse_payment(
     response: &HttpResponse,
     capture_method: Option<CaptureMethod>,
     order_hint: Option<&str>,
+    expected_id: Option<&str>,
 ) -> Result<PaymentResponse> {
     if !response.is_success() {
         return errors::payment_failure(response, order_hint);
     }
     let entity: PaymentEntity = parse_success(response, "payment")?;
-    payment_from_entity(entity, capture_method, response)
+    payment_from_entity(entity, capture_method, response, expected_id)
 }
 
 /// `GET /v1/orders/{id}/payments`: the payment that decides the order — the latest successful
@@ -880,6 +946,19 @@ fn parse_order_payments(
         return errors::payment_failure(response, Some(order_id));
     }
     let collection: Collection<PaymentEntity> = parse_success(response, "payment collection")?;
+    // Every payment listed must belong to the order asked about.
+    if let Some(other) = collection
+        .items
+        .iter()
+        .filter_map(|p| non_empty(p.order_id.clone()))
+        .find(|o| o != order_id)
+    {
+        let mut e = Error::invalid_response(format!(
+            "Razorpay listed a payment of order {other} for order {order_id}"
+        ));
+        e.http_status = Some(response.status);
+        return Err(e.with_request_id(response.request_id()));
+    }
     let successful = |p: &PaymentEntity| {
         matches!(
             p.status.as_deref(),
@@ -901,7 +980,7 @@ fn parse_order_payments(
         .map(|(_, p)| p);
     match chosen {
         Some(p) => {
-            let mut r = payment_from_entity(p, capture_method, response)?;
+            let mut r = payment_from_entity(p, capture_method, response, None)?;
             r.connector_order_id
                 .get_or_insert_with(|| order_id.to_string());
             Ok(r)

@@ -26,6 +26,38 @@ pub(super) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D:
     })
 }
 
+/// An amount in sub-units as it came: missing (or `null`), a non-negative integer (a JSON
+/// integer or a numeric string), or something that is not an amount at all (a negative number,
+/// a fraction, text). Razorpay amounts are non-negative integers (Razorpay API reference,
+/// "Payments > Payment Entity": `amount` is an integer in the currency's subunit), so the last
+/// case is a broken answer, never a missing amount.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) enum Amount {
+    #[default]
+    Missing,
+    Valid(i64),
+    Invalid(String),
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        let parsed = |v: Option<i64>, raw: String| match v {
+            Some(n) if n >= 0 => Amount::Valid(n),
+            _ => Amount::Invalid(raw),
+        };
+        Ok(match Option::<Value>::deserialize(d)? {
+            None | Some(Value::Null) => Amount::Missing,
+            Some(Value::Number(n)) => parsed(n.as_i64(), n.to_string()),
+            Some(Value::String(s)) => {
+                let t = s.trim();
+                let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+                parsed(if digits { t.parse().ok() } else { None }, s)
+            }
+            Some(other) => Amount::Invalid(other.to_string()),
+        })
+    }
+}
+
 /// A boolean, from `true`/`false`, `1`/`0` or their string forms.
 pub(super) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     Ok(match Option::<Value>::deserialize(d)? {
@@ -58,8 +90,8 @@ pub(super) fn lenient_vec<'de, D: Deserializer<'de>, T: serde::de::DeserializeOw
 pub(super) struct PaymentEntity {
     #[serde(default, deserialize_with = "opt_string")]
     pub id: Option<String>,
-    #[serde(default, deserialize_with = "opt_i64")]
-    pub amount: Option<i64>,
+    #[serde(default)]
+    pub amount: Amount,
     #[serde(default, deserialize_with = "opt_string")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -72,6 +104,9 @@ pub(super) struct PaymentEntity {
     pub customer_id: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub token_id: Option<String>,
+    /// `card`, `netbanking`, `wallet`, `emi`, `upi`, ...
+    #[serde(default, deserialize_with = "opt_string")]
+    pub method: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub error_code: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -89,8 +124,8 @@ pub(super) struct RefundEntity {
     pub id: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub payment_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_i64")]
-    pub amount: Option<i64>,
+    #[serde(default)]
+    pub amount: Amount,
     #[serde(default, deserialize_with = "opt_string")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -104,8 +139,8 @@ pub(super) struct RefundEntity {
 pub(super) struct OrderEntity {
     #[serde(default, deserialize_with = "opt_string")]
     pub id: Option<String>,
-    #[serde(default, deserialize_with = "opt_i64")]
-    pub amount: Option<i64>,
+    #[serde(default)]
+    pub amount: Amount,
     #[serde(default, deserialize_with = "opt_string")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -121,8 +156,8 @@ pub(super) struct DisputeEntity {
     pub id: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub payment_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_i64")]
-    pub amount: Option<i64>,
+    #[serde(default)]
+    pub amount: Amount,
     #[serde(default, deserialize_with = "opt_string")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]

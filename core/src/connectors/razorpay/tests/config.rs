@@ -400,3 +400,244 @@ async fn the_client_verifies_webhooks() {
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::WebhookVerificationFailed);
 }
+
+// ---- hardening: no idempotency, references for the driver ------------------------------------
+
+/// Every request of a flow, answered by `answers` (the last step's request included).
+fn requests_of<T>(
+    flow: impl FnMut(&[HttpResponse]) -> Result<Step<T>>,
+    answers: Vec<HttpResponse>,
+) -> Vec<HttpRequest> {
+    drive(flow, answers).0
+}
+
+#[test]
+fn no_write_is_retry_safe_or_carries_an_idempotency_key() {
+    let c = connector();
+    let mut writes = Vec::new();
+    writes.extend(requests_of(
+        |r| c.create_order(&CreateOrderRequest::new_for_test(), &cx(), r),
+        vec![ok(ORDER)],
+    ));
+    writes.extend(requests_of(
+        |r| c.authorize(&authorize_request(), &cx(), r),
+        vec![ok(ORDER), ok(CREATE_JSON)],
+    ));
+    let mut mit = AuthorizeRequest::new(
+        inr(2500),
+        "renewal-9",
+        PaymentMethod::Mandate(MandateReference {
+            mandate_id: "token_FHfn3rIiM1Z8nr".into(),
+            usage: MandateUsage::Subscription,
+            network_transaction_id: None,
+            connector_customer_id: Some("cust_DtHaBuooGHTuyZ".into()),
+        }),
+    );
+    mit.customer = Some(customer());
+    writes.extend(requests_of(
+        |r| c.authorize(&mit, &cx(), r),
+        vec![ok(ORDER), ok(r#"{"razorpay_payment_id": "pay_1"}"#)],
+    ));
+    writes.extend(requests_of(
+        |r| c.setup_mandate(&setup_request(), &cx(), r),
+        vec![ok(CUSTOMER), ok(MANDATE_ORDER), ok(CREATE_JSON)],
+    ));
+    let capture = CaptureRequest {
+        connector_transaction_id: "pay_G8VQzjPLoAvm6D".into(),
+        amount: inr(1000),
+        authorized_amount: None,
+        merchant_reference: None,
+        idempotency_key: Some("idem-1".into()),
+    };
+    writes.extend(requests_of(
+        |r| c.capture(&capture, &cx(), r),
+        vec![ok(CAPTURED)],
+    ));
+    let refund = RefundRequest {
+        connector_transaction_id: "pay_JRSS9bMrRMds3w".into(),
+        amount: inr(100),
+        merchant_refund_reference: None,
+        reason: None,
+        refundable_amount: None,
+        idempotency_key: Some("idem-1".into()),
+        metadata: Metadata::new(),
+    };
+    writes.extend(requests_of(
+        |r| c.refund(&refund, &cx(), r),
+        vec![ok(REFUND_PROCESSED)],
+    ));
+    let dispute = dispute_entity("open", "chargeback").to_string();
+    writes.extend(requests_of(
+        |r| {
+            c.accept_dispute(
+                &AcceptDisputeRequest {
+                    connector_dispute_id: "disp_AHfqOvkldwsbqt".into(),
+                    ..Default::default()
+                },
+                &cx(),
+                r,
+            )
+        },
+        vec![ok(&dispute)],
+    ));
+    let evidence = SubmitEvidenceRequest {
+        connector_dispute_id: "disp_AHfqOvkldwsbqt".into(),
+        documents: vec![EvidenceDocument {
+            evidence_type: EvidenceType::Receipt,
+            content: Bytes(b"%PDF-1.4".to_vec()),
+            mime_type: "application/pdf".into(),
+            file_name: None,
+            connector_document_type: None,
+        }],
+        summary: None,
+        idempotency_key: None,
+    };
+    writes.extend(requests_of(
+        |r| c.submit_evidence(&evidence, &cx(), r),
+        vec![ok(DOCUMENT), ok(&dispute)],
+    ));
+    writes.extend(requests_of(
+        |r| {
+            c.defend_dispute(
+                &DefendDisputeRequest {
+                    connector_dispute_id: "disp_AHfqOvkldwsbqt".into(),
+                    ..Default::default()
+                },
+                &cx(),
+                r,
+            )
+        },
+        vec![ok(&dispute)],
+    ));
+    assert_eq!(writes.len(), 14);
+    for w in &writes {
+        assert_ne!(w.method, HttpMethod::Get, "{}", w.url);
+        assert!(!w.retry_safe, "{} must not be retried automatically", w.url);
+        for (name, value) in &w.headers {
+            assert!(!name.to_ascii_lowercase().contains("idempotency"), "{name}");
+            assert!(!value.contains("idem-1"), "{name}: {value}");
+        }
+        let body = w
+            .body
+            .as_ref()
+            .map(|b| String::from_utf8_lossy(b.as_slice()).to_string());
+        assert!(!body.unwrap_or_default().contains("idem-1"), "{}", w.url);
+    }
+}
+
+#[test]
+fn answers_never_claim_an_idempotency_key_was_used() {
+    // Even an answer that echoes a key (as an emulator might) is not taken as deduplication.
+    let c = connector();
+    let mut order: Value = serde_json::from_str(ORDER).unwrap();
+    order["idempotency_key"] = json!("idem-1");
+    let (_, result) = drive(
+        |r| c.create_order(&CreateOrderRequest::new_for_test(), &cx(), r),
+        vec![ok(&order.to_string())],
+    );
+    assert_eq!(result.unwrap().idempotency_key, None);
+    let mut captured: Value = serde_json::from_str(CAPTURED).unwrap();
+    captured["idempotency_key"] = json!("idem-1");
+    let get = PaymentGetRequest {
+        connector_transaction_id: Some("pay_G8VQzjPLoAvm6D".into()),
+        ..Default::default()
+    };
+    let (_, result) = drive(
+        |r| c.get_payment(&get, &cx(), r),
+        vec![ok(&captured.to_string())],
+    );
+    assert_eq!(result.unwrap().idempotency_key, None);
+}
+
+#[test]
+fn references_name_what_a_call_may_already_have_done() {
+    use crate::connector::FlowRequest;
+    let c = connector();
+    let refs = |request: FlowRequest, responses: &[HttpResponse]| c.references(&request, responses);
+
+    // A two-step authorize: nothing before the order, the order after it.
+    let auth: FlowRequest = authorize_request().into();
+    assert_eq!(refs(auth.clone(), &[]), References::default());
+    let after_order = refs(auth.clone(), &[ok(ORDER)]);
+    assert_eq!(
+        after_order.order_id.as_deref(),
+        Some("order_EKwxwAgItmmXdp")
+    );
+    assert_eq!(after_order.transaction_id, None);
+    // A failed order step created nothing.
+    assert_eq!(refs(auth, &[status(500, "{}")]), References::default());
+    // The merchant's own order.
+    let mut own = authorize_request();
+    own.connector_order_id = Some("order_OWN1".into());
+    assert_eq!(
+        refs(own.into(), &[]).order_id.as_deref(),
+        Some("order_OWN1")
+    );
+    // setup_mandate: the customer is no reference; the order is.
+    let setup: FlowRequest = setup_request().into();
+    assert_eq!(refs(setup.clone(), &[ok(CUSTOMER)]), References::default());
+    assert_eq!(
+        refs(setup, &[ok(CUSTOMER), ok(MANDATE_ORDER)])
+            .order_id
+            .as_deref(),
+        Some("order_1Aa00000000002")
+    );
+    // Capture and refund: the payment concerned.
+    let capture = CaptureRequest {
+        connector_transaction_id: "pay_G8VQzjPLoAvm6D".into(),
+        amount: inr(1000),
+        authorized_amount: None,
+        merchant_reference: None,
+        idempotency_key: None,
+    };
+    assert_eq!(
+        refs(capture.into(), &[]).transaction_id.as_deref(),
+        Some("pay_G8VQzjPLoAvm6D")
+    );
+    let refund = RefundRequest {
+        connector_transaction_id: "pay_JRSS9bMrRMds3w".into(),
+        amount: inr(100),
+        merchant_refund_reference: None,
+        reason: None,
+        refundable_amount: None,
+        idempotency_key: None,
+        metadata: Metadata::new(),
+    };
+    let r = refs(refund.into(), &[]);
+    assert_eq!(r.transaction_id.as_deref(), Some("pay_JRSS9bMrRMds3w"));
+    assert_eq!(r.refund_id, None);
+    // RSync: the refund.
+    let rsync = RefundGetRequest {
+        connector_refund_id: "rfnd_JnzyQwYOOBNJJu".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        refs(rsync.into(), &[]).refund_id.as_deref(),
+        Some("rfnd_JnzyQwYOOBNJJu")
+    );
+    // CreateOrder before its answer: nothing known.
+    assert_eq!(
+        refs(CreateOrderRequest::new_for_test().into(), &[]),
+        References::default()
+    );
+}
+
+#[test]
+fn webhook_tolerance_is_configurable() {
+    let config: RazorpayConfig = serde_json::from_value(json!({
+        "key_id": KEY_ID, "key_secret": KEY_SECRET, "webhook_secrets": [WEBHOOK_SECRET],
+        "webhook_tolerance_seconds": 300
+    }))
+    .unwrap();
+    assert_eq!(config.webhook_tolerance_seconds, Some(300));
+    assert_eq!(
+        RazorpayConfig::new(KEY_ID, KEY_SECRET).webhook_tolerance_seconds,
+        None
+    );
+    let c = Razorpay::new(
+        &config,
+        &Endpoint::new(crate::Environment::Sandbox, None).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(c.webhook_tolerance_seconds, Some(300));
+}

@@ -86,3 +86,71 @@ fn error_messages_never_echo_card_numbers() {
         assert!(!rendering.contains(PAN), "{rendering}");
     }
 }
+
+#[test]
+fn http_408_is_a_timeout_with_an_unknown_outcome() {
+    // A read: a timeout, retryable (reads are retry-safe).
+    let e = refund_error(status(408, "<html>Request Timeout</html>"));
+    assert_eq!(e.code(), ErrorCode::Timeout);
+    assert!(e.retryable);
+    assert!(
+        e.message().contains("outcome is unknown"),
+        "{}",
+        e.message()
+    );
+    // Whatever the body says.
+    let e = refund_error(status(
+        408,
+        r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "Request timed out", "source": "business"}}"#,
+    ));
+    assert_eq!(e.code(), ErrorCode::Timeout);
+
+    // A write: a timeout, never retryable (Razorpay does not deduplicate), with the payment.
+    let c = connector();
+    let capture = CaptureRequest {
+        connector_transaction_id: "pay_G8VQzjPLoAvm6D".into(),
+        amount: inr(1000),
+        authorized_amount: None,
+        merchant_reference: None,
+        idempotency_key: None,
+    };
+    let (_, result) = drive(|r| c.capture(&capture, &cx(), r), vec![status(408, "")]);
+    let e = result.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Timeout);
+    assert!(!e.retryable);
+    assert_eq!(
+        e.connector_transaction_id.as_deref(),
+        Some("pay_G8VQzjPLoAvm6D")
+    );
+    // An authorize's payment step too (a decline-shaped body does not change that).
+    let mut req = authorize_request();
+    req.connector_order_id = Some("order_DBJKIP31Y4jl8".into());
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![status(408, ERROR_DECLINE)],
+    );
+    let e = result.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Timeout);
+    assert!(!e.retryable);
+    assert_eq!(e.connector_order_id.as_deref(), Some("order_DBJKIP31Y4jl8"));
+}
+
+#[test]
+fn errors_name_the_ids_of_their_metadata() {
+    let e = refund_error(status(
+        400,
+        r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "x", "source": "gateway",
+            "metadata": {"payment_id": "pay_EDNBKIP31Y4jl8", "order_id": "order_DBJKIP31Y4jl8"}}}"#,
+    ));
+    assert_eq!(
+        e.connector_transaction_id.as_deref(),
+        Some("pay_EDNBKIP31Y4jl8")
+    );
+    assert_eq!(e.connector_order_id.as_deref(), Some("order_DBJKIP31Y4jl8"));
+    // Ids that could not be Razorpay ids are not copied.
+    let e = refund_error(status(
+        400,
+        r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "x", "metadata": {"payment_id": "pay_1 <script>"}}}"#,
+    ));
+    assert_eq!(e.connector_transaction_id, None);
+}

@@ -1003,3 +1003,222 @@ fn methods_razorpay_does_not_take_are_unsupported_and_redirects_need_a_return_ur
     assert!(requests.is_empty());
     assert_eq!(result.unwrap_err().field.as_deref(), Some("return_url"));
 }
+
+// ---- hardening: reconcilable errors, strict PSync parsing, `created` -------------------------
+
+fn server_error() -> HttpResponse {
+    status(
+        500,
+        r#"{"error": {"code": "SERVER_ERROR", "description": "down"}}"#,
+    )
+}
+
+#[test]
+fn a_failed_payment_step_names_the_order_it_created() {
+    let c = connector();
+    let req = authorize_request();
+    // The payment step fails after the order was created: the error names the order.
+    for second in [
+        server_error(),
+        status(
+            408,
+            r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "timeout"}}"#,
+        ),
+        ok("<html>proxy error</html>"),
+    ] {
+        let (requests, result) = drive(|r| c.authorize(&req, &cx(), r), vec![ok(ORDER), second]);
+        assert_eq!(requests.len(), 2);
+        let e = result.unwrap_err();
+        assert_eq!(
+            e.connector_order_id.as_deref(),
+            Some("order_EKwxwAgItmmXdp"),
+            "{e}"
+        );
+        assert_eq!(e.connector_transaction_id, None);
+    }
+    // A 2xx without next[] that does name the payment: both ids.
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![ok(ORDER), ok(r#"{"razorpay_payment_id": "pay_HALF1"}"#)],
+    );
+    let e = result.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidResponse);
+    assert_eq!(
+        e.connector_order_id.as_deref(),
+        Some("order_EKwxwAgItmmXdp")
+    );
+    assert_eq!(e.connector_transaction_id.as_deref(), Some("pay_HALF1"));
+    // An error whose metadata names the payment.
+    let body = json!({"error": {"code": "GATEWAY_ERROR", "description": "gateway down",
+                                "metadata": {"payment_id": "pay_META1", "order_id": "order_EKwxwAgItmmXdp"}}});
+    let (_, result) = drive(
+        |r| c.authorize(&req, &cx(), r),
+        vec![ok(ORDER), status(502, &body.to_string())],
+    );
+    let e = result.unwrap_err();
+    assert_eq!(e.connector_transaction_id.as_deref(), Some("pay_META1"));
+    assert_eq!(
+        e.connector_order_id.as_deref(),
+        Some("order_EKwxwAgItmmXdp")
+    );
+
+    // A mandate charge: order, then create/recurring.
+    let mut mit = AuthorizeRequest::new(
+        inr(2500),
+        "renewal-9",
+        PaymentMethod::Mandate(MandateReference {
+            mandate_id: "token_FHfn3rIiM1Z8nr".into(),
+            usage: MandateUsage::Subscription,
+            network_transaction_id: None,
+            connector_customer_id: Some("cust_DtHaBuooGHTuyZ".into()),
+        }),
+    );
+    mit.customer = Some(customer());
+    let (_, result) = drive(
+        |r| c.authorize(&mit, &cx(), r),
+        vec![ok(ORDER), server_error()],
+    );
+    assert_eq!(
+        result.unwrap_err().connector_order_id.as_deref(),
+        Some("order_EKwxwAgItmmXdp")
+    );
+
+    // setup_mandate: customer, order, then the authorization payment.
+    let setup = setup_request();
+    let (_, result) = drive(
+        |r| c.setup_mandate(&setup, &cx(), r),
+        vec![ok(CUSTOMER), ok(MANDATE_ORDER), server_error()],
+    );
+    assert_eq!(
+        result.unwrap_err().connector_order_id.as_deref(),
+        Some("order_1Aa00000000002")
+    );
+
+    // With the merchant's own order, that order is named too.
+    let mut own = authorize_request();
+    own.connector_order_id = Some("order_OWN1".into());
+    let (_, result) = drive(|r| c.authorize(&own, &cx(), r), vec![server_error()]);
+    assert_eq!(
+        result.unwrap_err().connector_order_id.as_deref(),
+        Some("order_OWN1")
+    );
+}
+
+#[test]
+fn capture_errors_name_the_payment() {
+    let c = connector();
+    let req = CaptureRequest {
+        connector_transaction_id: "pay_G8VQzjPLoAvm6D".into(),
+        amount: inr(1000),
+        authorized_amount: None,
+        merchant_reference: None,
+        idempotency_key: None,
+    };
+    for answer in [server_error(), ok("not json")] {
+        let (_, result) = drive(|r| c.capture(&req, &cx(), r), vec![answer]);
+        assert_eq!(
+            result.unwrap_err().connector_transaction_id.as_deref(),
+            Some("pay_G8VQzjPLoAvm6D")
+        );
+    }
+    // The answer is about another payment: not a capture of this one.
+    let mut other: Value = serde_json::from_str(CAPTURED).unwrap();
+    other["id"] = json!("pay_SOMEONE_ELSE");
+    let (_, result) = drive(|r| c.capture(&req, &cx(), r), vec![ok(&other.to_string())]);
+    let e = result.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidResponse);
+    assert_eq!(
+        e.connector_transaction_id.as_deref(),
+        Some("pay_G8VQzjPLoAvm6D")
+    );
+}
+
+fn psync(c: &Razorpay, body: &str) -> Result<PaymentResponse> {
+    let req = PaymentGetRequest {
+        connector_transaction_id: Some("pay_X1".into()),
+        capture_method: Some(CaptureMethod::Manual),
+        ..Default::default()
+    };
+    drive(|r| c.get_payment(&req, &cx(), r), vec![ok(body)]).1
+}
+
+#[test]
+fn psync_rejects_another_payment_and_broken_amounts() {
+    let c = connector();
+    let entity = |patch: Value| {
+        let mut p: Value = serde_json::from_str(&payment_entity("authorized", false)).unwrap();
+        for (k, v) in patch.as_object().unwrap() {
+            p[k] = v.clone();
+        }
+        p.to_string()
+    };
+    // Another payment's entity is never this payment's status.
+    let e = psync(&c, &entity(json!({"id": "pay_OTHER"}))).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidResponse);
+    assert!(e.message().contains("pay_OTHER"), "{}", e.message());
+    assert_eq!(e.connector_transaction_id.as_deref(), Some("pay_X1"));
+    // Negative, fractional and textual amounts are broken answers, not missing amounts.
+    for amount in [
+        json!(-1000),
+        json!(10.5),
+        json!("ten"),
+        json!("-5"),
+        json!(true),
+    ] {
+        let e = psync(&c, &entity(json!({"amount": amount}))).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidResponse, "{amount}");
+        assert!(e.message().contains("amount"), "{}", e.message());
+    }
+    // A numeric string is an amount; a missing or null one is simply unknown.
+    assert_eq!(
+        psync(&c, &entity(json!({"amount": "1000"})))
+            .unwrap()
+            .amount,
+        Some(inr(1000))
+    );
+    assert_eq!(
+        psync(&c, &entity(json!({"amount": null}))).unwrap().amount,
+        None
+    );
+
+    // By order: a listed payment of another order is a broken answer.
+    let req = PaymentGetRequest {
+        connector_order_id: Some("order_X1".into()),
+        ..Default::default()
+    };
+    let collection = json!({"entity": "collection", "count": 1, "items": [
+        serde_json::from_str::<Value>(&entity(json!({"order_id": "order_OTHER"}))).unwrap()]});
+    let (_, result) = drive(
+        |r| c.get_payment(&req, &cx(), r),
+        vec![ok(&collection.to_string())],
+    );
+    let e = result.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidResponse);
+    assert_eq!(e.connector_order_id.as_deref(), Some("order_X1"));
+}
+
+#[test]
+fn a_created_payment_waits_for_the_customer() {
+    let c = connector();
+    let created = |method: &str, token: Value| {
+        json!({"id": "pay_X1", "entity": "payment", "amount": 1000, "currency": "INR",
+               "status": "created", "order_id": "order_X1", "captured": false, "method": method,
+               "token_id": token, "notes": []})
+        .to_string()
+    };
+    // Card, netbanking, wallet: the redirect or OTP of authorize is still outstanding.
+    for method in ["card", "netbanking", "wallet"] {
+        let p = psync(&c, &created(method, Value::Null)).unwrap();
+        assert_eq!(p.status, PaymentStatus::AuthenticationPending, "{method}");
+        assert_eq!(p.connector_status.as_deref(), Some("created"));
+        assert_eq!(p.next_action, None);
+    }
+    // UPI: the customer approves in the UPI app.
+    let p = psync(&c, &created("upi", Value::Null)).unwrap();
+    assert_eq!(p.status, PaymentStatus::AuthenticationPending);
+    assert!(matches!(p.next_action, Some(NextAction::Await(_))));
+    // A charge of a saved token involves no customer: pending.
+    let p = psync(&c, &created("card", json!("token_FHfn3rIiM1Z8nr"))).unwrap();
+    assert_eq!(p.status, PaymentStatus::Pending);
+    assert_eq!(p.next_action, None);
+}

@@ -37,7 +37,11 @@ fn official_signature_vector() {
                 Some("order_100000000order")
             );
             assert_eq!(p.amount, Some(inr(1000000)));
-            assert_eq!(p.event_id.as_deref(), Some("evt_KqX0001"));
+            // The dedup id comes from the signed body, not the unsigned header.
+            assert_eq!(
+                p.event_id.as_deref(),
+                Some("payment.authorized:pay_6koWN7bvxujzxM:1400826760")
+            );
             assert_eq!(p.occurred_at.as_deref(), Some("1400826760"));
             assert!(p.decline.is_none());
         }
@@ -163,7 +167,10 @@ fn refund_processed_webhook() {
             );
             assert_eq!(r.merchant_refund_reference, None);
             assert_eq!(r.amount, Some(inr(100)));
-            assert_eq!(r.event_id.as_deref(), Some("evt_KqX0001"));
+            assert_eq!(
+                r.event_id.as_deref(),
+                Some("refund.processed:rfnd_JnzyQwYOOBNJJu:1656655961")
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -304,4 +311,144 @@ fn order_paid_other_events_and_lenient_fields() {
         ))
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
+}
+
+// ---- hardening: dedup ids from the signed body, freshness ------------------------------------
+
+fn with_event_header(body: &str, event_id: Option<&str>) -> WebhookRequest {
+    let mut req = signed_webhook(body);
+    req.headers.remove("x-razorpay-event-id");
+    if let Some(id) = event_id {
+        req.headers
+            .insert("X-Razorpay-Event-Id".to_string(), id.to_string());
+    }
+    req
+}
+
+fn event_id_of(n: &WebhookNotification) -> Option<String> {
+    match &n.events[..] {
+        [WebhookEvent::Payment(p)] => p.event_id.clone(),
+        [WebhookEvent::Refund(r)] => r.event_id.clone(),
+        [WebhookEvent::Dispute(d)] => d.event_id.clone(),
+        [WebhookEvent::Ignored(i)] => i.event_id.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_dedup_id_comes_from_the_signed_body_not_the_header() {
+    let c = connector();
+    // The same event delivered twice with different (unsigned) headers: one id.
+    let first = c
+        .handle_webhook(&with_event_header(PAYMENT_FAILED_WEBHOOK, Some("evt_A")))
+        .unwrap();
+    let second = c
+        .handle_webhook(&with_event_header(PAYMENT_FAILED_WEBHOOK, Some("evt_B")))
+        .unwrap();
+    assert_eq!(
+        event_id_of(&first).as_deref(),
+        Some("payment.failed:pay_DEAU825sJlCbGa:1567610215")
+    );
+    assert_eq!(event_id_of(&first), event_id_of(&second));
+    // Without a header at all.
+    let n = c
+        .handle_webhook(&with_event_header(PAYMENT_FAILED_WEBHOOK, None))
+        .unwrap();
+    assert_eq!(event_id_of(&n), event_id_of(&first));
+    // Another event of the same payment is another id.
+    let captured = PAYMENT_FAILED_WEBHOOK.replace("\"payment.failed\"", "\"payment.captured\"");
+    let n = c
+        .handle_webhook(&with_event_header(&captured, Some("evt_A")))
+        .unwrap();
+    assert_ne!(event_id_of(&n), event_id_of(&first));
+    // Dispute events: the dispute's id.
+    let n = c
+        .handle_webhook(&with_event_header(
+            &dispute_webhook("payment.dispute.created", "chargeback"),
+            Some("evt_A"),
+        ))
+        .unwrap();
+    assert!(event_id_of(&n)
+        .unwrap()
+        .starts_with("payment.dispute.created:disp_AHfqOvkldwsbqt:"));
+    // Unmapped events: the first entity that has an id.
+    let body = json!({"entity": "event", "event": "order.notified", "created_at": 1700000000,
+                      "payload": {"order": {"entity": {"id": "order_N1"}}}});
+    let n = c
+        .handle_webhook(&with_event_header(&body.to_string(), Some("evt_A")))
+        .unwrap();
+    assert_eq!(
+        event_id_of(&n).as_deref(),
+        Some("order.notified:order_N1:1700000000")
+    );
+    // Only a body without created_at (or entity id) falls back to the unsigned header.
+    let body = json!({"entity": "event", "event": "payment.captured",
+                      "payload": {"payment": {"entity": {"id": "pay_1", "amount": 100, "currency": "INR"}}}});
+    let n = c
+        .handle_webhook(&with_event_header(&body.to_string(), Some("evt_HDR")))
+        .unwrap();
+    assert_eq!(event_id_of(&n).as_deref(), Some("evt_HDR"));
+}
+
+fn tolerant(seconds: u64) -> Razorpay {
+    let config = RazorpayConfig::new(KEY_ID, KEY_SECRET)
+        .webhook_secret(WEBHOOK_SECRET)
+        .webhook_tolerance_seconds(seconds);
+    Razorpay::new(
+        &config,
+        &Endpoint::new(crate::Environment::Sandbox, None).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn freshness_is_checked_when_a_tolerance_is_set() {
+    use crate::connectors::razorpay::webhooks::handle_at;
+    let created = 1567610215; // created_at of PAYMENT_FAILED_WEBHOOK
+    let c = tolerant(300);
+    let req = signed_webhook(PAYMENT_FAILED_WEBHOOK);
+    for now in [created, created + 300, created - 300] {
+        assert!(handle_at(&c, &req, now).is_ok(), "now = {now}");
+    }
+    for now in [created + 301, created - 301, created + 86_400 * 365] {
+        let e = handle_at(&c, &req, now).unwrap_err();
+        assert_eq!(
+            e.code(),
+            ErrorCode::WebhookVerificationFailed,
+            "now = {now}"
+        );
+    }
+    // Through the connector (the real clock): an event of 2019 is stale.
+    let e = c.handle_webhook(&req).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::WebhookVerificationFailed);
+    assert_eq!(e.connector, Some(ConnectorName::Razorpay));
+    // No created_at, or 0: rejected when a tolerance is set...
+    for body in [
+        json!({"entity": "event", "event": "payment.captured", "created_at": 0,
+               "payload": {"payment": {"entity": {"id": "pay_1"}}}}),
+        json!({"entity": "event", "event": "payment.captured",
+               "payload": {"payment": {"entity": {"id": "pay_1"}}}}),
+        json!({"entity": "event", "event": "payment.captured", "created_at": "soon",
+               "payload": {"payment": {"entity": {"id": "pay_1"}}}}),
+    ] {
+        let req = signed_webhook(&body.to_string());
+        let e = handle_at(&c, &req, created).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::WebhookVerificationFailed, "{body}");
+        assert!(e.message().contains("created_at"), "{}", e.message());
+        // ...and accepted without one (the default).
+        assert!(connector().handle_webhook(&req).is_ok());
+    }
+    // The signature is checked before freshness: a forged body says nothing about time.
+    let forged = webhook(PAYMENT_FAILED_WEBHOOK.as_bytes(), Some(&"0".repeat(64)));
+    let e = handle_at(&c, &forged, created).unwrap_err();
+    assert!(e.message().contains("Signature"), "{}", e.message());
+}
+
+#[test]
+fn webhook_with_a_broken_amount_is_unusable() {
+    let c = connector();
+    let body = PAYMENT_FAILED_WEBHOOK.replace("\"amount\": 50000", "\"amount\": -50000");
+    let e = c.handle_webhook(&signed_webhook(&body)).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidRequest);
+    assert!(e.message().contains("amount"), "{}", e.message());
 }
