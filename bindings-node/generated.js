@@ -1281,7 +1281,7 @@ function fromWire_QrCodeAction(o, p) {
   return v;
 }
 
-const KEYS_RazorpayConfig = ["keyId", "keySecret", "webhookSecrets", "mandateMaxAmount", "mandateFrequency"];
+const KEYS_RazorpayConfig = ["keyId", "keySecret", "webhookSecrets", "mandateMaxAmount", "mandateFrequency", "webhookToleranceSeconds"];
 
 function toWire_RazorpayConfig(v, p, tag) {
   w.struct(v, p, KEYS_RazorpayConfig, tag);
@@ -1293,6 +1293,7 @@ function toWire_RazorpayConfig(v, p, tag) {
   if (!w.missing(v.webhookSecrets)) o.webhook_secrets = w.list(v.webhookSecrets, w.join(p, "webhook_secrets"), (v, p) => w.str(v, p));
   if (!w.missing(v.mandateMaxAmount)) o.mandate_max_amount = w.int(v.mandateMaxAmount, w.join(p, "mandate_max_amount"), "int64");
   if (!w.missing(v.mandateFrequency)) o.mandate_frequency = w.str(v.mandateFrequency, w.join(p, "mandate_frequency"));
+  if (!w.missing(v.webhookToleranceSeconds)) o.webhook_tolerance_seconds = w.int(v.webhookToleranceSeconds, w.join(p, "webhook_tolerance_seconds"), "uint64");
   return o;
 }
 
@@ -1303,6 +1304,7 @@ function fromWire_RazorpayConfig(o, p) {
   if (o.webhook_secrets != null) v.webhookSecrets = o.webhook_secrets.slice();
   if (o.mandate_max_amount != null) v.mandateMaxAmount = w.intIn(o.mandate_max_amount, w.join(p, "mandate_max_amount"));
   if (o.mandate_frequency != null) v.mandateFrequency = o.mandate_frequency;
+  if (o.webhook_tolerance_seconds != null) v.webhookToleranceSeconds = w.intIn(o.webhook_tolerance_seconds, w.join(p, "webhook_tolerance_seconds"));
   return v;
 }
 
@@ -1936,7 +1938,7 @@ const FIELDS = {
   PaymentGetRequest: { connector_transaction_id: ["connectorTransactionId", null], redirect_result: ["redirectResult", "*"], capture_method: ["captureMethod", null], connector_order_id: ["connectorOrderId", null], idempotency_key: ["idempotencyKey", null] },
   PaymentResponse: { status: ["status", null], connector: ["connector", null], connector_status: ["connectorStatus", null], connector_transaction_id: ["connectorTransactionId", null], connector_operation_id: ["connectorOperationId", null], merchant_reference: ["merchantReference", null], connector_order_id: ["connectorOrderId", null], network_transaction_id: ["networkTransactionId", null], mandate_id: ["mandateId", null], connector_customer_id: ["connectorCustomerId", null], amount: ["amount", "Money"], next_action: ["nextAction", "NextAction"], decline: ["decline", "DeclineDetails"], idempotency_key: ["idempotencyKey", null], request_id: ["requestId", null], http_status: ["httpStatus", null], raw_response: ["rawResponse", null] },
   QrCodeAction: { data: ["data", null], image_url: ["imageUrl", null] },
-  RazorpayConfig: { key_id: ["keyId", null], key_secret: ["keySecret", null], webhook_secrets: ["webhookSecrets", null], mandate_max_amount: ["mandateMaxAmount", null], mandate_frequency: ["mandateFrequency", null] },
+  RazorpayConfig: { key_id: ["keyId", null], key_secret: ["keySecret", null], webhook_secrets: ["webhookSecrets", null], mandate_max_amount: ["mandateMaxAmount", null], mandate_frequency: ["mandateFrequency", null], webhook_tolerance_seconds: ["webhookToleranceSeconds", null] },
   RedirectAction: { url: ["url", null], method: ["method", null], form_fields: ["formFields", "*"] },
   RefundEvent: { event_type: ["eventType", null], connector_refund_id: ["connectorRefundId", null], status: ["status", null], event_id: ["eventId", null], connector_transaction_id: ["connectorTransactionId", null], merchant_refund_reference: ["merchantRefundReference", null], amount: ["amount", "Money"], reason: ["reason", null], occurred_at: ["occurredAt", null] },
   RefundGetRequest: { connector_refund_id: ["connectorRefundId", null], connector_transaction_id: ["connectorTransactionId", null], idempotency_key: ["idempotencyKey", null] },

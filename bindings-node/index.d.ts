@@ -766,7 +766,14 @@ export interface QrCodeAction {
   imageUrl?: string | null;
 }
 
-/** Razorpay credentials and settings. */
+/**
+ * Razorpay credentials and settings.
+ *
+ * **Razorpay takes no idempotency key.** Orders, payments and refunds sent twice are created
+ * twice; the idempotency key of a call is not sent to Razorpay and protects nothing there.
+ * The client therefore never resends a Razorpay write, and errors of calls that may have acted
+ * carry the Razorpay ids to look up before retrying by hand.
+ */
 export interface RazorpayConfig {
   /** Key id (`rzp_test_...` or `rzp_live_...`). */
   keyId: string;
@@ -790,6 +797,16 @@ export interface RazorpayConfig {
   mandateMaxAmount?: number | null;
   /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
   mandateFrequency?: string | null;
+  /**
+   * Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+   * the signed body) is more than this many seconds away from now is rejected
+   * (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+   * retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+   * per its webhook docs), so a window shorter than that refuses late retries. Default: no
+   * freshness check.
+   * A safe integer (uint64).
+   */
+  webhookToleranceSeconds?: number | null;
 }
 
 /** A redirect of the customer's browser. */
