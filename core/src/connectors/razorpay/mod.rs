@@ -473,8 +473,6 @@ impl Razorpay {
     /// (timeout, connection reset after sending), the request may have acted; record these ids
     /// on the error (`Error::with_references`) so the caller looks them up before retrying.
     /// Razorpay deduplicates nothing, so a blind retry can create a second order or payment.
-    // The client's driver is to call this on transport errors; until it does, only tests do.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn references(
         &self,
         request: &crate::connector::FlowRequest,
@@ -540,12 +538,11 @@ fn decode_signature(signature_hex: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// Tags every error of a flow with the connector and the flow. Razorpay deduplicates no
-/// write, so a `timeout` answer (HTTP 408) to a write is never marked retryable: its outcome is
-/// unknown, and resending could act twice.
+/// Razorpay deduplicates no write, so a `timeout` answer (HTTP 408) to a write is never marked
+/// retryable: its outcome is unknown, and resending could act twice. (Attribution of the
+/// connector and flow is the driver tail's, `crate::call::Call`.)
 fn tagged<T>(flow: Flow, result: Result<Step<T>>) -> Result<Step<T>> {
-    result.map_err(|e| {
-        let mut e = e.with_connector(ConnectorName::Razorpay, flow);
+    result.map_err(|mut e| {
         if e.code == ErrorCode::Timeout && !matches!(flow, Flow::Psync | Flow::Rsync) {
             e.retryable = false;
         }
@@ -556,6 +553,19 @@ fn tagged<T>(flow: Flow, result: Result<Step<T>>) -> Result<Step<T>> {
 impl Connector for Razorpay {
     fn name(&self) -> ConnectorName {
         ConnectorName::Razorpay
+    }
+
+    fn references(
+        &self,
+        request: &crate::connector::FlowRequest,
+        responses: &[HttpResponse],
+    ) -> crate::call::References {
+        let refs = Razorpay::references(self, request, responses);
+        crate::call::References {
+            order_id: refs.order_id,
+            transaction_id: refs.transaction_id,
+            refund_id: refs.refund_id,
+        }
     }
 
     fn support(&self, flow: Flow) -> Support {
@@ -663,6 +673,5 @@ impl Connector for Razorpay {
 
     fn handle_webhook(&self, req: &WebhookRequest) -> Result<WebhookNotification> {
         webhooks::handle(self, req)
-            .map_err(|e| e.with_connector(ConnectorName::Razorpay, Flow::Webhook))
     }
 }

@@ -176,7 +176,6 @@ fn changing_any_signed_field_breaks_the_signature() {
             .handle_webhook(&webhook(&tampered.to_string()))
             .unwrap_err();
         assert_code(&e, ErrorCode::WebhookVerificationFailed);
-        assert_eq!(e.connector, Some(ConnectorName::Adyen));
     }
     // An originalReference that was not signed breaks it too.
     let mut tampered = envelope.clone();
@@ -293,7 +292,6 @@ fn without_a_key_webhooks_are_a_configuration_error() {
     let adyen = Adyen::new(&c, &sandbox_endpoint()).unwrap();
     let e = adyen.handle_webhook(&webhook(VECTOR_ENVELOPE)).unwrap_err();
     assert_code(&e, ErrorCode::Configuration);
-    assert_eq!(e.flow, Some(Flow::Webhook));
 }
 
 #[test]
@@ -763,8 +761,6 @@ fn an_oversized_body_is_rejected_unread() {
     let e = adyen.handle_webhook(&webhook(&padded)).unwrap_err();
     assert_code(&e, ErrorCode::WebhookVerificationFailed);
     assert!(e.message().contains("limit"), "{e}");
-    assert_eq!(e.connector, Some(ConnectorName::Adyen));
-    assert_eq!(e.flow, Some(Flow::Webhook));
     // At the limit it is read (and verifies).
     padded.pop();
     assert_eq!(
