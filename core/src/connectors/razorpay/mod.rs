@@ -396,7 +396,6 @@ pub(crate) struct References {
 
 impl References {
     /// Fills the empty slots from `other`.
-    #[cfg_attr(not(test), allow(dead_code))]
     fn or(mut self, other: References) -> References {
         self.order_id = self.order_id.or(other.order_id);
         self.transaction_id = self.transaction_id.or(other.transaction_id);
