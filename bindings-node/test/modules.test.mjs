@@ -20,7 +20,7 @@ test('ESM named exports and CommonJS exports are the same objects', () => {
 test('a CommonJS program requires the package', () => {
   const out = execFileSync(process.execPath, [
     '-e',
-    "const cs = require('connector-service'); const c = new cs.Client({connector:{type:'adyen',apiKey:'k',merchantAccount:'M'}}); console.log(c.connector, typeof cs.RateLimitError, cs.coreVersion());",
+    "const cs = require('connector-service'); const c = new cs.Client({connector:{type:'adyen',apiKey:'k',merchantAccount:'M'}}); console.log(c.connector, typeof cs.RateLimitedError, cs.coreVersion());",
   ], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
   assert.match(out, /^adyen function \d+\.\d+\.\d+/);
 });

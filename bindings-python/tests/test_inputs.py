@@ -65,7 +65,7 @@ def test_wrong_values_on_the_sans_io_connector_and_in_the_config() -> None:
     with pytest.raises(cs.InvalidRequestError) as info:
         connector.step(bad)
     assert info.value.field == "amount"
-    with pytest.raises(cs.ConfigurationError) as config_info:
+    with pytest.raises(cs.InvalidConfigurationError) as config_info:
         cs.Client(OFFLINE, transport=cs.TransportOptions(retry={"enabled": False}))  # type: ignore[arg-type]
     assert config_info.value.field == "transport.retry"
 
@@ -80,7 +80,7 @@ def test_secrets_of_the_wrong_json_type_are_never_echoed() -> None:
             client.payments.authorize(**authorize_fields(payment_method=cs.Card(int(PAN), 3, 2030)))  # type: ignore[arg-type]
         assert info.value.field == "payment_method.number"
         assert "4111" not in str(info.value)
-    with pytest.raises(cs.ConfigurationError) as config_info:
+    with pytest.raises(cs.InvalidConfigurationError) as config_info:
         cs.Client(cs.RazorpayConfig(key_id="rzp_test_1", key_secret=98765432101))  # type: ignore[arg-type]
     assert config_info.value.field == "connector.key_secret"
     assert "98765432101" not in str(config_info.value)
@@ -100,7 +100,7 @@ def test_money_conversions_name_the_field() -> None:
 
 def test_transport_limits_are_validated() -> None:
     for options in (cs.TransportOptions(max_connections=0), cs.TransportOptions(max_response_bytes=0)):
-        with pytest.raises(cs.ConfigurationError):
+        with pytest.raises(cs.InvalidConfigurationError):
             cs.Client(OFFLINE, transport=options)
     assert cs.TransportOptions().max_connections == 64
     assert cs.TransportOptions().max_response_bytes == 8 * 1024 * 1024

@@ -543,17 +543,17 @@ fn union_alias(u: &UnionDef) -> String {
 // ---------------------------------------------------------------------------------------------
 // _errors.py
 
-/// The exception class of an error code, and the built-in exception it also derives from.
-fn error_class(code: &str) -> (String, Option<&'static str>) {
-    match code {
-        "invalid_request" => ("InvalidRequestError".into(), Some("ValueError")),
-        "rate_limited" => ("RateLimitError".into(), None),
-        "timeout" => ("ProcessorTimeoutError".into(), Some("TimeoutError")),
-        "network" => ("NetworkError".into(), Some("ConnectionError")),
-        "webhook_verification_failed" => ("WebhookVerificationError".into(), None),
-        "processor_error" => ("ProcessorError".into(), None),
-        other => (format!("{}Error", pascal(other)), None),
-    }
+/// The exception class of an error code (`<stem>Error`, the stem from the core's naming
+/// table), and the built-in exception it also derives from, so that `except TimeoutError`
+/// catches a processor timeout too.
+fn error_class(api: &Api, code: &str) -> (String, Option<&'static str>) {
+    let builtin = match code {
+        "invalid_request" => Some("ValueError"),
+        "timeout" => Some("TimeoutError"),
+        "network" => Some("ConnectionError"),
+        _ => None,
+    };
+    (format!("{}Error", api.error_stem(code)), builtin)
 }
 
 fn errors_module(api: &Api) -> String {
@@ -704,7 +704,7 @@ fn errors_module(api: &Api) -> String {
             .find(|(v, _)| v == code)
             .map(|(_, d)| d.clone())
             .unwrap_or_default();
-        let (name, builtin) = error_class(code);
+        let (name, builtin) = error_class(api, code);
         let bases = match builtin {
             Some(b) => format!("ConnectorServiceError, {b}"),
             None => "ConnectorServiceError".into(),
@@ -1020,7 +1020,7 @@ mod tests {
             .unwrap()
             .contents;
         for code in &api.error_codes {
-            let (class, _) = error_class(code);
+            let (class, _) = error_class(&api, code);
             assert!(
                 errors.contains(&format!("\nclass {class}(ConnectorServiceError")),
                 "{class}"

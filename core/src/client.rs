@@ -8,10 +8,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
+use crate::call::Call;
 use crate::connector::{Connector, FlowRequest, FlowResponse};
 use crate::connectors::{ConnectorConfig, Endpoint};
 use crate::error::{Error, Result};
-use crate::http::{new_idempotency_key, FlowContext, HttpResponse, Step};
+use crate::http::{new_idempotency_key, HttpResponse, Step};
 use crate::transport::{
     retry_after, CallOptions, HttpTransport, ReqwestTransport, TransportOptions,
 };
@@ -235,7 +236,6 @@ impl Client {
         options: &CallOptions,
     ) -> Result<FlowResponse> {
         let connector = self.inner.connector.name();
-        let flow = request.flow();
         let key = request
             .idempotency_key()
             .map(str::to_string)
@@ -263,10 +263,7 @@ impl Client {
                 Ok(_) => tracing::debug!("call finished"),
                 Err(e) => tracing::debug!(code = e.code.as_str(), "call failed"),
             }
-            result.map_err(|mut e| {
-                e.idempotency_key.get_or_insert_with(|| key.clone());
-                e.with_connector(connector, flow)
-            })
+            result
         }
         .instrument(span)
         .await
@@ -278,8 +275,8 @@ impl Client {
         key: &str,
         options: &CallOptions,
     ) -> Result<FlowResponse> {
-        request.validate()?;
         let inner = &self.inner;
+        let call = Call::new(inner.connector.as_ref(), request, key);
         let timeout = Duration::from_millis(options.timeout_ms.unwrap_or(inner.options.timeout_ms));
         let retry = &inner.options.retry;
         let retries_enabled = options.retry.unwrap_or(retry.enabled);
@@ -291,15 +288,10 @@ impl Client {
 
         let mut responses: Vec<HttpResponse> = Vec::new();
         let mut attempt = 1u32;
-        let mut step =
-            request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses)?;
+        let mut step = call.step(&responses)?;
         loop {
             let http = match step {
-                Step::Done(mut result) => {
-                    let request_id = responses.last().and_then(HttpResponse::request_id);
-                    result.set_call_info(key, request_id);
-                    return Ok(result);
-                }
+                Step::Done(result) => return Ok(result),
                 Step::Send(http) => http,
             };
             let started = Instant::now();
@@ -310,30 +302,24 @@ impl Client {
             );
             let delay = match inner.transport.send(&http, timeout).await {
                 Ok(response) => {
-                    let request_id = response.request_id();
                     tracing::debug!(
                         status = response.status,
                         elapsed_ms = started.elapsed().as_millis() as u64,
-                        request_id = request_id.as_deref().unwrap_or(""),
+                        request_id = response.request_id().as_deref().unwrap_or(""),
                         "response received"
                     );
                     tracing::trace!(body = %response.masked_body(), "response body");
                     responses.push(response);
-                    let next =
-                        request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses);
-                    match next {
+                    match call.step(&responses) {
                         Ok(next) => {
                             step = next;
                             attempt = 1;
                             continue;
                         }
+                        // `retryable` is only set when the request was retry-safe (see `Call`).
+                        Err(e) if !(e.retryable && attempt < max_attempts) => return Err(e),
                         Err(e) => {
                             let response = responses.pop().expect("pushed above");
-                            let mut e = e.with_request_id(request_id);
-                            e.http_status.get_or_insert(response.status);
-                            if !(e.retryable && http.retry_safe && attempt < max_attempts) {
-                                return Err(e);
-                            }
                             match retry_after(&response) {
                                 Some(wait)
                                     if wait > Duration::from_millis(retry.max_backoff_ms) =>
@@ -351,8 +337,8 @@ impl Client {
                     if !(may_retry && attempt < max_attempts) {
                         let mut e = te.clone().into_error();
                         // Retrying can only act twice if the request may have arrived.
-                        e.retryable = http.retry_safe || !te.maybe_sent();
-                        return Err(e);
+                        e.retryable = may_retry;
+                        return Err(call.attribute(e, &responses));
                     }
                     retry.backoff(attempt)
                 }
@@ -362,7 +348,7 @@ impl Client {
             attempt += 1;
             // Rebuild rather than resend: signed requests need a fresh timestamp, while the
             // idempotency key stays the same.
-            step = request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses)?;
+            step = call.step(&responses)?;
         }
     }
 }

@@ -11,10 +11,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::call::Call;
 use crate::client::{Client, ClientConfig};
 use crate::connector::{Connector, FlowRequest, OPERATIONS};
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{new_idempotency_key, FlowContext, HttpResponse, Step};
+use crate::http::{new_idempotency_key, HttpResponse, Step};
 use crate::mask::mask_text;
 use crate::transport::CallOptions;
 use crate::types::{ConnectorName, WebhookRequest};
@@ -302,35 +303,10 @@ impl JsonConnector {
             .map(str::to_string)
             .or_else(|| request.idempotency_key().map(str::to_string))
             .unwrap_or_else(new_idempotency_key);
-        let name = self.connector.name();
-        let flow = request.flow();
-        let validated = if responses.is_empty() {
-            request.validate()
-        } else {
-            Ok(())
-        };
-        let step = validated
-            .and_then(|()| {
-                request.step(
-                    self.connector.as_ref(),
-                    &FlowContext::new(key.as_str()),
-                    &responses,
-                )
-            })
-            .map_err(|e| {
-                let mut e = e
-                    .with_connector(name, flow)
-                    .with_request_id(responses.last().and_then(HttpResponse::request_id));
-                if let Some(last) = responses.last() {
-                    e.http_status.get_or_insert(last.status);
-                }
-                e.idempotency_key.get_or_insert_with(|| key.clone());
-                e
-            })?;
+        let step = Call::new(self.connector.as_ref(), &request, &key).step(&responses)?;
         let out = match step {
             Step::Send(http) => json!({"type": "send", "request": http, "idempotency_key": key}),
-            Step::Done(mut response) => {
-                response.set_call_info(&key, responses.last().and_then(HttpResponse::request_id));
+            Step::Done(response) => {
                 json!({"type": "done", "response": response, "idempotency_key": key})
             }
         };
@@ -397,6 +373,12 @@ pub fn api_schema() -> serde_json::Value {
         "definitions": definitions,
         "operations": operations,
         "error_codes": ErrorCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        // The naming table of the exception classes: `<stem>Error` (Python, Node),
+        // `<stem>Exception` (Kotlin).
+        "error_classes": {
+            "base": ErrorCode::BASE_CLASS_STEM,
+            "stems": ErrorCode::ALL.iter().map(|c| (c.as_str().to_string(), json!(c.class_stem()))).collect::<serde_json::Map<_, _>>(),
+        },
     })
 }
 

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from . import _inputs, _native
-from ._errors import ConfigurationError
+from ._errors import InvalidConfigurationError
 from ._ext import native_error
 from ._services import AsyncDisputes, AsyncPayments, AsyncRefunds, Disputes, Payments, Refunds
 from ._types import (
@@ -121,7 +121,7 @@ class _ClientBase:
     ) -> None:
         config = client_config(connector, environment, base_url, transport)
         try:
-            native = _native.NativeClient(_inputs.dumps(_inputs.to_dict(config, ConfigurationError), ConfigurationError))
+            native = _native.NativeClient(_inputs.dumps(_inputs.to_dict(config, InvalidConfigurationError), InvalidConfigurationError))
         except _native.NativeError as e:
             raise native_error(e) from None
         self._native: _native.NativeClient | None = native
@@ -134,7 +134,7 @@ class _ClientBase:
 
     def _require(self) -> _native.NativeClient:
         if self._native is None:
-            raise ConfigurationError("this client is closed")
+            raise InvalidConfigurationError("this client is closed")
         return self._native
 
     @staticmethod
@@ -193,7 +193,7 @@ class AsyncClient(_ClientBase):
         return result
 
     async def aclose(self) -> None:
-        """Releases the connection pool; later calls raise `ConfigurationError`."""
+        """Releases the connection pool; later calls raise `InvalidConfigurationError`."""
         self._native = None
 
     async def __aenter__(self) -> AsyncClient:
@@ -245,7 +245,7 @@ class Client(_ClientBase):
         return result
 
     def close(self) -> None:
-        """Releases the connection pool; later calls raise `ConfigurationError`."""
+        """Releases the connection pool; later calls raise `InvalidConfigurationError`."""
         self._native = None
 
     def __enter__(self) -> Client:

@@ -4,7 +4,7 @@ Converting a request to the core's JSON form runs plain Python: a `dict` where a
 expected, `None` for a required object, a string that is no member of an enum, a `Decimal` or
 `bytes` where JSON needs a number or a string would raise `AttributeError`, `TypeError` or
 `ValueError` from deep inside the generated code. These helpers run the conversion and, only when it fails, find the
-field at fault and raise `InvalidRequestError` (or `ConfigurationError` for a client's
+field at fault and raise `InvalidRequestError` (or `InvalidConfigurationError` for a client's
 configuration) with `field` set to its dotted path. The offending value is never shown (it
 may be a card number or a key): only its type.
 """

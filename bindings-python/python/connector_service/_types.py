@@ -2055,7 +2055,13 @@ class QrCodeAction(_ext.Model):
 
 @_dc.dataclass(repr=False, slots=True)
 class RazorpayConfig(_ext.Model):
-    """Razorpay credentials and settings."""
+    """Razorpay credentials and settings.
+
+    **Razorpay takes no idempotency key.** Orders, payments and refunds sent twice are created
+    twice; the idempotency key of a call is not sent to Razorpay and protects nothing there.
+    The client therefore never resends a Razorpay write, and errors of calls that may have acted
+    carry the Razorpay ids to look up before retrying by hand.
+    """
 
     _MASKED: ClassVar[Mapping[str, str]] = {"key_secret": "secret", "webhook_secrets": "secret"}
 
@@ -2074,6 +2080,14 @@ class RazorpayConfig(_ext.Model):
     """
     mandate_frequency: str | None = None
     """The charge frequency of card mandates (`token.frequency`). Default `as_presented`."""
+    webhook_tolerance_seconds: int | None = None
+    """Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+    the signed body) is more than this many seconds away from now is rejected
+    (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+    retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+    per its webhook docs), so a window shorter than that refuses late retries. Default: no
+    freshness check.
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2083,6 +2097,7 @@ class RazorpayConfig(_ext.Model):
             "webhook_secrets": list(self.webhook_secrets),
             "mandate_max_amount": self.mandate_max_amount,
             "mandate_frequency": self.mandate_frequency,
+            "webhook_tolerance_seconds": self.webhook_tolerance_seconds,
         }
 
     @classmethod
@@ -2099,6 +2114,8 @@ class RazorpayConfig(_ext.Model):
             kwargs["mandate_max_amount"] = value
         if (value := data.get("mandate_frequency")) is not None:
             kwargs["mandate_frequency"] = value
+        if (value := data.get("webhook_tolerance_seconds")) is not None:
+            kwargs["webhook_tolerance_seconds"] = value
         return cls(**kwargs)
 
 

@@ -4079,6 +4079,11 @@ public data class QrCodeAction @JvmOverloads constructor(
 /**
  * Razorpay credentials and settings.
  *
+ * **Razorpay takes no idempotency key.** Orders, payments and refunds sent twice are created
+ * twice; the idempotency key of a call is not sent to Razorpay and protects nothing there.
+ * The client therefore never resends a Razorpay write, and errors of calls that may have acted
+ * carry the Razorpay ids to look up before retrying by hand.
+ *
  * `toString()` masks its secrets and card numbers.
  */
 public data class RazorpayConfig @JvmOverloads constructor(
@@ -4098,9 +4103,18 @@ public data class RazorpayConfig @JvmOverloads constructor(
     public val mandateMaxAmount: Long? = null,
     /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
     public val mandateFrequency: String? = null,
+    /**
+     * Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+     * the signed body) is more than this many seconds away from now is rejected
+     * (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+     * retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+     * per its webhook docs), so a window shorter than that refuses late retries. Default: no
+     * freshness check.
+     */
+    public val webhookToleranceSeconds: Long? = null,
 ) : ConnectorConfig {
     override fun toString(): String =
-        "RazorpayConfig(keyId=$keyId, keySecret=${Masking.secret(keySecret)}, webhookSecrets=${webhookSecrets.map { Masking.REDACTED }}, mandateMaxAmount=$mandateMaxAmount, mandateFrequency=$mandateFrequency)"
+        "RazorpayConfig(keyId=$keyId, keySecret=${Masking.secret(keySecret)}, webhookSecrets=${webhookSecrets.map { Masking.REDACTED }}, mandateMaxAmount=$mandateMaxAmount, mandateFrequency=$mandateFrequency, webhookToleranceSeconds=$webhookToleranceSeconds)"
 
     /** This value as the core's JSON, with its `type` tag (`razorpay`). */
     public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
@@ -4126,6 +4140,10 @@ public data class RazorpayConfig @JvmOverloads constructor(
             w.name("mandate_frequency")
             w.string(mandateFrequency)
         }
+        if (webhookToleranceSeconds != null) {
+            w.name("webhook_tolerance_seconds")
+            w.number(webhookToleranceSeconds)
+        }
     }
 
     /** Builds a [RazorpayConfig] field by field (handy from Java): the required fields here, the others by setter. */
@@ -4133,6 +4151,7 @@ public data class RazorpayConfig @JvmOverloads constructor(
         private var webhookSecrets: List<String> = emptyList()
         private var mandateMaxAmount: Long? = null
         private var mandateFrequency: String? = null
+        private var webhookToleranceSeconds: Long? = null
         /**
          * Webhook secrets accepted when verifying `X-Razorpay-Signature`. During a rotation, list
          * the new secret and the old one.
@@ -4145,8 +4164,17 @@ public data class RazorpayConfig @JvmOverloads constructor(
         public fun mandateMaxAmount(value: Long?): Builder = apply { this.mandateMaxAmount = value }
         /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
         public fun mandateFrequency(value: String?): Builder = apply { this.mandateFrequency = value }
+        /**
+         * Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+         * the signed body) is more than this many seconds away from now is rejected
+         * (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+         * retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+         * per its webhook docs), so a window shorter than that refuses late retries. Default: no
+         * freshness check.
+         */
+        public fun webhookToleranceSeconds(value: Long?): Builder = apply { this.webhookToleranceSeconds = value }
 
-        public fun build(): RazorpayConfig = RazorpayConfig(keyId = keyId, keySecret = keySecret, webhookSecrets = webhookSecrets, mandateMaxAmount = mandateMaxAmount, mandateFrequency = mandateFrequency)
+        public fun build(): RazorpayConfig = RazorpayConfig(keyId = keyId, keySecret = keySecret, webhookSecrets = webhookSecrets, mandateMaxAmount = mandateMaxAmount, mandateFrequency = mandateFrequency, webhookToleranceSeconds = webhookToleranceSeconds)
     }
 
     public companion object {
@@ -4154,7 +4182,7 @@ public data class RazorpayConfig @JvmOverloads constructor(
         @JvmStatic
         public fun builder(keyId: String, keySecret: String): Builder = Builder(keyId, keySecret)
 
-        private val FIELDS: Set<String> = setOf("key_id", "key_secret", "webhook_secrets", "mandate_max_amount", "mandate_frequency")
+        private val FIELDS: Set<String> = setOf("key_id", "key_secret", "webhook_secrets", "mandate_max_amount", "mandate_frequency", "webhook_tolerance_seconds")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -4168,6 +4196,7 @@ public data class RazorpayConfig @JvmOverloads constructor(
                 webhookSecrets = o.optional("webhook_secrets")?.let { JsonIn.list(it, o.path("webhook_secrets")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyList(),
                 mandateMaxAmount = o.optional("mandate_max_amount")?.let { JsonIn.long(it, o.path("mandate_max_amount")) },
                 mandateFrequency = o.optional("mandate_frequency")?.let { JsonIn.string(it, o.path("mandate_frequency")) },
+                webhookToleranceSeconds = o.optional("webhook_tolerance_seconds")?.let { JsonIn.long(it, o.path("webhook_tolerance_seconds")) },
             )
         }
     }
