@@ -257,7 +257,10 @@ impl Client {
             };
             let result = match checked {
                 Ok(()) => self.run(&request, &key, options).await,
-                Err(e) => Err(e),
+                // Attributed like every other error (connector, flow, key), nothing sent.
+                Err(e) => {
+                    Err(Call::new(self.inner.connector.as_ref(), &request, &key).attribute(e, &[]))
+                }
             };
             match &result {
                 Ok(_) => tracing::debug!("call finished"),
