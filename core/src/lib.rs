@@ -28,6 +28,9 @@
 //! be processed, with a stable [`ErrorCode`]. Card numbers and secrets are wrapped
 //! ([`CardNumber`], [`Secret`]) and masked in every rendering.
 
+#[macro_use]
+mod macros;
+
 pub mod call;
 pub mod client;
 pub mod connector;
