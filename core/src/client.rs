@@ -12,6 +12,7 @@ use crate::connector::{Connector, FlowRequest, FlowResponse};
 use crate::connectors::{ConnectorConfig, Endpoint};
 use crate::error::{Error, Result};
 use crate::http::{new_idempotency_key, FlowContext, HttpResponse, Step};
+use crate::observe::{observe, CallObserver, CallStats, Finished};
 use crate::transport::{
     retry_after, CallOptions, HttpTransport, ReqwestTransport, TransportOptions,
 };
@@ -86,6 +87,8 @@ struct Inner {
     connector: Arc<dyn Connector>,
     transport: Arc<dyn HttpTransport>,
     options: TransportOptions,
+    /// Receives a record of every call; `None` skips building records.
+    observer: Option<Arc<dyn CallObserver>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -115,8 +118,24 @@ impl Client {
                 connector,
                 transport,
                 options: config.transport,
+                observer: None,
             }),
         })
+    }
+
+    /// This client with `observer` receiving a [`CallRecord`](crate::observe::CallRecord) for
+    /// every call (replacing any previous observer). The new client shares the connection pool
+    /// with this one.
+    pub fn with_observer(&self, observer: Arc<dyn CallObserver>) -> Client {
+        let inner = &self.inner;
+        Client {
+            inner: Arc::new(Inner {
+                connector: inner.connector.clone(),
+                transport: inner.transport.clone(),
+                options: inner.options.clone(),
+                observer: Some(observer),
+            }),
+        }
     }
 
     /// The connector: the sans-IO functions this client drives.
@@ -167,17 +186,36 @@ impl Client {
             connector = connector.as_str(),
             operation = request.operation(),
             idempotency_key = key.as_str(),
+            outcome = tracing::field::Empty,
+            http_status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
         );
         async {
-            let result = self.run(&request, &key, options).await;
+            let started = Instant::now();
+            let mut stats = CallStats::default();
+            let result = self.run(&request, &key, options, &mut stats).await;
             match &result {
                 Ok(_) => tracing::debug!("call finished"),
                 Err(e) => tracing::debug!(code = e.code.as_str(), "call failed"),
             }
-            result.map_err(|mut e| {
+            let result = result.map_err(|mut e| {
                 e.idempotency_key.get_or_insert_with(|| key.clone());
                 e.with_connector(connector, flow)
-            })
+            });
+            observe(
+                Finished {
+                    connector,
+                    operation: request.operation(),
+                    flow,
+                    idempotency_key: &key,
+                    stats: &stats,
+                    elapsed: started.elapsed(),
+                    result: &result,
+                },
+                self.inner.observer.as_ref(),
+            );
+            result
         }
         .instrument(span)
         .await
@@ -188,6 +226,7 @@ impl Client {
         request: &FlowRequest,
         key: &str,
         options: &CallOptions,
+        stats: &mut CallStats,
     ) -> Result<FlowResponse> {
         request.validate()?;
         let inner = &self.inner;
@@ -219,8 +258,10 @@ impl Client {
                 body = http.masked_body().as_deref().unwrap_or(""),
                 "request body"
             );
+            stats.attempts += 1;
             let delay = match inner.transport.send(&http, timeout).await {
                 Ok(response) => {
+                    stats.http_status = Some(response.status);
                     let request_id = response.request_id();
                     tracing::debug!(
                         status = response.status,
