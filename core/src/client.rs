@@ -189,7 +189,7 @@ impl Client {
             outcome = tracing::field::Empty,
             http_status = tracing::field::Empty,
             attempts = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
+            latency_us = tracing::field::Empty,
         );
         async {
             let started = Instant::now();

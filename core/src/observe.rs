@@ -48,8 +48,8 @@ pub struct CallRecord {
     /// or the flow needs several exchanges, 0 when the call failed before sending (e.g. an
     /// invalid request).
     pub attempts: u32,
-    /// Wall-clock time of the whole call, retries and backoff included, in milliseconds.
-    pub latency_ms: f64,
+    /// Wall-clock time of the whole call, retries and backoff included, in microseconds.
+    pub latency_us: u64,
     /// The call's idempotency key (given or generated).
     pub idempotency_key: String,
     /// The processor's request id, when it sent one.
@@ -79,6 +79,10 @@ pub(crate) struct CallStats {
     pub attempts: u32,
     /// The status of the last HTTP answer.
     pub http_status: Option<u16>,
+}
+
+fn micros(elapsed: Duration) -> u64 {
+    u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX)
 }
 
 /// The JSON name of a unit enum value (a status).
@@ -121,7 +125,7 @@ pub(crate) struct Finished<'a> {
 
 impl Finished<'_> {
     fn record(&self) -> CallRecord {
-        let latency_ms = self.elapsed.as_secs_f64() * 1000.0;
+        let latency_us = micros(self.elapsed);
         let base = |outcome: String| CallRecord {
             connector: self.connector,
             operation: self.operation.to_string(),
@@ -131,7 +135,7 @@ impl Finished<'_> {
             error_code: None,
             http_status: self.stats.http_status,
             attempts: self.stats.attempts,
-            latency_ms,
+            latency_us,
             idempotency_key: self.idempotency_key.to_string(),
             request_id: None,
         };
@@ -172,7 +176,7 @@ pub(crate) fn observe(finished: Finished<'_>, observer: Option<&Arc<dyn CallObse
             span.record("http_status", status);
         }
         span.record("attempts", finished.stats.attempts);
-        span.record("latency_ms", finished.elapsed.as_secs_f64() * 1000.0);
+        span.record("latency_us", micros(finished.elapsed));
     }
     let Some(observer) = observer else {
         return;

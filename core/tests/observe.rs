@@ -105,7 +105,7 @@ async fn the_observer_gets_every_call_with_its_fields_and_no_secret() {
     assert_eq!(ok.error_code, None);
     assert_eq!(ok.http_status, Some(200));
     assert_eq!(ok.attempts, 1);
-    assert!(ok.latency_ms > 0.0);
+    assert!(ok.latency_us > 0);
     assert_eq!(ok.idempotency_key, "idem-observe-1");
     assert_eq!(ok.request_id, payment.request_id);
 
@@ -217,7 +217,7 @@ fn the_record_is_in_the_api_schema() {
         "error_code",
         "http_status",
         "attempts",
-        "latency_ms",
+        "latency_us",
         "idempotency_key",
         "request_id",
     ] {
