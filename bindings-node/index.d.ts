@@ -147,6 +147,51 @@ export interface CallOptions {
   retry?: boolean | null;
 }
 
+/**
+ * What one call did, reported to a [`CallObserver`] when it finishes (successfully or not).
+ *
+ * Never contains a request or response body, a header, a credential or card data.
+ */
+export interface CallRecord {
+  /** The processor called. */
+  connector: ConnectorName;
+  /** The operation, as the bindings name it (`payments.authorize`, ...). */
+  operation: string;
+  /** The flow of the operation. */
+  flow: Flow;
+  /**
+   * One label for the result: the response's status (`authorized`, `charged`, `failure`,
+   * `pending`, ...) when the call returned a response, else the error code
+   * (`timeout`, `processor_error`, ...). A decline is the status `failure`, not an error.
+   */
+  outcome: string;
+  /**
+   * HTTP requests sent for this call: 1 for a plain call, more when a request was retried
+   * or the flow needs several exchanges, 0 when the call failed before sending (e.g. an
+   * invalid request).
+   * A safe integer (uint32).
+   */
+  attempts: number;
+  /**
+   * Wall-clock time of the whole call, retries and backoff included, in microseconds.
+   * A safe integer (uint64).
+   */
+  latencyUs: number;
+  /** The call's idempotency key (given or generated). */
+  idempotencyKey: string;
+  /** The response's status, when the call returned a response. */
+  status?: string | null;
+  /** The error's code, when the call failed. */
+  errorCode?: ErrorCode | null;
+  /**
+   * The HTTP status of the processor's last answer, if one arrived.
+   * A safe integer (uint16).
+   */
+  httpStatus?: number | null;
+  /** The processor's request id, when it sent one. */
+  requestId?: string | null;
+}
+
 /** Whether funds are captured with the authorization or later by a capture call. */
 export type CaptureMethod = "automatic" | "manual";
 
@@ -1364,6 +1409,7 @@ export interface Types {
   BankRedirectMethod: BankRedirectMethod;
   BrowserInfo: BrowserInfo;
   CallOptions: CallOptions;
+  CallRecord: CallRecord;
   CaptureMethod: CaptureMethod;
   CaptureRequest: CaptureRequest;
   Card: Card;
