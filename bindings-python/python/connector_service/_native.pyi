@@ -2,6 +2,7 @@
 # mypy's stubtest in `make -C bindings-python test`.
 
 from asyncio import Future
+from collections.abc import Callable
 from typing import final
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "is_sensitive_header",
     "error_codes",
     "runtime_pid",
+    "_install_log_bridge",
+    "_set_log_filter",
 ]
 
 __version__: str
@@ -25,7 +28,7 @@ class NativeError(Exception):
 
 @final
 class NativeClient:
-    def __new__(cls, config_json: str) -> NativeClient: ...
+    def __new__(cls, config_json: str, on_call: Callable[[str], object] | None = None) -> NativeClient: ...
     @property
     def connector(self) -> str: ...
     @property
@@ -52,3 +55,5 @@ def is_sensitive_header(name: str) -> bool: ...
 def error_codes() -> list[str]: ...
 def runtime_pid() -> int | None: ...
 def _close_python_gate() -> None: ...
+def _install_log_bridge(default_filter: str) -> None: ...
+def _set_log_filter(directives: str) -> None: ...
