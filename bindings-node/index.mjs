@@ -15,6 +15,8 @@ export const {
   fromCoreJson,
   coreVersion,
   apiSchema,
+  setLogger,
+  setLogLevel,
   InvalidRequestError,
   AuthenticationError,
   NotFoundError,
