@@ -22,6 +22,8 @@ use connector_service::{Error, Result};
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
+mod observe;
+
 /// Wraps a result into the envelope the JavaScript layer unpacks.
 fn envelope(result: Result<String>) -> String {
     match result {
