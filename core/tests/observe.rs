@@ -227,3 +227,80 @@ fn the_record_is_in_the_api_schema() {
         );
     }
 }
+
+/// Collects the fields recorded on `connector_call` spans.
+#[derive(Clone, Default)]
+struct SpanFields(Arc<Mutex<Vec<(String, String)>>>);
+
+struct Visitor<'a>(&'a mut Vec<(String, String)>);
+
+impl tracing::field::Visit for Visitor<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push((
+            field.name().to_string(),
+            format!("{value:?}").trim_matches('"').to_string(),
+        ));
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SpanFields {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        _id: &tracing::span::Id,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if attrs.metadata().name() == "connector_call" {
+            attrs.record(&mut Visitor(&mut self.0.lock().unwrap()));
+        }
+    }
+
+    fn on_record(
+        &self,
+        _id: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        values.record(&mut Visitor(&mut self.0.lock().unwrap()));
+    }
+}
+
+#[tokio::test]
+async fn the_connector_call_span_carries_the_record_fields() {
+    use tracing_subscriber::layer::SubscriberExt;
+
+    let fields = SpanFields::default();
+    let subscriber = tracing_subscriber::registry().with(fields.clone());
+    let _default = tracing::subscriber::set_default(subscriber);
+    let transport = Arc::new(FailsThenAnswers {
+        answers: Mutex::new(VecDeque::from([Some((
+            200,
+            r#"{"pspReference":"PSP2","resultCode":"Refused","refusalReason":"Refused","merchantReference":"r"}"#,
+        ))])),
+    });
+    let config = ClientConfig::new(AdyenConfig::new("API-KEY-SECRET", "Merchant"))
+        .base_url("http://127.0.0.1:9/adyen");
+    let client = Client::with_transport(config, transport).unwrap();
+    let mut request = authorize("John Smith");
+    request.idempotency_key = Some("span-key".into());
+    let payment = client.payments().authorize(request).await.unwrap();
+    assert!(payment.is_declined());
+
+    let fields = fields.0.lock().unwrap().clone();
+    let get = |name: &str| {
+        fields
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(get("connector").as_deref(), Some("adyen"));
+    assert_eq!(get("operation").as_deref(), Some("payments.authorize"));
+    assert_eq!(get("idempotency_key").as_deref(), Some("span-key"));
+    assert_eq!(get("outcome").as_deref(), Some("failure"));
+    assert_eq!(get("http_status").as_deref(), Some("200"));
+    assert_eq!(get("attempts").as_deref(), Some("1"));
+    assert!(get("latency_us").is_some());
+    let all = format!("{fields:?}");
+    assert!(!all.contains("API-KEY-SECRET") && !all.contains(PAN));
+}
