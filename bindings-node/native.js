@@ -841,3 +841,4 @@ module.exports.apiSchemaJson = nativeBinding.apiSchemaJson
 module.exports.coreVersion = nativeBinding.coreVersion
 module.exports.setLogFilter = nativeBinding.setLogFilter
 module.exports.setLogSink = nativeBinding.setLogSink
+module.exports.fiservSignature = nativeBinding.fiservSignature

@@ -77,7 +77,7 @@ test('onCall sees errors with their HTTP status and idempotency key', async () =
   const bad = cs.fromCoreJson('ClientConfig', JSON.stringify({ connector: { ...(await sandbox.credentials()).adyen, api_key: 'wrong-key-value' }, base_url: sandbox.base('adyen') }));
   const client = new cs.Client(bad, { onCall: (r) => records.push(r) });
   const error = await client.payments.authorize(request()).then(() => null, (e) => e);
-  assert.ok(error instanceof cs.AuthenticationError);
+  assert.ok(error instanceof cs.AuthenticationFailedError);
   const [record] = await waitFor(records, 1);
   assert.equal(record.errorCode, 'authentication');
   assert.equal(record.httpStatus, 401);
@@ -133,5 +133,5 @@ test('setLogger receives the core records at TRACE without secrets', async () =>
 });
 
 test('setLogLevel rejects a bad filter', () => {
-  assert.throws(() => cs.setLogLevel('connector_service=[[['), cs.ConfigurationError);
+  assert.throws(() => cs.setLogLevel('connector_service=[[['), cs.InvalidConfigurationError);
 });

@@ -81,7 +81,7 @@ def test_the_hook_sees_errors_with_their_http_status(clean_sandbox: Sandbox, ady
         adyen_config, connector=dataclasses.replace(adyen_config.connector, api_key="wrong-key-value")  # type: ignore[call-arg]
     )
     with cs.Client(bad, on_call=records.append) as client:
-        with pytest.raises(cs.AuthenticationError) as raised:
+        with pytest.raises(cs.AuthenticationFailedError) as raised:
             client.payments.authorize(**authorize_args())  # type: ignore[arg-type]
     (record,) = records
     assert record.error_code is cs.ErrorCode.AUTHENTICATION
@@ -153,5 +153,5 @@ def test_core_logs_reach_logging_without_secrets(
 
 
 def test_set_log_level_rejects_a_bad_filter() -> None:
-    with pytest.raises(cs.ConfigurationError):
+    with pytest.raises(cs.InvalidConfigurationError):
         cs.set_log_level("connector_service=[[[")

@@ -88,6 +88,33 @@ impl ErrorCode {
         }
     }
 
+    /// The stem of this code's exception class in every binding: `<stem>Error` in Python and
+    /// Node, `<stem>Exception` in Kotlin. One table for the three languages, exported with the
+    /// API schema; no name it gives shadows a standard class of those languages (Python's
+    /// built-in `TimeoutError`, Java's `TimeoutException`, `javax.naming`'s
+    /// `AuthenticationException` and `ConfigurationException`, ...).
+    pub fn class_stem(&self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "InvalidRequest",
+            ErrorCode::Authentication => "AuthenticationFailed",
+            ErrorCode::NotFound => "NotFound",
+            ErrorCode::Conflict => "Conflict",
+            ErrorCode::RateLimited => "RateLimited",
+            ErrorCode::ProcessorUnavailable => "ProcessorUnavailable",
+            ErrorCode::Timeout => "ProcessorTimeout",
+            ErrorCode::Network => "Network",
+            ErrorCode::WebhookVerificationFailed => "WebhookVerification",
+            ErrorCode::Unsupported => "Unsupported",
+            ErrorCode::Configuration => "InvalidConfiguration",
+            ErrorCode::InvalidResponse => "InvalidResponse",
+            ErrorCode::ProcessorError => "Processor",
+            ErrorCode::Internal => "Internal",
+        }
+    }
+
+    /// The stem of the base class of every error class (`ConnectorServiceError`, ...).
+    pub const BASE_CLASS_STEM: &'static str = "ConnectorService";
+
     /// Whether a retry can help, given the request is one the processor deduplicates.
     pub fn is_transient(&self) -> bool {
         matches!(
@@ -291,9 +318,16 @@ impl Error {
         self
     }
 
+    /// Attributes the error to a connector and a flow (kept when already set).
+    ///
+    /// Every error leaving the library passes here, so it is also the last guard on its text:
+    /// the message and the processor's message are masked again (a connector may have set them
+    /// directly).
     pub fn with_connector(mut self, connector: ConnectorName, flow: Flow) -> Error {
         self.connector.get_or_insert(connector);
         self.flow.get_or_insert(flow);
+        self.message = mask_text(&self.message);
+        self.processor_message = self.processor_message.as_deref().map(mask_text);
         self
     }
 

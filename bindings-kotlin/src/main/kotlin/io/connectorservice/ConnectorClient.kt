@@ -35,7 +35,7 @@ import uniffi.connectorservice.NativeException
  * [onCall], when given, receives a [CallRecord] of every call (see [CallObserver]); the core's
  * logs go to SLF4J (see [ConnectorServiceLogging]).
  *
- * @throws ConnectorServiceException ([ConfigurationException], [InvalidRequestException]) when the
+ * @throws ConnectorServiceException ([InvalidConfigurationException], [InvalidRequestException]) when the
  *   configuration is invalid.
  */
 public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onCall: CallObserver? = null) : AutoCloseable {
@@ -109,6 +109,14 @@ public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onC
         @JvmStatic
         public val coreVersion: String
             get() = uniffi.connectorservice.coreVersion()
+
+        /**
+         * A fresh idempotency key (a UUID v4). Create it before a call and pass it on the
+         * request to keep it when the call's coroutine is cancelled: a retry with the same key
+         * and request is then deduplicated by the processors that support keys.
+         */
+        @JvmStatic
+        public fun newIdempotencyKey(): String = uniffi.connectorservice.newIdempotencyKey()
     }
 }
 
@@ -118,7 +126,7 @@ public class Webhooks internal constructor(private val handle: (String, ByteArra
      * Verifies the request's source (signature or token) and parses it into typed events.
      * Pass the raw body bytes exactly as received, never a re-serialized copy.
      *
-     * @throws WebhookVerificationFailedException when the signature does not match.
+     * @throws WebhookVerificationException when the signature does not match.
      */
     @Throws(ConnectorServiceException::class)
     public fun verifyAndParse(headers: Map<String, String>, body: ByteArray): WebhookNotification =

@@ -82,7 +82,7 @@ public object ConnectorServiceLogging {
      * Sets which of the core's records are produced: a level (`"debug"`, `"trace"`, ...) or a
      * `RUST_LOG`-style filter (`"connector_service=debug"`). Overrides `RUST_LOG`.
      *
-     * @throws ConfigurationException for a filter that does not parse.
+     * @throws InvalidConfigurationException for a filter that does not parse.
      */
     @JvmStatic
     public fun setLevel(level: String) {

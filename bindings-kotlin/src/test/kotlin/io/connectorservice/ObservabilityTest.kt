@@ -72,7 +72,7 @@ class ObservabilityTest {
         val records = CopyOnWriteArrayList<CallRecord>()
         val config = Sandbox.clientConfig("adyen", overrides = mapOf("api_key" to "wrong-key-value"))
         ConnectorClient.create(config, CallObserver { records.add(it) }).use { client ->
-            val error = assertThrows<AuthenticationException> { client.payments.authorize(authorize()) }
+            val error = assertThrows<AuthenticationFailedException> { client.payments.authorize(authorize()) }
             val record = records.single()
             assertEquals(ErrorCode.AUTHENTICATION, record.errorCode)
             assertEquals(401, record.httpStatus)
@@ -113,6 +113,6 @@ class ObservabilityTest {
 
     @Test
     fun `a bad log filter is a configuration error`() {
-        assertThrows<ConfigurationException> { ConnectorServiceLogging.setLevel("connector_service=[[[") }
+        assertThrows<InvalidConfigurationException> { ConnectorServiceLogging.setLevel("connector_service=[[[") }
     }
 }
