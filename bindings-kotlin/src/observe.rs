@@ -81,8 +81,8 @@ impl LogSink for KotlinLogSink {
     }
 }
 
-fn bridge_error(message: String) -> NativeError {
-    Error::configuration(message).into()
+fn bridge_error(message: String) -> Error {
+    Error::configuration(message)
 }
 
 /// Sends the core's log records to `sink`. The first call installs the bridge, filtered by

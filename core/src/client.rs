@@ -95,7 +95,8 @@ struct Inner {
     options: TransportOptions,
     /// Receives a record of every call; `None` skips building records.
     observer: Option<Arc<dyn CallObserver>>,
-    keys: IdempotencyKeys,
+    /// Shared by the clients made from one another (`with_observer`), like the pool.
+    keys: Arc<IdempotencyKeys>,
 }
 
 /// How many caller-supplied idempotency keys a client remembers (least recently used first out).
@@ -197,7 +198,7 @@ impl Client {
                 transport,
                 options: config.transport,
                 observer: None,
-                keys: IdempotencyKeys::new(),
+                keys: Arc::new(IdempotencyKeys::new()),
             }),
         })
     }
@@ -213,6 +214,7 @@ impl Client {
                 transport: inner.transport.clone(),
                 options: inner.options.clone(),
                 observer: Some(observer),
+                keys: inner.keys.clone(),
             }),
         }
     }
