@@ -57,6 +57,13 @@ export declare function apiSchemaJson(): string
 /** The version of the core this addon was built from. */
 export declare function coreVersion(): string
 
+/**
+ * Fiserv Commerce Hub's request signature: Base64 of the HMAC-SHA256, keyed with
+ * `api_secret`, of `api_key + client_request_id + timestamp_ms + body` (JavaScript checks the
+ * timestamp is a non-negative safe integer).
+ */
+export declare function fiservSignature(apiKey: string, apiSecret: string, clientRequestId: string, timestampMs: number, body: Buffer): string
+
 /** Replaces the filter of the core's logs (`RUST_LOG` syntax). */
 export declare function setLogFilter(directives: string): void
 
@@ -66,9 +73,3 @@ export declare function setLogFilter(directives: string): void
  * else by `default_filter`. Throws the error JSON if the bridge cannot be installed.
  */
 export declare function setLogSink(callback: ((recordJson: string) => void) | null, defaultFilter: string): void
-/**
- * Fiserv Commerce Hub's request signature: Base64 of the HMAC-SHA256, keyed with
- * `api_secret`, of `api_key + client_request_id + timestamp_ms + body` (JavaScript checks the
- * timestamp is a non-negative safe integer).
- */
-export declare function fiservSignature(apiKey: string, apiSecret: string, clientRequestId: string, timestampMs: number, body: Buffer): string
