@@ -147,6 +147,51 @@ export interface CallOptions {
   retry?: boolean | null;
 }
 
+/**
+ * What one call did, reported to a [`CallObserver`] when it finishes (successfully or not).
+ *
+ * Never contains a request or response body, a header, a credential or card data.
+ */
+export interface CallRecord {
+  /** The processor called. */
+  connector: ConnectorName;
+  /** The operation, as the bindings name it (`payments.authorize`, ...). */
+  operation: string;
+  /** The flow of the operation. */
+  flow: Flow;
+  /**
+   * One label for the result: the response's status (`authorized`, `charged`, `failure`,
+   * `pending`, ...) when the call returned a response, else the error code
+   * (`timeout`, `processor_error`, ...). A decline is the status `failure`, not an error.
+   */
+  outcome: string;
+  /**
+   * HTTP requests sent for this call: 1 for a plain call, more when a request was retried
+   * or the flow needs several exchanges, 0 when the call failed before sending (e.g. an
+   * invalid request).
+   * A safe integer (uint32).
+   */
+  attempts: number;
+  /**
+   * Wall-clock time of the whole call, retries and backoff included, in microseconds.
+   * A safe integer (uint64).
+   */
+  latencyUs: number;
+  /** The call's idempotency key (given or generated). */
+  idempotencyKey: string;
+  /** The response's status, when the call returned a response. */
+  status?: string | null;
+  /** The error's code, when the call failed. */
+  errorCode?: ErrorCode | null;
+  /**
+   * The HTTP status of the processor's last answer, if one arrived.
+   * A safe integer (uint16).
+   */
+  httpStatus?: number | null;
+  /** The processor's request id, when it sent one. */
+  requestId?: string | null;
+}
+
 /** Whether funds are captured with the authorization or later by a capture call. */
 export type CaptureMethod = "automatic" | "manual";
 
@@ -1399,6 +1444,7 @@ export interface Types {
   BankRedirectMethod: BankRedirectMethod;
   BrowserInfo: BrowserInfo;
   CallOptions: CallOptions;
+  CallRecord: CallRecord;
   CaptureMethod: CaptureMethod;
   CaptureRequest: CaptureRequest;
   Card: Card;
@@ -1486,10 +1532,21 @@ export interface WebhooksService {
   verifyAndParse(request: IncomingWebhook): WebhookNotification;
 }
 
+/** Options of a `Client` beside its configuration. */
+export interface ClientOptions {
+  /**
+   * Receives a `CallRecord` (connector, operation, outcome, HTTP status, attempts, latency,
+   * idempotency key; never a secret) after each call, on the JavaScript thread. An exception
+   * it throws is reported (to the `setLogger` function, else as a process warning), never
+   * to the call.
+   */
+  onCall?: ((record: CallRecord) => void) | null;
+}
+
 /** A client: one processor, its credentials, and one pooled HTTP transport. */
 export declare class Client {
   /** Builds a client. Throws `InvalidConfigurationError` (naming the field) for a bad config. */
-  constructor(config: ClientConfig);
+  constructor(config: ClientConfig, options?: ClientOptions);
   /** The processor this client talks to. */
   readonly connector: ConnectorName;
   readonly disputes: DisputesService;
@@ -1551,6 +1608,30 @@ export declare function fromCoreJson<K extends keyof Types>(type: K, json: strin
 export declare function coreVersion(): string;
 /** The core's API schema (JSON Schema of every type, the operations and the error codes). */
 export declare function apiSchema(): Record<string, unknown>;
+
+/** A level of the core's log records. */
+export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
+
+/** One log record of the core. Never contains card data or credentials. */
+export interface LogRecord {
+  level: LogLevel;
+  /** The Rust module that logged it (`connector_service::client`, ...). */
+  target: string;
+  message: string;
+  /** The record's fields and those of its call (`connector`, `operation`, `idempotency_key`, ...). */
+  fields: Record<string, string>;
+}
+
+/**
+ * Sends the core's log records to `logger` (`null` stops). Records up to `options.level`
+ * pass (default: `RUST_LOG` when set, else `"info"`); an explicit level overrides `RUST_LOG`.
+ */
+export declare function setLogger(
+  logger: ((record: LogRecord) => void) | null,
+  options?: { level?: LogLevel | string },
+): void;
+/** Changes which of the core's records reach the logger: a level, or a `RUST_LOG`-style filter. */
+export declare function setLogLevel(level: LogLevel | string): void;
 /**
  * A fresh idempotency key (a UUID v4). Create it before a call and pass it on the request to
  * keep it when you stop waiting for the call: a retry with the same key and request is then

@@ -15,6 +15,8 @@ export const {
   fromCoreJson,
   coreVersion,
   apiSchema,
+  setLogger,
+  setLogLevel,
   newIdempotencyKey,
   fiservSignature,
   InvalidRequestError,

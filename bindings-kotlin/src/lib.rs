@@ -23,6 +23,8 @@ use tokio::task::JoinHandle;
 
 uniffi::setup_scaffolding!();
 
+mod observe;
+
 /// The process-wide runtime: I/O, timers, and the tasks of every call.
 static RUNTIME: LazyLock<Option<Runtime>> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()

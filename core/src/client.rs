@@ -13,6 +13,7 @@ use crate::connector::{Connector, FlowRequest, FlowResponse};
 use crate::connectors::{ConnectorConfig, Endpoint};
 use crate::error::{Error, Result};
 use crate::http::{new_idempotency_key, HttpResponse, Step};
+use crate::observe::{observe, CallObserver, CallStats, Finished};
 use crate::transport::{
     retry_after, CallOptions, HttpTransport, ReqwestTransport, TransportOptions,
 };
@@ -92,7 +93,10 @@ struct Inner {
     connector: Arc<dyn Connector>,
     transport: Arc<dyn HttpTransport>,
     options: TransportOptions,
-    keys: IdempotencyKeys,
+    /// Receives a record of every call; `None` skips building records.
+    observer: Option<Arc<dyn CallObserver>>,
+    /// Shared by the clients made from one another (`with_observer`), like the pool.
+    keys: Arc<IdempotencyKeys>,
 }
 
 /// How many caller-supplied idempotency keys a client remembers (least recently used first out).
@@ -193,9 +197,26 @@ impl Client {
                 connector,
                 transport,
                 options: config.transport,
-                keys: IdempotencyKeys::new(),
+                observer: None,
+                keys: Arc::new(IdempotencyKeys::new()),
             }),
         })
+    }
+
+    /// This client with `observer` receiving a [`CallRecord`](crate::observe::CallRecord) for
+    /// every call (replacing any previous observer). The new client shares the connection pool
+    /// with this one.
+    pub fn with_observer(&self, observer: Arc<dyn CallObserver>) -> Client {
+        let inner = &self.inner;
+        Client {
+            inner: Arc::new(Inner {
+                connector: inner.connector.clone(),
+                transport: inner.transport.clone(),
+                options: inner.options.clone(),
+                observer: Some(observer),
+                keys: inner.keys.clone(),
+            }),
+        }
     }
 
     /// The connector: the sans-IO functions this client drives.
@@ -245,8 +266,14 @@ impl Client {
             connector = connector.as_str(),
             operation = request.operation(),
             idempotency_key = key.as_str(),
+            outcome = tracing::field::Empty,
+            http_status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_us = tracing::field::Empty,
         );
         async {
+            let started = Instant::now();
+            let mut stats = CallStats::default();
             // A caller's key is bound to the request it first came with. A request that fails
             // validation is never sent, so it binds nothing.
             let checked = match request.idempotency_key() {
@@ -256,7 +283,7 @@ impl Client {
                 None => Ok(()),
             };
             let result = match checked {
-                Ok(()) => self.run(&request, &key, options).await,
+                Ok(()) => self.run(&request, &key, options, &mut stats).await,
                 // Attributed like every other error (connector, flow, key), nothing sent.
                 Err(e) => {
                     Err(Call::new(self.inner.connector.as_ref(), &request, &key).attribute(e, &[]))
@@ -266,6 +293,18 @@ impl Client {
                 Ok(_) => tracing::debug!("call finished"),
                 Err(e) => tracing::debug!(code = e.code.as_str(), "call failed"),
             }
+            observe(
+                Finished {
+                    connector,
+                    operation: request.operation(),
+                    flow: request.flow(),
+                    idempotency_key: &key,
+                    stats: &stats,
+                    elapsed: started.elapsed(),
+                    result: &result,
+                },
+                self.inner.observer.as_ref(),
+            );
             result
         }
         .instrument(span)
@@ -277,6 +316,7 @@ impl Client {
         request: &FlowRequest,
         key: &str,
         options: &CallOptions,
+        stats: &mut CallStats,
     ) -> Result<FlowResponse> {
         let inner = &self.inner;
         let call = Call::new(inner.connector.as_ref(), request, key);
@@ -303,8 +343,10 @@ impl Client {
                 body = http.masked_body().as_deref().unwrap_or(""),
                 "request body"
             );
+            stats.attempts += 1;
             let delay = match inner.transport.send(&http, timeout).await {
                 Ok(response) => {
+                    stats.http_status = Some(response.status);
                     tracing::debug!(
                         status = response.status,
                         elapsed_ms = started.elapsed().as_millis() as u64,

@@ -202,6 +202,14 @@ impl JsonClient {
         &self.client
     }
 
+    /// This client with `observer` receiving a record of every call (see
+    /// [`Client::with_observer`]); the record's JSON is [`to_json`] of it.
+    pub fn with_observer(&self, observer: Arc<dyn crate::observe::CallObserver>) -> JsonClient {
+        JsonClient {
+            client: self.client.with_observer(observer),
+        }
+    }
+
     pub fn connector_name(&self) -> ConnectorName {
         self.client.connector().name()
     }
@@ -361,6 +369,7 @@ pub fn api_schema() -> serde_json::Value {
         crate::http::HttpRequest,
         crate::http::HttpResponse,
         crate::error::ErrorInfo,
+        crate::observe::CallRecord,
         Flow,
     );
     let definitions = generator.take_definitions(true);

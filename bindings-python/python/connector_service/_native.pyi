@@ -2,6 +2,7 @@
 # mypy's stubtest in `make -C bindings-python test`.
 
 from asyncio import Future
+from collections.abc import Callable
 from typing import final
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "api_schema_json",
     "fiserv_signature",
     "runtime_pid",
+    "_install_log_bridge",
+    "_set_log_filter",
 ]
 
 __version__: str
@@ -28,7 +31,7 @@ class NativeError(Exception):
 
 @final
 class NativeClient:
-    def __new__(cls, config_json: str) -> NativeClient: ...
+    def __new__(cls, config_json: str, on_call: Callable[[str], object] | None = None) -> NativeClient: ...
     @property
     def connector(self) -> str: ...
     @property
@@ -58,3 +61,5 @@ def api_schema_json() -> str: ...
 def fiserv_signature(api_key: str, api_secret: str, client_request_id: str, timestamp_ms: int, body: bytes) -> str: ...
 def runtime_pid() -> int | None: ...
 def _close_python_gate() -> None: ...
+def _install_log_bridge(default_filter: str) -> None: ...
+def _set_log_filter(directives: str) -> None: ...

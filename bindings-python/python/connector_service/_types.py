@@ -666,6 +666,88 @@ class CallOptions(_ext.Model):
 
 
 @_dc.dataclass(repr=False, slots=True)
+class CallRecord(_ext.Model):
+    """What one call did, reported to a [`CallObserver`] when it finishes (successfully or not).
+
+    Never contains a request or response body, a header, a credential or card data.
+    """
+
+    connector: ConnectorName
+    """The processor called."""
+    operation: str
+    """The operation, as the bindings name it (`payments.authorize`, ...)."""
+    flow: Flow
+    """The flow of the operation."""
+    outcome: str
+    """One label for the result: the response's status (`authorized`, `charged`, `failure`,
+    `pending`, ...) when the call returned a response, else the error code
+    (`timeout`, `processor_error`, ...). A decline is the status `failure`, not an error.
+    """
+    attempts: int
+    """HTTP requests sent for this call: 1 for a plain call, more when a request was retried
+    or the flow needs several exchanges, 0 when the call failed before sending (e.g. an
+    invalid request).
+    """
+    latency_us: int
+    """Wall-clock time of the whole call, retries and backoff included, in microseconds."""
+    idempotency_key: str
+    """The call's idempotency key (given or generated)."""
+    _: _dc.KW_ONLY
+    status: str | None = None
+    """The response's status, when the call returned a response."""
+    error_code: ErrorCode | None = None
+    """The error's code, when the call failed."""
+    http_status: int | None = None
+    """The HTTP status of the processor's last answer, if one arrived."""
+    request_id: str | None = None
+    """The processor's request id, when it sent one."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "connector": ConnectorName(self.connector).value,
+            "operation": self.operation,
+            "flow": Flow(self.flow).value,
+            "outcome": self.outcome,
+            "attempts": self.attempts,
+            "latency_us": self.latency_us,
+            "idempotency_key": self.idempotency_key,
+            "status": self.status,
+            "error_code": None if self.error_code is None else ErrorCode(self.error_code).value,
+            "http_status": self.http_status,
+            "request_id": self.request_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CallRecord:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["connector"]
+        kwargs["connector"] = ConnectorName(value)
+        value = data["operation"]
+        kwargs["operation"] = value
+        value = data["flow"]
+        kwargs["flow"] = Flow(value)
+        value = data["outcome"]
+        kwargs["outcome"] = value
+        value = data["attempts"]
+        kwargs["attempts"] = value
+        value = data["latency_us"]
+        kwargs["latency_us"] = value
+        value = data["idempotency_key"]
+        kwargs["idempotency_key"] = value
+        if (value := data.get("status")) is not None:
+            kwargs["status"] = value
+        if (value := data.get("error_code")) is not None:
+            kwargs["error_code"] = ErrorCode(value)
+        if (value := data.get("http_status")) is not None:
+            kwargs["http_status"] = value
+        if (value := data.get("request_id")) is not None:
+            kwargs["request_id"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
 class CaptureRequest(_ext.Model):
     """Capture an authorized payment, fully or partially."""
 
@@ -2964,6 +3046,7 @@ __all__ = [
     "BankRedirectMethod",
     "BrowserInfo",
     "CallOptions",
+    "CallRecord",
     "CaptureMethod",
     "CaptureRequest",
     "Card",

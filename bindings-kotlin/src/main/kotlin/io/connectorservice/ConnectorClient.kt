@@ -32,11 +32,19 @@ import uniffi.connectorservice.NativeException
  * and reuse it. [close] releases its native resources (connection pool); unreferenced clients
  * are also released by the garbage collector.
  *
+ * [onCall], when given, receives a [CallRecord] of every call (see [CallObserver]); the core's
+ * logs go to SLF4J (see [ConnectorServiceLogging]).
+ *
  * @throws ConnectorServiceException ([InvalidConfigurationException], [InvalidRequestException]) when the
  *   configuration is invalid.
  */
-public class ConnectorClient(config: ClientConfig) : AutoCloseable {
-    private val native: NativeClient = ffi { NativeClient(config.toJson()) }
+public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onCall: CallObserver? = null) : AutoCloseable {
+    private val native: NativeClient = run {
+        ConnectorServiceLogging.install()
+        ffi {
+            if (onCall == null) NativeClient(config.toJson()) else NativeClient.withObserver(config.toJson(), ObserverSink(onCall))
+        }
+    }
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
     /** The processor this client talks to. */
@@ -92,6 +100,10 @@ public class ConnectorClient(config: ClientConfig) : AutoCloseable {
         /** Builds a client (the same as the constructor, for Java callers who prefer a factory). */
         @JvmStatic
         public fun create(config: ClientConfig): ConnectorClient = ConnectorClient(config)
+
+        /** Builds a client whose calls are reported to [onCall]. */
+        @JvmStatic
+        public fun create(config: ClientConfig, onCall: CallObserver): ConnectorClient = ConnectorClient(config, onCall)
 
         /** The version of the native core. */
         @JvmStatic

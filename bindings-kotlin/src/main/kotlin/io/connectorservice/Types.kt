@@ -813,6 +813,136 @@ public data class CallOptions @JvmOverloads constructor(
     }
 }
 
+/**
+ * What one call did, reported to a `CallObserver` when it finishes (successfully or not).
+ *
+ * Never contains a request or response body, a header, a credential or card data.
+ */
+public data class CallRecord @JvmOverloads constructor(
+    /** The processor called. */
+    public val connector: ConnectorName,
+    /** The operation, as the bindings name it (`payments.authorize`, ...). */
+    public val operation: String,
+    /** The flow of the operation. */
+    public val flow: Flow,
+    /**
+     * One label for the result: the response's status (`authorized`, `charged`, `failure`,
+     * `pending`, ...) when the call returned a response, else the error code
+     * (`timeout`, `processor_error`, ...). A decline is the status `failure`, not an error.
+     */
+    public val outcome: String,
+    /**
+     * HTTP requests sent for this call: 1 for a plain call, more when a request was retried
+     * or the flow needs several exchanges, 0 when the call failed before sending (e.g. an
+     * invalid request).
+     */
+    public val attempts: Int,
+    /** Wall-clock time of the whole call, retries and backoff included, in microseconds. */
+    public val latencyUs: Long,
+    /** The call's idempotency key (given or generated). */
+    public val idempotencyKey: String,
+    /** The response's status, when the call returned a response. */
+    public val status: String? = null,
+    /** The error's code, when the call failed. */
+    public val errorCode: ErrorCode? = null,
+    /** The HTTP status of the processor's last answer, if one arrived. */
+    public val httpStatus: Int? = null,
+    /** The processor's request id, when it sent one. */
+    public val requestId: String? = null,
+) {
+    override fun toString(): String =
+        "CallRecord(connector=$connector, operation=$operation, flow=$flow, outcome=$outcome, attempts=$attempts, latencyUs=$latencyUs, idempotencyKey=$idempotencyKey, status=$status, errorCode=$errorCode, httpStatus=$httpStatus, requestId=$requestId)"
+
+    /** This value as the core's JSON. */
+    public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("connector")
+        w.string(connector.value)
+        w.name("operation")
+        w.string(operation)
+        w.name("flow")
+        w.string(flow.value)
+        w.name("outcome")
+        w.string(outcome)
+        w.name("attempts")
+        w.number(attempts)
+        w.name("latency_us")
+        w.number(latencyUs)
+        w.name("idempotency_key")
+        w.string(idempotencyKey)
+        if (status != null) {
+            w.name("status")
+            w.string(status)
+        }
+        if (errorCode != null) {
+            w.name("error_code")
+            w.string(errorCode.value)
+        }
+        if (httpStatus != null) {
+            w.name("http_status")
+            w.number(httpStatus)
+        }
+        if (requestId != null) {
+            w.name("request_id")
+            w.string(requestId)
+        }
+    }
+
+    /** Builds a [CallRecord] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val connector: ConnectorName, private val operation: String, private val flow: Flow, private val outcome: String, private val attempts: Int, private val latencyUs: Long, private val idempotencyKey: String) {
+        private var status: String? = null
+        private var errorCode: ErrorCode? = null
+        private var httpStatus: Int? = null
+        private var requestId: String? = null
+        /** The response's status, when the call returned a response. */
+        public fun status(value: String?): Builder = apply { this.status = value }
+        /** The error's code, when the call failed. */
+        public fun errorCode(value: ErrorCode?): Builder = apply { this.errorCode = value }
+        /** The HTTP status of the processor's last answer, if one arrived. */
+        public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+        /** The processor's request id, when it sent one. */
+        public fun requestId(value: String?): Builder = apply { this.requestId = value }
+
+        public fun build(): CallRecord = CallRecord(connector = connector, operation = operation, flow = flow, outcome = outcome, attempts = attempts, latencyUs = latencyUs, idempotencyKey = idempotencyKey, status = status, errorCode = errorCode, httpStatus = httpStatus, requestId = requestId)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(connector: ConnectorName, operation: String, flow: Flow, outcome: String, attempts: Int, latencyUs: Long, idempotencyKey: String): Builder = Builder(connector, operation, flow, outcome, attempts, latencyUs, idempotencyKey)
+
+        private val FIELDS: Set<String> = setOf("connector", "operation", "flow", "outcome", "attempts", "latency_us", "idempotency_key", "status", "error_code", "http_status", "request_id")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): CallRecord = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): CallRecord {
+            val o = JsonIn.obj(value, path, FIELDS)
+            return CallRecord(
+                connector = ConnectorName.read(o.required("connector"), o.path("connector")),
+                operation = JsonIn.string(o.required("operation"), o.path("operation")),
+                flow = Flow.read(o.required("flow"), o.path("flow")),
+                outcome = JsonIn.string(o.required("outcome"), o.path("outcome")),
+                attempts = JsonIn.int(o.required("attempts"), o.path("attempts")),
+                latencyUs = JsonIn.long(o.required("latency_us"), o.path("latency_us")),
+                idempotencyKey = JsonIn.string(o.required("idempotency_key"), o.path("idempotency_key")),
+                status = o.optional("status")?.let { JsonIn.string(it, o.path("status")) },
+                errorCode = o.optional("error_code")?.let { ErrorCode.read(it, o.path("error_code")) },
+                httpStatus = o.optional("http_status")?.let { JsonIn.int(it, o.path("http_status")) },
+                requestId = o.optional("request_id")?.let { JsonIn.string(it, o.path("request_id")) },
+            )
+        }
+    }
+}
+
 /** Whether funds are captured with the authorization or later by a capture call. */
 public enum class CaptureMethod(
     /** The value in the core's JSON. */
