@@ -55,21 +55,24 @@ reliability-rust:
 		--soak-iterations $(SOAK_ITERATIONS) \
 		--binding-logs $(RELIABILITY_OUT) --soak-results $(RELIABILITY_OUT)
 
-# Each binding: its scenario suite with everything it prints captured (RUST_LOG=trace for any
-# native logging), then its soak. A failing scenario suite does not stop the audit.
+# Each binding: its scenario suite with everything it prints captured, the core's logs included
+# at TRACE through the binding's own logging (Python logging via log_cli, a Node logger set by
+# reliability/logs/node-trace.mjs, SLF4J's simple backend for Kotlin), then its soak. A failing scenario suite does not stop the audit.
 $(RELIABILITY_OUT):
 	mkdir -p $@
 
 reliability-python: | $(RELIABILITY_OUT)
 	$(MAKE) -C bindings-python develop sandbox
 	cd bindings-python && RUST_LOG=trace CONNECTOR_SANDBOX_BIN=$(SANDBOX_BIN) .venv/bin/python -m pytest \
-		tests/test_scenarios.py -vv -s -rA > $(RELIABILITY_OUT)/python-scenarios.log 2>&1 || true
+		tests/test_scenarios.py -vv -s -rA -o log_cli=true --log-cli-level=5 \
+		> $(RELIABILITY_OUT)/python-scenarios.log 2>&1 || true
 	bindings-python/.venv/bin/python reliability/soak/soak.py $(SANDBOX_BIN) \
 		$(RELIABILITY_OUT)/soak-python.json $(SOAK_ITERATIONS)
 
 reliability-node: | $(RELIABILITY_OUT)
 	$(MAKE) -C bindings-node install build sandbox
-	cd bindings-node && RUST_LOG=trace node --test --test-reporter=spec test/scenarios.test.mjs \
+	cd bindings-node && RUST_LOG=trace node --import ../reliability/logs/node-trace.mjs \
+		--test --test-reporter=spec test/scenarios.test.mjs \
 		> $(RELIABILITY_OUT)/node-scenarios.log 2>&1 || true
 	cd bindings-node && node ../reliability/soak/soak.mjs $(SANDBOX_BIN) \
 		$(RELIABILITY_OUT)/soak-node.json $(SOAK_ITERATIONS)
@@ -77,7 +80,7 @@ reliability-node: | $(RELIABILITY_OUT)
 reliability-kotlin: | $(RELIABILITY_OUT)
 	$(MAKE) -C bindings-kotlin glue
 	cd bindings-kotlin && RUST_LOG=trace $(MAKE) --no-print-directory kotlin-test \
-		MVN_FLAGS="-B -ntp -Dtest=ScenariosTest -Dsurefire.failIfNoSpecifiedTests=false -DtrimStackTrace=false" \
+		MVN_FLAGS="-B -ntp -Dtest=ScenariosTest -Dsurefire.failIfNoSpecifiedTests=false -DtrimStackTrace=false -Dtest.log.level=trace" \
 		> $(RELIABILITY_OUT)/kotlin-scenarios.log 2>&1 || true
 	cd bindings-kotlin && $(MAKE) --no-print-directory kotlin-test \
 		MVN_FLAGS="-B -ntp -Dtest=SoakTest -Dreliability.soak.out=$(RELIABILITY_OUT)/soak-kotlin.json -Dreliability.soak.iterations=$(SOAK_ITERATIONS)"

@@ -209,6 +209,23 @@ async fn main() {
                     ));
                 }
                 for f in files {
+                    // A binding's scenario log without the core's TRACE records would make its
+                    // audit vacuous: the log bridge did not reach it.
+                    let is_scenarios = f
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().ends_with("-scenarios.log"));
+                    if is_scenarios {
+                        let text = std::fs::read_to_string(&f).unwrap_or_default();
+                        let records = text.matches("request body").count();
+                        if records == 0 {
+                            broken.push(format!(
+                                "secrets audit: {} has no TRACE record of the core (\"request body\")",
+                                f.display()
+                            ));
+                        } else {
+                            println!("  {}: {records} TRACE request bodies", f.display());
+                        }
+                    }
                     if let Err(e) = scanner.scan_file(&f) {
                         broken.push(format!("secrets audit: {}: {e}", f.display()));
                     } else {
