@@ -11,16 +11,22 @@ use reliability::{audit, fuzz, matrix, scenario, secrets};
 fn scanner() -> &'static secrets::Scanner {
     static SCANNER: OnceLock<secrets::Scanner> = OnceLock::new();
     SCANNER.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let credentials = runtime.block_on(async {
-            connector_sandbox::Sandbox::start()
-                .await
-                .unwrap()
-                .credentials()
-        });
+        // The tests are async: the sandbox whose credentials are read runs on a runtime of its
+        // own, on a thread of its own.
+        let credentials = std::thread::spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                connector_sandbox::Sandbox::start()
+                    .await
+                    .unwrap()
+                    .credentials()
+            })
+        })
+        .join()
+        .unwrap();
         let scanner = secrets::Scanner::new(&credentials, &scenario::load_scenarios());
         secrets::install(&scanner);
         scanner
