@@ -361,6 +361,48 @@ function fromWire_CallOptions(o, p) {
   return v;
 }
 
+const KEYS_CallRecord = ["connector", "operation", "flow", "outcome", "attempts", "latencyUs", "idempotencyKey", "status", "errorCode", "httpStatus", "requestId"];
+
+function toWire_CallRecord(v, p, tag) {
+  w.struct(v, p, KEYS_CallRecord, tag);
+  const o = {};
+  if (w.missing(v.connector)) throw w.required(w.join(p, "connector"));
+  o.connector = w.str(v.connector, w.join(p, "connector"));
+  if (w.missing(v.operation)) throw w.required(w.join(p, "operation"));
+  o.operation = w.str(v.operation, w.join(p, "operation"));
+  if (w.missing(v.flow)) throw w.required(w.join(p, "flow"));
+  o.flow = w.str(v.flow, w.join(p, "flow"));
+  if (w.missing(v.outcome)) throw w.required(w.join(p, "outcome"));
+  o.outcome = w.str(v.outcome, w.join(p, "outcome"));
+  if (w.missing(v.attempts)) throw w.required(w.join(p, "attempts"));
+  o.attempts = w.int(v.attempts, w.join(p, "attempts"), "uint32");
+  if (w.missing(v.latencyUs)) throw w.required(w.join(p, "latency_us"));
+  o.latency_us = w.int(v.latencyUs, w.join(p, "latency_us"), "uint64");
+  if (w.missing(v.idempotencyKey)) throw w.required(w.join(p, "idempotency_key"));
+  o.idempotency_key = w.str(v.idempotencyKey, w.join(p, "idempotency_key"));
+  if (!w.missing(v.status)) o.status = w.str(v.status, w.join(p, "status"));
+  if (!w.missing(v.errorCode)) o.error_code = w.str(v.errorCode, w.join(p, "error_code"));
+  if (!w.missing(v.httpStatus)) o.http_status = w.int(v.httpStatus, w.join(p, "http_status"), "uint16");
+  if (!w.missing(v.requestId)) o.request_id = w.str(v.requestId, w.join(p, "request_id"));
+  return o;
+}
+
+function fromWire_CallRecord(o, p) {
+  const v = {};
+  if (o.connector != null) v.connector = o.connector;
+  if (o.operation != null) v.operation = o.operation;
+  if (o.flow != null) v.flow = o.flow;
+  if (o.outcome != null) v.outcome = o.outcome;
+  if (o.attempts != null) v.attempts = w.intIn(o.attempts, w.join(p, "attempts"));
+  if (o.latency_us != null) v.latencyUs = w.intIn(o.latency_us, w.join(p, "latency_us"));
+  if (o.idempotency_key != null) v.idempotencyKey = o.idempotency_key;
+  if (o.status != null) v.status = o.status;
+  if (o.error_code != null) v.errorCode = o.error_code;
+  if (o.http_status != null) v.httpStatus = w.intIn(o.http_status, w.join(p, "http_status"));
+  if (o.request_id != null) v.requestId = o.request_id;
+  return v;
+}
+
 const KEYS_CaptureRequest = ["connectorTransactionId", "amount", "authorizedAmount", "merchantReference", "idempotencyKey"];
 
 function toWire_CaptureRequest(v, p, tag) {
@@ -1554,7 +1596,7 @@ function fromWire_SubmitEvidenceRequest(o, p) {
   return v;
 }
 
-const KEYS_TransportOptions = ["connectTimeoutMs", "timeoutMs", "proxyUrl", "retry", "userAgentSuffix"];
+const KEYS_TransportOptions = ["connectTimeoutMs", "timeoutMs", "proxyUrl", "retry", "userAgentSuffix", "maxResponseBytes", "maxConnections"];
 
 function toWire_TransportOptions(v, p, tag) {
   w.struct(v, p, KEYS_TransportOptions, tag);
@@ -1564,6 +1606,8 @@ function toWire_TransportOptions(v, p, tag) {
   if (!w.missing(v.proxyUrl)) o.proxy_url = w.str(v.proxyUrl, w.join(p, "proxy_url"));
   if (!w.missing(v.retry)) o.retry = toWire_RetryOptions(v.retry, w.join(p, "retry"));
   if (!w.missing(v.userAgentSuffix)) o.user_agent_suffix = w.str(v.userAgentSuffix, w.join(p, "user_agent_suffix"));
+  if (!w.missing(v.maxResponseBytes)) o.max_response_bytes = w.int(v.maxResponseBytes, w.join(p, "max_response_bytes"), "uint64");
+  if (!w.missing(v.maxConnections)) o.max_connections = w.int(v.maxConnections, w.join(p, "max_connections"), "uint32");
   return o;
 }
 
@@ -1574,6 +1618,8 @@ function fromWire_TransportOptions(o, p) {
   if (o.proxy_url != null) v.proxyUrl = o.proxy_url;
   if (o.retry != null) v.retry = fromWire_RetryOptions(o.retry, w.join(p, "retry"));
   if (o.user_agent_suffix != null) v.userAgentSuffix = o.user_agent_suffix;
+  if (o.max_response_bytes != null) v.maxResponseBytes = w.intIn(o.max_response_bytes, w.join(p, "max_response_bytes"));
+  if (o.max_connections != null) v.maxConnections = w.intIn(o.max_connections, w.join(p, "max_connections"));
   return v;
 }
 
@@ -1744,6 +1790,7 @@ const toWire = {
   BankRedirectMethod: (v, p) => w.str(v, p),
   BrowserInfo: toWire_BrowserInfo,
   CallOptions: toWire_CallOptions,
+  CallRecord: toWire_CallRecord,
   CaptureMethod: (v, p) => w.str(v, p),
   CaptureRequest: toWire_CaptureRequest,
   Card: toWire_Card,
@@ -1826,6 +1873,7 @@ const fromWire = {
   BankRedirectMethod: (v) => v,
   BrowserInfo: fromWire_BrowserInfo,
   CallOptions: fromWire_CallOptions,
+  CallRecord: fromWire_CallRecord,
   CaptureMethod: (v) => v,
   CaptureRequest: fromWire_CaptureRequest,
   Card: fromWire_Card,
@@ -1908,6 +1956,7 @@ const FIELDS = {
   BankRedirect: { method: ["method", null], issuer: ["issuer", null] },
   BrowserInfo: { user_agent: ["userAgent", null], accept_header: ["acceptHeader", null], language: ["language", null], color_depth: ["colorDepth", null], screen_height: ["screenHeight", null], screen_width: ["screenWidth", null], time_zone_offset_minutes: ["timeZoneOffsetMinutes", null], java_enabled: ["javaEnabled", null], javascript_enabled: ["javascriptEnabled", null], referer: ["referer", null] },
   CallOptions: { timeout_ms: ["timeoutMs", null], retry: ["retry", null] },
+  CallRecord: { connector: ["connector", null], operation: ["operation", null], flow: ["flow", null], outcome: ["outcome", null], attempts: ["attempts", null], latency_us: ["latencyUs", null], idempotency_key: ["idempotencyKey", null], status: ["status", null], error_code: ["errorCode", null], http_status: ["httpStatus", null], request_id: ["requestId", null] },
   CaptureRequest: { connector_transaction_id: ["connectorTransactionId", null], amount: ["amount", "Money"], authorized_amount: ["authorizedAmount", "Money"], merchant_reference: ["merchantReference", null], idempotency_key: ["idempotencyKey", null] },
   Card: { number: ["number", null], expiry_month: ["expiryMonth", null], expiry_year: ["expiryYear", null], cvc: ["cvc", null], holder_name: ["holderName", null] },
   CheckoutConfig: { secret_key: ["secretKey", null], public_key: ["publicKey", null], processing_channel_id: ["processingChannelId", null], webhook_secrets: ["webhookSecrets", null] },
@@ -1948,7 +1997,7 @@ const FIELDS = {
   SdkAction: { action_type: ["actionType", null], data: ["data", null] },
   SetupMandateRequest: { amount: ["amount", "Money"], merchant_reference: ["merchantReference", null], payment_method: ["paymentMethod", "PaymentMethod"], customer: ["customer", "Customer"], usage: ["usage", null], idempotency_key: ["idempotencyKey", null], billing_address: ["billingAddress", "Address"], browser_info: ["browserInfo", "BrowserInfo"], return_url: ["returnUrl", null], authentication_type: ["authenticationType", null], connector_order_id: ["connectorOrderId", null], metadata: ["metadata", "*"] },
   SubmitEvidenceRequest: { connector_dispute_id: ["connectorDisputeId", null], documents: ["documents", "EvidenceDocument"], summary: ["summary", null], idempotency_key: ["idempotencyKey", null] },
-  TransportOptions: { connect_timeout_ms: ["connectTimeoutMs", null], timeout_ms: ["timeoutMs", null], proxy_url: ["proxyUrl", null], retry: ["retry", "RetryOptions"], user_agent_suffix: ["userAgentSuffix", null] },
+  TransportOptions: { connect_timeout_ms: ["connectTimeoutMs", null], timeout_ms: ["timeoutMs", null], proxy_url: ["proxyUrl", null], retry: ["retry", "RetryOptions"], user_agent_suffix: ["userAgentSuffix", null], max_response_bytes: ["maxResponseBytes", null], max_connections: ["maxConnections", null] },
   Upi: { flow: ["flow", null], vpa: ["vpa", null] },
   VoidRequest: { connector_transaction_id: ["connectorTransactionId", null], merchant_reference: ["merchantReference", null], amount: ["amount", "Money"], reason: ["reason", null], idempotency_key: ["idempotencyKey", null] },
   WebhookAcknowledgement: { status: ["status", null], content_type: ["contentType", null], body: ["body", null] },

@@ -10,6 +10,7 @@ const util = require('node:util');
 const native = require('./native.js');
 const gen = require('./generated.js');
 const w = require('./lib/wire.js');
+const observe = require('./lib/observe.js');
 
 const { ConnectorServiceError, ERROR_CLASSES, FIELDS, UNIONS, OPERATIONS, SERVICES } = gen;
 
@@ -191,8 +192,11 @@ const CLIENT_STATE = new WeakMap();
 class Client {
   #native;
 
-  constructor(config) {
+  constructor(config, options) {
+    const onCall = options == null ? null : options.onCall;
+    const observer = onCall == null ? null : observe.nativeObserver(onCall);
     const { handle, wire } = buildNative(native.NativeClient, config);
+    if (observer) handle.setOnCall(observer);
     this.#native = handle;
     CLIENT_STATE.set(this, describeConfig(handle.connector, wire));
     const call = (op, request, options) => this.#call(op, request, options);
@@ -354,6 +358,12 @@ function apiSchema() {
   return unpack(native.apiSchemaJson());
 }
 
+/** A fresh idempotency key (a UUID v4, as the core generates): create it before a call and
+ * pass it on the request to keep it when you stop waiting for the call. */
+function newIdempotencyKey() {
+  return require('crypto').randomUUID();
+}
+
 function fiservSignature(apiKey, apiSecret, clientRequestId, timestampMs, body) {
   const strings = { apiKey, apiSecret, clientRequestId };
   for (const [field, value] of Object.entries(strings)) {
@@ -380,5 +390,8 @@ module.exports = {
   fromCoreJson,
   coreVersion,
   apiSchema,
+  setLogger: observe.setLogger,
+  setLogLevel: observe.setLogLevel,
+  newIdempotencyKey,
   fiservSignature,
 };

@@ -840,3 +840,5 @@ module.exports.NativeConnector = nativeBinding.NativeConnector
 module.exports.apiSchemaJson = nativeBinding.apiSchemaJson
 module.exports.coreVersion = nativeBinding.coreVersion
 module.exports.fiservSignature = nativeBinding.fiservSignature
+module.exports.setLogFilter = nativeBinding.setLogFilter
+module.exports.setLogSink = nativeBinding.setLogSink

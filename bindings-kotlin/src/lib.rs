@@ -23,6 +23,8 @@ use tokio::task::JoinHandle;
 
 uniffi::setup_scaffolding!();
 
+mod observe;
+
 /// The process-wide runtime: I/O, timers, and the tasks of every call.
 static RUNTIME: LazyLock<Option<Runtime>> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()
@@ -240,6 +242,13 @@ pub fn mask_card_number(number: String) -> String {
 #[uniffi::export]
 pub fn is_sensitive_key(key: String) -> bool {
     connector_service::http::is_sensitive_header(&key)
+}
+
+/// A fresh idempotency key (a UUID v4). Create it before a call and pass it on the request to
+/// keep it when the call's coroutine is cancelled.
+#[uniffi::export]
+pub fn new_idempotency_key() -> String {
+    connector_service::http::new_idempotency_key()
 }
 
 /// Fiserv Commerce Hub's request signature (the `Authorization` header): Base64 of the

@@ -18,6 +18,8 @@ use connector_service::json::{api_schema, JsonClient, JsonConnector};
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
+pub mod observe;
+
 /// Wraps a guarded result into the envelope the JavaScript layer unpacks: `{"ok": <json>}` or
 /// `{"error": <the core's error JSON>}`.
 fn envelope(result: Result<String, FfiError>) -> String {

@@ -37,3 +37,9 @@ test('an ES module program imports the package', () => {
 test('the addon and the generated code come from the same core', () => {
   assert.equal(esm.coreVersion(), esm.apiSchema().version);
 });
+
+test('newIdempotencyKey gives a fresh UUID v4, to keep across a call you stop waiting for', () => {
+  const [a, b] = [esm.newIdempotencyKey(), esm.newIdempotencyKey()];
+  assert.notEqual(a, b);
+  assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});

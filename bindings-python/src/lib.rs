@@ -11,6 +11,7 @@
 //! panic becomes an `internal` error), so no panic crosses into Python; one tokio runtime per
 //! process ([`runtime`]), and a client is bound to the process that created it.
 
+mod observe;
 mod runtime;
 
 use std::mem::ManuallyDrop;
@@ -81,8 +82,14 @@ impl NativeClient {
 
 #[pymethods]
 impl NativeClient {
+    /// `on_call`: a callable receiving the JSON of every call's `CallRecord`.
     #[new]
-    fn new(py: Python<'_>, config_json: String) -> PyResult<NativeClient> {
+    #[pyo3(signature = (config_json, on_call=None))]
+    fn new(
+        py: Python<'_>,
+        config_json: String,
+        on_call: Option<Py<PyAny>>,
+    ) -> PyResult<NativeClient> {
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = py
             .detach(|| {
@@ -91,7 +98,7 @@ impl NativeClient {
             })
             .map_err(py_err)?;
         Ok(NativeClient {
-            inner: ManuallyDrop::new(client),
+            inner: ManuallyDrop::new(observe::with_observer(client, on_call)),
             pid: std::process::id(),
         })
     }
@@ -286,6 +293,13 @@ fn is_sensitive_header(name: &str) -> bool {
     connector_service::http::is_sensitive_header(name)
 }
 
+/// A fresh idempotency key (a UUID v4), to create before a call and pass on its request: the
+/// key then survives the call being cancelled.
+#[pyfunction]
+fn new_idempotency_key() -> String {
+    connector_service::http::new_idempotency_key()
+}
+
 /// The core's error codes, in their stable string form.
 #[pyfunction]
 fn error_codes() -> Vec<&'static str> {
@@ -346,8 +360,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mask_card_number, m)?)?;
     m.add_function(wrap_pyfunction!(is_sensitive_header, m)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(new_idempotency_key, m)?)?;
     m.add_function(wrap_pyfunction!(api_schema_json, m)?)?;
     m.add_function(wrap_pyfunction!(fiserv_signature, m)?)?;
     m.add_function(wrap_pyfunction!(runtime_pid, m)?)?;
+    observe::register(m)?;
     Ok(())
 }

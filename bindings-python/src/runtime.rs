@@ -77,7 +77,7 @@ static IN_PYTHON: AtomicUsize = AtomicUsize::new(0);
 /// Set by the atexit hook: the interpreter is shutting down.
 static CLOSED: AtomicBool = AtomicBool::new(false);
 
-struct Entered;
+pub(crate) struct Entered;
 
 impl Drop for Entered {
     fn drop(&mut self) {
@@ -86,7 +86,7 @@ impl Drop for Entered {
 }
 
 /// Enters the gate, unless the interpreter is shutting down.
-fn enter_python() -> Option<Entered> {
+pub(crate) fn enter_python() -> Option<Entered> {
     // Count first, then check: with the hook's store-then-load (both SeqCst), either this
     // thread sees the gate closed, or the hook sees the count and waits.
     IN_PYTHON.fetch_add(1, Ordering::SeqCst);

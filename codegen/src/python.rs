@@ -1112,7 +1112,7 @@ fn service_class(api: &Api, service: &str, asynchronous: bool) -> String {
         out.push_str(&docstring(&doc, "        "));
         let _ = writeln!(
             out,
-            "        body = _ext.request_of({req}, request, fields).to_dict()\n        \
+            "        body = _ext.request_body({req}, request, fields)\n        \
              return {resp}.from_dict({awaiting}self._call({:?}, body, options))",
             op.name
         );
@@ -1164,7 +1164,7 @@ fn step_class(api: &Api) -> String {
          operation (the first `Send` carries the key used when you pass none).",
         "        ",
     ));
-    out.push_str("        operation, parse = _operation_of(request)\n        return self._step(operation, request.to_dict(), responses, idempotency_key, parse)\n");
+    out.push_str("        operation, parse = _operation_of(request)\n        return self._step(operation, _ext.to_body(request), responses, idempotency_key, parse)\n");
     for op in &api.operations {
         let _ = write!(
             out,
@@ -1181,7 +1181,7 @@ fn step_class(api: &Api) -> String {
         "        ",
     ));
     out.push_str(
-        "        operation, parse = _operation_of(request)\n        body = request.to_dict()\n        responses: list[HttpResponse] = []\n        key = idempotency_key\n        while True:\n            step = self._step(operation, body, responses, key, parse)\n            key = step.idempotency_key\n            if isinstance(step, Done):\n                return step.response\n            responses.append(send(step.request))\n",
+        "        operation, parse = _operation_of(request)\n        body = _ext.to_body(request)\n        responses: list[HttpResponse] = []\n        key = idempotency_key\n        while True:\n            step = self._step(operation, body, responses, key, parse)\n            key = step.idempotency_key\n            if isinstance(step, Done):\n                return step.response\n            responses.append(send(step.request))\n",
     );
     out.push_str("\n\n_OPERATIONS: Mapping[type[_ext.Model], tuple[str, Callable[[Mapping[str, Any]], Any]]] = {\n");
     for op in &api.operations {

@@ -82,6 +82,9 @@ const RUNTIME_EXPORTS: &[&str] = &[
     "fromCoreJson",
     "coreVersion",
     "apiSchema",
+    "setLogger",
+    "setLogLevel",
+    "newIdempotencyKey",
     "fiservSignature",
 ];
 
@@ -374,10 +377,21 @@ export interface WebhooksService {
   verifyAndParse(request: IncomingWebhook): WebhookNotification;
 }
 
+/** Options of a `Client` beside its configuration. */
+export interface ClientOptions {
+  /**
+   * Receives a `CallRecord` (connector, operation, outcome, HTTP status, attempts, latency,
+   * idempotency key; never a secret) after each call, on the JavaScript thread. An exception
+   * it throws is reported (to the `setLogger` function, else as a process warning), never
+   * to the call.
+   */
+  onCall?: ((record: CallRecord) => void) | null;
+}
+
 /** A client: one processor, its credentials, and one pooled HTTP transport. */
 export declare class Client {
   /** Builds a client. Throws `InvalidConfigurationError` (naming the field) for a bad config. */
-  constructor(config: ClientConfig);
+  constructor(config: ClientConfig, options?: ClientOptions);
   /** The processor this client talks to. */
   readonly connector: ConnectorName;
 {SERVICES}
@@ -437,6 +451,36 @@ export declare function fromCoreJson<K extends keyof Types>(type: K, json: strin
 export declare function coreVersion(): string;
 /** The core's API schema (JSON Schema of every type, the operations and the error codes). */
 export declare function apiSchema(): Record<string, unknown>;
+
+/** A level of the core's log records. */
+export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
+
+/** One log record of the core. Never contains card data or credentials. */
+export interface LogRecord {
+  level: LogLevel;
+  /** The Rust module that logged it (`connector_service::client`, ...). */
+  target: string;
+  message: string;
+  /** The record's fields and those of its call (`connector`, `operation`, `idempotency_key`, ...). */
+  fields: Record<string, string>;
+}
+
+/**
+ * Sends the core's log records to `logger` (`null` stops). Records up to `options.level`
+ * pass (default: `RUST_LOG` when set, else `"info"`); an explicit level overrides `RUST_LOG`.
+ */
+export declare function setLogger(
+  logger: ((record: LogRecord) => void) | null,
+  options?: { level?: LogLevel | string },
+): void;
+/** Changes which of the core's records reach the logger: a level, or a `RUST_LOG`-style filter. */
+export declare function setLogLevel(level: LogLevel | string): void;
+/**
+ * A fresh idempotency key (a UUID v4). Create it before a call and pass it on the request to
+ * keep it when you stop waiting for the call: a retry with the same key and request is then
+ * deduplicated by the processors that support keys.
+ */
+export declare function newIdempotencyKey(): string;
 /**
  * Fiserv Commerce Hub's request signature (the `Authorization` header): Base64 of the
  * HMAC-SHA256, keyed with `apiSecret`, of `apiKey + clientRequestId + timestampMs + body`.

@@ -218,6 +218,15 @@ macro_rules! define_flows {
                 match self { $( FlowRequest::$variant(r) => r.idempotency_key.as_deref(), )* }
             }
 
+            /// The request as JSON with its secrets as digests, for the idempotency-key
+            /// fingerprint (see [`crate::Client`]).
+            pub(crate) fn fingerprint_json(&self) -> serde_json::Value {
+                crate::secret::with_secret_digests(|| match self {
+                    $( FlowRequest::$variant(r) => serde_json::to_value(r), )*
+                })
+                .unwrap_or(serde_json::Value::Null)
+            }
+
             /// Parses a request for the operation `op` from JSON.
             pub fn from_json(op: &str, json: &str) -> Result<FlowRequest> {
                 match op {
@@ -273,8 +282,18 @@ impl FlowResponse {
             }};
         }
         match self {
-            FlowResponse::Payment(r) => set!(r),
-            FlowResponse::Refund(r) => set!(r),
+            FlowResponse::Payment(r) => {
+                set!(r);
+                if let Some(d) = &mut r.decline {
+                    d.mask();
+                }
+            }
+            FlowResponse::Refund(r) => {
+                set!(r);
+                if let Some(d) = &mut r.failure {
+                    d.mask();
+                }
+            }
             FlowResponse::Order(r) => set!(r),
             FlowResponse::Dispute(r) => set!(r),
         }

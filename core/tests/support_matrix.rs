@@ -100,7 +100,7 @@ fn support_and_implementation_agree_for_every_connector_and_flow() {
     let mut checked = 0;
     for &name in IMPLEMENTED {
         let connector = connector(&credentials, name);
-        for flow in Flow::ALL {
+        for &flow in Flow::ALL {
             let support = connectors::support(name, flow).expect("implemented");
             assert_eq!(connector.support(flow), support, "{name} {flow}");
             let label = format!("{} {}", name.as_str(), flow.as_str());

@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from . import _native
-from ._client import Webhooks, client_config, shown_url
+from . import _inputs, _native
+from ._client import Headers, Webhooks, client_config, shown_url
+from ._errors import InvalidConfigurationError
 from ._ext import native_error
 from ._services import ConnectorSteps
 from ._step import Done, Send, Step
@@ -47,7 +48,7 @@ class Connector(ConnectorSteps):
     ) -> None:
         config = client_config(connector, environment, base_url, None)
         try:
-            self._native = _native.NativeConnector(json.dumps(config.to_dict()))
+            self._native = _native.NativeConnector(_inputs.dumps(_inputs.to_dict(config, InvalidConfigurationError), InvalidConfigurationError))
         except _native.NativeError as e:
             raise native_error(e) from None
         self.connector = ConnectorName(self._native.connector)
@@ -69,7 +70,7 @@ class Connector(ConnectorSteps):
                 raise TypeError(f"responses must be HttpResponse objects, got {type(r).__name__}")
         responses_json = json.dumps([r.to_dict() for r in responses])
         try:
-            text = self._native.step(operation, json.dumps(request), responses_json, idempotency_key)
+            text = self._native.step(operation, _inputs.dumps(request), responses_json, idempotency_key)
         except _native.NativeError as e:
             raise native_error(e) from None
         out = json.loads(text)

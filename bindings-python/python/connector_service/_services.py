@@ -97,7 +97,7 @@ class AsyncPayments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(AuthorizeRequest, request, fields).to_dict()
+        body = _ext.request_body(AuthorizeRequest, request, fields)
         return PaymentResponse.from_dict(await self._call("payments.authorize", body, options))
 
     @overload
@@ -122,7 +122,7 @@ class AsyncPayments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(PaymentGetRequest, request, fields).to_dict()
+        body = _ext.request_body(PaymentGetRequest, request, fields)
         return PaymentResponse.from_dict(await self._call("payments.get", body, options))
 
     @overload
@@ -147,7 +147,7 @@ class AsyncPayments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(CaptureRequest, request, fields).to_dict()
+        body = _ext.request_body(CaptureRequest, request, fields)
         return PaymentResponse.from_dict(await self._call("payments.capture", body, options))
 
     @overload
@@ -172,7 +172,7 @@ class AsyncPayments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(VoidRequest, request, fields).to_dict()
+        body = _ext.request_body(VoidRequest, request, fields)
         return PaymentResponse.from_dict(await self._call("payments.void", body, options))
 
     @overload
@@ -199,7 +199,7 @@ class AsyncPayments:
 
         Returns a `RefundResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(RefundRequest, request, fields).to_dict()
+        body = _ext.request_body(RefundRequest, request, fields)
         return RefundResponse.from_dict(await self._call("payments.refund", body, options))
 
     @overload
@@ -233,7 +233,7 @@ class AsyncPayments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(SetupMandateRequest, request, fields).to_dict()
+        body = _ext.request_body(SetupMandateRequest, request, fields)
         return PaymentResponse.from_dict(await self._call("payments.setup_mandate", body, options))
 
     @overload
@@ -261,7 +261,7 @@ class AsyncPayments:
 
         Returns a `OrderResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(CreateOrderRequest, request, fields).to_dict()
+        body = _ext.request_body(CreateOrderRequest, request, fields)
         return OrderResponse.from_dict(await self._call("payments.create_order", body, options))
 
 
@@ -300,7 +300,7 @@ class AsyncRefunds:
 
         Returns a `RefundResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(RefundGetRequest, request, fields).to_dict()
+        body = _ext.request_body(RefundGetRequest, request, fields)
         return RefundResponse.from_dict(await self._call("refunds.get", body, options))
 
 
@@ -340,7 +340,7 @@ class AsyncDisputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(AcceptDisputeRequest, request, fields).to_dict()
+        body = _ext.request_body(AcceptDisputeRequest, request, fields)
         return DisputeResponse.from_dict(await self._call("disputes.accept", body, options))
 
     @overload
@@ -367,7 +367,7 @@ class AsyncDisputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(SubmitEvidenceRequest, request, fields).to_dict()
+        body = _ext.request_body(SubmitEvidenceRequest, request, fields)
         return DisputeResponse.from_dict(await self._call("disputes.submit_evidence", body, options))
 
     @overload
@@ -392,7 +392,7 @@ class AsyncDisputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(DefendDisputeRequest, request, fields).to_dict()
+        body = _ext.request_body(DefendDisputeRequest, request, fields)
         return DisputeResponse.from_dict(await self._call("disputes.defend", body, options))
 
 
@@ -442,7 +442,7 @@ class Payments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(AuthorizeRequest, request, fields).to_dict()
+        body = _ext.request_body(AuthorizeRequest, request, fields)
         return PaymentResponse.from_dict(self._call("payments.authorize", body, options))
 
     @overload
@@ -467,7 +467,7 @@ class Payments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(PaymentGetRequest, request, fields).to_dict()
+        body = _ext.request_body(PaymentGetRequest, request, fields)
         return PaymentResponse.from_dict(self._call("payments.get", body, options))
 
     @overload
@@ -492,7 +492,7 @@ class Payments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(CaptureRequest, request, fields).to_dict()
+        body = _ext.request_body(CaptureRequest, request, fields)
         return PaymentResponse.from_dict(self._call("payments.capture", body, options))
 
     @overload
@@ -517,7 +517,7 @@ class Payments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(VoidRequest, request, fields).to_dict()
+        body = _ext.request_body(VoidRequest, request, fields)
         return PaymentResponse.from_dict(self._call("payments.void", body, options))
 
     @overload
@@ -544,7 +544,7 @@ class Payments:
 
         Returns a `RefundResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(RefundRequest, request, fields).to_dict()
+        body = _ext.request_body(RefundRequest, request, fields)
         return RefundResponse.from_dict(self._call("payments.refund", body, options))
 
     @overload
@@ -578,7 +578,7 @@ class Payments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(SetupMandateRequest, request, fields).to_dict()
+        body = _ext.request_body(SetupMandateRequest, request, fields)
         return PaymentResponse.from_dict(self._call("payments.setup_mandate", body, options))
 
     @overload
@@ -604,7 +604,7 @@ class Payments:
 
         Returns a `OrderResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(CreateOrderRequest, request, fields).to_dict()
+        body = _ext.request_body(CreateOrderRequest, request, fields)
         return OrderResponse.from_dict(self._call("payments.create_order", body, options))
 
 
@@ -643,7 +643,7 @@ class Refunds:
 
         Returns a `RefundResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(RefundGetRequest, request, fields).to_dict()
+        body = _ext.request_body(RefundGetRequest, request, fields)
         return RefundResponse.from_dict(self._call("refunds.get", body, options))
 
 
@@ -681,7 +681,7 @@ class Disputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(AcceptDisputeRequest, request, fields).to_dict()
+        body = _ext.request_body(AcceptDisputeRequest, request, fields)
         return DisputeResponse.from_dict(self._call("disputes.accept", body, options))
 
     @overload
@@ -708,7 +708,7 @@ class Disputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(SubmitEvidenceRequest, request, fields).to_dict()
+        body = _ext.request_body(SubmitEvidenceRequest, request, fields)
         return DisputeResponse.from_dict(self._call("disputes.submit_evidence", body, options))
 
     @overload
@@ -731,7 +731,7 @@ class Disputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(DefendDisputeRequest, request, fields).to_dict()
+        body = _ext.request_body(DefendDisputeRequest, request, fields)
         return DisputeResponse.from_dict(self._call("disputes.defend", body, options))
 
 
@@ -832,7 +832,7 @@ class ConnectorSteps:
         operation (the first `Send` carries the key used when you pass none).
         """
         operation, parse = _operation_of(request)
-        return self._step(operation, request.to_dict(), responses, idempotency_key, parse)
+        return self._step(operation, _ext.to_body(request), responses, idempotency_key, parse)
 
     @overload
     def run(
@@ -944,7 +944,7 @@ class ConnectorSteps:
         HTTP client; no retries). Returns the typed response.
         """
         operation, parse = _operation_of(request)
-        body = request.to_dict()
+        body = _ext.to_body(request)
         responses: list[HttpResponse] = []
         key = idempotency_key
         while True:

@@ -110,7 +110,7 @@ fn ids_cannot_change_the_path() {
 
 #[test]
 fn support_matrix() {
-    for flow in Flow::ALL {
+    for &flow in Flow::ALL {
         let s = support(flow);
         if flow == Flow::Void {
             assert!(!s.is_supported());
