@@ -816,14 +816,21 @@ fn struct_class(out: &mut String, api: &Api, s: &StructDef) {
             "        /** A [Builder] with the required fields set. */"
         );
         let _ = writeln!(out, "        @JvmStatic");
-        out.push_str(&assign(
-            "        ",
-            &format!(
-                "public fun builder({}): Builder",
-                required_params.join(", ")
-            ),
-            &format!("Builder({})", required_args.join(", ")),
-        ));
+        let signature = format!(
+            "public fun builder({}): Builder",
+            required_params.join(", ")
+        );
+        let call = format!("Builder({})", required_args.join(", "));
+        if fits(&format!("        {signature} =")) {
+            out.push_str(&assign("        ", &signature, &call));
+        } else {
+            // Too long a signature: one parameter a line.
+            let _ = writeln!(out, "        public fun builder(");
+            for param in &required_params {
+                let _ = writeln!(out, "            {param},");
+            }
+            out.push_str(&assign("        ", "): Builder", &call));
+        }
         out.push('\n');
     }
     let keys: Vec<String> = s.fields.iter().map(|f| string_literal(&f.name)).collect();
