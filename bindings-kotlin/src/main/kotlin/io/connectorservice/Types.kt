@@ -1109,8 +1109,15 @@ public data class CallRecord @JvmOverloads constructor(
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(connector: ConnectorName, operation: String, flow: Flow, outcome: String, attempts: Int, latencyUs: Long, idempotencyKey: String): Builder =
-            Builder(connector, operation, flow, outcome, attempts, latencyUs, idempotencyKey)
+        public fun builder(
+            connector: ConnectorName,
+            operation: String,
+            flow: Flow,
+            outcome: String,
+            attempts: Int,
+            latencyUs: Long,
+            idempotencyKey: String,
+        ): Builder = Builder(connector, operation, flow, outcome, attempts, latencyUs, idempotencyKey)
 
         private val FIELDS: Set<String> = setOf(
             "connector",
