@@ -1,13 +1,17 @@
 # connector-service — the two commands of the README's quick start:
 #   make demo   a full payment lifecycle against the embedded sandbox (no credentials)
-#   make test   installs what it needs and runs every test suite (Rust, Python, Node, Kotlin)
+#   make test   installs what it needs and runs every test suite (Rust, Python, Node, Kotlin),
+#               the format and lint checks included
+#   make lint   the format and lint checks alone: rustfmt and clippy, ruff (Python), ESLint
+#               (JavaScript, TypeScript), ktlint through Spotless (Kotlin)
 
 CARGO ?= cargo
 # `make test` runs the codegen drift check once (test-rust); the bindings then skip theirs.
 BINDING_FLAGS := $(if $(filter test,$(MAKECMDGOALS)),CODEGEN_CHECKED=1,)
 BINDINGS := python node kotlin
 
-.PHONY: demo test test-rust lint codegen-check $(addprefix test-,$(BINDINGS)) bench
+.PHONY: demo test test-rust lint lint-rust codegen-check $(addprefix test-,$(BINDINGS)) \
+	$(addprefix lint-,$(BINDINGS)) bench
 .PHONY: reliability reliability-rust $(addprefix reliability-,$(BINDINGS))
 
 demo:
@@ -19,10 +23,23 @@ test: test-rust $(addprefix test-,$(BINDINGS))
 codegen-check:
 	$(CARGO) run --quiet -p codegen -- check
 
-lint:
+lint: lint-rust $(addprefix lint-,$(BINDINGS))
+
+lint-rust:
+	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --quiet -- -D warnings
 
-test-rust: codegen-check lint
+# Each binding's `make test` runs its own lint first.
+lint-python:
+	$(MAKE) -C bindings-python lint
+
+lint-node:
+	$(MAKE) -C bindings-node lint
+
+lint-kotlin:
+	$(MAKE) -C bindings-kotlin lint
+
+test-rust: codegen-check lint-rust
 	$(CARGO) test --workspace
 	$(CARGO) build --quiet -p connector-sandbox
 

@@ -157,7 +157,7 @@ function toWire_AcceptDisputeRequest(v, p, tag) {
   return o;
 }
 
-function fromWire_AcceptDisputeRequest(o, p) {
+function fromWire_AcceptDisputeRequest(o) {
   const v = {};
   if (o.connector_dispute_id != null) v.connectorDisputeId = o.connector_dispute_id;
   if (o.idempotency_key != null) v.idempotencyKey = o.idempotency_key;
@@ -180,7 +180,7 @@ function toWire_Address(v, p, tag) {
   return o;
 }
 
-function fromWire_Address(o, p) {
+function fromWire_Address(o) {
   const v = {};
   if (o.line1 != null) v.line1 = o.line1;
   if (o.line2 != null) v.line2 = o.line2;
@@ -208,7 +208,7 @@ function toWire_AdyenConfig(v, p, tag) {
   return o;
 }
 
-function fromWire_AdyenConfig(o, p) {
+function fromWire_AdyenConfig(o) {
   const v = {};
   if (o.api_key != null) v.apiKey = o.api_key;
   if (o.merchant_account != null) v.merchantAccount = o.merchant_account;
@@ -228,7 +228,7 @@ function toWire_ApplePay(v, p, tag) {
   return o;
 }
 
-function fromWire_ApplePay(o, p) {
+function fromWire_ApplePay(o) {
   const v = {};
   if (o.token != null) v.token = o.token;
   return v;
@@ -287,7 +287,7 @@ function toWire_AwaitAction(v, p, tag) {
   return o;
 }
 
-function fromWire_AwaitAction(o, p) {
+function fromWire_AwaitAction(o) {
   const v = {};
   if (o.description != null) v.description = o.description;
   return v;
@@ -304,7 +304,7 @@ function toWire_BankRedirect(v, p, tag) {
   return o;
 }
 
-function fromWire_BankRedirect(o, p) {
+function fromWire_BankRedirect(o) {
   const v = {};
   if (o.method != null) v.method = o.method;
   if (o.issuer != null) v.issuer = o.issuer;
@@ -467,7 +467,7 @@ function toWire_CheckoutConfig(v, p, tag) {
   return o;
 }
 
-function fromWire_CheckoutConfig(o, p) {
+function fromWire_CheckoutConfig(o) {
   const v = {};
   if (o.secret_key != null) v.secretKey = o.secret_key;
   if (o.public_key != null) v.publicKey = o.public_key;
@@ -580,7 +580,7 @@ function toWire_Customer(v, p, tag) {
   return o;
 }
 
-function fromWire_Customer(o, p) {
+function fromWire_Customer(o) {
   const v = {};
   if (o.id != null) v.id = o.id;
   if (o.email != null) v.email = o.email;
@@ -604,7 +604,7 @@ function toWire_DeclineDetails(v, p, tag) {
   return o;
 }
 
-function fromWire_DeclineDetails(o, p) {
+function fromWire_DeclineDetails(o) {
   const v = {};
   if (o.code != null) v.code = o.code;
   if (o.message != null) v.message = o.message;
@@ -624,7 +624,7 @@ function toWire_DeepLinkAction(v, p, tag) {
   return o;
 }
 
-function fromWire_DeepLinkAction(o, p) {
+function fromWire_DeepLinkAction(o) {
   const v = {};
   if (o.url != null) v.url = o.url;
   return v;
@@ -642,7 +642,7 @@ function toWire_DefendDisputeRequest(v, p, tag) {
   return o;
 }
 
-function fromWire_DefendDisputeRequest(o, p) {
+function fromWire_DefendDisputeRequest(o) {
   const v = {};
   if (o.connector_dispute_id != null) v.connectorDisputeId = o.connector_dispute_id;
   if (o.reason_code != null) v.reasonCode = o.reason_code;
@@ -743,7 +743,7 @@ function toWire_ElavonConfig(v, p, tag) {
   return o;
 }
 
-function fromWire_ElavonConfig(o, p) {
+function fromWire_ElavonConfig(o) {
   const v = {};
   if (o.merchant_id != null) v.merchantId = o.merchant_id;
   if (o.user_id != null) v.userId = o.user_id;
@@ -769,7 +769,7 @@ function toWire_EncryptedCard(v, p, tag) {
   return o;
 }
 
-function fromWire_EncryptedCard(o, p) {
+function fromWire_EncryptedCard(o) {
   const v = {};
   if (o.encrypted_card_number != null) v.encryptedCardNumber = o.encrypted_card_number;
   if (o.encrypted_expiry_month != null) v.encryptedExpiryMonth = o.encrypted_expiry_month;
@@ -838,7 +838,7 @@ function toWire_EvidenceDocument(v, p, tag) {
   return o;
 }
 
-function fromWire_EvidenceDocument(o, p) {
+function fromWire_EvidenceDocument(o) {
   const v = {};
   if (o.evidence_type != null) v.evidenceType = o.evidence_type;
   if (o.content != null) v.content = w.bytesIn(o.content);
@@ -860,7 +860,7 @@ function toWire_Ewallet(v, p, tag) {
   return o;
 }
 
-function fromWire_Ewallet(o, p) {
+function fromWire_Ewallet(o) {
   const v = {};
   if (o.provider != null) v.provider = o.provider;
   if (o.mobile_number != null) v.mobileNumber = o.mobile_number;
@@ -884,7 +884,7 @@ function toWire_FiservConfig(v, p, tag) {
   return o;
 }
 
-function fromWire_FiservConfig(o, p) {
+function fromWire_FiservConfig(o) {
   const v = {};
   if (o.api_key != null) v.apiKey = o.api_key;
   if (o.api_secret != null) v.apiSecret = o.api_secret;
@@ -903,7 +903,7 @@ function toWire_GooglePay(v, p, tag) {
   return o;
 }
 
-function fromWire_GooglePay(o, p) {
+function fromWire_GooglePay(o) {
   const v = {};
   if (o.token != null) v.token = o.token;
   return v;
@@ -926,7 +926,7 @@ function toWire_HttpRequest(v, p, tag) {
   return o;
 }
 
-function fromWire_HttpRequest(o, p) {
+function fromWire_HttpRequest(o) {
   const v = {};
   if (o.method != null) v.method = o.method;
   if (o.url != null) v.url = o.url;
@@ -968,7 +968,7 @@ function toWire_IgnoredEvent(v, p, tag) {
   return o;
 }
 
-function fromWire_IgnoredEvent(o, p) {
+function fromWire_IgnoredEvent(o) {
   const v = {};
   if (o.event_type != null) v.eventType = o.event_type;
   if (o.event_id != null) v.eventId = o.event_id;
@@ -988,7 +988,7 @@ function toWire_MandateReference(v, p, tag) {
   return o;
 }
 
-function fromWire_MandateReference(o, p) {
+function fromWire_MandateReference(o) {
   const v = {};
   if (o.mandate_id != null) v.mandateId = o.mandate_id;
   if (o.usage != null) v.usage = o.usage;
@@ -1026,7 +1026,7 @@ function toWire_Netbanking(v, p, tag) {
   return o;
 }
 
-function fromWire_Netbanking(o, p) {
+function fromWire_Netbanking(o) {
   const v = {};
   if (o.bank_code != null) v.bankCode = o.bank_code;
   return v;
@@ -1189,7 +1189,7 @@ function toWire_PaymentGetRequest(v, p, tag) {
   return o;
 }
 
-function fromWire_PaymentGetRequest(o, p) {
+function fromWire_PaymentGetRequest(o) {
   const v = {};
   if (o.connector_transaction_id != null) v.connectorTransactionId = o.connector_transaction_id;
   if (o.redirect_result != null) v.redirectResult = Object.assign({}, o.redirect_result);
@@ -1316,7 +1316,7 @@ function toWire_QrCodeAction(v, p, tag) {
   return o;
 }
 
-function fromWire_QrCodeAction(o, p) {
+function fromWire_QrCodeAction(o) {
   const v = {};
   if (o.data != null) v.data = o.data;
   if (o.image_url != null) v.imageUrl = o.image_url;
@@ -1362,7 +1362,7 @@ function toWire_RedirectAction(v, p, tag) {
   return o;
 }
 
-function fromWire_RedirectAction(o, p) {
+function fromWire_RedirectAction(o) {
   const v = {};
   if (o.url != null) v.url = o.url;
   if (o.method != null) v.method = o.method;
@@ -1416,7 +1416,7 @@ function toWire_RefundGetRequest(v, p, tag) {
   return o;
 }
 
-function fromWire_RefundGetRequest(o, p) {
+function fromWire_RefundGetRequest(o) {
   const v = {};
   if (o.connector_refund_id != null) v.connectorRefundId = o.connector_refund_id;
   if (o.connector_transaction_id != null) v.connectorTransactionId = o.connector_transaction_id;
@@ -1525,7 +1525,7 @@ function toWire_SdkAction(v, p, tag) {
   return o;
 }
 
-function fromWire_SdkAction(o, p) {
+function fromWire_SdkAction(o) {
   const v = {};
   if (o.action_type != null) v.actionType = o.action_type;
   if (o.data != null) v.data = o.data;
@@ -1634,7 +1634,7 @@ function toWire_Upi(v, p, tag) {
   return o;
 }
 
-function fromWire_Upi(o, p) {
+function fromWire_Upi(o) {
   const v = {};
   if (o.flow != null) v.flow = o.flow;
   if (o.vpa != null) v.vpa = o.vpa;
@@ -1753,7 +1753,7 @@ function toWire_WebhookRequest(v, p, tag) {
   return o;
 }
 
-function fromWire_WebhookRequest(o, p) {
+function fromWire_WebhookRequest(o) {
   const v = {};
   if (o.body != null) v.body = w.bytesIn(o.body);
   if (o.headers != null) v.headers = Object.assign({}, o.headers);
@@ -1771,7 +1771,7 @@ function toWire_XenditConfig(v, p, tag) {
   return o;
 }
 
-function fromWire_XenditConfig(o, p) {
+function fromWire_XenditConfig(o) {
   const v = {};
   if (o.secret_key != null) v.secretKey = o.secret_key;
   if (o.callback_tokens != null) v.callbackTokens = o.callback_tokens.slice();

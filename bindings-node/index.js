@@ -16,10 +16,6 @@ const { ConnectorServiceError, ERROR_CLASSES, FIELDS, UNIONS, OPERATIONS, SERVIC
 
 // ---- errors ----
 
-function camel(name) {
-  return name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-}
-
 /** The fields of struct or union `type` (a union's are its variants'). */
 function fieldsOf(type) {
   if (FIELDS[type]) return FIELDS[type];

@@ -18,9 +18,8 @@ from typing import Any
 import jsonschema
 
 import connector_service as cs
-from connector_service._services import _OPERATIONS
-
 from conftest import REPO, Sandbox
+from connector_service._services import _OPERATIONS
 
 TESTS_DIR = REPO / "tests"
 SCHEMA_PATH = TESTS_DIR / "scenario.schema.json"

@@ -59,9 +59,7 @@ def test_two_hundred_concurrent_authorizations(clean_sandbox: Sandbox, adyen_con
     assert clean_sandbox.requests("adyen")["by_path"]["POST /v68/payments"] == 200
 
 
-def test_the_event_loop_keeps_running_while_a_call_waits(
-    clean_sandbox: Sandbox, adyen_config: cs.ClientConfig
-) -> None:
+def test_the_event_loop_keeps_running_while_a_call_waits(clean_sandbox: Sandbox, adyen_config: cs.ClientConfig) -> None:
     clean_sandbox.fault(
         {"processor": "adyen", "method": "POST", "path": "/v68/payments", "fault": {"type": "latency", "ms": 1500}}
     )

@@ -78,7 +78,8 @@ def test_the_hook_gets_a_typed_record_of_every_call(clean_sandbox: Sandbox, adye
 def test_the_hook_sees_errors_with_their_http_status(clean_sandbox: Sandbox, adyen_config: cs.ClientConfig) -> None:
     records: list[cs.CallRecord] = []
     bad = dataclasses.replace(
-        adyen_config, connector=dataclasses.replace(adyen_config.connector, api_key="wrong-key-value")  # type: ignore[call-arg]
+        adyen_config,
+        connector=dataclasses.replace(adyen_config.connector, api_key="wrong-key-value"),  # type: ignore[call-arg]
     )
     with cs.Client(bad, on_call=records.append) as client:
         with pytest.raises(cs.AuthenticationFailedError) as raised:

@@ -70,7 +70,9 @@ def test_step_by_step_with_http_client(clean_sandbox: Sandbox, adyen_config: cs.
     assert payment.connector_transaction_id
 
     # The rest of the lifecycle with `run`, over urllib.
-    captured = connector.run(cs.CaptureRequest(payment.connector_transaction_id, cs.Money(1999, "EUR")), send_with_urllib)
+    captured = connector.run(
+        cs.CaptureRequest(payment.connector_transaction_id, cs.Money(1999, "EUR")), send_with_urllib
+    )
     assert isinstance(captured, cs.PaymentResponse)
     refund = connector.run(cs.RefundRequest(payment.connector_transaction_id, cs.Money(999, "EUR")), send_with_urllib)
     assert isinstance(refund, cs.RefundResponse) and refund.connector_refund_id

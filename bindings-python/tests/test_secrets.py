@@ -75,7 +75,9 @@ def test_nothing_secret_is_ever_rendered(clean_sandbox: Sandbox, adyen_config: c
     objects.append(bad_signature.value)
 
     with pytest.raises(cs.InvalidRequestError) as invalid:
-        client.payments.authorize(cs.AuthorizeRequest(cs.Money(1, "EUR"), "x", cs.Card("4111111111111112", 3, 2030, cvc=CVC)))
+        client.payments.authorize(
+            cs.AuthorizeRequest(cs.Money(1, "EUR"), "x", cs.Card("4111111111111112", 3, 2030, cvc=CVC))
+        )
     objects.append(invalid.value)
     secrets.append("4111111111111112")
 

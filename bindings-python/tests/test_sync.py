@@ -105,7 +105,10 @@ def test_sync_and_async_clients_share_one_runtime(adyen_config: cs.ClientConfig)
     assert _native.runtime_pid() == os.getpid()
     asyncio.run(
         cs.AsyncClient(adyen_config).payments.authorize(
-            amount=cs.Money(100, "EUR"), merchant_reference="rt-2", payment_method=card(), return_url="https://s.example/r"
+            amount=cs.Money(100, "EUR"),
+            merchant_reference="rt-2",
+            payment_method=card(),
+            return_url="https://s.example/r",
         )
     )
     assert _native.runtime_pid() == os.getpid()
@@ -127,13 +130,22 @@ def test_ctrl_c_cancels_a_blocking_call(clean_sandbox: Sandbox, adyen_config: cs
     with pytest.raises(KeyboardInterrupt):
         returned.append(
             client.payments.authorize(
-                amount=cs.Money(100, "EUR"), merchant_reference="ctrl-c", payment_method=card(), return_url="https://s.example/r"
+                amount=cs.Money(100, "EUR"),
+                merchant_reference="ctrl-c",
+                payment_method=card(),
+                return_url="https://s.example/r",
             )
         )
     timer.join()
     # The call itself was interrupted: it never returned a payment.
     assert returned == []
     clean_sandbox.reset()
-    assert client.payments.authorize(
-        amount=cs.Money(100, "EUR"), merchant_reference="after-ctrl-c", payment_method=card(), return_url="https://s.example/r"
-    ).status is cs.PaymentStatus.CHARGED
+    assert (
+        client.payments.authorize(
+            amount=cs.Money(100, "EUR"),
+            merchant_reference="after-ctrl-c",
+            payment_method=card(),
+            return_url="https://s.example/r",
+        ).status
+        is cs.PaymentStatus.CHARGED
+    )

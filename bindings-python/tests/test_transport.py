@@ -59,7 +59,10 @@ def proxy() -> Iterator[str]:
 def test_requests_go_through_the_proxy(clean_sandbox: Sandbox, adyen_config: cs.ClientConfig, proxy: str) -> None:
     client = cs.Client(adyen_config, transport=cs.TransportOptions(proxy_url=proxy))
     payment = client.payments.authorize(
-        amount=cs.Money(100, "EUR"), merchant_reference="via-proxy", payment_method=card(), return_url="https://s.example/r"
+        amount=cs.Money(100, "EUR"),
+        merchant_reference="via-proxy",
+        payment_method=card(),
+        return_url="https://s.example/r",
     )
     assert payment.status is cs.PaymentStatus.CHARGED
     assert CountingProxy.seen == [f"POST {clean_sandbox.url}/adyen/v68/payments"]
@@ -71,7 +74,10 @@ def test_retries_follow_the_transport_options(clean_sandbox: Sandbox, adyen_conf
     rule = {"processor": "adyen", "method": "POST", "path": "/v68/payments", "fault": {"type": "status", "status": 503}}
     clean_sandbox.fault({**rule, "count": 1})
     payment = client.payments.authorize(
-        amount=cs.Money(100, "EUR"), merchant_reference="retried", payment_method=card(), return_url="https://s.example/r"
+        amount=cs.Money(100, "EUR"),
+        merchant_reference="retried",
+        payment_method=card(),
+        return_url="https://s.example/r",
     )
     assert payment.status is cs.PaymentStatus.CHARGED
     assert clean_sandbox.requests("adyen")["by_path"]["POST /v68/payments"] == 2

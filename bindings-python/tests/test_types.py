@@ -108,7 +108,12 @@ def test_webhook_events_are_a_union_of_classes() -> None:
         {
             "connector": "adyen",
             "events": [
-                {"kind": "payment", "event_type": "AUTHORISATION", "connector_transaction_id": "P1", "status": "charged"},
+                {
+                    "kind": "payment",
+                    "event_type": "AUTHORISATION",
+                    "connector_transaction_id": "P1",
+                    "status": "charged",
+                },
                 {"kind": "ignored", "event_type": "REPORT_AVAILABLE"},
             ],
             "acknowledgement": {"status": 200, "content_type": "text/plain", "body": "[accepted]"},
@@ -263,7 +268,11 @@ def test_async_services_are_coroutines() -> None:
     refund = asyncio.run(coro)
     assert refund.status is cs.RefundStatus.SUCCESS
     assert recorder.calls == [
-        ("refunds.get", {"connector_refund_id": "rfnd_1", "connector_transaction_id": None, "idempotency_key": None}, None)
+        (
+            "refunds.get",
+            {"connector_refund_id": "rfnd_1", "connector_transaction_id": None, "idempotency_key": None},
+            None,
+        )
     ]
 
 

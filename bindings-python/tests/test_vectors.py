@@ -24,4 +24,9 @@ def test_fiserv_request_signature_reproduces_the_vector() -> None:
     independent = base64.b64encode(hmac.new(VECTOR["api_secret"].encode(), message, hashlib.sha256).digest())
     assert signature == independent.decode()
     # Any change to what is signed changes the signature.
-    assert cs.fiserv_signature(VECTOR["api_key"], VECTOR["api_secret"], VECTOR["client_request_id"], VECTOR["timestamp_ms"] + 1, body) != signature
+    assert (
+        cs.fiserv_signature(
+            VECTOR["api_key"], VECTOR["api_secret"], VECTOR["client_request_id"], VECTOR["timestamp_ms"] + 1, body
+        )
+        != signature
+    )

@@ -127,6 +127,94 @@ fn string_literal(s: &str) -> String {
     out
 }
 
+/// The line length of the generated files (`max_line_length` in bindings-kotlin/.editorconfig).
+/// Long constructs are laid out here as ktlint lays them out, so that the generated files pass
+/// `spotless:check` like the hand-written ones.
+const LINE: usize = 140;
+
+fn fits(line: &str) -> bool {
+    line.chars().count() <= LINE
+}
+
+/// `{indent}{head} = {expr}` (an expression body, an initializer) as ktlint lays it out: on one
+/// line if it fits, else the expression on the next line, indented.
+fn assign(indent: &str, head: &str, expr: &str) -> String {
+    let flat = format!("{indent}{head} = {expr}");
+    if fits(&flat) {
+        return flat + "\n";
+    }
+    format!("{indent}{head} =\n{indent}    {expr}\n")
+}
+
+/// `{indent}{head} = {callee}({args}){after}` as ktlint lays it out: on one line if it fits, else
+/// the call on the next line, else one argument a line (with a trailing comma).
+fn assign_call(indent: &str, head: &str, callee: &str, args: &[String], after: &str) -> String {
+    let call = format!("{callee}({}){after}", args.join(", "));
+    if fits(&format!("{indent}{head} = {call}")) || fits(&format!("{indent}    {call}")) {
+        return assign(indent, head, &call);
+    }
+    let mut out = format!("{indent}{head} = {callee}(\n");
+    for arg in args {
+        let _ = writeln!(out, "{indent}    {arg},");
+    }
+    let _ = writeln!(out, "{indent}){after}");
+    out
+}
+
+/// `{indent}{head}({params}){tail}` (a class or function header): on one line if it fits, else
+/// one parameter a line (with a trailing comma).
+fn header(indent: &str, head: &str, params: &[String], tail: &str) -> String {
+    let flat = format!("{indent}{head}({}){tail}", params.join(", "));
+    if fits(&flat) {
+        return flat + "\n";
+    }
+    let mut out = format!("{indent}{head}(\n");
+    for param in params {
+        let _ = writeln!(out, "{indent}    {param},");
+    }
+    let _ = writeln!(out, "{indent}){tail}");
+    out
+}
+
+/// `{indent}{signature} = when ({subject}) {` and its one-line branches, as ktlint lays it out:
+/// the `when` on the signature's line if it fits there, else on the next one.
+fn when_body(indent: &str, signature: &str, subject: &str, branches: &[String]) -> String {
+    let first = format!("{indent}{signature} = when ({subject}) {{");
+    let (mut out, inner) = if fits(&first) {
+        (first + "\n", indent.to_string())
+    } else {
+        let inner = format!("{indent}    ");
+        (
+            format!("{indent}{signature} =\n{inner}when ({subject}) {{\n"),
+            inner,
+        )
+    };
+    for branch in branches {
+        let _ = writeln!(out, "{inner}    {branch}");
+    }
+    let _ = writeln!(out, "{inner}}}");
+    out
+}
+
+/// `text` wrapped at spaces into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
+}
+
 /// A KDoc comment at `indent`, or nothing for an empty doc.
 fn kdoc(out: &mut String, indent: &str, doc: &str) {
     if doc.is_empty() {
@@ -207,13 +295,16 @@ fn kt_literal(api: &Api, ty: &TypeRef, value: &Value, ctx: &str) -> String {
             }
             (TypeDef::StringAlias { .. }, Value::String(s)) => string_literal(s),
             (TypeDef::Struct(s), Value::Object(m)) => {
+                // The fields whose value is their own default are left to the constructor.
                 let args: Vec<String> = s
                     .fields
                     .iter()
                     .filter_map(|f| {
-                        m.get(&f.name).map(|v| {
-                            format!("{} = {}", prop(&f.name), kt_literal(api, &f.ty, v, ctx))
-                        })
+                        let value = kt_literal(api, &f.ty, m.get(&f.name)?, ctx);
+                        if field_default(api, n, f).as_deref() == Some(value.as_str()) {
+                            return None;
+                        }
+                        Some(format!("{} = {value}", prop(&f.name)))
                     })
                     .collect();
                 format!("{n}({})", args.join(", "))
@@ -364,6 +455,10 @@ fn types_file(api: &Api) -> String {
             TypeDef::Struct(s) => struct_class(&mut out, api, s),
         }
     }
+    // Each type ends with a blank line; the file with its last line.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
     out
 }
 
@@ -373,7 +468,11 @@ fn enum_class(out: &mut String, name: &str, doc: &str, values: &[(String, String
     let _ = writeln!(out, "    /** The value in the core's JSON. */");
     let _ = writeln!(out, "    public val value: String,");
     let _ = writeln!(out, ") {{");
-    for (value, doc) in values {
+    for (i, (value, doc)) in values.iter().enumerate() {
+        // A documented entry is set off by a blank line (ktlint).
+        if i > 0 && !doc.is_empty() {
+            out.push('\n');
+        }
         kdoc(out, "    ", doc);
         let _ = writeln!(out, "    {}({}),", constant(value), string_literal(value));
     }
@@ -388,14 +487,17 @@ fn enum_class(out: &mut String, name: &str, doc: &str, values: &[(String, String
         "        /** The constant for a JSON value; throws [JsonException] for an unknown one. */"
     );
     let _ = writeln!(out, "        @JvmStatic");
-    let _ = writeln!(
-        out,
-        "        public fun fromValue(value: String): {name} = BY_VALUE[value] ?: JsonIn.unknownEnumValue(\"\", BY_VALUE.keys)\n"
-    );
-    let _ = writeln!(
-        out,
-        "        internal fun read(value: Any?, path: String): {name} =\n            BY_VALUE[JsonIn.string(value, path)] ?: JsonIn.unknownEnumValue(path, BY_VALUE.keys)"
-    );
+    out.push_str(&assign(
+        "        ",
+        &format!("public fun fromValue(value: String): {name}"),
+        "BY_VALUE[value] ?: JsonIn.unknownEnumValue(\"\", BY_VALUE.keys)",
+    ));
+    out.push('\n');
+    out.push_str(&assign(
+        "        ",
+        &format!("internal fun read(value: Any?, path: String): {name}"),
+        "BY_VALUE[JsonIn.string(value, path)] ?: JsonIn.unknownEnumValue(path, BY_VALUE.keys)",
+    ));
     let _ = writeln!(out, "    }}");
     let _ = writeln!(out, "}}\n");
 }
@@ -410,12 +512,14 @@ fn union_interface(out: &mut String, u: &UnionDef) {
         .iter()
         .map(|(tag, ty)| format!("[{ty}] (`{tag}`)"))
         .collect();
-    let _ = write!(
-        doc,
-        "Tagged by `{}` in JSON. Variants: {}.",
-        u.tag,
-        variants.join(", ")
-    );
+    doc.push_str(&wrap(
+        &format!(
+            "Tagged by `{}` in JSON. Variants: {}.",
+            u.tag,
+            variants.join(", ")
+        ),
+        100,
+    ));
     kdoc(out, "", &doc);
     let name = &u.name;
     let _ = writeln!(out, "public sealed interface {name} {{");
@@ -428,38 +532,48 @@ fn union_interface(out: &mut String, u: &UnionDef) {
     let _ = writeln!(out, "    public companion object {{");
     let _ = writeln!(out, "        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */");
     let _ = writeln!(out, "        @JvmStatic");
-    let _ = writeln!(out, "        public fun fromJson(json: String): {name} = JsonIn.decode(json) {{ v, p -> read(v, p) }}\n");
+    out.push_str(&assign(
+        "        ",
+        &format!("public fun fromJson(json: String): {name}"),
+        "JsonIn.decode(json) { v, p -> read(v, p) }",
+    ));
+    out.push('\n');
     let tags: Vec<String> = u.variants.iter().map(|(t, _)| string_literal(t)).collect();
-    let _ = writeln!(
-        out,
-        "        internal fun read(value: Any?, path: String): {name} ="
-    );
-    let _ = writeln!(
-        out,
-        "            when (JsonIn.tag(value, path, {})) {{",
+    out.push_str(&assign_call(
+        "        ",
+        "private val TAGS: List<String>",
+        "listOf",
+        &tags,
+        "",
+    ));
+    out.push('\n');
+    let mut branches: Vec<String> = u
+        .variants
+        .iter()
+        .map(|(tag, ty)| format!("{} -> {ty}.read(value, path)", string_literal(tag)))
+        .collect();
+    branches.push(format!(
+        "else -> JsonIn.unknownVariant(path, {}, TAGS)",
         string_literal(&u.tag)
-    );
-    for (tag, ty) in &u.variants {
-        let _ = writeln!(
-            out,
-            "                {} -> {ty}.read(value, path)",
-            string_literal(tag)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "                else -> JsonIn.unknownVariant(path, {}, listOf({}))",
-        string_literal(&u.tag),
-        tags.join(", ")
-    );
-    let _ = writeln!(out, "            }}\n");
+    ));
+    out.push_str(&when_body(
+        "        ",
+        &format!("internal fun read(value: Any?, path: String): {name}"),
+        &format!("JsonIn.tag(value, path, {})", string_literal(&u.tag)),
+        &branches,
+    ));
+    out.push('\n');
     let _ = writeln!(
         out,
         "        internal fun write(w: JsonWriter, value: {name}) {{"
     );
     let _ = writeln!(out, "            w.beginObject()");
     let _ = writeln!(out, "            when (value) {{");
-    for (tag, ty) in &u.variants {
+    for (i, (tag, ty)) in u.variants.iter().enumerate() {
+        // Multi-line branches are set off by blank lines (ktlint).
+        if i > 0 {
+            out.push('\n');
+        }
         let _ = writeln!(
             out,
             "                is {ty} -> {{\n                    w.name({}).string({})\n                    value.writeFields(w)\n                }}",
@@ -503,24 +617,37 @@ fn struct_class(out: &mut String, api: &Api, s: &StructDef) {
     } else {
         ""
     };
-    let _ = writeln!(out, "public data class {name}{ctor}(");
-    for f in &s.fields {
-        kdoc(out, "    ", &f.doc);
-        let default = field_default(api, name, f)
-            .map(|d| format!(" = {d}"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "    public val {}: {}{default},",
-            prop(&f.name),
-            kt_type(&f.ty)
-        );
-    }
+    let params: Vec<String> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let default = field_default(api, name, f)
+                .map(|d| format!(" = {d}"))
+                .unwrap_or_default();
+            format!("public val {}: {}{default}", prop(&f.name), kt_type(&f.ty))
+        })
+        .collect();
     let supertypes: Vec<&str> = unions.iter().map(|(u, _)| u.name.as_str()).collect();
-    if supertypes.is_empty() {
-        let _ = writeln!(out, ") {{");
+    let tail = if supertypes.is_empty() {
+        " {".to_string()
     } else {
-        let _ = writeln!(out, ") : {} {{", supertypes.join(", "));
+        format!(" : {} {{", supertypes.join(", "))
+    };
+    if s.fields.iter().all(|f| f.doc.is_empty()) {
+        out.push_str(&header(
+            "",
+            &format!("public data class {name}{ctor}"),
+            &params,
+            &tail,
+        ));
+    } else {
+        // Documented parameters: one a line.
+        let _ = writeln!(out, "public data class {name}{ctor}(");
+        for (f, param) in s.fields.iter().zip(&params) {
+            kdoc(out, "    ", &f.doc);
+            let _ = writeln!(out, "    {param},");
+        }
+        let _ = writeln!(out, "){tail}");
     }
 
     // toString: masked.
@@ -529,8 +656,23 @@ fn struct_class(out: &mut String, api: &Api, s: &StructDef) {
         .iter()
         .map(|f| format!("{}={}", prop(&f.name).trim_matches('`'), display_expr(f)))
         .collect();
-    let _ = writeln!(out, "    override fun toString(): String =");
-    let _ = writeln!(out, "        \"{name}({})\"\n", parts.join(", "));
+    let text = format!("\"{name}({})\"", parts.join(", "));
+    if fits(&format!("    override fun toString(): String = {text}"))
+        || fits(&format!("        {text}"))
+    {
+        out.push_str(&assign("    ", "override fun toString(): String", &text));
+    } else {
+        // Too long for a line: the parts one a line, joined at run time.
+        let quoted: Vec<String> = parts.iter().map(|p| format!("\"{p}\"")).collect();
+        out.push_str(&assign_call(
+            "    ",
+            "override fun toString(): String",
+            "listOf",
+            &quoted,
+            &format!(".joinToString(\", \", \"{name}(\", \")\")"),
+        ));
+    }
+    out.push('\n');
 
     // equals / hashCode by content when there is binary data.
     if has_bytes {
@@ -627,39 +769,43 @@ fn struct_class(out: &mut String, api: &Api, s: &StructDef) {
             .iter()
             .map(|p| format!("private val {p}"))
             .collect();
-        let _ = writeln!(
-            out,
-            "    public class Builder internal constructor({}) {{",
-            params.join(", ")
-        );
+        out.push_str(&header(
+            "    ",
+            "public class Builder internal constructor",
+            &params,
+            " {",
+        ));
         for f in &optional {
             let default = field_default(api, name, f).unwrap_or_else(|| "null".into());
-            let _ = writeln!(
-                out,
-                "        private var {}: {} = {default}",
-                prop(&f.name),
-                kt_type(&f.ty)
-            );
+            out.push_str(&assign(
+                "        ",
+                &format!("private var {}: {}", prop(&f.name), kt_type(&f.ty)),
+                &default,
+            ));
         }
         for f in &optional {
+            out.push('\n');
             kdoc(out, "        ", &f.doc);
             let p = prop(&f.name);
-            let _ = writeln!(
-                out,
-                "        public fun {p}(value: {}): Builder = apply {{ this.{p} = value }}",
-                kt_type(&f.ty)
-            );
+            out.push_str(&assign(
+                "        ",
+                &format!("public fun {p}(value: {}): Builder", kt_type(&f.ty)),
+                &format!("apply {{ this.{p} = value }}"),
+            ));
         }
         let all: Vec<String> = s
             .fields
             .iter()
             .map(|f| format!("{0} = {0}", prop(&f.name)))
             .collect();
-        let _ = writeln!(
-            out,
-            "\n        public fun build(): {name} = {name}({})",
-            all.join(", ")
-        );
+        out.push('\n');
+        out.push_str(&assign_call(
+            "        ",
+            &format!("public fun build(): {name}"),
+            name,
+            &all,
+            "",
+        ));
         let _ = writeln!(out, "    }}\n");
     }
 
@@ -670,22 +816,40 @@ fn struct_class(out: &mut String, api: &Api, s: &StructDef) {
             "        /** A [Builder] with the required fields set. */"
         );
         let _ = writeln!(out, "        @JvmStatic");
-        let _ = writeln!(
-            out,
-            "        public fun builder({}): Builder = Builder({})\n",
-            required_params.join(", "),
-            required_args.join(", ")
+        let signature = format!(
+            "public fun builder({}): Builder",
+            required_params.join(", ")
         );
+        let call = format!("Builder({})", required_args.join(", "));
+        if fits(&format!("        {signature} =")) {
+            out.push_str(&assign("        ", &signature, &call));
+        } else {
+            // Too long a signature: one parameter a line.
+            let _ = writeln!(out, "        public fun builder(");
+            for param in &required_params {
+                let _ = writeln!(out, "            {param},");
+            }
+            out.push_str(&assign("        ", "): Builder", &call));
+        }
+        out.push('\n');
     }
     let keys: Vec<String> = s.fields.iter().map(|f| string_literal(&f.name)).collect();
-    let _ = writeln!(
-        out,
-        "        private val FIELDS: Set<String> = setOf({})\n",
-        keys.join(", ")
-    );
+    out.push_str(&assign_call(
+        "        ",
+        "private val FIELDS: Set<String>",
+        "setOf",
+        &keys,
+        "",
+    ));
+    out.push('\n');
     let _ = writeln!(out, "        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */");
     let _ = writeln!(out, "        @JvmStatic");
-    let _ = writeln!(out, "        public fun fromJson(json: String): {name} = JsonIn.decode(json) {{ v, p -> read(v, p) }}\n");
+    out.push_str(&assign(
+        "        ",
+        &format!("public fun fromJson(json: String): {name}"),
+        "JsonIn.decode(json) { v, p -> read(v, p) }",
+    ));
+    out.push('\n');
     let tag_arg = match unions.first() {
         Some((u, _)) if unions.iter().all(|(v, _)| v.tag == u.tag) => {
             format!(", {}", string_literal(&u.tag))
@@ -705,18 +869,26 @@ fn struct_class(out: &mut String, api: &Api, s: &StructDef) {
         let p = prop(&f.name);
         let key = string_literal(&f.name);
         let path = format!("o.path({key})");
-        let expr = if f.required {
-            read_expr(api, &f.ty, &format!("o.required({key})"), &path, 0)
-        } else {
-            let inner = read_expr(api, f.ty.inner(), "it", &path, 0);
-            let default = field_default(api, name, f).unwrap_or_else(|| "null".into());
-            if default == "null" {
-                format!("o.optional({key})?.let {{ {inner} }}")
-            } else {
-                format!("o.optional({key})?.let {{ {inner} }} ?: {default}")
-            }
+        if f.required {
+            let expr = read_expr(api, &f.ty, &format!("o.required({key})"), &path, 0);
+            let _ = writeln!(out, "                {p} = {expr},");
+            continue;
+        }
+        let inner = read_expr(api, f.ty.inner(), "it", &path, 0);
+        let default = match field_default(api, name, f) {
+            Some(d) if d != "null" => format!(" ?: {d}"),
+            _ => String::new(),
         };
-        let _ = writeln!(out, "                {p} = {expr},");
+        let line = format!("                {p} = o.optional({key})?.let {{ {inner} }}{default},");
+        if fits(&line) {
+            let _ = writeln!(out, "{line}");
+        } else {
+            // Too long for a line: the lambda's body on its own.
+            let _ = writeln!(
+                out,
+                "                {p} = o.optional({key})?.let {{\n                    {inner}\n                }}{default},"
+            );
+        }
     }
     let _ = writeln!(out, "            )");
     let _ = writeln!(out, "        }}");
@@ -800,20 +972,24 @@ fn errors_file(api: &Api) -> String {
         "        /** The exception for an error, by its code. */"
     );
     let _ = writeln!(out, "        @JvmStatic");
-    let _ = writeln!(
-        out,
-        "        public fun fromInfo(info: ErrorInfo): ConnectorServiceException ="
-    );
-    let _ = writeln!(out, "            when (info.code) {{");
-    for code in &api.error_codes {
-        let _ = writeln!(
-            out,
-            "                ErrorCode.{} -> {}(info)",
-            constant(code),
-            exception_name(api, code)
-        );
-    }
-    let _ = writeln!(out, "            }}\n");
+    let branches: Vec<String> = api
+        .error_codes
+        .iter()
+        .map(|code| {
+            format!(
+                "ErrorCode.{} -> {}(info)",
+                constant(code),
+                exception_name(api, code)
+            )
+        })
+        .collect();
+    out.push_str(&when_body(
+        "        ",
+        "public fun fromInfo(info: ErrorInfo): ConnectorServiceException",
+        "info.code",
+        &branches,
+    ));
+    out.push('\n');
     let _ = writeln!(
         out,
         "        /** The exception for the core's error JSON. */"
@@ -850,22 +1026,23 @@ fn errors_file(api: &Api) -> String {
             );
             continue;
         }
+        // A plain name in a string template goes without braces (ktlint).
         let value = match f.ty.inner() {
             TypeRef::Named(n) if matches!(api.types.get(n), Some(TypeDef::Enum(_))) => {
-                format!("{p}.value")
+                format!("${{{p}.value}}")
             }
-            _ => p.clone(),
+            _ => format!("${p}"),
         };
         if f.ty.is_optional() {
             let _ = writeln!(
                 out,
-                "                info.{p}?.let {{ {p} -> \"{}=${{{value}}}\" }},",
+                "                info.{p}?.let {{ {p} -> \"{}={value}\" }},",
                 f.name
             );
         } else {
             let _ = writeln!(
                 out,
-                "                info.{p}.let {{ {p} -> \"{}=${{{value}}}\" }},",
+                "                info.{p}.let {{ {p} -> \"{}={value}\" }},",
                 f.name
             );
         }
@@ -876,7 +1053,10 @@ fn errors_file(api: &Api) -> String {
     let _ = writeln!(out, "        }}");
     let _ = writeln!(out, "    }}");
     let _ = writeln!(out, "}}\n");
-    for code in &api.error_codes {
+    for (i, code) in api.error_codes.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
         let doc = doc_of(code);
         let doc = if doc.is_empty() {
             format!("Error code `{code}`.")
@@ -886,7 +1066,7 @@ fn errors_file(api: &Api) -> String {
         kdoc(&mut out, "", &doc);
         let _ = writeln!(
             out,
-            "public class {}(info: ErrorInfo) : ConnectorServiceException(info)\n",
+            "public class {}(info: ErrorInfo) : ConnectorServiceException(info)",
             exception_name(api, code)
         );
     }
@@ -920,7 +1100,12 @@ fn services_file(api: &Api) -> String {
     out.push_str(HEADER);
     let _ = writeln!(out, "package {PACKAGE}\n");
     let _ = writeln!(out, "import java.util.concurrent.CompletableFuture\n");
+    let mut first = true;
     for service in services(api) {
+        if !first {
+            out.push('\n');
+        }
+        first = false;
         let class = pascal(&service);
         let ops: Vec<_> = api
             .operations
@@ -947,7 +1132,10 @@ fn services_file(api: &Api) -> String {
             out,
             "public class {class} internal constructor(private val client: ConnectorClient) {{"
         );
-        for op in &ops {
+        for (i, op) in ops.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
             let method = camel(&op.method);
             let doc = type_doc(api, &op.request);
             let (req, resp) = (&op.request, &op.response);
@@ -959,32 +1147,38 @@ fn services_file(api: &Api) -> String {
                 &format!("{doc}\n\nOperation `{}` (flow `{}`).", op.name, op.flow),
             );
             let _ = writeln!(out, "    @Throws(ConnectorServiceException::class)");
-            let _ = writeln!(
-                out,
-                "    public suspend fun {method}(request: {req}, options: CallOptions? = null): {resp} =\n        client.call({name}, request.toJson(), options, {read})\n"
-            );
+            out.push_str(&assign(
+                "    ",
+                &format!("public suspend fun {method}(request: {req}, options: CallOptions? = null): {resp}"),
+                &format!("client.call({name}, request.toJson(), options, {read})"),
+            ));
+            out.push('\n');
             let _ = writeln!(
                 out,
                 "    /** [{method}], blocking the calling thread until the processor answers. */"
             );
             let _ = writeln!(out, "    @JvmOverloads");
             let _ = writeln!(out, "    @Throws(ConnectorServiceException::class)");
-            let _ = writeln!(
-                out,
-                "    public fun {method}Blocking(request: {req}, options: CallOptions? = null): {resp} =\n        client.callBlocking({name}, request.toJson(), options, {read})\n"
-            );
+            out.push_str(&assign(
+                "    ",
+                &format!("public fun {method}Blocking(request: {req}, options: CallOptions? = null): {resp}"),
+                &format!("client.callBlocking({name}, request.toJson(), options, {read})"),
+            ));
+            out.push('\n');
             let _ = writeln!(out, "    /** [{method}] as a `CompletableFuture`; cancelling the future cancels the call. */");
             let _ = writeln!(out, "    @JvmOverloads");
-            let _ = writeln!(
-                out,
-                "    public fun {method}Async(request: {req}, options: CallOptions? = null): CompletableFuture<{resp}> =\n        client.future {{ {method}(request, options) }}\n"
-            );
+            out.push_str(&assign(
+                "    ",
+                &format!("public fun {method}Async(request: {req}, options: CallOptions? = null): CompletableFuture<{resp}>"),
+                &format!("client.future {{ {method}(request, options) }}"),
+            ));
         }
-        let _ = writeln!(out, "}}\n");
+        let _ = writeln!(out, "}}");
     }
 
     // Sans-IO.
     for service in services(api) {
+        out.push('\n');
         let class = format!("{}Steps", pascal(&service));
         kdoc(
             &mut out,
@@ -999,7 +1193,15 @@ fn services_file(api: &Api) -> String {
             out,
             "public class {class} internal constructor(private val connector: SansIoConnector) {{"
         );
-        for op in api.operations.iter().filter(|o| o.service == service) {
+        for (i, op) in api
+            .operations
+            .iter()
+            .filter(|o| o.service == service)
+            .enumerate()
+        {
+            if i > 0 {
+                out.push('\n');
+            }
             let method = camel(&op.method);
             let (req, resp) = (&op.request, &op.response);
             kdoc(
@@ -1011,11 +1213,18 @@ fn services_file(api: &Api) -> String {
             let _ = writeln!(out, "    @Throws(ConnectorServiceException::class)");
             let _ = writeln!(
                 out,
-                "    public fun {method}(\n        request: {req},\n        responses: List<HttpResponse> = emptyList(),\n        idempotencyKey: String? = null,\n    ): Step<{resp}> =\n        connector.step({}, request.toJson(), responses, idempotencyKey) {{ v, p -> {resp}.read(v, p) }}\n",
-                string_literal(&op.name)
+                "    public fun {method}(\n        request: {req},\n        responses: List<HttpResponse> = emptyList(),\n        idempotencyKey: String? = null,"
             );
+            out.push_str(&assign(
+                "    ",
+                &format!("): Step<{resp}>"),
+                &format!(
+                    "connector.step({}, request.toJson(), responses, idempotencyKey) {{ v, p -> {resp}.read(v, p) }}",
+                    string_literal(&op.name)
+                ),
+            ));
         }
-        let _ = writeln!(out, "}}\n");
+        let _ = writeln!(out, "}}");
     }
     out
 }
@@ -1041,29 +1250,88 @@ fn operations_file(api: &Api) -> String {
         .iter()
         .map(|o| string_literal(&o.name))
         .collect();
-    let _ = writeln!(
-        out,
-        "    val NAMES: List<String> = listOf({})\n",
-        names.join(", ")
-    );
+    out.push_str(&assign_call(
+        "    ",
+        "val NAMES: List<String>",
+        "listOf",
+        &names,
+        "",
+    ));
     for (fun, suffix, modifier) in [("call", "", "suspend "), ("callBlocking", "Blocking", "")] {
-        let _ = writeln!(
-            out,
-            "    {modifier}fun {fun}(client: ConnectorClient, operation: String, requestJson: String, options: CallOptions?): String =\n        when (operation) {{"
+        let mut branches: Vec<String> = api
+            .operations
+            .iter()
+            .map(|op| {
+                format!(
+                    "{} -> client.{}.{}{suffix}({}.fromJson(requestJson), options).toJson()",
+                    string_literal(&op.name),
+                    prop(&op.service),
+                    camel(&op.method),
+                    op.request
+                )
+            })
+            .collect();
+        branches.push(
+            "else -> throw IllegalArgumentException(\"unknown operation `$operation`\")".into(),
         );
-        for op in &api.operations {
-            let _ = writeln!(
-                out,
-                "            {} -> client.{}.{}{suffix}({}.fromJson(requestJson), options).toJson()",
-                string_literal(&op.name),
-                prop(&op.service),
-                camel(&op.method),
-                op.request
-            );
-        }
-        let _ = writeln!(out, "            else -> throw IllegalArgumentException(\"unknown operation `$operation`\")");
-        let _ = writeln!(out, "        }}\n");
+        out.push('\n');
+        out.push_str(&when_body(
+            "    ",
+            &format!("{modifier}fun {fun}(client: ConnectorClient, operation: String, requestJson: String, options: CallOptions?): String"),
+            "operation",
+            &branches,
+        ));
     }
     let _ = writeln!(out, "}}");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_lines_fit_the_line_length() {
+        let api = crate::api::parse(&connector_service::json::api_schema()).unwrap();
+        for file in generate(&api) {
+            for (i, line) in file.contents.lines().enumerate() {
+                assert!(
+                    fits(line),
+                    "{}:{}: {} characters",
+                    file.path,
+                    i + 1,
+                    line.chars().count()
+                );
+            }
+            assert!(!file.contents.ends_with("\n\n"), "{}", file.path);
+        }
+    }
+
+    #[test]
+    fn long_constructs_are_laid_out_as_ktlint_does() {
+        let args = |n: usize| -> Vec<String> { (0..n).map(|i| format!("argument{i}")).collect() };
+        assert_eq!(assign("", "val x", "f()"), "val x = f()\n");
+        let long = "y".repeat(LINE - 6);
+        assert_eq!(assign("", "val x", &long), format!("val x =\n    {long}\n"));
+        assert_eq!(
+            assign_call("", "val x", "listOf", &args(2), ""),
+            "val x = listOf(argument0, argument1)\n"
+        );
+        let exploded = assign_call("    ", "val x", "listOf", &args(20), ".size");
+        assert!(
+            exploded.starts_with("    val x = listOf(\n        argument0,\n"),
+            "{exploded}"
+        );
+        assert!(
+            exploded.ends_with("        argument19,\n    ).size\n"),
+            "{exploded}"
+        );
+        assert_eq!(
+            header("", "class A", &args(1), " {"),
+            "class A(argument0) {\n"
+        );
+        assert!(header("", "class A", &args(20), " {").ends_with("    argument19,\n) {\n"));
+        let w = when_body("", "fun f(x: Int): Int", "x", &["else -> 0".into()]);
+        assert_eq!(w, "fun f(x: Int): Int = when (x) {\n    else -> 0\n}\n");
+    }
 }

@@ -92,6 +92,135 @@ fn check_names(api: &Api) {
 // ---------------------------------------------------------------------------------------------
 // Text helpers
 
+/// The line length of the generated modules (`line-length` in bindings-python/pyproject.toml).
+/// Long constructs are laid out here as `ruff format` lays them out, so that the generated files
+/// pass `ruff format --check` and `ruff check` (line-too-long) like the hand-written ones.
+const LINE: usize = 120;
+
+fn fits(line: &str) -> bool {
+    line.chars().count() <= LINE
+}
+
+/// `{indent}{open}{items}{close}` where the items may share a line (parameters, arguments), as
+/// ruff formats it: on one line if it fits; else the items on one line of their own; else one
+/// item a line, with a trailing comma. `open` ends with the bracket, `close` starts with it.
+fn bracketed(indent: &str, open: &str, items: &[String], close: &str) -> String {
+    let joined = items.join(", ");
+    let flat = format!("{indent}{open}{joined}{close}");
+    if fits(&flat) {
+        return flat + "\n";
+    }
+    let body = format!("{indent}    {joined}");
+    if fits(&body) {
+        return format!("{indent}{open}\n{body}\n{indent}{close}\n");
+    }
+    let mut out = format!("{indent}{open}\n");
+    for item in items {
+        let _ = writeln!(out, "{indent}    {item},");
+    }
+    let _ = writeln!(out, "{indent}{close}");
+    out
+}
+
+/// A collection literal (dict, list) as ruff formats it: on one line if it fits, else one item
+/// a line with a trailing comma.
+fn exploded(indent: &str, open: &str, items: &[String], close: &str) -> String {
+    let flat = format!("{indent}{open}{}{close}", items.join(", "));
+    if fits(&flat) {
+        return flat + "\n";
+    }
+    let mut out = format!("{indent}{open}\n");
+    for item in items {
+        let _ = writeln!(out, "{indent}    {item},");
+    }
+    let _ = writeln!(out, "{indent}{close}");
+    out
+}
+
+/// A JSON value as a Python literal on lines of its own at `indent` (preceded by `prefix`,
+/// followed by `suffix`), nested dicts and lists broken up as ruff does when they do not fit.
+fn py_literal_block(v: &Value, indent: &str, prefix: &str, suffix: &str) -> String {
+    let flat = format!("{indent}{prefix}{}{suffix}", py_literal(v));
+    let inner = format!("{indent}    ");
+    let (open, close, items): (&str, &str, Vec<String>) = match v {
+        Value::Object(map) if !map.is_empty() => (
+            "{",
+            "}",
+            map.iter()
+                .map(|(k, v)| {
+                    let key = serde_json::to_string(k).expect("strings serialize");
+                    py_literal_block(v, &inner, &format!("{key}: "), ",")
+                })
+                .collect(),
+        ),
+        Value::Array(list) if !list.is_empty() => (
+            "[",
+            "]",
+            list.iter()
+                .map(|v| py_literal_block(v, &inner, "", ","))
+                .collect(),
+        ),
+        _ => return flat + "\n",
+    };
+    if fits(&flat) {
+        return flat + "\n";
+    }
+    format!(
+        "{indent}{prefix}{open}\n{}{indent}{close}{suffix}\n",
+        items.concat()
+    )
+}
+
+/// `text` wrapped at spaces into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
+}
+
+/// `{indent}raise {exception}(f"{message}")`, the message split into implicitly concatenated
+/// strings (at spaces) when it does not fit on a line. `message` is the text of an f-string.
+fn raise_with_message(indent: &str, exception: &str, message: &str) -> String {
+    let literal = |text: &str| {
+        let prefix = if text.contains('{') { "f" } else { "" };
+        format!("{prefix}\"{text}\"")
+    };
+    let flat = format!("{indent}raise {exception}({})", literal(message));
+    if fits(&flat) {
+        return flat + "\n";
+    }
+    let body = format!("{indent}    {}", literal(message));
+    if fits(&body) {
+        return format!("{indent}raise {exception}(\n{body}\n{indent})\n");
+    }
+    // Each part on its own line: `{indent}    f"` ... `"`, the space kept at the end of a part.
+    let width = LINE - indent.len() - 4 - 3;
+    let mut out = format!("{indent}raise {exception}(\n");
+    let mut part = String::new();
+    for word in message.split_inclusive(' ') {
+        if !part.is_empty() && part.chars().count() + word.chars().count() > width {
+            let _ = writeln!(out, "{indent}    {}", literal(&part));
+            part.clear();
+        }
+        part.push_str(word);
+    }
+    let _ = writeln!(out, "{indent}    {}", literal(&part));
+    let _ = writeln!(out, "{indent})");
+    out
+}
+
 /// A docstring at `indent`, or nothing for an empty doc.
 fn docstring(doc: &str, indent: &str) -> String {
     let doc = doc.trim();
@@ -99,7 +228,7 @@ fn docstring(doc: &str, indent: &str) -> String {
         return String::new();
     }
     let doc = doc.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
-    if !doc.contains('\n') && doc.len() + indent.len() + 6 <= 100 {
+    if !doc.contains('\n') && fits(&format!("{indent}\"\"\"{doc}\"\"\"")) {
         return format!("{indent}\"\"\"{doc}\"\"\"\n");
     }
     let mut out = format!("{indent}\"\"\"");
@@ -270,6 +399,25 @@ fn from_json_expr(api: &Api, t: &TypeRef, x: &str, depth: usize) -> String {
     }
 }
 
+/// The line(s) of a field with a default built from the core's JSON form (a struct's default,
+/// `_dc.field(default_factory=lambda: T.from_dict({...}))`), laid out as ruff does.
+fn struct_default_field(indent: &str, lhs: &str, ty: &str, value: &Value) -> String {
+    let lit = py_literal(value);
+    let call = format!("default_factory=lambda: {ty}.from_dict({lit})");
+    let flat = format!("{indent}{lhs} = _dc.field({call})");
+    if fits(&flat) {
+        return flat + "\n";
+    }
+    let body = format!("{indent}    {call}");
+    if fits(&body) {
+        return format!("{indent}{lhs} = _dc.field(\n{body}\n{indent})\n");
+    }
+    format!(
+        "{indent}{lhs} = _dc.field(\n{indent}    default_factory=lambda: {ty}.from_dict(\n{}{indent}    )\n{indent})\n",
+        py_literal_block(value, &format!("{indent}        "), "", "")
+    )
+}
+
 /// The dataclass default of a field that is not required, as Python source.
 fn default_source(api: &Api, owner: &str, f: &Field) -> String {
     let base = f.ty.inner();
@@ -292,14 +440,6 @@ fn default_source(api: &Api, owner: &str, f: &Field) -> String {
         {
             format!("{n}.{}", member_name(s))
         }
-        (Value::Object(_), TypeRef::Named(n))
-            if matches!(api.types.get(n), Some(TypeDef::Struct(_))) =>
-        {
-            format!(
-                "_dc.field(default_factory=lambda: {n}.from_dict({}))",
-                py_literal(&value)
-            )
-        }
         (Value::String(_) | Value::Number(_) | Value::Bool(_), _) => py_literal(&value),
         _ => panic!("python: no default for {owner}.{} ({value})", f.name),
     }
@@ -319,21 +459,22 @@ fn types_module(api: &Api) -> String {
          import enum\n\
          from collections.abc import Mapping\n\
          from typing import Any, ClassVar, TypeAlias\n\n\
-         from . import _ext\n\n",
+         from . import _ext\n",
     );
     let mut names = Vec::new();
 
+    // Top-level blocks: the aliases one blank line apart (after the imports too), the classes
+    // and functions two (each block starts with its blank lines and ends with its last line).
     for def in api.types.values() {
         if let TypeDef::StringAlias { name, doc } = def {
-            let _ = writeln!(out, "{name}: TypeAlias = str");
+            let _ = writeln!(out, "\n{name}: TypeAlias = str");
             out.push_str(&docstring(doc, ""));
-            out.push('\n');
             names.push(name.clone());
         }
     }
     for def in api.types.values() {
         if let TypeDef::Enum(e) = def {
-            let _ = writeln!(out, "\nclass {}(enum.StrEnum):", e.name);
+            let _ = writeln!(out, "\n\nclass {}(enum.StrEnum):", e.name);
             let doc = if e.doc.is_empty() {
                 format!("The `{}` values.", e.name)
             } else {
@@ -350,7 +491,6 @@ fn types_module(api: &Api) -> String {
                 );
                 out.push_str(&docstring(vdoc, "    "));
             }
-            out.push('\n');
             names.push(e.name.clone());
         }
     }
@@ -366,7 +506,7 @@ fn types_module(api: &Api) -> String {
             names.push(u.name.clone());
         }
     }
-    out.push_str("\n__all__ = [\n");
+    out.push_str("\n\n__all__ = [\n");
     names.sort();
     for n in &names {
         let _ = writeln!(out, "    {n:?},");
@@ -413,11 +553,13 @@ fn struct_class(api: &Api, s: &StructDef) -> String {
         .collect();
     if !masks.is_empty() {
         let entries: Vec<String> = masks.iter().map(|(n, k)| format!("{n:?}: {k:?}")).collect();
-        let _ = writeln!(
-            out,
-            "    _MASKED: ClassVar[Mapping[str, str]] = {{{}}}\n",
-            entries.join(", ")
-        );
+        out.push_str(&exploded(
+            "    ",
+            "_MASKED: ClassVar[Mapping[str, str]] = {",
+            &entries,
+            "}",
+        ));
+        out.push('\n');
     }
 
     let mut kw_only_started = false;
@@ -427,15 +569,24 @@ fn struct_class(api: &Api, s: &StructDef) -> String {
             kw_only_started = true;
         }
         let ann = annotation(&f.ty);
-        if f.required {
-            let _ = writeln!(out, "    {}: {ann}", f.name);
-        } else {
-            let _ = writeln!(
-                out,
-                "    {}: {ann} = {}",
-                f.name,
-                default_source(api, &s.name, f)
-            );
+        match (&f.default, f.ty.inner()) {
+            _ if f.required => {
+                let _ = writeln!(out, "    {}: {ann}", f.name);
+            }
+            (Some(value @ Value::Object(_)), TypeRef::Named(n))
+                if matches!(api.types.get(n), Some(TypeDef::Struct(_))) =>
+            {
+                let lhs = format!("{}: {ann}", f.name);
+                out.push_str(&struct_default_field("    ", &lhs, n, value));
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "    {}: {ann} = {}",
+                    f.name,
+                    default_source(api, &s.name, f)
+                );
+            }
         }
         out.push_str(&docstring(&f.doc, "    "));
     }
@@ -489,11 +640,27 @@ fn struct_class(api: &Api, s: &StructDef) -> String {
 fn union_alias(u: &UnionDef) -> String {
     let mut out = String::new();
     let members: Vec<&str> = u.variants.iter().map(|(_, s)| s.as_str()).collect();
-    let _ = writeln!(out, "\n{}: TypeAlias = {}", u.name, members.join(" | "));
-    let summary = format!(
-        "One of {}; the JSON form carries the `{}` tag.",
-        members.join(", "),
-        u.tag
+    let flat = format!("{}: TypeAlias = {}", u.name, members.join(" | "));
+    let body = format!("    {}", members.join(" | "));
+    if fits(&flat) {
+        let _ = writeln!(out, "\n\n{flat}");
+    } else if fits(&body) {
+        let _ = writeln!(out, "\n\n{}: TypeAlias = (\n{body}\n)", u.name);
+    } else {
+        let _ = writeln!(
+            out,
+            "\n\n{}: TypeAlias = (\n    {}\n)",
+            u.name,
+            members.join("\n    | ")
+        );
+    }
+    let summary = wrap(
+        &format!(
+            "One of {}; the JSON form carries the `{}` tag.",
+            members.join(", "),
+            u.tag
+        ),
+        96,
     );
     let doc = if u.doc.is_empty() {
         summary
@@ -514,12 +681,15 @@ fn union_alias(u: &UnionDef) -> String {
             u.tag
         );
     }
-    let _ = writeln!(
-        out,
-        "    raise TypeError(f\"expected a {} ({}), got {{type(value).__name__}}\")",
-        u.name,
-        members.join(" | ")
-    );
+    out.push_str(&raise_with_message(
+        "    ",
+        "TypeError",
+        &format!(
+            "expected a {} ({}), got {{type(value).__name__}}",
+            u.name,
+            members.join(" | ")
+        ),
+    ));
     let _ = writeln!(
         out,
         "\n\ndef _{fn_name}_from_dict(data: Mapping[str, Any]) -> {}:",
@@ -534,7 +704,7 @@ fn union_alias(u: &UnionDef) -> String {
     }
     let _ = writeln!(
         out,
-        "    raise ValueError(f\"unknown {} {}: {{tag!r}}\")\n",
+        "    raise ValueError(f\"unknown {} {}: {{tag!r}}\")",
         u.name, u.tag
     );
     out
@@ -837,7 +1007,7 @@ fn services_module(api: &Api) -> String {
         all.push(format!("Async{}", pascal(service)));
         all.push(pascal(service));
     }
-    out.push_str("\n__all__ = [\n");
+    out.push_str("\n\n__all__ = [\n");
     for n in &all {
         let _ = writeln!(out, "    {n:?},");
     }
@@ -907,16 +1077,37 @@ fn service_class(api: &Api, service: &str, asynchronous: bool) -> String {
     for op in ops {
         let s = request_struct(api, op);
         let (req, resp, m) = (&op.request, &op.response, &op.method);
+        let options = "options: CallOptions | None = None".to_string();
+        out.push_str("\n    @overload\n");
+        out.push_str(&bracketed(
+            "    ",
+            &format!("{def} {m}("),
+            &[
+                "self".into(),
+                format!("request: {req}"),
+                "/".into(),
+                "*".into(),
+                options.clone(),
+            ],
+            &format!(") -> {resp}: ..."),
+        ));
         let _ = write!(
             out,
-            "\n    @overload\n    {def} {m}(self, request: {req}, /, *, options: CallOptions | None = None) -> {resp}: ...\n\n\
-             \x20   @overload\n    {def} {m}(\n        self,\n        *,\n{}        options: CallOptions | None = None,\n    ) -> {resp}: ...\n\n",
+            "\n    @overload\n    {def} {m}(\n        self,\n        *,\n{}        {options},\n    ) -> {resp}: ...\n\n",
             keyword_params(s)
         );
-        let _ = writeln!(
-            out,
-            "    {def} {m}(\n        self, request: {req} | None = None, *, options: CallOptions | None = None, **fields: Any\n    ) -> {resp}:"
-        );
+        out.push_str(&bracketed(
+            "    ",
+            &format!("{def} {m}("),
+            &[
+                "self".into(),
+                format!("request: {req} | None = None"),
+                "*".into(),
+                options,
+                "**fields: Any".into(),
+            ],
+            &format!(") -> {resp}:"),
+        ));
         let doc = format!("{}\n\nReturns a `{resp}`; raises a `ConnectorServiceError` subclass when the call fails.", s.doc);
         out.push_str(&docstring(&doc, "        "));
         let _ = writeln!(
@@ -941,16 +1132,31 @@ fn step_class(api: &Api) -> String {
         "\n    __slots__ = ()\n\n\
          \x20   def _step(\n        self,\n        operation: str,\n        request: dict[str, Any],\n        responses: Sequence[HttpResponse],\n        idempotency_key: str | None,\n        parse: Callable[[Mapping[str, Any]], _R],\n    ) -> Step[_R]:\n        raise NotImplementedError\n",
     );
+    let step_params = |request: &str| -> Vec<String> {
+        vec![
+            "self".into(),
+            format!("request: {request}"),
+            "responses: Sequence[HttpResponse] = ()".into(),
+            "*".into(),
+            "idempotency_key: str | None = None".into(),
+        ]
+    };
     for op in &api.operations {
-        let _ = write!(
-            out,
-            "\n    @overload\n    def step(\n        self, request: {}, responses: Sequence[HttpResponse] = (), *, idempotency_key: str | None = None\n    ) -> Step[{}]: ...\n",
-            op.request, op.response
-        );
+        out.push_str("\n    @overload\n");
+        out.push_str(&bracketed(
+            "    ",
+            "def step(",
+            &step_params(&op.request),
+            &format!(") -> Step[{}]: ...", op.response),
+        ));
     }
-    out.push_str(
-        "\n    def step(\n        self, request: _ext.Model, responses: Sequence[HttpResponse] = (), *, idempotency_key: str | None = None\n    ) -> Step[Any]:\n",
-    );
+    out.push('\n');
+    out.push_str(&bracketed(
+        "    ",
+        "def step(",
+        &step_params("_ext.Model"),
+        ") -> Step[Any]:",
+    ));
     out.push_str(&docstring(
         "One step of the request's flow: given the HTTP responses received so far (none at\n\
          first), returns `Send(request=HttpRequest, ...)` to send next, or `Done(response=...)`\n\
@@ -1006,7 +1212,7 @@ mod tests {
             .unwrap()
             .contents;
         assert!(types.contains("class PaymentStatus(enum.StrEnum):"));
-        assert!(types.contains("PaymentMethod: TypeAlias = Card | MandateReference"));
+        assert!(types.contains("PaymentMethod: TypeAlias = (\n    Card\n    | MandateReference\n"));
         assert!(types.contains(
             r#"_MASKED: ClassVar[Mapping[str, str]] = {"number": "card_number", "cvc": "secret"}"#
         ));
@@ -1041,6 +1247,57 @@ mod tests {
                 op.name
             );
         }
+    }
+
+    #[test]
+    fn generated_lines_fit_the_line_length() {
+        let api = crate::api::parse(&connector_service::json::api_schema()).unwrap();
+        for file in generate(&api) {
+            for (i, line) in file.contents.lines().enumerate() {
+                assert!(
+                    fits(line),
+                    "{}:{}: {} characters",
+                    file.path,
+                    i + 1,
+                    line.chars().count()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_constructs_are_laid_out_as_ruff_does() {
+        let items = |n: usize| -> Vec<String> { (0..n).map(|i| format!("argument_{i}")).collect() };
+        assert_eq!(
+            bracketed("", "f(", &items(2), ")"),
+            "f(argument_0, argument_1)\n"
+        );
+        assert_eq!(
+            bracketed("    ", "def f(", &items(9), ") -> None:"),
+            format!(
+                "    def f(\n        {}\n    ) -> None:\n",
+                items(9).join(", ")
+            )
+        );
+        let many = bracketed("", "f(", &items(12), ")");
+        assert!(
+            many.starts_with("f(\n    argument_0,\n    argument_1,\n"),
+            "{many}"
+        );
+        assert!(many.ends_with("    argument_11,\n)\n"), "{many}");
+        assert_eq!(
+            exploded("", "x = {", &items(2), "}"),
+            "x = {argument_0, argument_1}\n"
+        );
+        assert!(exploded("", "x = {", &items(12), "}").starts_with("x = {\n    argument_0,\n"));
+        let message = format!("expected one of ({}), got {{x}}", items(12).join(" | "));
+        let raised = raise_with_message("    ", "TypeError", &message);
+        assert!(
+            raised.starts_with("    raise TypeError(\n        \"expected one of ("),
+            "{raised}"
+        );
+        assert!(raised.ends_with(" got {x}\"\n    )\n"), "{raised}");
+        assert_eq!(wrap("a bb ccc dddd", 6), "a bb\nccc\ndddd");
     }
 
     #[test]

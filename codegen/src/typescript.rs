@@ -548,6 +548,23 @@ fn from_wire_expr(t: &TypeRef, api: &Api, value: &str, path: &str) -> String {
     }
 }
 
+/// Whether `from_wire_expr` of `t` reads its `path` (to report where a value is wrong).
+fn from_wire_uses_path(t: &TypeRef, api: &Api) -> bool {
+    match t {
+        TypeRef::String | TypeRef::Bool | TypeRef::Bytes => false,
+        TypeRef::Integer(_) => true,
+        TypeRef::Named(n) => matches!(
+            api.types.get(n),
+            Some(TypeDef::Struct(_)) | Some(TypeDef::Union(_))
+        ),
+        TypeRef::Optional(i) => from_wire_uses_path(i, api),
+        TypeRef::List(i) | TypeRef::Map(i) => match i.as_ref() {
+            TypeRef::String | TypeRef::Bool => false,
+            _ => from_wire_uses_path(i, api),
+        },
+    }
+}
+
 /// The named type a field leads to for path translation: a type name, `"*"` for a map (whose
 /// keys are data), or `null`.
 fn path_child(t: &TypeRef, api: &Api) -> String {
@@ -769,8 +786,13 @@ fn struct_converters(out: &mut String, s: &StructDef, api: &Api) {
     }
     out.push_str("  return o;\n}\n\n");
 
-    // From the core's JSON.
-    let _ = writeln!(out, "function fromWire_{n}(o, p) {{\n  const v = {{}};");
+    // From the core's JSON. The wire path `p` is a parameter only where a field reports it.
+    let params = if s.fields.iter().any(|f| from_wire_uses_path(&f.ty, api)) {
+        "o, p"
+    } else {
+        "o"
+    };
+    let _ = writeln!(out, "function fromWire_{n}({params}) {{\n  const v = {{}};");
     for f in &s.fields {
         let js = camel(&f.name);
         let path = format!("w.join(p, {})", js_string(&f.name));

@@ -63,7 +63,9 @@ def sandbox() -> Iterator[str]:
 def control(base: str, method: str, path: str, body: Any = None) -> Any:
     """The sandbox's control API (test helpers, not part of connector-service)."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        base + path, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read() or b"null")
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from . import _inputs, _native
-from ._client import Headers, Webhooks, client_config, shown_url
+from ._client import Webhooks, client_config, shown_url
 from ._errors import InvalidConfigurationError
 from ._ext import native_error
 from ._services import ConnectorSteps
@@ -48,7 +48,9 @@ class Connector(ConnectorSteps):
     ) -> None:
         config = client_config(connector, environment, base_url, None)
         try:
-            self._native = _native.NativeConnector(_inputs.dumps(_inputs.to_dict(config, InvalidConfigurationError), InvalidConfigurationError))
+            self._native = _native.NativeConnector(
+                _inputs.dumps(_inputs.to_dict(config, InvalidConfigurationError), InvalidConfigurationError)
+            )
         except _native.NativeError as e:
             raise native_error(e) from None
         self.connector = ConnectorName(self._native.connector)

@@ -55,8 +55,7 @@ def dumps(body: Any, error: type[ConnectorServiceError] = InvalidRequestError) -
         found = _unencodable(body, "")
         path, kind = found if found is not None else ("", "a value")
         raise error(
-            f"{kind} cannot be sent (expected a string, a number, a "
-            "boolean, a list, a mapping or None)",
+            f"{kind} cannot be sent (expected a string, a number, a boolean, a list, a mapping or None)",
             field=path or "request",
         ) from None
 

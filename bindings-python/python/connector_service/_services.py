@@ -65,7 +65,9 @@ class AsyncPayments:
         return f"<{type(self).__name__}>"
 
     @overload
-    async def authorize(self, request: AuthorizeRequest, /, *, options: CallOptions | None = None) -> PaymentResponse: ...
+    async def authorize(
+        self, request: AuthorizeRequest, /, *, options: CallOptions | None = None
+    ) -> PaymentResponse: ...
 
     @overload
     async def authorize(
@@ -201,7 +203,9 @@ class AsyncPayments:
         return RefundResponse.from_dict(await self._call("payments.refund", body, options))
 
     @overload
-    async def setup_mandate(self, request: SetupMandateRequest, /, *, options: CallOptions | None = None) -> PaymentResponse: ...
+    async def setup_mandate(
+        self, request: SetupMandateRequest, /, *, options: CallOptions | None = None
+    ) -> PaymentResponse: ...
 
     @overload
     async def setup_mandate(
@@ -233,7 +237,9 @@ class AsyncPayments:
         return PaymentResponse.from_dict(await self._call("payments.setup_mandate", body, options))
 
     @overload
-    async def create_order(self, request: CreateOrderRequest, /, *, options: CallOptions | None = None) -> OrderResponse: ...
+    async def create_order(
+        self, request: CreateOrderRequest, /, *, options: CallOptions | None = None
+    ) -> OrderResponse: ...
 
     @overload
     async def create_order(
@@ -314,7 +320,9 @@ class AsyncDisputes:
         return f"<{type(self).__name__}>"
 
     @overload
-    async def accept(self, request: AcceptDisputeRequest, /, *, options: CallOptions | None = None) -> DisputeResponse: ...
+    async def accept(
+        self, request: AcceptDisputeRequest, /, *, options: CallOptions | None = None
+    ) -> DisputeResponse: ...
 
     @overload
     async def accept(
@@ -336,7 +344,9 @@ class AsyncDisputes:
         return DisputeResponse.from_dict(await self._call("disputes.accept", body, options))
 
     @overload
-    async def submit_evidence(self, request: SubmitEvidenceRequest, /, *, options: CallOptions | None = None) -> DisputeResponse: ...
+    async def submit_evidence(
+        self, request: SubmitEvidenceRequest, /, *, options: CallOptions | None = None
+    ) -> DisputeResponse: ...
 
     @overload
     async def submit_evidence(
@@ -361,7 +371,9 @@ class AsyncDisputes:
         return DisputeResponse.from_dict(await self._call("disputes.submit_evidence", body, options))
 
     @overload
-    async def defend(self, request: DefendDisputeRequest, /, *, options: CallOptions | None = None) -> DisputeResponse: ...
+    async def defend(
+        self, request: DefendDisputeRequest, /, *, options: CallOptions | None = None
+    ) -> DisputeResponse: ...
 
     @overload
     async def defend(
@@ -536,7 +548,9 @@ class Payments:
         return RefundResponse.from_dict(self._call("payments.refund", body, options))
 
     @overload
-    def setup_mandate(self, request: SetupMandateRequest, /, *, options: CallOptions | None = None) -> PaymentResponse: ...
+    def setup_mandate(
+        self, request: SetupMandateRequest, /, *, options: CallOptions | None = None
+    ) -> PaymentResponse: ...
 
     @overload
     def setup_mandate(
@@ -671,7 +685,9 @@ class Disputes:
         return DisputeResponse.from_dict(self._call("disputes.accept", body, options))
 
     @overload
-    def submit_evidence(self, request: SubmitEvidenceRequest, /, *, options: CallOptions | None = None) -> DisputeResponse: ...
+    def submit_evidence(
+        self, request: SubmitEvidenceRequest, /, *, options: CallOptions | None = None
+    ) -> DisputeResponse: ...
 
     @overload
     def submit_evidence(
@@ -763,7 +779,11 @@ class ConnectorSteps:
 
     @overload
     def step(
-        self, request: SetupMandateRequest, responses: Sequence[HttpResponse] = (), *, idempotency_key: str | None = None
+        self,
+        request: SetupMandateRequest,
+        responses: Sequence[HttpResponse] = (),
+        *,
+        idempotency_key: str | None = None,
     ) -> Step[PaymentResponse]: ...
 
     @overload
@@ -778,17 +798,29 @@ class ConnectorSteps:
 
     @overload
     def step(
-        self, request: AcceptDisputeRequest, responses: Sequence[HttpResponse] = (), *, idempotency_key: str | None = None
+        self,
+        request: AcceptDisputeRequest,
+        responses: Sequence[HttpResponse] = (),
+        *,
+        idempotency_key: str | None = None,
     ) -> Step[DisputeResponse]: ...
 
     @overload
     def step(
-        self, request: SubmitEvidenceRequest, responses: Sequence[HttpResponse] = (), *, idempotency_key: str | None = None
+        self,
+        request: SubmitEvidenceRequest,
+        responses: Sequence[HttpResponse] = (),
+        *,
+        idempotency_key: str | None = None,
     ) -> Step[DisputeResponse]: ...
 
     @overload
     def step(
-        self, request: DefendDisputeRequest, responses: Sequence[HttpResponse] = (), *, idempotency_key: str | None = None
+        self,
+        request: DefendDisputeRequest,
+        responses: Sequence[HttpResponse] = (),
+        *,
+        idempotency_key: str | None = None,
     ) -> Step[DisputeResponse]: ...
 
     def step(
@@ -944,6 +976,7 @@ def _operation_of(request: _ext.Model) -> tuple[str, Callable[[Mapping[str, Any]
     except KeyError:
         names = ", ".join(t.__name__ for t in _OPERATIONS)
         raise TypeError(f"expected a request object ({names}), got {type(request).__name__}") from None
+
 
 __all__ = [
     "AsyncCall",

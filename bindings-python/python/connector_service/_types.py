@@ -293,7 +293,6 @@ class WalletKind(enum.StrEnum):
     GOOGLE_PAY = "google_pay"
 
 
-
 @_dc.dataclass(repr=False, slots=True)
 class AcceptDisputeRequest(_ext.Model):
     """Accept a dispute (concede it)."""
@@ -376,7 +375,11 @@ class Address(_ext.Model):
 class AdyenConfig(_ext.Model):
     """Adyen credentials and settings."""
 
-    _MASKED: ClassVar[Mapping[str, str]] = {"api_key": "secret", "webhook_hmac_key": "secret", "dispute_api_key": "secret"}
+    _MASKED: ClassVar[Mapping[str, str]] = {
+        "api_key": "secret",
+        "webhook_hmac_key": "secret",
+        "dispute_api_key": "secret",
+    }
 
     api_key: str
     """API key of the web-service user (`X-API-Key`)."""
@@ -890,7 +893,19 @@ class ClientConfig(_ext.Model):
     """Replaces the processor's host(s): requests go to this URL followed by the processor's
     own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
     """
-    transport: TransportOptions = _dc.field(default_factory=lambda: TransportOptions.from_dict({"connect_timeout_ms": 5000, "timeout_ms": 30000, "proxy_url": None, "retry": {"enabled": True, "max_attempts": 3, "initial_backoff_ms": 200, "max_backoff_ms": 5000}, "user_agent_suffix": None, "max_response_bytes": 8388608, "max_connections": 64}))
+    transport: TransportOptions = _dc.field(
+        default_factory=lambda: TransportOptions.from_dict(
+            {
+                "connect_timeout_ms": 5000,
+                "timeout_ms": 30000,
+                "proxy_url": None,
+                "retry": {"enabled": True, "max_attempts": 3, "initial_backoff_ms": 200, "max_backoff_ms": 5000},
+                "user_agent_suffix": None,
+                "max_response_bytes": 8388608,
+                "max_connections": 64,
+            }
+        )
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1007,8 +1022,7 @@ class Customer(_ext.Model):
 
 @_dc.dataclass(repr=False, slots=True)
 class DeclineDetails(_ext.Model):
-    """Details of a decline: the processor's code and message, and the card network's where given.
-    """
+    """Details of a decline: the processor's code and message, and the card network's where given."""
 
     _: _dc.KW_ONLY
     code: str | None = None
@@ -1286,7 +1300,12 @@ class EncryptedCard(_ext.Model):
     ...). Opaque, forwarded unchanged, and masked like card data.
     """
 
-    _MASKED: ClassVar[Mapping[str, str]] = {"encrypted_card_number": "secret", "encrypted_expiry_month": "secret", "encrypted_expiry_year": "secret", "encrypted_security_code": "secret"}
+    _MASKED: ClassVar[Mapping[str, str]] = {
+        "encrypted_card_number": "secret",
+        "encrypted_expiry_month": "secret",
+        "encrypted_expiry_year": "secret",
+        "encrypted_security_code": "secret",
+    }
 
     encrypted_card_number: str
     """A secret: never shown in repr, logs or error messages."""
@@ -2638,7 +2657,11 @@ class TransportOptions(_ext.Model):
     """HTTP(S) proxy for every request (e.g. `http://proxy.internal:3128`). When absent, the
     standard `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` variables apply.
     """
-    retry: RetryOptions = _dc.field(default_factory=lambda: RetryOptions.from_dict({"enabled": True, "max_attempts": 3, "initial_backoff_ms": 200, "max_backoff_ms": 5000}))
+    retry: RetryOptions = _dc.field(
+        default_factory=lambda: RetryOptions.from_dict(
+            {"enabled": True, "max_attempts": 3, "initial_backoff_ms": 200, "max_backoff_ms": 5000}
+        )
+    )
     """Retries of failed exchanges."""
     user_agent_suffix: str | None = None
     """Extra text appended to the User-Agent header."""
@@ -2878,8 +2901,10 @@ class XenditConfig(_ext.Model):
             kwargs["callback_tokens"] = list(value)
         return cls(**kwargs)
 
+
 ConnectorConfig: TypeAlias = AdyenConfig | CheckoutConfig | RazorpayConfig | FiservConfig | ElavonConfig | XenditConfig
-"""One of AdyenConfig, CheckoutConfig, RazorpayConfig, FiservConfig, ElavonConfig, XenditConfig; the JSON form carries the `type` tag.
+"""One of AdyenConfig, CheckoutConfig, RazorpayConfig, FiservConfig, ElavonConfig, XenditConfig;
+the JSON form carries the `type` tag.
 """
 
 
@@ -2896,7 +2921,10 @@ def _connector_config_to_dict(value: ConnectorConfig) -> dict[str, Any]:
         return {"type": "elavon", **value.to_dict()}
     if isinstance(value, XenditConfig):
         return {"type": "xendit", **value.to_dict()}
-    raise TypeError(f"expected a ConnectorConfig (AdyenConfig | CheckoutConfig | RazorpayConfig | FiservConfig | ElavonConfig | XenditConfig), got {type(value).__name__}")
+    raise TypeError(
+        "expected a ConnectorConfig (AdyenConfig | CheckoutConfig | RazorpayConfig | FiservConfig | ElavonConfig | "
+        f"XenditConfig), got {type(value).__name__}"
+    )
 
 
 def _connector_config_from_dict(data: Mapping[str, Any]) -> ConnectorConfig:
@@ -2917,7 +2945,8 @@ def _connector_config_from_dict(data: Mapping[str, Any]) -> ConnectorConfig:
 
 
 NextAction: TypeAlias = RedirectAction | SdkAction | DeepLinkAction | QrCodeAction | AwaitAction
-"""One of RedirectAction, SdkAction, DeepLinkAction, QrCodeAction, AwaitAction; the JSON form carries the `type` tag.
+"""One of RedirectAction, SdkAction, DeepLinkAction, QrCodeAction, AwaitAction; the JSON form
+carries the `type` tag.
 """
 
 
@@ -2932,7 +2961,10 @@ def _next_action_to_dict(value: NextAction) -> dict[str, Any]:
         return {"type": "qr_code", **value.to_dict()}
     if isinstance(value, AwaitAction):
         return {"type": "await", **value.to_dict()}
-    raise TypeError(f"expected a NextAction (RedirectAction | SdkAction | DeepLinkAction | QrCodeAction | AwaitAction), got {type(value).__name__}")
+    raise TypeError(
+        "expected a NextAction (RedirectAction | SdkAction | DeepLinkAction | QrCodeAction | AwaitAction), got "
+        f"{type(value).__name__}"
+    )
 
 
 def _next_action_from_dict(data: Mapping[str, Any]) -> NextAction:
@@ -2950,8 +2982,20 @@ def _next_action_from_dict(data: Mapping[str, Any]) -> NextAction:
     raise ValueError(f"unknown NextAction type: {tag!r}")
 
 
-PaymentMethod: TypeAlias = Card | MandateReference | EncryptedCard | ApplePay | GooglePay | NetworkToken | Upi | Netbanking | BankRedirect | Ewallet
-"""One of Card, MandateReference, EncryptedCard, ApplePay, GooglePay, NetworkToken, Upi, Netbanking, BankRedirect, Ewallet; the JSON form carries the `type` tag.
+PaymentMethod: TypeAlias = (
+    Card
+    | MandateReference
+    | EncryptedCard
+    | ApplePay
+    | GooglePay
+    | NetworkToken
+    | Upi
+    | Netbanking
+    | BankRedirect
+    | Ewallet
+)
+"""One of Card, MandateReference, EncryptedCard, ApplePay, GooglePay, NetworkToken, Upi,
+Netbanking, BankRedirect, Ewallet; the JSON form carries the `type` tag.
 """
 
 
@@ -2976,7 +3020,10 @@ def _payment_method_to_dict(value: PaymentMethod) -> dict[str, Any]:
         return {"type": "bank_redirect", **value.to_dict()}
     if isinstance(value, Ewallet):
         return {"type": "ewallet", **value.to_dict()}
-    raise TypeError(f"expected a PaymentMethod (Card | MandateReference | EncryptedCard | ApplePay | GooglePay | NetworkToken | Upi | Netbanking | BankRedirect | Ewallet), got {type(value).__name__}")
+    raise TypeError(
+        "expected a PaymentMethod (Card | MandateReference | EncryptedCard | ApplePay | GooglePay | NetworkToken | "
+        f"Upi | Netbanking | BankRedirect | Ewallet), got {type(value).__name__}"
+    )
 
 
 def _payment_method_from_dict(data: Mapping[str, Any]) -> PaymentMethod:
@@ -3005,7 +3052,8 @@ def _payment_method_from_dict(data: Mapping[str, Any]) -> PaymentMethod:
 
 
 WebhookEvent: TypeAlias = PaymentEvent | RefundEvent | DisputeEvent | IgnoredEvent
-"""One of PaymentEvent, RefundEvent, DisputeEvent, IgnoredEvent; the JSON form carries the `kind` tag.
+"""One of PaymentEvent, RefundEvent, DisputeEvent, IgnoredEvent; the JSON form carries the `kind`
+tag.
 """
 
 
@@ -3018,7 +3066,10 @@ def _webhook_event_to_dict(value: WebhookEvent) -> dict[str, Any]:
         return {"kind": "dispute", **value.to_dict()}
     if isinstance(value, IgnoredEvent):
         return {"kind": "ignored", **value.to_dict()}
-    raise TypeError(f"expected a WebhookEvent (PaymentEvent | RefundEvent | DisputeEvent | IgnoredEvent), got {type(value).__name__}")
+    raise TypeError(
+        "expected a WebhookEvent (PaymentEvent | RefundEvent | DisputeEvent | IgnoredEvent), got "
+        f"{type(value).__name__}"
+    )
 
 
 def _webhook_event_from_dict(data: Mapping[str, Any]) -> WebhookEvent:

@@ -22,7 +22,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from connector_service import Card, CallRecord, Client, Money
+from connector_service import CallRecord, Card, Client, Money
 
 from _sandbox import sandbox_config
 

@@ -16,7 +16,7 @@ import uuid
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, start_http_server
 
-from connector_service import Card, CallRecord, Client, ConnectorServiceError, Money
+from connector_service import CallRecord, Card, Client, ConnectorServiceError, Money
 
 from _sandbox import sandbox_config
 

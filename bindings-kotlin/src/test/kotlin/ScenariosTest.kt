@@ -1,10 +1,10 @@
 package io.connectorservice
 
-import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.TestFactory
+import java.io.File
 
 /**
  * The shared scenarios of `tests/scenarios/` (format: `tests/README.md`), run against the sandbox
@@ -51,7 +51,11 @@ private class ScenarioRun(private val file: File) {
 
     private fun runStep(client: ConnectorClient, step: Map<String, Any?>) {
         val checked = "call" in step || ("webhook" in step && (step["webhook"] as Map<*, *>)["none"] == null)
-        if (checked && "expect" !in step && "expect_error" !in step) throw ScenarioFailure("call and webhook steps need `expect` or `expect_error`")
+        if (checked && "expect" !in step &&
+            "expect_error" !in step
+        ) {
+            throw ScenarioFailure("call and webhook steps need `expect` or `expect_error`")
+        }
         if ("expect_error" in step && !checked) throw ScenarioFailure("only call and webhook steps take `expect_error`")
         if ("expect" in step && "expect_error" in step) throw ScenarioFailure("a step has either `expect` or `expect_error`")
         var result: Any? = null
@@ -68,6 +72,7 @@ private class ScenarioRun(private val file: File) {
                     error = Json.parse(e.toJson())
                 }
             }
+
             "webhook" in step && (step["webhook"] as Map<*, *>)["file"] != null -> {
                 // An official vector: the file's exact bytes, with the step's headers.
                 val spec = step["webhook"] as Map<String, Any?>
@@ -84,9 +89,15 @@ private class ScenarioRun(private val file: File) {
                     error = Json.parse(e.toJson())
                 }
             }
+
             "webhook" in step -> {
                 val spec = step["webhook"] as Map<String, Any?>
-                val hook = Sandbox.nextWebhook(connector, spec["event"] as String?, spec["contains"] as String?, (spec["timeout_ms"] as Long?) ?: 5000)
+                val hook = Sandbox.nextWebhook(
+                    connector,
+                    spec["event"] as String?,
+                    spec["contains"] as String?,
+                    (spec["timeout_ms"] as Long?) ?: 5000,
+                )
                 if (spec["none"] == true) {
                     if (hook != null) throw ScenarioFailure("expected no webhook, got ${Json.write(hook)}")
                     return
@@ -103,23 +114,28 @@ private class ScenarioRun(private val file: File) {
                     error = Json.parse(e.toJson())
                 }
             }
+
             "fault" in step -> {
                 val fault = LinkedHashMap(step["fault"] as Map<String, Any?>)
                 fault.putIfAbsent("processor", connector)
                 Sandbox.post("/_sandbox/faults", fault)
                 return
             }
+
             "sandbox" in step -> {
                 val spec = step["sandbox"] as Map<String, Any?>
                 val (status, body) = Sandbox.request(spec["method"] as String, spec["path"] as String, spec["body"])
                 if (status !in 200..299) throw ScenarioFailure("sandbox ${spec["path"]} answered $status: ${Json.write(body)}")
                 result = body
             }
+
             "redirect" in step -> {
                 val spec = step["redirect"] as Map<String, Any?>
                 result = Sandbox.followRedirect(spec["url"] as String, (spec["form"] as Map<String, String>?) ?: emptyMap())
             }
+
             "requests" in step -> result = Sandbox.get("/_sandbox/requests?processor=$connector")
+
             else -> throw ScenarioFailure("unknown step kind: ${step.keys}")
         }
 
@@ -129,7 +145,9 @@ private class ScenarioRun(private val file: File) {
                 val problems = ScenarioFormat.match(step["expect_error"], error, "error")
                 if (problems.isNotEmpty()) throw ScenarioFailure("${problems.joinToString("; ")}\n  error: ${Json.write(error)}")
             }
+
             error != null -> throw ScenarioFailure("unexpected error ${Json.write(error)}")
+
             "expect" in step -> {
                 val problems = ScenarioFormat.match(step["expect"], result, "result")
                 if (problems.isNotEmpty()) throw ScenarioFailure("${problems.joinToString("; ")}\n  result: ${Json.write(result)}")

@@ -1,6 +1,5 @@
 package io.connectorservice
 
-import java.util.concurrent.CompletableFuture
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
@@ -8,6 +7,7 @@ import kotlinx.coroutines.cancel
 import kotlinx.coroutines.future.future
 import uniffi.connectorservice.NativeClient
 import uniffi.connectorservice.NativeException
+import java.util.concurrent.CompletableFuture
 
 /**
  * A client for one payment processor: its credentials, one connection pool, and the services.
@@ -66,22 +66,13 @@ public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onC
     @get:JvmName("webhooks")
     public val webhooks: Webhooks = Webhooks { headers, body -> ffi { native.handleWebhook(headers, body) } }
 
-    internal suspend fun <T> call(
-        operation: String,
-        requestJson: String,
-        options: CallOptions?,
-        read: (Any?, String) -> T,
-    ): T {
+    internal suspend fun <T> call(operation: String, requestJson: String, options: CallOptions?, read: (Any?, String) -> T): T {
         val json = ffi { native.call(operation, requestJson, options?.toJson()) }
         return readAnswer(json, read)
     }
 
-    internal fun <T> callBlocking(
-        operation: String,
-        requestJson: String,
-        options: CallOptions?,
-        read: (Any?, String) -> T,
-    ): T = readAnswer(ffi { native.callBlocking(operation, requestJson, options?.toJson()) }, read)
+    internal fun <T> callBlocking(operation: String, requestJson: String, options: CallOptions?, read: (Any?, String) -> T): T =
+        readAnswer(ffi { native.callBlocking(operation, requestJson, options?.toJson()) }, read)
 
     internal fun <T> future(block: suspend () -> T): CompletableFuture<T> = scope.future { block() }
 
@@ -138,27 +129,24 @@ public class Webhooks internal constructor(private val handle: (String, ByteArra
 }
 
 /** Runs a native call, turning its error into the matching [ConnectorServiceException]. */
-internal inline fun <T> ffi(block: () -> T): T =
-    try {
-        block()
-    } catch (e: NativeException) {
-        throw translate(e)
-    } catch (e: uniffi.connectorservice.InternalException) {
-        throw internalError("the native library failed: ${e.message}")
-    }
+internal inline fun <T> ffi(block: () -> T): T = try {
+    block()
+} catch (e: NativeException) {
+    throw translate(e)
+} catch (e: uniffi.connectorservice.InternalException) {
+    throw internalError("the native library failed: ${e.message}")
+}
 
-internal fun translate(e: NativeException): ConnectorServiceException =
-    when (e) {
-        is NativeException.Failed -> ConnectorServiceException.fromInfo(readAnswer(e.errorJson) { v, p -> ErrorInfo.read(v, p) })
-    }
+internal fun translate(e: NativeException): ConnectorServiceException = when (e) {
+    is NativeException.Failed -> ConnectorServiceException.fromInfo(readAnswer(e.errorJson) { v, p -> ErrorInfo.read(v, p) })
+}
 
 internal fun internalError(message: String): ConnectorServiceException =
     ConnectorServiceException.fromInfo(ErrorInfo(code = ErrorCode.INTERNAL, message = message))
 
 /** Reads the core's answer; a mismatch between the core and these classes is an internal error. */
-internal fun <T> readAnswer(json: String, read: (Any?, String) -> T): T =
-    try {
-        read(Json.parse(json), "")
-    } catch (e: JsonException) {
-        throw internalError("cannot read the core's answer: ${e.message}")
-    }
+internal fun <T> readAnswer(json: String, read: (Any?, String) -> T): T = try {
+    read(Json.parse(json), "")
+} catch (e: JsonException) {
+    throw internalError("cannot read the core's answer: ${e.message}")
+}

@@ -73,23 +73,22 @@ public sealed class ConnectorServiceException(
     public companion object {
         /** The exception for an error, by its code. */
         @JvmStatic
-        public fun fromInfo(info: ErrorInfo): ConnectorServiceException =
-            when (info.code) {
-                ErrorCode.INVALID_REQUEST -> InvalidRequestException(info)
-                ErrorCode.AUTHENTICATION -> AuthenticationFailedException(info)
-                ErrorCode.NOT_FOUND -> NotFoundException(info)
-                ErrorCode.CONFLICT -> ConflictException(info)
-                ErrorCode.RATE_LIMITED -> RateLimitedException(info)
-                ErrorCode.PROCESSOR_UNAVAILABLE -> ProcessorUnavailableException(info)
-                ErrorCode.TIMEOUT -> ProcessorTimeoutException(info)
-                ErrorCode.NETWORK -> NetworkException(info)
-                ErrorCode.WEBHOOK_VERIFICATION_FAILED -> WebhookVerificationException(info)
-                ErrorCode.UNSUPPORTED -> UnsupportedException(info)
-                ErrorCode.CONFIGURATION -> InvalidConfigurationException(info)
-                ErrorCode.INVALID_RESPONSE -> InvalidResponseException(info)
-                ErrorCode.PROCESSOR_ERROR -> ProcessorException(info)
-                ErrorCode.INTERNAL -> InternalException(info)
-            }
+        public fun fromInfo(info: ErrorInfo): ConnectorServiceException = when (info.code) {
+            ErrorCode.INVALID_REQUEST -> InvalidRequestException(info)
+            ErrorCode.AUTHENTICATION -> AuthenticationFailedException(info)
+            ErrorCode.NOT_FOUND -> NotFoundException(info)
+            ErrorCode.CONFLICT -> ConflictException(info)
+            ErrorCode.RATE_LIMITED -> RateLimitedException(info)
+            ErrorCode.PROCESSOR_UNAVAILABLE -> ProcessorUnavailableException(info)
+            ErrorCode.TIMEOUT -> ProcessorTimeoutException(info)
+            ErrorCode.NETWORK -> NetworkException(info)
+            ErrorCode.WEBHOOK_VERIFICATION_FAILED -> WebhookVerificationException(info)
+            ErrorCode.UNSUPPORTED -> UnsupportedException(info)
+            ErrorCode.CONFIGURATION -> InvalidConfigurationException(info)
+            ErrorCode.INVALID_RESPONSE -> InvalidResponseException(info)
+            ErrorCode.PROCESSOR_ERROR -> ProcessorException(info)
+            ErrorCode.INTERNAL -> InternalException(info)
+        }
 
         /** The exception for the core's error JSON. */
         @JvmStatic
@@ -102,13 +101,13 @@ public sealed class ConnectorServiceException(
             val extras = listOfNotNull(
                 info.connector?.let { connector -> "connector=${connector.value}" },
                 info.flow?.let { flow -> "flow=${flow.value}" },
-                info.httpStatus?.let { httpStatus -> "http_status=${httpStatus}" },
-                info.processorCode?.let { processorCode -> "processor_code=${processorCode}" },
-                info.requestId?.let { requestId -> "request_id=${requestId}" },
-                info.idempotencyKey?.let { idempotencyKey -> "idempotency_key=${idempotencyKey}" },
-                info.connectorOrderId?.let { connectorOrderId -> "connector_order_id=${connectorOrderId}" },
-                info.connectorTransactionId?.let { connectorTransactionId -> "connector_transaction_id=${connectorTransactionId}" },
-                info.connectorRefundId?.let { connectorRefundId -> "connector_refund_id=${connectorRefundId}" },
+                info.httpStatus?.let { httpStatus -> "http_status=$httpStatus" },
+                info.processorCode?.let { processorCode -> "processor_code=$processorCode" },
+                info.requestId?.let { requestId -> "request_id=$requestId" },
+                info.idempotencyKey?.let { idempotencyKey -> "idempotency_key=$idempotencyKey" },
+                info.connectorOrderId?.let { connectorOrderId -> "connector_order_id=$connectorOrderId" },
+                info.connectorTransactionId?.let { connectorTransactionId -> "connector_transaction_id=$connectorTransactionId" },
+                info.connectorRefundId?.let { connectorRefundId -> "connector_refund_id=$connectorRefundId" },
                 "retryable".takeIf { info.retryable },
             )
             if (extras.isNotEmpty()) text.append(extras.joinToString(", ", " [", "]"))
@@ -217,4 +216,3 @@ public class ProcessorException(info: ErrorInfo) : ConnectorServiceException(inf
  * Error code `internal`.
  */
 public class InternalException(info: ErrorInfo) : ConnectorServiceException(info)
-

@@ -86,10 +86,12 @@ internal object Json {
                 if (pos >= s.length) fail("unexpected end of input")
                 when (s[pos]) {
                     ',' -> pos++
+
                     '}' -> {
                         pos++
                         return map
                     }
+
                     else -> fail("expected ',' or '}'")
                 }
             }
@@ -110,10 +112,12 @@ internal object Json {
                 if (pos >= s.length) fail("unexpected end of input")
                 when (s[pos]) {
                     ',' -> pos++
+
                     ']' -> {
                         pos++
                         return list
                     }
+
                     else -> fail("expected ',' or ']'")
                 }
             }
@@ -127,27 +131,39 @@ internal object Json {
                 val c = s[pos++]
                 when {
                     c == '"' -> return out.toString()
+
                     c == '\\' -> {
                         if (pos >= s.length) fail("unterminated string")
                         when (val e = s[pos++]) {
                             '"' -> out.append('"')
+
                             '\\' -> out.append('\\')
+
                             '/' -> out.append('/')
+
                             'b' -> out.append('\b')
+
                             'f' -> out.append('\u000C')
+
                             'n' -> out.append('\n')
+
                             'r' -> out.append('\r')
+
                             't' -> out.append('\t')
+
                             'u' -> {
                                 if (pos + 4 > s.length) fail("truncated \\u escape")
                                 val code = s.substring(pos, pos + 4).toIntOrNull(16) ?: fail("invalid \\u escape")
                                 out.append(code.toChar())
                                 pos += 4
                             }
+
                             else -> fail("invalid escape '\\$e'")
                         }
                     }
+
                     c < ' ' -> fail("control character in string")
+
                     else -> out.append(c)
                 }
             }
@@ -283,20 +299,27 @@ internal class JsonWriter {
     fun value(value: Any?): JsonWriter {
         when (value) {
             null -> nullValue()
+
             is String -> string(value)
+
             is Boolean -> bool(value)
+
             is Long, is Int, is Short, is Byte -> number((value as Number).toLong())
+
             is BigInteger, is BigDecimal -> {
                 beforeValue()
                 out.append(value.toString())
             }
+
             is Number -> {
                 val d = value.toDouble()
                 require(d.isFinite()) { "JSON has no representation for $d" }
                 beforeValue()
                 out.append(BigDecimal(d.toString()).toPlainString())
             }
+
             is ByteArray -> bytes(value)
+
             is Map<*, *> -> {
                 beginObject()
                 for ((k, v) in value) {
@@ -305,11 +328,13 @@ internal class JsonWriter {
                 }
                 endObject()
             }
+
             is Iterable<*> -> {
                 beginArray()
                 value.forEach { value(it) }
                 endArray()
             }
+
             else -> throw IllegalArgumentException("cannot write a ${value::class.java.name} as JSON")
         }
         return this
@@ -349,23 +374,20 @@ internal class JsonObj(private val map: Map<String, Any?>, private val path: Str
 internal object JsonIn {
     private fun where(path: String) = if (path.isEmpty()) "the value" else "`$path`"
 
-    private fun typeError(path: String, expected: String): Nothing =
-        throw JsonException("${where(path)}: expected $expected", path)
+    private fun typeError(path: String, expected: String): Nothing = throw JsonException("${where(path)}: expected $expected", path)
 
     fun parse(text: String): Any? = Json.parse(text)
 
     /** Reads a JSON text given by a caller: errors are [InvalidRequestException]s naming the field. */
-    inline fun <T> decode(json: String, read: (Any?, String) -> T): T =
-        try {
-            read(Json.parse(json), "")
-        } catch (e: JsonException) {
-            throw invalidJson(e)
-        }
+    inline fun <T> decode(json: String, read: (Any?, String) -> T): T = try {
+        read(Json.parse(json), "")
+    } catch (e: JsonException) {
+        throw invalidJson(e)
+    }
 
-    fun invalidJson(e: JsonException): ConnectorServiceException =
-        ConnectorServiceException.fromInfo(
-            ErrorInfo(code = ErrorCode.INVALID_REQUEST, message = e.message ?: "invalid JSON", field = e.path.ifEmpty { "request" }),
-        )
+    fun invalidJson(e: JsonException): ConnectorServiceException = ConnectorServiceException.fromInfo(
+        ErrorInfo(code = ErrorCode.INVALID_REQUEST, message = e.message ?: "invalid JSON", field = e.path.ifEmpty { "request" }),
+    )
 
     /** Reads an object, rejecting fields the type does not have (and `tag`, the union tag, is allowed). */
     fun obj(value: Any?, path: String, known: Set<String>, tag: String? = null): JsonObj {

@@ -152,7 +152,6 @@ public class Payments internal constructor(private val client: ConnectorClient) 
     @JvmOverloads
     public fun createOrderAsync(request: CreateOrderRequest, options: CallOptions? = null): CompletableFuture<OrderResponse> =
         client.future { createOrder(request, options) }
-
 }
 
 /**
@@ -183,7 +182,6 @@ public class Refunds internal constructor(private val client: ConnectorClient) {
     @JvmOverloads
     public fun getAsync(request: RefundGetRequest, options: CallOptions? = null): CompletableFuture<RefundResponse> =
         client.future { get(request, options) }
-
 }
 
 /**
@@ -254,7 +252,6 @@ public class Disputes internal constructor(private val client: ConnectorClient) 
     @JvmOverloads
     public fun defendAsync(request: DefendDisputeRequest, options: CallOptions? = null): CompletableFuture<DisputeResponse> =
         client.future { defend(request, options) }
-
 }
 
 /**
@@ -332,7 +329,6 @@ public class PaymentsSteps internal constructor(private val connector: SansIoCon
         idempotencyKey: String? = null,
     ): Step<OrderResponse> =
         connector.step("payments.create_order", request.toJson(), responses, idempotencyKey) { v, p -> OrderResponse.read(v, p) }
-
 }
 
 /**
@@ -350,7 +346,6 @@ public class RefundsSteps internal constructor(private val connector: SansIoConn
         idempotencyKey: String? = null,
     ): Step<RefundResponse> =
         connector.step("refunds.get", request.toJson(), responses, idempotencyKey) { v, p -> RefundResponse.read(v, p) }
-
 }
 
 /**
@@ -388,6 +383,4 @@ public class DisputesSteps internal constructor(private val connector: SansIoCon
         idempotencyKey: String? = null,
     ): Step<DisputeResponse> =
         connector.step("disputes.defend", request.toJson(), responses, idempotencyKey) { v, p -> DisputeResponse.read(v, p) }
-
 }
-

@@ -15,7 +15,11 @@ public object Signatures {
     public fun fiserv(apiKey: String, apiSecret: String, clientRequestId: String, timestampMs: Long, body: ByteArray): String {
         if (timestampMs < 0) {
             throw InvalidRequestException(
-                ErrorInfo(code = ErrorCode.INVALID_REQUEST, message = "must be a non-negative number of milliseconds", field = "timestampMs"),
+                ErrorInfo(
+                    code = ErrorCode.INVALID_REQUEST,
+                    message = "must be a non-negative number of milliseconds",
+                    field = "timestampMs",
+                ),
             )
         }
         return uniffi.connectorservice.fiservSignature(apiKey, apiSecret, clientRequestId, timestampMs.toULong(), body)

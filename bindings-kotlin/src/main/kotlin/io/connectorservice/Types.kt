@@ -10,8 +10,7 @@ public data class AcceptDisputeRequest @JvmOverloads constructor(
     public val connectorDisputeId: String,
     public val idempotencyKey: String? = null,
 ) {
-    override fun toString(): String =
-        "AcceptDisputeRequest(connectorDisputeId=$connectorDisputeId, idempotencyKey=$idempotencyKey)"
+    override fun toString(): String = "AcceptDisputeRequest(connectorDisputeId=$connectorDisputeId, idempotencyKey=$idempotencyKey)"
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -34,9 +33,11 @@ public data class AcceptDisputeRequest @JvmOverloads constructor(
     /** Builds a [AcceptDisputeRequest] field by field (handy from Java): the required fields here, the others by setter. */
     public class Builder internal constructor(private val connectorDisputeId: String) {
         private var idempotencyKey: String? = null
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
 
-        public fun build(): AcceptDisputeRequest = AcceptDisputeRequest(connectorDisputeId = connectorDisputeId, idempotencyKey = idempotencyKey)
+        public fun build(): AcceptDisputeRequest =
+            AcceptDisputeRequest(connectorDisputeId = connectorDisputeId, idempotencyKey = idempotencyKey)
     }
 
     public companion object {
@@ -72,8 +73,16 @@ public data class Address @JvmOverloads constructor(
     public val firstName: String? = null,
     public val lastName: String? = null,
 ) {
-    override fun toString(): String =
-        "Address(line1=$line1, line2=$line2, city=$city, state=$state, postalCode=$postalCode, country=$country, firstName=$firstName, lastName=$lastName)"
+    override fun toString(): String = listOf(
+        "line1=$line1",
+        "line2=$line2",
+        "city=$city",
+        "state=$state",
+        "postalCode=$postalCode",
+        "country=$country",
+        "firstName=$firstName",
+        "lastName=$lastName",
+    ).joinToString(", ", "Address(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -129,17 +138,34 @@ public data class Address @JvmOverloads constructor(
         private var country: String? = null
         private var firstName: String? = null
         private var lastName: String? = null
+
         public fun line1(value: String?): Builder = apply { this.line1 = value }
+
         public fun line2(value: String?): Builder = apply { this.line2 = value }
+
         public fun city(value: String?): Builder = apply { this.city = value }
+
         public fun state(value: String?): Builder = apply { this.state = value }
+
         public fun postalCode(value: String?): Builder = apply { this.postalCode = value }
+
         /** ISO 3166-1 alpha-2 country code. */
         public fun country(value: String?): Builder = apply { this.country = value }
+
         public fun firstName(value: String?): Builder = apply { this.firstName = value }
+
         public fun lastName(value: String?): Builder = apply { this.lastName = value }
 
-        public fun build(): Address = Address(line1 = line1, line2 = line2, city = city, state = state, postalCode = postalCode, country = country, firstName = firstName, lastName = lastName)
+        public fun build(): Address = Address(
+            line1 = line1,
+            line2 = line2,
+            city = city,
+            state = state,
+            postalCode = postalCode,
+            country = country,
+            firstName = firstName,
+            lastName = lastName,
+        )
     }
 
     public companion object {
@@ -186,8 +212,13 @@ public data class AdyenConfig @JvmOverloads constructor(
     /** A separate API key for the Disputes API, when the account uses one. */
     public val disputeApiKey: String? = null,
 ) : ConnectorConfig {
-    override fun toString(): String =
-        "AdyenConfig(apiKey=${Masking.secret(apiKey)}, merchantAccount=$merchantAccount, liveEndpointPrefix=$liveEndpointPrefix, webhookHmacKey=${Masking.secret(webhookHmacKey)}, disputeApiKey=${Masking.secret(disputeApiKey)})"
+    override fun toString(): String = listOf(
+        "apiKey=${Masking.secret(apiKey)}",
+        "merchantAccount=$merchantAccount",
+        "liveEndpointPrefix=$liveEndpointPrefix",
+        "webhookHmacKey=${Masking.secret(webhookHmacKey)}",
+        "disputeApiKey=${Masking.secret(disputeApiKey)}",
+    ).joinToString(", ", "AdyenConfig(", ")")
 
     /** This value as the core's JSON, with its `type` tag (`adyen`). */
     public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
@@ -222,14 +253,23 @@ public data class AdyenConfig @JvmOverloads constructor(
         private var liveEndpointPrefix: String? = null
         private var webhookHmacKey: String? = null
         private var disputeApiKey: String? = null
+
         /** The live endpoint prefix from the Customer Area (required in the live environment). */
         public fun liveEndpointPrefix(value: String?): Builder = apply { this.liveEndpointPrefix = value }
+
         /** The webhook HMAC key (hex), to verify standard notifications. */
         public fun webhookHmacKey(value: String?): Builder = apply { this.webhookHmacKey = value }
+
         /** A separate API key for the Disputes API, when the account uses one. */
         public fun disputeApiKey(value: String?): Builder = apply { this.disputeApiKey = value }
 
-        public fun build(): AdyenConfig = AdyenConfig(apiKey = apiKey, merchantAccount = merchantAccount, liveEndpointPrefix = liveEndpointPrefix, webhookHmacKey = webhookHmacKey, disputeApiKey = disputeApiKey)
+        public fun build(): AdyenConfig = AdyenConfig(
+            apiKey = apiKey,
+            merchantAccount = merchantAccount,
+            liveEndpointPrefix = liveEndpointPrefix,
+            webhookHmacKey = webhookHmacKey,
+            disputeApiKey = disputeApiKey,
+        )
     }
 
     public companion object {
@@ -237,7 +277,8 @@ public data class AdyenConfig @JvmOverloads constructor(
         @JvmStatic
         public fun builder(apiKey: String, merchantAccount: String): Builder = Builder(apiKey, merchantAccount)
 
-        private val FIELDS: Set<String> = setOf("api_key", "merchant_account", "live_endpoint_prefix", "webhook_hmac_key", "dispute_api_key")
+        private val FIELDS: Set<String> =
+            setOf("api_key", "merchant_account", "live_endpoint_prefix", "webhook_hmac_key", "dispute_api_key")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -266,8 +307,7 @@ public data class ApplePay(
     /** A secret: never shown in repr, logs or error messages. */
     public val token: String,
 ) : PaymentMethod {
-    override fun toString(): String =
-        "ApplePay(token=${Masking.secret(token)})"
+    override fun toString(): String = "ApplePay(token=${Masking.secret(token)})"
 
     /** This value as the core's JSON, with its `type` tag (`apple_pay`). */
     public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
@@ -306,8 +346,10 @@ public enum class AuthenticationType(
 ) {
     /** Let the processor (and its risk rules) decide. */
     AUTO("auto"),
+
     /** Ask for 3-D Secure. */
     THREE_DS("three_ds"),
+
     /** Ask to skip 3-D Secure where the processor allows it. */
     NO_THREE_DS("no_three_ds"),
     ;
@@ -351,8 +393,22 @@ public data class AuthorizeRequest @JvmOverloads constructor(
     public val connectorOrderId: String? = null,
     public val metadata: Map<String, String> = emptyMap(),
 ) {
-    override fun toString(): String =
-        "AuthorizeRequest(amount=$amount, merchantReference=$merchantReference, paymentMethod=$paymentMethod, captureMethod=$captureMethod, idempotencyKey=$idempotencyKey, customer=$customer, billingAddress=$billingAddress, shippingAddress=$shippingAddress, browserInfo=$browserInfo, returnUrl=$returnUrl, authenticationType=$authenticationType, statementDescriptor=$statementDescriptor, connectorOrderId=$connectorOrderId, metadata=${Masking.map(metadata)})"
+    override fun toString(): String = listOf(
+        "amount=$amount",
+        "merchantReference=$merchantReference",
+        "paymentMethod=$paymentMethod",
+        "captureMethod=$captureMethod",
+        "idempotencyKey=$idempotencyKey",
+        "customer=$customer",
+        "billingAddress=$billingAddress",
+        "shippingAddress=$shippingAddress",
+        "browserInfo=$browserInfo",
+        "returnUrl=$returnUrl",
+        "authenticationType=$authenticationType",
+        "statementDescriptor=$statementDescriptor",
+        "connectorOrderId=$connectorOrderId",
+        "metadata=${Masking.map(metadata)}",
+    ).joinToString(", ", "AuthorizeRequest(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -411,7 +467,11 @@ public data class AuthorizeRequest @JvmOverloads constructor(
     }
 
     /** Builds a [AuthorizeRequest] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val amount: Money, private val merchantReference: String, private val paymentMethod: PaymentMethod) {
+    public class Builder internal constructor(
+        private val amount: Money,
+        private val merchantReference: String,
+        private val paymentMethod: PaymentMethod,
+    ) {
         private var captureMethod: CaptureMethod = CaptureMethod.AUTOMATIC
         private var idempotencyKey: String? = null
         private var customer: Customer? = null
@@ -423,34 +483,76 @@ public data class AuthorizeRequest @JvmOverloads constructor(
         private var statementDescriptor: String? = null
         private var connectorOrderId: String? = null
         private var metadata: Map<String, String> = emptyMap()
+
         /** Capture now (automatic) or later with `capture` (manual). */
         public fun captureMethod(value: CaptureMethod): Builder = apply { this.captureMethod = value }
+
         /** Idempotency key; generated when absent and returned on the response. */
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
         public fun customer(value: Customer?): Builder = apply { this.customer = value }
+
         public fun billingAddress(value: Address?): Builder = apply { this.billingAddress = value }
+
         public fun shippingAddress(value: Address?): Builder = apply { this.shippingAddress = value }
+
         /** Browser data for 3-D Secure 2. */
         public fun browserInfo(value: BrowserInfo?): Builder = apply { this.browserInfo = value }
+
         /** Where the shopper returns after a redirect (3-D Secure). Required by some processors. */
         public fun returnUrl(value: String?): Builder = apply { this.returnUrl = value }
+
         /** Whether to ask for 3-D Secure. */
         public fun authenticationType(value: AuthenticationType): Builder = apply { this.authenticationType = value }
+
         /** Text on the shopper's statement. */
         public fun statementDescriptor(value: String?): Builder = apply { this.statementDescriptor = value }
+
         /** The processor's order id from `create_order`, for processors that need an order first. */
         public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+
         public fun metadata(value: Map<String, String>): Builder = apply { this.metadata = value }
 
-        public fun build(): AuthorizeRequest = AuthorizeRequest(amount = amount, merchantReference = merchantReference, paymentMethod = paymentMethod, captureMethod = captureMethod, idempotencyKey = idempotencyKey, customer = customer, billingAddress = billingAddress, shippingAddress = shippingAddress, browserInfo = browserInfo, returnUrl = returnUrl, authenticationType = authenticationType, statementDescriptor = statementDescriptor, connectorOrderId = connectorOrderId, metadata = metadata)
+        public fun build(): AuthorizeRequest = AuthorizeRequest(
+            amount = amount,
+            merchantReference = merchantReference,
+            paymentMethod = paymentMethod,
+            captureMethod = captureMethod,
+            idempotencyKey = idempotencyKey,
+            customer = customer,
+            billingAddress = billingAddress,
+            shippingAddress = shippingAddress,
+            browserInfo = browserInfo,
+            returnUrl = returnUrl,
+            authenticationType = authenticationType,
+            statementDescriptor = statementDescriptor,
+            connectorOrderId = connectorOrderId,
+            metadata = metadata,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(amount: Money, merchantReference: String, paymentMethod: PaymentMethod): Builder = Builder(amount, merchantReference, paymentMethod)
+        public fun builder(amount: Money, merchantReference: String, paymentMethod: PaymentMethod): Builder =
+            Builder(amount, merchantReference, paymentMethod)
 
-        private val FIELDS: Set<String> = setOf("amount", "merchant_reference", "payment_method", "capture_method", "idempotency_key", "customer", "billing_address", "shipping_address", "browser_info", "return_url", "authentication_type", "statement_descriptor", "connector_order_id", "metadata")
+        private val FIELDS: Set<String> = setOf(
+            "amount",
+            "merchant_reference",
+            "payment_method",
+            "capture_method",
+            "idempotency_key",
+            "customer",
+            "billing_address",
+            "shipping_address",
+            "browser_info",
+            "return_url",
+            "authentication_type",
+            "statement_descriptor",
+            "connector_order_id",
+            "metadata",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -462,17 +564,23 @@ public data class AuthorizeRequest @JvmOverloads constructor(
                 amount = Money.read(o.required("amount"), o.path("amount")),
                 merchantReference = JsonIn.string(o.required("merchant_reference"), o.path("merchant_reference")),
                 paymentMethod = PaymentMethod.read(o.required("payment_method"), o.path("payment_method")),
-                captureMethod = o.optional("capture_method")?.let { CaptureMethod.read(it, o.path("capture_method")) } ?: CaptureMethod.AUTOMATIC,
+                captureMethod = o.optional("capture_method")?.let {
+                    CaptureMethod.read(it, o.path("capture_method"))
+                } ?: CaptureMethod.AUTOMATIC,
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
                 customer = o.optional("customer")?.let { Customer.read(it, o.path("customer")) },
                 billingAddress = o.optional("billing_address")?.let { Address.read(it, o.path("billing_address")) },
                 shippingAddress = o.optional("shipping_address")?.let { Address.read(it, o.path("shipping_address")) },
                 browserInfo = o.optional("browser_info")?.let { BrowserInfo.read(it, o.path("browser_info")) },
                 returnUrl = o.optional("return_url")?.let { JsonIn.string(it, o.path("return_url")) },
-                authenticationType = o.optional("authentication_type")?.let { AuthenticationType.read(it, o.path("authentication_type")) } ?: AuthenticationType.AUTO,
+                authenticationType = o.optional("authentication_type")?.let {
+                    AuthenticationType.read(it, o.path("authentication_type"))
+                } ?: AuthenticationType.AUTO,
                 statementDescriptor = o.optional("statement_descriptor")?.let { JsonIn.string(it, o.path("statement_descriptor")) },
                 connectorOrderId = o.optional("connector_order_id")?.let { JsonIn.string(it, o.path("connector_order_id")) },
-                metadata = o.optional("metadata")?.let { JsonIn.map(it, o.path("metadata")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyMap(),
+                metadata = o.optional("metadata")?.let {
+                    JsonIn.map(it, o.path("metadata")) { x0, p0 -> JsonIn.string(x0, p0) }
+                } ?: emptyMap(),
             )
         }
     }
@@ -483,8 +591,7 @@ public data class AwaitAction @JvmOverloads constructor(
     /** What the shopper has to do, where the processor says. */
     public val description: String? = null,
 ) : NextAction {
-    override fun toString(): String =
-        "AwaitAction(description=$description)"
+    override fun toString(): String = "AwaitAction(description=$description)"
 
     /** This value as the core's JSON, with its `type` tag (`await`). */
     public override fun toJson(): String = JsonWriter().also { NextAction.write(it, this) }.toString()
@@ -505,6 +612,7 @@ public data class AwaitAction @JvmOverloads constructor(
     /** Builds a [AwaitAction] field by field (handy from Java): the required fields here, the others by setter. */
     public class Builder internal constructor() {
         private var description: String? = null
+
         /** What the shopper has to do, where the processor says. */
         public fun description(value: String?): Builder = apply { this.description = value }
 
@@ -537,8 +645,7 @@ public data class BankRedirect @JvmOverloads constructor(
     /** The shopper's bank, where the method takes one (required for EPS and online banking). */
     public val issuer: String? = null,
 ) : PaymentMethod {
-    override fun toString(): String =
-        "BankRedirect(method=$method, issuer=$issuer)"
+    override fun toString(): String = "BankRedirect(method=$method, issuer=$issuer)"
 
     /** This value as the core's JSON, with its `type` tag (`bank_redirect`). */
     public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
@@ -561,6 +668,7 @@ public data class BankRedirect @JvmOverloads constructor(
     /** Builds a [BankRedirect] field by field (handy from Java): the required fields here, the others by setter. */
     public class Builder internal constructor(private val method: BankRedirectMethod) {
         private var issuer: String? = null
+
         /** The shopper's bank, where the method takes one (required for EPS and online banking). */
         public fun issuer(value: String?): Builder = apply { this.issuer = value }
 
@@ -595,18 +703,25 @@ public enum class BankRedirectMethod(
 ) {
     /** iDEAL (Netherlands). */
     IDEAL("ideal"),
+
     /** EPS (Austria); needs an issuer. */
     EPS("eps"),
+
     /** Online banking Poland; needs an issuer. */
     ONLINE_BANKING_PL("online_banking_pl"),
+
     /** Online banking Czech Republic; needs an issuer. */
     ONLINE_BANKING_CZ("online_banking_cz"),
+
     /** Online banking Slovakia; needs an issuer. */
     ONLINE_BANKING_SK("online_banking_sk"),
+
     /** Pay by Bank (open banking). */
     PAY_BY_BANK("pay_by_bank"),
+
     /** Trustly. */
     TRUSTLY("trustly"),
+
     /** Sofort / Klarna Pay now (Adyen `directEbanking`). */
     SOFORT("sofort"),
     ;
@@ -638,8 +753,18 @@ public data class BrowserInfo @JvmOverloads constructor(
     /** The page the shopper pays on (Razorpay's `referer`). */
     public val referer: String? = null,
 ) {
-    override fun toString(): String =
-        "BrowserInfo(userAgent=$userAgent, acceptHeader=$acceptHeader, language=$language, colorDepth=$colorDepth, screenHeight=$screenHeight, screenWidth=$screenWidth, timeZoneOffsetMinutes=$timeZoneOffsetMinutes, javaEnabled=$javaEnabled, javascriptEnabled=$javascriptEnabled, referer=$referer)"
+    override fun toString(): String = listOf(
+        "userAgent=$userAgent",
+        "acceptHeader=$acceptHeader",
+        "language=$language",
+        "colorDepth=$colorDepth",
+        "screenHeight=$screenHeight",
+        "screenWidth=$screenWidth",
+        "timeZoneOffsetMinutes=$timeZoneOffsetMinutes",
+        "javaEnabled=$javaEnabled",
+        "javascriptEnabled=$javascriptEnabled",
+        "referer=$referer",
+    ).joinToString(", ", "BrowserInfo(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -705,20 +830,41 @@ public data class BrowserInfo @JvmOverloads constructor(
         private var javaEnabled: Boolean? = null
         private var javascriptEnabled: Boolean? = null
         private var referer: String? = null
+
         public fun userAgent(value: String?): Builder = apply { this.userAgent = value }
+
         public fun acceptHeader(value: String?): Builder = apply { this.acceptHeader = value }
+
         public fun language(value: String?): Builder = apply { this.language = value }
+
         public fun colorDepth(value: Int?): Builder = apply { this.colorDepth = value }
+
         public fun screenHeight(value: Int?): Builder = apply { this.screenHeight = value }
+
         public fun screenWidth(value: Int?): Builder = apply { this.screenWidth = value }
+
         /** Minutes from UTC, as JavaScript's `Date.getTimezoneOffset()` gives it. */
         public fun timeZoneOffsetMinutes(value: Int?): Builder = apply { this.timeZoneOffsetMinutes = value }
+
         public fun javaEnabled(value: Boolean?): Builder = apply { this.javaEnabled = value }
+
         public fun javascriptEnabled(value: Boolean?): Builder = apply { this.javascriptEnabled = value }
+
         /** The page the shopper pays on (Razorpay's `referer`). */
         public fun referer(value: String?): Builder = apply { this.referer = value }
 
-        public fun build(): BrowserInfo = BrowserInfo(userAgent = userAgent, acceptHeader = acceptHeader, language = language, colorDepth = colorDepth, screenHeight = screenHeight, screenWidth = screenWidth, timeZoneOffsetMinutes = timeZoneOffsetMinutes, javaEnabled = javaEnabled, javascriptEnabled = javascriptEnabled, referer = referer)
+        public fun build(): BrowserInfo = BrowserInfo(
+            userAgent = userAgent,
+            acceptHeader = acceptHeader,
+            language = language,
+            colorDepth = colorDepth,
+            screenHeight = screenHeight,
+            screenWidth = screenWidth,
+            timeZoneOffsetMinutes = timeZoneOffsetMinutes,
+            javaEnabled = javaEnabled,
+            javascriptEnabled = javascriptEnabled,
+            referer = referer,
+        )
     }
 
     public companion object {
@@ -726,7 +872,18 @@ public data class BrowserInfo @JvmOverloads constructor(
         @JvmStatic
         public fun builder(): Builder = Builder()
 
-        private val FIELDS: Set<String> = setOf("user_agent", "accept_header", "language", "color_depth", "screen_height", "screen_width", "time_zone_offset_minutes", "java_enabled", "javascript_enabled", "referer")
+        private val FIELDS: Set<String> = setOf(
+            "user_agent",
+            "accept_header",
+            "language",
+            "color_depth",
+            "screen_height",
+            "screen_width",
+            "time_zone_offset_minutes",
+            "java_enabled",
+            "javascript_enabled",
+            "referer",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -757,8 +914,7 @@ public data class CallOptions @JvmOverloads constructor(
     /** Overrides whether this call may be retried. */
     public val retry: Boolean? = null,
 ) {
-    override fun toString(): String =
-        "CallOptions(timeoutMs=$timeoutMs, retry=$retry)"
+    override fun toString(): String = "CallOptions(timeoutMs=$timeoutMs, retry=$retry)"
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -784,8 +940,10 @@ public data class CallOptions @JvmOverloads constructor(
     public class Builder internal constructor() {
         private var timeoutMs: Long? = null
         private var retry: Boolean? = null
+
         /** Overrides the client's `timeout_ms` for this call's exchanges. */
         public fun timeoutMs(value: Long?): Builder = apply { this.timeoutMs = value }
+
         /** Overrides whether this call may be retried. */
         public fun retry(value: Boolean?): Builder = apply { this.retry = value }
 
@@ -850,8 +1008,19 @@ public data class CallRecord @JvmOverloads constructor(
     /** The processor's request id, when it sent one. */
     public val requestId: String? = null,
 ) {
-    override fun toString(): String =
-        "CallRecord(connector=$connector, operation=$operation, flow=$flow, outcome=$outcome, attempts=$attempts, latencyUs=$latencyUs, idempotencyKey=$idempotencyKey, status=$status, errorCode=$errorCode, httpStatus=$httpStatus, requestId=$requestId)"
+    override fun toString(): String = listOf(
+        "connector=$connector",
+        "operation=$operation",
+        "flow=$flow",
+        "outcome=$outcome",
+        "attempts=$attempts",
+        "latencyUs=$latencyUs",
+        "idempotencyKey=$idempotencyKey",
+        "status=$status",
+        "errorCode=$errorCode",
+        "httpStatus=$httpStatus",
+        "requestId=$requestId",
+    ).joinToString(", ", "CallRecord(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -896,29 +1065,73 @@ public data class CallRecord @JvmOverloads constructor(
     }
 
     /** Builds a [CallRecord] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val connector: ConnectorName, private val operation: String, private val flow: Flow, private val outcome: String, private val attempts: Int, private val latencyUs: Long, private val idempotencyKey: String) {
+    public class Builder internal constructor(
+        private val connector: ConnectorName,
+        private val operation: String,
+        private val flow: Flow,
+        private val outcome: String,
+        private val attempts: Int,
+        private val latencyUs: Long,
+        private val idempotencyKey: String,
+    ) {
         private var status: String? = null
         private var errorCode: ErrorCode? = null
         private var httpStatus: Int? = null
         private var requestId: String? = null
+
         /** The response's status, when the call returned a response. */
         public fun status(value: String?): Builder = apply { this.status = value }
+
         /** The error's code, when the call failed. */
         public fun errorCode(value: ErrorCode?): Builder = apply { this.errorCode = value }
+
         /** The HTTP status of the processor's last answer, if one arrived. */
         public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+
         /** The processor's request id, when it sent one. */
         public fun requestId(value: String?): Builder = apply { this.requestId = value }
 
-        public fun build(): CallRecord = CallRecord(connector = connector, operation = operation, flow = flow, outcome = outcome, attempts = attempts, latencyUs = latencyUs, idempotencyKey = idempotencyKey, status = status, errorCode = errorCode, httpStatus = httpStatus, requestId = requestId)
+        public fun build(): CallRecord = CallRecord(
+            connector = connector,
+            operation = operation,
+            flow = flow,
+            outcome = outcome,
+            attempts = attempts,
+            latencyUs = latencyUs,
+            idempotencyKey = idempotencyKey,
+            status = status,
+            errorCode = errorCode,
+            httpStatus = httpStatus,
+            requestId = requestId,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(connector: ConnectorName, operation: String, flow: Flow, outcome: String, attempts: Int, latencyUs: Long, idempotencyKey: String): Builder = Builder(connector, operation, flow, outcome, attempts, latencyUs, idempotencyKey)
+        public fun builder(
+            connector: ConnectorName,
+            operation: String,
+            flow: Flow,
+            outcome: String,
+            attempts: Int,
+            latencyUs: Long,
+            idempotencyKey: String,
+        ): Builder = Builder(connector, operation, flow, outcome, attempts, latencyUs, idempotencyKey)
 
-        private val FIELDS: Set<String> = setOf("connector", "operation", "flow", "outcome", "attempts", "latency_us", "idempotency_key", "status", "error_code", "http_status", "request_id")
+        private val FIELDS: Set<String> = setOf(
+            "connector",
+            "operation",
+            "flow",
+            "outcome",
+            "attempts",
+            "latency_us",
+            "idempotency_key",
+            "status",
+            "error_code",
+            "http_status",
+            "request_id",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -976,8 +1189,13 @@ public data class CaptureRequest @JvmOverloads constructor(
     public val merchantReference: String? = null,
     public val idempotencyKey: String? = null,
 ) {
-    override fun toString(): String =
-        "CaptureRequest(connectorTransactionId=$connectorTransactionId, amount=$amount, authorizedAmount=$authorizedAmount, merchantReference=$merchantReference, idempotencyKey=$idempotencyKey)"
+    override fun toString(): String = listOf(
+        "connectorTransactionId=$connectorTransactionId",
+        "amount=$amount",
+        "authorizedAmount=$authorizedAmount",
+        "merchantReference=$merchantReference",
+        "idempotencyKey=$idempotencyKey",
+    ).joinToString(", ", "CaptureRequest(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -1012,13 +1230,22 @@ public data class CaptureRequest @JvmOverloads constructor(
         private var authorizedAmount: Money? = null
         private var merchantReference: String? = null
         private var idempotencyKey: String? = null
+
         /** The authorized amount, when known: a capture above it is rejected before sending. */
         public fun authorizedAmount(value: Money?): Builder = apply { this.authorizedAmount = value }
+
         /** Your reference for this capture. */
         public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
 
-        public fun build(): CaptureRequest = CaptureRequest(connectorTransactionId = connectorTransactionId, amount = amount, authorizedAmount = authorizedAmount, merchantReference = merchantReference, idempotencyKey = idempotencyKey)
+        public fun build(): CaptureRequest = CaptureRequest(
+            connectorTransactionId = connectorTransactionId,
+            amount = amount,
+            authorizedAmount = authorizedAmount,
+            merchantReference = merchantReference,
+            idempotencyKey = idempotencyKey,
+        )
     }
 
     public companion object {
@@ -1026,7 +1253,8 @@ public data class CaptureRequest @JvmOverloads constructor(
         @JvmStatic
         public fun builder(connectorTransactionId: String, amount: Money): Builder = Builder(connectorTransactionId, amount)
 
-        private val FIELDS: Set<String> = setOf("connector_transaction_id", "amount", "authorized_amount", "merchant_reference", "idempotency_key")
+        private val FIELDS: Set<String> =
+            setOf("connector_transaction_id", "amount", "authorized_amount", "merchant_reference", "idempotency_key")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -1062,8 +1290,13 @@ public data class Card @JvmOverloads constructor(
     /** Name on the card. */
     public val holderName: String? = null,
 ) : PaymentMethod {
-    override fun toString(): String =
-        "Card(number=${Masking.pan(number)}, expiryMonth=$expiryMonth, expiryYear=$expiryYear, cvc=${Masking.secret(cvc)}, holderName=$holderName)"
+    override fun toString(): String = listOf(
+        "number=${Masking.pan(number)}",
+        "expiryMonth=$expiryMonth",
+        "expiryYear=$expiryYear",
+        "cvc=${Masking.secret(cvc)}",
+        "holderName=$holderName",
+    ).joinToString(", ", "Card(", ")")
 
     /** This value as the core's JSON, with its `type` tag (`card`). */
     public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
@@ -1095,12 +1328,15 @@ public data class Card @JvmOverloads constructor(
     public class Builder internal constructor(private val number: String, private val expiryMonth: Int, private val expiryYear: Int) {
         private var cvc: String? = null
         private var holderName: String? = null
+
         /** Card security code (CVC/CVV/CID). */
         public fun cvc(value: String?): Builder = apply { this.cvc = value }
+
         /** Name on the card. */
         public fun holderName(value: String?): Builder = apply { this.holderName = value }
 
-        public fun build(): Card = Card(number = number, expiryMonth = expiryMonth, expiryYear = expiryYear, cvc = cvc, holderName = holderName)
+        public fun build(): Card =
+            Card(number = number, expiryMonth = expiryMonth, expiryYear = expiryYear, cvc = cvc, holderName = holderName)
     }
 
     public companion object {
@@ -1148,8 +1384,12 @@ public data class CheckoutConfig @JvmOverloads constructor(
      */
     public val webhookSecrets: List<String> = emptyList(),
 ) : ConnectorConfig {
-    override fun toString(): String =
-        "CheckoutConfig(secretKey=${Masking.secret(secretKey)}, publicKey=$publicKey, processingChannelId=$processingChannelId, webhookSecrets=${webhookSecrets.map { Masking.REDACTED }})"
+    override fun toString(): String = listOf(
+        "secretKey=${Masking.secret(secretKey)}",
+        "publicKey=$publicKey",
+        "processingChannelId=$processingChannelId",
+        "webhookSecrets=${webhookSecrets.map { Masking.REDACTED }}",
+    ).joinToString(", ", "CheckoutConfig(", ")")
 
     /** This value as the core's JSON, with its `type` tag (`checkout`). */
     public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
@@ -1180,20 +1420,28 @@ public data class CheckoutConfig @JvmOverloads constructor(
         private var publicKey: String? = null
         private var processingChannelId: String? = null
         private var webhookSecrets: List<String> = emptyList()
+
         /**
          * Public key (`pk_sbox_...` / `pk_...`): authenticates the wallet token exchange
          * (`POST /tokens`). Needed only for Apple Pay and Google Pay tokens.
          */
         public fun publicKey(value: String?): Builder = apply { this.publicKey = value }
+
         /** Processing channel (`pc_...`), required by accounts on the current platform. */
         public fun processingChannelId(value: String?): Builder = apply { this.processingChannelId = value }
+
         /**
          * Webhook signature keys accepted when verifying `Cko-Signature`. During a rotation, list
          * the new key and the old one.
          */
         public fun webhookSecrets(value: List<String>): Builder = apply { this.webhookSecrets = value }
 
-        public fun build(): CheckoutConfig = CheckoutConfig(secretKey = secretKey, publicKey = publicKey, processingChannelId = processingChannelId, webhookSecrets = webhookSecrets)
+        public fun build(): CheckoutConfig = CheckoutConfig(
+            secretKey = secretKey,
+            publicKey = publicKey,
+            processingChannelId = processingChannelId,
+            webhookSecrets = webhookSecrets,
+        )
     }
 
     public companion object {
@@ -1213,7 +1461,9 @@ public data class CheckoutConfig @JvmOverloads constructor(
                 secretKey = JsonIn.string(o.required("secret_key"), o.path("secret_key")),
                 publicKey = o.optional("public_key")?.let { JsonIn.string(it, o.path("public_key")) },
                 processingChannelId = o.optional("processing_channel_id")?.let { JsonIn.string(it, o.path("processing_channel_id")) },
-                webhookSecrets = o.optional("webhook_secrets")?.let { JsonIn.list(it, o.path("webhook_secrets")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyList(),
+                webhookSecrets = o.optional("webhook_secrets")?.let {
+                    JsonIn.list(it, o.path("webhook_secrets")) { x0, p0 -> JsonIn.string(x0, p0) }
+                } ?: emptyList(),
             )
         }
     }
@@ -1229,10 +1479,9 @@ public data class ClientConfig @JvmOverloads constructor(
      * own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
      */
     public val baseUrl: String? = null,
-    public val transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null, maxResponseBytes = 8388608L, maxConnections = 64),
+    public val transport: TransportOptions = TransportOptions(),
 ) {
-    override fun toString(): String =
-        "ClientConfig(connector=$connector, environment=$environment, baseUrl=$baseUrl, transport=$transport)"
+    override fun toString(): String = "ClientConfig(connector=$connector, environment=$environment, baseUrl=$baseUrl, transport=$transport)"
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -1260,16 +1509,20 @@ public data class ClientConfig @JvmOverloads constructor(
     public class Builder internal constructor(private val connector: ConnectorConfig) {
         private var environment: Environment = Environment.SANDBOX
         private var baseUrl: String? = null
-        private var transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null, maxResponseBytes = 8388608L, maxConnections = 64)
+        private var transport: TransportOptions = TransportOptions()
+
         public fun environment(value: Environment): Builder = apply { this.environment = value }
+
         /**
          * Replaces the processor's host(s): requests go to this URL followed by the processor's
          * own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
          */
         public fun baseUrl(value: String?): Builder = apply { this.baseUrl = value }
+
         public fun transport(value: TransportOptions): Builder = apply { this.transport = value }
 
-        public fun build(): ClientConfig = ClientConfig(connector = connector, environment = environment, baseUrl = baseUrl, transport = transport)
+        public fun build(): ClientConfig =
+            ClientConfig(connector = connector, environment = environment, baseUrl = baseUrl, transport = transport)
     }
 
     public companion object {
@@ -1289,13 +1542,17 @@ public data class ClientConfig @JvmOverloads constructor(
                 connector = ConnectorConfig.read(o.required("connector"), o.path("connector")),
                 environment = o.optional("environment")?.let { Environment.read(it, o.path("environment")) } ?: Environment.SANDBOX,
                 baseUrl = o.optional("base_url")?.let { JsonIn.string(it, o.path("base_url")) },
-                transport = o.optional("transport")?.let { TransportOptions.read(it, o.path("transport")) } ?: TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null, maxResponseBytes = 8388608L, maxConnections = 64),
+                transport = o.optional("transport")?.let { TransportOptions.read(it, o.path("transport")) } ?: TransportOptions(),
             )
         }
     }
 }
 
-/** Tagged by `type` in JSON. Variants: [AdyenConfig] (`adyen`), [CheckoutConfig] (`checkout`), [RazorpayConfig] (`razorpay`), [FiservConfig] (`fiserv`), [ElavonConfig] (`elavon`), [XenditConfig] (`xendit`). */
+/**
+ * Tagged by `type` in JSON. Variants: [AdyenConfig] (`adyen`), [CheckoutConfig] (`checkout`),
+ * [RazorpayConfig] (`razorpay`), [FiservConfig] (`fiserv`), [ElavonConfig] (`elavon`), [XenditConfig]
+ * (`xendit`).
+ */
 public sealed interface ConnectorConfig {
     /** This value as the core's JSON, with its `type` tag. */
     public fun toJson(): String
@@ -1305,16 +1562,17 @@ public sealed interface ConnectorConfig {
         @JvmStatic
         public fun fromJson(json: String): ConnectorConfig = JsonIn.decode(json) { v, p -> read(v, p) }
 
-        internal fun read(value: Any?, path: String): ConnectorConfig =
-            when (JsonIn.tag(value, path, "type")) {
-                "adyen" -> AdyenConfig.read(value, path)
-                "checkout" -> CheckoutConfig.read(value, path)
-                "razorpay" -> RazorpayConfig.read(value, path)
-                "fiserv" -> FiservConfig.read(value, path)
-                "elavon" -> ElavonConfig.read(value, path)
-                "xendit" -> XenditConfig.read(value, path)
-                else -> JsonIn.unknownVariant(path, "type", listOf("adyen", "checkout", "razorpay", "fiserv", "elavon", "xendit"))
-            }
+        private val TAGS: List<String> = listOf("adyen", "checkout", "razorpay", "fiserv", "elavon", "xendit")
+
+        internal fun read(value: Any?, path: String): ConnectorConfig = when (JsonIn.tag(value, path, "type")) {
+            "adyen" -> AdyenConfig.read(value, path)
+            "checkout" -> CheckoutConfig.read(value, path)
+            "razorpay" -> RazorpayConfig.read(value, path)
+            "fiserv" -> FiservConfig.read(value, path)
+            "elavon" -> ElavonConfig.read(value, path)
+            "xendit" -> XenditConfig.read(value, path)
+            else -> JsonIn.unknownVariant(path, "type", TAGS)
+        }
 
         internal fun write(w: JsonWriter, value: ConnectorConfig) {
             w.beginObject()
@@ -1323,22 +1581,27 @@ public sealed interface ConnectorConfig {
                     w.name("type").string("adyen")
                     value.writeFields(w)
                 }
+
                 is CheckoutConfig -> {
                     w.name("type").string("checkout")
                     value.writeFields(w)
                 }
+
                 is RazorpayConfig -> {
                     w.name("type").string("razorpay")
                     value.writeFields(w)
                 }
+
                 is FiservConfig -> {
                     w.name("type").string("fiserv")
                     value.writeFields(w)
                 }
+
                 is ElavonConfig -> {
                     w.name("type").string("elavon")
                     value.writeFields(w)
                 }
+
                 is XenditConfig -> {
                     w.name("type").string("xendit")
                     value.writeFields(w)
@@ -1385,8 +1648,14 @@ public data class CreateOrderRequest @JvmOverloads constructor(
     public val idempotencyKey: String? = null,
     public val metadata: Map<String, String> = emptyMap(),
 ) {
-    override fun toString(): String =
-        "CreateOrderRequest(amount=$amount, merchantReference=$merchantReference, captureMethod=$captureMethod, customer=$customer, idempotencyKey=$idempotencyKey, metadata=${Masking.map(metadata)})"
+    override fun toString(): String = listOf(
+        "amount=$amount",
+        "merchantReference=$merchantReference",
+        "captureMethod=$captureMethod",
+        "customer=$customer",
+        "idempotencyKey=$idempotencyKey",
+        "metadata=${Masking.map(metadata)}",
+    ).joinToString(", ", "CreateOrderRequest(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -1422,13 +1691,24 @@ public data class CreateOrderRequest @JvmOverloads constructor(
         private var customer: Customer? = null
         private var idempotencyKey: String? = null
         private var metadata: Map<String, String> = emptyMap()
+
         /** Capture mode of the payments on this order. */
         public fun captureMethod(value: CaptureMethod): Builder = apply { this.captureMethod = value }
+
         public fun customer(value: Customer?): Builder = apply { this.customer = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
         public fun metadata(value: Map<String, String>): Builder = apply { this.metadata = value }
 
-        public fun build(): CreateOrderRequest = CreateOrderRequest(amount = amount, merchantReference = merchantReference, captureMethod = captureMethod, customer = customer, idempotencyKey = idempotencyKey, metadata = metadata)
+        public fun build(): CreateOrderRequest = CreateOrderRequest(
+            amount = amount,
+            merchantReference = merchantReference,
+            captureMethod = captureMethod,
+            customer = customer,
+            idempotencyKey = idempotencyKey,
+            metadata = metadata,
+        )
     }
 
     public companion object {
@@ -1447,10 +1727,14 @@ public data class CreateOrderRequest @JvmOverloads constructor(
             return CreateOrderRequest(
                 amount = Money.read(o.required("amount"), o.path("amount")),
                 merchantReference = JsonIn.string(o.required("merchant_reference"), o.path("merchant_reference")),
-                captureMethod = o.optional("capture_method")?.let { CaptureMethod.read(it, o.path("capture_method")) } ?: CaptureMethod.AUTOMATIC,
+                captureMethod = o.optional("capture_method")?.let {
+                    CaptureMethod.read(it, o.path("capture_method"))
+                } ?: CaptureMethod.AUTOMATIC,
                 customer = o.optional("customer")?.let { Customer.read(it, o.path("customer")) },
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
-                metadata = o.optional("metadata")?.let { JsonIn.map(it, o.path("metadata")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyMap(),
+                metadata = o.optional("metadata")?.let {
+                    JsonIn.map(it, o.path("metadata")) { x0, p0 -> JsonIn.string(x0, p0) }
+                } ?: emptyMap(),
             )
         }
     }
@@ -1518,17 +1802,24 @@ public data class Customer @JvmOverloads constructor(
         private var firstName: String? = null
         private var lastName: String? = null
         private var ipAddress: String? = null
+
         /** Your id for the customer; required to save or charge a mandate. */
         public fun id(value: String?): Builder = apply { this.id = value }
+
         public fun email(value: String?): Builder = apply { this.email = value }
+
         /** Phone number, with country code (e.g. `+919999999999`). */
         public fun phone(value: String?): Builder = apply { this.phone = value }
+
         public fun firstName(value: String?): Builder = apply { this.firstName = value }
+
         public fun lastName(value: String?): Builder = apply { this.lastName = value }
+
         /** The shopper's IP address. */
         public fun ipAddress(value: String?): Builder = apply { this.ipAddress = value }
 
-        public fun build(): Customer = Customer(id = id, email = email, phone = phone, firstName = firstName, lastName = lastName, ipAddress = ipAddress)
+        public fun build(): Customer =
+            Customer(id = id, email = email, phone = phone, firstName = firstName, lastName = lastName, ipAddress = ipAddress)
     }
 
     public companion object {
@@ -1569,8 +1860,13 @@ public data class DeclineDetails @JvmOverloads constructor(
     /** The network's advice code (e.g. Mastercard merchant advice code). */
     public val networkAdviceCode: String? = null,
 ) {
-    override fun toString(): String =
-        "DeclineDetails(code=$code, message=$message, reason=$reason, networkDeclineCode=$networkDeclineCode, networkAdviceCode=$networkAdviceCode)"
+    override fun toString(): String = listOf(
+        "code=$code",
+        "message=$message",
+        "reason=$reason",
+        "networkDeclineCode=$networkDeclineCode",
+        "networkAdviceCode=$networkAdviceCode",
+    ).joinToString(", ", "DeclineDetails(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -1611,18 +1907,29 @@ public data class DeclineDetails @JvmOverloads constructor(
         private var reason: String? = null
         private var networkDeclineCode: String? = null
         private var networkAdviceCode: String? = null
+
         /** The processor's decline code (e.g. Adyen `refusalReasonCode`). */
         public fun code(value: String?): Builder = apply { this.code = value }
+
         /** The processor's decline message. */
         public fun message(value: String?): Builder = apply { this.message = value }
+
         /** A machine-readable reason, where the processor gives one besides the code. */
         public fun reason(value: String?): Builder = apply { this.reason = value }
+
         /** The issuer's or network's raw response code (e.g. `51`). */
         public fun networkDeclineCode(value: String?): Builder = apply { this.networkDeclineCode = value }
+
         /** The network's advice code (e.g. Mastercard merchant advice code). */
         public fun networkAdviceCode(value: String?): Builder = apply { this.networkAdviceCode = value }
 
-        public fun build(): DeclineDetails = DeclineDetails(code = code, message = message, reason = reason, networkDeclineCode = networkDeclineCode, networkAdviceCode = networkAdviceCode)
+        public fun build(): DeclineDetails = DeclineDetails(
+            code = code,
+            message = message,
+            reason = reason,
+            networkDeclineCode = networkDeclineCode,
+            networkAdviceCode = networkAdviceCode,
+        )
     }
 
     public companion object {
@@ -1650,11 +1957,8 @@ public data class DeclineDetails @JvmOverloads constructor(
 }
 
 /** An app hand-off. */
-public data class DeepLinkAction(
-    public val url: String,
-) : NextAction {
-    override fun toString(): String =
-        "DeepLinkAction(url=$url)"
+public data class DeepLinkAction(public val url: String) : NextAction {
+    override fun toString(): String = "DeepLinkAction(url=$url)"
 
     /** This value as the core's JSON, with its `type` tag (`deep_link`). */
     public override fun toJson(): String = JsonWriter().also { NextAction.write(it, this) }.toString()
@@ -1722,11 +2026,14 @@ public data class DefendDisputeRequest @JvmOverloads constructor(
     public class Builder internal constructor(private val connectorDisputeId: String) {
         private var reasonCode: String? = null
         private var idempotencyKey: String? = null
+
         /** The processor's defence reason code (e.g. Adyen `SupplyDefenseMaterial`), where needed. */
         public fun reasonCode(value: String?): Builder = apply { this.reasonCode = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
 
-        public fun build(): DefendDisputeRequest = DefendDisputeRequest(connectorDisputeId = connectorDisputeId, reasonCode = reasonCode, idempotencyKey = idempotencyKey)
+        public fun build(): DefendDisputeRequest =
+            DefendDisputeRequest(connectorDisputeId = connectorDisputeId, reasonCode = reasonCode, idempotencyKey = idempotencyKey)
     }
 
     public companion object {
@@ -1770,8 +2077,20 @@ public data class DisputeEvent @JvmOverloads constructor(
     public val connectorStatus: String? = null,
     public val occurredAt: String? = null,
 ) : WebhookEvent {
-    override fun toString(): String =
-        "DisputeEvent(eventType=$eventType, connectorDisputeId=$connectorDisputeId, status=$status, stage=$stage, eventId=$eventId, connectorTransactionId=$connectorTransactionId, amount=$amount, reasonCode=$reasonCode, reason=$reason, respondBy=$respondBy, connectorStatus=$connectorStatus, occurredAt=$occurredAt)"
+    override fun toString(): String = listOf(
+        "eventType=$eventType",
+        "connectorDisputeId=$connectorDisputeId",
+        "status=$status",
+        "stage=$stage",
+        "eventId=$eventId",
+        "connectorTransactionId=$connectorTransactionId",
+        "amount=$amount",
+        "reasonCode=$reasonCode",
+        "reason=$reason",
+        "respondBy=$respondBy",
+        "connectorStatus=$connectorStatus",
+        "occurredAt=$occurredAt",
+    ).joinToString(", ", "DisputeEvent(", ")")
 
     /** This value as the core's JSON, with its `kind` tag (`dispute`). */
     public override fun toJson(): String = JsonWriter().also { WebhookEvent.write(it, this) }.toString()
@@ -1826,7 +2145,12 @@ public data class DisputeEvent @JvmOverloads constructor(
     }
 
     /** Builds a [DisputeEvent] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val eventType: String, private val connectorDisputeId: String, private val status: DisputeStatus, private val stage: DisputeStage) {
+    public class Builder internal constructor(
+        private val eventType: String,
+        private val connectorDisputeId: String,
+        private val status: DisputeStatus,
+        private val stage: DisputeStage,
+    ) {
         private var eventId: String? = null
         private var connectorTransactionId: String? = null
         private var amount: Money? = null
@@ -1835,28 +2159,63 @@ public data class DisputeEvent @JvmOverloads constructor(
         private var respondBy: String? = null
         private var connectorStatus: String? = null
         private var occurredAt: String? = null
+
         public fun eventId(value: String?): Builder = apply { this.eventId = value }
+
         /** The disputed payment. */
         public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+
         public fun amount(value: Money?): Builder = apply { this.amount = value }
+
         /** The scheme's reason code. */
         public fun reasonCode(value: String?): Builder = apply { this.reasonCode = value }
+
         public fun reason(value: String?): Builder = apply { this.reason = value }
+
         /** The deadline to respond, as the processor wrote it. */
         public fun respondBy(value: String?): Builder = apply { this.respondBy = value }
+
         /** The processor's own dispute status. */
         public fun connectorStatus(value: String?): Builder = apply { this.connectorStatus = value }
+
         public fun occurredAt(value: String?): Builder = apply { this.occurredAt = value }
 
-        public fun build(): DisputeEvent = DisputeEvent(eventType = eventType, connectorDisputeId = connectorDisputeId, status = status, stage = stage, eventId = eventId, connectorTransactionId = connectorTransactionId, amount = amount, reasonCode = reasonCode, reason = reason, respondBy = respondBy, connectorStatus = connectorStatus, occurredAt = occurredAt)
+        public fun build(): DisputeEvent = DisputeEvent(
+            eventType = eventType,
+            connectorDisputeId = connectorDisputeId,
+            status = status,
+            stage = stage,
+            eventId = eventId,
+            connectorTransactionId = connectorTransactionId,
+            amount = amount,
+            reasonCode = reasonCode,
+            reason = reason,
+            respondBy = respondBy,
+            connectorStatus = connectorStatus,
+            occurredAt = occurredAt,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(eventType: String, connectorDisputeId: String, status: DisputeStatus, stage: DisputeStage): Builder = Builder(eventType, connectorDisputeId, status, stage)
+        public fun builder(eventType: String, connectorDisputeId: String, status: DisputeStatus, stage: DisputeStage): Builder =
+            Builder(eventType, connectorDisputeId, status, stage)
 
-        private val FIELDS: Set<String> = setOf("event_type", "connector_dispute_id", "status", "stage", "event_id", "connector_transaction_id", "amount", "reason_code", "reason", "respond_by", "connector_status", "occurred_at")
+        private val FIELDS: Set<String> = setOf(
+            "event_type",
+            "connector_dispute_id",
+            "status",
+            "stage",
+            "event_id",
+            "connector_transaction_id",
+            "amount",
+            "reason_code",
+            "reason",
+            "respond_by",
+            "connector_status",
+            "occurred_at",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -1870,7 +2229,9 @@ public data class DisputeEvent @JvmOverloads constructor(
                 status = DisputeStatus.read(o.required("status"), o.path("status")),
                 stage = DisputeStage.read(o.required("stage"), o.path("stage")),
                 eventId = o.optional("event_id")?.let { JsonIn.string(it, o.path("event_id")) },
-                connectorTransactionId = o.optional("connector_transaction_id")?.let { JsonIn.string(it, o.path("connector_transaction_id")) },
+                connectorTransactionId = o.optional("connector_transaction_id")?.let {
+                    JsonIn.string(it, o.path("connector_transaction_id"))
+                },
                 amount = o.optional("amount")?.let { Money.read(it, o.path("amount")) },
                 reasonCode = o.optional("reason_code")?.let { JsonIn.string(it, o.path("reason_code")) },
                 reason = o.optional("reason")?.let { JsonIn.string(it, o.path("reason")) },
@@ -1895,8 +2256,18 @@ public data class DisputeResponse @JvmOverloads constructor(
     public val httpStatus: Int? = null,
     public val rawResponse: String? = null,
 ) {
-    override fun toString(): String =
-        "DisputeResponse(status=$status, connector=$connector, connectorDisputeId=$connectorDisputeId, connectorStatus=$connectorStatus, stage=$stage, amount=$amount, idempotencyKey=$idempotencyKey, requestId=$requestId, httpStatus=$httpStatus, rawResponse=$rawResponse)"
+    override fun toString(): String = listOf(
+        "status=$status",
+        "connector=$connector",
+        "connectorDisputeId=$connectorDisputeId",
+        "connectorStatus=$connectorStatus",
+        "stage=$stage",
+        "amount=$amount",
+        "idempotencyKey=$idempotencyKey",
+        "requestId=$requestId",
+        "httpStatus=$httpStatus",
+        "rawResponse=$rawResponse",
+    ).joinToString(", ", "DisputeResponse(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -1945,7 +2316,11 @@ public data class DisputeResponse @JvmOverloads constructor(
     }
 
     /** Builds a [DisputeResponse] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val status: DisputeStatus, private val connector: ConnectorName, private val connectorDisputeId: String) {
+    public class Builder internal constructor(
+        private val status: DisputeStatus,
+        private val connector: ConnectorName,
+        private val connectorDisputeId: String,
+    ) {
         private var connectorStatus: String? = null
         private var stage: DisputeStage? = null
         private var amount: Money? = null
@@ -1953,23 +2328,53 @@ public data class DisputeResponse @JvmOverloads constructor(
         private var requestId: String? = null
         private var httpStatus: Int? = null
         private var rawResponse: String? = null
+
         public fun connectorStatus(value: String?): Builder = apply { this.connectorStatus = value }
+
         public fun stage(value: DisputeStage?): Builder = apply { this.stage = value }
+
         public fun amount(value: Money?): Builder = apply { this.amount = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
         public fun requestId(value: String?): Builder = apply { this.requestId = value }
+
         public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+
         public fun rawResponse(value: String?): Builder = apply { this.rawResponse = value }
 
-        public fun build(): DisputeResponse = DisputeResponse(status = status, connector = connector, connectorDisputeId = connectorDisputeId, connectorStatus = connectorStatus, stage = stage, amount = amount, idempotencyKey = idempotencyKey, requestId = requestId, httpStatus = httpStatus, rawResponse = rawResponse)
+        public fun build(): DisputeResponse = DisputeResponse(
+            status = status,
+            connector = connector,
+            connectorDisputeId = connectorDisputeId,
+            connectorStatus = connectorStatus,
+            stage = stage,
+            amount = amount,
+            idempotencyKey = idempotencyKey,
+            requestId = requestId,
+            httpStatus = httpStatus,
+            rawResponse = rawResponse,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(status: DisputeStatus, connector: ConnectorName, connectorDisputeId: String): Builder = Builder(status, connector, connectorDisputeId)
+        public fun builder(status: DisputeStatus, connector: ConnectorName, connectorDisputeId: String): Builder =
+            Builder(status, connector, connectorDisputeId)
 
-        private val FIELDS: Set<String> = setOf("status", "connector", "connector_dispute_id", "connector_status", "stage", "amount", "idempotency_key", "request_id", "http_status", "raw_response")
+        private val FIELDS: Set<String> = setOf(
+            "status",
+            "connector",
+            "connector_dispute_id",
+            "connector_status",
+            "stage",
+            "amount",
+            "idempotency_key",
+            "request_id",
+            "http_status",
+            "raw_response",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -2000,8 +2405,10 @@ public enum class DisputeStage(
 ) {
     /** Information request, fraud notification, or notice of a coming chargeback. */
     PRE_DISPUTE("pre_dispute"),
+
     /** The chargeback itself. */
     DISPUTE("dispute"),
+
     /** Second chargeback, pre-arbitration or arbitration. */
     PRE_ARBITRATION("pre_arbitration"),
     ;
@@ -2025,16 +2432,22 @@ public enum class DisputeStatus(
 ) {
     /** Raised; the merchant may respond. */
     OPENED("opened"),
+
     /** The response window closed without a defence. */
     EXPIRED("expired"),
+
     /** Accepted by (or on behalf of) the merchant. */
     ACCEPTED("accepted"),
+
     /** Closed without a decision. */
     CANCELLED("cancelled"),
+
     /** Evidence or a defence was submitted and is under review. */
     CHALLENGED("challenged"),
+
     /** Decided for the merchant. */
     WON("won"),
+
     /** Decided for the cardholder. */
     LOST("lost"),
     ;
@@ -2077,8 +2490,13 @@ public data class ElavonConfig @JvmOverloads constructor(
      */
     public val terminalCurrency: Currency? = null,
 ) : ConnectorConfig {
-    override fun toString(): String =
-        "ElavonConfig(merchantId=$merchantId, userId=$userId, pin=${Masking.secret(pin)}, multiCurrency=$multiCurrency, terminalCurrency=$terminalCurrency)"
+    override fun toString(): String = listOf(
+        "merchantId=$merchantId",
+        "userId=$userId",
+        "pin=${Masking.secret(pin)}",
+        "multiCurrency=$multiCurrency",
+        "terminalCurrency=$terminalCurrency",
+    ).joinToString(", ", "ElavonConfig(", ")")
 
     /** This value as the core's JSON, with its `type` tag (`elavon`). */
     public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
@@ -2108,18 +2526,26 @@ public data class ElavonConfig @JvmOverloads constructor(
     public class Builder internal constructor(private val merchantId: String, private val userId: String, private val pin: String) {
         private var multiCurrency: Boolean = false
         private var terminalCurrency: Currency? = null
+
         /**
          * Whether the terminal is set up for multiple currencies. Only then is
          * `ssl_transaction_currency` sent (Converge rejects it on other terminals). Default false.
          */
         public fun multiCurrency(value: Boolean): Builder = apply { this.multiCurrency = value }
+
         /**
          * The currency of a single-currency terminal: the only currency accepted when
          * `multi_currency` is false. Default USD.
          */
         public fun terminalCurrency(value: Currency?): Builder = apply { this.terminalCurrency = value }
 
-        public fun build(): ElavonConfig = ElavonConfig(merchantId = merchantId, userId = userId, pin = pin, multiCurrency = multiCurrency, terminalCurrency = terminalCurrency)
+        public fun build(): ElavonConfig = ElavonConfig(
+            merchantId = merchantId,
+            userId = userId,
+            pin = pin,
+            multiCurrency = multiCurrency,
+            terminalCurrency = terminalCurrency,
+        )
     }
 
     public companion object {
@@ -2163,8 +2589,13 @@ public data class EncryptedCard @JvmOverloads constructor(
     public val encryptedSecurityCode: String? = null,
     public val holderName: String? = null,
 ) : PaymentMethod {
-    override fun toString(): String =
-        "EncryptedCard(encryptedCardNumber=${Masking.secret(encryptedCardNumber)}, encryptedExpiryMonth=${Masking.secret(encryptedExpiryMonth)}, encryptedExpiryYear=${Masking.secret(encryptedExpiryYear)}, encryptedSecurityCode=${Masking.secret(encryptedSecurityCode)}, holderName=$holderName)"
+    override fun toString(): String = listOf(
+        "encryptedCardNumber=${Masking.secret(encryptedCardNumber)}",
+        "encryptedExpiryMonth=${Masking.secret(encryptedExpiryMonth)}",
+        "encryptedExpiryYear=${Masking.secret(encryptedExpiryYear)}",
+        "encryptedSecurityCode=${Masking.secret(encryptedSecurityCode)}",
+        "holderName=$holderName",
+    ).joinToString(", ", "EncryptedCard(", ")")
 
     /** This value as the core's JSON, with its `type` tag (`encrypted_card`). */
     public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
@@ -2193,22 +2624,36 @@ public data class EncryptedCard @JvmOverloads constructor(
     }
 
     /** Builds a [EncryptedCard] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val encryptedCardNumber: String, private val encryptedExpiryMonth: String, private val encryptedExpiryYear: String) {
+    public class Builder internal constructor(
+        private val encryptedCardNumber: String,
+        private val encryptedExpiryMonth: String,
+        private val encryptedExpiryYear: String,
+    ) {
         private var encryptedSecurityCode: String? = null
         private var holderName: String? = null
+
         /** A secret: never shown in repr, logs or error messages. */
         public fun encryptedSecurityCode(value: String?): Builder = apply { this.encryptedSecurityCode = value }
+
         public fun holderName(value: String?): Builder = apply { this.holderName = value }
 
-        public fun build(): EncryptedCard = EncryptedCard(encryptedCardNumber = encryptedCardNumber, encryptedExpiryMonth = encryptedExpiryMonth, encryptedExpiryYear = encryptedExpiryYear, encryptedSecurityCode = encryptedSecurityCode, holderName = holderName)
+        public fun build(): EncryptedCard = EncryptedCard(
+            encryptedCardNumber = encryptedCardNumber,
+            encryptedExpiryMonth = encryptedExpiryMonth,
+            encryptedExpiryYear = encryptedExpiryYear,
+            encryptedSecurityCode = encryptedSecurityCode,
+            holderName = holderName,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(encryptedCardNumber: String, encryptedExpiryMonth: String, encryptedExpiryYear: String): Builder = Builder(encryptedCardNumber, encryptedExpiryMonth, encryptedExpiryYear)
+        public fun builder(encryptedCardNumber: String, encryptedExpiryMonth: String, encryptedExpiryYear: String): Builder =
+            Builder(encryptedCardNumber, encryptedExpiryMonth, encryptedExpiryYear)
 
-        private val FIELDS: Set<String> = setOf("encrypted_card_number", "encrypted_expiry_month", "encrypted_expiry_year", "encrypted_security_code", "holder_name")
+        private val FIELDS: Set<String> =
+            setOf("encrypted_card_number", "encrypted_expiry_month", "encrypted_expiry_year", "encrypted_security_code", "holder_name")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -2234,6 +2679,7 @@ public enum class Environment(
 ) {
     /** The processor's test environment. */
     SANDBOX("sandbox"),
+
     /** The processor's live environment. */
     LIVE("live"),
     ;
@@ -2260,36 +2706,49 @@ public enum class ErrorCode(
      * processor's validation.
      */
     INVALID_REQUEST("invalid_request"),
+
     /** Credentials, signature or permissions were rejected by the processor. */
     AUTHENTICATION("authentication"),
+
     /** The referenced payment, refund or dispute does not exist at the processor. */
     NOT_FOUND("not_found"),
+
     /** The operation conflicts with the resource's state or a concurrent/duplicate request. */
     CONFLICT("conflict"),
+
     /** The processor is throttling requests. */
     RATE_LIMITED("rate_limited"),
+
     /** The processor failed or is unavailable (5xx and equivalent); safe to retry later. */
     PROCESSOR_UNAVAILABLE("processor_unavailable"),
+
     /**
      * No answer within the timeout. The outcome is unknown: reconcile before retrying a call
      * the processor does not deduplicate.
      */
     TIMEOUT("timeout"),
+
     /** The connection failed (DNS, connect, TLS, reset). */
     NETWORK("network"),
+
     /** An incoming webhook failed source verification (signature or token). */
     WEBHOOK_VERIFICATION_FAILED("webhook_verification_failed"),
+
     /** The processor's API has no such flow; the message says what to do instead. */
     UNSUPPORTED("unsupported"),
+
     /** The client's configuration is invalid (credentials format, base URL, ...). */
     CONFIGURATION("configuration"),
+
     /**
      * The processor answered with something that could not be understood. The outcome of a
      * mutating call is unknown: reconcile before retrying.
      */
     INVALID_RESPONSE("invalid_response"),
+
     /** The processor reported an error that fits no other class. */
     PROCESSOR_ERROR("processor_error"),
+
     /** A bug in this library. Please report it. */
     INTERNAL("internal"),
     ;
@@ -2349,8 +2808,22 @@ public data class ErrorInfo @JvmOverloads constructor(
     /** Whether retrying the same call (with the same idempotency key) may succeed. */
     public val retryable: Boolean = false,
 ) {
-    override fun toString(): String =
-        "ErrorInfo(code=$code, message=$message, field=$field, connector=$connector, flow=$flow, httpStatus=$httpStatus, processorCode=$processorCode, processorMessage=$processorMessage, requestId=$requestId, idempotencyKey=$idempotencyKey, connectorOrderId=$connectorOrderId, connectorTransactionId=$connectorTransactionId, connectorRefundId=$connectorRefundId, retryable=$retryable)"
+    override fun toString(): String = listOf(
+        "code=$code",
+        "message=$message",
+        "field=$field",
+        "connector=$connector",
+        "flow=$flow",
+        "httpStatus=$httpStatus",
+        "processorCode=$processorCode",
+        "processorMessage=$processorMessage",
+        "requestId=$requestId",
+        "idempotencyKey=$idempotencyKey",
+        "connectorOrderId=$connectorOrderId",
+        "connectorTransactionId=$connectorTransactionId",
+        "connectorRefundId=$connectorRefundId",
+        "retryable=$retryable",
+    ).joinToString(", ", "ErrorInfo(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -2428,44 +2901,71 @@ public data class ErrorInfo @JvmOverloads constructor(
         private var connectorTransactionId: String? = null
         private var connectorRefundId: String? = null
         private var retryable: Boolean = false
+
         /**
          * The request field at fault, for `invalid_request` errors raised before sending
          * (dotted path, e.g. `payment_method.number`).
          */
         public fun field(value: String?): Builder = apply { this.field = value }
+
         /** Which connector was called. */
         public fun connector(value: ConnectorName?): Builder = apply { this.connector = value }
+
         /** Which flow was called. */
         public fun flow(value: Flow?): Builder = apply { this.flow = value }
+
         /** HTTP status of the processor's answer, when there was one. */
         public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+
         /** The processor's own error code. */
         public fun processorCode(value: String?): Builder = apply { this.processorCode = value }
+
         /** The processor's own error message. */
         public fun processorMessage(value: String?): Builder = apply { this.processorMessage = value }
+
         /** The processor's request or transaction id for this call. */
         public fun requestId(value: String?): Builder = apply { this.requestId = value }
+
         /** The idempotency key the call carried, to reconcile or retry with the same key. */
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
         /**
          * The processor's id of an order this call created before it failed (e.g. the first
          * step of a two-step payment): look it up before trying again, so nothing is charged twice.
          */
         public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+
         /**
          * The processor's id of the payment this call concerns or may have created: sync it
          * (`payments.get`) to learn the outcome before trying again.
          */
         public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+
         /**
          * The processor's id of the refund this call concerns or may have created: sync it
          * (`refunds.get`) to learn the outcome before trying again.
          */
         public fun connectorRefundId(value: String?): Builder = apply { this.connectorRefundId = value }
+
         /** Whether retrying the same call (with the same idempotency key) may succeed. */
         public fun retryable(value: Boolean): Builder = apply { this.retryable = value }
 
-        public fun build(): ErrorInfo = ErrorInfo(code = code, message = message, field = field, connector = connector, flow = flow, httpStatus = httpStatus, processorCode = processorCode, processorMessage = processorMessage, requestId = requestId, idempotencyKey = idempotencyKey, connectorOrderId = connectorOrderId, connectorTransactionId = connectorTransactionId, connectorRefundId = connectorRefundId, retryable = retryable)
+        public fun build(): ErrorInfo = ErrorInfo(
+            code = code,
+            message = message,
+            field = field,
+            connector = connector,
+            flow = flow,
+            httpStatus = httpStatus,
+            processorCode = processorCode,
+            processorMessage = processorMessage,
+            requestId = requestId,
+            idempotencyKey = idempotencyKey,
+            connectorOrderId = connectorOrderId,
+            connectorTransactionId = connectorTransactionId,
+            connectorRefundId = connectorRefundId,
+            retryable = retryable,
+        )
     }
 
     public companion object {
@@ -2473,7 +2973,22 @@ public data class ErrorInfo @JvmOverloads constructor(
         @JvmStatic
         public fun builder(code: ErrorCode, message: String): Builder = Builder(code, message)
 
-        private val FIELDS: Set<String> = setOf("code", "message", "field", "connector", "flow", "http_status", "processor_code", "processor_message", "request_id", "idempotency_key", "connector_order_id", "connector_transaction_id", "connector_refund_id", "retryable")
+        private val FIELDS: Set<String> = setOf(
+            "code",
+            "message",
+            "field",
+            "connector",
+            "flow",
+            "http_status",
+            "processor_code",
+            "processor_message",
+            "request_id",
+            "idempotency_key",
+            "connector_order_id",
+            "connector_transaction_id",
+            "connector_refund_id",
+            "retryable",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -2493,7 +3008,9 @@ public data class ErrorInfo @JvmOverloads constructor(
                 requestId = o.optional("request_id")?.let { JsonIn.string(it, o.path("request_id")) },
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
                 connectorOrderId = o.optional("connector_order_id")?.let { JsonIn.string(it, o.path("connector_order_id")) },
-                connectorTransactionId = o.optional("connector_transaction_id")?.let { JsonIn.string(it, o.path("connector_transaction_id")) },
+                connectorTransactionId = o.optional("connector_transaction_id")?.let {
+                    JsonIn.string(it, o.path("connector_transaction_id"))
+                },
                 connectorRefundId = o.optional("connector_refund_id")?.let { JsonIn.string(it, o.path("connector_refund_id")) },
                 retryable = o.optional("retryable")?.let { JsonIn.bool(it, o.path("retryable")) } ?: false,
             )
@@ -2515,8 +3032,13 @@ public data class EvidenceDocument @JvmOverloads constructor(
      */
     public val connectorDocumentType: String? = null,
 ) {
-    override fun toString(): String =
-        "EvidenceDocument(evidenceType=$evidenceType, content=${Masking.bytes(content)}, mimeType=$mimeType, fileName=$fileName, connectorDocumentType=$connectorDocumentType)"
+    override fun toString(): String = listOf(
+        "evidenceType=$evidenceType",
+        "content=${Masking.bytes(content)}",
+        "mimeType=$mimeType",
+        "fileName=$fileName",
+        "connectorDocumentType=$connectorDocumentType",
+    ).joinToString(", ", "EvidenceDocument(", ")")
 
     override fun equals(other: Any?): Boolean {
         if (this === other) return true
@@ -2565,23 +3087,36 @@ public data class EvidenceDocument @JvmOverloads constructor(
     }
 
     /** Builds a [EvidenceDocument] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val evidenceType: EvidenceType, private val content: ByteArray, private val mimeType: String) {
+    public class Builder internal constructor(
+        private val evidenceType: EvidenceType,
+        private val content: ByteArray,
+        private val mimeType: String,
+    ) {
         private var fileName: String? = null
         private var connectorDocumentType: String? = null
+
         public fun fileName(value: String?): Builder = apply { this.fileName = value }
+
         /**
          * The processor's own document type code, overriding the mapping of `evidence_type`
          * (e.g. Adyen `defenseDocumentTypeCode`).
          */
         public fun connectorDocumentType(value: String?): Builder = apply { this.connectorDocumentType = value }
 
-        public fun build(): EvidenceDocument = EvidenceDocument(evidenceType = evidenceType, content = content, mimeType = mimeType, fileName = fileName, connectorDocumentType = connectorDocumentType)
+        public fun build(): EvidenceDocument = EvidenceDocument(
+            evidenceType = evidenceType,
+            content = content,
+            mimeType = mimeType,
+            fileName = fileName,
+            connectorDocumentType = connectorDocumentType,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(evidenceType: EvidenceType, content: ByteArray, mimeType: String): Builder = Builder(evidenceType, content, mimeType)
+        public fun builder(evidenceType: EvidenceType, content: ByteArray, mimeType: String): Builder =
+            Builder(evidenceType, content, mimeType)
 
         private val FIELDS: Set<String> = setOf("evidence_type", "content", "mime_type", "file_name", "connector_document_type")
 
@@ -2609,20 +3144,28 @@ public enum class EvidenceType(
 ) {
     /** Receipt, invoice or transaction record. */
     RECEIPT("receipt"),
+
     /** Proof of shipping or delivery. */
     SHIPPING_PROOF("shipping_proof"),
+
     /** Messages exchanged with the customer. */
     CUSTOMER_COMMUNICATION("customer_communication"),
+
     /** The refund policy shown to the customer. */
     REFUND_POLICY("refund_policy"),
+
     /** The cancellation policy shown to the customer. */
     CANCELLATION_POLICY("cancellation_policy"),
+
     /** Proof the service was provided. */
     SERVICE_DOCUMENTATION("service_documentation"),
+
     /** Logs of the customer's access or activity. */
     ACCESS_ACTIVITY_LOG("access_activity_log"),
+
     /** A letter explaining the merchant's position. */
     EXPLANATION_LETTER("explanation_letter"),
+
     /** Anything else. */
     OTHER("other"),
     ;
@@ -2654,8 +3197,7 @@ public data class Ewallet @JvmOverloads constructor(
     /** The shopper's `$cashtag` (Xendit Jenius Pay). */
     public val cashtag: String? = null,
 ) : PaymentMethod {
-    override fun toString(): String =
-        "Ewallet(provider=$provider, mobileNumber=$mobileNumber, cashtag=$cashtag)"
+    override fun toString(): String = "Ewallet(provider=$provider, mobileNumber=$mobileNumber, cashtag=$cashtag)"
 
     /** This value as the core's JSON, with its `type` tag (`ewallet`). */
     public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
@@ -2683,11 +3225,13 @@ public data class Ewallet @JvmOverloads constructor(
     public class Builder internal constructor(private val provider: String) {
         private var mobileNumber: String? = null
         private var cashtag: String? = null
+
         /**
          * The shopper's mobile number in E.164 (`+628...`), for wallets that push an approval to
          * it (Xendit OVO).
          */
         public fun mobileNumber(value: String?): Builder = apply { this.mobileNumber = value }
+
         /** The shopper's `$cashtag` (Xendit Jenius Pay). */
         public fun cashtag(value: String?): Builder = apply { this.cashtag = value }
 
@@ -2814,8 +3358,7 @@ public data class GooglePay(
     /** A secret: never shown in repr, logs or error messages. */
     public val token: String,
 ) : PaymentMethod {
-    override fun toString(): String =
-        "GooglePay(token=${Masking.secret(token)})"
+    override fun toString(): String = "GooglePay(token=${Masking.secret(token)})"
 
     /** This value as the core's JSON, with its `type` tag (`google_pay`). */
     public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
@@ -2936,8 +3479,14 @@ public data class HttpRequest @JvmOverloads constructor(
     }
 
     /** Builds a [HttpRequest] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val method: HttpMethod, private val url: String, private val headers: Map<String, String>, private val retrySafe: Boolean) {
+    public class Builder internal constructor(
+        private val method: HttpMethod,
+        private val url: String,
+        private val headers: Map<String, String>,
+        private val retrySafe: Boolean,
+    ) {
         private var body: ByteArray? = null
+
         /** The exact body bytes to send (signed processors sign these bytes). */
         public fun body(value: ByteArray?): Builder = apply { this.body = value }
 
@@ -2947,7 +3496,8 @@ public data class HttpRequest @JvmOverloads constructor(
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(method: HttpMethod, url: String, headers: Map<String, String>, retrySafe: Boolean): Builder = Builder(method, url, headers, retrySafe)
+        public fun builder(method: HttpMethod, url: String, headers: Map<String, String>, retrySafe: Boolean): Builder =
+            Builder(method, url, headers, retrySafe)
 
         private val FIELDS: Set<String> = setOf("method", "url", "headers", "retry_safe", "body")
 
@@ -2975,8 +3525,7 @@ public data class HttpResponse @JvmOverloads constructor(
     /** Response headers; names are matched case-insensitively. */
     public val headers: Map<String, String> = emptyMap(),
 ) {
-    override fun toString(): String =
-        "HttpResponse(status=$status, body=${Masking.bytes(body)}, headers=${Masking.map(headers)})"
+    override fun toString(): String = "HttpResponse(status=$status, body=${Masking.bytes(body)}, headers=${Masking.map(headers)})"
 
     override fun equals(other: Any?): Boolean {
         if (this === other) return true
@@ -3015,6 +3564,7 @@ public data class HttpResponse @JvmOverloads constructor(
     /** Builds a [HttpResponse] field by field (handy from Java): the required fields here, the others by setter. */
     public class Builder internal constructor(private val status: Int, private val body: ByteArray) {
         private var headers: Map<String, String> = emptyMap()
+
         /** Response headers; names are matched case-insensitively. */
         public fun headers(value: Map<String, String>): Builder = apply { this.headers = value }
 
@@ -3037,19 +3587,17 @@ public data class HttpResponse @JvmOverloads constructor(
             return HttpResponse(
                 status = JsonIn.int(o.required("status"), o.path("status")),
                 body = JsonIn.bytes(o.required("body"), o.path("body")),
-                headers = o.optional("headers")?.let { JsonIn.map(it, o.path("headers")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyMap(),
+                headers = o.optional("headers")?.let {
+                    JsonIn.map(it, o.path("headers")) { x0, p0 -> JsonIn.string(x0, p0) }
+                } ?: emptyMap(),
             )
         }
     }
 }
 
 /** An event this library does not map to a payment, refund or dispute. */
-public data class IgnoredEvent @JvmOverloads constructor(
-    public val eventType: String,
-    public val eventId: String? = null,
-) : WebhookEvent {
-    override fun toString(): String =
-        "IgnoredEvent(eventType=$eventType, eventId=$eventId)"
+public data class IgnoredEvent @JvmOverloads constructor(public val eventType: String, public val eventId: String? = null) : WebhookEvent {
+    override fun toString(): String = "IgnoredEvent(eventType=$eventType, eventId=$eventId)"
 
     /** This value as the core's JSON, with its `kind` tag (`ignored`). */
     public override fun toJson(): String = JsonWriter().also { WebhookEvent.write(it, this) }.toString()
@@ -3072,6 +3620,7 @@ public data class IgnoredEvent @JvmOverloads constructor(
     /** Builds a [IgnoredEvent] field by field (handy from Java): the required fields here, the others by setter. */
     public class Builder internal constructor(private val eventType: String) {
         private var eventId: String? = null
+
         public fun eventId(value: String?): Builder = apply { this.eventId = value }
 
         public fun build(): IgnoredEvent = IgnoredEvent(eventType = eventType, eventId = eventId)
@@ -3112,8 +3661,12 @@ public data class MandateReference @JvmOverloads constructor(
      */
     public val connectorCustomerId: String? = null,
 ) : PaymentMethod {
-    override fun toString(): String =
-        "MandateReference(mandateId=$mandateId, usage=$usage, networkTransactionId=$networkTransactionId, connectorCustomerId=$connectorCustomerId)"
+    override fun toString(): String = listOf(
+        "mandateId=$mandateId",
+        "usage=$usage",
+        "networkTransactionId=$networkTransactionId",
+        "connectorCustomerId=$connectorCustomerId",
+    ).joinToString(", ", "MandateReference(", ")")
 
     /** This value as the core's JSON, with its `type` tag (`mandate`). */
     public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
@@ -3144,17 +3697,25 @@ public data class MandateReference @JvmOverloads constructor(
         private var usage: MandateUsage = MandateUsage.UNSCHEDULED
         private var networkTransactionId: String? = null
         private var connectorCustomerId: String? = null
+
         /** How the mandate is used; must match the usage given at setup. */
         public fun usage(value: MandateUsage): Builder = apply { this.usage = value }
+
         /** The network transaction id of the setup, where the processor wants it. */
         public fun networkTransactionId(value: String?): Builder = apply { this.networkTransactionId = value }
+
         /**
          * The processor's customer id the mandate belongs to, for processors that keep customers
          * (`PaymentResponse.connector_customer_id` of the setup).
          */
         public fun connectorCustomerId(value: String?): Builder = apply { this.connectorCustomerId = value }
 
-        public fun build(): MandateReference = MandateReference(mandateId = mandateId, usage = usage, networkTransactionId = networkTransactionId, connectorCustomerId = connectorCustomerId)
+        public fun build(): MandateReference = MandateReference(
+            mandateId = mandateId,
+            usage = usage,
+            networkTransactionId = networkTransactionId,
+            connectorCustomerId = connectorCustomerId,
+        )
     }
 
     public companion object {
@@ -3187,8 +3748,10 @@ public enum class MandateUsage(
 ) {
     /** Merchant-initiated charges at irregular times (unscheduled card-on-file). */
     UNSCHEDULED("unscheduled"),
+
     /** Shopper-initiated payments with the saved card (card-on-file). */
     CARD_ON_FILE("card_on_file"),
+
     /** A subscription: charges on a fixed schedule. */
     SUBSCRIPTION("subscription"),
     ;
@@ -3217,8 +3780,7 @@ public data class Money(
     /** ISO 4217 currency code. */
     public val currency: Currency,
 ) {
-    override fun toString(): String =
-        "Money(minorUnits=$minorUnits, currency=$currency)"
+    override fun toString(): String = "Money(minorUnits=$minorUnits, currency=$currency)"
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -3258,8 +3820,7 @@ public data class Netbanking(
     /** The processor's bank code (Razorpay: `HDFC`, `ICIC`, `SBIN`, ...). */
     public val bankCode: String,
 ) : PaymentMethod {
-    override fun toString(): String =
-        "Netbanking(bankCode=$bankCode)"
+    override fun toString(): String = "Netbanking(bankCode=$bankCode)"
 
     /** This value as the core's JSON, with its `type` tag (`netbanking`). */
     public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
@@ -3312,8 +3873,15 @@ public data class NetworkToken @JvmOverloads constructor(
     public val wallet: WalletKind? = null,
     public val holderName: String? = null,
 ) : PaymentMethod {
-    override fun toString(): String =
-        "NetworkToken(number=${Masking.pan(number)}, expiryMonth=$expiryMonth, expiryYear=$expiryYear, cryptogram=${Masking.secret(cryptogram)}, eci=$eci, wallet=$wallet, holderName=$holderName)"
+    override fun toString(): String = listOf(
+        "number=${Masking.pan(number)}",
+        "expiryMonth=$expiryMonth",
+        "expiryYear=$expiryYear",
+        "cryptogram=${Masking.secret(cryptogram)}",
+        "eci=$eci",
+        "wallet=$wallet",
+        "holderName=$holderName",
+    ).joinToString(", ", "NetworkToken(", ")")
 
     /** This value as the core's JSON, with its `type` tag (`network_token`). */
     public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
@@ -3348,23 +3916,40 @@ public data class NetworkToken @JvmOverloads constructor(
     }
 
     /** Builds a [NetworkToken] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val number: String, private val expiryMonth: Int, private val expiryYear: Int, private val cryptogram: String) {
+    public class Builder internal constructor(
+        private val number: String,
+        private val expiryMonth: Int,
+        private val expiryYear: Int,
+        private val cryptogram: String,
+    ) {
         private var eci: String? = null
         private var wallet: WalletKind? = null
         private var holderName: String? = null
+
         /** The electronic commerce indicator, where the wallet gave one (e.g. `05`, `07`). */
         public fun eci(value: String?): Builder = apply { this.eci = value }
+
         /** The wallet the token was decrypted from; none for a scheme network token. */
         public fun wallet(value: WalletKind?): Builder = apply { this.wallet = value }
+
         public fun holderName(value: String?): Builder = apply { this.holderName = value }
 
-        public fun build(): NetworkToken = NetworkToken(number = number, expiryMonth = expiryMonth, expiryYear = expiryYear, cryptogram = cryptogram, eci = eci, wallet = wallet, holderName = holderName)
+        public fun build(): NetworkToken = NetworkToken(
+            number = number,
+            expiryMonth = expiryMonth,
+            expiryYear = expiryYear,
+            cryptogram = cryptogram,
+            eci = eci,
+            wallet = wallet,
+            holderName = holderName,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(number: String, expiryMonth: Int, expiryYear: Int, cryptogram: String): Builder = Builder(number, expiryMonth, expiryYear, cryptogram)
+        public fun builder(number: String, expiryMonth: Int, expiryYear: Int, cryptogram: String): Builder =
+            Builder(number, expiryMonth, expiryYear, cryptogram)
 
         private val FIELDS: Set<String> = setOf("number", "expiry_month", "expiry_year", "cryptogram", "eci", "wallet", "holder_name")
 
@@ -3387,7 +3972,10 @@ public data class NetworkToken @JvmOverloads constructor(
     }
 }
 
-/** Tagged by `type` in JSON. Variants: [RedirectAction] (`redirect`), [SdkAction] (`sdk`), [DeepLinkAction] (`deep_link`), [QrCodeAction] (`qr_code`), [AwaitAction] (`await`). */
+/**
+ * Tagged by `type` in JSON. Variants: [RedirectAction] (`redirect`), [SdkAction] (`sdk`),
+ * [DeepLinkAction] (`deep_link`), [QrCodeAction] (`qr_code`), [AwaitAction] (`await`).
+ */
 public sealed interface NextAction {
     /** This value as the core's JSON, with its `type` tag. */
     public fun toJson(): String
@@ -3397,15 +3985,16 @@ public sealed interface NextAction {
         @JvmStatic
         public fun fromJson(json: String): NextAction = JsonIn.decode(json) { v, p -> read(v, p) }
 
-        internal fun read(value: Any?, path: String): NextAction =
-            when (JsonIn.tag(value, path, "type")) {
-                "redirect" -> RedirectAction.read(value, path)
-                "sdk" -> SdkAction.read(value, path)
-                "deep_link" -> DeepLinkAction.read(value, path)
-                "qr_code" -> QrCodeAction.read(value, path)
-                "await" -> AwaitAction.read(value, path)
-                else -> JsonIn.unknownVariant(path, "type", listOf("redirect", "sdk", "deep_link", "qr_code", "await"))
-            }
+        private val TAGS: List<String> = listOf("redirect", "sdk", "deep_link", "qr_code", "await")
+
+        internal fun read(value: Any?, path: String): NextAction = when (JsonIn.tag(value, path, "type")) {
+            "redirect" -> RedirectAction.read(value, path)
+            "sdk" -> SdkAction.read(value, path)
+            "deep_link" -> DeepLinkAction.read(value, path)
+            "qr_code" -> QrCodeAction.read(value, path)
+            "await" -> AwaitAction.read(value, path)
+            else -> JsonIn.unknownVariant(path, "type", TAGS)
+        }
 
         internal fun write(w: JsonWriter, value: NextAction) {
             w.beginObject()
@@ -3414,18 +4003,22 @@ public sealed interface NextAction {
                     w.name("type").string("redirect")
                     value.writeFields(w)
                 }
+
                 is SdkAction -> {
                     w.name("type").string("sdk")
                     value.writeFields(w)
                 }
+
                 is DeepLinkAction -> {
                     w.name("type").string("deep_link")
                     value.writeFields(w)
                 }
+
                 is QrCodeAction -> {
                     w.name("type").string("qr_code")
                     value.writeFields(w)
                 }
+
                 is AwaitAction -> {
                     w.name("type").string("await")
                     value.writeFields(w)
@@ -3450,8 +4043,18 @@ public data class OrderResponse @JvmOverloads constructor(
     public val httpStatus: Int? = null,
     public val rawResponse: String? = null,
 ) {
-    override fun toString(): String =
-        "OrderResponse(status=$status, connector=$connector, connectorOrderId=$connectorOrderId, connectorStatus=$connectorStatus, merchantReference=$merchantReference, amount=$amount, idempotencyKey=$idempotencyKey, requestId=$requestId, httpStatus=$httpStatus, rawResponse=$rawResponse)"
+    override fun toString(): String = listOf(
+        "status=$status",
+        "connector=$connector",
+        "connectorOrderId=$connectorOrderId",
+        "connectorStatus=$connectorStatus",
+        "merchantReference=$merchantReference",
+        "amount=$amount",
+        "idempotencyKey=$idempotencyKey",
+        "requestId=$requestId",
+        "httpStatus=$httpStatus",
+        "rawResponse=$rawResponse",
+    ).joinToString(", ", "OrderResponse(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -3500,7 +4103,11 @@ public data class OrderResponse @JvmOverloads constructor(
     }
 
     /** Builds a [OrderResponse] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val status: OrderStatus, private val connector: ConnectorName, private val connectorOrderId: String) {
+    public class Builder internal constructor(
+        private val status: OrderStatus,
+        private val connector: ConnectorName,
+        private val connectorOrderId: String,
+    ) {
         private var connectorStatus: String? = null
         private var merchantReference: String? = null
         private var amount: Money? = null
@@ -3508,23 +4115,53 @@ public data class OrderResponse @JvmOverloads constructor(
         private var requestId: String? = null
         private var httpStatus: Int? = null
         private var rawResponse: String? = null
+
         public fun connectorStatus(value: String?): Builder = apply { this.connectorStatus = value }
+
         public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+
         public fun amount(value: Money?): Builder = apply { this.amount = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
         public fun requestId(value: String?): Builder = apply { this.requestId = value }
+
         public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+
         public fun rawResponse(value: String?): Builder = apply { this.rawResponse = value }
 
-        public fun build(): OrderResponse = OrderResponse(status = status, connector = connector, connectorOrderId = connectorOrderId, connectorStatus = connectorStatus, merchantReference = merchantReference, amount = amount, idempotencyKey = idempotencyKey, requestId = requestId, httpStatus = httpStatus, rawResponse = rawResponse)
+        public fun build(): OrderResponse = OrderResponse(
+            status = status,
+            connector = connector,
+            connectorOrderId = connectorOrderId,
+            connectorStatus = connectorStatus,
+            merchantReference = merchantReference,
+            amount = amount,
+            idempotencyKey = idempotencyKey,
+            requestId = requestId,
+            httpStatus = httpStatus,
+            rawResponse = rawResponse,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(status: OrderStatus, connector: ConnectorName, connectorOrderId: String): Builder = Builder(status, connector, connectorOrderId)
+        public fun builder(status: OrderStatus, connector: ConnectorName, connectorOrderId: String): Builder =
+            Builder(status, connector, connectorOrderId)
 
-        private val FIELDS: Set<String> = setOf("status", "connector", "connector_order_id", "connector_status", "merchant_reference", "amount", "idempotency_key", "request_id", "http_status", "raw_response")
+        private val FIELDS: Set<String> = setOf(
+            "status",
+            "connector",
+            "connector_order_id",
+            "connector_status",
+            "merchant_reference",
+            "amount",
+            "idempotency_key",
+            "request_id",
+            "http_status",
+            "raw_response",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -3590,8 +4227,20 @@ public data class PaymentEvent @JvmOverloads constructor(
     /** When the event happened, as the processor wrote it. */
     public val occurredAt: String? = null,
 ) : WebhookEvent {
-    override fun toString(): String =
-        "PaymentEvent(eventType=$eventType, connectorTransactionId=$connectorTransactionId, status=$status, eventId=$eventId, connectorOperationId=$connectorOperationId, merchantReference=$merchantReference, connectorOrderId=$connectorOrderId, amount=$amount, decline=$decline, mandateId=$mandateId, networkTransactionId=$networkTransactionId, occurredAt=$occurredAt)"
+    override fun toString(): String = listOf(
+        "eventType=$eventType",
+        "connectorTransactionId=$connectorTransactionId",
+        "status=$status",
+        "eventId=$eventId",
+        "connectorOperationId=$connectorOperationId",
+        "merchantReference=$merchantReference",
+        "connectorOrderId=$connectorOrderId",
+        "amount=$amount",
+        "decline=$decline",
+        "mandateId=$mandateId",
+        "networkTransactionId=$networkTransactionId",
+        "occurredAt=$occurredAt",
+    ).joinToString(", ", "PaymentEvent(", ")")
 
     /** This value as the core's JSON, with its `kind` tag (`payment`). */
     public override fun toJson(): String = JsonWriter().also { WebhookEvent.write(it, this) }.toString()
@@ -3648,7 +4297,11 @@ public data class PaymentEvent @JvmOverloads constructor(
     }
 
     /** Builds a [PaymentEvent] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val eventType: String, private val connectorTransactionId: String, private val status: PaymentStatus) {
+    public class Builder internal constructor(
+        private val eventType: String,
+        private val connectorTransactionId: String,
+        private val status: PaymentStatus,
+    ) {
         private var eventId: String? = null
         private var connectorOperationId: String? = null
         private var merchantReference: String? = null
@@ -3658,28 +4311,64 @@ public data class PaymentEvent @JvmOverloads constructor(
         private var mandateId: String? = null
         private var networkTransactionId: String? = null
         private var occurredAt: String? = null
+
         /** A key to deduplicate deliveries of this event. */
         public fun eventId(value: String?): Builder = apply { this.eventId = value }
+
         /** The operation's own reference (a capture's or cancellation's), when it has one. */
         public fun connectorOperationId(value: String?): Builder = apply { this.connectorOperationId = value }
+
         public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+
         public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+
         public fun amount(value: Money?): Builder = apply { this.amount = value }
+
         public fun decline(value: DeclineDetails?): Builder = apply { this.decline = value }
+
         public fun mandateId(value: String?): Builder = apply { this.mandateId = value }
+
         public fun networkTransactionId(value: String?): Builder = apply { this.networkTransactionId = value }
+
         /** When the event happened, as the processor wrote it. */
         public fun occurredAt(value: String?): Builder = apply { this.occurredAt = value }
 
-        public fun build(): PaymentEvent = PaymentEvent(eventType = eventType, connectorTransactionId = connectorTransactionId, status = status, eventId = eventId, connectorOperationId = connectorOperationId, merchantReference = merchantReference, connectorOrderId = connectorOrderId, amount = amount, decline = decline, mandateId = mandateId, networkTransactionId = networkTransactionId, occurredAt = occurredAt)
+        public fun build(): PaymentEvent = PaymentEvent(
+            eventType = eventType,
+            connectorTransactionId = connectorTransactionId,
+            status = status,
+            eventId = eventId,
+            connectorOperationId = connectorOperationId,
+            merchantReference = merchantReference,
+            connectorOrderId = connectorOrderId,
+            amount = amount,
+            decline = decline,
+            mandateId = mandateId,
+            networkTransactionId = networkTransactionId,
+            occurredAt = occurredAt,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(eventType: String, connectorTransactionId: String, status: PaymentStatus): Builder = Builder(eventType, connectorTransactionId, status)
+        public fun builder(eventType: String, connectorTransactionId: String, status: PaymentStatus): Builder =
+            Builder(eventType, connectorTransactionId, status)
 
-        private val FIELDS: Set<String> = setOf("event_type", "connector_transaction_id", "status", "event_id", "connector_operation_id", "merchant_reference", "connector_order_id", "amount", "decline", "mandate_id", "network_transaction_id", "occurred_at")
+        private val FIELDS: Set<String> = setOf(
+            "event_type",
+            "connector_transaction_id",
+            "status",
+            "event_id",
+            "connector_operation_id",
+            "merchant_reference",
+            "connector_order_id",
+            "amount",
+            "decline",
+            "mandate_id",
+            "network_transaction_id",
+            "occurred_at",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -3720,8 +4409,13 @@ public data class PaymentGetRequest @JvmOverloads constructor(
     public val connectorOrderId: String? = null,
     public val idempotencyKey: String? = null,
 ) {
-    override fun toString(): String =
-        "PaymentGetRequest(connectorTransactionId=$connectorTransactionId, redirectResult=${Masking.map(redirectResult)}, captureMethod=$captureMethod, connectorOrderId=$connectorOrderId, idempotencyKey=$idempotencyKey)"
+    override fun toString(): String = listOf(
+        "connectorTransactionId=$connectorTransactionId",
+        "redirectResult=${Masking.map(redirectResult)}",
+        "captureMethod=$captureMethod",
+        "connectorOrderId=$connectorOrderId",
+        "idempotencyKey=$idempotencyKey",
+    ).joinToString(", ", "PaymentGetRequest(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -3762,20 +4456,31 @@ public data class PaymentGetRequest @JvmOverloads constructor(
         private var captureMethod: CaptureMethod? = null
         private var connectorOrderId: String? = null
         private var idempotencyKey: String? = null
+
         /** The processor's payment id. */
         public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+
         /**
          * Parameters the return URL received after a redirect (query or form fields, e.g.
          * Adyen's `redirectResult`, Razorpay's `razorpay_payment_id`/`razorpay_signature`).
          */
         public fun redirectResult(value: Map<String, String>?): Builder = apply { this.redirectResult = value }
+
         /** The capture method of the original authorization, to tell `authorized` from `charged`. */
         public fun captureMethod(value: CaptureMethod?): Builder = apply { this.captureMethod = value }
+
         /** The processor's order id, for processors that can look payments up by order. */
         public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
 
-        public fun build(): PaymentGetRequest = PaymentGetRequest(connectorTransactionId = connectorTransactionId, redirectResult = redirectResult, captureMethod = captureMethod, connectorOrderId = connectorOrderId, idempotencyKey = idempotencyKey)
+        public fun build(): PaymentGetRequest = PaymentGetRequest(
+            connectorTransactionId = connectorTransactionId,
+            redirectResult = redirectResult,
+            captureMethod = captureMethod,
+            connectorOrderId = connectorOrderId,
+            idempotencyKey = idempotencyKey,
+        )
     }
 
     public companion object {
@@ -3783,7 +4488,8 @@ public data class PaymentGetRequest @JvmOverloads constructor(
         @JvmStatic
         public fun builder(): Builder = Builder()
 
-        private val FIELDS: Set<String> = setOf("connector_transaction_id", "redirect_result", "capture_method", "connector_order_id", "idempotency_key")
+        private val FIELDS: Set<String> =
+            setOf("connector_transaction_id", "redirect_result", "capture_method", "connector_order_id", "idempotency_key")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -3792,8 +4498,12 @@ public data class PaymentGetRequest @JvmOverloads constructor(
         internal fun read(value: Any?, path: String): PaymentGetRequest {
             val o = JsonIn.obj(value, path, FIELDS)
             return PaymentGetRequest(
-                connectorTransactionId = o.optional("connector_transaction_id")?.let { JsonIn.string(it, o.path("connector_transaction_id")) },
-                redirectResult = o.optional("redirect_result")?.let { JsonIn.map(it, o.path("redirect_result")) { x0, p0 -> JsonIn.string(x0, p0) } },
+                connectorTransactionId = o.optional("connector_transaction_id")?.let {
+                    JsonIn.string(it, o.path("connector_transaction_id"))
+                },
+                redirectResult = o.optional("redirect_result")?.let {
+                    JsonIn.map(it, o.path("redirect_result")) { x0, p0 -> JsonIn.string(x0, p0) }
+                },
                 captureMethod = o.optional("capture_method")?.let { CaptureMethod.read(it, o.path("capture_method")) },
                 connectorOrderId = o.optional("connector_order_id")?.let { JsonIn.string(it, o.path("connector_order_id")) },
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
@@ -3802,7 +4512,12 @@ public data class PaymentGetRequest @JvmOverloads constructor(
     }
 }
 
-/** Tagged by `type` in JSON. Variants: [Card] (`card`), [MandateReference] (`mandate`), [EncryptedCard] (`encrypted_card`), [ApplePay] (`apple_pay`), [GooglePay] (`google_pay`), [NetworkToken] (`network_token`), [Upi] (`upi`), [Netbanking] (`netbanking`), [BankRedirect] (`bank_redirect`), [Ewallet] (`ewallet`). */
+/**
+ * Tagged by `type` in JSON. Variants: [Card] (`card`), [MandateReference] (`mandate`), [EncryptedCard]
+ * (`encrypted_card`), [ApplePay] (`apple_pay`), [GooglePay] (`google_pay`), [NetworkToken]
+ * (`network_token`), [Upi] (`upi`), [Netbanking] (`netbanking`), [BankRedirect] (`bank_redirect`),
+ * [Ewallet] (`ewallet`).
+ */
 public sealed interface PaymentMethod {
     /** This value as the core's JSON, with its `type` tag. */
     public fun toJson(): String
@@ -3812,20 +4527,32 @@ public sealed interface PaymentMethod {
         @JvmStatic
         public fun fromJson(json: String): PaymentMethod = JsonIn.decode(json) { v, p -> read(v, p) }
 
-        internal fun read(value: Any?, path: String): PaymentMethod =
-            when (JsonIn.tag(value, path, "type")) {
-                "card" -> Card.read(value, path)
-                "mandate" -> MandateReference.read(value, path)
-                "encrypted_card" -> EncryptedCard.read(value, path)
-                "apple_pay" -> ApplePay.read(value, path)
-                "google_pay" -> GooglePay.read(value, path)
-                "network_token" -> NetworkToken.read(value, path)
-                "upi" -> Upi.read(value, path)
-                "netbanking" -> Netbanking.read(value, path)
-                "bank_redirect" -> BankRedirect.read(value, path)
-                "ewallet" -> Ewallet.read(value, path)
-                else -> JsonIn.unknownVariant(path, "type", listOf("card", "mandate", "encrypted_card", "apple_pay", "google_pay", "network_token", "upi", "netbanking", "bank_redirect", "ewallet"))
-            }
+        private val TAGS: List<String> = listOf(
+            "card",
+            "mandate",
+            "encrypted_card",
+            "apple_pay",
+            "google_pay",
+            "network_token",
+            "upi",
+            "netbanking",
+            "bank_redirect",
+            "ewallet",
+        )
+
+        internal fun read(value: Any?, path: String): PaymentMethod = when (JsonIn.tag(value, path, "type")) {
+            "card" -> Card.read(value, path)
+            "mandate" -> MandateReference.read(value, path)
+            "encrypted_card" -> EncryptedCard.read(value, path)
+            "apple_pay" -> ApplePay.read(value, path)
+            "google_pay" -> GooglePay.read(value, path)
+            "network_token" -> NetworkToken.read(value, path)
+            "upi" -> Upi.read(value, path)
+            "netbanking" -> Netbanking.read(value, path)
+            "bank_redirect" -> BankRedirect.read(value, path)
+            "ewallet" -> Ewallet.read(value, path)
+            else -> JsonIn.unknownVariant(path, "type", TAGS)
+        }
 
         internal fun write(w: JsonWriter, value: PaymentMethod) {
             w.beginObject()
@@ -3834,38 +4561,47 @@ public sealed interface PaymentMethod {
                     w.name("type").string("card")
                     value.writeFields(w)
                 }
+
                 is MandateReference -> {
                     w.name("type").string("mandate")
                     value.writeFields(w)
                 }
+
                 is EncryptedCard -> {
                     w.name("type").string("encrypted_card")
                     value.writeFields(w)
                 }
+
                 is ApplePay -> {
                     w.name("type").string("apple_pay")
                     value.writeFields(w)
                 }
+
                 is GooglePay -> {
                     w.name("type").string("google_pay")
                     value.writeFields(w)
                 }
+
                 is NetworkToken -> {
                     w.name("type").string("network_token")
                     value.writeFields(w)
                 }
+
                 is Upi -> {
                     w.name("type").string("upi")
                     value.writeFields(w)
                 }
+
                 is Netbanking -> {
                     w.name("type").string("netbanking")
                     value.writeFields(w)
                 }
+
                 is BankRedirect -> {
                     w.name("type").string("bank_redirect")
                     value.writeFields(w)
                 }
+
                 is Ewallet -> {
                     w.name("type").string("ewallet")
                     value.writeFields(w)
@@ -3922,8 +4658,25 @@ public data class PaymentResponse @JvmOverloads constructor(
     /** The processor's raw answer, with card data and secrets masked. */
     public val rawResponse: String? = null,
 ) {
-    override fun toString(): String =
-        "PaymentResponse(status=$status, connector=$connector, connectorStatus=$connectorStatus, connectorTransactionId=$connectorTransactionId, connectorOperationId=$connectorOperationId, merchantReference=$merchantReference, connectorOrderId=$connectorOrderId, networkTransactionId=$networkTransactionId, mandateId=$mandateId, connectorCustomerId=$connectorCustomerId, amount=$amount, nextAction=$nextAction, decline=$decline, idempotencyKey=$idempotencyKey, requestId=$requestId, httpStatus=$httpStatus, rawResponse=$rawResponse)"
+    override fun toString(): String = listOf(
+        "status=$status",
+        "connector=$connector",
+        "connectorStatus=$connectorStatus",
+        "connectorTransactionId=$connectorTransactionId",
+        "connectorOperationId=$connectorOperationId",
+        "merchantReference=$merchantReference",
+        "connectorOrderId=$connectorOrderId",
+        "networkTransactionId=$networkTransactionId",
+        "mandateId=$mandateId",
+        "connectorCustomerId=$connectorCustomerId",
+        "amount=$amount",
+        "nextAction=$nextAction",
+        "decline=$decline",
+        "idempotencyKey=$idempotencyKey",
+        "requestId=$requestId",
+        "httpStatus=$httpStatus",
+        "rawResponse=$rawResponse",
+    ).joinToString(", ", "PaymentResponse(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -4018,47 +4771,80 @@ public data class PaymentResponse @JvmOverloads constructor(
         private var requestId: String? = null
         private var httpStatus: Int? = null
         private var rawResponse: String? = null
+
         /** The processor's own status or result code (e.g. Adyen `Authorised`). */
         public fun connectorStatus(value: String?): Builder = apply { this.connectorStatus = value }
+
         /** The processor's payment id (Adyen PSP reference, Razorpay `pay_...`). */
         public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+
         /**
          * The processor's id of this operation when it differs from the payment's (a capture's or
          * cancellation's own reference).
          */
         public fun connectorOperationId(value: String?): Builder = apply { this.connectorOperationId = value }
+
         /** Your reference, as the processor echoed it. */
         public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+
         /** The processor's order id, where orders exist. */
         public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+
         /** The card network's transaction id (for later merchant-initiated charges). */
         public fun networkTransactionId(value: String?): Builder = apply { this.networkTransactionId = value }
+
         /** The saved payment method's id, after `setup_mandate` (or an authorization that saved it). */
         public fun mandateId(value: String?): Builder = apply { this.mandateId = value }
+
         /**
          * The processor's customer id, for processors that keep customers (needed with the
          * mandate id to charge it later).
          */
         public fun connectorCustomerId(value: String?): Builder = apply { this.connectorCustomerId = value }
+
         /** The amount the processor reports for this operation. */
         public fun amount(value: Money?): Builder = apply { this.amount = value }
+
         /**
          * What the customer must do next (3-D Secure redirect, ...), when status is
          * `authentication_pending`.
          */
         public fun nextAction(value: NextAction?): Builder = apply { this.nextAction = value }
+
         /** Why the payment was declined, when status is `failure`. */
         public fun decline(value: DeclineDetails?): Builder = apply { this.decline = value }
+
         /** The idempotency key the call carried. */
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
         /** The processor's request id for this call. */
         public fun requestId(value: String?): Builder = apply { this.requestId = value }
+
         /** HTTP status of the processor's answer. */
         public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+
         /** The processor's raw answer, with card data and secrets masked. */
         public fun rawResponse(value: String?): Builder = apply { this.rawResponse = value }
 
-        public fun build(): PaymentResponse = PaymentResponse(status = status, connector = connector, connectorStatus = connectorStatus, connectorTransactionId = connectorTransactionId, connectorOperationId = connectorOperationId, merchantReference = merchantReference, connectorOrderId = connectorOrderId, networkTransactionId = networkTransactionId, mandateId = mandateId, connectorCustomerId = connectorCustomerId, amount = amount, nextAction = nextAction, decline = decline, idempotencyKey = idempotencyKey, requestId = requestId, httpStatus = httpStatus, rawResponse = rawResponse)
+        public fun build(): PaymentResponse = PaymentResponse(
+            status = status,
+            connector = connector,
+            connectorStatus = connectorStatus,
+            connectorTransactionId = connectorTransactionId,
+            connectorOperationId = connectorOperationId,
+            merchantReference = merchantReference,
+            connectorOrderId = connectorOrderId,
+            networkTransactionId = networkTransactionId,
+            mandateId = mandateId,
+            connectorCustomerId = connectorCustomerId,
+            amount = amount,
+            nextAction = nextAction,
+            decline = decline,
+            idempotencyKey = idempotencyKey,
+            requestId = requestId,
+            httpStatus = httpStatus,
+            rawResponse = rawResponse,
+        )
     }
 
     public companion object {
@@ -4066,7 +4852,25 @@ public data class PaymentResponse @JvmOverloads constructor(
         @JvmStatic
         public fun builder(status: PaymentStatus, connector: ConnectorName): Builder = Builder(status, connector)
 
-        private val FIELDS: Set<String> = setOf("status", "connector", "connector_status", "connector_transaction_id", "connector_operation_id", "merchant_reference", "connector_order_id", "network_transaction_id", "mandate_id", "connector_customer_id", "amount", "next_action", "decline", "idempotency_key", "request_id", "http_status", "raw_response")
+        private val FIELDS: Set<String> = setOf(
+            "status",
+            "connector",
+            "connector_status",
+            "connector_transaction_id",
+            "connector_operation_id",
+            "merchant_reference",
+            "connector_order_id",
+            "network_transaction_id",
+            "mandate_id",
+            "connector_customer_id",
+            "amount",
+            "next_action",
+            "decline",
+            "idempotency_key",
+            "request_id",
+            "http_status",
+            "raw_response",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -4078,7 +4882,9 @@ public data class PaymentResponse @JvmOverloads constructor(
                 status = PaymentStatus.read(o.required("status"), o.path("status")),
                 connector = ConnectorName.read(o.required("connector"), o.path("connector")),
                 connectorStatus = o.optional("connector_status")?.let { JsonIn.string(it, o.path("connector_status")) },
-                connectorTransactionId = o.optional("connector_transaction_id")?.let { JsonIn.string(it, o.path("connector_transaction_id")) },
+                connectorTransactionId = o.optional("connector_transaction_id")?.let {
+                    JsonIn.string(it, o.path("connector_transaction_id"))
+                },
                 connectorOperationId = o.optional("connector_operation_id")?.let { JsonIn.string(it, o.path("connector_operation_id")) },
                 merchantReference = o.optional("merchant_reference")?.let { JsonIn.string(it, o.path("merchant_reference")) },
                 connectorOrderId = o.optional("connector_order_id")?.let { JsonIn.string(it, o.path("connector_order_id")) },
@@ -4104,34 +4910,49 @@ public enum class PaymentStatus(
 ) {
     /** Created locally; nothing sent yet. */
     STARTED("started"),
+
     /** The shopper must act (3-D Secure challenge, redirect, OTP, ...): see `next_action`. */
     AUTHENTICATION_PENDING("authentication_pending"),
+
     /** Authentication finished; the authorization result is not known yet. */
     AUTHENTICATION_SUCCESSFUL("authentication_successful"),
+
     /** Shopper authentication failed. */
     AUTHENTICATION_FAILED("authentication_failed"),
+
     /** Sent; the processor is still processing. */
     AUTHORIZING("authorizing"),
+
     /** Accepted by the processor; the final outcome comes later by sync or webhook. */
     PENDING("pending"),
+
     /** Funds are held; a capture is required. */
     AUTHORIZED("authorized"),
+
     /** Captured, or a sale that is complete. */
     CHARGED("charged"),
+
     /** Part of the authorized amount was captured. */
     PARTIAL_CHARGED("partial_charged"),
+
     /** The authorization was cancelled. */
     VOIDED("voided"),
+
     /** The processor accepted the void; confirmation follows. */
     VOID_INITIATED("void_initiated"),
+
     /** The void was rejected; the payment stays authorized. */
     VOID_FAILED("void_failed"),
+
     /** The capture was rejected or failed after acceptance. */
     CAPTURE_FAILED("capture_failed"),
+
     /** Declined or failed; see `decline`. */
     FAILURE("failure"),
+
     /** The processor refunded an uncaptured authorization on its own. */
     AUTO_REFUNDED("auto_refunded"),
+
     /** The authorization expired without capture. */
     EXPIRED("expired"),
     ;
@@ -4155,8 +4976,7 @@ public data class QrCodeAction @JvmOverloads constructor(
     /** An image of the code, where the processor hosts one. */
     public val imageUrl: String? = null,
 ) : NextAction {
-    override fun toString(): String =
-        "QrCodeAction(data=$data, imageUrl=$imageUrl)"
+    override fun toString(): String = "QrCodeAction(data=$data, imageUrl=$imageUrl)"
 
     /** This value as the core's JSON, with its `type` tag (`qr_code`). */
     public override fun toJson(): String = JsonWriter().also { NextAction.write(it, this) }.toString()
@@ -4179,6 +4999,7 @@ public data class QrCodeAction @JvmOverloads constructor(
     /** Builds a [QrCodeAction] field by field (handy from Java): the required fields here, the others by setter. */
     public class Builder internal constructor(private val data: String) {
         private var imageUrl: String? = null
+
         /** An image of the code, where the processor hosts one. */
         public fun imageUrl(value: String?): Builder = apply { this.imageUrl = value }
 
@@ -4243,8 +5064,14 @@ public data class RazorpayConfig @JvmOverloads constructor(
      */
     public val webhookToleranceSeconds: Long? = null,
 ) : ConnectorConfig {
-    override fun toString(): String =
-        "RazorpayConfig(keyId=$keyId, keySecret=${Masking.secret(keySecret)}, webhookSecrets=${webhookSecrets.map { Masking.REDACTED }}, mandateMaxAmount=$mandateMaxAmount, mandateFrequency=$mandateFrequency, webhookToleranceSeconds=$webhookToleranceSeconds)"
+    override fun toString(): String = listOf(
+        "keyId=$keyId",
+        "keySecret=${Masking.secret(keySecret)}",
+        "webhookSecrets=${webhookSecrets.map { Masking.REDACTED }}",
+        "mandateMaxAmount=$mandateMaxAmount",
+        "mandateFrequency=$mandateFrequency",
+        "webhookToleranceSeconds=$webhookToleranceSeconds",
+    ).joinToString(", ", "RazorpayConfig(", ")")
 
     /** This value as the core's JSON, with its `type` tag (`razorpay`). */
     public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
@@ -4282,18 +5109,22 @@ public data class RazorpayConfig @JvmOverloads constructor(
         private var mandateMaxAmount: Long? = null
         private var mandateFrequency: String? = null
         private var webhookToleranceSeconds: Long? = null
+
         /**
          * Webhook secrets accepted when verifying `X-Razorpay-Signature`. During a rotation, list
          * the new secret and the old one.
          */
         public fun webhookSecrets(value: List<String>): Builder = apply { this.webhookSecrets = value }
+
         /**
          * The most a later charge of a card mandate may take, in paise (`token.max_amount` of the
          * setup order). Default 1500000 (₹15,000).
          */
         public fun mandateMaxAmount(value: Long?): Builder = apply { this.mandateMaxAmount = value }
+
         /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
         public fun mandateFrequency(value: String?): Builder = apply { this.mandateFrequency = value }
+
         /**
          * Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
          * the signed body) is more than this many seconds away from now is rejected
@@ -4304,7 +5135,14 @@ public data class RazorpayConfig @JvmOverloads constructor(
          */
         public fun webhookToleranceSeconds(value: Long?): Builder = apply { this.webhookToleranceSeconds = value }
 
-        public fun build(): RazorpayConfig = RazorpayConfig(keyId = keyId, keySecret = keySecret, webhookSecrets = webhookSecrets, mandateMaxAmount = mandateMaxAmount, mandateFrequency = mandateFrequency, webhookToleranceSeconds = webhookToleranceSeconds)
+        public fun build(): RazorpayConfig = RazorpayConfig(
+            keyId = keyId,
+            keySecret = keySecret,
+            webhookSecrets = webhookSecrets,
+            mandateMaxAmount = mandateMaxAmount,
+            mandateFrequency = mandateFrequency,
+            webhookToleranceSeconds = webhookToleranceSeconds,
+        )
     }
 
     public companion object {
@@ -4312,7 +5150,8 @@ public data class RazorpayConfig @JvmOverloads constructor(
         @JvmStatic
         public fun builder(keyId: String, keySecret: String): Builder = Builder(keyId, keySecret)
 
-        private val FIELDS: Set<String> = setOf("key_id", "key_secret", "webhook_secrets", "mandate_max_amount", "mandate_frequency", "webhook_tolerance_seconds")
+        private val FIELDS: Set<String> =
+            setOf("key_id", "key_secret", "webhook_secrets", "mandate_max_amount", "mandate_frequency", "webhook_tolerance_seconds")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -4323,10 +5162,14 @@ public data class RazorpayConfig @JvmOverloads constructor(
             return RazorpayConfig(
                 keyId = JsonIn.string(o.required("key_id"), o.path("key_id")),
                 keySecret = JsonIn.string(o.required("key_secret"), o.path("key_secret")),
-                webhookSecrets = o.optional("webhook_secrets")?.let { JsonIn.list(it, o.path("webhook_secrets")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyList(),
+                webhookSecrets = o.optional("webhook_secrets")?.let {
+                    JsonIn.list(it, o.path("webhook_secrets")) { x0, p0 -> JsonIn.string(x0, p0) }
+                } ?: emptyList(),
                 mandateMaxAmount = o.optional("mandate_max_amount")?.let { JsonIn.long(it, o.path("mandate_max_amount")) },
                 mandateFrequency = o.optional("mandate_frequency")?.let { JsonIn.string(it, o.path("mandate_frequency")) },
-                webhookToleranceSeconds = o.optional("webhook_tolerance_seconds")?.let { JsonIn.long(it, o.path("webhook_tolerance_seconds")) },
+                webhookToleranceSeconds = o.optional("webhook_tolerance_seconds")?.let {
+                    JsonIn.long(it, o.path("webhook_tolerance_seconds"))
+                },
             )
         }
     }
@@ -4339,8 +5182,7 @@ public data class RedirectAction @JvmOverloads constructor(
     /** Form fields for a POST redirect (or the query pairs of a GET URL). */
     public val formFields: Map<String, String> = emptyMap(),
 ) : NextAction {
-    override fun toString(): String =
-        "RedirectAction(url=$url, method=$method, formFields=${Masking.map(formFields)})"
+    override fun toString(): String = "RedirectAction(url=$url, method=$method, formFields=${Masking.map(formFields)})"
 
     /** This value as the core's JSON, with its `type` tag (`redirect`). */
     public override fun toJson(): String = JsonWriter().also { NextAction.write(it, this) }.toString()
@@ -4364,7 +5206,9 @@ public data class RedirectAction @JvmOverloads constructor(
     public class Builder internal constructor(private val url: String) {
         private var method: HttpMethod = HttpMethod.GET
         private var formFields: Map<String, String> = emptyMap()
+
         public fun method(value: HttpMethod): Builder = apply { this.method = value }
+
         /** Form fields for a POST redirect (or the query pairs of a GET URL). */
         public fun formFields(value: Map<String, String>): Builder = apply { this.formFields = value }
 
@@ -4387,7 +5231,9 @@ public data class RedirectAction @JvmOverloads constructor(
             return RedirectAction(
                 url = JsonIn.string(o.required("url"), o.path("url")),
                 method = o.optional("method")?.let { HttpMethod.read(it, o.path("method")) } ?: HttpMethod.GET,
-                formFields = o.optional("form_fields")?.let { JsonIn.map(it, o.path("form_fields")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyMap(),
+                formFields = o.optional("form_fields")?.let {
+                    JsonIn.map(it, o.path("form_fields")) { x0, p0 -> JsonIn.string(x0, p0) }
+                } ?: emptyMap(),
             )
         }
     }
@@ -4407,8 +5253,17 @@ public data class RefundEvent @JvmOverloads constructor(
     public val reason: String? = null,
     public val occurredAt: String? = null,
 ) : WebhookEvent {
-    override fun toString(): String =
-        "RefundEvent(eventType=$eventType, connectorRefundId=$connectorRefundId, status=$status, eventId=$eventId, connectorTransactionId=$connectorTransactionId, merchantRefundReference=$merchantRefundReference, amount=$amount, reason=$reason, occurredAt=$occurredAt)"
+    override fun toString(): String = listOf(
+        "eventType=$eventType",
+        "connectorRefundId=$connectorRefundId",
+        "status=$status",
+        "eventId=$eventId",
+        "connectorTransactionId=$connectorTransactionId",
+        "merchantRefundReference=$merchantRefundReference",
+        "amount=$amount",
+        "reason=$reason",
+        "occurredAt=$occurredAt",
+    ).joinToString(", ", "RefundEvent(", ")")
 
     /** This value as the core's JSON, with its `kind` tag (`refund`). */
     public override fun toJson(): String = JsonWriter().also { WebhookEvent.write(it, this) }.toString()
@@ -4453,31 +5308,62 @@ public data class RefundEvent @JvmOverloads constructor(
     }
 
     /** Builds a [RefundEvent] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val eventType: String, private val connectorRefundId: String, private val status: RefundStatus) {
+    public class Builder internal constructor(
+        private val eventType: String,
+        private val connectorRefundId: String,
+        private val status: RefundStatus,
+    ) {
         private var eventId: String? = null
         private var connectorTransactionId: String? = null
         private var merchantRefundReference: String? = null
         private var amount: Money? = null
         private var reason: String? = null
         private var occurredAt: String? = null
+
         public fun eventId(value: String?): Builder = apply { this.eventId = value }
+
         /** The refunded payment. */
         public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+
         public fun merchantRefundReference(value: String?): Builder = apply { this.merchantRefundReference = value }
+
         public fun amount(value: Money?): Builder = apply { this.amount = value }
+
         /** The processor's reason text, for failures. */
         public fun reason(value: String?): Builder = apply { this.reason = value }
+
         public fun occurredAt(value: String?): Builder = apply { this.occurredAt = value }
 
-        public fun build(): RefundEvent = RefundEvent(eventType = eventType, connectorRefundId = connectorRefundId, status = status, eventId = eventId, connectorTransactionId = connectorTransactionId, merchantRefundReference = merchantRefundReference, amount = amount, reason = reason, occurredAt = occurredAt)
+        public fun build(): RefundEvent = RefundEvent(
+            eventType = eventType,
+            connectorRefundId = connectorRefundId,
+            status = status,
+            eventId = eventId,
+            connectorTransactionId = connectorTransactionId,
+            merchantRefundReference = merchantRefundReference,
+            amount = amount,
+            reason = reason,
+            occurredAt = occurredAt,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(eventType: String, connectorRefundId: String, status: RefundStatus): Builder = Builder(eventType, connectorRefundId, status)
+        public fun builder(eventType: String, connectorRefundId: String, status: RefundStatus): Builder =
+            Builder(eventType, connectorRefundId, status)
 
-        private val FIELDS: Set<String> = setOf("event_type", "connector_refund_id", "status", "event_id", "connector_transaction_id", "merchant_refund_reference", "amount", "reason", "occurred_at")
+        private val FIELDS: Set<String> = setOf(
+            "event_type",
+            "connector_refund_id",
+            "status",
+            "event_id",
+            "connector_transaction_id",
+            "merchant_refund_reference",
+            "amount",
+            "reason",
+            "occurred_at",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -4490,8 +5376,12 @@ public data class RefundEvent @JvmOverloads constructor(
                 connectorRefundId = JsonIn.string(o.required("connector_refund_id"), o.path("connector_refund_id")),
                 status = RefundStatus.read(o.required("status"), o.path("status")),
                 eventId = o.optional("event_id")?.let { JsonIn.string(it, o.path("event_id")) },
-                connectorTransactionId = o.optional("connector_transaction_id")?.let { JsonIn.string(it, o.path("connector_transaction_id")) },
-                merchantRefundReference = o.optional("merchant_refund_reference")?.let { JsonIn.string(it, o.path("merchant_refund_reference")) },
+                connectorTransactionId = o.optional("connector_transaction_id")?.let {
+                    JsonIn.string(it, o.path("connector_transaction_id"))
+                },
+                merchantRefundReference = o.optional("merchant_refund_reference")?.let {
+                    JsonIn.string(it, o.path("merchant_refund_reference"))
+                },
                 amount = o.optional("amount")?.let { Money.read(it, o.path("amount")) },
                 reason = o.optional("reason")?.let { JsonIn.string(it, o.path("reason")) },
                 occurredAt = o.optional("occurred_at")?.let { JsonIn.string(it, o.path("occurred_at")) },
@@ -4508,8 +5398,11 @@ public data class RefundGetRequest @JvmOverloads constructor(
     public val connectorTransactionId: String? = null,
     public val idempotencyKey: String? = null,
 ) {
-    override fun toString(): String =
-        "RefundGetRequest(connectorRefundId=$connectorRefundId, connectorTransactionId=$connectorTransactionId, idempotencyKey=$idempotencyKey)"
+    override fun toString(): String = listOf(
+        "connectorRefundId=$connectorRefundId",
+        "connectorTransactionId=$connectorTransactionId",
+        "idempotencyKey=$idempotencyKey",
+    ).joinToString(", ", "RefundGetRequest(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -4537,11 +5430,17 @@ public data class RefundGetRequest @JvmOverloads constructor(
     public class Builder internal constructor(private val connectorRefundId: String) {
         private var connectorTransactionId: String? = null
         private var idempotencyKey: String? = null
+
         /** The processor's payment id, for processors that look refunds up under the payment. */
         public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
 
-        public fun build(): RefundGetRequest = RefundGetRequest(connectorRefundId = connectorRefundId, connectorTransactionId = connectorTransactionId, idempotencyKey = idempotencyKey)
+        public fun build(): RefundGetRequest = RefundGetRequest(
+            connectorRefundId = connectorRefundId,
+            connectorTransactionId = connectorTransactionId,
+            idempotencyKey = idempotencyKey,
+        )
     }
 
     public companion object {
@@ -4559,7 +5458,9 @@ public data class RefundGetRequest @JvmOverloads constructor(
             val o = JsonIn.obj(value, path, FIELDS)
             return RefundGetRequest(
                 connectorRefundId = JsonIn.string(o.required("connector_refund_id"), o.path("connector_refund_id")),
-                connectorTransactionId = o.optional("connector_transaction_id")?.let { JsonIn.string(it, o.path("connector_transaction_id")) },
+                connectorTransactionId = o.optional("connector_transaction_id")?.let {
+                    JsonIn.string(it, o.path("connector_transaction_id"))
+                },
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
             )
         }
@@ -4607,8 +5508,15 @@ public data class RefundRequest @JvmOverloads constructor(
     public val idempotencyKey: String? = null,
     public val metadata: Map<String, String> = emptyMap(),
 ) {
-    override fun toString(): String =
-        "RefundRequest(connectorTransactionId=$connectorTransactionId, amount=$amount, merchantRefundReference=$merchantRefundReference, reason=$reason, refundableAmount=$refundableAmount, idempotencyKey=$idempotencyKey, metadata=${Masking.map(metadata)})"
+    override fun toString(): String = listOf(
+        "connectorTransactionId=$connectorTransactionId",
+        "amount=$amount",
+        "merchantRefundReference=$merchantRefundReference",
+        "reason=$reason",
+        "refundableAmount=$refundableAmount",
+        "idempotencyKey=$idempotencyKey",
+        "metadata=${Masking.map(metadata)}",
+    ).joinToString(", ", "RefundRequest(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -4651,18 +5559,31 @@ public data class RefundRequest @JvmOverloads constructor(
         private var refundableAmount: Money? = null
         private var idempotencyKey: String? = null
         private var metadata: Map<String, String> = emptyMap()
+
         /** Your reference for this refund. */
         public fun merchantRefundReference(value: String?): Builder = apply { this.merchantRefundReference = value }
+
         public fun reason(value: RefundReason?): Builder = apply { this.reason = value }
+
         /**
          * The captured amount still refundable, when known: a refund above it is rejected before
          * sending.
          */
         public fun refundableAmount(value: Money?): Builder = apply { this.refundableAmount = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
         public fun metadata(value: Map<String, String>): Builder = apply { this.metadata = value }
 
-        public fun build(): RefundRequest = RefundRequest(connectorTransactionId = connectorTransactionId, amount = amount, merchantRefundReference = merchantRefundReference, reason = reason, refundableAmount = refundableAmount, idempotencyKey = idempotencyKey, metadata = metadata)
+        public fun build(): RefundRequest = RefundRequest(
+            connectorTransactionId = connectorTransactionId,
+            amount = amount,
+            merchantRefundReference = merchantRefundReference,
+            reason = reason,
+            refundableAmount = refundableAmount,
+            idempotencyKey = idempotencyKey,
+            metadata = metadata,
+        )
     }
 
     public companion object {
@@ -4670,7 +5591,15 @@ public data class RefundRequest @JvmOverloads constructor(
         @JvmStatic
         public fun builder(connectorTransactionId: String, amount: Money): Builder = Builder(connectorTransactionId, amount)
 
-        private val FIELDS: Set<String> = setOf("connector_transaction_id", "amount", "merchant_refund_reference", "reason", "refundable_amount", "idempotency_key", "metadata")
+        private val FIELDS: Set<String> = setOf(
+            "connector_transaction_id",
+            "amount",
+            "merchant_refund_reference",
+            "reason",
+            "refundable_amount",
+            "idempotency_key",
+            "metadata",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -4681,11 +5610,15 @@ public data class RefundRequest @JvmOverloads constructor(
             return RefundRequest(
                 connectorTransactionId = JsonIn.string(o.required("connector_transaction_id"), o.path("connector_transaction_id")),
                 amount = Money.read(o.required("amount"), o.path("amount")),
-                merchantRefundReference = o.optional("merchant_refund_reference")?.let { JsonIn.string(it, o.path("merchant_refund_reference")) },
+                merchantRefundReference = o.optional("merchant_refund_reference")?.let {
+                    JsonIn.string(it, o.path("merchant_refund_reference"))
+                },
                 reason = o.optional("reason")?.let { RefundReason.read(it, o.path("reason")) },
                 refundableAmount = o.optional("refundable_amount")?.let { Money.read(it, o.path("refundable_amount")) },
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
-                metadata = o.optional("metadata")?.let { JsonIn.map(it, o.path("metadata")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyMap(),
+                metadata = o.optional("metadata")?.let {
+                    JsonIn.map(it, o.path("metadata")) { x0, p0 -> JsonIn.string(x0, p0) }
+                } ?: emptyMap(),
             )
         }
     }
@@ -4712,8 +5645,20 @@ public data class RefundResponse @JvmOverloads constructor(
     /** The processor's raw answer, with card data and secrets masked. */
     public val rawResponse: String? = null,
 ) {
-    override fun toString(): String =
-        "RefundResponse(status=$status, connector=$connector, connectorRefundId=$connectorRefundId, connectorTransactionId=$connectorTransactionId, connectorStatus=$connectorStatus, merchantRefundReference=$merchantRefundReference, amount=$amount, failure=$failure, idempotencyKey=$idempotencyKey, requestId=$requestId, httpStatus=$httpStatus, rawResponse=$rawResponse)"
+    override fun toString(): String = listOf(
+        "status=$status",
+        "connector=$connector",
+        "connectorRefundId=$connectorRefundId",
+        "connectorTransactionId=$connectorTransactionId",
+        "connectorStatus=$connectorStatus",
+        "merchantRefundReference=$merchantRefundReference",
+        "amount=$amount",
+        "failure=$failure",
+        "idempotencyKey=$idempotencyKey",
+        "requestId=$requestId",
+        "httpStatus=$httpStatus",
+        "rawResponse=$rawResponse",
+    ).joinToString(", ", "RefundResponse(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -4783,23 +5728,46 @@ public data class RefundResponse @JvmOverloads constructor(
         private var requestId: String? = null
         private var httpStatus: Int? = null
         private var rawResponse: String? = null
+
         /** The processor's refund id. */
         public fun connectorRefundId(value: String?): Builder = apply { this.connectorRefundId = value }
+
         /** The processor's payment id. */
         public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
+
         /** The processor's own refund status. */
         public fun connectorStatus(value: String?): Builder = apply { this.connectorStatus = value }
+
         public fun merchantRefundReference(value: String?): Builder = apply { this.merchantRefundReference = value }
+
         public fun amount(value: Money?): Builder = apply { this.amount = value }
+
         /** Why the refund failed, when status is `failure`. */
         public fun failure(value: DeclineDetails?): Builder = apply { this.failure = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
         public fun requestId(value: String?): Builder = apply { this.requestId = value }
+
         public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+
         /** The processor's raw answer, with card data and secrets masked. */
         public fun rawResponse(value: String?): Builder = apply { this.rawResponse = value }
 
-        public fun build(): RefundResponse = RefundResponse(status = status, connector = connector, connectorRefundId = connectorRefundId, connectorTransactionId = connectorTransactionId, connectorStatus = connectorStatus, merchantRefundReference = merchantRefundReference, amount = amount, failure = failure, idempotencyKey = idempotencyKey, requestId = requestId, httpStatus = httpStatus, rawResponse = rawResponse)
+        public fun build(): RefundResponse = RefundResponse(
+            status = status,
+            connector = connector,
+            connectorRefundId = connectorRefundId,
+            connectorTransactionId = connectorTransactionId,
+            connectorStatus = connectorStatus,
+            merchantRefundReference = merchantRefundReference,
+            amount = amount,
+            failure = failure,
+            idempotencyKey = idempotencyKey,
+            requestId = requestId,
+            httpStatus = httpStatus,
+            rawResponse = rawResponse,
+        )
     }
 
     public companion object {
@@ -4807,7 +5775,20 @@ public data class RefundResponse @JvmOverloads constructor(
         @JvmStatic
         public fun builder(status: RefundStatus, connector: ConnectorName): Builder = Builder(status, connector)
 
-        private val FIELDS: Set<String> = setOf("status", "connector", "connector_refund_id", "connector_transaction_id", "connector_status", "merchant_refund_reference", "amount", "failure", "idempotency_key", "request_id", "http_status", "raw_response")
+        private val FIELDS: Set<String> = setOf(
+            "status",
+            "connector",
+            "connector_refund_id",
+            "connector_transaction_id",
+            "connector_status",
+            "merchant_refund_reference",
+            "amount",
+            "failure",
+            "idempotency_key",
+            "request_id",
+            "http_status",
+            "raw_response",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -4819,9 +5800,13 @@ public data class RefundResponse @JvmOverloads constructor(
                 status = RefundStatus.read(o.required("status"), o.path("status")),
                 connector = ConnectorName.read(o.required("connector"), o.path("connector")),
                 connectorRefundId = o.optional("connector_refund_id")?.let { JsonIn.string(it, o.path("connector_refund_id")) },
-                connectorTransactionId = o.optional("connector_transaction_id")?.let { JsonIn.string(it, o.path("connector_transaction_id")) },
+                connectorTransactionId = o.optional("connector_transaction_id")?.let {
+                    JsonIn.string(it, o.path("connector_transaction_id"))
+                },
                 connectorStatus = o.optional("connector_status")?.let { JsonIn.string(it, o.path("connector_status")) },
-                merchantRefundReference = o.optional("merchant_refund_reference")?.let { JsonIn.string(it, o.path("merchant_refund_reference")) },
+                merchantRefundReference = o.optional("merchant_refund_reference")?.let {
+                    JsonIn.string(it, o.path("merchant_refund_reference"))
+                },
                 amount = o.optional("amount")?.let { Money.read(it, o.path("amount")) },
                 failure = o.optional("failure")?.let { DeclineDetails.read(it, o.path("failure")) },
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
@@ -4840,10 +5825,13 @@ public enum class RefundStatus(
 ) {
     /** Accepted or in progress; the outcome comes later by sync or webhook. */
     PENDING("pending"),
+
     /** Refund processed. */
     SUCCESS("success"),
+
     /** Refund rejected or failed (including reversals). */
     FAILURE("failure"),
+
     /** Held for review by the processor. */
     MANUAL_REVIEW("manual_review"),
     ;
@@ -4905,13 +5893,18 @@ public data class RetryOptions @JvmOverloads constructor(
         private var maxAttempts: Int = 3
         private var initialBackoffMs: Long = 200L
         private var maxBackoffMs: Long = 5000L
+
         public fun enabled(value: Boolean): Builder = apply { this.enabled = value }
+
         /** Attempts per HTTP exchange, the first included. */
         public fun maxAttempts(value: Int): Builder = apply { this.maxAttempts = value }
+
         public fun initialBackoffMs(value: Long): Builder = apply { this.initialBackoffMs = value }
+
         public fun maxBackoffMs(value: Long): Builder = apply { this.maxBackoffMs = value }
 
-        public fun build(): RetryOptions = RetryOptions(enabled = enabled, maxAttempts = maxAttempts, initialBackoffMs = initialBackoffMs, maxBackoffMs = maxBackoffMs)
+        public fun build(): RetryOptions =
+            RetryOptions(enabled = enabled, maxAttempts = maxAttempts, initialBackoffMs = initialBackoffMs, maxBackoffMs = maxBackoffMs)
     }
 
     public companion object {
@@ -4944,8 +5937,7 @@ public data class SdkAction(
     /** The action's fields, as the processor sent them (JSON text). */
     public val data: String,
 ) : NextAction {
-    override fun toString(): String =
-        "SdkAction(actionType=$actionType, data=$data)"
+    override fun toString(): String = "SdkAction(actionType=$actionType, data=$data)"
 
     /** This value as the core's JSON, with its `type` tag (`sdk`). */
     public override fun toJson(): String = JsonWriter().also { NextAction.write(it, this) }.toString()
@@ -5005,8 +5997,20 @@ public data class SetupMandateRequest @JvmOverloads constructor(
     public val connectorOrderId: String? = null,
     public val metadata: Map<String, String> = emptyMap(),
 ) {
-    override fun toString(): String =
-        "SetupMandateRequest(amount=$amount, merchantReference=$merchantReference, paymentMethod=$paymentMethod, customer=$customer, usage=$usage, idempotencyKey=$idempotencyKey, billingAddress=$billingAddress, browserInfo=$browserInfo, returnUrl=$returnUrl, authenticationType=$authenticationType, connectorOrderId=$connectorOrderId, metadata=${Masking.map(metadata)})"
+    override fun toString(): String = listOf(
+        "amount=$amount",
+        "merchantReference=$merchantReference",
+        "paymentMethod=$paymentMethod",
+        "customer=$customer",
+        "usage=$usage",
+        "idempotencyKey=$idempotencyKey",
+        "billingAddress=$billingAddress",
+        "browserInfo=$browserInfo",
+        "returnUrl=$returnUrl",
+        "authenticationType=$authenticationType",
+        "connectorOrderId=$connectorOrderId",
+        "metadata=${Masking.map(metadata)}",
+    ).joinToString(", ", "SetupMandateRequest(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -5055,7 +6059,12 @@ public data class SetupMandateRequest @JvmOverloads constructor(
     }
 
     /** Builds a [SetupMandateRequest] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val amount: Money, private val merchantReference: String, private val paymentMethod: PaymentMethod, private val customer: Customer) {
+    public class Builder internal constructor(
+        private val amount: Money,
+        private val merchantReference: String,
+        private val paymentMethod: PaymentMethod,
+        private val customer: Customer,
+    ) {
         private var usage: MandateUsage = MandateUsage.UNSCHEDULED
         private var idempotencyKey: String? = null
         private var billingAddress: Address? = null
@@ -5064,30 +6073,65 @@ public data class SetupMandateRequest @JvmOverloads constructor(
         private var authenticationType: AuthenticationType = AuthenticationType.AUTO
         private var connectorOrderId: String? = null
         private var metadata: Map<String, String> = emptyMap()
+
         /** How the mandate will be used. */
         public fun usage(value: MandateUsage): Builder = apply { this.usage = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
+
         public fun billingAddress(value: Address?): Builder = apply { this.billingAddress = value }
+
         public fun browserInfo(value: BrowserInfo?): Builder = apply { this.browserInfo = value }
+
         public fun returnUrl(value: String?): Builder = apply { this.returnUrl = value }
+
         public fun authenticationType(value: AuthenticationType): Builder = apply { this.authenticationType = value }
+
         /**
          * The processor's order id, for processors that need an order first. Usually left empty:
          * the connector creates the order the mandate needs (at Razorpay an order bound to the
          * customer with mandate limits, which `create_order` does not make).
          */
         public fun connectorOrderId(value: String?): Builder = apply { this.connectorOrderId = value }
+
         public fun metadata(value: Map<String, String>): Builder = apply { this.metadata = value }
 
-        public fun build(): SetupMandateRequest = SetupMandateRequest(amount = amount, merchantReference = merchantReference, paymentMethod = paymentMethod, customer = customer, usage = usage, idempotencyKey = idempotencyKey, billingAddress = billingAddress, browserInfo = browserInfo, returnUrl = returnUrl, authenticationType = authenticationType, connectorOrderId = connectorOrderId, metadata = metadata)
+        public fun build(): SetupMandateRequest = SetupMandateRequest(
+            amount = amount,
+            merchantReference = merchantReference,
+            paymentMethod = paymentMethod,
+            customer = customer,
+            usage = usage,
+            idempotencyKey = idempotencyKey,
+            billingAddress = billingAddress,
+            browserInfo = browserInfo,
+            returnUrl = returnUrl,
+            authenticationType = authenticationType,
+            connectorOrderId = connectorOrderId,
+            metadata = metadata,
+        )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(amount: Money, merchantReference: String, paymentMethod: PaymentMethod, customer: Customer): Builder = Builder(amount, merchantReference, paymentMethod, customer)
+        public fun builder(amount: Money, merchantReference: String, paymentMethod: PaymentMethod, customer: Customer): Builder =
+            Builder(amount, merchantReference, paymentMethod, customer)
 
-        private val FIELDS: Set<String> = setOf("amount", "merchant_reference", "payment_method", "customer", "usage", "idempotency_key", "billing_address", "browser_info", "return_url", "authentication_type", "connector_order_id", "metadata")
+        private val FIELDS: Set<String> = setOf(
+            "amount",
+            "merchant_reference",
+            "payment_method",
+            "customer",
+            "usage",
+            "idempotency_key",
+            "billing_address",
+            "browser_info",
+            "return_url",
+            "authentication_type",
+            "connector_order_id",
+            "metadata",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -5105,9 +6149,13 @@ public data class SetupMandateRequest @JvmOverloads constructor(
                 billingAddress = o.optional("billing_address")?.let { Address.read(it, o.path("billing_address")) },
                 browserInfo = o.optional("browser_info")?.let { BrowserInfo.read(it, o.path("browser_info")) },
                 returnUrl = o.optional("return_url")?.let { JsonIn.string(it, o.path("return_url")) },
-                authenticationType = o.optional("authentication_type")?.let { AuthenticationType.read(it, o.path("authentication_type")) } ?: AuthenticationType.AUTO,
+                authenticationType = o.optional("authentication_type")?.let {
+                    AuthenticationType.read(it, o.path("authentication_type"))
+                } ?: AuthenticationType.AUTO,
                 connectorOrderId = o.optional("connector_order_id")?.let { JsonIn.string(it, o.path("connector_order_id")) },
-                metadata = o.optional("metadata")?.let { JsonIn.map(it, o.path("metadata")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyMap(),
+                metadata = o.optional("metadata")?.let {
+                    JsonIn.map(it, o.path("metadata")) { x0, p0 -> JsonIn.string(x0, p0) }
+                } ?: emptyMap(),
             )
         }
     }
@@ -5124,8 +6172,12 @@ public data class SubmitEvidenceRequest @JvmOverloads constructor(
     public val summary: String? = null,
     public val idempotencyKey: String? = null,
 ) {
-    override fun toString(): String =
-        "SubmitEvidenceRequest(connectorDisputeId=$connectorDisputeId, documents=$documents, summary=$summary, idempotencyKey=$idempotencyKey)"
+    override fun toString(): String = listOf(
+        "connectorDisputeId=$connectorDisputeId",
+        "documents=$documents",
+        "summary=$summary",
+        "idempotencyKey=$idempotencyKey",
+    ).joinToString(", ", "SubmitEvidenceRequest(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -5155,11 +6207,18 @@ public data class SubmitEvidenceRequest @JvmOverloads constructor(
     public class Builder internal constructor(private val connectorDisputeId: String, private val documents: List<EvidenceDocument>) {
         private var summary: String? = null
         private var idempotencyKey: String? = null
+
         /** A summary of the defence, where the processor takes one. */
         public fun summary(value: String?): Builder = apply { this.summary = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
 
-        public fun build(): SubmitEvidenceRequest = SubmitEvidenceRequest(connectorDisputeId = connectorDisputeId, documents = documents, summary = summary, idempotencyKey = idempotencyKey)
+        public fun build(): SubmitEvidenceRequest = SubmitEvidenceRequest(
+            connectorDisputeId = connectorDisputeId,
+            documents = documents,
+            summary = summary,
+            idempotencyKey = idempotencyKey,
+        )
     }
 
     public companion object {
@@ -5197,7 +6256,7 @@ public data class TransportOptions @JvmOverloads constructor(
      */
     public val proxyUrl: String? = null,
     /** Retries of failed exchanges. */
-    public val retry: RetryOptions = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L),
+    public val retry: RetryOptions = RetryOptions(),
     /** Extra text appended to the User-Agent header. */
     public val userAgentSuffix: String? = null,
     /**
@@ -5215,8 +6274,15 @@ public data class TransportOptions @JvmOverloads constructor(
      */
     public val maxConnections: Int = 64,
 ) {
-    override fun toString(): String =
-        "TransportOptions(connectTimeoutMs=$connectTimeoutMs, timeoutMs=$timeoutMs, proxyUrl=$proxyUrl, retry=$retry, userAgentSuffix=$userAgentSuffix, maxResponseBytes=$maxResponseBytes, maxConnections=$maxConnections)"
+    override fun toString(): String = listOf(
+        "connectTimeoutMs=$connectTimeoutMs",
+        "timeoutMs=$timeoutMs",
+        "proxyUrl=$proxyUrl",
+        "retry=$retry",
+        "userAgentSuffix=$userAgentSuffix",
+        "maxResponseBytes=$maxResponseBytes",
+        "maxConnections=$maxConnections",
+    ).joinToString(", ", "TransportOptions(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -5253,23 +6319,29 @@ public data class TransportOptions @JvmOverloads constructor(
         private var connectTimeoutMs: Long = 5000L
         private var timeoutMs: Long = 30000L
         private var proxyUrl: String? = null
-        private var retry: RetryOptions = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L)
+        private var retry: RetryOptions = RetryOptions()
         private var userAgentSuffix: String? = null
         private var maxResponseBytes: Long = 8388608L
         private var maxConnections: Int = 64
+
         /** Time allowed to establish a connection. */
         public fun connectTimeoutMs(value: Long): Builder = apply { this.connectTimeoutMs = value }
+
         /** Time allowed for one HTTP exchange, from sending to the last body byte. */
         public fun timeoutMs(value: Long): Builder = apply { this.timeoutMs = value }
+
         /**
          * HTTP(S) proxy for every request (e.g. `http://proxy.internal:3128`). When absent, the
          * standard `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` variables apply.
          */
         public fun proxyUrl(value: String?): Builder = apply { this.proxyUrl = value }
+
         /** Retries of failed exchanges. */
         public fun retry(value: RetryOptions): Builder = apply { this.retry = value }
+
         /** Extra text appended to the User-Agent header. */
         public fun userAgentSuffix(value: String?): Builder = apply { this.userAgentSuffix = value }
+
         /**
          * The largest response body read, in bytes (default 8 MiB; the processors' answers are a
          * few kilobytes). A larger answer is abandoned as it streams in and the call fails with
@@ -5277,6 +6349,7 @@ public data class TransportOptions @JvmOverloads constructor(
          * if the request is one the processor deduplicates.
          */
         public fun maxResponseBytes(value: Long): Builder = apply { this.maxResponseBytes = value }
+
         /**
          * The most HTTP exchanges this client runs at once, and so the most connections it opens
          * (default 64). Further calls wait for a free slot; the wait counts against the call's
@@ -5285,7 +6358,15 @@ public data class TransportOptions @JvmOverloads constructor(
          */
         public fun maxConnections(value: Int): Builder = apply { this.maxConnections = value }
 
-        public fun build(): TransportOptions = TransportOptions(connectTimeoutMs = connectTimeoutMs, timeoutMs = timeoutMs, proxyUrl = proxyUrl, retry = retry, userAgentSuffix = userAgentSuffix, maxResponseBytes = maxResponseBytes, maxConnections = maxConnections)
+        public fun build(): TransportOptions = TransportOptions(
+            connectTimeoutMs = connectTimeoutMs,
+            timeoutMs = timeoutMs,
+            proxyUrl = proxyUrl,
+            retry = retry,
+            userAgentSuffix = userAgentSuffix,
+            maxResponseBytes = maxResponseBytes,
+            maxConnections = maxConnections,
+        )
     }
 
     public companion object {
@@ -5293,7 +6374,8 @@ public data class TransportOptions @JvmOverloads constructor(
         @JvmStatic
         public fun builder(): Builder = Builder()
 
-        private val FIELDS: Set<String> = setOf("connect_timeout_ms", "timeout_ms", "proxy_url", "retry", "user_agent_suffix", "max_response_bytes", "max_connections")
+        private val FIELDS: Set<String> =
+            setOf("connect_timeout_ms", "timeout_ms", "proxy_url", "retry", "user_agent_suffix", "max_response_bytes", "max_connections")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -5305,7 +6387,7 @@ public data class TransportOptions @JvmOverloads constructor(
                 connectTimeoutMs = o.optional("connect_timeout_ms")?.let { JsonIn.long(it, o.path("connect_timeout_ms")) } ?: 5000L,
                 timeoutMs = o.optional("timeout_ms")?.let { JsonIn.long(it, o.path("timeout_ms")) } ?: 30000L,
                 proxyUrl = o.optional("proxy_url")?.let { JsonIn.string(it, o.path("proxy_url")) },
-                retry = o.optional("retry")?.let { RetryOptions.read(it, o.path("retry")) } ?: RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L),
+                retry = o.optional("retry")?.let { RetryOptions.read(it, o.path("retry")) } ?: RetryOptions(),
                 userAgentSuffix = o.optional("user_agent_suffix")?.let { JsonIn.string(it, o.path("user_agent_suffix")) },
                 maxResponseBytes = o.optional("max_response_bytes")?.let { JsonIn.long(it, o.path("max_response_bytes")) } ?: 8388608L,
                 maxConnections = o.optional("max_connections")?.let { JsonIn.int(it, o.path("max_connections")) } ?: 64,
@@ -5320,8 +6402,7 @@ public data class Upi @JvmOverloads constructor(
     /** The shopper's virtual payment address (`name@bank`); required for `collect`. */
     public val vpa: String? = null,
 ) : PaymentMethod {
-    override fun toString(): String =
-        "Upi(flow=$flow, vpa=$vpa)"
+    override fun toString(): String = "Upi(flow=$flow, vpa=$vpa)"
 
     /** This value as the core's JSON, with its `type` tag (`upi`). */
     public override fun toJson(): String = JsonWriter().also { PaymentMethod.write(it, this) }.toString()
@@ -5344,6 +6425,7 @@ public data class Upi @JvmOverloads constructor(
     /** Builds a [Upi] field by field (handy from Java): the required fields here, the others by setter. */
     public class Builder internal constructor(private val flow: UpiFlow) {
         private var vpa: String? = null
+
         /** The shopper's virtual payment address (`name@bank`); required for `collect`. */
         public fun vpa(value: String?): Builder = apply { this.vpa = value }
 
@@ -5378,6 +6460,7 @@ public enum class UpiFlow(
 ) {
     /** A collect request is sent to the shopper's VPA; they approve it in their UPI app. */
     COLLECT("collect"),
+
     /** The shopper's UPI app is opened with a `upi://pay` intent (deep link or QR). */
     INTENT("intent"),
     ;
@@ -5406,8 +6489,13 @@ public data class VoidRequest @JvmOverloads constructor(
     public val reason: String? = null,
     public val idempotencyKey: String? = null,
 ) {
-    override fun toString(): String =
-        "VoidRequest(connectorTransactionId=$connectorTransactionId, merchantReference=$merchantReference, amount=$amount, reason=$reason, idempotencyKey=$idempotencyKey)"
+    override fun toString(): String = listOf(
+        "connectorTransactionId=$connectorTransactionId",
+        "merchantReference=$merchantReference",
+        "amount=$amount",
+        "reason=$reason",
+        "idempotencyKey=$idempotencyKey",
+    ).joinToString(", ", "VoidRequest(", ")")
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -5445,15 +6533,25 @@ public data class VoidRequest @JvmOverloads constructor(
         private var amount: Money? = null
         private var reason: String? = null
         private var idempotencyKey: String? = null
+
         /** Your reference for this cancellation. */
         public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+
         /** The authorized amount, for processors that need it on a void. */
         public fun amount(value: Money?): Builder = apply { this.amount = value }
+
         /** Why the payment is cancelled (free text, where the processor takes one). */
         public fun reason(value: String?): Builder = apply { this.reason = value }
+
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
 
-        public fun build(): VoidRequest = VoidRequest(connectorTransactionId = connectorTransactionId, merchantReference = merchantReference, amount = amount, reason = reason, idempotencyKey = idempotencyKey)
+        public fun build(): VoidRequest = VoidRequest(
+            connectorTransactionId = connectorTransactionId,
+            merchantReference = merchantReference,
+            amount = amount,
+            reason = reason,
+            idempotencyKey = idempotencyKey,
+        )
     }
 
     public companion object {
@@ -5502,13 +6600,8 @@ public enum class WalletKind(
 }
 
 /** The HTTP answer a processor expects for a webhook it delivered. */
-public data class WebhookAcknowledgement(
-    public val status: Int,
-    public val contentType: String,
-    public val body: String,
-) {
-    override fun toString(): String =
-        "WebhookAcknowledgement(status=$status, contentType=$contentType, body=$body)"
+public data class WebhookAcknowledgement(public val status: Int, public val contentType: String, public val body: String) {
+    override fun toString(): String = "WebhookAcknowledgement(status=$status, contentType=$contentType, body=$body)"
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -5546,7 +6639,10 @@ public data class WebhookAcknowledgement(
     }
 }
 
-/** Tagged by `kind` in JSON. Variants: [PaymentEvent] (`payment`), [RefundEvent] (`refund`), [DisputeEvent] (`dispute`), [IgnoredEvent] (`ignored`). */
+/**
+ * Tagged by `kind` in JSON. Variants: [PaymentEvent] (`payment`), [RefundEvent] (`refund`),
+ * [DisputeEvent] (`dispute`), [IgnoredEvent] (`ignored`).
+ */
 public sealed interface WebhookEvent {
     /** This value as the core's JSON, with its `kind` tag. */
     public fun toJson(): String
@@ -5556,14 +6652,15 @@ public sealed interface WebhookEvent {
         @JvmStatic
         public fun fromJson(json: String): WebhookEvent = JsonIn.decode(json) { v, p -> read(v, p) }
 
-        internal fun read(value: Any?, path: String): WebhookEvent =
-            when (JsonIn.tag(value, path, "kind")) {
-                "payment" -> PaymentEvent.read(value, path)
-                "refund" -> RefundEvent.read(value, path)
-                "dispute" -> DisputeEvent.read(value, path)
-                "ignored" -> IgnoredEvent.read(value, path)
-                else -> JsonIn.unknownVariant(path, "kind", listOf("payment", "refund", "dispute", "ignored"))
-            }
+        private val TAGS: List<String> = listOf("payment", "refund", "dispute", "ignored")
+
+        internal fun read(value: Any?, path: String): WebhookEvent = when (JsonIn.tag(value, path, "kind")) {
+            "payment" -> PaymentEvent.read(value, path)
+            "refund" -> RefundEvent.read(value, path)
+            "dispute" -> DisputeEvent.read(value, path)
+            "ignored" -> IgnoredEvent.read(value, path)
+            else -> JsonIn.unknownVariant(path, "kind", TAGS)
+        }
 
         internal fun write(w: JsonWriter, value: WebhookEvent) {
             w.beginObject()
@@ -5572,14 +6669,17 @@ public sealed interface WebhookEvent {
                     w.name("kind").string("payment")
                     value.writeFields(w)
                 }
+
                 is RefundEvent -> {
                     w.name("kind").string("refund")
                     value.writeFields(w)
                 }
+
                 is DisputeEvent -> {
                     w.name("kind").string("dispute")
                     value.writeFields(w)
                 }
+
                 is IgnoredEvent -> {
                     w.name("kind").string("ignored")
                     value.writeFields(w)
@@ -5598,8 +6698,7 @@ public data class WebhookNotification(
     /** What to answer the processor with once the events are stored. */
     public val acknowledgement: WebhookAcknowledgement,
 ) {
-    override fun toString(): String =
-        "WebhookNotification(connector=$connector, events=$events, acknowledgement=$acknowledgement)"
+    override fun toString(): String = "WebhookNotification(connector=$connector, events=$events, acknowledgement=$acknowledgement)"
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -5644,8 +6743,7 @@ public data class WebhookRequest @JvmOverloads constructor(
     /** Request headers (names are matched case-insensitively). */
     public val headers: Map<String, String> = emptyMap(),
 ) {
-    override fun toString(): String =
-        "WebhookRequest(body=${Masking.bytes(body)}, headers=${Masking.map(headers)})"
+    override fun toString(): String = "WebhookRequest(body=${Masking.bytes(body)}, headers=${Masking.map(headers)})"
 
     override fun equals(other: Any?): Boolean {
         if (this === other) return true
@@ -5680,6 +6778,7 @@ public data class WebhookRequest @JvmOverloads constructor(
     /** Builds a [WebhookRequest] field by field (handy from Java): the required fields here, the others by setter. */
     public class Builder internal constructor(private val body: ByteArray) {
         private var headers: Map<String, String> = emptyMap()
+
         /** Request headers (names are matched case-insensitively). */
         public fun headers(value: Map<String, String>): Builder = apply { this.headers = value }
 
@@ -5701,7 +6800,9 @@ public data class WebhookRequest @JvmOverloads constructor(
             val o = JsonIn.obj(value, path, FIELDS)
             return WebhookRequest(
                 body = JsonIn.bytes(o.required("body"), o.path("body")),
-                headers = o.optional("headers")?.let { JsonIn.map(it, o.path("headers")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyMap(),
+                headers = o.optional("headers")?.let {
+                    JsonIn.map(it, o.path("headers")) { x0, p0 -> JsonIn.string(x0, p0) }
+                } ?: emptyMap(),
             )
         }
     }
@@ -5743,6 +6844,7 @@ public data class XenditConfig @JvmOverloads constructor(
     /** Builds a [XenditConfig] field by field (handy from Java): the required fields here, the others by setter. */
     public class Builder internal constructor(private val secretKey: String) {
         private var callbackTokens: List<String> = emptyList()
+
         /**
          * Callback verification tokens accepted in `X-CALLBACK-TOKEN` (Dashboard → Settings →
          * Callbacks). During a rotation, list the new token and the old one.
@@ -5767,9 +6869,10 @@ public data class XenditConfig @JvmOverloads constructor(
             val o = JsonIn.obj(value, path, FIELDS, "type")
             return XenditConfig(
                 secretKey = JsonIn.string(o.required("secret_key"), o.path("secret_key")),
-                callbackTokens = o.optional("callback_tokens")?.let { JsonIn.list(it, o.path("callback_tokens")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyList(),
+                callbackTokens = o.optional("callback_tokens")?.let {
+                    JsonIn.list(it, o.path("callback_tokens")) { x0, p0 -> JsonIn.string(x0, p0) }
+                } ?: emptyList(),
             )
         }
     }
 }
-

@@ -1,7 +1,5 @@
 package io.connectorservice
 
-import java.net.InetAddress
-import java.net.ServerSocket
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -11,6 +9,8 @@ import org.junit.jupiter.api.Assertions.assertSame
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import java.net.InetAddress
+import java.net.ServerSocket
 
 /** The sealed exception hierarchy: one class per code, every field, and no secret anywhere. */
 class ErrorsTest {
@@ -138,7 +138,10 @@ class ErrorsTest {
                     while (true) accepted.add(server.accept())
                 } catch (_: java.io.IOException) {
                 }
-            }.apply { isDaemon = true; start() }
+            }.apply {
+                isDaemon = true
+                start()
+            }
             ConnectorClient(razorpay("http://127.0.0.1:${server.localPort}/razorpay", timeoutMs = 300)).use { client ->
                 val e = assertThrows<ProcessorTimeoutException> {
                     client.refunds.getBlocking(RefundGetRequest(connectorRefundId = "rfnd_1", connectorTransactionId = "pay_1"))

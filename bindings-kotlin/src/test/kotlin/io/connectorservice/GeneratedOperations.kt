@@ -8,38 +8,47 @@ package io.connectorservice
  * back to JSON.
  */
 internal object GeneratedOperations {
-    val NAMES: List<String> = listOf("payments.authorize", "payments.get", "payments.capture", "payments.void", "payments.refund", "payments.setup_mandate", "payments.create_order", "refunds.get", "disputes.accept", "disputes.submit_evidence", "disputes.defend")
+    val NAMES: List<String> = listOf(
+        "payments.authorize",
+        "payments.get",
+        "payments.capture",
+        "payments.void",
+        "payments.refund",
+        "payments.setup_mandate",
+        "payments.create_order",
+        "refunds.get",
+        "disputes.accept",
+        "disputes.submit_evidence",
+        "disputes.defend",
+    )
 
-    suspend fun call(client: ConnectorClient, operation: String, requestJson: String, options: CallOptions?): String =
-        when (operation) {
-            "payments.authorize" -> client.payments.authorize(AuthorizeRequest.fromJson(requestJson), options).toJson()
-            "payments.get" -> client.payments.get(PaymentGetRequest.fromJson(requestJson), options).toJson()
-            "payments.capture" -> client.payments.capture(CaptureRequest.fromJson(requestJson), options).toJson()
-            "payments.void" -> client.payments.void(VoidRequest.fromJson(requestJson), options).toJson()
-            "payments.refund" -> client.payments.refund(RefundRequest.fromJson(requestJson), options).toJson()
-            "payments.setup_mandate" -> client.payments.setupMandate(SetupMandateRequest.fromJson(requestJson), options).toJson()
-            "payments.create_order" -> client.payments.createOrder(CreateOrderRequest.fromJson(requestJson), options).toJson()
-            "refunds.get" -> client.refunds.get(RefundGetRequest.fromJson(requestJson), options).toJson()
-            "disputes.accept" -> client.disputes.accept(AcceptDisputeRequest.fromJson(requestJson), options).toJson()
-            "disputes.submit_evidence" -> client.disputes.submitEvidence(SubmitEvidenceRequest.fromJson(requestJson), options).toJson()
-            "disputes.defend" -> client.disputes.defend(DefendDisputeRequest.fromJson(requestJson), options).toJson()
-            else -> throw IllegalArgumentException("unknown operation `$operation`")
-        }
+    suspend fun call(client: ConnectorClient, operation: String, requestJson: String, options: CallOptions?): String = when (operation) {
+        "payments.authorize" -> client.payments.authorize(AuthorizeRequest.fromJson(requestJson), options).toJson()
+        "payments.get" -> client.payments.get(PaymentGetRequest.fromJson(requestJson), options).toJson()
+        "payments.capture" -> client.payments.capture(CaptureRequest.fromJson(requestJson), options).toJson()
+        "payments.void" -> client.payments.void(VoidRequest.fromJson(requestJson), options).toJson()
+        "payments.refund" -> client.payments.refund(RefundRequest.fromJson(requestJson), options).toJson()
+        "payments.setup_mandate" -> client.payments.setupMandate(SetupMandateRequest.fromJson(requestJson), options).toJson()
+        "payments.create_order" -> client.payments.createOrder(CreateOrderRequest.fromJson(requestJson), options).toJson()
+        "refunds.get" -> client.refunds.get(RefundGetRequest.fromJson(requestJson), options).toJson()
+        "disputes.accept" -> client.disputes.accept(AcceptDisputeRequest.fromJson(requestJson), options).toJson()
+        "disputes.submit_evidence" -> client.disputes.submitEvidence(SubmitEvidenceRequest.fromJson(requestJson), options).toJson()
+        "disputes.defend" -> client.disputes.defend(DefendDisputeRequest.fromJson(requestJson), options).toJson()
+        else -> throw IllegalArgumentException("unknown operation `$operation`")
+    }
 
-    fun callBlocking(client: ConnectorClient, operation: String, requestJson: String, options: CallOptions?): String =
-        when (operation) {
-            "payments.authorize" -> client.payments.authorizeBlocking(AuthorizeRequest.fromJson(requestJson), options).toJson()
-            "payments.get" -> client.payments.getBlocking(PaymentGetRequest.fromJson(requestJson), options).toJson()
-            "payments.capture" -> client.payments.captureBlocking(CaptureRequest.fromJson(requestJson), options).toJson()
-            "payments.void" -> client.payments.voidBlocking(VoidRequest.fromJson(requestJson), options).toJson()
-            "payments.refund" -> client.payments.refundBlocking(RefundRequest.fromJson(requestJson), options).toJson()
-            "payments.setup_mandate" -> client.payments.setupMandateBlocking(SetupMandateRequest.fromJson(requestJson), options).toJson()
-            "payments.create_order" -> client.payments.createOrderBlocking(CreateOrderRequest.fromJson(requestJson), options).toJson()
-            "refunds.get" -> client.refunds.getBlocking(RefundGetRequest.fromJson(requestJson), options).toJson()
-            "disputes.accept" -> client.disputes.acceptBlocking(AcceptDisputeRequest.fromJson(requestJson), options).toJson()
-            "disputes.submit_evidence" -> client.disputes.submitEvidenceBlocking(SubmitEvidenceRequest.fromJson(requestJson), options).toJson()
-            "disputes.defend" -> client.disputes.defendBlocking(DefendDisputeRequest.fromJson(requestJson), options).toJson()
-            else -> throw IllegalArgumentException("unknown operation `$operation`")
-        }
-
+    fun callBlocking(client: ConnectorClient, operation: String, requestJson: String, options: CallOptions?): String = when (operation) {
+        "payments.authorize" -> client.payments.authorizeBlocking(AuthorizeRequest.fromJson(requestJson), options).toJson()
+        "payments.get" -> client.payments.getBlocking(PaymentGetRequest.fromJson(requestJson), options).toJson()
+        "payments.capture" -> client.payments.captureBlocking(CaptureRequest.fromJson(requestJson), options).toJson()
+        "payments.void" -> client.payments.voidBlocking(VoidRequest.fromJson(requestJson), options).toJson()
+        "payments.refund" -> client.payments.refundBlocking(RefundRequest.fromJson(requestJson), options).toJson()
+        "payments.setup_mandate" -> client.payments.setupMandateBlocking(SetupMandateRequest.fromJson(requestJson), options).toJson()
+        "payments.create_order" -> client.payments.createOrderBlocking(CreateOrderRequest.fromJson(requestJson), options).toJson()
+        "refunds.get" -> client.refunds.getBlocking(RefundGetRequest.fromJson(requestJson), options).toJson()
+        "disputes.accept" -> client.disputes.acceptBlocking(AcceptDisputeRequest.fromJson(requestJson), options).toJson()
+        "disputes.submit_evidence" -> client.disputes.submitEvidenceBlocking(SubmitEvidenceRequest.fromJson(requestJson), options).toJson()
+        "disputes.defend" -> client.disputes.defendBlocking(DefendDisputeRequest.fromJson(requestJson), options).toJson()
+        else -> throw IllegalArgumentException("unknown operation `$operation`")
+    }
 }

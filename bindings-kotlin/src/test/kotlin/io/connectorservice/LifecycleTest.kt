@@ -1,8 +1,5 @@
 package io.connectorservice
 
-import java.util.UUID
-import java.util.concurrent.ConcurrentHashMap
-import java.util.concurrent.CountDownLatch
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.async
@@ -18,6 +15,9 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import java.util.UUID
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.CountDownLatch
 
 /** Payment lifecycles against the sandbox through the typed Kotlin API. */
 class LifecycleTest {
@@ -112,11 +112,14 @@ class LifecycleTest {
         client().use { client ->
             val psp = client.payments.authorizeBlocking(authorize(amount = 1234)).connectorTransactionId!!
             val hook = Sandbox.nextWebhook("adyen", "AUTHORISATION", contains = psp) ?: error("no webhook")
+
             @Suppress("UNCHECKED_CAST")
             val headers = hook["headers"] as Map<String, String>
             val body = (hook["body"] as String).toByteArray()
             val e = assertThrows<WebhookVerificationException> {
-                client.webhooks.verifyAndParse(WebhookRequest(body = Sandbox.tamper(body, "\"value\":1234", "\"value\":1235")!!, headers = headers))
+                client.webhooks.verifyAndParse(
+                    WebhookRequest(body = Sandbox.tamper(body, "\"value\":1234", "\"value\":1235")!!, headers = headers),
+                )
             }
             assertEquals(ConnectorName.ADYEN, e.connector)
             assertEquals(Flow.WEBHOOK, e.flow)
@@ -198,7 +201,14 @@ class LifecycleTest {
     @Test
     fun `a cancelled call leaves the client usable`() = runBlocking {
         client().use { client ->
-            Sandbox.post("/_sandbox/faults", mapOf("processor" to "adyen", "path" to "/v68/payments", "fault" to mapOf("type" to "latency", "ms" to 3000)))
+            Sandbox.post(
+                "/_sandbox/faults",
+                mapOf(
+                    "processor" to "adyen",
+                    "path" to "/v68/payments",
+                    "fault" to mapOf("type" to "latency", "ms" to 3000),
+                ),
+            )
             assertThrows<TimeoutCancellationException> {
                 runBlocking { withTimeout(200) { client.payments.authorize(authorize()) } }
             }
@@ -210,7 +220,14 @@ class LifecycleTest {
     @Test
     fun `call options override the client's timeout and retries`() {
         client().use { client ->
-            Sandbox.post("/_sandbox/faults", mapOf("processor" to "adyen", "path" to "/v68/payments", "fault" to mapOf("type" to "status", "status" to 503)))
+            Sandbox.post(
+                "/_sandbox/faults",
+                mapOf(
+                    "processor" to "adyen",
+                    "path" to "/v68/payments",
+                    "fault" to mapOf("type" to "status", "status" to 503),
+                ),
+            )
             val e = assertThrows<ProcessorUnavailableException> {
                 client.payments.authorizeBlocking(authorize(), CallOptions(retry = false))
             }

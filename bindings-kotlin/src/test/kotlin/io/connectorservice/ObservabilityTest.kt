@@ -1,7 +1,5 @@
 package io.connectorservice
 
-import java.util.UUID
-import java.util.concurrent.CopyOnWriteArrayList
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -11,6 +9,8 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import java.util.UUID
+import java.util.concurrent.CopyOnWriteArrayList
 
 /** The onCall hook (fields present, secrets absent) and the bridge of the core's logs. */
 class ObservabilityTest {

@@ -5,11 +5,11 @@ import java.net.URI
 import java.net.URLDecoder
 import java.net.URLEncoder
 import java.net.http.HttpClient
-import java.net.http.HttpRequest as JHttpRequest
-import java.net.http.HttpResponse as JHttpResponse
 import java.nio.charset.StandardCharsets.UTF_8
 import java.time.Duration
 import java.util.concurrent.TimeUnit
+import java.net.http.HttpRequest as JHttpRequest
+import java.net.http.HttpResponse as JHttpResponse
 
 /**
  * The local processor sandbox, started once per test JVM as a child process on a free port
@@ -32,10 +32,12 @@ internal object Sandbox {
         val process = ProcessBuilder(bin, "--host", "127.0.0.1", "--port", "0")
             .redirectError(ProcessBuilder.Redirect.appendTo(log))
             .start()
-        Runtime.getRuntime().addShutdownHook(Thread {
-            process.destroy()
-            process.waitFor(5, TimeUnit.SECONDS)
-        })
+        Runtime.getRuntime().addShutdownHook(
+            Thread {
+                process.destroy()
+                process.waitFor(5, TimeUnit.SECONDS)
+            },
+        )
         val stdout = process.inputStream.bufferedReader()
         val first = stdout.readLine() ?: error("the sandbox exited before listening (see $log)")
         val prefix = "connector-sandbox listening on "
@@ -93,7 +95,10 @@ internal object Sandbox {
      */
     @Suppress("UNCHECKED_CAST")
     fun nextWebhook(processor: String, event: String? = null, contains: String? = null, timeoutMs: Long = 5000): Map<String, Any?>? {
-        val query = mapOf("processor" to processor, "event" to event, "contains" to contains, "timeout_ms" to timeoutMs).filterValues { it != null }
+        val query = mapOf("processor" to processor, "event" to event, "contains" to contains, "timeout_ms" to timeoutMs).filterValues {
+            it !=
+                null
+        }
         val (status, body) = request("POST", "/_sandbox/webhooks/next", query)
         if (status == 404) return null
         check(status == 200) { "webhooks/next answered $status: ${Json.write(body)}" }

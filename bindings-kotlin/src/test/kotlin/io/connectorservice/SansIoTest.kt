@@ -1,12 +1,12 @@
 package io.connectorservice
 
-import java.util.UUID
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import java.util.UUID
 
 /** The sans-IO connector driven with the JDK's own HTTP client. */
 class SansIoTest {
@@ -59,7 +59,8 @@ class SansIoTest {
             val e = assertThrows<InvalidRequestException> { connector.payments.authorize(bad) }
             assertEquals("amount", e.field)
 
-            val refused = HttpResponse(status = 401, body = """{"status":401,"errorCode":"000","message":"HTTP Status Response - Unauthorized","errorType":"security"}""".toByteArray())
+            val body = """{"status":401,"errorCode":"000","message":"HTTP Status Response - Unauthorized","errorType":"security"}"""
+            val refused = HttpResponse(status = 401, body = body.toByteArray())
             val auth = assertThrows<AuthenticationFailedException> { connector.payments.authorize(request(), listOf(refused), "k-1") }
             assertEquals(401, auth.httpStatus)
             assertEquals("000", auth.processorCode)

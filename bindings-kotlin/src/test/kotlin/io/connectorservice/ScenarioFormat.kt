@@ -65,19 +65,21 @@ internal object ScenarioFormat {
                 }
             }
         }
+
         is Map<*, *> -> value.entries.associate { (k, v) -> k as String to expand(v, vars) }
+
         is List<*> -> value.map { expand(it, vars) }
+
         else -> value
     }
 
-    private fun variable(name: String, vars: Map<String, Any?>): Any? =
-        if (name == "uuid") {
-            UUID.randomUUID().toString()
-        } else if (name in vars) {
-            vars[name]
-        } else {
-            throw ScenarioFailure("undefined variable `$name` (no earlier step saved it)")
-        }
+    private fun variable(name: String, vars: Map<String, Any?>): Any? = if (name == "uuid") {
+        UUID.randomUUID().toString()
+    } else if (name in vars) {
+        vars[name]
+    } else {
+        throw ScenarioFailure("undefined variable `$name` (no earlier step saved it)")
+    }
 
     /** The value at a dotted path for `save` (`""` is the whole value); nothing or null fails. */
     fun lookup(value: Any?, path: String): Any? {
@@ -96,7 +98,15 @@ internal object ScenarioFormat {
     /** Every mismatch between [expected] and [actual], by path (empty when they match). */
     fun match(expected: Any?, actual: Any?, where: String): List<String> = when {
         expected == "\$present" -> if (actual == null) listOf("$where: expected a value, got nothing") else emptyList()
-        expected == "\$absent" || expected == null -> if (actual != null) listOf("$where: expected nothing, got ${Json.write(actual)}") else emptyList()
+
+        expected == "\$absent" || expected == null -> if (actual !=
+            null
+        ) {
+            listOf("$where: expected nothing, got ${Json.write(actual)}")
+        } else {
+            emptyList()
+        }
+
         expected is Map<*, *> -> {
             if (actual !is Map<*, *>) {
                 listOf("$where: expected an object, got ${Json.write(actual)}")
@@ -104,6 +114,7 @@ internal object ScenarioFormat {
                 expected.entries.flatMap { (k, v) -> match(v, actual[k], "$where.$k") }
             }
         }
+
         expected is List<*> -> {
             if (actual !is List<*> || actual.size != expected.size) {
                 listOf("$where: expected ${expected.size} items, got ${Json.write(actual)}")
@@ -111,8 +122,10 @@ internal object ScenarioFormat {
                 expected.indices.flatMap { i -> match(expected[i], actual[i], "$where[$i]") }
             }
         }
+
         expected is Number && actual is Number ->
             if (decimal(expected).compareTo(decimal(actual)) == 0) emptyList() else listOf("$where: expected $expected, got $actual")
+
         else -> if (expected == actual) emptyList() else listOf("$where: expected ${Json.write(expected)}, got ${Json.write(actual)}")
     }
 

@@ -1,12 +1,12 @@
 package io.connectorservice
 
-import java.io.File
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestFactory
 import org.junit.jupiter.api.assertThrows
+import java.io.File
 
 /**
  * The scenario format itself, without a sandbox: every shared scenario validates against
@@ -44,7 +44,12 @@ class ScenarioFormatTest {
             val pointer = invalid.getValue(file.name)
             val errors = ScenarioFormat.schemaErrors(file.readText())
             assertTrue(errors.isNotEmpty(), "${file.name} validates, but must not")
-            assertTrue(errors.any { (at, _) -> at == pointer || at.startsWith("$pointer/") }, "${file.name}: no error at \"$pointer\": $errors")
+            assertTrue(
+                errors.any { (at, _) ->
+                    at == pointer || at.startsWith("$pointer/")
+                },
+                "${file.name}: no error at \"$pointer\": $errors",
+            )
             val failure = assertThrows<ScenarioFailure> { ScenarioFormat.load(file) }
             assertTrue(failure.message!!.contains("tests/fixtures/invalid/${file.name} does not validate"), failure.message)
             assertTrue(failure.message!!.contains("at \"$pointer"), failure.message)

@@ -67,7 +67,12 @@ class TypesTest {
         assertEquals(evidence, evidenceBack)
         assertArrayEquals(byteArrayOf(0, 1, 2, -1), evidenceBack.documents[0].content)
         // Binary data is Base64 in JSON.
-        assertEquals("AAEC/w==", ((Json.parse(evidence.toJson()) as Map<*, *>)["documents"] as List<*>).let { (it[0] as Map<*, *>)["content"] })
+        assertEquals(
+            "AAEC/w==",
+            ((Json.parse(evidence.toJson()) as Map<*, *>)["documents"] as List<*>).let {
+                (it[0] as Map<*, *>)["content"]
+            },
+        )
     }
 
     @Test
@@ -133,7 +138,9 @@ class TypesTest {
         // Beyond 64 bits is an error, not a wrap-around.
         assertThrows<InvalidRequestException> { Money.fromJson("""{"minor_units":18446744073709551616,"currency":"EUR"}""") }
         // 32-bit fields reject larger values.
-        assertThrows<InvalidRequestException> { Card.fromJson("""{"number":"4111111111111111","expiry_month":4294967296,"expiry_year":2030}""") }
+        assertThrows<InvalidRequestException> {
+            Card.fromJson("""{"number":"4111111111111111","expiry_month":4294967296,"expiry_year":2030}""")
+        }
         // Not JSON at all.
         assertEquals("request", assertThrows<InvalidRequestException> { Money.fromJson("{") }.field)
 
@@ -178,7 +185,11 @@ class TypesTest {
         val http = HttpRequest(
             method = HttpMethod.POST,
             url = "https://checkout-test.adyen.com/v68/payments",
-            headers = mapOf("X-API-Key" to "AQE_live_key_123", "Authorization" to "Basic cnpwOnNlY3JldA==", "Content-Type" to "application/json"),
+            headers = mapOf(
+                "X-API-Key" to "AQE_live_key_123",
+                "Authorization" to "Basic cnpwOnNlY3JldA==",
+                "Content-Type" to "application/json",
+            ),
             retrySafe = false,
             body = """{"number":"4111111111111111"}""".toByteArray(),
         )

@@ -28,6 +28,7 @@ import io.connectorservice.RefundRequest
 import io.connectorservice.RefundStatus
 import io.connectorservice.WebhookEvent
 import io.connectorservice.WebhookVerificationException
+import kotlinx.coroutines.runBlocking
 import java.io.File
 import java.net.InetSocketAddress
 import java.net.URI
@@ -39,7 +40,6 @@ import java.util.UUID
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 import kotlin.system.exitProcess
-import kotlinx.coroutines.runBlocking
 
 /** A webhook as it reached our endpoint: headers and the raw body. */
 class Delivery(val headers: Map<String, String>, val body: ByteArray, val events: List<WebhookEvent>)

@@ -32,8 +32,11 @@ suspend fun quickStart() {
         when (payment.status) {
             PaymentStatus.AUTHORIZED ->
                 client.payments.capture(CaptureRequest(payment.connectorTransactionId!!, Money(1000, "USD")))
+
             PaymentStatus.AUTHENTICATION_PENDING -> println("redirect the shopper: ${payment.nextAction}")
+
             PaymentStatus.FAILURE -> println("declined: ${payment.decline?.code} ${payment.decline?.message}")
+
             else -> println(payment.status)
         }
     }

@@ -50,7 +50,13 @@ fun main() {
                     AuthorizeRequest(
                         amount = Money(1000, "EUR"),
                         merchantReference = "order-${UUID.randomUUID()}",
-                        paymentMethod = Card(number = "4111111111111111", expiryMonth = 3, expiryYear = 2030, cvc = "737", holderName = holder),
+                        paymentMethod = Card(
+                            number = "4111111111111111",
+                            expiryMonth = 3,
+                            expiryYear = 2030,
+                            cvc = "737",
+                            holderName = holder,
+                        ),
                         returnUrl = "https://shop.example/return",
                     ),
                 )
