@@ -1,8 +1,8 @@
 package io.connectorservice
 
-import java.io.File
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Test
+import java.io.File
 
 /**
  * The soak of `make reliability` (reliability/README.md): ITERATIONS x (authorize, get, a webhook
@@ -30,8 +30,18 @@ class SoakTest {
         var calls = 0L
         ConnectorClient(Sandbox.clientConfig("checkout")).use { client ->
             for (i in 0 until warmup + iterations) {
-                if (i == warmup) sample().let { rss[0] = it.first; fds[0] = it.second }
-                if (i == warmup + iterations / 2) sample().let { rss[1] = it.first; fds[1] = it.second }
+                if (i == warmup) {
+                    sample().let {
+                        rss[0] = it.first
+                        fds[0] = it.second
+                    }
+                }
+                if (i == warmup + iterations / 2) {
+                    sample().let {
+                        rss[1] = it.first
+                        fds[1] = it.second
+                    }
+                }
                 val payment = client.payments.authorize(
                     AuthorizeRequest(
                         amount = Money(1000L + i % 500, "USD"),
@@ -49,7 +59,10 @@ class SoakTest {
                 calls += 3
             }
         }
-        sample().let { rss[2] = it.first; fds[2] = it.second }
+        sample().let {
+            rss[2] = it.first
+            fds[2] = it.second
+        }
         File(out).writeText(
             """{"binding": "kotlin", "calls": $calls, "rss_kb": [${rss.joinToString()}], "fds": [${fds.joinToString()}]}""",
         )
