@@ -28,7 +28,8 @@ for (let i = 0; i < 6; i++) {
   const [kind, name, ...rest] = line.split(' ');
   if (kind === 'credentials') creds[name] = JSON.parse(rest.join(' '));
 }
-(async () => { for await (const _ of lines); })();
+// Keep draining the sandbox's output so that it never blocks on a full pipe.
+(async () => { while (!(await lines.next()).done); })();
 
 try {
   const config = cs.fromCoreJson('ClientConfig', JSON.stringify({ connector: creds.checkout, base_url: `${base}/checkout` }));
