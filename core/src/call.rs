@@ -9,7 +9,7 @@
 //! Connectors only build requests and parse responses; they never attribute.
 
 use crate::connector::{Connector, FlowRequest, FlowResponse};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::http::{FlowContext, HttpResponse, Step};
 
 /// The processor's ids that a call concerns or may already have created: what a caller syncs
@@ -120,8 +120,15 @@ impl<'a> Call<'a> {
                     // A processor's answer that says "try again" is only worth following when
                     // the request it answered is one the processor deduplicates: otherwise it
                     // may have been carried out.
-                    if e.retryable && !self.was_retry_safe(responses) {
-                        e.retryable = false;
+                    //
+                    // Conversely, a success answer that could not be read (cut short, garbled)
+                    // to a request the processor deduplicates is worth asking again with the
+                    // same key: the processor answers what it did the first time, and nothing
+                    // can happen twice. Without that, the caller would hold no id at all.
+                    let unreadable_success =
+                        e.code == ErrorCode::InvalidResponse && (200..300).contains(&last.status);
+                    if e.retryable || unreadable_success {
+                        e.retryable = self.was_retry_safe(responses);
                     }
                 }
                 Err(self.attribute(e, responses))
@@ -259,5 +266,43 @@ mod tests {
             .step(&[HttpResponse::new(200, "{}"), HttpResponse::new(503, "")])
             .expect_err("unavailable");
         assert!(e.retryable);
+    }
+
+    #[test]
+    fn an_unreadable_success_is_retryable_only_for_a_request_the_processor_deduplicates() {
+        let request = capture();
+        let call = Call::new(&TwoSteps, &request, "key-1");
+        // The GET (retry-safe) got a 200 it could not read: the same request again is safe.
+        let e = call
+            .step(&[HttpResponse::new(200, "{}"), HttpResponse::new(200, "{}")])
+            .expect_err("no status");
+        assert_eq!(e.code, ErrorCode::InvalidResponse);
+        assert!(e.retryable);
+        // Not so for the POST, which the processor does not deduplicate.
+        struct Unreadable;
+        impl Connector for Unreadable {
+            fn name(&self) -> ConnectorName {
+                ConnectorName::Razorpay
+            }
+            fn support(&self, _flow: Flow) -> Support {
+                Support::Synchronous
+            }
+            fn capture(
+                &self,
+                _req: &CaptureRequest,
+                _cx: &FlowContext,
+                responses: &[HttpResponse],
+            ) -> Result<Step<PaymentResponse>> {
+                match responses.len() {
+                    0 => Ok(Step::Send(HttpRequest::new(HttpMethod::Post, "http://p/c"))),
+                    _ => Err(Error::invalid_response("cut short")),
+                }
+            }
+        }
+        let call = Call::new(&Unreadable, &request, "key-1");
+        let e = call
+            .step(&[HttpResponse::new(200, "{\"id\":")])
+            .expect_err("cut short");
+        assert!(!e.retryable);
     }
 }

@@ -133,6 +133,9 @@ impl IdempotencyKeys {
         let mut json = request.fingerprint_json();
         if let Some(object) = json.as_object_mut() {
             object.remove("idempotency_key");
+            // Reusing the order an earlier attempt created is the same call (README "How to
+            // reconcile"): the retry adds its id and keeps the key.
+            object.remove("connector_order_id");
         }
         let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.hmac_key)
             .expect("HMAC takes any key length");

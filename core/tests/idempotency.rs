@@ -136,6 +136,19 @@ async fn a_request_that_fails_validation_binds_nothing() {
 }
 
 #[tokio::test]
+async fn a_retry_on_the_order_an_earlier_attempt_created_keeps_its_key() {
+    let (client, transport) = client();
+    let payments = client.payments();
+    let first = authorize("4111111111111111", "737", 1000, Some("order-9-auth"));
+    payments.authorize(first.clone()).await.unwrap();
+    // The README's reconciliation: the same call, on the order the first attempt created.
+    let mut on_the_order = first;
+    on_the_order.connector_order_id = Some("order_1".into());
+    payments.authorize(on_the_order).await.unwrap();
+    assert_eq!(transport.sent.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
 async fn the_client_remembers_a_bounded_number_of_keys() {
     let (client, _) = client();
     let payments = client.payments();

@@ -378,6 +378,32 @@ async fn reconcile(
             Err(e) if e.code == ErrorCode::Unsupported => {
                 known.insert(id);
             }
+            // The order exists and nothing was paid on it (README "How to reconcile", step
+            // 2): the payment is made again on that order, with the same key.
+            Err(e)
+                if e.code == ErrorCode::NotFound
+                    && get.get("connector_transaction_id").is_none()
+                    && matches!(
+                        flow.op.as_str(),
+                        "payments.authorize" | "payments.setup_mandate"
+                    ) =>
+            {
+                known.insert(id.clone());
+                let mut again = request.clone();
+                again["connector_order_id"] = json!(id);
+                actions.push(format!(
+                    "order has no payment: the call again on order {id}"
+                ));
+                match runner.call(&flow.op, &again, &CallOptions::default()).await {
+                    Ok(v) => ledger::ids_in(&v, known),
+                    Err(e) => {
+                        if e.code == ErrorCode::Internal {
+                            untyped.push(format!("retry on the order: {e}"));
+                        }
+                        actions.push(format!("the call on the order failed: {e}"));
+                    }
+                }
+            }
             Err(e) => {
                 if e.code == ErrorCode::Internal {
                     untyped.push(format!("lookup: {e}"));

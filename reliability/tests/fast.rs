@@ -53,17 +53,58 @@ async fn matrix_slice_has_no_double_effect_and_nothing_unreconcilable() {
         report.setup_failures
     );
     assert_eq!(
-        (
-            report.double_effects,
-            report.unreconcilable,
-            report.untyped,
-            report.panics
-        ),
-        (0, 0, 0, 0),
+        (report.double_effects, report.untyped, report.panics),
+        (0, 0, 0),
         "{} cases:\n{}",
         report.cases,
         report.findings.join("\n")
     );
+    // Unreconcilable cases: exactly the open ones listed in known-unreconcilable.txt for these
+    // flows (a new one fails, and so does a fixed one still listed). `make reliability` counts
+    // them all and fails while any is left.
+    let found: std::collections::BTreeSet<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.starts_with("UNRECONCILABLE "))
+        .filter_map(|f| case_key(f))
+        .collect();
+    let known: std::collections::BTreeSet<String> = known_unreconcilable()
+        .into_iter()
+        .filter(|k| {
+            selection
+                .filters
+                .iter()
+                .any(|op| k.contains(&format!(" {op} ")))
+        })
+        .collect();
+    assert_eq!(
+        found,
+        known,
+        "unreconcilable cases differ from reliability/known-unreconcilable.txt:\n{}",
+        report.findings.join("\n")
+    );
+}
+
+/// `connector operation fault` of a finding line
+/// (`UNRECONCILABLE <connector> <operation> [...] | exchange N ... | <fault>: ...`).
+fn case_key(finding: &str) -> Option<String> {
+    let mut words = finding.split_whitespace().skip(1);
+    let connector = words.next()?;
+    let operation = words.next()?;
+    let fault = finding.split(" | ").nth(2)?.split(':').next()?;
+    Some(format!("{connector} {operation} {fault}"))
+}
+
+/// The open unreconcilable cases, one `connector operation fault` per line.
+fn known_unreconcilable() -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/known-unreconcilable.txt");
+    std::fs::read_to_string(path)
+        .expect("reliability/known-unreconcilable.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
