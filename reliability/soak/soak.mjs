@@ -1,14 +1,14 @@
 // Soak of the Node binding: ITERATIONS x (authorize, get, a webhook with a bad signature)
 // through one client, against a sandbox binary in another process; samples this process's RSS
 // and open descriptors after a warm-up, in the middle and at the end, and writes them as JSON
-// (judged by `reliability --soak-results`). Run from bindings-node/:
+// (judged by `reliability --soak-results`). It loads the package from bindings-node/. Run from there:
 //
 //     node ../reliability/soak/soak.mjs SANDBOX_BIN OUT.json [ITERATIONS]
 
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import * as cs from 'connector-service';
+import * as cs from '../../bindings-node/index.mjs';
 
 const [sandboxBin, out, n] = process.argv.slice(2);
 const iterations = Number(n ?? 2000);
