@@ -94,11 +94,15 @@ reliability-node: | $(RELIABILITY_OUT)
 	cd bindings-node && node ../reliability/soak/soak.mjs $(SANDBOX_BIN) \
 		$(RELIABILITY_OUT)/soak-node.json $(SOAK_ITERATIONS)
 
+# The JVM's heap is fixed and committed up front, so that RSS growth in the soak is what the
+# native library (or a leak of objects past a full heap) adds, not the heap expanding lazily.
+KOTLIN_SOAK_JVM := -Xms128m -Xmx128m -XX:+AlwaysPreTouch
+
 reliability-kotlin: | $(RELIABILITY_OUT)
 	$(MAKE) -C bindings-kotlin glue
 	cd bindings-kotlin && RUST_LOG=trace $(MAKE) --no-print-directory kotlin-test \
 		MVN_FLAGS="-B -ntp -Dtest=ScenariosTest -Dsurefire.failIfNoSpecifiedTests=false -DtrimStackTrace=false -Dtest.log.level=trace" \
 		> $(RELIABILITY_OUT)/kotlin-scenarios.log 2>&1 || true
 	cd bindings-kotlin && $(MAKE) --no-print-directory kotlin-test \
-		MVN_FLAGS="-B -ntp -Dtest=SoakTest -Dreliability.soak.out=$(RELIABILITY_OUT)/soak-kotlin.json -Dreliability.soak.iterations=$(SOAK_ITERATIONS)"
+		MVN_FLAGS="-B -ntp -Dtest=SoakTest -Dreliability.soak.out=$(RELIABILITY_OUT)/soak-kotlin.json -Dreliability.soak.iterations=$(SOAK_ITERATIONS) '-DargLine=$(KOTLIN_SOAK_JVM)'"
 
