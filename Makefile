@@ -37,3 +37,6 @@ test-kotlin:
 
 bench:
 	$(CARGO) run --release --quiet -p connector-service-bench
+
+# `make dist`, `make dist-check`, `make dist-install-check`: packaging/dist.mk (not part of `make test`).
+include packaging/dist.mk
