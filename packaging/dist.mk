@@ -1,10 +1,13 @@
 # Distribution: `make dist`, `make dist-check`, `make dist-install-check` (README.md, "Install and distribution").
 # Included by the top-level Makefile; none of these targets is part of `make test`.
 #
-# One toolchain for every native artefact: zig (PyPI `ziglang`) as the C linker, targeting
-# glibc 2.17 (manylinux2014), through maturin's `--zig` for the Python wheel and cargo-zigbuild
-# (PyPI `cargo-zigbuild`, a prebuilt binary) for the sandbox, the Node addon and the JVM library.
-# The three tools are pinned and installed into .dist-tools/venv; nothing needs root.
+# One toolchain for every native artefact: cargo-zigbuild (PyPI `cargo-zigbuild`, a prebuilt
+# binary) with zig (PyPI `ziglang`) as the C compiler and linker, targeting glibc 2.17
+# (manylinux2014). It builds the sandbox, the Node addon and the JVM library, and the wheel's
+# extension too: maturin packages and audits the wheel, its `cargo rustc` going through
+# cargo-zigbuild (packaging/zig-cargo/cargo), so the C objects (aws-lc) are compiled once.
+# (maturin's own `--zig` gives the same wheel, but compiles everything a second time with other
+# compiler wrappers.) The tools are pinned and installed into .dist-tools/venv; no root needed.
 
 DIST_DIR := dist
 DIST_TOOLS := .dist-tools
@@ -27,6 +30,7 @@ DIST_RUSTFLAGS := --remap-path-prefix=$(CURDIR)=/connector-service --remap-path-
 DIST_ENV := PATH="$(abspath $(DIST_VENV))/bin:$$PATH" SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) \
 	CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="$(DIST_RUSTFLAGS)"
 
+DIST_REAL_CARGO := $(shell command -v cargo)
 DIST_MVN ?= mvn
 DIST_MVN_FLAGS ?= -B -ntp -q
 
@@ -50,12 +54,15 @@ dist-native: dist-tools
 	$(DIST_ENV) cargo-zigbuild zigbuild --locked --profile $(DIST_PROFILE) --target $(DIST_TRIPLE).$(DIST_GLIBC) \
 		-p connector-sandbox -p connector-service-node -p connector-service-kotlin
 
-# The abi3 wheel (CPython 3.11+) tagged manylinux2014, and the sdist.
-dist-python: dist-tools
+# The abi3 wheel (CPython 3.11+) tagged manylinux2014, and the sdist. After dist-native: one
+# release build at a time, and the C objects are reused.
+dist-python: dist-native
 	mkdir -p $(DIST_DIR)
 	rm -f $(DIST_DIR)/connector_service-*
-	cd bindings-python && $(DIST_ENV) maturin build --locked --profile $(DIST_PROFILE) --zig \
-		--target $(DIST_TRIPLE) --compatibility manylinux2014 --out $(abspath $(DIST_DIR)) --quiet
+	cd bindings-python && $(DIST_ENV) PATH="$(abspath packaging/zig-cargo):$(abspath $(DIST_VENV))/bin:$$PATH" \
+		DIST_REAL_CARGO="$(DIST_REAL_CARGO)" DIST_GLIBC=$(DIST_GLIBC) \
+		maturin build --locked --profile $(DIST_PROFILE) --target $(DIST_TRIPLE) \
+		--compatibility manylinux2014 --out $(abspath $(DIST_DIR))
 	cd bindings-python && $(DIST_ENV) maturin sdist --out $(abspath $(DIST_DIR))
 
 # connector-service-sandbox: the sandbox binary and a small launcher (no Rust needed).
