@@ -51,3 +51,10 @@ export declare function apiSchemaJson(): string
 
 /** The version of the core this addon was built from. */
 export declare function coreVersion(): string
+
+/**
+ * Fiserv Commerce Hub's request signature: Base64 of the HMAC-SHA256, keyed with
+ * `api_secret`, of `api_key + client_request_id + timestamp_ms + body` (JavaScript checks the
+ * timestamp is a non-negative safe integer).
+ */
+export declare function fiservSignature(apiKey: string, apiSecret: string, clientRequestId: string, timestampMs: number, body: Buffer): string

@@ -6,20 +6,19 @@
 //! leave as `NativeError` whose single argument is the core error's JSON; the Python layer
 //! turns it into the exception class of its code.
 //!
-//! Rules kept here: the GIL is released whenever Rust works or waits; no panic crosses into
-//! Python (futures run under `catch_unwind`, and PyO3 turns a panic in a method into an
-//! exception); one tokio runtime per process ([`runtime`]), and a client is bound to the
-//! process that created it.
+//! Rules kept here: the GIL is released whenever Rust works or waits; every entry point runs
+//! its work through the core's FFI guard (`connector_service::ffi`: one error JSON shape, a
+//! panic becomes an `internal` error), so no panic crosses into Python; one tokio runtime per
+//! process ([`runtime`]), and a client is bound to the process that created it.
 
 mod runtime;
 
 use std::mem::ManuallyDrop;
-use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use connector_service::json::{error_to_json, JsonClient, JsonConnector};
+use connector_service::ffi::{self, FfiError};
+use connector_service::json::{api_schema, JsonClient, JsonConnector};
 use connector_service::{Currency, Error, ErrorCode, Money};
-use futures_util::FutureExt;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -33,20 +32,19 @@ create_exception!(
     "An error of the core; its only argument is the error as JSON."
 );
 
+/// The one place an error becomes a Python exception: `NativeError(<the core's error JSON>)`.
+fn py_err(error: FfiError) -> PyErr {
+    NativeError::new_err(error.into_json())
+}
+
 fn to_py_err(error: &Error) -> PyErr {
-    NativeError::new_err(error_to_json(error))
+    py_err(error.clone().into())
 }
 
 fn runtime_error(e: std::io::Error) -> PyErr {
     to_py_err(&Error::internal(format!(
         "cannot start the tokio runtime: {e}"
     )))
-}
-
-fn panic_error() -> Error {
-    Error::internal(
-        "the native layer panicked; this is a bug in connector-service, please report it",
-    )
 }
 
 /// A client of the core, driven with JSON. Bound to the process that created it.
@@ -89,9 +87,9 @@ impl NativeClient {
         let client = py
             .detach(|| {
                 let _guard = rt.enter();
-                JsonClient::new(&config_json)
+                ffi::guard(|| JsonClient::new(&config_json))
             })
-            .map_err(|e| to_py_err(&e))?;
+            .map_err(py_err)?;
         Ok(NativeClient {
             inner: ManuallyDrop::new(client),
             pid: std::process::id(),
@@ -129,11 +127,7 @@ impl NativeClient {
             locals,
             async move {
                 let call = client.call(&op, &request_json, options_json.as_deref());
-                match AssertUnwindSafe(call).catch_unwind().await {
-                    Ok(Ok(json)) => Ok(json),
-                    Ok(Err(e)) => Err(to_py_err(&e)),
-                    Err(_) => Err(to_py_err(&panic_error())),
-                }
+                ffi::guard_future(call).await.map_err(py_err)
             },
         )
     }
@@ -152,9 +146,7 @@ impl NativeClient {
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
         let mut task = rt.spawn(async move {
-            client
-                .call(&op, &request_json, options_json.as_deref())
-                .await
+            ffi::guard_future(client.call(&op, &request_json, options_json.as_deref())).await
         });
         py.detach(|| {
             rt.block_on(async {
@@ -162,9 +154,8 @@ impl NativeClient {
                     tokio::select! {
                         joined = &mut task => {
                             return match joined {
-                                Ok(Ok(json)) => Ok(json),
-                                Ok(Err(e)) => Err(to_py_err(&e)),
-                                Err(_) => Err(to_py_err(&panic_error())),
+                                Ok(result) => result.map_err(py_err),
+                                Err(_) => Err(to_py_err(&ffi::panic_error())),
                             };
                         }
                         _ = tokio::time::sleep(Duration::from_millis(100)) => {
@@ -188,8 +179,8 @@ impl NativeClient {
     ) -> PyResult<String> {
         let body = body.as_bytes().to_vec();
         let client = &*self.inner;
-        py.detach(|| client.handle_webhook(&headers_json, &body))
-            .map_err(|e| to_py_err(&e))
+        py.detach(|| ffi::guard(|| client.handle_webhook(&headers_json, &body)))
+            .map_err(py_err)
     }
 
     fn __repr__(&self) -> String {
@@ -208,8 +199,8 @@ impl NativeConnector {
     #[new]
     fn new(py: Python<'_>, config_json: String) -> PyResult<NativeConnector> {
         let inner = py
-            .detach(|| JsonConnector::new(&config_json))
-            .map_err(|e| to_py_err(&e))?;
+            .detach(|| ffi::guard(|| JsonConnector::new(&config_json)))
+            .map_err(py_err)?;
         Ok(NativeConnector { inner })
     }
 
@@ -230,14 +221,16 @@ impl NativeConnector {
     ) -> PyResult<String> {
         let inner = &self.inner;
         py.detach(|| {
-            inner.step(
-                &op,
-                &request_json,
-                &responses_json,
-                idempotency_key.as_deref(),
-            )
+            ffi::guard(|| {
+                inner.step(
+                    &op,
+                    &request_json,
+                    &responses_json,
+                    idempotency_key.as_deref(),
+                )
+            })
         })
-        .map_err(|e| to_py_err(&e))
+        .map_err(py_err)
     }
 
     fn handle_webhook(
@@ -248,8 +241,8 @@ impl NativeConnector {
     ) -> PyResult<String> {
         let body = body.as_bytes().to_vec();
         let inner = &self.inner;
-        py.detach(|| inner.handle_webhook(&headers_json, &body))
-            .map_err(|e| to_py_err(&e))
+        py.detach(|| ffi::guard(|| inner.handle_webhook(&headers_json, &body)))
+            .map_err(py_err)
     }
 
     fn __repr__(&self) -> String {
@@ -293,10 +286,44 @@ fn is_sensitive_header(name: &str) -> bool {
     connector_service::http::is_sensitive_header(name)
 }
 
+/// A fresh idempotency key (a UUID v4), to create before a call and pass on its request: the
+/// key then survives the call being cancelled.
+#[pyfunction]
+fn new_idempotency_key() -> String {
+    connector_service::http::new_idempotency_key()
+}
+
 /// The core's error codes, in their stable string form.
 #[pyfunction]
 fn error_codes() -> Vec<&'static str> {
     ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
+}
+
+/// Fiserv Commerce Hub's request signature (the `Authorization` header): Base64 of the
+/// HMAC-SHA256, keyed with `api_secret`, of `api_key + client_request_id + timestamp_ms + body`.
+/// The connector signs every request itself; this is for checking a signature by hand.
+#[pyfunction]
+fn fiserv_signature(
+    api_key: &str,
+    api_secret: &str,
+    client_request_id: &str,
+    timestamp_ms: u64,
+    body: &[u8],
+) -> String {
+    connector_service::connectors::fiserv::sign(
+        api_key,
+        api_secret,
+        client_request_id,
+        timestamp_ms,
+        body,
+    )
+}
+
+/// The core's API schema (JSON), which the package's types are generated from; its
+/// `error_classes` is the naming table of the exception classes.
+#[pyfunction]
+fn api_schema_json() -> PyResult<String> {
+    ffi::guard(|| Ok(api_schema().to_string())).map_err(py_err)
 }
 
 /// The pid whose tokio runtime is running, or None before the first call.
@@ -326,6 +353,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mask_card_number, m)?)?;
     m.add_function(wrap_pyfunction!(is_sensitive_header, m)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(new_idempotency_key, m)?)?;
+    m.add_function(wrap_pyfunction!(api_schema_json, m)?)?;
+    m.add_function(wrap_pyfunction!(fiserv_signature, m)?)?;
     m.add_function(wrap_pyfunction!(runtime_pid, m)?)?;
     Ok(())
 }

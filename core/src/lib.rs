@@ -28,10 +28,15 @@
 //! be processed, with a stable [`ErrorCode`]. Card numbers and secrets are wrapped
 //! ([`CardNumber`], [`Secret`]) and masked in every rendering.
 
+#[macro_use]
+mod macros;
+
+pub mod call;
 pub mod client;
 pub mod connector;
 pub mod connectors;
 pub mod error;
+pub mod ffi;
 pub mod http;
 pub mod json;
 pub mod mask;

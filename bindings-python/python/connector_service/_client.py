@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from . import _native
-from ._errors import ConfigurationError
+from . import _inputs, _native
+from ._errors import InvalidConfigurationError
 from ._ext import native_error
 from ._services import AsyncDisputes, AsyncPayments, AsyncRefunds, Disputes, Payments, Refunds
 from ._types import (
@@ -121,7 +121,7 @@ class _ClientBase:
     ) -> None:
         config = client_config(connector, environment, base_url, transport)
         try:
-            native = _native.NativeClient(json.dumps(config.to_dict()))
+            native = _native.NativeClient(_inputs.dumps(_inputs.to_dict(config, InvalidConfigurationError), InvalidConfigurationError))
         except _native.NativeError as e:
             raise native_error(e) from None
         self._native: _native.NativeClient | None = native
@@ -134,12 +134,12 @@ class _ClientBase:
 
     def _require(self) -> _native.NativeClient:
         if self._native is None:
-            raise ConfigurationError("this client is closed")
+            raise InvalidConfigurationError("this client is closed")
         return self._native
 
     @staticmethod
     def _options(options: CallOptions | None) -> str | None:
-        return None if options is None else json.dumps(options.to_dict())
+        return None if options is None else _inputs.dumps(_inputs.to_dict(options))
 
     def __repr__(self) -> str:
         if not hasattr(self, "_config_shown"):
@@ -186,14 +186,14 @@ class AsyncClient(_ClientBase):
     async def _call(self, operation: str, request: dict[str, Any], options: CallOptions | None) -> Mapping[str, Any]:
         native = self._require()
         try:
-            text = await native.call(operation, json.dumps(request), self._options(options))
+            text = await native.call(operation, _inputs.dumps(request), self._options(options))
         except _native.NativeError as e:
             raise native_error(e) from None
         result: Mapping[str, Any] = json.loads(text)
         return result
 
     async def aclose(self) -> None:
-        """Releases the connection pool; later calls raise `ConfigurationError`."""
+        """Releases the connection pool; later calls raise `InvalidConfigurationError`."""
         self._native = None
 
     async def __aenter__(self) -> AsyncClient:
@@ -238,14 +238,14 @@ class Client(_ClientBase):
     def _call(self, operation: str, request: dict[str, Any], options: CallOptions | None) -> Mapping[str, Any]:
         native = self._require()
         try:
-            text = native.call_blocking(operation, json.dumps(request), self._options(options))
+            text = native.call_blocking(operation, _inputs.dumps(request), self._options(options))
         except _native.NativeError as e:
             raise native_error(e) from None
         result: Mapping[str, Any] = json.loads(text)
         return result
 
     def close(self) -> None:
-        """Releases the connection pool; later calls raise `ConfigurationError`."""
+        """Releases the connection pool; later calls raise `InvalidConfigurationError`."""
         self._native = None
 
     def __enter__(self) -> Client:

@@ -6,12 +6,13 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from . import _native
+from . import _inputs, _native
 from ._client import Headers, Webhooks, client_config, shown_url
+from ._errors import InvalidConfigurationError
 from ._ext import native_error
 from ._services import ConnectorSteps
 from ._step import Done, Send, Step
-from ._types import ClientConfig, ConnectorConfig, ConnectorName, Environment, HttpRequest, HttpResponse, WebhookNotification
+from ._types import ClientConfig, ConnectorConfig, ConnectorName, Environment, HttpRequest, HttpResponse
 
 _R = TypeVar("_R")
 
@@ -47,7 +48,7 @@ class Connector(ConnectorSteps):
     ) -> None:
         config = client_config(connector, environment, base_url, None)
         try:
-            self._native = _native.NativeConnector(json.dumps(config.to_dict()))
+            self._native = _native.NativeConnector(_inputs.dumps(_inputs.to_dict(config, InvalidConfigurationError), InvalidConfigurationError))
         except _native.NativeError as e:
             raise native_error(e) from None
         self.connector = ConnectorName(self._native.connector)
@@ -69,7 +70,7 @@ class Connector(ConnectorSteps):
                 raise TypeError(f"responses must be HttpResponse objects, got {type(r).__name__}")
         responses_json = json.dumps([r.to_dict() for r in responses])
         try:
-            text = self._native.step(operation, json.dumps(request), responses_json, idempotency_key)
+            text = self._native.step(operation, _inputs.dumps(request), responses_json, idempotency_key)
         except _native.NativeError as e:
             raise native_error(e) from None
         out = json.loads(text)
@@ -77,10 +78,6 @@ class Connector(ConnectorSteps):
         if out["type"] == "send":
             return Send(HttpRequest.from_dict(out["request"]), key)
         return Done(parse(out["response"]), key)
-
-    def handle_webhook(self, headers: Headers, body: bytes | bytearray | memoryview) -> WebhookNotification:
-        """Verifies and parses a webhook (same as `connector.webhooks.verify_and_parse`)."""
-        return self.webhooks.verify_and_parse(headers, body)
 
     def __repr__(self) -> str:
         return f"Connector({self._shown})"

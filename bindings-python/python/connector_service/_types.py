@@ -808,7 +808,7 @@ class ClientConfig(_ext.Model):
     """Replaces the processor's host(s): requests go to this URL followed by the processor's
     own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
     """
-    transport: TransportOptions = _dc.field(default_factory=lambda: TransportOptions.from_dict({"connect_timeout_ms": 5000, "timeout_ms": 30000, "proxy_url": None, "retry": {"enabled": True, "max_attempts": 3, "initial_backoff_ms": 200, "max_backoff_ms": 5000}, "user_agent_suffix": None}))
+    transport: TransportOptions = _dc.field(default_factory=lambda: TransportOptions.from_dict({"connect_timeout_ms": 5000, "timeout_ms": 30000, "proxy_url": None, "retry": {"enabled": True, "max_attempts": 3, "initial_backoff_ms": 200, "max_backoff_ms": 5000}, "user_agent_suffix": None, "max_response_bytes": 8388608, "max_connections": 64}))
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2055,7 +2055,13 @@ class QrCodeAction(_ext.Model):
 
 @_dc.dataclass(repr=False, slots=True)
 class RazorpayConfig(_ext.Model):
-    """Razorpay credentials and settings."""
+    """Razorpay credentials and settings.
+
+    **Razorpay takes no idempotency key.** Orders, payments and refunds sent twice are created
+    twice; the idempotency key of a call is not sent to Razorpay and protects nothing there.
+    The client therefore never resends a Razorpay write, and errors of calls that may have acted
+    carry the Razorpay ids to look up before retrying by hand.
+    """
 
     _MASKED: ClassVar[Mapping[str, str]] = {"key_secret": "secret", "webhook_secrets": "secret"}
 
@@ -2074,6 +2080,14 @@ class RazorpayConfig(_ext.Model):
     """
     mandate_frequency: str | None = None
     """The charge frequency of card mandates (`token.frequency`). Default `as_presented`."""
+    webhook_tolerance_seconds: int | None = None
+    """Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+    the signed body) is more than this many seconds away from now is rejected
+    (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+    retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+    per its webhook docs), so a window shorter than that refuses late retries. Default: no
+    freshness check.
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2083,6 +2097,7 @@ class RazorpayConfig(_ext.Model):
             "webhook_secrets": list(self.webhook_secrets),
             "mandate_max_amount": self.mandate_max_amount,
             "mandate_frequency": self.mandate_frequency,
+            "webhook_tolerance_seconds": self.webhook_tolerance_seconds,
         }
 
     @classmethod
@@ -2099,6 +2114,8 @@ class RazorpayConfig(_ext.Model):
             kwargs["mandate_max_amount"] = value
         if (value := data.get("mandate_frequency")) is not None:
             kwargs["mandate_frequency"] = value
+        if (value := data.get("webhook_tolerance_seconds")) is not None:
+            kwargs["webhook_tolerance_seconds"] = value
         return cls(**kwargs)
 
 
@@ -2543,6 +2560,18 @@ class TransportOptions(_ext.Model):
     """Retries of failed exchanges."""
     user_agent_suffix: str | None = None
     """Extra text appended to the User-Agent header."""
+    max_response_bytes: int = 8388608
+    """The largest response body read, in bytes (default 8 MiB; the processors' answers are a
+    few kilobytes). A larger answer is abandoned as it streams in and the call fails with
+    `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
+    if the request is one the processor deduplicates.
+    """
+    max_connections: int = 64
+    """The most HTTP exchanges this client runs at once, and so the most connections it opens
+    (default 64). Further calls wait for a free slot; the wait counts against the call's
+    timeout, and a call that finds no slot in time fails with `network` before anything is
+    sent (safe to retry).
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2552,6 +2581,8 @@ class TransportOptions(_ext.Model):
             "proxy_url": self.proxy_url,
             "retry": self.retry.to_dict(),
             "user_agent_suffix": self.user_agent_suffix,
+            "max_response_bytes": self.max_response_bytes,
+            "max_connections": self.max_connections,
         }
 
     @classmethod
@@ -2568,6 +2599,10 @@ class TransportOptions(_ext.Model):
             kwargs["retry"] = RetryOptions.from_dict(value)
         if (value := data.get("user_agent_suffix")) is not None:
             kwargs["user_agent_suffix"] = value
+        if (value := data.get("max_response_bytes")) is not None:
+            kwargs["max_response_bytes"] = value
+        if (value := data.get("max_connections")) is not None:
+            kwargs["max_connections"] = value
         return cls(**kwargs)
 
 

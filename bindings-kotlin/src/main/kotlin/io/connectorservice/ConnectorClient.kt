@@ -32,7 +32,7 @@ import uniffi.connectorservice.NativeException
  * and reuse it. [close] releases its native resources (connection pool); unreferenced clients
  * are also released by the garbage collector.
  *
- * @throws ConnectorServiceException ([ConfigurationException], [InvalidRequestException]) when the
+ * @throws ConnectorServiceException ([InvalidConfigurationException], [InvalidRequestException]) when the
  *   configuration is invalid.
  */
 public class ConnectorClient(config: ClientConfig) : AutoCloseable {
@@ -97,6 +97,14 @@ public class ConnectorClient(config: ClientConfig) : AutoCloseable {
         @JvmStatic
         public val coreVersion: String
             get() = uniffi.connectorservice.coreVersion()
+
+        /**
+         * A fresh idempotency key (a UUID v4). Create it before a call and pass it on the
+         * request to keep it when the call's coroutine is cancelled: a retry with the same key
+         * and request is then deduplicated by the processors that support keys.
+         */
+        @JvmStatic
+        public fun newIdempotencyKey(): String = uniffi.connectorservice.newIdempotencyKey()
     }
 }
 
@@ -106,7 +114,7 @@ public class Webhooks internal constructor(private val handle: (String, ByteArra
      * Verifies the request's source (signature or token) and parses it into typed events.
      * Pass the raw body bytes exactly as received, never a re-serialized copy.
      *
-     * @throws WebhookVerificationFailedException when the signature does not match.
+     * @throws WebhookVerificationException when the signature does not match.
      */
     @Throws(ConnectorServiceException::class)
     public fun verifyAndParse(headers: Map<String, String>, body: ByteArray): WebhookNotification =

@@ -1099,7 +1099,7 @@ public data class ClientConfig @JvmOverloads constructor(
      * own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
      */
     public val baseUrl: String? = null,
-    public val transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null),
+    public val transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null, maxResponseBytes = 8388608L, maxConnections = 64),
 ) {
     override fun toString(): String =
         "ClientConfig(connector=$connector, environment=$environment, baseUrl=$baseUrl, transport=$transport)"
@@ -1130,7 +1130,7 @@ public data class ClientConfig @JvmOverloads constructor(
     public class Builder internal constructor(private val connector: ConnectorConfig) {
         private var environment: Environment = Environment.SANDBOX
         private var baseUrl: String? = null
-        private var transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null)
+        private var transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null, maxResponseBytes = 8388608L, maxConnections = 64)
         public fun environment(value: Environment): Builder = apply { this.environment = value }
         /**
          * Replaces the processor's host(s): requests go to this URL followed by the processor's
@@ -1159,7 +1159,7 @@ public data class ClientConfig @JvmOverloads constructor(
                 connector = ConnectorConfig.read(o.required("connector"), o.path("connector")),
                 environment = o.optional("environment")?.let { Environment.read(it, o.path("environment")) } ?: Environment.SANDBOX,
                 baseUrl = o.optional("base_url")?.let { JsonIn.string(it, o.path("base_url")) },
-                transport = o.optional("transport")?.let { TransportOptions.read(it, o.path("transport")) } ?: TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null),
+                transport = o.optional("transport")?.let { TransportOptions.read(it, o.path("transport")) } ?: TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null, maxResponseBytes = 8388608L, maxConnections = 64),
             )
         }
     }
@@ -4079,6 +4079,11 @@ public data class QrCodeAction @JvmOverloads constructor(
 /**
  * Razorpay credentials and settings.
  *
+ * **Razorpay takes no idempotency key.** Orders, payments and refunds sent twice are created
+ * twice; the idempotency key of a call is not sent to Razorpay and protects nothing there.
+ * The client therefore never resends a Razorpay write, and errors of calls that may have acted
+ * carry the Razorpay ids to look up before retrying by hand.
+ *
  * `toString()` masks its secrets and card numbers.
  */
 public data class RazorpayConfig @JvmOverloads constructor(
@@ -4098,9 +4103,18 @@ public data class RazorpayConfig @JvmOverloads constructor(
     public val mandateMaxAmount: Long? = null,
     /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
     public val mandateFrequency: String? = null,
+    /**
+     * Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+     * the signed body) is more than this many seconds away from now is rejected
+     * (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+     * retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+     * per its webhook docs), so a window shorter than that refuses late retries. Default: no
+     * freshness check.
+     */
+    public val webhookToleranceSeconds: Long? = null,
 ) : ConnectorConfig {
     override fun toString(): String =
-        "RazorpayConfig(keyId=$keyId, keySecret=${Masking.secret(keySecret)}, webhookSecrets=${webhookSecrets.map { Masking.REDACTED }}, mandateMaxAmount=$mandateMaxAmount, mandateFrequency=$mandateFrequency)"
+        "RazorpayConfig(keyId=$keyId, keySecret=${Masking.secret(keySecret)}, webhookSecrets=${webhookSecrets.map { Masking.REDACTED }}, mandateMaxAmount=$mandateMaxAmount, mandateFrequency=$mandateFrequency, webhookToleranceSeconds=$webhookToleranceSeconds)"
 
     /** This value as the core's JSON, with its `type` tag (`razorpay`). */
     public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
@@ -4126,6 +4140,10 @@ public data class RazorpayConfig @JvmOverloads constructor(
             w.name("mandate_frequency")
             w.string(mandateFrequency)
         }
+        if (webhookToleranceSeconds != null) {
+            w.name("webhook_tolerance_seconds")
+            w.number(webhookToleranceSeconds)
+        }
     }
 
     /** Builds a [RazorpayConfig] field by field (handy from Java): the required fields here, the others by setter. */
@@ -4133,6 +4151,7 @@ public data class RazorpayConfig @JvmOverloads constructor(
         private var webhookSecrets: List<String> = emptyList()
         private var mandateMaxAmount: Long? = null
         private var mandateFrequency: String? = null
+        private var webhookToleranceSeconds: Long? = null
         /**
          * Webhook secrets accepted when verifying `X-Razorpay-Signature`. During a rotation, list
          * the new secret and the old one.
@@ -4145,8 +4164,17 @@ public data class RazorpayConfig @JvmOverloads constructor(
         public fun mandateMaxAmount(value: Long?): Builder = apply { this.mandateMaxAmount = value }
         /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
         public fun mandateFrequency(value: String?): Builder = apply { this.mandateFrequency = value }
+        /**
+         * Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+         * the signed body) is more than this many seconds away from now is rejected
+         * (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+         * retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+         * per its webhook docs), so a window shorter than that refuses late retries. Default: no
+         * freshness check.
+         */
+        public fun webhookToleranceSeconds(value: Long?): Builder = apply { this.webhookToleranceSeconds = value }
 
-        public fun build(): RazorpayConfig = RazorpayConfig(keyId = keyId, keySecret = keySecret, webhookSecrets = webhookSecrets, mandateMaxAmount = mandateMaxAmount, mandateFrequency = mandateFrequency)
+        public fun build(): RazorpayConfig = RazorpayConfig(keyId = keyId, keySecret = keySecret, webhookSecrets = webhookSecrets, mandateMaxAmount = mandateMaxAmount, mandateFrequency = mandateFrequency, webhookToleranceSeconds = webhookToleranceSeconds)
     }
 
     public companion object {
@@ -4154,7 +4182,7 @@ public data class RazorpayConfig @JvmOverloads constructor(
         @JvmStatic
         public fun builder(keyId: String, keySecret: String): Builder = Builder(keyId, keySecret)
 
-        private val FIELDS: Set<String> = setOf("key_id", "key_secret", "webhook_secrets", "mandate_max_amount", "mandate_frequency")
+        private val FIELDS: Set<String> = setOf("key_id", "key_secret", "webhook_secrets", "mandate_max_amount", "mandate_frequency", "webhook_tolerance_seconds")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -4168,6 +4196,7 @@ public data class RazorpayConfig @JvmOverloads constructor(
                 webhookSecrets = o.optional("webhook_secrets")?.let { JsonIn.list(it, o.path("webhook_secrets")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyList(),
                 mandateMaxAmount = o.optional("mandate_max_amount")?.let { JsonIn.long(it, o.path("mandate_max_amount")) },
                 mandateFrequency = o.optional("mandate_frequency")?.let { JsonIn.string(it, o.path("mandate_frequency")) },
+                webhookToleranceSeconds = o.optional("webhook_tolerance_seconds")?.let { JsonIn.long(it, o.path("webhook_tolerance_seconds")) },
             )
         }
     }
@@ -5041,9 +5070,23 @@ public data class TransportOptions @JvmOverloads constructor(
     public val retry: RetryOptions = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L),
     /** Extra text appended to the User-Agent header. */
     public val userAgentSuffix: String? = null,
+    /**
+     * The largest response body read, in bytes (default 8 MiB; the processors' answers are a
+     * few kilobytes). A larger answer is abandoned as it streams in and the call fails with
+     * `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
+     * if the request is one the processor deduplicates.
+     */
+    public val maxResponseBytes: Long = 8388608L,
+    /**
+     * The most HTTP exchanges this client runs at once, and so the most connections it opens
+     * (default 64). Further calls wait for a free slot; the wait counts against the call's
+     * timeout, and a call that finds no slot in time fails with `network` before anything is
+     * sent (safe to retry).
+     */
+    public val maxConnections: Int = 64,
 ) {
     override fun toString(): String =
-        "TransportOptions(connectTimeoutMs=$connectTimeoutMs, timeoutMs=$timeoutMs, proxyUrl=$proxyUrl, retry=$retry, userAgentSuffix=$userAgentSuffix)"
+        "TransportOptions(connectTimeoutMs=$connectTimeoutMs, timeoutMs=$timeoutMs, proxyUrl=$proxyUrl, retry=$retry, userAgentSuffix=$userAgentSuffix, maxResponseBytes=$maxResponseBytes, maxConnections=$maxConnections)"
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -5069,6 +5112,10 @@ public data class TransportOptions @JvmOverloads constructor(
             w.name("user_agent_suffix")
             w.string(userAgentSuffix)
         }
+        w.name("max_response_bytes")
+        w.number(maxResponseBytes)
+        w.name("max_connections")
+        w.number(maxConnections)
     }
 
     /** Builds a [TransportOptions] field by field (handy from Java): the required fields here, the others by setter. */
@@ -5078,6 +5125,8 @@ public data class TransportOptions @JvmOverloads constructor(
         private var proxyUrl: String? = null
         private var retry: RetryOptions = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L)
         private var userAgentSuffix: String? = null
+        private var maxResponseBytes: Long = 8388608L
+        private var maxConnections: Int = 64
         /** Time allowed to establish a connection. */
         public fun connectTimeoutMs(value: Long): Builder = apply { this.connectTimeoutMs = value }
         /** Time allowed for one HTTP exchange, from sending to the last body byte. */
@@ -5091,8 +5140,22 @@ public data class TransportOptions @JvmOverloads constructor(
         public fun retry(value: RetryOptions): Builder = apply { this.retry = value }
         /** Extra text appended to the User-Agent header. */
         public fun userAgentSuffix(value: String?): Builder = apply { this.userAgentSuffix = value }
+        /**
+         * The largest response body read, in bytes (default 8 MiB; the processors' answers are a
+         * few kilobytes). A larger answer is abandoned as it streams in and the call fails with
+         * `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
+         * if the request is one the processor deduplicates.
+         */
+        public fun maxResponseBytes(value: Long): Builder = apply { this.maxResponseBytes = value }
+        /**
+         * The most HTTP exchanges this client runs at once, and so the most connections it opens
+         * (default 64). Further calls wait for a free slot; the wait counts against the call's
+         * timeout, and a call that finds no slot in time fails with `network` before anything is
+         * sent (safe to retry).
+         */
+        public fun maxConnections(value: Int): Builder = apply { this.maxConnections = value }
 
-        public fun build(): TransportOptions = TransportOptions(connectTimeoutMs = connectTimeoutMs, timeoutMs = timeoutMs, proxyUrl = proxyUrl, retry = retry, userAgentSuffix = userAgentSuffix)
+        public fun build(): TransportOptions = TransportOptions(connectTimeoutMs = connectTimeoutMs, timeoutMs = timeoutMs, proxyUrl = proxyUrl, retry = retry, userAgentSuffix = userAgentSuffix, maxResponseBytes = maxResponseBytes, maxConnections = maxConnections)
     }
 
     public companion object {
@@ -5100,7 +5163,7 @@ public data class TransportOptions @JvmOverloads constructor(
         @JvmStatic
         public fun builder(): Builder = Builder()
 
-        private val FIELDS: Set<String> = setOf("connect_timeout_ms", "timeout_ms", "proxy_url", "retry", "user_agent_suffix")
+        private val FIELDS: Set<String> = setOf("connect_timeout_ms", "timeout_ms", "proxy_url", "retry", "user_agent_suffix", "max_response_bytes", "max_connections")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -5114,6 +5177,8 @@ public data class TransportOptions @JvmOverloads constructor(
                 proxyUrl = o.optional("proxy_url")?.let { JsonIn.string(it, o.path("proxy_url")) },
                 retry = o.optional("retry")?.let { RetryOptions.read(it, o.path("retry")) } ?: RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L),
                 userAgentSuffix = o.optional("user_agent_suffix")?.let { JsonIn.string(it, o.path("user_agent_suffix")) },
+                maxResponseBytes = o.optional("max_response_bytes")?.let { JsonIn.long(it, o.path("max_response_bytes")) } ?: 8388608L,
+                maxConnections = o.optional("max_connections")?.let { JsonIn.int(it, o.path("max_connections")) } ?: 64,
             )
         }
     }
