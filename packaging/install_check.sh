@@ -63,7 +63,7 @@ with start() as sandbox:
         payment_method=cs.Card("4111111111111111", 3, 2030, cvc="737"), return_url="https://shop.example/return",
     )
     print(sandbox, "authorize:", payment.status)
-    assert payment.status is cs.PaymentStatus.AUTHORIZED
+    assert payment.status is cs.PaymentStatus.CHARGED  # automatic capture (the default)
 print("python sandbox smoke: ok")
 PYEOF
 )
@@ -114,7 +114,7 @@ try {
     returnUrl: 'https://shop.example/return',
   });
   console.log(sandbox.url, 'authorize:', payment.status);
-  assert.equal(payment.status, 'authorized');
+  assert.equal(payment.status, 'charged'); // automatic capture (the default)
 } finally {
   await sandbox.stop();
 }

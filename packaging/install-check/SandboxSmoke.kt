@@ -30,7 +30,7 @@ fun main() {
                 )
             }
             println("authorize: ${payment.status} ${payment.connectorTransactionId}")
-            check(payment.status == PaymentStatus.AUTHORIZED) { "expected AUTHORIZED, got ${payment.status}" }
+            check(payment.status == PaymentStatus.CHARGED) { "expected CHARGED (automatic capture, the default), got ${payment.status}" }
         }
     }
     println("kotlin sandbox smoke: ok")
