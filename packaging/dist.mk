@@ -55,7 +55,8 @@ dist-native: dist-tools
 		-p connector-sandbox -p connector-service-node -p connector-service-kotlin
 
 # The abi3 wheel (CPython 3.11+) tagged manylinux2014, and the sdist. After dist-native: one
-# release build at a time, and the C objects are reused.
+# release build at a time, and the C objects are reused. The wheel's SBOM names the workspace
+# crates by path: wheel_sbom_paths.py remaps the checkout's path as the native code's is.
 dist-python: dist-native
 	mkdir -p $(DIST_DIR)
 	rm -f $(DIST_DIR)/connector_service-*
@@ -63,6 +64,7 @@ dist-python: dist-native
 		DIST_REAL_CARGO="$(DIST_REAL_CARGO)" DIST_GLIBC=$(DIST_GLIBC) \
 		maturin build --locked --profile $(DIST_PROFILE) --target $(DIST_TRIPLE) \
 		--compatibility manylinux2014 --out $(abspath $(DIST_DIR))
+	$(DIST_PYTHON) packaging/wheel_sbom_paths.py --root $(CURDIR) $(DIST_DIR)/connector_service-$(DIST_VERSION)-*.whl
 	cd bindings-python && $(DIST_ENV) maturin sdist --out $(abspath $(DIST_DIR))
 
 # connector-service-sandbox: the sandbox binary and a small launcher (no Rust needed).
