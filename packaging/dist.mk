@@ -29,6 +29,11 @@ DIST_CARGO_HOME := $(or $(CARGO_HOME),$(HOME)/.cargo)
 DIST_RUSTFLAGS := --remap-path-prefix=$(CURDIR)=/connector-service --remap-path-prefix=$(DIST_CARGO_HOME)=/cargo
 DIST_ENV := PATH="$(abspath $(DIST_VENV))/bin:$$PATH" SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) \
 	CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="$(DIST_RUSTFLAGS)"
+# What the compilers see as SOURCE_DATE_EPOCH (__DATE__ / __TIME__ in C code): a constant, not
+# the commit's time, so that a new commit does not make cargo run the C builds (aws-lc) again
+# (the `cc` crate reruns a build script when SOURCE_DATE_EPOCH changes). The archives keep the
+# commit's time.
+DIST_BUILD_EPOCH := 315532800
 
 DIST_REAL_CARGO := $(shell command -v cargo)
 DIST_MVN ?= mvn
@@ -51,7 +56,7 @@ dist-tools: $(DIST_VENV)/.installed-$(MATURIN_VERSION)-$(ZIGLANG_VERSION)-$(CARG
 # The sandbox, the Node addon and the JVM library in one cargo invocation (shared dependencies
 # are compiled once), linked by zig against glibc 2.17.
 dist-native: dist-tools
-	$(DIST_ENV) cargo-zigbuild zigbuild --locked --profile $(DIST_PROFILE) --target $(DIST_TRIPLE).$(DIST_GLIBC) \
+	$(DIST_ENV) SOURCE_DATE_EPOCH=$(DIST_BUILD_EPOCH) cargo-zigbuild zigbuild --locked --profile $(DIST_PROFILE) --target $(DIST_TRIPLE).$(DIST_GLIBC) \
 		-p connector-sandbox -p connector-service-node -p connector-service-kotlin
 
 # The abi3 wheel (CPython 3.11+) tagged manylinux2014, and the sdist. After dist-native: one
@@ -61,7 +66,7 @@ dist-python: dist-native
 	mkdir -p $(DIST_DIR)
 	rm -f $(DIST_DIR)/connector_service-*
 	cd bindings-python && $(DIST_ENV) PATH="$(abspath packaging/zig-cargo):$(abspath $(DIST_VENV))/bin:$$PATH" \
-		DIST_REAL_CARGO="$(DIST_REAL_CARGO)" DIST_GLIBC=$(DIST_GLIBC) \
+		DIST_REAL_CARGO="$(DIST_REAL_CARGO)" DIST_GLIBC=$(DIST_GLIBC) DIST_BUILD_EPOCH=$(DIST_BUILD_EPOCH) \
 		maturin build --locked --profile $(DIST_PROFILE) --target $(DIST_TRIPLE) \
 		--compatibility manylinux2014 --out $(abspath $(DIST_DIR))
 	$(DIST_PYTHON) packaging/wheel_sbom_paths.py --root $(CURDIR) $(DIST_DIR)/connector_service-$(DIST_VERSION)-*.whl
