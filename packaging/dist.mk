@@ -1,4 +1,4 @@
-# Distribution: `make dist`, `make dist-check`, `make dist-install-check` (README.md, "Install and distribution").
+# Distribution: `make dist`, `make dist-check`, `make dist-install-check`, `make dist-sdist-check` (README.md, "Install and distribution").
 # Included by the top-level Makefile; none of these targets is part of `make test`.
 #
 # One toolchain for every native artefact: cargo-zigbuild (PyPI `cargo-zigbuild`, a prebuilt
@@ -39,7 +39,7 @@ DIST_REAL_CARGO := $(shell command -v cargo)
 DIST_MVN ?= mvn
 DIST_MVN_FLAGS ?= -B -ntp -q
 
-.PHONY: dist dist-tools dist-native dist-python dist-sandbox-python dist-node dist-jvm dist-check dist-install-check dist-clean
+.PHONY: dist dist-tools dist-native dist-python dist-sandbox-python dist-node dist-jvm dist-check dist-install-check dist-sdist-check dist-clean
 
 dist: dist-python dist-sandbox-python dist-node dist-jvm
 	@echo "make dist: artefacts in $(DIST_DIR)/"
@@ -110,6 +110,18 @@ dist-check:
 # examples against the packaged sandbox.
 dist-install-check:
 	packaging/install_check.sh $(abspath $(DIST_DIR)) $(DIST_VERSION)
+
+# The sdist builds from source: pip builds a wheel from it in a fresh venv (maturin from PyPI,
+# Rust needed), which is installed and imported. The dev profile and a target folder of its own
+# that is kept between runs (target/dist-check/sdist-target: nothing of `make test`'s is
+# touched) keep it quick: the check is about the sdist's contents, not about optimization.
+dist-sdist-check:
+	rm -rf target/dist-check/sdist
+	$(DIST_PYTHON) -m venv target/dist-check/sdist/venv
+	MATURIN_PEP517_ARGS="--profile dev" CARGO_TARGET_DIR=$(abspath target/dist-check/sdist-target) \
+		target/dist-check/sdist/venv/bin/pip wheel --quiet --no-deps $(DIST_DIR)/connector_service-$(DIST_VERSION).tar.gz -w target/dist-check/sdist/out
+	target/dist-check/sdist/venv/bin/pip install --quiet --no-index target/dist-check/sdist/out/connector_service-$(DIST_VERSION)-*.whl
+	cd target/dist-check/sdist && venv/bin/python -c "import connector_service as cs; print('sdist build: connector_service', cs.__version__, cs.Money(2500, 'EUR'))"
 
 dist-clean:
 	rm -rf $(DIST_DIR) target/dist-stage target/dist-check
