@@ -74,7 +74,8 @@ reliability-rust:
 
 # Each binding: its scenario suite with everything it prints captured, the core's logs included
 # at TRACE through the binding's own logging (Python logging via log_cli, a Node logger set by
-# reliability/logs/node-trace.mjs, SLF4J's simple backend for Kotlin), then its soak. A failing scenario suite does not stop the audit.
+# reliability/logs/node-trace.mjs, SLF4J's simple backend for Kotlin), then its soak.
+# A failing scenario suite does not stop the audit.
 $(RELIABILITY_OUT):
 	mkdir -p $@
 
@@ -106,3 +107,5 @@ reliability-kotlin: | $(RELIABILITY_OUT)
 	cd bindings-kotlin && $(MAKE) --no-print-directory kotlin-test \
 		MVN_FLAGS="-B -ntp -Dtest=SoakTest -Dreliability.soak.out=$(RELIABILITY_OUT)/soak-kotlin.json -Dreliability.soak.iterations=$(SOAK_ITERATIONS) '-DargLine=$(KOTLIN_SOAK_JVM)'"
 
+# `make dist`, `make dist-check`, `make dist-install-check`: packaging/dist.mk (not part of `make test`).
+include packaging/dist.mk

@@ -1,7 +1,7 @@
 // A payment lifecycle with connector-service against the local sandbox: no credentials, no
 // network beyond localhost.
 //
-//   node lifecycle.mjs                      # starts the sandbox itself (cargo run)
+//   node lifecycle.mjs                      # starts the sandbox itself (connector-service-sandbox, or cargo run)
 //   SANDBOX_URL=http://127.0.0.1:PORT node lifecycle.mjs
 //
 // authorize (manual capture) -> capture -> partial refund -> the processor's webhooks ->
@@ -129,6 +129,15 @@ async function main(sandboxUrl) {
 // ---- sandbox helpers (not part of the library's API) ----
 
 async function startSandbox() {
+  // The connector-service-sandbox package when installed (`npm install connector-service-sandbox`,
+  // no Rust needed), else the repository's sandbox through cargo.
+  try {
+    const { start } = await import('connector-service-sandbox');
+    const sandbox = await start();
+    return { url: sandbox.url, stop: () => sandbox.stop() };
+  } catch (e) {
+    if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+  }
   const child = spawn('cargo', ['run', '--quiet', '-p', 'connector-sandbox', '--', '--port', '0'], {
     cwd: new URL('../..', import.meta.url),
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -2,8 +2,10 @@
 
     python examples/python/lifecycle.py
 
-Starts target/debug/connector-sandbox (build it with `cargo build -p connector-sandbox`), or
-uses the sandbox at $CONNECTOR_SANDBOX_URL when set. No credentials needed: the sandbox
+Starts the sandbox itself: the `connector-sandbox` command of the connector-service-sandbox
+package when it is installed beside this Python (`pip install connector-service-sandbox`, no
+Rust needed), else target/debug/connector-sandbox (`cargo build -p connector-sandbox`); or uses
+the sandbox at $CONNECTOR_SANDBOX_URL when set. No credentials needed: the sandbox
 publishes the ones it accepts. Shows: authorize with manual capture, capture, refund, the
 refund's webhook (verified from the raw bytes), a decline (a result, not an exception), a
 3-D Secure redirect, and an error.
@@ -17,6 +19,7 @@ import json
 import os
 import pathlib
 import subprocess
+import sysconfig
 import threading
 import urllib.parse
 import urllib.request
@@ -48,7 +51,9 @@ def sandbox() -> Iterator[str]:
     if url := os.environ.get("CONNECTOR_SANDBOX_URL"):
         yield url.rstrip("/")
         return
-    binary = os.environ.get("CONNECTOR_SANDBOX_BIN", str(REPO / "target" / "debug" / "connector-sandbox"))
+    installed = pathlib.Path(sysconfig.get_path("scripts")) / "connector-sandbox"
+    default = installed if installed.exists() else REPO / "target" / "debug" / "connector-sandbox"
+    binary = os.environ.get("CONNECTOR_SANDBOX_BIN", str(default))
     proc = subprocess.Popen([binary, "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
