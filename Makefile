@@ -7,7 +7,7 @@ CARGO ?= cargo
 BINDING_FLAGS := $(if $(filter test,$(MAKECMDGOALS)),CODEGEN_CHECKED=1,)
 BINDINGS := python node kotlin
 
-.PHONY: demo test test-rust lint codegen-check $(addprefix test-,$(BINDINGS)) bench
+.PHONY: demo test test-rust lint codegen-check $(addprefix test-,$(BINDINGS)) bench bench-peers
 
 demo:
 	$(CARGO) run --quiet -p connector-service-examples --bin demo
@@ -35,5 +35,9 @@ test-node:
 test-kotlin:
 	$(MAKE) -C bindings-kotlin test $(BINDING_FLAGS)
 
+# Benchmarks (bench/Makefile), not part of `make test`: release builds, a few minutes each.
 bench:
-	$(CARGO) run --release --quiet -p connector-service-bench
+	$(MAKE) -C bench bench
+
+bench-peers:
+	$(MAKE) -C bench bench-peers
