@@ -12,13 +12,15 @@
 //! Promise on the JavaScript thread; the event loop is never blocked. No panic crosses into
 //! JavaScript: each entry point turns one into an `internal` error.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use connector_service::json::{api_schema, error_to_json, JsonClient, JsonConnector};
-use connector_service::{Error, Result};
+use connector_service::types::Bytes;
+use connector_service::{Error, HttpResponse, Result, Step};
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
@@ -123,6 +125,29 @@ impl NativeClient {
 
 /// The sans-IO connector: builds processor requests and parses their responses; the caller
 /// sends them with any HTTP client.
+/// An HTTP response given to `NativeConnector.stepParts`.
+#[napi(object)]
+pub struct NativeResponse {
+    pub status: u32,
+    pub headers: HashMap<String, String>,
+    pub body: Buffer,
+}
+
+/// What `NativeConnector.stepParts` returns: `errorJson`, or the request to send (`method`,
+/// `url`, `headers`, `body`, `retrySafe`), or the finished flow's `responseJson`.
+#[napi(object)]
+#[derive(Default)]
+pub struct NativeStep {
+    pub idempotency_key: Option<String>,
+    pub method: Option<String>,
+    pub url: Option<String>,
+    pub headers: Option<HashMap<String, String>>,
+    pub body: Option<Buffer>,
+    pub retry_safe: Option<bool>,
+    pub response_json: Option<String>,
+    pub error_json: Option<String>,
+}
+
 #[napi]
 pub struct NativeConnector {
     inner: JsonConnector,
@@ -169,6 +194,55 @@ impl NativeConnector {
     }
 
     /// Verifies and parses a webhook.
+    /// One step with the HTTP exchanges as JavaScript values (no JSON, no Base64 for them):
+    /// the request is the core's JSON; the result is the request to send, or the finished
+    /// flow's response as JSON, or the error as JSON.
+    #[napi]
+    pub fn step_parts(
+        &self,
+        op: String,
+        request_json: String,
+        responses: Vec<NativeResponse>,
+        idempotency_key: Option<String>,
+    ) -> NativeStep {
+        let run = || {
+            let responses = responses
+                .into_iter()
+                .map(|r| {
+                    Ok(HttpResponse {
+                        status: u16::try_from(r.status).map_err(|_| {
+                            Error::invalid_request(
+                                "responses.status",
+                                "must be between 0 and 65535",
+                            )
+                        })?,
+                        headers: r.headers.into_iter().collect(),
+                        body: Bytes(r.body.to_vec()),
+                    })
+                })
+                .collect::<Result<Vec<HttpResponse>>>()?;
+            self.inner
+                .step_parts(&op, &request_json, &responses, idempotency_key.as_deref())
+        };
+        let mut out = NativeStep::default();
+        match catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| Err(panic_error())) {
+            Ok((Step::Send(http), key)) => {
+                out.idempotency_key = Some(key);
+                out.method = Some(http.method.as_str().to_string());
+                out.url = Some(http.url);
+                out.headers = Some(http.headers.into_iter().collect());
+                out.body = http.body.map(|b| b.0.into());
+                out.retry_safe = Some(http.retry_safe);
+            }
+            Ok((Step::Done(json), key)) => {
+                out.idempotency_key = Some(key);
+                out.response_json = Some(json);
+            }
+            Err(e) => out.error_json = Some(error_to_json(&e)),
+        }
+        out
+    }
+
     #[napi]
     pub fn handle_webhook(&self, headers_json: String, body: Buffer) -> String {
         guarded(|| self.inner.handle_webhook(&headers_json, &body))
