@@ -11,20 +11,22 @@
 //! exception); one tokio runtime per process ([`runtime`]), and a client is bound to the
 //! process that created it.
 
+mod bridge;
 mod runtime;
 
+use std::collections::BTreeMap;
 use std::mem::ManuallyDrop;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use connector_service::json::{error_to_json, JsonClient, JsonConnector};
-use connector_service::{Currency, Error, ErrorCode, Money};
+use connector_service::types::Bytes;
+use connector_service::{Currency, Error, ErrorCode, HttpResponse, Money, Step};
 use futures_util::FutureExt;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
-use pyo3_async_runtimes::TaskLocals;
+use pyo3::types::{PyBytes, PyDict, PyTuple};
 
 create_exception!(
     _native,
@@ -33,7 +35,7 @@ create_exception!(
     "An error of the core; its only argument is the error as JSON."
 );
 
-fn to_py_err(error: &Error) -> PyErr {
+pub(crate) fn to_py_err(error: &Error) -> PyErr {
     NativeError::new_err(error_to_json(error))
 }
 
@@ -110,32 +112,32 @@ impl NativeClient {
         self.pid
     }
 
-    /// Runs operation `op`; returns an asyncio future of the response JSON. Needs a running
-    /// event loop (call it from a coroutine).
-    #[pyo3(signature = (op, request_json, options_json=None))]
-    fn call<'py>(
+    /// Starts operation `op` on the runtime; its result (the response JSON, or a
+    /// `NativeError`) will be set on `future`, an asyncio future of the event loop that
+    /// `completer` serves (see `bridge.rs`). Returns the call's id, for `completer.cancel`.
+    #[pyo3(signature = (op, request_json, options_json, completer, future))]
+    fn call(
         &self,
-        py: Python<'py>,
         op: String,
         request_json: String,
         options_json: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        completer: &Bound<'_, bridge::Completer>,
+        future: Py<PyAny>,
+    ) -> PyResult<u64> {
         self.check_process()?;
-        runtime::runtime().map_err(runtime_error)?;
-        let locals = TaskLocals::with_running_loop(py)?.copy_context(py)?;
+        let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
-        pyo3_async_runtimes::generic::future_into_py_with_locals::<runtime::ProcessTokio, _, _>(
-            py,
-            locals,
-            async move {
+        Ok(completer.get().register(future, |id, shared| {
+            rt.spawn(async move {
                 let call = client.call(&op, &request_json, options_json.as_deref());
-                match AssertUnwindSafe(call).catch_unwind().await {
-                    Ok(Ok(json)) => Ok(json),
-                    Ok(Err(e)) => Err(to_py_err(&e)),
-                    Err(_) => Err(to_py_err(&panic_error())),
-                }
-            },
-        )
+                let result = match AssertUnwindSafe(call).catch_unwind().await {
+                    Ok(result) => result,
+                    Err(_) => Err(panic_error()),
+                };
+                shared.complete(id, result);
+            })
+            .abort_handle()
+        }))
     }
 
     /// Runs operation `op` and waits for it with the GIL released; returns the response JSON.
@@ -218,26 +220,50 @@ impl NativeConnector {
         self.inner.connector_name().as_str()
     }
 
-    /// One step of operation `op`; returns `{"type": "send"|"done", ...}` as JSON.
-    #[pyo3(signature = (op, request_json, responses_json, idempotency_key=None))]
-    fn step(
+    /// One step of operation `op`, with the HTTP exchanges as Python values (no JSON, no
+    /// Base64 for them; the request is the core's JSON): `responses` are
+    /// `(status, headers, body)` tuples; returns `(idempotency_key, request, response_json)`
+    /// where `request` is `(method, url, headers, body, retry_safe)` to send next, or None when
+    /// the flow is done and `response_json` holds its result.
+    #[pyo3(signature = (op, request_json, responses, idempotency_key=None))]
+    fn step_parts<'py>(
         &self,
-        py: Python<'_>,
-        op: String,
-        request_json: String,
-        responses_json: String,
-        idempotency_key: Option<String>,
-    ) -> PyResult<String> {
+        py: Python<'py>,
+        op: &str,
+        request_json: &str,
+        responses: Vec<(u16, BTreeMap<String, String>, Bound<'py, PyBytes>)>,
+        idempotency_key: Option<&str>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let responses: Vec<HttpResponse> = responses
+            .into_iter()
+            .map(|(status, headers, body)| HttpResponse {
+                status,
+                headers,
+                body: Bytes(body.as_bytes().to_vec()),
+            })
+            .collect();
         let inner = &self.inner;
-        py.detach(|| {
-            inner.step(
-                &op,
-                &request_json,
-                &responses_json,
-                idempotency_key.as_deref(),
-            )
-        })
-        .map_err(|e| to_py_err(&e))
+        let (step, key) = py
+            .detach(|| inner.step_parts(op, request_json, &responses, idempotency_key))
+            .map_err(|e| to_py_err(&e))?;
+        match step {
+            Step::Send(http) => {
+                let headers = PyDict::new(py);
+                for (name, value) in &http.headers {
+                    headers.set_item(name, value)?;
+                }
+                let body = http.body.as_ref().map(|b| PyBytes::new(py, &b.0));
+                let request = (
+                    http.method.as_str(),
+                    http.url,
+                    headers,
+                    body,
+                    http.retry_safe,
+                );
+                (key, request, py.None()).into_pyobject(py)
+            }
+            Step::Done(json) => (key, py.None(), json).into_pyobject(py),
+        }
     }
 
     fn handle_webhook(
@@ -305,21 +331,13 @@ fn runtime_pid() -> Option<u32> {
     runtime::runtime_pid()
 }
 
-/// Registered with `atexit`: lets the runtime's threads leave the interpreter before it
-/// finalizes (see `runtime::close_python_gate`).
-#[pyfunction]
-fn _close_python_gate(py: Python<'_>) {
-    py.detach(runtime::close_python_gate);
-}
-
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let gate = wrap_pyfunction!(_close_python_gate, m)?;
-    m.py().import("atexit")?.call_method1("register", (gate,))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add_class::<NativeClient>()?;
     m.add_class::<NativeConnector>()?;
+    m.add_class::<bridge::Completer>()?;
     m.add_function(wrap_pyfunction!(money_from_major, m)?)?;
     m.add_function(wrap_pyfunction!(money_to_major, m)?)?;
     m.add_function(wrap_pyfunction!(currency_exponent, m)?)?;
