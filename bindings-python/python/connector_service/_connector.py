@@ -88,8 +88,8 @@ class Connector(ConnectorSteps):
         if send is None:
             assert done is not None
             return Done(parse(json.loads(done)), key)
-        method, url, headers, body, retry_safe = send
-        return Send(HttpRequest(HttpMethod(method), url, headers, retry_safe, body=body), key)
+        method, url, headers, request_body, retry_safe = send
+        return Send(HttpRequest(HttpMethod(method), url, headers, retry_safe, body=request_body), key)
 
     def handle_webhook(self, headers: Headers, body: bytes | bytearray | memoryview) -> WebhookNotification:
         """Verifies and parses a webhook (same as `connector.webhooks.verify_and_parse`)."""
