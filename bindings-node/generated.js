@@ -51,7 +51,7 @@ class InvalidRequestError extends ConnectorServiceError {}
  * Credentials, signature or permissions were rejected by the processor.
  * Code `authentication`.
  */
-class AuthenticationError extends ConnectorServiceError {}
+class AuthenticationFailedError extends ConnectorServiceError {}
 
 /**
  * The referenced payment, refund or dispute does not exist at the processor.
@@ -69,7 +69,7 @@ class ConflictError extends ConnectorServiceError {}
  * The processor is throttling requests.
  * Code `rate_limited`.
  */
-class RateLimitError extends ConnectorServiceError {}
+class RateLimitedError extends ConnectorServiceError {}
 
 /**
  * The processor failed or is unavailable (5xx and equivalent); safe to retry later.
@@ -82,7 +82,7 @@ class ProcessorUnavailableError extends ConnectorServiceError {}
  * the processor does not deduplicate.
  * Code `timeout`.
  */
-class TimeoutError extends ConnectorServiceError {}
+class ProcessorTimeoutError extends ConnectorServiceError {}
 
 /**
  * The connection failed (DNS, connect, TLS, reset).
@@ -94,7 +94,7 @@ class NetworkError extends ConnectorServiceError {}
  * An incoming webhook failed source verification (signature or token).
  * Code `webhook_verification_failed`.
  */
-class WebhookVerificationFailedError extends ConnectorServiceError {}
+class WebhookVerificationError extends ConnectorServiceError {}
 
 /**
  * The processor's API has no such flow; the message says what to do instead.
@@ -106,7 +106,7 @@ class UnsupportedError extends ConnectorServiceError {}
  * The client's configuration is invalid (credentials format, base URL, ...).
  * Code `configuration`.
  */
-class ConfigurationError extends ConnectorServiceError {}
+class InvalidConfigurationError extends ConnectorServiceError {}
 
 /**
  * The processor answered with something that could not be understood. The outcome of a
@@ -129,16 +129,16 @@ class InternalError extends ConnectorServiceError {}
 
 const ERROR_CLASSES = Object.freeze({
   invalid_request: InvalidRequestError,
-  authentication: AuthenticationError,
+  authentication: AuthenticationFailedError,
   not_found: NotFoundError,
   conflict: ConflictError,
-  rate_limited: RateLimitError,
+  rate_limited: RateLimitedError,
   processor_unavailable: ProcessorUnavailableError,
-  timeout: TimeoutError,
+  timeout: ProcessorTimeoutError,
   network: NetworkError,
-  webhook_verification_failed: WebhookVerificationFailedError,
+  webhook_verification_failed: WebhookVerificationError,
   unsupported: UnsupportedError,
-  configuration: ConfigurationError,
+  configuration: InvalidConfigurationError,
   invalid_response: InvalidResponseError,
   processor_error: ProcessorError,
   internal: InternalError,
@@ -358,6 +358,48 @@ function fromWire_CallOptions(o, p) {
   const v = {};
   if (o.timeout_ms != null) v.timeoutMs = w.intIn(o.timeout_ms, w.join(p, "timeout_ms"));
   if (o.retry != null) v.retry = o.retry;
+  return v;
+}
+
+const KEYS_CallRecord = ["connector", "operation", "flow", "outcome", "attempts", "latencyUs", "idempotencyKey", "status", "errorCode", "httpStatus", "requestId"];
+
+function toWire_CallRecord(v, p, tag) {
+  w.struct(v, p, KEYS_CallRecord, tag);
+  const o = {};
+  if (w.missing(v.connector)) throw w.required(w.join(p, "connector"));
+  o.connector = w.str(v.connector, w.join(p, "connector"));
+  if (w.missing(v.operation)) throw w.required(w.join(p, "operation"));
+  o.operation = w.str(v.operation, w.join(p, "operation"));
+  if (w.missing(v.flow)) throw w.required(w.join(p, "flow"));
+  o.flow = w.str(v.flow, w.join(p, "flow"));
+  if (w.missing(v.outcome)) throw w.required(w.join(p, "outcome"));
+  o.outcome = w.str(v.outcome, w.join(p, "outcome"));
+  if (w.missing(v.attempts)) throw w.required(w.join(p, "attempts"));
+  o.attempts = w.int(v.attempts, w.join(p, "attempts"), "uint32");
+  if (w.missing(v.latencyUs)) throw w.required(w.join(p, "latency_us"));
+  o.latency_us = w.int(v.latencyUs, w.join(p, "latency_us"), "uint64");
+  if (w.missing(v.idempotencyKey)) throw w.required(w.join(p, "idempotency_key"));
+  o.idempotency_key = w.str(v.idempotencyKey, w.join(p, "idempotency_key"));
+  if (!w.missing(v.status)) o.status = w.str(v.status, w.join(p, "status"));
+  if (!w.missing(v.errorCode)) o.error_code = w.str(v.errorCode, w.join(p, "error_code"));
+  if (!w.missing(v.httpStatus)) o.http_status = w.int(v.httpStatus, w.join(p, "http_status"), "uint16");
+  if (!w.missing(v.requestId)) o.request_id = w.str(v.requestId, w.join(p, "request_id"));
+  return o;
+}
+
+function fromWire_CallRecord(o, p) {
+  const v = {};
+  if (o.connector != null) v.connector = o.connector;
+  if (o.operation != null) v.operation = o.operation;
+  if (o.flow != null) v.flow = o.flow;
+  if (o.outcome != null) v.outcome = o.outcome;
+  if (o.attempts != null) v.attempts = w.intIn(o.attempts, w.join(p, "attempts"));
+  if (o.latency_us != null) v.latencyUs = w.intIn(o.latency_us, w.join(p, "latency_us"));
+  if (o.idempotency_key != null) v.idempotencyKey = o.idempotency_key;
+  if (o.status != null) v.status = o.status;
+  if (o.error_code != null) v.errorCode = o.error_code;
+  if (o.http_status != null) v.httpStatus = w.intIn(o.http_status, w.join(p, "http_status"));
+  if (o.request_id != null) v.requestId = o.request_id;
   return v;
 }
 
@@ -1281,7 +1323,7 @@ function fromWire_QrCodeAction(o, p) {
   return v;
 }
 
-const KEYS_RazorpayConfig = ["keyId", "keySecret", "webhookSecrets", "mandateMaxAmount", "mandateFrequency"];
+const KEYS_RazorpayConfig = ["keyId", "keySecret", "webhookSecrets", "mandateMaxAmount", "mandateFrequency", "webhookToleranceSeconds"];
 
 function toWire_RazorpayConfig(v, p, tag) {
   w.struct(v, p, KEYS_RazorpayConfig, tag);
@@ -1293,6 +1335,7 @@ function toWire_RazorpayConfig(v, p, tag) {
   if (!w.missing(v.webhookSecrets)) o.webhook_secrets = w.list(v.webhookSecrets, w.join(p, "webhook_secrets"), (v, p) => w.str(v, p));
   if (!w.missing(v.mandateMaxAmount)) o.mandate_max_amount = w.int(v.mandateMaxAmount, w.join(p, "mandate_max_amount"), "int64");
   if (!w.missing(v.mandateFrequency)) o.mandate_frequency = w.str(v.mandateFrequency, w.join(p, "mandate_frequency"));
+  if (!w.missing(v.webhookToleranceSeconds)) o.webhook_tolerance_seconds = w.int(v.webhookToleranceSeconds, w.join(p, "webhook_tolerance_seconds"), "uint64");
   return o;
 }
 
@@ -1303,6 +1346,7 @@ function fromWire_RazorpayConfig(o, p) {
   if (o.webhook_secrets != null) v.webhookSecrets = o.webhook_secrets.slice();
   if (o.mandate_max_amount != null) v.mandateMaxAmount = w.intIn(o.mandate_max_amount, w.join(p, "mandate_max_amount"));
   if (o.mandate_frequency != null) v.mandateFrequency = o.mandate_frequency;
+  if (o.webhook_tolerance_seconds != null) v.webhookToleranceSeconds = w.intIn(o.webhook_tolerance_seconds, w.join(p, "webhook_tolerance_seconds"));
   return v;
 }
 
@@ -1552,7 +1596,7 @@ function fromWire_SubmitEvidenceRequest(o, p) {
   return v;
 }
 
-const KEYS_TransportOptions = ["connectTimeoutMs", "timeoutMs", "proxyUrl", "retry", "userAgentSuffix"];
+const KEYS_TransportOptions = ["connectTimeoutMs", "timeoutMs", "proxyUrl", "retry", "userAgentSuffix", "maxResponseBytes", "maxConnections"];
 
 function toWire_TransportOptions(v, p, tag) {
   w.struct(v, p, KEYS_TransportOptions, tag);
@@ -1562,6 +1606,8 @@ function toWire_TransportOptions(v, p, tag) {
   if (!w.missing(v.proxyUrl)) o.proxy_url = w.str(v.proxyUrl, w.join(p, "proxy_url"));
   if (!w.missing(v.retry)) o.retry = toWire_RetryOptions(v.retry, w.join(p, "retry"));
   if (!w.missing(v.userAgentSuffix)) o.user_agent_suffix = w.str(v.userAgentSuffix, w.join(p, "user_agent_suffix"));
+  if (!w.missing(v.maxResponseBytes)) o.max_response_bytes = w.int(v.maxResponseBytes, w.join(p, "max_response_bytes"), "uint64");
+  if (!w.missing(v.maxConnections)) o.max_connections = w.int(v.maxConnections, w.join(p, "max_connections"), "uint32");
   return o;
 }
 
@@ -1572,6 +1618,8 @@ function fromWire_TransportOptions(o, p) {
   if (o.proxy_url != null) v.proxyUrl = o.proxy_url;
   if (o.retry != null) v.retry = fromWire_RetryOptions(o.retry, w.join(p, "retry"));
   if (o.user_agent_suffix != null) v.userAgentSuffix = o.user_agent_suffix;
+  if (o.max_response_bytes != null) v.maxResponseBytes = w.intIn(o.max_response_bytes, w.join(p, "max_response_bytes"));
+  if (o.max_connections != null) v.maxConnections = w.intIn(o.max_connections, w.join(p, "max_connections"));
   return v;
 }
 
@@ -1742,6 +1790,7 @@ const toWire = {
   BankRedirectMethod: (v, p) => w.str(v, p),
   BrowserInfo: toWire_BrowserInfo,
   CallOptions: toWire_CallOptions,
+  CallRecord: toWire_CallRecord,
   CaptureMethod: (v, p) => w.str(v, p),
   CaptureRequest: toWire_CaptureRequest,
   Card: toWire_Card,
@@ -1824,6 +1873,7 @@ const fromWire = {
   BankRedirectMethod: (v) => v,
   BrowserInfo: fromWire_BrowserInfo,
   CallOptions: fromWire_CallOptions,
+  CallRecord: fromWire_CallRecord,
   CaptureMethod: (v) => v,
   CaptureRequest: fromWire_CaptureRequest,
   Card: fromWire_Card,
@@ -1906,6 +1956,7 @@ const FIELDS = {
   BankRedirect: { method: ["method", null], issuer: ["issuer", null] },
   BrowserInfo: { user_agent: ["userAgent", null], accept_header: ["acceptHeader", null], language: ["language", null], color_depth: ["colorDepth", null], screen_height: ["screenHeight", null], screen_width: ["screenWidth", null], time_zone_offset_minutes: ["timeZoneOffsetMinutes", null], java_enabled: ["javaEnabled", null], javascript_enabled: ["javascriptEnabled", null], referer: ["referer", null] },
   CallOptions: { timeout_ms: ["timeoutMs", null], retry: ["retry", null] },
+  CallRecord: { connector: ["connector", null], operation: ["operation", null], flow: ["flow", null], outcome: ["outcome", null], attempts: ["attempts", null], latency_us: ["latencyUs", null], idempotency_key: ["idempotencyKey", null], status: ["status", null], error_code: ["errorCode", null], http_status: ["httpStatus", null], request_id: ["requestId", null] },
   CaptureRequest: { connector_transaction_id: ["connectorTransactionId", null], amount: ["amount", "Money"], authorized_amount: ["authorizedAmount", "Money"], merchant_reference: ["merchantReference", null], idempotency_key: ["idempotencyKey", null] },
   Card: { number: ["number", null], expiry_month: ["expiryMonth", null], expiry_year: ["expiryYear", null], cvc: ["cvc", null], holder_name: ["holderName", null] },
   CheckoutConfig: { secret_key: ["secretKey", null], public_key: ["publicKey", null], processing_channel_id: ["processingChannelId", null], webhook_secrets: ["webhookSecrets", null] },
@@ -1936,7 +1987,7 @@ const FIELDS = {
   PaymentGetRequest: { connector_transaction_id: ["connectorTransactionId", null], redirect_result: ["redirectResult", "*"], capture_method: ["captureMethod", null], connector_order_id: ["connectorOrderId", null], idempotency_key: ["idempotencyKey", null] },
   PaymentResponse: { status: ["status", null], connector: ["connector", null], connector_status: ["connectorStatus", null], connector_transaction_id: ["connectorTransactionId", null], connector_operation_id: ["connectorOperationId", null], merchant_reference: ["merchantReference", null], connector_order_id: ["connectorOrderId", null], network_transaction_id: ["networkTransactionId", null], mandate_id: ["mandateId", null], connector_customer_id: ["connectorCustomerId", null], amount: ["amount", "Money"], next_action: ["nextAction", "NextAction"], decline: ["decline", "DeclineDetails"], idempotency_key: ["idempotencyKey", null], request_id: ["requestId", null], http_status: ["httpStatus", null], raw_response: ["rawResponse", null] },
   QrCodeAction: { data: ["data", null], image_url: ["imageUrl", null] },
-  RazorpayConfig: { key_id: ["keyId", null], key_secret: ["keySecret", null], webhook_secrets: ["webhookSecrets", null], mandate_max_amount: ["mandateMaxAmount", null], mandate_frequency: ["mandateFrequency", null] },
+  RazorpayConfig: { key_id: ["keyId", null], key_secret: ["keySecret", null], webhook_secrets: ["webhookSecrets", null], mandate_max_amount: ["mandateMaxAmount", null], mandate_frequency: ["mandateFrequency", null], webhook_tolerance_seconds: ["webhookToleranceSeconds", null] },
   RedirectAction: { url: ["url", null], method: ["method", null], form_fields: ["formFields", "*"] },
   RefundEvent: { event_type: ["eventType", null], connector_refund_id: ["connectorRefundId", null], status: ["status", null], event_id: ["eventId", null], connector_transaction_id: ["connectorTransactionId", null], merchant_refund_reference: ["merchantRefundReference", null], amount: ["amount", "Money"], reason: ["reason", null], occurred_at: ["occurredAt", null] },
   RefundGetRequest: { connector_refund_id: ["connectorRefundId", null], connector_transaction_id: ["connectorTransactionId", null], idempotency_key: ["idempotencyKey", null] },
@@ -1946,7 +1997,7 @@ const FIELDS = {
   SdkAction: { action_type: ["actionType", null], data: ["data", null] },
   SetupMandateRequest: { amount: ["amount", "Money"], merchant_reference: ["merchantReference", null], payment_method: ["paymentMethod", "PaymentMethod"], customer: ["customer", "Customer"], usage: ["usage", null], idempotency_key: ["idempotencyKey", null], billing_address: ["billingAddress", "Address"], browser_info: ["browserInfo", "BrowserInfo"], return_url: ["returnUrl", null], authentication_type: ["authenticationType", null], connector_order_id: ["connectorOrderId", null], metadata: ["metadata", "*"] },
   SubmitEvidenceRequest: { connector_dispute_id: ["connectorDisputeId", null], documents: ["documents", "EvidenceDocument"], summary: ["summary", null], idempotency_key: ["idempotencyKey", null] },
-  TransportOptions: { connect_timeout_ms: ["connectTimeoutMs", null], timeout_ms: ["timeoutMs", null], proxy_url: ["proxyUrl", null], retry: ["retry", "RetryOptions"], user_agent_suffix: ["userAgentSuffix", null] },
+  TransportOptions: { connect_timeout_ms: ["connectTimeoutMs", null], timeout_ms: ["timeoutMs", null], proxy_url: ["proxyUrl", null], retry: ["retry", "RetryOptions"], user_agent_suffix: ["userAgentSuffix", null], max_response_bytes: ["maxResponseBytes", null], max_connections: ["maxConnections", null] },
   Upi: { flow: ["flow", null], vpa: ["vpa", null] },
   VoidRequest: { connector_transaction_id: ["connectorTransactionId", null], merchant_reference: ["merchantReference", null], amount: ["amount", "Money"], reason: ["reason", null], idempotency_key: ["idempotencyKey", null] },
   WebhookAcknowledgement: { status: ["status", null], content_type: ["contentType", null], body: ["body", null] },
@@ -2056,16 +2107,16 @@ module.exports = {
   CORE_API_VERSION,
   ConnectorServiceError,
   InvalidRequestError,
-  AuthenticationError,
+  AuthenticationFailedError,
   NotFoundError,
   ConflictError,
-  RateLimitError,
+  RateLimitedError,
   ProcessorUnavailableError,
-  TimeoutError,
+  ProcessorTimeoutError,
   NetworkError,
-  WebhookVerificationFailedError,
+  WebhookVerificationError,
   UnsupportedError,
-  ConfigurationError,
+  InvalidConfigurationError,
   InvalidResponseError,
   ProcessorError,
   InternalError,

@@ -147,6 +147,51 @@ export interface CallOptions {
   retry?: boolean | null;
 }
 
+/**
+ * What one call did, reported to a [`CallObserver`] when it finishes (successfully or not).
+ *
+ * Never contains a request or response body, a header, a credential or card data.
+ */
+export interface CallRecord {
+  /** The processor called. */
+  connector: ConnectorName;
+  /** The operation, as the bindings name it (`payments.authorize`, ...). */
+  operation: string;
+  /** The flow of the operation. */
+  flow: Flow;
+  /**
+   * One label for the result: the response's status (`authorized`, `charged`, `failure`,
+   * `pending`, ...) when the call returned a response, else the error code
+   * (`timeout`, `processor_error`, ...). A decline is the status `failure`, not an error.
+   */
+  outcome: string;
+  /**
+   * HTTP requests sent for this call: 1 for a plain call, more when a request was retried
+   * or the flow needs several exchanges, 0 when the call failed before sending (e.g. an
+   * invalid request).
+   * A safe integer (uint32).
+   */
+  attempts: number;
+  /**
+   * Wall-clock time of the whole call, retries and backoff included, in microseconds.
+   * A safe integer (uint64).
+   */
+  latencyUs: number;
+  /** The call's idempotency key (given or generated). */
+  idempotencyKey: string;
+  /** The response's status, when the call returned a response. */
+  status?: string | null;
+  /** The error's code, when the call failed. */
+  errorCode?: ErrorCode | null;
+  /**
+   * The HTTP status of the processor's last answer, if one arrived.
+   * A safe integer (uint16).
+   */
+  httpStatus?: number | null;
+  /** The processor's request id, when it sent one. */
+  requestId?: string | null;
+}
+
 /** Whether funds are captured with the authorization or later by a capture call. */
 export type CaptureMethod = "automatic" | "manual";
 
@@ -223,7 +268,7 @@ export interface ClientConfig {
    * own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
    */
   baseUrl?: string | null;
-  /** @default {"connect_timeout_ms":5000,"timeout_ms":30000,"proxy_url":null,"retry":{"enabled":true,"max_attempts":3,"initial_backoff_ms":200,"max_backoff_ms":5000},"user_agent_suffix":null} */
+  /** @default {"connect_timeout_ms":5000,"timeout_ms":30000,"proxy_url":null,"retry":{"enabled":true,"max_attempts":3,"initial_backoff_ms":200,"max_backoff_ms":5000},"user_agent_suffix":null,"max_response_bytes":8388608,"max_connections":64} */
   transport?: TransportOptions | null;
 }
 
@@ -766,7 +811,14 @@ export interface QrCodeAction {
   imageUrl?: string | null;
 }
 
-/** Razorpay credentials and settings. */
+/**
+ * Razorpay credentials and settings.
+ *
+ * **Razorpay takes no idempotency key.** Orders, payments and refunds sent twice are created
+ * twice; the idempotency key of a call is not sent to Razorpay and protects nothing there.
+ * The client therefore never resends a Razorpay write, and errors of calls that may have acted
+ * carry the Razorpay ids to look up before retrying by hand.
+ */
 export interface RazorpayConfig {
   /** Key id (`rzp_test_...` or `rzp_live_...`). */
   keyId: string;
@@ -790,6 +842,16 @@ export interface RazorpayConfig {
   mandateMaxAmount?: number | null;
   /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
   mandateFrequency?: string | null;
+  /**
+   * Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+   * the signed body) is more than this many seconds away from now is rejected
+   * (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+   * retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+   * per its webhook docs), so a window shorter than that refuses late retries. Default: no
+   * freshness check.
+   * A safe integer (uint64).
+   */
+  webhookToleranceSeconds?: number | null;
 }
 
 /** A redirect of the customer's browser. */
@@ -983,6 +1045,24 @@ export interface TransportOptions {
   retry?: RetryOptions | null;
   /** Extra text appended to the User-Agent header. */
   userAgentSuffix?: string | null;
+  /**
+   * The largest response body read, in bytes (default 8 MiB; the processors' answers are a
+   * few kilobytes). A larger answer is abandoned as it streams in and the call fails with
+   * `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
+   * if the request is one the processor deduplicates.
+   * A safe integer (uint64).
+   * @default 8388608
+   */
+  maxResponseBytes?: number | null;
+  /**
+   * The most HTTP exchanges this client runs at once, and so the most connections it opens
+   * (default 64). Further calls wait for a free slot; the wait counts against the call's
+   * timeout, and a call that finds no slot in time fails with `network` before anything is
+   * sent (safe to retry).
+   * A safe integer (uint32).
+   * @default 64
+   */
+  maxConnections?: number | null;
 }
 
 /** A UPI payment. */
@@ -1142,7 +1222,7 @@ export declare class InvalidRequestError extends ConnectorServiceError {
  * Credentials, signature or permissions were rejected by the processor.
  * Code `authentication`.
  */
-export declare class AuthenticationError extends ConnectorServiceError {
+export declare class AuthenticationFailedError extends ConnectorServiceError {
   readonly code: "authentication";
 }
 
@@ -1166,7 +1246,7 @@ export declare class ConflictError extends ConnectorServiceError {
  * The processor is throttling requests.
  * Code `rate_limited`.
  */
-export declare class RateLimitError extends ConnectorServiceError {
+export declare class RateLimitedError extends ConnectorServiceError {
   readonly code: "rate_limited";
 }
 
@@ -1183,7 +1263,7 @@ export declare class ProcessorUnavailableError extends ConnectorServiceError {
  * the processor does not deduplicate.
  * Code `timeout`.
  */
-export declare class TimeoutError extends ConnectorServiceError {
+export declare class ProcessorTimeoutError extends ConnectorServiceError {
   readonly code: "timeout";
 }
 
@@ -1199,7 +1279,7 @@ export declare class NetworkError extends ConnectorServiceError {
  * An incoming webhook failed source verification (signature or token).
  * Code `webhook_verification_failed`.
  */
-export declare class WebhookVerificationFailedError extends ConnectorServiceError {
+export declare class WebhookVerificationError extends ConnectorServiceError {
   readonly code: "webhook_verification_failed";
 }
 
@@ -1215,7 +1295,7 @@ export declare class UnsupportedError extends ConnectorServiceError {
  * The client's configuration is invalid (credentials format, base URL, ...).
  * Code `configuration`.
  */
-export declare class ConfigurationError extends ConnectorServiceError {
+export declare class InvalidConfigurationError extends ConnectorServiceError {
   readonly code: "configuration";
 }
 
@@ -1247,16 +1327,16 @@ export declare class InternalError extends ConnectorServiceError {
 /** The error class for each error code. */
 export declare const ERROR_CLASSES: {
   readonly invalid_request: typeof InvalidRequestError;
-  readonly authentication: typeof AuthenticationError;
+  readonly authentication: typeof AuthenticationFailedError;
   readonly not_found: typeof NotFoundError;
   readonly conflict: typeof ConflictError;
-  readonly rate_limited: typeof RateLimitError;
+  readonly rate_limited: typeof RateLimitedError;
   readonly processor_unavailable: typeof ProcessorUnavailableError;
-  readonly timeout: typeof TimeoutError;
+  readonly timeout: typeof ProcessorTimeoutError;
   readonly network: typeof NetworkError;
-  readonly webhook_verification_failed: typeof WebhookVerificationFailedError;
+  readonly webhook_verification_failed: typeof WebhookVerificationError;
   readonly unsupported: typeof UnsupportedError;
-  readonly configuration: typeof ConfigurationError;
+  readonly configuration: typeof InvalidConfigurationError;
   readonly invalid_response: typeof InvalidResponseError;
   readonly processor_error: typeof ProcessorError;
   readonly internal: typeof InternalError;
@@ -1364,6 +1444,7 @@ export interface Types {
   BankRedirectMethod: BankRedirectMethod;
   BrowserInfo: BrowserInfo;
   CallOptions: CallOptions;
+  CallRecord: CallRecord;
   CaptureMethod: CaptureMethod;
   CaptureRequest: CaptureRequest;
   Card: Card;
@@ -1446,15 +1527,26 @@ export interface IncomingWebhook {
 export interface WebhooksService {
   /**
    * Verifies the request's signature (or token) and parses it. Throws
-   * `WebhookVerificationFailedError` when the signature does not match.
+   * `WebhookVerificationError` when the signature does not match.
    */
   verifyAndParse(request: IncomingWebhook): WebhookNotification;
 }
 
+/** Options of a `Client` beside its configuration. */
+export interface ClientOptions {
+  /**
+   * Receives a `CallRecord` (connector, operation, outcome, HTTP status, attempts, latency,
+   * idempotency key; never a secret) after each call, on the JavaScript thread. An exception
+   * it throws is reported (to the `setLogger` function, else as a process warning), never
+   * to the call.
+   */
+  onCall?: ((record: CallRecord) => void) | null;
+}
+
 /** A client: one processor, its credentials, and one pooled HTTP transport. */
 export declare class Client {
-  /** Builds a client. Throws `ConfigurationError` (naming the field) for a bad config. */
-  constructor(config: ClientConfig);
+  /** Builds a client. Throws `InvalidConfigurationError` (naming the field) for a bad config. */
+  constructor(config: ClientConfig, options?: ClientOptions);
   /** The processor this client talks to. */
   readonly connector: ConnectorName;
   readonly disputes: DisputesService;
@@ -1498,14 +1590,14 @@ export declare class Connector {
     idempotencyKey?: string,
   ): StepResult<Operations[K]["response"]>;
   /** Drives an operation to its end, sending each request with `send`. */
-  execute<K extends OperationName>(
+  run<K extends OperationName>(
     operation: K,
     request: Operations[K]["request"],
     send: (request: HttpRequest) => Promise<ReceivedResponse>,
     options?: { idempotencyKey?: string },
   ): Promise<Operations[K]["response"]>;
-  /** Verifies and parses a webhook, as `Client.webhooks.verifyAndParse`. */
-  verifyWebhook(request: IncomingWebhook): WebhookNotification;
+  /** Verification and parsing of webhooks, as `Client.webhooks`. */
+  readonly webhooks: WebhooksService;
 }
 
 /** A value in the core's JSON form (snake_case keys, Base64 bytes), e.g. to store it. */
@@ -1516,3 +1608,39 @@ export declare function fromCoreJson<K extends keyof Types>(type: K, json: strin
 export declare function coreVersion(): string;
 /** The core's API schema (JSON Schema of every type, the operations and the error codes). */
 export declare function apiSchema(): Record<string, unknown>;
+
+/** A level of the core's log records. */
+export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
+
+/** One log record of the core. Never contains card data or credentials. */
+export interface LogRecord {
+  level: LogLevel;
+  /** The Rust module that logged it (`connector_service::client`, ...). */
+  target: string;
+  message: string;
+  /** The record's fields and those of its call (`connector`, `operation`, `idempotency_key`, ...). */
+  fields: Record<string, string>;
+}
+
+/**
+ * Sends the core's log records to `logger` (`null` stops). Records up to `options.level`
+ * pass (default: `RUST_LOG` when set, else `"info"`); an explicit level overrides `RUST_LOG`.
+ */
+export declare function setLogger(
+  logger: ((record: LogRecord) => void) | null,
+  options?: { level?: LogLevel | string },
+): void;
+/** Changes which of the core's records reach the logger: a level, or a `RUST_LOG`-style filter. */
+export declare function setLogLevel(level: LogLevel | string): void;
+/**
+ * A fresh idempotency key (a UUID v4). Create it before a call and pass it on the request to
+ * keep it when you stop waiting for the call: a retry with the same key and request is then
+ * deduplicated by the processors that support keys.
+ */
+export declare function newIdempotencyKey(): string;
+/**
+ * Fiserv Commerce Hub's request signature (the `Authorization` header): Base64 of the
+ * HMAC-SHA256, keyed with `apiSecret`, of `apiKey + clientRequestId + timestampMs + body`.
+ * The connector signs every request itself; this is for checking a signature by hand.
+ */
+export declare function fiservSignature(apiKey: string, apiSecret: string, clientRequestId: string, timestampMs: number, body: Buffer | Uint8Array | string): string;

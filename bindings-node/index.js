@@ -10,6 +10,7 @@ const util = require('node:util');
 const native = require('./native.js');
 const gen = require('./generated.js');
 const w = require('./lib/wire.js');
+const observe = require('./lib/observe.js');
 
 const { ConnectorServiceError, ERROR_CLASSES, FIELDS, UNIONS, OPERATIONS, SERVICES } = gen;
 
@@ -118,7 +119,7 @@ function nativeConstructionError(e, rootType) {
 }
 
 function buildNative(NativeClass, config) {
-  // A bad configuration is a `ConfigurationError` naming the field, as the core reports it.
+  // A bad configuration is a `InvalidConfigurationError` naming the field, as the core reports it.
   const wire = convert(gen.toWire.ClientConfig, config, 'ClientConfig', undefined, { code: 'configuration' });
   try {
     return { handle: new NativeClass(JSON.stringify(wire)), wire };
@@ -200,8 +201,11 @@ const CLIENT_STATE = new WeakMap();
 class Client {
   #native;
 
-  constructor(config) {
+  constructor(config, options) {
+    const onCall = options == null ? null : options.onCall;
+    const observer = onCall == null ? null : observe.nativeObserver(onCall);
     const { handle, wire } = buildNative(native.NativeClient, config);
+    if (observer) handle.setOnCall(observer);
     this.#native = handle;
     CLIENT_STATE.set(this, describeConfig(handle.connector, wire));
     const call = (op, request, options) => this.#call(op, request, options);
@@ -295,6 +299,8 @@ class Connector {
     const { handle, wire } = buildNative(native.NativeConnector, config);
     this.#native = handle;
     CONNECTOR_STATE.set(this, describeConfig(handle.connector, wire));
+    const verify = (headers, body) => this.#native.handleWebhook(headers, body);
+    Object.defineProperty(this, 'webhooks', { value: new WebhooksService(verify), enumerable: false });
   }
 
   get connector() {
@@ -322,7 +328,7 @@ class Connector {
     return { type: 'done', response: decode(op.fromWire, JSON.parse(out.responseJson), { connector: this.connector }), idempotencyKey: out.idempotencyKey };
   }
 
-  async execute(operation, request, send, options) {
+  async run(operation, request, send, options) {
     if (typeof send !== 'function') {
       throw errorFromJson({ code: 'invalid_request', message: 'must be a function sending one HTTP request', field: 'send', retryable: false });
     }
@@ -334,11 +340,6 @@ class Connector {
       if (step.type === 'done') return step.response;
       responses.push(await send(step.request));
     }
-  }
-
-  verifyWebhook(request) {
-    const [headers, body] = webhookArgs(request);
-    return decode(gen.fromWire.WebhookNotification, unpack(this.#native.handleWebhook(headers, body), 'WebhookRequest'), { flow: 'webhook' });
   }
 
   toJSON() {
@@ -377,6 +378,24 @@ function apiSchema() {
   return unpack(native.apiSchemaJson());
 }
 
+/** A fresh idempotency key (a UUID v4, as the core generates): create it before a call and
+ * pass it on the request to keep it when you stop waiting for the call. */
+function newIdempotencyKey() {
+  return require('crypto').randomUUID();
+}
+
+function fiservSignature(apiKey, apiSecret, clientRequestId, timestampMs, body) {
+  const strings = { apiKey, apiSecret, clientRequestId };
+  for (const [field, value] of Object.entries(strings)) {
+    if (typeof value !== 'string') throw errorFromJson({ code: 'invalid_request', message: 'must be a string', field, retryable: false });
+  }
+  if (!Number.isSafeInteger(timestampMs) || timestampMs < 0) {
+    throw errorFromJson({ code: 'invalid_request', message: 'must be a non-negative integer (milliseconds)', field: 'timestampMs', retryable: false });
+  }
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body ?? []);
+  return native.fiservSignature(apiKey, apiSecret, clientRequestId, timestampMs, bytes);
+}
+
 const errorExports = {};
 for (const Class of Object.values(ERROR_CLASSES)) errorExports[Class.name] = Class;
 
@@ -391,4 +410,8 @@ module.exports = {
   fromCoreJson,
   coreVersion,
   apiSchema,
+  setLogger: observe.setLogger,
+  setLogLevel: observe.setLogLevel,
+  newIdempotencyKey,
+  fiservSignature,
 };

@@ -12,6 +12,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** A client: one connector, its credentials and one pooled HTTP transport. */
 export declare class NativeClient {
   /**
+   * Sets the function receiving the JSON of every call's `CallRecord` (called on the
+   * JavaScript thread, after the call finished).
+   */
+  setOnCall(callback: (recordJson: string) => void): void
+  /**
    * Builds a client from a `ClientConfig` (JSON). Fails with an error whose message is the
    * library error's JSON.
    */
@@ -51,3 +56,20 @@ export declare function apiSchemaJson(): string
 
 /** The version of the core this addon was built from. */
 export declare function coreVersion(): string
+
+/**
+ * Fiserv Commerce Hub's request signature: Base64 of the HMAC-SHA256, keyed with
+ * `api_secret`, of `api_key + client_request_id + timestamp_ms + body` (JavaScript checks the
+ * timestamp is a non-negative safe integer).
+ */
+export declare function fiservSignature(apiKey: string, apiSecret: string, clientRequestId: string, timestampMs: number, body: Buffer): string
+
+/** Replaces the filter of the core's logs (`RUST_LOG` syntax). */
+export declare function setLogFilter(directives: string): void
+
+/**
+ * Sends the core's log records (JSON `{level, target, message, fields}`) to `callback`, or
+ * stops with `null`. The first call installs the bridge, filtered by `RUST_LOG` when set,
+ * else by `default_filter`. Throws the error JSON if the bridge cannot be installed.
+ */
+export declare function setLogSink(callback: ((recordJson: string) => void) | null, defaultFilter: string): void

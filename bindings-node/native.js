@@ -839,3 +839,6 @@ module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeConnector = nativeBinding.NativeConnector
 module.exports.apiSchemaJson = nativeBinding.apiSchemaJson
 module.exports.coreVersion = nativeBinding.coreVersion
+module.exports.fiservSignature = nativeBinding.fiservSignature
+module.exports.setLogFilter = nativeBinding.setLogFilter
+module.exports.setLogSink = nativeBinding.setLogSink

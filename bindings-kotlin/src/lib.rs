@@ -8,19 +8,22 @@
 //!
 //! One multi-threaded tokio runtime serves the whole process: `suspend` calls spawn onto it and
 //! await the task, blocking calls `block_on` it, so both share the client's connection pool.
-//! No panic crosses the boundary: every entry point catches them and reports an `internal`
-//! error instead.
+//! No panic crosses the boundary: every entry point runs through the core's FFI guard
+//! (`connector_service::ffi`), which reports an `internal` error with the same error JSON as
+//! every other failure.
 
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, LazyLock};
 
-use connector_service::json::{error_to_json, JsonClient, JsonConnector};
-use connector_service::{Error, ErrorCode};
+use connector_service::ffi::{self, FfiError};
+use connector_service::json::{JsonClient, JsonConnector};
+use connector_service::Error;
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 
 uniffi::setup_scaffolding!();
+
+mod observe;
 
 /// The process-wide runtime: I/O, timers, and the tasks of every call.
 static RUNTIME: LazyLock<Option<Runtime>> = LazyLock::new(|| {
@@ -31,10 +34,10 @@ static RUNTIME: LazyLock<Option<Runtime>> = LazyLock::new(|| {
         .ok()
 });
 
-fn runtime() -> Result<&'static Runtime, NativeError> {
+fn runtime() -> Result<&'static Runtime, Error> {
     RUNTIME
         .as_ref()
-        .ok_or_else(|| NativeError::from(Error::internal("cannot start the tokio runtime")))
+        .ok_or_else(|| Error::internal("cannot start the tokio runtime"))
 }
 
 /// A call failed. `error_json` is the core's error (`error_to_json`): code, message, field,
@@ -46,25 +49,27 @@ pub enum NativeError {
     Failed { error_json: String },
 }
 
-impl From<Error> for NativeError {
-    fn from(e: Error) -> Self {
+impl From<FfiError> for NativeError {
+    fn from(e: FfiError) -> Self {
         NativeError::Failed {
-            error_json: error_to_json(&e),
+            error_json: e.into_json(),
         }
     }
 }
 
-fn panic_error() -> NativeError {
-    Error::new(
-        ErrorCode::Internal,
-        "the native library panicked; please report this bug",
-    )
-    .into()
+impl From<Error> for NativeError {
+    fn from(e: Error) -> Self {
+        FfiError::from(e).into()
+    }
 }
 
-/// Runs `f`, turning a panic into an `internal` error.
-fn guard<T>(f: impl FnOnce() -> Result<T, NativeError>) -> Result<T, NativeError> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(panic_error()))
+fn panic_error() -> NativeError {
+    ffi::panic_error().into()
+}
+
+/// Runs `f` through the core's FFI guard: errors and panics become a [`NativeError`].
+fn guard<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, NativeError> {
+    ffi::guard(f).map_err(NativeError::from)
 }
 
 /// Aborts the task when the awaiting future is dropped (the Kotlin coroutine was cancelled).
@@ -82,7 +87,7 @@ where
     T: Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,
 {
-    let mut task = AbortOnDrop(runtime()?.spawn(future));
+    let mut task = AbortOnDrop(runtime()?.spawn(ffi::guard_future(future)));
     match (&mut task.0).await {
         Ok(result) => result.map_err(NativeError::from),
         Err(join_error) if join_error.is_cancelled() => {
@@ -97,7 +102,7 @@ where
 /// A JVM thread is normally outside any runtime. A coroutine resumed without a dispatcher
 /// (`Dispatchers.Unconfined`) may however run on one of the runtime's workers, where a plain
 /// `block_on` would panic: there the worker is handed over first (`block_in_place`).
-fn block_on<F: Future>(future: F) -> Result<F::Output, NativeError> {
+fn block_on<F: Future>(future: F) -> Result<F::Output, Error> {
     match tokio::runtime::Handle::try_current() {
         Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
             Ok(tokio::task::block_in_place(|| handle.block_on(future)))
@@ -160,7 +165,6 @@ impl NativeClient {
                 self.inner
                     .call(&operation, &request_json, options_json.as_deref()),
             )?
-            .map_err(NativeError::from)
         })
     }
 
@@ -170,7 +174,7 @@ impl NativeClient {
         headers_json: String,
         body: Vec<u8>,
     ) -> Result<String, NativeError> {
-        guard(|| Ok(self.inner.handle_webhook(&headers_json, &body)?))
+        guard(|| self.inner.handle_webhook(&headers_json, &body))
     }
 }
 
@@ -206,12 +210,12 @@ impl NativeConnector {
         idempotency_key: Option<String>,
     ) -> Result<String, NativeError> {
         guard(|| {
-            Ok(self.inner.step(
+            self.inner.step(
                 &operation,
                 &request_json,
                 &responses_json,
                 idempotency_key.as_deref(),
-            )?)
+            )
         })
     }
 
@@ -221,7 +225,7 @@ impl NativeConnector {
         headers_json: String,
         body: Vec<u8>,
     ) -> Result<String, NativeError> {
-        guard(|| Ok(self.inner.handle_webhook(&headers_json, &body)?))
+        guard(|| self.inner.handle_webhook(&headers_json, &body))
     }
 }
 
@@ -238,6 +242,32 @@ pub fn mask_card_number(number: String) -> String {
 #[uniffi::export]
 pub fn is_sensitive_key(key: String) -> bool {
     connector_service::http::is_sensitive_header(&key)
+}
+
+/// A fresh idempotency key (a UUID v4). Create it before a call and pass it on the request to
+/// keep it when the call's coroutine is cancelled.
+#[uniffi::export]
+pub fn new_idempotency_key() -> String {
+    connector_service::http::new_idempotency_key()
+}
+
+/// Fiserv Commerce Hub's request signature (the `Authorization` header): Base64 of the
+/// HMAC-SHA256, keyed with `api_secret`, of `api_key + client_request_id + timestamp_ms + body`.
+#[uniffi::export]
+pub fn fiserv_signature(
+    api_key: String,
+    api_secret: String,
+    client_request_id: String,
+    timestamp_ms: u64,
+    body: Vec<u8>,
+) -> String {
+    connector_service::connectors::fiserv::sign(
+        &api_key,
+        &api_secret,
+        &client_request_id,
+        timestamp_ms,
+        &body,
+    )
 }
 
 #[uniffi::export]

@@ -10,54 +10,32 @@
 //! Network calls are `async`: they run on napi-rs's single tokio runtime (shared by every
 //! client in the process, so one connection pool per client serves all calls) and settle a
 //! Promise on the JavaScript thread; the event loop is never blocked. No panic crosses into
-//! JavaScript: each entry point turns one into an `internal` error.
+//! JavaScript: every entry point runs through the core's FFI guard (`connector_service::ffi`),
+//! which turns one into an `internal` error with the same error JSON as every other failure.
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
-use connector_service::json::{api_schema, error_to_json, JsonClient, JsonConnector};
+use connector_service::ffi::{self, FfiError};
+use connector_service::json::{api_schema, JsonClient, JsonConnector};
 use connector_service::types::Bytes;
-use connector_service::{Error, HttpResponse, Result, Step};
+use connector_service::{Error, HttpResponse, Step};
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
-/// Wraps a result into the envelope the JavaScript layer unpacks.
-fn envelope(result: Result<String>) -> String {
+pub mod observe;
+
+/// Wraps a guarded result into the envelope the JavaScript layer unpacks: `{"ok": <json>}` or
+/// `{"error": <the core's error JSON>}`.
+fn envelope(result: Result<String, FfiError>) -> String {
     match result {
         Ok(json) => format!("{{\"ok\":{json}}}"),
-        Err(e) => format!("{{\"error\":{}}}", error_to_json(&e)),
+        Err(e) => format!("{{\"error\":{}}}", e.json()),
     }
 }
 
-/// A construction failure, as a JavaScript exception whose message is the error JSON.
-fn native_error(e: Error) -> napi::Error {
-    napi::Error::from_reason(error_to_json(&e))
-}
-
-fn panic_error() -> Error {
-    Error::internal("the native layer panicked; please report this bug")
-}
-
-/// Runs `f`, turning a panic into an `internal` error.
-fn guarded(f: impl FnOnce() -> Result<String>) -> String {
-    envelope(catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(panic_error())))
-}
-
-/// A future that turns a panic while polling into an `internal` error.
-struct CatchPanic<F>(Pin<Box<F>>);
-
-impl<F: Future<Output = Result<String>>> Future for CatchPanic<F> {
-    type Output = Result<String>;
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
-        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(poll) => poll,
-            Err(_) => Poll::Ready(Err(panic_error())),
-        }
-    }
+/// A construction failure, as a JavaScript exception whose message is the core's error JSON.
+fn native_error(e: FfiError) -> napi::Error {
+    napi::Error::from_reason(e.into_json())
 }
 
 /// The version of the core this addon was built from.
@@ -69,7 +47,27 @@ pub fn core_version() -> String {
 /// The core's API schema (JSON), which the package's types are generated from.
 #[napi]
 pub fn api_schema_json() -> String {
-    guarded(|| Ok(api_schema().to_string()))
+    envelope(ffi::guard(|| Ok(api_schema().to_string())))
+}
+
+/// Fiserv Commerce Hub's request signature: Base64 of the HMAC-SHA256, keyed with
+/// `api_secret`, of `api_key + client_request_id + timestamp_ms + body` (JavaScript checks the
+/// timestamp is a non-negative safe integer).
+#[napi]
+pub fn fiserv_signature(
+    api_key: String,
+    api_secret: String,
+    client_request_id: String,
+    timestamp_ms: i64,
+    body: Buffer,
+) -> String {
+    connector_service::connectors::fiserv::sign(
+        &api_key,
+        &api_secret,
+        &client_request_id,
+        timestamp_ms.max(0) as u64,
+        &body,
+    )
 }
 
 /// A client: one connector, its credentials and one pooled HTTP transport.
@@ -85,9 +83,7 @@ impl NativeClient {
     /// library error's JSON.
     #[napi(constructor)]
     pub fn new(config_json: String) -> napi::Result<NativeClient> {
-        let built = catch_unwind(AssertUnwindSafe(|| JsonClient::new(&config_json)))
-            .unwrap_or_else(|_| Err(panic_error()));
-        let inner = built.map_err(native_error)?;
+        let inner = ffi::guard(|| JsonClient::new(&config_json)).map_err(native_error)?;
         let connector = inner.connector_name().as_str().to_string();
         Ok(NativeClient { inner, connector })
     }
@@ -113,18 +109,18 @@ impl NativeClient {
                 .call(&op, &request_json, options_json.as_deref())
                 .await
         };
-        envelope(CatchPanic(Box::pin(future)).await)
+        envelope(ffi::guard_future(future).await)
     }
 
     /// Verifies and parses a webhook: headers as a JSON object of strings, the raw body.
     #[napi]
     pub fn handle_webhook(&self, headers_json: String, body: Buffer) -> String {
-        guarded(|| self.inner.handle_webhook(&headers_json, &body))
+        envelope(ffi::guard(|| {
+            self.inner.handle_webhook(&headers_json, &body)
+        }))
     }
 }
 
-/// The sans-IO connector: builds processor requests and parses their responses; the caller
-/// sends them with any HTTP client.
 /// An HTTP response given to `NativeConnector.stepParts`.
 #[napi(object)]
 pub struct NativeResponse {
@@ -148,6 +144,8 @@ pub struct NativeStep {
     pub error_json: Option<String>,
 }
 
+/// The sans-IO connector: builds processor requests and parses their responses; the caller
+/// sends them with any HTTP client.
 #[napi]
 pub struct NativeConnector {
     inner: JsonConnector,
@@ -159,9 +157,7 @@ impl NativeConnector {
     /// Builds the connector from a `ClientConfig` (JSON); see [`NativeClient::new`].
     #[napi(constructor)]
     pub fn new(config_json: String) -> napi::Result<NativeConnector> {
-        let built = catch_unwind(AssertUnwindSafe(|| JsonConnector::new(&config_json)))
-            .unwrap_or_else(|_| Err(panic_error()));
-        let inner = built.map_err(native_error)?;
+        let inner = ffi::guard(|| JsonConnector::new(&config_json)).map_err(native_error)?;
         let connector = inner.connector_name().as_str().to_string();
         Ok(NativeConnector { inner, connector })
     }
@@ -183,17 +179,16 @@ impl NativeConnector {
         responses_json: String,
         idempotency_key: Option<String>,
     ) -> String {
-        guarded(|| {
+        envelope(ffi::guard(|| {
             self.inner.step(
                 &op,
                 &request_json,
                 &responses_json,
                 idempotency_key.as_deref(),
             )
-        })
+        }))
     }
 
-    /// Verifies and parses a webhook.
     /// One step with the HTTP exchanges as JavaScript values (no JSON, no Base64 for them):
     /// the request is the core's JSON; the result is the request to send, or the finished
     /// flow's response as JSON, or the error as JSON.
@@ -220,12 +215,12 @@ impl NativeConnector {
                         body: Bytes(r.body.to_vec()),
                     })
                 })
-                .collect::<Result<Vec<HttpResponse>>>()?;
+                .collect::<connector_service::Result<Vec<HttpResponse>>>()?;
             self.inner
                 .step_parts(&op, &request_json, &responses, idempotency_key.as_deref())
         };
         let mut out = NativeStep::default();
-        match catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| Err(panic_error())) {
+        match ffi::guard(run) {
             Ok((Step::Send(http), key)) => {
                 out.idempotency_key = Some(key);
                 out.method = Some(http.method.as_str().to_string());
@@ -238,13 +233,16 @@ impl NativeConnector {
                 out.idempotency_key = Some(key);
                 out.response_json = Some(json);
             }
-            Err(e) => out.error_json = Some(error_to_json(&e)),
+            Err(e) => out.error_json = Some(e.into_json()),
         }
         out
     }
 
+    /// Verifies and parses a webhook.
     #[napi]
     pub fn handle_webhook(&self, headers_json: String, body: Buffer) -> String {
-        guarded(|| self.inner.handle_webhook(&headers_json, &body))
+        envelope(ffi::guard(|| {
+            self.inner.handle_webhook(&headers_json, &body)
+        }))
     }
 }

@@ -22,6 +22,18 @@ before(async () => {
 });
 after(() => sandbox.stop());
 
+test("class names come from the core's naming table and shadow no global", () => {
+  const table = cs.apiSchema().error_classes;
+  assert.equal(`${table.base}Error`, cs.ConnectorServiceError.name);
+  for (const [code, Class] of Object.entries(cs.ERROR_CLASSES)) {
+    // The same stem as in Python (`<stem>Error`) and Kotlin (`<stem>Exception`).
+    assert.equal(Class.name, `${table.stems[code]}Error`);
+  }
+  for (const Class of [cs.ConnectorServiceError, ...Object.values(cs.ERROR_CLASSES)]) {
+    assert.ok(!(Class.name in globalThis), `${Class.name} shadows a global`);
+  }
+});
+
 test('one Error subclass per error code of the schema, all under ConnectorServiceError', () => {
   const codes = cs.apiSchema().error_codes;
   assert.deepEqual(Object.keys(cs.ERROR_CLASSES), codes);
@@ -33,7 +45,7 @@ test('one Error subclass per error code of the schema, all under ConnectorServic
     assert.equal(e.name, Class.name);
     assert.equal(e.code, code);
   }
-  assert.equal(cs.ERROR_CLASSES.rate_limited, cs.RateLimitError);
+  assert.equal(cs.ERROR_CLASSES.rate_limited, cs.RateLimitedError);
   assert.equal(cs.ERROR_CLASSES.invalid_request, cs.InvalidRequestError);
   assert.equal(cs.ERROR_CLASSES.processor_error, cs.ProcessorError);
 });
@@ -44,7 +56,7 @@ test('an authentication failure: HTTP status, processor code and message, never 
   const client = new cs.Client(config);
   await sandbox.reset();
   await assert.rejects(client.payments.authorize(authorize('auth-1')), (e) => {
-    assert.ok(e instanceof cs.AuthenticationError, e.name);
+    assert.ok(e instanceof cs.AuthenticationFailedError, e.name);
     assert.ok(e instanceof cs.ConnectorServiceError);
     assert.equal(e.code, 'authentication');
     assert.equal(e.httpStatus, 401);
@@ -58,12 +70,12 @@ test('an authentication failure: HTTP status, processor code and message, never 
   });
 });
 
-test('a rate limit is a RateLimitError with the HTTP status, retryable', async () => {
+test('a rate limit is a RateLimitedError with the HTTP status, retryable', async () => {
   const client = new cs.Client(await sandboxConfig(sandbox, 'adyen', cs));
   await sandbox.reset();
   await sandbox.fault({ processor: 'adyen', method: 'POST', path: '/v68/payments', fault: { type: 'rate_limit', retry_after_s: 0 }, count: 1 });
   await assert.rejects(client.payments.authorize(authorize('rl-1', { idempotencyKey: 'rl-key-1' }), { retry: false }), (e) => {
-    assert.ok(e instanceof cs.RateLimitError, e.name);
+    assert.ok(e instanceof cs.RateLimitedError, e.name);
     assert.equal(e.code, 'rate_limited');
     assert.equal(e.httpStatus, 429);
     assert.equal(e.retryable, true);
@@ -72,13 +84,13 @@ test('a rate limit is a RateLimitError with the HTTP status, retryable', async (
   });
 });
 
-test('a processor outage is a ProcessorUnavailableError; a timeout a TimeoutError', async () => {
+test('a processor outage is a ProcessorUnavailableError; a timeout a ProcessorTimeoutError', async () => {
   const client = new cs.Client(await sandboxConfig(sandbox, 'adyen', cs));
   await sandbox.reset();
   await sandbox.fault({ processor: 'adyen', method: 'POST', path: '/v68/payments', fault: { type: 'status', status: 503 }, count: 1 });
   await assert.rejects(client.payments.authorize(authorize('pu-1'), { retry: false }), (e) => e instanceof cs.ProcessorUnavailableError && e.httpStatus === 503);
   await sandbox.fault({ processor: 'adyen', method: 'POST', path: '/v68/payments', fault: { type: 'latency', ms: 1500 }, count: 1 });
-  await assert.rejects(client.payments.authorize(authorize('to-1'), { retry: false, timeoutMs: 200 }), (e) => e instanceof cs.TimeoutError && e.code === 'timeout');
+  await assert.rejects(client.payments.authorize(authorize('to-1'), { retry: false, timeoutMs: 200 }), (e) => e instanceof cs.ProcessorTimeoutError && e.code === 'timeout');
 });
 
 test('a connection refused is a NetworkError', async () => {

@@ -20,7 +20,7 @@ test('ESM named exports and CommonJS exports are the same objects', () => {
 test('a CommonJS program requires the package', () => {
   const out = execFileSync(process.execPath, [
     '-e',
-    "const cs = require('connector-service'); const c = new cs.Client({connector:{type:'adyen',apiKey:'k',merchantAccount:'M'}}); console.log(c.connector, typeof cs.RateLimitError, cs.coreVersion());",
+    "const cs = require('connector-service'); const c = new cs.Client({connector:{type:'adyen',apiKey:'k',merchantAccount:'M'}}); console.log(c.connector, typeof cs.RateLimitedError, cs.coreVersion());",
   ], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
   assert.match(out, /^adyen function \d+\.\d+\.\d+/);
 });
@@ -36,4 +36,10 @@ test('an ES module program imports the package', () => {
 
 test('the addon and the generated code come from the same core', () => {
   assert.equal(esm.coreVersion(), esm.apiSchema().version);
+});
+
+test('newIdempotencyKey gives a fresh UUID v4, to keep across a call you stop waiting for', () => {
+  const [a, b] = [esm.newIdempotencyKey(), esm.newIdempotencyKey()];
+  assert.notEqual(a, b);
+  assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });

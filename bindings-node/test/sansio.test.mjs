@@ -49,12 +49,12 @@ test('authorize, capture and refund with fetch driving the connector', async () 
   const payment = done.response.connectorTransactionId;
   assert.ok(payment);
 
-  // Or driven to the end by execute().
+  // Or driven to the end by run().
   sent = 0;
-  const captured = await connector.execute('payments.capture', { connectorTransactionId: payment, amount: { minorUnits: 4200, currency: 'EUR' } }, send);
+  const captured = await connector.run('payments.capture', { connectorTransactionId: payment, amount: { minorUnits: 4200, currency: 'EUR' } }, send);
   assert.ok(sent >= 1);
   assert.ok(['charged', 'pending'].includes(captured.status), captured.status);
-  const refund = await connector.execute('payments.refund', { connectorTransactionId: payment, amount: { minorUnits: 1000, currency: 'EUR' } }, send, { idempotencyKey: 'refund-sansio-1' });
+  const refund = await connector.run('payments.refund', { connectorTransactionId: payment, amount: { minorUnits: 1000, currency: 'EUR' } }, send, { idempotencyKey: 'refund-sansio-1' });
   assert.equal(refund.idempotencyKey, 'refund-sansio-1');
   assert.ok(refund.connectorRefundId);
 
@@ -66,7 +66,7 @@ test('authorize, capture and refund with fetch driving the connector', async () 
 test('a decline comes back as a done step, an HTTP error as a typed error', async () => {
   await sandbox.reset();
   const connector = new cs.Connector(await sandboxConfig(sandbox, 'adyen', cs));
-  const declined = await connector.execute('payments.authorize', {
+  const declined = await connector.run('payments.authorize', {
     amount: { minorUnits: 100, currency: 'EUR' },
     merchantReference: 'sansio-2',
     returnUrl: 'https://shop.example/return',
@@ -77,7 +77,7 @@ test('a decline comes back as a done step, an HTTP error as a typed error', asyn
 
   await sandbox.fault({ processor: 'adyen', method: 'POST', path: '/v68/payments', fault: { type: 'status', status: 503 }, count: 1 });
   await assert.rejects(
-    connector.execute('payments.authorize', { amount: { minorUnits: 100, currency: 'EUR' }, merchantReference: 'sansio-3', returnUrl: 'https://shop.example/return', paymentMethod: CARD }, send),
+    connector.run('payments.authorize', { amount: { minorUnits: 100, currency: 'EUR' }, merchantReference: 'sansio-3', returnUrl: 'https://shop.example/return', paymentMethod: CARD }, send),
     (e) => e instanceof cs.ProcessorUnavailableError && e.httpStatus === 503 && e.flow === 'authorize',
   );
 });

@@ -1,12 +1,13 @@
 // The shared scenarios (tests/scenarios/*.json) against the sandbox, through the typed API.
-// Each scenario gets its own sandbox, so that webhooks still in flight from one scenario can
-// never reach the next one's outbox.
+// Each file is validated against tests/scenario.schema.json first. Each scenario gets its own
+// sandbox, so that webhooks still in flight from one scenario can never reach the next one's
+// outbox.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Sandbox } from './helpers/sandbox.mjs';
-import { runScenario, scenarioFiles } from './helpers/scenarios.mjs';
+import { assertValidScenario, runScenario, scenarioFiles } from './helpers/scenarios.mjs';
 
 const files = scenarioFiles();
 
@@ -16,6 +17,8 @@ test('the shared scenarios are there', () => {
 
 for (const { file, scenario } of files) {
   test(`scenario ${file}: ${scenario.description || scenario.name}`, async () => {
+    // Validated against tests/scenario.schema.json before it runs.
+    assertValidScenario(file, scenario);
     const sandbox = await Sandbox.start();
     try {
       const steps = await runScenario(sandbox, scenario);

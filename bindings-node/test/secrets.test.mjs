@@ -82,7 +82,7 @@ test('errors never echo a card number, a secret or the offending value', async (
     () => new cs.Client({ connector: { type: 'adyen', apiKey: API_KEY, merchantAccount: 42 } }),
     (e) => {
       assertClean(everyRendering(e) + e.stack, 'config error');
-      return e instanceof cs.ConfigurationError && e.field === 'connector.merchantAccount';
+      return e instanceof cs.InvalidConfigurationError && e.field === 'connector.merchantAccount';
     },
   );
 });

@@ -147,7 +147,7 @@ test('every integer field is checked, with the range of its format', async () =>
   });
   assert.throws(
     () => new cs.Client({ ...CONFIG, transport: { timeoutMs: 1.5 } }),
-    (e) => e instanceof cs.ConfigurationError && e.field === 'transport.timeoutMs',
+    (e) => e instanceof cs.InvalidConfigurationError && e.field === 'transport.timeoutMs',
   );
   await assert.rejects(
     client.payments.capture({ connectorTransactionId: 'p', amount: { minorUnits: 5, currency: 'USD' } }, { timeoutMs: -1 }),
@@ -187,7 +187,7 @@ test('environments and transport options are part of the config', () => {
     transport: { connectTimeoutMs: 2000, timeoutMs: 10000, retry: { enabled: true, maxAttempts: 2, initialBackoffMs: 50, maxBackoffMs: 500 }, userAgentSuffix: 'shop/1.0' },
   });
   assert.equal(client.connector, 'adyen');
-  assert.throws(() => new cs.Client({ ...CONFIG, environment: 'staging' }), (e) => e instanceof cs.ConfigurationError && e.field === 'environment');
+  assert.throws(() => new cs.Client({ ...CONFIG, environment: 'staging' }), (e) => e instanceof cs.InvalidConfigurationError && e.field === 'environment');
   const live = new cs.Client({ connector: { type: 'adyen', apiKey: 'k', merchantAccount: 'M', liveEndpointPrefix: '1797a841fbb37ca7-AdyenDemo' }, environment: 'live' });
   assert.equal(live.toJSON().environment, 'live');
   const razorpay = new cs.Client({ connector: { type: 'razorpay', keyId: 'rzp_test_abc', keySecret: 's3cr3t', webhookSecrets: ['w1', 'w2'] } });

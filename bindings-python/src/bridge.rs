@@ -20,20 +20,20 @@ use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use connector_service::Error;
+use connector_service::ffi::FfiError;
 use pyo3::prelude::*;
 use tokio::task::AbortHandle;
 
 /// What the runtime's threads share with the event loop.
 pub struct Shared {
-    queue: Mutex<Vec<(u64, Result<String, Error>)>>,
+    queue: Mutex<Vec<(u64, Result<String, FfiError>)>>,
     /// Written by the runtime's threads (non-blocking) to wake the loop.
     wake: UnixStream,
 }
 
 impl Shared {
     /// Queues a result; wakes the loop if this is the first result since its last drain.
-    pub fn complete(&self, id: u64, result: Result<String, Error>) {
+    pub fn complete(&self, id: u64, result: Result<String, FfiError>) {
         let first = {
             let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
             queue.push((id, result));
@@ -134,9 +134,7 @@ impl Completer {
             }
             match result {
                 Ok(json) => future.call_method1("set_result", (json,))?,
-                Err(e) => {
-                    future.call_method1("set_exception", (crate::to_py_err(&e).value(py),))?
-                }
+                Err(e) => future.call_method1("set_exception", (crate::py_err(e).value(py),))?,
             };
         }
         Ok(())

@@ -6,23 +6,23 @@
 //! leave as `NativeError` whose single argument is the core error's JSON; the Python layer
 //! turns it into the exception class of its code.
 //!
-//! Rules kept here: the GIL is released whenever Rust works or waits; no panic crosses into
-//! Python (futures run under `catch_unwind`, and PyO3 turns a panic in a method into an
-//! exception); one tokio runtime per process ([`runtime`]), and a client is bound to the
-//! process that created it.
+//! Rules kept here: the GIL is released whenever Rust works or waits; every entry point runs
+//! its work through the core's FFI guard (`connector_service::ffi`: one error JSON shape, a
+//! panic becomes an `internal` error), so no panic crosses into Python; one tokio runtime per
+//! process ([`runtime`]), and a client is bound to the process that created it.
 
 mod bridge;
+mod observe;
 mod runtime;
 
 use std::collections::BTreeMap;
 use std::mem::ManuallyDrop;
-use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use connector_service::json::{error_to_json, JsonClient, JsonConnector};
+use connector_service::ffi::{self, FfiError};
+use connector_service::json::{api_schema, JsonClient, JsonConnector};
 use connector_service::types::Bytes;
 use connector_service::{Currency, Error, ErrorCode, HttpResponse, Money, Step};
-use futures_util::FutureExt;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -35,20 +35,19 @@ create_exception!(
     "An error of the core; its only argument is the error as JSON."
 );
 
-pub(crate) fn to_py_err(error: &Error) -> PyErr {
-    NativeError::new_err(error_to_json(error))
+/// The one place an error becomes a Python exception: `NativeError(<the core's error JSON>)`.
+pub(crate) fn py_err(error: FfiError) -> PyErr {
+    NativeError::new_err(error.into_json())
+}
+
+fn to_py_err(error: &Error) -> PyErr {
+    py_err(error.clone().into())
 }
 
 fn runtime_error(e: std::io::Error) -> PyErr {
     to_py_err(&Error::internal(format!(
         "cannot start the tokio runtime: {e}"
     )))
-}
-
-fn panic_error() -> Error {
-    Error::internal(
-        "the native layer panicked; this is a bug in connector-service, please report it",
-    )
 }
 
 /// A client of the core, driven with JSON. Bound to the process that created it.
@@ -85,17 +84,23 @@ impl NativeClient {
 
 #[pymethods]
 impl NativeClient {
+    /// `on_call`: a callable receiving the JSON of every call's `CallRecord`.
     #[new]
-    fn new(py: Python<'_>, config_json: String) -> PyResult<NativeClient> {
+    #[pyo3(signature = (config_json, on_call=None))]
+    fn new(
+        py: Python<'_>,
+        config_json: String,
+        on_call: Option<Py<PyAny>>,
+    ) -> PyResult<NativeClient> {
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = py
             .detach(|| {
                 let _guard = rt.enter();
-                JsonClient::new(&config_json)
+                ffi::guard(|| JsonClient::new(&config_json))
             })
-            .map_err(|e| to_py_err(&e))?;
+            .map_err(py_err)?;
         Ok(NativeClient {
-            inner: ManuallyDrop::new(client),
+            inner: ManuallyDrop::new(observe::with_observer(client, on_call)),
             pid: std::process::id(),
         })
     }
@@ -130,11 +135,7 @@ impl NativeClient {
         Ok(completer.get().register(future, |id, shared| {
             rt.spawn(async move {
                 let call = client.call(&op, &request_json, options_json.as_deref());
-                let result = match AssertUnwindSafe(call).catch_unwind().await {
-                    Ok(result) => result,
-                    Err(_) => Err(panic_error()),
-                };
-                shared.complete(id, result);
+                shared.complete(id, ffi::guard_future(call).await);
             })
             .abort_handle()
         }))
@@ -154,9 +155,7 @@ impl NativeClient {
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
         let mut task = rt.spawn(async move {
-            client
-                .call(&op, &request_json, options_json.as_deref())
-                .await
+            ffi::guard_future(client.call(&op, &request_json, options_json.as_deref())).await
         });
         py.detach(|| {
             rt.block_on(async {
@@ -164,9 +163,8 @@ impl NativeClient {
                     tokio::select! {
                         joined = &mut task => {
                             return match joined {
-                                Ok(Ok(json)) => Ok(json),
-                                Ok(Err(e)) => Err(to_py_err(&e)),
-                                Err(_) => Err(to_py_err(&panic_error())),
+                                Ok(result) => result.map_err(py_err),
+                                Err(_) => Err(to_py_err(&ffi::panic_error())),
                             };
                         }
                         _ = tokio::time::sleep(Duration::from_millis(100)) => {
@@ -190,8 +188,8 @@ impl NativeClient {
     ) -> PyResult<String> {
         let body = body.as_bytes().to_vec();
         let client = &*self.inner;
-        py.detach(|| client.handle_webhook(&headers_json, &body))
-            .map_err(|e| to_py_err(&e))
+        py.detach(|| ffi::guard(|| client.handle_webhook(&headers_json, &body)))
+            .map_err(py_err)
     }
 
     fn __repr__(&self) -> String {
@@ -210,8 +208,8 @@ impl NativeConnector {
     #[new]
     fn new(py: Python<'_>, config_json: String) -> PyResult<NativeConnector> {
         let inner = py
-            .detach(|| JsonConnector::new(&config_json))
-            .map_err(|e| to_py_err(&e))?;
+            .detach(|| ffi::guard(|| JsonConnector::new(&config_json)))
+            .map_err(py_err)?;
         Ok(NativeConnector { inner })
     }
 
@@ -244,8 +242,10 @@ impl NativeConnector {
             .collect();
         let inner = &self.inner;
         let (step, key) = py
-            .detach(|| inner.step_parts(op, request_json, &responses, idempotency_key))
-            .map_err(|e| to_py_err(&e))?;
+            .detach(|| {
+                ffi::guard(|| inner.step_parts(op, request_json, &responses, idempotency_key))
+            })
+            .map_err(py_err)?;
         match step {
             Step::Send(http) => {
                 let headers = PyDict::new(py);
@@ -274,8 +274,8 @@ impl NativeConnector {
     ) -> PyResult<String> {
         let body = body.as_bytes().to_vec();
         let inner = &self.inner;
-        py.detach(|| inner.handle_webhook(&headers_json, &body))
-            .map_err(|e| to_py_err(&e))
+        py.detach(|| ffi::guard(|| inner.handle_webhook(&headers_json, &body)))
+            .map_err(py_err)
     }
 
     fn __repr__(&self) -> String {
@@ -319,10 +319,44 @@ fn is_sensitive_header(name: &str) -> bool {
     connector_service::http::is_sensitive_header(name)
 }
 
+/// A fresh idempotency key (a UUID v4), to create before a call and pass on its request: the
+/// key then survives the call being cancelled.
+#[pyfunction]
+fn new_idempotency_key() -> String {
+    connector_service::http::new_idempotency_key()
+}
+
 /// The core's error codes, in their stable string form.
 #[pyfunction]
 fn error_codes() -> Vec<&'static str> {
     ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
+}
+
+/// Fiserv Commerce Hub's request signature (the `Authorization` header): Base64 of the
+/// HMAC-SHA256, keyed with `api_secret`, of `api_key + client_request_id + timestamp_ms + body`.
+/// The connector signs every request itself; this is for checking a signature by hand.
+#[pyfunction]
+fn fiserv_signature(
+    api_key: &str,
+    api_secret: &str,
+    client_request_id: &str,
+    timestamp_ms: u64,
+    body: &[u8],
+) -> String {
+    connector_service::connectors::fiserv::sign(
+        api_key,
+        api_secret,
+        client_request_id,
+        timestamp_ms,
+        body,
+    )
+}
+
+/// The core's API schema (JSON), which the package's types are generated from; its
+/// `error_classes` is the naming table of the exception classes.
+#[pyfunction]
+fn api_schema_json() -> PyResult<String> {
+    ffi::guard(|| Ok(api_schema().to_string())).map_err(py_err)
 }
 
 /// The pid whose tokio runtime is running, or None before the first call.
@@ -331,8 +365,17 @@ fn runtime_pid() -> Option<u32> {
     runtime::runtime_pid()
 }
 
+/// Registered with `atexit`: lets the runtime's threads leave the interpreter before it
+/// finalizes (see `runtime::close_python_gate`).
+#[pyfunction]
+fn _close_python_gate(py: Python<'_>) {
+    py.detach(runtime::close_python_gate);
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let gate = wrap_pyfunction!(_close_python_gate, m)?;
+    m.py().import("atexit")?.call_method1("register", (gate,))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add_class::<NativeClient>()?;
@@ -344,6 +387,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mask_card_number, m)?)?;
     m.add_function(wrap_pyfunction!(is_sensitive_header, m)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(new_idempotency_key, m)?)?;
+    m.add_function(wrap_pyfunction!(api_schema_json, m)?)?;
+    m.add_function(wrap_pyfunction!(fiserv_signature, m)?)?;
     m.add_function(wrap_pyfunction!(runtime_pid, m)?)?;
+    observe::register(m)?;
     Ok(())
 }

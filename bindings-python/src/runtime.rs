@@ -8,7 +8,8 @@
 //! threads that do not exist in this process). Clients remember their pid too and refuse to be
 //! used in a child (their pooled connections and timers belong to the parent's runtime).
 
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use tokio::runtime::Runtime;
 
@@ -38,7 +39,11 @@ pub fn runtime() -> std::io::Result<&'static Runtime> {
         let fresh = Box::into_raw(Box::new(ProcessRuntime { pid, runtime }));
         match CURRENT.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
             // The previous runtime (if any) belonged to the parent process: leaked on purpose.
-            Ok(_) => continue,
+            // Observer calls counted there were on threads that do not exist in this process.
+            Ok(_) => {
+                IN_PYTHON.store(0, Ordering::SeqCst);
+                continue;
+            }
             Err(_) => {
                 // Another thread installed one first: stop ours and use theirs.
                 // SAFETY: `fresh` was never shared.
@@ -53,4 +58,54 @@ pub fn runtime() -> std::io::Result<&'static Runtime> {
 pub fn runtime_pid() -> Option<u32> {
     // SAFETY: as in `runtime`.
     unsafe { CURRENT.load(Ordering::Acquire).as_ref() }.map(|rt| rt.pid)
+}
+
+// Interpreter shutdown. The runtime's threads attach to the interpreter to deliver a call's
+// record to a Python observer (`on_call`); asyncio futures are completed on the event loop's
+// own thread (see `bridge`), never from the runtime. A thread that attaches, or is still
+// attached, while the interpreter finalizes crashes the process; the event loop can finish
+// (and the program exit) while such a thread is still inside the observer. So every attach
+// from the runtime goes through a gate: an atexit hook closes it and waits, with the GIL
+// released, for the threads inside to leave. A record arriving after that is dropped (no one
+// is left to receive it).
+
+/// Observer calls currently attached (or about to attach) to the interpreter.
+static IN_PYTHON: AtomicUsize = AtomicUsize::new(0);
+/// Set by the atexit hook: the interpreter is shutting down.
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+pub(crate) struct Entered;
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        IN_PYTHON.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Enters the gate, unless the interpreter is shutting down.
+pub(crate) fn enter_python() -> Option<Entered> {
+    // Count first, then check: with the hook's store-then-load (both SeqCst), either this
+    // thread sees the gate closed, or the hook sees the count and waits.
+    IN_PYTHON.fetch_add(1, Ordering::SeqCst);
+    let entered = Entered;
+    if CLOSED.load(Ordering::SeqCst) {
+        return None;
+    }
+    Some(entered)
+}
+
+/// The atexit hook: closes the gate and waits for the runtime's threads to leave the
+/// interpreter. Call it without holding the GIL.
+pub fn close_python_gate() {
+    CLOSED.store(true, Ordering::SeqCst);
+    if runtime_pid() != Some(std::process::id()) {
+        return; // no runtime of this process: nothing can be inside
+    }
+    // Bounded: an observer call never holds the GIL for long, and exiting must not hang.
+    for _ in 0..5_000 {
+        if IN_PYTHON.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }

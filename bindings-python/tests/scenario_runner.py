@@ -8,11 +8,14 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import pathlib
 import re
 import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+import jsonschema
 
 import connector_service as cs
 from connector_service._services import _OPERATIONS
@@ -20,6 +23,7 @@ from connector_service._services import _OPERATIONS
 from conftest import REPO, Sandbox
 
 TESTS_DIR = REPO / "tests"
+SCHEMA_PATH = TESTS_DIR / "scenario.schema.json"
 
 # operation name -> request class
 REQUEST_TYPES: dict[str, type[Any]] = {op: cls for cls, (op, _) in _OPERATIONS.items()}
@@ -31,6 +35,44 @@ _VAR = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
 class ScenarioFailure(AssertionError):
     pass
+
+
+_validator: Any = None
+
+
+def schema_errors(instance: Any) -> list[tuple[str, str]]:
+    """Every complaint of tests/scenario.schema.json about `instance`, as (JSON pointer, message);
+    empty when it validates."""
+    global _validator
+    if _validator is None:
+        schema = json.loads(SCHEMA_PATH.read_text())
+        jsonschema.Draft202012Validator.check_schema(schema)
+        _validator = jsonschema.Draft202012Validator(schema)
+
+    def leaves(errors: Any) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for error in errors:
+            if error.context:
+                out += leaves(error.context)
+            else:
+                pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path)
+                out.append((pointer, error.message))
+        return out
+
+    return leaves(_validator.iter_errors(instance))
+
+
+def load_scenario(path: pathlib.Path) -> dict[str, Any]:
+    """Reads a scenario file and validates it against the schema; the failure names the file and
+    each JSON pointer at fault."""
+    scenario = json.loads(path.read_text())
+    errors = schema_errors(scenario)
+    if errors:
+        where = path.relative_to(TESTS_DIR) if path.is_relative_to(TESTS_DIR) else path
+        lines = "\n".join(f'  at "{pointer}": {message}' for pointer, message in errors)
+        raise ScenarioFailure(f"tests/{where} does not validate against tests/scenario.schema.json:\n{lines}")
+    assert isinstance(scenario, dict)
+    return scenario
 
 
 def matches(expected: Any, actual: Any, path: str = "") -> list[str]:
@@ -64,16 +106,21 @@ def matches(expected: Any, actual: Any, path: str = "") -> list[str]:
 
 
 def lookup(value: Any, path: str) -> Any:
-    if path == "":
-        return value
-    for part in path.split("."):
-        if isinstance(value, list):
-            value = value[int(part)]
-        elif isinstance(value, dict):
-            value = value.get(part)
+    """The value at a dotted path for `save` (`events.0.id`; `""` is the whole value); a path
+    that leads to nothing or to null fails."""
+    current = value
+    for part in path.split(".") if path else []:
+        if isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        elif isinstance(current, dict):
+            current = current.get(part)
         else:
-            raise ScenarioFailure(f"cannot follow {path!r} into {value!r}")
-    return value
+            current = None
+        if current is None:
+            break
+    if current is None:
+        raise ScenarioFailure(f"no value at {path!r} in {value!r}")
+    return current
 
 
 def tamper(body: str) -> bytes:
@@ -138,7 +185,8 @@ class ScenarioRunner:
 
     @staticmethod
     def text(value: Any) -> str:
-        return value if isinstance(value, str) else json.dumps(value)
+        # Compact JSON, as the other runners write it.
+        return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
 
     def check(self, step: dict[str, Any], actual: Any, key: str = "expect") -> None:
         if key in step:
@@ -148,7 +196,10 @@ class ScenarioRunner:
 
     def save(self, step: dict[str, Any], actual: Any) -> None:
         for name, path in step.get("save", {}).items():
-            self.vars[name] = lookup(actual, path)
+            try:
+                self.vars[name] = lookup(actual, path)
+            except ScenarioFailure as e:
+                raise ScenarioFailure(f"{step.get('name', '')}: cannot save {name!r}: {e}") from None
 
     # -- the client --------------------------------------------------------------------------
 
@@ -252,7 +303,9 @@ class ScenarioRunner:
         except cs.ConnectorServiceError as e:
             if "expect_error" not in step:
                 raise ScenarioFailure(f"webhook {spec.get('event')}: unexpected error {e!r}") from e
-            self.check(step, e.to_dict(), "expect_error")
+            actual = e.to_dict()
+            self.check(step, actual, "expect_error")
+            self.save(step, actual)
             return
         if "expect_error" in step:
             raise ScenarioFailure(f"webhook {spec.get('event')}: expected an error, got {notification!r}")

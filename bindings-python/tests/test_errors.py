@@ -17,16 +17,16 @@ PAN = "4111111111111111"
 
 EXPECTED_CLASSES = {
     "invalid_request": "InvalidRequestError",
-    "authentication": "AuthenticationError",
+    "authentication": "AuthenticationFailedError",
     "not_found": "NotFoundError",
     "conflict": "ConflictError",
-    "rate_limited": "RateLimitError",
+    "rate_limited": "RateLimitedError",
     "processor_unavailable": "ProcessorUnavailableError",
     "timeout": "ProcessorTimeoutError",
     "network": "NetworkError",
     "webhook_verification_failed": "WebhookVerificationError",
     "unsupported": "UnsupportedError",
-    "configuration": "ConfigurationError",
+    "configuration": "InvalidConfigurationError",
     "invalid_response": "InvalidResponseError",
     "processor_error": "ProcessorError",
     "internal": "InternalError",
@@ -53,6 +53,19 @@ def test_one_class_per_core_error_code() -> None:
         assert issubclass(cls, cs.ConnectorServiceError) and issubclass(cls, Exception)
         assert cls.default_code == code
         assert cls.__doc__
+
+
+def test_class_names_come_from_the_cores_naming_table_and_shadow_no_builtin() -> None:
+    import builtins
+    import json
+
+    table = json.loads(_native.api_schema_json())["error_classes"]
+    assert table["base"] + "Error" == cs.ConnectorServiceError.__name__
+    for code, cls in cs.ERRORS_BY_CODE.items():
+        # The same stem as in Node (`<stem>Error`) and Kotlin (`<stem>Exception`).
+        assert cls.__name__ == table["stems"][code] + "Error"
+    for cls in [cs.ConnectorServiceError, *cs.ERRORS_BY_CODE.values()]:
+        assert not hasattr(builtins, cls.__name__), cls.__name__
 
 
 def test_builtin_bases_where_python_has_one() -> None:
@@ -106,10 +119,10 @@ def test_defaults_and_the_base_class() -> None:
 
 
 def test_configuration_errors_are_raised_at_construction() -> None:
-    with pytest.raises(cs.ConfigurationError) as info:
+    with pytest.raises(cs.InvalidConfigurationError) as info:
         cs.AsyncClient(cs.AdyenConfig("key", "Merchant"), base_url="ftp://example.test")
     assert "base_url" in info.value.message
-    with pytest.raises(cs.ConfigurationError):
+    with pytest.raises(cs.InvalidConfigurationError):
         cs.Connector(cs.AdyenConfig("key", "Merchant"), base_url="not a url")
 
 
@@ -194,5 +207,5 @@ def test_a_closed_client_refuses_calls() -> None:
     with client:
         pass
     assert "closed" in repr(client)
-    with pytest.raises(cs.ConfigurationError, match="closed"):
+    with pytest.raises(cs.InvalidConfigurationError, match="closed"):
         client.payments.authorize(authorize_request())

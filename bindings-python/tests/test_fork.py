@@ -40,7 +40,7 @@ def child(parent_client: cs.Client, config: cs.ClientConfig) -> int:
     try:
         parent_client.payments.authorize(request(f"child-old-{uuid.uuid4()}"))
         return NO_ERROR
-    except cs.ConfigurationError as e:
+    except cs.InvalidConfigurationError as e:
         if "fork" not in e.message or str(os.getppid()) not in e.message:
             return WRONG_ERROR
     except BaseException:
@@ -79,7 +79,7 @@ def pay_in_child(config: cs.ClientConfig, parent_client: cs.AsyncClient, out: An
         try:
             await parent_client.payments.authorize(request("mp-old"))
             old = "no error"
-        except cs.ConfigurationError:
+        except cs.InvalidConfigurationError:
             old = "configuration error"
         async with cs.AsyncClient(config) as client:
             payment = await client.payments.authorize(request(f"mp-new-{uuid.uuid4()}"))

@@ -81,7 +81,7 @@ def test_processor_errors_come_out_of_step(clean_sandbox: Sandbox) -> None:
     config = clean_sandbox.client_config("adyen", api_key="wrong-key")
     connector = cs.Connector(config)
     request = cs.AuthorizeRequest(cs.Money(100, "EUR"), "bad-key", card(), return_url="https://shop.example/return")
-    with pytest.raises(cs.AuthenticationError) as info:
+    with pytest.raises(cs.AuthenticationFailedError) as info:
         connector.run(request, send_with_urllib)
     assert info.value.http_status == 401
     assert "wrong-key" not in str(info.value) and "wrong-key" not in repr(info.value)

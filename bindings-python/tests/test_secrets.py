@@ -80,7 +80,7 @@ def test_nothing_secret_is_ever_rendered(clean_sandbox: Sandbox, adyen_config: c
     secrets.append("4111111111111112")
 
     wrong_key = "wrong-api-key-0123456789"
-    with pytest.raises(cs.AuthenticationError) as auth:
+    with pytest.raises(cs.AuthenticationFailedError) as auth:
         cs.Client(clean_sandbox.client_config("adyen", api_key=wrong_key)).payments.authorize(request)
     objects.append(auth.value)
     secrets.append(wrong_key)

@@ -47,7 +47,7 @@ def test_verified_and_parsed_from_raw_bytes(clean_sandbox: Sandbox, adyen_config
     assert client.webhooks.verify_and_parse(found["headers"], memoryview(body)) == notification
     # The async client and the sans-IO connector verify the same way.
     assert cs.AsyncClient(adyen_config).webhooks.verify_and_parse(found["headers"], body) == notification
-    assert cs.Connector(adyen_config).handle_webhook(found["headers"], body) == notification
+    assert cs.Connector(adyen_config).webhooks.verify_and_parse(found["headers"], body) == notification
 
 
 def test_a_tampered_body_is_rejected(clean_sandbox: Sandbox, adyen_config: cs.ClientConfig) -> None:

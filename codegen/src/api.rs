@@ -21,6 +21,20 @@ pub struct Api {
     pub types: BTreeMap<String, TypeDef>,
     pub operations: Vec<Operation>,
     pub error_codes: Vec<String>,
+    /// The stem of the base exception class (`ConnectorService`).
+    pub error_base_stem: String,
+    /// The core's naming table: error code -> class stem (`timeout` -> `ProcessorTimeout`).
+    pub error_stems: BTreeMap<String, String>,
+}
+
+impl Api {
+    /// The class stem of an error code, from the core's naming table.
+    pub fn error_stem(&self, code: &str) -> &str {
+        self.error_stems
+            .get(code)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("the schema's naming table has no class for `{code}`"))
+    }
 }
 
 /// One operation (`payments.authorize`, ...).
@@ -178,17 +192,33 @@ pub fn parse(schema: &Value) -> Result<Api, String> {
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let error_codes = schema["error_codes"]
+    let error_codes: Vec<String> = schema["error_codes"]
         .as_array()
         .ok_or("schema has no error codes")?
         .iter()
         .filter_map(|c| c.as_str().map(str::to_string))
         .collect();
+    let classes = &schema["error_classes"];
+    let error_base_stem = classes["base"]
+        .as_str()
+        .ok_or("schema has no error class base")?
+        .to_string();
+    let error_stems: BTreeMap<String, String> = classes["stems"]
+        .as_object()
+        .ok_or("schema has no error class stems")?
+        .iter()
+        .filter_map(|(code, stem)| Some((code.clone(), stem.as_str()?.to_string())))
+        .collect();
+    if let Some(code) = error_codes.iter().find(|c| !error_stems.contains_key(*c)) {
+        return Err(format!("the error code `{code}` has no class stem"));
+    }
     let api = Api {
         version: schema["version"].as_str().unwrap_or("0").to_string(),
         types,
         operations,
         error_codes,
+        error_base_stem,
+        error_stems,
     };
     check_references(&api)?;
     Ok(api)

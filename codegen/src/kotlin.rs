@@ -738,8 +738,9 @@ fn type_has_nested_bytes(ty: &TypeRef) -> bool {
 // Errors.kt
 // ---------------------------------------------------------------------------------------------
 
-fn exception_name(code: &str) -> String {
-    format!("{}Exception", pascal(code))
+/// `<stem>Exception`, the stem from the core's naming table.
+fn exception_name(api: &Api, code: &str) -> String {
+    format!("{}Exception", api.error_stem(code))
 }
 
 fn errors_file(api: &Api) -> String {
@@ -809,7 +810,7 @@ fn errors_file(api: &Api) -> String {
             out,
             "                ErrorCode.{} -> {}(info)",
             constant(code),
-            exception_name(code)
+            exception_name(api, code)
         );
     }
     let _ = writeln!(out, "            }}\n");
@@ -886,7 +887,7 @@ fn errors_file(api: &Api) -> String {
         let _ = writeln!(
             out,
             "public class {}(info: ErrorInfo) : ConnectorServiceException(info)\n",
-            exception_name(code)
+            exception_name(api, code)
         );
     }
     out

@@ -88,15 +88,6 @@ fn methods(connector: ConnectorName) -> Vec<(&'static str, Value)> {
     ]
 }
 
-const ALL: [ConnectorName; 6] = [
-    ConnectorName::Adyen,
-    ConnectorName::Checkout,
-    ConnectorName::Razorpay,
-    ConnectorName::Fiserv,
-    ConnectorName::Elavon,
-    ConnectorName::Xendit,
-];
-
 /// Whether `connector` takes `method` at authorize: anything but the `unsupported` error.
 fn takes(connector: ConnectorName, method: &Value) -> Option<bool> {
     let config: ConnectorConfig = serde_json::from_value(sample_config(connector)).ok()?;
@@ -121,17 +112,17 @@ fn takes(connector: ConnectorName, method: &Value) -> Option<bool> {
 /// The Markdown table: one row per method, one column per connector.
 pub fn method_table_markdown() -> String {
     let mut out = String::from("| Method |");
-    for c in ALL {
+    for &c in ConnectorName::ALL {
         out.push_str(&format!(" {} |", c.display_name()));
     }
     out.push_str("\n|---|");
-    for _ in ALL {
+    for _ in ConnectorName::ALL {
         out.push_str("---|");
     }
     out.push('\n');
     for (i, (name, _)) in methods(ConnectorName::Adyen).into_iter().enumerate() {
         out.push_str(&format!("| {name} |"));
-        for c in ALL {
+        for &c in ConnectorName::ALL {
             let method = &methods(c)[i].1;
             let cell = match takes(c, method) {
                 Some(true) => "✓",

@@ -543,17 +543,17 @@ fn union_alias(u: &UnionDef) -> String {
 // ---------------------------------------------------------------------------------------------
 // _errors.py
 
-/// The exception class of an error code, and the built-in exception it also derives from.
-fn error_class(code: &str) -> (String, Option<&'static str>) {
-    match code {
-        "invalid_request" => ("InvalidRequestError".into(), Some("ValueError")),
-        "rate_limited" => ("RateLimitError".into(), None),
-        "timeout" => ("ProcessorTimeoutError".into(), Some("TimeoutError")),
-        "network" => ("NetworkError".into(), Some("ConnectionError")),
-        "webhook_verification_failed" => ("WebhookVerificationError".into(), None),
-        "processor_error" => ("ProcessorError".into(), None),
-        other => (format!("{}Error", pascal(other)), None),
-    }
+/// The exception class of an error code (`<stem>Error`, the stem from the core's naming
+/// table), and the built-in exception it also derives from, so that `except TimeoutError`
+/// catches a processor timeout too.
+fn error_class(api: &Api, code: &str) -> (String, Option<&'static str>) {
+    let builtin = match code {
+        "invalid_request" => Some("ValueError"),
+        "timeout" => Some("TimeoutError"),
+        "network" => Some("ConnectionError"),
+        _ => None,
+    };
+    (format!("{}Error", api.error_stem(code)), builtin)
 }
 
 fn errors_module(api: &Api) -> String {
@@ -704,7 +704,7 @@ fn errors_module(api: &Api) -> String {
             .find(|(v, _)| v == code)
             .map(|(_, d)| d.clone())
             .unwrap_or_default();
-        let (name, builtin) = error_class(code);
+        let (name, builtin) = error_class(api, code);
         let bases = match builtin {
             Some(b) => format!("ConnectorServiceError, {b}"),
             None => "ConnectorServiceError".into(),
@@ -921,7 +921,7 @@ fn service_class(api: &Api, service: &str, asynchronous: bool) -> String {
         out.push_str(&docstring(&doc, "        "));
         let _ = writeln!(
             out,
-            "        body = _ext.request_of({req}, request, fields).to_dict()\n        \
+            "        body = _ext.request_body({req}, request, fields)\n        \
              return {resp}.from_dict({awaiting}self._call({:?}, body, options))",
             op.name
         );
@@ -958,7 +958,7 @@ fn step_class(api: &Api) -> String {
          operation (the first `Send` carries the key used when you pass none).",
         "        ",
     ));
-    out.push_str("        operation, parse = _operation_of(request)\n        return self._step(operation, request.to_dict(), responses, idempotency_key, parse)\n");
+    out.push_str("        operation, parse = _operation_of(request)\n        return self._step(operation, _ext.to_body(request), responses, idempotency_key, parse)\n");
     for op in &api.operations {
         let _ = write!(
             out,
@@ -975,7 +975,7 @@ fn step_class(api: &Api) -> String {
         "        ",
     ));
     out.push_str(
-        "        operation, parse = _operation_of(request)\n        body = request.to_dict()\n        responses: list[HttpResponse] = []\n        key = idempotency_key\n        while True:\n            step = self._step(operation, body, responses, key, parse)\n            key = step.idempotency_key\n            if isinstance(step, Done):\n                return step.response\n            responses.append(send(step.request))\n",
+        "        operation, parse = _operation_of(request)\n        body = _ext.to_body(request)\n        responses: list[HttpResponse] = []\n        key = idempotency_key\n        while True:\n            step = self._step(operation, body, responses, key, parse)\n            key = step.idempotency_key\n            if isinstance(step, Done):\n                return step.response\n            responses.append(send(step.request))\n",
     );
     out.push_str("\n\n_OPERATIONS: Mapping[type[_ext.Model], tuple[str, Callable[[Mapping[str, Any]], Any]]] = {\n");
     for op in &api.operations {
@@ -1020,7 +1020,7 @@ mod tests {
             .unwrap()
             .contents;
         for code in &api.error_codes {
-            let (class, _) = error_class(code);
+            let (class, _) = error_class(&api, code);
             assert!(
                 errors.contains(&format!("\nclass {class}(ConnectorServiceError")),
                 "{class}"

@@ -47,20 +47,9 @@ struct ErrorClass {
     doc: String,
 }
 
-/// The class name of an error code: `PascalCase` + `Error`, without doubling a trailing
-/// `Error`; `rate_limited` reads better as `RateLimitError`.
-fn error_class_name(code: &str) -> String {
-    match code {
-        "rate_limited" => "RateLimitError".to_string(),
-        _ => {
-            let base = pascal(code);
-            if base.ends_with("Error") {
-                base
-            } else {
-                format!("{base}Error")
-            }
-        }
-    }
+/// The class name of an error code: `<stem>Error`, the stem from the core's naming table.
+fn error_class_name(api: &Api, code: &str) -> String {
+    format!("{}Error", api.error_stem(code))
 }
 
 fn error_classes(api: &Api) -> Vec<ErrorClass> {
@@ -72,7 +61,7 @@ fn error_classes(api: &Api) -> Vec<ErrorClass> {
         .iter()
         .map(|code| ErrorClass {
             code: code.clone(),
-            class: error_class_name(code),
+            class: error_class_name(api, code),
             doc: docs
                 .iter()
                 .find(|(v, _)| v == code)
@@ -93,6 +82,10 @@ const RUNTIME_EXPORTS: &[&str] = &[
     "fromCoreJson",
     "coreVersion",
     "apiSchema",
+    "setLogger",
+    "setLogLevel",
+    "newIdempotencyKey",
+    "fiservSignature",
 ];
 
 fn js_string(s: &str) -> String {
@@ -379,15 +372,26 @@ export interface IncomingWebhook {
 export interface WebhooksService {
   /**
    * Verifies the request's signature (or token) and parses it. Throws
-   * `WebhookVerificationFailedError` when the signature does not match.
+   * `WebhookVerificationError` when the signature does not match.
    */
   verifyAndParse(request: IncomingWebhook): WebhookNotification;
 }
 
+/** Options of a `Client` beside its configuration. */
+export interface ClientOptions {
+  /**
+   * Receives a `CallRecord` (connector, operation, outcome, HTTP status, attempts, latency,
+   * idempotency key; never a secret) after each call, on the JavaScript thread. An exception
+   * it throws is reported (to the `setLogger` function, else as a process warning), never
+   * to the call.
+   */
+  onCall?: ((record: CallRecord) => void) | null;
+}
+
 /** A client: one processor, its credentials, and one pooled HTTP transport. */
 export declare class Client {
-  /** Builds a client. Throws `ConfigurationError` (naming the field) for a bad config. */
-  constructor(config: ClientConfig);
+  /** Builds a client. Throws `InvalidConfigurationError` (naming the field) for a bad config. */
+  constructor(config: ClientConfig, options?: ClientOptions);
   /** The processor this client talks to. */
   readonly connector: ConnectorName;
 {SERVICES}
@@ -429,14 +433,14 @@ export declare class Connector {
     idempotencyKey?: string,
   ): StepResult<Operations[K]["response"]>;
   /** Drives an operation to its end, sending each request with `send`. */
-  execute<K extends OperationName>(
+  run<K extends OperationName>(
     operation: K,
     request: Operations[K]["request"],
     send: (request: HttpRequest) => Promise<ReceivedResponse>,
     options?: { idempotencyKey?: string },
   ): Promise<Operations[K]["response"]>;
-  /** Verifies and parses a webhook, as `Client.webhooks.verifyAndParse`. */
-  verifyWebhook(request: IncomingWebhook): WebhookNotification;
+  /** Verification and parsing of webhooks, as `Client.webhooks`. */
+  readonly webhooks: WebhooksService;
 }
 
 /** A value in the core's JSON form (snake_case keys, Base64 bytes), e.g. to store it. */
@@ -447,6 +451,42 @@ export declare function fromCoreJson<K extends keyof Types>(type: K, json: strin
 export declare function coreVersion(): string;
 /** The core's API schema (JSON Schema of every type, the operations and the error codes). */
 export declare function apiSchema(): Record<string, unknown>;
+
+/** A level of the core's log records. */
+export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
+
+/** One log record of the core. Never contains card data or credentials. */
+export interface LogRecord {
+  level: LogLevel;
+  /** The Rust module that logged it (`connector_service::client`, ...). */
+  target: string;
+  message: string;
+  /** The record's fields and those of its call (`connector`, `operation`, `idempotency_key`, ...). */
+  fields: Record<string, string>;
+}
+
+/**
+ * Sends the core's log records to `logger` (`null` stops). Records up to `options.level`
+ * pass (default: `RUST_LOG` when set, else `"info"`); an explicit level overrides `RUST_LOG`.
+ */
+export declare function setLogger(
+  logger: ((record: LogRecord) => void) | null,
+  options?: { level?: LogLevel | string },
+): void;
+/** Changes which of the core's records reach the logger: a level, or a `RUST_LOG`-style filter. */
+export declare function setLogLevel(level: LogLevel | string): void;
+/**
+ * A fresh idempotency key (a UUID v4). Create it before a call and pass it on the request to
+ * keep it when you stop waiting for the call: a retry with the same key and request is then
+ * deduplicated by the processors that support keys.
+ */
+export declare function newIdempotencyKey(): string;
+/**
+ * Fiserv Commerce Hub's request signature (the `Authorization` header): Base64 of the
+ * HMAC-SHA256, keyed with `apiSecret`, of `apiKey + clientRequestId + timestampMs + body`.
+ * The connector signs every request itself; this is for checking a signature by hand.
+ */
+export declare function fiservSignature(apiKey: string, apiSecret: string, clientRequestId: string, timestampMs: number, body: Buffer | Uint8Array | string): string;
 "#;
 
 // ---------------------------------------------------------------------------------------------
@@ -798,10 +838,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn error_class_names() {
-        assert_eq!(error_class_name("rate_limited"), "RateLimitError");
-        assert_eq!(error_class_name("invalid_request"), "InvalidRequestError");
-        assert_eq!(error_class_name("processor_error"), "ProcessorError");
+    fn error_class_names_come_from_the_cores_table() {
+        let api = crate::api::parse(&connector_service::json::api_schema()).unwrap();
+        assert_eq!(error_class_name(&api, "rate_limited"), "RateLimitedError");
+        assert_eq!(error_class_name(&api, "timeout"), "ProcessorTimeoutError");
+        assert_eq!(error_class_name(&api, "processor_error"), "ProcessorError");
     }
 
     #[test]
@@ -812,11 +853,11 @@ mod tests {
         assert!(dts.contains("export interface Money {\n"));
         assert!(dts.contains("  minorUnits: number;"));
         assert!(dts.contains("| ({ type: \"card\" } & Card)"));
-        assert!(dts.contains("export declare class RateLimitError extends ConnectorServiceError"));
+        assert!(dts.contains("export declare class RateLimitedError extends ConnectorServiceError"));
         let js = &files[1].contents;
         assert!(js.contains("function toWire_Money(v, p, tag)"));
         // Map keys are data: copied, never renamed.
         assert!(js.contains("o.metadata = w.map(v.metadata"));
-        assert!(files[2].contents.contains("  RateLimitError,"));
+        assert!(files[2].contents.contains("  RateLimitedError,"));
     }
 }

@@ -8,10 +8,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
+use crate::call::Call;
 use crate::connector::{Connector, FlowRequest, FlowResponse};
 use crate::connectors::{ConnectorConfig, Endpoint};
 use crate::error::{Error, Result};
-use crate::http::{new_idempotency_key, FlowContext, HttpResponse, Step};
+use crate::http::{new_idempotency_key, HttpResponse, Step};
+use crate::observe::{observe, CallObserver, CallStats, Finished};
 use crate::transport::{
     retry_after, CallOptions, HttpTransport, ReqwestTransport, TransportOptions,
 };
@@ -77,6 +79,11 @@ impl ClientConfig {
 }
 
 /// A client for one processor. Cheap to clone; clones share the connection pool.
+///
+/// The client remembers the idempotency keys its callers pass (the last
+/// [`IDEMPOTENCY_KEYS_REMEMBERED`], with a digest of the request each came with): the same
+/// key with different parameters is refused with a `conflict` error before anything is sent,
+/// instead of the processor returning the first call's result as if it were the second's.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -86,6 +93,81 @@ struct Inner {
     connector: Arc<dyn Connector>,
     transport: Arc<dyn HttpTransport>,
     options: TransportOptions,
+    /// Receives a record of every call; `None` skips building records.
+    observer: Option<Arc<dyn CallObserver>>,
+    /// Shared by the clients made from one another (`with_observer`), like the pool.
+    keys: Arc<IdempotencyKeys>,
+}
+
+/// How many caller-supplied idempotency keys a client remembers (least recently used first out).
+pub const IDEMPOTENCY_KEYS_REMEMBERED: usize = 10_000;
+
+/// Caller-supplied idempotency keys and the fingerprint of the request each was first used
+/// with: an HMAC-SHA256 under a random per-client key of the operation and the request's JSON
+/// (without the key; secrets enter only as their SHA-256 digests). Nothing else is stored.
+struct IdempotencyKeys {
+    hmac_key: [u8; 32],
+    state: std::sync::Mutex<KeyState>,
+}
+
+#[derive(Default)]
+struct KeyState {
+    by_key: std::collections::HashMap<String, ([u8; 32], u64)>,
+    by_use: std::collections::BTreeMap<u64, String>,
+    tick: u64,
+}
+
+impl IdempotencyKeys {
+    fn new() -> IdempotencyKeys {
+        let mut hmac_key = [0u8; 32];
+        hmac_key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        hmac_key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        IdempotencyKeys {
+            hmac_key,
+            state: Default::default(),
+        }
+    }
+
+    fn fingerprint(&self, request: &FlowRequest) -> [u8; 32] {
+        use hmac::{Hmac, KeyInit, Mac};
+        let mut json = request.fingerprint_json();
+        if let Some(object) = json.as_object_mut() {
+            object.remove("idempotency_key");
+        }
+        let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.hmac_key)
+            .expect("HMAC takes any key length");
+        mac.update(request.operation().as_bytes());
+        mac.update(&[0]);
+        mac.update(json.to_string().as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Records `key` for `request`; an error if the key was used with different parameters.
+    fn check(&self, key: &str, request: &FlowRequest) -> Result<()> {
+        let fingerprint = self.fingerprint(request);
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.tick += 1;
+        let tick = state.tick;
+        if let Some((known, last_use)) = state.by_key.get(key).copied() {
+            if known != fingerprint {
+                let mut e = Error::new(
+                    crate::error::ErrorCode::Conflict,
+                    "this idempotency key was already used with different parameters (or for \
+                     another operation); use a new key for a different request",
+                );
+                e.field = Some("idempotency_key".to_string());
+                return Err(e);
+            }
+            state.by_use.remove(&last_use);
+        } else if state.by_key.len() >= IDEMPOTENCY_KEYS_REMEMBERED {
+            if let Some((_, oldest)) = state.by_use.pop_first() {
+                state.by_key.remove(&oldest);
+            }
+        }
+        state.by_key.insert(key.to_string(), (fingerprint, tick));
+        state.by_use.insert(tick, key.to_string());
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -115,8 +197,26 @@ impl Client {
                 connector,
                 transport,
                 options: config.transport,
+                observer: None,
+                keys: Arc::new(IdempotencyKeys::new()),
             }),
         })
+    }
+
+    /// This client with `observer` receiving a [`CallRecord`](crate::observe::CallRecord) for
+    /// every call (replacing any previous observer). The new client shares the connection pool
+    /// with this one.
+    pub fn with_observer(&self, observer: Arc<dyn CallObserver>) -> Client {
+        let inner = &self.inner;
+        Client {
+            inner: Arc::new(Inner {
+                connector: inner.connector.clone(),
+                transport: inner.transport.clone(),
+                options: inner.options.clone(),
+                observer: Some(observer),
+                keys: inner.keys.clone(),
+            }),
+        }
     }
 
     /// The connector: the sans-IO functions this client drives.
@@ -157,7 +257,6 @@ impl Client {
         options: &CallOptions,
     ) -> Result<FlowResponse> {
         let connector = self.inner.connector.name();
-        let flow = request.flow();
         let key = request
             .idempotency_key()
             .map(str::to_string)
@@ -167,17 +266,46 @@ impl Client {
             connector = connector.as_str(),
             operation = request.operation(),
             idempotency_key = key.as_str(),
+            outcome = tracing::field::Empty,
+            http_status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_us = tracing::field::Empty,
         );
         async {
-            let result = self.run(&request, &key, options).await;
+            let started = Instant::now();
+            let mut stats = CallStats::default();
+            // A caller's key is bound to the request it first came with. A request that fails
+            // validation is never sent, so it binds nothing.
+            let checked = match request.idempotency_key() {
+                Some(key) => request
+                    .validate()
+                    .and_then(|()| self.inner.keys.check(key, &request)),
+                None => Ok(()),
+            };
+            let result = match checked {
+                Ok(()) => self.run(&request, &key, options, &mut stats).await,
+                // Attributed like every other error (connector, flow, key), nothing sent.
+                Err(e) => {
+                    Err(Call::new(self.inner.connector.as_ref(), &request, &key).attribute(e, &[]))
+                }
+            };
             match &result {
                 Ok(_) => tracing::debug!("call finished"),
                 Err(e) => tracing::debug!(code = e.code.as_str(), "call failed"),
             }
-            result.map_err(|mut e| {
-                e.idempotency_key.get_or_insert_with(|| key.clone());
-                e.with_connector(connector, flow)
-            })
+            observe(
+                Finished {
+                    connector,
+                    operation: request.operation(),
+                    flow: request.flow(),
+                    idempotency_key: &key,
+                    stats: &stats,
+                    elapsed: started.elapsed(),
+                    result: &result,
+                },
+                self.inner.observer.as_ref(),
+            );
+            result
         }
         .instrument(span)
         .await
@@ -188,9 +316,10 @@ impl Client {
         request: &FlowRequest,
         key: &str,
         options: &CallOptions,
+        stats: &mut CallStats,
     ) -> Result<FlowResponse> {
-        request.validate()?;
         let inner = &self.inner;
+        let call = Call::new(inner.connector.as_ref(), request, key);
         let timeout = Duration::from_millis(options.timeout_ms.unwrap_or(inner.options.timeout_ms));
         let retry = &inner.options.retry;
         let retries_enabled = options.retry.unwrap_or(retry.enabled);
@@ -202,15 +331,10 @@ impl Client {
 
         let mut responses: Vec<HttpResponse> = Vec::new();
         let mut attempt = 1u32;
-        let mut step =
-            request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses)?;
+        let mut step = call.step(&responses)?;
         loop {
             let http = match step {
-                Step::Done(mut result) => {
-                    let request_id = responses.last().and_then(HttpResponse::request_id);
-                    result.set_call_info(key, request_id);
-                    return Ok(result);
-                }
+                Step::Done(result) => return Ok(result),
                 Step::Send(http) => http,
             };
             let started = Instant::now();
@@ -219,32 +343,28 @@ impl Client {
                 body = http.masked_body().as_deref().unwrap_or(""),
                 "request body"
             );
+            stats.attempts += 1;
             let delay = match inner.transport.send(&http, timeout).await {
                 Ok(response) => {
-                    let request_id = response.request_id();
+                    stats.http_status = Some(response.status);
                     tracing::debug!(
                         status = response.status,
                         elapsed_ms = started.elapsed().as_millis() as u64,
-                        request_id = request_id.as_deref().unwrap_or(""),
+                        request_id = response.request_id().as_deref().unwrap_or(""),
                         "response received"
                     );
                     tracing::trace!(body = %response.masked_body(), "response body");
                     responses.push(response);
-                    let next =
-                        request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses);
-                    match next {
+                    match call.step(&responses) {
                         Ok(next) => {
                             step = next;
                             attempt = 1;
                             continue;
                         }
+                        // `retryable` is only set when the request was retry-safe (see `Call`).
+                        Err(e) if !(e.retryable && attempt < max_attempts) => return Err(e),
                         Err(e) => {
                             let response = responses.pop().expect("pushed above");
-                            let mut e = e.with_request_id(request_id);
-                            e.http_status.get_or_insert(response.status);
-                            if !(e.retryable && http.retry_safe && attempt < max_attempts) {
-                                return Err(e);
-                            }
                             match retry_after(&response) {
                                 Some(wait)
                                     if wait > Duration::from_millis(retry.max_backoff_ms) =>
@@ -262,8 +382,8 @@ impl Client {
                     if !(may_retry && attempt < max_attempts) {
                         let mut e = te.clone().into_error();
                         // Retrying can only act twice if the request may have arrived.
-                        e.retryable = http.retry_safe || !te.maybe_sent();
-                        return Err(e);
+                        e.retryable = may_retry;
+                        return Err(call.attribute(e, &responses));
                     }
                     retry.backoff(attempt)
                 }
@@ -273,7 +393,7 @@ impl Client {
             attempt += 1;
             // Rebuild rather than resend: signed requests need a fresh timestamp, while the
             // idempotency key stays the same.
-            step = request.step(inner.connector.as_ref(), &FlowContext::new(key), &responses)?;
+            step = call.step(&responses)?;
         }
     }
 }
@@ -355,11 +475,12 @@ pub struct Webhooks<'a> {
 impl Webhooks<'_> {
     /// Verifies the request's source and parses it into typed events. Fails with
     /// `webhook_verification_failed` when the signature (or token) does not match.
+    ///
+    /// A body larger than [`MAX_WEBHOOK_BODY_BYTES`] is rejected (`invalid_request`, field
+    /// `body`) before anything reads it.
     pub fn verify_and_parse(&self, request: &WebhookRequest) -> Result<WebhookNotification> {
         let connector = self.client.inner.connector.as_ref();
-        let result = connector
-            .handle_webhook(request)
-            .map_err(|e| e.with_connector(connector.name(), Flow::Webhook));
+        let result = handle_webhook(connector, request);
         match &result {
             Ok(n) => tracing::debug!(
                 connector = connector.name().as_str(),
@@ -374,6 +495,49 @@ impl Webhooks<'_> {
         }
         result
     }
+}
+
+/// The largest webhook body accepted: 1 MiB. The processors' notifications are a few
+/// kilobytes (Adyen's batches of notification items included), so anything larger is not a
+/// genuine notification and is refused before it is verified or parsed.
+pub const MAX_WEBHOOK_BODY_BYTES: usize = 1024 * 1024;
+
+/// The generic guard around every connector's webhook handling: size cap first, then the
+/// connector's verification and parsing, then masking of the processor's free text.
+pub(crate) fn handle_webhook(
+    connector: &dyn Connector,
+    request: &WebhookRequest,
+) -> Result<WebhookNotification> {
+    let name = connector.name();
+    if request.body.0.len() > MAX_WEBHOOK_BODY_BYTES {
+        return Err(Error::invalid_request(
+            "body",
+            format!(
+                "the webhook body is {} bytes, more than the {MAX_WEBHOOK_BODY_BYTES} bytes accepted",
+                request.body.0.len()
+            ),
+        )
+        .with_connector(name, Flow::Webhook));
+    }
+    let mut notification = connector
+        .handle_webhook(request)
+        .map_err(|e| e.with_connector(name, Flow::Webhook))?;
+    for event in &mut notification.events {
+        match event {
+            WebhookEvent::Payment(e) => {
+                if let Some(d) = &mut e.decline {
+                    d.mask();
+                }
+            }
+            WebhookEvent::Refund(e) => {
+                if let Some(reason) = &mut e.reason {
+                    *reason = crate::mask::mask_text(reason);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(notification)
 }
 
 #[allow(dead_code)]

@@ -7,6 +7,7 @@
 //! responses *is* the state, so any HTTP client can drive them ([`run_flow`] shows how, and
 //! [`crate::Client`] is one such driver).
 
+use crate::call::{Call, References};
 use crate::error::{Error, Result};
 use crate::http::{FlowContext, HttpRequest, HttpResponse, Step};
 use crate::types::*;
@@ -139,6 +140,15 @@ pub trait Connector: Send + Sync + 'static {
         Err(self.unsupported(Flow::DefendDispute))
     }
 
+    /// The processor's ids of what a call may already have created, read from the responses it
+    /// received before failing (e.g. the order of a two-step payment). The driver adds them to
+    /// the call's error so that the caller can reconcile; the ids named by the request itself
+    /// are added without the connector's help. Connectors whose flows take one exchange keep
+    /// the default.
+    fn references(&self, _request: &FlowRequest, _responses: &[HttpResponse]) -> References {
+        References::default()
+    }
+
     /// Verifies an incoming webhook's source (signature or token) and parses it into typed
     /// events. A failed verification is a `webhook_verification_failed` error; the content of
     /// an unverified request is never returned.
@@ -208,6 +218,15 @@ macro_rules! define_flows {
                 match self { $( FlowRequest::$variant(r) => r.idempotency_key.as_deref(), )* }
             }
 
+            /// The request as JSON with its secrets as digests, for the idempotency-key
+            /// fingerprint (see [`crate::Client`]).
+            pub(crate) fn fingerprint_json(&self) -> serde_json::Value {
+                crate::secret::with_secret_digests(|| match self {
+                    $( FlowRequest::$variant(r) => serde_json::to_value(r), )*
+                })
+                .unwrap_or(serde_json::Value::Null)
+            }
+
             /// Parses a request for the operation `op` from JSON.
             pub fn from_json(op: &str, json: &str) -> Result<FlowRequest> {
                 match op {
@@ -263,8 +282,18 @@ impl FlowResponse {
             }};
         }
         match self {
-            FlowResponse::Payment(r) => set!(r),
-            FlowResponse::Refund(r) => set!(r),
+            FlowResponse::Payment(r) => {
+                set!(r);
+                if let Some(d) = &mut r.decline {
+                    d.mask();
+                }
+            }
+            FlowResponse::Refund(r) => {
+                set!(r);
+                if let Some(d) = &mut r.failure {
+                    d.mask();
+                }
+            }
             FlowResponse::Order(r) => set!(r),
             FlowResponse::Dispute(r) => set!(r),
         }
@@ -308,16 +337,15 @@ where
     F: FnMut(HttpRequest) -> Fut,
     Fut: std::future::Future<Output = Result<HttpResponse>>,
 {
-    request.validate()?;
+    let call = Call::new(connector, request, idempotency_key);
     let mut responses = Vec::new();
     loop {
-        let cx = FlowContext::new(idempotency_key);
-        match request.step(connector, &cx, &responses)? {
-            Step::Send(http) => responses.push(send(http).await?),
-            Step::Done(mut result) => {
-                result.set_call_info(idempotency_key, None);
-                return Ok(result);
-            }
+        match call.step(&responses)? {
+            Step::Send(http) => match send(http).await {
+                Ok(response) => responses.push(response),
+                Err(e) => return Err(call.attribute(e, &responses)),
+            },
+            Step::Done(result) => return Ok(result),
         }
     }
 }

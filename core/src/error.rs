@@ -13,80 +13,70 @@ use serde::{Deserialize, Serialize};
 use crate::mask::mask_text;
 use crate::types::{ConnectorName, Flow};
 
-/// Stable error codes. The string form (`"invalid_request"`, ...) never changes meaning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The request is invalid: rejected by the core before sending (see `field`), or by the
-    /// processor's validation.
-    InvalidRequest,
-    /// Credentials, signature or permissions were rejected by the processor.
-    Authentication,
-    /// The referenced payment, refund or dispute does not exist at the processor.
-    NotFound,
-    /// The operation conflicts with the resource's state or a concurrent/duplicate request.
-    Conflict,
-    /// The processor is throttling requests.
-    RateLimited,
-    /// The processor failed or is unavailable (5xx and equivalent); safe to retry later.
-    ProcessorUnavailable,
-    /// No answer within the timeout. The outcome is unknown: reconcile before retrying a call
-    /// the processor does not deduplicate.
-    Timeout,
-    /// The connection failed (DNS, connect, TLS, reset).
-    Network,
-    /// An incoming webhook failed source verification (signature or token).
-    WebhookVerificationFailed,
-    /// The processor's API has no such flow; the message says what to do instead.
-    Unsupported,
-    /// The client's configuration is invalid (credentials format, base URL, ...).
-    Configuration,
-    /// The processor answered with something that could not be understood. The outcome of a
-    /// mutating call is unknown: reconcile before retrying.
-    InvalidResponse,
-    /// The processor reported an error that fits no other class.
-    ProcessorError,
-    /// A bug in this library. Please report it.
-    Internal,
+string_enum! {
+    /// Stable error codes. The string form (`"invalid_request"`, ...) never changes meaning.
+    pub enum ErrorCode {
+        /// The request is invalid: rejected by the core before sending (see `field`), or by the
+        /// processor's validation.
+        InvalidRequest = "invalid_request",
+        /// Credentials, signature or permissions were rejected by the processor.
+        Authentication = "authentication",
+        /// The referenced payment, refund or dispute does not exist at the processor.
+        NotFound = "not_found",
+        /// The operation conflicts with the resource's state or a concurrent/duplicate request.
+        Conflict = "conflict",
+        /// The processor is throttling requests.
+        RateLimited = "rate_limited",
+        /// The processor failed or is unavailable (5xx and equivalent); safe to retry later.
+        ProcessorUnavailable = "processor_unavailable",
+        /// No answer within the timeout. The outcome is unknown: reconcile before retrying a call
+        /// the processor does not deduplicate.
+        Timeout = "timeout",
+        /// The connection failed (DNS, connect, TLS, reset).
+        Network = "network",
+        /// An incoming webhook failed source verification (signature or token).
+        WebhookVerificationFailed = "webhook_verification_failed",
+        /// The processor's API has no such flow; the message says what to do instead.
+        Unsupported = "unsupported",
+        /// The client's configuration is invalid (credentials format, base URL, ...).
+        Configuration = "configuration",
+        /// The processor answered with something that could not be understood. The outcome of a
+        /// mutating call is unknown: reconcile before retrying.
+        InvalidResponse = "invalid_response",
+        /// The processor reported an error that fits no other class.
+        ProcessorError = "processor_error",
+        /// A bug in this library. Please report it.
+        Internal = "internal",
+    }
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
-        ErrorCode::InvalidRequest,
-        ErrorCode::Authentication,
-        ErrorCode::NotFound,
-        ErrorCode::Conflict,
-        ErrorCode::RateLimited,
-        ErrorCode::ProcessorUnavailable,
-        ErrorCode::Timeout,
-        ErrorCode::Network,
-        ErrorCode::WebhookVerificationFailed,
-        ErrorCode::Unsupported,
-        ErrorCode::Configuration,
-        ErrorCode::InvalidResponse,
-        ErrorCode::ProcessorError,
-        ErrorCode::Internal,
-    ];
-
-    /// The stable string code.
-    pub fn as_str(&self) -> &'static str {
+    /// The stem of this code's exception class in every binding: `<stem>Error` in Python and
+    /// Node, `<stem>Exception` in Kotlin. One table for the three languages, exported with the
+    /// API schema; no name it gives shadows a standard class of those languages (Python's
+    /// built-in `TimeoutError`, Java's `TimeoutException`, `javax.naming`'s
+    /// `AuthenticationException` and `ConfigurationException`, ...).
+    pub fn class_stem(&self) -> &'static str {
         match self {
-            ErrorCode::InvalidRequest => "invalid_request",
-            ErrorCode::Authentication => "authentication",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::ProcessorUnavailable => "processor_unavailable",
-            ErrorCode::Timeout => "timeout",
-            ErrorCode::Network => "network",
-            ErrorCode::WebhookVerificationFailed => "webhook_verification_failed",
-            ErrorCode::Unsupported => "unsupported",
-            ErrorCode::Configuration => "configuration",
-            ErrorCode::InvalidResponse => "invalid_response",
-            ErrorCode::ProcessorError => "processor_error",
-            ErrorCode::Internal => "internal",
+            ErrorCode::InvalidRequest => "InvalidRequest",
+            ErrorCode::Authentication => "AuthenticationFailed",
+            ErrorCode::NotFound => "NotFound",
+            ErrorCode::Conflict => "Conflict",
+            ErrorCode::RateLimited => "RateLimited",
+            ErrorCode::ProcessorUnavailable => "ProcessorUnavailable",
+            ErrorCode::Timeout => "ProcessorTimeout",
+            ErrorCode::Network => "Network",
+            ErrorCode::WebhookVerificationFailed => "WebhookVerification",
+            ErrorCode::Unsupported => "Unsupported",
+            ErrorCode::Configuration => "InvalidConfiguration",
+            ErrorCode::InvalidResponse => "InvalidResponse",
+            ErrorCode::ProcessorError => "Processor",
+            ErrorCode::Internal => "Internal",
         }
     }
+
+    /// The stem of the base class of every error class (`ConnectorServiceError`, ...).
+    pub const BASE_CLASS_STEM: &'static str = "ConnectorService";
 
     /// Whether a retry can help, given the request is one the processor deduplicates.
     pub fn is_transient(&self) -> bool {
@@ -97,12 +87,6 @@ impl ErrorCode {
                 | ErrorCode::Timeout
                 | ErrorCode::Network
         )
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -291,9 +275,16 @@ impl Error {
         self
     }
 
+    /// Attributes the error to a connector and a flow (kept when already set).
+    ///
+    /// Every error leaving the library passes here, so it is also the last guard on its text:
+    /// the message and the processor's message are masked again (a connector may have set them
+    /// directly).
     pub fn with_connector(mut self, connector: ConnectorName, flow: Flow) -> Error {
         self.connector.get_or_insert(connector);
         self.flow.get_or_insert(flow);
+        self.message = mask_text(&self.message);
+        self.processor_message = self.processor_message.as_deref().map(mask_text);
         self
     }
 
@@ -398,7 +389,7 @@ mod tests {
 
     #[test]
     fn codes_round_trip_as_stable_strings() {
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
             let back: ErrorCode = serde_json::from_str(&json).unwrap();

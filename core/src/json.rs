@@ -11,10 +11,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::call::Call;
 use crate::client::{Client, ClientConfig};
 use crate::connector::{Connector, FlowRequest, OPERATIONS};
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{new_idempotency_key, FlowContext, HttpResponse, Step};
+use crate::http::{new_idempotency_key, HttpResponse, Step};
 use crate::mask::mask_text;
 use crate::transport::CallOptions;
 use crate::types::{ConnectorName, WebhookRequest};
@@ -122,27 +123,56 @@ macro_rules! tagged_union {
     };
 }
 
-/// Removes quoted input values from a serde message (`invalid type: string "4111..."`).
+/// Rewrites a serde message so that it names what was wrong and what was expected, never the
+/// offending value: `invalid type: integer `737`, expected a string` becomes `invalid type:
+/// integer, expected a string`. Whatever the input was (a CVC, a card number, an API key given
+/// with the wrong JSON type), none of it is echoed. Field names (`unknown field `x``, `missing
+/// field `x``) and the expected part come from the types, not the input, and are kept.
 fn sanitize_serde_message(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut in_quotes = false;
-    for c in message.chars() {
-        if c == '"' {
-            if in_quotes {
-                out.push_str("\"…\"");
-            }
-            in_quotes = !in_quotes;
-        } else if !in_quotes {
-            out.push(c);
-        }
-    }
     // serde_json appends the position ("at line 1 column 226"): noise for a caller who built
     // the JSON from typed objects.
-    let out = match out.rfind(" at line ") {
-        Some(i) if out[i..].contains(" column ") => out[..i].to_string(),
-        _ => out,
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => &message[..i],
+        _ => message,
     };
-    mask_text(&out)
+    let (head, tail) = match message.find(", expected ") {
+        Some(i) => (&message[..i], &message[i..]),
+        None => (message, ""),
+    };
+    let names_a_field = ["unknown field ", "missing field ", "duplicate field "]
+        .iter()
+        .any(|p| head.starts_with(p));
+    let head = if names_a_field {
+        head.to_string()
+    } else {
+        strip_quoted(head)
+    };
+    mask_text(&format!("{head}{tail}"))
+}
+
+/// Removes every backtick- or double-quote-delimited part of `text` (serde quotes input values
+/// that way: integers and characters in backticks, strings in double quotes). An unterminated
+/// quote removes the rest.
+fn strip_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '`' || c == '"' => quote = Some(c),
+            None => out.push(c),
+        }
+    }
+    // `integer `737`` leaves "integer " before the removed value: tidy the spaces.
+    let mut tidy = String::with_capacity(out.len());
+    for part in out.split(' ').filter(|p| !p.is_empty()) {
+        if !tidy.is_empty() && !part.starts_with(',') {
+            tidy.push(' ');
+        }
+        tidy.push_str(part);
+    }
+    tidy
 }
 
 /// Serializes a value to JSON text.
@@ -170,6 +200,14 @@ impl JsonClient {
 
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// This client with `observer` receiving a record of every call (see
+    /// [`Client::with_observer`]); the record's JSON is [`to_json`] of it.
+    pub fn with_observer(&self, observer: Arc<dyn crate::observe::CallObserver>) -> JsonClient {
+        JsonClient {
+            client: self.client.with_observer(observer),
+        }
     }
 
     pub fn connector_name(&self) -> ConnectorName {
@@ -296,37 +334,9 @@ impl JsonConnector {
             .map(str::to_string)
             .or_else(|| request.idempotency_key().map(str::to_string))
             .unwrap_or_else(new_idempotency_key);
-        let name = self.connector.name();
-        let flow = request.flow();
-        let validated = if responses.is_empty() {
-            request.validate()
-        } else {
-            Ok(())
-        };
-        let step = validated
-            .and_then(|()| {
-                request.step(
-                    self.connector.as_ref(),
-                    &FlowContext::new(key.as_str()),
-                    responses,
-                )
-            })
-            .map_err(|e| {
-                let mut e = e
-                    .with_connector(name, flow)
-                    .with_request_id(responses.last().and_then(HttpResponse::request_id));
-                if let Some(last) = responses.last() {
-                    e.http_status.get_or_insert(last.status);
-                }
-                e.idempotency_key.get_or_insert_with(|| key.clone());
-                e
-            })?;
-        let step = match step {
+        let step = match Call::new(self.connector.as_ref(), &request, &key).step(responses)? {
             Step::Send(http) => Step::Send(http),
-            Step::Done(mut response) => {
-                response.set_call_info(&key, responses.last().and_then(HttpResponse::request_id));
-                Step::Done(to_json(&response)?)
-            }
+            Step::Done(response) => Step::Done(to_json(&response)?),
         };
         Ok((step, key))
     }
@@ -334,12 +344,10 @@ impl JsonConnector {
     /// Verifies and parses a webhook, as [`JsonClient::handle_webhook`].
     pub fn handle_webhook(&self, headers_json: &str, body: &[u8]) -> Result<String> {
         let request = webhook_request(headers_json, body)?;
-        let name = self.connector.name();
-        let notification = self
-            .connector
-            .handle_webhook(&request)
-            .map_err(|e| e.with_connector(name, crate::types::Flow::Webhook))?;
-        to_json(&notification)
+        to_json(&crate::client::handle_webhook(
+            self.connector.as_ref(),
+            &request,
+        )?)
     }
 }
 
@@ -381,6 +389,7 @@ pub fn api_schema() -> serde_json::Value {
         crate::http::HttpRequest,
         crate::http::HttpResponse,
         crate::error::ErrorInfo,
+        crate::observe::CallRecord,
         Flow,
     );
     let definitions = generator.take_definitions(true);
@@ -393,6 +402,12 @@ pub fn api_schema() -> serde_json::Value {
         "definitions": definitions,
         "operations": operations,
         "error_codes": ErrorCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        // The naming table of the exception classes: `<stem>Error` (Python, Node),
+        // `<stem>Exception` (Kotlin).
+        "error_classes": {
+            "base": ErrorCode::BASE_CLASS_STEM,
+            "stems": ErrorCode::ALL.iter().map(|c| (c.as_str().to_string(), json!(c.class_stem()))).collect::<serde_json::Map<_, _>>(),
+        },
     })
 }
 
@@ -408,6 +423,119 @@ mod tests {
         assert_eq!(err.code, ErrorCode::InvalidRequest);
         assert_eq!(err.field.as_deref(), Some("payment_method.expiry_month"));
         assert!(!err.to_string().contains("4111111111111111"), "{err}");
+    }
+
+    #[test]
+    fn wrong_json_types_never_echo_the_value() {
+        // An integer CVC, an integer PAN, a numeric key secret: serde quotes integers in
+        // backticks; none of it may come back.
+        let json = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"x",
+            "payment_method":{"type":"card","number":"4111111111111111","cvc":737,"expiry_month":3,"expiry_year":2030}}"#;
+        let err = FlowRequest::from_json("payments.authorize", json).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("payment_method.cvc"));
+        assert!(!err.message.contains("737"), "{}", err.message);
+        assert!(err.message.contains("expected"), "{}", err.message);
+        let json = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"x",
+            "payment_method":{"type":"card","number":4111111111111111,"expiry_month":3,"expiry_year":2030}}"#;
+        let err = FlowRequest::from_json("payments.authorize", json).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("payment_method.number"));
+        assert!(!err.message.contains("4111"), "{}", err.message);
+        let err = JsonConnector::new(
+            r#"{"connector":{"type":"razorpay","key_id":"rzp_test_1","key_secret":98765432101}}"#,
+        )
+        .err()
+        .expect("numeric secret");
+        assert_eq!(err.field.as_deref(), Some("connector.key_secret"));
+        assert!(!err.message.contains("98765432101"), "{}", err.message);
+        let json = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"x",
+            "payment_method":{"type":"card","number":"4111111111111111","cvc":true,"expiry_month":3.5,"expiry_year":2030}}"#;
+        let err = FlowRequest::from_json("payments.authorize", json).unwrap_err();
+        assert!(
+            !err.message.contains("true") && !err.message.contains("3.5"),
+            "{}",
+            err.message
+        );
+        // Field names stay (they come from the types, not the input).
+        let err = FlowRequest::from_json(
+            "payments.capture",
+            r#"{"connector_transaction_id":"p","amount":{"minor_units":1,"currency":"USD"},"bogus_field":"4111 1111 1111 1111"}"#,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("bogus_field"), "{}", err.message);
+        assert!(!err.message.contains("4111"), "{}", err.message);
+    }
+
+    #[test]
+    fn serde_messages_are_rewritten_without_values() {
+        assert_eq!(
+            sanitize_serde_message(
+                "invalid type: integer `737`, expected a string at line 1 column 9"
+            ),
+            "invalid type: integer, expected a string"
+        );
+        assert_eq!(
+            sanitize_serde_message("invalid value: string \"sk_live_1\", expected one of `a`, `b`"),
+            "invalid value: string, expected one of `a`, `b`"
+        );
+        assert_eq!(
+            sanitize_serde_message("unknown variant `4111 1111 1111 1111`, expected `card`"),
+            "unknown variant, expected `card`"
+        );
+        assert_eq!(
+            sanitize_serde_message("missing field `cvc`"),
+            "missing field `cvc`"
+        );
+        assert_eq!(
+            sanitize_serde_message("unknown ISO 4217 currency code `SEC`"),
+            "unknown ISO 4217 currency code"
+        );
+    }
+
+    #[test]
+    fn oversized_webhook_bodies_are_refused_before_parsing() {
+        let config = r#"{"connector":{"type":"adyen","api_key":"k","merchant_account":"M"}}"#;
+        let body = vec![b' '; crate::client::MAX_WEBHOOK_BODY_BYTES + 1];
+        let connector = JsonConnector::new(config).unwrap();
+        let err = connector.handle_webhook("{}", &body).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidRequest);
+        assert_eq!(err.field.as_deref(), Some("body"));
+        assert_eq!(err.flow, Some(crate::types::Flow::Webhook));
+        let client = JsonClient::new(config).unwrap();
+        let err = client.handle_webhook("{}", &body).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("body"));
+        // At the limit, the connector gets the body (and rejects this one for what it is).
+        let body = vec![b' '; crate::client::MAX_WEBHOOK_BODY_BYTES];
+        let err = connector.handle_webhook("{}", &body).unwrap_err();
+        assert_ne!(err.field.as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn decline_messages_and_errors_mask_formatted_card_numbers() {
+        let connector = JsonConnector::new(
+            r#"{"connector":{"type":"adyen","api_key":"k","merchant_account":"M"}}"#,
+        )
+        .unwrap();
+        let request = r#"{"amount":{"minor_units":100,"currency":"USD"},"merchant_reference":"x",
+            "payment_method":{"type":"card","number":"4111111111111111","cvc":"737","expiry_month":3,"expiry_year":2030}}"#;
+        let answer = r#"[{"status":200,"headers":{},"body":"eyJwc3BSZWZlcmVuY2UiOiJQU1AxIiwicmVzdWx0Q29kZSI6IlJlZnVzZWQiLCJyZWZ1c2FsUmVhc29uIjoiY2FyZCA0MTExLTExMTEtMTExMS0xMTExIHJlZnVzZWQiLCJyZWZ1c2FsUmVhc29uQ29kZSI6IjIifQ=="}]"#;
+        let out = connector
+            .step("payments.authorize", request, answer, Some("k1"))
+            .unwrap();
+        assert!(out.contains("refused"), "{out}");
+        assert!(!out.contains("4111-1111"), "{out}");
+        assert!(!out.contains("4111111111111111"), "{out}");
+        // An error whose text a connector set directly is masked on its way out.
+        let err = Error::new(ErrorCode::ProcessorError, "x");
+        let mut err = err;
+        err.message = "card 4111 1111 1111 1111".into();
+        err.processor_message = Some("４１１１１１１１１１１１１１１１".into());
+        let err = err.with_connector(ConnectorName::Adyen, crate::types::Flow::Authorize);
+        assert!(!err.message.contains("1111 1111"), "{}", err.message);
+        assert!(!err
+            .processor_message
+            .as_deref()
+            .unwrap()
+            .contains("１１１１１１"));
     }
 
     #[test]

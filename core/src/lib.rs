@@ -28,14 +28,20 @@
 //! be processed, with a stable [`ErrorCode`]. Card numbers and secrets are wrapped
 //! ([`CardNumber`], [`Secret`]) and masked in every rendering.
 
+#[macro_use]
+mod macros;
+
+pub mod call;
 pub mod client;
 pub mod connector;
 pub mod connectors;
 pub mod error;
+pub mod ffi;
 pub mod http;
 pub mod json;
 pub mod mask;
 pub mod money;
+pub mod observe;
 pub mod secret;
 pub mod transport;
 pub mod types;
@@ -47,6 +53,7 @@ pub use connectors::ConnectorConfig;
 pub use error::{Error, ErrorCode, ErrorInfo, Result};
 pub use http::{FlowContext, HttpRequest, HttpResponse, Step};
 pub use money::{Currency, Money};
+pub use observe::{CallObserver, CallRecord};
 pub use secret::{CardNumber, Secret};
 pub use transport::{CallOptions, HttpTransport, RetryOptions, TransportOptions};
 pub use types::*;

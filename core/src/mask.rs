@@ -3,95 +3,217 @@
 //!
 //! Two rules, applied together:
 //! * values under sensitive keys (card number, CVC, API keys, passwords, signatures...) are
-//!   replaced by `***`;
-//! * any run of 12 to 19 digits that passes the Luhn check is shown as a masked card number,
-//!   wherever it appears.
+//!   replaced by `***`. Keys are compared case-insensitively, ignoring `_`, `-` and `.`, and by
+//!   family: `cardSecurityCode`, `card_cvv`, `X-Api-Key`, `webhookSecret` all match;
+//! * any card-number-like run of 12 to 19 digits that passes the Luhn check is shown as a
+//!   masked card number, wherever it appears: contiguous (`4111111111111111`), grouped with
+//!   spaces, dashes or dots (`4111 1111-1111.1111`), or written with full-width digits.
 
 use serde_json::Value;
 
 use crate::secret::{luhn_valid, mask_pan, REDACTED};
 
-/// Keys (compared case-insensitively, ignoring `_` and `-`) whose values are always masked.
-const SENSITIVE_KEYS: &[&str] = &[
+/// Keys (normalised: lowercase, without `_`, `-`, `.`) whose values are always masked.
+const SENSITIVE_EXACT: &[&str] = &[
     "number",
-    "cardnumber",
     "pan",
+    "cid",
+    "pin",
+    "sslpin",
+    "cavv",
+    "xcavv",
+    "tavv",
+    "cookie",
+    "setcookie",
+];
+
+/// Key fragments that make a key sensitive wherever they appear in it.
+const SENSITIVE_FRAGMENTS: &[&str] = &[
+    "cardnumber",
     "cvc",
     "cvv",
-    "cvv2",
-    "cid",
     "securitycode",
-    "encryptedcardnumber",
-    "encryptedsecuritycode",
-    "encryptedexpirymonth",
-    "encryptedexpiryyear",
-    "encryptedcard",
-    "applepaytoken",
-    "googlepaytoken",
-    "tokenauthenticationverificationvalue",
-    "cryptogram",
-    "cavv",
-    "apikey",
-    "xapikey",
     "password",
+    "passwd",
+    "passphrase",
     "secret",
-    "keysecret",
-    "clientsecret",
-    "authorization",
-    "hmacsignature",
+    "apikey",
+    "privatekey",
+    "signingkey",
     "hmackey",
-    "sslpin",
-    "sslcardnumber",
-    "sslcvv2cvc2",
-    "pin",
+    "cryptogram",
+    "verificationvalue",
+];
+
+/// Key endings that make a key sensitive (`hmacSignature`, `applePayToken`, `Authorization`),
+/// while `signatureVersion`, `tokenType`, `authorizationCode` stay readable.
+const SENSITIVE_SUFFIXES: &[&str] = &["signature", "token", "authorization"];
+
+/// Keys starting with this carry client-side-encrypted card data (`encryptedExpiryMonth`).
+const SENSITIVE_PREFIXES: &[&str] = &["encrypted"];
+
+/// Endings of keys that describe a check's outcome rather than hold the value
+/// (`cvcResult`, `ssl_cvv2_response`, `ssl_cvv2cvc2_indicator`, `cvv_check`).
+const OUTCOME_SUFFIXES: &[&str] = &[
+    "result",
+    "resultraw",
+    "response",
+    "responsecode",
+    "indicator",
+    "check",
+    "status",
+    "match",
+    "invalid",
 ];
 
 fn normalize_key(key: &str) -> String {
     key.chars()
-        .filter(|c| *c != '_' && *c != '-')
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
         .flat_map(|c| c.to_lowercase())
         .collect()
 }
 
-/// Whether values under this key (JSON property, header, form field) must be masked.
+/// Whether values under this key (JSON property, header, form field, XML element) must be
+/// masked.
 pub fn is_sensitive_key(key: &str) -> bool {
     let k = normalize_key(key);
-    SENSITIVE_KEYS.contains(&k.as_str())
+    if k.is_empty() {
+        return false;
+    }
+    if SENSITIVE_EXACT.contains(&k.as_str())
+        || SENSITIVE_SUFFIXES.iter().any(|s| k.ends_with(s))
+        || SENSITIVE_PREFIXES.iter().any(|p| k.starts_with(p))
+    {
+        return true;
+    }
+    SENSITIVE_FRAGMENTS.iter().any(|f| k.contains(f))
+        && !OUTCOME_SUFFIXES.iter().any(|s| k.ends_with(s))
 }
 
-/// Masks card-number-like digit runs in free text.
+/// The value of a decimal digit: ASCII `0`-`9` or full-width `０`-`９`.
+fn digit_value(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '\u{FF10}'..='\u{FF19}' => Some((c as u32 - 0xFF10) as u8),
+        _ => None,
+    }
+}
+
+/// Characters that may separate the digit groups of a written card number.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '-'
+            | '.'
+            | '\u{00A0}' // no-break space
+            | '\u{2007}' // figure space
+            | '\u{202F}' // narrow no-break space
+            | '\u{2010}'
+            ..='\u{2015}' // hyphens and dashes
+            | '\u{3000}' // ideographic space
+            | '\u{FF0D}' // full-width hyphen-minus
+            | '\u{FF0E}' // full-width full stop
+    )
+}
+
+/// At most this many separator characters between two digit groups (`4111 - 1111`).
+const MAX_SEPARATOR_RUN: usize = 3;
+
+/// A run of contiguous digits: byte range in the text and the digits in ASCII.
+struct Group {
+    start: usize,
+    end: usize,
+    digits: String,
+}
+
+/// Masks card-number-like digit runs in free text: 12 to 19 Luhn-valid digits, contiguous or
+/// in groups separated by spaces, dashes or dots, ASCII or full-width.
 pub fn mask_text(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_digit() {
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
+    // Digit groups, and for each whether it continues the previous one (only separators
+    // between them).
+    let mut groups: Vec<(Group, bool)> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut last_end: Option<usize> = None;
+    while let Some((i, c)) = chars.next() {
+        let Some(d) = digit_value(c) else { continue };
+        let mut digits = String::new();
+        digits.push((b'0' + d) as char);
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, c2)) = chars.peek() {
+            match digit_value(c2) {
+                Some(d2) => {
+                    digits.push((b'0' + d2) as char);
+                    end = j + c2.len_utf8();
+                    chars.next();
+                }
+                None => break,
             }
-            let run = &text[start..i];
-            if (12..=19).contains(&run.len()) && luhn_valid(run) {
-                out.push_str(&mask_pan(run));
-            } else {
-                out.push_str(run);
-            }
-        } else {
-            let ch_len = utf8_len(bytes[i]);
-            out.push_str(&text[i..i + ch_len]);
-            i += ch_len;
         }
+        let joined = match last_end {
+            Some(prev) => {
+                let between = &text[prev..i];
+                let n = between.chars().count();
+                n <= MAX_SEPARATOR_RUN && between.chars().all(is_separator)
+            }
+            None => false,
+        };
+        last_end = Some(end);
+        groups.push((
+            Group {
+                start: i,
+                end,
+                digits,
+            },
+            joined,
+        ));
     }
-    out
-}
+    if groups.is_empty() {
+        return text.to_string();
+    }
 
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0x00..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
+    // Within each sequence of joined groups, mask the longest card-like spans.
+    let mut spans: Vec<(usize, usize, String)> = Vec::new();
+    let mut seq_start = 0;
+    for idx in 1..=groups.len() {
+        if idx < groups.len() && groups[idx].1 {
+            continue;
+        }
+        let seq: Vec<&Group> = groups[seq_start..idx].iter().map(|(g, _)| g).collect();
+        let mut i = 0;
+        while i < seq.len() {
+            let mut found = None;
+            let mut digits = String::new();
+            for (j, group) in seq.iter().enumerate().skip(i) {
+                digits.push_str(&group.digits);
+                if digits.len() > 19 {
+                    break;
+                }
+                if digits.len() >= 12 && luhn_valid(&digits) {
+                    found = Some((j, digits.clone()));
+                }
+            }
+            match found {
+                Some((j, digits)) => {
+                    spans.push((seq[i].start, seq[j].end, mask_pan(&digits)));
+                    i = j + 1;
+                }
+                None => i += 1,
+            }
+        }
+        seq_start = idx;
     }
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for (start, end, masked) in spans {
+        out.push_str(&text[pos..start]);
+        out.push_str(&masked);
+        pos = end;
+    }
+    out.push_str(&text[pos..]);
+    out
 }
 
 /// Masks a JSON value in place.
@@ -226,5 +348,117 @@ mod tests {
         let form = "a=1&cvc=737&b=4111111111111111";
         let masked = mask_body(form.as_bytes());
         assert_eq!(masked, "a=1&cvc=***&b=411111******1111");
+    }
+
+    #[test]
+    fn masks_grouped_and_full_width_pans() {
+        for text in [
+            "card 4111 1111 1111 1111 declined",
+            "card 4111-1111-1111-1111 declined",
+            "card 4111.1111.1111.1111 declined",
+            "card 4111 - 1111 - 1111 - 1111 declined",
+            "card \u{FF14}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11} declined",
+            "card \u{FF14}\u{FF11}\u{FF11}\u{FF11}\u{3000}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{3000}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{3000}\u{FF11}\u{FF11}\u{FF11}\u{FF11} declined",
+            "Amex 3782 822463 10005.",
+        ] {
+            let masked = mask_text(text);
+            let digits: String = masked.chars().filter(char::is_ascii_digit).collect();
+            assert!(masked.contains("******"), "{text} -> {masked}");
+            assert!(digits.len() <= 10, "{text} -> {masked}");
+            assert!(masked.ends_with("declined") || masked.ends_with('.'), "{masked}");
+        }
+        assert_eq!(
+            mask_text("card 4111 1111 1111 1111 declined"),
+            "card 411111******1111 declined"
+        );
+        // A PAN inside a longer grouped sequence is still found.
+        assert_eq!(
+            mask_text("ref 12 4111 1111 1111 1111"),
+            "ref 12 411111******1111"
+        );
+        // Ordinary numbers, dates, amounts and non-Luhn references are left alone.
+        for text in [
+            "amount 1,000.00 on 2024-01-15 12:30",
+            "order 1234 5678 9012 3450",
+            "version 1.2.3, code 05",
+            "\u{FF11}\u{FF12}\u{FF13}",
+        ] {
+            assert_eq!(mask_text(text), text);
+        }
+    }
+
+    #[test]
+    fn sensitive_keys_match_by_family() {
+        for key in [
+            "number",
+            "cardNumber",
+            "card_number",
+            "encryptedCardNumber",
+            "cvc",
+            "CVV2",
+            "cardSecurityCode",
+            "card-security-code",
+            "ssl_cvv2cvc2",
+            "securityCode",
+            "api_key",
+            "X-API-Key",
+            "x-api-key",
+            "apiKeySecret",
+            "key_secret",
+            "clientSecret",
+            "webhook_secret",
+            "password",
+            "Authorization",
+            "Proxy-Authorization",
+            "hmacSignature",
+            "X-Razorpay-Signature",
+            "razorpay_signature",
+            "x-callback-token",
+            "applePayToken",
+            "access_token",
+            "encryptedExpiryYear",
+            "cryptogram",
+            "tokenAuthenticationVerificationValue",
+            "cavv",
+            "pin",
+            "ssl_pin",
+            "privateKey",
+            "Set-Cookie",
+        ] {
+            assert!(is_sensitive_key(key), "{key} should be masked");
+        }
+        for key in [
+            "token_type",
+            "tokenType",
+            "payment_token_id",
+            "signatureVersion",
+            "authorizationCode",
+            "authCode",
+            "cvcResult",
+            "cvcResultRaw",
+            "ssl_cvv2_response",
+            "ssl_cvv2cvc2_indicator",
+            "cvv_check",
+            "holderName",
+            "merchantAccount",
+            "pspReference",
+            "idempotency-key",
+            "Cko-Idempotency-Key",
+            "amount",
+            "",
+        ] {
+            assert!(!is_sensitive_key(key), "{key} should stay readable");
+        }
+    }
+
+    #[test]
+    fn masks_numeric_secrets_under_sensitive_keys() {
+        let body = br#"{"card":{"cardSecurityCode":737,"number":4111111111111111},"key_secret":12345678,"token_type":"bearer","message":"card 4111-1111-1111-1111 refused"}"#;
+        let masked = mask_body(body);
+        assert!(!masked.contains("737"), "{masked}");
+        assert!(!masked.contains("12345678"), "{masked}");
+        assert!(!masked.contains("1111-1111"), "{masked}");
+        assert!(!masked.contains("4111111111111111"), "{masked}");
+        assert!(masked.contains("\"token_type\":\"bearer\""), "{masked}");
     }
 }

@@ -64,10 +64,46 @@ impl<T> fmt::Display for Secret<T> {
     }
 }
 
-impl<T> Serialize for Secret<T> {
+impl<T: 'static> Serialize for Secret<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if digest_mode() {
+            if let Some(text) = (&self.0 as &dyn std::any::Any).downcast_ref::<String>() {
+                return s.serialize_str(&digest_hex(text));
+            }
+        }
         s.serialize_str(REDACTED)
     }
+}
+
+thread_local! {
+    static DIGEST_MODE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn digest_mode() -> bool {
+    DIGEST_MODE.with(|m| m.get())
+}
+
+fn digest_hex(text: &str) -> String {
+    use sha2::Digest;
+    format!(
+        "sha256:{}",
+        hex::encode(sha2::Sha256::digest(text.as_bytes()))
+    )
+}
+
+/// Runs `f` (a serialization) with [`Secret`] strings and [`CardNumber`]s written as SHA-256
+/// digests instead of their masked forms, so that two requests that differ only in a card
+/// number or a CVC serialize differently. For request fingerprints only (the idempotency-key
+/// check): the result is hashed again and never shown.
+pub(crate) fn with_secret_digests<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DIGEST_MODE.with(|m| m.set(self.0));
+        }
+    }
+    let _reset = Reset(DIGEST_MODE.with(|m| m.replace(true)));
+    f()
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Secret<T> {
@@ -205,6 +241,9 @@ impl fmt::Display for CardNumber {
 
 impl Serialize for CardNumber {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if digest_mode() {
+            return s.serialize_str(&digest_hex(&self.0));
+        }
         s.serialize_str(&self.masked())
     }
 }

@@ -27,7 +27,23 @@ pub struct TransportOptions {
     pub retry: RetryOptions,
     /// Extra text appended to the User-Agent header.
     pub user_agent_suffix: Option<String>,
+    /// The largest response body read, in bytes (default 8 MiB; the processors' answers are a
+    /// few kilobytes). A larger answer is abandoned as it streams in and the call fails with
+    /// `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
+    /// if the request is one the processor deduplicates.
+    pub max_response_bytes: u64,
+    /// The most HTTP exchanges this client runs at once, and so the most connections it opens
+    /// (default 64). Further calls wait for a free slot; the wait counts against the call's
+    /// timeout, and a call that finds no slot in time fails with `network` before anything is
+    /// sent (safe to retry).
+    pub max_connections: u32,
 }
+
+/// Default of [`TransportOptions::max_response_bytes`]: 8 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Default of [`TransportOptions::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 64;
 
 impl Default for TransportOptions {
     fn default() -> Self {
@@ -37,6 +53,8 @@ impl Default for TransportOptions {
             proxy_url: None,
             retry: RetryOptions::default(),
             user_agent_suffix: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -99,6 +117,9 @@ pub enum TransportErrorKind {
     Timeout,
     /// The connection failed after the request may have been sent.
     Io,
+    /// The answer was larger than `max_response_bytes` and was abandoned: the request was sent
+    /// and may have been processed.
+    ResponseTooLarge,
 }
 
 /// A transport failure.
@@ -117,6 +138,7 @@ impl TransportError {
     pub fn into_error(self) -> Error {
         let code = match self.kind {
             TransportErrorKind::Timeout => ErrorCode::Timeout,
+            TransportErrorKind::ResponseTooLarge => ErrorCode::InvalidResponse,
             _ => ErrorCode::Network,
         };
         Error::new(code, self.message).with_retryable(true)
@@ -132,9 +154,12 @@ pub trait HttpTransport: Send + Sync + 'static {
     fn send<'a>(&'a self, request: &'a HttpRequest, timeout: Duration) -> SendFuture<'a>;
 }
 
-/// The default transport: one pooled reqwest client (rustls) per [`crate::Client`].
+/// The default transport: one pooled reqwest client (rustls) per [`crate::Client`], at most
+/// `max_connections` exchanges at once, answers read up to `max_response_bytes`.
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    slots: tokio::sync::Semaphore,
+    max_response_bytes: u64,
 }
 
 impl ReqwestTransport {
@@ -144,9 +169,20 @@ impl ReqwestTransport {
             user_agent.push(' ');
             user_agent.push_str(suffix);
         }
+        if options.max_connections == 0 {
+            return Err(Error::configuration(
+                "transport.max_connections must be at least 1",
+            ));
+        }
+        if options.max_response_bytes == 0 {
+            return Err(Error::configuration(
+                "transport.max_response_bytes must be at least 1",
+            ));
+        }
         let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_millis(options.connect_timeout_ms))
             .pool_idle_timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(options.max_connections as usize)
             .user_agent(user_agent);
         if let Some(proxy) = &options.proxy_url {
             let proxy = reqwest::Proxy::all(proxy).map_err(|_| {
@@ -157,13 +193,32 @@ impl ReqwestTransport {
         let client = builder
             .build()
             .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")))?;
-        Ok(ReqwestTransport { client })
+        Ok(ReqwestTransport {
+            client,
+            slots: tokio::sync::Semaphore::new(options.max_connections as usize),
+            max_response_bytes: options.max_response_bytes,
+        })
     }
 }
 
 impl HttpTransport for ReqwestTransport {
     fn send<'a>(&'a self, request: &'a HttpRequest, timeout: Duration) -> SendFuture<'a> {
         Box::pin(async move {
+            // One slot per exchange, held until the body is read: reqwest has no hard cap on
+            // the connections of its pool.
+            let started = tokio::time::Instant::now();
+            let _slot = match tokio::time::timeout(timeout, self.slots.acquire()).await {
+                Ok(Ok(slot)) if started.elapsed() < timeout => slot,
+                _ => {
+                    return Err(TransportError {
+                        kind: TransportErrorKind::Connect,
+                        message: "no free connection slot within the timeout \
+                                  (transport.max_connections); the request was not sent"
+                            .to_string(),
+                    })
+                }
+            };
+            let timeout = timeout.saturating_sub(started.elapsed());
             let method = match request.method {
                 HttpMethod::Get => reqwest::Method::GET,
                 HttpMethod::Post => reqwest::Method::POST,
@@ -190,14 +245,42 @@ impl HttpTransport for ReqwestTransport {
                     )
                 })
                 .collect();
-            let body = response.bytes().await.map_err(classify)?;
+            let body = read_capped(response, self.max_response_bytes).await?;
             Ok(HttpResponse {
                 status,
                 headers,
-                body: Bytes(body.to_vec()),
+                body: Bytes(body),
             })
         })
     }
+}
+
+/// Reads a response body as it streams in, abandoning it once it exceeds `max` bytes (or at
+/// once when its `Content-Length` announces more).
+async fn read_capped(
+    mut response: reqwest::Response,
+    max: u64,
+) -> std::result::Result<Vec<u8>, TransportError> {
+    let too_large = |status: u16| TransportError {
+        kind: TransportErrorKind::ResponseTooLarge,
+        message: format!(
+            "the processor's answer (HTTP {status}) is larger than the {max} bytes accepted \
+             (transport.max_response_bytes) and was not read; the outcome is unknown: look the \
+             operation up before retrying"
+        ),
+    };
+    let status = response.status().as_u16();
+    if response.content_length().is_some_and(|len| len > max) {
+        return Err(too_large(status));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        if body.len() as u64 + chunk.len() as u64 > max {
+            return Err(too_large(status));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn classify(e: reqwest::Error) -> TransportError {
@@ -264,5 +347,202 @@ mod tests {
         assert_eq!(retry_after(&r), Some(Duration::from_secs(2)));
         let r = HttpResponse::new(429, Vec::new());
         assert_eq!(retry_after(&r), None);
+    }
+
+    /// A one-file HTTP/1.1 server on a local port: answers every request with `answer`,
+    /// counting how many connections are being served at once.
+    fn serve(
+        answer: impl Fn() -> Vec<u8> + Send + Sync + 'static,
+        hold: Duration,
+    ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{Read, Write};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/x", listener.local_addr().unwrap());
+        let open = Arc::new(AtomicUsize::new(0));
+        let max_open = Arc::new(AtomicUsize::new(0));
+        let answer = Arc::new(answer);
+        let seen = max_open.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let (open, max_open, answer) = (open.clone(), max_open.clone(), answer.clone());
+                std::thread::spawn(move || {
+                    let now = open.fetch_add(1, Ordering::SeqCst) + 1;
+                    max_open.fetch_max(now, Ordering::SeqCst);
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    std::thread::sleep(hold);
+                    // Counted as closed before answering: the client frees its slot only
+                    // after reading the answer.
+                    open.fetch_sub(1, Ordering::SeqCst);
+                    let _ = stream.write_all(&answer());
+                });
+            }
+        });
+        (url, seen)
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    fn transport(max_response_bytes: u64, max_connections: u32) -> ReqwestTransport {
+        ReqwestTransport::new(&TransportOptions {
+            max_response_bytes,
+            max_connections,
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn oversized_answers_are_abandoned_as_invalid_response() {
+        // Announced by Content-Length.
+        let (url, _) = serve(
+            || {
+                let mut a = b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n"
+                    .to_vec();
+                a.extend(std::iter::repeat_n(b'x', 5000));
+                a
+            },
+            Duration::ZERO,
+        );
+        // Streamed without a length (chunked): cut off while reading.
+        let (chunked_url, _) = serve(
+            || {
+                let mut a =
+                    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                        .to_vec();
+                for _ in 0..10 {
+                    a.extend_from_slice(b"200\r\n");
+                    a.extend(std::iter::repeat_n(b'{', 0x200));
+                    a.extend_from_slice(b"\r\n");
+                }
+                a.extend_from_slice(b"0\r\n\r\n");
+                a
+            },
+            Duration::ZERO,
+        );
+        let rt = runtime();
+        let t = transport(4096, 4);
+        for url in [url, chunked_url] {
+            let request = HttpRequest::new(HttpMethod::Post, url);
+            let err = rt
+                .block_on(t.send(&request, Duration::from_secs(10)))
+                .expect_err("too large");
+            assert_eq!(err.kind, TransportErrorKind::ResponseTooLarge);
+            assert!(err.maybe_sent());
+            let err = err.into_error();
+            assert_eq!(err.code, ErrorCode::InvalidResponse);
+            assert!(
+                err.message.contains("max_response_bytes"),
+                "{}",
+                err.message
+            );
+        }
+        // Within the cap: read whole.
+        let big = transport(8192, 4);
+        let (url, _) = serve(
+            || b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".to_vec(),
+            Duration::ZERO,
+        );
+        let response = rt
+            .block_on(big.send(
+                &HttpRequest::new(HttpMethod::Get, url),
+                Duration::from_secs(10),
+            ))
+            .unwrap();
+        assert_eq!(response.body.as_slice(), b"{}");
+    }
+
+    #[test]
+    fn concurrent_exchanges_are_capped_by_max_connections() {
+        let (url, max_open) = serve(
+            || b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".to_vec(),
+            Duration::from_millis(30),
+        );
+        let rt = runtime();
+        let t = std::sync::Arc::new(transport(DEFAULT_MAX_RESPONSE_BYTES, 2));
+        rt.block_on(async {
+            let calls: Vec<_> = (0..6)
+                .map(|_| {
+                    let (t, url) = (t.clone(), url.clone());
+                    tokio::spawn(async move {
+                        let request = HttpRequest::new(HttpMethod::Get, url);
+                        t.send(&request, Duration::from_secs(30))
+                            .await
+                            .map(|r| r.status)
+                    })
+                })
+                .collect();
+            for call in calls {
+                assert_eq!(call.await.unwrap().unwrap(), 200);
+            }
+        });
+        let seen = max_open.load(std::sync::atomic::Ordering::SeqCst);
+        assert!((1..=2).contains(&seen), "{seen} connections served at once");
+    }
+
+    #[test]
+    fn a_call_that_finds_no_free_slot_in_time_was_not_sent() {
+        let (url, max_open) = serve(
+            || b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".to_vec(),
+            Duration::from_secs(3),
+        );
+        let rt = runtime();
+        let t = std::sync::Arc::new(transport(DEFAULT_MAX_RESPONSE_BYTES, 1));
+        rt.block_on(async {
+            let holder = {
+                let (t, url) = (t.clone(), url.clone());
+                tokio::spawn(async move {
+                    let request = HttpRequest::new(HttpMethod::Get, url);
+                    t.send(&request, Duration::from_secs(30))
+                        .await
+                        .map(|r| r.status)
+                })
+            };
+            // Wait until the first exchange holds the only slot (its connection is open).
+            while max_open.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            let request = HttpRequest::new(HttpMethod::Get, url);
+            let err = t
+                .send(&request, Duration::from_millis(100))
+                .await
+                .expect_err("no free slot");
+            assert_eq!(err.kind, TransportErrorKind::Connect);
+            assert!(!err.maybe_sent());
+            assert!(err.message.contains("max_connections"), "{}", err.message);
+            holder.abort();
+        });
+    }
+
+    #[test]
+    fn zero_limits_are_configuration_errors() {
+        for options in [
+            TransportOptions {
+                max_connections: 0,
+                ..Default::default()
+            },
+            TransportOptions {
+                max_response_bytes: 0,
+                ..Default::default()
+            },
+        ] {
+            let err = ReqwestTransport::new(&options).err().expect("rejected");
+            assert_eq!(err.code, ErrorCode::Configuration);
+        }
     }
 }

@@ -8,8 +8,79 @@ use connector_sandbox::Sandbox;
 use connector_service::{Client, ClientConfig, FlowRequest, WebhookRequest};
 use serde_json::{json, Map, Value};
 
+fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests")
+}
+
 fn scenario_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios")
+    tests_dir().join("scenarios")
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))
+}
+
+/// The scenario format's JSON Schema (`tests/scenario.schema.json`), compiled.
+struct ScenarioSchema {
+    schemas: boon::Schemas,
+    index: boon::SchemaIndex,
+}
+
+impl ScenarioSchema {
+    fn load() -> ScenarioSchema {
+        let path = tests_dir().join("scenario.schema.json");
+        let mut schemas = boon::Schemas::new();
+        let index = boon::Compiler::new()
+            .compile(&path.to_string_lossy(), &mut schemas)
+            .unwrap_or_else(|e| panic!("tests/scenario.schema.json does not compile: {e}"));
+        ScenarioSchema { schemas, index }
+    }
+
+    /// Every complaint of the schema about `instance`, as (JSON pointer, message); none when it
+    /// validates.
+    fn errors(&self, instance: &Value) -> Vec<(String, String)> {
+        fn leaves(e: &boon::ValidationError, parent: &str, out: &mut Vec<(String, String)>) {
+            let here = e.instance_location.to_string();
+            if e.causes.is_empty() {
+                out.push((here, e.kind.to_string()));
+            } else if let boon::ErrorKind::PropertyName { .. } = e.kind {
+                // The causes are about the name alone: the place is the object that has it.
+                let mut why = Vec::new();
+                e.causes.iter().for_each(|c| leaves(c, "", &mut why));
+                let why: Vec<String> = why.into_iter().map(|(_, m)| m).collect();
+                out.push((
+                    parent.to_string(),
+                    format!("{}: {}", e.kind, why.join("; ")),
+                ));
+            } else {
+                e.causes.iter().for_each(|c| leaves(c, &here, out));
+            }
+        }
+        let mut out = Vec::new();
+        if let Err(e) = self.schemas.validate(instance, self.index) {
+            leaves(&e, "", &mut out);
+        }
+        out
+    }
+
+    /// Reads a scenario file and validates it: the error names each JSON pointer at fault.
+    fn load_scenario(&self, path: &Path) -> Result<Value, String> {
+        let scenario = read_json(path)?;
+        let errors = self.errors(&scenario);
+        if errors.is_empty() {
+            return Ok(scenario);
+        }
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|(pointer, message)| format!("  at \"{pointer}\": {message}"))
+            .collect();
+        Err(format!(
+            "tests/{} does not validate against tests/scenario.schema.json:\n{}",
+            path.strip_prefix(tests_dir()).unwrap_or(path).display(),
+            lines.join("\n")
+        ))
+    }
 }
 
 struct Runner {
@@ -20,61 +91,90 @@ struct Runner {
     vars: BTreeMap<String, Value>,
 }
 
-/// Expands `${var}` references (and `${uuid}`) in every string of `value`.
-fn expand(value: &Value, vars: &BTreeMap<String, Value>) -> Value {
-    match value {
+/// Expands `${var}` references (and `${uuid}`) in every string of `value`; a reference is `${`,
+/// a name of ASCII letters, digits and `_`, then `}` (the schema allows no other `${`).
+fn expand(value: &Value, vars: &BTreeMap<String, Value>) -> Result<Value, String> {
+    Ok(match value {
         Value::String(s) => {
             if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-                if !name.contains("${") && !name.contains('}') {
+                if is_var_name(name) {
                     return lookup(name, vars);
                 }
             }
             let mut out = String::new();
             let mut rest = s.as_str();
             while let Some(start) = rest.find("${") {
+                let after = &rest[start + 2..];
+                let name_len = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                if name_len == 0 || !after[name_len..].starts_with('}') {
+                    // Not a reference: keep the text as it is.
+                    out.push_str(&rest[..start + 2]);
+                    rest = after;
+                    continue;
+                }
                 out.push_str(&rest[..start]);
-                let end = rest[start..]
-                    .find('}')
-                    .map(|e| start + e)
-                    .expect("unterminated ${");
-                match lookup(&rest[start + 2..end], vars) {
+                match lookup(&after[..name_len], vars)? {
                     Value::String(v) => out.push_str(&v),
                     other => out.push_str(&other.to_string()),
                 }
-                rest = &rest[end + 1..];
+                rest = &after[name_len + 1..];
             }
             out.push_str(rest);
             Value::String(out)
         }
-        Value::Array(items) => Value::Array(items.iter().map(|v| expand(v, vars)).collect()),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| expand(v, vars))
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (k.clone(), expand(v, vars)))
-                .collect(),
+                .map(|(k, v)| Ok((k.clone(), expand(v, vars)?)))
+                .collect::<Result<_, String>>()?,
         ),
         other => other.clone(),
-    }
-}
-
-fn lookup(name: &str, vars: &BTreeMap<String, Value>) -> Value {
-    if name == "uuid" {
-        return Value::String(uuid::Uuid::new_v4().to_string());
-    }
-    vars.get(name)
-        .cloned()
-        .unwrap_or_else(|| panic!("undefined scenario variable `{name}`"))
-}
-
-/// Reads a dotted path (`events.0.connector_dispute_id`).
-fn get_path<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(value, |v, part| match v {
-        Value::Object(m) => m.get(part),
-        Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
-        _ => None,
     })
 }
 
-/// Checks `actual` against `expected`; returns the first mismatch.
+fn is_var_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn lookup(name: &str, vars: &BTreeMap<String, Value>) -> Result<Value, String> {
+    if name == "uuid" {
+        return Ok(Value::String(uuid::Uuid::new_v4().to_string()));
+    }
+    vars.get(name)
+        .cloned()
+        .ok_or_else(|| format!("undefined variable `{name}` (no earlier step saved it)"))
+}
+
+/// Reads a dotted path (`events.0.connector_dispute_id`; `""` is the whole value) for `save`:
+/// a path that leads to nothing or to null is an error.
+fn get_path(value: &Value, path: &str) -> Result<Value, String> {
+    if path.is_empty() {
+        return Ok(value.clone());
+    }
+    path.split('.')
+        .try_fold(value, |v, part| match v {
+            Value::Object(m) => m.get(part),
+            Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
+            _ => None,
+        })
+        .filter(|v| !v.is_null())
+        .cloned()
+        .ok_or_else(|| format!("no value at `{path}` in {value}"))
+}
+
+fn show(actual: Option<&Value>) -> String {
+    actual.map_or_else(|| "nothing".into(), Value::to_string)
+}
+
+/// Checks `actual` against `expected` (tests/README.md, "Expectations"); returns the first
+/// mismatch.
 fn matches(expected: &Value, actual: Option<&Value>, path: &str) -> Result<(), String> {
     let present = actual.filter(|a| !a.is_null());
     match expected {
@@ -86,7 +186,9 @@ fn matches(expected: &Value, actual: Option<&Value>, path: &str) -> Result<(), S
             Some(v) => Err(format!("{path}: expected no value, got {v}")),
         },
         Value::Object(fields) => {
-            let actual = present.ok_or_else(|| format!("{path}: expected an object, got none"))?;
+            let actual = present
+                .filter(|a| a.is_object())
+                .ok_or_else(|| format!("{path}: expected an object, got {}", show(actual)))?;
             for (k, v) in fields {
                 matches(v, actual.get(k), &format!("{path}.{k}"))?;
             }
@@ -95,7 +197,7 @@ fn matches(expected: &Value, actual: Option<&Value>, path: &str) -> Result<(), S
         Value::Array(items) => {
             let actual = present
                 .and_then(Value::as_array)
-                .ok_or_else(|| format!("{path}: expected an array"))?;
+                .ok_or_else(|| format!("{path}: expected an array, got {}", show(actual)))?;
             if actual.len() != items.len() {
                 return Err(format!(
                     "{path}: expected {} items, got {}: {}",
@@ -146,7 +248,7 @@ impl Runner {
 
     /// Runs one step; returns the value `save` and `expect` apply to.
     async fn step(&mut self, step: &Value) -> Result<(), String> {
-        let step = expand(step, &self.vars);
+        let step = expand(step, &self.vars)?;
         let (result, is_error): (Value, bool) =
             if let Some(op) = step.get("call").and_then(Value::as_str) {
                 let request = FlowRequest::from_json(op, &step["request"].to_string());
@@ -322,15 +424,10 @@ impl Runner {
         }
         if let Some(save) = step.get("save").and_then(Value::as_object) {
             for (var, path) in save {
-                let path = path.as_str().expect("save paths are strings");
-                let value = if path.is_empty() {
-                    Some(&result)
-                } else {
-                    get_path(&result, path)
-                };
+                let path = path.as_str().ok_or("save paths are strings")?;
                 let value =
-                    value.ok_or_else(|| format!("cannot save `{var}`: no `{path}` in {result}"))?;
-                self.vars.insert(var.clone(), value.clone());
+                    get_path(&result, path).map_err(|e| format!("cannot save `{var}`: {e}"))?;
+                self.vars.insert(var.clone(), value);
             }
         }
         Ok(())
@@ -357,9 +454,12 @@ fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-async fn run_scenario(sandbox: &Sandbox, path: &Path) -> Result<(), String> {
-    let scenario: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
-        .map_err(|e| format!("invalid JSON: {e}"))?;
+async fn run_scenario(
+    sandbox: &Sandbox,
+    schema: &ScenarioSchema,
+    path: &Path,
+) -> Result<(), String> {
+    let scenario = schema.load_scenario(path)?;
     let connector = scenario["connector"]
         .as_str()
         .ok_or("no connector")?
@@ -408,6 +508,7 @@ async fn run_scenario(sandbox: &Sandbox, path: &Path) -> Result<(), String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shared_scenarios() {
     let sandbox = Sandbox::start().await.expect("start sandbox");
+    let schema = ScenarioSchema::load();
     let mut files: Vec<PathBuf> = std::fs::read_dir(scenario_dir())
         .expect("tests/scenarios exists")
         .map(|e| e.unwrap().path())
@@ -425,7 +526,7 @@ async fn shared_scenarios() {
     let mut failures = Vec::new();
     for file in &files {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
-        match run_scenario(&sandbox, file).await {
+        match run_scenario(&sandbox, &schema, file).await {
             Ok(()) => eprintln!("scenario {name}: ok"),
             Err(e) => {
                 eprintln!("scenario {name}: FAILED: {e}");
@@ -440,4 +541,112 @@ async fn shared_scenarios() {
         files.len(),
         failures.join("\n")
     );
+}
+
+fn scenario_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Every file of tests/scenarios/ validates against the schema (whatever SCENARIOS selects).
+#[test]
+fn every_scenario_matches_the_schema() {
+    let schema = ScenarioSchema::load();
+    let files = scenario_files(&scenario_dir());
+    assert!(!files.is_empty(), "no scenarios found");
+    let failures: Vec<String> = files
+        .iter()
+        .filter_map(|f| schema.load_scenario(f).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The deliberately invalid scenarios of tests/fixtures/invalid/ are rejected, each with an error
+/// at (or under) the JSON pointer that tests/fixtures/invalid.json gives.
+#[test]
+fn invalid_scenarios_are_rejected() {
+    let schema = ScenarioSchema::load();
+    let expected = read_json(&tests_dir().join("fixtures/invalid.json")).unwrap();
+    let expected = expected["files"].as_object().expect("files");
+    let files = scenario_files(&tests_dir().join("fixtures/invalid"));
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let mut listed: Vec<String> = expected.keys().cloned().collect();
+    listed.sort();
+    assert_eq!(
+        names, listed,
+        "tests/fixtures/invalid.json lists every fixture"
+    );
+    for (file, name) in files.iter().zip(&names) {
+        let pointer = expected[name].as_str().unwrap();
+        let errors = schema.errors(&read_json(file).unwrap());
+        assert!(!errors.is_empty(), "{name} validates, but must not");
+        assert!(
+            errors
+                .iter()
+                .any(|(at, _)| at == pointer || at.starts_with(&format!("{pointer}/"))),
+            "{name}: no error at {pointer:?}: {errors:?}"
+        );
+        let message = schema.load_scenario(file).unwrap_err();
+        assert!(
+            message.contains(name.as_str()) && message.contains(&format!("\"{pointer}")),
+            "{message}"
+        );
+    }
+}
+
+/// The shared matcher self-test (tests/matchers.selftest.json), through this runner's matcher,
+/// variable expansion and save paths: the same cases run in every language.
+#[test]
+fn matcher_self_test() {
+    let cases = read_json(&tests_dir().join("matchers.selftest.json")).unwrap();
+    let mut failures = Vec::new();
+    for case in cases["match"].as_array().unwrap() {
+        let name = &case["name"];
+        let outcome = matches(&case["expect"], Some(&case["actual"]), "value");
+        if outcome.is_ok() != case["matches"].as_bool().unwrap() {
+            failures.push(format!("match {name}: {outcome:?}"));
+        }
+    }
+    for case in cases["expand"].as_array().unwrap() {
+        let name = &case["name"];
+        let vars: BTreeMap<String, Value> = serde_json::from_value(case["vars"].clone()).unwrap();
+        let outcome = expand(&case["value"], &vars);
+        let ok = match (&outcome, case.get("error"), case.get("result_pattern")) {
+            (Err(_), Some(_), _) => true,
+            (Ok(Value::String(s)), None, Some(pattern)) => {
+                pattern_matches(pattern.as_str().unwrap(), s)
+            }
+            (Ok(v), None, None) => v == &case["result"],
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("expand {name}: {outcome:?}"));
+        }
+    }
+    for case in cases["save"].as_array().unwrap() {
+        let name = &case["name"];
+        let outcome = get_path(&case["value"], case["path"].as_str().unwrap());
+        let ok = match (&outcome, case.get("error")) {
+            (Err(_), Some(_)) => true,
+            (Ok(v), None) => v == &case["result"],
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("save {name}: {outcome:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Whether `text` matches a self-test case's `result_pattern`.
+fn pattern_matches(pattern: &str, text: &str) -> bool {
+    regex::Regex::new(pattern).unwrap().is_match(text)
 }

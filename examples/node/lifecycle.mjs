@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-import { Client, ConnectorServiceError, InvalidRequestError, WebhookVerificationFailedError } from 'connector-service';
+import { Client, ConnectorServiceError, InvalidRequestError, WebhookVerificationError } from 'connector-service';
 
 const sandbox = process.env.SANDBOX_URL ? { url: process.env.SANDBOX_URL, stop() {} } : await startSandbox();
 try {
@@ -79,7 +79,7 @@ async function main(sandboxUrl) {
     try {
       client.webhooks.verifyAndParse({ headers: hook.headers, body: forged });
     } catch (e) {
-      if (e instanceof WebhookVerificationFailedError) console.log('webhook: forged body rejected:', e.code);
+      if (e instanceof WebhookVerificationError) console.log('webhook: forged body rejected:', e.code);
       else throw e;
     }
   }

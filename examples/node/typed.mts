@@ -7,7 +7,7 @@ import {
   Client,
   Connector,
   ConnectorServiceError,
-  RateLimitError,
+  RateLimitedError,
   toCoreJson,
   type AuthorizeRequest,
   type ClientConfig,
@@ -87,7 +87,7 @@ export async function lifecycle(client: Client): Promise<void> {
   try {
     await client.payments.void({ connectorTransactionId: 'p-1' }, { timeoutMs: 2_000, retry: false });
   } catch (e) {
-    if (e instanceof RateLimitError) {
+    if (e instanceof RateLimitedError) {
       const code: 'rate_limited' = e.code;
       console.log(code, e.httpStatus, e.retryable);
     } else if (e instanceof ConnectorServiceError) {
@@ -124,7 +124,7 @@ export async function sansIo(): Promise<string> {
     const res = await fetch(http.url, { method: http.method, headers: http.headers, body: http.body ? new Uint8Array(http.body) : undefined });
     return { status: res.status, headers: res.headers, body: await res.arrayBuffer() };
   };
-  const refund = await connector.execute('payments.refund', { connectorTransactionId: 'p-1', amount: price }, send);
+  const refund = await connector.run('payments.refund', { connectorTransactionId: 'p-1', amount: price }, send);
   const step = connector.step('refunds.get', { connectorRefundId: refund.connectorRefundId ?? '' });
   if (step.type === 'send') console.log(step.request.method, step.request.url, step.idempotencyKey);
   else console.log(step.response.status);

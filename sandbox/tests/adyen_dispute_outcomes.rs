@@ -1,5 +1,5 @@
 //! The issuer's decision on Adyen disputes: `POST /adyen/_sandbox/disputes/{id}/resolve` and
-//! the outcome notifications it emits (spec adyen.md §7.4-§7.5). Plain HTTP, nothing from the
+//! the outcome notifications it emits (spec Adyen API reference, "Event codes"-Adyen API reference, "Dispute events"). Plain HTTP, nothing from the
 //! core.
 
 mod common;

@@ -9,7 +9,7 @@ const DISPUTES: &str = "/ca/services/DisputeService/v30";
 
 #[test]
 fn own_hmac_matches_the_official_vector() {
-    // adyen.md §7.3: the item from the Adyen Python library's unit test.
+    // Adyen API reference, "Official test vector": the item from the Adyen Python library's unit test.
     let item = json!({
         "additionalData": {"hmacSignature": "coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0="},
         "amount": {"currency": "EUR", "value": 1130},

@@ -1,5 +1,5 @@
 //! Checkout.com emulation: disputes opened by the control API, evidence files, accept,
-//! evidence stored and submitted, decisions, and the signed `dispute_*` webhooks (checkout.md §8).
+//! evidence stored and submitted, decisions, and the signed `dispute_*` webhooks (Checkout.com API reference, "Disputes").
 
 mod checkout_common;
 

@@ -1,5 +1,5 @@
-//! Razorpay emulation: webhook signing (checked against the spec's official vector), delivery
-//! to a URL, and disputes with multipart document uploads (razorpay.md §3.9, §5).
+//! Razorpay emulation: webhook signing (checked against the documented official vector), delivery
+//! to a URL, and disputes with multipart document uploads (Razorpay API docs, "Disputes", Razorpay API docs, "Webhooks").
 
 mod razorpay_common;
 
@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use sha2::Digest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The body of spec §5.4: 971 bytes, 2-space indentation, with its trailing newline.
+/// The body of Razorpay API docs, "Official test vector": 971 bytes, 2-space indentation, with its trailing newline.
 const OFFICIAL_BODY: &str = "{\n  \"event\": \"payment.authorized\",\n  \"entity\": \"event\",\n  \"contains\": [\n    \"payment\"\n  ],\n  \"payload\": {\n    \"payment\": {\n      \"entity\": {\n        \"id\": \"pay_6koWN7bvxujzxM\",\n        \"entity\": \"payment\",\n        \"amount\": 1000000,\n        \"currency\": \"INR\",\n        \"status\": \"captured\",\n        \"order_id\": \"order_100000000order\",\n        \"international\": false,\n        \"method\": \"card\",\n        \"amount_refunded\": 0,\n        \"refund_status\": null,\n        \"captured\": true,\n        \"description\": \"random description\",\n        \"card_id\": \"card_6koWNAT6LASUqy\",\n        \"bank\": null,\n        \"wallet\": null,\n        \"vpa\": null,\n        \"email\": \"a@b.com\",\n        \"contact\": \"+919999999999\",\n        \"notes\": {\n          \"merchant_order_id\": \"random order id\"\n        },\n        \"fee\": 23000,\n        \"service_tax\": 3000,\n        \"error_code\": null,\n        \"error_description\": null,\n        \"created_at\": 1479978483\n      }\n    }\n  },\n  \"created_at\": 1400826760\n}\n";
 
 #[test]
@@ -23,7 +23,7 @@ fn the_signing_used_to_check_the_sandbox_matches_the_official_vector() {
         hmac_hex("key_secret", OFFICIAL_BODY.as_bytes()),
         "d60e67fd884556c045e9be7dad57903e33efc7172c17c6e3ef77db42d2b366e9"
     );
-    // Without the trailing newline the signature differs (§5.4).
+    // Without the trailing newline the signature differs (Razorpay API docs, "Official test vector").
     assert_ne!(
         hmac_hex("key_secret", OFFICIAL_BODY.trim_end().as_bytes()),
         "d60e67fd884556c045e9be7dad57903e33efc7172c17c6e3ef77db42d2b366e9"

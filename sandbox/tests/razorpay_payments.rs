@@ -27,7 +27,11 @@ async fn manual_capture_lifecycle_through_the_otp_page() {
     assert_eq!(order["amount_due"], 50_000);
     assert_eq!(order["attempts"], 0);
     assert_eq!(order["receipt"], "rcpt-1");
-    assert_eq!(order["notes"], json!([]), "empty notes are an array (§3.1)");
+    assert_eq!(
+        order["notes"],
+        json!([]),
+        "empty notes are an array (Razorpay API docs, Orders)"
+    );
     let order_id = order["id"].as_str().unwrap().to_string();
 
     let created = r
@@ -301,7 +305,7 @@ async fn a_short_otp_fails_the_payment() {
         400,
         "Only payments which have been authorized and not yet captured can be captured",
     );
-    // A late authorisation (sandbox hook): failed, then authorized after all (§3.3).
+    // A late authorisation (sandbox hook): failed, then authorized after all (Razorpay API docs, "PSync — GET /v1/payments/{payment_id}").
     let late = r
         .control(
             Method::POST,
@@ -383,7 +387,7 @@ async fn native_otp_flow() {
         .await;
     again.error(400, "Payment has already been processed");
 
-    // A wrong OTP: §4's "incorrect otp" error, exactly.
+    // A wrong OTP: Razorpay API docs, "Errors"'s "incorrect otp" error, exactly.
     let order = r.order(10_000, false).await;
     let created = r
         .post_ok("/v1/payments/create/json", &r.card_payment(&order, VISA))
@@ -535,7 +539,7 @@ async fn orders_validate_their_fields_and_accept_form_encoding() {
     assert_eq!(
         error,
         json!({"code": "BAD_REQUEST_ERROR", "description": "The amount field is required.", "field": "amount"}),
-        "a minimal error (§4)"
+        "a minimal error (Razorpay API docs, Errors)"
     );
     r.post("/v1/orders", &json!({"amount": 99, "currency": "INR"}))
         .await
@@ -564,7 +568,7 @@ async fn orders_validate_their_fields_and_accept_form_encoding() {
         .await;
     assert_eq!(with_notes["notes"], json!({"k": "v", "n": "7"}));
 
-    // Form encoding with nested keys (§2).
+    // Form encoding with nested keys (Razorpay API docs, "Environments, authentication, headers").
     let auth = r.auth();
     let form = r
         .send(
@@ -710,7 +714,7 @@ async fn recurring_tokens_are_created_and_charged() {
         .await;
     assert_eq!(same["id"], customer_id.as_str());
 
-    // A recurring payment needs an authorisation order (§3.8), not a plain one.
+    // A recurring payment needs an authorisation order (Razorpay API docs, "SetupMandate — recurring payments"), not a plain one.
     let plain = r.order(100, true).await;
     let mut body = r.card_payment(&plain, VISA);
     body["recurring"] = json!(1);
@@ -721,7 +725,7 @@ async fn recurring_tokens_are_created_and_charged() {
     );
     assert_eq!(error["field"], "order_id");
 
-    // The authorisation order (§3.8).
+    // The authorisation order (Razorpay API docs, "SetupMandate — recurring payments").
     let order = r
         .post_ok(
             "/v1/orders",

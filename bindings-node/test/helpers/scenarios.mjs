@@ -4,83 +4,17 @@
 // (or error) is turned back into the core's JSON form to compare.
 
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import * as cs from 'connector-service';
 import { REPO_ROOT } from './sandbox.mjs';
+import { at, expand, match } from './scenario-format.mjs';
 
-export function scenarioFiles() {
-  const dir = path.join(REPO_ROOT, 'tests', 'scenarios');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => ({ file: f, scenario: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }));
-}
+export { assertValidScenario, scenarioFiles } from './scenario-format.mjs';
 
 function camel(name) {
   return name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-}
-
-/** Expands `${var}` and `${uuid}` in every string of `value`. */
-export function expand(value, vars) {
-  if (typeof value === 'string') {
-    const whole = /^\$\{([A-Za-z0-9_]+)\}$/.exec(value);
-    if (whole) {
-      if (whole[1] === 'uuid') return randomUUID();
-      assert.ok(whole[1] in vars, `unknown variable ${whole[1]}`);
-      return vars[whole[1]];
-    }
-    return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name) => {
-      if (name === 'uuid') return randomUUID();
-      assert.ok(name in vars, `unknown variable ${name}`);
-      const v = vars[name];
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    });
-  }
-  if (Array.isArray(value)) return value.map((v) => expand(v, vars));
-  if (value && typeof value === 'object') {
-    const out = {};
-    for (const [k, v] of Object.entries(value)) out[k] = expand(v, vars);
-    return out;
-  }
-  return value;
-}
-
-/** The value at a dotted path (`events.0.connector_dispute_id`; `""` is the whole value). */
-export function at(value, dotted) {
-  if (dotted === '' || dotted == null) return value;
-  let cur = value;
-  for (const part of dotted.split('.')) {
-    if (cur == null) return undefined;
-    cur = cur[part];
-  }
-  return cur;
-}
-
-/** Matches `expected` against `actual` as tests/README.md says. */
-export function match(expected, actual, where = '$') {
-  if (expected === '$present') {
-    assert.ok(actual !== undefined && actual !== null, `${where}: expected a value, got ${JSON.stringify(actual)}`);
-    return;
-  }
-  if (expected === '$absent') {
-    assert.ok(actual === undefined || actual === null, `${where}: expected nothing, got ${JSON.stringify(actual)}`);
-    return;
-  }
-  if (Array.isArray(expected)) {
-    assert.ok(Array.isArray(actual), `${where}: expected an array, got ${JSON.stringify(actual)}`);
-    assert.equal(actual.length, expected.length, `${where}: array length`);
-    expected.forEach((e, i) => match(e, actual[i], `${where}[${i}]`));
-    return;
-  }
-  if (expected !== null && typeof expected === 'object') {
-    assert.ok(actual !== null && typeof actual === 'object', `${where}: expected an object, got ${JSON.stringify(actual)}`);
-    for (const [k, v] of Object.entries(expected)) match(v, actual[k], `${where}.${k}`);
-    return;
-  }
-  assert.deepEqual(actual, expected, `${where}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
 
 /** Changes one byte of a webhook body: a digit of a signed value (amount first), else any. */
@@ -123,8 +57,13 @@ export async function runScenario(sandbox, scenario) {
   let stepNo = 0;
   for (const rawStep of scenario.steps) {
     stepNo += 1;
-    const step = expand(rawStep, vars);
-    const label = `${scenario.name} step ${stepNo}${step.name ? ` (${step.name})` : ''}`;
+    const label = `${scenario.name} step ${stepNo}${rawStep.name ? ` (${rawStep.name})` : ''}`;
+    let step;
+    try {
+      step = expand(rawStep, vars);
+    } catch (e) {
+      assert.fail(`${label}: ${e.message}`);
+    }
     let result;
     let error;
     if ('call' in step) {
@@ -213,7 +152,13 @@ export async function runScenario(sandbox, scenario) {
     if (step.save) {
       // From the result, or from the error's JSON form on an `expect_error` step.
       const source = error ? error.toJSON() : result;
-      for (const [name, dotted] of Object.entries(step.save)) vars[name] = at(source, dotted);
+      for (const [name, dotted] of Object.entries(step.save)) {
+        try {
+          vars[name] = at(source, dotted);
+        } catch (e) {
+          assert.fail(`${label}: cannot save ${name}: ${e.message}`);
+        }
+      }
     }
   }
   return stepNo;

@@ -34,6 +34,11 @@ from ._client import Webhooks as Webhooks
 from ._connector import Connector as Connector
 from ._errors import *  # noqa: F403
 from ._native import __version__ as __version__
+from ._observe import TRACE as TRACE
+from ._observe import CallObserver as CallObserver
+from ._observe import set_log_level as set_log_level
+from ._native import new_idempotency_key as new_idempotency_key
+from ._native import fiserv_signature as fiserv_signature
 from ._services import AsyncDisputes as AsyncDisputes
 from ._services import AsyncPayments as AsyncPayments
 from ._services import AsyncRefunds as AsyncRefunds

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from . import _native
-from ._errors import ConfigurationError
+from . import _inputs, _native
+from ._errors import InvalidConfigurationError
 from ._ext import native_error
+from ._observe import CallObserver, ensure_log_bridge, native_observer
 from ._services import AsyncDisputes, AsyncPayments, AsyncRefunds, Disputes, Payments, Refunds
 from ._types import (
     CallOptions,
@@ -120,10 +121,16 @@ class _ClientBase:
         environment: Environment | None = None,
         base_url: str | None = None,
         transport: TransportOptions | None = None,
+        on_call: CallObserver | None = None,
     ) -> None:
         config = client_config(connector, environment, base_url, transport)
+        observer = native_observer(on_call)
+        ensure_log_bridge()
         try:
-            native = _native.NativeClient(json.dumps(config.to_dict()))
+            native = _native.NativeClient(
+                _inputs.dumps(_inputs.to_dict(config, InvalidConfigurationError), InvalidConfigurationError),
+                observer,
+            )
         except _native.NativeError as e:
             raise native_error(e) from None
         self._native: _native.NativeClient | None = native
@@ -136,12 +143,12 @@ class _ClientBase:
 
     def _require(self) -> _native.NativeClient:
         if self._native is None:
-            raise ConfigurationError("this client is closed")
+            raise InvalidConfigurationError("this client is closed")
         return self._native
 
     @staticmethod
     def _options(options: CallOptions | None) -> str | None:
-        return None if options is None else json.dumps(options.to_dict())
+        return None if options is None else _inputs.dumps(_inputs.to_dict(options))
 
     def __repr__(self) -> str:
         if not hasattr(self, "_config_shown"):
@@ -176,6 +183,10 @@ class AsyncClient(_ClientBase):
     A declined payment is a response with status `failure`; a call that could not be
     processed raises a `ConnectorServiceError` subclass. A client belongs to the process that
     created it: after `os.fork()`, create a new one in the child.
+
+    `on_call` receives a `CallRecord` (connector, operation, outcome, HTTP status, attempts,
+    latency, idempotency key; never a secret) when each call finishes, on the core's thread:
+    keep it quick. An exception it raises is logged, never raised into the call.
     """
 
     __slots__ = ("payments", "refunds", "disputes")
@@ -191,8 +202,9 @@ class AsyncClient(_ClientBase):
         environment: Environment | None = None,
         base_url: str | None = None,
         transport: TransportOptions | None = None,
+        on_call: CallObserver | None = None,
     ) -> None:
-        super().__init__(connector, environment=environment, base_url=base_url, transport=transport)
+        super().__init__(connector, environment=environment, base_url=base_url, transport=transport, on_call=on_call)
         self.payments = AsyncPayments(self._call)
         self.refunds = AsyncRefunds(self._call)
         self.disputes = AsyncDisputes(self._call)
@@ -205,7 +217,7 @@ class AsyncClient(_ClientBase):
             completer = _completer_of(loop)
         future: asyncio.Future[str] = loop.create_future()
         try:
-            call_id = native.call(operation, json.dumps(request), self._options(options), completer, future)
+            call_id = native.call(operation, _inputs.dumps(request), self._options(options), completer, future)
         except _native.NativeError as e:
             raise native_error(e) from None
         try:
@@ -220,7 +232,7 @@ class AsyncClient(_ClientBase):
         return result
 
     async def aclose(self) -> None:
-        """Releases the connection pool; later calls raise `ConfigurationError`."""
+        """Releases the connection pool; later calls raise `InvalidConfigurationError`."""
         self._native = None
 
     async def __aenter__(self) -> AsyncClient:
@@ -240,7 +252,7 @@ class Client(_ClientBase):
 
     Same API as `AsyncClient` without `await`. Each call releases the GIL while the core
     works, so threads run concurrently; Ctrl-C cancels a call in progress. `Client` and
-    `AsyncClient` share the process's one runtime.
+    `AsyncClient` share the process's one runtime. `on_call`: as in `AsyncClient`.
     """
 
     __slots__ = ("payments", "refunds", "disputes")
@@ -256,8 +268,9 @@ class Client(_ClientBase):
         environment: Environment | None = None,
         base_url: str | None = None,
         transport: TransportOptions | None = None,
+        on_call: CallObserver | None = None,
     ) -> None:
-        super().__init__(connector, environment=environment, base_url=base_url, transport=transport)
+        super().__init__(connector, environment=environment, base_url=base_url, transport=transport, on_call=on_call)
         self.payments = Payments(self._call)
         self.refunds = Refunds(self._call)
         self.disputes = Disputes(self._call)
@@ -265,14 +278,14 @@ class Client(_ClientBase):
     def _call(self, operation: str, request: dict[str, Any], options: CallOptions | None) -> Mapping[str, Any]:
         native = self._require()
         try:
-            text = native.call_blocking(operation, json.dumps(request), self._options(options))
+            text = native.call_blocking(operation, _inputs.dumps(request), self._options(options))
         except _native.NativeError as e:
             raise native_error(e) from None
         result: Mapping[str, Any] = json.loads(text)
         return result
 
     def close(self) -> None:
-        """Releases the connection pool; later calls raise `ConfigurationError`."""
+        """Releases the connection pool; later calls raise `InvalidConfigurationError`."""
         self._native = None
 
     def __enter__(self) -> Client:

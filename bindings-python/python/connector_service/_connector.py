@@ -6,21 +6,13 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from . import _native
+from . import _inputs, _native
 from ._client import Headers, Webhooks, client_config, shown_url
+from ._errors import InvalidConfigurationError
 from ._ext import native_error
 from ._services import ConnectorSteps
 from ._step import Done, Send, Step
-from ._types import (
-    ClientConfig,
-    ConnectorConfig,
-    ConnectorName,
-    Environment,
-    HttpMethod,
-    HttpRequest,
-    HttpResponse,
-    WebhookNotification,
-)
+from ._types import ClientConfig, ConnectorConfig, ConnectorName, Environment, HttpMethod, HttpRequest, HttpResponse
 
 _R = TypeVar("_R")
 
@@ -56,7 +48,7 @@ class Connector(ConnectorSteps):
     ) -> None:
         config = client_config(connector, environment, base_url, None)
         try:
-            self._native = _native.NativeConnector(json.dumps(config.to_dict()))
+            self._native = _native.NativeConnector(_inputs.dumps(_inputs.to_dict(config, InvalidConfigurationError), InvalidConfigurationError))
         except _native.NativeError as e:
             raise native_error(e) from None
         self.connector = ConnectorName(self._native.connector)
@@ -82,7 +74,7 @@ class Connector(ConnectorSteps):
         # The HTTP exchanges cross as Python values (no JSON, no Base64); the request and the
         # flow's result as the core's JSON.
         try:
-            key, send, done = self._native.step_parts(operation, json.dumps(request), parts, idempotency_key)
+            key, send, done = self._native.step_parts(operation, _inputs.dumps(request), parts, idempotency_key)
         except _native.NativeError as e:
             raise native_error(e) from None
         if send is None:
@@ -90,10 +82,6 @@ class Connector(ConnectorSteps):
             return Done(parse(json.loads(done)), key)
         method, url, headers, request_body, retry_safe = send
         return Send(HttpRequest(HttpMethod(method), url, headers, retry_safe, body=request_body), key)
-
-    def handle_webhook(self, headers: Headers, body: bytes | bytearray | memoryview) -> WebhookNotification:
-        """Verifies and parses a webhook (same as `connector.webhooks.verify_and_parse`)."""
-        return self.webhooks.verify_and_parse(headers, body)
 
     def __repr__(self) -> str:
         return f"Connector({self._shown})"

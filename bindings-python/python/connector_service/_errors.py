@@ -165,7 +165,7 @@ class InvalidRequestError(ConnectorServiceError, ValueError):
     default_code: ClassVar[ErrorCode] = ErrorCode.INVALID_REQUEST
 
 
-class AuthenticationError(ConnectorServiceError):
+class AuthenticationFailedError(ConnectorServiceError):
     """Credentials, signature or permissions were rejected by the processor.
 
     `code` is `ErrorCode.AUTHENTICATION` (`"authentication"`).
@@ -192,7 +192,7 @@ class ConflictError(ConnectorServiceError):
     default_code: ClassVar[ErrorCode] = ErrorCode.CONFLICT
 
 
-class RateLimitError(ConnectorServiceError):
+class RateLimitedError(ConnectorServiceError):
     """The processor is throttling requests.
 
     `code` is `ErrorCode.RATE_LIMITED` (`"rate_limited"`).
@@ -251,7 +251,7 @@ class UnsupportedError(ConnectorServiceError):
     default_code: ClassVar[ErrorCode] = ErrorCode.UNSUPPORTED
 
 
-class ConfigurationError(ConnectorServiceError):
+class InvalidConfigurationError(ConnectorServiceError):
     """The client's configuration is invalid (credentials format, base URL, ...).
 
     `code` is `ErrorCode.CONFIGURATION` (`"configuration"`).
@@ -290,16 +290,16 @@ class InternalError(ConnectorServiceError):
 
 ERRORS_BY_CODE: Mapping[str, type[ConnectorServiceError]] = {
     "invalid_request": InvalidRequestError,
-    "authentication": AuthenticationError,
+    "authentication": AuthenticationFailedError,
     "not_found": NotFoundError,
     "conflict": ConflictError,
-    "rate_limited": RateLimitError,
+    "rate_limited": RateLimitedError,
     "processor_unavailable": ProcessorUnavailableError,
     "timeout": ProcessorTimeoutError,
     "network": NetworkError,
     "webhook_verification_failed": WebhookVerificationError,
     "unsupported": UnsupportedError,
-    "configuration": ConfigurationError,
+    "configuration": InvalidConfigurationError,
     "invalid_response": InvalidResponseError,
     "processor_error": ProcessorError,
     "internal": InternalError,
@@ -324,16 +324,16 @@ def _restore(cls: type[ConnectorServiceError], data: Mapping[str, Any]) -> Conne
 __all__ = [
     "ConnectorServiceError",
     "InvalidRequestError",
-    "AuthenticationError",
+    "AuthenticationFailedError",
     "NotFoundError",
     "ConflictError",
-    "RateLimitError",
+    "RateLimitedError",
     "ProcessorUnavailableError",
     "ProcessorTimeoutError",
     "NetworkError",
     "WebhookVerificationError",
     "UnsupportedError",
-    "ConfigurationError",
+    "InvalidConfigurationError",
     "InvalidResponseError",
     "ProcessorError",
     "InternalError",

@@ -96,6 +96,21 @@ def request_of(cls: type[_M], request: _M | None, fields: dict[str, Any]) -> _M:
     return request
 
 
+def request_body(cls: type[_M], request: _M | None, fields: dict[str, Any]) -> dict[str, Any]:
+    """`request_of(...).to_dict()`; a wrong input is an `InvalidRequestError` naming the field
+    (see `_inputs`)."""
+    from ._inputs import request_body as body
+
+    return body(cls, request, fields)
+
+
+def to_body(request: Model) -> dict[str, Any]:
+    """`request.to_dict()`; a wrong input is an `InvalidRequestError` naming the field."""
+    from ._inputs import to_dict
+
+    return to_dict(request)
+
+
 class MoneyBase(Model):
     """Additions to the generated `Money`: exact conversions from and to major units."""
 
@@ -115,6 +130,8 @@ class MoneyBase(Model):
         if isinstance(amount, bool) or not isinstance(amount, (str, decimal.Decimal, int)):
             raise TypeError("amount must be a str, decimal.Decimal or int (floats are not exact)")
         text = format(amount, "f") if isinstance(amount, decimal.Decimal) else str(amount)
+        if not isinstance(currency, str):
+            raise _wrong_input("currency", f"expected str, got {type(currency).__name__}")
         try:
             minor_units = _native.money_from_major(text.strip(), currency)
         except _native.NativeError as e:
@@ -123,8 +140,14 @@ class MoneyBase(Model):
 
     def to_major(self) -> str:
         """The amount in major units with exactly the currency's decimals (`"10.50"`)."""
+        if isinstance(self.minor_units, bool) or not isinstance(self.minor_units, int):
+            raise _wrong_input("minor_units", f"expected int, got {type(self.minor_units).__name__}")
+        if not isinstance(self.currency, str):
+            raise _wrong_input("currency", f"expected str, got {type(self.currency).__name__}")
         try:
             return _native.money_to_major(self.minor_units, self.currency)
+        except OverflowError:
+            raise _wrong_input("minor_units", "out of range: at most 2^53 - 1 minor units") from None
         except _native.NativeError as e:
             raise native_error(e) from None
 
@@ -137,6 +160,12 @@ class MoneyBase(Model):
             return f"{self.currency} {self.to_major()}"
         except Exception:
             return repr(self)
+
+
+def _wrong_input(field: str, message: str) -> Exception:
+    from ._errors import InvalidRequestError
+
+    return InvalidRequestError(message, field=field)
 
 
 def native_error(error: _native.NativeError) -> Exception:

@@ -95,7 +95,7 @@ class AsyncPayments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(AuthorizeRequest, request, fields).to_dict()
+        body = _ext.request_body(AuthorizeRequest, request, fields)
         return PaymentResponse.from_dict(await self._call("payments.authorize", body, options))
 
     @overload
@@ -120,7 +120,7 @@ class AsyncPayments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(PaymentGetRequest, request, fields).to_dict()
+        body = _ext.request_body(PaymentGetRequest, request, fields)
         return PaymentResponse.from_dict(await self._call("payments.get", body, options))
 
     @overload
@@ -145,7 +145,7 @@ class AsyncPayments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(CaptureRequest, request, fields).to_dict()
+        body = _ext.request_body(CaptureRequest, request, fields)
         return PaymentResponse.from_dict(await self._call("payments.capture", body, options))
 
     @overload
@@ -170,7 +170,7 @@ class AsyncPayments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(VoidRequest, request, fields).to_dict()
+        body = _ext.request_body(VoidRequest, request, fields)
         return PaymentResponse.from_dict(await self._call("payments.void", body, options))
 
     @overload
@@ -197,7 +197,7 @@ class AsyncPayments:
 
         Returns a `RefundResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(RefundRequest, request, fields).to_dict()
+        body = _ext.request_body(RefundRequest, request, fields)
         return RefundResponse.from_dict(await self._call("payments.refund", body, options))
 
     @overload
@@ -229,7 +229,7 @@ class AsyncPayments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(SetupMandateRequest, request, fields).to_dict()
+        body = _ext.request_body(SetupMandateRequest, request, fields)
         return PaymentResponse.from_dict(await self._call("payments.setup_mandate", body, options))
 
     @overload
@@ -255,7 +255,7 @@ class AsyncPayments:
 
         Returns a `OrderResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(CreateOrderRequest, request, fields).to_dict()
+        body = _ext.request_body(CreateOrderRequest, request, fields)
         return OrderResponse.from_dict(await self._call("payments.create_order", body, options))
 
 
@@ -294,7 +294,7 @@ class AsyncRefunds:
 
         Returns a `RefundResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(RefundGetRequest, request, fields).to_dict()
+        body = _ext.request_body(RefundGetRequest, request, fields)
         return RefundResponse.from_dict(await self._call("refunds.get", body, options))
 
 
@@ -332,7 +332,7 @@ class AsyncDisputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(AcceptDisputeRequest, request, fields).to_dict()
+        body = _ext.request_body(AcceptDisputeRequest, request, fields)
         return DisputeResponse.from_dict(await self._call("disputes.accept", body, options))
 
     @overload
@@ -357,7 +357,7 @@ class AsyncDisputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(SubmitEvidenceRequest, request, fields).to_dict()
+        body = _ext.request_body(SubmitEvidenceRequest, request, fields)
         return DisputeResponse.from_dict(await self._call("disputes.submit_evidence", body, options))
 
     @overload
@@ -380,7 +380,7 @@ class AsyncDisputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(DefendDisputeRequest, request, fields).to_dict()
+        body = _ext.request_body(DefendDisputeRequest, request, fields)
         return DisputeResponse.from_dict(await self._call("disputes.defend", body, options))
 
 
@@ -430,7 +430,7 @@ class Payments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(AuthorizeRequest, request, fields).to_dict()
+        body = _ext.request_body(AuthorizeRequest, request, fields)
         return PaymentResponse.from_dict(self._call("payments.authorize", body, options))
 
     @overload
@@ -455,7 +455,7 @@ class Payments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(PaymentGetRequest, request, fields).to_dict()
+        body = _ext.request_body(PaymentGetRequest, request, fields)
         return PaymentResponse.from_dict(self._call("payments.get", body, options))
 
     @overload
@@ -480,7 +480,7 @@ class Payments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(CaptureRequest, request, fields).to_dict()
+        body = _ext.request_body(CaptureRequest, request, fields)
         return PaymentResponse.from_dict(self._call("payments.capture", body, options))
 
     @overload
@@ -505,7 +505,7 @@ class Payments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(VoidRequest, request, fields).to_dict()
+        body = _ext.request_body(VoidRequest, request, fields)
         return PaymentResponse.from_dict(self._call("payments.void", body, options))
 
     @overload
@@ -532,7 +532,7 @@ class Payments:
 
         Returns a `RefundResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(RefundRequest, request, fields).to_dict()
+        body = _ext.request_body(RefundRequest, request, fields)
         return RefundResponse.from_dict(self._call("payments.refund", body, options))
 
     @overload
@@ -564,7 +564,7 @@ class Payments:
 
         Returns a `PaymentResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(SetupMandateRequest, request, fields).to_dict()
+        body = _ext.request_body(SetupMandateRequest, request, fields)
         return PaymentResponse.from_dict(self._call("payments.setup_mandate", body, options))
 
     @overload
@@ -590,7 +590,7 @@ class Payments:
 
         Returns a `OrderResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(CreateOrderRequest, request, fields).to_dict()
+        body = _ext.request_body(CreateOrderRequest, request, fields)
         return OrderResponse.from_dict(self._call("payments.create_order", body, options))
 
 
@@ -629,7 +629,7 @@ class Refunds:
 
         Returns a `RefundResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(RefundGetRequest, request, fields).to_dict()
+        body = _ext.request_body(RefundGetRequest, request, fields)
         return RefundResponse.from_dict(self._call("refunds.get", body, options))
 
 
@@ -667,7 +667,7 @@ class Disputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(AcceptDisputeRequest, request, fields).to_dict()
+        body = _ext.request_body(AcceptDisputeRequest, request, fields)
         return DisputeResponse.from_dict(self._call("disputes.accept", body, options))
 
     @overload
@@ -692,7 +692,7 @@ class Disputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(SubmitEvidenceRequest, request, fields).to_dict()
+        body = _ext.request_body(SubmitEvidenceRequest, request, fields)
         return DisputeResponse.from_dict(self._call("disputes.submit_evidence", body, options))
 
     @overload
@@ -715,7 +715,7 @@ class Disputes:
 
         Returns a `DisputeResponse`; raises a `ConnectorServiceError` subclass when the call fails.
         """
-        body = _ext.request_of(DefendDisputeRequest, request, fields).to_dict()
+        body = _ext.request_body(DefendDisputeRequest, request, fields)
         return DisputeResponse.from_dict(self._call("disputes.defend", body, options))
 
 
@@ -800,7 +800,7 @@ class ConnectorSteps:
         operation (the first `Send` carries the key used when you pass none).
         """
         operation, parse = _operation_of(request)
-        return self._step(operation, request.to_dict(), responses, idempotency_key, parse)
+        return self._step(operation, _ext.to_body(request), responses, idempotency_key, parse)
 
     @overload
     def run(
@@ -912,7 +912,7 @@ class ConnectorSteps:
         HTTP client; no retries). Returns the typed response.
         """
         operation, parse = _operation_of(request)
-        body = request.to_dict()
+        body = _ext.to_body(request)
         responses: list[HttpResponse] = []
         key = idempotency_key
         while True:

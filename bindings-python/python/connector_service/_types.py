@@ -666,6 +666,88 @@ class CallOptions(_ext.Model):
 
 
 @_dc.dataclass(repr=False, slots=True)
+class CallRecord(_ext.Model):
+    """What one call did, reported to a [`CallObserver`] when it finishes (successfully or not).
+
+    Never contains a request or response body, a header, a credential or card data.
+    """
+
+    connector: ConnectorName
+    """The processor called."""
+    operation: str
+    """The operation, as the bindings name it (`payments.authorize`, ...)."""
+    flow: Flow
+    """The flow of the operation."""
+    outcome: str
+    """One label for the result: the response's status (`authorized`, `charged`, `failure`,
+    `pending`, ...) when the call returned a response, else the error code
+    (`timeout`, `processor_error`, ...). A decline is the status `failure`, not an error.
+    """
+    attempts: int
+    """HTTP requests sent for this call: 1 for a plain call, more when a request was retried
+    or the flow needs several exchanges, 0 when the call failed before sending (e.g. an
+    invalid request).
+    """
+    latency_us: int
+    """Wall-clock time of the whole call, retries and backoff included, in microseconds."""
+    idempotency_key: str
+    """The call's idempotency key (given or generated)."""
+    _: _dc.KW_ONLY
+    status: str | None = None
+    """The response's status, when the call returned a response."""
+    error_code: ErrorCode | None = None
+    """The error's code, when the call failed."""
+    http_status: int | None = None
+    """The HTTP status of the processor's last answer, if one arrived."""
+    request_id: str | None = None
+    """The processor's request id, when it sent one."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The core's JSON form (secrets included: for the native layer, not for logs)."""
+        return {
+            "connector": ConnectorName(self.connector).value,
+            "operation": self.operation,
+            "flow": Flow(self.flow).value,
+            "outcome": self.outcome,
+            "attempts": self.attempts,
+            "latency_us": self.latency_us,
+            "idempotency_key": self.idempotency_key,
+            "status": self.status,
+            "error_code": None if self.error_code is None else ErrorCode(self.error_code).value,
+            "http_status": self.http_status,
+            "request_id": self.request_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CallRecord:
+        """Builds it from the core's JSON form; unknown keys are ignored."""
+        kwargs: dict[str, Any] = {}
+        value = data["connector"]
+        kwargs["connector"] = ConnectorName(value)
+        value = data["operation"]
+        kwargs["operation"] = value
+        value = data["flow"]
+        kwargs["flow"] = Flow(value)
+        value = data["outcome"]
+        kwargs["outcome"] = value
+        value = data["attempts"]
+        kwargs["attempts"] = value
+        value = data["latency_us"]
+        kwargs["latency_us"] = value
+        value = data["idempotency_key"]
+        kwargs["idempotency_key"] = value
+        if (value := data.get("status")) is not None:
+            kwargs["status"] = value
+        if (value := data.get("error_code")) is not None:
+            kwargs["error_code"] = ErrorCode(value)
+        if (value := data.get("http_status")) is not None:
+            kwargs["http_status"] = value
+        if (value := data.get("request_id")) is not None:
+            kwargs["request_id"] = value
+        return cls(**kwargs)
+
+
+@_dc.dataclass(repr=False, slots=True)
 class CaptureRequest(_ext.Model):
     """Capture an authorized payment, fully or partially."""
 
@@ -808,7 +890,7 @@ class ClientConfig(_ext.Model):
     """Replaces the processor's host(s): requests go to this URL followed by the processor's
     own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
     """
-    transport: TransportOptions = _dc.field(default_factory=lambda: TransportOptions.from_dict({"connect_timeout_ms": 5000, "timeout_ms": 30000, "proxy_url": None, "retry": {"enabled": True, "max_attempts": 3, "initial_backoff_ms": 200, "max_backoff_ms": 5000}, "user_agent_suffix": None}))
+    transport: TransportOptions = _dc.field(default_factory=lambda: TransportOptions.from_dict({"connect_timeout_ms": 5000, "timeout_ms": 30000, "proxy_url": None, "retry": {"enabled": True, "max_attempts": 3, "initial_backoff_ms": 200, "max_backoff_ms": 5000}, "user_agent_suffix": None, "max_response_bytes": 8388608, "max_connections": 64}))
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2055,7 +2137,13 @@ class QrCodeAction(_ext.Model):
 
 @_dc.dataclass(repr=False, slots=True)
 class RazorpayConfig(_ext.Model):
-    """Razorpay credentials and settings."""
+    """Razorpay credentials and settings.
+
+    **Razorpay takes no idempotency key.** Orders, payments and refunds sent twice are created
+    twice; the idempotency key of a call is not sent to Razorpay and protects nothing there.
+    The client therefore never resends a Razorpay write, and errors of calls that may have acted
+    carry the Razorpay ids to look up before retrying by hand.
+    """
 
     _MASKED: ClassVar[Mapping[str, str]] = {"key_secret": "secret", "webhook_secrets": "secret"}
 
@@ -2074,6 +2162,14 @@ class RazorpayConfig(_ext.Model):
     """
     mandate_frequency: str | None = None
     """The charge frequency of card mandates (`token.frequency`). Default `as_presented`."""
+    webhook_tolerance_seconds: int | None = None
+    """Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+    the signed body) is more than this many seconds away from now is rejected
+    (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+    retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+    per its webhook docs), so a window shorter than that refuses late retries. Default: no
+    freshness check.
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2083,6 +2179,7 @@ class RazorpayConfig(_ext.Model):
             "webhook_secrets": list(self.webhook_secrets),
             "mandate_max_amount": self.mandate_max_amount,
             "mandate_frequency": self.mandate_frequency,
+            "webhook_tolerance_seconds": self.webhook_tolerance_seconds,
         }
 
     @classmethod
@@ -2099,6 +2196,8 @@ class RazorpayConfig(_ext.Model):
             kwargs["mandate_max_amount"] = value
         if (value := data.get("mandate_frequency")) is not None:
             kwargs["mandate_frequency"] = value
+        if (value := data.get("webhook_tolerance_seconds")) is not None:
+            kwargs["webhook_tolerance_seconds"] = value
         return cls(**kwargs)
 
 
@@ -2543,6 +2642,18 @@ class TransportOptions(_ext.Model):
     """Retries of failed exchanges."""
     user_agent_suffix: str | None = None
     """Extra text appended to the User-Agent header."""
+    max_response_bytes: int = 8388608
+    """The largest response body read, in bytes (default 8 MiB; the processors' answers are a
+    few kilobytes). A larger answer is abandoned as it streams in and the call fails with
+    `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
+    if the request is one the processor deduplicates.
+    """
+    max_connections: int = 64
+    """The most HTTP exchanges this client runs at once, and so the most connections it opens
+    (default 64). Further calls wait for a free slot; the wait counts against the call's
+    timeout, and a call that finds no slot in time fails with `network` before anything is
+    sent (safe to retry).
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2552,6 +2663,8 @@ class TransportOptions(_ext.Model):
             "proxy_url": self.proxy_url,
             "retry": self.retry.to_dict(),
             "user_agent_suffix": self.user_agent_suffix,
+            "max_response_bytes": self.max_response_bytes,
+            "max_connections": self.max_connections,
         }
 
     @classmethod
@@ -2568,6 +2681,10 @@ class TransportOptions(_ext.Model):
             kwargs["retry"] = RetryOptions.from_dict(value)
         if (value := data.get("user_agent_suffix")) is not None:
             kwargs["user_agent_suffix"] = value
+        if (value := data.get("max_response_bytes")) is not None:
+            kwargs["max_response_bytes"] = value
+        if (value := data.get("max_connections")) is not None:
+            kwargs["max_connections"] = value
         return cls(**kwargs)
 
 
@@ -2929,6 +3046,7 @@ __all__ = [
     "BankRedirectMethod",
     "BrowserInfo",
     "CallOptions",
+    "CallRecord",
     "CaptureMethod",
     "CaptureRequest",
     "Card",

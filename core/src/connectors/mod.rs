@@ -130,26 +130,18 @@ connectors! {
 /// The connector × flow support table of the README (Markdown), generated from each
 /// connector's `support` so the documentation cannot drift from the code.
 pub fn support_table_markdown() -> String {
-    const ALL: [ConnectorName; 6] = [
-        ConnectorName::Adyen,
-        ConnectorName::Checkout,
-        ConnectorName::Razorpay,
-        ConnectorName::Fiserv,
-        ConnectorName::Elavon,
-        ConnectorName::Xendit,
-    ];
     let mut out = String::from("| Flow |");
-    for c in ALL {
+    for &c in ConnectorName::ALL {
         out.push_str(&format!(" {} |", c.display_name()));
     }
     out.push_str("\n|---|");
-    for _ in ALL {
+    for _ in ConnectorName::ALL {
         out.push_str("---|");
     }
     out.push('\n');
-    for flow in Flow::ALL {
+    for &flow in Flow::ALL {
         out.push_str(&format!("| {} |", flow.as_str()));
-        for c in ALL {
+        for &c in ConnectorName::ALL {
             let cell = match support(c, flow) {
                 Some(Support::Synchronous) => "✓",
                 Some(Support::Asynchronous) => "✓ (async)",

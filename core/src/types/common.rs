@@ -10,32 +10,20 @@ use serde::{Deserialize, Serialize};
 /// String-to-string metadata passed to the processor where it accepts it.
 pub type Metadata = BTreeMap<String, String>;
 
-/// The payment processors this library speaks to.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ConnectorName {
-    Adyen,
-    Checkout,
-    Razorpay,
-    Fiserv,
-    Elavon,
-    Xendit,
+string_enum! {
+    /// The payment processors this library speaks to.
+    #[derive(PartialOrd, Ord)]
+    pub enum ConnectorName {
+        Adyen = "adyen",
+        Checkout = "checkout",
+        Razorpay = "razorpay",
+        Fiserv = "fiserv",
+        Elavon = "elavon",
+        Xendit = "xendit",
+    }
 }
 
 impl ConnectorName {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            ConnectorName::Adyen => "adyen",
-            ConnectorName::Checkout => "checkout",
-            ConnectorName::Razorpay => "razorpay",
-            ConnectorName::Fiserv => "fiserv",
-            ConnectorName::Elavon => "elavon",
-            ConnectorName::Xendit => "xendit",
-        }
-    }
-
     pub fn display_name(&self) -> &'static str {
         match self {
             ConnectorName::Adyen => "Adyen",
@@ -48,69 +36,22 @@ impl ConnectorName {
     }
 }
 
-impl fmt::Display for ConnectorName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The flows of the unified API.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Flow {
-    Authorize,
-    Psync,
-    Capture,
-    Void,
-    Refund,
-    Rsync,
-    SetupMandate,
-    CreateOrder,
-    AcceptDispute,
-    SubmitEvidence,
-    DefendDispute,
-    Webhook,
-}
-
-impl Flow {
-    pub const ALL: [Flow; 12] = [
-        Flow::Authorize,
-        Flow::Psync,
-        Flow::Capture,
-        Flow::Void,
-        Flow::Refund,
-        Flow::Rsync,
-        Flow::SetupMandate,
-        Flow::CreateOrder,
-        Flow::AcceptDispute,
-        Flow::SubmitEvidence,
-        Flow::DefendDispute,
-        Flow::Webhook,
-    ];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Flow::Authorize => "authorize",
-            Flow::Psync => "psync",
-            Flow::Capture => "capture",
-            Flow::Void => "void",
-            Flow::Refund => "refund",
-            Flow::Rsync => "rsync",
-            Flow::SetupMandate => "setup_mandate",
-            Flow::CreateOrder => "create_order",
-            Flow::AcceptDispute => "accept_dispute",
-            Flow::SubmitEvidence => "submit_evidence",
-            Flow::DefendDispute => "defend_dispute",
-            Flow::Webhook => "webhook",
-        }
-    }
-}
-
-impl fmt::Display for Flow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+string_enum! {
+    /// The flows of the unified API.
+    #[derive(PartialOrd, Ord)]
+    pub enum Flow {
+        Authorize = "authorize",
+        Psync = "psync",
+        Capture = "capture",
+        Void = "void",
+        Refund = "refund",
+        Rsync = "rsync",
+        SetupMandate = "setup_mandate",
+        CreateOrder = "create_order",
+        AcceptDispute = "accept_dispute",
+        SubmitEvidence = "submit_evidence",
+        DefendDispute = "defend_dispute",
+        Webhook = "webhook",
     }
 }
 
@@ -249,27 +190,16 @@ pub enum MandateUsage {
     Subscription,
 }
 
-/// HTTP method of a redirect or request.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum HttpMethod {
-    #[default]
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
-}
-
-impl HttpMethod {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Post => "POST",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Patch => "PATCH",
-            HttpMethod::Delete => "DELETE",
-        }
+string_enum! {
+    /// HTTP method of a redirect or request.
+    #[derive(Default)]
+    pub enum HttpMethod {
+        #[default]
+        Get = "GET",
+        Post = "POST",
+        Put = "PUT",
+        Patch = "PATCH",
+        Delete = "DELETE",
     }
 }
 

@@ -563,6 +563,19 @@ pub struct DeclineDetails {
     pub network_advice_code: Option<String>,
 }
 
+impl DeclineDetails {
+    /// Masks card-number-like text in the processor's code, message and reason (a processor
+    /// may quote the card number it refused, in any formatting).
+    pub fn mask(&mut self) {
+        for text in [&mut self.code, &mut self.message, &mut self.reason]
+            .into_iter()
+            .flatten()
+        {
+            *text = crate::mask::mask_text(text);
+        }
+    }
+}
+
 /// What the customer must do next.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -1,6 +1,6 @@
-//! Disputes API v30 (spec §8), chargebacks opened by `POST /_sandbox/disputes`, and the
+//! Disputes API v30 (Adyen API reference, "Disputes API v30"), chargebacks opened by `POST /_sandbox/disputes`, and the
 //! issuer's decision (`POST /adyen/_sandbox/disputes/{disputePspReference}/resolve`), which
-//! emits the outcome notifications of spec §7.4-§7.5.
+//! emits the outcome notifications of Adyen API reference, "Event codes"-Adyen API reference, "Dispute events".
 
 use std::time::{Duration, SystemTime};
 
@@ -105,7 +105,7 @@ impl Dispute {
             reason: Some(format!("Chargeback reason code {}", self.reason_code)),
             payment_method: Some(self.variant.clone()),
             additional_data: vec![
-                // Adyen's own example carries a leading space here (spec §7.5).
+                // Adyen's own example carries a leading space here (Adyen API reference, "Dispute events").
                 (
                     "chargebackReasonCode".into(),
                     format!(" {}", self.reason_code),

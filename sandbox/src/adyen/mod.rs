@@ -1,7 +1,7 @@
 //! Adyen: Checkout API v68, Disputes API v30 and standard notifications, as described in
-//! `shared/specs/processors/adyen.md`. Paths are the real ones below `/adyen`.
+//! the Adyen API reference and docs. Paths are the real ones below `/adyen`.
 //!
-//! Sandbox choices where the spec leaves a gap are listed in the README ("Adyen").
+//! Sandbox choices where the documentation leaves a gap are listed in the README ("Adyen").
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -78,7 +78,7 @@ impl State {
     }
 }
 
-/// An answer in Adyen's `ServiceError` shape (§6.1).
+/// An answer in Adyen's `ServiceError` shape (Adyen API reference, "HTTP errors — ServiceError").
 #[derive(Debug)]
 struct ApiError {
     status: StatusCode,

@@ -1,4 +1,4 @@
-//! `POST /v68/payments/{paymentPspReference}/captures|cancels|refunds` (spec §5.3-5.5):
+//! `POST /v68/payments/{paymentPspReference}/captures|cancels|refunds` (Adyen API reference, "Capture — POST {checkout}/v68/payments/{paymentPspReference}/captures"-5.5):
 //! `201 received` now, the outcome by webhook shortly after.
 
 use http::StatusCode;

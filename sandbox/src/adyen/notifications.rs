@@ -1,4 +1,4 @@
-//! Adyen standard notifications (spec adyen.md §7): the envelope and the HMAC signature.
+//! Adyen standard notifications (spec Adyen API reference, "Webhooks"): the envelope and the HMAC signature.
 
 use base64::prelude::{Engine as _, BASE64_STANDARD};
 use hmac::{Hmac, KeyInit, Mac};
@@ -27,7 +27,7 @@ pub struct Notification {
     pub operations: Option<Vec<&'static str>>,
 }
 
-/// The 8-field string that is signed (§7.2).
+/// The 8-field string that is signed (Adyen API reference, "Signature (HMAC) — exact algorithm").
 #[allow(clippy::too_many_arguments)]
 pub fn signing_string(
     psp_reference: &str,
@@ -63,7 +63,7 @@ pub fn sign(key: &[u8], message: &str) -> String {
 }
 
 impl Notification {
-    /// The webhook: the §7.1 envelope with this single item, signed with `hmac_key`.
+    /// The webhook: the Adyen API reference, "Transport and envelope" envelope with this single item, signed with `hmac_key`.
     pub fn to_webhook(&self, merchant_account: &str, hmac_key: &[u8]) -> Webhook {
         let success = if self.success { "true" } else { "false" };
         let signature = sign(
@@ -128,7 +128,7 @@ impl Notification {
 mod tests {
     use super::*;
 
-    /// adyen.md §7.3 (from the Adyen Python API library's unit test).
+    /// Adyen API reference, "Official test vector" (from the Adyen Python API library's unit test).
     #[test]
     fn official_vector() {
         let key = hex::decode("44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056")

@@ -110,7 +110,7 @@ fn flag(additional: Option<&Map<String, Value>>, key: &str) -> bool {
 }
 
 /// A card field, plain or client-side encrypted. In the test environment, encrypted fields
-/// may carry the raw value behind a `test_` prefix (§9.1); real ciphertext cannot be read here.
+/// may carry the raw value behind a `test_` prefix (Adyen API reference, "Cards"); real ciphertext cannot be read here.
 fn card_field<'a>(
     pm: &'a Map<String, Value>,
     plain: &str,

@@ -1,4 +1,4 @@
-//! Adyen's test-environment data (spec adyen.md §9): magic holder names and acquirer response
+//! Adyen's test-environment data (Adyen docs, "Test card numbers" and "Testing result codes"): magic holder names and acquirer response
 //! codes, test CVCs, 3-D Secure enrolled cards, card checks and currencies.
 
 use serde_json::Value;
@@ -40,7 +40,7 @@ impl Outcome {
     }
 }
 
-/// holderName, RequestedTestAcquirerResponseCode, resultCode, refusalReason (§9.2).
+/// holderName, RequestedTestAcquirerResponseCode, resultCode, refusalReason (Adyen API reference, "Forcing outcomes").
 const MAGIC: [(&str, u8, &str, &str); 17] = [
     ("UNKNOWN", 0, "Error", "Unknown"),
     ("APPROVED", 1, "Authorised", ""),
@@ -108,7 +108,7 @@ pub fn outcome_for_requested_code(value: Option<&Value>) -> Result<Option<Outcom
     outcome_for_code(code, None).map(Some).ok_or(())
 }
 
-/// Holder names that make a later modification fail (§9.2, "unverified" in the spec).
+/// Holder names that make a later modification fail (Adyen API reference, "Forcing outcomes", "unverified" in the documentation).
 pub fn capture_fails(holder: &str) -> bool {
     holder.trim().eq_ignore_ascii_case("capture failed")
 }
@@ -168,7 +168,7 @@ pub fn valid_expiry(month: Option<&str>, year: Option<&str>) -> bool {
     (year_number, month) >= (now_year, now_month)
 }
 
-/// Cards enrolled in 3-D Secure that ask for a challenge (§9.1).
+/// Cards enrolled in 3-D Secure that ask for a challenge (Adyen API reference, "Cards").
 pub fn three_ds_challenge_card(number: &str) -> bool {
     number == "4212345678910006"
 }

@@ -1,4 +1,4 @@
-//! Test cards and the outcome of an authorization (checkout.md §9, CKO docs "Test cards").
+//! Test cards and the outcome of an authorization (Checkout.com API reference, "Sandbox test data and behaviour", CKO docs "Test cards").
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -188,7 +188,7 @@ const DECLINE_CARDS: &[(&str, Outcome)] = &[
     ),
 ];
 
-/// Sandbox-only triggers (the spec has no test cards for these families): an amount, in minor
+/// Sandbox-only triggers (the documentation has no test cards for these families): an amount, in minor
 /// units, equal to the code declines any approving card with that code.
 const DECLINE_AMOUNTS: &[(i64, Outcome)] = &[
     (

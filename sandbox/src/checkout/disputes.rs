@@ -1,4 +1,4 @@
-//! Disputes (checkout.md §8): opened by `POST /_sandbox/disputes`, fetched, accepted, evidence
+//! Disputes (Checkout.com API reference, "Disputes"): opened by `POST /_sandbox/disputes`, fetched, accepted, evidence
 //! stored (`PUT /disputes/{id}/evidence`) and sent (`POST /disputes/{id}/evidence`); evidence
 //! files uploaded with `POST /files`; the `dispute_*` webhooks.
 

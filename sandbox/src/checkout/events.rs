@@ -1,4 +1,4 @@
-//! Webhook events (checkout.md §7): the legacy envelope `{id, type, created_on, data, _links}`,
+//! Webhook events (Checkout.com API reference, "Webhooks"): the legacy envelope `{id, type, created_on, data, _links}`,
 //! signed with `Cko-Signature` = hex HMAC-SHA256 of the raw body, keyed with the webhook
 //! secret's UTF-8 bytes.
 

@@ -1,6 +1,6 @@
 //! Checkout.com: the Unified Payments API (`/payments`, `/tokens`, `/disputes`, `/files`) and
-//! its webhooks, as described in `shared/specs/processors/checkout.md` and
-//! `payment-methods.md` §2. Paths are the real ones below `/checkout`.
+//! its webhooks, as described in the Checkout.com API reference and docs and
+//! Checkout.com's payment-method docs (Apple Pay, Google Pay, iDEAL, EPS). Paths are the real ones below `/checkout`.
 //!
 //! What sets it apart, and what the emulation reproduces:
 //! - `Authorization: Bearer <secret key>` (the public key for `POST /tokens`); anything else is
@@ -14,7 +14,7 @@
 //!   the same key with another request is a `429` duplicate;
 //! - webhooks carry `Cko-Signature`, the hex HMAC-SHA256 of the raw body.
 //!
-//! Sandbox choices where the spec leaves a gap are listed in the README ("Checkout.com").
+//! Sandbox choices where the documentation leaves a gap are listed in the README ("Checkout.com").
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -137,7 +137,7 @@ fn iso_after(secs: u64) -> String {
     .replace("+00:00", "Z")
 }
 
-/// An answer in Checkout.com's error shapes (checkout.md §6).
+/// An answer in Checkout.com's error shapes (Checkout.com API reference, "Errors").
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum ApiError {
     /// `{"request_id", "error_type", "error_codes"}` (422 `request_invalid`, 429).
@@ -231,7 +231,7 @@ fn opt_str(body: &Map<String, Value>, field: &str) -> Result<Option<String>, Api
 }
 
 /// An optional integer: a JSON integer, or a string of digits (integrations send expiry
-/// months as `"03"`, and the API accepts them, checkout.md §5.1).
+/// months as `"03"`, and the API accepts them, Checkout.com API reference, "Authorize — POST /payments").
 fn opt_int(body: &Map<String, Value>, field: &str, code: &str) -> Result<Option<i64>, ApiError> {
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),

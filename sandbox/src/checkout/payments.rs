@@ -1,6 +1,6 @@
 //! Payments: `POST /payments` (cards, stored instruments, tokens, network tokens), the 3-D
 //! Secure page, `GET /payments/{id}`, `GET /payments/{id}/actions`, captures, voids, refunds
-//! (checkout.md §5), and `POST /tokens` (payment-methods.md §2.1).
+//! (Checkout.com API reference, "Flows"), and `POST /tokens` (Checkout.com docs, "Wallet tokenisation — POST /tokens").
 
 use http::StatusCode;
 use serde_json::{json, Map, Value};
@@ -17,7 +17,7 @@ use crate::util::{current_year_month, html_escape, now_ms, random_string, valid_
 /// The password of the sandbox's 3-D Secure page (as in Checkout.com's sandbox).
 pub const THREE_DS_PASSWORD: &str = "Checkout1!";
 
-/// How long a token from `POST /tokens` lives (payment-methods.md §2.1).
+/// How long a token from `POST /tokens` lives (Checkout.com docs, "Wallet tokenisation — POST /tokens").
 const TOKEN_LIFETIME_MS: u64 = 15 * 60 * 1000;
 
 /// A single-use token from `POST /tokens`.
@@ -27,7 +27,7 @@ pub struct Token {
     pub used: bool,
 }
 
-/// A payment's `status` (checkout.md §5.2).
+/// A payment's `status` (Checkout.com API reference, "PSync — GET /payments/{id}").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Pending,
@@ -1209,7 +1209,7 @@ pub fn refund(state: &mut State, id: &str, body: &Map<String, Value>, ctx: &Cont
 }
 
 /// `POST /tokens` (public key): a raw card (for testing) or an Apple Pay / Google Pay token,
-/// exchanged for a single-use `tok_` that lives 15 minutes (payment-methods.md §2.1).
+/// exchanged for a single-use `tok_` that lives 15 minutes (Checkout.com docs, "Wallet tokenisation — POST /tokens").
 pub fn create_token(state: &mut State, body: &Map<String, Value>) -> ApiResult {
     let kind = opt_str(body, "type")?.ok_or_else(|| ApiError::invalid("token_type_required"))?;
     let (card, answer_type) = match kind.as_str() {

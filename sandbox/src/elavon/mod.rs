@@ -1,9 +1,9 @@
 //! Elavon Converge: the XML API (`processxml.do`), as described in
-//! `shared/specs/processors/elavon.md`. One endpoint takes a form post whose `xmldata` field is
+//! the Elavon Converge developer guide. One endpoint takes a form post whose `xmldata` field is
 //! a `<txn>` document; the operation is its `ssl_transaction_type`; the credentials are inside
 //! the document; every answer is HTTP 200 with an XML body, errors included.
 //!
-//! Sandbox choices where the spec leaves a gap are listed in the README ("Elavon").
+//! Sandbox choices where the documentation leaves a gap are listed in the README ("Elavon").
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -1,11 +1,11 @@
 //! Fiserv Commerce Hub: the REST payments API (`/ch/payments/v1/...`) and the two value-added
 //! endpoints a card-on-file setup uses (`/ch/payments-vas/v1/tokens`,
 //! `/ch/payments-vas/v1/accounts/verification`), as described in
-//! `shared/specs/processors/fiserv.md`. Paths are the real ones below `/fiserv`, with their
+//! the Fiserv Commerce Hub API docs. Paths are the real ones below `/fiserv`, with their
 //! `/ch` segment (`/fiserv/ch/payments/v1/charges`).
 //!
 //! Every request is signed (see [`signing`]) and carries the merchant in its body. Commerce
-//! Hub has no webhooks, no disputes and no orders. Sandbox choices where the spec leaves a gap
+//! Hub has no webhooks, no disputes and no orders. Sandbox choices where the documentation leaves a gap
 //! are listed in the README ("Fiserv").
 
 use std::collections::HashMap;
@@ -213,7 +213,7 @@ impl ApiError {
 type ApiResult = Result<Response, ApiError>;
 
 impl Fiserv {
-    /// Checks the headers of §3: key, token type, timestamp window, request id, signature.
+    /// Checks the headers of Fiserv Commerce Hub API docs, "Credentials, headers and request signing": key, token type, timestamp window, request id, signature.
     fn authenticate(request: &Request) -> Result<Call, ApiError> {
         let header = |name: &str| request.header(name).map(str::trim).unwrap_or("");
         let api_key = header("api-key");

@@ -441,7 +441,7 @@ fn source(state: &State, body: &Map<String, Value>, allow_token: bool) -> Result
             if !valid_card_number(number) {
                 return Err(ApiError::gateway("103", Some("source.card.cardData")));
             }
-            // Observed at the cert host (§8.3): this test number cannot be assigned a brand.
+            // Observed at the cert host (Fiserv Commerce Hub API docs, "Other test cards"): this test number cannot be assigned a brand.
             if number == "4012888888881881" {
                 return Err(ApiError::gateway_message(
                     "104",

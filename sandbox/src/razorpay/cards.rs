@@ -1,6 +1,6 @@
-//! Test cards (spec §6.2), card checks and the currencies the emulated account accepts.
+//! Test cards (Razorpay API docs, "Cards"), card checks and the currencies the emulated account accepts.
 
-/// Razorpay's test cards (§6.2): number, network, type, international.
+/// Razorpay's test cards (Razorpay API docs, "Cards"): number, network, type, international.
 const TEST_CARDS: [(&str, &str, &str, bool); 7] = [
     ("4111111111111111", "Visa", "credit", false),
     ("4386289407660153", "Visa", "debit", false),
@@ -48,14 +48,14 @@ pub fn card_type(number: &str) -> &'static str {
         .unwrap_or("credit")
 }
 
-/// Whether the card is issued outside India (§6.2 marks the international test cards).
+/// Whether the card is issued outside India (Razorpay API docs, "Cards" marks the international test cards).
 pub fn international(number: &str) -> bool {
     TEST_CARDS.iter().any(|c| c.0 == number && c.3)
 }
 
 /// Two-decimal ISO 4217 currencies the emulated account (enabled for international payments)
 /// accepts. Zero- and three-decimal currencies are refused: their handling at Razorpay is
-/// unverified (§2).
+/// unverified (Razorpay API docs, "Environments, authentication, headers").
 const CURRENCIES: &str = "AED ALL AMD ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD BTN BWP \
     BZD CAD CHF CNY COP CRC CUP CZK DKK DOP DZD EGP ETB EUR FJD GBP GHS GIP GMD GTQ GYD HKD HNL \
     HRK HTG HUF IDR ILS INR JMD KES KGS KHR KYD KZT LAK LBP LKR LRD LSL MAD MDL MKD MMK MNT MOP \

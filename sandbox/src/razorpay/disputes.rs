@@ -1,4 +1,4 @@
-//! Disputes (§3.9): opened by `POST /_sandbox/disputes`, fetched, accepted, contested with
+//! Disputes (Razorpay API docs, "Disputes"): opened by `POST /_sandbox/disputes`, fetched, accepted, contested with
 //! documents uploaded as `multipart/form-data`; and the `payment.dispute.*` webhooks.
 
 use std::collections::BTreeMap;
@@ -137,7 +137,7 @@ impl Dispute {
     }
 }
 
-/// A `payment.dispute.*` event: the payment and the dispute (§5.5).
+/// A `payment.dispute.*` event: the payment and the dispute (Razorpay API docs, "Events → unified").
 fn dispute_event(state: &State, name: &'static str, dispute: &Dispute) -> Event {
     let payment = state
         .payments

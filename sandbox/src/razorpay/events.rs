@@ -1,4 +1,4 @@
-//! Webhooks (spec §5): the event envelope, `X-Razorpay-Signature` and `x-razorpay-event-id`.
+//! Webhooks (Razorpay API docs, "Webhooks"): the event envelope, `X-Razorpay-Signature` and `x-razorpay-event-id`.
 
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{json, Map, Value};
@@ -9,7 +9,7 @@ use crate::processor::Webhook;
 use crate::util::{random_string, ALNUM};
 
 /// Lowercase hex of HMAC-SHA256(`secret`, `message`): the webhook signature over the raw body
-/// (§5.3) and the return signature over `order_id|payment_id` (§3.2).
+/// (Razorpay API docs, "Signature") and the return signature over `order_id|payment_id` (Razorpay API docs, "Authorize (server-to-server card) — POST /v1/payments/create/json").
 pub fn hmac_hex(secret: &str, message: &[u8]) -> String {
     // HMAC accepts keys of any length: the error case does not happen.
     let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()) else {
@@ -30,7 +30,7 @@ impl Event {
         Event { name, entities }
     }
 
-    /// The §5.2 envelope, signed with `secret`, with a fresh event id.
+    /// The Razorpay API docs, "Envelope" envelope, signed with `secret`, with a fresh event id.
     pub fn to_webhook(&self, secret: &str) -> Webhook {
         let mut payload = Map::new();
         for (name, entity) in &self.entities {
@@ -65,7 +65,7 @@ mod tests {
     use super::*;
     use sha2::Digest;
 
-    /// The official vector of spec §5.4 (the Razorpay Python SDK's unit test): 971 bytes with
+    /// The official vector of Razorpay API docs, "Official test vector" (the Razorpay Python SDK's unit test): 971 bytes with
     /// a trailing newline, secret `key_secret`.
     const OFFICIAL_BODY: &str = r#"{
   "event": "payment.authorized",

@@ -1,8 +1,8 @@
 //! Razorpay: REST API v1 (orders, payments, refunds, customers and tokens, disputes and
-//! documents) and webhooks, as described in `shared/specs/processors/razorpay.md`. Paths are
+//! documents) and webhooks, as described in the Razorpay API docs. Paths are
 //! the real ones below `/razorpay`.
 //!
-//! Sandbox choices where the spec leaves a gap are listed in the README ("Razorpay").
+//! Sandbox choices where the documentation leaves a gap are listed in the README ("Razorpay").
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -32,7 +32,7 @@ pub const WEBHOOK_SECRET: &str = "sbx_webhook_secret_5Tq8Rw2Y";
 /// The merchant account of the webhooks' `account_id`.
 pub const ACCOUNT_ID: &str = "acc_SandboxRzp0001";
 
-/// How long an authorization may stay uncaptured before it is refunded automatically (§3.3).
+/// How long an authorization may stay uncaptured before it is refunded automatically (Razorpay API docs, "PSync — GET /v1/payments/{payment_id}").
 pub const DEFAULT_AUTHORIZATION_WINDOW: Duration = Duration::from_secs(5 * 86_400);
 
 /// The largest amount accepted, in minor units (keeps every sum far from overflowing).
@@ -120,7 +120,7 @@ fn now_s() -> i64 {
     (crate::util::now_ms() / 1000) as i64
 }
 
-/// The optional parts of a full error (§4): `source`, `step`, `reason`, `metadata`.
+/// The optional parts of a full error (Razorpay API docs, "Errors"): `source`, `step`, `reason`, `metadata`.
 #[derive(Debug, Clone)]
 struct ErrorDetail {
     source: &'static str,
@@ -129,7 +129,7 @@ struct ErrorDetail {
     metadata: Value,
 }
 
-/// An answer in Razorpay's error shapes (§4).
+/// An answer in Razorpay's error shapes (Razorpay API docs, "Errors").
 #[derive(Debug, Clone)]
 enum ApiError {
     /// `{"error": {"code", "description", "field", [source, step, reason, metadata]}}`
@@ -192,7 +192,7 @@ impl ApiError {
         }
     }
 
-    /// 400 "The id provided does not exist" (§4).
+    /// 400 "The id provided does not exist" (Razorpay API docs, "Errors").
     fn no_such_id(field: Option<&str>) -> ApiError {
         ApiError::input(
             "The id provided does not exist",

@@ -1,4 +1,4 @@
-//! Orders (§3.1, with the recurring fields of §3.8) and customers.
+//! Orders (Razorpay API docs, "CreateOrder — POST /v1/orders", with the recurring fields of Razorpay API docs, "SetupMandate — recurring payments") and customers.
 
 use serde_json::{json, Map, Value};
 
@@ -57,7 +57,7 @@ impl Order {
         self.amount - self.amount_paid
     }
 
-    /// The order entity (§3.1). `notes` is `[]` when empty.
+    /// The order entity (Razorpay API docs, "CreateOrder — POST /v1/orders"). `notes` is `[]` when empty.
     pub fn entity(&self) -> Value {
         let mut entity = json!({
             "id": self.id,

@@ -1,5 +1,5 @@
-//! Payments: server-to-server card payments (§3.2) with the mock authentication page and the
-//! native OTP flow, PSync (§3.3), capture (§3.4), recurring tokens and charges (§3.8), and the
+//! Payments: server-to-server card payments (Razorpay API docs, "Authorize (server-to-server card) — POST /v1/payments/create/json") with the mock authentication page and the
+//! native OTP flow, PSync (Razorpay API docs, "PSync — GET /v1/payments/{payment_id}"), capture (Razorpay API docs, "Capture — POST /v1/payments/{payment_id}/capture"), recurring tokens and charges (Razorpay API docs, "SetupMandate — recurring payments"), and the
 //! automatic refund of expired authorizations; netbanking and wallets through the mock bank
 //! page, UPI collect (test VPAs) and UPI intent (Razorpay's "S2S JSON V2" method pages).
 
@@ -79,7 +79,7 @@ pub struct PaymentError {
     pub reason: &'static str,
 }
 
-/// §4's "incorrect otp" error, for a failed authentication.
+/// Razorpay API docs, "Errors"'s "incorrect otp" error, for a failed authentication.
 const INVALID_OTP: PaymentError = PaymentError {
     code: "BAD_REQUEST_ERROR",
     description: "Authentication failed due to incorrect otp",
@@ -215,7 +215,7 @@ impl Payment {
         (json!(base + tax), json!(tax))
     }
 
-    /// The payment entity (§3.3).
+    /// The payment entity (Razorpay API docs, "PSync — GET /v1/payments/{payment_id}").
     pub fn entity(&self) -> Value {
         let (fee, tax) = self.fee_and_tax();
         let error = self.error.as_ref();
@@ -286,7 +286,7 @@ impl Payment {
     }
 }
 
-/// A saved card for recurring charges (§3.8).
+/// A saved card for recurring charges (Razorpay API docs, "SetupMandate — recurring payments").
 #[derive(Clone, Debug)]
 pub struct Token {
     pub id: String,
@@ -354,7 +354,7 @@ pub fn valid_contact(contact: &str) -> bool {
     (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `razorpay_signature`: hex HMAC-SHA256(key_secret, `order_id|payment_id`) (§3.2).
+/// `razorpay_signature`: hex HMAC-SHA256(key_secret, `order_id|payment_id`) (Razorpay API docs, "Authorize (server-to-server card) — POST /v1/payments/create/json").
 pub fn return_signature(order_id: &str, payment_id: &str) -> String {
     hmac_hex(KEY_SECRET, format!("{order_id}|{payment_id}").as_bytes())
 }
@@ -369,7 +369,7 @@ fn input_detail(step: &'static str, metadata: Value) -> ErrorDetail {
     }
 }
 
-/// `email` and `contact`: both required (§3.2, "required in practice") and well formed.
+/// `email` and `contact`: both required (Razorpay API docs, "Authorize (server-to-server card) — POST /v1/payments/create/json", "required in practice") and well formed.
 fn customer_contact(body: &Map<String, Value>) -> Result<(String, String), ApiError> {
     let email = req_str(body, "email")?;
     if !valid_email(&email) {
@@ -640,7 +640,7 @@ fn validate_create_json(state: &State, body: &Map<String, Value>) -> Result<NewP
                 "The customer id field is required when recurring is present.",
             ));
         };
-        // §3.8: the authorisation payment goes into an order made for it, with the customer,
+        // Razorpay API docs, "SetupMandate — recurring payments": the authorisation payment goes into an order made for it, with the customer,
         // the method and the token settings.
         if order.token.is_none() || order.method.as_deref() != Some("card") {
             return Err(ApiError::field(
@@ -876,7 +876,7 @@ fn capture_now(state: &mut State, payment_id: &str) -> Vec<Event> {
     events
 }
 
-/// The payment failed authentication (§6.4: the "incorrect otp" error, `payment.failed`).
+/// The payment failed authentication (Razorpay API docs, "Behaviour a simulator should reproduce": the "incorrect otp" error, `payment.failed`).
 fn fail_authentication(state: &mut State, payment_id: &str) -> Vec<Event> {
     let Some(payment) = state.payments.get_mut(payment_id) else {
         return Vec::new();
@@ -951,7 +951,7 @@ pub(super) fn complete_upi(
 }
 
 /// `POST /razorpay/_sandbox/payments/{id}/authorize_late`: a failed payment is authorized
-/// after all (a late authorisation, §3.3: `payment.failed` can be followed by
+/// after all (a late authorisation, Razorpay API docs, "PSync — GET /v1/payments/{payment_id}": `payment.failed` can be followed by
 /// `payment.captured`). The error fields are cleared; an auto-capture order captures it.
 pub(super) fn authorize_late(
     state: &mut State,
@@ -979,7 +979,7 @@ pub(super) fn authorize_late(
     Ok(payment.unwrap_or(Value::Null))
 }
 
-/// An OTP of 4 to 10 digits authenticates; anything else fails (§6.3).
+/// An OTP of 4 to 10 digits authenticates; anything else fails (Razorpay API docs, "Choosing outcomes").
 fn otp_succeeds(otp: &str) -> bool {
     (4..=10).contains(&otp.len()) && otp.bytes().all(|b| b.is_ascii_digit())
 }
@@ -1005,7 +1005,7 @@ fn authenticate(state: &mut State, payment_id: &str, otp: &str, ctx: &Context) -
 }
 
 /// The mock bank page: `GET` shows the OTP form; `POST otp=...` authenticates and redirects
-/// to the payment's `callback_url` with the return parameters (§3.2, §6.4).
+/// to the payment's `callback_url` with the return parameters (Razorpay API docs, "Authorize (server-to-server card) — POST /v1/payments/create/json", Razorpay API docs, "Behaviour a simulator should reproduce").
 pub(super) fn authorize_page(
     state: &mut State,
     request: &Request,
@@ -1222,7 +1222,7 @@ pub(super) fn otp_generate(
     }))
 }
 
-/// `POST /v1/payments/{id}/otp/submit` with `{"otp": ...}`: the return parameters, or §4's
+/// `POST /v1/payments/{id}/otp/submit` with `{"otp": ...}`: the return parameters, or Razorpay API docs, "Errors"'s
 /// "incorrect otp" error.
 pub(super) fn otp_submit(
     state: &mut State,
@@ -1273,7 +1273,7 @@ pub(super) fn get(state: &State, id: &str) -> ApiResult {
 }
 
 /// `POST /v1/payments/{id}/capture` with `{amount, currency}`: both required, the amount
-/// exactly the authorized amount (§3.4).
+/// exactly the authorized amount (Razorpay API docs, "Capture — POST /v1/payments/{payment_id}/capture").
 pub(super) fn capture(
     state: &mut State,
     id: &str,
@@ -1339,7 +1339,7 @@ pub(super) fn capture(
     ok(&payment.entity())
 }
 
-/// `POST /v1/payments/create/recurring`: charges a token of the customer (§3.8). The charge
+/// `POST /v1/payments/create/recurring`: charges a token of the customer (Razorpay API docs, "SetupMandate — recurring payments"). The charge
 /// is authorized at once (and captured with an auto-capture order).
 pub(super) fn create_recurring(
     state: &mut State,
@@ -1467,7 +1467,7 @@ pub(super) fn customer_tokens(state: &State, id: &str) -> ApiResult {
 }
 
 /// Authorizations left uncaptured beyond the window become `refunded` with `captured: false`
-/// (§3.3, §6.4). With `force`, the window is ignored; `only` limits it to one payment.
+/// (Razorpay API docs, "PSync — GET /v1/payments/{payment_id}", Razorpay API docs, "Behaviour a simulator should reproduce"). With `force`, the window is ignored; `only` limits it to one payment.
 /// Answers the ids of the payments refunded.
 pub(super) fn expire_authorizations(
     state: &mut State,

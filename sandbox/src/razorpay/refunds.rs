@@ -1,4 +1,4 @@
-//! Refunds (§3.6, §3.7): normal refunds answer `processed`, instant (`optimum`) ones answer
+//! Refunds (Razorpay API docs, "Refund — POST /v1/payments/{payment_id}/refund", Razorpay API docs, "RSync — GET /v1/refunds/{refund_id}"): normal refunds answer `processed`, instant (`optimum`) ones answer
 //! `pending` and are processed right after; both emit `refund.created` then `refund.processed`.
 
 use serde_json::{json, Map, Value};

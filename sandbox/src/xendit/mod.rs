@@ -4,7 +4,7 @@
 //! objects and the Xendit docs ("Error scenarios", "Simulate card scenarios", e-wallet
 //! "Testing Scenarios"). Paths are the real ones below `/xendit`.
 //!
-//! Sandbox choices where the spec leaves a gap are listed in the README ("Xendit").
+//! Sandbox choices where the documentation leaves a gap are listed in the README ("Xendit").
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -162,7 +162,7 @@ impl Harness {
     }
 }
 
-/// An independent implementation of Adyen's notification HMAC (adyen.md §7.2).
+/// An independent implementation of Adyen's notification HMAC (Adyen API reference, "Signature (HMAC) — exact algorithm").
 pub fn item_signature(item: &Value, hex_key: &str) -> String {
     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
     let message = [

@@ -23,7 +23,7 @@ impl Reply {
     }
 }
 
-/// Independent HMAC-SHA256 in lowercase hex (razorpay.md §3.2, §5.3).
+/// Independent HMAC-SHA256 in lowercase hex (Razorpay API docs, "Authorize (server-to-server card) — POST /v1/payments/create/json", Razorpay API docs, "Signature").
 pub fn hmac_hex(secret: &str, message: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(message);

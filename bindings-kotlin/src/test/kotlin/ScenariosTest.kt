@@ -1,9 +1,6 @@
 package io.connectorservice
 
 import java.io.File
-import java.math.BigDecimal
-import java.math.BigInteger
-import java.util.UUID
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.DynamicTest
@@ -12,7 +9,8 @@ import org.junit.jupiter.api.TestFactory
 /**
  * The shared scenarios of `tests/scenarios/` (format: `tests/README.md`), run against the sandbox
  * through the typed Kotlin API: each request is read into its typed class, the typed `suspend`
- * method is called, and the typed response is written back to JSON for the comparison.
+ * method is called, and the typed response is written back to JSON for the comparison. Each file
+ * is validated against `tests/scenario.schema.json` before it runs ([ScenarioFormat.load]).
  */
 class ScenariosTest {
     @TestFactory
@@ -28,7 +26,7 @@ internal class ScenarioFailure(message: String) : AssertionError(message)
 
 @Suppress("UNCHECKED_CAST")
 private class ScenarioRun(private val file: File) {
-    private val scenario = Json.parse(file.readText()) as Map<String, Any?>
+    private val scenario = ScenarioFormat.load(file)
     private val connector = scenario["connector"] as String
     private val vars = HashMap<String, Any?>()
 
@@ -41,10 +39,9 @@ private class ScenarioRun(private val file: File) {
         )
         ConnectorClient(config).use { client ->
             (scenario["steps"] as List<Any?>).forEachIndexed { i, raw ->
-                val step = expand(raw) as Map<String, Any?>
-                val label = "step ${i + 1}${step["name"]?.let { " ($it)" } ?: ""}"
+                val label = "step ${i + 1}${(raw as Map<String, Any?>)["name"]?.let { " ($it)" } ?: ""}"
                 try {
-                    runStep(client, step)
+                    runStep(client, ScenarioFormat.expand(raw, vars) as Map<String, Any?>)
                 } catch (e: ScenarioFailure) {
                     throw ScenarioFailure("${file.name} $label: ${e.message}")
                 }
@@ -129,84 +126,21 @@ private class ScenarioRun(private val file: File) {
         when {
             "expect_error" in step -> {
                 if (error == null) throw ScenarioFailure("expected an error, got ${Json.write(result)}")
-                val problems = match(step["expect_error"], error, "error")
+                val problems = ScenarioFormat.match(step["expect_error"], error, "error")
                 if (problems.isNotEmpty()) throw ScenarioFailure("${problems.joinToString("; ")}\n  error: ${Json.write(error)}")
             }
             error != null -> throw ScenarioFailure("unexpected error ${Json.write(error)}")
             "expect" in step -> {
-                val problems = match(step["expect"], result, "result")
+                val problems = ScenarioFormat.match(step["expect"], result, "result")
                 if (problems.isNotEmpty()) throw ScenarioFailure("${problems.joinToString("; ")}\n  result: ${Json.write(result)}")
             }
         }
-        (step["save"] as Map<String, Any?>?)?.forEach { (name, path) -> vars[name] = lookup(result ?: error, path as String) }
-    }
-
-    /** Replaces `${var}` and `${uuid}` in every string. */
-    private fun expand(value: Any?): Any? = when (value) {
-        is String -> {
-            val whole = Regex("^\\$\\{(\\w+)}$").matchEntire(value)
-            if (whole != null) {
-                variable(whole.groupValues[1])
-            } else {
-                Regex("\\$\\{(\\w+)}").replace(value) { m ->
-                    when (val v = variable(m.groupValues[1])) {
-                        is String -> v
-                        else -> Json.write(v)
-                    }
-                }
+        (step["save"] as Map<String, Any?>?)?.forEach { (name, path) ->
+            vars[name] = try {
+                ScenarioFormat.lookup(result ?: error, path as String)
+            } catch (e: ScenarioFailure) {
+                throw ScenarioFailure("cannot save `$name`: ${e.message}")
             }
-        }
-        is Map<*, *> -> value.entries.associate { (k, v) -> k as String to expand(v) }
-        is List<*> -> value.map { expand(it) }
-        else -> value
-    }
-
-    private fun variable(name: String): Any? =
-        if (name == "uuid") UUID.randomUUID().toString()
-        else if (name in vars) vars[name]
-        else throw ScenarioFailure("unknown variable `$name`")
-
-    private fun lookup(value: Any?, path: String): Any? {
-        if (path.isEmpty()) return value
-        var current = value
-        for (part in path.split('.')) {
-            current = when (current) {
-                is List<*> -> current.getOrNull(part.toIntOrNull() ?: throw ScenarioFailure("`$part` is not an index in $path"))
-                is Map<*, *> -> current[part]
-                else -> throw ScenarioFailure("cannot follow $path into ${Json.write(current)}")
-            }
-        }
-        return current
-    }
-
-    companion object {
-        /** Every mismatch between [expected] and [actual], by path (empty when they match). */
-        fun match(expected: Any?, actual: Any?, where: String): List<String> = when {
-            expected == "\$present" -> if (actual == null) listOf("$where: expected a value, got nothing") else emptyList()
-            expected == "\$absent" -> if (actual != null) listOf("$where: expected nothing, got ${Json.write(actual)}") else emptyList()
-            expected is Map<*, *> -> {
-                if (actual !is Map<*, *>) {
-                    listOf("$where: expected an object, got ${Json.write(actual)}")
-                } else {
-                    expected.entries.flatMap { (k, v) -> match(v, actual[k], "$where.$k") }
-                }
-            }
-            expected is List<*> -> {
-                if (actual !is List<*> || actual.size != expected.size) {
-                    listOf("$where: expected ${expected.size} items, got ${Json.write(actual)}")
-                } else {
-                    expected.indices.flatMap { i -> match(expected[i], actual[i], "$where[$i]") }
-                }
-            }
-            expected is Number && actual is Number ->
-                if (decimal(expected).compareTo(decimal(actual)) == 0) emptyList() else listOf("$where: expected $expected, got $actual")
-            else -> if (expected == actual) emptyList() else listOf("$where: expected ${Json.write(expected)}, got ${Json.write(actual)}")
-        }
-
-        private fun decimal(n: Number): BigDecimal = when (n) {
-            is BigDecimal -> n
-            is BigInteger -> BigDecimal(n)
-            else -> BigDecimal(n.toLong())
         }
     }
 }

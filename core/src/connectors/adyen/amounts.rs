@@ -9,16 +9,16 @@
 //! | IDR | 2 | 0 |
 //! | ISK | 0 | 2 |
 //!
-//! IDR: the spec marks Adyen's value as unverified. Adyen's page names IDR among the four
-//! currencies whose decimals differ from the standard, and the published copies of its table
-//! show 0, so IDR is sent with 0 decimals: an IDR amount must be whole rupiah (a multiple of
+//! IDR: Adyen's page names IDR among the four currencies whose decimals differ from the
+//! standard, and the published copies of its table show 0, so IDR is sent with 0 decimals: an IDR amount must be whole rupiah (a multiple of
 //! 100 ISO minor units) or it is rejected before sending.
 //!
 //! Conversions are exact integer arithmetic ([`Money::minor_units_with_exponent`]): an amount
-//! that cannot be represented is an `invalid_request` error, never rounded.
+//! that cannot be represented is an `invalid_request` error, never rounded. In an answer or a
+//! notification, an amount that cannot be read (not an integer, negative, unknown currency,
+//! more decimals than ISO 4217 allows) is an `invalid_response`, never dropped.
 
-use serde_json::{json, Map, Value};
-
+use super::wire::{Amount, WireAmount};
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 
@@ -32,27 +32,42 @@ pub fn adyen_exponent(currency: Currency) -> u32 {
 }
 
 /// The wire amount for `money`; `field` names it in errors.
-pub(super) fn to_adyen(money: &Money, field: &str) -> Result<Value> {
+pub(super) fn to_adyen<'a>(money: &'a Money, field: &str) -> Result<Amount<'a>> {
     if money.minor_units < 0 {
         return Err(Error::invalid_request(field, "amount must not be negative"));
     }
     let value = money.minor_units_with_exponent(adyen_exponent(money.currency), field)?;
-    Ok(json!({"value": value, "currency": money.currency.code()}))
+    Ok(Amount {
+        value,
+        currency: money.currency.code(),
+    })
 }
 
-/// A wire amount back into ISO minor units. `None` when absent, malformed, in a currency
-/// this library does not know, or not representable; an amount is informative in answers, so
-/// it never fails a parse.
-pub(super) fn from_adyen(amount: Option<&Map<String, Value>>) -> Option<Money> {
-    let amount = amount?;
-    let currency = Currency::new(amount.get("currency")?.as_str()?).ok()?;
-    let units = match amount.get("value")? {
-        Value::Number(n) => n.as_i64()?,
-        Value::String(s) => s.trim().parse::<i64>().ok()?,
-        _ => return None,
+/// An amount of an answer or a notification back into ISO minor units. `Ok(None)` when the
+/// field is absent; `Err(why)` when it is there but cannot be read: a value that is not a
+/// non-negative integer, a missing or unknown currency, or a value with more decimals than ISO
+/// 4217 gives the currency. The caller turns the reason into an `invalid_response`: an amount
+/// is never silently dropped.
+pub(super) fn from_adyen(
+    amount: Option<&WireAmount>,
+) -> std::result::Result<Option<Money>, String> {
+    let Some(amount) = amount else {
+        return Ok(None);
     };
+    let code = amount
+        .currency
+        .as_deref()
+        .ok_or("an amount without currency")?;
+    let currency = Currency::new(code).map_err(|_| "an amount in an unknown currency")?;
+    let text = amount.value.as_deref().ok_or("an amount without value")?;
+    let units: i64 = text
+        .trim()
+        .parse()
+        .map_err(|_| "an amount whose value is not an integer")?;
     if units < 0 {
-        return None;
+        return Err("a negative amount".to_string());
     }
     Money::from_units_with_exponent(units, adyen_exponent(currency), currency)
+        .map(Some)
+        .ok_or_else(|| format!("an amount that is not a whole number of {code} minor units"))
 }

@@ -3,7 +3,8 @@
 //! Read top to bottom:
 //! * this file: configuration, the support table, the connector (URLs, headers and keys
 //!   prepared once at construction) and the [`Connector`] implementation, which only wires
-//!   each flow to the builder and parser of its file;
+//!   each flow to a function of a flow-family file;
+//! * `wire.rs`: the typed request bodies and the typed, lenient answers and notifications;
 //! * `amounts.rs`: Adyen's own currency exponent table and exact conversions;
 //! * `payments.rs`: authorize, setup_mandate and `/payments/details` (PSync): request bodies
 //!   and the `resultCode` / `action` / refusal mapping;
@@ -13,15 +14,20 @@
 //!   `defendDispute`;
 //! * `webhooks.rs`: HMAC verification of every notification item and the event mapping;
 //! * `errors.rs`: the `ServiceError` shape of non-2xx answers and unreadable answers;
-//! * `tests/`: unit tests over every example payload of the spec.
+//! * `tests/`: unit tests over Adyen's published example payloads, one file per source file.
 //!
-//! Decisions worth knowing:
+//! What sets Adyen apart, and how this connector handles it:
 //! * **Endpoints.** Sandbox: `https://checkout-test.adyen.com/v68/...` and
 //!   `https://ca-test.adyen.com/ca/services/DisputeService/v30/...`. Live:
 //!   `https://{live_endpoint_prefix}-checkout-live.adyenpayments.com/checkout/v68/...` and
 //!   `https://ca-live.adyen.com/ca/services/DisputeService/v30/...` (the Adyen libraries'
 //!   `-test` → `-live` rule). A `base_url` override replaces both hosts (the prefix is then
 //!   not needed).
+//! * **Every business outcome is HTTP 200** with a `resultCode`, declines included: a
+//!   `Refused` is a `failure` result with [`DeclineDetails`], never an error. A success
+//!   (`Authorised`) must name the payment (`pspReference`), or it is `invalid_response`; a
+//!   `resultCode` added after v68 is `pending` with the raw code when the answer names the
+//!   payment (the webhook brings the outcome), `invalid_response` otherwise.
 //! * **No status endpoint.** PSync works only with the parameters the shopper's return URL
 //!   received (`redirectResult`, `threeDSResult`, `payload`); without them it fails with a
 //!   typed `unsupported` error and no HTTP call. RSync is unsupported: refund outcomes arrive
@@ -30,17 +36,27 @@
 //!   automatic capture; `PartiallyAuthorised` is `authorized` (manual) or `partial_charged`
 //!   (automatic). A mandate setup never asks for manual capture, so its `Authorised` is
 //!   `charged` (a zero-value setup charges nothing).
-//! * **Webhooks.** An `AUTHORISATION` notification does not say how the payment is captured,
-//!   so a successful one is reported as `authorized`; the request's capture mode tells the
-//!   caller whether that means the funds are being captured.
+//! * **Idempotency.** Every request carries `Idempotency-Key` (Adyen docs, "API idempotency"):
+//!   Adyen answers a replayed key with the first response, so every request is retry-safe.
+//!   Errors of calls that may have had an effect (a 2xx that cannot be read, a 5xx) carry the
+//!   processor ids known so far (`Error::with_references`).
+//! * **Webhooks.** Bodies over [`webhooks::MAX_WEBHOOK_BODY_BYTES`] are rejected unread; each
+//!   item's HMAC is verified before the next item is read, and no event is built unless every
+//!   item verified. The signature covers only `pspReference`, `originalReference`,
+//!   `merchantAccountCode`, `merchantReference`, `amount.value`, `amount.currency`, `eventCode`
+//!   and `success` (Adyen docs, "Verify HMAC signatures"). The other values (`disputeStatus`,
+//!   `reason`, `eventDate`, token ids and every other `additionalData` key) are unsigned: they
+//!   are reported as information and never enter an event's deduplication id, which is built
+//!   from signed fields only. An `AUTHORISATION` notification does not say how the payment is
+//!   captured, so a successful one is reported as `authorized`; the request's capture mode
+//!   tells the caller whether that means the funds are being captured.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::client::Environment;
-use crate::connector::{single_exchange, Connector, Support};
+use crate::connector::{Connector, Support};
 use crate::connectors::Endpoint;
 use crate::error::{Error, Result};
 use crate::http::{FlowContext, HttpRequest, HttpResponse, Step};
@@ -53,6 +69,7 @@ mod errors;
 mod modifications;
 mod payments;
 mod webhooks;
+mod wire;
 
 #[cfg(test)]
 mod tests;
@@ -251,12 +268,22 @@ impl Adyen {
     }
 
     /// A JSON POST to the Checkout API.
-    fn checkout_post(&self, url: String, body: &Value, cx: &FlowContext) -> Result<HttpRequest> {
+    fn checkout_post(
+        &self,
+        url: String,
+        body: &impl Serialize,
+        cx: &FlowContext,
+    ) -> Result<HttpRequest> {
         post(url, &self.api_key, body, cx)
     }
 
     /// A JSON POST to the Disputes API (with the dispute key when one is configured).
-    fn disputes_post(&self, url: String, body: &Value, cx: &FlowContext) -> Result<HttpRequest> {
+    fn disputes_post(
+        &self,
+        url: String,
+        body: &impl Serialize,
+        cx: &FlowContext,
+    ) -> Result<HttpRequest> {
         post(url, &self.dispute_api_key, body, cx)
     }
 }
@@ -266,7 +293,7 @@ impl Adyen {
 fn post(
     url: String,
     api_key: &Secret<String>,
-    body: &Value,
+    body: &impl Serialize,
     cx: &FlowContext,
 ) -> Result<HttpRequest> {
     let key = cx.idempotency_key.as_str();
@@ -276,11 +303,14 @@ fn post(
             "Adyen takes an Idempotency-Key of 1 to 64 printable characters",
         ));
     }
+    // The body holds card data: a serialization error must not quote it.
+    let json = serde_json::to_vec(body)
+        .map_err(|_| Error::internal("the Adyen request body could not be serialized"))?;
     Ok(HttpRequest::new(HttpMethod::Post, url)
         .header("X-API-Key", api_key.expose().as_str())
         .header("Accept", "application/json")
         .header("Idempotency-Key", key)
-        .json_body(body)
+        .raw_body("application/json", json)
         .retry_safe(true))
 }
 
@@ -329,34 +359,6 @@ fn decode_hmac_key(hex_key: &str) -> Result<Vec<u8>> {
     })
 }
 
-/// A field as text: strings as they are (never empty), numbers and booleans written out.
-/// Adyen sends string maps (`additionalData`) and sometimes numbers where strings are
-/// documented; both read the same.
-pub(super) fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
-    match map.get(key)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// A nested object, if present.
-pub(super) fn object<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Map<String, Value>> {
-    map.get(key).and_then(Value::as_object)
-}
-
-/// Runs a single-exchange flow, tagging every error with the connector and flow.
-fn exchange<T>(
-    flow: Flow,
-    responses: &[HttpResponse],
-    build: impl FnOnce() -> Result<HttpRequest>,
-    parse: impl FnOnce(&HttpResponse) -> Result<T>,
-) -> Result<Step<T>> {
-    single_exchange(responses, build, parse)
-        .map_err(|e| e.with_connector(ConnectorName::Adyen, flow))
-}
-
 impl Connector for Adyen {
     fn name(&self) -> ConnectorName {
         ConnectorName::Adyen
@@ -372,12 +374,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        exchange(
-            Flow::Authorize,
-            responses,
-            || self.checkout_post(self.urls.payments.clone(), &self.authorize_body(req)?, cx),
-            |r| payments::parse_payment(r, req.capture_method, Flow::Authorize),
-        )
+        payments::authorize(self, req, cx, responses)
     }
 
     fn get_payment(
@@ -386,25 +383,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        let capture = req.capture_method.unwrap_or_default();
-        exchange(
-            Flow::Psync,
-            responses,
-            || {
-                self.checkout_post(
-                    self.urls.payment_details.clone(),
-                    &payments::details_body(req)?,
-                    cx,
-                )
-            },
-            |r| {
-                let mut payment = payments::parse_payment(r, capture, Flow::Psync)?;
-                if payment.connector_transaction_id.is_none() {
-                    payment.connector_transaction_id = req.connector_transaction_id.clone();
-                }
-                Ok(payment)
-            },
-        )
+        payments::get_payment(self, req, cx, responses)
     }
 
     fn capture(
@@ -413,23 +392,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        exchange(
-            Flow::Capture,
-            responses,
-            || {
-                let url = self
-                    .urls
-                    .modification(&req.connector_transaction_id, "captures");
-                self.checkout_post(url, &self.capture_body(req)?, cx)
-            },
-            |r| {
-                modifications::parse_payment_modification(
-                    r,
-                    req.connector_transaction_id.as_str(),
-                    Flow::Capture,
-                )
-            },
-        )
+        modifications::capture(self, req, cx, responses)
     }
 
     fn void(
@@ -438,23 +401,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        exchange(
-            Flow::Void,
-            responses,
-            || {
-                let url = self
-                    .urls
-                    .modification(&req.connector_transaction_id, "cancels");
-                self.checkout_post(url, &self.void_body(req), cx)
-            },
-            |r| {
-                modifications::parse_payment_modification(
-                    r,
-                    req.connector_transaction_id.as_str(),
-                    Flow::Void,
-                )
-            },
-        )
+        modifications::void(self, req, cx, responses)
     }
 
     fn refund(
@@ -463,17 +410,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        exchange(
-            Flow::Refund,
-            responses,
-            || {
-                let url = self
-                    .urls
-                    .modification(&req.connector_transaction_id, "refunds");
-                self.checkout_post(url, &self.refund_body(req)?, cx)
-            },
-            |r| modifications::parse_refund(r, req.connector_transaction_id.as_str()),
-        )
+        modifications::refund(self, req, cx, responses)
     }
 
     fn get_refund(
@@ -495,26 +432,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        exchange(
-            Flow::SetupMandate,
-            responses,
-            || {
-                self.checkout_post(
-                    self.urls.payments.clone(),
-                    &self.setup_mandate_body(req)?,
-                    cx,
-                )
-            },
-            |r| {
-                let mut payment =
-                    payments::parse_payment(r, CaptureMethod::Automatic, Flow::SetupMandate)?;
-                if payment.mandate_id.is_some() && payment.connector_customer_id.is_none() {
-                    // The token belongs to this shopperReference; charging it needs both.
-                    payment.connector_customer_id = req.customer.id.clone();
-                }
-                Ok(payment)
-            },
-        )
+        payments::setup_mandate(self, req, cx, responses)
     }
 
     fn create_order(
@@ -536,18 +454,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        exchange(
-            Flow::AcceptDispute,
-            responses,
-            || {
-                self.disputes_post(
-                    self.urls.accept_dispute.clone(),
-                    &self.accept_dispute_body(req),
-                    cx,
-                )
-            },
-            |r| disputes::parse_dispute_result(r, &req.connector_dispute_id, Flow::AcceptDispute),
-        )
+        disputes::accept(self, req, cx, responses)
     }
 
     fn submit_evidence(
@@ -556,18 +463,7 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        exchange(
-            Flow::SubmitEvidence,
-            responses,
-            || {
-                self.disputes_post(
-                    self.urls.supply_defense_document.clone(),
-                    &self.supply_defense_document_body(req)?,
-                    cx,
-                )
-            },
-            |r| disputes::parse_dispute_result(r, &req.connector_dispute_id, Flow::SubmitEvidence),
-        )
+        disputes::submit_evidence(self, req, cx, responses)
     }
 
     fn defend_dispute(
@@ -576,22 +472,10 @@ impl Connector for Adyen {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        exchange(
-            Flow::DefendDispute,
-            responses,
-            || {
-                self.disputes_post(
-                    self.urls.defend_dispute.clone(),
-                    &self.defend_dispute_body(req)?,
-                    cx,
-                )
-            },
-            |r| disputes::parse_dispute_result(r, &req.connector_dispute_id, Flow::DefendDispute),
-        )
+        disputes::defend(self, req, cx, responses)
     }
 
     fn handle_webhook(&self, req: &WebhookRequest) -> Result<WebhookNotification> {
-        self.verify_and_parse_webhook(req)
-            .map_err(|e| e.with_connector(ConnectorName::Adyen, Flow::Webhook))
+        webhooks::handle(self, req)
     }
 }

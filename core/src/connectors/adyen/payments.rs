@@ -1,193 +1,260 @@
 //! Payments: authorize (`POST /v68/payments`), setup_mandate (the same endpoint with
-//! `storePaymentMethod`), and PSync after a redirect (`POST /v68/payments/details`).
+//! `storePaymentMethod`), and PSync after a redirect (`POST /v68/payments/details`)
+//! (Adyen API reference, Checkout API > Payments).
 //!
 //! Every business outcome is HTTP 200 with a `resultCode` (declines included); see
-//! [`payment_status`] for the mapping and [`parse_payment`] for the fields read.
+//! [`status_of`] for the mapping and [`parse_payment`] for the fields read.
+//!
+//! | `resultCode` | unified |
+//! |---|---|
+//! | `Authorised` | `authorized` (manual capture) or `charged` (automatic); needs a `pspReference` |
+//! | `PartiallyAuthorised` | `authorized` (manual) or `partial_charged` (automatic); needs a `pspReference` |
+//! | `Refused`, `Error`, `Cancelled` | `failure` with [`DeclineDetails`] |
+//! | `Pending`, `Received`, `AuthenticationNotRequired` | `pending` (`authentication_pending` with an action) |
+//! | `RedirectShopper`, `IdentifyShopper`, `ChallengeShopper`, `PresentToShopper` | `authentication_pending` |
+//! | `AuthenticationFinished` | `authentication_successful` |
+//! | `Success`, any value not known yet | `pending` with the raw code when the answer names the payment (`pspReference`), so the caller can sync; `invalid_response` otherwise |
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
+use base64::Engine;
+use serde_json::Value;
 
-use super::{amounts, errors, object, text, Adyen, PSYNC_WITHOUT_REDIRECT};
+use super::wire::{self, ResultCode};
+use super::{amounts, errors, Adyen, PSYNC_WITHOUT_REDIRECT};
+use crate::connector::single_exchange;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::HttpResponse;
+use crate::http::{FlowContext, HttpResponse, Step};
 use crate::mask::mask_body;
 use crate::types::*;
-
-/// The return-URL parameters `/payments/details` accepts (`PaymentCompletionDetails`); other
-/// parameters on the merchant's return URL are not Adyen's and are left out.
-const DETAIL_KEYS: &[&str] = &[
-    "redirectResult",
-    "threeDSResult",
-    "payload",
-    "MD",
-    "PaRes",
-    "threeds2.fingerprint",
-    "threeds2.challengeResult",
-];
 
 /// Adyen's `metadata` limits: 20 entries, keys up to 20 characters, values up to 80.
 const METADATA_MAX_ENTRIES: usize = 20;
 const METADATA_MAX_KEY: usize = 20;
 const METADATA_MAX_VALUE: usize = 80;
 
-impl Adyen {
-    /// The `/payments` body of an authorization: a card, or a stored card (mandate) charged
-    /// merchant-initiated (`ContAuth`).
-    pub(super) fn authorize_body(&self, req: &AuthorizeRequest) -> Result<Value> {
-        let mut body = Map::new();
-        body.insert("amount".into(), amounts::to_adyen(&req.amount, "amount")?);
-        body.insert(
-            "merchantAccount".into(),
-            self.merchant_account.clone().into(),
-        );
-        body.insert("reference".into(), req.merchant_reference.clone().into());
-        body.insert("returnUrl".into(), return_url(&req.return_url)?.into());
-        let customer = req.customer.as_ref();
-        match &req.payment_method {
-            PaymentMethod::Card(card) => {
-                body.insert("paymentMethod".into(), card_json(card));
-                body.insert("shopperInteraction".into(), "Ecommerce".into());
-                if let Some(id) = customer.and_then(|c| c.id.as_deref()) {
-                    body.insert("shopperReference".into(), shopper_reference(id)?.into());
-                }
-            }
-            PaymentMethod::Mandate(mandate) => {
-                // The token belongs to a shopperReference: the customer's id (or the one the
-                // setup answered with).
-                let reference = customer
-                    .and_then(|c| c.id.as_deref())
-                    .or(mandate.connector_customer_id.as_deref())
-                    .ok_or_else(|| {
-                        Error::invalid_request(
-                            "customer.id",
-                            "Adyen charges a stored card for its shopperReference: give the customer.id used at setup",
-                        )
-                    })?;
-                if mandate.mandate_id.trim().is_empty() {
-                    return Err(Error::invalid_request(
-                        "payment_method.mandate_id",
-                        "must not be empty",
-                    ));
-                }
-                body.insert(
-                    "paymentMethod".into(),
-                    json!({"type": "scheme", "storedPaymentMethodId": mandate.mandate_id}),
-                );
-                body.insert(
-                    "shopperReference".into(),
-                    shopper_reference(reference)?.into(),
-                );
-                body.insert("shopperInteraction".into(), "ContAuth".into());
-                body.insert(
-                    "recurringProcessingModel".into(),
-                    recurring_model(mandate.usage).into(),
-                );
-            }
-            PaymentMethod::NetworkToken(token) => {
-                let (pm, mpi) = network_token_json(token);
-                body.insert("paymentMethod".into(), pm);
-                body.insert("mpiData".into(), mpi);
-                body.insert("shopperInteraction".into(), "Ecommerce".into());
-            }
-            other => {
-                if matches!(other, PaymentMethod::BankRedirect(_))
-                    && req.capture_method == CaptureMethod::Manual
-                {
-                    return Err(Error::invalid_request(
-                        "capture_method",
-                        "bank redirect payments are immediate transfers: use automatic capture",
-                    ));
-                }
-                let pm = shopper_method_json(other).ok_or_else(|| {
-                    Error::unsupported_payment_method(ConnectorName::Adyen, Flow::Authorize, other)
-                })?;
-                body.insert("paymentMethod".into(), pm);
-                body.insert("shopperInteraction".into(), "Ecommerce".into());
-            }
-        }
-        let mut additional = Map::new();
-        if req.capture_method == CaptureMethod::Manual {
-            additional.insert("manualCapture".into(), "true".into());
-        }
-        put_three_ds(&mut additional, req.authentication_type);
-        if !additional.is_empty() {
-            body.insert("additionalData".into(), Value::Object(additional));
-        }
-        put_shopper(
-            &mut body,
-            customer,
-            req.billing_address.as_ref(),
-            req.shipping_address.as_ref(),
-            req.browser_info.as_ref(),
-        );
-        if let Some(statement) = &req.statement_descriptor {
-            body.insert("shopperStatement".into(), statement.clone().into());
-        }
-        put_metadata(&mut body, &req.metadata)?;
-        Ok(Value::Object(body))
-    }
+// ---- flows ----------------------------------------------------------------------------------
 
-    /// The `/payments` body that saves a card: the authorize body with `storePaymentMethod`,
-    /// the customer's id as `shopperReference`, the usage as `recurringProcessingModel` and
-    /// `Ecommerce` interaction (the shopper is present). The amount may be zero.
-    pub(super) fn setup_mandate_body(&self, req: &SetupMandateRequest) -> Result<Value> {
-        let payment_method = match &req.payment_method {
-            PaymentMethod::Card(card) => card_json(card),
-            other => match other {
-                PaymentMethod::EncryptedCard(_) => shopper_method_json(other),
-                _ => None,
-            }
-            .ok_or_else(|| {
-                Error::invalid_request(
-                    "payment_method",
-                    "Adyen saves a card: give a card or an encrypted card",
-                )
-            })?,
-        };
-        let id = req.customer.id.as_deref().ok_or_else(|| {
-            Error::invalid_request(
-                "customer.id",
-                "is required to save a card (Adyen shopperReference)",
-            )
-        })?;
-        let mut body = Map::new();
-        body.insert("amount".into(), amounts::to_adyen(&req.amount, "amount")?);
-        body.insert(
-            "merchantAccount".into(),
-            self.merchant_account.clone().into(),
-        );
-        body.insert("reference".into(), req.merchant_reference.clone().into());
-        body.insert("returnUrl".into(), return_url(&req.return_url)?.into());
-        body.insert("paymentMethod".into(), payment_method);
-        body.insert("storePaymentMethod".into(), true.into());
-        body.insert("shopperReference".into(), shopper_reference(id)?.into());
-        body.insert(
-            "recurringProcessingModel".into(),
-            recurring_model(req.usage).into(),
-        );
-        body.insert("shopperInteraction".into(), "Ecommerce".into());
-        let mut additional = Map::new();
-        put_three_ds(&mut additional, req.authentication_type);
-        if !additional.is_empty() {
-            body.insert("additionalData".into(), Value::Object(additional));
-        }
-        put_shopper(
-            &mut body,
-            Some(&req.customer),
-            req.billing_address.as_ref(),
-            None,
-            req.browser_info.as_ref(),
-        );
-        put_metadata(&mut body, &req.metadata)?;
-        Ok(Value::Object(body))
-    }
+/// Authorize: one `POST /payments`.
+pub(super) fn authorize(
+    c: &Adyen,
+    req: &AuthorizeRequest,
+    cx: &FlowContext,
+    responses: &[HttpResponse],
+) -> Result<Step<PaymentResponse>> {
+    single_exchange(
+        responses,
+        || c.checkout_post(c.urls.payments.clone(), &authorize_request(c, req)?, cx),
+        |r| parse_payment(r, req.capture_method, None),
+    )
 }
 
-/// The `/payments/details` body: `{"details": {...}}` with the return URL's Adyen parameters.
-/// Without any redirect parameters there is nothing to ask Adyen: a typed `unsupported` error
-/// (no HTTP call), since Adyen has no status endpoint.
-pub(super) fn details_body(req: &PaymentGetRequest) -> Result<Value> {
+/// setup_mandate: a tokenising `POST /payments` (the amount may be zero). A mandate setup never
+/// asks for manual capture, so its `Authorised` is `charged` (a zero-value setup charges
+/// nothing).
+pub(super) fn setup_mandate(
+    c: &Adyen,
+    req: &SetupMandateRequest,
+    cx: &FlowContext,
+    responses: &[HttpResponse],
+) -> Result<Step<PaymentResponse>> {
+    single_exchange(
+        responses,
+        || c.checkout_post(c.urls.payments.clone(), &setup_mandate_request(c, req)?, cx),
+        |r| {
+            let mut payment = parse_payment(r, CaptureMethod::Automatic, None)?;
+            if payment.mandate_id.is_some() && payment.connector_customer_id.is_none() {
+                // The token belongs to this shopperReference; charging it needs both.
+                payment.connector_customer_id = req.customer.id.clone();
+            }
+            Ok(payment)
+        },
+    )
+}
+
+/// PSync: `POST /payments/details` with the return URL's parameters, once after a redirect.
+pub(super) fn get_payment(
+    c: &Adyen,
+    req: &PaymentGetRequest,
+    cx: &FlowContext,
+    responses: &[HttpResponse],
+) -> Result<Step<PaymentResponse>> {
+    let capture = req.capture_method.unwrap_or_default();
+    single_exchange(
+        responses,
+        || c.checkout_post(c.urls.payment_details.clone(), &details_request(req)?, cx),
+        |r| parse_payment(r, capture, req.connector_transaction_id.as_deref()),
+    )
+}
+
+// ---- requests -------------------------------------------------------------------------------
+
+/// The `/payments` body of an authorization: a card, a stored card (mandate) charged
+/// merchant-initiated (`ContAuth`), a network token, or a method the shopper completes
+/// (encrypted card, wallet token, bank redirect).
+pub(super) fn authorize_request<'a>(
+    c: &'a Adyen,
+    req: &'a AuthorizeRequest,
+) -> Result<wire::PaymentRequest<'a>> {
+    let customer = req.customer.as_ref();
+    let mut shopper_reference = None;
+    let mut recurring_processing_model = None;
+    let mut mpi_data = None;
+    let mut shopper_interaction = wire::ShopperInteraction::Ecommerce;
+    let payment_method = match &req.payment_method {
+        PaymentMethod::Card(card) => {
+            if let Some(id) = customer.and_then(|c| c.id.as_deref()) {
+                shopper_reference = Some(checked_shopper_reference(id)?);
+            }
+            card_details(card)
+        }
+        PaymentMethod::Mandate(mandate) => {
+            // The token belongs to a shopperReference: the customer's id (or the one the
+            // setup answered with).
+            let reference = customer
+                .and_then(|c| c.id.as_deref())
+                .or(mandate.connector_customer_id.as_deref())
+                .ok_or_else(|| {
+                    Error::invalid_request(
+                        "customer.id",
+                        "Adyen charges a stored card for its shopperReference: give the customer.id used at setup",
+                    )
+                })?;
+            if mandate.mandate_id.trim().is_empty() {
+                return Err(Error::invalid_request(
+                    "payment_method.mandate_id",
+                    "must not be empty",
+                ));
+            }
+            shopper_reference = Some(checked_shopper_reference(reference)?);
+            shopper_interaction = wire::ShopperInteraction::ContAuth;
+            recurring_processing_model = Some(recurring_model(mandate.usage));
+            wire::PaymentMethodDetails::Stored(wire::StoredCardDetails {
+                kind: "scheme",
+                stored_payment_method_id: &mandate.mandate_id,
+            })
+        }
+        PaymentMethod::NetworkToken(token) => {
+            let (details, mpi) = network_token_details(token);
+            mpi_data = Some(mpi);
+            details
+        }
+        other => {
+            if matches!(other, PaymentMethod::BankRedirect(_))
+                && req.capture_method == CaptureMethod::Manual
+            {
+                return Err(Error::invalid_request(
+                    "capture_method",
+                    "bank redirect payments are immediate transfers: use automatic capture",
+                ));
+            }
+            shopper_method_details(other).ok_or_else(|| {
+                Error::unsupported_payment_method(ConnectorName::Adyen, Flow::Authorize, other)
+            })?
+        }
+    };
+    let mut additional = wire::RequestAdditionalData::default();
+    if req.capture_method == CaptureMethod::Manual {
+        additional.manual_capture = Some("true");
+    }
+    additional.execute_three_d = execute_three_d(req.authentication_type);
+    let mut body = wire::PaymentRequest {
+        amount: amounts::to_adyen(&req.amount, "amount")?,
+        merchant_account: &c.merchant_account,
+        reference: &req.merchant_reference,
+        return_url: return_url(&req.return_url)?,
+        payment_method,
+        mpi_data,
+        store_payment_method: None,
+        shopper_reference,
+        recurring_processing_model,
+        shopper_interaction,
+        additional_data: (!additional.is_empty()).then_some(additional),
+        shopper_email: None,
+        shopper_ip: None,
+        telephone_number: None,
+        shopper_name: None,
+        billing_address: None,
+        delivery_address: None,
+        browser_info: None,
+        shopper_statement: req.statement_descriptor.as_deref(),
+        metadata: checked_metadata(&req.metadata)?,
+    };
+    put_shopper(
+        &mut body,
+        customer,
+        req.billing_address.as_ref(),
+        req.shipping_address.as_ref(),
+        req.browser_info.as_ref(),
+    );
+    Ok(body)
+}
+
+/// The `/payments` body that saves a card: the authorize body with `storePaymentMethod`,
+/// the customer's id as `shopperReference`, the usage as `recurringProcessingModel` and
+/// `Ecommerce` interaction (the shopper is present). The amount may be zero.
+pub(super) fn setup_mandate_request<'a>(
+    c: &'a Adyen,
+    req: &'a SetupMandateRequest,
+) -> Result<wire::PaymentRequest<'a>> {
+    let payment_method = match &req.payment_method {
+        PaymentMethod::Card(card) => Some(card_details(card)),
+        other @ PaymentMethod::EncryptedCard(_) => shopper_method_details(other),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        Error::invalid_request(
+            "payment_method",
+            "Adyen saves a card: give a card or an encrypted card",
+        )
+    })?;
+    let id = req.customer.id.as_deref().ok_or_else(|| {
+        Error::invalid_request(
+            "customer.id",
+            "is required to save a card (Adyen shopperReference)",
+        )
+    })?;
+    let additional = wire::RequestAdditionalData {
+        manual_capture: None,
+        execute_three_d: execute_three_d(req.authentication_type),
+    };
+    let mut body = wire::PaymentRequest {
+        amount: amounts::to_adyen(&req.amount, "amount")?,
+        merchant_account: &c.merchant_account,
+        reference: &req.merchant_reference,
+        return_url: return_url(&req.return_url)?,
+        payment_method,
+        mpi_data: None,
+        store_payment_method: Some(true),
+        shopper_reference: Some(checked_shopper_reference(id)?),
+        recurring_processing_model: Some(recurring_model(req.usage)),
+        shopper_interaction: wire::ShopperInteraction::Ecommerce,
+        additional_data: (!additional.is_empty()).then_some(additional),
+        shopper_email: None,
+        shopper_ip: None,
+        telephone_number: None,
+        shopper_name: None,
+        billing_address: None,
+        delivery_address: None,
+        browser_info: None,
+        shopper_statement: None,
+        metadata: checked_metadata(&req.metadata)?,
+    };
+    put_shopper(
+        &mut body,
+        Some(&req.customer),
+        req.billing_address.as_ref(),
+        None,
+        req.browser_info.as_ref(),
+    );
+    Ok(body)
+}
+
+/// The `/payments/details` body: `{"details": {...}}` with the return URL's Adyen parameters
+/// (`PaymentCompletionDetails`); other parameters on the merchant's return URL are not Adyen's
+/// and are left out. Without any redirect parameters there is nothing to ask Adyen: a typed
+/// `unsupported` error (no HTTP call), since Adyen has no status endpoint.
+pub(super) fn details_request(req: &PaymentGetRequest) -> Result<wire::PaymentDetailsRequest<'_>> {
     let params = match &req.redirect_result {
         Some(params) if !params.is_empty() => params,
         _ => {
@@ -200,69 +267,117 @@ pub(super) fn details_body(req: &PaymentGetRequest) -> Result<Value> {
             return Err(e);
         }
     };
-    let details: Map<String, Value> = DETAIL_KEYS
-        .iter()
-        .filter_map(|key| {
-            params
-                .get(*key)
-                .filter(|v| !v.is_empty())
-                .map(|v| (key.to_string(), v.clone().into()))
-        })
-        .collect();
+    let get = |key: &str| {
+        params
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let details = wire::PaymentCompletionDetails {
+        redirect_result: get("redirectResult"),
+        three_ds_result: get("threeDSResult"),
+        payload: get("payload"),
+        md: get("MD"),
+        pa_res: get("PaRes"),
+        threeds2_fingerprint: get("threeds2.fingerprint"),
+        threeds2_challenge_result: get("threeds2.challengeResult"),
+    };
     if details.is_empty() {
         return Err(Error::invalid_request(
             "redirect_result",
             "has none of Adyen's return parameters (redirectResult, threeDSResult or payload)",
         ));
     }
-    Ok(json!({ "details": details }))
+    Ok(wire::PaymentDetailsRequest { details })
 }
 
+// ---- answers --------------------------------------------------------------------------------
+
 /// Reads a `PaymentResponse` / `PaymentDetailsResponse` (HTTP 200 for every outcome).
+/// `known_psp` is the payment's reference when the request already named it (PSync).
+///
+/// An answer that cannot be trusted is `invalid_response`, carrying the `pspReference` known so
+/// far: a success (`Authorised`, `PartiallyAuthorised`) without a `pspReference`, an unknown
+/// `resultCode` without one, a body without `resultCode`, an unreadable or negative amount.
 pub(super) fn parse_payment(
     response: &HttpResponse,
     capture: CaptureMethod,
-    flow: Flow,
+    known_psp: Option<&str>,
 ) -> Result<PaymentResponse> {
-    let body = errors::success_object(response, flow)?;
-    let result_code = text(&body, "resultCode").ok_or_else(|| {
-        errors::invalid_response(response, flow, "a payment result without resultCode")
-    })?;
-    let action = object(&body, "action");
-    let additional = object(&body, "additionalData");
-    let status = payment_status(&result_code, capture, action.is_some());
+    let references = |e: Error| {
+        let psp = errors::references(response).psp_reference;
+        errors::with_payment_reference(e, response, psp.as_deref().or(known_psp))
+    };
+    let body: wire::PaymentResponse = errors::success_body(response).map_err(references)?;
+    let psp_reference = body
+        .psp_reference
+        .clone()
+        .or_else(|| known_psp.map(str::to_string));
+    let invalid = |what: &str| {
+        errors::with_payment_reference(
+            errors::invalid_response(response, what),
+            response,
+            psp_reference.as_deref(),
+        )
+    };
+    let Some(result_text) = body.result_code.clone() else {
+        return Err(invalid("a payment result without resultCode"));
+    };
+    let result_code = ResultCode::parse(&result_text);
+    match result_code {
+        ResultCode::Authorised | ResultCode::PartiallyAuthorised if psp_reference.is_none() => {
+            return Err(invalid(&format!(
+                "resultCode {result_text} without the payment's pspReference"
+            )));
+        }
+        ResultCode::Success | ResultCode::Unknown if psp_reference.is_none() => {
+            return Err(invalid(&format!(
+                "an unknown resultCode `{}` without a pspReference",
+                crate::mask::mask_text(&result_text)
+            )));
+        }
+        _ => {}
+    }
+    let amount = amounts::from_adyen(body.amount.as_ref()).map_err(|why| invalid(&why))?;
+    let status = status_of(result_code, capture, body.action.is_some());
 
     let mut payment = PaymentResponse::new(ConnectorName::Adyen, status);
-    payment.connector_status = Some(result_code.clone());
-    payment.connector_transaction_id = text(&body, "pspReference");
-    payment.merchant_reference = text(&body, "merchantReference");
-    payment.amount = amounts::from_adyen(object(&body, "amount"));
-    payment.next_action = action.map(next_action);
+    payment.connector_status = Some(result_text);
+    payment.connector_transaction_id = psp_reference;
+    payment.merchant_reference = body.merchant_reference.clone();
+    payment.amount = amount;
+    payment.next_action = body.action.as_ref().map(next_action);
+    let additional = body.additional_data.clone().unwrap_or_default();
     if status == PaymentStatus::Failure {
-        let mut decline = decline_details(&body, additional);
-        if result_code == "Cancelled" && decline.code.is_none() {
-            decline.code = Some(result_code);
+        let mut decline = decline_details(&body, &additional);
+        if result_code == ResultCode::Cancelled && decline.code.is_none() {
+            decline.code = Some("Cancelled".to_string());
         }
         payment.decline = Some(decline);
     }
-    if let Some(additional) = additional {
-        payment.network_transaction_id = text(additional, "networkTxReference");
-        payment.mandate_id = mandate_id(additional);
-        payment.connector_customer_id = text(additional, "tokenization.shopperReference")
-            .or_else(|| text(additional, "recurring.shopperReference"));
-    }
+    payment.network_transaction_id = additional.network_tx_reference.clone();
+    payment.mandate_id = additional
+        .stored_payment_method_id
+        .clone()
+        .or_else(|| additional.recurring_detail_reference.clone());
+    payment.connector_customer_id = additional
+        .tokenization_shopper_reference
+        .clone()
+        .or_else(|| additional.recurring_shopper_reference.clone());
     payment.http_status = Some(response.status);
     payment.request_id =
-        errors::header_psp_reference(response).or_else(|| payment.connector_transaction_id.clone());
+        errors::header_psp_reference(response).or_else(|| body.psp_reference.clone());
     payment.raw_response = Some(mask_body(response.body.as_slice()));
     Ok(payment)
 }
 
-/// The unified status of a `resultCode` (spec §5.1). `Authorised` depends on the capture mode
-/// of the request. A code this library does not know is `pending` (never terminal): the
-/// webhook brings the outcome.
-pub(super) fn payment_status(
-    result_code: &str,
+/// The unified status of a `resultCode` (Adyen API reference, Checkout API >
+/// `PaymentResponse.resultCode`; Adyen docs "Result codes"). `Authorised` depends on the
+/// capture mode of the request. A code this library does not know is `pending` (never
+/// terminal): the webhook brings the outcome ([`parse_payment`] requires a `pspReference` for
+/// it).
+pub(super) fn status_of(
+    code: ResultCode,
     capture: CaptureMethod,
     has_action: bool,
 ) -> PaymentStatus {
@@ -272,24 +387,27 @@ pub(super) fn payment_status(
     } else {
         PaymentStatus::Pending
     };
-    match result_code {
-        "Authorised" if manual => PaymentStatus::Authorized,
-        "Authorised" => PaymentStatus::Charged,
-        "PartiallyAuthorised" if manual => PaymentStatus::Authorized,
-        "PartiallyAuthorised" => PaymentStatus::PartialCharged,
-        "Refused" | "Error" => PaymentStatus::Failure,
+    match code {
+        ResultCode::Authorised if manual => PaymentStatus::Authorized,
+        ResultCode::Authorised => PaymentStatus::Charged,
+        ResultCode::PartiallyAuthorised if manual => PaymentStatus::Authorized,
+        ResultCode::PartiallyAuthorised => PaymentStatus::PartialCharged,
+        ResultCode::Refused | ResultCode::Error => PaymentStatus::Failure,
         // The shopper abandoned before anything was authorised (a bank page, an app): a
         // failed attempt, not the void of an authorisation (modifications never answer with a
         // resultCode).
-        "Cancelled" => PaymentStatus::Failure,
+        ResultCode::Cancelled => PaymentStatus::Failure,
         // An APM waiting for the shopper answers Pending with an action (voucher, QR, await).
-        "Pending" | "Received" | "AuthenticationNotRequired" => waiting,
-        "RedirectShopper" | "IdentifyShopper" | "ChallengeShopper" | "PresentToShopper" => {
-            PaymentStatus::AuthenticationPending
+        ResultCode::Pending | ResultCode::Received | ResultCode::AuthenticationNotRequired => {
+            waiting
         }
-        "AuthenticationFinished" => PaymentStatus::AuthenticationSuccessful,
+        ResultCode::RedirectShopper
+        | ResultCode::IdentifyShopper
+        | ResultCode::ChallengeShopper
+        | ResultCode::PresentToShopper => PaymentStatus::AuthenticationPending,
+        ResultCode::AuthenticationFinished => PaymentStatus::AuthenticationSuccessful,
         // `Success` belongs to non-payment operations; anything else is new.
-        _ => waiting,
+        ResultCode::Success | ResultCode::Unknown => waiting,
     }
 }
 
@@ -297,20 +415,21 @@ pub(super) fn payment_status(
 /// action's `data` for POST, the URL's query pairs for GET), `qrCode` a QR code, `await` a wait
 /// for approval in another app; every other type (`threeDS2`, `sdk`, `voucher`, `bank`,
 /// `nativeRedirect`, and types not known yet) is handed to Adyen's client SDK as the action's
-/// JSON.
-pub(super) fn next_action(action: &Map<String, Value>) -> NextAction {
-    let action_type = text(action, "type").unwrap_or_else(|| "unknown".to_string());
+/// JSON (Adyen API reference, Checkout API > `PaymentResponse.action`).
+pub(super) fn next_action(action: &Value) -> NextAction {
+    let typed: wire::Action = serde_json::from_value(action.clone()).unwrap_or_default();
+    let action_type = typed.kind.clone().unwrap_or_else(|| "unknown".to_string());
     match action_type.as_str() {
         "redirect" => {
-            if let Some(redirect) = redirect_action(action) {
+            if let Some(redirect) = redirect_action(&typed) {
                 return NextAction::Redirect(redirect);
             }
         }
         "qrCode" => {
-            if let Some(data) = text(action, "qrCodeData") {
+            if let Some(data) = typed.qr_code_data.clone() {
                 return NextAction::QrCode(QrCodeAction {
                     data,
-                    image_url: text(action, "url"),
+                    image_url: typed.url.clone(),
                 });
             }
         }
@@ -319,25 +438,24 @@ pub(super) fn next_action(action: &Map<String, Value>) -> NextAction {
     }
     NextAction::Sdk(SdkAction {
         action_type,
-        data: Value::Object(action.clone()).to_string(),
+        data: action.to_string(),
     })
 }
 
-fn redirect_action(action: &Map<String, Value>) -> Option<RedirectAction> {
-    let url = text(action, "url")?;
+fn redirect_action(action: &wire::Action) -> Option<RedirectAction> {
+    let url = action.url.clone()?;
     let parsed = url::Url::parse(&url).ok()?;
-    let method = match text(action, "method") {
+    let method = match action.method.as_deref() {
         Some(m) if m.eq_ignore_ascii_case("POST") => HttpMethod::Post,
         _ => HttpMethod::Get,
     };
     let form_fields: BTreeMap<String, String> = match method {
-        HttpMethod::Post => object(action, "data")
-            .map(|data| {
-                data.keys()
-                    .filter_map(|k| text(data, k).map(|v| (k.clone(), v)))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        HttpMethod::Post => action
+            .data
+            .iter()
+            .flatten()
+            .filter_map(|(k, v)| form_value(v).map(|v| (k.clone(), v)))
+            .collect(),
         _ => parsed
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -350,29 +468,47 @@ fn redirect_action(action: &Map<String, Value>) -> Option<RedirectAction> {
     })
 }
 
-/// Why a payment was refused: `refusalReasonCode` and `refusalReason`, with the network's raw
-/// response code (`refusalCodeRaw`, or the code part of `refusalReasonRaw` such as
-/// `"51 : Insufficient funds"`) and the merchant advice code.
-pub(super) fn decline_details(
-    body: &Map<String, Value>,
-    additional: Option<&Map<String, Value>>,
-) -> DeclineDetails {
-    DeclineDetails {
-        code: text(body, "refusalReasonCode"),
-        message: text(body, "refusalReason"),
-        reason: None,
-        network_decline_code: additional.and_then(network_decline_code),
-        network_advice_code: additional
-            .and_then(|a| text(a, "merchantAdviceCode"))
-            .and_then(|v| code_part(&v)),
+/// A form field's value: non-empty text, or a number or boolean written out.
+fn form_value(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 
-pub(super) fn network_decline_code(additional: &Map<String, Value>) -> Option<String> {
-    text(additional, "refusalCodeRaw")
+/// Why a payment was refused: `refusalReasonCode` and `refusalReason`, with the network's raw
+/// response code (`refusalCodeRaw`, or the code part of `refusalReasonRaw` such as
+/// `"51 : Insufficient funds"`) and the merchant advice code.
+fn decline_details(
+    body: &wire::PaymentResponse,
+    additional: &wire::PaymentAdditionalData,
+) -> DeclineDetails {
+    DeclineDetails {
+        code: body.refusal_reason_code.clone(),
+        message: body.refusal_reason.clone(),
+        reason: None,
+        network_decline_code: network_decline_code(
+            additional.refusal_code_raw.as_deref(),
+            additional.refusal_reason_raw.as_deref(),
+        ),
+        network_advice_code: additional
+            .merchant_advice_code
+            .as_deref()
+            .and_then(code_part),
+    }
+}
+
+/// The network's response code: `refusalCodeRaw`, else the code part of `refusalReasonRaw`.
+pub(super) fn network_decline_code(
+    refusal_code_raw: Option<&str>,
+    refusal_reason_raw: Option<&str>,
+) -> Option<String> {
+    refusal_code_raw
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
-        .or_else(|| text(additional, "refusalReasonRaw").and_then(|raw| code_part(&raw)))
+        .or_else(|| refusal_reason_raw.and_then(code_part))
 }
 
 /// The code in a raw acquirer text: the first `:`-separated part that looks like a response
@@ -386,15 +522,11 @@ pub(super) fn code_part(raw: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The stored card's token, under either key Adyen may use.
-pub(super) fn mandate_id(additional: &Map<String, Value>) -> Option<String> {
-    text(additional, "tokenization.storedPaymentMethodId")
-        .or_else(|| text(additional, "recurring.recurringDetailReference"))
-}
+// ---- request parts --------------------------------------------------------------------------
 
-fn return_url(url: &Option<String>) -> Result<String> {
+fn return_url(url: &Option<String>) -> Result<&str> {
     match url {
-        Some(u) if !u.trim().is_empty() => Ok(u.clone()),
+        Some(u) if !u.trim().is_empty() => Ok(u),
         _ => Err(Error::invalid_request(
             "return_url",
             "Adyen requires a return URL (where the shopper lands after 3-D Secure or a redirect)",
@@ -402,7 +534,7 @@ fn return_url(url: &Option<String>) -> Result<String> {
     }
 }
 
-fn shopper_reference(id: &str) -> Result<&str> {
+fn checked_shopper_reference(id: &str) -> Result<&str> {
     let len = id.chars().count();
     if !(3..=256).contains(&len) {
         return Err(Error::invalid_request(
@@ -413,57 +545,64 @@ fn shopper_reference(id: &str) -> Result<&str> {
     Ok(id)
 }
 
-fn recurring_model(usage: MandateUsage) -> &'static str {
+fn recurring_model(usage: MandateUsage) -> wire::RecurringProcessingModel {
     match usage {
-        MandateUsage::Unscheduled => "UnscheduledCardOnFile",
-        MandateUsage::CardOnFile => "CardOnFile",
-        MandateUsage::Subscription => "Subscription",
+        MandateUsage::Unscheduled => wire::RecurringProcessingModel::UnscheduledCardOnFile,
+        MandateUsage::CardOnFile => wire::RecurringProcessingModel::CardOnFile,
+        MandateUsage::Subscription => wire::RecurringProcessingModel::Subscription,
     }
+}
+
+fn execute_three_d(authentication: AuthenticationType) -> Option<&'static str> {
+    match authentication {
+        AuthenticationType::ThreeDs => Some("true"),
+        AuthenticationType::NoThreeDs => Some("false"),
+        AuthenticationType::Auto => None,
+    }
+}
+
+/// A card: `type: scheme`, the number, expiry as `"03"` / `"2030"`, CVC and holder name.
+fn card_details(card: &Card) -> wire::PaymentMethodDetails<'_> {
+    wire::PaymentMethodDetails::Card(wire::CardDetails {
+        kind: "scheme",
+        number: card.number.expose(),
+        expiry_month: format!("{:02}", card.expiry_month),
+        expiry_year: format!("{:04}", card.expiry_year),
+        cvc: card.cvc.as_ref().map(|c| c.expose().as_str()),
+        holder_name: card.holder_name.as_deref(),
+    })
 }
 
 /// The `paymentMethod` of a method the shopper completes themselves (Adyen Checkout API,
 /// `PaymentRequest.paymentMethod`): encrypted card fields (`scheme`), wallet tokens
 /// (`applepay` / `googlepay`) and bank redirects. `None` for a method Adyen's API does not take
 /// here (UPI, netbanking, e-wallets).
-fn shopper_method_json(method: &PaymentMethod) -> Option<Value> {
-    let mut pm = Map::new();
-    match method {
+fn shopper_method_details(method: &PaymentMethod) -> Option<wire::PaymentMethodDetails<'_>> {
+    Some(match method {
         PaymentMethod::EncryptedCard(card) => {
-            pm.insert("type".into(), "scheme".into());
-            pm.insert(
-                "encryptedCardNumber".into(),
-                card.encrypted_card_number.expose().clone().into(),
-            );
-            pm.insert(
-                "encryptedExpiryMonth".into(),
-                card.encrypted_expiry_month.expose().clone().into(),
-            );
-            pm.insert(
-                "encryptedExpiryYear".into(),
-                card.encrypted_expiry_year.expose().clone().into(),
-            );
-            put(
-                &mut pm,
-                "encryptedSecurityCode",
-                card.encrypted_security_code
+            wire::PaymentMethodDetails::Encrypted(wire::EncryptedCardDetails {
+                kind: "scheme",
+                encrypted_card_number: card.encrypted_card_number.expose(),
+                encrypted_expiry_month: card.encrypted_expiry_month.expose(),
+                encrypted_expiry_year: card.encrypted_expiry_year.expose(),
+                encrypted_security_code: card
+                    .encrypted_security_code
                     .as_ref()
-                    .map(|c| c.expose().clone()),
-            );
-            put(&mut pm, "holderName", card.holder_name.clone());
+                    .map(|c| c.expose().as_str()),
+                holder_name: card.holder_name.as_deref(),
+            })
         }
         PaymentMethod::ApplePay(wallet) => {
-            pm.insert("type".into(), "applepay".into());
-            pm.insert(
-                "applePayToken".into(),
-                apple_pay_token(wallet.token.expose()).into(),
-            );
+            wire::PaymentMethodDetails::ApplePay(wire::ApplePayDetails {
+                kind: "applepay",
+                apple_pay_token: apple_pay_token(wallet.token.expose()),
+            })
         }
         PaymentMethod::GooglePay(wallet) => {
-            pm.insert("type".into(), "googlepay".into());
-            pm.insert(
-                "googlePayToken".into(),
-                wallet.token.expose().clone().into(),
-            );
+            wire::PaymentMethodDetails::GooglePay(wire::GooglePayDetails {
+                kind: "googlepay",
+                google_pay_token: wallet.token.expose(),
+            })
         }
         PaymentMethod::BankRedirect(bank) => {
             let kind = match bank.method {
@@ -476,19 +615,19 @@ fn shopper_method_json(method: &PaymentMethod) -> Option<Value> {
                 BankRedirectMethod::Trustly => "trustly",
                 BankRedirectMethod::Sofort => "directEbanking",
             };
-            pm.insert("type".into(), kind.into());
-            put(&mut pm, "issuer", bank.issuer.clone());
+            wire::PaymentMethodDetails::Bank(wire::BankDetails {
+                kind,
+                issuer: bank.issuer.as_deref(),
+            })
         }
         _ => return None,
-    }
-    Some(Value::Object(pm))
+    })
 }
 
 /// `applePayToken` is the Base64 of the stringified Apple `paymentData` (Adyen API Explorer,
 /// `ApplePayDetails.applePayToken`): the JSON text is encoded here, a value already in Base64
 /// is passed on unchanged.
 fn apple_pay_token(token: &str) -> String {
-    use base64::Engine;
     let trimmed = token.trim();
     if trimmed.starts_with('{') {
         base64::engine::general_purpose::STANDARD.encode(trimmed)
@@ -501,135 +640,83 @@ fn apple_pay_token(token: &str) -> String {
 /// the cryptogram in `mpiData.tokenAuthenticationVerificationValue` with the ECI (Adyen Checkout
 /// API, `CardDetails` and `ThreeDSecureData`). Adyen's docs do not show the body for a wallet
 /// token the merchant decrypted; the same network-token form is sent for it.
-fn network_token_json(token: &NetworkToken) -> (Value, Value) {
-    let mut pm = Map::new();
-    pm.insert("type".into(), "networkToken".into());
-    pm.insert("number".into(), token.number.expose().into());
-    pm.insert(
-        "expiryMonth".into(),
-        format!("{:02}", token.expiry_month).into(),
-    );
-    pm.insert(
-        "expiryYear".into(),
-        format!("{:04}", token.expiry_year).into(),
-    );
-    put(&mut pm, "holderName", token.holder_name.clone());
-    let mut mpi = Map::new();
-    mpi.insert(
-        "tokenAuthenticationVerificationValue".into(),
-        token.cryptogram.expose().clone().into(),
-    );
-    put(&mut mpi, "eci", token.eci.clone());
-    (Value::Object(pm), Value::Object(mpi))
-}
-
-/// A card: `type: scheme`, the number, expiry as `"03"` / `"2030"`, CVC and holder name.
-fn card_json(card: &Card) -> Value {
-    let mut pm = Map::new();
-    pm.insert("type".into(), "scheme".into());
-    pm.insert("number".into(), card.number.expose().into());
-    pm.insert(
-        "expiryMonth".into(),
-        format!("{:02}", card.expiry_month).into(),
-    );
-    pm.insert(
-        "expiryYear".into(),
-        format!("{:04}", card.expiry_year).into(),
-    );
-    if let Some(cvc) = &card.cvc {
-        pm.insert("cvc".into(), cvc.expose().clone().into());
-    }
-    if let Some(name) = &card.holder_name {
-        pm.insert("holderName".into(), name.clone().into());
-    }
-    Value::Object(pm)
-}
-
-fn put_three_ds(additional: &mut Map<String, Value>, authentication: AuthenticationType) {
-    match authentication {
-        AuthenticationType::ThreeDs => {
-            additional.insert("executeThreeD".into(), "true".into());
-        }
-        AuthenticationType::NoThreeDs => {
-            additional.insert("executeThreeD".into(), "false".into());
-        }
-        AuthenticationType::Auto => {}
-    }
-}
-
-fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>) {
-    if let Some(v) = value {
-        map.insert(key.to_string(), v.into());
-    }
+fn network_token_details(
+    token: &NetworkToken,
+) -> (wire::PaymentMethodDetails<'_>, wire::MpiData<'_>) {
+    (
+        wire::PaymentMethodDetails::NetworkToken(wire::NetworkTokenDetails {
+            kind: "networkToken",
+            number: token.number.expose(),
+            expiry_month: format!("{:02}", token.expiry_month),
+            expiry_year: format!("{:04}", token.expiry_year),
+            holder_name: token.holder_name.as_deref(),
+        }),
+        wire::MpiData {
+            token_authentication_verification_value: token.cryptogram.expose(),
+            eci: token.eci.as_deref(),
+        },
+    )
 }
 
 /// Shopper details: email, IP, name, phone, billing and delivery addresses, browser.
-fn put_shopper(
-    body: &mut Map<String, Value>,
-    customer: Option<&Customer>,
-    billing: Option<&Address>,
-    shipping: Option<&Address>,
-    browser: Option<&BrowserInfo>,
+fn put_shopper<'a>(
+    body: &mut wire::PaymentRequest<'a>,
+    customer: Option<&'a Customer>,
+    billing: Option<&'a Address>,
+    shipping: Option<&'a Address>,
+    browser: Option<&'a BrowserInfo>,
 ) {
     if let Some(c) = customer {
-        put(body, "shopperEmail", c.email.clone());
-        put(body, "shopperIP", c.ip_address.clone());
-        put(body, "telephoneNumber", c.phone.clone());
+        body.shopper_email = c.email.as_deref();
+        body.shopper_ip = c.ip_address.as_deref();
+        body.telephone_number = c.phone.as_deref();
     }
     let first = customer
-        .and_then(|c| c.first_name.clone())
-        .or_else(|| billing.and_then(|a| a.first_name.clone()));
+        .and_then(|c| c.first_name.as_deref())
+        .or_else(|| billing.and_then(|a| a.first_name.as_deref()));
     let last = customer
-        .and_then(|c| c.last_name.clone())
-        .or_else(|| billing.and_then(|a| a.last_name.clone()));
+        .and_then(|c| c.last_name.as_deref())
+        .or_else(|| billing.and_then(|a| a.last_name.as_deref()));
     if first.is_some() || last.is_some() {
-        let mut name = Map::new();
-        put(&mut name, "firstName", first);
-        put(&mut name, "lastName", last);
-        body.insert("shopperName".into(), Value::Object(name));
+        body.shopper_name = Some(wire::ShopperName {
+            first_name: first,
+            last_name: last,
+        });
     }
-    if let Some(a) = billing {
-        body.insert("billingAddress".into(), address_json(a, false));
-    }
-    if let Some(a) = shipping {
-        body.insert("deliveryAddress".into(), address_json(a, true));
-    }
-    if let Some(b) = browser {
-        let mut info = Map::new();
-        put(&mut info, "userAgent", b.user_agent.clone());
-        put(&mut info, "acceptHeader", b.accept_header.clone());
-        put(&mut info, "language", b.language.clone());
-        put(&mut info, "colorDepth", b.color_depth);
-        put(&mut info, "screenHeight", b.screen_height);
-        put(&mut info, "screenWidth", b.screen_width);
-        put(&mut info, "timeZoneOffset", b.time_zone_offset_minutes);
-        put(&mut info, "javaEnabled", b.java_enabled);
-        if !info.is_empty() {
-            body.insert("browserInfo".into(), Value::Object(info));
-        }
-    }
+    body.billing_address = billing.map(|a| address(a, false));
+    body.delivery_address = shipping.map(|a| address(a, true));
+    body.browser_info = browser
+        .map(|b| wire::BrowserInfo {
+            user_agent: b.user_agent.as_deref(),
+            accept_header: b.accept_header.as_deref(),
+            language: b.language.as_deref(),
+            color_depth: b.color_depth,
+            screen_height: b.screen_height,
+            screen_width: b.screen_width,
+            time_zone_offset: b.time_zone_offset_minutes,
+            java_enabled: b.java_enabled,
+        })
+        .filter(|info| !info.is_empty());
 }
 
 /// An address: `street` is the first line, `houseNumberOrName` the second.
-fn address_json(a: &Address, with_names: bool) -> Value {
-    let mut m = Map::new();
-    put(&mut m, "street", a.line1.clone());
-    put(&mut m, "houseNumberOrName", a.line2.clone());
-    put(&mut m, "city", a.city.clone());
-    put(&mut m, "stateOrProvince", a.state.clone());
-    put(&mut m, "postalCode", a.postal_code.clone());
-    put(&mut m, "country", a.country.clone());
-    if with_names {
-        put(&mut m, "firstName", a.first_name.clone());
-        put(&mut m, "lastName", a.last_name.clone());
+fn address(a: &Address, with_names: bool) -> wire::Address<'_> {
+    wire::Address {
+        street: a.line1.as_deref(),
+        house_number_or_name: a.line2.as_deref(),
+        city: a.city.as_deref(),
+        state_or_province: a.state.as_deref(),
+        postal_code: a.postal_code.as_deref(),
+        country: a.country.as_deref(),
+        first_name: a.first_name.as_deref().filter(|_| with_names),
+        last_name: a.last_name.as_deref().filter(|_| with_names),
     }
-    Value::Object(m)
 }
 
 /// `metadata`, within Adyen's limits (checked here: Adyen refuses the whole payment otherwise).
-fn put_metadata(body: &mut Map<String, Value>, metadata: &Metadata) -> Result<()> {
+fn checked_metadata(metadata: &Metadata) -> Result<Option<&Metadata>> {
     if metadata.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     if metadata.len() > METADATA_MAX_ENTRIES {
         return Err(Error::invalid_request(
@@ -651,10 +738,5 @@ fn put_metadata(body: &mut Map<String, Value>, metadata: &Metadata) -> Result<()
             ));
         }
     }
-    let map: Map<String, Value> = metadata
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone().into()))
-        .collect();
-    body.insert("metadata".into(), Value::Object(map));
-    Ok(())
+    Ok(Some(metadata))
 }

@@ -10,7 +10,7 @@
 //! * `disputes.rs`: accept, submit evidence (file uploads, then `PUT .../evidence`), defend;
 //! * `webhooks.rs`: `Cko-Signature` verification and the event mapping;
 //! * `errors.rs`: HTTP errors and `ValidationError` bodies into unified errors;
-//! * `tests/`: unit tests over every example payload of the spec.
+//! * `tests/`: unit tests over every example payload of the documentation.
 //!
 //! What sets Checkout.com apart, and how this connector handles it:
 //! * **Declines are HTTP 201** with `approved: false` and `status: "Declined"`: they are a

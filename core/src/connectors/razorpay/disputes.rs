@@ -1,4 +1,4 @@
-//! Disputes (spec §3.9): accept, submit evidence (upload documents, then contest as a draft)
+//! Disputes (Razorpay API reference, "Disputes"): accept, submit evidence (upload documents, then contest as a draft)
 //! and defend (contest with `submit`).
 //!
 //! submit_evidence is multi-step: one `POST /v1/documents` (multipart) per document, then
@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::wire::{non_empty, DisputeEntity, IdEntity};
-use super::{errors, money_from_wire, parse_success, Razorpay};
+use super::{errors, parse_success, response_money, Razorpay};
 use crate::connector::single_exchange;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse, Step};
@@ -74,125 +74,121 @@ enum Action {
     Submit,
 }
 
-impl Razorpay {
-    pub(super) fn accept_dispute_flow(
-        &self,
-        req: &AcceptDisputeRequest,
-        responses: &[HttpResponse],
-    ) -> Result<Step<DisputeResponse>> {
-        single_exchange(
-            responses,
-            || {
-                Ok(self.request(
-                    HttpMethod::Post,
-                    self.id_url(
-                        "disputes",
-                        "connector_dispute_id",
-                        &req.connector_dispute_id,
-                        "/accept",
-                    )?,
-                ))
-            },
-            |r| parse_dispute(r, Action::Accept),
-        )
-    }
-
-    pub(super) fn defend_dispute_flow(
-        &self,
-        req: &DefendDisputeRequest,
-        responses: &[HttpResponse],
-    ) -> Result<Step<DisputeResponse>> {
-        single_exchange(
-            responses,
-            || {
-                let url = self.id_url(
+pub(super) fn accept(
+    c: &Razorpay,
+    req: &AcceptDisputeRequest,
+    responses: &[HttpResponse],
+) -> Result<Step<DisputeResponse>> {
+    single_exchange(
+        responses,
+        || {
+            Ok(c.request(
+                HttpMethod::Post,
+                c.id_url(
                     "disputes",
                     "connector_dispute_id",
                     &req.connector_dispute_id,
-                    "/contest",
-                )?;
-                // The evidence saved by submit_evidence (a draft) is what gets submitted.
-                Ok(self
-                    .request(HttpMethod::Patch, url)
-                    .json_body(&json!({"action": "submit"})))
-            },
-            |r| parse_dispute(r, Action::Submit),
-        )
-    }
+                    "/accept",
+                )?,
+            ))
+        },
+        |r| parse_dispute(r, Action::Accept),
+    )
+}
 
-    pub(super) fn submit_evidence_flow(
-        &self,
-        req: &SubmitEvidenceRequest,
-        responses: &[HttpResponse],
-    ) -> Result<Step<DisputeResponse>> {
-        let contest_url = self.id_url(
-            "disputes",
-            "connector_dispute_id",
-            &req.connector_dispute_id,
-            "/contest",
-        )?;
-        if req.documents.is_empty() {
+pub(super) fn defend(
+    c: &Razorpay,
+    req: &DefendDisputeRequest,
+    responses: &[HttpResponse],
+) -> Result<Step<DisputeResponse>> {
+    single_exchange(
+        responses,
+        || {
+            let url = c.id_url(
+                "disputes",
+                "connector_dispute_id",
+                &req.connector_dispute_id,
+                "/contest",
+            )?;
+            // The evidence saved by submit_evidence (a draft) is what gets submitted.
+            Ok(c.request(HttpMethod::Patch, url)
+                .json_body(&json!({"action": "submit"})))
+        },
+        |r| parse_dispute(r, Action::Submit),
+    )
+}
+
+pub(super) fn submit_evidence(
+    c: &Razorpay,
+    req: &SubmitEvidenceRequest,
+    responses: &[HttpResponse],
+) -> Result<Step<DisputeResponse>> {
+    let contest_url = c.id_url(
+        "disputes",
+        "connector_dispute_id",
+        &req.connector_dispute_id,
+        "/contest",
+    )?;
+    if req.documents.is_empty() {
+        return Err(Error::invalid_request(
+            "documents",
+            "at least one document is required",
+        ));
+    }
+    let summary = non_empty(req.summary.clone());
+    if let Some(s) = &summary {
+        if s.chars().count() > SUMMARY_MAX_CHARS {
             return Err(Error::invalid_request(
-                "documents",
-                "at least one document is required",
+                "summary",
+                format!("Razorpay takes a summary of at most {SUMMARY_MAX_CHARS} characters"),
             ));
         }
-        let summary = non_empty(req.summary.clone());
-        if let Some(s) = &summary {
-            if s.chars().count() > SUMMARY_MAX_CHARS {
-                return Err(Error::invalid_request(
-                    "summary",
-                    format!("Razorpay takes a summary of at most {SUMMARY_MAX_CHARS} characters"),
-                ));
-            }
-        }
-        // Check every document before the first upload.
-        for (i, doc) in req.documents.iter().enumerate() {
-            check_document(doc, i)?;
-        }
-
-        let n = req.documents.len();
-        let mut document_ids = Vec::with_capacity(n);
-        for response in responses.iter().take(n) {
-            document_ids.push(parse_document(response)?);
-        }
-        if responses.len() < n {
-            let i = responses.len();
-            return Ok(Step::Send(self.document_upload(&req.documents[i], i)));
-        }
-        match &responses[n..] {
-            [] => {
-                let body = contest_body("draft", summary.as_deref(), &req.documents, &document_ids);
-                Ok(Step::Send(
-                    self.request(HttpMethod::Patch, contest_url)
-                        .json_body(&body),
-                ))
-            }
-            [response] => parse_dispute(response, Action::Draft).map(Step::Done),
-            _ => Err(Error::internal(
-                "razorpay submit_evidence: more responses than requests",
-            )),
-        }
+    }
+    // Check every document before the first upload.
+    for (i, doc) in req.documents.iter().enumerate() {
+        check_document(doc, i)?;
     }
 
-    /// `POST /v1/documents`: multipart/form-data with `file` and `purpose=dispute_evidence`.
-    fn document_upload(&self, doc: &EvidenceDocument, index: usize) -> HttpRequest {
-        let content = doc.content.as_slice();
-        let boundary = loop {
-            let candidate = format!("----razorpay-evidence-{}", random_token(32));
-            if !contains(content, candidate.as_bytes()) {
-                break candidate;
-            }
-        };
-        let body = multipart_body(
-            &boundary,
-            &file_name(doc, index),
-            doc.mime_type.trim(),
-            content,
-        );
-        self.request(HttpMethod::Post, self.urls.documents.clone())
-            .raw_body(&format!("multipart/form-data; boundary={boundary}"), body)
+    let n = req.documents.len();
+    let mut document_ids = Vec::with_capacity(n);
+    for response in responses.iter().take(n) {
+        document_ids.push(parse_document(response)?);
     }
+    if responses.len() < n {
+        let i = responses.len();
+        return Ok(Step::Send(document_upload(c, &req.documents[i], i)));
+    }
+    match &responses[n..] {
+        [] => {
+            let body = contest_body("draft", summary.as_deref(), &req.documents, &document_ids);
+            Ok(Step::Send(
+                c.request(HttpMethod::Patch, contest_url).json_body(&body),
+            ))
+        }
+        [response] => parse_dispute(response, Action::Draft).map(Step::Done),
+        _ => Err(Error::internal(
+            "razorpay submit_evidence: more responses than requests",
+        )),
+    }
+}
+
+/// `POST /v1/documents`: multipart/form-data with `file` and `purpose=dispute_evidence`.
+fn document_upload(c: &Razorpay, doc: &EvidenceDocument, index: usize) -> HttpRequest {
+    let content = doc.content.as_slice();
+    let boundary = loop {
+        let candidate = format!("----razorpay-evidence-{}", random_token(32));
+        if !contains(content, candidate.as_bytes()) {
+            break candidate;
+        }
+    };
+    let body = multipart_body(
+        &boundary,
+        &file_name(doc, index),
+        doc.mime_type.trim(),
+        content,
+    );
+    c.request(HttpMethod::Post, c.urls.documents.clone())
+        .raw_body(&format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// A document's MIME type goes into a part header: it must not be able to break out of it.
@@ -380,7 +376,7 @@ fn parse_dispute(response: &HttpResponse, action: Action) -> Result<DisputeRespo
     let mut r = DisputeResponse::new(ConnectorName::Razorpay, status, id);
     r.connector_status = raw;
     r.stage = d.phase.as_deref().and_then(dispute_stage);
-    r.amount = money_from_wire(d.amount, d.currency.as_deref());
+    r.amount = response_money(response, &d.amount, d.currency.as_deref())?;
     r.http_status = Some(response.status);
     r.request_id = response.request_id();
     r.raw_response = Some(mask_body(response.body.as_slice()));

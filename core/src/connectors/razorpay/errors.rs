@@ -1,9 +1,10 @@
-//! Razorpay's error answers (spec §4) into declines or unified errors.
+//! Razorpay's error answers (Razorpay docs, "Errors") into declines or unified errors.
 //!
 //! | signal | result |
 //! |---|---|
 //! | HTTP 401 (the body still says `BAD_REQUEST_ERROR`) | `authentication` |
 //! | HTTP 403 | `authentication` (permissions) |
+//! | HTTP 408 | `timeout`: the outcome is unknown (retryable only for reads: see `mod.rs`) |
 //! | `GATEWAY_ERROR`, `SERVER_ERROR`, HTTP 5xx | `processor_unavailable` (retryable) |
 //! | HTTP 429 | `rate_limited` |
 //! | `BAD_REQUEST_ERROR` from `customer`/`issuer_bank`/`bank` at a payment step (`payment_authentication`, `payment_authorization`, ...) | a **decline**: a `failure` payment response for payment flows (`processor_error` elsewhere) |
@@ -15,6 +16,7 @@
 use serde::Deserialize;
 
 use super::wire::{opt_string, ErrorObject};
+use super::References;
 use crate::error::{Error, ErrorCode};
 use crate::http::HttpResponse;
 use crate::mask::mask_body;
@@ -95,6 +97,9 @@ pub(super) fn classify(response: &HttpResponse, allow_decline: bool) -> Failure 
 
     let class = if status == 401 || status == 403 {
         ErrorCode::Authentication
+    } else if status == 408 {
+        // Request Timeout: whether Razorpay acted on the request is unknown.
+        ErrorCode::Timeout
     } else if status >= 500
         || matches!(
             code.as_deref(),
@@ -146,7 +151,16 @@ pub(super) fn classify(response: &HttpResponse, allow_decline: bool) -> Failure 
             error.message
         );
     }
-    Failure::Error(error.with_request_id(response.request_id()))
+    if class == ErrorCode::Timeout {
+        error.message = format!(
+            "{} (Razorpay timed out: the outcome is unknown; look the order or payment up before \
+             retrying, Razorpay does not deduplicate)",
+            error.message
+        );
+    }
+    // The ids the error names (`metadata.payment_id`, `metadata.order_id`).
+    let refs = References::in_body(response.body.as_slice());
+    Failure::Error(refs.on(error.with_request_id(response.request_id())))
 }
 
 /// The error for a non-2xx answer of a flow that has no decline (orders, refunds, disputes,

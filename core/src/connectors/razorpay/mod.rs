@@ -1,18 +1,44 @@
 //! Razorpay: REST API v1 (orders, payments, refunds, disputes, webhooks).
 //!
+//! Read top to bottom:
+//! * this file: configuration, the support table, the connector (auth header and URLs prepared
+//!   once at construction) and the [`Connector`] implementation, which only wires each flow to
+//!   a function of a flow-family file;
+//! * `wire.rs`: the typed, lenient shapes of Razorpay's entities and answers;
+//! * `orders.rs`: CreateOrder, and the order step that payments take first;
+//! * `payments.rs`: authorize (cards, mandate charges, UPI, netbanking, wallets),
+//!   setup_mandate, PSync, capture;
+//! * `refunds.rs`: refund and RSync;
+//! * `disputes.rs`: accept, submit evidence (document uploads, then a draft contest), defend;
+//! * `webhooks.rs`: `X-Razorpay-Signature` verification, freshness, dedup ids, event mapping;
+//! * `errors.rs`: error bodies and HTTP statuses into declines or unified errors;
+//! * `tests/`: unit tests over Razorpay's published example payloads.
+//!
 //! What sets Razorpay apart, and how this connector handles it:
 //!
+//! * **No idempotency, anywhere.** Razorpay's API takes no idempotency key for orders,
+//!   payments, refunds or disputes (Razorpay docs, "API Reference": no idempotency header is
+//!   documented). **The same call sent twice creates two orders and two payments.** The
+//!   idempotency key of a call is therefore never sent, no Razorpay request is marked
+//!   retry-safe except reads (`GET`), and the client never resends a write on its own. When a
+//!   write fails with an unknown outcome (`timeout`, `network`, `invalid_response`), the error
+//!   carries the Razorpay ids known so far (`connector_order_id`, `connector_transaction_id`,
+//!   `connector_refund_id`): look them up (PSync, RSync, the order's payments) before trying
+//!   again. The order `receipt` (your `merchant_reference`) is the reference to reconcile by.
 //! * **An order comes first.** Authorize (and setup_mandate) without a `connector_order_id`
 //!   are multi-step flows: the first request creates the order, the next one the payment.
 //! * **Amounts** are integer sub-units (paise). Only two-decimal currencies are accepted: how
-//!   Razorpay treats zero- and three-decimal currencies is unverified.
+//!   Razorpay treats zero- and three-decimal currencies is not documented.
 //! * **Card payments are never final at authorize**: the answer is `authentication_pending`
 //!   with a redirect; the outcome comes from PSync (after checking the return signature) or
-//!   a webhook.
+//!   a webhook. A payment PSync still finds `created` is `authentication_pending` too: the
+//!   customer has not finished (Razorpay docs, "Payments > Payment Life Cycle").
 //! * **Declines arrive as HTTP 400** errors; for payment flows they are turned into a
 //!   `failure` response with [`crate::DeclineDetails`], never an error.
 //! * **No void**: uncaptured authorizations are refunded automatically after 5 days.
-//! * **No idempotency header**: every POST is marked not retry-safe.
+//! * **Webhooks** are signed over the raw body; the `x-razorpay-event-id` header is not
+//!   covered by the signature, so the event id used for deduplication is derived from the
+//!   signed body. An optional freshness window (`webhook_tolerance_seconds`) rejects replays.
 
 use std::fmt;
 
@@ -26,7 +52,7 @@ use subtle::ConstantTimeEq;
 
 use crate::connector::{Connector, Support};
 use crate::connectors::{join_url, Endpoint};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::http::{FlowContext, HttpRequest, HttpResponse, Step};
 use crate::money::{Currency, Money};
 use crate::secret::Secret;
@@ -54,6 +80,11 @@ pub const DEFAULT_MANDATE_MAX_AMOUNT: i64 = 1_500_000;
 pub const DEFAULT_MANDATE_FREQUENCY: &str = "as_presented";
 
 /// Razorpay credentials and settings.
+///
+/// **Razorpay takes no idempotency key.** Orders, payments and refunds sent twice are created
+/// twice; the idempotency key of a call is not sent to Razorpay and protects nothing there.
+/// The client therefore never resends a Razorpay write, and errors of calls that may have acted
+/// carry the Razorpay ids to look up before retrying by hand.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RazorpayConfig {
@@ -72,6 +103,14 @@ pub struct RazorpayConfig {
     /// The charge frequency of card mandates (`token.frequency`). Default `as_presented`.
     #[serde(default)]
     pub mandate_frequency: Option<String>,
+    /// Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+    /// the signed body) is more than this many seconds away from now is rejected
+    /// (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+    /// retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+    /// per its webhook docs), so a window shorter than that refuses late retries. Default: no
+    /// freshness check.
+    #[serde(default)]
+    pub webhook_tolerance_seconds: Option<u64>,
 }
 
 impl RazorpayConfig {
@@ -82,7 +121,14 @@ impl RazorpayConfig {
             webhook_secrets: Vec::new(),
             mandate_max_amount: None,
             mandate_frequency: None,
+            webhook_tolerance_seconds: None,
         }
+    }
+
+    /// Rejects webhooks whose `created_at` is more than `seconds` away from now.
+    pub fn webhook_tolerance_seconds(mut self, seconds: u64) -> RazorpayConfig {
+        self.webhook_tolerance_seconds = Some(seconds);
+        self
     }
 
     /// Adds a webhook secret (call twice during a rotation).
@@ -96,7 +142,9 @@ const NO_VOID: &str =
     "Razorpay has no API to cancel an authorization; an authorization that is not \
                        captured within 5 days is voided and refunded to the customer automatically";
 
-/// How Razorpay supports each flow.
+/// How Razorpay supports each flow. Every write (authorize, capture, refund, setup_mandate,
+/// create_order, the dispute flows) is synchronous but **not idempotent**: Razorpay takes no
+/// idempotency key, so a repeated call acts again.
 pub fn support(flow: Flow) -> Support {
     match flow {
         Flow::Void => Support::Unsupported(NO_VOID),
@@ -121,6 +169,7 @@ pub struct Razorpay {
     /// `Basic base64(key_id:key_secret)`.
     authorization: Secret<String>,
     webhook_secrets: Vec<Secret<String>>,
+    webhook_tolerance_seconds: Option<u64>,
     mandate_max_amount: i64,
     mandate_frequency: String,
     urls: Urls,
@@ -205,6 +254,7 @@ impl Razorpay {
             key_secret: config.key_secret.clone(),
             authorization: Secret::new(authorization),
             webhook_secrets: config.webhook_secrets.clone(),
+            webhook_tolerance_seconds: config.webhook_tolerance_seconds,
             mandate_max_amount,
             mandate_frequency,
             urls: Urls::new(endpoint.base_or(BASE_URL)),
@@ -258,7 +308,7 @@ fn checked_id<'a>(field: &str, id: &'a str) -> Result<&'a str> {
 }
 
 /// An amount on the wire: integer sub-units. Razorpay's handling of zero-, three- and
-/// four-decimal currencies is unverified (spec §2, §8), so only two-decimal currencies pass:
+/// four-decimal currencies is not documented (Razorpay docs, "Currencies"), so only two-decimal currencies pass:
 /// sending JPY 1000 as `1000` could charge JPY 10 or JPY 1000.
 fn wire_amount(money: &Money, field: &str) -> Result<i64> {
     if money.currency.iso_exponent() != 2 {
@@ -275,32 +325,183 @@ fn wire_amount(money: &Money, field: &str) -> Result<i64> {
     Ok(money.minor_units)
 }
 
-/// A wire amount back into [`Money`], when the currency is known and has 2 decimals.
-fn money_from_wire(amount: Option<i64>, currency: Option<&str>) -> Option<Money> {
-    let currency = Currency::new(currency?.trim()).ok()?;
-    if currency.iso_exponent() != 2 {
-        return None;
-    }
-    Some(Money::new(amount?, currency))
+/// A wire amount back into [`Money`], when the currency is known and has 2 decimals. A missing
+/// amount is `None`; an amount that is not a non-negative integer is an error (its message).
+fn money_from_wire(
+    amount: &wire::Amount,
+    currency: Option<&str>,
+) -> std::result::Result<Option<Money>, String> {
+    let minor = match amount {
+        wire::Amount::Missing => return Ok(None),
+        wire::Amount::Valid(n) => *n,
+        wire::Amount::Invalid(raw) => {
+            return Err(format!(
+                "Razorpay's amount `{}` is not a non-negative integer number of subunits",
+                crate::mask::mask_text(raw)
+            ))
+        }
+    };
+    let currency = match currency.map(str::trim).map(Currency::new) {
+        Some(Ok(c)) if c.iso_exponent() == 2 => c,
+        _ => return Ok(None),
+    };
+    Ok(Some(Money::new(minor, currency)))
 }
 
-/// The JSON body of a 2xx answer, or `invalid_response`.
+/// [`money_from_wire`] for an answer: a broken amount is `invalid_response`.
+fn response_money(
+    response: &HttpResponse,
+    amount: &wire::Amount,
+    currency: Option<&str>,
+) -> Result<Option<Money>> {
+    money_from_wire(amount, currency).map_err(|m| invalid_response(response, m))
+}
+
+/// The JSON body of a 2xx answer, or `invalid_response` (with the Razorpay ids the body names).
 fn parse_success<T: DeserializeOwned>(response: &HttpResponse, what: &str) -> Result<T> {
     serde_json::from_slice(response.body.as_slice()).map_err(|_| {
-        let mut e = Error::invalid_response(format!(
-            "Razorpay answered HTTP {} with a body that is not a valid {what}",
-            response.status
-        ));
-        e.http_status = Some(response.status);
-        e.with_request_id(response.request_id())
+        invalid_response(
+            response,
+            format!(
+                "Razorpay answered HTTP {} with a body that is not a valid {what}",
+                response.status
+            ),
+        )
     })
 }
 
-/// An `invalid_response` error about a 2xx answer.
+/// An `invalid_response` error about a 2xx answer. The outcome of the call is unknown, so the
+/// error carries the Razorpay ids the body names, if any, to reconcile with.
 fn invalid_response(response: &HttpResponse, message: impl Into<String>) -> Error {
     let mut e = Error::invalid_response(message);
     e.http_status = Some(response.status);
-    e.with_request_id(response.request_id())
+    let refs = References::in_body(response.body.as_slice());
+    e.with_request_id(response.request_id()).with_references(
+        refs.order_id.as_deref(),
+        refs.transaction_id.as_deref(),
+        refs.refund_id.as_deref(),
+    )
+}
+
+/// The Razorpay ids a call may already have acted on: the order, the payment, the refund.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct References {
+    /// `order_...`
+    pub order_id: Option<String>,
+    /// `pay_...`
+    pub transaction_id: Option<String>,
+    /// `rfnd_...`
+    pub refund_id: Option<String>,
+}
+
+impl References {
+    /// Fills the empty slots from `other`.
+    fn or(mut self, other: References) -> References {
+        self.order_id = self.order_id.or(other.order_id);
+        self.transaction_id = self.transaction_id.or(other.transaction_id);
+        self.refund_id = self.refund_id.or(other.refund_id);
+        self
+    }
+
+    /// Records `id` in its slot, told by Razorpay's id prefix (`order_`, `pay_`, `rfnd_`),
+    /// unless the slot is taken; an id that is not a plain Razorpay id is ignored.
+    fn add(&mut self, id: Option<&str>) {
+        let Some(id) = id.map(str::trim) else { return };
+        if checked_id("id", id).is_err() {
+            return;
+        }
+        let slot = if id.starts_with("order_") {
+            &mut self.order_id
+        } else if id.starts_with("pay_") {
+            &mut self.transaction_id
+        } else if id.starts_with("rfnd_") {
+            &mut self.refund_id
+        } else {
+            return;
+        };
+        slot.get_or_insert_with(|| id.to_string());
+    }
+
+    /// The ids a Razorpay answer names, read leniently from any JSON body: an entity's `id`,
+    /// `order_id` and `payment_id`, the `razorpay_*_id` fields of a payment creation answer,
+    /// and an error's `metadata`. Anything unreadable is simply not there.
+    fn in_body(body: &[u8]) -> References {
+        let mut refs = References::default();
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) else {
+            return refs;
+        };
+        let text = |m: &serde_json::Map<String, serde_json::Value>, k: &str| {
+            m.get(k).and_then(|v| v.as_str()).map(str::to_string)
+        };
+        for key in [
+            "id",
+            "razorpay_payment_id",
+            "razorpay_order_id",
+            "payment_id",
+            "order_id",
+        ] {
+            refs.add(text(&map, key).as_deref());
+        }
+        if let Some(serde_json::Value::Object(meta)) =
+            map.get("error").and_then(|e| e.get("metadata"))
+        {
+            for key in ["payment_id", "order_id"] {
+                refs.add(text(meta, key).as_deref());
+            }
+        }
+        refs
+    }
+
+    /// Records these ids on an error (ids already on it are kept).
+    fn on(&self, e: Error) -> Error {
+        e.with_references(
+            self.order_id.as_deref(),
+            self.transaction_id.as_deref(),
+            self.refund_id.as_deref(),
+        )
+    }
+}
+
+impl Razorpay {
+    /// The Razorpay ids a call may already have acted on, known before its next request is
+    /// sent: those the request names (the order of an authorize, the payment of a capture or a
+    /// refund, the refund of an RSync) and those of the answers received so far (the order a
+    /// two-step authorize, mandate charge or setup_mandate created first).
+    ///
+    /// For a driver: when sending step `responses.len()` of `request` fails in transport
+    /// (timeout, connection reset after sending), the request may have acted; record these ids
+    /// on the error (`Error::with_references`) so the caller looks them up before retrying.
+    /// Razorpay deduplicates nothing, so a blind retry can create a second order or payment.
+    pub(crate) fn references(
+        &self,
+        request: &crate::connector::FlowRequest,
+        responses: &[HttpResponse],
+    ) -> References {
+        use crate::connector::FlowRequest as R;
+        let mut refs = References::default();
+        match request {
+            R::Authorize(r) => refs.add(r.connector_order_id.as_deref()),
+            R::SetupMandate(r) => refs.add(r.connector_order_id.as_deref()),
+            R::GetPayment(r) => {
+                refs.add(r.connector_transaction_id.as_deref());
+                refs.add(r.connector_order_id.as_deref());
+            }
+            R::Capture(r) => refs.add(Some(&r.connector_transaction_id)),
+            R::Void(r) => refs.add(Some(&r.connector_transaction_id)),
+            R::Refund(r) => refs.add(Some(&r.connector_transaction_id)),
+            R::GetRefund(r) => refs.add(Some(&r.connector_refund_id)),
+            R::CreateOrder(_)
+            | R::AcceptDispute(_)
+            | R::SubmitEvidence(_)
+            | R::DefendDispute(_) => {}
+        }
+        responses
+            .iter()
+            .filter(|r| r.is_success())
+            .fold(refs, |refs, r| {
+                refs.or(References::in_body(r.body.as_slice()))
+            })
+    }
 }
 
 /// Lowercase-hex HMAC-SHA256.
@@ -336,9 +537,34 @@ fn decode_signature(signature_hex: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
+/// Razorpay deduplicates no write, so a `timeout` answer (HTTP 408) to a write is never marked
+/// retryable: its outcome is unknown, and resending could act twice. (Attribution of the
+/// connector and flow is the driver tail's, `crate::call::Call`.)
+fn tagged<T>(flow: Flow, result: Result<Step<T>>) -> Result<Step<T>> {
+    result.map_err(|mut e| {
+        if e.code == ErrorCode::Timeout && !matches!(flow, Flow::Psync | Flow::Rsync) {
+            e.retryable = false;
+        }
+        e
+    })
+}
+
 impl Connector for Razorpay {
     fn name(&self) -> ConnectorName {
         ConnectorName::Razorpay
+    }
+
+    fn references(
+        &self,
+        request: &crate::connector::FlowRequest,
+        responses: &[HttpResponse],
+    ) -> crate::call::References {
+        let refs = Razorpay::references(self, request, responses);
+        crate::call::References {
+            order_id: refs.order_id,
+            transaction_id: refs.transaction_id,
+            refund_id: refs.refund_id,
+        }
     }
 
     fn support(&self, flow: Flow) -> Support {
@@ -351,7 +577,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        self.authorize_flow(req, responses)
+        tagged(Flow::Authorize, payments::authorize(self, req, responses))
     }
 
     fn get_payment(
@@ -360,7 +586,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        self.get_payment_flow(req, responses)
+        tagged(Flow::Psync, payments::get_payment(self, req, responses))
     }
 
     fn capture(
@@ -369,7 +595,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        self.capture_flow(req, responses)
+        tagged(Flow::Capture, payments::capture(self, req, responses))
     }
 
     fn refund(
@@ -378,7 +604,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        self.refund_flow(req, responses)
+        tagged(Flow::Refund, refunds::refund(self, req, responses))
     }
 
     fn get_refund(
@@ -387,7 +613,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        self.get_refund_flow(req, responses)
+        tagged(Flow::Rsync, refunds::get_refund(self, req, responses))
     }
 
     fn setup_mandate(
@@ -396,7 +622,10 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        self.setup_mandate_flow(req, responses)
+        tagged(
+            Flow::SetupMandate,
+            payments::setup_mandate(self, req, responses),
+        )
     }
 
     fn create_order(
@@ -405,7 +634,10 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<OrderResponse>> {
-        self.create_order_flow(req, responses)
+        tagged(
+            Flow::CreateOrder,
+            orders::create_order(self, req, responses),
+        )
     }
 
     fn accept_dispute(
@@ -414,7 +646,7 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        self.accept_dispute_flow(req, responses)
+        tagged(Flow::AcceptDispute, disputes::accept(self, req, responses))
     }
 
     fn submit_evidence(
@@ -423,7 +655,10 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        self.submit_evidence_flow(req, responses)
+        tagged(
+            Flow::SubmitEvidence,
+            disputes::submit_evidence(self, req, responses),
+        )
     }
 
     fn defend_dispute(
@@ -432,10 +667,10 @@ impl Connector for Razorpay {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<DisputeResponse>> {
-        self.defend_dispute_flow(req, responses)
+        tagged(Flow::DefendDispute, disputes::defend(self, req, responses))
     }
 
     fn handle_webhook(&self, req: &WebhookRequest) -> Result<WebhookNotification> {
-        self.handle_webhook_impl(req)
+        webhooks::handle(self, req)
     }
 }

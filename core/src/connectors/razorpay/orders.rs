@@ -1,9 +1,9 @@
-//! CreateOrder (`POST /v1/orders`, spec §3.1): the order every payment belongs to.
+//! CreateOrder (`POST /v1/orders`, Razorpay API reference, "Orders > Create an Order"): the order every payment belongs to.
 
 use serde_json::{json, Map, Value};
 
 use super::wire::{non_empty, OrderEntity};
-use super::{errors, money_from_wire, parse_success, wire_amount, Razorpay};
+use super::{errors, parse_success, response_money, wire_amount, Razorpay};
 use crate::connector::single_exchange;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse, Step};
@@ -27,53 +27,51 @@ pub(super) struct OrderSpec<'a> {
     pub recurring: Option<Map<String, Value>>,
 }
 
-impl Razorpay {
-    pub(super) fn create_order_flow(
-        &self,
-        req: &CreateOrderRequest,
-        responses: &[HttpResponse],
-    ) -> Result<Step<OrderResponse>> {
-        let spec = OrderSpec {
-            amount: &req.amount,
-            amount_field: "amount",
-            receipt: &req.merchant_reference,
-            receipt_field: "merchant_reference",
-            capture_method: req.capture_method,
-            notes: &req.metadata,
-            recurring: None,
-        };
-        single_exchange(responses, || self.order_request(&spec), parse_order)
-    }
+pub(super) fn create_order(
+    c: &Razorpay,
+    req: &CreateOrderRequest,
+    responses: &[HttpResponse],
+) -> Result<Step<OrderResponse>> {
+    let spec = OrderSpec {
+        amount: &req.amount,
+        amount_field: "amount",
+        receipt: &req.merchant_reference,
+        receipt_field: "merchant_reference",
+        capture_method: req.capture_method,
+        notes: &req.metadata,
+        recurring: None,
+    };
+    single_exchange(responses, || order_request(c, &spec), parse_order)
+}
 
-    /// `POST /v1/orders`.
-    pub(super) fn order_request(&self, spec: &OrderSpec<'_>) -> Result<HttpRequest> {
-        let amount = wire_amount(spec.amount, spec.amount_field)?;
-        let receipt = spec.receipt.trim();
-        if receipt.chars().count() > RECEIPT_MAX_CHARS {
-            return Err(Error::invalid_request(
-                spec.receipt_field,
-                format!("becomes the Razorpay order receipt, which takes at most {RECEIPT_MAX_CHARS} characters"),
-            ));
-        }
-        let mut body = json!({
-            "amount": amount,
-            "currency": spec.amount.currency.code(),
-            "receipt": receipt,
-            "payment_capture": match spec.capture_method {
-                CaptureMethod::Automatic => 1,
-                CaptureMethod::Manual => 0,
-            },
-        });
-        if !spec.notes.is_empty() {
-            body["notes"] = json!(spec.notes);
-        }
-        if let Some(extra) = &spec.recurring {
-            for (k, v) in extra {
-                body[k] = v.clone();
-            }
-        }
-        Ok(self.post_json(self.urls.orders.clone(), &body))
+/// `POST /v1/orders`.
+pub(super) fn order_request(c: &Razorpay, spec: &OrderSpec<'_>) -> Result<HttpRequest> {
+    let amount = wire_amount(spec.amount, spec.amount_field)?;
+    let receipt = spec.receipt.trim();
+    if receipt.chars().count() > RECEIPT_MAX_CHARS {
+        return Err(Error::invalid_request(
+            spec.receipt_field,
+            format!("becomes the Razorpay order receipt, which takes at most {RECEIPT_MAX_CHARS} characters"),
+        ));
     }
+    let mut body = json!({
+        "amount": amount,
+        "currency": spec.amount.currency.code(),
+        "receipt": receipt,
+        "payment_capture": match spec.capture_method {
+            CaptureMethod::Automatic => 1,
+            CaptureMethod::Manual => 0,
+        },
+    });
+    if !spec.notes.is_empty() {
+        body["notes"] = json!(spec.notes);
+    }
+    if let Some(extra) = &spec.recurring {
+        for (k, v) in extra {
+            body[k] = v.clone();
+        }
+    }
+    Ok(c.post_json(c.urls.orders.clone(), &body))
 }
 
 /// The order entity into an [`OrderResponse`]; errors for non-2xx answers.
@@ -95,13 +93,14 @@ pub(super) fn parse_order(response: &HttpResponse) -> Result<OrderResponse> {
             ));
         }
     };
+    let amount = response_money(response, &order.amount, order.currency.as_deref())?;
     Ok(OrderResponse {
         status,
         connector: ConnectorName::Razorpay,
         connector_order_id: id,
         connector_status: order.status,
         merchant_reference: non_empty(order.receipt),
-        amount: money_from_wire(order.amount, order.currency.as_deref()),
+        amount,
         idempotency_key: None,
         request_id: response.request_id(),
         http_status: Some(response.status),

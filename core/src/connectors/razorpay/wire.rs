@@ -3,6 +3,7 @@
 //! connector does not read (such as `notes`, an array when empty and an object otherwise) are
 //! ignored.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -23,6 +24,38 @@ pub(super) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D:
         Some(Value::String(s)) => s.trim().parse().ok(),
         _ => None,
     })
+}
+
+/// An amount in sub-units as it came: missing (or `null`), a non-negative integer (a JSON
+/// integer or a numeric string), or something that is not an amount at all (a negative number,
+/// a fraction, text). Razorpay amounts are non-negative integers (Razorpay API reference,
+/// "Payments > Payment Entity": `amount` is an integer in the currency's subunit), so the last
+/// case is a broken answer, never a missing amount.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) enum Amount {
+    #[default]
+    Missing,
+    Valid(i64),
+    Invalid(String),
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        let parsed = |v: Option<i64>, raw: String| match v {
+            Some(n) if n >= 0 => Amount::Valid(n),
+            _ => Amount::Invalid(raw),
+        };
+        Ok(match Option::<Value>::deserialize(d)? {
+            None | Some(Value::Null) => Amount::Missing,
+            Some(Value::Number(n)) => parsed(n.as_i64(), n.to_string()),
+            Some(Value::String(s)) => {
+                let t = s.trim();
+                let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+                parsed(if digits { t.parse().ok() } else { None }, s)
+            }
+            Some(other) => Amount::Invalid(other.to_string()),
+        })
+    }
 }
 
 /// A boolean, from `true`/`false`, `1`/`0` or their string forms.
@@ -57,8 +90,8 @@ pub(super) fn lenient_vec<'de, D: Deserializer<'de>, T: serde::de::DeserializeOw
 pub(super) struct PaymentEntity {
     #[serde(default, deserialize_with = "opt_string")]
     pub id: Option<String>,
-    #[serde(default, deserialize_with = "opt_i64")]
-    pub amount: Option<i64>,
+    #[serde(default)]
+    pub amount: Amount,
     #[serde(default, deserialize_with = "opt_string")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -71,6 +104,9 @@ pub(super) struct PaymentEntity {
     pub customer_id: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub token_id: Option<String>,
+    /// `card`, `netbanking`, `wallet`, `emi`, `upi`, ...
+    #[serde(default, deserialize_with = "opt_string")]
+    pub method: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub error_code: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -88,8 +124,8 @@ pub(super) struct RefundEntity {
     pub id: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub payment_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_i64")]
-    pub amount: Option<i64>,
+    #[serde(default)]
+    pub amount: Amount,
     #[serde(default, deserialize_with = "opt_string")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -103,8 +139,8 @@ pub(super) struct RefundEntity {
 pub(super) struct OrderEntity {
     #[serde(default, deserialize_with = "opt_string")]
     pub id: Option<String>,
-    #[serde(default, deserialize_with = "opt_i64")]
-    pub amount: Option<i64>,
+    #[serde(default)]
+    pub amount: Amount,
     #[serde(default, deserialize_with = "opt_string")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -120,8 +156,8 @@ pub(super) struct DisputeEntity {
     pub id: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub payment_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_i64")]
-    pub amount: Option<i64>,
+    #[serde(default)]
+    pub amount: Amount,
     #[serde(default, deserialize_with = "opt_string")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -175,7 +211,7 @@ pub(super) struct NextEntry {
     pub url: Option<String>,
 }
 
-/// The `error` object of a failed call (spec §4). Everything but `code` and `description` may
+/// The `error` object of a failed call (Razorpay docs, "Errors"). Everything but `code` and `description` may
 /// be missing.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct ErrorObject {
@@ -204,6 +240,29 @@ impl ErrorObject {
             .as_str()
             .filter(|s| !s.is_empty())
             .map(str::to_string)
+    }
+}
+
+/// The webhook envelope (Razorpay docs, "Webhooks": `{"entity": "event", "event", "contains",
+/// "payload": {"<entity>": {"entity": {...}}}, "created_at"}`).
+#[derive(Deserialize)]
+pub(super) struct Envelope {
+    #[serde(default, deserialize_with = "opt_string")]
+    pub event: Option<String>,
+    #[serde(default)]
+    pub payload: Option<Value>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub created_at: Option<i64>,
+}
+
+impl Envelope {
+    /// `payload.<key>.entity`, when present and parseable.
+    pub fn entity<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let value = self.payload.as_ref()?.get(key)?.get("entity")?;
+        if !value.is_object() {
+            return None;
+        }
+        serde_json::from_value(value.clone()).ok()
     }
 }
 

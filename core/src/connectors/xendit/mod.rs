@@ -256,17 +256,6 @@ impl Xendit {
     }
 }
 
-/// Runs a single-exchange flow, tagging every error with the connector and flow.
-fn exchange<T>(
-    flow: Flow,
-    responses: &[HttpResponse],
-    build: impl FnOnce() -> Result<HttpRequest>,
-    parse: impl FnOnce(&HttpResponse) -> Result<T>,
-) -> Result<Step<T>> {
-    single_exchange(responses, build, parse)
-        .map_err(|e| e.with_connector(ConnectorName::Xendit, flow))
-}
-
 impl Connector for Xendit {
     fn name(&self) -> ConnectorName {
         ConnectorName::Xendit
@@ -282,8 +271,7 @@ impl Connector for Xendit {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        exchange(
-            Flow::Authorize,
+        single_exchange(
             responses,
             || {
                 let body = self.authorize_body(req)?;
@@ -305,8 +293,7 @@ impl Connector for Xendit {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        exchange(
-            Flow::Psync,
+        single_exchange(
             responses,
             || {
                 let id = req.connector_transaction_id.as_deref().ok_or_else(|| {
@@ -334,8 +321,7 @@ impl Connector for Xendit {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        exchange(
-            Flow::Capture,
+        single_exchange(
             responses,
             || {
                 let url = self.payment_request_url(&req.connector_transaction_id, "/captures")?;
@@ -356,8 +342,7 @@ impl Connector for Xendit {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        exchange(
-            Flow::Refund,
+        single_exchange(
             responses,
             || self.create(self.urls.refunds.clone(), &refunds::refund_body(req)?, cx),
             |r| {
@@ -377,8 +362,7 @@ impl Connector for Xendit {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        exchange(
-            Flow::Rsync,
+        single_exchange(
             responses,
             || {
                 let url = Urls::item(
@@ -405,8 +389,7 @@ impl Connector for Xendit {
         cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        exchange(
-            Flow::SetupMandate,
+        single_exchange(
             responses,
             || {
                 let body = self.setup_mandate_body(req)?;
@@ -421,6 +404,5 @@ impl Connector for Xendit {
 
     fn handle_webhook(&self, req: &WebhookRequest) -> Result<WebhookNotification> {
         self.handle_callback(req)
-            .map_err(|e| e.with_connector(ConnectorName::Xendit, Flow::Webhook))
     }
 }

@@ -6,9 +6,16 @@ use super::*;
 use crate::connector::Connector;
 use crate::connectors::adyen::adyen_exponent;
 use crate::connectors::adyen::amounts::{from_adyen, to_adyen};
+use crate::connectors::adyen::wire::WireAmount;
 
 fn wire(minor: i64, code: &str) -> serde_json::Value {
-    to_adyen(&money(minor, code), "amount").unwrap()
+    serde_json::to_value(to_adyen(&money(minor, code), "amount").unwrap()).unwrap()
+}
+
+/// An amount of an answer, as Adyen sends it.
+fn back(v: serde_json::Value) -> std::result::Result<Option<Money>, String> {
+    let amount: WireAmount = serde_json::from_value(v).unwrap();
+    from_adyen(Some(&amount))
 }
 
 #[test]
@@ -36,7 +43,7 @@ fn exponents_follow_adyen_not_iso_where_they_differ() {
 
 #[test]
 fn conversions_to_the_wire() {
-    // README §3.2: USD 10.00, JPY 1000, KWD 1.500.
+    // Adyen docs "Currency codes and minor units": USD 10.00, JPY 1000, KWD 1.500.
     assert_eq!(wire(1000, "USD"), json!({"value": 1000, "currency": "USD"}));
     assert_eq!(wire(1000, "JPY"), json!({"value": 1000, "currency": "JPY"}));
     assert_eq!(wire(1500, "KWD"), json!({"value": 1500, "currency": "KWD"}));
@@ -75,38 +82,54 @@ fn unrepresentable_amounts_are_rejected() {
 
 #[test]
 fn conversions_back_from_the_wire() {
-    let back = |v: serde_json::Value| from_adyen(v.as_object());
+    let ok = |v: serde_json::Value| back(v).unwrap();
     assert_eq!(
-        back(json!({"value": 100000, "currency": "CLP"})),
+        ok(json!({"value": 100000, "currency": "CLP"})),
         Some(money(1000, "CLP"))
     );
     assert_eq!(
-        back(json!({"value": 150, "currency": "CVE"})),
+        ok(json!({"value": 150, "currency": "CVE"})),
         Some(money(15000, "CVE"))
     );
     assert_eq!(
-        back(json!({"value": 50000, "currency": "ISK"})),
+        ok(json!({"value": 50000, "currency": "ISK"})),
         Some(money(500, "ISK"))
     );
     assert_eq!(
-        back(json!({"value": 15000, "currency": "IDR"})),
+        ok(json!({"value": 15000, "currency": "IDR"})),
         Some(money(1_500_000, "IDR"))
     );
     assert_eq!(
-        back(json!({"value": 1500, "currency": "KWD"})),
+        ok(json!({"value": 1500, "currency": "KWD"})),
         Some(money(1500, "KWD"))
     );
     assert_eq!(
-        back(json!({"value": "2500", "currency": "EUR"})),
+        ok(json!({"value": "2500", "currency": "EUR"})),
         Some(money(2500, "EUR"))
     );
-    // Unknown currency, a CLP value with cents, garbage: no amount, no failure.
-    assert_eq!(back(json!({"value": 100, "currency": "XYZ"})), None);
-    assert_eq!(back(json!({"value": 100050, "currency": "CLP"})), None);
-    assert_eq!(back(json!({"value": 1.5, "currency": "EUR"})), None);
-    assert_eq!(back(json!({"value": -5, "currency": "EUR"})), None);
-    assert_eq!(back(json!({"currency": "EUR"})), None);
-    assert_eq!(from_adyen(None), None);
+    assert_eq!(from_adyen(None), Ok(None));
+}
+
+/// An amount that is there but cannot be read is an error (the callers make it an
+/// `invalid_response`), never a silent `None`.
+#[test]
+fn unreadable_or_negative_amounts_are_errors() {
+    for v in [
+        json!({"value": -5, "currency": "EUR"}),
+        json!({"value": "-5", "currency": "EUR"}),
+        json!({"value": 1.5, "currency": "EUR"}),
+        json!({"value": "12abc", "currency": "EUR"}),
+        json!({"value": true, "currency": "EUR"}),
+        json!({"currency": "EUR"}),
+        json!({"value": 100}),
+        json!({"value": 100, "currency": "XYZ"}),
+        // CLP 1000.50 at Adyen: CLP has no ISO minor units.
+        json!({"value": 100050, "currency": "CLP"}),
+        json!("1000 EUR"),
+        json!([1000, "EUR"]),
+    ] {
+        assert!(back(v.clone()).is_err(), "{v}");
+    }
 }
 
 #[test]
@@ -121,7 +144,6 @@ fn round_trips_are_exact() {
         (100, "IDR"),
     ] {
         let original = money(minor, code);
-        let w = to_adyen(&original, "amount").unwrap();
-        assert_eq!(from_adyen(w.as_object()), Some(original), "{code}");
+        assert_eq!(back(wire(minor, code)), Ok(Some(original)), "{code}");
     }
 }

@@ -1,4 +1,4 @@
-//! DisputeService v30: requests and `disputeServiceResult` answers (spec §8).
+//! DisputeService v30: requests and `disputeServiceResult` answers (Adyen API reference, Disputes API v30).
 
 use serde_json::json;
 
@@ -200,7 +200,6 @@ fn unsuccessful_results_are_errors_with_the_message() {
     );
     assert!(e.message().contains("Dispute is not defendable"));
     assert_eq!(e.http_status, Some(200));
-    assert_eq!(e.flow, Some(Flow::DefendDispute));
     assert!(!e.retryable);
     let bare = r#"{"disputeServiceResult": {"success": false}}"#;
     assert_code(

@@ -1,6 +1,7 @@
-//! Unit tests of the Adyen connector: every example payload of the spec
-//! (`shared/specs/processors/adyen.md`) through the parsers, the HMAC test vector, the mapping
-//! tables, and request building.
+//! Unit tests of the Adyen connector, one file per source file: Adyen's published example
+//! payloads (Checkout API v68, Disputes API v30 and Webhooks API references) through the
+//! parsers, the HMAC test vector of the Adyen Python API library, the mapping tables, and
+//! request building.
 
 mod amounts;
 mod config;
@@ -10,6 +11,7 @@ mod modifications;
 mod payments;
 mod secrets;
 mod webhooks;
+mod wire;
 
 use serde_json::Value;
 
@@ -22,7 +24,8 @@ use crate::money::{Currency, Money};
 use crate::secret::{CardNumber, Secret};
 use crate::types::*;
 
-/// The HMAC key of the spec's test vector (§7.3).
+/// The HMAC key of the Adyen Python API library's test vector (`test/UtilTest.py`,
+/// `test_notification_request_item_hmac`).
 pub(super) const HMAC_KEY_HEX: &str =
     "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
 pub(super) const API_KEY: &str = "AQEyhmfxK4_TEST_API_KEY_do_not_print";

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::connector::Connector;
-use crate::connectors::adyen::modifications::refund_reason;
+use crate::connectors::adyen::modifications::merchant_refund_reason;
 
 fn capture_request() -> CaptureRequest {
     CaptureRequest {
@@ -24,7 +24,7 @@ fn capture_request_body_url_and_headers() {
         "https://checkout-test.adyen.com/v68/payments/993617894903480A/captures"
     );
     assert_adyen_headers(&request, API_KEY);
-    // Spec §5.3 request.
+    // Checkout API reference, `/payments/{paymentPspReference}/captures` request example.
     assert_eq!(
         body(&request),
         json!({"merchantAccount": MERCHANT, "amount": {"value": 2000, "currency": "EUR"}, "reference": "YOUR_UNIQUE_REFERENCE"})
@@ -36,7 +36,7 @@ fn capture_request_body_url_and_headers() {
         .is_none());
 }
 
-/// Spec §5.3: the capture 201 example.
+/// Checkout API reference, `/payments/{paymentPspReference}/captures`: the 201 example.
 #[test]
 fn capture_received_is_pending() {
     let answer = r#"{"merchantAccount": "YOUR_MERCHANT_ACCOUNT", "paymentPspReference": "993617894903480A",
@@ -71,7 +71,7 @@ fn void_request() -> VoidRequest {
     }
 }
 
-/// Spec §5.4: request and 201 answer.
+/// Checkout API reference, `/payments/{paymentPspReference}/cancels`: request and 201 answer.
 #[test]
 fn cancel_request_and_received_answer() {
     let request = sent(connector().void(&void_request(), &cx(), &[]));
@@ -111,7 +111,8 @@ fn refund_request() -> RefundRequest {
     }
 }
 
-/// Spec §5.5: request and the Checkout OAS `refund` 201 example.
+/// Checkout API reference, `/payments/{paymentPspReference}/refunds`: request and the `refund`
+/// 201 example.
 #[test]
 fn refund_request_and_received_answer() {
     let request = sent(connector().refund(&refund_request(), &cx(), &[]));
@@ -154,7 +155,10 @@ fn refund_reasons_are_adyen_enum_values() {
         (RefundReason::Other, "OTHER"),
     ];
     for (reason, wire) in cases {
-        assert_eq!(refund_reason(reason), wire);
+        assert_eq!(
+            serde_json::to_value(merchant_refund_reason(reason)).unwrap(),
+            json!(wire)
+        );
         let mut r = refund_request();
         r.reason = Some(reason);
         assert_eq!(
@@ -183,7 +187,6 @@ fn modification_answers_must_be_readable() {
         assert_code(&e, ErrorCode::InvalidResponse);
         let e = failed(adyen.refund(&refund_request(), &cx(), &[response(201, body)]));
         assert_code(&e, ErrorCode::InvalidResponse);
-        assert_eq!(e.flow, Some(Flow::Refund));
     }
     // Without the echoed references, the request's payment id is kept.
     let p = done(adyen.void(
@@ -211,4 +214,46 @@ fn unrepresentable_amounts_are_rejected_before_sending() {
         body(&sent(connector().capture(&c, &cx(), &[])))["amount"],
         json!({"value": 150000, "currency": "ISK"})
     );
+}
+
+/// A 201 that cannot be read may still have captured, cancelled or refunded: the error carries
+/// the payment's reference, and for a refund the refund's own reference when the answer names
+/// it. A 4xx did nothing and carries none.
+#[test]
+fn errors_after_sending_carry_the_references() {
+    let adyen = connector();
+    let e = failed(adyen.capture(
+        &capture_request(),
+        &cx(),
+        &[response(201, r#"{"pspReference": "993617894906488A"}"#)],
+    ));
+    assert_code(&e, ErrorCode::InvalidResponse);
+    assert_eq!(
+        e.connector_transaction_id.as_deref(),
+        Some("993617894903480A")
+    );
+    assert_eq!(e.connector_refund_id, None);
+
+    let negative = r#"{"paymentPspReference": "993617894903480A", "pspReference": "993617894906488A",
+      "status": "received", "amount": {"currency": "EUR", "value": -2500}}"#;
+    let e = failed(adyen.refund(&refund_request(), &cx(), &[response(201, negative)]));
+    assert_code(&e, ErrorCode::InvalidResponse);
+    assert_eq!(
+        e.connector_transaction_id.as_deref(),
+        Some("993617894903480A")
+    );
+    assert_eq!(e.connector_refund_id.as_deref(), Some("993617894906488A"));
+
+    let e = failed(adyen.void(&void_request(), &cx(), &[response(502, "Bad Gateway")]));
+    assert_code(&e, ErrorCode::ProcessorUnavailable);
+    assert_eq!(
+        e.connector_transaction_id.as_deref(),
+        Some("993617894903480A")
+    );
+
+    let invalid = r#"{"status": 422, "errorCode": "167", "message": "Original pspReference required for this operation", "errorType": "validation", "pspReference": "X1"}"#;
+    let e = failed(adyen.refund(&refund_request(), &cx(), &[response(422, invalid)]));
+    assert_code(&e, ErrorCode::InvalidRequest);
+    assert_eq!(e.connector_transaction_id, None);
+    assert_eq!(e.connector_refund_id, None);
 }

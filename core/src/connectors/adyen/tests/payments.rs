@@ -6,7 +6,12 @@ use serde_json::json;
 
 use super::*;
 use crate::connector::Connector;
-use crate::connectors::adyen::payments::{code_part, payment_status};
+use crate::connectors::adyen::payments::{code_part, status_of};
+use crate::connectors::adyen::wire::ResultCode;
+
+fn payment_status(code: &str, capture: CaptureMethod, has_action: bool) -> PaymentStatus {
+    status_of(ResultCode::parse(code), capture, has_action)
+}
 
 // ---------------------------------------------------------------- authorize: the request
 
@@ -173,8 +178,6 @@ fn a_missing_return_url_is_rejected_before_sending() {
     let e = failed(connector().authorize(&r, &cx(), &[]));
     assert_code(&e, ErrorCode::InvalidRequest);
     assert_eq!(e.field(), Some("return_url"));
-    assert_eq!(e.connector, Some(ConnectorName::Adyen));
-    assert_eq!(e.flow, Some(Flow::Authorize));
 }
 
 #[test]
@@ -272,7 +275,7 @@ fn mandate_authorize_needs_the_shopper_reference() {
 
 // ---------------------------------------------------------------- authorize: the response
 
-/// Spec §10: the Checkout OAS `card-direct` 200 example.
+/// Checkout API reference, `/payments`: the `card-direct` 200 example.
 const AUTHORISED_EXAMPLE: &str = r#"{
   "additionalData": {"cvcResult": "1 Matches", "authCode": "044925",
     "avsResult": "4 AVS not supported for this card type", "avsResultRaw": "4", "cvcResultRaw": "M",
@@ -327,7 +330,8 @@ fn the_psp_reference_header_is_the_request_id() {
     );
 }
 
-/// Spec §9.4: the illustrative decline.
+/// An illustrative decline built from the documented `PaymentResponse` fields (Adyen docs,
+/// "Refusal reasons").
 #[test]
 fn decline_example_is_a_failure_with_details() {
     let decline = r#"{"pspReference": "8816118280275545", "resultCode": "Refused",
@@ -378,7 +382,7 @@ fn decline_raw_codes_and_advice_codes_are_read() {
     assert_eq!(code_part(""), None);
 }
 
-/// Spec §5.1: the redirect example (Checkout OAS `ideal`).
+/// Checkout API reference, `/payments`: the `ideal` redirect example.
 #[test]
 fn redirect_example_is_a_get_redirect_with_the_query_pairs() {
     let redirect = r#"{
@@ -703,15 +707,141 @@ fn unreadable_success_bodies_are_invalid_responses() {
         assert_code(&e, ErrorCode::InvalidResponse);
         assert_eq!(e.http_status, Some(200));
         assert!(!e.retryable);
-        assert_eq!(e.connector, Some(ConnectorName::Adyen));
     }
     // A number where a string belongs still reads; an unknown code is pending, never a panic.
     let p = done(connector().authorize(
         &authorize_request(),
         &cx(),
-        &[response(200, r#"{"resultCode": 5}"#)],
+        &[response(200, r#"{"resultCode": 5, "pspReference": "P8"}"#)],
     ));
     assert_eq!(p.status, PaymentStatus::Pending);
+    assert_eq!(p.connector_status.as_deref(), Some("5"));
+}
+
+// ---------------------------------------------------------------- loose success parsing
+
+/// A success that does not name the payment cannot be reconciled: `invalid_response`, never
+/// `charged` with no id.
+#[test]
+fn a_success_without_psp_reference_is_an_invalid_response() {
+    for (code, capture) in [
+        ("Authorised", CaptureMethod::Automatic),
+        ("Authorised", CaptureMethod::Manual),
+        ("PartiallyAuthorised", CaptureMethod::Automatic),
+    ] {
+        let mut r = authorize_request();
+        r.capture_method = capture;
+        let body = json!({"resultCode": code, "merchantReference": "order-42"}).to_string();
+        let e = failed(connector().authorize(&r, &cx(), &[response(200, &body)]));
+        assert_code(&e, ErrorCode::InvalidResponse);
+        assert!(e.message().contains("pspReference"), "{e}");
+        assert_eq!(e.connector_transaction_id, None);
+    }
+    // The same for a mandate setup.
+    let e = failed(connector().setup_mandate(
+        &setup_request(),
+        &cx(),
+        &[response(
+            200,
+            r#"{"resultCode": "Authorised", "additionalData": {"tokenization.storedPaymentMethodId": "M5N7TQ4TG5PFWR50"}}"#,
+        )],
+    ));
+    assert_code(&e, ErrorCode::InvalidResponse);
+    // PSync already knows the payment: its Authorised answer keeps the request's id.
+    let p = done(connector().get_payment(
+        &psync(&[("redirectResult", "X6XtfGC3")]),
+        &cx(),
+        &[response(200, r#"{"resultCode": "Authorised"}"#)],
+    ));
+    assert_eq!(p.status, PaymentStatus::Charged);
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("V4HZ4RBFJGXXGN82")
+    );
+}
+
+/// A `resultCode` added after v68 never fails a parse when the payment is named: `pending`
+/// with the raw code, so the caller can sync. Without a `pspReference` nothing can be
+/// reconciled: `invalid_response`.
+#[test]
+fn unknown_result_codes_are_pending_with_a_psp_reference_else_invalid() {
+    for code in ["SomethingAdyenAddsLater", "Success"] {
+        let body = json!({"resultCode": code, "pspReference": "P10"}).to_string();
+        let p = done(connector().authorize(&authorize_request(), &cx(), &[response(200, &body)]));
+        assert_eq!(p.status, PaymentStatus::Pending, "{code}");
+        assert_eq!(p.connector_status.as_deref(), Some(code));
+        assert_eq!(p.connector_transaction_id.as_deref(), Some("P10"));
+
+        let body = json!({ "resultCode": code }).to_string();
+        let e = failed(connector().authorize(&authorize_request(), &cx(), &[response(200, &body)]));
+        assert_code(&e, ErrorCode::InvalidResponse);
+        assert!(e.message().contains("pspReference"), "{e}");
+    }
+    // Known waiting codes need no pspReference (the redirect example has none).
+    let p = done(connector().authorize(
+        &authorize_request(),
+        &cx(),
+        &[response(200, r#"{"resultCode": "Received"}"#)],
+    ));
+    assert_eq!(p.status, PaymentStatus::Pending);
+}
+
+/// An amount in an answer that cannot be read is `invalid_response`, carrying the payment's
+/// reference so the caller can reconcile.
+#[test]
+fn unreadable_or_negative_answer_amounts_are_invalid_responses_with_the_reference() {
+    for amount in [
+        json!({"value": -1000, "currency": "EUR"}),
+        json!({"value": "ten", "currency": "EUR"}),
+        json!({"value": 10.5, "currency": "EUR"}),
+        json!({"value": 1000, "currency": "???"}),
+        json!({"value": 1000}),
+        json!("1000 EUR"),
+    ] {
+        let body = json!({"resultCode": "Authorised", "pspReference": "P11", "amount": amount})
+            .to_string();
+        let e = failed(connector().authorize(&authorize_request(), &cx(), &[response(200, &body)]));
+        assert_code(&e, ErrorCode::InvalidResponse);
+        assert_eq!(
+            e.connector_transaction_id.as_deref(),
+            Some("P11"),
+            "{amount}"
+        );
+        assert_eq!(e.http_status, Some(200));
+    }
+    // An absent or null amount is simply absent.
+    let p = done(connector().authorize(
+        &authorize_request(),
+        &cx(),
+        &[response(
+            200,
+            r#"{"resultCode": "Authorised", "pspReference": "P12", "amount": null}"#,
+        )],
+    ));
+    assert_eq!(p.amount, None);
+}
+
+/// Errors of a call that may have had an effect carry the ids known so far; a refused request
+/// (4xx) did nothing and carries none.
+#[test]
+fn errors_that_may_have_had_an_effect_carry_the_payment_reference() {
+    let unavailable = r#"{"status": 500, "errorCode": "000", "message": "Internal error", "errorType": "internal", "pspReference": "P13"}"#;
+    let e =
+        failed(connector().authorize(&authorize_request(), &cx(), &[response(500, unavailable)]));
+    assert_code(&e, ErrorCode::ProcessorUnavailable);
+    assert_eq!(e.connector_transaction_id.as_deref(), Some("P13"));
+    let invalid = r#"{"status": 422, "errorCode": "14_030", "message": "Return URL is missing.", "errorType": "validation", "pspReference": "P14"}"#;
+    let e = failed(connector().authorize(&authorize_request(), &cx(), &[response(422, invalid)]));
+    assert_eq!(e.connector_transaction_id, None);
+    assert_eq!(e.request_id.as_deref(), Some("P14"));
+    // A 200 without resultCode still names the payment.
+    let e = failed(connector().authorize(
+        &authorize_request(),
+        &cx(),
+        &[response(200, r#"{"pspReference": "P15"}"#)],
+    ));
+    assert_code(&e, ErrorCode::InvalidResponse);
+    assert_eq!(e.connector_transaction_id.as_deref(), Some("P15"));
 }
 
 // ---------------------------------------------------------------- PSync (payments/details)
@@ -756,7 +886,7 @@ fn psync_with_redirect_parameters_posts_the_details() {
     );
 }
 
-/// Spec §5.2: the Checkout OAS `00.redirect` details example.
+/// Checkout API reference, `/payments/details`: the `00.redirect` example.
 #[test]
 fn details_example_maps_like_authorize() {
     let adyen = connector();

@@ -7,10 +7,17 @@ use serde_json::{json, Value};
 use super::*;
 use crate::connector::Connector;
 use crate::connectors::adyen::webhooks::{
-    dispute_mapping, item_signature, signing_string, verify_item,
+    dispute_mapping, event_id, item_signature, map_item, signing_string, verify_item,
+    MAX_WEBHOOK_BODY_BYTES,
 };
+use crate::connectors::adyen::wire::NotificationRequestItem;
 
-/// Spec §7.3: the official vector wrapped in an envelope.
+/// An item as the parser reads it.
+fn typed(item: &Value) -> NotificationRequestItem {
+    serde_json::from_value(item.clone()).unwrap()
+}
+
+/// The Adyen Python API library's HMAC test vector, wrapped in an envelope.
 const VECTOR_ENVELOPE: &str = r#"{"live": "false", "notificationItems": [{"NotificationRequestItem": {
   "additionalData": {"hmacSignature": "coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0="},
   "amount": {"currency": "EUR", "value": 1130},
@@ -32,12 +39,9 @@ fn webhook(body: &str) -> WebhookRequest {
     WebhookRequest::new(headers, body.as_bytes().to_vec())
 }
 
-fn vector_item() -> serde_json::Map<String, Value> {
+fn vector_item() -> NotificationRequestItem {
     let envelope: Value = serde_json::from_str(VECTOR_ENVELOPE).unwrap();
-    envelope["notificationItems"][0]["NotificationRequestItem"]
-        .as_object()
-        .unwrap()
-        .clone()
+    typed(&envelope["notificationItems"][0]["NotificationRequestItem"])
 }
 
 /// Signs items with the test key, as Adyen would, and wraps them in an envelope.
@@ -46,8 +50,8 @@ fn signed_envelope(items: &[Value]) -> String {
     let wrapped: Vec<Value> = items
         .iter()
         .map(|item| {
+            let signature = item_signature(&key, &typed(item)).unwrap();
             let mut item = item.as_object().unwrap().clone();
-            let signature = item_signature(&key, &item).unwrap();
             let additional = item.entry("additionalData").or_insert_with(|| json!({}));
             additional
                 .as_object_mut()
@@ -172,7 +176,6 @@ fn changing_any_signed_field_breaks_the_signature() {
             .handle_webhook(&webhook(&tampered.to_string()))
             .unwrap_err();
         assert_code(&e, ErrorCode::WebhookVerificationFailed);
-        assert_eq!(e.connector, Some(ConnectorName::Adyen));
     }
     // An originalReference that was not signed breaks it too.
     let mut tampered = envelope.clone();
@@ -184,7 +187,7 @@ fn changing_any_signed_field_breaks_the_signature() {
             .unwrap_err(),
         ErrorCode::WebhookVerificationFailed,
     );
-    // Fields outside the signing string do not matter (spec §7.3 note).
+    // Fields outside the signing string do not matter (Adyen docs, "Verify HMAC signatures").
     let mut other = envelope;
     other["notificationItems"][0]["NotificationRequestItem"]["eventDate"] =
         json!("2030-01-01T00:00:00Z");
@@ -289,7 +292,6 @@ fn without_a_key_webhooks_are_a_configuration_error() {
     let adyen = Adyen::new(&c, &sandbox_endpoint()).unwrap();
     let e = adyen.handle_webhook(&webhook(VECTOR_ENVELOPE)).unwrap_err();
     assert_code(&e, ErrorCode::Configuration);
-    assert_eq!(e.flow, Some(Flow::Webhook));
 }
 
 #[test]
@@ -298,13 +300,16 @@ fn signing_string_rules() {
     let item = json!({"pspReference": "A:B", "merchantAccountCode": "M\\N", "eventCode": "CAPTURE", "success": "false",
                       "amount": {"value": 0, "currency": "JPY"}});
     assert_eq!(
-        signing_string(item.as_object().unwrap()),
+        signing_string(&typed(&item)),
         "A:B::M\\N::0:JPY:CAPTURE:false"
     );
-    assert_eq!(signing_string(json!({}).as_object().unwrap()), ":::::::");
+    assert_eq!(signing_string(&typed(&json!({}))), ":::::::");
+    // Strings are used exactly as decoded, blanks included.
+    let item = json!({"pspReference": " P ", "merchantReference": "", "amount": {"value": "10", "currency": "EUR"}});
+    assert_eq!(signing_string(&typed(&item)), " P ::::10:EUR::");
 }
 
-// ---------------------------------------------------------------- spec §7.6 examples
+// ---------------------------------------------------------------- Webhooks API reference examples
 
 /// Refund that failed (Webhooks OAS example), signed with the test key.
 #[test]
@@ -318,7 +323,10 @@ fn refund_failed_example() {
     match one_event(example) {
         WebhookEvent::Refund(r) => {
             assert_eq!(r.event_type, "REFUND");
-            assert_eq!(r.event_id.as_deref(), Some("QFQTPCQ8HXSKGK82:REFUND:false"));
+            assert_eq!(
+                r.event_id.as_deref(),
+                Some("QFQTPCQ8HXSKGK82:REFUND:false:9913140798220028")
+            );
             assert_eq!(r.connector_refund_id, "QFQTPCQ8HXSKGK82");
             assert_eq!(
                 r.connector_transaction_id.as_deref(),
@@ -357,7 +365,7 @@ fn chargeback_example() {
             assert_eq!(d.event_type, "CHARGEBACK");
             assert_eq!(
                 d.event_id.as_deref(),
-                Some("QFQTPCQ8HXSKGK82:CHARGEBACK:true")
+                Some("QFQTPCQ8HXSKGK82:CHARGEBACK:true:9913140798220028")
             );
             assert_eq!(d.connector_dispute_id, "QFQTPCQ8HXSKGK82");
             assert_eq!(
@@ -505,10 +513,11 @@ fn payment_event_table() {
                 assert_eq!(p.status, status, "{code} {success}");
                 assert_eq!(p.connector_transaction_id, payment_id, "{code}");
                 assert_eq!(p.connector_operation_id.as_deref(), operation_id, "{code}");
-                assert_eq!(
-                    p.event_id,
-                    Some(format!("QFQTPCQ8HXSKGK82:{code}:{success}"))
-                );
+                let expected_id = match original {
+                    Some(o) => format!("QFQTPCQ8HXSKGK82:{code}:{success}:{o}"),
+                    None => format!("QFQTPCQ8HXSKGK82:{code}:{success}"),
+                };
+                assert_eq!(p.event_id, Some(expected_id));
                 assert_eq!(p.merchant_reference.as_deref(), Some("order-42"));
             }
             other => panic!("{code}: {other:?}"),
@@ -668,7 +677,10 @@ fn unknown_and_unmapped_codes_are_ignored() {
         match one_event(item(code, "true", Some("PAY1"), json!({}))) {
             WebhookEvent::Ignored(i) => {
                 assert_eq!(i.event_type, code);
-                assert_eq!(i.event_id, Some(format!("QFQTPCQ8HXSKGK82:{code}:true")));
+                assert_eq!(
+                    i.event_id,
+                    Some(format!("QFQTPCQ8HXSKGK82:{code}:true:PAY1"))
+                );
             }
             other => panic!("{code}: {other:?}"),
         }
@@ -696,22 +708,126 @@ fn dispute_reason_codes_are_trimmed_and_blank_ones_dropped() {
     }
 }
 
-/// A dispute's CHARGEBACK is sent again with each new status: each is a distinct event.
+/// The deduplication id is built from signed fields only: a CHARGEBACK whose (unsigned)
+/// `disputeStatus` changed has the same id, while its status still follows `disputeStatus`.
+/// An item whose unsigned fields were edited is a duplicate, never a new event.
 #[test]
-fn chargebacks_with_another_dispute_status_are_distinct_events() {
-    let item = |status: &str| {
-        serde_json::json!({
+fn the_event_id_comes_from_signed_fields_only() {
+    let item = |status: &str, reason: &str| {
+        json!({
             "pspReference": "DZ4DPSHB4WD2WN82", "originalReference": "9913140798220028",
             "merchantAccountCode": "M", "merchantReference": "R", "eventCode": "CHARGEBACK", "success": "true",
-            "amount": {"value": 1000, "currency": "EUR"},
-            "additionalData": {"disputeStatus": status}
+            "amount": {"value": 1000, "currency": "EUR"}, "reason": reason,
+            "eventDate": "2021-01-01T01:00:00+01:00",
+            "additionalData": {"disputeStatus": status, "chargebackReasonCode": "4853",
+                               "tokenization.storedPaymentMethodId": reason}
         })
     };
-    let id =
-        |status: &str| match super::super::webhooks::map_item(item(status).as_object().unwrap()) {
-            WebhookEvent::Dispute(d) => d.event_id.unwrap(),
-            other => panic!("{other:?}"),
-        };
-    assert_ne!(id("Undefended"), id("Accepted"));
-    assert_eq!(id("Won"), id("Won"));
+    let event = |v: Value| match one_event(v) {
+        WebhookEvent::Dispute(d) => d,
+        other => panic!("{other:?}"),
+    };
+    let first = event(item("Undefended", "first"));
+    let edited = event(item("Won", "edited"));
+    assert_eq!(
+        first.event_id.as_deref(),
+        Some("DZ4DPSHB4WD2WN82:CHARGEBACK:true:9913140798220028")
+    );
+    assert_eq!(first.event_id, edited.event_id);
+    assert_eq!(first.status, DisputeStatus::Opened);
+    assert_eq!(edited.status, DisputeStatus::Won);
+    assert_eq!(edited.connector_status.as_deref(), Some("Won"));
+    // Every signed field changes the id, or the signature: the eventCode, success and the
+    // references are in it.
+    let a = typed(&item("Undefended", "x"));
+    let mut b = a.clone();
+    b.success = Some("false".into());
+    assert_ne!(event_id(&a), event_id(&b));
+    let mut c = a.clone();
+    c.original_reference = None;
+    assert_eq!(event_id(&c), "DZ4DPSHB4WD2WN82:CHARGEBACK:true");
+}
+
+// ---------------------------------------------------------------- hardening
+
+/// A body over the limit is rejected before it is read, even when it is a genuine,
+/// well-signed notification padded with whitespace.
+#[test]
+fn an_oversized_body_is_rejected_unread() {
+    let adyen = connector();
+    let mut padded = VECTOR_ENVELOPE.to_string();
+    padded.push_str(&" ".repeat(MAX_WEBHOOK_BODY_BYTES + 1 - padded.len()));
+    assert_eq!(padded.len(), MAX_WEBHOOK_BODY_BYTES + 1);
+    let e = adyen.handle_webhook(&webhook(&padded)).unwrap_err();
+    assert_code(&e, ErrorCode::WebhookVerificationFailed);
+    assert!(e.message().contains("limit"), "{e}");
+    // At the limit it is read (and verifies).
+    padded.pop();
+    assert_eq!(
+        adyen
+            .handle_webhook(&webhook(&padded))
+            .unwrap()
+            .events
+            .len(),
+        1
+    );
+    // A large batch of unsigned items is rejected by its size alone.
+    let unsigned = item("AUTHORISATION", "true", None, json!({}));
+    let many: Vec<Value> = vec![json!({ "NotificationRequestItem": unsigned }); 10_000];
+    let body = json!({"live": "false", "notificationItems": many}).to_string();
+    assert!(body.len() > MAX_WEBHOOK_BODY_BYTES);
+    let e = adyen.handle_webhook(&webhook(&body)).unwrap_err();
+    assert_code(&e, ErrorCode::WebhookVerificationFailed);
+    assert!(e.message().contains("limit"), "{e}");
+}
+
+/// An unsigned item never yields an event: not alone, not next to signed ones, and not when
+/// it comes first or last.
+#[test]
+fn an_unsigned_item_never_yields_an_event() {
+    let adyen = connector();
+    let signed: Value = serde_json::from_str(&signed_envelope(&[item(
+        "CAPTURE",
+        "true",
+        Some("PAY1"),
+        json!({}),
+    )]))
+    .unwrap();
+    let signed_item = signed["notificationItems"][0].clone();
+    let unsigned_item =
+        json!({"NotificationRequestItem": item("CANCELLATION", "true", Some("PAY1"), json!({}))});
+    for items in [
+        vec![unsigned_item.clone()],
+        vec![signed_item.clone(), unsigned_item.clone()],
+        vec![unsigned_item.clone(), signed_item.clone()],
+    ] {
+        let body = json!({"live": "false", "notificationItems": items}).to_string();
+        let e = adyen.handle_webhook(&webhook(&body)).unwrap_err();
+        assert_code(&e, ErrorCode::WebhookVerificationFailed);
+    }
+    // The first failing item stops the work: the message names it.
+    let body =
+        json!({"live": "false", "notificationItems": [unsigned_item, signed_item]}).to_string();
+    let e = adyen.handle_webhook(&webhook(&body)).unwrap_err();
+    assert!(e.message().contains("item 0"), "{e}");
+}
+
+/// A signed item of a mapped event whose amount cannot be read is an `invalid_response`; an
+/// ignored event's amount is not read.
+#[test]
+fn an_unreadable_amount_in_a_verified_item_is_an_invalid_response() {
+    let mut bad = item("REFUND", "true", Some("PAY1"), json!({}));
+    bad["amount"] = json!({"value": -1000, "currency": "EUR"});
+    let e = connector()
+        .handle_webhook(&webhook(&signed_envelope(&[bad.clone()])))
+        .unwrap_err();
+    assert_code(&e, ErrorCode::InvalidResponse);
+    assert!(e.message().contains("negative"), "{e}");
+    assert!(map_item(&typed(&bad), 0).is_err());
+    let mut report = item("REPORT_AVAILABLE", "true", None, json!({}));
+    report["amount"] = json!({"value": 0, "currency": ""});
+    assert!(matches!(
+        one_event(report),
+        WebhookEvent::Ignored(ref i) if i.event_type == "REPORT_AVAILABLE"
+    ));
 }

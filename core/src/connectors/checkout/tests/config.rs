@@ -91,7 +91,7 @@ fn secrets_never_reach_debug_output() {
 #[test]
 fn support_table() {
     let c = connector();
-    for flow in Flow::ALL {
+    for &flow in Flow::ALL {
         let s = c.support(flow);
         match flow {
             Flow::Capture | Flow::Void | Flow::Refund => assert_eq!(s, Support::Asynchronous),

@@ -16,7 +16,7 @@ fn empty_401_is_an_authentication_error_with_a_built_code() {
 
 #[test]
 fn validation_error_422_is_invalid_request_with_the_codes() {
-    // checkout.md §6.2.
+    // Checkout.com API reference, "Error body shapes".
     let body = r#"{"request_id": "0HL80RJLS76I7", "error_type": "request_invalid", "error_codes": ["payment_source_required"]}"#;
     let e = error(&response(422, body));
     assert_code(&e, ErrorCode::InvalidRequest);

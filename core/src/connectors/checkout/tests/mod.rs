@@ -1,5 +1,5 @@
-//! Unit tests of the Checkout.com connector: every example payload of the spec
-//! (`shared/specs/processors/checkout.md`) through the parsers, the mapping tables, request
+//! Unit tests of the Checkout.com connector: every example payload of the documentation
+//! (the Checkout.com API reference and docs) through the parsers, the mapping tables, request
 //! building, webhook verification and the error classes.
 
 mod config;

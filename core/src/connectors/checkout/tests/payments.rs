@@ -1,5 +1,5 @@
 //! Authorize, setup_mandate, PSync, capture and void: request bodies and every example answer
-//! of the spec.
+//! of the documentation.
 
 use serde_json::json;
 
@@ -7,7 +7,7 @@ use super::*;
 use crate::connector::Connector;
 use crate::connectors::checkout::payments::{decline_family, parse_payment, Reading};
 
-/// checkout.md §10: the CKO OAS 201 example of `POST /payments`.
+/// Checkout.com API reference, "Example responses": the CKO OAS 201 example of `POST /payments`.
 pub(super) const AUTHORIZED_201: &str = r#"{
   "id": "pay_mbabizu24mvu3mela5njyhpit4", "action_id": "act_mbabizu24mvu3mela5njyhpit4",
   "amount": 6540, "currency": "USD", "approved": true, "status": "Authorized",
@@ -28,7 +28,7 @@ pub(super) const AUTHORIZED_201: &str = r#"{
     "capture": {"href": "https://api.sandbox.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4/voids"}}
 }"#;
 
-/// checkout.md §10: the "Test cards" decline example for 4544249167673670 (HTTP 201).
+/// Checkout.com API reference, "Example responses": the "Test cards" decline example for 4544249167673670 (HTTP 201).
 pub(super) const DECLINED_201: &str = r#"{
   "id": "pay_aqwuar5sjb5upkupgywyzapfii", "action_id": "act_aqwuar5sjb5upkupgywyzapfii",
   "currency": "USD", "amount": 100, "approved": false, "status": "Declined",
@@ -39,13 +39,13 @@ pub(super) const DECLINED_201: &str = r#"{
   "_links": {"self": {"href": "..."}}
 }"#;
 
-/// checkout.md §10: the 3-D Secure 202 (`PaymentAcceptedResponse`).
+/// Checkout.com API reference, "Example responses": the 3-D Secure 202 (`PaymentAcceptedResponse`).
 pub(super) const PENDING_3DS_202: &str = r#"{"id": "pay_mbabizu24mvu3mela5njyhpit4", "status": "Pending", "reference": "ORD-5023-4E89",
  "3ds": {"downgraded": false, "enrolled": "Y"},
  "_links": {"self": {"href": "https://api.checkout.com/payments/pay_mbabizu24mvu3mela5njyhpit4"},
             "redirect": {"href": "https://api.checkout.com/3ds/pay_mbabizu24mvu3mela5njyhpit4"}}}"#;
 
-/// checkout.md §5.3: the capture 202 (`CaptureAcceptedResponse`).
+/// Checkout.com API reference, "Capture — POST /payments/{id}/captures": the capture 202 (`CaptureAcceptedResponse`).
 const CAPTURE_202: &str = r#"{"action_id": "act_...", "reference": "...", "_links": {"payment": {"href": "https://api.checkout.com/payments/pay_..."}}}"#;
 
 fn reading(capture: Option<CaptureMethod>) -> Reading {
@@ -212,7 +212,7 @@ fn decline_details_carry_the_summary_family_and_scheme_codes() {
     assert_eq!(d.network_decline_code.as_deref(), Some("41"));
     assert_eq!(d.network_advice_code.as_deref(), Some("03"));
 
-    // Without an advice code, the partner response code is the advice (spec §5.1).
+    // Without an advice code, the partner response code is the advice (Checkout.com API reference, "Authorize — POST /payments").
     let body = r#"{"id": "pay_x", "approved": false, "status": "Declined", "response_code": "40101",
         "processing": {"partner_response_code": "05"}}"#;
     let d = parse_payment(&response(201, body), &reading(None))
@@ -590,7 +590,7 @@ fn every_write_of_a_flow_has_the_operation_key() {
     assert_eq!(header(&request, "Cko-Idempotency-Key"), Some("another-key"));
 }
 
-/// payment-methods.md §2.2: the illustrative Apple Pay token answer.
+/// Checkout.com docs, "Paying with the wallet token": the illustrative Apple Pay token answer.
 const APPLE_PAY_TOKEN_201: &str = r#"{"type": "applepay", "token": "tok_ubfj2q76miwundwlk72vxt2i7q", "expires_on": "2026-03-01T10:15:00Z",
  "expiry_month": 6, "expiry_year": 2030, "scheme": "VISA", "last4": "9996", "bin": "454347",
  "card_type": "Credit", "card_category": "Consumer", "issuer_country": "GB"}"#;
@@ -629,7 +629,7 @@ fn apple_pay_is_exchanged_with_the_public_key_then_paid_with_the_token() {
         serde_json::from_str::<Value>(APPLE_PAY_DATA).unwrap()
     );
 
-    // Step 1: the payment with the token (the payment-methods.md §2.2 pair).
+    // Step 1: the payment with the token (the documented pair: Checkout.com docs, "Paying with the wallet token").
     let token = response(201, APPLE_PAY_TOKEN_201);
     let payment = sent(c.authorize(&req, &cx(), std::slice::from_ref(&token)));
     assert_write(&payment, HttpMethod::Post, &format!("{IDEMPOTENCY_KEY}-1"));
@@ -809,7 +809,7 @@ fn ideal_redirects_the_shopper_to_the_bank() {
                "success_url": "https://shop.example/return",
                "failure_url": "https://shop.example/return"})
     );
-    // payment-methods.md §2.4: 202 with a redirect to the bank.
+    // Checkout.com docs, "iDEAL": 202 with a redirect to the bank.
     let accepted = r#"{"id": "pay_ideal", "status": "Pending", "customer": {"id": "cus_1"},
         "_links": {"self": {"href": "https://api.sandbox.checkout.com/payments/pay_ideal"},
                    "redirect": {"href": "https://sandbox.ideal-acquiring.ing.nl/ideal/issuer/simulation?trxid=1"}}}"#;

@@ -5,11 +5,11 @@ use serde_json::json;
 use super::*;
 use crate::connector::Connector;
 
-/// checkout.md §5.5: the refund 202 (`RefundAcceptedResponse`).
+/// Checkout.com API reference, "Refund — POST /payments/{id}/refunds": the refund 202 (`RefundAcceptedResponse`).
 const REFUND_202: &str = r#"{"action_id": "act_y3oqhf46pyzuxjbcn2giaqnb44", "reference": "ORD-5023-4E89",
  "_links": {"payment": {"href": "https://api.checkout.com/payments/pay_y3oqhf46pyzuxjbcn2giaqnb44"}}}"#;
 
-/// checkout.md §5.6: the CKO OAS example of `GET /payments/{id}/actions`.
+/// Checkout.com API reference, "RSync — GET /payments/{id}/actions": the CKO OAS example of `GET /payments/{id}/actions`.
 const ACTIONS: &str = r#"[
   {"id": "act_fd3h6evhpn3uxdoqbuu3lqnqbm", "type": "Refund", "processed_on": "2018-01-20T10:30:48Z",
    "amount": 1000, "approved": true, "response_code": "10000", "response_summary": "Approved"},

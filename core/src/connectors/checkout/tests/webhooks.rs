@@ -1,4 +1,4 @@
-//! `Cko-Signature` verification and the event mapping, over the spec's example events.
+//! `Cko-Signature` verification and the event mapping, over the documented example events.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +9,7 @@ use sha2::Sha256;
 use super::*;
 use crate::connector::Connector;
 
-/// checkout.md §7.3: the legacy `payment_captured` example.
+/// Checkout.com API reference, "Payload shapes": the legacy `payment_captured` example.
 const PAYMENT_CAPTURED: &str = r#"{
   "id": "evt_6aznipgxbuaure3qen5qbzyswy",
   "type": "payment_captured",
@@ -31,7 +31,7 @@ const PAYMENT_CAPTURED: &str = r#"{
   }
 }"#;
 
-/// checkout.md §7.3: the `dispute_evidence_submitted` example.
+/// Checkout.com API reference, "Payload shapes": the `dispute_evidence_submitted` example.
 const DISPUTE_EVIDENCE_SUBMITTED: &str = r#"{"id": "evt_b6anegml5j6u7kwzuzdg6r4sem", "type": "dispute_evidence_submitted", "created_on": "2018-06-21T12:00:31Z",
  "data": {"id": "dsp_9rjdlsd4epepfjyyf9vl", "date": "2018-07-06T11:19:20Z", "category": "canceled_recurring",
           "amount": 20020, "currency": "USD", "reason_code": "10.4", "payment_id": "pay_cnhuomagalglgozxy5zm",

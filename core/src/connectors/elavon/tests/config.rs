@@ -90,7 +90,7 @@ fn endpoints_follow_the_environment_and_the_base_url_override() {
 #[test]
 fn support_matrix_names_every_flow() {
     let elavon = connector();
-    for flow in Flow::ALL {
+    for &flow in Flow::ALL {
         let expected_supported = matches!(
             flow,
             Flow::Authorize

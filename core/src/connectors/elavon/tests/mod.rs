@@ -1,5 +1,5 @@
-//! Unit tests of the Elavon connector: every example document of the spec
-//! (`shared/specs/processors/elavon.md`) through the parsers, the mapping tables, the error
+//! Unit tests of the Elavon connector: every example document of the documentation
+//! (the Elavon Converge developer guide) through the parsers, the mapping tables, the error
 //! codes, request building, and hostile or odd XML.
 
 mod config;
@@ -31,7 +31,7 @@ pub(super) const TXN_ID: &str = "011125A15-5E0B9C3A-2D4F-4E61-9C1A-7B2D3E4F5A6B"
 pub(super) const DEMO_URL: &str =
     "https://api.demo.convergepay.com/VirtualMerchantDemo/processxml.do";
 
-/// The spec's approved sale (§10, illustrative).
+/// The documentation's approved sale (Elavon Converge developer guide, "Illustrative responses", illustrative).
 pub(super) const APPROVED_SALE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <txn>
   <ssl_result>0</ssl_result>
@@ -51,7 +51,7 @@ pub(super) const APPROVED_SALE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <ssl_txn_time>11/01/2025 10:15:30 AM</ssl_txn_time>
 </txn>"#;
 
-/// The spec's declined sale (§10, illustrative).
+/// The documentation's declined sale (Elavon Converge developer guide, "Illustrative responses", illustrative).
 pub(super) const DECLINED_SALE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <txn>
   <ssl_result>1</ssl_result>
@@ -63,7 +63,7 @@ pub(super) const DECLINED_SALE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <ssl_card_number>41**********9990</ssl_card_number>
 </txn>"#;
 
-/// The spec's query result of the approved sale, in the open batch (§10, illustrative).
+/// The documentation's query result of the approved sale, in the open batch (Elavon Converge developer guide, "Illustrative responses", illustrative).
 pub(super) const QUERY_OPEN_SALE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <txn>
   <ssl_txn_id>011125A15-5E0B9C3A-2D4F-4E61-9C1A-7B2D3E4F5A6B</ssl_txn_id>
@@ -74,7 +74,7 @@ pub(super) const QUERY_OPEN_SALE: &str = r#"<?xml version="1.0" encoding="UTF-8"
   <ssl_approval_code>A1B2C3</ssl_approval_code>
 </txn>"#;
 
-/// The spec's error document (§7.1, illustrative).
+/// The documentation's error document (Elavon Converge developer guide, "Error document", illustrative).
 pub(super) const ERROR_5000: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <txn>
   <errorCode>5000</errorCode>

@@ -1,4 +1,4 @@
-//! The wire documents (`wire.rs`): the spec's example responses, `<txnlist>`, enumerations and
+//! The wire documents (`wire.rs`): the documentation's example responses, `<txnlist>`, enumerations and
 //! their catch-alls, and the network transaction id.
 
 use super::super::wire::{

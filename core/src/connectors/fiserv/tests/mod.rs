@@ -1,5 +1,5 @@
 //! Unit tests of the Fiserv connector: the signature test vector, every example payload of the
-//! Commerce Hub documentation used by the spec (`shared/specs/processors/fiserv.md`) through
+//! Commerce Hub documentation used by the documentation (the Fiserv Commerce Hub API docs) through
 //! the parsers, the state and error mapping tables, and request building.
 
 mod amounts;
@@ -112,7 +112,7 @@ pub(super) fn assert_code(error: &Error, code: ErrorCode) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Example payloads (CH OAS 1.24.11 and CH docs pages, as the spec quotes them)
+// Example payloads (CH OAS 1.24.11 and CH docs pages, as the documentation quotes them)
 // ---------------------------------------------------------------------------------------------
 
 /// CH OAS `PaymentCardChargesResponse` (also CH docs `Charges.md`), HTTP 201.
@@ -138,7 +138,7 @@ pub(super) const CHARGE_DECLINED: &str = r#"{"gatewayResponse":{"transactionType
    "localTimestamp":"2021-06-20T23:42:48Z","bankAssociationDetails":{"associationResponseCode":"000","transactionTimestamp":"2021-06-20T23:42:48Z"}}},
  "transactionDetails":{"captureFlag":true,"merchantInvoiceNumber":"123456789012"}}"#;
 
-/// CH OAS `TransactionInquiryResponse` (abridged in the spec); `total` is a string here.
+/// CH OAS `TransactionInquiryResponse` (abridged in the documentation); `total` is a string here.
 pub(super) const INQUIRY: &str = r#"[{"gatewayResponse":{"transactionOrigin":"ECOM","transactionProcessingDetails":{"apiTraceId":"aa829dcb83cd49f485141168e051b8d1","clientRequestId":"9806383","orderId":"CHG01586b6416dddd4425ae764daee6c3ac8a","transactionId":"95f6b8c8ec024e1183a8e998406656ce","transactionTimestamp":"2022-01-13T19:09:27.939151Z"},"transactionState":"CAPTURED","transactionType":"CHARGE"},"paymentReceipt":{"approvedAmount":{"currency":"USD","total":"690"}}}]"#;
 
 /// CH OAS `ErrorResponse` / CH docs `Error-Response.md`, HTTP 400.

@@ -1,4 +1,4 @@
-//! Request signing: the spec's computed test vector, and the headers of every request.
+//! Request signing: the documentation's computed test vector, and the headers of every request.
 
 use super::*;
 use crate::connector::Connector;

@@ -64,7 +64,7 @@ fn bad_credentials_are_configuration_errors() {
 
 #[test]
 fn support_table_names_every_flow() {
-    for flow in Flow::ALL {
+    for &flow in Flow::ALL {
         let s = super::super::support(flow);
         assert_eq!(support(ConnectorName::Xendit, flow), Some(s));
         match flow {

@@ -1,4 +1,4 @@
-//! Error answers (`errors.rs`): every code of the spec's error tables, by HTTP status.
+//! Error answers (`errors.rs`): every code of the documentation's error tables, by HTTP status.
 
 use serde_json::json;
 

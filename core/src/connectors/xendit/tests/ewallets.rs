@@ -1,18 +1,18 @@
-//! E-wallets (`ewallets.rs`): the payment-methods spec's OVO request and DANA answer (§4.6),
+//! E-wallets (`ewallets.rs`): the documented OVO request and DANA answer (Xendit API reference, "Payment requests": e-wallet examples),
 //! the channel rules, the next actions of redirect, deep-link, QR and push channels, and the
-//! e-wallet statuses (§4.3).
+//! e-wallet statuses (Xendit API reference, "Payment requests": status of e-wallet payments).
 
 use serde_json::json;
 
 use super::*;
 use crate::connector::Connector;
 
-/// Payment methods §4.6: the illustrative OVO request (push channel).
+/// Xendit API reference, "Payment requests" (e-wallet example): the illustrative OVO request (push channel).
 const SPEC_OVO_REQUEST: &str = r#"{"reference_id": "order-77", "amount": 25000, "currency": "IDR", "country": "ID",
  "payment_method": {"type": "EWALLET", "reusability": "ONE_TIME_USE",
    "ewallet": {"channel_code": "OVO", "channel_properties": {"mobile_number": "+628123123123"}}}}"#;
 
-/// Payment methods §4.6: the DANA answer (redirect channel), abridged (the spec elides part
+/// Xendit API reference, "Payment requests" (e-wallet example): the DANA answer (redirect channel), abridged (the documentation elides part
 /// of the payment method id).
 const SPEC_DANA_RESPONSE: &str = r#"{"id": "pr-0f9c1e2a-7b3d-4c55-9a61-2d8e4b7c9f10", "reference_id": "order-78", "status": "REQUIRES_ACTION",
  "amount": 25000, "currency": "IDR", "country": "ID", "capture_method": "AUTOMATIC", "failure_code": null,

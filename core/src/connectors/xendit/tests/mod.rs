@@ -1,4 +1,4 @@
-//! Unit tests of the Xendit connector: every example payload of the Xendit spec (the
+//! Unit tests of the Xendit connector: every example payload of the Xendit documentation (the
 //! illustrative requests and answers, the verbatim Python SDK callbacks, the error codes)
 //! through the builders and parsers, the status tables, amounts and callback verification.
 
@@ -28,7 +28,7 @@ pub(super) const SECRET_KEY: &str = "xnd_development_TEST_SECRET_do_not_print";
 pub(super) const CALLBACK_TOKEN: &str = "cb-token-current-0123456789";
 pub(super) const OLD_CALLBACK_TOKEN: &str = "cb-token-previous-9876543210";
 pub(super) const IDEMPOTENCY_KEY: &str = "7d2c1f0e-5b4a-4c3d-8e9f-0a1b2c3d4e5f";
-/// The spec's 3-D Secure test card (Xendit docs "Test Scenarios").
+/// The documented 3-D Secure test card (Xendit docs "Test Scenarios").
 pub(super) const CARD_NUMBER: &str = "4000000000001091";
 pub(super) const CVV: &str = "123";
 
@@ -76,7 +76,7 @@ pub(super) fn idr(major: i64) -> Money {
     money(major * 100, "IDR")
 }
 
-/// The spec's illustrative authorization (§4.1): IDR 10,000, automatic capture, 3-D Secure.
+/// The documented illustrative authorization (Xendit API reference, "Authorize — POST /payment_requests"): IDR 10,000, automatic capture, 3-D Secure.
 pub(super) fn authorize_request() -> AuthorizeRequest {
     let mut r = AuthorizeRequest::new(idr(10_000), "order-42", PaymentMethod::Card(card()));
     r.customer = Some(customer());
@@ -141,7 +141,7 @@ pub(super) fn headers(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// §8.1: the illustrative answer of a card authorization that needs 3-D Secure.
+/// Xendit API reference, "Authorize — 3DS required": the illustrative answer of a card authorization that needs 3-D Secure.
 pub(super) const AUTHORIZE_3DS: &str = r#"{"id": "pr-1fdaf346-dd2e-4b6c-b938-124c7167a822", "business_id": "5f27a14a9bf05c73dd040bc8",
  "reference_id": "order-42", "created": "2025-01-01T00:00:00Z", "updated": "2025-01-01T00:00:00Z",
  "currency": "IDR", "amount": 10000, "country": "ID", "capture_method": "AUTOMATIC", "initiator": null,
@@ -157,7 +157,7 @@ pub(super) const AUTHORIZE_3DS: &str = r#"{"id": "pr-1fdaf346-dd2e-4b6c-b938-124
  "actions": [{"action": "AUTH", "url_type": "WEB", "method": "GET", "url": "https://xendit-3ds.example/auth/pr-1fdaf346", "qr_code": null}],
  "metadata": null}"#;
 
-/// §8.2: the same object, declined.
+/// Xendit API reference, "Authorize — declined": the same object, declined.
 pub(super) fn authorize_declined() -> String {
     let mut v: Value = serde_json::from_str(AUTHORIZE_3DS).unwrap();
     v["status"] = "FAILED".into();
@@ -166,7 +166,7 @@ pub(super) fn authorize_declined() -> String {
     v.to_string()
 }
 
-/// §8.1 with another status (and capture method).
+/// Xendit API reference, "Authorize — 3DS required" with another status (and capture method).
 pub(super) fn payment_request_with(status: &str, capture_method: &str) -> String {
     let mut v: Value = serde_json::from_str(AUTHORIZE_3DS).unwrap();
     v["status"] = status.into();

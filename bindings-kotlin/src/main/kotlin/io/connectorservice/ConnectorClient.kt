@@ -32,11 +32,19 @@ import uniffi.connectorservice.NativeException
  * and reuse it. [close] releases its native resources (connection pool); unreferenced clients
  * are also released by the garbage collector.
  *
- * @throws ConnectorServiceException ([ConfigurationException], [InvalidRequestException]) when the
+ * [onCall], when given, receives a [CallRecord] of every call (see [CallObserver]); the core's
+ * logs go to SLF4J (see [ConnectorServiceLogging]).
+ *
+ * @throws ConnectorServiceException ([InvalidConfigurationException], [InvalidRequestException]) when the
  *   configuration is invalid.
  */
-public class ConnectorClient(config: ClientConfig) : AutoCloseable {
-    private val native: NativeClient = ffi { NativeClient(config.toJson()) }
+public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onCall: CallObserver? = null) : AutoCloseable {
+    private val native: NativeClient = run {
+        ConnectorServiceLogging.install()
+        ffi {
+            if (onCall == null) NativeClient(config.toJson()) else NativeClient.withObserver(config.toJson(), ObserverSink(onCall))
+        }
+    }
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
     /** The processor this client talks to. */
@@ -93,10 +101,22 @@ public class ConnectorClient(config: ClientConfig) : AutoCloseable {
         @JvmStatic
         public fun create(config: ClientConfig): ConnectorClient = ConnectorClient(config)
 
+        /** Builds a client whose calls are reported to [onCall]. */
+        @JvmStatic
+        public fun create(config: ClientConfig, onCall: CallObserver): ConnectorClient = ConnectorClient(config, onCall)
+
         /** The version of the native core. */
         @JvmStatic
         public val coreVersion: String
             get() = uniffi.connectorservice.coreVersion()
+
+        /**
+         * A fresh idempotency key (a UUID v4). Create it before a call and pass it on the
+         * request to keep it when the call's coroutine is cancelled: a retry with the same key
+         * and request is then deduplicated by the processors that support keys.
+         */
+        @JvmStatic
+        public fun newIdempotencyKey(): String = uniffi.connectorservice.newIdempotencyKey()
     }
 }
 
@@ -106,7 +126,7 @@ public class Webhooks internal constructor(private val handle: (String, ByteArra
      * Verifies the request's source (signature or token) and parses it into typed events.
      * Pass the raw body bytes exactly as received, never a re-serialized copy.
      *
-     * @throws WebhookVerificationFailedException when the signature does not match.
+     * @throws WebhookVerificationException when the signature does not match.
      */
     @Throws(ConnectorServiceException::class)
     public fun verifyAndParse(headers: Map<String, String>, body: ByteArray): WebhookNotification =

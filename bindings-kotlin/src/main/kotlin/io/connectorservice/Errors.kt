@@ -76,18 +76,18 @@ public sealed class ConnectorServiceException(
         public fun fromInfo(info: ErrorInfo): ConnectorServiceException =
             when (info.code) {
                 ErrorCode.INVALID_REQUEST -> InvalidRequestException(info)
-                ErrorCode.AUTHENTICATION -> AuthenticationException(info)
+                ErrorCode.AUTHENTICATION -> AuthenticationFailedException(info)
                 ErrorCode.NOT_FOUND -> NotFoundException(info)
                 ErrorCode.CONFLICT -> ConflictException(info)
                 ErrorCode.RATE_LIMITED -> RateLimitedException(info)
                 ErrorCode.PROCESSOR_UNAVAILABLE -> ProcessorUnavailableException(info)
-                ErrorCode.TIMEOUT -> TimeoutException(info)
+                ErrorCode.TIMEOUT -> ProcessorTimeoutException(info)
                 ErrorCode.NETWORK -> NetworkException(info)
-                ErrorCode.WEBHOOK_VERIFICATION_FAILED -> WebhookVerificationFailedException(info)
+                ErrorCode.WEBHOOK_VERIFICATION_FAILED -> WebhookVerificationException(info)
                 ErrorCode.UNSUPPORTED -> UnsupportedException(info)
-                ErrorCode.CONFIGURATION -> ConfigurationException(info)
+                ErrorCode.CONFIGURATION -> InvalidConfigurationException(info)
                 ErrorCode.INVALID_RESPONSE -> InvalidResponseException(info)
-                ErrorCode.PROCESSOR_ERROR -> ProcessorErrorException(info)
+                ErrorCode.PROCESSOR_ERROR -> ProcessorException(info)
                 ErrorCode.INTERNAL -> InternalException(info)
             }
 
@@ -130,7 +130,7 @@ public class InvalidRequestException(info: ErrorInfo) : ConnectorServiceExceptio
  *
  * Error code `authentication`.
  */
-public class AuthenticationException(info: ErrorInfo) : ConnectorServiceException(info)
+public class AuthenticationFailedException(info: ErrorInfo) : ConnectorServiceException(info)
 
 /**
  * The referenced payment, refund or dispute does not exist at the processor.
@@ -166,7 +166,7 @@ public class ProcessorUnavailableException(info: ErrorInfo) : ConnectorServiceEx
  *
  * Error code `timeout`.
  */
-public class TimeoutException(info: ErrorInfo) : ConnectorServiceException(info)
+public class ProcessorTimeoutException(info: ErrorInfo) : ConnectorServiceException(info)
 
 /**
  * The connection failed (DNS, connect, TLS, reset).
@@ -180,7 +180,7 @@ public class NetworkException(info: ErrorInfo) : ConnectorServiceException(info)
  *
  * Error code `webhook_verification_failed`.
  */
-public class WebhookVerificationFailedException(info: ErrorInfo) : ConnectorServiceException(info)
+public class WebhookVerificationException(info: ErrorInfo) : ConnectorServiceException(info)
 
 /**
  * The processor's API has no such flow; the message says what to do instead.
@@ -194,7 +194,7 @@ public class UnsupportedException(info: ErrorInfo) : ConnectorServiceException(i
  *
  * Error code `configuration`.
  */
-public class ConfigurationException(info: ErrorInfo) : ConnectorServiceException(info)
+public class InvalidConfigurationException(info: ErrorInfo) : ConnectorServiceException(info)
 
 /**
  * The processor answered with something that could not be understood. The outcome of a
@@ -209,7 +209,7 @@ public class InvalidResponseException(info: ErrorInfo) : ConnectorServiceExcepti
  *
  * Error code `processor_error`.
  */
-public class ProcessorErrorException(info: ErrorInfo) : ConnectorServiceException(info)
+public class ProcessorException(info: ErrorInfo) : ConnectorServiceException(info)
 
 /**
  * A bug in this library. Please report it.

@@ -813,6 +813,136 @@ public data class CallOptions @JvmOverloads constructor(
     }
 }
 
+/**
+ * What one call did, reported to a `CallObserver` when it finishes (successfully or not).
+ *
+ * Never contains a request or response body, a header, a credential or card data.
+ */
+public data class CallRecord @JvmOverloads constructor(
+    /** The processor called. */
+    public val connector: ConnectorName,
+    /** The operation, as the bindings name it (`payments.authorize`, ...). */
+    public val operation: String,
+    /** The flow of the operation. */
+    public val flow: Flow,
+    /**
+     * One label for the result: the response's status (`authorized`, `charged`, `failure`,
+     * `pending`, ...) when the call returned a response, else the error code
+     * (`timeout`, `processor_error`, ...). A decline is the status `failure`, not an error.
+     */
+    public val outcome: String,
+    /**
+     * HTTP requests sent for this call: 1 for a plain call, more when a request was retried
+     * or the flow needs several exchanges, 0 when the call failed before sending (e.g. an
+     * invalid request).
+     */
+    public val attempts: Int,
+    /** Wall-clock time of the whole call, retries and backoff included, in microseconds. */
+    public val latencyUs: Long,
+    /** The call's idempotency key (given or generated). */
+    public val idempotencyKey: String,
+    /** The response's status, when the call returned a response. */
+    public val status: String? = null,
+    /** The error's code, when the call failed. */
+    public val errorCode: ErrorCode? = null,
+    /** The HTTP status of the processor's last answer, if one arrived. */
+    public val httpStatus: Int? = null,
+    /** The processor's request id, when it sent one. */
+    public val requestId: String? = null,
+) {
+    override fun toString(): String =
+        "CallRecord(connector=$connector, operation=$operation, flow=$flow, outcome=$outcome, attempts=$attempts, latencyUs=$latencyUs, idempotencyKey=$idempotencyKey, status=$status, errorCode=$errorCode, httpStatus=$httpStatus, requestId=$requestId)"
+
+    /** This value as the core's JSON. */
+    public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
+
+    internal fun writeJson(w: JsonWriter) {
+        w.beginObject()
+        writeFields(w)
+        w.endObject()
+    }
+
+    internal fun writeFields(w: JsonWriter) {
+        w.name("connector")
+        w.string(connector.value)
+        w.name("operation")
+        w.string(operation)
+        w.name("flow")
+        w.string(flow.value)
+        w.name("outcome")
+        w.string(outcome)
+        w.name("attempts")
+        w.number(attempts)
+        w.name("latency_us")
+        w.number(latencyUs)
+        w.name("idempotency_key")
+        w.string(idempotencyKey)
+        if (status != null) {
+            w.name("status")
+            w.string(status)
+        }
+        if (errorCode != null) {
+            w.name("error_code")
+            w.string(errorCode.value)
+        }
+        if (httpStatus != null) {
+            w.name("http_status")
+            w.number(httpStatus)
+        }
+        if (requestId != null) {
+            w.name("request_id")
+            w.string(requestId)
+        }
+    }
+
+    /** Builds a [CallRecord] field by field (handy from Java): the required fields here, the others by setter. */
+    public class Builder internal constructor(private val connector: ConnectorName, private val operation: String, private val flow: Flow, private val outcome: String, private val attempts: Int, private val latencyUs: Long, private val idempotencyKey: String) {
+        private var status: String? = null
+        private var errorCode: ErrorCode? = null
+        private var httpStatus: Int? = null
+        private var requestId: String? = null
+        /** The response's status, when the call returned a response. */
+        public fun status(value: String?): Builder = apply { this.status = value }
+        /** The error's code, when the call failed. */
+        public fun errorCode(value: ErrorCode?): Builder = apply { this.errorCode = value }
+        /** The HTTP status of the processor's last answer, if one arrived. */
+        public fun httpStatus(value: Int?): Builder = apply { this.httpStatus = value }
+        /** The processor's request id, when it sent one. */
+        public fun requestId(value: String?): Builder = apply { this.requestId = value }
+
+        public fun build(): CallRecord = CallRecord(connector = connector, operation = operation, flow = flow, outcome = outcome, attempts = attempts, latencyUs = latencyUs, idempotencyKey = idempotencyKey, status = status, errorCode = errorCode, httpStatus = httpStatus, requestId = requestId)
+    }
+
+    public companion object {
+        /** A [Builder] with the required fields set. */
+        @JvmStatic
+        public fun builder(connector: ConnectorName, operation: String, flow: Flow, outcome: String, attempts: Int, latencyUs: Long, idempotencyKey: String): Builder = Builder(connector, operation, flow, outcome, attempts, latencyUs, idempotencyKey)
+
+        private val FIELDS: Set<String> = setOf("connector", "operation", "flow", "outcome", "attempts", "latency_us", "idempotency_key", "status", "error_code", "http_status", "request_id")
+
+        /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
+        @JvmStatic
+        public fun fromJson(json: String): CallRecord = JsonIn.decode(json) { v, p -> read(v, p) }
+
+        internal fun read(value: Any?, path: String): CallRecord {
+            val o = JsonIn.obj(value, path, FIELDS)
+            return CallRecord(
+                connector = ConnectorName.read(o.required("connector"), o.path("connector")),
+                operation = JsonIn.string(o.required("operation"), o.path("operation")),
+                flow = Flow.read(o.required("flow"), o.path("flow")),
+                outcome = JsonIn.string(o.required("outcome"), o.path("outcome")),
+                attempts = JsonIn.int(o.required("attempts"), o.path("attempts")),
+                latencyUs = JsonIn.long(o.required("latency_us"), o.path("latency_us")),
+                idempotencyKey = JsonIn.string(o.required("idempotency_key"), o.path("idempotency_key")),
+                status = o.optional("status")?.let { JsonIn.string(it, o.path("status")) },
+                errorCode = o.optional("error_code")?.let { ErrorCode.read(it, o.path("error_code")) },
+                httpStatus = o.optional("http_status")?.let { JsonIn.int(it, o.path("http_status")) },
+                requestId = o.optional("request_id")?.let { JsonIn.string(it, o.path("request_id")) },
+            )
+        }
+    }
+}
+
 /** Whether funds are captured with the authorization or later by a capture call. */
 public enum class CaptureMethod(
     /** The value in the core's JSON. */
@@ -1099,7 +1229,7 @@ public data class ClientConfig @JvmOverloads constructor(
      * own API path (e.g. `http://127.0.0.1:8080/adyen` for the local sandbox).
      */
     public val baseUrl: String? = null,
-    public val transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null),
+    public val transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null, maxResponseBytes = 8388608L, maxConnections = 64),
 ) {
     override fun toString(): String =
         "ClientConfig(connector=$connector, environment=$environment, baseUrl=$baseUrl, transport=$transport)"
@@ -1130,7 +1260,7 @@ public data class ClientConfig @JvmOverloads constructor(
     public class Builder internal constructor(private val connector: ConnectorConfig) {
         private var environment: Environment = Environment.SANDBOX
         private var baseUrl: String? = null
-        private var transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null)
+        private var transport: TransportOptions = TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null, maxResponseBytes = 8388608L, maxConnections = 64)
         public fun environment(value: Environment): Builder = apply { this.environment = value }
         /**
          * Replaces the processor's host(s): requests go to this URL followed by the processor's
@@ -1159,7 +1289,7 @@ public data class ClientConfig @JvmOverloads constructor(
                 connector = ConnectorConfig.read(o.required("connector"), o.path("connector")),
                 environment = o.optional("environment")?.let { Environment.read(it, o.path("environment")) } ?: Environment.SANDBOX,
                 baseUrl = o.optional("base_url")?.let { JsonIn.string(it, o.path("base_url")) },
-                transport = o.optional("transport")?.let { TransportOptions.read(it, o.path("transport")) } ?: TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null),
+                transport = o.optional("transport")?.let { TransportOptions.read(it, o.path("transport")) } ?: TransportOptions(connectTimeoutMs = 5000L, timeoutMs = 30000L, proxyUrl = null, retry = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L), userAgentSuffix = null, maxResponseBytes = 8388608L, maxConnections = 64),
             )
         }
     }
@@ -4079,6 +4209,11 @@ public data class QrCodeAction @JvmOverloads constructor(
 /**
  * Razorpay credentials and settings.
  *
+ * **Razorpay takes no idempotency key.** Orders, payments and refunds sent twice are created
+ * twice; the idempotency key of a call is not sent to Razorpay and protects nothing there.
+ * The client therefore never resends a Razorpay write, and errors of calls that may have acted
+ * carry the Razorpay ids to look up before retrying by hand.
+ *
  * `toString()` masks its secrets and card numbers.
  */
 public data class RazorpayConfig @JvmOverloads constructor(
@@ -4098,9 +4233,18 @@ public data class RazorpayConfig @JvmOverloads constructor(
     public val mandateMaxAmount: Long? = null,
     /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
     public val mandateFrequency: String? = null,
+    /**
+     * Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+     * the signed body) is more than this many seconds away from now is rejected
+     * (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+     * retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+     * per its webhook docs), so a window shorter than that refuses late retries. Default: no
+     * freshness check.
+     */
+    public val webhookToleranceSeconds: Long? = null,
 ) : ConnectorConfig {
     override fun toString(): String =
-        "RazorpayConfig(keyId=$keyId, keySecret=${Masking.secret(keySecret)}, webhookSecrets=${webhookSecrets.map { Masking.REDACTED }}, mandateMaxAmount=$mandateMaxAmount, mandateFrequency=$mandateFrequency)"
+        "RazorpayConfig(keyId=$keyId, keySecret=${Masking.secret(keySecret)}, webhookSecrets=${webhookSecrets.map { Masking.REDACTED }}, mandateMaxAmount=$mandateMaxAmount, mandateFrequency=$mandateFrequency, webhookToleranceSeconds=$webhookToleranceSeconds)"
 
     /** This value as the core's JSON, with its `type` tag (`razorpay`). */
     public override fun toJson(): String = JsonWriter().also { ConnectorConfig.write(it, this) }.toString()
@@ -4126,6 +4270,10 @@ public data class RazorpayConfig @JvmOverloads constructor(
             w.name("mandate_frequency")
             w.string(mandateFrequency)
         }
+        if (webhookToleranceSeconds != null) {
+            w.name("webhook_tolerance_seconds")
+            w.number(webhookToleranceSeconds)
+        }
     }
 
     /** Builds a [RazorpayConfig] field by field (handy from Java): the required fields here, the others by setter. */
@@ -4133,6 +4281,7 @@ public data class RazorpayConfig @JvmOverloads constructor(
         private var webhookSecrets: List<String> = emptyList()
         private var mandateMaxAmount: Long? = null
         private var mandateFrequency: String? = null
+        private var webhookToleranceSeconds: Long? = null
         /**
          * Webhook secrets accepted when verifying `X-Razorpay-Signature`. During a rotation, list
          * the new secret and the old one.
@@ -4145,8 +4294,17 @@ public data class RazorpayConfig @JvmOverloads constructor(
         public fun mandateMaxAmount(value: Long?): Builder = apply { this.mandateMaxAmount = value }
         /** The charge frequency of card mandates (`token.frequency`). Default `as_presented`. */
         public fun mandateFrequency(value: String?): Builder = apply { this.mandateFrequency = value }
+        /**
+         * Replay protection for webhooks: when set, an event whose `created_at` (Unix seconds, in
+         * the signed body) is more than this many seconds away from now is rejected
+         * (`webhook_verification_failed`), and so is an event without a `created_at`. Razorpay
+         * retries a failed delivery with the event's original `created_at` (hourly for 24 hours
+         * per its webhook docs), so a window shorter than that refuses late retries. Default: no
+         * freshness check.
+         */
+        public fun webhookToleranceSeconds(value: Long?): Builder = apply { this.webhookToleranceSeconds = value }
 
-        public fun build(): RazorpayConfig = RazorpayConfig(keyId = keyId, keySecret = keySecret, webhookSecrets = webhookSecrets, mandateMaxAmount = mandateMaxAmount, mandateFrequency = mandateFrequency)
+        public fun build(): RazorpayConfig = RazorpayConfig(keyId = keyId, keySecret = keySecret, webhookSecrets = webhookSecrets, mandateMaxAmount = mandateMaxAmount, mandateFrequency = mandateFrequency, webhookToleranceSeconds = webhookToleranceSeconds)
     }
 
     public companion object {
@@ -4154,7 +4312,7 @@ public data class RazorpayConfig @JvmOverloads constructor(
         @JvmStatic
         public fun builder(keyId: String, keySecret: String): Builder = Builder(keyId, keySecret)
 
-        private val FIELDS: Set<String> = setOf("key_id", "key_secret", "webhook_secrets", "mandate_max_amount", "mandate_frequency")
+        private val FIELDS: Set<String> = setOf("key_id", "key_secret", "webhook_secrets", "mandate_max_amount", "mandate_frequency", "webhook_tolerance_seconds")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -4168,6 +4326,7 @@ public data class RazorpayConfig @JvmOverloads constructor(
                 webhookSecrets = o.optional("webhook_secrets")?.let { JsonIn.list(it, o.path("webhook_secrets")) { x0, p0 -> JsonIn.string(x0, p0) } } ?: emptyList(),
                 mandateMaxAmount = o.optional("mandate_max_amount")?.let { JsonIn.long(it, o.path("mandate_max_amount")) },
                 mandateFrequency = o.optional("mandate_frequency")?.let { JsonIn.string(it, o.path("mandate_frequency")) },
+                webhookToleranceSeconds = o.optional("webhook_tolerance_seconds")?.let { JsonIn.long(it, o.path("webhook_tolerance_seconds")) },
             )
         }
     }
@@ -5041,9 +5200,23 @@ public data class TransportOptions @JvmOverloads constructor(
     public val retry: RetryOptions = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L),
     /** Extra text appended to the User-Agent header. */
     public val userAgentSuffix: String? = null,
+    /**
+     * The largest response body read, in bytes (default 8 MiB; the processors' answers are a
+     * few kilobytes). A larger answer is abandoned as it streams in and the call fails with
+     * `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
+     * if the request is one the processor deduplicates.
+     */
+    public val maxResponseBytes: Long = 8388608L,
+    /**
+     * The most HTTP exchanges this client runs at once, and so the most connections it opens
+     * (default 64). Further calls wait for a free slot; the wait counts against the call's
+     * timeout, and a call that finds no slot in time fails with `network` before anything is
+     * sent (safe to retry).
+     */
+    public val maxConnections: Int = 64,
 ) {
     override fun toString(): String =
-        "TransportOptions(connectTimeoutMs=$connectTimeoutMs, timeoutMs=$timeoutMs, proxyUrl=$proxyUrl, retry=$retry, userAgentSuffix=$userAgentSuffix)"
+        "TransportOptions(connectTimeoutMs=$connectTimeoutMs, timeoutMs=$timeoutMs, proxyUrl=$proxyUrl, retry=$retry, userAgentSuffix=$userAgentSuffix, maxResponseBytes=$maxResponseBytes, maxConnections=$maxConnections)"
 
     /** This value as the core's JSON. */
     public fun toJson(): String = JsonWriter().also { writeJson(it) }.toString()
@@ -5069,6 +5242,10 @@ public data class TransportOptions @JvmOverloads constructor(
             w.name("user_agent_suffix")
             w.string(userAgentSuffix)
         }
+        w.name("max_response_bytes")
+        w.number(maxResponseBytes)
+        w.name("max_connections")
+        w.number(maxConnections)
     }
 
     /** Builds a [TransportOptions] field by field (handy from Java): the required fields here, the others by setter. */
@@ -5078,6 +5255,8 @@ public data class TransportOptions @JvmOverloads constructor(
         private var proxyUrl: String? = null
         private var retry: RetryOptions = RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L)
         private var userAgentSuffix: String? = null
+        private var maxResponseBytes: Long = 8388608L
+        private var maxConnections: Int = 64
         /** Time allowed to establish a connection. */
         public fun connectTimeoutMs(value: Long): Builder = apply { this.connectTimeoutMs = value }
         /** Time allowed for one HTTP exchange, from sending to the last body byte. */
@@ -5091,8 +5270,22 @@ public data class TransportOptions @JvmOverloads constructor(
         public fun retry(value: RetryOptions): Builder = apply { this.retry = value }
         /** Extra text appended to the User-Agent header. */
         public fun userAgentSuffix(value: String?): Builder = apply { this.userAgentSuffix = value }
+        /**
+         * The largest response body read, in bytes (default 8 MiB; the processors' answers are a
+         * few kilobytes). A larger answer is abandoned as it streams in and the call fails with
+         * `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
+         * if the request is one the processor deduplicates.
+         */
+        public fun maxResponseBytes(value: Long): Builder = apply { this.maxResponseBytes = value }
+        /**
+         * The most HTTP exchanges this client runs at once, and so the most connections it opens
+         * (default 64). Further calls wait for a free slot; the wait counts against the call's
+         * timeout, and a call that finds no slot in time fails with `network` before anything is
+         * sent (safe to retry).
+         */
+        public fun maxConnections(value: Int): Builder = apply { this.maxConnections = value }
 
-        public fun build(): TransportOptions = TransportOptions(connectTimeoutMs = connectTimeoutMs, timeoutMs = timeoutMs, proxyUrl = proxyUrl, retry = retry, userAgentSuffix = userAgentSuffix)
+        public fun build(): TransportOptions = TransportOptions(connectTimeoutMs = connectTimeoutMs, timeoutMs = timeoutMs, proxyUrl = proxyUrl, retry = retry, userAgentSuffix = userAgentSuffix, maxResponseBytes = maxResponseBytes, maxConnections = maxConnections)
     }
 
     public companion object {
@@ -5100,7 +5293,7 @@ public data class TransportOptions @JvmOverloads constructor(
         @JvmStatic
         public fun builder(): Builder = Builder()
 
-        private val FIELDS: Set<String> = setOf("connect_timeout_ms", "timeout_ms", "proxy_url", "retry", "user_agent_suffix")
+        private val FIELDS: Set<String> = setOf("connect_timeout_ms", "timeout_ms", "proxy_url", "retry", "user_agent_suffix", "max_response_bytes", "max_connections")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -5114,6 +5307,8 @@ public data class TransportOptions @JvmOverloads constructor(
                 proxyUrl = o.optional("proxy_url")?.let { JsonIn.string(it, o.path("proxy_url")) },
                 retry = o.optional("retry")?.let { RetryOptions.read(it, o.path("retry")) } ?: RetryOptions(enabled = true, maxAttempts = 3, initialBackoffMs = 200L, maxBackoffMs = 5000L),
                 userAgentSuffix = o.optional("user_agent_suffix")?.let { JsonIn.string(it, o.path("user_agent_suffix")) },
+                maxResponseBytes = o.optional("max_response_bytes")?.let { JsonIn.long(it, o.path("max_response_bytes")) } ?: 8388608L,
+                maxConnections = o.optional("max_connections")?.let { JsonIn.int(it, o.path("max_connections")) } ?: 64,
             )
         }
     }

@@ -38,12 +38,36 @@ class ErrorsTest {
         }
     }
 
+    /** The core's naming table (exported with the API schema): error code -> class stem. */
+    @Suppress("UNCHECKED_CAST")
+    private val naming: Map<String, Any?> =
+        (Json.parse(uniffi.connectorservice.apiSchemaJson()) as Map<String, Any?>)["error_classes"] as Map<String, Any?>
+
+    @Suppress("UNCHECKED_CAST")
+    private val stems: Map<String, String> = naming["stems"] as Map<String, String>
+
+    @Test
+    fun `class names come from the core's naming table and shadow no standard class`() {
+        assertEquals(naming["base"].toString() + "Exception", ConnectorServiceException::class.java.simpleName)
+        val names = ErrorCode.entries.map { stems.getValue(it.value) + "Exception" } + "ConnectorServiceException"
+        // Every package of the Java SE and JDK modules (java.*, javax.*), and Kotlin's default imports.
+        val packages = ModuleLayer.boot().modules().flatMap { it.packages }
+            .filter { it.startsWith("java.") || it.startsWith("javax.") } +
+            listOf("kotlin", "kotlin.collections", "kotlin.coroutines", "kotlin.io", "kotlin.text", "kotlinx.coroutines")
+        for (name in names) {
+            for (pkg in packages) {
+                val clash = runCatching { Class.forName("$pkg.$name", false, javaClass.classLoader) }.isSuccess
+                assertFalse(clash, "$name shadows $pkg.$name")
+            }
+        }
+    }
+
     @Test
     fun `every error code has its exception class`() {
         for (code in ErrorCode.entries) {
             val e = ConnectorServiceException.fromInfo(ErrorInfo(code = code, message = "m"))
             assertSame(code, e.code)
-            assertEquals(code.value.split('_').joinToString("") { it.replaceFirstChar(Char::uppercase) } + "Exception", e.javaClass.simpleName)
+            assertEquals(stems[code.value] + "Exception", e.javaClass.simpleName)
         }
         val e = ConnectorServiceException.fromJson(
             """{"code":"processor_unavailable","message":"processor returned HTTP 503","connector":"adyen","flow":"capture",
@@ -84,10 +108,10 @@ class ErrorsTest {
 
     @Test
     fun `an invalid configuration is a typed error at construction`() {
-        val e = assertThrows<ConfigurationException> { ConnectorClient(razorpay("ftp://127.0.0.1/razorpay")) }
+        val e = assertThrows<InvalidConfigurationException> { ConnectorClient(razorpay("ftp://127.0.0.1/razorpay")) }
         assertTrue(e.message!!.contains("base_url"), e.message)
         assertNoSecret(e)
-        assertThrows<ConfigurationException> { SansIoConnector(razorpay("not a url")) }
+        assertThrows<InvalidConfigurationException> { SansIoConnector(razorpay("not a url")) }
     }
 
     @Test
@@ -116,7 +140,7 @@ class ErrorsTest {
                 }
             }.apply { isDaemon = true; start() }
             ConnectorClient(razorpay("http://127.0.0.1:${server.localPort}/razorpay", timeoutMs = 300)).use { client ->
-                val e = assertThrows<TimeoutException> {
+                val e = assertThrows<ProcessorTimeoutException> {
                     client.refunds.getBlocking(RefundGetRequest(connectorRefundId = "rfnd_1", connectorTransactionId = "pay_1"))
                 }
                 assertEquals(ErrorCode.TIMEOUT, e.code)
@@ -140,7 +164,7 @@ class ErrorsTest {
                 returnUrl = "https://shop.example/return",
                 idempotencyKey = "auth-error-key-1",
             )
-            val e = assertThrows<AuthenticationException> { runBlocking { client.payments.authorize(request) } }
+            val e = assertThrows<AuthenticationFailedException> { runBlocking { client.payments.authorize(request) } }
             assertEquals(401, e.httpStatus)
             assertEquals("000", e.processorCode)
             assertEquals(ConnectorName.ADYEN, e.connector)

@@ -115,7 +115,7 @@ class LifecycleTest {
             @Suppress("UNCHECKED_CAST")
             val headers = hook["headers"] as Map<String, String>
             val body = (hook["body"] as String).toByteArray()
-            val e = assertThrows<WebhookVerificationFailedException> {
+            val e = assertThrows<WebhookVerificationException> {
                 client.webhooks.verifyAndParse(WebhookRequest(body = Sandbox.tamper(body, "\"value\":1234", "\"value\":1235")!!, headers = headers))
             }
             assertEquals(ConnectorName.ADYEN, e.connector)

@@ -60,7 +60,7 @@ class SansIoTest {
             assertEquals("amount", e.field)
 
             val refused = HttpResponse(status = 401, body = """{"status":401,"errorCode":"000","message":"HTTP Status Response - Unauthorized","errorType":"security"}""".toByteArray())
-            val auth = assertThrows<AuthenticationException> { connector.payments.authorize(request(), listOf(refused), "k-1") }
+            val auth = assertThrows<AuthenticationFailedException> { connector.payments.authorize(request(), listOf(refused), "k-1") }
             assertEquals(401, auth.httpStatus)
             assertEquals("000", auth.processorCode)
             assertEquals(Flow.AUTHORIZE, auth.flow)

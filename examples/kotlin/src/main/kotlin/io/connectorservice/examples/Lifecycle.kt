@@ -27,7 +27,7 @@ import io.connectorservice.RefundEvent
 import io.connectorservice.RefundRequest
 import io.connectorservice.RefundStatus
 import io.connectorservice.WebhookEvent
-import io.connectorservice.WebhookVerificationFailedException
+import io.connectorservice.WebhookVerificationException
 import java.io.File
 import java.net.InetSocketAddress
 import java.net.URI
@@ -58,7 +58,7 @@ fun main() {
             deliveries.put(Delivery(headers, body, notification.events))
             exchange.responseHeaders.add("Content-Type", notification.acknowledgement.contentType)
             notification.acknowledgement.status to notification.acknowledgement.body
-        } catch (e: WebhookVerificationFailedException) {
+        } catch (e: WebhookVerificationException) {
             401 to "invalid signature"
         }
         val bytes = answer.toByteArray()
@@ -156,7 +156,7 @@ suspend fun lifecycle(client: ConnectorClient, deliveries: LinkedBlockingQueue<D
     try {
         client.webhooks.verifyAndParse(authorisation.headers, tampered)
         error("a tampered webhook was accepted")
-    } catch (e: WebhookVerificationFailedException) {
+    } catch (e: WebhookVerificationException) {
         println("tampered webhook -> rejected (${e.code.value})")
     }
 

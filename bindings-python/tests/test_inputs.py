@@ -1,0 +1,126 @@
+"""Wrong inputs are library errors naming the field, never echoing the value; idempotency keys
+are bound to their request and can be created before a call."""
+
+from __future__ import annotations
+
+import decimal
+import uuid
+from typing import Any
+
+import pytest
+
+import connector_service as cs
+from conftest import card
+
+PAN = "4111111111111111"
+OFFLINE = cs.AdyenConfig(api_key="k", merchant_account="M")
+
+
+def offline_client() -> cs.Client:
+    # Nothing listens there: every error below is raised before anything is sent.
+    return cs.Client(OFFLINE, base_url="http://127.0.0.1:9")
+
+
+def authorize_fields(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "amount": cs.Money(1000, "EUR"),
+        "merchant_reference": "wrong-inputs",
+        "payment_method": cs.Card(PAN, 3, 2030, cvc="737"),
+        "return_url": "https://shop.example/return",
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"amount": {"minor_units": 1000, "currency": "EUR"}}, "amount"),
+        ({"amount": None}, "amount"),
+        ({"amount": "10.00"}, "amount"),
+        ({"payment_method": {"type": "card", "number": PAN}}, "payment_method"),
+        ({"capture_method": "sometimes"}, "capture_method"),
+        ({"metadata": ["a", "b"]}, "metadata"),
+        ({"customer": "bob"}, "customer"),
+        ({"amount": cs.Money(decimal.Decimal("10"), "EUR")}, "amount.minor_units"),
+        ({"payment_method": cs.Card(PAN, b"3", 2030)}, "payment_method.expiry_month"),  # type: ignore[arg-type]
+        ({"merchant_reference": {"a"}}, "merchant_reference"),
+        ({"merchant_reference": None}, "merchant_reference"),
+        ({"amount": cs.Money(2**64, "EUR")}, "amount.minor_units"),
+        ({"payment_method": cs.Card(PAN, 2**40, 2030)}, "payment_method.expiry_month"),
+        ({"payment_method": cs.Card(PAN, 3, "2030")}, "payment_method.expiry_year"),  # type: ignore[arg-type]
+    ],
+)
+def test_wrong_values_are_invalid_request_errors_naming_the_field(overrides: dict[str, Any], field: str) -> None:
+    with offline_client() as client:
+        with pytest.raises(cs.InvalidRequestError) as info:
+            client.payments.authorize(**authorize_fields(**overrides))
+    assert info.value.field == field
+    assert PAN not in str(info.value) and PAN not in repr(info.value)
+
+
+def test_wrong_values_on_the_sans_io_connector_and_in_the_config() -> None:
+    connector = cs.Connector(OFFLINE)
+    bad = cs.AuthorizeRequest(**authorize_fields(amount={"minor_units": 1}))
+    with pytest.raises(cs.InvalidRequestError) as info:
+        connector.step(bad)
+    assert info.value.field == "amount"
+    with pytest.raises(cs.InvalidConfigurationError) as config_info:
+        cs.Client(OFFLINE, transport=cs.TransportOptions(retry={"enabled": False}))  # type: ignore[arg-type]
+    assert config_info.value.field == "transport.retry"
+
+
+def test_secrets_of_the_wrong_json_type_are_never_echoed() -> None:
+    with offline_client() as client:
+        with pytest.raises(cs.InvalidRequestError) as info:
+            client.payments.authorize(**authorize_fields(payment_method=cs.Card(PAN, 3, 2030, cvc=737)))  # type: ignore[arg-type]
+        assert info.value.field == "payment_method.cvc"
+        assert "737" not in str(info.value)
+        with pytest.raises(cs.InvalidRequestError) as info:
+            client.payments.authorize(**authorize_fields(payment_method=cs.Card(int(PAN), 3, 2030)))  # type: ignore[arg-type]
+        assert info.value.field == "payment_method.number"
+        assert "4111" not in str(info.value)
+    with pytest.raises(cs.InvalidConfigurationError) as config_info:
+        cs.Client(cs.RazorpayConfig(key_id="rzp_test_1", key_secret=98765432101))  # type: ignore[arg-type]
+    assert config_info.value.field == "connector.key_secret"
+    assert "98765432101" not in str(config_info.value)
+
+
+def test_money_conversions_name_the_field() -> None:
+    with pytest.raises(cs.InvalidRequestError) as info:
+        cs.Money(2**70, "EUR").to_major()
+    assert info.value.field == "minor_units"
+    with pytest.raises(cs.InvalidRequestError) as info:
+        cs.Money("100", "EUR").to_major()  # type: ignore[arg-type]
+    assert info.value.field == "minor_units"
+    with pytest.raises(cs.InvalidRequestError) as info:
+        cs.Money.from_major("1.00", 978)  # type: ignore[arg-type]
+    assert info.value.field == "currency"
+
+
+def test_transport_limits_are_validated() -> None:
+    for options in (cs.TransportOptions(max_connections=0), cs.TransportOptions(max_response_bytes=0)):
+        with pytest.raises(cs.InvalidConfigurationError):
+            cs.Client(OFFLINE, transport=options)
+    assert cs.TransportOptions().max_connections == 64
+    assert cs.TransportOptions().max_response_bytes == 8 * 1024 * 1024
+
+
+def test_new_idempotency_key_is_a_fresh_uuid() -> None:
+    first, second = cs.new_idempotency_key(), cs.new_idempotency_key()
+    assert first != second
+    assert uuid.UUID(first).version == 4
+
+
+def test_a_key_reused_with_different_parameters_is_a_conflict(adyen_config: cs.ClientConfig) -> None:
+    key = cs.new_idempotency_key()
+    fields = authorize_fields(payment_method=card(), idempotency_key=key)
+    with cs.Client(adyen_config) as client:
+        first = client.payments.authorize(**fields)
+        again = client.payments.authorize(**fields)
+        assert again.connector_transaction_id == first.connector_transaction_id
+        with pytest.raises(cs.ConflictError) as info:
+            client.payments.authorize(**{**fields, "amount": cs.Money(2000, "EUR")})
+        assert info.value.field == "idempotency_key"
+        assert info.value.idempotency_key == key
+        assert not info.value.retryable
