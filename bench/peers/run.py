@@ -1,5 +1,5 @@
 """`make bench-peers`: connector-service against the official Adyen SDKs and the best plain
-HTTP clients of each language, on the same sandbox endpoint.
+HTTP clients of each language (Python, Node, JVM), on the same sandbox endpoint.
 
 Starts the sandbox (release build) pinned to one core, runs every client pinned to another
 (`taskset`, when present), each row at concurrency 1 and 50, for BENCH_ROUNDS rounds with the
@@ -9,8 +9,9 @@ calls/s to the official SDK and to the fastest plain client of the same language
 spread of the rounds: (max - min) / median of calls/s, per cell.
 
 Environment: BENCH_SECONDS (per run, default 3), BENCH_ROUNDS (default 3), BENCH_WARMUP
-(default 0.5), BENCH_ROWS (comma-separated row names, default all), BENCH_SANDBOX (the sandbox
-binary), BENCH_PYTHON, BENCH_NODE.
+(default 0.5), BENCH_JVM_WARMUP (default 2: the JIT compiles the hot paths in the first
+seconds), BENCH_ROWS (comma-separated row names, default all), BENCH_SANDBOX (the sandbox
+binary), BENCH_PYTHON, BENCH_NODE, BENCH_JAVA.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ CONCURRENCIES = (1, 50)
 PYTHON = os.environ.get("BENCH_PYTHON", sys.executable)
 NODE = os.environ.get("BENCH_NODE", "node")
 SANDBOX = os.environ.get("BENCH_SANDBOX", str(ROOT / "target" / "release" / "connector-sandbox"))
+JAVA = os.environ.get("BENCH_JAVA", "java")
+JVM_WARMUP = os.environ.get("BENCH_JVM_WARMUP", "2")
+KOTLIN = HERE / "kotlin" / "target"
+
+
+def jvm(client: str) -> tuple[str, ...]:
+    """The command of a JVM row: the classes `mvn package` built in peers/kotlin, and their
+    dependencies (the classpath it wrote)."""
+    classpath = KOTLIN / "classpath.txt"
+    deps = classpath.read_text().strip() if classpath.exists() else ""
+    return (JAVA, "-cp", f"{KOTLIN / 'classes'}:{deps}", "bench.BenchKt", client)
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,11 @@ ROWS = [
     Row("@adyen/api-library 32.1.0 (official SDK)", "Node", "sdk", (NODE, str(HERE / "clients.mjs"), "adyen-sdk")),
     Row("undici 7.30.3", "Node", "plain", (NODE, str(HERE / "clients.mjs"), "undici")),
     Row("fetch (Node built-in)", "Node", "plain", (NODE, str(HERE / "clients.mjs"), "fetch")),
+    Row("connector-service ConnectorClient (blocking)", "JVM", "ours", jvm("ours-blocking")),
+    Row("connector-service ConnectorClient (suspend)", "JVM", "ours", jvm("ours-suspend")),
+    Row("java.net.http.HttpClient (JDK, blocking)", "JVM", "plain", jvm("jdk-httpclient")),
+    Row("java.net.http.HttpClient (JDK, sendAsync)", "JVM", "plain", jvm("jdk-httpclient-async")),
+    Row("OkHttp 5.5.1", "JVM", "plain", jvm("okhttp")),
 ]
 
 
@@ -98,6 +115,8 @@ def reset(url: str) -> None:
 
 def run_once(row: Row, concurrency: int, env: dict[str, str]) -> dict[str, float]:
     command = pinned(1, [*row.command, str(concurrency), str(SECONDS)])
+    if row.language == "JVM":
+        env = {**env, "BENCH_WARMUP": JVM_WARMUP}
     out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=SECONDS * 20 + 120)
     if out.returncode != 0:
         raise SystemExit(f"{row.name} (concurrency {concurrency}) failed:\n{out.stderr[-3000:]}")
@@ -150,7 +169,7 @@ def main() -> None:
 
     print(
         f"\n{time.strftime('%Y-%m-%d')}, {platform.node()} ({os.cpu_count()} cores), sandbox on core 0, clients on core 1; "
-        f"{ROUNDS} interleaved rounds of {SECONDS:g} s per cell (after {os.environ.get('BENCH_WARMUP', '0.5')} s warm-up), medians."
+        f"{ROUNDS} interleaved rounds of {SECONDS:g} s per cell (after {os.environ.get('BENCH_WARMUP', '0.5')} s warm-up, {JVM_WARMUP} s for the JVM), medians."
     )
     print(
         "\n| client | language | calls/s c=1 | calls/s c=50 | p50 / p99 c=1 (us) | p50 / p99 c=50 (us) | peak RSS (MiB) "
