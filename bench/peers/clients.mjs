@@ -45,9 +45,12 @@ const CLIENTS = {
     https.request = http.request;
     const { Client, CheckoutAPI } = require('@adyen/api-library');
     const checkout = new CheckoutAPI(new Client({ apiKey: API_KEY, environment: 'TEST' }));
-    checkout.PaymentsApi.baseUrl = URL_ + '/v68';
+    // `checkout.PaymentsApi` is a getter that builds a new service on every access: keep one,
+    // pointed at the sandbox (which serves the v68 Checkout API).
+    const payments = checkout.PaymentsApi;
+    payments.baseUrl = URL_ + '/v68';
     return async (i) => {
-      const result = await checkout.PaymentsApi.payments(body(i), { idempotencyKey: randomUUID() });
+      const result = await payments.payments(body(i), { idempotencyKey: randomUUID() });
       check(result.resultCode);
     };
   },

@@ -85,7 +85,7 @@ private fun checkStatus(status: PaymentStatus) {
 
 /** The blocking clients: a call on the calling thread. */
 private fun blocking(name: String): ((Long) -> Unit)? = when (name) {
-    "ours-blocking" -> {
+    "kotlin-blocking" -> {
         val client = ours()
         val call: (Long) -> Unit = { i -> checkStatus(client.payments.authorizeBlocking(authorizeRequest(i)).status) }
         call
@@ -123,7 +123,7 @@ private fun blocking(name: String): ((Long) -> Unit)? = when (name) {
 
 /** The suspend clients: a call in a coroutine. */
 private fun suspending(name: String): (suspend (Long) -> Unit)? = when (name) {
-    "ours-suspend" -> {
+    "kotlin-suspend" -> {
         val client = ours()
         val call: suspend (Long) -> Unit = { i -> checkStatus(client.payments.authorize(authorizeRequest(i)).status) }
         call
