@@ -23,6 +23,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -101,6 +102,8 @@ def start_sandbox() -> tuple[subprocess.Popen[str], str, dict[str, str]]:
     if not url or not creds:
         proc.kill()
         raise SystemExit("the sandbox did not start")
+    # Keep reading what it prints, so that a full pipe never blocks it.
+    threading.Thread(target=proc.stdout.read, daemon=True).start()
     return proc, url, creds
 
 
@@ -154,7 +157,11 @@ def main() -> None:
                     )
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
     def median(name: str, c: int, key: str) -> float:
         return statistics.median(r[key] for r in results[(name, c)])
