@@ -11,7 +11,7 @@ BINDING_FLAGS := $(if $(filter test,$(MAKECMDGOALS)),CODEGEN_CHECKED=1,)
 BINDINGS := python node kotlin
 
 .PHONY: demo test test-rust lint lint-rust codegen-check $(addprefix test-,$(BINDINGS)) \
-	$(addprefix lint-,$(BINDINGS)) bench
+	$(addprefix lint-,$(BINDINGS)) bench bench-peers
 .PHONY: reliability reliability-rust $(addprefix reliability-,$(BINDINGS))
 
 demo:
@@ -53,8 +53,12 @@ test-node:
 test-kotlin:
 	$(MAKE) -C bindings-kotlin test $(BINDING_FLAGS)
 
+# Benchmarks (bench/Makefile), not part of `make test`: release builds, a few minutes each.
 bench:
-	$(CARGO) run --release --quiet -p connector-service-bench
+	$(MAKE) -C bench bench
+
+bench-peers:
+	$(MAKE) -C bench bench-peers
 
 # make reliability (reliability/README.md): the fault matrix x every write flow, fuzzing of
 # every parser, the secrets audit of every scenario in every language at TRACE, and the soak of

@@ -143,9 +143,10 @@ function describeConfig(connector, wire) {
 
 // ---- webhooks ----
 
-function headersJson(headers) {
+/** Headers as a plain object of strings (from an object, a fetch `Headers`, a Map or pairs). */
+function headersObject(headers) {
   const out = {};
-  if (headers == null) return '{}';
+  if (headers == null) return out;
   if (typeof headers !== 'object') {
     throw errorFromJson({ code: 'invalid_request', message: 'must be an object of header names to values', field: 'headers', retryable: false });
   }
@@ -156,7 +157,11 @@ function headersJson(headers) {
     if (value === undefined || value === null) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : String(value);
   }
-  return JSON.stringify(out);
+  return out;
+}
+
+function headersJson(headers) {
+  return JSON.stringify(headersObject(headers));
 }
 
 function webhookArgs(request) {
@@ -260,19 +265,25 @@ function guardRequest(request) {
   return request;
 }
 
-function responseJson(responses) {
-  if (responses == null) return '[]';
+/** A response given to `step`, checked, as the native layer takes it (status, headers, body). */
+function responsePart(v, p) {
+  if (w.missing(v.status)) throw w.required(w.join(p, 'status'));
+  if (w.missing(v.body)) throw w.required(w.join(p, 'body'));
+  return { status: w.int(v.status, w.join(p, 'status'), 'uint16'), headers: v.headers, body: w.toBuffer(v.body, w.join(p, 'body')) };
+}
+
+function responseParts(responses) {
+  if (responses == null) return [];
   if (!Array.isArray(responses)) {
     throw errorFromJson({ code: 'invalid_request', message: 'must be an array of responses', field: 'responses', retryable: false });
   }
-  const wire = responses.map((r, i) => {
+  return responses.map((r, i) => {
     if (r === null || typeof r !== 'object') {
       throw errorFromJson({ code: 'invalid_request', message: 'must be an object', field: `responses[${i}]`, retryable: false });
     }
-    const normalized = { status: r.status, headers: JSON.parse(headersJson(r.headers)), body: r.body };
-    return convert((v, p) => gen.toWire.HttpResponse(v, p), normalized, 'HttpResponse', `responses[${i}]`);
+    const normalized = { status: r.status, headers: headersObject(r.headers), body: r.body };
+    return convert(responsePart, normalized, 'HttpResponse', `responses[${i}]`);
   });
-  return JSON.stringify(wire);
 }
 
 const CONNECTOR_STATE = new WeakMap();
@@ -301,11 +312,16 @@ class Connector {
       throw errorFromJson({ code: 'invalid_request', message: 'must be a string', field: 'idempotencyKey', retryable: false });
     }
     const requestJson = JSON.stringify(convert(op.toWire, request, op.request, undefined, { connector: this.connector, flow: op.flow }));
-    const out = unpack(this.#native.step(op.wire, requestJson, responseJson(responses), idempotencyKey ?? null), op.request);
-    if (out.type === 'send') {
-      return { type: 'send', request: guardRequest(decode(gen.fromWire.HttpRequest, out.request, {})), idempotencyKey: out.idempotency_key };
+    // The HTTP exchanges cross as JavaScript values (no JSON, no Base64); the request and the
+    // flow's result as the core's JSON.
+    const out = this.#native.stepParts(op.wire, requestJson, responseParts(responses), idempotencyKey ?? null);
+    if (out.errorJson != null) throw errorFromJson(JSON.parse(out.errorJson), op.request);
+    if (out.responseJson == null) {
+      const request = { method: out.method, url: out.url, headers: out.headers, retrySafe: out.retrySafe };
+      if (out.body != null) request.body = out.body;
+      return { type: 'send', request: guardRequest(request), idempotencyKey: out.idempotencyKey };
     }
-    return { type: 'done', response: decode(op.fromWire, out.response, { connector: this.connector }), idempotencyKey: out.idempotency_key };
+    return { type: 'done', response: decode(op.fromWire, JSON.parse(out.responseJson), { connector: this.connector }), idempotencyKey: out.idempotencyKey };
   }
 
   async run(operation, request, send, options) {

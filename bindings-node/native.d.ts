@@ -47,6 +47,12 @@ export declare class NativeConnector {
    * `{"type":"send","request":...}` or `{"type":"done","response":...}`.
    */
   step(op: string, requestJson: string, responsesJson: string, idempotencyKey?: string | undefined | null): string
+  /**
+   * One step with the HTTP exchanges as JavaScript values (no JSON, no Base64 for them):
+   * the request is the core's JSON; the result is the request to send, or the finished
+   * flow's response as JSON, or the error as JSON.
+   */
+  stepParts(op: string, requestJson: string, responses: Array<NativeResponse>, idempotencyKey?: string | undefined | null): NativeStep
   /** Verifies and parses a webhook. */
   handleWebhook(headersJson: string, body: Buffer): string
 }
@@ -63,6 +69,28 @@ export declare function coreVersion(): string
  * timestamp is a non-negative safe integer).
  */
 export declare function fiservSignature(apiKey: string, apiSecret: string, clientRequestId: string, timestampMs: number, body: Buffer): string
+
+/** An HTTP response given to `NativeConnector.stepParts`. */
+export interface NativeResponse {
+  status: number
+  headers: Record<string, string>
+  body: Buffer
+}
+
+/**
+ * What `NativeConnector.stepParts` returns: `errorJson`, or the request to send (`method`,
+ * `url`, `headers`, `body`, `retrySafe`), or the finished flow's `responseJson`.
+ */
+export interface NativeStep {
+  idempotencyKey?: string
+  method?: string
+  url?: string
+  headers?: Record<string, string>
+  body?: Buffer
+  retrySafe?: boolean
+  responseJson?: string
+  errorJson?: string
+}
 
 /** Replaces the filter of the core's logs (`RUST_LOG` syntax). */
 export declare function setLogFilter(directives: string): void

@@ -1,11 +1,18 @@
 //! `make bench`: figures for the sans-IO layer, webhook verification, and end-to-end calls
 //! against the in-process sandbox. Numbers are printed, never asserted.
+//!
+//! `--steps PATH`: only the sans-IO step matrix (every connector and flow, typed Rust cost of
+//! building the request and of parsing the response), written to PATH as JSON together with
+//! the fixtures (configuration, request, recorded responses) that the Python and Node
+//! benchmarks (`bench/step.py`, `bench/step.mjs`) replay through their bindings.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use connector_sandbox::Sandbox;
 use connector_service::*;
+
+mod steps;
 
 fn card() -> PaymentMethod {
     let mut card = Card::new(CardNumber::new("4111111111111111").expect("valid"), 3, 2030);
@@ -54,6 +61,15 @@ fn rss_kib() -> Option<u64> {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--steps")
+        .and_then(|i| args.get(i + 1))
+    {
+        steps::run(path).await;
+        return;
+    }
     let sandbox = Sandbox::start().await.expect("sandbox");
     let config: ClientConfig = serde_json::from_value(serde_json::json!({
         "connector": sandbox.credentials()["adyen"],

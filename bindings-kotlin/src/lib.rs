@@ -160,12 +160,16 @@ impl NativeClient {
         request_json: String,
         options_json: Option<String>,
     ) -> Result<String, NativeError> {
-        guard(|| {
-            block_on(
-                self.inner
-                    .call(&operation, &request_json, options_json.as_deref()),
-            )?
-        })
+        // The call runs as a task on the runtime's workers, which drive its connection; this
+        // thread only parks until the answer. (Driving the call from each calling thread made
+        // many blocking callers contend for the pool and wake each other.)
+        let client = self.inner.clone();
+        let call = spawn(async move {
+            client
+                .call(&operation, &request_json, options_json.as_deref())
+                .await
+        });
+        guard(|| block_on(call))?
     }
 
     /// Verifies and parses a webhook: headers as a JSON object of strings, and the raw body.

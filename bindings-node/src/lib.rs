@@ -13,8 +13,12 @@
 //! JavaScript: every entry point runs through the core's FFI guard (`connector_service::ffi`),
 //! which turns one into an `internal` error with the same error JSON as every other failure.
 
+use std::collections::HashMap;
+
 use connector_service::ffi::{self, FfiError};
 use connector_service::json::{api_schema, JsonClient, JsonConnector};
+use connector_service::types::Bytes;
+use connector_service::{Error, HttpResponse, Step};
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
@@ -117,6 +121,29 @@ impl NativeClient {
     }
 }
 
+/// An HTTP response given to `NativeConnector.stepParts`.
+#[napi(object)]
+pub struct NativeResponse {
+    pub status: u32,
+    pub headers: HashMap<String, String>,
+    pub body: Buffer,
+}
+
+/// What `NativeConnector.stepParts` returns: `errorJson`, or the request to send (`method`,
+/// `url`, `headers`, `body`, `retrySafe`), or the finished flow's `responseJson`.
+#[napi(object)]
+#[derive(Default)]
+pub struct NativeStep {
+    pub idempotency_key: Option<String>,
+    pub method: Option<String>,
+    pub url: Option<String>,
+    pub headers: Option<HashMap<String, String>>,
+    pub body: Option<Buffer>,
+    pub retry_safe: Option<bool>,
+    pub response_json: Option<String>,
+    pub error_json: Option<String>,
+}
+
 /// The sans-IO connector: builds processor requests and parses their responses; the caller
 /// sends them with any HTTP client.
 #[napi]
@@ -160,6 +187,55 @@ impl NativeConnector {
                 idempotency_key.as_deref(),
             )
         }))
+    }
+
+    /// One step with the HTTP exchanges as JavaScript values (no JSON, no Base64 for them):
+    /// the request is the core's JSON; the result is the request to send, or the finished
+    /// flow's response as JSON, or the error as JSON.
+    #[napi]
+    pub fn step_parts(
+        &self,
+        op: String,
+        request_json: String,
+        responses: Vec<NativeResponse>,
+        idempotency_key: Option<String>,
+    ) -> NativeStep {
+        let run = || {
+            let responses = responses
+                .into_iter()
+                .map(|r| {
+                    Ok(HttpResponse {
+                        status: u16::try_from(r.status).map_err(|_| {
+                            Error::invalid_request(
+                                "responses.status",
+                                "must be between 0 and 65535",
+                            )
+                        })?,
+                        headers: r.headers.into_iter().collect(),
+                        body: Bytes(r.body.to_vec()),
+                    })
+                })
+                .collect::<connector_service::Result<Vec<HttpResponse>>>()?;
+            self.inner
+                .step_parts(&op, &request_json, &responses, idempotency_key.as_deref())
+        };
+        let mut out = NativeStep::default();
+        match ffi::guard(run) {
+            Ok((Step::Send(http), key)) => {
+                out.idempotency_key = Some(key);
+                out.method = Some(http.method.as_str().to_string());
+                out.url = Some(http.url);
+                out.headers = Some(http.headers.into_iter().collect());
+                out.body = http.body.map(|b| b.0.into());
+                out.retry_safe = Some(http.retry_safe);
+            }
+            Ok((Step::Done(json), key)) => {
+                out.idempotency_key = Some(key);
+                out.response_json = Some(json);
+            }
+            Err(e) => out.error_json = Some(e.into_json()),
+        }
+        out
     }
 
     /// Verifies and parses a webhook.

@@ -11,20 +11,22 @@
 //! panic becomes an `internal` error), so no panic crosses into Python; one tokio runtime per
 //! process ([`runtime`]), and a client is bound to the process that created it.
 
+mod bridge;
 mod observe;
 mod runtime;
 
+use std::collections::BTreeMap;
 use std::mem::ManuallyDrop;
 use std::time::Duration;
 
 use connector_service::ffi::{self, FfiError};
 use connector_service::json::{api_schema, JsonClient, JsonConnector};
-use connector_service::{Currency, Error, ErrorCode, Money};
+use connector_service::types::Bytes;
+use connector_service::{Currency, Error, ErrorCode, HttpResponse, Money, Step};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
-use pyo3_async_runtimes::TaskLocals;
+use pyo3::types::{PyBytes, PyDict, PyTuple};
 
 create_exception!(
     _native,
@@ -34,7 +36,7 @@ create_exception!(
 );
 
 /// The one place an error becomes a Python exception: `NativeError(<the core's error JSON>)`.
-fn py_err(error: FfiError) -> PyErr {
+pub(crate) fn py_err(error: FfiError) -> PyErr {
     NativeError::new_err(error.into_json())
 }
 
@@ -115,28 +117,28 @@ impl NativeClient {
         self.pid
     }
 
-    /// Runs operation `op`; returns an asyncio future of the response JSON. Needs a running
-    /// event loop (call it from a coroutine).
-    #[pyo3(signature = (op, request_json, options_json=None))]
-    fn call<'py>(
+    /// Starts operation `op` on the runtime; its result (the response JSON, or a
+    /// `NativeError`) will be set on `future`, an asyncio future of the event loop that
+    /// `completer` serves (see `bridge.rs`). Returns the call's id, for `completer.cancel`.
+    #[pyo3(signature = (op, request_json, options_json, completer, future))]
+    fn call(
         &self,
-        py: Python<'py>,
         op: String,
         request_json: String,
         options_json: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        completer: &Bound<'_, bridge::Completer>,
+        future: Py<PyAny>,
+    ) -> PyResult<u64> {
         self.check_process()?;
-        runtime::runtime().map_err(runtime_error)?;
-        let locals = TaskLocals::with_running_loop(py)?.copy_context(py)?;
+        let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
-        pyo3_async_runtimes::generic::future_into_py_with_locals::<runtime::ProcessTokio, _, _>(
-            py,
-            locals,
-            async move {
+        Ok(completer.get().register(future, |id, shared| {
+            rt.spawn(async move {
                 let call = client.call(&op, &request_json, options_json.as_deref());
-                ffi::guard_future(call).await.map_err(py_err)
-            },
-        )
+                shared.complete(id, ffi::guard_future(call).await);
+            })
+            .abort_handle()
+        }))
     }
 
     /// Runs operation `op` and waits for it with the GIL released; returns the response JSON.
@@ -216,28 +218,52 @@ impl NativeConnector {
         self.inner.connector_name().as_str()
     }
 
-    /// One step of operation `op`; returns `{"type": "send"|"done", ...}` as JSON.
-    #[pyo3(signature = (op, request_json, responses_json, idempotency_key=None))]
-    fn step(
+    /// One step of operation `op`, with the HTTP exchanges as Python values (no JSON, no
+    /// Base64 for them; the request is the core's JSON): `responses` are
+    /// `(status, headers, body)` tuples; returns `(idempotency_key, request, response_json)`
+    /// where `request` is `(method, url, headers, body, retry_safe)` to send next, or None when
+    /// the flow is done and `response_json` holds its result.
+    #[pyo3(signature = (op, request_json, responses, idempotency_key=None))]
+    fn step_parts<'py>(
         &self,
-        py: Python<'_>,
-        op: String,
-        request_json: String,
-        responses_json: String,
-        idempotency_key: Option<String>,
-    ) -> PyResult<String> {
-        let inner = &self.inner;
-        py.detach(|| {
-            ffi::guard(|| {
-                inner.step(
-                    &op,
-                    &request_json,
-                    &responses_json,
-                    idempotency_key.as_deref(),
-                )
+        py: Python<'py>,
+        op: &str,
+        request_json: &str,
+        responses: Vec<(u16, BTreeMap<String, String>, Bound<'py, PyBytes>)>,
+        idempotency_key: Option<&str>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let responses: Vec<HttpResponse> = responses
+            .into_iter()
+            .map(|(status, headers, body)| HttpResponse {
+                status,
+                headers,
+                body: Bytes(body.as_bytes().to_vec()),
             })
-        })
-        .map_err(py_err)
+            .collect();
+        let inner = &self.inner;
+        let (step, key) = py
+            .detach(|| {
+                ffi::guard(|| inner.step_parts(op, request_json, &responses, idempotency_key))
+            })
+            .map_err(py_err)?;
+        match step {
+            Step::Send(http) => {
+                let headers = PyDict::new(py);
+                for (name, value) in &http.headers {
+                    headers.set_item(name, value)?;
+                }
+                let body = http.body.as_ref().map(|b| PyBytes::new(py, &b.0));
+                let request = (
+                    http.method.as_str(),
+                    http.url,
+                    headers,
+                    body,
+                    http.retry_safe,
+                );
+                (key, request, py.None()).into_pyobject(py)
+            }
+            Step::Done(json) => (key, py.None(), json).into_pyobject(py),
+        }
     }
 
     fn handle_webhook(
@@ -354,6 +380,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add_class::<NativeClient>()?;
     m.add_class::<NativeConnector>()?;
+    m.add_class::<bridge::Completer>()?;
     m.add_function(wrap_pyfunction!(money_from_major, m)?)?;
     m.add_function(wrap_pyfunction!(money_to_major, m)?)?;
     m.add_function(wrap_pyfunction!(currency_exponent, m)?)?;

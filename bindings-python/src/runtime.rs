@@ -8,13 +8,9 @@
 //! threads that do not exist in this process). Clients remember their pid too and refuse to be
 //! used in a child (their pooled connections and timers belong to the parent's runtime).
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use pyo3_async_runtimes::generic::{ContextExt, Runtime as GenericRuntime};
-use pyo3_async_runtimes::TaskLocals;
 use tokio::runtime::Runtime;
 
 struct ProcessRuntime {
@@ -43,7 +39,7 @@ pub fn runtime() -> std::io::Result<&'static Runtime> {
         let fresh = Box::into_raw(Box::new(ProcessRuntime { pid, runtime }));
         match CURRENT.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
             // The previous runtime (if any) belonged to the parent process: leaked on purpose.
-            // Completions counted there were on threads that do not exist in this process.
+            // Observer calls counted there were on threads that do not exist in this process.
             Ok(_) => {
                 IN_PYTHON.store(0, Ordering::SeqCst);
                 continue;
@@ -64,15 +60,16 @@ pub fn runtime_pid() -> Option<u32> {
     unsafe { CURRENT.load(Ordering::Acquire).as_ref() }.map(|rt| rt.pid)
 }
 
-// Interpreter shutdown. The runtime's threads complete asyncio futures by attaching to the
-// interpreter (`Python::attach` in a blocking task). A thread that attaches, or is still
+// Interpreter shutdown. The runtime's threads attach to the interpreter to deliver a call's
+// record to a Python observer (`on_call`); asyncio futures are completed on the event loop's
+// own thread (see `bridge`), never from the runtime. A thread that attaches, or is still
 // attached, while the interpreter finalizes crashes the process; the event loop can finish
-// (and the program exit) while such a thread is still inside its callback. So every attach
+// (and the program exit) while such a thread is still inside the observer. So every attach
 // from the runtime goes through a gate: an atexit hook closes it and waits, with the GIL
-// released, for the threads inside to leave. A completion arriving after that is dropped (no
-// one is left to await it).
+// released, for the threads inside to leave. A record arriving after that is dropped (no one
+// is left to receive it).
 
-/// Completions currently attached (or about to attach) to the interpreter.
+/// Observer calls currently attached (or about to attach) to the interpreter.
 static IN_PYTHON: AtomicUsize = AtomicUsize::new(0);
 /// Set by the atexit hook: the interpreter is shutting down.
 static CLOSED: AtomicBool = AtomicBool::new(false);
@@ -104,62 +101,11 @@ pub fn close_python_gate() {
     if runtime_pid() != Some(std::process::id()) {
         return; // no runtime of this process: nothing can be inside
     }
-    // Bounded: a completion never holds the GIL for long, and exiting must not hang.
+    // Bounded: an observer call never holds the GIL for long, and exiting must not hang.
     for _ in 0..5_000 {
         if IN_PYTHON.load(Ordering::SeqCst) == 0 {
             return;
         }
         std::thread::sleep(Duration::from_millis(1));
-    }
-}
-
-/// The bridge pyo3-async-runtimes drives: futures go to this process's runtime.
-pub struct ProcessTokio;
-
-tokio::task_local! {
-    static TASK_LOCALS: TaskLocals;
-}
-
-fn handle() -> &'static Runtime {
-    // Callers create the runtime (and report failure) before converting a future; failing here
-    // means the OS refused to start threads, which nothing can recover from.
-    runtime().unwrap_or_else(|e| panic!("cannot start the tokio runtime: {e}"))
-}
-
-impl GenericRuntime for ProcessTokio {
-    type JoinError = tokio::task::JoinError;
-    type JoinHandle = tokio::task::JoinHandle<()>;
-
-    fn spawn<F>(fut: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        handle().spawn(fut)
-    }
-
-    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        // pyo3-async-runtimes completes the asyncio future in a blocking task that attaches
-        // to the interpreter: let it in only while the interpreter is not shutting down.
-        handle().spawn_blocking(move || {
-            if let Some(_entered) = enter_python() {
-                f();
-            }
-        })
-    }
-}
-
-impl ContextExt for ProcessTokio {
-    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
-    where
-        F: Future<Output = R> + Send + 'static,
-    {
-        Box::pin(TASK_LOCALS.scope(locals, fut))
-    }
-
-    fn get_task_locals() -> Option<TaskLocals> {
-        TASK_LOCALS.try_with(|locals| locals.clone()).ok()
     }
 }

@@ -301,24 +301,44 @@ impl JsonConnector {
         responses_json: &str,
         idempotency_key: Option<&str>,
     ) -> Result<String> {
-        let request = request_from_json(self.connector.name(), op, request_json)?;
         let responses: Vec<HttpResponse> = if responses_json.trim().is_empty() {
             Vec::new()
         } else {
             from_json(responses_json)?
         };
+        let (step, key) = self.step_parts(op, request_json, &responses, idempotency_key)?;
+        let key = to_json(&key)?;
+        Ok(match step {
+            Step::Send(http) => format!(
+                r#"{{"type":"send","request":{},"idempotency_key":{key}}}"#,
+                to_json(&http)?
+            ),
+            Step::Done(response) => {
+                format!(r#"{{"type":"done","response":{response},"idempotency_key":{key}}}"#)
+            }
+        })
+    }
+
+    /// [`JsonConnector::step`] for bindings that pass the HTTP exchanges as native values (no
+    /// JSON, no Base64 for the bodies): the request as JSON, the responses received so far;
+    /// returns the step (the response of a finished flow as JSON) and the idempotency key used.
+    pub fn step_parts(
+        &self,
+        op: &str,
+        request_json: &str,
+        responses: &[HttpResponse],
+        idempotency_key: Option<&str>,
+    ) -> Result<(Step<String>, String)> {
+        let request = request_from_json(self.connector.name(), op, request_json)?;
         let key = idempotency_key
             .map(str::to_string)
             .or_else(|| request.idempotency_key().map(str::to_string))
             .unwrap_or_else(new_idempotency_key);
-        let step = Call::new(self.connector.as_ref(), &request, &key).step(&responses)?;
-        let out = match step {
-            Step::Send(http) => json!({"type": "send", "request": http, "idempotency_key": key}),
-            Step::Done(response) => {
-                json!({"type": "done", "response": response, "idempotency_key": key})
-            }
+        let step = match Call::new(self.connector.as_ref(), &request, &key).step(responses)? {
+            Step::Send(http) => Step::Send(http),
+            Step::Done(response) => Step::Done(to_json(&response)?),
         };
-        Ok(out.to_string())
+        Ok((step, key))
     }
 
     /// Verifies and parses a webhook, as [`JsonClient::handle_webhook`].

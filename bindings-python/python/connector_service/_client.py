@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import urllib.parse
+import weakref
 from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
@@ -155,6 +157,18 @@ class _ClientBase:
         return f"{type(self).__name__}({self._config_shown}{closed})"
 
 
+_COMPLETERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _native.Completer] = weakref.WeakKeyDictionary()
+"""Each event loop's completer: the runtime's threads queue results there and wake the loop
+through one file descriptor; the loop resolves every finished call's future in one callback."""
+
+
+def _completer_of(loop: asyncio.AbstractEventLoop) -> _native.Completer:
+    completer = _native.Completer()
+    loop.add_reader(completer.fileno(), completer.drain)
+    _COMPLETERS[loop] = completer
+    return completer
+
+
 class AsyncClient(_ClientBase):
     """A client for asyncio: every call is awaitable and never blocks the event loop.
 
@@ -197,10 +211,23 @@ class AsyncClient(_ClientBase):
 
     async def _call(self, operation: str, request: dict[str, Any], options: CallOptions | None) -> Mapping[str, Any]:
         native = self._require()
+        loop = asyncio.get_running_loop()
+        completer = _COMPLETERS.get(loop)
+        if completer is None:
+            completer = _completer_of(loop)
+        future: asyncio.Future[str] = loop.create_future()
         try:
-            text = await native.call(operation, _inputs.dumps(request), self._options(options))
+            call_id = native.call(operation, _inputs.dumps(request), self._options(options), completer, future)
         except _native.NativeError as e:
             raise native_error(e) from None
+        try:
+            text = await future
+        except _native.NativeError as e:
+            raise native_error(e) from None
+        except BaseException:
+            # Cancelled (task.cancel(), asyncio.wait_for): the call stops too.
+            completer.cancel(call_id)
+            raise
         result: Mapping[str, Any] = json.loads(text)
         return result
 

@@ -12,7 +12,7 @@ from ._errors import InvalidConfigurationError
 from ._ext import native_error
 from ._services import ConnectorSteps
 from ._step import Done, Send, Step
-from ._types import ClientConfig, ConnectorConfig, ConnectorName, Environment, HttpRequest, HttpResponse
+from ._types import ClientConfig, ConnectorConfig, ConnectorName, Environment, HttpMethod, HttpRequest, HttpResponse
 
 _R = TypeVar("_R")
 
@@ -67,19 +67,23 @@ class Connector(ConnectorSteps):
         idempotency_key: str | None,
         parse: Callable[[Mapping[str, Any]], _R],
     ) -> Step[_R]:
+        parts = []
         for r in responses:
             if not isinstance(r, HttpResponse):
                 raise TypeError(f"responses must be HttpResponse objects, got {type(r).__name__}")
-        responses_json = json.dumps([r.to_dict() for r in responses])
+            body = r.body if type(r.body) is bytes else bytes(r.body)
+            parts.append((r.status, r.headers, body))
+        # The HTTP exchanges cross as Python values (no JSON, no Base64); the request and the
+        # flow's result as the core's JSON.
         try:
-            text = self._native.step(operation, _inputs.dumps(request), responses_json, idempotency_key)
+            key, send, done = self._native.step_parts(operation, _inputs.dumps(request), parts, idempotency_key)
         except _native.NativeError as e:
             raise native_error(e) from None
-        out = json.loads(text)
-        key = str(out["idempotency_key"])
-        if out["type"] == "send":
-            return Send(HttpRequest.from_dict(out["request"]), key)
-        return Done(parse(out["response"]), key)
+        if send is None:
+            assert done is not None
+            return Done(parse(json.loads(done)), key)
+        method, url, headers, request_body, retry_safe = send
+        return Send(HttpRequest(HttpMethod(method), url, headers, retry_safe, body=request_body), key)
 
     def __repr__(self) -> str:
         return f"Connector({self._shown})"
