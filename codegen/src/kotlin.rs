@@ -133,7 +133,7 @@ fn string_literal(s: &str) -> String {
 const LINE: usize = 140;
 
 fn fits(line: &str) -> bool {
-    line.chars().count() <= LINE
+    crate::layout::fits(LINE, line)
 }
 
 /// `{indent}{head} = {expr}` (an expression body, an initializer) as ktlint lays it out: on one
@@ -153,27 +153,25 @@ fn assign_call(indent: &str, head: &str, callee: &str, args: &[String], after: &
     if fits(&format!("{indent}{head} = {call}")) || fits(&format!("{indent}    {call}")) {
         return assign(indent, head, &call);
     }
-    let mut out = format!("{indent}{head} = {callee}(\n");
-    for arg in args {
-        let _ = writeln!(out, "{indent}    {arg},");
-    }
-    let _ = writeln!(out, "{indent}){after}");
-    out
+    crate::layout::one_per_line(
+        LINE,
+        indent,
+        &format!("{head} = {callee}("),
+        args,
+        &format!("){after}"),
+    )
 }
 
 /// `{indent}{head}({params}){tail}` (a class or function header): on one line if it fits, else
 /// one parameter a line (with a trailing comma).
 fn header(indent: &str, head: &str, params: &[String], tail: &str) -> String {
-    let flat = format!("{indent}{head}({}){tail}", params.join(", "));
-    if fits(&flat) {
-        return flat + "\n";
-    }
-    let mut out = format!("{indent}{head}(\n");
-    for param in params {
-        let _ = writeln!(out, "{indent}    {param},");
-    }
-    let _ = writeln!(out, "{indent}){tail}");
-    out
+    crate::layout::one_per_line(
+        LINE,
+        indent,
+        &format!("{head}("),
+        params,
+        &format!("){tail}"),
+    )
 }
 
 /// `{indent}{signature} = when ({subject}) {` and its one-line branches, as ktlint lays it out:

@@ -9,6 +9,7 @@
 
 mod api;
 mod kotlin;
+mod layout;
 mod methods;
 mod python;
 mod typescript;

@@ -98,7 +98,7 @@ fn check_names(api: &Api) {
 const LINE: usize = 120;
 
 fn fits(line: &str) -> bool {
-    line.chars().count() <= LINE
+    crate::layout::fits(LINE, line)
 }
 
 /// `{indent}{open}{items}{close}` where the items may share a line (parameters, arguments), as
@@ -114,27 +114,13 @@ fn bracketed(indent: &str, open: &str, items: &[String], close: &str) -> String 
     if fits(&body) {
         return format!("{indent}{open}\n{body}\n{indent}{close}\n");
     }
-    let mut out = format!("{indent}{open}\n");
-    for item in items {
-        let _ = writeln!(out, "{indent}    {item},");
-    }
-    let _ = writeln!(out, "{indent}{close}");
-    out
+    exploded(indent, open, items, close)
 }
 
 /// A collection literal (dict, list) as ruff formats it: on one line if it fits, else one item
 /// a line with a trailing comma.
 fn exploded(indent: &str, open: &str, items: &[String], close: &str) -> String {
-    let flat = format!("{indent}{open}{}{close}", items.join(", "));
-    if fits(&flat) {
-        return flat + "\n";
-    }
-    let mut out = format!("{indent}{open}\n");
-    for item in items {
-        let _ = writeln!(out, "{indent}    {item},");
-    }
-    let _ = writeln!(out, "{indent}{close}");
-    out
+    crate::layout::one_per_line(LINE, indent, open, items, close)
 }
 
 /// A JSON value as a Python literal on lines of its own at `indent` (preceded by `prefix`,
