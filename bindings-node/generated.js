@@ -1176,7 +1176,7 @@ function fromWire_PaymentEvent(o, p) {
   return v;
 }
 
-const KEYS_PaymentGetRequest = ["connectorTransactionId", "redirectResult", "captureMethod", "connectorOrderId", "idempotencyKey"];
+const KEYS_PaymentGetRequest = ["connectorTransactionId", "redirectResult", "captureMethod", "connectorOrderId", "idempotencyKey", "merchantReference"];
 
 function toWire_PaymentGetRequest(v, p, tag) {
   w.struct(v, p, KEYS_PaymentGetRequest, tag);
@@ -1186,6 +1186,7 @@ function toWire_PaymentGetRequest(v, p, tag) {
   if (!w.missing(v.captureMethod)) o.capture_method = w.str(v.captureMethod, w.join(p, "capture_method"));
   if (!w.missing(v.connectorOrderId)) o.connector_order_id = w.str(v.connectorOrderId, w.join(p, "connector_order_id"));
   if (!w.missing(v.idempotencyKey)) o.idempotency_key = w.str(v.idempotencyKey, w.join(p, "idempotency_key"));
+  if (!w.missing(v.merchantReference)) o.merchant_reference = w.str(v.merchantReference, w.join(p, "merchant_reference"));
   return o;
 }
 
@@ -1196,6 +1197,7 @@ function fromWire_PaymentGetRequest(o) {
   if (o.capture_method != null) v.captureMethod = o.capture_method;
   if (o.connector_order_id != null) v.connectorOrderId = o.connector_order_id;
   if (o.idempotency_key != null) v.idempotencyKey = o.idempotency_key;
+  if (o.merchant_reference != null) v.merchantReference = o.merchant_reference;
   return v;
 }
 
@@ -1404,15 +1406,15 @@ function fromWire_RefundEvent(o, p) {
   return v;
 }
 
-const KEYS_RefundGetRequest = ["connectorRefundId", "connectorTransactionId", "idempotencyKey"];
+const KEYS_RefundGetRequest = ["connectorRefundId", "connectorTransactionId", "idempotencyKey", "merchantRefundReference"];
 
 function toWire_RefundGetRequest(v, p, tag) {
   w.struct(v, p, KEYS_RefundGetRequest, tag);
   const o = {};
-  if (w.missing(v.connectorRefundId)) throw w.required(w.join(p, "connector_refund_id"));
-  o.connector_refund_id = w.str(v.connectorRefundId, w.join(p, "connector_refund_id"));
+  if (!w.missing(v.connectorRefundId)) o.connector_refund_id = w.str(v.connectorRefundId, w.join(p, "connector_refund_id"));
   if (!w.missing(v.connectorTransactionId)) o.connector_transaction_id = w.str(v.connectorTransactionId, w.join(p, "connector_transaction_id"));
   if (!w.missing(v.idempotencyKey)) o.idempotency_key = w.str(v.idempotencyKey, w.join(p, "idempotency_key"));
+  if (!w.missing(v.merchantRefundReference)) o.merchant_refund_reference = w.str(v.merchantRefundReference, w.join(p, "merchant_refund_reference"));
   return o;
 }
 
@@ -1421,6 +1423,7 @@ function fromWire_RefundGetRequest(o) {
   if (o.connector_refund_id != null) v.connectorRefundId = o.connector_refund_id;
   if (o.connector_transaction_id != null) v.connectorTransactionId = o.connector_transaction_id;
   if (o.idempotency_key != null) v.idempotencyKey = o.idempotency_key;
+  if (o.merchant_refund_reference != null) v.merchantRefundReference = o.merchant_refund_reference;
   return v;
 }
 
@@ -1984,13 +1987,13 @@ const FIELDS = {
   NetworkToken: { number: ["number", null], expiry_month: ["expiryMonth", null], expiry_year: ["expiryYear", null], cryptogram: ["cryptogram", null], eci: ["eci", null], wallet: ["wallet", null], holder_name: ["holderName", null] },
   OrderResponse: { status: ["status", null], connector: ["connector", null], connector_order_id: ["connectorOrderId", null], connector_status: ["connectorStatus", null], merchant_reference: ["merchantReference", null], amount: ["amount", "Money"], idempotency_key: ["idempotencyKey", null], request_id: ["requestId", null], http_status: ["httpStatus", null], raw_response: ["rawResponse", null] },
   PaymentEvent: { event_type: ["eventType", null], connector_transaction_id: ["connectorTransactionId", null], status: ["status", null], event_id: ["eventId", null], connector_operation_id: ["connectorOperationId", null], merchant_reference: ["merchantReference", null], connector_order_id: ["connectorOrderId", null], amount: ["amount", "Money"], decline: ["decline", "DeclineDetails"], mandate_id: ["mandateId", null], network_transaction_id: ["networkTransactionId", null], occurred_at: ["occurredAt", null] },
-  PaymentGetRequest: { connector_transaction_id: ["connectorTransactionId", null], redirect_result: ["redirectResult", "*"], capture_method: ["captureMethod", null], connector_order_id: ["connectorOrderId", null], idempotency_key: ["idempotencyKey", null] },
+  PaymentGetRequest: { connector_transaction_id: ["connectorTransactionId", null], redirect_result: ["redirectResult", "*"], capture_method: ["captureMethod", null], connector_order_id: ["connectorOrderId", null], idempotency_key: ["idempotencyKey", null], merchant_reference: ["merchantReference", null] },
   PaymentResponse: { status: ["status", null], connector: ["connector", null], connector_status: ["connectorStatus", null], connector_transaction_id: ["connectorTransactionId", null], connector_operation_id: ["connectorOperationId", null], merchant_reference: ["merchantReference", null], connector_order_id: ["connectorOrderId", null], network_transaction_id: ["networkTransactionId", null], mandate_id: ["mandateId", null], connector_customer_id: ["connectorCustomerId", null], amount: ["amount", "Money"], next_action: ["nextAction", "NextAction"], decline: ["decline", "DeclineDetails"], idempotency_key: ["idempotencyKey", null], request_id: ["requestId", null], http_status: ["httpStatus", null], raw_response: ["rawResponse", null] },
   QrCodeAction: { data: ["data", null], image_url: ["imageUrl", null] },
   RazorpayConfig: { key_id: ["keyId", null], key_secret: ["keySecret", null], webhook_secrets: ["webhookSecrets", null], mandate_max_amount: ["mandateMaxAmount", null], mandate_frequency: ["mandateFrequency", null], webhook_tolerance_seconds: ["webhookToleranceSeconds", null] },
   RedirectAction: { url: ["url", null], method: ["method", null], form_fields: ["formFields", "*"] },
   RefundEvent: { event_type: ["eventType", null], connector_refund_id: ["connectorRefundId", null], status: ["status", null], event_id: ["eventId", null], connector_transaction_id: ["connectorTransactionId", null], merchant_refund_reference: ["merchantRefundReference", null], amount: ["amount", "Money"], reason: ["reason", null], occurred_at: ["occurredAt", null] },
-  RefundGetRequest: { connector_refund_id: ["connectorRefundId", null], connector_transaction_id: ["connectorTransactionId", null], idempotency_key: ["idempotencyKey", null] },
+  RefundGetRequest: { connector_refund_id: ["connectorRefundId", null], connector_transaction_id: ["connectorTransactionId", null], idempotency_key: ["idempotencyKey", null], merchant_refund_reference: ["merchantRefundReference", null] },
   RefundRequest: { connector_transaction_id: ["connectorTransactionId", null], amount: ["amount", "Money"], merchant_refund_reference: ["merchantRefundReference", null], reason: ["reason", null], refundable_amount: ["refundableAmount", "Money"], idempotency_key: ["idempotencyKey", null], metadata: ["metadata", "*"] },
   RefundResponse: { status: ["status", null], connector: ["connector", null], connector_refund_id: ["connectorRefundId", null], connector_transaction_id: ["connectorTransactionId", null], connector_status: ["connectorStatus", null], merchant_refund_reference: ["merchantRefundReference", null], amount: ["amount", "Money"], failure: ["failure", "DeclineDetails"], idempotency_key: ["idempotencyKey", null], request_id: ["requestId", null], http_status: ["httpStatus", null], raw_response: ["rawResponse", null] },
   RetryOptions: { enabled: ["enabled", null], max_attempts: ["maxAttempts", null], initial_backoff_ms: ["initialBackoffMs", null], max_backoff_ms: ["maxBackoffMs", null] },

@@ -735,6 +735,14 @@ export interface PaymentGetRequest {
   /** The processor's order id, for processors that can look payments up by order. */
   connectorOrderId?: string | null;
   idempotencyKey?: string | null;
+  /**
+   * Your reference (the `merchant_reference` of authorize, setup_mandate or create_order),
+   * for processors without idempotency keys, to find what a call that failed without an id
+   * made (Razorpay: the order whose `receipt` it is, then its payments; Elavon: a `txnquery`
+   * search for the transaction with that invoice number). Used when no id is given; a
+   * `not_found` error means the processor holds nothing under it.
+   */
+  merchantReference?: string | null;
 }
 
 /** A discriminated union on `type`. */
@@ -884,10 +892,18 @@ export interface RefundEvent {
 /** Get a refund's current status (RSync). */
 export interface RefundGetRequest {
   /** The processor's refund id. */
-  connectorRefundId: string;
+  connectorRefundId?: string | null;
   /** The processor's payment id, for processors that look refunds up under the payment. */
   connectorTransactionId?: string | null;
   idempotencyKey?: string | null;
+  /**
+   * Your reference for the refund, for processors without idempotency keys, to find a
+   * refund whose call failed without an id (Razorpay: the payment's refund with that
+   * `receipt`, so `connector_transaction_id` is needed too; Elavon: a `txnquery` search for
+   * the return with that invoice number). Used when `connector_refund_id` is not given; a
+   * `not_found` error means the processor holds no such refund.
+   */
+  merchantRefundReference?: string | null;
 }
 
 /** Why a refund is made (mapped to the processor's reason enum where it has one). */

@@ -50,7 +50,7 @@ impl References {
             },
             FlowRequest::GetRefund(r) => References {
                 transaction_id: r.connector_transaction_id.clone(),
-                refund_id: some(&r.connector_refund_id),
+                refund_id: r.connector_refund_id.clone(),
                 ..References::default()
             },
             FlowRequest::SetupMandate(_)

@@ -222,14 +222,16 @@ impl Validate for PaymentGetRequest {
     fn validate(&self) -> Result<()> {
         optional("connector_transaction_id", &self.connector_transaction_id)?;
         optional("connector_order_id", &self.connector_order_id)?;
+        optional("merchant_reference", &self.merchant_reference)?;
         idempotency_key(&self.idempotency_key)?;
         if self.connector_transaction_id.is_none()
             && self.redirect_result.is_none()
             && self.connector_order_id.is_none()
+            && self.merchant_reference.is_none()
         {
             return Err(Error::invalid_request(
                 "connector_transaction_id",
-                "give connector_transaction_id, connector_order_id or redirect_result",
+                "give connector_transaction_id, connector_order_id, redirect_result or merchant_reference",
             ));
         }
         Ok(())
@@ -293,8 +295,15 @@ impl Validate for RefundRequest {
 
 impl Validate for RefundGetRequest {
     fn validate(&self) -> Result<()> {
-        required("connector_refund_id", &self.connector_refund_id)?;
+        optional("connector_refund_id", &self.connector_refund_id)?;
         optional("connector_transaction_id", &self.connector_transaction_id)?;
+        optional("merchant_refund_reference", &self.merchant_refund_reference)?;
+        if self.connector_refund_id.is_none() && self.merchant_refund_reference.is_none() {
+            return Err(Error::invalid_request(
+                "connector_refund_id",
+                "give connector_refund_id, or merchant_refund_reference where the processor can look refunds up by it",
+            ));
+        }
         idempotency_key(&self.idempotency_key)
     }
 }

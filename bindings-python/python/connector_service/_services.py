@@ -112,6 +112,7 @@ class AsyncPayments:
         capture_method: CaptureMethod | None = ...,
         connector_order_id: str | None = ...,
         idempotency_key: str | None = ...,
+        merchant_reference: str | None = ...,
         options: CallOptions | None = None,
     ) -> PaymentResponse: ...
 
@@ -287,9 +288,10 @@ class AsyncRefunds:
     async def get(
         self,
         *,
-        connector_refund_id: str,
+        connector_refund_id: str | None = ...,
         connector_transaction_id: str | None = ...,
         idempotency_key: str | None = ...,
+        merchant_refund_reference: str | None = ...,
         options: CallOptions | None = None,
     ) -> RefundResponse: ...
 
@@ -457,6 +459,7 @@ class Payments:
         capture_method: CaptureMethod | None = ...,
         connector_order_id: str | None = ...,
         idempotency_key: str | None = ...,
+        merchant_reference: str | None = ...,
         options: CallOptions | None = None,
     ) -> PaymentResponse: ...
 
@@ -630,9 +633,10 @@ class Refunds:
     def get(
         self,
         *,
-        connector_refund_id: str,
+        connector_refund_id: str | None = ...,
         connector_transaction_id: str | None = ...,
         idempotency_key: str | None = ...,
+        merchant_refund_reference: str | None = ...,
         options: CallOptions | None = None,
     ) -> RefundResponse: ...
 

@@ -1989,6 +1989,13 @@ class PaymentGetRequest(_ext.Model):
     connector_order_id: str | None = None
     """The processor's order id, for processors that can look payments up by order."""
     idempotency_key: str | None = None
+    merchant_reference: str | None = None
+    """Your reference (the `merchant_reference` of authorize, setup_mandate or create_order),
+    for processors without idempotency keys, to find what a call that failed without an id
+    made (Razorpay: the order whose `receipt` it is, then its payments; Elavon: a `txnquery`
+    search for the transaction with that invoice number). Used when no id is given; a
+    `not_found` error means the processor holds nothing under it.
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1998,6 +2005,7 @@ class PaymentGetRequest(_ext.Model):
             "capture_method": None if self.capture_method is None else CaptureMethod(self.capture_method).value,
             "connector_order_id": self.connector_order_id,
             "idempotency_key": self.idempotency_key,
+            "merchant_reference": self.merchant_reference,
         }
 
     @classmethod
@@ -2014,6 +2022,8 @@ class PaymentGetRequest(_ext.Model):
             kwargs["connector_order_id"] = value
         if (value := data.get("idempotency_key")) is not None:
             kwargs["idempotency_key"] = value
+        if (value := data.get("merchant_reference")) is not None:
+            kwargs["merchant_reference"] = value
         return cls(**kwargs)
 
 
@@ -2311,12 +2321,19 @@ class RefundEvent(_ext.Model):
 class RefundGetRequest(_ext.Model):
     """Get a refund's current status (RSync)."""
 
-    connector_refund_id: str
-    """The processor's refund id."""
     _: _dc.KW_ONLY
+    connector_refund_id: str | None = None
+    """The processor's refund id."""
     connector_transaction_id: str | None = None
     """The processor's payment id, for processors that look refunds up under the payment."""
     idempotency_key: str | None = None
+    merchant_refund_reference: str | None = None
+    """Your reference for the refund, for processors without idempotency keys, to find a
+    refund whose call failed without an id (Razorpay: the payment's refund with that
+    `receipt`, so `connector_transaction_id` is needed too; Elavon: a `txnquery` search for
+    the return with that invoice number). Used when `connector_refund_id` is not given; a
+    `not_found` error means the processor holds no such refund.
+    """
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2324,18 +2341,21 @@ class RefundGetRequest(_ext.Model):
             "connector_refund_id": self.connector_refund_id,
             "connector_transaction_id": self.connector_transaction_id,
             "idempotency_key": self.idempotency_key,
+            "merchant_refund_reference": self.merchant_refund_reference,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RefundGetRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
         kwargs: dict[str, Any] = {}
-        value = data["connector_refund_id"]
-        kwargs["connector_refund_id"] = value
+        if (value := data.get("connector_refund_id")) is not None:
+            kwargs["connector_refund_id"] = value
         if (value := data.get("connector_transaction_id")) is not None:
             kwargs["connector_transaction_id"] = value
         if (value := data.get("idempotency_key")) is not None:
             kwargs["idempotency_key"] = value
+        if (value := data.get("merchant_refund_reference")) is not None:
+            kwargs["merchant_refund_reference"] = value
         return cls(**kwargs)
 
 

@@ -46,12 +46,20 @@ pub struct RefundRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefundGetRequest {
     /// The processor's refund id.
-    pub connector_refund_id: String,
+    #[serde(default)]
+    pub connector_refund_id: Option<String>,
     /// The processor's payment id, for processors that look refunds up under the payment.
     #[serde(default)]
     pub connector_transaction_id: Option<String>,
     #[serde(default)]
     pub idempotency_key: Option<String>,
+    /// Your reference for the refund, for processors without idempotency keys, to find a
+    /// refund whose call failed without an id (Razorpay: the payment's refund with that
+    /// `receipt`, so `connector_transaction_id` is needed too; Elavon: a `txnquery` search for
+    /// the return with that invoice number). Used when `connector_refund_id` is not given; a
+    /// `not_found` error means the processor holds no such refund.
+    #[serde(default)]
+    pub merchant_refund_reference: Option<String>,
 }
 
 /// The processor's answer to refund and rsync.
@@ -103,5 +111,21 @@ impl RefundResponse {
             http_status: None,
             raw_response: None,
         }
+    }
+}
+
+impl RefundGetRequest {
+    /// `connector_refund_id`, for processors that look refunds up only by their own id.
+    pub fn required_refund_id(&self, connector: ConnectorName) -> crate::Result<&str> {
+        self.connector_refund_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| {
+                crate::Error::invalid_request(
+                    "connector_refund_id",
+                    format!("is required: {connector} looks a refund up by its own id only"),
+                )
+            })
     }
 }

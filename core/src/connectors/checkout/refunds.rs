@@ -95,7 +95,7 @@ pub(super) fn get_refund(
         "/actions",
     )?;
     let payment_url = c.id_url("payments", "connector_transaction_id", payment_id, "")?;
-    let refund_id = req.connector_refund_id.trim();
+    let refund_id = req.required_refund_id(ConnectorName::Checkout)?;
     let payment_id = payment_id.trim();
     match responses {
         [] => Ok(Step::Send(c.get(url))),

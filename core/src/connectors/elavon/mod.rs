@@ -28,8 +28,10 @@
 //!   `ssl_get_token=Y`; a mandate is charged with `ssl_token` instead of card data and the
 //!   stored-credential fields.
 //! * **No idempotency, no webhooks, no disputes, no orders.** Every write is marked not
-//!   retry-safe (after an uncertain outcome, reconcile with `payments.get`, i.e. `txnquery`);
-//!   only `txnquery` is retry-safe.
+//!   retry-safe and only `txnquery` is retry-safe. After an uncertain outcome (no id came
+//!   back), reconcile by your reference: `payments.get` with `merchant_reference` and
+//!   `refunds.get` with `merchant_refund_reference` search the last days' transactions for that
+//!   `ssl_invoice_number` (`search.rs`); `not_found` means nothing was made under it.
 
 use std::fmt;
 
@@ -48,6 +50,7 @@ use crate::types::*;
 mod errors;
 mod payments;
 mod refunds;
+mod search;
 mod wire;
 mod xml;
 
@@ -280,10 +283,10 @@ impl Connector for Elavon {
     fn get_payment(
         &self,
         req: &PaymentGetRequest,
-        _cx: &FlowContext,
+        cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        payments::get_payment(self, req, responses)
+        payments::get_payment(self, req, cx.timestamp_ms, responses)
     }
 
     fn capture(
@@ -316,10 +319,10 @@ impl Connector for Elavon {
     fn get_refund(
         &self,
         req: &RefundGetRequest,
-        _cx: &FlowContext,
+        cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        refunds::get_refund(self, req, responses)
+        refunds::get_refund(self, req, cx.timestamp_ms, responses)
     }
 
     fn setup_mandate(

@@ -6,8 +6,8 @@
 
 use super::errors::{self, decline_details, error_document, read_txn, unknown_document};
 use super::wire::{self, Outcome, TransStatus, TransactionType, Txn, TxnRequest};
-use super::xml::{clean_text, truncate};
-use super::Elavon;
+use super::xml::clean_text;
+use super::{search, Elavon};
 use crate::connector::single_exchange;
 use crate::error::{Error, Result};
 use crate::http::{HttpResponse, Step};
@@ -81,8 +81,7 @@ fn add_customer_fields(
     billing: Option<&Address>,
     holder: Option<&str>,
 ) {
-    txn.ssl_invoice_number = clean_text(merchant_reference)
-        .map(|r| truncate(&r, MAX_INVOICE_CHARS).trim_end().to_string());
+    txn.ssl_invoice_number = search::invoice_number(merchant_reference);
     if let Some(c) = customer {
         txn.ssl_email = c.email.as_deref().and_then(clean_text);
         txn.ssl_customer_code = c.id.as_deref().and_then(clean_text);
@@ -274,8 +273,12 @@ fn parse_authorize(
 pub(super) fn get_payment(
     elavon: &Elavon,
     req: &PaymentGetRequest,
+    now_ms: u64,
     responses: &[HttpResponse],
 ) -> Result<Step<PaymentResponse>> {
+    if let (None, Some(reference)) = (&req.connector_transaction_id, &req.merchant_reference) {
+        return payment_by_invoice(elavon, reference, now_ms, responses);
+    }
     let id = req
         .connector_transaction_id
         .as_deref()
@@ -283,13 +286,42 @@ pub(super) fn get_payment(
         .ok_or_else(|| {
             Error::invalid_request(
                 "connector_transaction_id",
-                "Elavon looks payments up by their ssl_txn_id only",
+                "Elavon looks payments up by their ssl_txn_id, or by merchant_reference",
             )
         })?;
     single_exchange(
         responses,
         || query(elavon, &id),
         |response| parse_get_payment(elavon, &id, response),
+    )
+}
+
+/// PSync by your `merchant_reference` (the `ssl_invoice_number`): a `txnquery` search for the
+/// sale, auth-only or verification made under it (`search.rs`).
+fn payment_by_invoice(
+    elavon: &Elavon,
+    reference: &str,
+    now_ms: u64,
+    responses: &[HttpResponse],
+) -> Result<Step<PaymentResponse>> {
+    let invoice = search::invoice_number(reference)
+        .ok_or_else(|| Error::invalid_request("merchant_reference", "must not be empty"))?;
+    single_exchange(
+        responses,
+        || search::request(elavon, &invoice, now_ms),
+        |response| {
+            let txn = search::find(response, &invoice, "payment", |t| {
+                matches!(
+                    t,
+                    TransactionType::Sale
+                        | TransactionType::AuthOnly
+                        | TransactionType::CardVerification
+                        | TransactionType::GetToken
+                )
+            })?;
+            let id = txn.ssl_txn_id.clone().unwrap_or_default();
+            queried_payment(elavon, &id, response, txn)
+        },
     )
 }
 
@@ -332,6 +364,16 @@ fn parse_get_payment(
     response: &HttpResponse,
 ) -> Result<PaymentResponse> {
     let txn = read_txn(response, true, Some(id))?;
+    queried_payment(elavon, id, response, txn)
+}
+
+/// A payment from a `txnquery` result.
+fn queried_payment(
+    elavon: &Elavon,
+    id: &str,
+    response: &HttpResponse,
+    txn: Txn,
+) -> Result<PaymentResponse> {
     let currency = elavon.answer_currency(&txn, None);
     let outcome = txn.outcome();
     if outcome == Outcome::Error {

@@ -6,6 +6,7 @@
 
 use super::errors::{decline_details, error_document, read_txn, unknown_document};
 use super::payments::query;
+use super::search;
 use super::wire::{Outcome, TransStatus, TransactionType, Txn};
 use super::xml::clean_text;
 use super::Elavon;
@@ -46,6 +47,11 @@ pub(super) fn refund(
             txn.ssl_amount = Some(amount);
             txn.ssl_transaction_currency = currency;
             txn.ssl_txn_id = Some(id.clone());
+            // Your reference, to find the return by after an uncertain outcome.
+            txn.ssl_invoice_number = req
+                .merchant_refund_reference
+                .as_deref()
+                .and_then(search::invoice_number);
             elavon.post(&txn, false)
         },
         |response| parse_refund(elavon, req, &id, response),
@@ -97,14 +103,46 @@ fn parse_refund(
 pub(super) fn get_refund(
     elavon: &Elavon,
     req: &RefundGetRequest,
+    now_ms: u64,
     responses: &[HttpResponse],
 ) -> Result<Step<RefundResponse>> {
-    let id = clean_text(&req.connector_refund_id)
+    let Some(id) = req.connector_refund_id.as_deref() else {
+        return refund_by_invoice(elavon, req, now_ms, responses);
+    };
+    let id = clean_text(id)
         .ok_or_else(|| Error::invalid_request("connector_refund_id", "must not be empty"))?;
     single_exchange(
         responses,
         || query(elavon, &id),
         |response| parse_get_refund(elavon, req, &id, response),
+    )
+}
+
+/// RSync by your `merchant_refund_reference` (the return's `ssl_invoice_number`): a
+/// `txnquery` search for the `RETURN` made under it (`search.rs`).
+fn refund_by_invoice(
+    elavon: &Elavon,
+    req: &RefundGetRequest,
+    now_ms: u64,
+    responses: &[HttpResponse],
+) -> Result<Step<RefundResponse>> {
+    let invoice = req
+        .merchant_refund_reference
+        .as_deref()
+        .and_then(search::invoice_number)
+        .ok_or_else(|| Error::invalid_request("connector_refund_id", "is required"))?;
+    single_exchange(
+        responses,
+        || search::request(elavon, &invoice, now_ms),
+        |response| {
+            let txn = search::find(response, &invoice, "return", |t| {
+                *t == TransactionType::Return
+            })?;
+            let id = txn.ssl_txn_id.clone().unwrap_or_default();
+            let mut r = queried_refund(elavon, req, &id, response, txn)?;
+            r.merchant_refund_reference = req.merchant_refund_reference.clone();
+            Ok(r)
+        },
     )
 }
 
@@ -132,6 +170,17 @@ fn parse_get_refund(
     response: &HttpResponse,
 ) -> Result<RefundResponse> {
     let txn = read_txn(response, true, Some(id))?;
+    queried_refund(elavon, req, id, response, txn)
+}
+
+/// A refund from a `txnquery` result.
+fn queried_refund(
+    elavon: &Elavon,
+    req: &RefundGetRequest,
+    id: &str,
+    response: &HttpResponse,
+    txn: Txn,
+) -> Result<RefundResponse> {
     let outcome = txn.outcome();
     if outcome == Outcome::Error {
         return Err(error_document(response, &txn, true));

@@ -20,6 +20,9 @@ pub struct TxnRequest {
     pub ssl_transaction_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_txn_id: Option<String>,
+    /// `txnquery` search: the first day searched (`MM/DD/YYYY`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssl_search_start_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_amount: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,6 +97,9 @@ pub struct Txn {
     pub ssl_issuer_response: Option<String>,
     #[serde(default, deserialize_with = "text")]
     pub ssl_invoice_number: Option<String>,
+    /// `MM/DD/YYYY hh:mm:ss AM/PM`, the terminal's local time.
+    #[serde(default, deserialize_with = "text")]
+    pub ssl_txn_time: Option<String>,
     #[serde(default, deserialize_with = "text")]
     pub ssl_oar_data: Option<String>,
     #[serde(default, deserialize_with = "text")]

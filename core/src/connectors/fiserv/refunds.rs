@@ -65,7 +65,10 @@ impl Fiserv {
         req: &RefundGetRequest,
         cx: &FlowContext,
     ) -> Result<HttpRequest> {
-        let reference = transaction_reference("connector_refund_id", &req.connector_refund_id)?;
+        let reference = transaction_reference(
+            "connector_refund_id",
+            req.required_refund_id(ConnectorName::Fiserv)?,
+        )?;
         let body = PaymentRequest {
             reference_transaction_details: Some(ReferenceTransactionDetails::transaction_id(
                 reference,
@@ -165,7 +168,7 @@ pub(super) fn parse_refund_inquiry(
     req: &RefundGetRequest,
 ) -> Result<RefundResponse> {
     let transactions = read_inquiry(response)?;
-    let id = req.connector_refund_id.trim();
+    let id = req.required_refund_id(ConnectorName::Fiserv)?;
     let refund = transactions
         .iter()
         .find(|t| t.has_id(id))

@@ -289,6 +289,26 @@ impl Razorpay {
     }
 }
 
+/// Razorpay's limit on a `receipt` (orders and refunds).
+const RECEIPT_MAX_CHARS: usize = 40;
+
+/// The largest page Razorpay lists (`count`, Razorpay API reference, "Fetch All Orders").
+const LIST_MAX: usize = 100;
+
+/// Your reference as a Razorpay `receipt` of an `entity` (trimmed, at most 40 characters).
+fn receipt<'a>(reference: &'a str, field: &str, entity: &str) -> Result<&'a str> {
+    let receipt = reference.trim();
+    if receipt.chars().count() > RECEIPT_MAX_CHARS {
+        return Err(Error::invalid_request(
+            field,
+            format!(
+                "becomes the Razorpay {entity} receipt, which takes at most {RECEIPT_MAX_CHARS} characters"
+            ),
+        ));
+    }
+    Ok(receipt)
+}
+
 /// Checks an id goes into a URL path unchanged: Razorpay ids are `prefix_` plus letters and
 /// digits.
 fn checked_id<'a>(field: &str, id: &'a str) -> Result<&'a str> {
@@ -489,7 +509,10 @@ impl Razorpay {
             R::Capture(r) => refs.add(Some(&r.connector_transaction_id)),
             R::Void(r) => refs.add(Some(&r.connector_transaction_id)),
             R::Refund(r) => refs.add(Some(&r.connector_transaction_id)),
-            R::GetRefund(r) => refs.add(Some(&r.connector_refund_id)),
+            R::GetRefund(r) => {
+                refs.add(r.connector_refund_id.as_deref());
+                refs.add(r.connector_transaction_id.as_deref());
+            }
             R::CreateOrder(_)
             | R::AcceptDispute(_)
             | R::SubmitEvidence(_)

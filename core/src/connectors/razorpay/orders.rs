@@ -5,14 +5,11 @@ use serde_json::{json, Map, Value};
 use super::wire::{non_empty, OrderEntity};
 use super::{errors, parse_success, response_money, wire_amount, Razorpay};
 use crate::connector::single_exchange;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse, Step};
 use crate::mask::mask_body;
 use crate::money::Money;
 use crate::types::*;
-
-/// Razorpay's limit on `receipt`.
-const RECEIPT_MAX_CHARS: usize = 40;
 
 /// The order fields shared by create_order, the order pre-step of authorize, and the
 /// authorization order of setup_mandate.
@@ -47,13 +44,7 @@ pub(super) fn create_order(
 /// `POST /v1/orders`.
 pub(super) fn order_request(c: &Razorpay, spec: &OrderSpec<'_>) -> Result<HttpRequest> {
     let amount = wire_amount(spec.amount, spec.amount_field)?;
-    let receipt = spec.receipt.trim();
-    if receipt.chars().count() > RECEIPT_MAX_CHARS {
-        return Err(Error::invalid_request(
-            spec.receipt_field,
-            format!("becomes the Razorpay order receipt, which takes at most {RECEIPT_MAX_CHARS} characters"),
-        ));
-    }
+    let receipt = super::receipt(spec.receipt, spec.receipt_field, "order")?;
     let mut body = json!({
         "amount": amount,
         "currency": spec.amount.currency.code(),

@@ -11,12 +11,17 @@
 //! | authorize, mandate | (`POST /v1/orders`), then `create/recurring` |
 //! | setup_mandate | `POST /v1/customers`, (`POST /v1/orders` with `token{}`), then `create/json` with `recurring` |
 //! | psync | `GET /v1/payments/{id}`, or `GET /v1/orders/{id}/payments` |
+//! | psync by `merchant_reference` | `GET /v1/orders?receipt=`, then `GET /v1/orders/{id}/payments` |
 //! | capture | `POST /v1/payments/{id}/capture` |
 
 use serde_json::{json, Map, Value};
 
 use super::orders::{order_request, parse_order, OrderSpec};
-use super::wire::{non_empty, Collection, CreatedPayment, IdEntity, NextEntry, PaymentEntity};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+
+use super::wire::{
+    non_empty, Collection, CreatedPayment, IdEntity, NextEntry, OrderEntity, PaymentEntity,
+};
 use super::{
     checked_id, errors, hmac_matches, parse_success, response_money, wire_amount, Razorpay,
 };
@@ -43,6 +48,8 @@ enum OrderStep<'r> {
 enum PsyncTarget<'a> {
     Payment(&'a str, &'static str),
     OrderPayments(&'a str),
+    /// The order whose `receipt` is this reference, then its payments.
+    Receipt(&'a str),
 }
 
 /// Uses the given order, or creates one from `spec` as the next request.
@@ -491,7 +498,92 @@ pub(super) fn get_payment(
             |r| parse_order_payments(r, id.trim(), capture_method),
         )
         .map_err(|e| e.with_references(Some(id.trim()), None, None)),
+        PsyncTarget::Receipt(reference) => {
+            payment_by_receipt(c, reference, capture_method, responses)
+        }
     }
+}
+
+/// PSync by your `merchant_reference` (the order `receipt`), for a call that failed without
+/// an id: `GET /v1/orders?receipt=` (Razorpay API reference, "Fetch All Orders"), then the
+/// chosen order's payments. `not_found` without an order id: no order has that receipt, so
+/// nothing was made under it; `not_found` with `connector_order_id`: the order exists and
+/// nothing was paid on it.
+fn payment_by_receipt(
+    c: &Razorpay,
+    reference: &str,
+    capture_method: Option<CaptureMethod>,
+    responses: &[HttpResponse],
+) -> Result<Step<PaymentResponse>> {
+    let reference = super::receipt(reference, "merchant_reference", "order")?;
+    let Some((list, rest)) = responses.split_first() else {
+        let query = utf8_percent_encode(reference, NON_ALPHANUMERIC);
+        return Ok(Step::Send(c.get(format!(
+            "{}?receipt={query}&count={}",
+            c.urls.orders,
+            super::LIST_MAX
+        ))));
+    };
+    let order_id = order_with_receipt(list, reference)?;
+    let step = match rest {
+        [] => Ok(Step::Send(c.get(c.id_url(
+            "orders",
+            "connector_order_id",
+            &order_id,
+            "/payments",
+        )?))),
+        [payments] => parse_order_payments(payments, &order_id, capture_method).map(Step::Done),
+        _ => Err(Error::internal(
+            "razorpay psync: more responses than requests",
+        )),
+    };
+    step.map_err(|e| e.with_references(Some(&order_id), None, None))
+}
+
+/// The order an order list gives for `reference`: of those whose receipt it is, the paid one,
+/// else one with a payment attempt, else the newest.
+fn order_with_receipt(response: &HttpResponse, reference: &str) -> Result<String> {
+    if !response.is_success() {
+        return Err(errors::error(response));
+    }
+    let list: Collection<OrderEntity> = parse_success(response, "order collection")?;
+    let rank = |o: &OrderEntity| match o.status.as_deref() {
+        Some("paid") => 2,
+        Some("attempted") => 1,
+        _ => 0,
+    };
+    list.items
+        .into_iter()
+        .enumerate()
+        .filter(|(_, o)| o.receipt.as_deref().map(str::trim) == Some(reference))
+        .filter_map(|(i, o)| {
+            Some((
+                rank(&o),
+                o.created_at.unwrap_or(i64::MIN),
+                i,
+                non_empty(o.id)?,
+            ))
+        })
+        // Razorpay lists the newest first: on equal timestamps, the earlier item wins.
+        .max_by_key(|(rank, created, i, _)| (*rank, *created, std::cmp::Reverse(*i)))
+        .map(|(_, _, _, id)| checked_id("id", &id).map(str::to_string))
+        .transpose()
+        .map_err(|_| {
+            super::invalid_response(
+                response,
+                "Razorpay listed an order whose id is not a Razorpay id",
+            )
+        })?
+        .ok_or_else(|| {
+            let mut e = Error::new(
+                ErrorCode::NotFound,
+                format!(
+                    "Razorpay has no order with receipt `{reference}`: nothing was made under it"
+                ),
+            );
+            e.http_status = Some(response.status);
+            e.with_request_id(response.request_id())
+        })
 }
 
 /// Which payment to read. A return carrying `razorpay_signature` is verified first against
@@ -546,9 +638,12 @@ fn psync_target<'a>(c: &Razorpay, req: &'a PaymentGetRequest) -> Result<PsyncTar
     if let Some(id) = req.connector_order_id.as_deref() {
         return Ok(PsyncTarget::OrderPayments(id));
     }
+    if let Some(reference) = req.merchant_reference.as_deref() {
+        return Ok(PsyncTarget::Receipt(reference));
+    }
     Err(Error::invalid_request(
         "connector_transaction_id",
-        "give connector_transaction_id, connector_order_id, or a verifiable redirect_result",
+        "give connector_transaction_id, connector_order_id, merchant_reference, or a verifiable redirect_result",
     ))
 }
 

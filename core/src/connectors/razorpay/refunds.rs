@@ -3,10 +3,12 @@
 
 use serde_json::{json, Value};
 
-use super::wire::{non_empty, RefundEntity};
-use super::{errors, parse_success, response_money, wire_amount, Razorpay};
+use super::wire::{non_empty, Collection, RefundEntity};
+use super::{
+    checked_id, errors, parse_success, receipt, response_money, wire_amount, Razorpay, LIST_MAX,
+};
 use crate::connector::single_exchange;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpResponse, Step};
 use crate::mask::mask_body;
 use crate::types::*;
@@ -28,8 +30,9 @@ pub(super) fn refund(
             )?;
             // Normal speed: "optimum" (instant) refunds cost extra and are an account choice.
             let mut body = json!({"amount": amount, "speed": "normal"});
-            if let Some(receipt) = non_empty(req.merchant_refund_reference.clone()) {
-                body["receipt"] = Value::String(receipt);
+            if let Some(reference) = &req.merchant_refund_reference {
+                let receipt = receipt(reference, "merchant_refund_reference", "refund")?;
+                body["receipt"] = Value::String(receipt.to_string());
             }
             if !req.metadata.is_empty() {
                 body["notes"] = json!(req.metadata);
@@ -47,19 +50,90 @@ pub(super) fn get_refund(
     req: &RefundGetRequest,
     responses: &[HttpResponse],
 ) -> Result<Step<RefundResponse>> {
+    let Some(id) = req.connector_refund_id.as_deref() else {
+        return refund_by_receipt(c, req, responses);
+    };
+    single_exchange(
+        responses,
+        || Ok(c.get(c.id_url("refunds", "connector_refund_id", id, "")?)),
+        |r| parse_refund(r, Some(id.trim())),
+    )
+    .map_err(|e| e.with_references(None, None, Some(id.trim())))
+}
+
+/// RSync by your `merchant_refund_reference` (sent as the refund's `receipt`), for a refund
+/// whose call failed without an id: `GET /v1/payments/{id}/refunds` (Razorpay API reference,
+/// "Refunds > Fetch Multiple Refunds for a Payment"), then the newest refund with that receipt.
+/// `not_found` when the payment has none: nothing was refunded under that reference.
+fn refund_by_receipt(
+    c: &Razorpay,
+    req: &RefundGetRequest,
+    responses: &[HttpResponse],
+) -> Result<Step<RefundResponse>> {
+    let reference = req
+        .merchant_refund_reference
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| Error::invalid_request("connector_refund_id", "is required"))?;
+    let payment = req.connector_transaction_id.as_deref().ok_or_else(|| {
+        Error::invalid_request(
+            "connector_transaction_id",
+            "is required with merchant_refund_reference: Razorpay lists refunds under their payment",
+        )
+    })?;
+    let payment = checked_id("connector_transaction_id", payment)?;
     single_exchange(
         responses,
         || {
-            Ok(c.get(c.id_url(
-                "refunds",
-                "connector_refund_id",
-                &req.connector_refund_id,
-                "",
-            )?))
+            let url = c.id_url("payments", "connector_transaction_id", payment, "/refunds")?;
+            Ok(c.get(format!("{url}?count={LIST_MAX}")))
         },
-        |r| parse_refund(r, Some(req.connector_refund_id.trim())),
+        |r| parse_refund_list(r, payment, reference),
     )
-    .map_err(|e| e.with_references(None, None, Some(req.connector_refund_id.trim())))
+    .map_err(|e| e.with_references(None, Some(payment), None))
+}
+
+/// The refunds of one payment: the newest whose `receipt` is `reference`.
+fn parse_refund_list(
+    response: &HttpResponse,
+    payment: &str,
+    reference: &str,
+) -> Result<RefundResponse> {
+    if !response.is_success() {
+        return Err(errors::error(response));
+    }
+    let list: Collection<RefundEntity> = parse_success(response, "refund collection")?;
+    if let Some(other) = list
+        .items
+        .iter()
+        .filter_map(|r| non_empty(r.payment_id.clone()))
+        .find(|p| p != payment)
+    {
+        return Err(super::invalid_response(
+            response,
+            format!("Razorpay listed a refund of payment {other} for payment {payment}"),
+        ));
+    }
+    let chosen = list
+        .items
+        .into_iter()
+        .enumerate()
+        .filter(|(_, r)| r.receipt.as_deref().map(str::trim) == Some(reference))
+        // Razorpay lists the newest first: on equal timestamps, the earlier item wins.
+        .max_by_key(|(i, r)| (r.created_at.unwrap_or(i64::MIN), std::cmp::Reverse(*i)))
+        .map(|(_, r)| r);
+    match chosen {
+        Some(refund) => refund_from_entity(refund, response, None),
+        None => {
+            let mut e = Error::new(
+                ErrorCode::NotFound,
+                format!("Razorpay payment {payment} has no refund with receipt `{reference}`"),
+            );
+            e.http_status = Some(response.status);
+            Err(e.with_request_id(response.request_id()))
+        }
+    }
 }
 
 /// Razorpay refund status into the unified one. `None` for an unknown status.
@@ -80,6 +154,14 @@ fn parse_refund(response: &HttpResponse, expected_id: Option<&str>) -> Result<Re
         return Err(errors::error(response));
     }
     let refund: RefundEntity = parse_success(response, "refund")?;
+    refund_from_entity(refund, response, expected_id)
+}
+
+fn refund_from_entity(
+    refund: RefundEntity,
+    response: &HttpResponse,
+    expected_id: Option<&str>,
+) -> Result<RefundResponse> {
     let raw_status = non_empty(refund.status.clone())
         .ok_or_else(|| super::invalid_response(response, "Razorpay's refund has no status"))?;
     let status = refund_status(&raw_status).ok_or_else(|| {

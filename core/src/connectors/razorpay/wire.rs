@@ -132,6 +132,8 @@ pub(super) struct RefundEntity {
     pub status: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub receipt: Option<String>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub created_at: Option<i64>,
 }
 
 /// The order entity.
@@ -147,6 +149,8 @@ pub(super) struct OrderEntity {
     pub receipt: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     pub status: Option<String>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub created_at: Option<i64>,
 }
 
 /// The dispute entity.

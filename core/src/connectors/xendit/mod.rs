@@ -368,7 +368,7 @@ impl Connector for Xendit {
                 let url = Urls::item(
                     &self.urls.refunds,
                     "connector_refund_id",
-                    &req.connector_refund_id,
+                    req.required_refund_id(ConnectorName::Xendit)?,
                     "",
                 )?;
                 Ok(self.request(HttpMethod::Get, url))

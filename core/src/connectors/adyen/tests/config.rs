@@ -217,7 +217,7 @@ fn support_follows_the_flow_matrix() {
 fn rsync_and_create_order_are_unsupported_without_a_request() {
     let adyen = connector();
     let rsync = RefundGetRequest {
-        connector_refund_id: "QFQTPCQ8HXSKGK82".into(),
+        connector_refund_id: Some("QFQTPCQ8HXSKGK82".into()),
         ..Default::default()
     };
     let e = failed(adyen.get_refund(&rsync, &cx(), &[]));

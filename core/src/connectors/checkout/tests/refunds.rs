@@ -37,9 +37,10 @@ fn refund_request(amount: i64) -> RefundRequest {
 
 fn rsync(refund_id: &str) -> RefundGetRequest {
     RefundGetRequest {
-        connector_refund_id: refund_id.into(),
+        connector_refund_id: Some(refund_id.into()),
         connector_transaction_id: Some("pay_y3oqhf46pyzuxjbcn2giaqnb44".into()),
         idempotency_key: None,
+        ..Default::default()
     }
 }
 

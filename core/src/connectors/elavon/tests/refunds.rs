@@ -87,9 +87,10 @@ fn refunding_more_than_the_payment_is_an_invalid_request() {
 #[test]
 fn refund_get_is_a_txnquery_of_the_refund() {
     let req = RefundGetRequest {
-        connector_refund_id: REFUND_ID.into(),
+        connector_refund_id: Some(REFUND_ID.into()),
         connector_transaction_id: Some(TXN_ID.into()),
         idempotency_key: None,
+        ..Default::default()
     };
     let request = sent(connector().get_refund(&req, &cx(), &[]));
     assert_elavon_request(&request, "txnquery");
@@ -139,4 +140,129 @@ fn the_refund_query_table() {
         RefundStatus::Pending
     );
     assert_eq!(query_refund_status(None, None), RefundStatus::Pending);
+}
+
+// ---- lookups by reference (search.rs) -------------------------------------------------------
+
+fn searched(entries: &[(&str, &str, &str, &str, &str)]) -> String {
+    let txns: String = entries
+        .iter()
+        .map(|(id, kind, result, invoice, time)| {
+            format!(
+                "<txn><ssl_txn_id>{id}</ssl_txn_id><ssl_transaction_type>{kind}</ssl_transaction_type>\
+                 <ssl_trans_status>OPN</ssl_trans_status><ssl_result>{result}</ssl_result>\
+                 <ssl_amount>5.00</ssl_amount><ssl_invoice_number>{invoice}</ssl_invoice_number>\
+                 <ssl_txn_time>{time}</ssl_txn_time></txn>"
+            )
+        })
+        .collect();
+    format!(
+        "<txnlist><ssl_txn_count>{}</ssl_txn_count>{txns}</txnlist>",
+        entries.len()
+    )
+}
+
+#[test]
+fn psync_by_reference_searches_the_recent_days_for_the_invoice_number() {
+    let req = PaymentGetRequest {
+        merchant_reference: Some("order-42".into()),
+        ..Default::default()
+    };
+    let cx = FlowContext {
+        idempotency_key: "k".into(),
+        // 2026-12-06T09:00:00Z
+        timestamp_ms: 1_796_547_600_000,
+    };
+    let request = sent(connector().get_payment(&req, &cx, &[]));
+    assert_elavon_request(&request, "txnquery");
+    assert!(request.retry_safe);
+    let f = fields(&request);
+    assert_eq!(f["ssl_search_start_date"], "12/04/2026");
+    assert_eq!(f["ssl_invoice_number"], "order-42");
+    assert!(!f.contains_key("ssl_txn_id"));
+
+    let body = searched(&[
+        ("R1", "RETURN", "0", "order-42", "12/06/2026 08:59:00 AM"),
+        ("D1", "SALE", "1", "order-42", "12/06/2026 08:58:00 AM"),
+        ("S1", "SALE", "0", "order-42", "12/06/2026 08:57:00 AM"),
+        ("S2", "SALE", "0", "order-43", "12/06/2026 08:59:30 AM"),
+    ]);
+    let p = done(connector().get_payment(&req, &cx, &[response(&body)]));
+    assert_eq!(p.connector_transaction_id.as_deref(), Some("S1"));
+    assert_eq!(p.status, PaymentStatus::Charged);
+    assert_eq!(p.merchant_reference.as_deref(), Some("order-42"));
+
+    let body = searched(&[("S2", "SALE", "0", "order-43", "12/06/2026 08:59:30 AM")]);
+    let e = failed(connector().get_payment(&req, &cx, &[response(&body)]));
+    assert_eq!(e.code, ErrorCode::NotFound);
+    let empty = "<txnlist><ssl_txn_count>0</ssl_txn_count></txnlist>";
+    assert_eq!(
+        failed(connector().get_payment(&req, &cx, &[response(empty)])).code,
+        ErrorCode::NotFound
+    );
+    let e = failed(connector().get_payment(&req, &cx, &[response(ERROR_5000)]));
+    assert_ne!(e.code, ErrorCode::NotFound);
+}
+
+#[test]
+fn rsync_by_reference_finds_the_return_and_returns_carry_the_reference() {
+    let refund = RefundRequest {
+        connector_transaction_id: TXN_ID.into(),
+        amount: usd(500),
+        merchant_refund_reference: Some("refund-of-order-42-number-1".into()),
+        reason: None,
+        refundable_amount: None,
+        idempotency_key: None,
+        metadata: Default::default(),
+    };
+    let request = sent(connector().refund(&refund, &cx(), &[]));
+    assert_eq!(
+        fields(&request)["ssl_invoice_number"],
+        "refund-of-order-42-number"
+    );
+
+    let req = RefundGetRequest {
+        merchant_refund_reference: Some("refund-of-order-42-number-1".into()),
+        ..Default::default()
+    };
+    let request = sent(connector().get_refund(&req, &cx(), &[]));
+    assert_elavon_request(&request, "txnquery");
+    assert_eq!(
+        fields(&request)["ssl_invoice_number"],
+        "refund-of-order-42-number"
+    );
+    let body = searched(&[
+        (
+            "S1",
+            "SALE",
+            "0",
+            "refund-of-order-42-number",
+            "12/06/2026 08:57:00 AM",
+        ),
+        (
+            "R1",
+            "RETURN",
+            "0",
+            "refund-of-order-42-number",
+            "12/06/2026 08:59:00 AM",
+        ),
+    ]);
+    let r = done(connector().get_refund(&req, &cx(), &[response(&body)]));
+    assert_eq!(r.connector_refund_id.as_deref(), Some("R1"));
+    assert_eq!(r.status, RefundStatus::Pending);
+    assert_eq!(
+        r.merchant_refund_reference.as_deref(),
+        Some("refund-of-order-42-number-1")
+    );
+    let body = searched(&[(
+        "S1",
+        "SALE",
+        "0",
+        "refund-of-order-42-number",
+        "12/06/2026 08:57:00 AM",
+    )]);
+    assert_eq!(
+        failed(connector().get_refund(&req, &cx(), &[response(&body)])).code,
+        ErrorCode::NotFound
+    );
 }

@@ -19,9 +19,10 @@ fn refund_request(amount: i64) -> RefundRequest {
 
 fn rsync(id: &str) -> RefundGetRequest {
     RefundGetRequest {
-        connector_refund_id: id.into(),
+        connector_refund_id: Some(id.into()),
         connector_transaction_id: Some("84356531338".into()),
         idempotency_key: None,
+        ..Default::default()
     }
 }
 

@@ -147,7 +147,7 @@ fn every_flow_is_signed_and_retry_safe() {
         )),
         sent(fiserv.get_refund(
             &RefundGetRequest {
-                connector_refund_id: "99".into(),
+                connector_refund_id: Some("99".into()),
                 ..Default::default()
             },
             &cx,

@@ -55,7 +55,7 @@ fn base_url_override_joins_without_double_slashes() {
         );
         assert_eq!(requests[0].url, "http://127.0.0.1:8080/razorpay/v1/orders");
         let refund = RefundGetRequest {
-            connector_refund_id: "rfnd_JnzyQwYOOBNJJu".into(),
+            connector_refund_id: Some("rfnd_JnzyQwYOOBNJJu".into()),
             ..Default::default()
         };
         let (requests, _) = drive(
@@ -99,7 +99,7 @@ fn ids_cannot_change_the_path() {
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
     assert_eq!(e.field(), Some("connector_transaction_id"));
     let refund = RefundGetRequest {
-        connector_refund_id: "rfnd_1?x=1".into(),
+        connector_refund_id: Some("rfnd_1?x=1".into()),
         ..Default::default()
     };
     assert_eq!(
@@ -608,7 +608,7 @@ fn references_name_what_a_call_may_already_have_done() {
     assert_eq!(r.refund_id, None);
     // RSync: the refund.
     let rsync = RefundGetRequest {
-        connector_refund_id: "rfnd_JnzyQwYOOBNJJu".into(),
+        connector_refund_id: Some("rfnd_JnzyQwYOOBNJJu".into()),
         ..Default::default()
     };
     assert_eq!(

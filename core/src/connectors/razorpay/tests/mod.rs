@@ -300,7 +300,7 @@ const MANDATE_ORDER: &str = r#"{"id":"order_1Aa00000000002","entity":"order","am
 fn refund_error(response: HttpResponse) -> Error {
     let c = connector();
     let req = RefundGetRequest {
-        connector_refund_id: "rfnd_1".into(),
+        connector_refund_id: Some("rfnd_1".into()),
         ..Default::default()
     };
     drive(|r| c.get_refund(&req, &cx(), r), vec![response])

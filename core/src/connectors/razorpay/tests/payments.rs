@@ -1222,3 +1222,99 @@ fn a_created_payment_waits_for_the_customer() {
     assert_eq!(p.status, PaymentStatus::Pending);
     assert_eq!(p.next_action, None);
 }
+
+// ---- psync by receipt ------------------------------------------------------------------------
+
+fn order_item(id: &str, receipt: &str, status: &str, created_at: i64) -> Value {
+    json!({"id": id, "entity": "order", "amount": 1000, "amount_paid": 0, "amount_due": 1000,
+           "currency": "INR", "receipt": receipt, "offer_id": null, "status": status,
+           "attempts": 0, "notes": [], "created_at": created_at})
+}
+
+#[test]
+fn psync_by_receipt_finds_the_order_then_its_payment() {
+    let c = connector();
+    let req = PaymentGetRequest {
+        merchant_reference: Some("order #42".into()),
+        capture_method: Some(CaptureMethod::Automatic),
+        ..Default::default()
+    };
+    let orders = json!({"entity": "collection", "count": 3, "items": [
+        order_item("order_NEWER", "order #42", "created", 1606985400),
+        order_item("order_OTHER", "order #43", "paid", 1606985300),
+        order_item("order_G8VPOayFxWEU28", "order #42", "paid", 1606985200),
+    ]});
+    let captured: Value = serde_json::from_str(CAPTURED).unwrap();
+    let payments = json!({"entity": "collection", "count": 1, "items": [captured]});
+    let (requests, result) = drive(
+        |r| c.get_payment(&req, &cx(), r),
+        vec![ok(&orders.to_string()), ok(&payments.to_string())],
+    );
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/orders?receipt=order%20%2342&count=100"
+    );
+    assert_eq!(
+        requests[1].url,
+        "https://api.razorpay.com/v1/orders/order_G8VPOayFxWEU28/payments"
+    );
+    assert!(requests
+        .iter()
+        .all(|r| r.retry_safe && r.method == HttpMethod::Get));
+    let p = result.unwrap();
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("pay_G8VQzjPLoAvm6D")
+    );
+    assert_eq!(
+        p.connector_order_id.as_deref(),
+        Some("order_G8VPOayFxWEU28")
+    );
+    assert_eq!(p.status, PaymentStatus::Charged);
+}
+
+#[test]
+fn psync_by_receipt_tells_no_order_from_an_unpaid_order() {
+    let c = connector();
+    let req = PaymentGetRequest {
+        merchant_reference: Some("order-44".into()),
+        ..Default::default()
+    };
+    // No order has the receipt: nothing was made under it.
+    let none = json!({"entity": "collection", "count": 1, "items": [order_item("order_X", "order-4", "created", 1)]});
+    let (requests, result) = drive(
+        |r| c.get_payment(&req, &cx(), r),
+        vec![ok(&none.to_string())],
+    );
+    assert_eq!(requests.len(), 1);
+    let e = result.unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert_eq!(e.connector_order_id, None);
+
+    // The order exists and has no payment: not_found naming the order, to pay on it again.
+    let one = json!({"entity": "collection", "count": 1, "items": [order_item("order_Y", "order-44", "created", 1)]});
+    let empty = r#"{"entity": "collection", "count": 0, "items": []}"#;
+    let (requests, result) = drive(
+        |r| c.get_payment(&req, &cx(), r),
+        vec![ok(&one.to_string()), ok(empty)],
+    );
+    assert_eq!(requests.len(), 2);
+    let e = result.unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert_eq!(e.connector_order_id.as_deref(), Some("order_Y"));
+
+    // An order id that could change the next request's path is refused.
+    let bad = json!({"entity": "collection", "count": 1, "items": [order_item("order_1/../x", "order-44", "created", 1)]});
+    let (_, result) = drive(
+        |r| c.get_payment(&req, &cx(), r),
+        vec![ok(&bad.to_string())],
+    );
+    assert_eq!(result.unwrap_err().code, ErrorCode::InvalidResponse);
+
+    // The list's own error is the processor's.
+    let (_, result) = drive(
+        |r| c.get_payment(&req, &cx(), r),
+        vec![status(401, ERROR_AUTH)],
+    );
+    assert_eq!(result.unwrap_err().code, ErrorCode::Authentication);
+}

@@ -62,7 +62,7 @@ fn refund_request_and_statuses() {
 fn rsync_reads_the_refund() {
     let c = connector();
     let req = RefundGetRequest {
-        connector_refund_id: "rfnd_JnzyQwYOOBNJJv".into(),
+        connector_refund_id: Some("rfnd_JnzyQwYOOBNJJv".into()),
         ..Default::default()
     };
     let (requests, result) = drive(|r| c.get_refund(&req, &cx(), r), vec![ok(REFUND_PENDING)]);
@@ -127,7 +127,7 @@ fn refund_errors_name_the_payment_and_any_refund() {
 fn rsync_rejects_another_refund() {
     let c = connector();
     let req = RefundGetRequest {
-        connector_refund_id: "rfnd_JnzyQwYOOBNJJu".into(),
+        connector_refund_id: Some("rfnd_JnzyQwYOOBNJJu".into()),
         ..Default::default()
     };
     let (_, result) = drive(|r| c.get_refund(&req, &cx(), r), vec![ok(REFUND_PENDING)]);
@@ -137,4 +137,110 @@ fn rsync_rejects_another_refund() {
         e.connector_refund_id.as_deref(),
         Some("rfnd_JnzyQwYOOBNJJu")
     );
+}
+
+// ---- RSync by receipt ------------------------------------------------------------------------
+
+fn rsync_by_receipt(reference: &str) -> RefundGetRequest {
+    RefundGetRequest {
+        connector_transaction_id: Some("pay_JRSS9bMrRMds3w".into()),
+        merchant_refund_reference: Some(reference.into()),
+        ..Default::default()
+    }
+}
+
+fn refund_item(id: &str, receipt: Option<&str>, status: &str, created_at: i64) -> Value {
+    json!({"id": id, "entity": "refund", "amount": 100, "currency": "INR",
+           "payment_id": "pay_JRSS9bMrRMds3w", "notes": [], "receipt": receipt,
+           "status": status, "created_at": created_at, "speed_requested": "normal"})
+}
+
+#[test]
+fn rsync_by_receipt_lists_the_payments_refunds_and_picks_the_newest_with_it() {
+    let c = connector();
+    let req = rsync_by_receipt("refund-7");
+    let list = json!({"entity": "collection", "count": 3, "items": [
+        refund_item("rfnd_C", Some("refund-8"), "processed", 1_700_000_300),
+        refund_item("rfnd_B", Some("refund-7"), "pending", 1_700_000_200),
+        refund_item("rfnd_A", Some("refund-7"), "processed", 1_700_000_100),
+    ]});
+    let (requests, result) = drive(
+        |r| c.get_refund(&req, &cx(), r),
+        vec![ok(&list.to_string())],
+    );
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method, HttpMethod::Get);
+    assert!(requests[0].retry_safe);
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/payments/pay_JRSS9bMrRMds3w/refunds?count=100"
+    );
+    let r = result.unwrap();
+    assert_eq!(r.connector_refund_id.as_deref(), Some("rfnd_B"));
+    assert_eq!(r.status, RefundStatus::Pending);
+    assert_eq!(r.merchant_refund_reference.as_deref(), Some("refund-7"));
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_JRSS9bMrRMds3w")
+    );
+}
+
+#[test]
+fn rsync_by_receipt_without_a_match_is_not_found_naming_the_payment() {
+    let c = connector();
+    let req = rsync_by_receipt("refund-9");
+    for list in [
+        json!({"entity": "collection", "count": 0, "items": []}),
+        json!({"entity": "collection", "count": 1, "items": [refund_item("rfnd_A", None, "processed", 1)]}),
+    ] {
+        let (_, result) = drive(
+            |r| c.get_refund(&req, &cx(), r),
+            vec![ok(&list.to_string())],
+        );
+        let e = result.unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound, "{e}");
+        assert_eq!(
+            e.connector_transaction_id.as_deref(),
+            Some("pay_JRSS9bMrRMds3w")
+        );
+        assert!(e.message.contains("refund-9"), "{e}");
+    }
+}
+
+#[test]
+fn rsync_by_receipt_checks_its_inputs_and_the_answer() {
+    let c = connector();
+    let mut req = rsync_by_receipt("refund-7");
+    req.connector_transaction_id = None;
+    let e = c.get_refund(&req, &cx(), &[]).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidRequest);
+    assert_eq!(e.field.as_deref(), Some("connector_transaction_id"));
+
+    // A refund of another payment in the list is not trusted.
+    let req = rsync_by_receipt("refund-7");
+    let mut other = refund_item("rfnd_X", Some("refund-7"), "processed", 1);
+    other["payment_id"] = json!("pay_other");
+    let list = json!({"entity": "collection", "count": 1, "items": [other]});
+    let (_, result) = drive(
+        |r| c.get_refund(&req, &cx(), r),
+        vec![ok(&list.to_string())],
+    );
+    assert_eq!(result.unwrap_err().code, ErrorCode::InvalidResponse);
+}
+
+#[test]
+fn refund_receipts_are_limited_to_40_characters() {
+    let c = connector();
+    let req = RefundRequest {
+        connector_transaction_id: "pay_JRSS9bMrRMds3w".into(),
+        amount: inr(100),
+        merchant_refund_reference: Some("r".repeat(41)),
+        reason: None,
+        refundable_amount: None,
+        idempotency_key: None,
+        metadata: Metadata::new(),
+    };
+    let e = c.refund(&req, &cx(), &[]).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidRequest);
+    assert_eq!(e.field.as_deref(), Some("merchant_refund_reference"));
 }

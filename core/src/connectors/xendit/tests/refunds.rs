@@ -169,9 +169,10 @@ fn refund_errors_classify() {
 #[test]
 fn rsync_gets_the_refund() {
     let get = RefundGetRequest {
-        connector_refund_id: "rfd-6f4a377d-a201-437f-9119-f8b00cbbe857".into(),
+        connector_refund_id: Some("rfd-6f4a377d-a201-437f-9119-f8b00cbbe857".into()),
         connector_transaction_id: None,
         idempotency_key: None,
+        ..Default::default()
     };
     let request = sent(connector().get_refund(&get, &cx(), &[]));
     assert_eq!(request.method, HttpMethod::Get);

@@ -4408,6 +4408,14 @@ public data class PaymentGetRequest @JvmOverloads constructor(
     /** The processor's order id, for processors that can look payments up by order. */
     public val connectorOrderId: String? = null,
     public val idempotencyKey: String? = null,
+    /**
+     * Your reference (the `merchant_reference` of authorize, setup_mandate or create_order),
+     * for processors without idempotency keys, to find what a call that failed without an id
+     * made (Razorpay: the order whose `receipt` it is, then its payments; Elavon: a `txnquery`
+     * search for the transaction with that invoice number). Used when no id is given; a
+     * `not_found` error means the processor holds nothing under it.
+     */
+    public val merchantReference: String? = null,
 ) {
     override fun toString(): String = listOf(
         "connectorTransactionId=$connectorTransactionId",
@@ -4415,6 +4423,7 @@ public data class PaymentGetRequest @JvmOverloads constructor(
         "captureMethod=$captureMethod",
         "connectorOrderId=$connectorOrderId",
         "idempotencyKey=$idempotencyKey",
+        "merchantReference=$merchantReference",
     ).joinToString(", ", "PaymentGetRequest(", ")")
 
     /** This value as the core's JSON. */
@@ -4447,6 +4456,10 @@ public data class PaymentGetRequest @JvmOverloads constructor(
             w.name("idempotency_key")
             w.string(idempotencyKey)
         }
+        if (merchantReference != null) {
+            w.name("merchant_reference")
+            w.string(merchantReference)
+        }
     }
 
     /** Builds a [PaymentGetRequest] field by field (handy from Java): the required fields here, the others by setter. */
@@ -4456,6 +4469,7 @@ public data class PaymentGetRequest @JvmOverloads constructor(
         private var captureMethod: CaptureMethod? = null
         private var connectorOrderId: String? = null
         private var idempotencyKey: String? = null
+        private var merchantReference: String? = null
 
         /** The processor's payment id. */
         public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
@@ -4474,12 +4488,22 @@ public data class PaymentGetRequest @JvmOverloads constructor(
 
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
 
+        /**
+         * Your reference (the `merchant_reference` of authorize, setup_mandate or create_order),
+         * for processors without idempotency keys, to find what a call that failed without an id
+         * made (Razorpay: the order whose `receipt` it is, then its payments; Elavon: a `txnquery`
+         * search for the transaction with that invoice number). Used when no id is given; a
+         * `not_found` error means the processor holds nothing under it.
+         */
+        public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
+
         public fun build(): PaymentGetRequest = PaymentGetRequest(
             connectorTransactionId = connectorTransactionId,
             redirectResult = redirectResult,
             captureMethod = captureMethod,
             connectorOrderId = connectorOrderId,
             idempotencyKey = idempotencyKey,
+            merchantReference = merchantReference,
         )
     }
 
@@ -4488,8 +4512,14 @@ public data class PaymentGetRequest @JvmOverloads constructor(
         @JvmStatic
         public fun builder(): Builder = Builder()
 
-        private val FIELDS: Set<String> =
-            setOf("connector_transaction_id", "redirect_result", "capture_method", "connector_order_id", "idempotency_key")
+        private val FIELDS: Set<String> = setOf(
+            "connector_transaction_id",
+            "redirect_result",
+            "capture_method",
+            "connector_order_id",
+            "idempotency_key",
+            "merchant_reference",
+        )
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -4507,6 +4537,7 @@ public data class PaymentGetRequest @JvmOverloads constructor(
                 captureMethod = o.optional("capture_method")?.let { CaptureMethod.read(it, o.path("capture_method")) },
                 connectorOrderId = o.optional("connector_order_id")?.let { JsonIn.string(it, o.path("connector_order_id")) },
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
+                merchantReference = o.optional("merchant_reference")?.let { JsonIn.string(it, o.path("merchant_reference")) },
             )
         }
     }
@@ -5393,15 +5424,24 @@ public data class RefundEvent @JvmOverloads constructor(
 /** Get a refund's current status (RSync). */
 public data class RefundGetRequest @JvmOverloads constructor(
     /** The processor's refund id. */
-    public val connectorRefundId: String,
+    public val connectorRefundId: String? = null,
     /** The processor's payment id, for processors that look refunds up under the payment. */
     public val connectorTransactionId: String? = null,
     public val idempotencyKey: String? = null,
+    /**
+     * Your reference for the refund, for processors without idempotency keys, to find a
+     * refund whose call failed without an id (Razorpay: the payment's refund with that
+     * `receipt`, so `connector_transaction_id` is needed too; Elavon: a `txnquery` search for
+     * the return with that invoice number). Used when `connector_refund_id` is not given; a
+     * `not_found` error means the processor holds no such refund.
+     */
+    public val merchantRefundReference: String? = null,
 ) {
     override fun toString(): String = listOf(
         "connectorRefundId=$connectorRefundId",
         "connectorTransactionId=$connectorTransactionId",
         "idempotencyKey=$idempotencyKey",
+        "merchantRefundReference=$merchantRefundReference",
     ).joinToString(", ", "RefundGetRequest(", ")")
 
     /** This value as the core's JSON. */
@@ -5414,8 +5454,10 @@ public data class RefundGetRequest @JvmOverloads constructor(
     }
 
     internal fun writeFields(w: JsonWriter) {
-        w.name("connector_refund_id")
-        w.string(connectorRefundId)
+        if (connectorRefundId != null) {
+            w.name("connector_refund_id")
+            w.string(connectorRefundId)
+        }
         if (connectorTransactionId != null) {
             w.name("connector_transaction_id")
             w.string(connectorTransactionId)
@@ -5424,31 +5466,51 @@ public data class RefundGetRequest @JvmOverloads constructor(
             w.name("idempotency_key")
             w.string(idempotencyKey)
         }
+        if (merchantRefundReference != null) {
+            w.name("merchant_refund_reference")
+            w.string(merchantRefundReference)
+        }
     }
 
     /** Builds a [RefundGetRequest] field by field (handy from Java): the required fields here, the others by setter. */
-    public class Builder internal constructor(private val connectorRefundId: String) {
+    public class Builder internal constructor() {
+        private var connectorRefundId: String? = null
         private var connectorTransactionId: String? = null
         private var idempotencyKey: String? = null
+        private var merchantRefundReference: String? = null
+
+        /** The processor's refund id. */
+        public fun connectorRefundId(value: String?): Builder = apply { this.connectorRefundId = value }
 
         /** The processor's payment id, for processors that look refunds up under the payment. */
         public fun connectorTransactionId(value: String?): Builder = apply { this.connectorTransactionId = value }
 
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
 
+        /**
+         * Your reference for the refund, for processors without idempotency keys, to find a
+         * refund whose call failed without an id (Razorpay: the payment's refund with that
+         * `receipt`, so `connector_transaction_id` is needed too; Elavon: a `txnquery` search for
+         * the return with that invoice number). Used when `connector_refund_id` is not given; a
+         * `not_found` error means the processor holds no such refund.
+         */
+        public fun merchantRefundReference(value: String?): Builder = apply { this.merchantRefundReference = value }
+
         public fun build(): RefundGetRequest = RefundGetRequest(
             connectorRefundId = connectorRefundId,
             connectorTransactionId = connectorTransactionId,
             idempotencyKey = idempotencyKey,
+            merchantRefundReference = merchantRefundReference,
         )
     }
 
     public companion object {
         /** A [Builder] with the required fields set. */
         @JvmStatic
-        public fun builder(connectorRefundId: String): Builder = Builder(connectorRefundId)
+        public fun builder(): Builder = Builder()
 
-        private val FIELDS: Set<String> = setOf("connector_refund_id", "connector_transaction_id", "idempotency_key")
+        private val FIELDS: Set<String> =
+            setOf("connector_refund_id", "connector_transaction_id", "idempotency_key", "merchant_refund_reference")
 
         /** Reads the core's JSON; throws [InvalidRequestException] naming the offending field. */
         @JvmStatic
@@ -5457,11 +5519,14 @@ public data class RefundGetRequest @JvmOverloads constructor(
         internal fun read(value: Any?, path: String): RefundGetRequest {
             val o = JsonIn.obj(value, path, FIELDS)
             return RefundGetRequest(
-                connectorRefundId = JsonIn.string(o.required("connector_refund_id"), o.path("connector_refund_id")),
+                connectorRefundId = o.optional("connector_refund_id")?.let { JsonIn.string(it, o.path("connector_refund_id")) },
                 connectorTransactionId = o.optional("connector_transaction_id")?.let {
                     JsonIn.string(it, o.path("connector_transaction_id"))
                 },
                 idempotencyKey = o.optional("idempotency_key")?.let { JsonIn.string(it, o.path("idempotency_key")) },
+                merchantRefundReference = o.optional("merchant_refund_reference")?.let {
+                    JsonIn.string(it, o.path("merchant_refund_reference"))
+                },
             )
         }
     }
