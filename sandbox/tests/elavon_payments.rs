@@ -695,3 +695,119 @@ async fn a_voided_return_gives_its_amount_back() {
     again.assert_approved("RETURN");
     assert_eq!(again.get("ssl_amount"), "30.00");
 }
+
+/// Today on the sandbox's clock (UTC), as `MM/DD/YYYY`, read from a transaction's own
+/// `ssl_txn_time` (`MM/DD/YYYY hh:mm:ss AM`).
+fn day_of(txn_time: &str) -> String {
+    txn_time.split(' ').next().unwrap().to_string()
+}
+
+/// Reconciliation after an unknown outcome: a sale whose answer was lost is found by a
+/// `txnquery` search on today's date and its invoice number, as a `<txnlist>`.
+#[tokio::test]
+async fn lost_sale_is_found_by_a_search_on_its_invoice_number() {
+    let e = start().await;
+    let first = e.card_txn("ccsale", "3.00").await;
+    let day = day_of(first.get("ssl_txn_time"));
+    let fault = e
+        .control(
+            Method::POST,
+            "/_sandbox/faults",
+            Some(json!({"processor": "elavon", "method": "POST", "fault": {"type": "drop"}})),
+        )
+        .await;
+    assert_eq!(fault.status, 200, "{}", fault.text);
+    let xml = txn_xml(&e.with_credentials(&[
+        ("ssl_transaction_type", "ccsale"),
+        ("ssl_amount", "25.00"),
+        ("ssl_card_number", VISA),
+        ("ssl_exp_date", "1230"),
+        ("ssl_invoice_number", "order-77"),
+    ]));
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("xmldata", &xml)
+        .finish();
+    let lost = e
+        .http
+        .post(e.url(PATH))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await;
+    assert!(lost.is_err(), "the connection is dropped");
+
+    let found = e
+        .txn(&[
+            ("ssl_transaction_type", "txnquery"),
+            ("ssl_search_start_date", &day),
+            ("ssl_invoice_number", "order-77"),
+        ])
+        .await;
+    assert_eq!(found.root, "txnlist");
+    assert_eq!(found.count.as_deref(), Some("1"));
+    assert_eq!(found.txns.len(), 1);
+    let sale = &found.txns[0];
+    assert_eq!(sale["ssl_transaction_type"], "SALE");
+    assert_eq!(sale["ssl_result"], "0");
+    assert_eq!(sale["ssl_trans_status"], "OPN");
+    assert_eq!(sale["ssl_amount"], "25.00");
+    assert_eq!(sale["ssl_invoice_number"], "order-77");
+    assert_eq!(sale["ssl_card_number"], "41**********9990");
+    assert!(sale["ssl_txn_time"].starts_with(&day));
+
+    // The whole day, newest first; narrowed by the card's last four digits.
+    let all = e
+        .txn(&[
+            ("ssl_transaction_type", "txnquery"),
+            ("ssl_search_start_date", &day),
+            ("ssl_search_end_date", &day),
+            ("ssl_card_suffix", "9990"),
+        ])
+        .await;
+    assert_eq!(all.count.as_deref(), Some("2"));
+    assert_eq!(all.txns[0]["ssl_txn_id"], sale["ssl_txn_id"]);
+    assert_eq!(all.txns[1]["ssl_txn_id"], first.get("ssl_txn_id"));
+
+    // Nothing in the past: an empty list.
+    let reply = e
+        .post_body(
+            PATH,
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair(
+                    "xmldata",
+                    &txn_xml(&e.with_credentials(&[
+                        ("ssl_transaction_type", "txnquery"),
+                        ("ssl_search_start_date", "01/01/2020"),
+                        ("ssl_search_end_date", "12/31/2020 11:59:59 PM"),
+                    ])),
+                )
+                .finish(),
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.text,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><txnlist><ssl_txn_count>0</ssl_txn_count></txnlist>"
+    );
+
+    // Errors are error documents.
+    for (fields, code) in [
+        (vec![("ssl_invoice_number", "order-77")], "4009"),
+        (vec![("ssl_search_start_date", "2024-01-01")], "4009"),
+        (
+            vec![
+                ("ssl_search_start_date", "01/02/2024"),
+                ("ssl_search_end_date", "01/01/2024"),
+            ],
+            "4009",
+        ),
+        (
+            vec![("ssl_search_start_date", &day), ("ssl_card_suffix", "99")],
+            "4009",
+        ),
+    ] {
+        let mut all = vec![("ssl_transaction_type", "txnquery")];
+        all.extend(fields.iter().copied());
+        e.txn(&all).await.assert_error(code);
+    }
+}

@@ -944,3 +944,72 @@ async fn faults_answer_razorpay_error_shapes() {
         .json();
     assert_eq!(log["by_path"]["POST /v1/orders"], 4);
 }
+
+/// Reconciliation after an unknown outcome: the order whose answer was lost is found by its
+/// `receipt` (Razorpay API docs, "Fetch All Orders"), and `authorized` / `expand[]` tell
+/// whether a payment went through.
+#[tokio::test]
+async fn lost_order_is_found_by_receipt() {
+    let r = start().await;
+    let fault = r
+        .control(
+            Method::POST,
+            "/_sandbox/faults",
+            Some(
+                json!({"processor": "razorpay", "method": "POST", "path": "/v1/orders",
+                        "fault": {"type": "drop"}}),
+            ),
+        )
+        .await;
+    assert_eq!(fault.status, 200, "{}", fault.text);
+    let lost = r
+        .http
+        .post(r.url("/v1/orders"))
+        .header("Authorization", r.auth())
+        .header("Content-Type", "application/json")
+        .body(json!({"amount": 50_000, "currency": "INR", "receipt": "cart-77"}).to_string())
+        .send()
+        .await;
+    assert!(lost.is_err(), "the connection is dropped");
+    r.post_ok(
+        "/v1/orders",
+        &json!({"amount": 100, "currency": "INR", "receipt": "cart-770"}),
+    )
+    .await;
+
+    let found = r.get_ok("/v1/orders?receipt=cart-77").await;
+    assert_eq!(found["entity"], "collection");
+    assert_eq!(found["count"], 1);
+    let order = found["items"][0].clone();
+    assert_eq!(order["receipt"], "cart-77");
+    assert_eq!(order["amount"], 50_000);
+    assert_eq!(order["status"], "created");
+    assert_eq!(
+        r.get_ok("/v1/orders?receipt=cart-77&authorized=1").await["count"],
+        0
+    );
+
+    // A payment on it, authorized through the OTP page: now listed as authorized, with it.
+    let (payment_id, page) = r.create_payment(&r.card_payment(&order, VISA)).await;
+    r.submit_otp(&page, "123456").await;
+    let authorized = r
+        .get_ok("/v1/orders?receipt=cart-77&authorized=1&expand[]=payments")
+        .await;
+    assert_eq!(authorized["count"], 1);
+    let payments = &authorized["items"][0]["payments"];
+    assert_eq!(payments["count"], 1);
+    assert_eq!(payments["items"][0]["id"], payment_id.as_str());
+    assert_eq!(payments["items"][0]["status"], "authorized");
+    let without = r.get_ok("/v1/orders?authorized=0").await;
+    assert_eq!(without["count"], 1);
+    assert_eq!(without["items"][0]["receipt"], "cart-770");
+
+    let bad = r.get("/v1/orders?count=101").await;
+    let error = bad.error(400, "The count may not be greater than 100.");
+    assert_eq!(error["field"], "count");
+    // The list is the API proper: Basic auth is required.
+    let anonymous = r
+        .send(Method::GET, &r.url("/v1/orders?receipt=cart-77"), &[], None)
+        .await;
+    assert_eq!(anonymous.status, 401);
+}

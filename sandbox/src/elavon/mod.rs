@@ -1,7 +1,9 @@
 //! Elavon Converge: the XML API (`processxml.do`), as described in
 //! the Elavon Converge developer guide. One endpoint takes a form post whose `xmldata` field is
 //! a `<txn>` document; the operation is its `ssl_transaction_type`; the credentials are inside
-//! the document; every answer is HTTP 200 with an XML body, errors included.
+//! the document; every answer is HTTP 200 with an XML body, errors included. `txnquery` looks
+//! a transaction up by `ssl_txn_id`, or searches by date range (`ssl_search_start_date`,
+//! `ssl_search_end_date`) narrowed by card suffix and invoice number, answering a `<txnlist>`.
 //!
 //! Sandbox choices where the documentation leaves a gap are listed in the README ("Elavon").
 
@@ -124,6 +126,7 @@ impl ApiError {
 }
 
 /// An answer: the fields of a `<txn>`, or several `<txn>` in a `<txnlist>`.
+#[derive(Debug)]
 pub enum Answer {
     Txn(Vec<(&'static str, String)>),
     List(Vec<Vec<(&'static str, String)>>),

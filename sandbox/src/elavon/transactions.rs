@@ -1,5 +1,6 @@
 //! The emulated terminal: its transactions (by `ssl_txn_id`), stored-card tokens, and every
-//! transaction type of the XML API.
+//! transaction type of the XML API, `txnquery` by id and as a search by date range (with card
+//! suffix and invoice number), so that a merchant can reconcile after an unknown outcome.
 
 use serde_json::{json, Value};
 
@@ -197,15 +198,7 @@ fn common_checks(fields: &Fields) -> Result<(), ApiError> {
             "Transaction currency is not allowed for this terminal. Your terminal must be setup with Multi currency",
         ));
     }
-    if let Some(invoice) = fields.get("ssl_invoice_number") {
-        if invoice.chars().count() > 25 {
-            return Err(ApiError::new(
-                5005,
-                "Field Character Limit Exceeded",
-                "The value of ssl_invoice_number exceeds 25 characters.",
-            ));
-        }
-    }
+    invoice_check(fields)?;
     if let Some(email) = fields.get("ssl_email") {
         let valid = match email.split_once('@') {
             Some((local, domain)) => !local.is_empty() && domain.contains('.'),
@@ -301,6 +294,187 @@ fn txn_time() -> String {
         _ => (h - 12, "PM"),
     };
     format!("{m:02}/{d:02}/{y:04} {h12:02}:{min:02}:{s:02} {half}")
+}
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian; the inverse of `now_parts`).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = y - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// 1 or 2 digits (`max_len`), or exactly `max_len` digits when `exact`.
+fn number(text: &str, max_len: usize, exact: bool) -> Option<u32> {
+    let ok_len = if exact {
+        text.len() == max_len
+    } else {
+        (1..=max_len).contains(&text.len())
+    };
+    (ok_len && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// The two forms of a `txnquery` search date, for messages.
+const SEARCH_DATE_FORMS: &str = "MM/DD/YYYY or MM/DD/YYYY hh:mm:ss AM/PM";
+
+/// A Converge date and time, `MM/DD/YYYY` or `MM/DD/YYYY hh:mm:ss AM/PM` (12-hour clock, the
+/// form of `ssl_txn_time`), to Unix seconds on the sandbox's clock (UTC, as `txn_time`). A date
+/// alone is the day's first second, or its last one with `end_of_day`. `None` when the text is
+/// not such a date (month and day may have one digit, the year has four).
+fn parse_txn_time(text: &str, end_of_day: bool) -> Option<i64> {
+    let mut parts = text.split_whitespace();
+    let date = parts.next()?;
+    let time = parts.next();
+    let half = parts.next();
+    if parts.next().is_some() {
+        return None;
+    }
+    let mut ymd = date.split('/');
+    let m = number(ymd.next()?, 2, false)?;
+    let d = number(ymd.next()?, 2, false)?;
+    let y = i64::from(number(ymd.next()?, 4, true)?);
+    if ymd.next().is_some() || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    let seconds = match (time, half) {
+        (None, _) if end_of_day => 86_399,
+        (None, _) => 0,
+        (Some(_), None) => return None,
+        (Some(time), Some(half)) => {
+            let mut hms = time.split(':');
+            let h = number(hms.next()?, 2, false)?;
+            let min = number(hms.next()?, 2, true)?;
+            let sec = number(hms.next()?, 2, true)?;
+            if hms.next().is_some() || !(1..=12).contains(&h) || min > 59 || sec > 59 {
+                return None;
+            }
+            let h24 = match (h, half.to_ascii_uppercase().as_str()) {
+                (12, "AM") => 0,
+                (h, "AM") => h,
+                (12, "PM") => 12,
+                (h, "PM") => h + 12,
+                _ => return None,
+            };
+            i64::from(h24 * 3600 + min * 60 + sec)
+        }
+    };
+    Some(days_from_civil(y, m, d) * 86_400 + seconds)
+}
+
+/// The `ssl_invoice_number` limit: 25 characters (5005).
+fn invoice_check(fields: &Fields) -> Result<(), ApiError> {
+    if let Some(invoice) = fields.get("ssl_invoice_number") {
+        if invoice.chars().count() > 25 {
+            return Err(ApiError::new(
+                5005,
+                "Field Character Limit Exceeded",
+                "The value of ssl_invoice_number exceeds 25 characters.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The fields of a `txnquery` search; none of them may come with `ssl_txn_id`.
+const SEARCH_FIELDS: [&str; 5] = [
+    "ssl_search_start_date",
+    "ssl_search_end_date",
+    "ssl_card_suffix",
+    "ssl_card_number",
+    "ssl_invoice_number",
+];
+
+/// What a `txnquery` search asks for (`ssl_search_start_date` required).
+#[derive(Debug, PartialEq, Eq)]
+struct Search {
+    /// Unix seconds, inclusive, compared with `ssl_txn_time`.
+    start: i64,
+    end: i64,
+    /// `ssl_card_suffix`: the card's last four digits.
+    suffix: Option<String>,
+    /// `ssl_card_number`: compared in its masked form (the terminal keeps no full number).
+    masked: Option<String>,
+    /// `ssl_invoice_number`: exact match.
+    invoice: Option<String>,
+}
+
+impl Search {
+    fn parse(fields: &Fields, now_s: i64) -> Result<Search, ApiError> {
+        let date = |name: &str, end_of_day: bool| -> Result<Option<i64>, ApiError> {
+            match fields.get(name) {
+                None => Ok(None),
+                Some(text) => parse_txn_time(text, end_of_day)
+                    .map(Some)
+                    .ok_or_else(|| ApiError::invalid_value(name, SEARCH_DATE_FORMS)),
+            }
+        };
+        let start = date("ssl_search_start_date", false)?
+            .ok_or_else(|| ApiError::required("ssl_search_start_date"))?;
+        let end = date("ssl_search_end_date", true)?.unwrap_or(now_s);
+        if start > end {
+            return Err(ApiError::invalid_value(
+                "ssl_search_start_date",
+                "on or before ssl_search_end_date (now when it is not sent)",
+            ));
+        }
+        let suffix = match fields.get("ssl_card_suffix") {
+            None => None,
+            Some(s) if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) => Some(s.to_string()),
+            Some(_) => {
+                return Err(ApiError::invalid_value(
+                    "ssl_card_suffix",
+                    "the last four digits of the card number",
+                ))
+            }
+        };
+        let masked = match fields.get("ssl_card_number") {
+            None => None,
+            Some(number) if valid_pan(number) => Some(testdata::mask(number)),
+            Some(_) => return Err(card_invalid()),
+        };
+        invoice_check(fields)?;
+        Ok(Search {
+            start,
+            end,
+            suffix,
+            masked,
+            invoice: fields.get("ssl_invoice_number").map(str::to_string),
+        })
+    }
+
+    /// Whether `txn` matches, and when (its `ssl_txn_time` in Unix seconds).
+    fn matches(&self, txn: &Txn) -> Option<i64> {
+        let at = parse_txn_time(&txn.time, false)?;
+        let card = txn.card.as_ref();
+        let ok = (self.start..=self.end).contains(&at)
+            && self
+                .suffix
+                .as_ref()
+                .is_none_or(|s| card.is_some_and(|c| &c.last4 == s))
+            && self
+                .masked
+                .as_ref()
+                .is_none_or(|m| card.is_some_and(|c| &c.masked == m))
+            && self
+                .invoice
+                .as_ref()
+                .is_none_or(|i| txn.invoice.as_ref() == Some(i));
+        ok.then_some(at)
+    }
 }
 
 const HEX: &[u8] = b"0123456789ABCDEF";
@@ -556,6 +730,9 @@ impl State {
         let txn = self.txns.get_mut(&id).expect("looked up");
         txn.completed += amount;
         txn.kind = Kind::Force;
+        if let Some(invoice) = fields.get("ssl_invoice_number") {
+            txn.invoice = Some(invoice.to_string());
+        }
         txn.open = partial_shipment && txn.completed < txn.amount;
         let card = txn.card.clone();
         let mut answer = vec![
@@ -663,6 +840,7 @@ impl State {
 
     /// Marks the looked-up transaction deleted / voided and records the reversal.
     fn reverse(&mut self, fields: &Fields, kind: Kind) -> Result<Answer, ApiError> {
+        invoice_check(fields)?;
         let original = self.lookup(fields)?.clone();
         let amount = match original.kind {
             Kind::Force => original.completed,
@@ -670,7 +848,9 @@ impl State {
         };
         let mut txn = self.new_txn(kind, amount, original.card.clone(), fields);
         txn.parent = Some(original.id.clone());
-        txn.invoice = original.invoice.clone();
+        if txn.invoice.is_none() {
+            txn.invoice = original.invoice.clone();
+        }
         if original.kind == Kind::Return {
             if let Some(parent) = original.parent.as_ref().and_then(|p| self.txns.get_mut(p)) {
                 parent.returned = parent.returned.saturating_sub(original.amount);
@@ -700,20 +880,23 @@ impl State {
         Ok(Answer::Txn(answer))
     }
 
-    /// `txnquery` by `ssl_txn_id`: the stored transaction plus `ssl_trans_status`.
+    /// `txnquery`: by `ssl_txn_id`, the stored transaction plus `ssl_trans_status`; without
+    /// it, a search (see [`State::search`]). `ssl_txn_id` cannot be combined with the search
+    /// fields other than `ssl_invoice_number` (card data or dates); a request with neither
+    /// needs `ssl_txn_id`.
     pub fn query(&mut self, fields: &Fields) -> Result<Answer, ApiError> {
-        for search in [
-            "ssl_card_number",
-            "ssl_search_start_date",
-            "ssl_search_end_date",
-        ] {
-            if fields.has(search) && fields.has("ssl_txn_id") {
-                return Err(ApiError::new(
-                    4009,
-                    "Required Field Not Supplied",
-                    format!("ssl_txn_id cannot be combined with {search}."),
-                ));
+        if fields.has("ssl_txn_id") {
+            for search in SEARCH_FIELDS {
+                if fields.has(search) && search != "ssl_invoice_number" {
+                    return Err(ApiError::new(
+                        4009,
+                        "Required Field Not Supplied",
+                        format!("ssl_txn_id cannot be combined with {search}."),
+                    ));
+                }
             }
+        } else if SEARCH_FIELDS.iter().any(|f| fields.has(f)) {
+            return self.search(fields);
         }
         let txn = self.lookup(fields)?;
         if !txn.as_list {
@@ -729,6 +912,30 @@ impl State {
         let mut list: Vec<_> = decoy.map(query_fields).into_iter().collect();
         list.push(query_fields(txn));
         Ok(Answer::List(list))
+    }
+
+    /// A `txnquery` search: every stored transaction (any type: `SALE`, `AUTHONLY`, `FORCE`,
+    /// `RETURN`, `DELETE`, `VOID`, `CARDVERIFICATION`, `GETTOKEN`, declined ones too) whose
+    /// `ssl_txn_time` lies between `ssl_search_start_date` (required) and
+    /// `ssl_search_end_date` (default: now), both inclusive, each `MM/DD/YYYY` (the whole day)
+    /// or `MM/DD/YYYY hh:mm:ss AM/PM`; narrowed by `ssl_card_suffix` (last four digits),
+    /// `ssl_card_number` and `ssl_invoice_number` (exact) when sent. The answer is a
+    /// `<txnlist>` of the query fields, newest first (by `ssl_txn_time`, then creation), with
+    /// `ssl_txn_count` (0 and no `<txn>` when nothing matches).
+    fn search(&self, fields: &Fields) -> Result<Answer, ApiError> {
+        let search = Search::parse(fields, (now_ms() / 1000) as i64)?;
+        let mut found: Vec<(i64, &Txn)> = self
+            .txns
+            .values()
+            .filter_map(|txn| search.matches(txn).map(|at| (at, txn)))
+            .collect();
+        found.sort_by_key(|(at, txn)| std::cmp::Reverse((*at, txn.seq)));
+        Ok(Answer::List(
+            found
+                .into_iter()
+                .map(|(_, txn)| query_fields(txn))
+                .collect(),
+        ))
     }
 
     /// `ccverify`: a zero-amount account verification; with `ssl_get_token=Y` /
@@ -764,6 +971,10 @@ impl State {
         answer.push(("ssl_avs_response", avs_response(fields).to_string()));
         answer.push(("ssl_cvv2_response", cvv.unwrap_or("").to_string()));
         answer.push(("ssl_issuer_response", "85".to_string()));
+        answer.push((
+            "ssl_invoice_number",
+            txn.invoice.clone().unwrap_or_default(),
+        ));
         answer.push(("ssl_txn_time", txn.time.clone()));
         answer.push(("ssl_oar_data", format!("0{}", random_string(21, DIGITS))));
         answer.push((
@@ -817,6 +1028,10 @@ impl State {
             answer.push(("ssl_approval_code", txn.approval_code.clone()));
             answer.push(("ssl_avs_response", avs_response(fields).to_string()));
             answer.push(("ssl_cvv2_response", cvv.unwrap_or("").to_string()));
+            answer.push((
+                "ssl_invoice_number",
+                txn.invoice.clone().unwrap_or_default(),
+            ));
             self.insert(txn);
         }
         push_card(&mut answer, Some(&card));
@@ -977,5 +1192,561 @@ mod tests {
         assert!(!valid_exp("0030"));
         assert!(!valid_exp("12/30"));
         assert!(!valid_exp("122030"));
+    }
+
+    /// A request's fields, read as the handler reads them.
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        let owned: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        super::super::xml::parse_txn(&super::super::xml::txn_document(&owned)).unwrap()
+    }
+
+    const VISA: &str = "4124939999999990";
+    const MC: &str = "5472063333333330";
+
+    /// An approved sale or authorization; answers its `ssl_txn_id`.
+    fn card_txn(state: &mut State, kind: &str, amount: &str, card: &str, invoice: &str) -> String {
+        let mut pairs = vec![
+            ("ssl_amount", amount),
+            ("ssl_card_number", card),
+            ("ssl_exp_date", "1230"),
+        ];
+        if !invoice.is_empty() {
+            pairs.push(("ssl_invoice_number", invoice));
+        }
+        let answer = state.sale(&fields(&pairs), kind == "ccauthonly").unwrap();
+        txn_id(&answer)
+    }
+
+    fn txn_id(answer: &Answer) -> String {
+        match answer {
+            Answer::Txn(f) => f
+                .iter()
+                .find(|(k, _)| *k == "ssl_txn_id")
+                .unwrap()
+                .1
+                .clone(),
+            Answer::List(_) => panic!("a <txnlist>"),
+        }
+    }
+
+    fn field<'a>(txn: &'a [(&'static str, String)], name: &str) -> &'a str {
+        txn.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no {name} in {txn:?}"))
+    }
+
+    /// A search; answers the `<txn>` field lists.
+    fn search(state: &mut State, pairs: &[(&str, &str)]) -> Vec<Vec<(&'static str, String)>> {
+        let mut all = vec![("ssl_transaction_type", "txnquery")];
+        all.extend_from_slice(pairs);
+        match state.query(&fields(&all)) {
+            Ok(Answer::List(txns)) => txns,
+            Ok(Answer::Txn(t)) => panic!("{pairs:?}: a flat <txn> {t:?}"),
+            Err(e) => panic!("{pairs:?}: {e:?}"),
+        }
+    }
+
+    fn search_ids(state: &mut State, pairs: &[(&str, &str)]) -> Vec<String> {
+        search(state, pairs)
+            .iter()
+            .map(|t| field(t, "ssl_txn_id").to_string())
+            .collect()
+    }
+
+    fn search_error(state: &mut State, pairs: &[(&str, &str)]) -> ApiError {
+        let mut all = vec![("ssl_transaction_type", "txnquery")];
+        all.extend_from_slice(pairs);
+        match state.query(&fields(&all)) {
+            Err(e) => e,
+            Ok(_) => panic!("{pairs:?}: accepted"),
+        }
+    }
+
+    /// Today's date as `MM/DD/YYYY` on the sandbox's clock.
+    fn today() -> String {
+        let (y, m, d, ..) = now_parts();
+        format!("{m:02}/{d:02}/{y:04}")
+    }
+
+    #[test]
+    fn converge_times_parse_to_unix_seconds() {
+        assert_eq!(parse_txn_time("01/01/1970", false), Some(0));
+        assert_eq!(parse_txn_time("01/01/1970", true), Some(86_399));
+        assert_eq!(parse_txn_time("01/01/1970 12:00:00 AM", true), Some(0));
+        assert_eq!(
+            parse_txn_time("01/01/1970 12:00:01 PM", false),
+            Some(43_201)
+        );
+        assert_eq!(
+            parse_txn_time("01/01/1970 01:02:03 pm", false),
+            Some(46_923)
+        );
+        assert_eq!(
+            parse_txn_time("01/01/1970 11:59:59 PM", false),
+            Some(86_399)
+        );
+        assert_eq!(
+            parse_txn_time("11/01/2025 10:15:30 AM", false),
+            Some(1_761_992_130)
+        );
+        assert_eq!(parse_txn_time("2/29/2024", false), Some(1_709_164_800));
+        for bad in [
+            "",
+            "2024-03-11",
+            "03-11-2024",
+            "13/01/2024",
+            "00/10/2024",
+            "02/30/2024",
+            "02/29/2023",
+            "03/11/24",
+            "03/11/2024/1",
+            "03/11/2024 10:00:00",
+            "03/11/2024 10:00 AM",
+            "03/11/2024 13:00:00 PM",
+            "03/11/2024 00:10:00 AM",
+            "03/11/2024 10:60:00 AM",
+            "03/11/2024 10:00:00 XM",
+            "03/11/2024 10:00:00 AM extra",
+            "today",
+        ] {
+            assert_eq!(parse_txn_time(bad, false), None, "{bad}");
+        }
+        // `ssl_txn_time` reads back as now (to the second).
+        let now = (now_ms() / 1000) as i64;
+        let back = parse_txn_time(&txn_time(), false).unwrap();
+        assert!((now - 1..=now + 1).contains(&back), "{back} vs {now}");
+    }
+
+    #[test]
+    fn a_date_only_search_of_today_finds_every_kind_newest_first() {
+        let mut state = State::default();
+        // Taken first: transactions made after a midnight are still from this day on.
+        let day = today();
+        let sale = card_txn(&mut state, "ccsale", "10.00", VISA, "inv-sale");
+        let auth = card_txn(&mut state, "ccauthonly", "20.00", VISA, "inv-auth");
+        state
+            .complete(&fields(&[("ssl_txn_id", &auth), ("ssl_amount", "20.00")]))
+            .unwrap();
+        let ret = txn_id(
+            &state
+                .refund(&fields(&[("ssl_txn_id", &sale), ("ssl_amount", "1.00")]))
+                .unwrap(),
+        );
+        let verify = txn_id(
+            &state
+                .verify(&fields(&[
+                    ("ssl_card_number", MC),
+                    ("ssl_exp_date", "1230"),
+                    ("ssl_invoice_number", "inv-verify"),
+                ]))
+                .unwrap(),
+        );
+        let auth2 = card_txn(&mut state, "ccauthonly", "5.00", VISA, "");
+        let delete = txn_id(&state.delete(&fields(&[("ssl_txn_id", &auth2)])).unwrap());
+        let void = txn_id(&state.void(&fields(&[("ssl_txn_id", &ret)])).unwrap());
+        let declined = card_txn(&mut state, "ccsale", "1.05", MC, "inv-declined");
+        let token = txn_id(
+            &state
+                .get_token(&fields(&[
+                    ("ssl_card_number", VISA),
+                    ("ssl_exp_date", "1230"),
+                    ("ssl_verify", "Y"),
+                ]))
+                .unwrap(),
+        );
+
+        let found = search(&mut state, &[("ssl_search_start_date", &day)]);
+        assert_eq!(found.len(), state.txns.len());
+        let ids: Vec<&str> = found.iter().map(|t| field(t, "ssl_txn_id")).collect();
+        assert_eq!(
+            ids,
+            vec![
+                token.as_str(),
+                declined.as_str(),
+                void.as_str(),
+                delete.as_str(),
+                auth2.as_str(),
+                verify.as_str(),
+                ret.as_str(),
+                auth.as_str(),
+                sale.as_str(),
+            ],
+            "newest first"
+        );
+        let types: Vec<&str> = found
+            .iter()
+            .map(|t| field(t, "ssl_transaction_type"))
+            .collect();
+        assert_eq!(
+            types,
+            vec![
+                "GETTOKEN",
+                "SALE",
+                "VOID",
+                "DELETE",
+                "DELETE",
+                "CARDVERIFICATION",
+                "VOID",
+                "FORCE",
+                "SALE"
+            ]
+        );
+        // Each <txn> is what a query by id answers.
+        for txn in &found {
+            let id = field(txn, "ssl_txn_id");
+            let by_id = state
+                .query(&fields(&[("ssl_txn_id", id)]))
+                .map(|a| match a {
+                    Answer::Txn(f) => f,
+                    Answer::List(_) => panic!("a list"),
+                })
+                .unwrap();
+            assert_eq!(txn, &by_id);
+            assert!(!field(txn, "ssl_txn_time").is_empty());
+        }
+        assert_eq!(field(&found[1], "ssl_result"), "1");
+        assert_eq!(field(&found[1], "ssl_invoice_number"), "inv-declined");
+        // Today, with an explicit end of today, is the same; so is a start at midnight.
+        assert_eq!(
+            search(
+                &mut state,
+                &[
+                    ("ssl_search_start_date", &day),
+                    ("ssl_search_end_date", &day)
+                ]
+            ),
+            found
+        );
+        let midnight = format!("{day} 12:00:00 AM");
+        assert_eq!(
+            search(&mut state, &[("ssl_search_start_date", &midnight)]),
+            found
+        );
+    }
+
+    #[test]
+    fn a_range_in_the_past_matches_nothing() {
+        let mut state = State::default();
+        card_txn(&mut state, "ccsale", "10.00", VISA, "inv-1");
+        for range in [
+            vec![
+                ("ssl_search_start_date", "01/01/2020"),
+                ("ssl_search_end_date", "12/31/2020"),
+            ],
+            vec![
+                ("ssl_search_start_date", "01/01/2020 09:00:00 AM"),
+                ("ssl_search_end_date", "01/01/2020 05:00:00 PM"),
+            ],
+        ] {
+            assert!(search(&mut state, &range).is_empty(), "{range:?}");
+        }
+        assert_eq!(
+            super::super::xml::txnlist_document(&search(
+                &mut state,
+                &[
+                    ("ssl_search_start_date", "01/01/2020"),
+                    ("ssl_search_end_date", "01/02/2020")
+                ]
+            )),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><txnlist><ssl_txn_count>0</ssl_txn_count></txnlist>"
+        );
+        // From long ago to now (the default end) finds it.
+        assert_eq!(
+            search(&mut state, &[("ssl_search_start_date", "01/01/2020")]).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn ranges_are_inclusive_and_whole_days() {
+        let mut state = State::default();
+        let times = [
+            "03/10/2024 11:59:59 PM",
+            "03/11/2024 12:00:00 AM",
+            "03/11/2024 12:30:00 PM",
+            "03/11/2024 11:59:59 PM",
+            "03/12/2024 12:00:00 AM",
+        ];
+        let mut ids = Vec::new();
+        for time in times {
+            let id = card_txn(&mut state, "ccsale", "10.00", VISA, "");
+            state.txns.get_mut(&id).unwrap().time = time.to_string();
+            ids.push(id);
+        }
+        let newest_first = |range: std::ops::RangeInclusive<usize>| -> Vec<String> {
+            ids[range].iter().rev().cloned().collect()
+        };
+        let day = [
+            ("ssl_search_start_date", "03/11/2024"),
+            ("ssl_search_end_date", "03/11/2024"),
+        ];
+        assert_eq!(search_ids(&mut state, &day), newest_first(1..=3));
+        assert_eq!(
+            search_ids(&mut state, &[("ssl_search_start_date", "3/11/2024")]),
+            newest_first(1..=4)
+        );
+        let noon = [
+            ("ssl_search_start_date", "03/11/2024 12:30:00 PM"),
+            ("ssl_search_end_date", "03/11/2024 12:30:00 PM"),
+        ];
+        assert_eq!(search_ids(&mut state, &noon), newest_first(2..=2));
+        let evening = [
+            ("ssl_search_start_date", "03/10/2024 11:59:59 PM"),
+            ("ssl_search_end_date", "03/11/2024 11:59:59 AM"),
+        ];
+        assert_eq!(search_ids(&mut state, &evening), newest_first(0..=1));
+        // Newest by ssl_txn_time, not by creation.
+        state.txns.get_mut(&ids[0]).unwrap().time = "03/11/2024 06:00:00 PM".into();
+        assert_eq!(
+            search_ids(&mut state, &day),
+            vec![
+                ids[3].clone(),
+                ids[0].clone(),
+                ids[2].clone(),
+                ids[1].clone()
+            ]
+        );
+    }
+
+    #[test]
+    fn card_suffix_card_number_and_invoice_narrow_a_search() {
+        let mut state = State::default();
+        let visa = card_txn(&mut state, "ccsale", "10.00", VISA, "order-42");
+        let mc = card_txn(&mut state, "ccsale", "11.00", MC, "order-42");
+        let other = card_txn(&mut state, "ccsale", "12.00", VISA, "order-420");
+        let retry = card_txn(&mut state, "ccauthonly", "13.00", VISA, "order-42");
+        let start = today();
+        let with = |extra: &[(&'static str, &'static str)]| -> Vec<(&'static str, String)> {
+            let mut v = vec![("ssl_search_start_date", start.clone())];
+            v.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+            v
+        };
+        let run = |state: &mut State, extra: &[(&'static str, &'static str)]| {
+            let pairs = with(extra);
+            let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            search_ids(state, &borrowed)
+        };
+        assert_eq!(
+            run(&mut state, &[("ssl_invoice_number", "order-42")]),
+            vec![retry.clone(), mc.clone(), visa.clone()]
+        );
+        assert_eq!(
+            run(
+                &mut state,
+                &[
+                    ("ssl_invoice_number", "order-42"),
+                    ("ssl_card_suffix", "9990")
+                ]
+            ),
+            vec![retry.clone(), visa.clone()]
+        );
+        assert_eq!(
+            run(&mut state, &[("ssl_card_suffix", "3330")]),
+            vec![mc.clone()]
+        );
+        assert_eq!(
+            run(&mut state, &[("ssl_card_number", VISA)]),
+            vec![retry.clone(), other.clone(), visa.clone()]
+        );
+        assert!(run(&mut state, &[("ssl_invoice_number", "ORDER-42")]).is_empty());
+        assert!(run(&mut state, &[("ssl_invoice_number", "order")]).is_empty());
+        assert!(run(&mut state, &[("ssl_card_suffix", "0000")]).is_empty());
+        let found = search(
+            &mut state,
+            &[
+                ("ssl_search_start_date", &start),
+                ("ssl_invoice_number", "order-420"),
+            ],
+        );
+        assert_eq!(field(&found[0], "ssl_invoice_number"), "order-420");
+        assert_eq!(field(&found[0], "ssl_amount"), "12.00");
+    }
+
+    #[test]
+    fn search_errors() {
+        let mut state = State::default();
+        let sale = card_txn(&mut state, "ccsale", "10.00", VISA, "");
+        let required = search_error(&mut state, &[("ssl_search_end_date", "01/01/2024")]);
+        assert_eq!(required, ApiError::required("ssl_search_start_date"));
+        assert_eq!(required.code, 4009);
+        for only in [
+            ("ssl_invoice_number", "order-42"),
+            ("ssl_card_suffix", "9990"),
+            ("ssl_card_number", VISA),
+        ] {
+            assert_eq!(
+                search_error(&mut state, &[only]),
+                ApiError::required("ssl_search_start_date"),
+                "{only:?}"
+            );
+        }
+        // Neither an id nor a search: the id is what is missing, as before.
+        assert_eq!(
+            search_error(&mut state, &[]),
+            ApiError::required("ssl_txn_id")
+        );
+        for (name, value) in [
+            ("ssl_search_start_date", "2024-01-01"),
+            ("ssl_search_start_date", "02/30/2024"),
+            ("ssl_search_end_date", "01/02/2024 25:00:00 PM"),
+            ("ssl_search_end_date", "01/02/2024 10:00:00"),
+        ] {
+            let mut pairs = vec![("ssl_search_start_date", "01/01/2024")];
+            pairs.retain(|(k, _)| *k != name);
+            pairs.push((name, value));
+            let error = search_error(&mut state, &pairs);
+            assert_eq!(error.code, 4009, "{value}");
+            assert_eq!(
+                error,
+                ApiError::invalid_value(name, SEARCH_DATE_FORMS),
+                "{value}"
+            );
+            assert!(error.message.contains(name));
+        }
+        let upside_down = search_error(
+            &mut state,
+            &[
+                ("ssl_search_start_date", "01/02/2024"),
+                ("ssl_search_end_date", "01/01/2024"),
+            ],
+        );
+        assert_eq!(upside_down.code, 4009);
+        assert!(upside_down.message.contains("ssl_search_start_date"));
+        // A start in the future is after the default end (now).
+        let future = search_error(&mut state, &[("ssl_search_start_date", "01/01/2999")]);
+        assert_eq!(future.code, 4009);
+        for suffix in ["999", "99900", "99a0"] {
+            let error = search_error(
+                &mut state,
+                &[
+                    ("ssl_search_start_date", "01/01/2024"),
+                    ("ssl_card_suffix", suffix),
+                ],
+            );
+            assert_eq!(error.code, 4009, "{suffix}");
+            assert!(error.message.contains("ssl_card_suffix"));
+        }
+        let card = search_error(
+            &mut state,
+            &[
+                ("ssl_search_start_date", "01/01/2024"),
+                ("ssl_card_number", "4111"),
+            ],
+        );
+        assert_eq!(card.code, 5000);
+        let long = search_error(
+            &mut state,
+            &[
+                ("ssl_search_start_date", "01/01/2024"),
+                ("ssl_invoice_number", "12345678901234567890123456"),
+            ],
+        );
+        assert_eq!(long.code, 5005);
+        // ssl_txn_id cannot be combined with dates or card data; an invoice number is ignored.
+        for search in [
+            "ssl_search_start_date",
+            "ssl_search_end_date",
+            "ssl_card_suffix",
+            "ssl_card_number",
+        ] {
+            let error = search_error(&mut state, &[("ssl_txn_id", &sale), (search, "01/01/2024")]);
+            assert_eq!(error.code, 4009, "{search}");
+            assert!(error.message.contains(search), "{search}");
+        }
+        let by_id = state
+            .query(&fields(&[
+                ("ssl_txn_id", &sale),
+                ("ssl_invoice_number", "whatever"),
+            ]))
+            .unwrap();
+        assert_eq!(txn_id(&by_id), sale);
+    }
+
+    #[test]
+    fn every_transaction_type_keeps_its_invoice_number() {
+        let mut state = State::default();
+        let invoice_of = |state: &State, id: &str| state.txns[id].invoice.clone();
+        let answered = |answer: &Answer| match answer {
+            Answer::Txn(f) => field(f, "ssl_invoice_number").to_string(),
+            Answer::List(_) => panic!("a list"),
+        };
+        let sale = card_txn(&mut state, "ccsale", "10.00", VISA, "inv-sale");
+        // A return with its own invoice number keeps it; without, it takes the sale's.
+        let answer = state
+            .refund(&fields(&[
+                ("ssl_txn_id", &sale),
+                ("ssl_amount", "1.00"),
+                ("ssl_invoice_number", "inv-return"),
+            ]))
+            .unwrap();
+        assert_eq!(answered(&answer), "inv-return");
+        assert_eq!(
+            invoice_of(&state, &txn_id(&answer)).as_deref(),
+            Some("inv-return")
+        );
+        let answer = state
+            .refund(&fields(&[("ssl_txn_id", &sale), ("ssl_amount", "1.00")]))
+            .unwrap();
+        assert_eq!(answered(&answer), "inv-sale");
+        // A void of that return, with its own.
+        let voided = txn_id(&answer);
+        let answer = state
+            .void(&fields(&[
+                ("ssl_txn_id", &voided),
+                ("ssl_invoice_number", "inv-void"),
+            ]))
+            .unwrap();
+        assert_eq!(answered(&answer), "inv-void");
+        assert_eq!(
+            invoice_of(&state, &txn_id(&answer)).as_deref(),
+            Some("inv-void")
+        );
+        // A delete without one takes the original's.
+        let auth = card_txn(&mut state, "ccauthonly", "5.00", VISA, "inv-auth");
+        let answer = state.delete(&fields(&[("ssl_txn_id", &auth)])).unwrap();
+        assert_eq!(answered(&answer), "inv-auth");
+        // A verification.
+        let answer = state
+            .verify(&fields(&[
+                ("ssl_card_number", VISA),
+                ("ssl_exp_date", "1230"),
+                ("ssl_invoice_number", "inv-verify"),
+            ]))
+            .unwrap();
+        assert_eq!(answered(&answer), "inv-verify");
+        assert_eq!(
+            invoice_of(&state, &txn_id(&answer)).as_deref(),
+            Some("inv-verify")
+        );
+        // A completion sending one sets the completed authorization's.
+        let auth = card_txn(&mut state, "ccauthonly", "5.00", VISA, "");
+        let answer = state
+            .complete(&fields(&[
+                ("ssl_txn_id", &auth),
+                ("ssl_invoice_number", "inv-complete"),
+            ]))
+            .unwrap();
+        assert_eq!(answered(&answer), "inv-complete");
+        assert_eq!(invoice_of(&state, &auth).as_deref(), Some("inv-complete"));
+        // A token with a verification.
+        let answer = state
+            .get_token(&fields(&[
+                ("ssl_card_number", VISA),
+                ("ssl_exp_date", "1230"),
+                ("ssl_verify", "Y"),
+                ("ssl_invoice_number", "inv-token"),
+            ]))
+            .unwrap();
+        assert_eq!(answered(&answer), "inv-token");
+        // Too long on a void is refused as on a sale.
+        let sale = card_txn(&mut state, "ccsale", "10.00", VISA, "");
+        let error = state
+            .void(&fields(&[
+                ("ssl_txn_id", &sale),
+                ("ssl_invoice_number", "12345678901234567890123456"),
+            ]))
+            .unwrap_err();
+        assert_eq!(error.code, 5005);
     }
 }

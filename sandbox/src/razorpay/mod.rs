@@ -309,6 +309,11 @@ fn parse_body(request: &Request) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
+/// The query parameters as an object, nested keys expanded as in a form body (`expand[]`).
+fn parse_query(request: &Request) -> Result<Map<String, Value>, ApiError> {
+    form_to_object(request.query_pairs())
+}
+
 /// The deepest form key accepted (`a[b][c]` is 3): deeper keys are refused rather than
 /// expanded, so that no body can exhaust the stack.
 const MAX_FORM_DEPTH: usize = 8;
@@ -656,7 +661,7 @@ impl Razorpay {
         };
         match route {
             Route::CreateOrder => orders::create(&mut state, &body),
-            Route::ListOrders => orders::list(&state),
+            Route::ListOrders => orders::list(&state, &parse_query(request)?),
             Route::GetOrder(id) => orders::get(&state, id),
             Route::OrderPayments(id) => orders::payments(&state, id),
             Route::CreateCustomer => orders::create_customer(&mut state, &body),

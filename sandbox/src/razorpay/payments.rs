@@ -1494,6 +1494,52 @@ pub(super) fn expire_authorizations(
     expired
 }
 
+/// A card payment in `created` on `order_id`, for other modules' unit tests.
+#[cfg(test)]
+pub(super) fn test_payment(state: &mut State, order_id: &str, amount: i64) -> String {
+    let id = state.new_id("pay_");
+    let seq = state.next_seq();
+    let payment = Payment {
+        method: PayMethod::Card,
+        id: id.clone(),
+        seq,
+        order_id: order_id.to_string(),
+        amount,
+        currency: "INR".into(),
+        status: PaymentStatus::Created,
+        captured: false,
+        amount_refunded: 0,
+        card: CardInfo {
+            id: state.new_id("card_"),
+            name: None,
+            last4: "1111".into(),
+            iin: "411111".into(),
+            network: "Visa",
+            card_type: "credit",
+            international: false,
+            expiry_month: 12,
+            expiry_year: 2030,
+        },
+        email: Some("gaurav.kumar@example.com".into()),
+        contact: Some("9000090000".into()),
+        customer_id: None,
+        token_id: None,
+        recurring_setup: false,
+        description: None,
+        notes: json!([]),
+        callback_url: None,
+        error: None,
+        auth_code: None,
+        rrn: None,
+        authorized_at_ms: None,
+        track_id: None,
+        otp_generated: false,
+        created_at: now_s(),
+    };
+    state.payments.insert(id.clone(), payment);
+    id
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

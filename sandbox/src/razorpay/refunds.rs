@@ -186,3 +186,49 @@ pub(super) fn list_for_payment(state: &State, payment_id: &str) -> ApiResult {
     refunds.sort_by_key(|x| std::cmp::Reverse(x.seq));
     ok(&collection(refunds.iter().map(|r| r.entity()).collect()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::payments::test_payment;
+    use super::*;
+
+    fn add_refund(state: &mut State, payment_id: &str, receipt: Option<&str>) -> String {
+        let seq = state.next_seq();
+        let refund = Refund {
+            id: state.new_id("rfnd_"),
+            seq,
+            payment_id: payment_id.to_string(),
+            amount: 100,
+            currency: "INR".into(),
+            notes: json!([]),
+            receipt: receipt.map(str::to_string),
+            speed_requested: "normal",
+            created_at: now_s(),
+        };
+        let id = refund.id.clone();
+        state.refunds.insert(id.clone(), refund);
+        id
+    }
+
+    #[test]
+    fn payment_refunds_are_newest_first_with_their_receipts() {
+        let mut state = State::new();
+        let payment = test_payment(&mut state, "order_X", 50_000);
+        let other = test_payment(&mut state, "order_X", 50_000);
+        let first = add_refund(&mut state, &payment, Some("refund-1"));
+        add_refund(&mut state, &other, Some("elsewhere"));
+        let second = add_refund(&mut state, &payment, None);
+        let third = add_refund(&mut state, &payment, Some("refund-3"));
+        let response = list_for_payment(&state, &payment).unwrap();
+        let answer: Value = serde_json::from_slice(&response.body).unwrap();
+        assert_eq!(answer["entity"], "collection");
+        assert_eq!(answer["count"], 3);
+        let items = answer["items"].as_array().unwrap();
+        let ids: Vec<&str> = items.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, vec![third.as_str(), second.as_str(), first.as_str()]);
+        assert_eq!(items[0]["receipt"], "refund-3");
+        assert_eq!(items[1]["receipt"], Value::Null);
+        assert_eq!(items[2]["receipt"], "refund-1");
+        assert!(list_for_payment(&state, "pay_unknown").is_err());
+    }
+}
