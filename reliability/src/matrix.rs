@@ -355,6 +355,17 @@ async fn reconcile(
             json!({"connector_order_id": id}),
         ));
     }
+    // No id came back: look up by the caller's own reference (README "How to reconcile").
+    let id_known = match flow.op.as_str() {
+        // A refund's error names its payment: the refund itself is what is looked for.
+        "payments.refund" => error.connector_refund_id.is_some(),
+        _ => !lookups.is_empty(),
+    };
+    if !id_known {
+        if let Some(get) = reference_lookup(flow, request, error.idempotency_key.as_deref()) {
+            lookups.push(get);
+        }
+    }
     if let Some(id) = &error.connector_refund_id {
         let mut get = json!({"connector_refund_id": id});
         let payment = request
@@ -374,6 +385,16 @@ async fn reconcile(
                 known.insert(id);
                 ledger::ids_in(&v, known);
             }
+            // Nothing under the reference, and no id known: the call made nothing, so it is
+            // made again (same request, same reference).
+            Err(e)
+                if e.code == ErrorCode::NotFound
+                    && is_reference(&get)
+                    && e.connector_order_id.is_none() =>
+            {
+                actions.push(format!("nothing under {id}: the call again"));
+                call_again(runner, &flow.op, request, known, untyped, actions).await;
+            }
             // No lookup at this processor (e.g. Adyen): the id is what its webhooks carry.
             Err(e) if e.code == ErrorCode::Unsupported => {
                 known.insert(id);
@@ -383,25 +404,22 @@ async fn reconcile(
             Err(e)
                 if e.code == ErrorCode::NotFound
                     && get.get("connector_transaction_id").is_none()
-                    && matches!(
-                        flow.op.as_str(),
-                        "payments.authorize" | "payments.setup_mandate"
-                    ) =>
+                    && e.connector_order_id.is_some() =>
             {
-                known.insert(id.clone());
-                let mut again = request.clone();
-                again["connector_order_id"] = json!(id);
-                actions.push(format!(
-                    "order has no payment: the call again on order {id}"
-                ));
-                match runner.call(&flow.op, &again, &CallOptions::default()).await {
-                    Ok(v) => ledger::ids_in(&v, known),
-                    Err(e) => {
-                        if e.code == ErrorCode::Internal {
-                            untyped.push(format!("retry on the order: {e}"));
-                        }
-                        actions.push(format!("the call on the order failed: {e}"));
-                    }
+                let order = e.connector_order_id.clone().unwrap_or_default();
+                known.insert(order.clone());
+                if matches!(
+                    flow.op.as_str(),
+                    "payments.authorize" | "payments.setup_mandate"
+                ) {
+                    let mut again = request.clone();
+                    again["connector_order_id"] = json!(order);
+                    actions.push(format!(
+                        "order {order} has no payment: the call again on it"
+                    ));
+                    call_again(runner, &flow.op, &again, known, untyped, actions).await;
+                } else {
+                    actions.push(format!("order {order} found, nothing paid on it"));
                 }
             }
             Err(e) => {
@@ -410,6 +428,60 @@ async fn reconcile(
                 }
                 actions.push(format!("{op} failed: {e}"));
             }
+        }
+    }
+}
+
+/// The lookup by the caller's own reference for a write that returned no id: the payment
+/// (or order) by `merchant_reference`, the refund by `merchant_refund_reference` (for a refund
+/// made without one, the call's idempotency key, which the error carries).
+fn reference_lookup(
+    flow: &WriteFlow,
+    request: &Value,
+    key: Option<&str>,
+) -> Option<(&'static str, String, Value)> {
+    match flow.op.as_str() {
+        "payments.authorize" | "payments.setup_mandate" | "payments.create_order" => {
+            let reference = request.get("merchant_reference")?.as_str()?;
+            let mut get = json!({"merchant_reference": reference});
+            if let Some(c) = request.get("capture_method") {
+                get["capture_method"] = c.clone();
+            }
+            Some(("payments.get", reference.to_string(), get))
+        }
+        "payments.refund" => {
+            let reference = match request.get("merchant_refund_reference") {
+                Some(r) => r.as_str()?,
+                None => key?,
+            };
+            let get = json!({"merchant_refund_reference": reference,
+                             "connector_transaction_id": request.get("connector_transaction_id")?});
+            Some(("refunds.get", reference.to_string(), get))
+        }
+        _ => None,
+    }
+}
+
+fn is_reference(get: &Value) -> bool {
+    get.get("merchant_reference").is_some() || get.get("merchant_refund_reference").is_some()
+}
+
+/// Makes the call again, recording what it answered.
+async fn call_again(
+    runner: &mut Runner,
+    op: &str,
+    request: &Value,
+    known: &mut BTreeSet<String>,
+    untyped: &mut Vec<String>,
+    actions: &mut Vec<String>,
+) {
+    match runner.call(op, request, &CallOptions::default()).await {
+        Ok(v) => ledger::ids_in(&v, known),
+        Err(e) => {
+            if e.code == ErrorCode::Internal {
+                untyped.push(format!("the call again: {e}"));
+            }
+            actions.push(format!("the call again failed: {e}"));
         }
     }
 }

@@ -30,8 +30,9 @@
 //! * **No idempotency, no webhooks, no disputes, no orders.** Every write is marked not
 //!   retry-safe and only `txnquery` is retry-safe. After an uncertain outcome (no id came
 //!   back), reconcile by your reference: `payments.get` with `merchant_reference` and
-//!   `refunds.get` with `merchant_refund_reference` search the last days' transactions for that
-//!   `ssl_invoice_number` (`search.rs`); `not_found` means nothing was made under it.
+//!   `refunds.get` with `merchant_refund_reference` search the last days' transactions for
+//!   the one with that `ssl_invoice_number` (`search.rs`); `not_found` means nothing was made
+//!   under it.
 
 use std::fmt;
 
@@ -310,10 +311,10 @@ impl Connector for Elavon {
     fn refund(
         &self,
         req: &RefundRequest,
-        _cx: &FlowContext,
+        cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        refunds::refund(self, req, responses)
+        refunds::refund(self, req, &cx.idempotency_key, responses)
     }
 
     fn get_refund(

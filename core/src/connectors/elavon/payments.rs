@@ -308,7 +308,7 @@ fn payment_by_invoice(
         .ok_or_else(|| Error::invalid_request("merchant_reference", "must not be empty"))?;
     single_exchange(
         responses,
-        || search::request(elavon, &invoice, now_ms),
+        || search::request(elavon, now_ms),
         |response| {
             let txn = search::find(response, &invoice, "payment", |t| {
                 matches!(

@@ -35,6 +35,7 @@ fn answer_money(txn: &Txn, currency: Option<Currency>) -> Option<Money> {
 pub(super) fn refund(
     elavon: &Elavon,
     req: &RefundRequest,
+    idempotency_key: &str,
     responses: &[HttpResponse],
 ) -> Result<Step<RefundResponse>> {
     let id = clean_text(&req.connector_transaction_id)
@@ -47,11 +48,13 @@ pub(super) fn refund(
             txn.ssl_amount = Some(amount);
             txn.ssl_transaction_currency = currency;
             txn.ssl_txn_id = Some(id.clone());
-            // Your reference, to find the return by after an uncertain outcome.
-            txn.ssl_invoice_number = req
-                .merchant_refund_reference
-                .as_deref()
-                .and_then(search::invoice_number);
+            // What the return can be found by after an uncertain outcome (`refunds.get` with
+            // `merchant_refund_reference`): your reference, else the call's idempotency key.
+            txn.ssl_invoice_number = search::invoice_number(
+                req.merchant_refund_reference
+                    .as_deref()
+                    .unwrap_or(idempotency_key),
+            );
             elavon.post(&txn, false)
         },
         |response| parse_refund(elavon, req, &id, response),
@@ -133,7 +136,7 @@ fn refund_by_invoice(
         .ok_or_else(|| Error::invalid_request("connector_refund_id", "is required"))?;
     single_exchange(
         responses,
-        || search::request(elavon, &invoice, now_ms),
+        || search::request(elavon, now_ms),
         |response| {
             let txn = search::find(response, &invoice, "return", |t| {
                 *t == TransactionType::Return

@@ -3,9 +3,10 @@
 //! verification is reconciled (Converge docs, "Transaction query": a search by date range;
 //! Converge SDK model: search answers are a `<txnlist>`).
 //!
-//! The search asks for the transactions since [`SEARCH_DAYS`] days ago, narrowed by
-//! `ssl_invoice_number`; the answer is filtered here again by invoice number and transaction
-//! type, so a terminal that ignores the narrowing field still gives the right answer.
+//! The search asks for the transactions from [`SEARCH_DAYS`] days ago to tomorrow (UTC dates:
+//! the terminal's dates are its local time, which may be a day off either way) with the
+//! documented date-range fields only; the answer is filtered here by invoice number and
+//! transaction type.
 
 use super::errors::{error_document, invalid_response, read_document};
 use super::payments::MAX_INVOICE_CHARS;
@@ -15,8 +16,7 @@ use super::Elavon;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, HttpResponse};
 
-/// How far back a search by reference looks, in days (the terminal's dates are local time,
-/// so one more day than the UTC date difference).
+/// How far back a search by reference looks, in days.
 pub const SEARCH_DAYS: u64 = 2;
 
 /// A reference as Converge stores it in `ssl_invoice_number`: cleaned, cut to 25 characters.
@@ -24,13 +24,13 @@ pub fn invoice_number(reference: &str) -> Option<String> {
     clean_text(reference).map(|r| truncate(&r, MAX_INVOICE_CHARS).trim_end().to_string())
 }
 
-/// A `txnquery` search for the transactions with invoice number `invoice` since
-/// [`SEARCH_DAYS`] days before `now_ms` (retry-safe: it only reads).
-pub fn request(elavon: &Elavon, invoice: &str, now_ms: u64) -> Result<HttpRequest> {
+/// A `txnquery` search for the transactions from [`SEARCH_DAYS`] days before `now_ms` to the
+/// day after (retry-safe: it only reads).
+pub fn request(elavon: &Elavon, now_ms: u64) -> Result<HttpRequest> {
     let mut txn = elavon.txn("txnquery");
-    let since_days = (now_ms / 86_400_000).saturating_sub(SEARCH_DAYS);
-    txn.ssl_search_start_date = Some(us_date(since_days as i64));
-    txn.ssl_invoice_number = Some(invoice.to_string());
+    let today = (now_ms / 86_400_000) as i64;
+    txn.ssl_search_start_date = Some(us_date(today - SEARCH_DAYS as i64));
+    txn.ssl_search_end_date = Some(us_date(today + 1));
     elavon.post(&txn, true)
 }
 

@@ -624,10 +624,10 @@ impl Connector for Razorpay {
     fn refund(
         &self,
         req: &RefundRequest,
-        _cx: &FlowContext,
+        cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
-        tagged(Flow::Refund, refunds::refund(self, req, responses))
+        tagged(Flow::Refund, refunds::refund(self, req, cx, responses))
     }
 
     fn get_refund(

@@ -9,13 +9,14 @@ use super::{
 };
 use crate::connector::single_exchange;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{HttpResponse, Step};
+use crate::http::{FlowContext, HttpResponse, Step};
 use crate::mask::mask_body;
 use crate::types::*;
 
 pub(super) fn refund(
     c: &Razorpay,
     req: &RefundRequest,
+    cx: &FlowContext,
     responses: &[HttpResponse],
 ) -> Result<Step<RefundResponse>> {
     let amount = wire_amount(&req.amount, "amount")?;
@@ -30,9 +31,19 @@ pub(super) fn refund(
             )?;
             // Normal speed: "optimum" (instant) refunds cost extra and are an account choice.
             let mut body = json!({"amount": amount, "speed": "normal"});
-            if let Some(reference) = &req.merchant_refund_reference {
-                let receipt = receipt(reference, "merchant_refund_reference", "refund")?;
-                body["receipt"] = Value::String(receipt.to_string());
+            // The receipt is what the refund can be found by (`refunds.get` with
+            // `merchant_refund_reference`) when this call fails without an id: your reference,
+            // else the call's idempotency key when it fits.
+            match &req.merchant_refund_reference {
+                Some(reference) => {
+                    let receipt = receipt(reference, "merchant_refund_reference", "refund")?;
+                    body["receipt"] = Value::String(receipt.to_string());
+                }
+                None => {
+                    if let Ok(key) = receipt(&cx.idempotency_key, "idempotency_key", "refund") {
+                        body["receipt"] = Value::String(key.to_string());
+                    }
+                }
             }
             if !req.metadata.is_empty() {
                 body["notes"] = json!(req.metadata);

@@ -178,7 +178,8 @@ fn psync_by_reference_searches_the_recent_days_for_the_invoice_number() {
     assert!(request.retry_safe);
     let f = fields(&request);
     assert_eq!(f["ssl_search_start_date"], "12/04/2026");
-    assert_eq!(f["ssl_invoice_number"], "order-42");
+    assert_eq!(f["ssl_search_end_date"], "12/07/2026");
+    assert!(!f.contains_key("ssl_invoice_number"));
     assert!(!f.contains_key("ssl_txn_id"));
 
     let body = searched(&[
@@ -220,6 +221,16 @@ fn rsync_by_reference_finds_the_return_and_returns_carry_the_reference() {
         fields(&request)["ssl_invoice_number"],
         "refund-of-order-42-number"
     );
+    // Without a reference, the call's idempotency key (cut to 25 characters) is the one.
+    let unnamed = RefundRequest {
+        merchant_refund_reference: None,
+        ..refund.clone()
+    };
+    let request = sent(connector().refund(&unnamed, &cx(), &[]));
+    assert_eq!(
+        fields(&request)["ssl_invoice_number"],
+        "7d1c2a9e-0b6f-4f35-9a55-3"
+    );
 
     let req = RefundGetRequest {
         merchant_refund_reference: Some("refund-of-order-42-number-1".into()),
@@ -227,10 +238,7 @@ fn rsync_by_reference_finds_the_return_and_returns_carry_the_reference() {
     };
     let request = sent(connector().get_refund(&req, &cx(), &[]));
     assert_elavon_request(&request, "txnquery");
-    assert_eq!(
-        fields(&request)["ssl_invoice_number"],
-        "refund-of-order-42-number"
-    );
+    assert!(fields(&request).contains_key("ssl_search_start_date"));
     let body = searched(&[
         (
             "S1",

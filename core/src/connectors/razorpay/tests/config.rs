@@ -456,7 +456,8 @@ fn no_write_is_retry_safe_or_carries_an_idempotency_key() {
     let refund = RefundRequest {
         connector_transaction_id: "pay_JRSS9bMrRMds3w".into(),
         amount: inr(100),
-        merchant_refund_reference: None,
+        // Without one, the key becomes the receipt (refunds.rs), a reference, not a dedup key.
+        merchant_refund_reference: Some("rf-1".into()),
         reason: None,
         refundable_amount: None,
         idempotency_key: Some("idem-1".into()),

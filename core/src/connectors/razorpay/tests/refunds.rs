@@ -244,3 +244,31 @@ fn refund_receipts_are_limited_to_40_characters() {
     assert_eq!(e.code, ErrorCode::InvalidRequest);
     assert_eq!(e.field.as_deref(), Some("merchant_refund_reference"));
 }
+
+#[test]
+fn a_refund_without_a_reference_is_findable_by_its_idempotency_key() {
+    let c = connector();
+    let req = RefundRequest {
+        connector_transaction_id: "pay_JRSS9bMrRMds3w".into(),
+        amount: inr(100),
+        merchant_refund_reference: None,
+        reason: None,
+        refundable_amount: None,
+        idempotency_key: None,
+        metadata: Metadata::new(),
+    };
+    let key = "6f1c7e0a-94d2-4b8e-a1f3-0c2d9e8b7a65";
+    let cx = FlowContext::new(key);
+    let request = match c.refund(&req, &cx, &[]).unwrap() {
+        Step::Send(r) => r,
+        Step::Done(_) => panic!("expected a request"),
+    };
+    assert_eq!(body_json(&request)["receipt"], key);
+    // A key longer than a receipt takes is not sent.
+    let cx = FlowContext::new("k".repeat(41));
+    let request = match c.refund(&req, &cx, &[]).unwrap() {
+        Step::Send(r) => r,
+        Step::Done(_) => panic!("expected a request"),
+    };
+    assert!(body_json(&request).get("receipt").is_none());
+}
