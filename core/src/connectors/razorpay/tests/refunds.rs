@@ -82,15 +82,7 @@ fn rsync_reads_the_refund() {
 #[test]
 fn refund_errors_name_the_payment_and_any_refund() {
     let c = connector();
-    let req = RefundRequest {
-        connector_transaction_id: "pay_JRSS9bMrRMds3w".into(),
-        amount: inr(100),
-        merchant_refund_reference: None,
-        reason: None,
-        refundable_amount: None,
-        idempotency_key: None,
-        metadata: Metadata::new(),
-    };
+    let req = refund_of_100(None);
     let timeout = status(408, "");
     let (_, result) = drive(|r| c.refund(&req, &cx(), r), vec![timeout]);
     let e = result.unwrap_err();
@@ -231,15 +223,7 @@ fn rsync_by_receipt_checks_its_inputs_and_the_answer() {
 #[test]
 fn refund_receipts_are_limited_to_40_characters() {
     let c = connector();
-    let req = RefundRequest {
-        connector_transaction_id: "pay_JRSS9bMrRMds3w".into(),
-        amount: inr(100),
-        merchant_refund_reference: Some("r".repeat(41)),
-        reason: None,
-        refundable_amount: None,
-        idempotency_key: None,
-        metadata: Metadata::new(),
-    };
+    let req = refund_of_100(Some("r".repeat(41)));
     let e = c.refund(&req, &cx(), &[]).unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidRequest);
     assert_eq!(e.field.as_deref(), Some("merchant_refund_reference"));
@@ -248,15 +232,7 @@ fn refund_receipts_are_limited_to_40_characters() {
 #[test]
 fn a_refund_without_a_reference_is_findable_by_its_idempotency_key() {
     let c = connector();
-    let req = RefundRequest {
-        connector_transaction_id: "pay_JRSS9bMrRMds3w".into(),
-        amount: inr(100),
-        merchant_refund_reference: None,
-        reason: None,
-        refundable_amount: None,
-        idempotency_key: None,
-        metadata: Metadata::new(),
-    };
+    let req = refund_of_100(None);
     let key = "6f1c7e0a-94d2-4b8e-a1f3-0c2d9e8b7a65";
     let cx = FlowContext::new(key);
     let request = match c.refund(&req, &cx, &[]).unwrap() {
@@ -271,4 +247,17 @@ fn a_refund_without_a_reference_is_findable_by_its_idempotency_key() {
         Step::Done(_) => panic!("expected a request"),
     };
     assert!(body_json(&request).get("receipt").is_none());
+}
+
+/// A refund of ₹1 of the documented payment, with `reference`.
+fn refund_of_100(reference: Option<String>) -> RefundRequest {
+    RefundRequest {
+        connector_transaction_id: "pay_JRSS9bMrRMds3w".into(),
+        amount: inr(100),
+        merchant_refund_reference: reference,
+        reason: None,
+        refundable_amount: None,
+        idempotency_key: None,
+        metadata: Metadata::new(),
+    }
 }
