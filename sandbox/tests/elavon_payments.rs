@@ -443,6 +443,28 @@ async fn tokens() {
     let token = v.get("ssl_token").to_string();
     assert_eq!(token.len(), 16);
     assert!(token.ends_with("9990"));
+    // Converge docs, "Tokenization": the token keeps the number's format, starts outside the
+    // major brands' ranges (0-2, 7-9), and the same card gets the same token on a terminal.
+    assert!(
+        matches!(token.as_bytes()[0], b'0'..=b'2' | b'7'..=b'9'),
+        "{token}"
+    );
+    let again = e
+        .txn(&[
+            ("ssl_transaction_type", "ccgettoken"),
+            ("ssl_card_number", VISA),
+            ("ssl_exp_date", "0131"),
+        ])
+        .await;
+    assert_eq!(again.get("ssl_token"), token);
+    let other = e
+        .txn(&[
+            ("ssl_transaction_type", "ccgettoken"),
+            ("ssl_card_number", "4111111111111111"),
+            ("ssl_exp_date", "0131"),
+        ])
+        .await;
+    assert_ne!(other.get("ssl_token"), token);
 
     // A merchant-initiated sale with the token.
     let sale = e

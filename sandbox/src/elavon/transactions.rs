@@ -3,6 +3,7 @@
 //! suffix and invoice number), so that a merchant can reconcile after an unknown outcome.
 
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use super::testdata::{self, Outcome};
 use super::xml::Fields;
@@ -67,7 +68,8 @@ struct CardInfo {
     brand: &'static str,
     exp: String,
     last4: String,
-    first_digit: char,
+    /// SHA-256 of the number (hex): what makes the same card get the same token.
+    number_digest: String,
 }
 
 #[derive(Clone, Debug)]
@@ -106,6 +108,8 @@ pub struct State {
     txns: Map<Txn>,
     /// Token → the card it stands for.
     tokens: Map<CardInfo>,
+    /// Card number digest → its token: a card has one token per terminal.
+    token_of_card: Map<String>,
     seq: u64,
 }
 
@@ -512,19 +516,30 @@ impl State {
         }
     }
 
-    /// A fresh token: 16 digits ending with the card's last four, like Converge's.
-    fn new_token(&self, card: &CardInfo) -> String {
-        loop {
-            let token = format!(
-                "{}{}{}",
-                card.first_digit,
-                random_string(11, DIGITS),
-                card.last4
-            );
-            if !self.tokens.contains_key(&token) {
-                return token;
-            }
+    /// The card's token (Converge docs, "Tokenization": "Tokens are unique for each merchant
+    /// [...] the same card will produce a different token for each merchant"; terminals of one
+    /// tokenization domain "receive the same token for a unique card"): the one it already has
+    /// on this terminal, else a new one in the card number's format, whose first digit (0-2 or
+    /// 7-9) is outside the major brands' ranges and whose last four are the card's. The stored
+    /// card takes the latest expiry date.
+    fn token_for(&mut self, card: &CardInfo) -> String {
+        if let Some(token) = self.token_of_card.get(&card.number_digest) {
+            let token = token.clone();
+            self.tokens.insert(token.clone(), card.clone());
+            return token;
         }
+        let token = loop {
+            let first = [b'0', b'1', b'2', b'7', b'8', b'9'][fastrand::usize(..6)] as char;
+            let middle = card.masked.len().saturating_sub(5).max(1);
+            let token = format!("{first}{}{}", random_string(middle, DIGITS), card.last4);
+            if !self.tokens.contains_key(&token) {
+                break token;
+            }
+        };
+        self.tokens.insert(token.clone(), card.clone());
+        self.token_of_card
+            .insert(card.number_digest.clone(), token.clone());
+        token
     }
 
     /// The card of a request: `ssl_token` (a stored card), or `ssl_card_number` +
@@ -569,7 +584,7 @@ impl State {
                 brand: testdata::brand(number),
                 exp: exp.to_string(),
                 last4: number[number.len() - 4..].to_string(),
-                first_digit: number.chars().next().unwrap_or('4'),
+                number_digest: hex::encode(Sha256::digest(number.as_bytes())),
             },
             false,
         ))
@@ -690,8 +705,7 @@ impl State {
                 let token = match (from_token, fields.get("ssl_token")) {
                     (true, Some(token)) => token.to_string(),
                     _ => {
-                        let token = self.new_token(&card);
-                        self.tokens.insert(token.clone(), card.clone());
+                        let token = self.token_for(&card);
                         token
                     }
                 };
@@ -985,8 +999,7 @@ impl State {
             let token = match (from_token, fields.get("ssl_token")) {
                 (true, Some(token)) => token.to_string(),
                 _ => {
-                    let token = self.new_token(&card);
-                    self.tokens.insert(token.clone(), card.clone());
+                    let token = self.token_for(&card);
                     token
                 }
             };
@@ -1015,8 +1028,7 @@ impl State {
                 }
             }
         }
-        let token = self.new_token(&card);
-        self.tokens.insert(token.clone(), card.clone());
+        let token = self.token_for(&card);
         let mut answer = vec![
             ("ssl_result", "0".to_string()),
             ("ssl_result_message", "APPROVAL".to_string()),
