@@ -270,7 +270,12 @@ def test_async_services_are_coroutines() -> None:
     assert recorder.calls == [
         (
             "refunds.get",
-            {"connector_refund_id": "rfnd_1", "connector_transaction_id": None, "idempotency_key": None},
+            {
+                "connector_refund_id": "rfnd_1",
+                "connector_transaction_id": None,
+                "idempotency_key": None,
+                "merchant_refund_reference": None,
+            },
             None,
         )
     ]

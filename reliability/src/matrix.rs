@@ -381,6 +381,22 @@ async fn reconcile(
     for (op, id, get) in lookups {
         actions.push(format!("{op} {id}"));
         match runner.call(op, &get, &CallOptions::default()).await {
+            // A mandate set up (charged) whose answer, with the mandate id, was lost: the
+            // setup is made again under the same reference, which finds it (README "How to
+            // reconcile", step 3).
+            Ok(v)
+                if flow.op == "payments.setup_mandate"
+                    && is_reference(&get)
+                    && v["status"] == "charged"
+                    && v.get("mandate_id").is_none_or(Value::is_null) =>
+            {
+                known.insert(id.clone());
+                ledger::ids_in(&v, known);
+                actions.push(format!(
+                    "set up under {id} without its mandate id: the call again"
+                ));
+                call_again(runner, &flow.op, request, known, untyped, actions).await;
+            }
             Ok(v) => {
                 known.insert(id);
                 ledger::ids_in(&v, known);

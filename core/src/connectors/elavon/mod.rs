@@ -25,8 +25,11 @@
 //!   may carry a **new** `ssl_txn_id`, reported as `connector_operation_id` (the payment keeps
 //!   its id); a refund's new `ssl_txn_id` is its `connector_refund_id`.
 //! * **Mandates** are Converge card tokens: `setup_mandate` is a zero-amount `ccverify` with
-//!   `ssl_get_token=Y`; a mandate is charged with `ssl_token` instead of card data and the
-//!   stored-credential fields.
+//!   `ssl_get_token=Y` (a positive amount: a tokenising `ccsale`); a mandate is charged with
+//!   `ssl_token` instead of card data and the stored-credential fields. `setup_mandate` first
+//!   searches for an approved setup under the same `merchant_reference` (`search.rs`) and, when
+//!   an earlier call's answer was lost, only fetches the card's token (`ccgettoken` without
+//!   verification; a card has one token per merchant), so it can be made again safely.
 //! * **No idempotency, no webhooks, no disputes, no orders.** Every write is marked not
 //!   retry-safe and only `txnquery` is retry-safe. After an uncertain outcome (no id came
 //!   back), reconcile by your reference: `payments.get` with `merchant_reference` and
@@ -329,9 +332,9 @@ impl Connector for Elavon {
     fn setup_mandate(
         &self,
         req: &SetupMandateRequest,
-        _cx: &FlowContext,
+        cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
-        payments::setup_mandate(self, req, responses)
+        payments::setup_mandate(self, req, cx.timestamp_ms, responses)
     }
 }

@@ -535,16 +535,92 @@ fn parse_void(id: &str, response: &HttpResponse) -> Result<PaymentResponse> {
 // SetupMandate
 // ---------------------------------------------------------------------------------------------
 
+/// SetupMandate, made safe to call again under the same `merchant_reference`: Converge has no
+/// idempotency, so the first request is a `txnquery` search for an approved verification (or
+/// sale, for a positive amount) already made under that reference (`search.rs`). Without one,
+/// the card is verified (or sold) and tokenised; with one (an earlier call whose answer was
+/// lost), only the card's token is fetched (`ccgettoken` without verification: a card has one
+/// token per merchant, Converge docs "Tokenization"), so the card is not verified, or charged,
+/// twice.
 pub(super) fn setup_mandate(
     elavon: &Elavon,
     req: &SetupMandateRequest,
+    now_ms: u64,
     responses: &[HttpResponse],
 ) -> Result<Step<PaymentResponse>> {
-    single_exchange(
-        responses,
-        || build_setup_mandate(elavon, req),
-        |response| parse_setup_mandate(elavon, req, response),
-    )
+    // Everything that can be checked is checked before the first request.
+    let setup = build_setup_mandate(elavon, req)?;
+    let invoice = search::invoice_number(&req.merchant_reference)
+        .ok_or_else(|| Error::invalid_request("merchant_reference", "must not be empty"))?;
+    let sale = req.amount.minor_units > 0;
+    let earlier = |search: &HttpResponse| {
+        search::find_approved(search, &invoice, |t| {
+            if sale {
+                *t == TransactionType::Sale
+            } else {
+                matches!(
+                    t,
+                    TransactionType::CardVerification | TransactionType::GetToken
+                )
+            }
+        })
+    };
+    match responses {
+        [] => Ok(Step::Send(search::request(elavon, now_ms)?)),
+        [search] => match earlier(search)? {
+            Some(_) => Ok(Step::Send(token_request(elavon, req)?)),
+            None => Ok(Step::Send(setup)),
+        },
+        [search, answer] => match earlier(search)? {
+            Some(txn) => parse_recovered_mandate(elavon, req, &txn, answer).map(Step::Done),
+            None => parse_setup_mandate(elavon, req, answer).map(Step::Done),
+        },
+        _ => Err(Error::internal(
+            "elavon setup_mandate: more responses than requests",
+        )),
+    }
+}
+
+/// `ccgettoken` without verification: the card's token, and no transaction (retry-safe: the
+/// card keeps its token).
+fn token_request(elavon: &Elavon, req: &SetupMandateRequest) -> Result<crate::http::HttpRequest> {
+    let PaymentMethod::Card(card) = &req.payment_method else {
+        return Err(Error::internal("elavon setup_mandate: not a card"));
+    };
+    let mut txn = elavon.txn("ccgettoken");
+    add_card(&mut txn, card);
+    txn.ssl_verify = Some("N");
+    elavon.post(&txn, true)
+}
+
+/// The mandate of an earlier setup found by the search (`earlier`), with the token of the
+/// `ccgettoken` answer.
+fn parse_recovered_mandate(
+    elavon: &Elavon,
+    req: &SetupMandateRequest,
+    earlier: &Txn,
+    response: &HttpResponse,
+) -> Result<PaymentResponse> {
+    let txn = read_txn(response, true, None)?;
+    if txn.outcome() == Outcome::Error {
+        return Err(error_document(response, &txn, true));
+    }
+    let token = txn.token().map(str::to_string).ok_or_else(|| {
+        errors::invalid_response(
+            response,
+            "Elavon answered the token request for an earlier verified card without a token",
+        )
+    })?;
+    let mut p = payment_response(
+        response,
+        earlier,
+        PaymentStatus::Charged,
+        earlier.ssl_result_message.clone(),
+    );
+    p.mandate_id = Some(token);
+    let currency = elavon.answer_currency(earlier, Some(req.amount.currency));
+    p.amount = answer_money(earlier, currency).or(Some(req.amount));
+    Ok(p)
 }
 
 fn build_setup_mandate(

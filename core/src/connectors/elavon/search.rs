@@ -43,6 +43,33 @@ pub fn find(
     what: &str,
     wanted: impl Fn(&TransactionType) -> bool,
 ) -> Result<Txn> {
+    latest(response, invoice, wanted, false)?.ok_or_else(|| {
+        let mut e = Error::new(
+            ErrorCode::NotFound,
+            format!(
+                "Elavon has no {what} with invoice number `{invoice}` in the last {SEARCH_DAYS} days"
+            ),
+        );
+        e.http_status = Some(response.status);
+        e
+    })
+}
+
+/// The latest approved transaction a search found for `invoice` among those `wanted` accepts.
+pub fn find_approved(
+    response: &HttpResponse,
+    invoice: &str,
+    wanted: impl Fn(&TransactionType) -> bool,
+) -> Result<Option<Txn>> {
+    latest(response, invoice, wanted, true)
+}
+
+fn latest(
+    response: &HttpResponse,
+    invoice: &str,
+    wanted: impl Fn(&TransactionType) -> bool,
+    approved_only: bool,
+) -> Result<Option<Txn>> {
     let entries = match read_document(response, true)? {
         Document::Txn(txn) if txn.outcome() == Outcome::Error => {
             return Err(error_document(response, &txn, true));
@@ -50,11 +77,14 @@ pub fn find(
         Document::Txn(txn) => vec![*txn],
         Document::List(list) => list.txn,
     };
-    let matching = entries.into_iter().enumerate().filter(|(_, t)| {
-        t.ssl_invoice_number.as_deref() == Some(invoice)
-            && t.transaction_type().as_ref().is_some_and(&wanted)
-    });
-    let chosen = matching
+    let chosen = entries
+        .into_iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            t.ssl_invoice_number.as_deref() == Some(invoice)
+                && t.transaction_type().as_ref().is_some_and(&wanted)
+                && (!approved_only || t.outcome() == Outcome::Approved)
+        })
         .max_by_key(|(i, t)| {
             (
                 t.outcome() == Outcome::Approved,
@@ -63,23 +93,13 @@ pub fn find(
             )
         })
         .map(|(_, t)| t);
-    let Some(txn) = chosen else {
-        let mut e = Error::new(
-            ErrorCode::NotFound,
-            format!(
-                "Elavon has no {what} with invoice number `{invoice}` in the last {SEARCH_DAYS} days"
-            ),
-        );
-        e.http_status = Some(response.status);
-        return Err(e);
-    };
-    if txn.ssl_txn_id.is_none() {
-        return Err(invalid_response(
+    match chosen {
+        Some(txn) if txn.ssl_txn_id.is_none() => Err(invalid_response(
             response,
             "Elavon's search answer holds a transaction without ssl_txn_id",
-        ));
+        )),
+        other => Ok(other),
     }
-    Ok(txn)
 }
 
 /// `MM/DD/YYYY` of a day counted from the Unix epoch.

@@ -44,6 +44,9 @@ pub struct TxnRequest {
     pub ssl_get_token: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_add_token: Option<&'static str>,
+    /// `ccgettoken`: `N` tokenises without verifying the card.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssl_verify: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_first_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

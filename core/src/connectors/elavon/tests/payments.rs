@@ -605,9 +605,21 @@ const VERIFY_ANSWER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <ssl_ps2000_data>A1234567890123456789</ssl_ps2000_data>
 </txn>"#;
 
+/// A search that finds no earlier setup under the reference.
+const NO_EARLIER: &str = "<txnlist><ssl_txn_count>0</ssl_txn_count></txnlist>";
+
+fn no_earlier() -> HttpResponse {
+    response(NO_EARLIER)
+}
+
 #[test]
 fn a_zero_amount_setup_is_a_ccverify_that_gets_a_token() {
-    let request = sent(connector().setup_mandate(&setup_request(0), &cx(), &[]));
+    // First, a search for an earlier setup under the same reference.
+    let search = sent(connector().setup_mandate(&setup_request(0), &cx(), &[]));
+    assert_elavon_request(&search, "txnquery");
+    assert!(search.retry_safe);
+    assert!(fields(&search).contains_key("ssl_search_start_date"));
+    let request = sent(connector().setup_mandate(&setup_request(0), &cx(), &[no_earlier()]));
     assert_elavon_request(&request, "ccverify");
     assert!(!request.retry_safe);
     let f = fields(&request);
@@ -623,14 +635,18 @@ fn a_zero_amount_setup_is_a_ccverify_that_gets_a_token() {
     let mut c = card();
     c.holder_name = None;
     req.payment_method = PaymentMethod::Card(c);
-    let f = fields(&sent(connector().setup_mandate(&req, &cx(), &[])));
+    let f = fields(&sent(connector().setup_mandate(
+        &req,
+        &cx(),
+        &[no_earlier()],
+    )));
     assert_eq!(f["ssl_get_token"], "Y");
     assert!(!f.contains_key("ssl_add_token"));
 }
 
 #[test]
 fn a_positive_amount_setup_is_a_tokenising_sale() {
-    let request = sent(connector().setup_mandate(&setup_request(100), &cx(), &[]));
+    let request = sent(connector().setup_mandate(&setup_request(100), &cx(), &[no_earlier()]));
     assert_elavon_request(&request, "ccsale");
     let f = fields(&request);
     assert_eq!(f["ssl_amount"], "1.00");
@@ -639,7 +655,11 @@ fn a_positive_amount_setup_is_a_tokenising_sale() {
 
 #[test]
 fn a_verified_card_with_a_token_is_a_mandate() {
-    let p = done(connector().setup_mandate(&setup_request(0), &cx(), &[response(VERIFY_ANSWER)]));
+    let p = done(connector().setup_mandate(
+        &setup_request(0),
+        &cx(),
+        &[no_earlier(), response(VERIFY_ANSWER)],
+    ));
     assert_eq!(p.status, PaymentStatus::Charged);
     assert_eq!(p.mandate_id.as_deref(), Some("4421912014039990"));
     assert_eq!(
@@ -660,15 +680,72 @@ fn a_setup_without_token_or_declined_has_no_mandate() {
         "<ssl_token_response>SUCCESS<",
         "<ssl_token_response>Failed<",
     );
-    let p = done(connector().setup_mandate(&setup_request(0), &cx(), &[response(&no_token)]));
+    let p = done(connector().setup_mandate(
+        &setup_request(0),
+        &cx(),
+        &[no_earlier(), response(&no_token)],
+    ));
     assert_eq!(p.status, PaymentStatus::Failure);
     assert_eq!(p.mandate_id, None);
     assert_eq!(p.decline.unwrap().code.as_deref(), Some("Failed"));
     let declined = "<txn><ssl_result>1</ssl_result><ssl_result_message>DECLINED</ssl_result_message><ssl_transaction_type>CARDVERIFICATION</ssl_transaction_type></txn>";
-    let p = done(connector().setup_mandate(&setup_request(0), &cx(), &[response(declined)]));
+    let p = done(connector().setup_mandate(
+        &setup_request(0),
+        &cx(),
+        &[no_earlier(), response(declined)],
+    ));
     assert_eq!(p.status, PaymentStatus::Failure);
     assert_eq!(p.mandate_id, None);
     assert_eq!(p.decline.unwrap().message.as_deref(), Some("DECLINED"));
+}
+
+#[test]
+fn a_setup_made_again_under_its_reference_fetches_the_token_and_verifies_nothing() {
+    // The earlier call verified the card and its answer was lost: the search finds it.
+    let earlier = "<txnlist><ssl_txn_count>2</ssl_txn_count>\
+        <txn><ssl_txn_id>011125A19-DECLINED</ssl_txn_id><ssl_transaction_type>CARDVERIFICATION</ssl_transaction_type>\
+        <ssl_result>1</ssl_result><ssl_invoice_number>setup-1</ssl_invoice_number><ssl_txn_time>12/06/2026 08:58:00 AM</ssl_txn_time></txn>\
+        <txn><ssl_txn_id>011125A19-VERIFY</ssl_txn_id><ssl_transaction_type>CARDVERIFICATION</ssl_transaction_type>\
+        <ssl_trans_status>OPN</ssl_trans_status><ssl_result>0</ssl_result><ssl_result_message>APPROVAL</ssl_result_message>\
+        <ssl_amount>0.00</ssl_amount><ssl_invoice_number>setup-1</ssl_invoice_number>\
+        <ssl_txn_time>12/06/2026 08:57:00 AM</ssl_txn_time></txn></txnlist>";
+    let token = sent(connector().setup_mandate(&setup_request(0), &cx(), &[response(earlier)]));
+    assert_elavon_request(&token, "ccgettoken");
+    assert!(token.retry_safe);
+    let f = fields(&token);
+    assert_eq!(f["ssl_verify"], "N");
+    assert_eq!(f["ssl_card_number"], CARD_NUMBER);
+    assert!(!f.contains_key("ssl_get_token"));
+    let answer = "<txn><ssl_result>0</ssl_result><ssl_result_message>APPROVAL</ssl_result_message>\
+        <ssl_transaction_type>GETTOKEN</ssl_transaction_type><ssl_token>7421912014039990</ssl_token>\
+        <ssl_token_response>SUCCESS</ssl_token_response></txn>";
+    let p = done(connector().setup_mandate(
+        &setup_request(0),
+        &cx(),
+        &[response(earlier), response(answer)],
+    ));
+    assert_eq!(p.status, PaymentStatus::Charged);
+    assert_eq!(p.mandate_id.as_deref(), Some("7421912014039990"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("011125A19-VERIFY")
+    );
+    assert_eq!(p.amount, Some(usd(0)));
+    // A token answer without a token is not a mandate.
+    let e = failed(connector().setup_mandate(
+        &setup_request(0),
+        &cx(),
+        &[response(earlier), response(DECLINED_SALE)],
+    ));
+    assert_eq!(e.code(), ErrorCode::InvalidResponse);
+
+    // A positive amount looks for an earlier sale, not a verification: the earlier list has
+    // none, so the card is sold (once).
+    let request = sent(connector().setup_mandate(&setup_request(100), &cx(), &[response(earlier)]));
+    assert_elavon_request(&request, "ccsale");
+    // A search that fails is the call's error: nothing was sent that could act.
+    let e = failed(connector().setup_mandate(&setup_request(0), &cx(), &[response(ERROR_5000)]));
+    assert_ne!(e.code(), ErrorCode::NotFound);
 }
 
 #[test]
