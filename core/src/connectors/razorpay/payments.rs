@@ -14,11 +14,10 @@
 //! | psync by `merchant_reference` | `GET /v1/orders?receipt=`, then `GET /v1/orders/{id}/payments` |
 //! | capture | `POST /v1/payments/{id}/capture` |
 
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde_json::{json, Map, Value};
 
 use super::orders::{order_request, parse_order, OrderSpec};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-
 use super::wire::{
     non_empty, Collection, CreatedPayment, IdEntity, NextEntry, OrderEntity, PaymentEntity,
 };
@@ -552,37 +551,36 @@ fn order_with_receipt(response: &HttpResponse, reference: &str) -> Result<String
         Some("attempted") => 1,
         _ => 0,
     };
-    list.items
+    let best = list
+        .items
         .into_iter()
         .enumerate()
         .filter(|(_, o)| o.receipt.as_deref().map(str::trim) == Some(reference))
-        .filter_map(|(i, o)| {
-            Some((
-                rank(&o),
-                o.created_at.unwrap_or(i64::MIN),
-                i,
-                non_empty(o.id)?,
-            ))
-        })
         // Razorpay lists the newest first: on equal timestamps, the earlier item wins.
-        .max_by_key(|(rank, created, i, _)| (*rank, *created, std::cmp::Reverse(*i)))
-        .map(|(_, _, _, id)| checked_id("id", &id).map(str::to_string))
-        .transpose()
-        .map_err(|_| {
+        .max_by_key(|(i, o)| {
+            (
+                rank(o),
+                o.created_at.unwrap_or(i64::MIN),
+                std::cmp::Reverse(*i),
+            )
+        })
+        .map(|(_, o)| o);
+    let Some(order) = best else {
+        let mut e = Error::new(
+            ErrorCode::NotFound,
+            format!("Razorpay has no order with receipt `{reference}`: nothing was made under it"),
+        );
+        e.http_status = Some(response.status);
+        return Err(e.with_request_id(response.request_id()));
+    };
+    // The id goes into the next request's path.
+    non_empty(order.id)
+        .filter(|id| checked_id("id", id).is_ok())
+        .ok_or_else(|| {
             super::invalid_response(
                 response,
-                "Razorpay listed an order whose id is not a Razorpay id",
+                "Razorpay listed an order without a valid Razorpay id",
             )
-        })?
-        .ok_or_else(|| {
-            let mut e = Error::new(
-                ErrorCode::NotFound,
-                format!(
-                    "Razorpay has no order with receipt `{reference}`: nothing was made under it"
-                ),
-            );
-            e.http_status = Some(response.status);
-            e.with_request_id(response.request_id())
         })
 }
 
