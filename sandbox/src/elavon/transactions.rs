@@ -704,10 +704,7 @@ impl State {
             if get_token || add_token {
                 let token = match (from_token, fields.get("ssl_token")) {
                     (true, Some(token)) => token.to_string(),
-                    _ => {
-                        let token = self.token_for(&card);
-                        token
-                    }
+                    _ => self.token_for(&card),
                 };
                 answer.push(("ssl_token", token));
                 answer.push(("ssl_token_response", "SUCCESS".to_string()));
@@ -998,10 +995,7 @@ impl State {
         if get_token || add_token {
             let token = match (from_token, fields.get("ssl_token")) {
                 (true, Some(token)) => token.to_string(),
-                _ => {
-                    let token = self.token_for(&card);
-                    token
-                }
+                _ => self.token_for(&card),
             };
             answer.push(("ssl_token", token));
             answer.push(("ssl_token_response", "SUCCESS".to_string()));

@@ -235,7 +235,7 @@ async fn main() -> Result<()> {
     let err = client
         .refunds()
         .get(RefundGetRequest {
-            connector_refund_id: refund.connector_refund_id.unwrap_or_default(),
+            connector_refund_id: refund.connector_refund_id,
             ..Default::default()
         })
         .await
