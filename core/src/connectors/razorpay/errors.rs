@@ -16,7 +16,6 @@
 use serde::Deserialize;
 
 use super::wire::{opt_string, ErrorObject};
-use super::References;
 use crate::error::{Error, ErrorCode};
 use crate::http::HttpResponse;
 use crate::mask::mask_body;
@@ -159,8 +158,11 @@ pub(super) fn classify(response: &HttpResponse, allow_decline: bool) -> Failure 
         );
     }
     // The ids the error names (`metadata.payment_id`, `metadata.order_id`).
-    let refs = References::in_body(response.body.as_slice());
-    Failure::Error(refs.on(error.with_request_id(response.request_id())))
+    let refs = super::ids_in_body(response.body.as_slice());
+    Failure::Error(super::with_ids(
+        error.with_request_id(response.request_id()),
+        &refs,
+    ))
 }
 
 /// The error for a non-2xx answer of a flow that has no decline (orders, refunds, disputes,

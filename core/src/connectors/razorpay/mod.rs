@@ -50,6 +50,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::call::References;
 use crate::connector::{Connector, Support};
 use crate::connectors::{join_url, Endpoint};
 use crate::error::{Error, ErrorCode, Result};
@@ -395,136 +396,67 @@ fn parse_success<T: DeserializeOwned>(response: &HttpResponse, what: &str) -> Re
 fn invalid_response(response: &HttpResponse, message: impl Into<String>) -> Error {
     let mut e = Error::invalid_response(message);
     e.http_status = Some(response.status);
-    let refs = References::in_body(response.body.as_slice());
-    e.with_request_id(response.request_id()).with_references(
+    with_ids(
+        e.with_request_id(response.request_id()),
+        &ids_in_body(response.body.as_slice()),
+    )
+}
+
+/// Records `id` in its slot of `refs`, told by Razorpay's id prefix (`order_`, `pay_`,
+/// `rfnd_`), unless the slot is taken; an id that is not a plain Razorpay id is ignored.
+fn add_id(refs: &mut References, id: Option<&str>) {
+    let Some(id) = id.map(str::trim) else { return };
+    if checked_id("id", id).is_err() {
+        return;
+    }
+    let slot = if id.starts_with("order_") {
+        &mut refs.order_id
+    } else if id.starts_with("pay_") {
+        &mut refs.transaction_id
+    } else if id.starts_with("rfnd_") {
+        &mut refs.refund_id
+    } else {
+        return;
+    };
+    slot.get_or_insert_with(|| id.to_string());
+}
+
+/// The ids a Razorpay answer names, read leniently from any JSON body: an entity's `id`,
+/// `order_id` and `payment_id`, the `razorpay_*_id` fields of a payment creation answer, and
+/// an error's `metadata`. Anything unreadable is simply not there.
+fn ids_in_body(body: &[u8]) -> References {
+    let mut refs = References::default();
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) else {
+        return refs;
+    };
+    let text = |m: &serde_json::Map<String, serde_json::Value>, k: &str| {
+        m.get(k).and_then(|v| v.as_str()).map(str::to_string)
+    };
+    for key in [
+        "id",
+        "razorpay_payment_id",
+        "razorpay_order_id",
+        "payment_id",
+        "order_id",
+    ] {
+        add_id(&mut refs, text(&map, key).as_deref());
+    }
+    if let Some(serde_json::Value::Object(meta)) = map.get("error").and_then(|e| e.get("metadata"))
+    {
+        for key in ["payment_id", "order_id"] {
+            add_id(&mut refs, text(meta, key).as_deref());
+        }
+    }
+    refs
+}
+
+/// Records `refs` on an error (ids already on it are kept).
+fn with_ids(e: Error, refs: &References) -> Error {
+    e.with_references(
         refs.order_id.as_deref(),
         refs.transaction_id.as_deref(),
         refs.refund_id.as_deref(),
     )
-}
-
-/// The Razorpay ids a call may already have acted on: the order, the payment, the refund.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct References {
-    /// `order_...`
-    pub order_id: Option<String>,
-    /// `pay_...`
-    pub transaction_id: Option<String>,
-    /// `rfnd_...`
-    pub refund_id: Option<String>,
-}
-
-impl References {
-    /// Fills the empty slots from `other`.
-    fn or(mut self, other: References) -> References {
-        self.order_id = self.order_id.or(other.order_id);
-        self.transaction_id = self.transaction_id.or(other.transaction_id);
-        self.refund_id = self.refund_id.or(other.refund_id);
-        self
-    }
-
-    /// Records `id` in its slot, told by Razorpay's id prefix (`order_`, `pay_`, `rfnd_`),
-    /// unless the slot is taken; an id that is not a plain Razorpay id is ignored.
-    fn add(&mut self, id: Option<&str>) {
-        let Some(id) = id.map(str::trim) else { return };
-        if checked_id("id", id).is_err() {
-            return;
-        }
-        let slot = if id.starts_with("order_") {
-            &mut self.order_id
-        } else if id.starts_with("pay_") {
-            &mut self.transaction_id
-        } else if id.starts_with("rfnd_") {
-            &mut self.refund_id
-        } else {
-            return;
-        };
-        slot.get_or_insert_with(|| id.to_string());
-    }
-
-    /// The ids a Razorpay answer names, read leniently from any JSON body: an entity's `id`,
-    /// `order_id` and `payment_id`, the `razorpay_*_id` fields of a payment creation answer,
-    /// and an error's `metadata`. Anything unreadable is simply not there.
-    fn in_body(body: &[u8]) -> References {
-        let mut refs = References::default();
-        let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) else {
-            return refs;
-        };
-        let text = |m: &serde_json::Map<String, serde_json::Value>, k: &str| {
-            m.get(k).and_then(|v| v.as_str()).map(str::to_string)
-        };
-        for key in [
-            "id",
-            "razorpay_payment_id",
-            "razorpay_order_id",
-            "payment_id",
-            "order_id",
-        ] {
-            refs.add(text(&map, key).as_deref());
-        }
-        if let Some(serde_json::Value::Object(meta)) =
-            map.get("error").and_then(|e| e.get("metadata"))
-        {
-            for key in ["payment_id", "order_id"] {
-                refs.add(text(meta, key).as_deref());
-            }
-        }
-        refs
-    }
-
-    /// Records these ids on an error (ids already on it are kept).
-    fn on(&self, e: Error) -> Error {
-        e.with_references(
-            self.order_id.as_deref(),
-            self.transaction_id.as_deref(),
-            self.refund_id.as_deref(),
-        )
-    }
-}
-
-impl Razorpay {
-    /// The Razorpay ids a call may already have acted on, known before its next request is
-    /// sent: those the request names (the order of an authorize, the payment of a capture or a
-    /// refund, the refund of an RSync) and those of the answers received so far (the order a
-    /// two-step authorize, mandate charge or setup_mandate created first).
-    ///
-    /// For a driver: when sending step `responses.len()` of `request` fails in transport
-    /// (timeout, connection reset after sending), the request may have acted; record these ids
-    /// on the error (`Error::with_references`) so the caller looks them up before retrying.
-    /// Razorpay deduplicates nothing, so a blind retry can create a second order or payment.
-    pub(crate) fn references(
-        &self,
-        request: &crate::connector::FlowRequest,
-        responses: &[HttpResponse],
-    ) -> References {
-        use crate::connector::FlowRequest as R;
-        let mut refs = References::default();
-        match request {
-            R::Authorize(r) => refs.add(r.connector_order_id.as_deref()),
-            R::SetupMandate(r) => refs.add(r.connector_order_id.as_deref()),
-            R::GetPayment(r) => {
-                refs.add(r.connector_transaction_id.as_deref());
-                refs.add(r.connector_order_id.as_deref());
-            }
-            R::Capture(r) => refs.add(Some(&r.connector_transaction_id)),
-            R::Void(r) => refs.add(Some(&r.connector_transaction_id)),
-            R::Refund(r) => refs.add(Some(&r.connector_transaction_id)),
-            R::GetRefund(r) => {
-                refs.add(r.connector_refund_id.as_deref());
-                refs.add(r.connector_transaction_id.as_deref());
-            }
-            R::CreateOrder(_)
-            | R::AcceptDispute(_)
-            | R::SubmitEvidence(_)
-            | R::DefendDispute(_) => {}
-        }
-        responses
-            .iter()
-            .filter(|r| r.is_success())
-            .fold(refs, |refs, r| {
-                refs.or(References::in_body(r.body.as_slice()))
-            })
-    }
 }
 
 /// Lowercase-hex HMAC-SHA256.
@@ -577,17 +509,45 @@ impl Connector for Razorpay {
         ConnectorName::Razorpay
     }
 
+    /// The Razorpay ids a call may already have acted on, known before its next request is
+    /// sent: those the request names (the order of an authorize, the payment of a capture or a
+    /// refund, the refund of an RSync) and those of the answers received so far (the order a
+    /// two-step authorize, mandate charge or setup_mandate created first).
+    ///
+    /// For a driver: when sending step `responses.len()` of `request` fails in transport
+    /// (timeout, connection reset after sending), the request may have acted; record these ids
+    /// on the error (`Error::with_references`) so the caller looks them up before retrying.
+    /// Razorpay deduplicates nothing, so a blind retry can create a second order or payment.
     fn references(
         &self,
         request: &crate::connector::FlowRequest,
         responses: &[HttpResponse],
-    ) -> crate::call::References {
-        let refs = Razorpay::references(self, request, responses);
-        crate::call::References {
-            order_id: refs.order_id,
-            transaction_id: refs.transaction_id,
-            refund_id: refs.refund_id,
+    ) -> References {
+        use crate::connector::FlowRequest as R;
+        let mut refs = References::default();
+        match request {
+            R::Authorize(r) => add_id(&mut refs, r.connector_order_id.as_deref()),
+            R::SetupMandate(r) => add_id(&mut refs, r.connector_order_id.as_deref()),
+            R::GetPayment(r) => {
+                add_id(&mut refs, r.connector_transaction_id.as_deref());
+                add_id(&mut refs, r.connector_order_id.as_deref());
+            }
+            R::Capture(r) => add_id(&mut refs, Some(&r.connector_transaction_id)),
+            R::Void(r) => add_id(&mut refs, Some(&r.connector_transaction_id)),
+            R::Refund(r) => add_id(&mut refs, Some(&r.connector_transaction_id)),
+            R::GetRefund(r) => {
+                add_id(&mut refs, r.connector_refund_id.as_deref());
+                add_id(&mut refs, r.connector_transaction_id.as_deref());
+            }
+            R::CreateOrder(_)
+            | R::AcceptDispute(_)
+            | R::SubmitEvidence(_)
+            | R::DefendDispute(_) => {}
         }
+        responses
+            .iter()
+            .filter(|r| r.is_success())
+            .fold(refs, |refs, r| refs.or(ids_in_body(r.body.as_slice())))
     }
 
     fn support(&self, flow: Flow) -> Support {
