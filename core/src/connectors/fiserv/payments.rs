@@ -37,7 +37,7 @@ fn ecommerce(eci_indicator: &'static str) -> TransactionInteraction {
 }
 
 /// A caller reference sent as `merchantTransactionId`.
-fn merchant_transaction_id<'a>(field: &str, value: &'a str) -> Result<&'a str> {
+pub(super) fn merchant_transaction_id<'a>(field: &str, value: &'a str) -> Result<&'a str> {
     let value = value.trim();
     if value.chars().count() > MERCHANT_TRANSACTION_ID_MAX {
         return Err(Error::invalid_request(
@@ -376,8 +376,9 @@ impl Fiserv {
         self.post(&self.urls.cancels, &body, cx)
     }
 
-    /// `POST /payments/v1/transaction-inquiry` by the payment's `transactionId`, or by the
-    /// Commerce Hub `orderId` (`connector_order_id`).
+    /// `POST /payments/v1/transaction-inquiry` by the payment's `transactionId`, by the
+    /// Commerce Hub `orderId` (`connector_order_id`), or by your `merchant_reference` (sent as
+    /// the payment's `merchantTransactionId`): a payment whose call failed without an id.
     pub(super) fn payment_inquiry_request(
         &self,
         req: &PaymentGetRequest,
@@ -391,10 +392,15 @@ impl Fiserv {
                 (None, Some(order)) => ReferenceTransactionDetails::order_id(
                     transaction_reference("connector_order_id", order)?,
                 ),
-                (None, None) => return Err(Error::invalid_request(
-                    "connector_transaction_id",
-                    "Fiserv looks a payment up by connector_transaction_id or connector_order_id",
-                )),
+                (None, None) => match &req.merchant_reference {
+                    Some(reference) => ReferenceTransactionDetails::merchant_transaction_id(
+                        merchant_transaction_id("merchant_reference", reference)?,
+                    ),
+                    None => return Err(Error::invalid_request(
+                        "connector_transaction_id",
+                        "Fiserv looks a payment up by connector_transaction_id, connector_order_id or merchant_reference",
+                    )),
+                },
             };
         let body = PaymentRequest {
             reference_transaction_details: Some(reference),

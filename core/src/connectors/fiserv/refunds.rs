@@ -10,14 +10,14 @@
 //! | `PENDING`, `WAITING`, `PROCESSING`, `VOIDED`, anything else | `pending` |
 
 use super::payments::{
-    approved_money, decline_details, not_found, read_inquiry, read_transaction,
-    transaction_reference,
+    approved_money, decline_details, merchant_transaction_id, not_found, read_inquiry,
+    read_transaction, transaction_reference,
 };
 use super::wire::{
     Amount, PaymentRequest, ReferenceTransactionDetails, Transaction, TransactionDetails,
 };
 use super::{amounts, errors, Fiserv};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::{FlowContext, HttpRequest, HttpResponse};
 use crate::mask::mask_body;
 use crate::types::*;
@@ -31,16 +31,11 @@ impl Fiserv {
     ) -> Result<HttpRequest> {
         let reference =
             transaction_reference("connector_transaction_id", &req.connector_transaction_id)?;
-        let merchant_transaction_id = match req.merchant_refund_reference.as_deref().map(str::trim)
-        {
-            Some(r) if r.chars().count() > 128 => {
-                return Err(Error::invalid_request(
-                    "merchant_refund_reference",
-                    "Fiserv takes a merchantTransactionId of at most 128 characters",
-                ))
-            }
-            other => other,
-        };
+        let merchant_transaction_id = req
+            .merchant_refund_reference
+            .as_deref()
+            .map(|r| merchant_transaction_id("merchant_refund_reference", r))
+            .transpose()?;
         let body = PaymentRequest {
             amount: Some(Amount {
                 total: amounts::total(&req.amount, "amount")?,
@@ -59,20 +54,24 @@ impl Fiserv {
         self.post(&self.urls.refunds, &body, cx)
     }
 
-    /// `POST /payments/v1/transaction-inquiry` by the refund's own `transactionId`.
+    /// `POST /payments/v1/transaction-inquiry` by the refund's own `transactionId`, or by
+    /// your `merchant_refund_reference` (sent as the refund's `merchantTransactionId`).
     pub(super) fn refund_inquiry_request(
         &self,
         req: &RefundGetRequest,
         cx: &FlowContext,
     ) -> Result<HttpRequest> {
-        let reference = transaction_reference(
-            "connector_refund_id",
-            req.required_refund_id(ConnectorName::Fiserv)?,
-        )?;
+        let reference = match (&req.connector_refund_id, &req.merchant_refund_reference) {
+            (None, Some(reference)) => ReferenceTransactionDetails::merchant_transaction_id(
+                merchant_transaction_id("merchant_refund_reference", reference)?,
+            ),
+            _ => ReferenceTransactionDetails::transaction_id(transaction_reference(
+                "connector_refund_id",
+                req.required_refund_id(ConnectorName::Fiserv)?,
+            )?),
+        };
         let body = PaymentRequest {
-            reference_transaction_details: Some(ReferenceTransactionDetails::transaction_id(
-                reference,
-            )),
+            reference_transaction_details: Some(reference),
             merchant_details: self.merchant(),
             ..Default::default()
         };
@@ -168,10 +167,10 @@ pub(super) fn parse_refund_inquiry(
     req: &RefundGetRequest,
 ) -> Result<RefundResponse> {
     let transactions = read_inquiry(response)?;
-    let id = req.required_refund_id(ConnectorName::Fiserv)?;
+    let id = req.connector_refund_id.as_deref().map(str::trim);
     let refund = transactions
         .iter()
-        .find(|t| t.has_id(id))
+        .find(|t| id.is_some_and(|id| t.has_id(id)))
         .or_else(|| {
             transactions
                 .iter()
@@ -189,7 +188,10 @@ pub(super) fn parse_refund_inquiry(
         None,
     )?;
     if r.connector_refund_id.is_none() {
-        r.connector_refund_id = Some(id.to_string());
+        r.connector_refund_id = id.map(str::to_string);
+    }
+    if r.merchant_refund_reference.is_none() {
+        r.merchant_refund_reference = req.merchant_refund_reference.clone();
     }
     Ok(r)
 }

@@ -136,6 +136,8 @@ pub(super) struct ReferenceTransactionDetails<'a> {
     reference_transaction_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reference_order_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference_merchant_transaction_id: Option<&'a str>,
 }
 
 impl<'a> ReferenceTransactionDetails<'a> {
@@ -144,6 +146,7 @@ impl<'a> ReferenceTransactionDetails<'a> {
         ReferenceTransactionDetails {
             reference_transaction_id: Some(id),
             reference_order_id: None,
+            reference_merchant_transaction_id: None,
         }
     }
 
@@ -152,6 +155,16 @@ impl<'a> ReferenceTransactionDetails<'a> {
         ReferenceTransactionDetails {
             reference_transaction_id: None,
             reference_order_id: Some(id),
+            reference_merchant_transaction_id: None,
+        }
+    }
+
+    /// By the `merchantTransactionId` the transaction was sent with (your reference).
+    pub fn merchant_transaction_id(id: &'a str) -> Self {
+        ReferenceTransactionDetails {
+            reference_transaction_id: None,
+            reference_order_id: None,
+            reference_merchant_transaction_id: Some(id),
         }
     }
 }

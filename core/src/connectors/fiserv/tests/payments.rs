@@ -711,6 +711,25 @@ fn psync_queries_the_transaction_inquiry_by_transaction_id_or_order_id() {
         by_order["referenceTransactionDetails"],
         json!({"referenceOrderId": "RKOrdID-525133851837"})
     );
+    // By your reference (the payment's merchantTransactionId), after a call that returned no id.
+    let by_reference = PaymentGetRequest {
+        merchant_reference: Some(" order-42-attempt-1 ".into()),
+        ..Default::default()
+    };
+    let request = body(&sent(connector().get_payment(&by_reference, &cx(), &[])));
+    assert_eq!(
+        request["referenceTransactionDetails"],
+        json!({"referenceMerchantTransactionId": "order-42-attempt-1"})
+    );
+    let long = PaymentGetRequest {
+        merchant_reference: Some("x".repeat(129)),
+        ..Default::default()
+    };
+    let e = failed(connector().get_payment(&long, &cx(), &[]));
+    assert_code(&e, ErrorCode::InvalidRequest);
+    // Nothing under it: not_found.
+    let e = failed(connector().get_payment(&by_reference, &cx(), &[response(201, "[]")]));
+    assert_code(&e, ErrorCode::NotFound);
 }
 
 #[test]

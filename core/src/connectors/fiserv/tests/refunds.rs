@@ -164,3 +164,18 @@ fn rsync_of_nothing_is_not_found() {
     ));
     assert_code(&e, ErrorCode::NotFound);
 }
+
+#[test]
+fn rsync_by_reference_queries_the_refunds_merchant_transaction_id() {
+    let req = RefundGetRequest {
+        merchant_refund_reference: Some("order-42-refund-1".into()),
+        ..Default::default()
+    };
+    let request = sent(connector().get_refund(&req, &cx(), &[]));
+    assert_eq!(
+        body(&request)["referenceTransactionDetails"],
+        json!({"referenceMerchantTransactionId": "order-42-refund-1"})
+    );
+    let e = failed(connector().get_refund(&req, &cx(), &[response(201, "[]")]));
+    assert_eq!(e.code, ErrorCode::NotFound);
+}
