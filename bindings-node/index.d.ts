@@ -737,10 +737,11 @@ export interface PaymentGetRequest {
   idempotencyKey?: string | null;
   /**
    * Your reference (the `merchant_reference` of authorize, setup_mandate or create_order),
-   * for processors without idempotency keys, to find what a call that failed without an id
-   * made (Razorpay: the order whose `receipt` it is, then its payments; Elavon: a `txnquery`
-   * search for the transaction with that invoice number). Used when no id is given; a
-   * `not_found` error means the processor holds nothing under it.
+   * to find what a call that failed without an id made (Razorpay: the order whose `receipt`
+   * it is, then its payments; Elavon: a `txnquery` search for the transaction with that
+   * invoice number; Fiserv: the transaction inquiry by `merchantTransactionId`; Xendit: the
+   * payment requests with that `reference_id`; Adyen and Checkout.com cannot). Used when no
+   * id is given; a `not_found` error means the processor holds nothing under it.
    */
   merchantReference?: string | null;
 }
@@ -897,11 +898,12 @@ export interface RefundGetRequest {
   connectorTransactionId?: string | null;
   idempotencyKey?: string | null;
   /**
-   * Your reference for the refund, for processors without idempotency keys, to find a
-   * refund whose call failed without an id (Razorpay: the payment's refund with that
-   * `receipt`, so `connector_transaction_id` is needed too; Elavon: a `txnquery` search for
-   * the return with that invoice number). Used when `connector_refund_id` is not given; a
-   * `not_found` error means the processor holds no such refund.
+   * Your reference for the refund, to find a refund whose call failed without an id
+   * (Razorpay and Xendit: among the payment's refunds, so `connector_transaction_id` is
+   * needed too; Elavon: a `txnquery` search for the return with that invoice number; Fiserv:
+   * the transaction inquiry by `merchantTransactionId`; Adyen and Checkout.com cannot). Used
+   * when `connector_refund_id` is not given; a `not_found` error means the processor holds
+   * no such refund.
    */
   merchantRefundReference?: string | null;
 }

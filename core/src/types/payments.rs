@@ -366,10 +366,11 @@ pub struct PaymentGetRequest {
     #[serde(default)]
     pub idempotency_key: Option<String>,
     /// Your reference (the `merchant_reference` of authorize, setup_mandate or create_order),
-    /// for processors without idempotency keys, to find what a call that failed without an id
-    /// made (Razorpay: the order whose `receipt` it is, then its payments; Elavon: a `txnquery`
-    /// search for the transaction with that invoice number). Used when no id is given; a
-    /// `not_found` error means the processor holds nothing under it.
+    /// to find what a call that failed without an id made (Razorpay: the order whose `receipt`
+    /// it is, then its payments; Elavon: a `txnquery` search for the transaction with that
+    /// invoice number; Fiserv: the transaction inquiry by `merchantTransactionId`; Xendit: the
+    /// payment requests with that `reference_id`; Adyen and Checkout.com cannot). Used when no
+    /// id is given; a `not_found` error means the processor holds nothing under it.
     #[serde(default)]
     pub merchant_reference: Option<String>,
 }

@@ -53,11 +53,12 @@ pub struct RefundGetRequest {
     pub connector_transaction_id: Option<String>,
     #[serde(default)]
     pub idempotency_key: Option<String>,
-    /// Your reference for the refund, for processors without idempotency keys, to find a
-    /// refund whose call failed without an id (Razorpay: the payment's refund with that
-    /// `receipt`, so `connector_transaction_id` is needed too; Elavon: a `txnquery` search for
-    /// the return with that invoice number). Used when `connector_refund_id` is not given; a
-    /// `not_found` error means the processor holds no such refund.
+    /// Your reference for the refund, to find a refund whose call failed without an id
+    /// (Razorpay and Xendit: among the payment's refunds, so `connector_transaction_id` is
+    /// needed too; Elavon: a `txnquery` search for the return with that invoice number; Fiserv:
+    /// the transaction inquiry by `merchantTransactionId`; Adyen and Checkout.com cannot). Used
+    /// when `connector_refund_id` is not given; a `not_found` error means the processor holds
+    /// no such refund.
     #[serde(default)]
     pub merchant_refund_reference: Option<String>,
 }

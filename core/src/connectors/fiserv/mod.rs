@@ -27,7 +27,8 @@
 //!   value), this makes every request safe to resend (`retry_safe`).
 //! * **Amounts are JSON numbers in major units** (`12.04`), written from exact decimal text.
 //! * **Every call is a `POST`**, status queries included: PSync and RSync post to
-//!   `transaction-inquiry`, which answers a JSON array. Capture posts to `charges` with
+//!   `transaction-inquiry`, which answers a JSON array; they also find a payment or refund by
+//!   your reference (`referenceMerchantTransactionId`). Capture posts to `charges` with
 //!   `referenceTransactionDetails` and `captureFlag: true`.
 //! * **Outcomes are synchronous.** A decline is HTTP 201 with `transactionState: "DECLINED"`
 //!   and is a `failure` response with the gateway `responseCode` (e.g. `006`) as its code,

@@ -36,7 +36,8 @@
 //! * **Idempotency**: payment requests and refunds carry the operation's key in the
 //!   `idempotency-key` header, which Xendit deduplicates on (a replay with the same body
 //!   returns the first answer), so they are retry-safe. Captures take no idempotency key and
-//!   are not retry-safe.
+//!   are not retry-safe. PSync and RSync also find a payment or refund by your reference
+//!   (`GET /payment_requests?reference_id=`, `GET /refunds?payment_request_id=`).
 //! * **No void** in this API generation (cancelling exists only in the v3 API), no dispute
 //!   API (chargebacks are handled in the Xendit Dashboard) and no orders.
 //! * **Callbacks** are verified by a static token header, not a signature.
@@ -51,7 +52,7 @@ use serde_json::Value;
 
 use crate::connector::{single_exchange, Connector, Support};
 use crate::connectors::{join_url, Endpoint};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::http::{FlowContext, HttpRequest, HttpResponse, Step};
 use crate::secret::Secret;
 use crate::types::*;
@@ -164,6 +165,18 @@ impl Urls {
         }
     }
 
+    /// `{collection}?{filter}={value}&limit=100` (the largest page), the value percent-encoded.
+    fn list(collection: &str, filter: &str, value: &str) -> Result<String> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(Error::invalid_request(filter, "must not be empty"));
+        }
+        Ok(format!(
+            "{collection}?{filter}={}&limit=100",
+            utf8_percent_encode(value, NON_ALPHANUMERIC)
+        ))
+    }
+
     /// `{collection}/{id}{suffix}`, with the id percent-encoded so it cannot change the path.
     fn item(collection: &str, field: &str, id: &str, suffix: &str) -> Result<String> {
         let id = id.trim();
@@ -256,6 +269,45 @@ impl Xendit {
     }
 }
 
+/// The item of a list answer (`{"data": [...], "has_more"}`, newest first) that `rank` ranks
+/// highest (`None`: not wanted; the newest on a tie), as an answer of its own (the list's status and headers, the item as body), for the
+/// one-object parsers. `not_found` when none: nothing was made under that reference.
+fn list_item(
+    response: &HttpResponse,
+    what: &str,
+    rank: impl Fn(&Value) -> Option<u8>,
+) -> Result<HttpResponse> {
+    if !response.is_success() {
+        return Err(errors::error(response));
+    }
+    let list: Value = errors::parse_success(response, &format!("{what} list"))?;
+    let Some(items) = list.get("data").and_then(Value::as_array) else {
+        return Err(errors::invalid_response(
+            response,
+            format!("Xendit's {what} list has no `data` array"),
+        ));
+    };
+    let best = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| Some((rank(item)?, std::cmp::Reverse(i), item)))
+        .max_by_key(|(rank, i, _)| (*rank, *i))
+        .map(|(_, _, item)| item);
+    let Some(item) = best else {
+        let mut e = Error::new(
+            ErrorCode::NotFound,
+            format!("Xendit lists no {what} with that reference_id"),
+        );
+        e.http_status = Some(response.status);
+        return Err(e.with_request_id(response.request_id()));
+    };
+    Ok(HttpResponse {
+        status: response.status,
+        headers: response.headers.clone(),
+        body: serde_json::to_vec(item).unwrap_or_default().into(),
+    })
+}
+
 impl Connector for Xendit {
     fn name(&self) -> ConnectorName {
         ConnectorName::Xendit
@@ -293,6 +345,28 @@ impl Connector for Xendit {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<PaymentResponse>> {
+        if let (None, Some(reference)) = (&req.connector_transaction_id, &req.merchant_reference) {
+            // By your reference (`reference_id`): a payment whose call returned no id.
+            return single_exchange(
+                responses,
+                || {
+                    let url = Urls::list(&self.urls.payment_requests, "reference_id", reference)?;
+                    Ok(self.request(HttpMethod::Get, url))
+                },
+                |r| {
+                    // Of the payment requests under the reference, one that did not fail.
+                    let item = list_item(r, "payment request", |item| {
+                        (item["reference_id"].as_str() == Some(reference.trim())).then(
+                            || match item["status"].as_str() {
+                                Some("FAILED" | "CANCELED" | "CANCELLED" | "EXPIRED") => 0,
+                                _ => 1,
+                            },
+                        )
+                    })?;
+                    payments::parse_payment_request(&item, req.capture_method, None, false)
+                },
+            );
+        }
         single_exchange(
             responses,
             || {
@@ -362,6 +436,29 @@ impl Connector for Xendit {
         _cx: &FlowContext,
         responses: &[HttpResponse],
     ) -> Result<Step<RefundResponse>> {
+        if let (None, Some(reference)) = (&req.connector_refund_id, &req.merchant_refund_reference)
+        {
+            // By your reference (`reference_id`) among the payment's refunds.
+            let payment = req.connector_transaction_id.as_deref().ok_or_else(|| {
+                Error::invalid_request(
+                    "connector_transaction_id",
+                    "is required with merchant_refund_reference: Xendit lists refunds by payment request",
+                )
+            })?;
+            return single_exchange(
+                responses,
+                || {
+                    let url = Urls::list(&self.urls.refunds, "payment_request_id", payment)?;
+                    Ok(self.request(HttpMethod::Get, url))
+                },
+                |r| {
+                    let item = list_item(r, "refund", |item| {
+                        (item["reference_id"].as_str() == Some(reference.trim())).then_some(0)
+                    })?;
+                    refunds::parse_refund(&item)
+                },
+            );
+        }
         single_exchange(
             responses,
             || {

@@ -519,3 +519,40 @@ fn capture_beyond_the_authorization_is_invalid_request() {
     let e = failed(connector().capture(&capture_request(10_000), &cx(), &[response(400, body)]));
     assert_code(&e, ErrorCode::InvalidRequest);
 }
+
+#[test]
+fn psync_by_reference_lists_the_payment_requests_and_skips_failed_attempts() {
+    let get = PaymentGetRequest {
+        merchant_reference: Some("order 42".into()),
+        capture_method: Some(CaptureMethod::Automatic),
+        ..Default::default()
+    };
+    let request = sent(connector().get_payment(&get, &cx(), &[]));
+    assert_eq!(request.method, HttpMethod::Get);
+    assert!(request.retry_safe);
+    assert_eq!(
+        request.url,
+        "https://api.xendit.co/payment_requests?reference_id=order%2042&limit=100"
+    );
+    let with = |id: &str, reference: &str, status: &str| {
+        let mut v: Value =
+            serde_json::from_str(&payment_request_with(status, "AUTOMATIC")).unwrap();
+        v["id"] = id.into();
+        v["reference_id"] = reference.into();
+        v
+    };
+    let list = json!({"data": [
+        with("pr-newer-failed", "order 42", "FAILED"),
+        with("pr-other", "order 43", "SUCCEEDED"),
+        with("pr-paid", "order 42", "SUCCEEDED"),
+    ], "has_more": false, "links": []});
+    let p = done(connector().get_payment(&get, &cx(), &[response(200, &list.to_string())]));
+    assert_eq!(p.connector_transaction_id.as_deref(), Some("pr-paid"));
+    assert_eq!(p.status, PaymentStatus::Charged);
+
+    let none = json!({"data": [with("pr-other", "order 43", "SUCCEEDED")], "has_more": false});
+    let e = failed(connector().get_payment(&get, &cx(), &[response(200, &none.to_string())]));
+    assert_code(&e, ErrorCode::NotFound);
+    let e = failed(connector().get_payment(&get, &cx(), &[response(200, "{\"items\": []}")]));
+    assert_code(&e, ErrorCode::InvalidResponse);
+}

@@ -194,3 +194,35 @@ fn rsync_gets_the_refund() {
     let e = failed(connector().get_refund(&get, &cx(), &[response(200, r#"{"id": "rfd-1"}"#)]));
     assert_code(&e, ErrorCode::InvalidResponse);
 }
+
+#[test]
+fn rsync_by_reference_lists_the_payments_refunds() {
+    let get = RefundGetRequest {
+        connector_transaction_id: Some("pr-1fdaf346-dd2e-4b6c-b938-124c7167a822".into()),
+        merchant_refund_reference: Some("order-42-refund-1".into()),
+        ..Default::default()
+    };
+    let request = sent(connector().get_refund(&get, &cx(), &[]));
+    assert_eq!(
+        request.url,
+        "https://api.xendit.co/refunds?payment_request_id=pr%2D1fdaf346%2Ddd2e%2D4b6c%2Db938%2D124c7167a822&limit=100"
+    );
+    let answer: Value = serde_json::from_str(&refund_answer("SUCCEEDED", 10_000)).unwrap();
+    let list = json!({"data": [answer], "has_more": false});
+    let r = done(connector().get_refund(&get, &cx(), &[response(200, &list.to_string())]));
+    assert_eq!(r.status, RefundStatus::Success);
+    assert_eq!(
+        r.connector_refund_id.as_deref(),
+        Some("rfd-6f4a377d-a201-437f-9119-f8b00cbbe857")
+    );
+    let empty = json!({"data": [], "has_more": false});
+    let e = failed(connector().get_refund(&get, &cx(), &[response(200, &empty.to_string())]));
+    assert_eq!(e.code, ErrorCode::NotFound);
+    // The payment is needed to list its refunds.
+    let no_payment = RefundGetRequest {
+        connector_transaction_id: None,
+        ..get
+    };
+    let e = failed(connector().get_refund(&no_payment, &cx(), &[]));
+    assert_eq!(e.field.as_deref(), Some("connector_transaction_id"));
+}

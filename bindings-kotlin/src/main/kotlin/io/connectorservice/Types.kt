@@ -4410,10 +4410,11 @@ public data class PaymentGetRequest @JvmOverloads constructor(
     public val idempotencyKey: String? = null,
     /**
      * Your reference (the `merchant_reference` of authorize, setup_mandate or create_order),
-     * for processors without idempotency keys, to find what a call that failed without an id
-     * made (Razorpay: the order whose `receipt` it is, then its payments; Elavon: a `txnquery`
-     * search for the transaction with that invoice number). Used when no id is given; a
-     * `not_found` error means the processor holds nothing under it.
+     * to find what a call that failed without an id made (Razorpay: the order whose `receipt`
+     * it is, then its payments; Elavon: a `txnquery` search for the transaction with that
+     * invoice number; Fiserv: the transaction inquiry by `merchantTransactionId`; Xendit: the
+     * payment requests with that `reference_id`; Adyen and Checkout.com cannot). Used when no
+     * id is given; a `not_found` error means the processor holds nothing under it.
      */
     public val merchantReference: String? = null,
 ) {
@@ -4490,10 +4491,11 @@ public data class PaymentGetRequest @JvmOverloads constructor(
 
         /**
          * Your reference (the `merchant_reference` of authorize, setup_mandate or create_order),
-         * for processors without idempotency keys, to find what a call that failed without an id
-         * made (Razorpay: the order whose `receipt` it is, then its payments; Elavon: a `txnquery`
-         * search for the transaction with that invoice number). Used when no id is given; a
-         * `not_found` error means the processor holds nothing under it.
+         * to find what a call that failed without an id made (Razorpay: the order whose `receipt`
+         * it is, then its payments; Elavon: a `txnquery` search for the transaction with that
+         * invoice number; Fiserv: the transaction inquiry by `merchantTransactionId`; Xendit: the
+         * payment requests with that `reference_id`; Adyen and Checkout.com cannot). Used when no
+         * id is given; a `not_found` error means the processor holds nothing under it.
          */
         public fun merchantReference(value: String?): Builder = apply { this.merchantReference = value }
 
@@ -5429,11 +5431,12 @@ public data class RefundGetRequest @JvmOverloads constructor(
     public val connectorTransactionId: String? = null,
     public val idempotencyKey: String? = null,
     /**
-     * Your reference for the refund, for processors without idempotency keys, to find a
-     * refund whose call failed without an id (Razorpay: the payment's refund with that
-     * `receipt`, so `connector_transaction_id` is needed too; Elavon: a `txnquery` search for
-     * the return with that invoice number). Used when `connector_refund_id` is not given; a
-     * `not_found` error means the processor holds no such refund.
+     * Your reference for the refund, to find a refund whose call failed without an id
+     * (Razorpay and Xendit: among the payment's refunds, so `connector_transaction_id` is
+     * needed too; Elavon: a `txnquery` search for the return with that invoice number; Fiserv:
+     * the transaction inquiry by `merchantTransactionId`; Adyen and Checkout.com cannot). Used
+     * when `connector_refund_id` is not given; a `not_found` error means the processor holds
+     * no such refund.
      */
     public val merchantRefundReference: String? = null,
 ) {
@@ -5488,11 +5491,12 @@ public data class RefundGetRequest @JvmOverloads constructor(
         public fun idempotencyKey(value: String?): Builder = apply { this.idempotencyKey = value }
 
         /**
-         * Your reference for the refund, for processors without idempotency keys, to find a
-         * refund whose call failed without an id (Razorpay: the payment's refund with that
-         * `receipt`, so `connector_transaction_id` is needed too; Elavon: a `txnquery` search for
-         * the return with that invoice number). Used when `connector_refund_id` is not given; a
-         * `not_found` error means the processor holds no such refund.
+         * Your reference for the refund, to find a refund whose call failed without an id
+         * (Razorpay and Xendit: among the payment's refunds, so `connector_transaction_id` is
+         * needed too; Elavon: a `txnquery` search for the return with that invoice number; Fiserv:
+         * the transaction inquiry by `merchantTransactionId`; Adyen and Checkout.com cannot). Used
+         * when `connector_refund_id` is not given; a `not_found` error means the processor holds
+         * no such refund.
          */
         public fun merchantRefundReference(value: String?): Builder = apply { this.merchantRefundReference = value }
 
