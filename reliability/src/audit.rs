@@ -42,8 +42,7 @@ pub async fn run(scenarios: &[(String, Value)], filter: Option<&str>) -> Scenari
                     continue;
                 }
             };
-        let steps = scenario["steps"].as_array().map(Vec::len).unwrap_or(0);
-        if let Err(e) = runner.run_steps(scenario, steps).await {
+        if let Err(e) = runner.run(scenario).await {
             pass.failures.push(format!("{name}: {e}"));
         }
         if scenario.get("config_overrides").is_none() {
@@ -51,8 +50,8 @@ pub async fn run(scenarios: &[(String, Value)], filter: Option<&str>) -> Scenari
                 .entry(runner.connector.clone())
                 .or_insert_with(|| runner.config.clone());
         }
-        pass.calls.append(&mut runner.calls);
-        pass.webhooks.append(&mut runner.webhooks);
+        pass.calls.append(&mut runner.hooks.calls);
+        pass.webhooks.append(&mut runner.hooks.webhooks);
     }
     pass
 }

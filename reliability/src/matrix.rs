@@ -228,6 +228,7 @@ pub async fn run_flow(flow: &WriteFlow, fault: Option<(&FaultSpec, usize)>) -> R
     let started = Instant::now();
     let result = runner.call(&flow.op, &request, &options).await;
     let exchanges = runner
+        .hooks
         .calls
         .last()
         .map(|c| {
