@@ -308,7 +308,7 @@ fn payment_by_invoice(
         .ok_or_else(|| Error::invalid_request("merchant_reference", "must not be empty"))?;
     single_exchange(
         responses,
-        || search::request(elavon, now_ms),
+        || search::request(elavon, now_ms, None),
         |response| {
             let txn = search::find(response, &invoice, "payment", |t| {
                 matches!(
@@ -536,8 +536,9 @@ fn parse_void(id: &str, response: &HttpResponse) -> Result<PaymentResponse> {
 // ---------------------------------------------------------------------------------------------
 
 /// SetupMandate, made safe to call again under the same `merchant_reference`: Converge has no
-/// idempotency, so the first request is a `txnquery` search for an approved verification (or
-/// sale, for a positive amount) already made under that reference (`search.rs`). Without one,
+/// idempotency, so the first request is a `txnquery` search of the card's recent transactions
+/// (by its last four digits) for an approved verification (or sale, for a positive amount)
+/// already made under that reference (`search.rs`). Without one,
 /// the card is verified (or sold) and tokenised; with one (an earlier call whose answer was
 /// lost), only the card's token is fetched (`ccgettoken` without verification: a card has one
 /// token per merchant, Converge docs "Tokenization"), so the card is not verified, or charged,
@@ -566,7 +567,12 @@ pub(super) fn setup_mandate(
         })
     };
     match responses {
-        [] => Ok(Step::Send(search::request(elavon, now_ms)?)),
+        // Narrowed to the card's transactions, so a busy terminal's days stay a short list.
+        [] => Ok(Step::Send(search::request(
+            elavon,
+            now_ms,
+            card_suffix(req).as_deref(),
+        )?)),
         [search] => match earlier(search)? {
             Some(_) => Ok(Step::Send(token_request(elavon, req)?)),
             None => Ok(Step::Send(setup)),
@@ -579,6 +585,20 @@ pub(super) fn setup_mandate(
             "elavon setup_mandate: more responses than requests",
         )),
     }
+}
+
+/// The last four digits of the setup's card number.
+fn card_suffix(req: &SetupMandateRequest) -> Option<String> {
+    let PaymentMethod::Card(card) = &req.payment_method else {
+        return None;
+    };
+    let digits: Vec<char> = card
+        .number
+        .expose()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    (digits.len() >= 4).then(|| digits[digits.len() - 4..].iter().collect())
 }
 
 /// `ccgettoken` without verification: the card's token, and no transaction (retry-safe: the

@@ -136,7 +136,7 @@ fn refund_by_invoice(
         .ok_or_else(|| Error::invalid_request("connector_refund_id", "is required"))?;
     single_exchange(
         responses,
-        || search::request(elavon, now_ms),
+        || search::request(elavon, now_ms, None),
         |response| {
             let txn = search::find(response, &invoice, "return", |t| {
                 *t == TransactionType::Return

@@ -25,9 +25,11 @@ pub fn invoice_number(reference: &str) -> Option<String> {
 }
 
 /// A `txnquery` search for the transactions from [`SEARCH_DAYS`] days before `now_ms` to the
-/// day after (retry-safe: it only reads).
-pub fn request(elavon: &Elavon, now_ms: u64) -> Result<HttpRequest> {
+/// day after, narrowed to a card's when its last four digits are given (`ssl_card_suffix`,
+/// Converge SDK model: card data and a date range may be combined); retry-safe: it only reads.
+pub fn request(elavon: &Elavon, now_ms: u64, card_suffix: Option<&str>) -> Result<HttpRequest> {
     let mut txn = elavon.txn("txnquery");
+    txn.ssl_card_suffix = card_suffix.map(str::to_string);
     let today = (now_ms / 86_400_000) as i64;
     txn.ssl_search_start_date = Some(us_date(today - SEARCH_DAYS as i64));
     txn.ssl_search_end_date = Some(us_date(today + 1));

@@ -23,6 +23,9 @@ pub struct TxnRequest {
     /// `txnquery` search: the first day searched (`MM/DD/YYYY`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_search_start_date: Option<String>,
+    /// `txnquery` search: the card's last four digits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssl_card_suffix: Option<String>,
     /// `txnquery` search: the last day searched (`MM/DD/YYYY`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_search_end_date: Option<String>,

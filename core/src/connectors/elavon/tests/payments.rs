@@ -619,6 +619,9 @@ fn a_zero_amount_setup_is_a_ccverify_that_gets_a_token() {
     assert_elavon_request(&search, "txnquery");
     assert!(search.retry_safe);
     assert!(fields(&search).contains_key("ssl_search_start_date"));
+    // Narrowed to the card: its last four digits.
+    assert_eq!(fields(&search)["ssl_card_suffix"], "9990");
+    assert!(!fields(&search).contains_key("ssl_card_number"));
     let request = sent(connector().setup_mandate(&setup_request(0), &cx(), &[no_earlier()]));
     assert_elavon_request(&request, "ccverify");
     assert!(!request.retry_safe);
