@@ -54,9 +54,10 @@ pub struct RefundGetRequest {
     #[serde(default)]
     pub idempotency_key: Option<String>,
     /// Your reference for the refund, to find a refund whose call failed without an id
-    /// (Razorpay and Xendit: among the payment's refunds, so `connector_transaction_id` is
-    /// needed too; Elavon: a `txnquery` search for the return with that invoice number; Fiserv:
-    /// the transaction inquiry by `merchantTransactionId`; Adyen and Checkout.com cannot). Used
+    /// (Razorpay, Xendit and Checkout.com: among the payment's refunds or actions, so
+    /// `connector_transaction_id` is needed too; Elavon: a `txnquery` search for the return
+    /// with that invoice number; Fiserv: the transaction inquiry by `merchantTransactionId`;
+    /// Adyen cannot). Used
     /// when `connector_refund_id` is not given; a `not_found` error means the processor holds
     /// no such refund.
     #[serde(default)]

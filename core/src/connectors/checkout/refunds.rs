@@ -18,7 +18,7 @@ use super::payments::{checked_reference, decline_details};
 use super::wire::{lenient_vec, Action, ActionAccepted, Payment};
 use super::{errors, invalid_response, money_from_wire, parse_success, wire_amount, Checkout};
 use crate::connector::single_exchange;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::http::{FlowContext, HttpResponse, Step};
 use crate::mask::mask_body;
 use crate::types::*;
@@ -95,16 +95,22 @@ pub(super) fn get_refund(
         "/actions",
     )?;
     let payment_url = c.id_url("payments", "connector_transaction_id", payment_id, "")?;
-    let refund_id = req.required_refund_id(ConnectorName::Checkout)?;
+    // By the refund's id, else by your reference (the refund action's `reference`).
+    let wanted = match (&req.connector_refund_id, &req.merchant_refund_reference) {
+        (None, Some(reference)) if !reference.trim().is_empty() => {
+            Wanted::Reference(reference.trim())
+        }
+        _ => Wanted::Id(req.required_refund_id(ConnectorName::Checkout)?),
+    };
     let payment_id = payment_id.trim();
     match responses {
         [] => Ok(Step::Send(c.get(url))),
-        [actions] => match parse_actions(actions, payment_id, refund_id)? {
+        [actions] => match parse_actions(actions, payment_id, wanted)? {
             (_, Some(_)) => Ok(Step::Send(c.get(payment_url))),
             (result, None) => Ok(Step::Done(result)),
         },
         [actions, payment] => {
-            let (mut result, amount) = parse_actions(actions, payment_id, refund_id)?;
+            let (mut result, amount) = parse_actions(actions, payment_id, wanted)?;
             let currency = payment
                 .is_success()
                 .then(|| serde_json::from_slice::<Payment>(payment.body.as_slice()).ok())
@@ -119,12 +125,21 @@ pub(super) fn get_refund(
     }
 }
 
+/// Which refund action RSync reads.
+#[derive(Clone, Copy)]
+enum Wanted<'a> {
+    /// The action with this id (`act_...`); not listed yet means pending.
+    Id(&'a str),
+    /// The newest refund action with this `reference`; none means `not_found`.
+    Reference(&'a str),
+}
+
 /// The refund's element of the actions array.
 /// Also returns the action's amount (minor units, currency unknown).
 fn parse_actions(
     response: &HttpResponse,
     payment_id: &str,
-    refund_id: &str,
+    wanted: Wanted<'_>,
 ) -> Result<(RefundResponse, Option<i64>)> {
     if !response.is_success() {
         return Err(errors::error(response));
@@ -137,9 +152,39 @@ fn parse_actions(
         ));
     }
     let actions: Vec<Action> = lenient_vec(value).unwrap_or_default();
-    let action = actions
-        .into_iter()
-        .find(|a| a.id.as_deref().map(str::trim) == Some(refund_id));
+    let is_refund_action = |a: &Action| {
+        a.kind
+            .as_deref()
+            .is_some_and(|k| k.trim().eq_ignore_ascii_case("refund"))
+    };
+    let (refund_id, action) = match wanted {
+        Wanted::Id(id) => (
+            id.to_string(),
+            actions
+                .into_iter()
+                .find(|a| a.id.as_deref().map(str::trim) == Some(id)),
+        ),
+        // Actions are listed newest first.
+        Wanted::Reference(reference) => {
+            let found = actions.into_iter().find(|a| {
+                is_refund_action(a) && a.reference.as_deref().map(str::trim) == Some(reference)
+            });
+            match found.and_then(|a| Some((a.id.clone()?, a))) {
+                Some((id, a)) => (id, Some(a)),
+                None => {
+                    let mut e = Error::new(
+                        ErrorCode::NotFound,
+                        format!(
+                            "Checkout.com payment {payment_id} has no refund with reference `{reference}`"
+                        ),
+                    );
+                    e.http_status = Some(response.status);
+                    return Err(e.with_request_id(response.request_id()));
+                }
+            }
+        }
+    };
+    let refund_id = refund_id.as_str();
     let (status, action) = match action {
         None => (RefundStatus::Pending, None),
         Some(a) => {

@@ -195,3 +195,33 @@ fn rsync_needs_the_payment_id_and_an_array() {
         ErrorCode::NotFound,
     );
 }
+
+#[test]
+fn rsync_by_reference_takes_the_newest_refund_action_with_it() {
+    let c = connector();
+    let req = RefundGetRequest {
+        connector_transaction_id: Some("pay_y3oqhf46pyzuxjbcn2giaqnb44".into()),
+        merchant_refund_reference: Some("rf-7".into()),
+        ..Default::default()
+    };
+    let actions = r#"[
+      {"id": "act_newer", "type": "Refund", "amount": 200, "approved": false, "reference": "rf-8"},
+      {"id": "act_refund7", "type": "Refund", "amount": 1000, "approved": true, "reference": "rf-7"},
+      {"id": "act_capture", "type": "Capture", "amount": 6540, "approved": true, "reference": "rf-7"}
+    ]"#;
+    let details = r#"{"id": "pay_y3oqhf46pyzuxjbcn2giaqnb44", "amount": 6540, "currency": "USD"}"#;
+    let r = done(c.get_refund(
+        &req,
+        &cx(),
+        &[response(200, actions), response(200, details)],
+    ));
+    assert_eq!(r.connector_refund_id.as_deref(), Some("act_refund7"));
+    assert_eq!(r.status, RefundStatus::Success);
+    assert_eq!(r.merchant_refund_reference.as_deref(), Some("rf-7"));
+    assert_eq!(r.amount, Some(usd(1000)));
+
+    // No refund under it (a capture with the same reference is not one): not_found.
+    let only_capture = r#"[{"id": "act_capture", "type": "Capture", "amount": 6540, "approved": true, "reference": "rf-7"}]"#;
+    let e = failed(c.get_refund(&req, &cx(), &[response(200, only_capture)]));
+    assert_eq!(e.code, ErrorCode::NotFound);
+}
