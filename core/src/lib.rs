@@ -31,6 +31,8 @@
 #[macro_use]
 mod macros;
 
+mod calendar;
+
 pub mod call;
 pub mod client;
 pub mod connector;

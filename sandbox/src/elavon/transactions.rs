@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::testdata::{self, Outcome};
 use super::xml::Fields;
 use super::{Answer, ApiError, Map};
-use crate::util::{now_ms, random_string, UPPER_ALNUM};
+use crate::util::{civil_from_days, days_from_civil, now_ms, random_string, UPPER_ALNUM};
 
 pub(crate) mod ledger;
 
@@ -275,16 +275,7 @@ fn now_parts() -> (i64, u32, u32, u64, u64, u64) {
     let secs = now_ms() / 1000;
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
-    // Days since 1970-01-01 to a civil date (proleptic Gregorian calendar).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = civil_from_days(days);
     (y, m, d, rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
@@ -298,17 +289,6 @@ fn txn_time() -> String {
         _ => (h - 12, "PM"),
     };
     format!("{m:02}/{d:02}/{y:04} {h12:02}:{min:02}:{s:02} {half}")
-}
-
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian; the inverse of `now_parts`).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = y - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = i64::from((m + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 fn days_in_month(y: i64, m: u32) -> u32 {

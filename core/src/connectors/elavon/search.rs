@@ -53,7 +53,7 @@ pub fn find(
             ),
         );
         e.http_status = Some(response.status);
-        e
+        e.with_request_id(response.request_id())
     })
 }
 
@@ -106,22 +106,8 @@ fn latest(
 
 /// `MM/DD/YYYY` of a day counted from the Unix epoch.
 fn us_date(days: i64) -> String {
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = crate::calendar::civil_from_days(days);
     format!("{m:02}/{d:02}/{y:04}")
-}
-
-/// Year, month, day of a day counted from 1970-01-01 (proleptic Gregorian calendar).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// `MM/DD/YYYY hh:mm:ss AM/PM` as `(year, month, day, hour 0-23, minute, second)`.

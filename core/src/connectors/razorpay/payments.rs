@@ -754,18 +754,7 @@ pub(super) fn card_expiry_end(card: &Card) -> i64 {
     } else {
         (card.expiry_year as i64, card.expiry_month as i64 + 1)
     };
-    days_from_civil(year, month, 1) * 86_400 - 1
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    crate::calendar::days_from_civil(year, month, 1) * 86_400 - 1
 }
 
 /// The customer entity's id.
