@@ -14,6 +14,7 @@
 mod bridge;
 mod observe;
 mod runtime;
+mod values;
 
 use std::collections::BTreeMap;
 use std::mem::ManuallyDrop;
@@ -26,7 +27,7 @@ use connector_service::{Currency, Error, ErrorCode, HttpResponse, Money, Step};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 
 create_exception!(
     _native,
@@ -218,17 +219,18 @@ impl NativeConnector {
         self.inner.connector_name().as_str()
     }
 
-    /// One step of operation `op`, with the HTTP exchanges as Python values (no JSON, no
-    /// Base64 for them; the request is the core's JSON): `responses` are
-    /// `(status, headers, body)` tuples; returns `(idempotency_key, request, response_json)`
-    /// where `request` is `(method, url, headers, body, retry_safe)` to send next, or None when
-    /// the flow is done and `response_json` holds its result.
-    #[pyo3(signature = (op, request_json, responses, idempotency_key=None))]
+    /// One step of operation `op`: `request` is the core's JSON form as a `dict` (written as
+    /// JSON text here, several times faster than `json.dumps`) or as JSON text; `responses` are
+    /// `(status, headers, body)` tuples (no JSON, no Base64 for them). Returns
+    /// `(idempotency_key, request, response_json)` where `request` is `(method, url, headers,
+    /// body, retry_safe)` to send next, or None when the flow is done and `response_json` holds
+    /// its result. A `dict` holding anything JSON does not carry as it is raises `NotJson`.
+    #[pyo3(signature = (op, request, responses, idempotency_key=None))]
     fn step_parts<'py>(
         &self,
         py: Python<'py>,
         op: &str,
-        request_json: &str,
+        request: &Bound<'py, PyAny>,
         responses: Vec<(u16, BTreeMap<String, String>, Bound<'py, PyBytes>)>,
         idempotency_key: Option<&str>,
     ) -> PyResult<Bound<'py, PyTuple>> {
@@ -241,10 +243,20 @@ impl NativeConnector {
             })
             .collect();
         let inner = &self.inner;
+        let owned;
+        let json = match request.cast::<PyString>() {
+            Ok(json) => json.to_str()?,
+            Err(_) => {
+                let mut json = Vec::with_capacity(1024);
+                values::write_json(request, &mut json)?;
+                // Whole strings, punctuation and numbers: valid UTF-8.
+                owned =
+                    String::from_utf8(json).map_err(|_| values::NotJson::new_err("not UTF-8"))?;
+                owned.as_str()
+            }
+        };
         let (step, key) = py
-            .detach(|| {
-                ffi::guard(|| inner.step_parts(op, request_json, &responses, idempotency_key))
-            })
+            .detach(|| ffi::guard(|| inner.step_parts(op, json, &responses, idempotency_key)))
             .map_err(py_err)?;
         match step {
             Step::Send(http) => {
@@ -378,6 +390,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.py().import("atexit")?.call_method1("register", (gate,))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("NativeError", m.py().get_type::<NativeError>())?;
+    m.add("NotJson", m.py().get_type::<values::NotJson>())?;
     m.add_class::<NativeClient>()?;
     m.add_class::<NativeConnector>()?;
     m.add_class::<bridge::Completer>()?;

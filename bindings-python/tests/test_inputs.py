@@ -4,6 +4,7 @@ are bound to their request and can be created before a call."""
 from __future__ import annotations
 
 import decimal
+import json
 import uuid
 from typing import Any
 
@@ -32,7 +33,7 @@ def authorize_fields(**overrides: Any) -> dict[str, Any]:
     return fields
 
 
-@pytest.mark.parametrize(
+WRONG_VALUES = pytest.mark.parametrize(
     ("overrides", "field"),
     [
         ({"amount": {"minor_units": 1000, "currency": "EUR"}}, "amount"),
@@ -51,12 +52,42 @@ def authorize_fields(**overrides: Any) -> dict[str, Any]:
         ({"payment_method": cs.Card(PAN, 3, "2030")}, "payment_method.expiry_year"),  # type: ignore[arg-type]
     ],
 )
+
+
+@WRONG_VALUES
 def test_wrong_values_are_invalid_request_errors_naming_the_field(overrides: dict[str, Any], field: str) -> None:
     with offline_client() as client:
         with pytest.raises(cs.InvalidRequestError) as info:
             client.payments.authorize(**authorize_fields(**overrides))
     assert info.value.field == field
     assert PAN not in str(info.value) and PAN not in repr(info.value)
+
+
+@WRONG_VALUES
+def test_wrong_values_on_the_sans_io_connector_name_the_field(overrides: dict[str, Any], field: str) -> None:
+    # The step hands the request's dict to the native layer, which writes the JSON itself;
+    # what that cannot write (a Decimal, a set, an integer beyond 64 bits) goes through
+    # `json.dumps` and is reported the same way.
+    connector = cs.Connector(OFFLINE)
+    with pytest.raises(cs.InvalidRequestError) as info:
+        connector.step(cs.AuthorizeRequest(**authorize_fields(**overrides)))
+    assert info.value.field == field
+    assert PAN not in str(info.value) and PAN not in repr(info.value)
+
+
+def test_the_sans_io_request_crosses_exactly_with_or_without_json_dumps() -> None:
+    connector = cs.Connector(OFFLINE)
+    metadata = {"order": "o-1", "note": 'a "quote", a \\ and \u00e9\u20ac\U0001f600\n\t\x01'}
+
+    def sent_metadata(metadata: dict[Any, str]) -> Any:
+        step = connector.step(cs.AuthorizeRequest(**authorize_fields(metadata=metadata)), idempotency_key="k")
+        assert isinstance(step, cs.Send) and step.request.body is not None
+        return json.loads(step.request.body)["metadata"]
+
+    # Written by the native layer: escapes and non-ASCII text arrive as they were.
+    assert sent_metadata(metadata) == metadata
+    # A key JSON can only carry as a string (an int) goes through `json.dumps`, as before.
+    assert sent_metadata({**metadata, 7: "seven"}) == {**metadata, "7": "seven"}
 
 
 def test_wrong_values_on_the_sans_io_connector_and_in_the_config() -> None:

@@ -16,6 +16,9 @@ from ._types import ClientConfig, ConnectorConfig, ConnectorName, Environment, H
 
 _R = TypeVar("_R")
 
+# `HttpMethod(value)` goes through the enum's metaclass: a dict lookup is ten times cheaper.
+_METHODS = {m.value: m for m in HttpMethod}
+
 
 class Connector(ConnectorSteps):
     """A processor's flows as pure functions, for driving with your own HTTP client.
@@ -73,17 +76,23 @@ class Connector(ConnectorSteps):
                 raise TypeError(f"responses must be HttpResponse objects, got {type(r).__name__}")
             body = r.body if type(r.body) is bytes else bytes(r.body)
             parts.append((r.status, r.headers, body))
-        # The HTTP exchanges cross as Python values (no JSON, no Base64); the request and the
-        # flow's result as the core's JSON.
+        # The HTTP exchanges cross as Python values (no JSON, no Base64); the request as the
+        # `dict` of its JSON form, which the native layer writes as JSON text several times
+        # faster than `json.dumps`, unless it holds what only `json.dumps` converts (a tuple, an
+        # int key) or cannot (a Decimal: an error that names the field). The flow's result
+        # comes back as JSON text.
         try:
-            key, send, done = self._native.step_parts(operation, _inputs.dumps(request), parts, idempotency_key)
+            try:
+                key, send, done = self._native.step_parts(operation, request, parts, idempotency_key)
+            except _native.NotJson:
+                key, send, done = self._native.step_parts(operation, _inputs.dumps(request), parts, idempotency_key)
         except _native.NativeError as e:
             raise native_error(e) from None
         if send is None:
             assert done is not None
             return Done(parse(json.loads(done)), key)
         method, url, headers, request_body, retry_safe = send
-        return Send(HttpRequest(HttpMethod(method), url, headers, retry_safe, body=request_body), key)
+        return Send(HttpRequest(_METHODS[method], url, headers, retry_safe, body=request_body), key)
 
     def __repr__(self) -> str:
         return f"Connector({self._shown})"

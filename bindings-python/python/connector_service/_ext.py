@@ -106,9 +106,15 @@ def request_body(cls: type[_M], request: _M | None, fields: dict[str, Any]) -> d
 
 def to_body(request: Model) -> dict[str, Any]:
     """`request.to_dict()`; a wrong input is an `InvalidRequestError` naming the field."""
-    from ._inputs import to_dict
+    try:
+        body: dict[str, Any] = request.to_dict()
+        return body
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        # Converted again by the helper that finds the field at fault (imported only now: it
+        # imports this module).
+        from ._inputs import to_dict
 
-    return to_dict(request)
+        return to_dict(request)
 
 
 class MoneyBase(Model):

@@ -3,11 +3,12 @@
 
 from asyncio import Future
 from collections.abc import Callable
-from typing import final
+from typing import Any, final
 
 __all__ = [
     "__version__",
     "NativeError",
+    "NotJson",
     "NativeClient",
     "NativeConnector",
     "Completer",
@@ -29,6 +30,9 @@ __version__: str
 
 class NativeError(Exception):
     """An error of the core; its only argument is the error as JSON."""
+
+class NotJson(TypeError):
+    """A value that does not cross as a JSON value as it is (the caller falls back to JSON text)."""
 
 @final
 class NativeClient:
@@ -59,7 +63,7 @@ class NativeConnector:
     def step_parts(
         self,
         op: str,
-        request_json: str,
+        request: dict[str, Any] | str,
         responses: list[tuple[int, dict[str, str], bytes]],
         idempotency_key: str | None = None,
     ) -> tuple[str, tuple[str, str, dict[str, str], bytes | None, bool] | None, str | None]: ...
