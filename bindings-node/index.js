@@ -254,22 +254,29 @@ function maskedRequest(request) {
   };
 }
 
-/** Marks a built request so that `inspect` never shows its credentials or card data. */
-function guardRequest(request) {
-  Object.defineProperty(request, util.inspect.custom, {
-    value(depth, options, inspect) {
-      return `HttpRequest ${(inspect || util.inspect)(maskedRequest(this), options)}`;
-    },
-    enumerable: false,
-  });
-  return request;
+/**
+ * A request built by `step`: a plain `HttpRequest` whose `inspect` never shows its credentials
+ * or card data (a prototype method, so building one costs no more than an object literal).
+ */
+class BuiltRequest {
+  constructor(method, url, headers, retrySafe, body) {
+    this.method = method;
+    this.url = url;
+    this.headers = headers;
+    this.retrySafe = retrySafe;
+    if (body != null) this.body = body;
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    return `HttpRequest ${(inspect || util.inspect)(maskedRequest(this), options)}`;
+  }
 }
 
 /** A response given to `step`, checked, as the native layer takes it (status, headers, body). */
 function responsePart(v, p) {
   if (w.missing(v.status)) throw w.required(w.join(p, 'status'));
   if (w.missing(v.body)) throw w.required(w.join(p, 'body'));
-  return { status: w.int(v.status, w.join(p, 'status'), 'uint16'), headers: v.headers, body: w.toBuffer(v.body, w.join(p, 'body')) };
+  return { status: w.int(v.status, w.join(p, 'status'), 'uint16'), headersJson: JSON.stringify(v.headers), body: w.toBuffer(v.body, w.join(p, 'body')) };
 }
 
 function responseParts(responses) {
@@ -290,17 +297,19 @@ const CONNECTOR_STATE = new WeakMap();
 
 class Connector {
   #native;
+  #connector;
 
   constructor(config) {
     const { handle, wire } = buildNative(native.NativeConnector, config);
     this.#native = handle;
+    this.#connector = handle.connector;
     CONNECTOR_STATE.set(this, describeConfig(handle.connector, wire));
     const verify = (headers, body) => this.#native.handleWebhook(headers, body);
     Object.defineProperty(this, 'webhooks', { value: new WebhooksService(verify), enumerable: false });
   }
 
   get connector() {
-    return this.#native.connector;
+    return this.#connector;
   }
 
   step(operation, request, responses, idempotencyKey) {
@@ -317,9 +326,9 @@ class Connector {
     const out = this.#native.stepParts(op.wire, requestJson, responseParts(responses), idempotencyKey ?? null);
     if (out.errorJson != null) throw errorFromJson(JSON.parse(out.errorJson), op.request);
     if (out.responseJson == null) {
-      const request = { method: out.method, url: out.url, headers: out.headers, retrySafe: out.retrySafe };
-      if (out.body != null) request.body = out.body;
-      return { type: 'send', request: guardRequest(request), idempotencyKey: out.idempotencyKey };
+      const [method, url, headers, retrySafe] = JSON.parse(out.sendJson);
+      const request = new BuiltRequest(method, url, headers, retrySafe, out.body);
+      return { type: 'send', request, idempotencyKey: out.idempotencyKey };
     }
     return { type: 'done', response: decode(op.fromWire, JSON.parse(out.responseJson), { connector: this.connector }), idempotencyKey: out.idempotencyKey };
   }
