@@ -24,6 +24,7 @@ use tokio::task::JoinHandle;
 uniffi::setup_scaffolding!();
 
 mod observe;
+mod raw;
 
 /// The process-wide runtime: I/O, timers, and the tasks of every call.
 static RUNTIME: LazyLock<Option<Runtime>> = LazyLock::new(|| {
@@ -115,6 +116,24 @@ fn block_on<F: Future>(future: F) -> Result<F::Output, Error> {
 #[derive(uniffi::Object)]
 pub struct NativeClient {
     inner: JsonClient,
+    /// Its name for the plain C ABI of [`raw`].
+    raw_handle: u64,
+}
+
+impl NativeClient {
+    /// The client, registered for the plain C ABI.
+    fn wrap(inner: JsonClient) -> Arc<NativeClient> {
+        Arc::new_cyclic(|client| NativeClient {
+            inner,
+            raw_handle: raw::register(client.clone()),
+        })
+    }
+}
+
+impl Drop for NativeClient {
+    fn drop(&mut self) {
+        raw::unregister(self.raw_handle);
+    }
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -125,15 +144,18 @@ impl NativeClient {
         guard(|| {
             // Building the HTTP client needs no runtime context, but its pool lives on ours.
             let _entered = runtime()?.enter();
-            Ok(Arc::new(NativeClient {
-                inner: JsonClient::new(&config_json)?,
-            }))
+            Ok(NativeClient::wrap(JsonClient::new(&config_json)?))
         })
     }
 
     /// The processor's name (`adyen`, `razorpay`, ...).
     pub fn connector_name(&self) -> String {
         self.inner.connector_name().as_str().to_string()
+    }
+
+    /// This client's name for `connector_service_raw_call_blocking` (see the `raw` module).
+    pub fn raw_handle(&self) -> u64 {
+        self.raw_handle
     }
 
     /// Calls `operation` (`payments.authorize`, ...) with a request JSON and optional

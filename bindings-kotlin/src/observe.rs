@@ -41,9 +41,9 @@ impl NativeClient {
         guard(|| {
             let _entered = runtime()?.enter();
             let inner = JsonClient::new(&config_json)?;
-            Ok(Arc::new(NativeClient {
-                inner: inner.with_observer(Arc::new(SinkObserver(observer))),
-            }))
+            Ok(NativeClient::wrap(
+                inner.with_observer(Arc::new(SinkObserver(observer))),
+            ))
         })
     }
 }

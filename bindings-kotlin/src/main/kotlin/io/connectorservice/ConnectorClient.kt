@@ -48,6 +48,9 @@ public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onC
     }
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
+    /** The client's name in the native library's plain C ABI (see [RawCalls]). */
+    private val rawHandle: Long = native.rawHandle().toLong()
+
     /** The processor this client talks to. */
     public val connector: ConnectorName = ConnectorName.fromValue(native.connectorName())
 
@@ -73,7 +76,7 @@ public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onC
     }
 
     internal fun <T> callBlocking(operation: String, requestJson: String, options: CallOptions?, read: (Any?, String) -> T): T =
-        readAnswer(ffi { native.callBlocking(operation, requestJson, options?.toJson()) }, read)
+        readAnswer(ffi { RawCalls.callBlocking(rawHandle, operation, requestJson, options?.toJson()) }, read)
 
     internal fun <T> future(block: suspend () -> T): CompletableFuture<T> = scope.future { block() }
 
