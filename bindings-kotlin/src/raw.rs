@@ -1,4 +1,6 @@
-//! The blocking call through a plain C ABI, beside UniFFI's: primitive arguments only.
+//! The calls through a plain C ABI, beside UniFFI's: primitive arguments only. A blocking call
+//! returns its answer; a started call (Kotlin's `suspend` calls) hands it to a completion
+//! function from the runtime's thread that finished it, and can be cancelled.
 //!
 //! Every UniFFI call from Kotlin allocates JNA `Structure`s (the call status, each `RustBuffer`
 //! argument and result), and each of those is a JNA `Memory`: a `malloc`, an entry in JNA's
@@ -15,7 +17,9 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, RwLock, Weak};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, RwLock, Weak};
+
+use tokio::task::AbortHandle;
 
 use connector_service::ffi::{self, FfiError};
 use connector_service::Error;
@@ -61,6 +65,34 @@ unsafe fn text<'a>(ptr: *const u8, len: usize, name: &str) -> Result<Option<&'a 
         .map_err(|_| Error::internal(format!("{name} is not UTF-8")))
 }
 
+/// The operation, the request and the options of a call.
+///
+/// # Safety
+/// As [`text`], for each.
+unsafe fn arguments<'a>(
+    op: *const u8,
+    op_len: usize,
+    request: *const u8,
+    request_len: usize,
+    options: *const u8,
+    options_len: usize,
+) -> Result<(&'a str, &'a str, Option<&'a str>), Error> {
+    // SAFETY: the caller's contract.
+    let (op, request, options) = unsafe {
+        (
+            text(op, op_len, "the operation")?,
+            text(request, request_len, "the request")?,
+            text(options, options_len, "the options")?,
+        )
+    };
+    match (op, request) {
+        (Some(op), Some(request)) => Ok((op, request, options)),
+        _ => Err(Error::internal(
+            "the operation and the request are required",
+        )),
+    }
+}
+
 /// The answer handed to Kotlin: 8 bytes of length (native byte order) of what follows, one byte `0`
 /// (the response JSON follows) or `1` (the error JSON follows), then the JSON.
 fn answer(result: Result<String, String>) -> *mut u8 {
@@ -95,18 +127,8 @@ pub unsafe extern "C" fn connector_service_raw_call_blocking(
 ) -> *mut u8 {
     let result = ffi::guard(|| {
         // SAFETY: the caller's contract, passed on.
-        let (op, request, options) = unsafe {
-            (
-                text(op, op_len, "the operation")?,
-                text(request, request_len, "the request")?,
-                text(options, options_len, "the options")?,
-            )
-        };
-        let (Some(op), Some(request)) = (op, request) else {
-            return Err(Error::internal(
-                "the operation and the request are required",
-            ));
-        };
+        let (op, request, options) =
+            unsafe { arguments(op, op_len, request, request_len, options, options_len)? };
         Ok(client(client_id)?.call_blocking(
             op.to_string(),
             request.to_string(),
@@ -138,5 +160,209 @@ pub unsafe extern "C" fn connector_service_raw_free(answer: *mut u8) {
         drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(
             answer, total,
         )));
+    }
+}
+
+/// Receives the answer of a started call, on the runtime's thread that finished it: the call's
+/// id as given to [`connector_service_raw_call_start`], and the answer (see [`answer`]), which
+/// the receiver frees with [`connector_service_raw_free`].
+pub type Completion = extern "C" fn(call_id: u64, answer: *mut u8);
+
+static COMPLETION: OnceLock<Completion> = OnceLock::new();
+
+/// The started calls still running, to cancel by id.
+static RUNNING: LazyLock<Mutex<HashMap<u64, AbortHandle>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Sets the function that receives the answers of started calls (once per process; later
+/// calls change nothing).
+#[no_mangle]
+pub extern "C" fn connector_service_raw_set_completion(completion: Completion) {
+    let _ = COMPLETION.set(completion);
+}
+
+/// Starts [`NativeClient::call`] for the client `client_id` names, as a task on the runtime;
+/// its answer goes to the completion function with `call_id`. Returns null when started, or
+/// the answer of a call that could not start (free it with [`connector_service_raw_free`]).
+///
+/// # Safety
+/// As [`connector_service_raw_call_blocking`].
+#[no_mangle]
+pub unsafe extern "C" fn connector_service_raw_call_start(
+    client_id: u64,
+    call_id: u64,
+    op: *const u8,
+    op_len: usize,
+    request: *const u8,
+    request_len: usize,
+    options: *const u8,
+    options_len: usize,
+) -> *mut u8 {
+    let started = ffi::guard(|| {
+        let completion = *COMPLETION
+            .get()
+            .ok_or_else(|| Error::internal("no completion function was set"))?;
+        // SAFETY: the caller's contract, passed on.
+        let (op, request, options) =
+            unsafe { arguments(op, op_len, request, request_len, options, options_len)? };
+        let (op, request, options) = (
+            op.to_string(),
+            request.to_string(),
+            options.map(str::to_string),
+        );
+        let client = client(client_id)?;
+        let runtime = crate::runtime()?;
+        // Held while the task is spawned and recorded, so that the task, which removes its
+        // entry when it ends, cannot end first.
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        let task = runtime.spawn(async move {
+            let call = client.inner.call(&op, &request, options.as_deref());
+            let result = ffi::guard_future(call).await;
+            RUNNING
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&call_id);
+            completion(call_id, answer(result.map_err(FfiError::into_json)));
+        });
+        running.insert(call_id, task.abort_handle());
+        Ok(())
+    });
+    match started {
+        Ok(()) => std::ptr::null_mut(),
+        Err(e) => answer(Err(e.into_json())),
+    }
+}
+
+/// Cancels a started call that is still running: its task is dropped, and its answer never
+/// comes.
+#[no_mangle]
+pub extern "C" fn connector_service_raw_call_cancel(call_id: u64) {
+    let task = RUNNING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&call_id);
+    if let Some(task) = task {
+        task.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+
+    const CONFIG: &str = r#"{"connector":{"type":"razorpay","key_id":"rzp_test_x","key_secret":"s3cr3t"},"base_url":"http://127.0.0.1:9"}"#;
+    const OP: &str = "payments.capture";
+    const BAD_CURRENCY: &str =
+        r#"{"connector_transaction_id":"pay_1","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
+
+    /// Reads and frees an answer: (is an error, JSON).
+    fn read(answer: *mut u8) -> (bool, serde_json::Value) {
+        assert!(!answer.is_null());
+        // SAFETY: an answer as `answer` builds it, freed once below.
+        unsafe {
+            let mut len = [0u8; 8];
+            std::ptr::copy_nonoverlapping(answer, len.as_mut_ptr(), 8);
+            let len = u64::from_ne_bytes(len) as usize;
+            let bytes = std::slice::from_raw_parts(answer.add(8), len);
+            let out = (
+                bytes[0] == 1,
+                serde_json::from_slice(&bytes[1..]).expect("JSON"),
+            );
+            connector_service_raw_free(answer);
+            out
+        }
+    }
+
+    fn blocking(client: u64, request: &str) -> (bool, serde_json::Value) {
+        // SAFETY: pointers and lengths of live strings.
+        read(unsafe {
+            connector_service_raw_call_blocking(
+                client,
+                OP.as_ptr(),
+                OP.len(),
+                request.as_ptr(),
+                request.len(),
+                std::ptr::null(),
+                0,
+            )
+        })
+    }
+
+    #[test]
+    fn a_blocking_call_answers_with_the_core_error_json() {
+        let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
+        let (is_error, json) = blocking(client.raw_handle(), BAD_CURRENCY);
+        assert!(is_error);
+        assert_eq!(json["code"], "invalid_request");
+        assert_eq!(json["field"], "amount.currency");
+        // Invalid UTF-8 is an error answer, never a panic across the boundary.
+        let bad = [0xffu8, 0xfe];
+        // SAFETY: pointers and lengths of live buffers.
+        let (is_error, json) = read(unsafe {
+            connector_service_raw_call_blocking(
+                client.raw_handle(),
+                OP.as_ptr(),
+                OP.len(),
+                bad.as_ptr(),
+                bad.len(),
+                std::ptr::null(),
+                0,
+            )
+        });
+        assert!(is_error && json["code"] == "internal");
+        // A dropped client is gone from the registry.
+        let handle = client.raw_handle();
+        drop(client);
+        let (is_error, json) = blocking(handle, BAD_CURRENCY);
+        assert!(is_error && json["message"].as_str().unwrap_or("").contains("closed"));
+    }
+
+    /// A started call's id, whether it failed, and its JSON.
+    type Answer = (u64, bool, serde_json::Value);
+
+    static ANSWERS: LazyLock<Mutex<Option<mpsc::Sender<Answer>>>> =
+        LazyLock::new(|| Mutex::new(None));
+
+    extern "C" fn completed(call_id: u64, answer: *mut u8) {
+        let (is_error, json) = read(answer);
+        if let Some(tx) = ANSWERS.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            let _ = tx.send((call_id, is_error, json));
+        }
+    }
+
+    #[test]
+    fn a_started_call_hands_its_answer_to_the_completion_function() {
+        let (tx, rx) = mpsc::channel();
+        *ANSWERS.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+        connector_service_raw_set_completion(completed);
+        let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
+        // SAFETY: pointers and lengths of live strings.
+        let not_started = unsafe {
+            connector_service_raw_call_start(
+                client.raw_handle(),
+                7,
+                OP.as_ptr(),
+                OP.len(),
+                BAD_CURRENCY.as_ptr(),
+                BAD_CURRENCY.len(),
+                std::ptr::null(),
+                0,
+            )
+        };
+        assert!(not_started.is_null());
+        let (call_id, is_error, json) = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("an answer");
+        assert_eq!((call_id, is_error), (7, true));
+        assert_eq!(json["code"], "invalid_request");
+        assert!(RUNNING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&7)
+            .is_none());
+        // Cancelling a call that has ended changes nothing.
+        connector_service_raw_call_cancel(7);
     }
 }

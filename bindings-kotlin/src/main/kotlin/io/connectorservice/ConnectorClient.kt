@@ -71,7 +71,7 @@ public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onC
     public val webhooks: Webhooks = Webhooks { headers, body -> ffi { native.handleWebhook(headers, body) } }
 
     internal suspend fun <T> call(operation: String, requestJson: String, options: CallOptions?, read: (Any?, String) -> T): T {
-        val json = ffi { native.call(operation, requestJson, options?.toJson()) }
+        val json = ffi { RawCalls.call(rawHandle, operation, requestJson, options?.toJson()) }
         return readAnswer(json, read)
     }
 

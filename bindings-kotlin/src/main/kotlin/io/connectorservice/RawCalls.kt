@@ -1,12 +1,20 @@
 package io.connectorservice
 
+import com.sun.jna.Callback
+import com.sun.jna.CallbackThreadInitializer
 import com.sun.jna.Native
 import com.sun.jna.Pointer
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.suspendCancellableCoroutine
 import uniffi.connectorservice.NativeException
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.atomic.AtomicLong
 
 /**
- * The blocking call through the native library's plain C ABI (`bindings-kotlin/src/raw.rs`):
- * byte arrays in, one pointer out.
+ * The calls through the native library's plain C ABI (`bindings-kotlin/src/raw.rs`): byte arrays
+ * in, one pointer out. A `suspend` call is started as a task on the native runtime, which hands
+ * its answer to [completion] from the thread that finished it; a cancelled coroutine cancels the
+ * task.
  *
  * A call through UniFFI's glue allocates JNA `Structure`s (the call status, each string argument
  * and the result), each one a JNA `Memory` that JNA tracks in a global map until a garbage
@@ -14,12 +22,33 @@ import uniffi.connectorservice.NativeException
  * direct mapping copies primitive arrays without any of that.
  */
 internal object RawCalls {
+    /** Receives the answers of started calls (see `Completion` in raw.rs). */
+    private interface Completion : Callback {
+        fun invoke(callId: Long, answer: Long)
+    }
+
+    /** The coroutines waiting for a started call's answer, by call id. */
+    private val waiting = ConcurrentHashMap<Long, CancellableContinuation<String>>()
+    private val nextCallId = AtomicLong()
+
+    /** Kept here for as long as the class lives: JNA's native trampoline calls it. */
+    private val completion: Completion = object : Completion {
+        override fun invoke(callId: Long, answer: Long) {
+            val result = runCatching { read(answer) }
+            waiting.remove(callId)?.resumeWith(result)
+        }
+    }
+
     init {
         // The library UniFFI's glue loaded (the same name and class loader: JNA's same instance).
         Native.register(
             RawCalls::class.java,
             System.getProperty("uniffi.component.connector_service_kotlin.libraryOverride") ?: "connector_service_kotlin",
         )
+        // The runtime's threads stay attached to the JVM (as daemons) between answers, instead
+        // of being attached again, with a new java.lang.Thread, for every one.
+        Native.setCallbackThreadInitializer(completion, CallbackThreadInitializer(true, false, "connector-service-callback"))
+        connector_service_raw_set_completion(completion)
     }
 
     @JvmStatic
@@ -38,6 +67,55 @@ internal object RawCalls {
     @Suppress("ktlint:standard:function-naming", "FunctionName")
     private external fun connector_service_raw_free(answer: Long)
 
+    @JvmStatic
+    @Suppress("ktlint:standard:function-naming", "FunctionName")
+    private external fun connector_service_raw_set_completion(completion: Completion)
+
+    @JvmStatic
+    @Suppress("ktlint:standard:function-naming", "FunctionName", "LongParameterList")
+    private external fun connector_service_raw_call_start(
+        client: Long,
+        callId: Long,
+        op: ByteArray,
+        opLen: Long,
+        request: ByteArray,
+        requestLen: Long,
+        options: ByteArray?,
+        optionsLen: Long,
+    ): Long
+
+    @JvmStatic
+    @Suppress("ktlint:standard:function-naming", "FunctionName")
+    private external fun connector_service_raw_call_cancel(callId: Long)
+
+    /** [callBlocking] without blocking: the coroutine waits for the runtime's answer. */
+    suspend fun call(client: Long, operation: String, requestJson: String, optionsJson: String?): String {
+        val op = operation.toByteArray(Charsets.UTF_8)
+        val request = requestJson.toByteArray(Charsets.UTF_8)
+        val options = optionsJson?.toByteArray(Charsets.UTF_8)
+        return suspendCancellableCoroutine { continuation ->
+            val callId = nextCallId.incrementAndGet()
+            waiting[callId] = continuation
+            continuation.invokeOnCancellation {
+                if (waiting.remove(callId) != null) connector_service_raw_call_cancel(callId)
+            }
+            val notStarted = connector_service_raw_call_start(
+                client,
+                callId,
+                op,
+                op.size.toLong(),
+                request,
+                request.size.toLong(),
+                options,
+                options?.size?.toLong() ?: 0L,
+            )
+            if (notStarted != 0L) {
+                val result = runCatching { read(notStarted) }
+                waiting.remove(callId)?.resumeWith(result)
+            }
+        }
+    }
+
     /** The response JSON of `operation`; an error of the core is thrown as [NativeException]. */
     fun callBlocking(client: Long, operation: String, requestJson: String, optionsJson: String?): String {
         val op = operation.toByteArray(Charsets.UTF_8)
@@ -52,8 +130,16 @@ internal object RawCalls {
             options,
             options?.size?.toLong() ?: 0L,
         )
+        return read(address)
+    }
+
+    /**
+     * The response JSON of an answer, which is freed; an error of the core is thrown as
+     * [NativeException]. The answer: its length (8 bytes), then 0 and the response JSON, or 1
+     * and the error JSON.
+     */
+    private fun read(address: Long): String {
         try {
-            // The answer: its length (8 bytes), then 0 and the response JSON, or 1 and the error JSON.
             val answer = Pointer(address)
             val length = answer.getLong(0).toInt()
             val bytes = answer.getByteArray(8, length)
