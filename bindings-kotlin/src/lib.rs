@@ -6,8 +6,9 @@
 //! layer has no per-type code. Errors cross as one [`NativeError`] carrying the core's error
 //! JSON, which the Kotlin layer turns into its sealed exception hierarchy.
 //!
-//! One multi-threaded tokio runtime serves the whole process: `suspend` calls spawn onto it and
-//! await the task, blocking calls `block_on` it, so both share the client's connection pool.
+//! One multi-threaded tokio runtime serves the whole process: every call runs as a task on it,
+//! so all share the client's connection pool. The calls themselves cross through a plain C ABI
+//! ([`raw`]) rather than UniFFI's glue, which allocates JNA structures on every call.
 //! No panic crosses the boundary: every entry point runs through the core's FFI guard
 //! (`connector_service::ffi`), which reports an `internal` error with the same error JSON as
 //! every other failure.
@@ -136,7 +137,7 @@ impl Drop for NativeClient {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl NativeClient {
     /// Builds a client from a `ClientConfig` JSON.
     #[uniffi::constructor]
@@ -159,23 +160,8 @@ impl NativeClient {
     }
 
     /// Calls `operation` (`payments.authorize`, ...) with a request JSON and optional
-    /// `CallOptions` JSON; returns the response JSON.
-    pub async fn call(
-        &self,
-        operation: String,
-        request_json: String,
-        options_json: Option<String>,
-    ) -> Result<String, NativeError> {
-        let client = self.inner.clone();
-        spawn(async move {
-            client
-                .call(&operation, &request_json, options_json.as_deref())
-                .await
-        })
-        .await
-    }
-
-    /// [`NativeClient::call`], blocking the calling thread until the answer.
+    /// `CallOptions` JSON, blocking the calling thread until the response JSON. (Kotlin calls it
+    /// through the plain C ABI of [`raw`], which also starts calls for `suspend` functions.)
     pub fn call_blocking(
         &self,
         operation: String,
@@ -344,17 +330,6 @@ mod native_layer {
     }
 
     #[test]
-    fn async_calls_run_on_the_shared_runtime() {
-        let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
-        let request =
-            r#"{"connector_transaction_id":"pay_1","amount":{"minor_units":100,"currency":"ZZZ"}}"#;
-        // Await from a foreign executor (not a tokio runtime), as the JVM does.
-        let result =
-            futures_lite_block_on(client.call("payments.capture".into(), request.into(), None));
-        assert_eq!(code_of(err(result)), "invalid_request");
-    }
-
-    #[test]
     fn blocking_calls_work_on_a_runtime_worker_too() {
         let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
         let request =
@@ -379,25 +354,5 @@ mod native_layer {
             )),
             "internal"
         );
-    }
-
-    /// A minimal executor that is not tokio: polls on this thread, parking between wake-ups.
-    fn futures_lite_block_on<F: Future>(future: F) -> F::Output {
-        use std::task::{Context, Poll, Wake, Waker};
-        struct ThreadWaker(std::thread::Thread);
-        impl Wake for ThreadWaker {
-            fn wake(self: Arc<Self>) {
-                self.0.unpark();
-            }
-        }
-        let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
-        let mut cx = Context::from_waker(&waker);
-        let mut future = std::pin::pin!(future);
-        loop {
-            if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-                return out;
-            }
-            std::thread::park();
-        }
     }
 }

@@ -41,7 +41,6 @@ import java.util.concurrent.CompletableFuture
 public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onCall: CallObserver? = null) : AutoCloseable {
     private val native: NativeClient = run {
         ConnectorServiceLogging.install()
-        CallbackThreads.keepAttached()
         ffi {
             if (onCall == null) NativeClient(config.toJson()) else NativeClient.withObserver(config.toJson(), ObserverSink(onCall))
         }
@@ -113,25 +112,6 @@ public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onC
         @JvmStatic
         public fun newIdempotencyKey(): String = uniffi.connectorservice.newIdempotencyKey()
     }
-}
-
-/**
- * A `suspend` call is resumed by the runtime's thread that finished it, through a JNA callback
- * (UniFFI's future continuation). JNA attaches a native thread to the JVM for a callback and,
- * by default, detaches it when the callback returns, so every call paid for attaching a thread
- * (a new `java.lang.Thread` each time). The runtime's threads are kept attached instead (as
- * daemon threads, so they never keep the JVM alive): they pay it once.
- */
-private object CallbackThreads {
-    init {
-        com.sun.jna.Native.setCallbackThreadInitializer(
-            uniffi.connectorservice.uniffiRustFutureContinuationCallbackImpl,
-            com.sun.jna.CallbackThreadInitializer(true, false, "connector-service-callback"),
-        )
-    }
-
-    /** Runs the initializer above once (the first client built in the process). */
-    fun keepAttached() {}
 }
 
 /** Verifies and parses incoming webhooks. No network call is made. */
