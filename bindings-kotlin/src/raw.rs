@@ -93,8 +93,8 @@ unsafe fn arguments<'a>(
     }
 }
 
-/// The answer handed to Kotlin: 8 bytes of length (native byte order) of what follows, one byte `0`
-/// (the response JSON follows) or `1` (the error JSON follows), then the JSON.
+/// The answer handed to Kotlin: 8 bytes of length (native byte order) of what follows, one
+/// byte `0` (the response JSON follows) or `1` (the error JSON follows), then the JSON.
 fn answer(result: Result<String, String>) -> *mut u8 {
     let (marker, json) = match result {
         Ok(json) => (0u8, json),
