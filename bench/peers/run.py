@@ -9,8 +9,8 @@ calls/s to the official SDK and to the fastest plain client of the same language
 spread of the rounds: (max - min) / median of calls/s, per cell.
 
 Environment: BENCH_SECONDS (per run, default 3), BENCH_ROUNDS (default 3), BENCH_WARMUP
-(default 0.5), BENCH_JVM_WARMUP (default 2: the JIT compiles the hot paths in the first
-seconds), BENCH_ROWS (comma-separated row names, default all), BENCH_SANDBOX (the sandbox
+(default 0.5), BENCH_JVM_WARMUP (default 10: after 2 s the JIT was still compiling, and
+OkHttp ran at half its steady speed), BENCH_ROWS (comma-separated row names, default all), BENCH_SANDBOX (the sandbox
 binary), BENCH_PYTHON, BENCH_NODE, BENCH_JAVA.
 """
 
@@ -38,7 +38,7 @@ PYTHON = os.environ.get("BENCH_PYTHON", sys.executable)
 NODE = os.environ.get("BENCH_NODE", "node")
 SANDBOX = os.environ.get("BENCH_SANDBOX", str(ROOT / "target" / "release" / "connector-sandbox"))
 JAVA = os.environ.get("BENCH_JAVA", "java")
-JVM_WARMUP = os.environ.get("BENCH_JVM_WARMUP", "2")
+JVM_WARMUP = os.environ.get("BENCH_JVM_WARMUP", "10")
 KOTLIN = HERE / "kotlin" / "target"
 
 
