@@ -99,6 +99,8 @@ internal object RawCalls {
             continuation.invokeOnCancellation {
                 if (waiting.remove(callId) != null) connector_service_raw_call_cancel(callId)
             }
+            // Cancelled already (the handler above then ran at once): nothing is sent.
+            if (!continuation.isActive) return@suspendCancellableCoroutine
             val notStarted = connector_service_raw_call_start(
                 client,
                 callId,
@@ -112,6 +114,10 @@ internal object RawCalls {
             if (notStarted != 0L) {
                 val result = runCatching { read(notStarted) }
                 waiting.remove(callId)?.resumeWith(result)
+            } else if (!continuation.isActive) {
+                // Cancelled while starting: the handler's cancel may have come before the task
+                // existed.
+                connector_service_raw_call_cancel(callId)
             }
         }
     }

@@ -1,10 +1,13 @@
 package io.connectorservice
 
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.cancel
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
@@ -213,6 +216,22 @@ class LifecycleTest {
                 runBlocking { withTimeout(200) { client.payments.authorize(authorize()) } }
             }
             Sandbox.request("DELETE", "/_sandbox/faults")
+            assertEquals(PaymentStatus.CHARGED, client.payments.authorize(authorize()).status)
+        }
+    }
+
+    @Test
+    fun `a call made from a cancelled coroutine sends nothing`() = runBlocking {
+        client().use { client ->
+            val job = launch(start = CoroutineStart.UNDISPATCHED) {
+                cancel()
+                client.payments.authorize(authorize())
+            }
+            job.join()
+            assertTrue(job.isCancelled)
+            @Suppress("UNCHECKED_CAST")
+            val requests = Sandbox.get("/_sandbox/requests?processor=adyen") as Map<String, Any?>
+            assertEquals(0L, requests["count"], "no request reached the processor")
             assertEquals(PaymentStatus.CHARGED, client.payments.authorize(authorize()).status)
         }
     }
