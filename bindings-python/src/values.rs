@@ -3,8 +3,9 @@
 //!
 //! Only what JSON carries as it is crosses here: `dict` with `str` keys, `list`, `str`, `int`
 //! within 64 bits, finite `float`, `bool` and `None`. Anything else (a tuple, an `int` key, a
-//! `Decimal`, a huge integer, NaN) is a [`NotJson`] error, and the caller falls back to
-//! `json.dumps`, which converts what JSON can and reports the rest with the field's path.
+//! `Decimal`, a huge integer, NaN, nesting deeper than [`MAX_DEPTH`]) is a [`NotJson`] error,
+//! and the caller falls back to `json.dumps`, which converts what JSON can and reports the rest
+//! with the field's path.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -18,9 +19,20 @@ pyo3::create_exception!(
     "A value that does not cross as a JSON value as it is (the caller falls back to JSON text)."
 );
 
+/// Nesting deeper than this is left to `json.dumps` (the core's types nest a few levels; a
+/// deeper value is a caller's mistake, which must not overflow this thread's stack).
+const MAX_DEPTH: usize = 32;
+
 /// The JSON text of a Python value built of `dict`, `list`, `str`, `int`, `float`, `bool` and
 /// `None`, appended to `out` (what `json.dumps` gives, without its spaces).
 pub(crate) fn write_json(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>) -> PyResult<()> {
+    write_value(obj, out, 0)
+}
+
+fn write_value(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> PyResult<()> {
+    if depth > MAX_DEPTH {
+        return Err(not_json());
+    }
     if let Ok(s) = obj.cast::<PyString>() {
         return write_str(s, out);
     }
@@ -36,7 +48,7 @@ pub(crate) fn write_json(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>) -> PyResult<
             }
             write_str(k.cast::<PyString>().map_err(|_| not_json())?, out)?;
             out.push(b':');
-            write_json(&v, out)?;
+            write_value(&v, out, depth + 1)?;
         }
         out.push(b'}');
         return Ok(());
@@ -60,7 +72,7 @@ pub(crate) fn write_json(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>) -> PyResult<
             if i > 0 {
                 out.push(b',');
             }
-            write_json(&v, out)?;
+            write_value(&v, out, depth + 1)?;
         }
         out.push(b']');
         return Ok(());

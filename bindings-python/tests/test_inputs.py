@@ -88,6 +88,12 @@ def test_the_sans_io_request_crosses_exactly_with_or_without_json_dumps() -> Non
     assert sent_metadata(metadata) == metadata
     # A key JSON can only carry as a string (an int) goes through `json.dumps`, as before.
     assert sent_metadata({**metadata, 7: "seven"}) == {**metadata, "7": "seven"}
+    # A value nested without end (a caller's mistake) is an error, never a crash.
+    deep: Any = "x"
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises((cs.InvalidRequestError, RecursionError)):
+        connector.step(cs.AuthorizeRequest(**authorize_fields(metadata={"deep": deep})))
 
 
 def test_wrong_values_on_the_sans_io_connector_and_in_the_config() -> None:
