@@ -195,6 +195,14 @@ impl NativeClient {
 #[derive(uniffi::Object)]
 pub struct NativeConnector {
     inner: JsonConnector,
+    /// Its name for the plain C ABI of [`raw`].
+    raw_handle: u64,
+}
+
+impl Drop for NativeConnector {
+    fn drop(&mut self) {
+        raw::unregister_connector(self.raw_handle);
+    }
 }
 
 #[uniffi::export]
@@ -203,8 +211,10 @@ impl NativeConnector {
     #[uniffi::constructor]
     pub fn new(config_json: String) -> Result<Arc<NativeConnector>, NativeError> {
         guard(|| {
+            let inner = JsonConnector::new(&config_json)?;
             Ok(Arc::new(NativeConnector {
-                inner: JsonConnector::new(&config_json)?,
+                raw_handle: raw::register_connector(inner.clone()),
+                inner,
             }))
         })
     }
@@ -213,22 +223,9 @@ impl NativeConnector {
         self.inner.connector_name().as_str().to_string()
     }
 
-    /// One step of `operation`: see `connector_service::json::JsonConnector::step`.
-    pub fn step(
-        &self,
-        operation: String,
-        request_json: String,
-        responses_json: String,
-        idempotency_key: Option<String>,
-    ) -> Result<String, NativeError> {
-        guard(|| {
-            self.inner.step(
-                &operation,
-                &request_json,
-                &responses_json,
-                idempotency_key.as_deref(),
-            )
-        })
+    /// This connector's name for `connector_service_raw_step` (see the `raw` module).
+    pub fn raw_handle(&self) -> u64 {
+        self.raw_handle
     }
 
     /// Verifies and parses a webhook, as [`NativeClient::handle_webhook`].
@@ -241,7 +238,6 @@ impl NativeConnector {
     }
 }
 
-/// The core's version.
 /// A card number as it may be shown: the core's masking (first six and last four digits at
 /// most), `***` for anything that is not a card number.
 #[uniffi::export]
@@ -282,6 +278,7 @@ pub fn fiserv_signature(
     )
 }
 
+/// The core's version.
 #[uniffi::export]
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()

@@ -22,6 +22,7 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock, RwLock, Weak};
 use tokio::task::AbortHandle;
 
 use connector_service::ffi::{self, FfiError};
+use connector_service::json::JsonConnector;
 use connector_service::Error;
 
 use crate::{NativeClient, NativeError};
@@ -42,6 +43,33 @@ pub(crate) fn register(client: Weak<NativeClient>) -> u64 {
 pub(crate) fn unregister(id: u64) {
     let mut clients = CLIENTS.write().unwrap_or_else(|e| e.into_inner());
     clients.remove(&id);
+}
+
+/// The sans-IO connectors, by handle: a copy of each (it holds no connection), removed when
+/// the connector is dropped.
+static CONNECTORS: LazyLock<RwLock<HashMap<u64, JsonConnector>>> =
+    LazyLock::new(|| RwLock::new(HashMap::new()));
+
+/// Registers a sans-IO connector; returns its handle (never reused).
+pub(crate) fn register_connector(connector: JsonConnector) -> u64 {
+    let id = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut connectors = CONNECTORS.write().unwrap_or_else(|e| e.into_inner());
+    connectors.insert(id, connector);
+    id
+}
+
+/// Forgets a sans-IO connector (it is being dropped).
+pub(crate) fn unregister_connector(id: u64) {
+    let mut connectors = CONNECTORS.write().unwrap_or_else(|e| e.into_inner());
+    connectors.remove(&id);
+}
+
+fn connector(id: u64) -> Result<JsonConnector, Error> {
+    let connectors = CONNECTORS.read().unwrap_or_else(|e| e.into_inner());
+    connectors
+        .get(&id)
+        .cloned()
+        .ok_or_else(|| Error::internal("the connector is closed"))
 }
 
 fn client(id: u64) -> Result<Arc<NativeClient>, Error> {
@@ -142,7 +170,46 @@ pub unsafe extern "C" fn connector_service_raw_call_blocking(
     })
 }
 
-/// Frees an answer of [`connector_service_raw_call_blocking`].
+/// One sans-IO step (`JsonConnector::step`) of the connector `connector_id` names: the
+/// operation, the request JSON, the JSON array of the responses so far and the idempotency key
+/// (`key` null when none) as UTF-8 bytes. Returns the answer (see [`answer`]); free it with
+/// [`connector_service_raw_free`].
+///
+/// # Safety
+/// As [`connector_service_raw_call_blocking`].
+#[no_mangle]
+pub unsafe extern "C" fn connector_service_raw_step(
+    connector_id: u64,
+    op: *const u8,
+    op_len: usize,
+    request: *const u8,
+    request_len: usize,
+    responses: *const u8,
+    responses_len: usize,
+    key: *const u8,
+    key_len: usize,
+) -> *mut u8 {
+    let result = ffi::guard(|| {
+        // SAFETY: the caller's contract, passed on.
+        let (op, request, responses, key) = unsafe {
+            (
+                text(op, op_len, "the operation")?,
+                text(request, request_len, "the request")?,
+                text(responses, responses_len, "the responses")?,
+                text(key, key_len, "the idempotency key")?,
+            )
+        };
+        let (Some(op), Some(request), Some(responses)) = (op, request, responses) else {
+            return Err(Error::internal(
+                "the operation, the request and the responses are required",
+            ));
+        };
+        connector(connector_id)?.step(op, request, responses, key)
+    });
+    answer(result.map_err(FfiError::into_json))
+}
+
+/// Frees an answer of this module's functions.
 ///
 /// # Safety
 /// `answer` is null or a pointer that function returned, not freed before.
@@ -321,6 +388,47 @@ mod tests {
 
     /// A started call's id, whether it failed, and its JSON.
     type Answer = (u64, bool, serde_json::Value);
+
+    #[test]
+    fn a_step_answers_with_the_request_to_send_or_the_error() {
+        let connector =
+            crate::NativeConnector::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
+        let step = |request: &str| {
+            let responses = "[]";
+            // SAFETY: pointers and lengths of live strings; no key (null).
+            read(unsafe {
+                connector_service_raw_step(
+                    connector.raw_handle(),
+                    OP.as_ptr(),
+                    OP.len(),
+                    request.as_ptr(),
+                    request.len(),
+                    responses.as_ptr(),
+                    responses.len(),
+                    std::ptr::null(),
+                    0,
+                )
+            })
+        };
+        let (is_error, json) = step(
+            r#"{"connector_transaction_id":"pay_1","amount":{"minor_units":100,"currency":"INR"}}"#,
+        );
+        assert!(!is_error, "{json}");
+        assert_eq!(json["type"], "send");
+        assert!(json["request"]["url"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("/payments/pay_1/capture"));
+        let (is_error, json) = step(BAD_CURRENCY);
+        assert!(is_error && json["code"] == "invalid_request");
+        let handle = connector.raw_handle();
+        drop(connector);
+        assert!(CONNECTORS
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&handle)
+            .is_none());
+    }
 
     static ANSWERS: LazyLock<Mutex<Option<mpsc::Sender<Answer>>>> =
         LazyLock::new(|| Mutex::new(None));

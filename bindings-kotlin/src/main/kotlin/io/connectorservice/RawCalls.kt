@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicLong
 
 /**
- * The calls through the native library's plain C ABI (`bindings-kotlin/src/raw.rs`): byte arrays
- * in, one pointer out. A `suspend` call is started as a task on the native runtime, which hands
+ * The calls and sans-IO steps through the native library's plain C ABI
+ * (`bindings-kotlin/src/raw.rs`): byte arrays in, one pointer out. A `suspend` call is started as a task on the native runtime, which hands
  * its answer to [completion] from the thread that finished it; a cancelled coroutine cancels the
  * task.
  *
@@ -87,6 +87,41 @@ internal object RawCalls {
     @JvmStatic
     @Suppress("ktlint:standard:function-naming", "FunctionName")
     private external fun connector_service_raw_call_cancel(callId: Long)
+
+    @JvmStatic
+    @Suppress("ktlint:standard:function-naming", "FunctionName", "LongParameterList")
+    private external fun connector_service_raw_step(
+        connector: Long,
+        op: ByteArray,
+        opLen: Long,
+        request: ByteArray,
+        requestLen: Long,
+        responses: ByteArray,
+        responsesLen: Long,
+        key: ByteArray?,
+        keyLen: Long,
+    ): Long
+
+    /** One sans-IO step's answer JSON (see `JsonConnector::step`); an error is thrown as [NativeException]. */
+    fun step(connector: Long, operation: String, requestJson: String, responsesJson: String, idempotencyKey: String?): String {
+        val op = operation.toByteArray(Charsets.UTF_8)
+        val request = requestJson.toByteArray(Charsets.UTF_8)
+        val responses = responsesJson.toByteArray(Charsets.UTF_8)
+        val key = idempotencyKey?.toByteArray(Charsets.UTF_8)
+        return read(
+            connector_service_raw_step(
+                connector,
+                op,
+                op.size.toLong(),
+                request,
+                request.size.toLong(),
+                responses,
+                responses.size.toLong(),
+                key,
+                key?.size?.toLong() ?: 0L,
+            ),
+        )
+    }
 
     /** [callBlocking] without blocking: the coroutine waits for the runtime's answer. */
     suspend fun call(client: Long, operation: String, requestJson: String, optionsJson: String?): String {

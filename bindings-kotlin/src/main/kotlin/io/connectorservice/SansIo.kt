@@ -33,6 +33,9 @@ public sealed class Step<out T> {
 public class SansIoConnector(config: ClientConfig) : AutoCloseable {
     private val native: NativeConnector = ffi { NativeConnector(config.toJson()) }
 
+    /** The connector's name in the native library's plain C ABI (see [RawCalls]). */
+    private val rawHandle: Long = native.rawHandle().toLong()
+
     /** The processor this connector speaks to. */
     public val connector: ConnectorName = ConnectorName.fromValue(native.connectorName())
 
@@ -58,7 +61,7 @@ public class SansIoConnector(config: ClientConfig) : AutoCloseable {
     ): Step<T> {
         val w = JsonWriter()
         w.array(responses) { it.writeJson(w) }
-        val json = ffi { native.step(operation, requestJson, w.toString(), idempotencyKey) }
+        val json = ffi { RawCalls.step(rawHandle, operation, requestJson, w.toString(), idempotencyKey) }
         return readAnswer(json) { value, path ->
             val o = JsonIn.obj(value, path, setOf("type", "request", "response", "idempotency_key"))
             val key = JsonIn.string(o.required("idempotency_key"), o.path("idempotency_key"))
