@@ -1,6 +1,6 @@
-//! The calls through a plain C ABI, beside UniFFI's: primitive arguments only. A blocking call
-//! returns its answer; a started call (Kotlin's `suspend` calls) hands it to a completion
-//! function from the runtime's thread that finished it, and can be cancelled.
+//! The calls and sans-IO steps through a plain C ABI, beside UniFFI's: primitive arguments only.
+//! A blocking call or a step returns its answer; a started call (Kotlin's `suspend` calls) hands
+//! it to a completion function from the runtime's thread that finished it, and can be cancelled.
 //!
 //! Every UniFFI call from Kotlin allocates JNA `Structure`s (the call status, each `RustBuffer`
 //! argument and result), and each of those is a JNA `Memory`: a `malloc`, an entry in JNA's
