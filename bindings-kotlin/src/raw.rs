@@ -27,57 +27,72 @@ use connector_service::Error;
 
 use crate::{NativeClient, NativeError};
 
-static CLIENTS: LazyLock<RwLock<HashMap<u64, Weak<NativeClient>>>> =
-    LazyLock::new(|| RwLock::new(HashMap::new()));
+/// What a handle names, by handle. Handles come from one counter and are never reused.
+struct Registry<T>(LazyLock<RwLock<HashMap<u64, T>>>);
+
 static NEXT: AtomicU64 = AtomicU64::new(1);
 
-/// Registers a client being built; returns its handle (never reused).
+impl<T: Clone> Registry<T> {
+    const fn new() -> Self {
+        Registry(LazyLock::new(|| RwLock::new(HashMap::new())))
+    }
+
+    fn insert(&self, value: T) -> u64 {
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        let mut map = self.0.write().unwrap_or_else(|e| e.into_inner());
+        map.insert(id, value);
+        id
+    }
+
+    fn remove(&self, id: u64) {
+        let mut map = self.0.write().unwrap_or_else(|e| e.into_inner());
+        map.remove(&id);
+    }
+
+    fn get(&self, id: u64) -> Option<T> {
+        let map = self.0.read().unwrap_or_else(|e| e.into_inner());
+        map.get(&id).cloned()
+    }
+}
+
+/// The clients, held weakly: a closed client is gone here too.
+static CLIENTS: Registry<Weak<NativeClient>> = Registry::new();
+
+/// The sans-IO connectors: a copy of each (it holds no connection), removed when the connector
+/// is dropped.
+static CONNECTORS: Registry<JsonConnector> = Registry::new();
+
+/// Registers a client being built; returns its handle.
 pub(crate) fn register(client: Weak<NativeClient>) -> u64 {
-    let id = NEXT.fetch_add(1, Ordering::Relaxed);
-    let mut clients = CLIENTS.write().unwrap_or_else(|e| e.into_inner());
-    clients.insert(id, client);
-    id
+    CLIENTS.insert(client)
 }
 
 /// Forgets a client (its last reference is being dropped).
 pub(crate) fn unregister(id: u64) {
-    let mut clients = CLIENTS.write().unwrap_or_else(|e| e.into_inner());
-    clients.remove(&id);
+    CLIENTS.remove(id);
 }
 
-/// The sans-IO connectors, by handle: a copy of each (it holds no connection), removed when
-/// the connector is dropped.
-static CONNECTORS: LazyLock<RwLock<HashMap<u64, JsonConnector>>> =
-    LazyLock::new(|| RwLock::new(HashMap::new()));
-
-/// Registers a sans-IO connector; returns its handle (never reused).
+/// Registers a sans-IO connector; returns its handle.
 pub(crate) fn register_connector(connector: JsonConnector) -> u64 {
-    let id = NEXT.fetch_add(1, Ordering::Relaxed);
-    let mut connectors = CONNECTORS.write().unwrap_or_else(|e| e.into_inner());
-    connectors.insert(id, connector);
-    id
+    CONNECTORS.insert(connector)
 }
 
 /// Forgets a sans-IO connector (it is being dropped).
 pub(crate) fn unregister_connector(id: u64) {
-    let mut connectors = CONNECTORS.write().unwrap_or_else(|e| e.into_inner());
-    connectors.remove(&id);
-}
-
-fn connector(id: u64) -> Result<JsonConnector, Error> {
-    let connectors = CONNECTORS.read().unwrap_or_else(|e| e.into_inner());
-    connectors
-        .get(&id)
-        .cloned()
-        .ok_or_else(|| Error::internal("the connector is closed"))
+    CONNECTORS.remove(id);
 }
 
 fn client(id: u64) -> Result<Arc<NativeClient>, Error> {
-    let clients = CLIENTS.read().unwrap_or_else(|e| e.into_inner());
-    clients
-        .get(&id)
-        .and_then(Weak::upgrade)
+    CLIENTS
+        .get(id)
+        .and_then(|client| client.upgrade())
         .ok_or_else(|| Error::internal("the client is closed"))
+}
+
+fn connector(id: u64) -> Result<JsonConnector, Error> {
+    CONNECTORS
+        .get(id)
+        .ok_or_else(|| Error::internal("the connector is closed"))
 }
 
 /// # Safety
@@ -423,11 +438,7 @@ mod tests {
         assert!(is_error && json["code"] == "invalid_request");
         let handle = connector.raw_handle();
         drop(connector);
-        assert!(CONNECTORS
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&handle)
-            .is_none());
+        assert!(CONNECTORS.get(handle).is_none());
     }
 
     static ANSWERS: LazyLock<Mutex<Option<mpsc::Sender<Answer>>>> =
