@@ -129,6 +129,27 @@ impl NativeClient {
             raw_handle: raw::register(client.clone()),
         })
     }
+
+    /// Calls `operation` (`payments.authorize`, ...) with a request JSON and optional
+    /// `CallOptions` JSON, blocking the calling thread until the response JSON. Not exported
+    /// through UniFFI: Kotlin calls it through the plain C ABI of [`raw`].
+    pub(crate) fn call_blocking(
+        &self,
+        operation: String,
+        request_json: String,
+        options_json: Option<String>,
+    ) -> Result<String, NativeError> {
+        // The call runs as a task on the runtime's workers, which drive its connection; this
+        // thread only parks until the answer. (Driving the call from each calling thread made
+        // many blocking callers contend for the pool and wake each other.)
+        let client = self.inner.clone();
+        let call = spawn(async move {
+            client
+                .call(&operation, &request_json, options_json.as_deref())
+                .await
+        });
+        guard(|| block_on(call))?
+    }
 }
 
 impl Drop for NativeClient {
@@ -157,27 +178,6 @@ impl NativeClient {
     /// This client's name for `connector_service_raw_call_blocking` (see the `raw` module).
     pub fn raw_handle(&self) -> u64 {
         self.raw_handle
-    }
-
-    /// Calls `operation` (`payments.authorize`, ...) with a request JSON and optional
-    /// `CallOptions` JSON, blocking the calling thread until the response JSON. (Kotlin calls it
-    /// through the plain C ABI of [`raw`], which also starts calls for `suspend` functions.)
-    pub fn call_blocking(
-        &self,
-        operation: String,
-        request_json: String,
-        options_json: Option<String>,
-    ) -> Result<String, NativeError> {
-        // The call runs as a task on the runtime's workers, which drive its connection; this
-        // thread only parks until the answer. (Driving the call from each calling thread made
-        // many blocking callers contend for the pool and wake each other.)
-        let client = self.inner.clone();
-        let call = spawn(async move {
-            client
-                .call(&operation, &request_json, options_json.as_deref())
-                .await
-        });
-        guard(|| block_on(call))?
     }
 
     /// Verifies and parses a webhook: headers as a JSON object of strings, and the raw body.
