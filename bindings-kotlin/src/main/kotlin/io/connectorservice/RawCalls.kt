@@ -55,9 +55,9 @@ internal object RawCalls {
     @Suppress("ktlint:standard:function-naming", "FunctionName")
     private external fun connector_service_raw_call_blocking(
         client: Long,
-        op: ByteArray,
+        op: ByteArray?,
         opLen: Long,
-        request: ByteArray,
+        request: ByteArray?,
         requestLen: Long,
         options: ByteArray?,
         optionsLen: Long,
@@ -76,9 +76,9 @@ internal object RawCalls {
     private external fun connector_service_raw_call_start(
         client: Long,
         callId: Long,
-        op: ByteArray,
+        op: ByteArray?,
         opLen: Long,
-        request: ByteArray,
+        request: ByteArray?,
         requestLen: Long,
         options: ByteArray?,
         optionsLen: Long,
@@ -92,11 +92,11 @@ internal object RawCalls {
     @Suppress("ktlint:standard:function-naming", "FunctionName", "LongParameterList")
     private external fun connector_service_raw_step(
         connector: Long,
-        op: ByteArray,
+        op: ByteArray?,
         opLen: Long,
-        request: ByteArray,
+        request: ByteArray?,
         requestLen: Long,
-        responses: ByteArray,
+        responses: ByteArray?,
         responsesLen: Long,
         key: ByteArray?,
         keyLen: Long,
@@ -104,30 +104,25 @@ internal object RawCalls {
 
     /** One sans-IO step's answer JSON (see `JsonConnector::step`); an error is thrown as [NativeException]. */
     fun step(connector: Long, operation: String, requestJson: String, responsesJson: String, idempotencyKey: String?): String {
-        val op = operation.toByteArray(Charsets.UTF_8)
-        val request = requestJson.toByteArray(Charsets.UTF_8)
-        val responses = responsesJson.toByteArray(Charsets.UTF_8)
-        val key = idempotencyKey?.toByteArray(Charsets.UTF_8)
+        val (op, request, responses, key) = listOf(operation, requestJson, responsesJson, idempotencyKey).map(::Utf8)
         return read(
             connector_service_raw_step(
                 connector,
-                op,
-                op.size.toLong(),
-                request,
-                request.size.toLong(),
-                responses,
-                responses.size.toLong(),
-                key,
-                key?.size?.toLong() ?: 0L,
+                op.bytes,
+                op.length,
+                request.bytes,
+                request.length,
+                responses.bytes,
+                responses.length,
+                key.bytes,
+                key.length,
             ),
         )
     }
 
     /** [callBlocking] without blocking: the coroutine waits for the runtime's answer. */
     suspend fun call(client: Long, operation: String, requestJson: String, optionsJson: String?): String {
-        val op = operation.toByteArray(Charsets.UTF_8)
-        val request = requestJson.toByteArray(Charsets.UTF_8)
-        val options = optionsJson?.toByteArray(Charsets.UTF_8)
+        val (op, request, options) = listOf(operation, requestJson, optionsJson).map(::Utf8)
         return suspendCancellableCoroutine { continuation ->
             val callId = nextCallId.incrementAndGet()
             waiting[callId] = continuation
@@ -139,12 +134,12 @@ internal object RawCalls {
             val notStarted = connector_service_raw_call_start(
                 client,
                 callId,
-                op,
-                op.size.toLong(),
-                request,
-                request.size.toLong(),
-                options,
-                options?.size?.toLong() ?: 0L,
+                op.bytes,
+                op.length,
+                request.bytes,
+                request.length,
+                options.bytes,
+                options.length,
             )
             if (notStarted != 0L) {
                 val result = runCatching { read(notStarted) }
@@ -159,19 +154,10 @@ internal object RawCalls {
 
     /** The response JSON of `operation`; an error of the core is thrown as [NativeException]. */
     fun callBlocking(client: Long, operation: String, requestJson: String, optionsJson: String?): String {
-        val op = operation.toByteArray(Charsets.UTF_8)
-        val request = requestJson.toByteArray(Charsets.UTF_8)
-        val options = optionsJson?.toByteArray(Charsets.UTF_8)
-        val address = connector_service_raw_call_blocking(
-            client,
-            op,
-            op.size.toLong(),
-            request,
-            request.size.toLong(),
-            options,
-            options?.size?.toLong() ?: 0L,
+        val (op, request, options) = listOf(operation, requestJson, optionsJson).map(::Utf8)
+        return read(
+            connector_service_raw_call_blocking(client, op.bytes, op.length, request.bytes, request.length, options.bytes, options.length),
         )
-        return read(address)
     }
 
     /**
@@ -190,5 +176,11 @@ internal object RawCalls {
         } finally {
             connector_service_raw_free(address)
         }
+    }
+
+    /** A string as the C ABI takes it: its UTF-8 bytes (null for none) and their length. */
+    private class Utf8(text: String?) {
+        val bytes: ByteArray? = text?.toByteArray(Charsets.UTF_8)
+        val length: Long = bytes?.size?.toLong() ?: 0L
     }
 }
