@@ -51,6 +51,10 @@ def dumps(body: Any, error: type[ConnectorServiceError] = InvalidRequestError) -
     """`json.dumps(body)`; a value JSON cannot carry is reported as `error` naming the field."""
     try:
         return json.dumps(body)
+    except RecursionError:
+        raise error(
+            f"nested more than {_MAX_DEPTH} levels deep: cannot be sent", field=_too_deep(body) or "request"
+        ) from None
     except _CONVERSION_ERRORS:
         found = _unencodable(body, "")
         path, kind = found if found is not None else ("", "a value")
@@ -91,6 +95,25 @@ def _field_error(error: type[ConnectorServiceError], obj: Any, path: list[str]) 
             if f.name == path[-1]:
                 expected = f"{f.type}" if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
     return error(f"expected {expected}, got {type(value).__name__}", field=field)
+
+
+_MAX_DEPTH = 100
+"""Deeper than the core's types ever nest: a value beyond it is a caller's mistake."""
+
+
+def _too_deep(body: Any) -> str | None:
+    """The path of the first value in `body` nested deeper than `_MAX_DEPTH` (without
+    recursion: the value may be deeper than Python's stack)."""
+    stack: list[tuple[Any, str, int]] = [(body, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            return path
+        if isinstance(value, Mapping):
+            stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1) for k, v in value.items())
+        elif isinstance(value, (list, tuple)):
+            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+    return None
 
 
 def _unencodable(value: Any, path: str) -> tuple[str, str] | None:
