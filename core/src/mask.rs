@@ -292,12 +292,17 @@ pub fn mask_json_value(value: &mut Value) {
 
 /// Masks a processor body for storage in `raw_response` or logs. JSON bodies are masked by key
 /// and value; XML and form bodies by element/field name; anything else as free text.
+///
+/// A JSON body keeps its text: only the masked values change (the same values
+/// [`mask_json_value`] masks), without building a tree and writing it out again.
 pub fn mask_body(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    if let Ok(mut json) = serde_json::from_slice::<Value>(body) {
-        mask_json_value(&mut json);
-        return json.to_string();
+    if let Ok(text) = std::str::from_utf8(body) {
+        // Checked in full first (syntax, nesting depth), so the scan below only meets valid JSON.
+        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+            return JsonMasker::mask(text);
+        }
     }
+    let text = String::from_utf8_lossy(body);
     let trimmed = text.trim_start();
     if trimmed.starts_with('<') {
         return mask_xml(&text);
@@ -306,6 +311,163 @@ pub fn mask_body(body: &[u8]) -> String {
         return mask_form(&text);
     }
     mask_text(&text)
+}
+
+/// One pass over a valid JSON text that copies it and replaces what [`mask_json_value`] would
+/// mask: scalar values under sensitive keys (with `"***"`), strings holding a card number, and
+/// numbers that are one (with the masked number, as a string).
+struct JsonMasker<'a> {
+    text: &'a str,
+    pos: usize,
+    out: String,
+    /// How much of `text` is already in `out`.
+    copied: usize,
+}
+
+impl<'a> JsonMasker<'a> {
+    /// Masks `text`, which must be valid JSON.
+    fn mask(text: &'a str) -> String {
+        let mut masker = JsonMasker {
+            text,
+            pos: 0,
+            out: String::new(),
+            copied: 0,
+        };
+        masker.value(false);
+        if masker.copied == 0 {
+            return text.to_string();
+        }
+        masker.out.push_str(&text[masker.copied..]);
+        masker.out
+    }
+
+    fn peek(&self) -> u8 {
+        self.text.as_bytes().get(self.pos).copied().unwrap_or(b' ')
+    }
+
+    fn skip_whitespace(&mut self) {
+        while matches!(
+            self.text.as_bytes().get(self.pos),
+            Some(b' ' | b'\t' | b'\n' | b'\r')
+        ) {
+            self.pos += 1;
+        }
+    }
+
+    /// Replaces `text[start..self.pos]` with `with` in the output.
+    fn replace(&mut self, start: usize, with: &str) {
+        if self.copied == 0 {
+            self.out.reserve(self.text.len() + 16);
+        }
+        self.out.push_str(&self.text[self.copied..start]);
+        self.out.push_str(with);
+        self.copied = self.pos;
+    }
+
+    /// The value at `pos`; `sensitive` when it is the value of a sensitive key.
+    fn value(&mut self, sensitive: bool) {
+        self.skip_whitespace();
+        let start = self.pos;
+        match self.peek() {
+            b'{' => {
+                self.pos += 1;
+                // `pos < len`: never true of valid JSON, but a scan must end whatever it is given.
+                while self.pos < self.text.len() {
+                    self.skip_whitespace();
+                    if self.peek() == b'}' {
+                        self.pos += 1;
+                        return;
+                    }
+                    let key = self.string();
+                    let sensitive = match key.contains('\\') {
+                        false => {
+                            is_sensitive_key(key.get(1..key.len().saturating_sub(1)).unwrap_or(""))
+                        }
+                        true => {
+                            serde_json::from_str::<String>(key).is_ok_and(|k| is_sensitive_key(&k))
+                        }
+                    };
+                    self.skip_whitespace();
+                    self.pos += 1; // ':'
+                    self.value(sensitive);
+                    self.skip_whitespace();
+                    if self.peek() == b',' {
+                        self.pos += 1;
+                    }
+                }
+            }
+            b'[' => {
+                self.pos += 1;
+                while self.pos < self.text.len() {
+                    self.skip_whitespace();
+                    if self.peek() == b']' {
+                        self.pos += 1;
+                        return;
+                    }
+                    self.value(false);
+                    self.skip_whitespace();
+                    if self.peek() == b',' {
+                        self.pos += 1;
+                    }
+                }
+            }
+            b'"' => {
+                let quoted = self.string();
+                if sensitive {
+                    return self.replace(start, "\"***\"");
+                }
+                // Each digit of the value is at least one digit of its escaped form.
+                if !has_card_length_digits(quoted) {
+                    return;
+                }
+                let Ok(value) = serde_json::from_str::<String>(quoted) else {
+                    return;
+                };
+                let masked = mask_text(&value);
+                if masked != value {
+                    let masked = Value::String(masked).to_string();
+                    self.replace(start, &masked);
+                }
+            }
+            b'n' => self.pos += 4,
+            b't' | b'f' => {
+                self.pos += if self.peek() == b't' { 4 } else { 5 };
+                if sensitive {
+                    self.replace(start, "\"***\"");
+                }
+            }
+            _ => {
+                while matches!(self.peek(), b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                    self.pos += 1;
+                }
+                if sensitive {
+                    return self.replace(start, "\"***\"");
+                }
+                let number = &self.text[start..self.pos];
+                // Fewer than 12 digits cannot be a card number.
+                if has_card_length_digits(number) && mask_text(number) != number {
+                    let masked = Value::String(mask_pan(number)).to_string();
+                    self.replace(start, &masked);
+                }
+            }
+        }
+    }
+
+    /// The string at `pos`, quotes included; moves past it.
+    fn string(&mut self) -> &'a str {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut i = start + 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'"' => break,
+                _ => i += 1,
+            }
+        }
+        self.pos = (i + 1).min(bytes.len());
+        &self.text[start..self.pos]
+    }
 }
 
 /// Masks `<key>value</key>` elements whose key is sensitive, then card-like digits.
@@ -371,6 +533,113 @@ mod tests {
         // Not Luhn-valid: left alone (references, timestamps).
         assert_eq!(mask_text("ref 1234567890123456"), "ref 1234567890123456");
         assert_eq!(mask_text("€ 12"), "€ 12");
+    }
+
+    /// The one-pass JSON masking masks exactly what masking the parsed value does, and keeps
+    /// the rest of the text as it was.
+    #[test]
+    fn json_text_is_masked_like_the_parsed_value() {
+        let bodies = [
+            r#"{"paymentMethod":{"number":"4111111111111111","cvc":"737","holderName":"J"},"x":[{"apiKey":"k"}]}"#,
+            r#"{"amount":12345678901,"ref":"order 12345678901","pan":4111111111111111,"n":[4111111111111111, 4111111111111111.0, -1e3],"note":"card 4111 1111 1111 1111"}"#,
+            r#"{"cvc":true,"password":false,"number":null,"card_number":{"last4":"1111"},"cvv":[737],"signature":[]}"#,
+            r#"{"card\u004eumber":"4111111111111111","escaped":"\u0034111111111111111 \"quoted\" \\","unicode":"caf\u00e9 \ud83d\ude00"}"#,
+            r#"{"full":"\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11","dup":"a","dup":"4111111111111111"}"#,
+            r#"[ "4111111111111111" , {"a" : { "b" : [ { "securityCode" : "123" } ] } } , 1.5 , "x" ]"#,
+            r#""4111 1111 1111 1111""#,
+            r#"  4111111111111111  "#,
+            r#"{"pspReference":"8835511210681610","resultCode":"Authorised","additionalData":{"cardSummary":"1111","expiryDate":"3/2030"}}"#,
+            "{\n  \"pan\": \"4111111111111111\",\n  \"ok\": [true, false, null]\n}",
+            "[]",
+            "{}",
+            "\"\"",
+        ];
+        for body in bodies {
+            let masked = mask_body(body.as_bytes());
+            let mut expected: Value = serde_json::from_str(body).unwrap();
+            mask_json_value(&mut expected);
+            let got: Value =
+                serde_json::from_str(&masked).unwrap_or_else(|e| panic!("{e}: {masked}"));
+            assert_eq!(got, expected, "{body} -> {masked}");
+            assert!(!masked.contains("4111111111111111"), "{masked}");
+        }
+        // Nothing to mask: the text comes back as it was, whitespace and escapes included.
+        let plain = "{ \"a\" : [1, 2.50, \"caf\\u00e9\"],\n \"b\": {} }";
+        assert_eq!(mask_body(plain.as_bytes()), plain);
+        // Only the masked value changes.
+        assert_eq!(
+            mask_body(br#"{ "cvc" : "737", "b": 1.0 }"#),
+            r#"{ "cvc" : "***", "b": 1.0 }"#
+        );
+        // Not JSON (cut short, not UTF-8): masked as text.
+        assert_eq!(
+            mask_body(br#"{"a":"4111111111111111""#),
+            r#"{"a":"411111******1111""#
+        );
+        assert_eq!(
+            mask_body(b"\xff 4111111111111111"),
+            "\u{FFFD} 411111******1111"
+        );
+    }
+
+    /// Random documents, compact and pretty: the text masking agrees with the value masking.
+    #[test]
+    fn random_json_is_masked_like_the_parsed_value() {
+        fn random_value(rng: &mut fastrand::Rng, depth: u32) -> Value {
+            const KEYS: &[&str] = &[
+                "a",
+                "number",
+                "cvc",
+                "cvcResult",
+                "pspReference",
+                "card\"No",
+                "é",
+                "apiKey",
+                "token_type",
+            ];
+            const STRINGS: &[&str] = &["", "x", "4111111111111111", "card 4111-1111-1111-1111 ok", "1234567890123456", "caf\u{e9} \"q\" \\ \n", "\u{FF14}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}"];
+            match rng.u8(0..if depth > 3 { 5 } else { 7 }) {
+                0 => Value::Null,
+                1 => Value::Bool(rng.bool()),
+                2 => Value::from(rng.i64(..)),
+                // Short floats: a float of 12 or more digits is masked by its text, which the
+                // value path writes out again differently (`9.074974123701995e+16` is
+                // Luhn-valid as written, not as serde_json writes it back).
+                3 => Value::from((rng.f64() * 1e8).round() / 100.0),
+                4 => Value::from(STRINGS[rng.usize(..STRINGS.len())]),
+                5 => Value::Array(
+                    (0..rng.usize(0..4))
+                        .map(|_| random_value(rng, depth + 1))
+                        .collect(),
+                ),
+                _ => Value::Object(
+                    (0..rng.usize(0..5))
+                        .map(|_| {
+                            (
+                                KEYS[rng.usize(..KEYS.len())].to_string(),
+                                random_value(rng, depth + 1),
+                            )
+                        })
+                        .collect(),
+                ),
+            }
+        }
+        let mut rng = fastrand::Rng::with_seed(17);
+        for _ in 0..2_000 {
+            let value = random_value(&mut rng, 0);
+            for text in [
+                value.to_string(),
+                serde_json::to_string_pretty(&value).unwrap(),
+            ] {
+                // Parsed again from the text: serde_json does not read every float back exactly.
+                let mut expected: Value = serde_json::from_str(&text).unwrap();
+                mask_json_value(&mut expected);
+                let masked = mask_body(text.as_bytes());
+                let got: Value =
+                    serde_json::from_str(&masked).unwrap_or_else(|e| panic!("{e}: {masked}"));
+                assert_eq!(got, expected, "{text} -> {masked}");
+            }
+        }
     }
 
     #[test]
