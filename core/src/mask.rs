@@ -107,15 +107,28 @@ fn is_sensitive_normalized(k: &str) -> bool {
     contains_fragment(k) && !OUTCOME_SUFFIXES.iter().any(|s| k.ends_with(s))
 }
 
+/// The first bytes of [`SENSITIVE_FRAGMENTS`].
+const FRAGMENT_STARTS: [bool; 256] = {
+    let mut starts = [false; 256];
+    let mut i = 0;
+    while i < SENSITIVE_FRAGMENTS.len() {
+        starts[SENSITIVE_FRAGMENTS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    starts
+};
+
 /// Whether `k` contains one of [`SENSITIVE_FRAGMENTS`]: compared only where the fragment's first
 /// byte is (`str::contains` per fragment costs more than the rest of masking a response).
 fn contains_fragment(k: &str) -> bool {
     let k = k.as_bytes();
     (0..k.len()).any(|i| {
-        SENSITIVE_FRAGMENTS.iter().any(|f| {
-            let f = f.as_bytes();
-            f[0] == k[i] && k[i..].starts_with(f)
-        })
+        // Most positions start no fragment.
+        FRAGMENT_STARTS[k[i] as usize]
+            && SENSITIVE_FRAGMENTS.iter().any(|f| {
+                let f = f.as_bytes();
+                f[0] == k[i] && k[i..].starts_with(f)
+            })
     })
 }
 
@@ -251,10 +264,26 @@ pub fn mask_text(text: &str) -> String {
 
 /// Whether `text` holds at least as many digits as the shortest card number.
 fn has_card_length_digits(text: &str) -> bool {
-    text.chars()
-        .filter(|&c| digit_value(c).is_some())
-        .nth(11)
-        .is_some()
+    // Read as bytes: an ASCII digit, or a full-width one (U+FF10 to U+FF19: EF BC 90 to 99).
+    let bytes = text.as_bytes();
+    let mut digits = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            digits += 1;
+        } else if bytes[i] == 0xEF
+            && bytes.get(i + 1) == Some(&0xBC)
+            && bytes.get(i + 2).is_some_and(|b| (0x90..=0x99).contains(b))
+        {
+            digits += 1;
+            i += 2;
+        }
+        if digits == 12 {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Masks a JSON value in place.
@@ -650,6 +679,25 @@ mod tests {
         assert!(!masked.contains("737"));
         assert!(masked.contains("\"holderName\":\"J\""));
         assert!(!masked.contains("\"k\""));
+    }
+
+    #[test]
+    fn digits_are_counted_as_characters() {
+        let full_width = |n: usize| "\u{FF11}".repeat(n);
+        for (text, expected) in [
+            ("12345678901", false),
+            ("123456789012", true),
+            ("ref 1234-5678-9012", true),
+            (full_width(11).as_str(), false),
+            (full_width(12).as_str(), true),
+            (&format!("1234567890{}", full_width(2)), true),
+            ("\u{FF0E}\u{FF1A}€ 1234567890", false),
+            ("", false),
+        ] {
+            assert_eq!(has_card_length_digits(text), expected, "{text}");
+            let count = text.chars().filter(|&c| digit_value(c).is_some()).count();
+            assert_eq!(count >= 12, expected, "{text}");
+        }
     }
 
     #[test]
