@@ -27,6 +27,10 @@ uniffi::setup_scaffolding!();
 mod observe;
 mod raw;
 
+/// The allocator of this library's Rust code: mimalloc (the workspace Cargo.toml says why).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The process-wide runtime: I/O, timers, and the tasks of every call.
 static RUNTIME: LazyLock<Option<Runtime>> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()

@@ -23,6 +23,10 @@ use napi_derive::napi;
 
 pub mod observe;
 
+/// The allocator of this library's Rust code: mimalloc (the workspace Cargo.toml says why).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Wraps a guarded result into the envelope the JavaScript layer unpacks: `{"ok": <json>}` or
 /// `{"error": <the core's error JSON>}`.
 fn envelope(result: Result<String, FfiError>) -> String {

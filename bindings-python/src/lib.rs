@@ -16,6 +16,10 @@ mod observe;
 mod runtime;
 mod values;
 
+/// The allocator of this library's Rust code: mimalloc (the workspace Cargo.toml says why).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::BTreeMap;
 use std::mem::ManuallyDrop;
 use std::time::Duration;
