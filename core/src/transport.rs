@@ -160,6 +160,33 @@ pub struct ReqwestTransport {
     client: reqwest::Client,
     slots: tokio::sync::Semaphore,
     max_response_bytes: u64,
+    urls: UrlCache,
+}
+
+/// The parsed form of the URLs requests went to lately. A connector sends most of its requests
+/// to a few fixed URLs (`/payments`, `/refunds`), and parsing one (its host through IDNA
+/// processing) costs more than the rest of preparing the request. Cleared when full, so URLs
+/// with ids in them cannot make it grow.
+#[derive(Default)]
+struct UrlCache(std::sync::Mutex<std::collections::HashMap<Box<str>, reqwest::Url>>);
+
+impl UrlCache {
+    const CAPACITY: usize = 64;
+
+    /// The parsed `url`; `None` when it is not a valid URL.
+    fn get(&self, url: &str) -> Option<reqwest::Url> {
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(parsed) = lock().get(url) {
+            return Some(parsed.clone());
+        }
+        let parsed = reqwest::Url::parse(url).ok()?;
+        let mut urls = lock();
+        if urls.len() >= Self::CAPACITY {
+            urls.clear();
+        }
+        urls.insert(url.into(), parsed.clone());
+        Some(parsed)
+    }
 }
 
 impl ReqwestTransport {
@@ -197,6 +224,7 @@ impl ReqwestTransport {
             client,
             slots: tokio::sync::Semaphore::new(options.max_connections as usize),
             max_response_bytes: options.max_response_bytes,
+            urls: UrlCache::default(),
         })
     }
 }
@@ -226,7 +254,12 @@ impl HttpTransport for ReqwestTransport {
                 HttpMethod::Patch => reqwest::Method::PATCH,
                 HttpMethod::Delete => reqwest::Method::DELETE,
             };
-            let mut builder = self.client.request(method, &request.url).timeout(timeout);
+            // A URL that does not parse goes to reqwest as text, which reports it as before.
+            let builder = match self.urls.get(&request.url) {
+                Some(url) => self.client.request(method, url),
+                None => self.client.request(method, &request.url),
+            };
+            let mut builder = builder.timeout(timeout);
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }
@@ -338,6 +371,20 @@ mod tests {
             assert!((200..=400).contains(&d3), "{d3}");
             let d10 = r.backoff(10).as_millis();
             assert!((500..=1000).contains(&d10), "{d10}");
+        }
+    }
+
+    #[test]
+    fn url_cache_parses_once_and_stays_small() {
+        let cache = UrlCache::default();
+        let url = "https://checkout-test.adyen.com/v71/payments?x=1";
+        assert_eq!(cache.get(url), Some(reqwest::Url::parse(url).unwrap()));
+        assert_eq!(cache.get(url), Some(reqwest::Url::parse(url).unwrap()));
+        assert_eq!(cache.get("not a url"), None);
+        for i in 0..(UrlCache::CAPACITY * 2) {
+            let url = format!("https://api.example/payments/{i}/captures");
+            assert_eq!(cache.get(&url).unwrap().as_str(), url);
+            assert!(cache.0.lock().unwrap().len() <= UrlCache::CAPACITY);
         }
     }
 
