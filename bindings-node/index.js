@@ -196,6 +196,7 @@ const CLIENT_STATE = new WeakMap();
 
 class Client {
   #native;
+  #connector;
 
   constructor(config, options) {
     const onCall = options == null ? null : options.onCall;
@@ -203,6 +204,7 @@ class Client {
     const { handle, wire } = buildNative(native.NativeClient, config);
     if (observer) handle.setOnCall(observer);
     this.#native = handle;
+    this.#connector = handle.connector;
     CLIENT_STATE.set(this, describeConfig(handle.connector, wire));
     const call = (op, request, options) => this.#call(op, request, options);
     for (const [name, Service] of Object.entries(SERVICES)) {
@@ -213,7 +215,7 @@ class Client {
   }
 
   get connector() {
-    return this.#native.connector;
+    return this.#connector;
   }
 
   async #call(op, request, options) {
