@@ -11,6 +11,11 @@ use connector_service::connectors::adyen::AdyenConfig;
 use connector_service::transport::{SendFuture, TransportError, TransportErrorKind};
 use connector_service::*;
 
+/// Held by every test that makes calls: `tracing` caches per call site whether a span is
+/// wanted, and a call on another test's thread while the span test installs its subscriber
+/// could cache "no" for `connector_call` after the subscriber's own check (a flaky failure).
+static CALLS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 const PAN: &str = "4111111111111111";
 const CVC: &str = "737";
 
@@ -54,6 +59,7 @@ fn adyen_config(sandbox: &Sandbox) -> (AdyenConfig, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_observer_gets_every_call_with_its_fields_and_no_secret() {
+    let _calls = CALLS.lock().await;
     let sandbox = Sandbox::start().await.unwrap();
     let (mut config, api_key) = adyen_config(&sandbox);
     let records = Arc::new(Records::default());
@@ -165,6 +171,7 @@ impl HttpTransport for FailsThenAnswers {
 
 #[tokio::test]
 async fn retries_are_counted_and_a_panicking_observer_does_not_fail_the_call() {
+    let _calls = CALLS.lock().await;
     let transport = Arc::new(FailsThenAnswers {
         answers: Mutex::new(VecDeque::from([
             None,
@@ -267,6 +274,7 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SpanFields {
 
 #[tokio::test]
 async fn the_connector_call_span_carries_the_record_fields() {
+    let _calls = CALLS.lock().await;
     use tracing_subscriber::layer::SubscriberExt;
 
     let fields = SpanFields::default();
