@@ -398,42 +398,22 @@ impl<'a> JsonMasker<'a> {
         self.skip_whitespace();
         let start = self.pos;
         match self.peek() {
-            b'{' => {
+            open @ (b'{' | b'[') => {
+                let (close, keyed) = if open == b'{' {
+                    (b'}', true)
+                } else {
+                    (b']', false)
+                };
                 self.pos += 1;
                 // `pos < len`: never true of valid JSON, but a scan must end whatever it is given.
                 while self.pos < self.text.len() {
                     self.skip_whitespace();
-                    if self.peek() == b'}' {
+                    if self.peek() == close {
                         self.pos += 1;
                         return;
                     }
-                    let key = self.string();
-                    let sensitive = match key.contains('\\') {
-                        false => {
-                            is_sensitive_key(key.get(1..key.len().saturating_sub(1)).unwrap_or(""))
-                        }
-                        true => {
-                            serde_json::from_str::<String>(key).is_ok_and(|k| is_sensitive_key(&k))
-                        }
-                    };
-                    self.skip_whitespace();
-                    self.pos += 1; // ':'
+                    let sensitive = keyed && self.key();
                     self.value(sensitive);
-                    self.skip_whitespace();
-                    if self.peek() == b',' {
-                        self.pos += 1;
-                    }
-                }
-            }
-            b'[' => {
-                self.pos += 1;
-                while self.pos < self.text.len() {
-                    self.skip_whitespace();
-                    if self.peek() == b']' {
-                        self.pos += 1;
-                        return;
-                    }
-                    self.value(false);
                     self.skip_whitespace();
                     if self.peek() == b',' {
                         self.pos += 1;
@@ -480,6 +460,18 @@ impl<'a> JsonMasker<'a> {
                 }
             }
         }
+    }
+
+    /// Reads an object's key and the `:` after it; whether the key is sensitive.
+    fn key(&mut self) -> bool {
+        let key = self.string();
+        let sensitive = match key.contains('\\') {
+            false => is_sensitive_key(key.get(1..key.len().saturating_sub(1)).unwrap_or("")),
+            true => serde_json::from_str::<String>(key).is_ok_and(|k| is_sensitive_key(&k)),
+        };
+        self.skip_whitespace();
+        self.pos += 1; // ':'
+        sensitive
     }
 
     /// The string at `pos`, quotes included; moves past it.
