@@ -44,16 +44,8 @@ pub(super) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
     })
 }
 
-/// An object of type `T`, or `None` for `null`, another JSON type, or an object that does not
-/// read as `T` (the flow files treat such a field as absent).
-pub(super) fn opt_object<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(v @ Value::Object(_)) => serde_json::from_value(v).ok(),
-        _ => None,
-    })
-}
+/// An object read as `T`, or `None` for `null`, another type, or an object that is not a `T`.
+pub(super) use crate::connectors::lenient_object as opt_object;
 
 /// Any JSON object, kept as it is (`None` for `null` or another type).
 fn opt_json_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {

@@ -43,15 +43,8 @@ pub(super) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
     })
 }
 
-/// An object, or `None` for `null` or any other type.
-pub(super) fn opt_object<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(v @ Value::Object(_)) => serde_json::from_value(v).ok(),
-        _ => None,
-    })
-}
+/// An object read as `T`, or `None` for `null`, another type, or an object that is not a `T`.
+pub(super) use crate::connectors::lenient_object as opt_object;
 
 /// A list, where `null` or a non-array is an empty list and unparseable items are skipped.
 pub(super) fn lenient_vec<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(

@@ -41,15 +41,8 @@ pub(super) fn lenient_vec<'de, D: Deserializer<'de>, T: serde::de::DeserializeOw
     })
 }
 
-/// An object, where `null` or anything that does not parse is `None`.
-pub(super) fn lenient_object<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(v @ Value::Object(_)) => serde_json::from_value(v).ok(),
-        _ => None,
-    })
-}
+/// An object read as `T`, or `None` for `null`, another type, or an object that is not a `T`.
+pub(super) use crate::connectors::lenient_object;
 
 /// The `status` of a payment request (Node SDK `PaymentRequestStatus`, plus `VERIFIED`, seen
 /// in practice). A value this connector does not know is kept in `Other`.
