@@ -14,6 +14,8 @@
 //! | any other HTTP 400 (`API_VALIDATION_ERROR`, `INVALID_VALUE_ERROR`, `CAPTURE_AMOUNT_EXCEEDED`, `INACTIVE_PAYMENT_REQUEST`, `INSUFFICIENT_BALANCE`, ...) | `invalid_request` |
 //! | anything else | `processor_error` |
 
+use serde::de::IgnoredAny;
+
 use super::wire::ErrorBody;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::HttpResponse;
@@ -111,25 +113,20 @@ pub(super) fn parse_success<T: serde::de::DeserializeOwned>(
     response: &HttpResponse,
     what: &str,
 ) -> Result<T> {
-    let value: serde_json::Value = serde_json::from_slice(response.body.as_slice())
-        .ok()
-        .filter(serde_json::Value::is_object)
-        .ok_or_else(|| {
-            invalid_response(
-                response,
-                format!(
-                    "Xendit answered HTTP {} with a body that is not a {what} object",
-                    response.status
-                ),
-            )
-        })?;
-    serde_json::from_value(value).map_err(|_| {
-        invalid_response(
-            response,
-            format!(
-                "Xendit answered HTTP {} with a body that is not a valid {what}",
-                response.status
-            ),
-        )
-    })
+    let body = response.body.as_slice();
+    let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    // Read as `T` directly; only a failure is read again, to tell a body that is not an object
+    // from an object that is not a valid `T`.
+    match serde_json::from_slice(body) {
+        Ok(value) if is_object => Ok(value),
+        _ => {
+            let status = response.status;
+            let message = if is_object && serde_json::from_slice::<IgnoredAny>(body).is_ok() {
+                format!("Xendit answered HTTP {status} with a body that is not a valid {what}")
+            } else {
+                format!("Xendit answered HTTP {status} with a body that is not a {what} object")
+            };
+            Err(invalid_response(response, message))
+        }
+    }
 }
