@@ -171,10 +171,21 @@ struct Group {
 /// Masks card-number-like digit runs in free text: 12 to 19 Luhn-valid digits, contiguous or
 /// in groups separated by spaces, dashes or dots, ASCII or full-width.
 pub fn mask_text(text: &str) -> String {
-    // Fewer than 12 digits in all cannot hold a card number: nothing to look for (most values).
-    if !has_card_length_digits(text) {
-        return text.to_string();
+    mask_card_numbers(text).unwrap_or_else(|| text.to_string())
+}
+
+/// [`mask_text`], or `None` when the text holds nothing to mask (most texts: no copy made).
+fn mask_card_numbers(text: &str) -> Option<String> {
+    // No 12 digits joined by separators, no card number: nothing to look for (most values,
+    // timestamps and UUIDs included).
+    if !has_card_length_run(text) {
+        return None;
     }
+    mask_digit_groups(text)
+}
+
+/// The search itself: digit groups, joined into sequences, and the card-like spans in them.
+fn mask_digit_groups(text: &str) -> Option<String> {
     // Digit groups, and for each whether it continues the previous one (only separators
     // between them).
     let mut groups: Vec<(Group, bool)> = Vec::new();
@@ -214,7 +225,7 @@ pub fn mask_text(text: &str) -> String {
         ));
     }
     if groups.is_empty() {
-        return text.to_string();
+        return None;
     }
 
     // Within each sequence of joined groups, mask the longest card-like spans.
@@ -249,7 +260,7 @@ pub fn mask_text(text: &str) -> String {
         seq_start = idx;
     }
     if spans.is_empty() {
-        return text.to_string();
+        return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
@@ -259,7 +270,7 @@ pub fn mask_text(text: &str) -> String {
         pos = end;
     }
     out.push_str(&text[pos..]);
-    out
+    Some(out)
 }
 
 /// Whether `text` holds at least as many digits as the shortest card number.
@@ -286,6 +297,36 @@ fn has_card_length_digits(text: &str) -> bool {
     false
 }
 
+/// Whether `text` holds a sequence of at least 12 digits in groups joined only by separators
+/// (as [`mask_card_numbers`] joins them), the least a card number needs.
+fn has_card_length_run(text: &str) -> bool {
+    if !has_card_length_digits(text) {
+        return false;
+    }
+    // The digits of the current sequence, and the separators read since its last digit (more
+    // than MAX_SEPARATOR_RUN, or anything else, ends the sequence).
+    let mut digits = 0;
+    let mut gap = usize::MAX;
+    for c in text.chars() {
+        if digit_value(c).is_some() {
+            digits = if gap <= MAX_SEPARATOR_RUN {
+                digits + 1
+            } else {
+                1
+            };
+            gap = 0;
+            if digits == 12 {
+                return true;
+            }
+        } else if is_separator(c) {
+            gap = gap.saturating_add(1);
+        } else {
+            gap = usize::MAX;
+        }
+    }
+    false
+}
+
 /// Masks a JSON value in place.
 pub fn mask_json_value(value: &mut Value) {
     match value {
@@ -299,9 +340,8 @@ pub fn mask_json_value(value: &mut Value) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(mask_json_value),
-        Value::String(s) if has_card_length_digits(s) => {
-            let masked = mask_text(s);
-            if masked != *s {
+        Value::String(s) => {
+            if let Some(masked) = mask_card_numbers(s) {
                 *s = masked;
             }
         }
@@ -311,7 +351,7 @@ pub fn mask_json_value(value: &mut Value) {
                 .is_some_and(|i| i.unsigned_abs() < 100_000_000_000) => {}
         Value::Number(n) => {
             let text = n.to_string();
-            if mask_text(&text) != text {
+            if mask_card_numbers(&text).is_some() {
                 *value = Value::String(mask_pan(&text));
             }
         }
@@ -429,13 +469,17 @@ impl<'a> JsonMasker<'a> {
                 if !has_card_length_digits(quoted) {
                     return;
                 }
-                let Ok(value) = serde_json::from_str::<String>(quoted) else {
-                    return;
+                let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
+                let masked = if inner.contains('\\') {
+                    let Ok(value) = serde_json::from_str::<String>(quoted) else {
+                        return;
+                    };
+                    mask_card_numbers(&value)
+                } else {
+                    mask_card_numbers(inner)
                 };
-                let masked = mask_text(&value);
-                if masked != value {
-                    let masked = Value::String(masked).to_string();
-                    self.replace(start, &masked);
+                if let Some(masked) = masked {
+                    self.replace(start, &Value::String(masked).to_string());
                 }
             }
             b'n' => self.pos += 4,
@@ -454,7 +498,7 @@ impl<'a> JsonMasker<'a> {
                 }
                 let number = &self.text[start..self.pos];
                 // Fewer than 12 digits cannot be a card number.
-                if has_card_length_digits(number) && mask_text(number) != number {
+                if mask_card_numbers(number).is_some() {
                     let masked = Value::String(mask_pan(number)).to_string();
                     self.replace(start, &masked);
                 }
@@ -479,12 +523,18 @@ impl<'a> JsonMasker<'a> {
         let bytes = self.text.as_bytes();
         let start = self.pos;
         let mut i = start + 1;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\\' => i += 2,
-                b'"' => break,
-                _ => i += 1,
+        while let Some(at) = bytes
+            .get(i..)
+            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+        {
+            i += at;
+            if bytes[i] == b'"' {
+                break;
             }
+            i += 2;
+        }
+        if i >= bytes.len() || bytes[i] != b'"' {
+            i = bytes.len();
         }
         self.pos = (i + 1).min(bytes.len());
         &self.text[start..self.pos]
@@ -725,6 +775,41 @@ mod tests {
         assert_eq!(masked["pan"], REDACTED);
         assert!(!masked["n"][0].to_string().contains("4111111111111111"));
         assert!(!masked["note"].as_str().unwrap().contains("1111 1111 1111"));
+    }
+
+    #[test]
+    fn texts_without_a_joined_run_of_12_digits_are_left_without_searching() {
+        // The pre-check may only skip texts the search would leave as they are.
+        let mut rng = fastrand::Rng::with_seed(17);
+        let alphabet: Vec<char> =
+            "0123456789012345678901234567890123456789 -.:T/Zab\u{00A0}\u{FF15}\u{2013}"
+                .chars()
+                .collect();
+        let mut found = 0;
+        for _ in 0..50_000 {
+            let len = rng.usize(0..40);
+            let text: String = (0..len)
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect();
+            let searched = mask_digit_groups(&text);
+            if !has_card_length_run(&text) {
+                assert_eq!(searched, None, "{text:?}");
+            }
+            found += usize::from(searched.is_some());
+            assert_eq!(mask_card_numbers(&text), searched, "{text:?}");
+        }
+        assert!(
+            found > 100,
+            "the random texts hold card numbers too ({found})"
+        );
+        for text in [
+            "2026-12-06T22:49:48.164Z",
+            "pr-7ddae9bd-81b5-449a-8d59-b536fb0f5b52",
+            "+62 812 3456",
+        ] {
+            assert!(!has_card_length_run(text), "{text}");
+        }
+        assert!(has_card_length_run("4111 1111 - 1111 1111"));
     }
 
     #[test]
