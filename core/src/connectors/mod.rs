@@ -89,6 +89,36 @@ where
         .and_then(|raw| serde_json::from_str(raw.get()).ok()))
 }
 
+/// The items of an array field, delimited but not parsed; `None` for `null` or another type.
+pub(crate) fn raw_array_items<'de, D>(
+    d: D,
+) -> std::result::Result<Option<Vec<Box<serde_json::value::RawValue>>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = <Option<Box<serde_json::value::RawValue>> as serde::Deserialize>::deserialize(d)?;
+    match raw.filter(|raw| raw.get().starts_with('[')) {
+        Some(raw) => serde_json::from_str(raw.get())
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+        None => Ok(None),
+    }
+}
+
+/// A wire reader for a list: the items that read as `T` (the others skipped), and an empty
+/// list for `null` or another type.
+pub(crate) fn lenient_vec<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(raw_array_items(d)?
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| serde_json::from_str(item.get()).ok())
+        .collect())
+}
+
 macro_rules! connectors {
     ($( $variant:ident => $module:ident :: $connector:ident ( $config:ident ) ),* $(,)?) => {
         /// The processor a client talks to, with its credentials. Tagged by `type`

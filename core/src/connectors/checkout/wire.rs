@@ -47,17 +47,7 @@ pub(super) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
 pub(super) use crate::connectors::lenient_object as opt_object;
 
 /// A list, where `null` or a non-array is an empty list and unparseable items are skipped.
-pub(super) fn lenient_vec<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
-    d: D,
-) -> Result<Vec<T>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .filter_map(|v| serde_json::from_value(v).ok())
-            .collect(),
-        _ => Vec::new(),
-    })
-}
+pub(super) use crate::connectors::lenient_vec;
 
 /// A payment's `status`, over its whole lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,6 +6,8 @@
 //! `paymentReceipt.processorResponseDetails.approvalStatus` (CH docs `Gateway-Response.md`,
 //! `Processor-Response-Details.md`); see [`payment_outcome`].
 
+use serde_json::value::RawValue;
+
 use super::wire::{
     Amount, CardData, CardExpiry, PaymentRequest, ReferenceTransactionDetails, Source,
     StoredCredentials, Transaction, TransactionDetails, TransactionInteraction,
@@ -603,7 +605,8 @@ pub(super) fn read_transaction(response: &HttpResponse) -> Result<Transaction> {
     if !response.is_success() {
         return declined_transaction(response).ok_or_else(|| errors::error(response));
     }
-    let value: serde_json::Value =
+    // Delimited, not parsed into a tree: the transaction is read from its text.
+    let mut raw: Box<RawValue> =
         serde_json::from_slice(response.body.as_slice()).map_err(|_| {
             errors::invalid_response(
                 response,
@@ -614,17 +617,19 @@ pub(super) fn read_transaction(response: &HttpResponse) -> Result<Transaction> {
             )
         })?;
     // Some integrations report a single-element array; read its element.
-    let value = match value {
-        serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
-        other => other,
-    };
-    if !value.is_object() {
+    if raw.get().starts_with('[') {
+        let mut items: Vec<Box<RawValue>> = serde_json::from_str(raw.get()).unwrap_or_default();
+        if items.len() == 1 {
+            raw = items.remove(0);
+        }
+    }
+    if !raw.get().starts_with('{') {
         return Err(errors::invalid_response(
             response,
             "Fiserv answered with a body that is not a transaction",
         ));
     }
-    Ok(serde_json::from_value(value).unwrap_or_default())
+    Ok(serde_json::from_str(raw.get()).unwrap_or_default())
 }
 
 /// A 4xx answer that is still a declined transaction (the documented envelope with state or
@@ -649,19 +654,18 @@ pub(super) fn read_inquiry(response: &HttpResponse) -> Result<Vec<Transaction>> 
     if !response.is_success() {
         return Err(errors::error(response));
     }
-    let value: serde_json::Value =
-        serde_json::from_slice(response.body.as_slice()).map_err(|_| {
-            errors::invalid_response(
-                response,
-                format!(
+    let raw: Box<RawValue> = serde_json::from_slice(response.body.as_slice()).map_err(|_| {
+        errors::invalid_response(
+            response,
+            format!(
                 "Fiserv answered the transaction inquiry with HTTP {} and a body that is not JSON",
                 response.status
             ),
-            )
-        })?;
-    let items = match value {
-        serde_json::Value::Array(items) => items,
-        object @ serde_json::Value::Object(_) => vec![object],
+        )
+    })?;
+    let items: Vec<Box<RawValue>> = match raw.get().as_bytes().first() {
+        Some(b'[') => serde_json::from_str(raw.get()).unwrap_or_default(),
+        Some(b'{') => vec![raw],
         _ => {
             return Err(errors::invalid_response(
                 response,
@@ -670,9 +674,9 @@ pub(super) fn read_inquiry(response: &HttpResponse) -> Result<Vec<Transaction>> 
         }
     };
     Ok(items
-        .into_iter()
-        .filter(serde_json::Value::is_object)
-        .map(|item| serde_json::from_value(item).unwrap_or_default())
+        .iter()
+        .filter(|item| item.get().starts_with('{'))
+        .map(|item| serde_json::from_str(item.get()).unwrap_or_default())
         .collect())
 }
 

@@ -12,6 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+// `object`: an object of the expected shape, or `None` for anything else (null included).
+use crate::connectors::{lenient_object as object, raw_array_items};
+
 // ---------------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------------
@@ -528,29 +531,18 @@ impl ErrorBody {
 // Lenient field readers
 // ---------------------------------------------------------------------------------------------
 
-/// An object of the expected shape, or `None` for anything else (null included).
-fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        value @ Value::Object(_) => serde_json::from_value(value).ok(),
-        _ => None,
-    })
-}
-
 /// A list of objects of the expected shape (items of another shape are skipped), or `None`
 /// when the value is not a list.
 fn lenient_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> Result<Option<Vec<T>>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Array(items) => Some(
-            items
-                .into_iter()
-                .filter(Value::is_object)
-                .filter_map(|item| serde_json::from_value(item).ok())
-                .collect(),
-        ),
-        _ => None,
-    })
+    Ok(raw_array_items(d)?.map(|items| {
+        items
+            .iter()
+            .filter(|item| item.get().starts_with('{'))
+            .filter_map(|item| serde_json::from_str(item.get()).ok())
+            .collect()
+    }))
 }
 
 /// Text from a string, number or boolean; `None` for an empty string or any other shape.

@@ -29,17 +29,7 @@ pub(super) fn opt_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value
 }
 
 /// A list, where `null` or a non-array is an empty list and unparseable items are skipped.
-pub(super) fn lenient_vec<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
-    d: D,
-) -> Result<Vec<T>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .filter_map(|v| serde_json::from_value(v).ok())
-            .collect(),
-        _ => Vec::new(),
-    })
-}
+pub(super) use crate::connectors::lenient_vec;
 
 /// An object read as `T`, or `None` for `null`, another type, or an object that is not a `T`.
 pub(super) use crate::connectors::lenient_object;
