@@ -210,6 +210,10 @@ impl ReqwestTransport {
             .connect_timeout(Duration::from_millis(options.connect_timeout_ms))
             .pool_idle_timeout(Duration::from_secs(60))
             .pool_max_idle_per_host(options.max_connections as usize)
+            // No retry inside reqwest: the only retries are the core's, which know whether a
+            // request may be sent again. (reqwest's default retries HTTP/2 refusals, which this
+            // HTTP/1.1 client never meets, yet copied every request's headers to be ready to.)
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .user_agent(user_agent);
         if let Some(proxy) = &options.proxy_url {
             let proxy = reqwest::Proxy::all(proxy).map_err(|_| {
