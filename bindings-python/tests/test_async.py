@@ -4,6 +4,8 @@ event loop that keeps running while a call waits, cancellation."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -20,6 +22,13 @@ def authorize_request(reference: str, **kwargs: object) -> cs.AuthorizeRequest:
         return_url="https://shop.example/return",
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+def test_the_package_imports_asyncio_only_when_an_async_client_calls() -> None:
+    # asyncio was most of `import connector_service`'s time; `Client` users never need it.
+    code = "import sys, connector_service; print('asyncio' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "False"
 
 
 def test_plain_asyncio_run(adyen_config: cs.ClientConfig) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import urllib.parse
 import weakref
 from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _inputs, _native
 from ._errors import InvalidConfigurationError
@@ -25,6 +24,11 @@ from ._types import (
     TransportOptions,
     WebhookNotification,
 )
+
+if TYPE_CHECKING:
+    # Imported when an `AsyncClient` makes its first call (see `_running_loop`), not with the
+    # package: it is most of the package's import time, and `Client` never needs it.
+    import asyncio
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 """Request headers: a mapping, or (name, value) pairs as WSGI/ASGI frameworks give them."""
@@ -162,6 +166,14 @@ _COMPLETERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _native.Comple
 through one file descriptor; the loop resolves every finished call's future in one callback."""
 
 
+def _running_loop() -> asyncio.AbstractEventLoop:
+    """The running event loop; asyncio is imported here, on an `AsyncClient`'s first call (a
+    program that awaits one has imported it already)."""
+    import asyncio
+
+    return asyncio.get_running_loop()
+
+
 def _completer_of(loop: asyncio.AbstractEventLoop) -> _native.Completer:
     completer = _native.Completer()
     loop.add_reader(completer.fileno(), completer.drain)
@@ -211,7 +223,7 @@ class AsyncClient(_ClientBase):
 
     async def _call(self, operation: str, request: dict[str, Any], options: CallOptions | None) -> Mapping[str, Any]:
         native = self._require()
-        loop = asyncio.get_running_loop()
+        loop = _running_loop()
         completer = _COMPLETERS.get(loop)
         if completer is None:
             completer = _completer_of(loop)
