@@ -3,7 +3,8 @@
 //! Three modules come out of the schema:
 //! - `_types.py`: a `StrEnum` per string enum, a dataclass per struct (required fields
 //!   positional-or-keyword, the others keyword-only, masked `__repr__` for secrets, card
-//!   numbers, bytes and credential headers, `to_dict`/`from_dict` for the core's JSON form), a
+//!   numbers, bytes and credential headers, `to_dict`/`from_dict` for the core's JSON form; its
+//!   `__init__` written out rather than compiled by `@dataclass` at import), a
 //!   type alias per tagged union (with its tag-aware converters) and per string alias;
 //! - `_errors.py`: the exception hierarchy, one class per error code, with the attributes of
 //!   `ErrorInfo`;
@@ -521,7 +522,7 @@ fn struct_class(api: &Api, s: &StructDef) -> String {
         .unwrap_or("_ext.Model");
     let _ = writeln!(
         out,
-        "\n\n@_dc.dataclass(repr=False, slots=True)\nclass {}({base}):",
+        "\n\n@_dc.dataclass(repr=False, init=False, eq=False, slots=True)\nclass {}({base}):",
         s.name
     );
     let doc = if s.doc.is_empty() {
@@ -578,6 +579,8 @@ fn struct_class(api: &Api, s: &StructDef) -> String {
     }
     if s.fields.is_empty() {
         out.push_str("    pass\n");
+    } else {
+        out.push_str(&init_method(api, s));
     }
 
     // to_dict
@@ -621,6 +624,50 @@ fn struct_class(api: &Api, s: &StructDef) -> String {
         out.push_str("        return cls(**kwargs)\n");
     }
     out
+}
+
+/// The `__init__` the dataclass would write (`init=False`: written here, so that importing the
+/// module does not compile one per class; `_ext.Model` compares the fields, as `eq` would):
+/// required fields positional-or-keyword, the others keyword-only with their default, and
+/// `_ext.FACTORY` for the defaults made per instance (lists, dicts, records).
+fn init_method(api: &Api, s: &StructDef) -> String {
+    let mut params = vec!["self".to_string()];
+    let mut body = String::new();
+    let mut kw_only_started = false;
+    for f in &s.fields {
+        if !f.required && !kw_only_started {
+            params.push("*".into());
+            kw_only_started = true;
+        }
+        let ann = annotation(&f.ty);
+        let name = &f.name;
+        let per_instance = !f.required
+            && (matches!(
+                (&f.default, f.ty.inner()),
+                (Some(Value::Object(_)), TypeRef::Named(n))
+                    if matches!(api.types.get(n), Some(TypeDef::Struct(_)))
+            ) || default_source(api, &s.name, f).starts_with("_dc.field("));
+        if f.required {
+            params.push(format!("{name}: {ann}"));
+        } else if per_instance {
+            params.push(format!("{name}: {ann} = _ext.FACTORY"));
+            let _ = writeln!(
+                body,
+                "        if {name} is _ext.FACTORY:\n            {name} = _ext.made_default({}, {name:?})",
+                s.name
+            );
+        } else {
+            params.push(format!(
+                "{name}: {ann} = {}",
+                default_source(api, &s.name, f)
+            ));
+        }
+        let _ = writeln!(body, "        self.{name} = {name}");
+    }
+    format!(
+        "\n{}{body}",
+        bracketed("    ", "def __init__(", &params, ") -> None:")
+    )
 }
 
 fn union_alias(u: &UnionDef) -> String {

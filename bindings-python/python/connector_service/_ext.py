@@ -78,8 +78,39 @@ class Model:
             parts.append(f"{f.name}={shown}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
+    def __eq__(self, other: object) -> bool:
+        # What a dataclass's `__eq__` does (the generated classes write their `__init__` and
+        # leave this to the base, so that importing them compiles neither): instances of the
+        # same class, field by field (`__slots__`, which the dataclass sets to its fields).
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names: tuple[str, ...] = type(self).__slots__
+        return all(getattr(self, name) == getattr(other, name) for name in names)
+
+    # Mutable and compared by value: not hashable (as a dataclass with `eq` and without `frozen`).
+    __hash__ = None  # type: ignore[assignment]
+
     def to_dict(self) -> dict[str, Any]:
         raise NotImplementedError
+
+
+class _Factory:
+    """The signature's default of a field whose default is made for each instance."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+FACTORY: Any = _Factory()
+"""The default, in a generated `__init__`, of a field whose default is made for each instance
+(a list, a dict, a record): `made_default` makes it."""
+
+
+def made_default(cls: type[Model], name: str) -> Any:
+    """A new default value of field `name` of the dataclass `cls` (its default factory's)."""
+    return cls.__dataclass_fields__[name].default_factory()  # type: ignore[attr-defined]
 
 
 _M = TypeVar("_M", bound=Model)

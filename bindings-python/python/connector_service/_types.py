@@ -293,7 +293,7 @@ class WalletKind(enum.StrEnum):
     GOOGLE_PAY = "google_pay"
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class AcceptDisputeRequest(_ext.Model):
     """Accept a dispute (concede it)."""
 
@@ -301,6 +301,10 @@ class AcceptDisputeRequest(_ext.Model):
     """The processor's dispute id."""
     _: _dc.KW_ONLY
     idempotency_key: str | None = None
+
+    def __init__(self, connector_dispute_id: str, *, idempotency_key: str | None = None) -> None:
+        self.connector_dispute_id = connector_dispute_id
+        self.idempotency_key = idempotency_key
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -320,7 +324,7 @@ class AcceptDisputeRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class Address(_ext.Model):
     """A postal address."""
 
@@ -334,6 +338,27 @@ class Address(_ext.Model):
     """ISO 3166-1 alpha-2 country code."""
     first_name: str | None = None
     last_name: str | None = None
+
+    def __init__(
+        self,
+        *,
+        line1: str | None = None,
+        line2: str | None = None,
+        city: str | None = None,
+        state: str | None = None,
+        postal_code: str | None = None,
+        country: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+    ) -> None:
+        self.line1 = line1
+        self.line2 = line2
+        self.city = city
+        self.state = state
+        self.postal_code = postal_code
+        self.country = country
+        self.first_name = first_name
+        self.last_name = last_name
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -371,7 +396,7 @@ class Address(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class AdyenConfig(_ext.Model):
     """Adyen credentials and settings."""
 
@@ -392,6 +417,21 @@ class AdyenConfig(_ext.Model):
     """The webhook HMAC key (hex), to verify standard notifications."""
     dispute_api_key: str | None = None
     """A separate API key for the Disputes API, when the account uses one."""
+
+    def __init__(
+        self,
+        api_key: str,
+        merchant_account: str,
+        *,
+        live_endpoint_prefix: str | None = None,
+        webhook_hmac_key: str | None = None,
+        dispute_api_key: str | None = None,
+    ) -> None:
+        self.api_key = api_key
+        self.merchant_account = merchant_account
+        self.live_endpoint_prefix = live_endpoint_prefix
+        self.webhook_hmac_key = webhook_hmac_key
+        self.dispute_api_key = dispute_api_key
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -420,7 +460,7 @@ class AdyenConfig(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class ApplePay(_ext.Model):
     """An Apple Pay token exactly as the wallet returned it: the `paymentData` object as JSON text
     (or its Base64).
@@ -430,6 +470,9 @@ class ApplePay(_ext.Model):
 
     token: str
     """A secret: never shown in repr, logs or error messages."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -446,7 +489,7 @@ class ApplePay(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class AuthorizeRequest(_ext.Model):
     """Authorize a payment (with automatic or manual capture)."""
 
@@ -475,6 +518,41 @@ class AuthorizeRequest(_ext.Model):
     connector_order_id: str | None = None
     """The processor's order id from `create_order`, for processors that need an order first."""
     metadata: dict[str, str] = _dc.field(default_factory=dict)
+
+    def __init__(
+        self,
+        amount: Money,
+        merchant_reference: str,
+        payment_method: PaymentMethod,
+        *,
+        capture_method: CaptureMethod = CaptureMethod.AUTOMATIC,
+        idempotency_key: str | None = None,
+        customer: Customer | None = None,
+        billing_address: Address | None = None,
+        shipping_address: Address | None = None,
+        browser_info: BrowserInfo | None = None,
+        return_url: str | None = None,
+        authentication_type: AuthenticationType = AuthenticationType.AUTO,
+        statement_descriptor: str | None = None,
+        connector_order_id: str | None = None,
+        metadata: dict[str, str] = _ext.FACTORY,
+    ) -> None:
+        self.amount = amount
+        self.merchant_reference = merchant_reference
+        self.payment_method = payment_method
+        self.capture_method = capture_method
+        self.idempotency_key = idempotency_key
+        self.customer = customer
+        self.billing_address = billing_address
+        self.shipping_address = shipping_address
+        self.browser_info = browser_info
+        self.return_url = return_url
+        self.authentication_type = authentication_type
+        self.statement_descriptor = statement_descriptor
+        self.connector_order_id = connector_order_id
+        if metadata is _ext.FACTORY:
+            metadata = _ext.made_default(AuthorizeRequest, "metadata")
+        self.metadata = metadata
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -530,13 +608,16 @@ class AuthorizeRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class AwaitAction(_ext.Model):
     """Waiting for the shopper's approval elsewhere."""
 
     _: _dc.KW_ONLY
     description: str | None = None
     """What the shopper has to do, where the processor says."""
+
+    def __init__(self, *, description: str | None = None) -> None:
+        self.description = description
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -553,7 +634,7 @@ class AwaitAction(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class BankRedirect(_ext.Model):
     """A bank redirect payment."""
 
@@ -561,6 +642,10 @@ class BankRedirect(_ext.Model):
     _: _dc.KW_ONLY
     issuer: str | None = None
     """The shopper's bank, where the method takes one (required for EPS and online banking)."""
+
+    def __init__(self, method: BankRedirectMethod, *, issuer: str | None = None) -> None:
+        self.method = method
+        self.issuer = issuer
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -580,7 +665,7 @@ class BankRedirect(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class BrowserInfo(_ext.Model):
     """The shopper's browser, for 3-D Secure 2."""
 
@@ -597,6 +682,31 @@ class BrowserInfo(_ext.Model):
     javascript_enabled: bool | None = None
     referer: str | None = None
     """The page the shopper pays on (Razorpay's `referer`)."""
+
+    def __init__(
+        self,
+        *,
+        user_agent: str | None = None,
+        accept_header: str | None = None,
+        language: str | None = None,
+        color_depth: int | None = None,
+        screen_height: int | None = None,
+        screen_width: int | None = None,
+        time_zone_offset_minutes: int | None = None,
+        java_enabled: bool | None = None,
+        javascript_enabled: bool | None = None,
+        referer: str | None = None,
+    ) -> None:
+        self.user_agent = user_agent
+        self.accept_header = accept_header
+        self.language = language
+        self.color_depth = color_depth
+        self.screen_height = screen_height
+        self.screen_width = screen_width
+        self.time_zone_offset_minutes = time_zone_offset_minutes
+        self.java_enabled = java_enabled
+        self.javascript_enabled = javascript_enabled
+        self.referer = referer
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -640,7 +750,7 @@ class BrowserInfo(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class CallOptions(_ext.Model):
     """Options for one call."""
 
@@ -649,6 +759,10 @@ class CallOptions(_ext.Model):
     """Overrides the client's `timeout_ms` for this call's exchanges."""
     retry: bool | None = None
     """Overrides whether this call may be retried."""
+
+    def __init__(self, *, timeout_ms: int | None = None, retry: bool | None = None) -> None:
+        self.timeout_ms = timeout_ms
+        self.retry = retry
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -668,7 +782,7 @@ class CallOptions(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class CallRecord(_ext.Model):
     """What one call did, reported to a [`CallObserver`] when it finishes (successfully or not).
 
@@ -704,6 +818,33 @@ class CallRecord(_ext.Model):
     """The HTTP status of the processor's last answer, if one arrived."""
     request_id: str | None = None
     """The processor's request id, when it sent one."""
+
+    def __init__(
+        self,
+        connector: ConnectorName,
+        operation: str,
+        flow: Flow,
+        outcome: str,
+        attempts: int,
+        latency_us: int,
+        idempotency_key: str,
+        *,
+        status: str | None = None,
+        error_code: ErrorCode | None = None,
+        http_status: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.connector = connector
+        self.operation = operation
+        self.flow = flow
+        self.outcome = outcome
+        self.attempts = attempts
+        self.latency_us = latency_us
+        self.idempotency_key = idempotency_key
+        self.status = status
+        self.error_code = error_code
+        self.http_status = http_status
+        self.request_id = request_id
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -750,7 +891,7 @@ class CallRecord(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class CaptureRequest(_ext.Model):
     """Capture an authorized payment, fully or partially."""
 
@@ -764,6 +905,21 @@ class CaptureRequest(_ext.Model):
     merchant_reference: str | None = None
     """Your reference for this capture."""
     idempotency_key: str | None = None
+
+    def __init__(
+        self,
+        connector_transaction_id: str,
+        amount: Money,
+        *,
+        authorized_amount: Money | None = None,
+        merchant_reference: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.connector_transaction_id = connector_transaction_id
+        self.amount = amount
+        self.authorized_amount = authorized_amount
+        self.merchant_reference = merchant_reference
+        self.idempotency_key = idempotency_key
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -792,7 +948,7 @@ class CaptureRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class Card(_ext.Model):
     """Card details. The number and CVC are secrets: masked in every rendering."""
 
@@ -809,6 +965,21 @@ class Card(_ext.Model):
     """Card security code (CVC/CVV/CID)."""
     holder_name: str | None = None
     """Name on the card."""
+
+    def __init__(
+        self,
+        number: str,
+        expiry_month: int,
+        expiry_year: int,
+        *,
+        cvc: str | None = None,
+        holder_name: str | None = None,
+    ) -> None:
+        self.number = number
+        self.expiry_month = expiry_month
+        self.expiry_year = expiry_year
+        self.cvc = cvc
+        self.holder_name = holder_name
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -837,7 +1008,7 @@ class Card(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class CheckoutConfig(_ext.Model):
     """Checkout.com credentials and settings."""
 
@@ -856,6 +1027,21 @@ class CheckoutConfig(_ext.Model):
     """Webhook signature keys accepted when verifying `Cko-Signature`. During a rotation, list
     the new key and the old one.
     """
+
+    def __init__(
+        self,
+        secret_key: str,
+        *,
+        public_key: str | None = None,
+        processing_channel_id: str | None = None,
+        webhook_secrets: list[str] = _ext.FACTORY,
+    ) -> None:
+        self.secret_key = secret_key
+        self.public_key = public_key
+        self.processing_channel_id = processing_channel_id
+        if webhook_secrets is _ext.FACTORY:
+            webhook_secrets = _ext.made_default(CheckoutConfig, "webhook_secrets")
+        self.webhook_secrets = webhook_secrets
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -881,7 +1067,7 @@ class CheckoutConfig(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class ClientConfig(_ext.Model):
     """Everything a client is built from."""
 
@@ -907,6 +1093,21 @@ class ClientConfig(_ext.Model):
         )
     )
 
+    def __init__(
+        self,
+        connector: ConnectorConfig,
+        *,
+        environment: Environment = Environment.SANDBOX,
+        base_url: str | None = None,
+        transport: TransportOptions = _ext.FACTORY,
+    ) -> None:
+        self.connector = connector
+        self.environment = environment
+        self.base_url = base_url
+        if transport is _ext.FACTORY:
+            transport = _ext.made_default(ClientConfig, "transport")
+        self.transport = transport
+
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
@@ -931,7 +1132,7 @@ class ClientConfig(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class CreateOrderRequest(_ext.Model):
     """Create an order at the processor (for processors that need one before a payment)."""
 
@@ -944,6 +1145,25 @@ class CreateOrderRequest(_ext.Model):
     customer: Customer | None = None
     idempotency_key: str | None = None
     metadata: dict[str, str] = _dc.field(default_factory=dict)
+
+    def __init__(
+        self,
+        amount: Money,
+        merchant_reference: str,
+        *,
+        capture_method: CaptureMethod = CaptureMethod.AUTOMATIC,
+        customer: Customer | None = None,
+        idempotency_key: str | None = None,
+        metadata: dict[str, str] = _ext.FACTORY,
+    ) -> None:
+        self.amount = amount
+        self.merchant_reference = merchant_reference
+        self.capture_method = capture_method
+        self.customer = customer
+        self.idempotency_key = idempotency_key
+        if metadata is _ext.FACTORY:
+            metadata = _ext.made_default(CreateOrderRequest, "metadata")
+        self.metadata = metadata
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -975,7 +1195,7 @@ class CreateOrderRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class Customer(_ext.Model):
     """The customer (shopper)."""
 
@@ -989,6 +1209,23 @@ class Customer(_ext.Model):
     last_name: str | None = None
     ip_address: str | None = None
     """The shopper's IP address."""
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        ip_address: str | None = None,
+    ) -> None:
+        self.id = id
+        self.email = email
+        self.phone = phone
+        self.first_name = first_name
+        self.last_name = last_name
+        self.ip_address = ip_address
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1020,7 +1257,7 @@ class Customer(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class DeclineDetails(_ext.Model):
     """Details of a decline: the processor's code and message, and the card network's where given."""
 
@@ -1035,6 +1272,21 @@ class DeclineDetails(_ext.Model):
     """The issuer's or network's raw response code (e.g. `51`)."""
     network_advice_code: str | None = None
     """The network's advice code (e.g. Mastercard merchant advice code)."""
+
+    def __init__(
+        self,
+        *,
+        code: str | None = None,
+        message: str | None = None,
+        reason: str | None = None,
+        network_decline_code: str | None = None,
+        network_advice_code: str | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.reason = reason
+        self.network_decline_code = network_decline_code
+        self.network_advice_code = network_advice_code
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1063,11 +1315,14 @@ class DeclineDetails(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class DeepLinkAction(_ext.Model):
     """An app hand-off."""
 
     url: str
+
+    def __init__(self, url: str) -> None:
+        self.url = url
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1084,7 +1339,7 @@ class DeepLinkAction(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class DefendDisputeRequest(_ext.Model):
     """Defend a dispute: submit the defence for a decision."""
 
@@ -1093,6 +1348,13 @@ class DefendDisputeRequest(_ext.Model):
     reason_code: str | None = None
     """The processor's defence reason code (e.g. Adyen `SupplyDefenseMaterial`), where needed."""
     idempotency_key: str | None = None
+
+    def __init__(
+        self, connector_dispute_id: str, *, reason_code: str | None = None, idempotency_key: str | None = None
+    ) -> None:
+        self.connector_dispute_id = connector_dispute_id
+        self.reason_code = reason_code
+        self.idempotency_key = idempotency_key
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1115,7 +1377,7 @@ class DefendDisputeRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class DisputeEvent(_ext.Model):
     """A dispute was opened or changed state."""
 
@@ -1136,6 +1398,35 @@ class DisputeEvent(_ext.Model):
     connector_status: str | None = None
     """The processor's own dispute status."""
     occurred_at: str | None = None
+
+    def __init__(
+        self,
+        event_type: str,
+        connector_dispute_id: str,
+        status: DisputeStatus,
+        stage: DisputeStage,
+        *,
+        event_id: str | None = None,
+        connector_transaction_id: str | None = None,
+        amount: Money | None = None,
+        reason_code: str | None = None,
+        reason: str | None = None,
+        respond_by: str | None = None,
+        connector_status: str | None = None,
+        occurred_at: str | None = None,
+    ) -> None:
+        self.event_type = event_type
+        self.connector_dispute_id = connector_dispute_id
+        self.status = status
+        self.stage = stage
+        self.event_id = event_id
+        self.connector_transaction_id = connector_transaction_id
+        self.amount = amount
+        self.reason_code = reason_code
+        self.reason = reason
+        self.respond_by = respond_by
+        self.connector_status = connector_status
+        self.occurred_at = occurred_at
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1185,7 +1476,7 @@ class DisputeEvent(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class DisputeResponse(_ext.Model):
     """The processor's answer to a dispute operation."""
 
@@ -1200,6 +1491,31 @@ class DisputeResponse(_ext.Model):
     request_id: str | None = None
     http_status: int | None = None
     raw_response: str | None = None
+
+    def __init__(
+        self,
+        status: DisputeStatus,
+        connector: ConnectorName,
+        connector_dispute_id: str,
+        *,
+        connector_status: str | None = None,
+        stage: DisputeStage | None = None,
+        amount: Money | None = None,
+        idempotency_key: str | None = None,
+        request_id: str | None = None,
+        http_status: int | None = None,
+        raw_response: str | None = None,
+    ) -> None:
+        self.status = status
+        self.connector = connector
+        self.connector_dispute_id = connector_dispute_id
+        self.connector_status = connector_status
+        self.stage = stage
+        self.amount = amount
+        self.idempotency_key = idempotency_key
+        self.request_id = request_id
+        self.http_status = http_status
+        self.raw_response = raw_response
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1243,7 +1559,7 @@ class DisputeResponse(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class ElavonConfig(_ext.Model):
     """Elavon Converge credentials and terminal settings."""
 
@@ -1266,6 +1582,21 @@ class ElavonConfig(_ext.Model):
     """The currency of a single-currency terminal: the only currency accepted when
     `multi_currency` is false. Default USD.
     """
+
+    def __init__(
+        self,
+        merchant_id: str,
+        user_id: str,
+        pin: str,
+        *,
+        multi_currency: bool = False,
+        terminal_currency: Currency | None = None,
+    ) -> None:
+        self.merchant_id = merchant_id
+        self.user_id = user_id
+        self.pin = pin
+        self.multi_currency = multi_currency
+        self.terminal_currency = terminal_currency
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1294,7 +1625,7 @@ class ElavonConfig(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class EncryptedCard(_ext.Model):
     """Card fields from the processor's client-side encryption (Adyen's `encryptedCardNumber`,
     ...). Opaque, forwarded unchanged, and masked like card data.
@@ -1317,6 +1648,21 @@ class EncryptedCard(_ext.Model):
     encrypted_security_code: str | None = None
     """A secret: never shown in repr, logs or error messages."""
     holder_name: str | None = None
+
+    def __init__(
+        self,
+        encrypted_card_number: str,
+        encrypted_expiry_month: str,
+        encrypted_expiry_year: str,
+        *,
+        encrypted_security_code: str | None = None,
+        holder_name: str | None = None,
+    ) -> None:
+        self.encrypted_card_number = encrypted_card_number
+        self.encrypted_expiry_month = encrypted_expiry_month
+        self.encrypted_expiry_year = encrypted_expiry_year
+        self.encrypted_security_code = encrypted_security_code
+        self.holder_name = holder_name
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1345,7 +1691,7 @@ class EncryptedCard(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class ErrorInfo(_ext.Model):
     """The content of an [`Error`]."""
 
@@ -1386,6 +1732,39 @@ class ErrorInfo(_ext.Model):
     """
     retryable: bool = False
     """Whether retrying the same call (with the same idempotency key) may succeed."""
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        field: str | None = None,
+        connector: ConnectorName | None = None,
+        flow: Flow | None = None,
+        http_status: int | None = None,
+        processor_code: str | None = None,
+        processor_message: str | None = None,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        connector_order_id: str | None = None,
+        connector_transaction_id: str | None = None,
+        connector_refund_id: str | None = None,
+        retryable: bool = False,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.field = field
+        self.connector = connector
+        self.flow = flow
+        self.http_status = http_status
+        self.processor_code = processor_code
+        self.processor_message = processor_message
+        self.request_id = request_id
+        self.idempotency_key = idempotency_key
+        self.connector_order_id = connector_order_id
+        self.connector_transaction_id = connector_transaction_id
+        self.connector_refund_id = connector_refund_id
+        self.retryable = retryable
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1441,7 +1820,7 @@ class ErrorInfo(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class EvidenceDocument(_ext.Model):
     """One evidence document."""
 
@@ -1458,6 +1837,21 @@ class EvidenceDocument(_ext.Model):
     """The processor's own document type code, overriding the mapping of `evidence_type`
     (e.g. Adyen `defenseDocumentTypeCode`).
     """
+
+    def __init__(
+        self,
+        evidence_type: EvidenceType,
+        content: bytes,
+        mime_type: str,
+        *,
+        file_name: str | None = None,
+        connector_document_type: str | None = None,
+    ) -> None:
+        self.evidence_type = evidence_type
+        self.content = content
+        self.mime_type = mime_type
+        self.file_name = file_name
+        self.connector_document_type = connector_document_type
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1486,7 +1880,7 @@ class EvidenceDocument(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class Ewallet(_ext.Model):
     """An e-wallet payment."""
 
@@ -1501,6 +1895,11 @@ class Ewallet(_ext.Model):
     """
     cashtag: str | None = None
     """The shopper's `$cashtag` (Xendit Jenius Pay)."""
+
+    def __init__(self, provider: str, *, mobile_number: str | None = None, cashtag: str | None = None) -> None:
+        self.provider = provider
+        self.mobile_number = mobile_number
+        self.cashtag = cashtag
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1523,7 +1922,7 @@ class Ewallet(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class FiservConfig(_ext.Model):
     """Fiserv Commerce Hub credentials. `Debug` shows neither the key nor the secret."""
 
@@ -1537,6 +1936,12 @@ class FiservConfig(_ext.Model):
     """The merchant id (`merchantDetails.merchantId`, at most 40 characters)."""
     terminal_id: str
     """The terminal id (`merchantDetails.terminalId`)."""
+
+    def __init__(self, api_key: str, api_secret: str, merchant_id: str, terminal_id: str) -> None:
+        self.api_key = api_key
+        self.api_secret = api_secret
+        self.merchant_id = merchant_id
+        self.terminal_id = terminal_id
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1562,7 +1967,7 @@ class FiservConfig(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class GooglePay(_ext.Model):
     """A Google Pay token exactly as the wallet returned it: the
     `paymentMethodData.tokenizationData.token` string.
@@ -1572,6 +1977,9 @@ class GooglePay(_ext.Model):
 
     token: str
     """A secret: never shown in repr, logs or error messages."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1588,7 +1996,7 @@ class GooglePay(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class HttpRequest(_ext.Model):
     """An HTTP request a connector built. Send it with any HTTP client.
 
@@ -1607,6 +2015,15 @@ class HttpRequest(_ext.Model):
     _: _dc.KW_ONLY
     body: bytes | None = None
     """The exact body bytes to send (signed processors sign these bytes)."""
+
+    def __init__(
+        self, method: HttpMethod, url: str, headers: dict[str, str], retry_safe: bool, *, body: bytes | None = None
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.retry_safe = retry_safe
+        self.body = body
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1635,7 +2052,7 @@ class HttpRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class HttpResponse(_ext.Model):
     """An HTTP response, as received."""
 
@@ -1646,6 +2063,13 @@ class HttpResponse(_ext.Model):
     _: _dc.KW_ONLY
     headers: dict[str, str] = _dc.field(default_factory=dict)
     """Response headers; names are matched case-insensitively."""
+
+    def __init__(self, status: int, body: bytes, *, headers: dict[str, str] = _ext.FACTORY) -> None:
+        self.status = status
+        self.body = body
+        if headers is _ext.FACTORY:
+            headers = _ext.made_default(HttpResponse, "headers")
+        self.headers = headers
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1668,13 +2092,17 @@ class HttpResponse(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class IgnoredEvent(_ext.Model):
     """An event this library does not map to a payment, refund or dispute."""
 
     event_type: str
     _: _dc.KW_ONLY
     event_id: str | None = None
+
+    def __init__(self, event_type: str, *, event_id: str | None = None) -> None:
+        self.event_type = event_type
+        self.event_id = event_id
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1694,7 +2122,7 @@ class IgnoredEvent(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class MandateReference(_ext.Model):
     """A reference to a saved payment method."""
 
@@ -1709,6 +2137,19 @@ class MandateReference(_ext.Model):
     """The processor's customer id the mandate belongs to, for processors that keep customers
     (`PaymentResponse.connector_customer_id` of the setup).
     """
+
+    def __init__(
+        self,
+        mandate_id: str,
+        *,
+        usage: MandateUsage = MandateUsage.UNSCHEDULED,
+        network_transaction_id: str | None = None,
+        connector_customer_id: str | None = None,
+    ) -> None:
+        self.mandate_id = mandate_id
+        self.usage = usage
+        self.network_transaction_id = network_transaction_id
+        self.connector_customer_id = connector_customer_id
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1734,7 +2175,7 @@ class MandateReference(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class Money(_ext.MoneyBase):
     """An amount of money: integer minor units plus an ISO 4217 currency.
 
@@ -1746,6 +2187,10 @@ class Money(_ext.MoneyBase):
     """Amount in the currency's minor units (ISO 4217 exponent). Never negative."""
     currency: Currency
     """ISO 4217 currency code."""
+
+    def __init__(self, minor_units: int, currency: Currency) -> None:
+        self.minor_units = minor_units
+        self.currency = currency
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1765,12 +2210,15 @@ class Money(_ext.MoneyBase):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class Netbanking(_ext.Model):
     """A netbanking payment."""
 
     bank_code: str
     """The processor's bank code (Razorpay: `HDFC`, `ICIC`, `SBIN`, ...)."""
+
+    def __init__(self, bank_code: str) -> None:
+        self.bank_code = bank_code
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1787,7 +2235,7 @@ class Netbanking(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class NetworkToken(_ext.Model):
     """A network token (device PAN) with its one-time cryptogram: a wallet token you decrypted
     yourself, or a scheme network token.
@@ -1809,6 +2257,25 @@ class NetworkToken(_ext.Model):
     wallet: WalletKind | None = None
     """The wallet the token was decrypted from; none for a scheme network token."""
     holder_name: str | None = None
+
+    def __init__(
+        self,
+        number: str,
+        expiry_month: int,
+        expiry_year: int,
+        cryptogram: str,
+        *,
+        eci: str | None = None,
+        wallet: WalletKind | None = None,
+        holder_name: str | None = None,
+    ) -> None:
+        self.number = number
+        self.expiry_month = expiry_month
+        self.expiry_year = expiry_year
+        self.cryptogram = cryptogram
+        self.eci = eci
+        self.wallet = wallet
+        self.holder_name = holder_name
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1843,7 +2310,7 @@ class NetworkToken(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class OrderResponse(_ext.Model):
     """The processor's answer to create_order."""
 
@@ -1859,6 +2326,31 @@ class OrderResponse(_ext.Model):
     request_id: str | None = None
     http_status: int | None = None
     raw_response: str | None = None
+
+    def __init__(
+        self,
+        status: OrderStatus,
+        connector: ConnectorName,
+        connector_order_id: str,
+        *,
+        connector_status: str | None = None,
+        merchant_reference: str | None = None,
+        amount: Money | None = None,
+        idempotency_key: str | None = None,
+        request_id: str | None = None,
+        http_status: int | None = None,
+        raw_response: str | None = None,
+    ) -> None:
+        self.status = status
+        self.connector = connector
+        self.connector_order_id = connector_order_id
+        self.connector_status = connector_status
+        self.merchant_reference = merchant_reference
+        self.amount = amount
+        self.idempotency_key = idempotency_key
+        self.request_id = request_id
+        self.http_status = http_status
+        self.raw_response = raw_response
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1902,7 +2394,7 @@ class OrderResponse(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class PaymentEvent(_ext.Model):
     """A payment changed state."""
 
@@ -1924,6 +2416,35 @@ class PaymentEvent(_ext.Model):
     network_transaction_id: str | None = None
     occurred_at: str | None = None
     """When the event happened, as the processor wrote it."""
+
+    def __init__(
+        self,
+        event_type: str,
+        connector_transaction_id: str,
+        status: PaymentStatus,
+        *,
+        event_id: str | None = None,
+        connector_operation_id: str | None = None,
+        merchant_reference: str | None = None,
+        connector_order_id: str | None = None,
+        amount: Money | None = None,
+        decline: DeclineDetails | None = None,
+        mandate_id: str | None = None,
+        network_transaction_id: str | None = None,
+        occurred_at: str | None = None,
+    ) -> None:
+        self.event_type = event_type
+        self.connector_transaction_id = connector_transaction_id
+        self.status = status
+        self.event_id = event_id
+        self.connector_operation_id = connector_operation_id
+        self.merchant_reference = merchant_reference
+        self.connector_order_id = connector_order_id
+        self.amount = amount
+        self.decline = decline
+        self.mandate_id = mandate_id
+        self.network_transaction_id = network_transaction_id
+        self.occurred_at = occurred_at
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -1973,7 +2494,7 @@ class PaymentEvent(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class PaymentGetRequest(_ext.Model):
     """Get a payment's current status (PSync)."""
 
@@ -1997,6 +2518,23 @@ class PaymentGetRequest(_ext.Model):
     payment requests with that `reference_id`; Adyen and Checkout.com cannot). Used when no
     id is given; a `not_found` error means the processor holds nothing under it.
     """
+
+    def __init__(
+        self,
+        *,
+        connector_transaction_id: str | None = None,
+        redirect_result: dict[str, str] | None = None,
+        capture_method: CaptureMethod | None = None,
+        connector_order_id: str | None = None,
+        idempotency_key: str | None = None,
+        merchant_reference: str | None = None,
+    ) -> None:
+        self.connector_transaction_id = connector_transaction_id
+        self.redirect_result = redirect_result
+        self.capture_method = capture_method
+        self.connector_order_id = connector_order_id
+        self.idempotency_key = idempotency_key
+        self.merchant_reference = merchant_reference
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2028,7 +2566,7 @@ class PaymentGetRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class PaymentResponse(_ext.Model):
     """The processor's answer to authorize, psync, capture, void and setup_mandate."""
 
@@ -2073,6 +2611,45 @@ class PaymentResponse(_ext.Model):
     """HTTP status of the processor's answer."""
     raw_response: str | None = None
     """The processor's raw answer, with card data and secrets masked."""
+
+    def __init__(
+        self,
+        status: PaymentStatus,
+        connector: ConnectorName,
+        *,
+        connector_status: str | None = None,
+        connector_transaction_id: str | None = None,
+        connector_operation_id: str | None = None,
+        merchant_reference: str | None = None,
+        connector_order_id: str | None = None,
+        network_transaction_id: str | None = None,
+        mandate_id: str | None = None,
+        connector_customer_id: str | None = None,
+        amount: Money | None = None,
+        next_action: NextAction | None = None,
+        decline: DeclineDetails | None = None,
+        idempotency_key: str | None = None,
+        request_id: str | None = None,
+        http_status: int | None = None,
+        raw_response: str | None = None,
+    ) -> None:
+        self.status = status
+        self.connector = connector
+        self.connector_status = connector_status
+        self.connector_transaction_id = connector_transaction_id
+        self.connector_operation_id = connector_operation_id
+        self.merchant_reference = merchant_reference
+        self.connector_order_id = connector_order_id
+        self.network_transaction_id = network_transaction_id
+        self.mandate_id = mandate_id
+        self.connector_customer_id = connector_customer_id
+        self.amount = amount
+        self.next_action = next_action
+        self.decline = decline
+        self.idempotency_key = idempotency_key
+        self.request_id = request_id
+        self.http_status = http_status
+        self.raw_response = raw_response
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2137,7 +2714,7 @@ class PaymentResponse(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class QrCodeAction(_ext.Model):
     """A QR code to display."""
 
@@ -2146,6 +2723,10 @@ class QrCodeAction(_ext.Model):
     _: _dc.KW_ONLY
     image_url: str | None = None
     """An image of the code, where the processor hosts one."""
+
+    def __init__(self, data: str, *, image_url: str | None = None) -> None:
+        self.data = data
+        self.image_url = image_url
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2165,7 +2746,7 @@ class QrCodeAction(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class RazorpayConfig(_ext.Model):
     """Razorpay credentials and settings.
 
@@ -2201,6 +2782,25 @@ class RazorpayConfig(_ext.Model):
     freshness check.
     """
 
+    def __init__(
+        self,
+        key_id: str,
+        key_secret: str,
+        *,
+        webhook_secrets: list[str] = _ext.FACTORY,
+        mandate_max_amount: int | None = None,
+        mandate_frequency: str | None = None,
+        webhook_tolerance_seconds: int | None = None,
+    ) -> None:
+        self.key_id = key_id
+        self.key_secret = key_secret
+        if webhook_secrets is _ext.FACTORY:
+            webhook_secrets = _ext.made_default(RazorpayConfig, "webhook_secrets")
+        self.webhook_secrets = webhook_secrets
+        self.mandate_max_amount = mandate_max_amount
+        self.mandate_frequency = mandate_frequency
+        self.webhook_tolerance_seconds = webhook_tolerance_seconds
+
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
@@ -2231,7 +2831,7 @@ class RazorpayConfig(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class RedirectAction(_ext.Model):
     """A redirect of the customer's browser."""
 
@@ -2240,6 +2840,15 @@ class RedirectAction(_ext.Model):
     method: HttpMethod = HttpMethod.GET
     form_fields: dict[str, str] = _dc.field(default_factory=dict)
     """Form fields for a POST redirect (or the query pairs of a GET URL)."""
+
+    def __init__(
+        self, url: str, *, method: HttpMethod = HttpMethod.GET, form_fields: dict[str, str] = _ext.FACTORY
+    ) -> None:
+        self.url = url
+        self.method = method
+        if form_fields is _ext.FACTORY:
+            form_fields = _ext.made_default(RedirectAction, "form_fields")
+        self.form_fields = form_fields
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2262,7 +2871,7 @@ class RedirectAction(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class RefundEvent(_ext.Model):
     """A refund changed state."""
 
@@ -2278,6 +2887,29 @@ class RefundEvent(_ext.Model):
     reason: str | None = None
     """The processor's reason text, for failures."""
     occurred_at: str | None = None
+
+    def __init__(
+        self,
+        event_type: str,
+        connector_refund_id: str,
+        status: RefundStatus,
+        *,
+        event_id: str | None = None,
+        connector_transaction_id: str | None = None,
+        merchant_refund_reference: str | None = None,
+        amount: Money | None = None,
+        reason: str | None = None,
+        occurred_at: str | None = None,
+    ) -> None:
+        self.event_type = event_type
+        self.connector_refund_id = connector_refund_id
+        self.status = status
+        self.event_id = event_id
+        self.connector_transaction_id = connector_transaction_id
+        self.merchant_refund_reference = merchant_refund_reference
+        self.amount = amount
+        self.reason = reason
+        self.occurred_at = occurred_at
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2318,7 +2950,7 @@ class RefundEvent(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class RefundGetRequest(_ext.Model):
     """Get a refund's current status (RSync)."""
 
@@ -2337,6 +2969,19 @@ class RefundGetRequest(_ext.Model):
     when `connector_refund_id` is not given; a `not_found` error means the processor holds
     no such refund.
     """
+
+    def __init__(
+        self,
+        *,
+        connector_refund_id: str | None = None,
+        connector_transaction_id: str | None = None,
+        idempotency_key: str | None = None,
+        merchant_refund_reference: str | None = None,
+    ) -> None:
+        self.connector_refund_id = connector_refund_id
+        self.connector_transaction_id = connector_transaction_id
+        self.idempotency_key = idempotency_key
+        self.merchant_refund_reference = merchant_refund_reference
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2362,7 +3007,7 @@ class RefundGetRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class RefundRequest(_ext.Model):
     """Refund a captured payment, fully or partially."""
 
@@ -2380,6 +3025,27 @@ class RefundRequest(_ext.Model):
     """
     idempotency_key: str | None = None
     metadata: dict[str, str] = _dc.field(default_factory=dict)
+
+    def __init__(
+        self,
+        connector_transaction_id: str,
+        amount: Money,
+        *,
+        merchant_refund_reference: str | None = None,
+        reason: RefundReason | None = None,
+        refundable_amount: Money | None = None,
+        idempotency_key: str | None = None,
+        metadata: dict[str, str] = _ext.FACTORY,
+    ) -> None:
+        self.connector_transaction_id = connector_transaction_id
+        self.amount = amount
+        self.merchant_refund_reference = merchant_refund_reference
+        self.reason = reason
+        self.refundable_amount = refundable_amount
+        self.idempotency_key = idempotency_key
+        if metadata is _ext.FACTORY:
+            metadata = _ext.made_default(RefundRequest, "metadata")
+        self.metadata = metadata
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2414,7 +3080,7 @@ class RefundRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class RefundResponse(_ext.Model):
     """The processor's answer to refund and rsync."""
 
@@ -2437,6 +3103,35 @@ class RefundResponse(_ext.Model):
     http_status: int | None = None
     raw_response: str | None = None
     """The processor's raw answer, with card data and secrets masked."""
+
+    def __init__(
+        self,
+        status: RefundStatus,
+        connector: ConnectorName,
+        *,
+        connector_refund_id: str | None = None,
+        connector_transaction_id: str | None = None,
+        connector_status: str | None = None,
+        merchant_refund_reference: str | None = None,
+        amount: Money | None = None,
+        failure: DeclineDetails | None = None,
+        idempotency_key: str | None = None,
+        request_id: str | None = None,
+        http_status: int | None = None,
+        raw_response: str | None = None,
+    ) -> None:
+        self.status = status
+        self.connector = connector
+        self.connector_refund_id = connector_refund_id
+        self.connector_transaction_id = connector_transaction_id
+        self.connector_status = connector_status
+        self.merchant_refund_reference = merchant_refund_reference
+        self.amount = amount
+        self.failure = failure
+        self.idempotency_key = idempotency_key
+        self.request_id = request_id
+        self.http_status = http_status
+        self.raw_response = raw_response
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2486,7 +3181,7 @@ class RefundResponse(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class RetryOptions(_ext.Model):
     """When and how often to retry.
 
@@ -2503,6 +3198,14 @@ class RetryOptions(_ext.Model):
     """Attempts per HTTP exchange, the first included."""
     initial_backoff_ms: int = 200
     max_backoff_ms: int = 5000
+
+    def __init__(
+        self, *, enabled: bool = True, max_attempts: int = 3, initial_backoff_ms: int = 200, max_backoff_ms: int = 5000
+    ) -> None:
+        self.enabled = enabled
+        self.max_attempts = max_attempts
+        self.initial_backoff_ms = initial_backoff_ms
+        self.max_backoff_ms = max_backoff_ms
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2528,7 +3231,7 @@ class RetryOptions(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class SdkAction(_ext.Model):
     """Processor-specific data for a client SDK."""
 
@@ -2536,6 +3239,10 @@ class SdkAction(_ext.Model):
     """The processor's action type (e.g. Adyen `threeDS2`, `qrCode`)."""
     data: str
     """The action's fields, as the processor sent them (JSON text)."""
+
+    def __init__(self, action_type: str, data: str) -> None:
+        self.action_type = action_type
+        self.data = data
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2555,7 +3262,7 @@ class SdkAction(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class SetupMandateRequest(_ext.Model):
     """Save a payment method for later merchant-initiated charges."""
 
@@ -2581,6 +3288,37 @@ class SetupMandateRequest(_ext.Model):
     customer with mandate limits, which `create_order` does not make).
     """
     metadata: dict[str, str] = _dc.field(default_factory=dict)
+
+    def __init__(
+        self,
+        amount: Money,
+        merchant_reference: str,
+        payment_method: PaymentMethod,
+        customer: Customer,
+        *,
+        usage: MandateUsage = MandateUsage.UNSCHEDULED,
+        idempotency_key: str | None = None,
+        billing_address: Address | None = None,
+        browser_info: BrowserInfo | None = None,
+        return_url: str | None = None,
+        authentication_type: AuthenticationType = AuthenticationType.AUTO,
+        connector_order_id: str | None = None,
+        metadata: dict[str, str] = _ext.FACTORY,
+    ) -> None:
+        self.amount = amount
+        self.merchant_reference = merchant_reference
+        self.payment_method = payment_method
+        self.customer = customer
+        self.usage = usage
+        self.idempotency_key = idempotency_key
+        self.billing_address = billing_address
+        self.browser_info = browser_info
+        self.return_url = return_url
+        self.authentication_type = authentication_type
+        self.connector_order_id = connector_order_id
+        if metadata is _ext.FACTORY:
+            metadata = _ext.made_default(SetupMandateRequest, "metadata")
+        self.metadata = metadata
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2630,7 +3368,7 @@ class SetupMandateRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class SubmitEvidenceRequest(_ext.Model):
     """Submit evidence for a dispute (without yet asking for a decision where the processor
     separates the two).
@@ -2642,6 +3380,19 @@ class SubmitEvidenceRequest(_ext.Model):
     summary: str | None = None
     """A summary of the defence, where the processor takes one."""
     idempotency_key: str | None = None
+
+    def __init__(
+        self,
+        connector_dispute_id: str,
+        documents: list[EvidenceDocument],
+        *,
+        summary: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.connector_dispute_id = connector_dispute_id
+        self.documents = documents
+        self.summary = summary
+        self.idempotency_key = idempotency_key
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2667,7 +3418,7 @@ class SubmitEvidenceRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class TransportOptions(_ext.Model):
     """Transport settings of a client. Durations are in milliseconds."""
 
@@ -2700,6 +3451,27 @@ class TransportOptions(_ext.Model):
     timeout, and a call that finds no slot in time fails with `network` before anything is
     sent (safe to retry).
     """
+
+    def __init__(
+        self,
+        *,
+        connect_timeout_ms: int = 5000,
+        timeout_ms: int = 30000,
+        proxy_url: str | None = None,
+        retry: RetryOptions = _ext.FACTORY,
+        user_agent_suffix: str | None = None,
+        max_response_bytes: int = 8388608,
+        max_connections: int = 64,
+    ) -> None:
+        self.connect_timeout_ms = connect_timeout_ms
+        self.timeout_ms = timeout_ms
+        self.proxy_url = proxy_url
+        if retry is _ext.FACTORY:
+            retry = _ext.made_default(TransportOptions, "retry")
+        self.retry = retry
+        self.user_agent_suffix = user_agent_suffix
+        self.max_response_bytes = max_response_bytes
+        self.max_connections = max_connections
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2734,7 +3506,7 @@ class TransportOptions(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class Upi(_ext.Model):
     """A UPI payment."""
 
@@ -2742,6 +3514,10 @@ class Upi(_ext.Model):
     _: _dc.KW_ONLY
     vpa: str | None = None
     """The shopper's virtual payment address (`name@bank`); required for `collect`."""
+
+    def __init__(self, flow: UpiFlow, *, vpa: str | None = None) -> None:
+        self.flow = flow
+        self.vpa = vpa
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2761,7 +3537,7 @@ class Upi(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class VoidRequest(_ext.Model):
     """Cancel (void) an authorization that was not captured."""
 
@@ -2775,6 +3551,21 @@ class VoidRequest(_ext.Model):
     reason: str | None = None
     """Why the payment is cancelled (free text, where the processor takes one)."""
     idempotency_key: str | None = None
+
+    def __init__(
+        self,
+        connector_transaction_id: str,
+        *,
+        merchant_reference: str | None = None,
+        amount: Money | None = None,
+        reason: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.connector_transaction_id = connector_transaction_id
+        self.merchant_reference = merchant_reference
+        self.amount = amount
+        self.reason = reason
+        self.idempotency_key = idempotency_key
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2803,13 +3594,18 @@ class VoidRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class WebhookAcknowledgement(_ext.Model):
     """The HTTP answer a processor expects for a webhook it delivered."""
 
     status: int
     content_type: str
     body: str
+
+    def __init__(self, status: int, content_type: str, body: str) -> None:
+        self.status = status
+        self.content_type = content_type
+        self.body = body
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2832,7 +3628,7 @@ class WebhookAcknowledgement(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class WebhookNotification(_ext.Model):
     """A verified webhook: its events, and the answer to send back to the processor."""
 
@@ -2841,6 +3637,13 @@ class WebhookNotification(_ext.Model):
     """The events in the request (processors that batch may send several)."""
     acknowledgement: WebhookAcknowledgement
     """What to answer the processor with once the events are stored."""
+
+    def __init__(
+        self, connector: ConnectorName, events: list[WebhookEvent], acknowledgement: WebhookAcknowledgement
+    ) -> None:
+        self.connector = connector
+        self.events = events
+        self.acknowledgement = acknowledgement
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2863,7 +3666,7 @@ class WebhookNotification(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class WebhookRequest(_ext.Model):
     """An incoming webhook request, exactly as received: headers and the raw body bytes."""
 
@@ -2874,6 +3677,12 @@ class WebhookRequest(_ext.Model):
     _: _dc.KW_ONLY
     headers: dict[str, str] = _dc.field(default_factory=dict)
     """Request headers (names are matched case-insensitively)."""
+
+    def __init__(self, body: bytes, *, headers: dict[str, str] = _ext.FACTORY) -> None:
+        self.body = body
+        if headers is _ext.FACTORY:
+            headers = _ext.made_default(WebhookRequest, "headers")
+        self.headers = headers
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
@@ -2893,7 +3702,7 @@ class WebhookRequest(_ext.Model):
         return cls(**kwargs)
 
 
-@_dc.dataclass(repr=False, slots=True)
+@_dc.dataclass(repr=False, init=False, eq=False, slots=True)
 class XenditConfig(_ext.Model):
     """Xendit credentials and settings."""
 
@@ -2906,6 +3715,12 @@ class XenditConfig(_ext.Model):
     """Callback verification tokens accepted in `X-CALLBACK-TOKEN` (Dashboard → Settings →
     Callbacks). During a rotation, list the new token and the old one.
     """
+
+    def __init__(self, secret_key: str, *, callback_tokens: list[str] = _ext.FACTORY) -> None:
+        self.secret_key = secret_key
+        if callback_tokens is _ext.FACTORY:
+            callback_tokens = _ext.made_default(XenditConfig, "callback_tokens")
+        self.callback_tokens = callback_tokens
 
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
