@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import decimal
 import enum
+import inspect
 import pickle
 from typing import Any
 
@@ -141,6 +142,31 @@ def test_value_objects_pickle_and_compare() -> None:
     request = full_request()
     assert pickle.loads(pickle.dumps(request)) == request
     assert dataclasses.replace(request, merchant_reference="x") != request
+
+
+def test_value_objects_behave_as_the_dataclasses_they_are() -> None:
+    # The classes write their own `__init__` and share `Model.__eq__`: the behaviour of
+    # `@dataclass(eq=True)` is kept.
+    a, b = cs.Money(100, "EUR"), cs.Money(100, "EUR")
+    assert a == b and not a != b and a != cs.Money(101, "EUR") and a != cs.Money(100, "USD")
+    assert a != (100, "EUR") and a.__eq__(object()) is NotImplemented
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(a)
+    # A default made per instance is a new object each time, and can be passed.
+    first, second = cs.CheckoutConfig(secret_key="k"), cs.CheckoutConfig(secret_key="k")
+    assert first.webhook_secrets == [] and first.webhook_secrets is not second.webhook_secrets
+    assert cs.CheckoutConfig(secret_key="k", webhook_secrets=["w"]).webhook_secrets == ["w"]
+    config = cs.ClientConfig(first)
+    assert config.transport == cs.TransportOptions() and config.transport is not cs.ClientConfig(first).transport
+    assert "transport: 'TransportOptions' = <factory>" in str(inspect.signature(cs.ClientConfig))
+    # The dataclass API: fields, replace, asdict, positional and keyword-only parameters.
+    assert [f.name for f in dataclasses.fields(cs.Money)] == ["minor_units", "currency"]
+    assert dataclasses.replace(config, base_url="http://x").transport == config.transport
+    assert dataclasses.asdict(a) == {"minor_units": 100, "currency": "EUR"}
+    with pytest.raises(TypeError):
+        cs.CheckoutConfig("k", None)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        cs.CheckoutConfig()  # type: ignore[call-arg]
 
 
 def test_slots_reject_unknown_attributes() -> None:
