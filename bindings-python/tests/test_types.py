@@ -164,7 +164,7 @@ def test_value_objects_behave_as_the_dataclasses_they_are() -> None:
     assert dataclasses.replace(config, base_url="http://x").transport == config.transport
     assert dataclasses.asdict(a) == {"minor_units": 100, "currency": "EUR"}
     with pytest.raises(TypeError):
-        cs.CheckoutConfig("k", None)  # type: ignore[misc]
+        cs.CheckoutConfig("k", None)  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         cs.CheckoutConfig()  # type: ignore[call-arg]
 
