@@ -78,6 +78,10 @@ pub fn join_url(base: &str, path: &str) -> String {
 ///
 /// The object's text is only delimited first (a `RawValue`, no tree of `Value`s), then read
 /// as `T`: the same result as going through `Value` at a fraction of the cost.
+///
+/// A raw value can only be read from serde_json's own deserializers (text, or a `Value`):
+/// not from a field of a struct that is itself `#[serde(flatten)]`ed or inside an untagged
+/// enum, which serde buffers first. There, read the field through `Value` instead.
 pub(crate) fn lenient_object<'de, D, T>(d: D) -> std::result::Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -90,6 +94,7 @@ where
 }
 
 /// The items of an array field, delimited but not parsed; `None` for `null` or another type.
+/// (Only under serde_json's own deserializers, as [`lenient_object`].)
 pub(crate) fn raw_array_items<'de, D>(
     d: D,
 ) -> std::result::Result<Option<Vec<Box<serde_json::value::RawValue>>>, D::Error>
