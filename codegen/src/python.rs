@@ -556,17 +556,15 @@ fn struct_class(api: &Api, s: &StructDef) -> String {
             kw_only_started = true;
         }
         let ann = annotation(&f.ty);
-        match (&f.default, f.ty.inner()) {
+        match struct_default(api, f) {
             _ if f.required => {
                 let _ = writeln!(out, "    {}: {ann}", f.name);
             }
-            (Some(value @ Value::Object(_)), TypeRef::Named(n))
-                if matches!(api.types.get(n), Some(TypeDef::Struct(_))) =>
-            {
+            Some((value, n)) => {
                 let lhs = format!("{}: {ann}", f.name);
                 out.push_str(&struct_default_field("    ", &lhs, n, value));
             }
-            _ => {
+            None => {
                 let _ = writeln!(
                     out,
                     "    {}: {ann} = {}",
@@ -626,6 +624,19 @@ fn struct_class(api: &Api, s: &StructDef) -> String {
     out
 }
 
+/// A field's default when it is a record (a struct in its JSON form): the JSON and the struct's
+/// name. Such a default is made per instance (`_dc.field(default_factory=...)`).
+fn struct_default<'a>(api: &Api, f: &'a Field) -> Option<(&'a Value, &'a str)> {
+    match (&f.default, f.ty.inner()) {
+        (Some(value @ Value::Object(_)), TypeRef::Named(n))
+            if matches!(api.types.get(n), Some(TypeDef::Struct(_))) =>
+        {
+            Some((value, n.as_str()))
+        }
+        _ => None,
+    }
+}
+
 /// The `__init__` the dataclass would write (`init=False`: written here, so that importing the
 /// module does not compile one per class; `_ext.Model` compares the fields, as `eq` would):
 /// required fields positional-or-keyword, the others keyword-only with their default, and
@@ -642,11 +653,8 @@ fn init_method(api: &Api, s: &StructDef) -> String {
         let ann = annotation(&f.ty);
         let name = &f.name;
         let per_instance = !f.required
-            && (matches!(
-                (&f.default, f.ty.inner()),
-                (Some(Value::Object(_)), TypeRef::Named(n))
-                    if matches!(api.types.get(n), Some(TypeDef::Struct(_)))
-            ) || default_source(api, &s.name, f).starts_with("_dc.field("));
+            && (struct_default(api, f).is_some()
+                || default_source(api, &s.name, f).starts_with("_dc.field("));
         if f.required {
             params.push(format!("{name}: {ann}"));
         } else if per_instance {
