@@ -123,49 +123,66 @@ internal object Json {
             }
         }
 
+        /**
+         * A string value. The characters between escapes are copied in runs, and a string
+         * without escapes (most of them) is one `substring`.
+         */
         private fun string(): String {
             pos++ // opening quote
-            val out = StringBuilder()
+            var run = pos
+            var out: StringBuilder? = null
             while (true) {
                 if (pos >= s.length) fail("unterminated string")
-                val c = s[pos++]
+                val c = s[pos]
                 when {
-                    c == '"' -> return out.toString()
+                    c == '"' -> {
+                        val value = out?.append(s, run, pos)?.toString() ?: s.substring(run, pos)
+                        pos++
+                        return value
+                    }
 
                     c == '\\' -> {
-                        if (pos >= s.length) fail("unterminated string")
-                        when (val e = s[pos++]) {
-                            '"' -> out.append('"')
-
-                            '\\' -> out.append('\\')
-
-                            '/' -> out.append('/')
-
-                            'b' -> out.append('\b')
-
-                            'f' -> out.append('\u000C')
-
-                            'n' -> out.append('\n')
-
-                            'r' -> out.append('\r')
-
-                            't' -> out.append('\t')
-
-                            'u' -> {
-                                if (pos + 4 > s.length) fail("truncated \\u escape")
-                                val code = s.substring(pos, pos + 4).toIntOrNull(16) ?: fail("invalid \\u escape")
-                                out.append(code.toChar())
-                                pos += 4
-                            }
-
-                            else -> fail("invalid escape '\\$e'")
-                        }
+                        val builder = (out ?: StringBuilder(pos - run + 16).also { out = it }).append(s, run, pos)
+                        pos++
+                        escape(builder)
+                        run = pos
                     }
 
                     c < ' ' -> fail("control character in string")
 
-                    else -> out.append(c)
+                    else -> pos++
                 }
+            }
+        }
+
+        /** Appends the character the escape at `pos` (after its backslash) stands for. */
+        private fun escape(out: StringBuilder) {
+            if (pos >= s.length) fail("unterminated string")
+            when (val e = s[pos++]) {
+                '"' -> out.append('"')
+
+                '\\' -> out.append('\\')
+
+                '/' -> out.append('/')
+
+                'b' -> out.append('\b')
+
+                'f' -> out.append('\u000C')
+
+                'n' -> out.append('\n')
+
+                'r' -> out.append('\r')
+
+                't' -> out.append('\t')
+
+                'u' -> {
+                    if (pos + 4 > s.length) fail("truncated \\u escape")
+                    val code = s.substring(pos, pos + 4).toIntOrNull(16) ?: fail("invalid \\u escape")
+                    out.append(code.toChar())
+                    pos += 4
+                }
+
+                else -> fail("invalid escape '\\$e'")
             }
         }
 
@@ -203,7 +220,7 @@ internal object Json {
 
 /** Writes compact JSON text. */
 internal class JsonWriter {
-    private val out = StringBuilder()
+    private val out = StringBuilder(256)
     private val first = ArrayList<Boolean>()
     private var afterName = false
 
@@ -340,20 +357,25 @@ internal class JsonWriter {
         return this
     }
 
+    /** Writes `s` quoted: the characters that need no escape are copied in runs. */
     private fun quote(s: String) {
         out.append('"')
-        for (c in s) {
-            when {
-                c == '"' -> out.append("\\\"")
-                c == '\\' -> out.append("\\\\")
-                c == '\n' -> out.append("\\n")
-                c == '\r' -> out.append("\\r")
-                c == '\t' -> out.append("\\t")
-                c < ' ' -> out.append("\\u").append(String.format("%04x", c.code))
-                else -> out.append(c)
+        var run = 0
+        for (i in s.indices) {
+            val c = s[i]
+            val escaped = when {
+                c == '"' -> "\\\""
+                c == '\\' -> "\\\\"
+                c == '\n' -> "\\n"
+                c == '\r' -> "\\r"
+                c == '\t' -> "\\t"
+                c < ' ' -> "\\u" + String.format("%04x", c.code)
+                else -> continue
             }
+            out.append(s, run, i).append(escaped)
+            run = i + 1
         }
-        out.append('"')
+        out.append(s, run, s.length).append('"')
     }
 
     override fun toString(): String = out.toString()

@@ -219,4 +219,20 @@ class TypesTest {
         assertEquals(java.math.BigInteger("123456789012345678901234567890"), Json.parse("123456789012345678901234567890"))
         assertEquals("\uD83D\uDE00", Json.parse("\"\\ud83d\\ude00\""))
     }
+
+    @Test
+    fun `strings keep their text around, between and without escapes`() {
+        val strings = listOf(
+            "", "plain", "\"", "\\", "\"start", "end\\", "a\"\"b", "\n\r\t\u0000\u001f", "mid\tdle é 😀",
+            "{\"raw\":\"{\\\"nested\\\":1}\"}", "x".repeat(5000) + "\"" + "y".repeat(5000),
+        )
+        for (s in strings) {
+            val text = Json.write(listOf(s, mapOf(s to s)))
+            assertEquals(listOf(s, mapOf(s to s)), Json.parse(text), text)
+        }
+        assertEquals("a/b\u000C\b", Json.parse("\"a\\/b\\f\\b\""))
+        for (bad in listOf("\"abc", "\"abc\\", "\"a\\x\"", "\"a\u0001\"", "\"\\u12\"", "\"\\uzzzz\"")) {
+            assertThrows<JsonException>(bad) { Json.parse(bad) }
+        }
+    }
 }
