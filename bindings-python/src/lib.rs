@@ -20,6 +20,7 @@ mod values;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::mem::ManuallyDrop;
 use std::time::Duration;
@@ -125,16 +126,18 @@ impl NativeClient {
     /// Starts operation `op` on the runtime; its result (the response JSON, or a
     /// `NativeError`) will be set on `future`, an asyncio future of the event loop that
     /// `completer` serves (see `bridge.rs`). Returns the call's id, for `completer.cancel`.
-    #[pyo3(signature = (op, request_json, options_json, completer, future))]
+    /// `request` is the request's JSON form, as a `dict` or as JSON text (see [`request_json`]).
+    #[pyo3(signature = (op, request, options_json, completer, future))]
     fn call(
         &self,
         op: String,
-        request_json: String,
+        request: &Bound<'_, PyAny>,
         options_json: Option<String>,
         completer: &Bound<'_, bridge::Completer>,
         future: Py<PyAny>,
     ) -> PyResult<u64> {
         self.check_process()?;
+        let request_json = request_json(request)?.into_owned();
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
         Ok(completer.get().register(future, |id, shared| {
@@ -147,16 +150,18 @@ impl NativeClient {
     }
 
     /// Runs operation `op` and waits for it with the GIL released; returns the response JSON.
-    /// Ctrl-C (a pending signal on the main thread) cancels the call.
-    #[pyo3(signature = (op, request_json, options_json=None))]
+    /// Ctrl-C (a pending signal on the main thread) cancels the call. `request` is the
+    /// request's JSON form, as a `dict` or as JSON text (see [`request_json`]).
+    #[pyo3(signature = (op, request, options_json=None))]
     fn call_blocking(
         &self,
         py: Python<'_>,
         op: String,
-        request_json: String,
+        request: &Bound<'_, PyAny>,
         options_json: Option<String>,
     ) -> PyResult<String> {
         self.check_process()?;
+        let request_json = request_json(request)?.into_owned();
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
         let mut task = rt.spawn(async move {
@@ -247,20 +252,9 @@ impl NativeConnector {
             })
             .collect();
         let inner = &self.inner;
-        let owned;
-        let json = match request.cast::<PyString>() {
-            Ok(json) => json.to_str()?,
-            Err(_) => {
-                let mut json = Vec::with_capacity(1024);
-                values::write_json(request, &mut json)?;
-                // Whole strings, punctuation and numbers: valid UTF-8.
-                owned =
-                    String::from_utf8(json).map_err(|_| values::NotJson::new_err("not UTF-8"))?;
-                owned.as_str()
-            }
-        };
+        let json = request_json(request)?;
         let (step, key) = py
-            .detach(|| ffi::guard(|| inner.step_parts(op, json, &responses, idempotency_key)))
+            .detach(|| ffi::guard(|| inner.step_parts(op, &json, &responses, idempotency_key)))
             .map_err(py_err)?;
         match step {
             Step::Send(http) => {
@@ -370,6 +364,22 @@ fn fiserv_signature(
 
 /// The core's API schema (JSON), which the package's types are generated from; its
 /// `error_classes` is the naming table of the exception classes.
+/// A request's JSON text from its JSON form given as a `dict` (written here, several times
+/// faster than `json.dumps`) or as JSON text. A `dict` holding anything JSON does not carry as
+/// it is raises `NotJson`, before anything is sent: the caller then gives `json.dumps`'s text,
+/// or reports the field `json.dumps` cannot convert.
+fn request_json<'a>(request: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
+    if let Ok(json) = request.cast::<PyString>() {
+        return Ok(Cow::Borrowed(json.to_str()?));
+    }
+    let mut json = Vec::with_capacity(1024);
+    values::write_json(request, &mut json)?;
+    // Whole strings, punctuation and numbers: valid UTF-8.
+    String::from_utf8(json)
+        .map(Cow::Owned)
+        .map_err(|_| values::NotJson::new_err("not UTF-8"))
+}
+
 #[pyfunction]
 fn api_schema_json() -> PyResult<String> {
     ffi::guard(|| Ok(api_schema().to_string())).map_err(py_err)

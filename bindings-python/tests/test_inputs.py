@@ -3,6 +3,7 @@ are bound to their request and can be created before a call."""
 
 from __future__ import annotations
 
+import asyncio
 import decimal
 import json
 import uuid
@@ -12,6 +13,7 @@ import pytest
 
 import connector_service as cs
 from conftest import card
+from connector_service import _inputs
 
 PAN = "4111111111111111"
 OFFLINE = cs.AdyenConfig(api_key="k", merchant_account="M")
@@ -95,6 +97,38 @@ def test_the_sans_io_request_crosses_exactly_with_or_without_json_dumps() -> Non
     with pytest.raises(cs.InvalidRequestError) as info:
         connector.step(cs.AuthorizeRequest(**authorize_fields(metadata={"deep": deep})))
     assert info.value.field is not None and info.value.field.startswith("metadata.deep[0][0]")
+
+
+def test_client_requests_cross_exactly_with_or_without_json_dumps(
+    adyen_config: cs.ClientConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `Client` and `AsyncClient` hand the request's dict to the native layer too; a dict only
+    # `json.dumps` can write (an int key) goes through it. Adyen echoes the reference.
+    reference = 'r "q" \\ \u00e9\U0001f600'
+    dumped: list[bool] = []  # for each text `json.dumps` wrote: whether it was a request
+    dumps = _inputs.dumps
+
+    def counting_dumps(body: Any, *args: Any) -> str:
+        dumped.append("merchant_reference" in body)
+        return dumps(body, *args)
+
+    monkeypatch.setattr(_inputs, "dumps", counting_dumps)
+
+    def request(metadata: dict[Any, str]) -> cs.AuthorizeRequest:
+        fields = authorize_fields(merchant_reference=reference, payment_method=card(), metadata=metadata)
+        return cs.AuthorizeRequest(**fields)
+
+    async def authorize_async(request: cs.AuthorizeRequest) -> cs.PaymentResponse:
+        return await cs.AsyncClient(adyen_config).payments.authorize(request)
+
+    for metadata, through_dumps in (({"order": "o-1"}, 0), ({7: "seven"}, 2)):
+        dumped.clear()
+        with cs.Client(adyen_config) as client:
+            payment = client.payments.authorize(request(metadata))
+        assert (payment.status, payment.merchant_reference) == (cs.PaymentStatus.CHARGED, reference)
+        payment = asyncio.run(authorize_async(request(metadata)))
+        assert (payment.status, payment.merchant_reference) == (cs.PaymentStatus.CHARGED, reference)
+        assert dumped.count(True) == through_dumps
 
 
 def test_wrong_values_on_the_sans_io_connector_and_in_the_config() -> None:

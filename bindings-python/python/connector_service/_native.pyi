@@ -42,9 +42,14 @@ class NativeClient:
     @property
     def pid(self) -> int: ...
     def call(
-        self, op: str, request_json: str, options_json: str | None, completer: Completer, future: Future[str]
+        self,
+        op: str,
+        request: dict[str, Any] | str,
+        options_json: str | None,
+        completer: Completer,
+        future: Future[str],
     ) -> int: ...
-    def call_blocking(self, op: str, request_json: str, options_json: str | None = None) -> str: ...
+    def call_blocking(self, op: str, request: dict[str, Any] | str, options_json: str | None = None) -> str: ...
     def handle_webhook(self, headers_json: str, body: bytes) -> str: ...
 
 @final
