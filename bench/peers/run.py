@@ -135,6 +135,10 @@ def fmt_ratio(x: float | None) -> str:
 def main() -> None:
     wanted = {n.strip() for n in os.environ.get("BENCH_ROWS", "").split(",") if n.strip()}
     rows = [r for r in ROWS if not wanted or r.command[-1] in wanted]
+    unknown = wanted - {r.command[-1] for r in ROWS}
+    if unknown:
+        names = ", ".join(r.command[-1] for r in ROWS)
+        raise SystemExit(f"BENCH_ROWS: no row named {', '.join(sorted(unknown))} (the rows: {names})")
     proc, url, creds = start_sandbox()
     env = dict(os.environ)
     env.update(
@@ -205,10 +209,11 @@ def main() -> None:
             f"| {fmt_ratio(sdk_ratio[0])} / {fmt_ratio(sdk_ratio[1])} | {fmt_ratio(plain_ratio[0])} / {fmt_ratio(plain_ratio[1])} "
             f"| {noise(row.name, 1):.0%} / {noise(row.name, 50):.0%} |"
         )
+    among = " (among the rows run: BENCH_ROWS)" if wanted else ""
     print(
-        "\nEvery connector-service row is ahead of the official SDK and of the best plain client of its language at both concurrencies."
+        f"\nEvery connector-service row is ahead of the official SDK and of the best plain client of its language at both concurrencies{among}."
         if verdict_ok
-        else "\nNOT every connector-service row is ahead of the official SDK and of the best plain client of its language."
+        else f"\nNOT every connector-service row is ahead of the official SDK and of the best plain client of its language{among}."
     )
 
 
