@@ -133,7 +133,10 @@ impl Completer {
                 continue;
             }
             match result {
-                Ok(json) => future.call_method1("set_result", (json,))?,
+                Ok(json) => match crate::values::read_json(py, &json) {
+                    Ok(value) => future.call_method1("set_result", (value,))?,
+                    Err(e) => future.call_method1("set_exception", (e.value(py),))?,
+                },
                 Err(e) => future.call_method1("set_exception", (crate::py_err(e).value(py),))?,
             };
         }

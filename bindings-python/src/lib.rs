@@ -123,8 +123,8 @@ impl NativeClient {
         self.pid
     }
 
-    /// Starts operation `op` on the runtime; its result (the response JSON, or a
-    /// `NativeError`) will be set on `future`, an asyncio future of the event loop that
+    /// Starts operation `op` on the runtime; its result (the response's JSON form as Python
+    /// values, or a `NativeError`) will be set on `future`, an asyncio future of the event loop that
     /// `completer` serves (see `bridge.rs`). Returns the call's id, for `completer.cancel`.
     /// `request` is the request's JSON form, as a `dict` or as JSON text (see [`request_json`]).
     #[pyo3(signature = (op, request, options_json, completer, future))]
@@ -149,17 +149,18 @@ impl NativeClient {
         }))
     }
 
-    /// Runs operation `op` and waits for it with the GIL released; returns the response JSON.
+    /// Runs operation `op` and waits for it with the GIL released; returns the response's JSON
+    /// form as Python values (a `dict`, as `json.loads` would give it).
     /// Ctrl-C (a pending signal on the main thread) cancels the call. `request` is the
     /// request's JSON form, as a `dict` or as JSON text (see [`request_json`]).
     #[pyo3(signature = (op, request, options_json=None))]
-    fn call_blocking(
+    fn call_blocking<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         op: String,
         request: &Bound<'_, PyAny>,
         options_json: Option<String>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         self.check_process()?;
         let request_json = request_json(request)?.into_owned();
         let rt = runtime::runtime().map_err(runtime_error)?;
@@ -167,7 +168,7 @@ impl NativeClient {
         let mut task = rt.spawn(async move {
             ffi::guard_future(client.call(&op, &request_json, options_json.as_deref())).await
         });
-        py.detach(|| {
+        let json = py.detach(|| {
             rt.block_on(async {
                 loop {
                     tokio::select! {
@@ -186,7 +187,8 @@ impl NativeClient {
                     }
                 }
             })
-        })
+        })?;
+        values::read_json(py, &json)
     }
 
     /// Verifies and parses a webhook: headers as a JSON object, and the raw body.
@@ -231,9 +233,9 @@ impl NativeConnector {
     /// One step of operation `op`: `request` is the core's JSON form as a `dict` (written as
     /// JSON text here, several times faster than `json.dumps`) or as JSON text; `responses` are
     /// `(status, headers, body)` tuples (no JSON, no Base64 for them). Returns
-    /// `(idempotency_key, request, response_json)` where `request` is `(method, url, headers,
-    /// body, retry_safe)` to send next, or None when the flow is done and `response_json` holds
-    /// its result. A `dict` holding anything JSON does not carry as it is raises `NotJson`.
+    /// `(idempotency_key, request, response)` where `request` is `(method, url, headers, body,
+    /// retry_safe)` to send next, or None when the flow is done and `response` holds its
+    /// result's JSON form (a `dict`). A `dict` holding anything JSON does not carry as it is raises `NotJson`.
     #[pyo3(signature = (op, request, responses, idempotency_key=None))]
     fn step_parts<'py>(
         &self,
@@ -272,7 +274,7 @@ impl NativeConnector {
                 );
                 (key, request, py.None()).into_pyobject(py)
             }
-            Step::Done(json) => (key, py.None(), json).into_pyobject(py),
+            Step::Done(json) => (key, py.None(), values::read_json(py, &json)?).into_pyobject(py),
         }
     }
 

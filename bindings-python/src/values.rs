@@ -1,11 +1,14 @@
-//! A request's `dict` written as JSON text here rather than by `json.dumps`, which costs more
-//! than the whole Rust step of most flows.
+//! JSON between Python values and text, here rather than in `json.dumps` / `json.loads`.
 //!
-//! Only what JSON carries as it is crosses here: `dict` with `str` keys, `list`, `str`, `int`
-//! within 64 bits, finite `float`, `bool` and `None`. Anything else (a tuple, an `int` key, a
-//! `Decimal`, a huge integer, NaN, nesting deeper than [`MAX_DEPTH`]) is a [`NotJson`] error,
-//! and the caller falls back to `json.dumps`, which converts what JSON can and reports the rest
-//! with the field's path.
+//! A request's `dict` is written as JSON text here: `json.dumps` costs more than the whole Rust
+//! step of most flows. Only what JSON carries as it is crosses: `dict` with `str` keys, `list`,
+//! `str`, `int` within 64 bits, finite `float`, `bool` and `None`. Anything else (a tuple, an
+//! `int` key, a `Decimal`, a huge integer, NaN, nesting deeper than [`MAX_DEPTH`]) is a
+//! [`NotJson`] error, and the caller falls back to `json.dumps`, which converts what JSON can
+//! and reports the rest with the field's path.
+//!
+//! The core's answers are read into Python values here ([`read_json`]), in one pass over the
+//! text, about twice as fast as `json.loads`, which the binding used before.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -88,4 +91,70 @@ fn write_str(s: &Bound<'_, PyString>, out: &mut Vec<u8>) -> PyResult<()> {
 
 fn not_json() -> PyErr {
     NotJson::new_err("not a JSON value")
+}
+
+/// The Python value (`dict`, `list`, `str`, `int`, `float`, `bool`, `None`) of a JSON text:
+/// what `json.loads` gives for the core's answers (the last of duplicate keys wins, as there;
+/// an integer beyond 64 bits, which the core never writes, reads as a `float`).
+pub(crate) fn read_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde::de::DeserializeSeed::deserialize(PySeed(py), &mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    Ok(value)
+}
+
+struct PySeed<'py>(Python<'py>);
+
+impl<'de, 'py> serde::de::DeserializeSeed<'de> for PySeed<'py> {
+    type Value = Bound<'py, PyAny>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+fn py_error<E: serde::de::Error>(e: PyErr) -> E {
+    E::custom(e)
+}
+
+impl<'de, 'py> serde::de::Visitor<'de> for PySeed<'py> {
+    type Value = Bound<'py, PyAny>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(PyBool::new(self.0, v).to_owned().into_any())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        let Ok(int) = v.into_pyobject(self.0);
+        Ok(int.into_any())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        let Ok(int) = v.into_pyobject(self.0);
+        Ok(int.into_any())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(PyFloat::new(self.0, v).into_any())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(PyString::new(self.0, v).into_any())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(self.0.None().into_bound(self.0))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let list = PyList::empty(self.0);
+        while let Some(v) = seq.next_element_seed(PySeed(self.0))? {
+            list.append(v).map_err(py_error)?;
+        }
+        Ok(list.into_any())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let dict = PyDict::new(self.0);
+        while let Some(k) = map.next_key_seed(PySeed(self.0))? {
+            let v = map.next_value_seed(PySeed(self.0))?;
+            dict.set_item(k, v).map_err(py_error)?;
+        }
+        Ok(dict.into_any())
+    }
 }

@@ -131,6 +131,42 @@ def test_client_requests_cross_exactly_with_or_without_json_dumps(
         assert dumped.count(True) == through_dumps
 
 
+def test_answers_cross_exactly() -> None:
+    # The native layer reads the core's answer into Python values itself (no `json.loads`):
+    # escapes, non-ASCII text, nesting, numbers and nulls arrive as they were.
+    connector = cs.Connector(OFFLINE)
+    reference = 'r "q" \\ / \u00e9\u20ac\U0001f600\n\t\x01'
+    processor_body = json.dumps(
+        {
+            "pspReference": "PSP1",
+            "resultCode": "Authorised",
+            "merchantReference": reference,
+            "amount": {"currency": "EUR", "value": 1000},
+            "additionalData": {"networkTxReference": "n-1", "nested": [1, -2.5e-3, None, True, {"k": []}]},
+        }
+    )
+    step = connector.step(cs.AuthorizeRequest(**authorize_fields()), idempotency_key="k")
+    assert isinstance(step, cs.Send)
+    done = connector.step(
+        cs.AuthorizeRequest(**authorize_fields()),
+        [cs.HttpResponse(200, processor_body.encode(), headers={"content-type": "application/json"})],
+        idempotency_key="k",
+    )
+    assert isinstance(done, cs.Done)
+    payment = done.response
+    assert (payment.status, payment.merchant_reference, payment.amount) == (
+        cs.PaymentStatus.CHARGED,
+        reference,
+        cs.Money(1000, "EUR"),
+    )
+    assert payment.raw_response == processor_body
+    assert (payment.connector_transaction_id, payment.network_transaction_id, payment.mandate_id) == (
+        "PSP1",
+        "n-1",
+        None,
+    )
+
+
 def test_wrong_values_on_the_sans_io_connector_and_in_the_config() -> None:
     connector = cs.Connector(OFFLINE)
     bad = cs.AuthorizeRequest(**authorize_fields(amount={"minor_units": 1}))

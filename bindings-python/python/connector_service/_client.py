@@ -227,7 +227,7 @@ class AsyncClient(_ClientBase):
         completer = _COMPLETERS.get(loop)
         if completer is None:
             completer = _completer_of(loop)
-        future: asyncio.Future[str] = loop.create_future()
+        future: asyncio.Future[dict[str, Any]] = loop.create_future()
         options_json = self._options(options)
         try:
             try:
@@ -237,14 +237,13 @@ class AsyncClient(_ClientBase):
         except _native.NativeError as e:
             raise native_error(e) from None
         try:
-            text = await future
+            result = await future
         except _native.NativeError as e:
             raise native_error(e) from None
         except BaseException:
             # Cancelled (task.cancel(), asyncio.wait_for): the call stops too.
             completer.cancel(call_id)
             raise
-        result: Mapping[str, Any] = json.loads(text)
         return result
 
     async def aclose(self) -> None:
@@ -296,16 +295,15 @@ class Client(_ClientBase):
         options_json = self._options(options)
         # The request crosses as the `dict` of its JSON form, which the native layer writes as
         # JSON text faster than `json.dumps`, unless it holds what only `json.dumps` converts
-        # or cannot (an error that names the field): see `Connector._step`.
+        # or cannot (an error that names the field): see `Connector._step`. The answer comes
+        # back as the `dict` of its JSON form.
         try:
             try:
-                text = native.call_blocking(operation, request, options_json)
+                return native.call_blocking(operation, request, options_json)
             except _native.NotJson:
-                text = native.call_blocking(operation, _inputs.dumps(request), options_json)
+                return native.call_blocking(operation, _inputs.dumps(request), options_json)
         except _native.NativeError as e:
             raise native_error(e) from None
-        result: Mapping[str, Any] = json.loads(text)
-        return result
 
     def close(self) -> None:
         """Releases the connection pool; later calls raise `InvalidConfigurationError`."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -80,7 +79,7 @@ class Connector(ConnectorSteps):
         # `dict` of its JSON form, which the native layer writes as JSON text several times
         # faster than `json.dumps`, unless it holds what only `json.dumps` converts (a tuple, an
         # int key) or cannot (a Decimal: an error that names the field). The flow's result
-        # comes back as JSON text.
+        # comes back as the `dict` of its JSON form.
         try:
             try:
                 key, send, done = self._native.step_parts(operation, request, parts, idempotency_key)
@@ -90,7 +89,7 @@ class Connector(ConnectorSteps):
             raise native_error(e) from None
         if send is None:
             assert done is not None
-            return Done(parse(json.loads(done)), key)
+            return Done(parse(done), key)
         method, url, headers, request_body, retry_safe = send
         return Send(HttpRequest(_METHODS[method], url, headers, retry_safe, body=request_body), key)
 
