@@ -124,8 +124,8 @@ impl NativeClient {
     }
 
     /// Starts operation `op` on the runtime; its result (the response's JSON form as Python
-    /// values, or a `NativeError`) will be set on `future`, an asyncio future of the event loop that
-    /// `completer` serves (see `bridge.rs`). Returns the call's id, for `completer.cancel`.
+    /// values, or a `NativeError`) will be set on `future`, an asyncio future of the event loop
+    /// that `completer` serves (see `bridge.rs`). Returns the call's id, for `completer.cancel`.
     /// `request` is the request's JSON form, as a `dict` or as JSON text (see [`request_json`]).
     #[pyo3(signature = (op, request, options_json, completer, future))]
     fn call(
@@ -150,9 +150,9 @@ impl NativeClient {
     }
 
     /// Runs operation `op` and waits for it with the GIL released; returns the response's JSON
-    /// form as Python values (a `dict`, as `json.loads` would give it).
-    /// Ctrl-C (a pending signal on the main thread) cancels the call. `request` is the
-    /// request's JSON form, as a `dict` or as JSON text (see [`request_json`]).
+    /// form as Python values (a `dict`, as `json.loads` would give it). Ctrl-C (a pending
+    /// signal on the main thread) cancels the call. `request` is the request's JSON form, as a
+    /// `dict` or as JSON text (see [`request_json`]).
     #[pyo3(signature = (op, request, options_json=None))]
     fn call_blocking<'py>(
         &self,
@@ -235,7 +235,8 @@ impl NativeConnector {
     /// `(status, headers, body)` tuples (no JSON, no Base64 for them). Returns
     /// `(idempotency_key, request, response)` where `request` is `(method, url, headers, body,
     /// retry_safe)` to send next, or None when the flow is done and `response` holds its
-    /// result's JSON form (a `dict`). A `dict` holding anything JSON does not carry as it is raises `NotJson`.
+    /// result's JSON form (a `dict`). A `dict` holding anything JSON does not carry as it is
+    /// raises `NotJson`.
     #[pyo3(signature = (op, request, responses, idempotency_key=None))]
     fn step_parts<'py>(
         &self,
@@ -364,8 +365,6 @@ fn fiserv_signature(
     )
 }
 
-/// The core's API schema (JSON), which the package's types are generated from; its
-/// `error_classes` is the naming table of the exception classes.
 /// A request's JSON text from its JSON form given as a `dict` (written here, several times
 /// faster than `json.dumps`) or as JSON text. A `dict` holding anything JSON does not carry as
 /// it is raises `NotJson`, before anything is sent: the caller then gives `json.dumps`'s text,
@@ -382,6 +381,8 @@ fn request_json<'a>(request: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
         .map_err(|_| values::NotJson::new_err("not UTF-8"))
 }
 
+/// The core's API schema (JSON), which the package's types are generated from; its
+/// `error_classes` is the naming table of the exception classes.
 #[pyfunction]
 fn api_schema_json() -> PyResult<String> {
     ffi::guard(|| Ok(api_schema().to_string())).map_err(py_err)

@@ -95,13 +95,17 @@ fn not_json() -> PyErr {
 
 /// The Python value (`dict`, `list`, `str`, `int`, `float`, `bool`, `None`) of a JSON text:
 /// what `json.loads` gives for the core's answers (the last of duplicate keys wins, as there;
-/// an integer beyond 64 bits, which the core never writes, reads as a `float`).
+/// an integer beyond 64 bits, which the core never writes, reads as a `float`). A text that is
+/// not JSON (never one the core wrote) is an `internal` error, which names no value.
 pub(crate) fn read_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde::de::DeserializeSeed::deserialize(PySeed(py), &mut de)
-        .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    Ok(value)
+    serde::de::DeserializeSeed::deserialize(PySeed(py), &mut de)
+        .and_then(|value| de.end().map(|()| value))
+        .map_err(|e| {
+            crate::to_py_err(&connector_service::Error::internal(format!(
+                "cannot read the core's answer: {e}"
+            )))
+        })
 }
 
 struct PySeed<'py>(Python<'py>);
