@@ -230,10 +230,9 @@ class AsyncClient(_ClientBase):
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
         options_json = self._options(options)
         try:
-            try:
-                call_id = native.call(operation, request, options_json, completer, future)
-            except _native.NotJson:
-                call_id = native.call(operation, _inputs.dumps(request), options_json, completer, future)
+            call_id = _inputs.native_call(
+                lambda body: native.call(operation, body, options_json, completer, future), request
+            )
         except _native.NativeError as e:
             raise native_error(e) from None
         try:
@@ -293,15 +292,9 @@ class Client(_ClientBase):
     def _call(self, operation: str, request: dict[str, Any], options: CallOptions | None) -> Mapping[str, Any]:
         native = self._require()
         options_json = self._options(options)
-        # The request crosses as the `dict` of its JSON form, which the native layer writes as
-        # JSON text faster than `json.dumps`, unless it holds what only `json.dumps` converts
-        # or cannot (an error that names the field): see `Connector._step`. The answer comes
-        # back as the `dict` of its JSON form.
+        # The answer comes back as its JSON form's `dict`.
         try:
-            try:
-                return native.call_blocking(operation, request, options_json)
-            except _native.NotJson:
-                return native.call_blocking(operation, _inputs.dumps(request), options_json)
+            return _inputs.native_call(lambda body: native.call_blocking(operation, body, options_json), request)
         except _native.NativeError as e:
             raise native_error(e) from None
 

@@ -75,16 +75,13 @@ class Connector(ConnectorSteps):
                 raise TypeError(f"responses must be HttpResponse objects, got {type(r).__name__}")
             body = r.body if type(r.body) is bytes else bytes(r.body)
             parts.append((r.status, r.headers, body))
-        # The HTTP exchanges cross as Python values (no JSON, no Base64); the request as the
-        # `dict` of its JSON form, which the native layer writes as JSON text several times
-        # faster than `json.dumps`, unless it holds what only `json.dumps` converts (a tuple, an
-        # int key) or cannot (a Decimal: an error that names the field). The flow's result
-        # comes back as the `dict` of its JSON form.
+        # The HTTP exchanges cross as Python values (no JSON, no Base64), the request as its
+        # JSON form's `dict` (`native_call`), and the flow's result comes back as its JSON
+        # form's `dict`.
         try:
-            try:
-                key, send, done = self._native.step_parts(operation, request, parts, idempotency_key)
-            except _native.NotJson:
-                key, send, done = self._native.step_parts(operation, _inputs.dumps(request), parts, idempotency_key)
+            key, send, done = _inputs.native_call(
+                lambda body: self._native.step_parts(operation, body, parts, idempotency_key), request
+            )
         except _native.NativeError as e:
             raise native_error(e) from None
         if send is None:

@@ -15,9 +15,10 @@ import dataclasses
 import json
 import linecache
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from . import _native
 from ._errors import ConnectorServiceError, InvalidRequestError
 from ._ext import Model, request_of
 
@@ -27,6 +28,7 @@ _CONVERSION_ERRORS = (AttributeError, TypeError, ValueError, OverflowError)
 _DICT_KEY = re.compile(r'^\s*"(\w+)":')
 
 _M = TypeVar("_M", bound=Model)
+_T = TypeVar("_T")
 
 
 def request_body(cls: type[_M], request: _M | None, fields: dict[str, Any]) -> dict[str, Any]:
@@ -62,6 +64,18 @@ def dumps(body: Any, error: type[ConnectorServiceError] = InvalidRequestError) -
             f"{kind} cannot be sent (expected a string, a number, a boolean, a list, a mapping or None)",
             field=path or "request",
         ) from None
+
+
+def native_call(call: Callable[[dict[str, Any] | str], _T], request: dict[str, Any]) -> _T:
+    """`call(request)` with the request as the `dict` of its JSON form, which the native layer
+    writes as JSON text several times faster than `json.dumps`. A dict holding what only
+    `json.dumps` converts (a tuple, an int key) or cannot (a Decimal) is refused (`NotJson`)
+    before anything is sent, and crosses as `json.dumps`'s text instead (or fails there with
+    an error that names the field)."""
+    try:
+        return call(request)
+    except _native.NotJson:
+        return call(dumps(request))
 
 
 def _path_from_traceback(e: BaseException) -> list[str]:
