@@ -75,6 +75,41 @@ def test_defaults_match_the_core() -> None:
     assert cs.AuthorizeRequest(cs.Money(1, "USD"), "r", cs.Card(PAN, 1, 2030)).metadata == {}
 
 
+def test_from_dict_gives_the_constructor_defaults_for_absent_and_null_fields() -> None:
+    # `from_dict` sets the fields itself (no keyword call): what it leaves out must still be the
+    # constructor's default, made per instance where the constructor makes one.
+    required = {"amount": {"minor_units": 1, "currency": "USD"}, "merchant_reference": "r"}
+    card = {"type": "card", "number": PAN, "expiry_month": 1, "expiry_year": 2030}
+    expected = cs.AuthorizeRequest(cs.Money(1, "USD"), "r", cs.Card(PAN, 1, 2030))
+    nulls = {f.name: None for f in dataclasses.fields(cs.AuthorizeRequest) if f.name not in required}
+    for data in ({**required, "payment_method": card}, {**nulls, **required, "payment_method": card}):
+        request = cs.AuthorizeRequest.from_dict(data)
+        assert request == expected
+        assert request.capture_method is cs.CaptureMethod.AUTOMATIC
+        assert request.metadata == {} and request.metadata is not cs.AuthorizeRequest.from_dict(data).metadata
+    config = cs.ClientConfig.from_dict({"connector": {"type": "adyen", "api_key": "k", "merchant_account": "M"}})
+    assert config == cs.ClientConfig(cs.AdyenConfig("k", "M"))
+    assert config.environment is cs.Environment.SANDBOX and config.transport == cs.TransportOptions()
+    assert config.transport is not cs.ClientConfig.from_dict(config.to_dict()).transport
+    with pytest.raises(KeyError):
+        cs.AuthorizeRequest.from_dict({"merchant_reference": "r", "payment_method": card})
+
+
+def test_enum_fields_convert_through_their_values() -> None:
+    response = cs.PaymentResponse.from_dict({"status": "charged", "connector": "xendit", "extra": 1})
+    assert response.status is cs.PaymentStatus.CHARGED and response.connector is cs.ConnectorName.XENDIT
+    with pytest.raises(ValueError, match="'nope' is not a valid PaymentStatus"):
+        cs.PaymentResponse.from_dict({"status": "nope", "connector": "xendit"})
+    # A member or its value gives the plain value; anything else fails as the enum's call does.
+    for status in (cs.PaymentStatus.VOIDED, "voided"):
+        data = cs.PaymentResponse(status, "adyen").to_dict()  # type: ignore[arg-type]
+        assert (data["status"], data["connector"]) == ("voided", "adyen")
+        assert type(data["status"]) is str and type(data["connector"]) is str
+    for wrong in ("VOIDED", cs.RefundReason.FRAUD, 3, ["voided"]):
+        with pytest.raises((ValueError, TypeError)):
+            cs.PaymentResponse(wrong, "adyen").to_dict()  # type: ignore[arg-type]
+
+
 def test_enums_are_str_valued() -> None:
     assert issubclass(cs.PaymentStatus, enum.Enum)
     assert cs.PaymentStatus("charged") is cs.PaymentStatus.CHARGED

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from ._types import ConnectorName, ErrorCode, ErrorInfo, Flow
+from ._types import ConnectorName, ErrorCode, ErrorInfo, Flow, _connector_name_value, _flow_value
 
 
 class ConnectorServiceError(Exception):
@@ -81,8 +81,8 @@ class ConnectorServiceError(Exception):
             "code": self.code.value,
             "message": self.message,
             "field": self.field,
-            "connector": None if self.connector is None else ConnectorName(self.connector).value,
-            "flow": None if self.flow is None else Flow(self.flow).value,
+            "connector": None if self.connector is None else _connector_name_value(self.connector),
+            "flow": None if self.flow is None else _flow_value(self.flow),
             "http_status": self.http_status,
             "processor_code": self.processor_code,
             "processor_message": self.processor_message,

@@ -31,6 +31,17 @@ class AuthenticationType(enum.StrEnum):
     """Ask to skip 3-D Secure where the processor allows it."""
 
 
+_AUTHENTICATION_TYPE: dict[str, AuthenticationType] = {m.value: m for m in AuthenticationType}
+
+
+def _authentication_type_of(value: Any) -> AuthenticationType:
+    return _AUTHENTICATION_TYPE.get(value) or AuthenticationType(value)
+
+
+def _authentication_type_value(value: Any) -> str:
+    return (_AUTHENTICATION_TYPE.get(value) or AuthenticationType(value))._value_
+
+
 class BankRedirectMethod(enum.StrEnum):
     """The bank redirect methods."""
 
@@ -52,11 +63,33 @@ class BankRedirectMethod(enum.StrEnum):
     """Sofort / Klarna Pay now (Adyen `directEbanking`)."""
 
 
+_BANK_REDIRECT_METHOD: dict[str, BankRedirectMethod] = {m.value: m for m in BankRedirectMethod}
+
+
+def _bank_redirect_method_of(value: Any) -> BankRedirectMethod:
+    return _BANK_REDIRECT_METHOD.get(value) or BankRedirectMethod(value)
+
+
+def _bank_redirect_method_value(value: Any) -> str:
+    return (_BANK_REDIRECT_METHOD.get(value) or BankRedirectMethod(value))._value_
+
+
 class CaptureMethod(enum.StrEnum):
     """Whether funds are captured with the authorization or later by a capture call."""
 
     AUTOMATIC = "automatic"
     MANUAL = "manual"
+
+
+_CAPTURE_METHOD: dict[str, CaptureMethod] = {m.value: m for m in CaptureMethod}
+
+
+def _capture_method_of(value: Any) -> CaptureMethod:
+    return _CAPTURE_METHOD.get(value) or CaptureMethod(value)
+
+
+def _capture_method_value(value: Any) -> str:
+    return (_CAPTURE_METHOD.get(value) or CaptureMethod(value))._value_
 
 
 class ConnectorName(enum.StrEnum):
@@ -70,6 +103,17 @@ class ConnectorName(enum.StrEnum):
     XENDIT = "xendit"
 
 
+_CONNECTOR_NAME: dict[str, ConnectorName] = {m.value: m for m in ConnectorName}
+
+
+def _connector_name_of(value: Any) -> ConnectorName:
+    return _CONNECTOR_NAME.get(value) or ConnectorName(value)
+
+
+def _connector_name_value(value: Any) -> str:
+    return (_CONNECTOR_NAME.get(value) or ConnectorName(value))._value_
+
+
 class DisputeStage(enum.StrEnum):
     """Unified dispute stage."""
 
@@ -79,6 +123,17 @@ class DisputeStage(enum.StrEnum):
     """The chargeback itself."""
     PRE_ARBITRATION = "pre_arbitration"
     """Second chargeback, pre-arbitration or arbitration."""
+
+
+_DISPUTE_STAGE: dict[str, DisputeStage] = {m.value: m for m in DisputeStage}
+
+
+def _dispute_stage_of(value: Any) -> DisputeStage:
+    return _DISPUTE_STAGE.get(value) or DisputeStage(value)
+
+
+def _dispute_stage_value(value: Any) -> str:
+    return (_DISPUTE_STAGE.get(value) or DisputeStage(value))._value_
 
 
 class DisputeStatus(enum.StrEnum):
@@ -100,6 +155,17 @@ class DisputeStatus(enum.StrEnum):
     """Decided for the cardholder."""
 
 
+_DISPUTE_STATUS: dict[str, DisputeStatus] = {m.value: m for m in DisputeStatus}
+
+
+def _dispute_status_of(value: Any) -> DisputeStatus:
+    return _DISPUTE_STATUS.get(value) or DisputeStatus(value)
+
+
+def _dispute_status_value(value: Any) -> str:
+    return (_DISPUTE_STATUS.get(value) or DisputeStatus(value))._value_
+
+
 class Environment(enum.StrEnum):
     """Which of the processor's environments to talk to."""
 
@@ -107,6 +173,17 @@ class Environment(enum.StrEnum):
     """The processor's test environment."""
     LIVE = "live"
     """The processor's live environment."""
+
+
+_ENVIRONMENT: dict[str, Environment] = {m.value: m for m in Environment}
+
+
+def _environment_of(value: Any) -> Environment:
+    return _ENVIRONMENT.get(value) or Environment(value)
+
+
+def _environment_value(value: Any) -> str:
+    return (_ENVIRONMENT.get(value) or Environment(value))._value_
 
 
 class ErrorCode(enum.StrEnum):
@@ -148,6 +225,17 @@ class ErrorCode(enum.StrEnum):
     """A bug in this library. Please report it."""
 
 
+_ERROR_CODE: dict[str, ErrorCode] = {m.value: m for m in ErrorCode}
+
+
+def _error_code_of(value: Any) -> ErrorCode:
+    return _ERROR_CODE.get(value) or ErrorCode(value)
+
+
+def _error_code_value(value: Any) -> str:
+    return (_ERROR_CODE.get(value) or ErrorCode(value))._value_
+
+
 class EvidenceType(enum.StrEnum):
     """What a piece of evidence shows."""
 
@@ -171,6 +259,17 @@ class EvidenceType(enum.StrEnum):
     """Anything else."""
 
 
+_EVIDENCE_TYPE: dict[str, EvidenceType] = {m.value: m for m in EvidenceType}
+
+
+def _evidence_type_of(value: Any) -> EvidenceType:
+    return _EVIDENCE_TYPE.get(value) or EvidenceType(value)
+
+
+def _evidence_type_value(value: Any) -> str:
+    return (_EVIDENCE_TYPE.get(value) or EvidenceType(value))._value_
+
+
 class Flow(enum.StrEnum):
     """The flows of the unified API."""
 
@@ -188,6 +287,17 @@ class Flow(enum.StrEnum):
     WEBHOOK = "webhook"
 
 
+_FLOW: dict[str, Flow] = {m.value: m for m in Flow}
+
+
+def _flow_of(value: Any) -> Flow:
+    return _FLOW.get(value) or Flow(value)
+
+
+def _flow_value(value: Any) -> str:
+    return (_FLOW.get(value) or Flow(value))._value_
+
+
 class HttpMethod(enum.StrEnum):
     """HTTP method of a redirect or request."""
 
@@ -196,6 +306,17 @@ class HttpMethod(enum.StrEnum):
     PUT = "PUT"
     PATCH = "PATCH"
     DELETE = "DELETE"
+
+
+_HTTP_METHOD: dict[str, HttpMethod] = {m.value: m for m in HttpMethod}
+
+
+def _http_method_of(value: Any) -> HttpMethod:
+    return _HTTP_METHOD.get(value) or HttpMethod(value)
+
+
+def _http_method_value(value: Any) -> str:
+    return (_HTTP_METHOD.get(value) or HttpMethod(value))._value_
 
 
 class MandateUsage(enum.StrEnum):
@@ -209,12 +330,34 @@ class MandateUsage(enum.StrEnum):
     """A subscription: charges on a fixed schedule."""
 
 
+_MANDATE_USAGE: dict[str, MandateUsage] = {m.value: m for m in MandateUsage}
+
+
+def _mandate_usage_of(value: Any) -> MandateUsage:
+    return _MANDATE_USAGE.get(value) or MandateUsage(value)
+
+
+def _mandate_usage_value(value: Any) -> str:
+    return (_MANDATE_USAGE.get(value) or MandateUsage(value))._value_
+
+
 class OrderStatus(enum.StrEnum):
     """Order status at the processor."""
 
     CREATED = "created"
     ATTEMPTED = "attempted"
     PAID = "paid"
+
+
+_ORDER_STATUS: dict[str, OrderStatus] = {m.value: m for m in OrderStatus}
+
+
+def _order_status_of(value: Any) -> OrderStatus:
+    return _ORDER_STATUS.get(value) or OrderStatus(value)
+
+
+def _order_status_value(value: Any) -> str:
+    return (_ORDER_STATUS.get(value) or OrderStatus(value))._value_
 
 
 class PaymentStatus(enum.StrEnum):
@@ -254,6 +397,17 @@ class PaymentStatus(enum.StrEnum):
     """The authorization expired without capture."""
 
 
+_PAYMENT_STATUS: dict[str, PaymentStatus] = {m.value: m for m in PaymentStatus}
+
+
+def _payment_status_of(value: Any) -> PaymentStatus:
+    return _PAYMENT_STATUS.get(value) or PaymentStatus(value)
+
+
+def _payment_status_value(value: Any) -> str:
+    return (_PAYMENT_STATUS.get(value) or PaymentStatus(value))._value_
+
+
 class RefundReason(enum.StrEnum):
     """Why a refund is made (mapped to the processor's reason enum where it has one)."""
 
@@ -262,6 +416,17 @@ class RefundReason(enum.StrEnum):
     RETURN = "return"
     DUPLICATE = "duplicate"
     OTHER = "other"
+
+
+_REFUND_REASON: dict[str, RefundReason] = {m.value: m for m in RefundReason}
+
+
+def _refund_reason_of(value: Any) -> RefundReason:
+    return _REFUND_REASON.get(value) or RefundReason(value)
+
+
+def _refund_reason_value(value: Any) -> str:
+    return (_REFUND_REASON.get(value) or RefundReason(value))._value_
 
 
 class RefundStatus(enum.StrEnum):
@@ -277,6 +442,17 @@ class RefundStatus(enum.StrEnum):
     """Held for review by the processor."""
 
 
+_REFUND_STATUS: dict[str, RefundStatus] = {m.value: m for m in RefundStatus}
+
+
+def _refund_status_of(value: Any) -> RefundStatus:
+    return _REFUND_STATUS.get(value) or RefundStatus(value)
+
+
+def _refund_status_value(value: Any) -> str:
+    return (_REFUND_STATUS.get(value) or RefundStatus(value))._value_
+
+
 class UpiFlow(enum.StrEnum):
     """How a UPI payment is approved."""
 
@@ -286,11 +462,33 @@ class UpiFlow(enum.StrEnum):
     """The shopper's UPI app is opened with a `upi://pay` intent (deep link or QR)."""
 
 
+_UPI_FLOW: dict[str, UpiFlow] = {m.value: m for m in UpiFlow}
+
+
+def _upi_flow_of(value: Any) -> UpiFlow:
+    return _UPI_FLOW.get(value) or UpiFlow(value)
+
+
+def _upi_flow_value(value: Any) -> str:
+    return (_UPI_FLOW.get(value) or UpiFlow(value))._value_
+
+
 class WalletKind(enum.StrEnum):
     """Which wallet a network token came from."""
 
     APPLE_PAY = "apple_pay"
     GOOGLE_PAY = "google_pay"
+
+
+_WALLET_KIND: dict[str, WalletKind] = {m.value: m for m in WalletKind}
+
+
+def _wallet_kind_of(value: Any) -> WalletKind:
+    return _WALLET_KIND.get(value) or WalletKind(value)
+
+
+def _wallet_kind_value(value: Any) -> str:
+    return (_WALLET_KIND.get(value) or WalletKind(value))._value_
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -316,12 +514,11 @@ class AcceptDisputeRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AcceptDisputeRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["connector_dispute_id"]
-        kwargs["connector_dispute_id"] = value
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.connector_dispute_id = data["connector_dispute_id"]
+        obj.idempotency_key = get("idempotency_key")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -376,24 +573,17 @@ class Address(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Address:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        if (value := data.get("line1")) is not None:
-            kwargs["line1"] = value
-        if (value := data.get("line2")) is not None:
-            kwargs["line2"] = value
-        if (value := data.get("city")) is not None:
-            kwargs["city"] = value
-        if (value := data.get("state")) is not None:
-            kwargs["state"] = value
-        if (value := data.get("postal_code")) is not None:
-            kwargs["postal_code"] = value
-        if (value := data.get("country")) is not None:
-            kwargs["country"] = value
-        if (value := data.get("first_name")) is not None:
-            kwargs["first_name"] = value
-        if (value := data.get("last_name")) is not None:
-            kwargs["last_name"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.line1 = get("line1")
+        obj.line2 = get("line2")
+        obj.city = get("city")
+        obj.state = get("state")
+        obj.postal_code = get("postal_code")
+        obj.country = get("country")
+        obj.first_name = get("first_name")
+        obj.last_name = get("last_name")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -446,18 +636,14 @@ class AdyenConfig(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AdyenConfig:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["api_key"]
-        kwargs["api_key"] = value
-        value = data["merchant_account"]
-        kwargs["merchant_account"] = value
-        if (value := data.get("live_endpoint_prefix")) is not None:
-            kwargs["live_endpoint_prefix"] = value
-        if (value := data.get("webhook_hmac_key")) is not None:
-            kwargs["webhook_hmac_key"] = value
-        if (value := data.get("dispute_api_key")) is not None:
-            kwargs["dispute_api_key"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.api_key = data["api_key"]
+        obj.merchant_account = data["merchant_account"]
+        obj.live_endpoint_prefix = get("live_endpoint_prefix")
+        obj.webhook_hmac_key = get("webhook_hmac_key")
+        obj.dispute_api_key = get("dispute_api_key")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -483,10 +669,9 @@ class ApplePay(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ApplePay:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["token"]
-        kwargs["token"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        obj.token = data["token"]
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -560,14 +745,14 @@ class AuthorizeRequest(_ext.Model):
             "amount": self.amount.to_dict(),
             "merchant_reference": self.merchant_reference,
             "payment_method": _payment_method_to_dict(self.payment_method),
-            "capture_method": CaptureMethod(self.capture_method).value,
+            "capture_method": _capture_method_value(self.capture_method),
             "idempotency_key": self.idempotency_key,
             "customer": None if self.customer is None else self.customer.to_dict(),
             "billing_address": None if self.billing_address is None else self.billing_address.to_dict(),
             "shipping_address": None if self.shipping_address is None else self.shipping_address.to_dict(),
             "browser_info": None if self.browser_info is None else self.browser_info.to_dict(),
             "return_url": self.return_url,
-            "authentication_type": AuthenticationType(self.authentication_type).value,
+            "authentication_type": _authentication_type_value(self.authentication_type),
             "statement_descriptor": self.statement_descriptor,
             "connector_order_id": self.connector_order_id,
             "metadata": dict(self.metadata),
@@ -576,36 +761,40 @@ class AuthorizeRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AuthorizeRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["amount"]
-        kwargs["amount"] = Money.from_dict(value)
-        value = data["merchant_reference"]
-        kwargs["merchant_reference"] = value
-        value = data["payment_method"]
-        kwargs["payment_method"] = _payment_method_from_dict(value)
-        if (value := data.get("capture_method")) is not None:
-            kwargs["capture_method"] = CaptureMethod(value)
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("customer")) is not None:
-            kwargs["customer"] = Customer.from_dict(value)
-        if (value := data.get("billing_address")) is not None:
-            kwargs["billing_address"] = Address.from_dict(value)
-        if (value := data.get("shipping_address")) is not None:
-            kwargs["shipping_address"] = Address.from_dict(value)
-        if (value := data.get("browser_info")) is not None:
-            kwargs["browser_info"] = BrowserInfo.from_dict(value)
-        if (value := data.get("return_url")) is not None:
-            kwargs["return_url"] = value
-        if (value := data.get("authentication_type")) is not None:
-            kwargs["authentication_type"] = AuthenticationType(value)
-        if (value := data.get("statement_descriptor")) is not None:
-            kwargs["statement_descriptor"] = value
-        if (value := data.get("connector_order_id")) is not None:
-            kwargs["connector_order_id"] = value
-        if (value := data.get("metadata")) is not None:
-            kwargs["metadata"] = dict(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.amount = Money.from_dict(data["amount"])
+        obj.merchant_reference = data["merchant_reference"]
+        obj.payment_method = _payment_method_from_dict(data["payment_method"])
+        if (value := get("capture_method")) is None:
+            obj.capture_method = CaptureMethod.AUTOMATIC
+        else:
+            obj.capture_method = _capture_method_of(value)
+        obj.idempotency_key = get("idempotency_key")
+        if (value := get("customer")) is not None:
+            value = Customer.from_dict(value)
+        obj.customer = value
+        if (value := get("billing_address")) is not None:
+            value = Address.from_dict(value)
+        obj.billing_address = value
+        if (value := get("shipping_address")) is not None:
+            value = Address.from_dict(value)
+        obj.shipping_address = value
+        if (value := get("browser_info")) is not None:
+            value = BrowserInfo.from_dict(value)
+        obj.browser_info = value
+        obj.return_url = get("return_url")
+        if (value := get("authentication_type")) is None:
+            obj.authentication_type = AuthenticationType.AUTO
+        else:
+            obj.authentication_type = _authentication_type_of(value)
+        obj.statement_descriptor = get("statement_descriptor")
+        obj.connector_order_id = get("connector_order_id")
+        if (value := get("metadata")) is None:
+            obj.metadata = {}
+        else:
+            obj.metadata = dict(value)
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -628,10 +817,10 @@ class AwaitAction(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AwaitAction:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        if (value := data.get("description")) is not None:
-            kwargs["description"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.description = get("description")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -650,19 +839,18 @@ class BankRedirect(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "method": BankRedirectMethod(self.method).value,
+            "method": _bank_redirect_method_value(self.method),
             "issuer": self.issuer,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BankRedirect:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["method"]
-        kwargs["method"] = BankRedirectMethod(value)
-        if (value := data.get("issuer")) is not None:
-            kwargs["issuer"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.method = _bank_redirect_method_of(data["method"])
+        obj.issuer = get("issuer")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -726,28 +914,19 @@ class BrowserInfo(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BrowserInfo:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        if (value := data.get("user_agent")) is not None:
-            kwargs["user_agent"] = value
-        if (value := data.get("accept_header")) is not None:
-            kwargs["accept_header"] = value
-        if (value := data.get("language")) is not None:
-            kwargs["language"] = value
-        if (value := data.get("color_depth")) is not None:
-            kwargs["color_depth"] = value
-        if (value := data.get("screen_height")) is not None:
-            kwargs["screen_height"] = value
-        if (value := data.get("screen_width")) is not None:
-            kwargs["screen_width"] = value
-        if (value := data.get("time_zone_offset_minutes")) is not None:
-            kwargs["time_zone_offset_minutes"] = value
-        if (value := data.get("java_enabled")) is not None:
-            kwargs["java_enabled"] = value
-        if (value := data.get("javascript_enabled")) is not None:
-            kwargs["javascript_enabled"] = value
-        if (value := data.get("referer")) is not None:
-            kwargs["referer"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.user_agent = get("user_agent")
+        obj.accept_header = get("accept_header")
+        obj.language = get("language")
+        obj.color_depth = get("color_depth")
+        obj.screen_height = get("screen_height")
+        obj.screen_width = get("screen_width")
+        obj.time_zone_offset_minutes = get("time_zone_offset_minutes")
+        obj.java_enabled = get("java_enabled")
+        obj.javascript_enabled = get("javascript_enabled")
+        obj.referer = get("referer")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -774,12 +953,11 @@ class CallOptions(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CallOptions:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        if (value := data.get("timeout_ms")) is not None:
-            kwargs["timeout_ms"] = value
-        if (value := data.get("retry")) is not None:
-            kwargs["retry"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.timeout_ms = get("timeout_ms")
+        obj.retry = get("retry")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -849,15 +1027,15 @@ class CallRecord(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "connector": ConnectorName(self.connector).value,
+            "connector": _connector_name_value(self.connector),
             "operation": self.operation,
-            "flow": Flow(self.flow).value,
+            "flow": _flow_value(self.flow),
             "outcome": self.outcome,
             "attempts": self.attempts,
             "latency_us": self.latency_us,
             "idempotency_key": self.idempotency_key,
             "status": self.status,
-            "error_code": None if self.error_code is None else ErrorCode(self.error_code).value,
+            "error_code": None if self.error_code is None else _error_code_value(self.error_code),
             "http_status": self.http_status,
             "request_id": self.request_id,
         }
@@ -865,30 +1043,22 @@ class CallRecord(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CallRecord:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["connector"]
-        kwargs["connector"] = ConnectorName(value)
-        value = data["operation"]
-        kwargs["operation"] = value
-        value = data["flow"]
-        kwargs["flow"] = Flow(value)
-        value = data["outcome"]
-        kwargs["outcome"] = value
-        value = data["attempts"]
-        kwargs["attempts"] = value
-        value = data["latency_us"]
-        kwargs["latency_us"] = value
-        value = data["idempotency_key"]
-        kwargs["idempotency_key"] = value
-        if (value := data.get("status")) is not None:
-            kwargs["status"] = value
-        if (value := data.get("error_code")) is not None:
-            kwargs["error_code"] = ErrorCode(value)
-        if (value := data.get("http_status")) is not None:
-            kwargs["http_status"] = value
-        if (value := data.get("request_id")) is not None:
-            kwargs["request_id"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.connector = _connector_name_of(data["connector"])
+        obj.operation = data["operation"]
+        obj.flow = _flow_of(data["flow"])
+        obj.outcome = data["outcome"]
+        obj.attempts = data["attempts"]
+        obj.latency_us = data["latency_us"]
+        obj.idempotency_key = data["idempotency_key"]
+        obj.status = get("status")
+        if (value := get("error_code")) is not None:
+            value = _error_code_of(value)
+        obj.error_code = value
+        obj.http_status = get("http_status")
+        obj.request_id = get("request_id")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -934,18 +1104,16 @@ class CaptureRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CaptureRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["connector_transaction_id"]
-        kwargs["connector_transaction_id"] = value
-        value = data["amount"]
-        kwargs["amount"] = Money.from_dict(value)
-        if (value := data.get("authorized_amount")) is not None:
-            kwargs["authorized_amount"] = Money.from_dict(value)
-        if (value := data.get("merchant_reference")) is not None:
-            kwargs["merchant_reference"] = value
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.connector_transaction_id = data["connector_transaction_id"]
+        obj.amount = Money.from_dict(data["amount"])
+        if (value := get("authorized_amount")) is not None:
+            value = Money.from_dict(value)
+        obj.authorized_amount = value
+        obj.merchant_reference = get("merchant_reference")
+        obj.idempotency_key = get("idempotency_key")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -994,18 +1162,14 @@ class Card(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Card:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["number"]
-        kwargs["number"] = value
-        value = data["expiry_month"]
-        kwargs["expiry_month"] = value
-        value = data["expiry_year"]
-        kwargs["expiry_year"] = value
-        if (value := data.get("cvc")) is not None:
-            kwargs["cvc"] = value
-        if (value := data.get("holder_name")) is not None:
-            kwargs["holder_name"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.number = data["number"]
+        obj.expiry_month = data["expiry_month"]
+        obj.expiry_year = data["expiry_year"]
+        obj.cvc = get("cvc")
+        obj.holder_name = get("holder_name")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1055,16 +1219,16 @@ class CheckoutConfig(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CheckoutConfig:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["secret_key"]
-        kwargs["secret_key"] = value
-        if (value := data.get("public_key")) is not None:
-            kwargs["public_key"] = value
-        if (value := data.get("processing_channel_id")) is not None:
-            kwargs["processing_channel_id"] = value
-        if (value := data.get("webhook_secrets")) is not None:
-            kwargs["webhook_secrets"] = list(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.secret_key = data["secret_key"]
+        obj.public_key = get("public_key")
+        obj.processing_channel_id = get("processing_channel_id")
+        if (value := get("webhook_secrets")) is None:
+            obj.webhook_secrets = []
+        else:
+            obj.webhook_secrets = list(value)
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1112,7 +1276,7 @@ class ClientConfig(_ext.Model):
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
             "connector": _connector_config_to_dict(self.connector),
-            "environment": Environment(self.environment).value,
+            "environment": _environment_value(self.environment),
             "base_url": self.base_url,
             "transport": self.transport.to_dict(),
         }
@@ -1120,16 +1284,19 @@ class ClientConfig(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ClientConfig:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["connector"]
-        kwargs["connector"] = _connector_config_from_dict(value)
-        if (value := data.get("environment")) is not None:
-            kwargs["environment"] = Environment(value)
-        if (value := data.get("base_url")) is not None:
-            kwargs["base_url"] = value
-        if (value := data.get("transport")) is not None:
-            kwargs["transport"] = TransportOptions.from_dict(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.connector = _connector_config_from_dict(data["connector"])
+        if (value := get("environment")) is None:
+            obj.environment = Environment.SANDBOX
+        else:
+            obj.environment = _environment_of(value)
+        obj.base_url = get("base_url")
+        if (value := get("transport")) is None:
+            obj.transport = _ext.made_default(ClientConfig, "transport")
+        else:
+            obj.transport = TransportOptions.from_dict(value)
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1170,7 +1337,7 @@ class CreateOrderRequest(_ext.Model):
         return {
             "amount": self.amount.to_dict(),
             "merchant_reference": self.merchant_reference,
-            "capture_method": CaptureMethod(self.capture_method).value,
+            "capture_method": _capture_method_value(self.capture_method),
             "customer": None if self.customer is None else self.customer.to_dict(),
             "idempotency_key": self.idempotency_key,
             "metadata": dict(self.metadata),
@@ -1179,20 +1346,23 @@ class CreateOrderRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CreateOrderRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["amount"]
-        kwargs["amount"] = Money.from_dict(value)
-        value = data["merchant_reference"]
-        kwargs["merchant_reference"] = value
-        if (value := data.get("capture_method")) is not None:
-            kwargs["capture_method"] = CaptureMethod(value)
-        if (value := data.get("customer")) is not None:
-            kwargs["customer"] = Customer.from_dict(value)
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("metadata")) is not None:
-            kwargs["metadata"] = dict(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.amount = Money.from_dict(data["amount"])
+        obj.merchant_reference = data["merchant_reference"]
+        if (value := get("capture_method")) is None:
+            obj.capture_method = CaptureMethod.AUTOMATIC
+        else:
+            obj.capture_method = _capture_method_of(value)
+        if (value := get("customer")) is not None:
+            value = Customer.from_dict(value)
+        obj.customer = value
+        obj.idempotency_key = get("idempotency_key")
+        if (value := get("metadata")) is None:
+            obj.metadata = {}
+        else:
+            obj.metadata = dict(value)
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1241,20 +1411,15 @@ class Customer(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Customer:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        if (value := data.get("id")) is not None:
-            kwargs["id"] = value
-        if (value := data.get("email")) is not None:
-            kwargs["email"] = value
-        if (value := data.get("phone")) is not None:
-            kwargs["phone"] = value
-        if (value := data.get("first_name")) is not None:
-            kwargs["first_name"] = value
-        if (value := data.get("last_name")) is not None:
-            kwargs["last_name"] = value
-        if (value := data.get("ip_address")) is not None:
-            kwargs["ip_address"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.id = get("id")
+        obj.email = get("email")
+        obj.phone = get("phone")
+        obj.first_name = get("first_name")
+        obj.last_name = get("last_name")
+        obj.ip_address = get("ip_address")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1301,18 +1466,14 @@ class DeclineDetails(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DeclineDetails:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        if (value := data.get("code")) is not None:
-            kwargs["code"] = value
-        if (value := data.get("message")) is not None:
-            kwargs["message"] = value
-        if (value := data.get("reason")) is not None:
-            kwargs["reason"] = value
-        if (value := data.get("network_decline_code")) is not None:
-            kwargs["network_decline_code"] = value
-        if (value := data.get("network_advice_code")) is not None:
-            kwargs["network_advice_code"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.code = get("code")
+        obj.message = get("message")
+        obj.reason = get("reason")
+        obj.network_decline_code = get("network_decline_code")
+        obj.network_advice_code = get("network_advice_code")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1333,10 +1494,9 @@ class DeepLinkAction(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DeepLinkAction:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["url"]
-        kwargs["url"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        obj.url = data["url"]
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1367,14 +1527,12 @@ class DefendDisputeRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DefendDisputeRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["connector_dispute_id"]
-        kwargs["connector_dispute_id"] = value
-        if (value := data.get("reason_code")) is not None:
-            kwargs["reason_code"] = value
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.connector_dispute_id = data["connector_dispute_id"]
+        obj.reason_code = get("reason_code")
+        obj.idempotency_key = get("idempotency_key")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1433,8 +1591,8 @@ class DisputeEvent(_ext.Model):
         return {
             "event_type": self.event_type,
             "connector_dispute_id": self.connector_dispute_id,
-            "status": DisputeStatus(self.status).value,
-            "stage": DisputeStage(self.stage).value,
+            "status": _dispute_status_value(self.status),
+            "stage": _dispute_stage_value(self.stage),
             "event_id": self.event_id,
             "connector_transaction_id": self.connector_transaction_id,
             "amount": None if self.amount is None else self.amount.to_dict(),
@@ -1448,32 +1606,23 @@ class DisputeEvent(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DisputeEvent:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["event_type"]
-        kwargs["event_type"] = value
-        value = data["connector_dispute_id"]
-        kwargs["connector_dispute_id"] = value
-        value = data["status"]
-        kwargs["status"] = DisputeStatus(value)
-        value = data["stage"]
-        kwargs["stage"] = DisputeStage(value)
-        if (value := data.get("event_id")) is not None:
-            kwargs["event_id"] = value
-        if (value := data.get("connector_transaction_id")) is not None:
-            kwargs["connector_transaction_id"] = value
-        if (value := data.get("amount")) is not None:
-            kwargs["amount"] = Money.from_dict(value)
-        if (value := data.get("reason_code")) is not None:
-            kwargs["reason_code"] = value
-        if (value := data.get("reason")) is not None:
-            kwargs["reason"] = value
-        if (value := data.get("respond_by")) is not None:
-            kwargs["respond_by"] = value
-        if (value := data.get("connector_status")) is not None:
-            kwargs["connector_status"] = value
-        if (value := data.get("occurred_at")) is not None:
-            kwargs["occurred_at"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.event_type = data["event_type"]
+        obj.connector_dispute_id = data["connector_dispute_id"]
+        obj.status = _dispute_status_of(data["status"])
+        obj.stage = _dispute_stage_of(data["stage"])
+        obj.event_id = get("event_id")
+        obj.connector_transaction_id = get("connector_transaction_id")
+        if (value := get("amount")) is not None:
+            value = Money.from_dict(value)
+        obj.amount = value
+        obj.reason_code = get("reason_code")
+        obj.reason = get("reason")
+        obj.respond_by = get("respond_by")
+        obj.connector_status = get("connector_status")
+        obj.occurred_at = get("occurred_at")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1520,11 +1669,11 @@ class DisputeResponse(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "status": DisputeStatus(self.status).value,
-            "connector": ConnectorName(self.connector).value,
+            "status": _dispute_status_value(self.status),
+            "connector": _connector_name_value(self.connector),
             "connector_dispute_id": self.connector_dispute_id,
             "connector_status": self.connector_status,
-            "stage": None if self.stage is None else DisputeStage(self.stage).value,
+            "stage": None if self.stage is None else _dispute_stage_value(self.stage),
             "amount": None if self.amount is None else self.amount.to_dict(),
             "idempotency_key": self.idempotency_key,
             "request_id": self.request_id,
@@ -1535,28 +1684,23 @@ class DisputeResponse(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DisputeResponse:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["status"]
-        kwargs["status"] = DisputeStatus(value)
-        value = data["connector"]
-        kwargs["connector"] = ConnectorName(value)
-        value = data["connector_dispute_id"]
-        kwargs["connector_dispute_id"] = value
-        if (value := data.get("connector_status")) is not None:
-            kwargs["connector_status"] = value
-        if (value := data.get("stage")) is not None:
-            kwargs["stage"] = DisputeStage(value)
-        if (value := data.get("amount")) is not None:
-            kwargs["amount"] = Money.from_dict(value)
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("request_id")) is not None:
-            kwargs["request_id"] = value
-        if (value := data.get("http_status")) is not None:
-            kwargs["http_status"] = value
-        if (value := data.get("raw_response")) is not None:
-            kwargs["raw_response"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.status = _dispute_status_of(data["status"])
+        obj.connector = _connector_name_of(data["connector"])
+        obj.connector_dispute_id = data["connector_dispute_id"]
+        obj.connector_status = get("connector_status")
+        if (value := get("stage")) is not None:
+            value = _dispute_stage_of(value)
+        obj.stage = value
+        if (value := get("amount")) is not None:
+            value = Money.from_dict(value)
+        obj.amount = value
+        obj.idempotency_key = get("idempotency_key")
+        obj.request_id = get("request_id")
+        obj.http_status = get("http_status")
+        obj.raw_response = get("raw_response")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1611,18 +1755,17 @@ class ElavonConfig(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ElavonConfig:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["merchant_id"]
-        kwargs["merchant_id"] = value
-        value = data["user_id"]
-        kwargs["user_id"] = value
-        value = data["pin"]
-        kwargs["pin"] = value
-        if (value := data.get("multi_currency")) is not None:
-            kwargs["multi_currency"] = value
-        if (value := data.get("terminal_currency")) is not None:
-            kwargs["terminal_currency"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.merchant_id = data["merchant_id"]
+        obj.user_id = data["user_id"]
+        obj.pin = data["pin"]
+        if (value := get("multi_currency")) is None:
+            obj.multi_currency = False
+        else:
+            obj.multi_currency = value
+        obj.terminal_currency = get("terminal_currency")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1677,18 +1820,14 @@ class EncryptedCard(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EncryptedCard:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["encrypted_card_number"]
-        kwargs["encrypted_card_number"] = value
-        value = data["encrypted_expiry_month"]
-        kwargs["encrypted_expiry_month"] = value
-        value = data["encrypted_expiry_year"]
-        kwargs["encrypted_expiry_year"] = value
-        if (value := data.get("encrypted_security_code")) is not None:
-            kwargs["encrypted_security_code"] = value
-        if (value := data.get("holder_name")) is not None:
-            kwargs["holder_name"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.encrypted_card_number = data["encrypted_card_number"]
+        obj.encrypted_expiry_month = data["encrypted_expiry_month"]
+        obj.encrypted_expiry_year = data["encrypted_expiry_year"]
+        obj.encrypted_security_code = get("encrypted_security_code")
+        obj.holder_name = get("holder_name")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1769,11 +1908,11 @@ class ErrorInfo(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "code": ErrorCode(self.code).value,
+            "code": _error_code_value(self.code),
             "message": self.message,
             "field": self.field,
-            "connector": None if self.connector is None else ConnectorName(self.connector).value,
-            "flow": None if self.flow is None else Flow(self.flow).value,
+            "connector": None if self.connector is None else _connector_name_value(self.connector),
+            "flow": None if self.flow is None else _flow_value(self.flow),
             "http_status": self.http_status,
             "processor_code": self.processor_code,
             "processor_message": self.processor_message,
@@ -1788,36 +1927,30 @@ class ErrorInfo(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ErrorInfo:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["code"]
-        kwargs["code"] = ErrorCode(value)
-        value = data["message"]
-        kwargs["message"] = value
-        if (value := data.get("field")) is not None:
-            kwargs["field"] = value
-        if (value := data.get("connector")) is not None:
-            kwargs["connector"] = ConnectorName(value)
-        if (value := data.get("flow")) is not None:
-            kwargs["flow"] = Flow(value)
-        if (value := data.get("http_status")) is not None:
-            kwargs["http_status"] = value
-        if (value := data.get("processor_code")) is not None:
-            kwargs["processor_code"] = value
-        if (value := data.get("processor_message")) is not None:
-            kwargs["processor_message"] = value
-        if (value := data.get("request_id")) is not None:
-            kwargs["request_id"] = value
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("connector_order_id")) is not None:
-            kwargs["connector_order_id"] = value
-        if (value := data.get("connector_transaction_id")) is not None:
-            kwargs["connector_transaction_id"] = value
-        if (value := data.get("connector_refund_id")) is not None:
-            kwargs["connector_refund_id"] = value
-        if (value := data.get("retryable")) is not None:
-            kwargs["retryable"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.code = _error_code_of(data["code"])
+        obj.message = data["message"]
+        obj.field = get("field")
+        if (value := get("connector")) is not None:
+            value = _connector_name_of(value)
+        obj.connector = value
+        if (value := get("flow")) is not None:
+            value = _flow_of(value)
+        obj.flow = value
+        obj.http_status = get("http_status")
+        obj.processor_code = get("processor_code")
+        obj.processor_message = get("processor_message")
+        obj.request_id = get("request_id")
+        obj.idempotency_key = get("idempotency_key")
+        obj.connector_order_id = get("connector_order_id")
+        obj.connector_transaction_id = get("connector_transaction_id")
+        obj.connector_refund_id = get("connector_refund_id")
+        if (value := get("retryable")) is None:
+            obj.retryable = False
+        else:
+            obj.retryable = value
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1856,7 +1989,7 @@ class EvidenceDocument(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "evidence_type": EvidenceType(self.evidence_type).value,
+            "evidence_type": _evidence_type_value(self.evidence_type),
             "content": _ext.b64encode(self.content),
             "mime_type": self.mime_type,
             "file_name": self.file_name,
@@ -1866,18 +1999,14 @@ class EvidenceDocument(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EvidenceDocument:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["evidence_type"]
-        kwargs["evidence_type"] = EvidenceType(value)
-        value = data["content"]
-        kwargs["content"] = _ext.b64decode(value)
-        value = data["mime_type"]
-        kwargs["mime_type"] = value
-        if (value := data.get("file_name")) is not None:
-            kwargs["file_name"] = value
-        if (value := data.get("connector_document_type")) is not None:
-            kwargs["connector_document_type"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.evidence_type = _evidence_type_of(data["evidence_type"])
+        obj.content = _ext.b64decode(data["content"])
+        obj.mime_type = data["mime_type"]
+        obj.file_name = get("file_name")
+        obj.connector_document_type = get("connector_document_type")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1912,14 +2041,12 @@ class Ewallet(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Ewallet:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["provider"]
-        kwargs["provider"] = value
-        if (value := data.get("mobile_number")) is not None:
-            kwargs["mobile_number"] = value
-        if (value := data.get("cashtag")) is not None:
-            kwargs["cashtag"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.provider = data["provider"]
+        obj.mobile_number = get("mobile_number")
+        obj.cashtag = get("cashtag")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1955,16 +2082,12 @@ class FiservConfig(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FiservConfig:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["api_key"]
-        kwargs["api_key"] = value
-        value = data["api_secret"]
-        kwargs["api_secret"] = value
-        value = data["merchant_id"]
-        kwargs["merchant_id"] = value
-        value = data["terminal_id"]
-        kwargs["terminal_id"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        obj.api_key = data["api_key"]
+        obj.api_secret = data["api_secret"]
+        obj.merchant_id = data["merchant_id"]
+        obj.terminal_id = data["terminal_id"]
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -1990,10 +2113,9 @@ class GooglePay(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GooglePay:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["token"]
-        kwargs["token"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        obj.token = data["token"]
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2028,7 +2150,7 @@ class HttpRequest(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "method": HttpMethod(self.method).value,
+            "method": _http_method_value(self.method),
             "url": self.url,
             "headers": dict(self.headers),
             "retry_safe": self.retry_safe,
@@ -2038,18 +2160,16 @@ class HttpRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HttpRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["method"]
-        kwargs["method"] = HttpMethod(value)
-        value = data["url"]
-        kwargs["url"] = value
-        value = data["headers"]
-        kwargs["headers"] = dict(value)
-        value = data["retry_safe"]
-        kwargs["retry_safe"] = value
-        if (value := data.get("body")) is not None:
-            kwargs["body"] = _ext.b64decode(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.method = _http_method_of(data["method"])
+        obj.url = data["url"]
+        obj.headers = dict(data["headers"])
+        obj.retry_safe = data["retry_safe"]
+        if (value := get("body")) is not None:
+            value = _ext.b64decode(value)
+        obj.body = value
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2082,14 +2202,15 @@ class HttpResponse(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HttpResponse:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["status"]
-        kwargs["status"] = value
-        value = data["body"]
-        kwargs["body"] = _ext.b64decode(value)
-        if (value := data.get("headers")) is not None:
-            kwargs["headers"] = dict(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.status = data["status"]
+        obj.body = _ext.b64decode(data["body"])
+        if (value := get("headers")) is None:
+            obj.headers = {}
+        else:
+            obj.headers = dict(value)
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2114,12 +2235,11 @@ class IgnoredEvent(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> IgnoredEvent:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["event_type"]
-        kwargs["event_type"] = value
-        if (value := data.get("event_id")) is not None:
-            kwargs["event_id"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.event_type = data["event_type"]
+        obj.event_id = get("event_id")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2155,7 +2275,7 @@ class MandateReference(_ext.Model):
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
             "mandate_id": self.mandate_id,
-            "usage": MandateUsage(self.usage).value,
+            "usage": _mandate_usage_value(self.usage),
             "network_transaction_id": self.network_transaction_id,
             "connector_customer_id": self.connector_customer_id,
         }
@@ -2163,16 +2283,16 @@ class MandateReference(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MandateReference:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["mandate_id"]
-        kwargs["mandate_id"] = value
-        if (value := data.get("usage")) is not None:
-            kwargs["usage"] = MandateUsage(value)
-        if (value := data.get("network_transaction_id")) is not None:
-            kwargs["network_transaction_id"] = value
-        if (value := data.get("connector_customer_id")) is not None:
-            kwargs["connector_customer_id"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.mandate_id = data["mandate_id"]
+        if (value := get("usage")) is None:
+            obj.usage = MandateUsage.UNSCHEDULED
+        else:
+            obj.usage = _mandate_usage_of(value)
+        obj.network_transaction_id = get("network_transaction_id")
+        obj.connector_customer_id = get("connector_customer_id")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2202,12 +2322,10 @@ class Money(_ext.MoneyBase):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Money:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["minor_units"]
-        kwargs["minor_units"] = value
-        value = data["currency"]
-        kwargs["currency"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        obj.minor_units = data["minor_units"]
+        obj.currency = data["currency"]
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2229,10 +2347,9 @@ class Netbanking(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Netbanking:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["bank_code"]
-        kwargs["bank_code"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        obj.bank_code = data["bank_code"]
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2285,29 +2402,25 @@ class NetworkToken(_ext.Model):
             "expiry_year": self.expiry_year,
             "cryptogram": self.cryptogram,
             "eci": self.eci,
-            "wallet": None if self.wallet is None else WalletKind(self.wallet).value,
+            "wallet": None if self.wallet is None else _wallet_kind_value(self.wallet),
             "holder_name": self.holder_name,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NetworkToken:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["number"]
-        kwargs["number"] = value
-        value = data["expiry_month"]
-        kwargs["expiry_month"] = value
-        value = data["expiry_year"]
-        kwargs["expiry_year"] = value
-        value = data["cryptogram"]
-        kwargs["cryptogram"] = value
-        if (value := data.get("eci")) is not None:
-            kwargs["eci"] = value
-        if (value := data.get("wallet")) is not None:
-            kwargs["wallet"] = WalletKind(value)
-        if (value := data.get("holder_name")) is not None:
-            kwargs["holder_name"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.number = data["number"]
+        obj.expiry_month = data["expiry_month"]
+        obj.expiry_year = data["expiry_year"]
+        obj.cryptogram = data["cryptogram"]
+        obj.eci = get("eci")
+        if (value := get("wallet")) is not None:
+            value = _wallet_kind_of(value)
+        obj.wallet = value
+        obj.holder_name = get("holder_name")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2355,8 +2468,8 @@ class OrderResponse(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "status": OrderStatus(self.status).value,
-            "connector": ConnectorName(self.connector).value,
+            "status": _order_status_value(self.status),
+            "connector": _connector_name_value(self.connector),
             "connector_order_id": self.connector_order_id,
             "connector_status": self.connector_status,
             "merchant_reference": self.merchant_reference,
@@ -2370,28 +2483,21 @@ class OrderResponse(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OrderResponse:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["status"]
-        kwargs["status"] = OrderStatus(value)
-        value = data["connector"]
-        kwargs["connector"] = ConnectorName(value)
-        value = data["connector_order_id"]
-        kwargs["connector_order_id"] = value
-        if (value := data.get("connector_status")) is not None:
-            kwargs["connector_status"] = value
-        if (value := data.get("merchant_reference")) is not None:
-            kwargs["merchant_reference"] = value
-        if (value := data.get("amount")) is not None:
-            kwargs["amount"] = Money.from_dict(value)
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("request_id")) is not None:
-            kwargs["request_id"] = value
-        if (value := data.get("http_status")) is not None:
-            kwargs["http_status"] = value
-        if (value := data.get("raw_response")) is not None:
-            kwargs["raw_response"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.status = _order_status_of(data["status"])
+        obj.connector = _connector_name_of(data["connector"])
+        obj.connector_order_id = data["connector_order_id"]
+        obj.connector_status = get("connector_status")
+        obj.merchant_reference = get("merchant_reference")
+        if (value := get("amount")) is not None:
+            value = Money.from_dict(value)
+        obj.amount = value
+        obj.idempotency_key = get("idempotency_key")
+        obj.request_id = get("request_id")
+        obj.http_status = get("http_status")
+        obj.raw_response = get("raw_response")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2451,7 +2557,7 @@ class PaymentEvent(_ext.Model):
         return {
             "event_type": self.event_type,
             "connector_transaction_id": self.connector_transaction_id,
-            "status": PaymentStatus(self.status).value,
+            "status": _payment_status_value(self.status),
             "event_id": self.event_id,
             "connector_operation_id": self.connector_operation_id,
             "merchant_reference": self.merchant_reference,
@@ -2466,32 +2572,25 @@ class PaymentEvent(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PaymentEvent:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["event_type"]
-        kwargs["event_type"] = value
-        value = data["connector_transaction_id"]
-        kwargs["connector_transaction_id"] = value
-        value = data["status"]
-        kwargs["status"] = PaymentStatus(value)
-        if (value := data.get("event_id")) is not None:
-            kwargs["event_id"] = value
-        if (value := data.get("connector_operation_id")) is not None:
-            kwargs["connector_operation_id"] = value
-        if (value := data.get("merchant_reference")) is not None:
-            kwargs["merchant_reference"] = value
-        if (value := data.get("connector_order_id")) is not None:
-            kwargs["connector_order_id"] = value
-        if (value := data.get("amount")) is not None:
-            kwargs["amount"] = Money.from_dict(value)
-        if (value := data.get("decline")) is not None:
-            kwargs["decline"] = DeclineDetails.from_dict(value)
-        if (value := data.get("mandate_id")) is not None:
-            kwargs["mandate_id"] = value
-        if (value := data.get("network_transaction_id")) is not None:
-            kwargs["network_transaction_id"] = value
-        if (value := data.get("occurred_at")) is not None:
-            kwargs["occurred_at"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.event_type = data["event_type"]
+        obj.connector_transaction_id = data["connector_transaction_id"]
+        obj.status = _payment_status_of(data["status"])
+        obj.event_id = get("event_id")
+        obj.connector_operation_id = get("connector_operation_id")
+        obj.merchant_reference = get("merchant_reference")
+        obj.connector_order_id = get("connector_order_id")
+        if (value := get("amount")) is not None:
+            value = Money.from_dict(value)
+        obj.amount = value
+        if (value := get("decline")) is not None:
+            value = DeclineDetails.from_dict(value)
+        obj.decline = value
+        obj.mandate_id = get("mandate_id")
+        obj.network_transaction_id = get("network_transaction_id")
+        obj.occurred_at = get("occurred_at")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2541,7 +2640,7 @@ class PaymentGetRequest(_ext.Model):
         return {
             "connector_transaction_id": self.connector_transaction_id,
             "redirect_result": None if self.redirect_result is None else dict(self.redirect_result),
-            "capture_method": None if self.capture_method is None else CaptureMethod(self.capture_method).value,
+            "capture_method": None if self.capture_method is None else _capture_method_value(self.capture_method),
             "connector_order_id": self.connector_order_id,
             "idempotency_key": self.idempotency_key,
             "merchant_reference": self.merchant_reference,
@@ -2550,20 +2649,19 @@ class PaymentGetRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PaymentGetRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        if (value := data.get("connector_transaction_id")) is not None:
-            kwargs["connector_transaction_id"] = value
-        if (value := data.get("redirect_result")) is not None:
-            kwargs["redirect_result"] = dict(value)
-        if (value := data.get("capture_method")) is not None:
-            kwargs["capture_method"] = CaptureMethod(value)
-        if (value := data.get("connector_order_id")) is not None:
-            kwargs["connector_order_id"] = value
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("merchant_reference")) is not None:
-            kwargs["merchant_reference"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.connector_transaction_id = get("connector_transaction_id")
+        if (value := get("redirect_result")) is not None:
+            value = dict(value)
+        obj.redirect_result = value
+        if (value := get("capture_method")) is not None:
+            value = _capture_method_of(value)
+        obj.capture_method = value
+        obj.connector_order_id = get("connector_order_id")
+        obj.idempotency_key = get("idempotency_key")
+        obj.merchant_reference = get("merchant_reference")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2654,8 +2752,8 @@ class PaymentResponse(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "status": PaymentStatus(self.status).value,
-            "connector": ConnectorName(self.connector).value,
+            "status": _payment_status_value(self.status),
+            "connector": _connector_name_value(self.connector),
             "connector_status": self.connector_status,
             "connector_transaction_id": self.connector_transaction_id,
             "connector_operation_id": self.connector_operation_id,
@@ -2676,42 +2774,32 @@ class PaymentResponse(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PaymentResponse:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["status"]
-        kwargs["status"] = PaymentStatus(value)
-        value = data["connector"]
-        kwargs["connector"] = ConnectorName(value)
-        if (value := data.get("connector_status")) is not None:
-            kwargs["connector_status"] = value
-        if (value := data.get("connector_transaction_id")) is not None:
-            kwargs["connector_transaction_id"] = value
-        if (value := data.get("connector_operation_id")) is not None:
-            kwargs["connector_operation_id"] = value
-        if (value := data.get("merchant_reference")) is not None:
-            kwargs["merchant_reference"] = value
-        if (value := data.get("connector_order_id")) is not None:
-            kwargs["connector_order_id"] = value
-        if (value := data.get("network_transaction_id")) is not None:
-            kwargs["network_transaction_id"] = value
-        if (value := data.get("mandate_id")) is not None:
-            kwargs["mandate_id"] = value
-        if (value := data.get("connector_customer_id")) is not None:
-            kwargs["connector_customer_id"] = value
-        if (value := data.get("amount")) is not None:
-            kwargs["amount"] = Money.from_dict(value)
-        if (value := data.get("next_action")) is not None:
-            kwargs["next_action"] = _next_action_from_dict(value)
-        if (value := data.get("decline")) is not None:
-            kwargs["decline"] = DeclineDetails.from_dict(value)
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("request_id")) is not None:
-            kwargs["request_id"] = value
-        if (value := data.get("http_status")) is not None:
-            kwargs["http_status"] = value
-        if (value := data.get("raw_response")) is not None:
-            kwargs["raw_response"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.status = _payment_status_of(data["status"])
+        obj.connector = _connector_name_of(data["connector"])
+        obj.connector_status = get("connector_status")
+        obj.connector_transaction_id = get("connector_transaction_id")
+        obj.connector_operation_id = get("connector_operation_id")
+        obj.merchant_reference = get("merchant_reference")
+        obj.connector_order_id = get("connector_order_id")
+        obj.network_transaction_id = get("network_transaction_id")
+        obj.mandate_id = get("mandate_id")
+        obj.connector_customer_id = get("connector_customer_id")
+        if (value := get("amount")) is not None:
+            value = Money.from_dict(value)
+        obj.amount = value
+        if (value := get("next_action")) is not None:
+            value = _next_action_from_dict(value)
+        obj.next_action = value
+        if (value := get("decline")) is not None:
+            value = DeclineDetails.from_dict(value)
+        obj.decline = value
+        obj.idempotency_key = get("idempotency_key")
+        obj.request_id = get("request_id")
+        obj.http_status = get("http_status")
+        obj.raw_response = get("raw_response")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2738,12 +2826,11 @@ class QrCodeAction(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> QrCodeAction:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["data"]
-        kwargs["data"] = value
-        if (value := data.get("image_url")) is not None:
-            kwargs["image_url"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.data = data["data"]
+        obj.image_url = get("image_url")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2815,20 +2902,18 @@ class RazorpayConfig(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RazorpayConfig:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["key_id"]
-        kwargs["key_id"] = value
-        value = data["key_secret"]
-        kwargs["key_secret"] = value
-        if (value := data.get("webhook_secrets")) is not None:
-            kwargs["webhook_secrets"] = list(value)
-        if (value := data.get("mandate_max_amount")) is not None:
-            kwargs["mandate_max_amount"] = value
-        if (value := data.get("mandate_frequency")) is not None:
-            kwargs["mandate_frequency"] = value
-        if (value := data.get("webhook_tolerance_seconds")) is not None:
-            kwargs["webhook_tolerance_seconds"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.key_id = data["key_id"]
+        obj.key_secret = data["key_secret"]
+        if (value := get("webhook_secrets")) is None:
+            obj.webhook_secrets = []
+        else:
+            obj.webhook_secrets = list(value)
+        obj.mandate_max_amount = get("mandate_max_amount")
+        obj.mandate_frequency = get("mandate_frequency")
+        obj.webhook_tolerance_seconds = get("webhook_tolerance_seconds")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2854,21 +2939,25 @@ class RedirectAction(_ext.Model):
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
             "url": self.url,
-            "method": HttpMethod(self.method).value,
+            "method": _http_method_value(self.method),
             "form_fields": dict(self.form_fields),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RedirectAction:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["url"]
-        kwargs["url"] = value
-        if (value := data.get("method")) is not None:
-            kwargs["method"] = HttpMethod(value)
-        if (value := data.get("form_fields")) is not None:
-            kwargs["form_fields"] = dict(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.url = data["url"]
+        if (value := get("method")) is None:
+            obj.method = HttpMethod.GET
+        else:
+            obj.method = _http_method_of(value)
+        if (value := get("form_fields")) is None:
+            obj.form_fields = {}
+        else:
+            obj.form_fields = dict(value)
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2916,7 +3005,7 @@ class RefundEvent(_ext.Model):
         return {
             "event_type": self.event_type,
             "connector_refund_id": self.connector_refund_id,
-            "status": RefundStatus(self.status).value,
+            "status": _refund_status_value(self.status),
             "event_id": self.event_id,
             "connector_transaction_id": self.connector_transaction_id,
             "merchant_refund_reference": self.merchant_refund_reference,
@@ -2928,26 +3017,20 @@ class RefundEvent(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RefundEvent:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["event_type"]
-        kwargs["event_type"] = value
-        value = data["connector_refund_id"]
-        kwargs["connector_refund_id"] = value
-        value = data["status"]
-        kwargs["status"] = RefundStatus(value)
-        if (value := data.get("event_id")) is not None:
-            kwargs["event_id"] = value
-        if (value := data.get("connector_transaction_id")) is not None:
-            kwargs["connector_transaction_id"] = value
-        if (value := data.get("merchant_refund_reference")) is not None:
-            kwargs["merchant_refund_reference"] = value
-        if (value := data.get("amount")) is not None:
-            kwargs["amount"] = Money.from_dict(value)
-        if (value := data.get("reason")) is not None:
-            kwargs["reason"] = value
-        if (value := data.get("occurred_at")) is not None:
-            kwargs["occurred_at"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.event_type = data["event_type"]
+        obj.connector_refund_id = data["connector_refund_id"]
+        obj.status = _refund_status_of(data["status"])
+        obj.event_id = get("event_id")
+        obj.connector_transaction_id = get("connector_transaction_id")
+        obj.merchant_refund_reference = get("merchant_refund_reference")
+        if (value := get("amount")) is not None:
+            value = Money.from_dict(value)
+        obj.amount = value
+        obj.reason = get("reason")
+        obj.occurred_at = get("occurred_at")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -2995,16 +3078,13 @@ class RefundGetRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RefundGetRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        if (value := data.get("connector_refund_id")) is not None:
-            kwargs["connector_refund_id"] = value
-        if (value := data.get("connector_transaction_id")) is not None:
-            kwargs["connector_transaction_id"] = value
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("merchant_refund_reference")) is not None:
-            kwargs["merchant_refund_reference"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.connector_refund_id = get("connector_refund_id")
+        obj.connector_transaction_id = get("connector_transaction_id")
+        obj.idempotency_key = get("idempotency_key")
+        obj.merchant_refund_reference = get("merchant_refund_reference")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3053,7 +3133,7 @@ class RefundRequest(_ext.Model):
             "connector_transaction_id": self.connector_transaction_id,
             "amount": self.amount.to_dict(),
             "merchant_refund_reference": self.merchant_refund_reference,
-            "reason": None if self.reason is None else RefundReason(self.reason).value,
+            "reason": None if self.reason is None else _refund_reason_value(self.reason),
             "refundable_amount": None if self.refundable_amount is None else self.refundable_amount.to_dict(),
             "idempotency_key": self.idempotency_key,
             "metadata": dict(self.metadata),
@@ -3062,22 +3142,23 @@ class RefundRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RefundRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["connector_transaction_id"]
-        kwargs["connector_transaction_id"] = value
-        value = data["amount"]
-        kwargs["amount"] = Money.from_dict(value)
-        if (value := data.get("merchant_refund_reference")) is not None:
-            kwargs["merchant_refund_reference"] = value
-        if (value := data.get("reason")) is not None:
-            kwargs["reason"] = RefundReason(value)
-        if (value := data.get("refundable_amount")) is not None:
-            kwargs["refundable_amount"] = Money.from_dict(value)
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("metadata")) is not None:
-            kwargs["metadata"] = dict(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.connector_transaction_id = data["connector_transaction_id"]
+        obj.amount = Money.from_dict(data["amount"])
+        obj.merchant_refund_reference = get("merchant_refund_reference")
+        if (value := get("reason")) is not None:
+            value = _refund_reason_of(value)
+        obj.reason = value
+        if (value := get("refundable_amount")) is not None:
+            value = Money.from_dict(value)
+        obj.refundable_amount = value
+        obj.idempotency_key = get("idempotency_key")
+        if (value := get("metadata")) is None:
+            obj.metadata = {}
+        else:
+            obj.metadata = dict(value)
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3136,8 +3217,8 @@ class RefundResponse(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "status": RefundStatus(self.status).value,
-            "connector": ConnectorName(self.connector).value,
+            "status": _refund_status_value(self.status),
+            "connector": _connector_name_value(self.connector),
             "connector_refund_id": self.connector_refund_id,
             "connector_transaction_id": self.connector_transaction_id,
             "connector_status": self.connector_status,
@@ -3153,32 +3234,25 @@ class RefundResponse(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RefundResponse:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["status"]
-        kwargs["status"] = RefundStatus(value)
-        value = data["connector"]
-        kwargs["connector"] = ConnectorName(value)
-        if (value := data.get("connector_refund_id")) is not None:
-            kwargs["connector_refund_id"] = value
-        if (value := data.get("connector_transaction_id")) is not None:
-            kwargs["connector_transaction_id"] = value
-        if (value := data.get("connector_status")) is not None:
-            kwargs["connector_status"] = value
-        if (value := data.get("merchant_refund_reference")) is not None:
-            kwargs["merchant_refund_reference"] = value
-        if (value := data.get("amount")) is not None:
-            kwargs["amount"] = Money.from_dict(value)
-        if (value := data.get("failure")) is not None:
-            kwargs["failure"] = DeclineDetails.from_dict(value)
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("request_id")) is not None:
-            kwargs["request_id"] = value
-        if (value := data.get("http_status")) is not None:
-            kwargs["http_status"] = value
-        if (value := data.get("raw_response")) is not None:
-            kwargs["raw_response"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.status = _refund_status_of(data["status"])
+        obj.connector = _connector_name_of(data["connector"])
+        obj.connector_refund_id = get("connector_refund_id")
+        obj.connector_transaction_id = get("connector_transaction_id")
+        obj.connector_status = get("connector_status")
+        obj.merchant_refund_reference = get("merchant_refund_reference")
+        if (value := get("amount")) is not None:
+            value = Money.from_dict(value)
+        obj.amount = value
+        if (value := get("failure")) is not None:
+            value = DeclineDetails.from_dict(value)
+        obj.failure = value
+        obj.idempotency_key = get("idempotency_key")
+        obj.request_id = get("request_id")
+        obj.http_status = get("http_status")
+        obj.raw_response = get("raw_response")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3219,16 +3293,25 @@ class RetryOptions(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RetryOptions:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        if (value := data.get("enabled")) is not None:
-            kwargs["enabled"] = value
-        if (value := data.get("max_attempts")) is not None:
-            kwargs["max_attempts"] = value
-        if (value := data.get("initial_backoff_ms")) is not None:
-            kwargs["initial_backoff_ms"] = value
-        if (value := data.get("max_backoff_ms")) is not None:
-            kwargs["max_backoff_ms"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        if (value := get("enabled")) is None:
+            obj.enabled = True
+        else:
+            obj.enabled = value
+        if (value := get("max_attempts")) is None:
+            obj.max_attempts = 3
+        else:
+            obj.max_attempts = value
+        if (value := get("initial_backoff_ms")) is None:
+            obj.initial_backoff_ms = 200
+        else:
+            obj.initial_backoff_ms = value
+        if (value := get("max_backoff_ms")) is None:
+            obj.max_backoff_ms = 5000
+        else:
+            obj.max_backoff_ms = value
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3254,12 +3337,10 @@ class SdkAction(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SdkAction:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["action_type"]
-        kwargs["action_type"] = value
-        value = data["data"]
-        kwargs["data"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        obj.action_type = data["action_type"]
+        obj.data = data["data"]
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3327,12 +3408,12 @@ class SetupMandateRequest(_ext.Model):
             "merchant_reference": self.merchant_reference,
             "payment_method": _payment_method_to_dict(self.payment_method),
             "customer": self.customer.to_dict(),
-            "usage": MandateUsage(self.usage).value,
+            "usage": _mandate_usage_value(self.usage),
             "idempotency_key": self.idempotency_key,
             "billing_address": None if self.billing_address is None else self.billing_address.to_dict(),
             "browser_info": None if self.browser_info is None else self.browser_info.to_dict(),
             "return_url": self.return_url,
-            "authentication_type": AuthenticationType(self.authentication_type).value,
+            "authentication_type": _authentication_type_value(self.authentication_type),
             "connector_order_id": self.connector_order_id,
             "metadata": dict(self.metadata),
         }
@@ -3340,32 +3421,34 @@ class SetupMandateRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SetupMandateRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["amount"]
-        kwargs["amount"] = Money.from_dict(value)
-        value = data["merchant_reference"]
-        kwargs["merchant_reference"] = value
-        value = data["payment_method"]
-        kwargs["payment_method"] = _payment_method_from_dict(value)
-        value = data["customer"]
-        kwargs["customer"] = Customer.from_dict(value)
-        if (value := data.get("usage")) is not None:
-            kwargs["usage"] = MandateUsage(value)
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        if (value := data.get("billing_address")) is not None:
-            kwargs["billing_address"] = Address.from_dict(value)
-        if (value := data.get("browser_info")) is not None:
-            kwargs["browser_info"] = BrowserInfo.from_dict(value)
-        if (value := data.get("return_url")) is not None:
-            kwargs["return_url"] = value
-        if (value := data.get("authentication_type")) is not None:
-            kwargs["authentication_type"] = AuthenticationType(value)
-        if (value := data.get("connector_order_id")) is not None:
-            kwargs["connector_order_id"] = value
-        if (value := data.get("metadata")) is not None:
-            kwargs["metadata"] = dict(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.amount = Money.from_dict(data["amount"])
+        obj.merchant_reference = data["merchant_reference"]
+        obj.payment_method = _payment_method_from_dict(data["payment_method"])
+        obj.customer = Customer.from_dict(data["customer"])
+        if (value := get("usage")) is None:
+            obj.usage = MandateUsage.UNSCHEDULED
+        else:
+            obj.usage = _mandate_usage_of(value)
+        obj.idempotency_key = get("idempotency_key")
+        if (value := get("billing_address")) is not None:
+            value = Address.from_dict(value)
+        obj.billing_address = value
+        if (value := get("browser_info")) is not None:
+            value = BrowserInfo.from_dict(value)
+        obj.browser_info = value
+        obj.return_url = get("return_url")
+        if (value := get("authentication_type")) is None:
+            obj.authentication_type = AuthenticationType.AUTO
+        else:
+            obj.authentication_type = _authentication_type_of(value)
+        obj.connector_order_id = get("connector_order_id")
+        if (value := get("metadata")) is None:
+            obj.metadata = {}
+        else:
+            obj.metadata = dict(value)
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3406,16 +3489,13 @@ class SubmitEvidenceRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SubmitEvidenceRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["connector_dispute_id"]
-        kwargs["connector_dispute_id"] = value
-        value = data["documents"]
-        kwargs["documents"] = [EvidenceDocument.from_dict(v0) for v0 in value]
-        if (value := data.get("summary")) is not None:
-            kwargs["summary"] = value
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.connector_dispute_id = data["connector_dispute_id"]
+        obj.documents = [EvidenceDocument.from_dict(v0) for v0 in data["documents"]]
+        obj.summary = get("summary")
+        obj.idempotency_key = get("idempotency_key")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3488,22 +3568,31 @@ class TransportOptions(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TransportOptions:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        if (value := data.get("connect_timeout_ms")) is not None:
-            kwargs["connect_timeout_ms"] = value
-        if (value := data.get("timeout_ms")) is not None:
-            kwargs["timeout_ms"] = value
-        if (value := data.get("proxy_url")) is not None:
-            kwargs["proxy_url"] = value
-        if (value := data.get("retry")) is not None:
-            kwargs["retry"] = RetryOptions.from_dict(value)
-        if (value := data.get("user_agent_suffix")) is not None:
-            kwargs["user_agent_suffix"] = value
-        if (value := data.get("max_response_bytes")) is not None:
-            kwargs["max_response_bytes"] = value
-        if (value := data.get("max_connections")) is not None:
-            kwargs["max_connections"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        if (value := get("connect_timeout_ms")) is None:
+            obj.connect_timeout_ms = 5000
+        else:
+            obj.connect_timeout_ms = value
+        if (value := get("timeout_ms")) is None:
+            obj.timeout_ms = 30000
+        else:
+            obj.timeout_ms = value
+        obj.proxy_url = get("proxy_url")
+        if (value := get("retry")) is None:
+            obj.retry = _ext.made_default(TransportOptions, "retry")
+        else:
+            obj.retry = RetryOptions.from_dict(value)
+        obj.user_agent_suffix = get("user_agent_suffix")
+        if (value := get("max_response_bytes")) is None:
+            obj.max_response_bytes = 8388608
+        else:
+            obj.max_response_bytes = value
+        if (value := get("max_connections")) is None:
+            obj.max_connections = 64
+        else:
+            obj.max_connections = value
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3522,19 +3611,18 @@ class Upi(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "flow": UpiFlow(self.flow).value,
+            "flow": _upi_flow_value(self.flow),
             "vpa": self.vpa,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Upi:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["flow"]
-        kwargs["flow"] = UpiFlow(value)
-        if (value := data.get("vpa")) is not None:
-            kwargs["vpa"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.flow = _upi_flow_of(data["flow"])
+        obj.vpa = get("vpa")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3580,18 +3668,16 @@ class VoidRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> VoidRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["connector_transaction_id"]
-        kwargs["connector_transaction_id"] = value
-        if (value := data.get("merchant_reference")) is not None:
-            kwargs["merchant_reference"] = value
-        if (value := data.get("amount")) is not None:
-            kwargs["amount"] = Money.from_dict(value)
-        if (value := data.get("reason")) is not None:
-            kwargs["reason"] = value
-        if (value := data.get("idempotency_key")) is not None:
-            kwargs["idempotency_key"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.connector_transaction_id = data["connector_transaction_id"]
+        obj.merchant_reference = get("merchant_reference")
+        if (value := get("amount")) is not None:
+            value = Money.from_dict(value)
+        obj.amount = value
+        obj.reason = get("reason")
+        obj.idempotency_key = get("idempotency_key")
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3618,14 +3704,11 @@ class WebhookAcknowledgement(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WebhookAcknowledgement:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["status"]
-        kwargs["status"] = value
-        value = data["content_type"]
-        kwargs["content_type"] = value
-        value = data["body"]
-        kwargs["body"] = value
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        obj.status = data["status"]
+        obj.content_type = data["content_type"]
+        obj.body = data["body"]
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3648,7 +3731,7 @@ class WebhookNotification(_ext.Model):
     def to_dict(self) -> dict[str, Any]:
         """The core's JSON form (secrets included: for the native layer, not for logs)."""
         return {
-            "connector": ConnectorName(self.connector).value,
+            "connector": _connector_name_value(self.connector),
             "events": [_webhook_event_to_dict(v0) for v0 in self.events],
             "acknowledgement": self.acknowledgement.to_dict(),
         }
@@ -3656,14 +3739,11 @@ class WebhookNotification(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WebhookNotification:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["connector"]
-        kwargs["connector"] = ConnectorName(value)
-        value = data["events"]
-        kwargs["events"] = [_webhook_event_from_dict(v0) for v0 in value]
-        value = data["acknowledgement"]
-        kwargs["acknowledgement"] = WebhookAcknowledgement.from_dict(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        obj.connector = _connector_name_of(data["connector"])
+        obj.events = [_webhook_event_from_dict(v0) for v0 in data["events"]]
+        obj.acknowledgement = WebhookAcknowledgement.from_dict(data["acknowledgement"])
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3694,12 +3774,14 @@ class WebhookRequest(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WebhookRequest:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["body"]
-        kwargs["body"] = _ext.b64decode(value)
-        if (value := data.get("headers")) is not None:
-            kwargs["headers"] = dict(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.body = _ext.b64decode(data["body"])
+        if (value := get("headers")) is None:
+            obj.headers = {}
+        else:
+            obj.headers = dict(value)
+        return obj
 
 
 @_dc.dataclass(repr=False, init=False, eq=False, slots=True)
@@ -3732,12 +3814,14 @@ class XenditConfig(_ext.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> XenditConfig:
         """Builds it from the core's JSON form; unknown keys are ignored."""
-        kwargs: dict[str, Any] = {}
-        value = data["secret_key"]
-        kwargs["secret_key"] = value
-        if (value := data.get("callback_tokens")) is not None:
-            kwargs["callback_tokens"] = list(value)
-        return cls(**kwargs)
+        obj = cls.__new__(cls)
+        get = data.get
+        obj.secret_key = data["secret_key"]
+        if (value := get("callback_tokens")) is None:
+            obj.callback_tokens = []
+        else:
+            obj.callback_tokens = list(value)
+        return obj
 
 
 ConnectorConfig: TypeAlias = AdyenConfig | CheckoutConfig | RazorpayConfig | FiservConfig | ElavonConfig | XenditConfig
