@@ -28,7 +28,7 @@ use std::time::Duration;
 use connector_service::ffi::{self, FfiError};
 use connector_service::json::{api_schema, JsonClient, JsonConnector};
 use connector_service::types::Bytes;
-use connector_service::{Currency, Error, ErrorCode, HttpResponse, Money, Step};
+use connector_service::{Currency, Error, ErrorCode, FlowRequest, HttpResponse, Money, Step};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -137,12 +137,12 @@ impl NativeClient {
         future: Py<PyAny>,
     ) -> PyResult<u64> {
         self.check_process()?;
-        let request_json = request_json(request)?.into_owned();
+        let request = Request::of(&op, request)?;
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
         Ok(completer.get().register(future, |id, shared| {
             rt.spawn(async move {
-                let call = client.call(&op, &request_json, options_json.as_deref());
+                let call = request.call(&client, &op, options_json.as_deref());
                 shared.complete(id, ffi::guard_future(call).await);
             })
             .abort_handle()
@@ -162,11 +162,11 @@ impl NativeClient {
         options_json: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.check_process()?;
-        let request_json = request_json(request)?.into_owned();
+        let request = Request::of(&op, request)?;
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
         let mut task = rt.spawn(async move {
-            ffi::guard_future(client.call(&op, &request_json, options_json.as_deref())).await
+            ffi::guard_future(request.call(&client, &op, options_json.as_deref())).await
         });
         let json = py.detach(|| {
             rt.block_on(async {
@@ -255,9 +255,14 @@ impl NativeConnector {
             })
             .collect();
         let inner = &self.inner;
-        let json = request_json(request)?;
+        let request = Request::of(op, request)?;
         let (step, key) = py
-            .detach(|| ffi::guard(|| inner.step_parts(op, &json, &responses, idempotency_key)))
+            .detach(|| {
+                ffi::guard(|| match &request {
+                    Request::Typed(r) => inner.step_request(r, &responses, idempotency_key),
+                    Request::Json(json) => inner.step_parts(op, json, &responses, idempotency_key),
+                })
+            })
             .map_err(py_err)?;
         match step {
             Step::Send(http) => {
@@ -379,6 +384,38 @@ fn request_json<'a>(request: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
     String::from_utf8(json)
         .map(Cow::Owned)
         .map_err(|_| values::NotJson::new_err("not UTF-8"))
+}
+
+/// A request as it goes to the core: read into its typed form from the request's `dict` when
+/// that reads ([`values::typed_request`]), else as JSON text ([`request_json`]), from which
+/// the core reads it, or reports what is wrong with it, naming the field.
+enum Request {
+    Typed(Box<FlowRequest>),
+    Json(String),
+}
+
+impl Request {
+    fn of(op: &str, request: &Bound<'_, PyAny>) -> PyResult<Request> {
+        if request.cast::<PyString>().is_err() {
+            if let Some(typed) = values::typed_request(op, request) {
+                return Ok(Request::Typed(Box::new(typed)));
+            }
+        }
+        Ok(Request::Json(request_json(request)?.into_owned()))
+    }
+
+    /// Runs operation `op` with this request on `client`; the response's JSON.
+    async fn call(
+        self,
+        client: &JsonClient,
+        op: &str,
+        options_json: Option<&str>,
+    ) -> connector_service::Result<String> {
+        match self {
+            Request::Typed(request) => client.call_request(*request, options_json).await,
+            Request::Json(json) => client.call(op, &json, options_json).await,
+        }
+    }
 }
 
 /// The core's API schema (JSON), which the package's types are generated from; its

@@ -227,6 +227,16 @@ macro_rules! define_flows {
                 .unwrap_or(serde_json::Value::Null)
             }
 
+            /// Reads a request for the operation `op` from any serde data format (a binding's
+            /// native values); `None` for an unknown operation. [`FlowRequest::from_json`] is
+            /// the reference: a format whose reading fails here reads JSON there, for the error.
+            pub fn deserialize_for<'de, D: serde::Deserializer<'de>>(op: &str, de: D) -> Option<std::result::Result<FlowRequest, D::Error>> {
+                match op {
+                    $( $op => Some(<$req as serde::Deserialize>::deserialize(de).map(FlowRequest::$variant)), )*
+                    _ => None,
+                }
+            }
+
             /// Parses a request for the operation `op` from JSON.
             pub fn from_json(op: &str, json: &str) -> Result<FlowRequest> {
                 match op {

@@ -230,8 +230,17 @@ impl JsonClient {
         request_json: &str,
         options_json: Option<&str>,
     ) -> Result<String> {
-        let connector = self.connector_name();
-        let request = request_from_json(connector, op, request_json)?;
+        let request = request_from_json(self.connector_name(), op, request_json)?;
+        self.call_request(request, options_json).await
+    }
+
+    /// [`JsonClient::call`] with the request already read (by a binding, from its native
+    /// values: see [`FlowRequest::deserialize_for`]).
+    pub async fn call_request(
+        &self,
+        request: FlowRequest,
+        options_json: Option<&str>,
+    ) -> Result<String> {
         let options: CallOptions = match options_json {
             Some(o) if !o.trim().is_empty() && o.trim() != "null" => from_json(o)?,
             _ => CallOptions::default(),
@@ -338,11 +347,22 @@ impl JsonConnector {
         idempotency_key: Option<&str>,
     ) -> Result<(Step<String>, String)> {
         let request = request_from_json(self.connector.name(), op, request_json)?;
+        self.step_request(&request, responses, idempotency_key)
+    }
+
+    /// [`JsonConnector::step_parts`] with the request already read (by a binding, from its
+    /// native values: see [`FlowRequest::deserialize_for`]).
+    pub fn step_request(
+        &self,
+        request: &FlowRequest,
+        responses: &[HttpResponse],
+        idempotency_key: Option<&str>,
+    ) -> Result<(Step<String>, String)> {
         let key = idempotency_key
             .map(str::to_string)
             .or_else(|| request.idempotency_key().map(str::to_string))
             .unwrap_or_else(new_idempotency_key);
-        let step = match Call::new(self.connector.as_ref(), &request, &key).step(responses)? {
+        let step = match Call::new(self.connector.as_ref(), request, &key).step(responses)? {
             Step::Send(http) => Step::Send(http),
             Step::Done(response) => Step::Done(to_json(&response)?),
         };
