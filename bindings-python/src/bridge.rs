@@ -21,19 +21,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use connector_service::ffi::FfiError;
+use connector_service::FlowResponse;
 use pyo3::prelude::*;
 use tokio::task::AbortHandle;
 
 /// What the runtime's threads share with the event loop.
 pub struct Shared {
-    queue: Mutex<Vec<(u64, Result<String, FfiError>)>>,
+    queue: Mutex<Vec<(u64, Result<FlowResponse, FfiError>)>>,
     /// Written by the runtime's threads (non-blocking) to wake the loop.
     wake: UnixStream,
 }
 
 impl Shared {
     /// Queues a result; wakes the loop if this is the first result since its last drain.
-    pub fn complete(&self, id: u64, result: Result<String, FfiError>) {
+    pub fn complete(&self, id: u64, result: Result<FlowResponse, FfiError>) {
         let first = {
             let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
             queue.push((id, result));
@@ -133,7 +134,7 @@ impl Completer {
                 continue;
             }
             match result {
-                Ok(json) => match crate::values::read_json(py, &json) {
+                Ok(response) => match crate::values::to_python(py, &response) {
                     Ok(value) => future.call_method1("set_result", (value,))?,
                     Err(e) => future.call_method1("set_exception", (e.value(py),))?,
                 },

@@ -137,12 +137,12 @@ impl NativeClient {
         future: Py<PyAny>,
     ) -> PyResult<u64> {
         self.check_process()?;
-        let request = Request::of(&op, request)?;
+        let request = read_request(&op, request, |json| self.inner.read_request(&op, json))?;
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
         Ok(completer.get().register(future, |id, shared| {
             rt.spawn(async move {
-                let call = request.call(&client, &op, options_json.as_deref());
+                let call = client.call_typed(*request, options_json.as_deref());
                 shared.complete(id, ffi::guard_future(call).await);
             })
             .abort_handle()
@@ -162,13 +162,13 @@ impl NativeClient {
         options_json: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.check_process()?;
-        let request = Request::of(&op, request)?;
+        let request = read_request(&op, request, |json| self.inner.read_request(&op, json))?;
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
         let mut task = rt.spawn(async move {
-            ffi::guard_future(request.call(&client, &op, options_json.as_deref())).await
+            ffi::guard_future(client.call_typed(*request, options_json.as_deref())).await
         });
-        let json = py.detach(|| {
+        let response = py.detach(|| {
             rt.block_on(async {
                 loop {
                     tokio::select! {
@@ -188,7 +188,7 @@ impl NativeClient {
                 }
             })
         })?;
-        values::read_json(py, &json)
+        values::to_python(py, &response)
     }
 
     /// Verifies and parses a webhook: headers as a JSON object, and the raw body.
@@ -255,14 +255,9 @@ impl NativeConnector {
             })
             .collect();
         let inner = &self.inner;
-        let request = Request::of(op, request)?;
+        let request = read_request(op, request, |json| inner.read_request(op, json))?;
         let (step, key) = py
-            .detach(|| {
-                ffi::guard(|| match &request {
-                    Request::Typed(r) => inner.step_request(r, &responses, idempotency_key),
-                    Request::Json(json) => inner.step_parts(op, json, &responses, idempotency_key),
-                })
-            })
+            .detach(|| ffi::guard(|| inner.step_typed(&request, &responses, idempotency_key)))
             .map_err(py_err)?;
         match step {
             Step::Send(http) => {
@@ -280,8 +275,27 @@ impl NativeConnector {
                 );
                 (key, request, py.None()).into_pyobject(py)
             }
-            Step::Done(json) => (key, py.None(), values::read_json(py, &json)?).into_pyobject(py),
+            Step::Done(response) => {
+                (key, py.None(), values::to_python(py, &response)?).into_pyobject(py)
+            }
         }
+    }
+
+    /// The core's JSON step (`JsonConnector::step`), as the Node and Kotlin bindings drive it:
+    /// the request and the responses as JSON, the answer as JSON text. The package steps with
+    /// `step_parts`; this is the reference it is checked against.
+    #[pyo3(signature = (op, request_json, responses_json, idempotency_key=None))]
+    fn step_json(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        request_json: &str,
+        responses_json: &str,
+        idempotency_key: Option<&str>,
+    ) -> PyResult<String> {
+        let inner = &self.inner;
+        py.detach(|| ffi::guard(|| inner.step(op, request_json, responses_json, idempotency_key)))
+            .map_err(py_err)
     }
 
     fn handle_webhook(
@@ -386,36 +400,21 @@ fn request_json<'a>(request: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
         .map_err(|_| values::NotJson::new_err("not UTF-8"))
 }
 
-/// A request as it goes to the core: read into its typed form from the request's `dict` when
-/// that reads ([`values::typed_request`]), else as JSON text ([`request_json`]), from which
-/// the core reads it, or reports what is wrong with it, naming the field.
-enum Request {
-    Typed(Box<FlowRequest>),
-    Json(String),
-}
-
-impl Request {
-    fn of(op: &str, request: &Bound<'_, PyAny>) -> PyResult<Request> {
-        if request.cast::<PyString>().is_err() {
-            if let Some(typed) = values::typed_request(op, request) {
-                return Ok(Request::Typed(Box::new(typed)));
-            }
-        }
-        Ok(Request::Json(request_json(request)?.into_owned()))
-    }
-
-    /// Runs operation `op` with this request on `client`; the response's JSON.
-    async fn call(
-        self,
-        client: &JsonClient,
-        op: &str,
-        options_json: Option<&str>,
-    ) -> connector_service::Result<String> {
-        match self {
-            Request::Typed(request) => client.call_request(*request, options_json).await,
-            Request::Json(json) => client.call(op, &json, options_json).await,
+/// The typed request of operation `op`: read straight from the request's `dict` when that
+/// reads ([`values::typed_request`]), else by the core (`read`) from the request's JSON text
+/// ([`request_json`]), which reports what is wrong with it, naming the field.
+fn read_request(
+    op: &str,
+    request: &Bound<'_, PyAny>,
+    read: impl FnOnce(&str) -> connector_service::Result<FlowRequest>,
+) -> PyResult<Box<FlowRequest>> {
+    if request.cast::<PyString>().is_err() {
+        if let Some(typed) = values::typed_request(op, request) {
+            return Ok(Box::new(typed));
         }
     }
+    let json = request_json(request)?;
+    ffi::guard(|| read(&json)).map(Box::new).map_err(py_err)
 }
 
 /// The core's API schema (JSON), which the package's types are generated from; its

@@ -1,14 +1,17 @@
-//! JSON between Python values and text, here rather than in `json.dumps` / `json.loads`.
+//! The core's values and Python's, without `json.dumps` / `json.loads` in between.
 //!
-//! A request's `dict` is written as JSON text here: `json.dumps` costs more than the whole Rust
-//! step of most flows. Only what JSON carries as it is crosses: `dict` with `str` keys, `list`,
-//! `str`, `int` within 64 bits, finite `float`, `bool` and `None`. Anything else (a tuple, an
-//! `int` key, a `Decimal`, a huge integer, NaN, nesting deeper than [`MAX_DEPTH`]) is a
-//! [`NotJson`] error, and the caller falls back to `json.dumps`, which converts what JSON can
-//! and reports the rest with the field's path.
+//! A request's `dict` is read straight into the core's typed request ([`typed_request`]), a
+//! serde `Deserializer` over the Python values. When that fails (a wrong field, or a value
+//! JSON does not carry as it is), the `dict` is written as JSON text here ([`write_json`]),
+//! and the core reads that text and reports what is wrong, naming the field. Only what JSON
+//! carries as it is crosses that way: `dict` with `str` keys, `list`, `str`, `int` within 64
+//! bits, finite `float`, `bool` and `None`. Anything else (a tuple, an `int` key, a `Decimal`,
+//! a huge integer, NaN, nesting deeper than [`MAX_DEPTH`]) is a [`NotJson`] error, and the
+//! caller falls back to `json.dumps`, which converts what JSON can and reports the rest with
+//! the field's path. (`json.dumps` costs more than the whole Rust step of most flows.)
 //!
-//! The core's answers are read into Python values here ([`read_json`]), in one pass over the
-//! text, about twice as fast as `json.loads`, which the binding used before.
+//! The core's typed answers become the Python values of their JSON form directly
+//! ([`to_python`], a serde `Serializer`): no JSON text is written and read again.
 
 use connector_service::FlowRequest;
 use pyo3::exceptions::PyTypeError;
@@ -92,76 +95,6 @@ fn write_str(s: &Bound<'_, PyString>, out: &mut Vec<u8>) -> PyResult<()> {
 
 fn not_json() -> PyErr {
     NotJson::new_err("not a JSON value")
-}
-
-/// The Python value (`dict`, `list`, `str`, `int`, `float`, `bool`, `None`) of a JSON text:
-/// what `json.loads` gives for the core's answers (the last of duplicate keys wins, as there;
-/// an integer beyond 64 bits, which the core never writes, reads as a `float`). A text that is
-/// not JSON (never one the core wrote) is an `internal` error, which names no value.
-pub(crate) fn read_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    serde::de::DeserializeSeed::deserialize(PySeed(py), &mut de)
-        .and_then(|value| de.end().map(|()| value))
-        .map_err(|e| {
-            crate::to_py_err(&connector_service::Error::internal(format!(
-                "cannot read the core's answer: {e}"
-            )))
-        })
-}
-
-struct PySeed<'py>(Python<'py>);
-
-impl<'de, 'py> serde::de::DeserializeSeed<'de> for PySeed<'py> {
-    type Value = Bound<'py, PyAny>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-fn py_error<E: serde::de::Error>(e: PyErr) -> E {
-    E::custom(e)
-}
-
-impl<'de, 'py> serde::de::Visitor<'de> for PySeed<'py> {
-    type Value = Bound<'py, PyAny>;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(PyBool::new(self.0, v).to_owned().into_any())
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        let Ok(int) = v.into_pyobject(self.0);
-        Ok(int.into_any())
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        let Ok(int) = v.into_pyobject(self.0);
-        Ok(int.into_any())
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(PyFloat::new(self.0, v).into_any())
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(PyString::new(self.0, v).into_any())
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(self.0.None().into_bound(self.0))
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let list = PyList::empty(self.0);
-        while let Some(v) = seq.next_element_seed(PySeed(self.0))? {
-            list.append(v).map_err(py_error)?;
-        }
-        Ok(list.into_any())
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let dict = PyDict::new(self.0);
-        while let Some(k) = map.next_key_seed(PySeed(self.0))? {
-            let v = map.next_value_seed(PySeed(self.0))?;
-            dict.set_item(k, v).map_err(py_error)?;
-        }
-        Ok(dict.into_any())
-    }
 }
 
 /// A request read into its typed form straight from its `dict` (no JSON text in between): the
@@ -358,5 +291,395 @@ impl<'de> serde::de::SeqAccess<'de> for PySeq<'_> {
                 .map(Some),
             None => Ok(None),
         }
+    }
+}
+
+/// A typed value of the core (a flow's response) as the Python values `json.loads` gives for
+/// its JSON (`dict`, `list`, `str`, `int`, `float`, `bool`, `None`), built directly: no JSON
+/// text is written and read again. Each value converts as `serde_json` writes it (`None` for
+/// a non-finite float, a list of numbers for bytes, map keys as strings), so the result is the
+/// same; a value JSON cannot carry is an `internal` error.
+pub(crate) fn to_python<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    value.serialize(PySer(py)).map_err(|e| {
+        crate::to_py_err(&connector_service::Error::internal(format!(
+            "cannot convert the core's answer: {}",
+            e.0
+        )))
+    })
+}
+
+/// Converting to Python values failed.
+#[derive(Debug)]
+pub(crate) struct Unwritten(String);
+
+impl std::fmt::Display for Unwritten {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unwritten {}
+
+impl serde::ser::Error for Unwritten {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Unwritten(msg.to_string())
+    }
+}
+
+impl From<PyErr> for Unwritten {
+    fn from(e: PyErr) -> Self {
+        Unwritten(e.to_string())
+    }
+}
+
+#[derive(Clone, Copy)]
+struct PySer<'py>(Python<'py>);
+
+type Written<'py> = Result<Bound<'py, PyAny>, Unwritten>;
+
+impl<'py> PySer<'py> {
+    fn int<T>(self, v: T) -> Written<'py>
+    where
+        T: IntoPyObject<'py, Output = Bound<'py, PyInt>, Error = std::convert::Infallible>,
+    {
+        let Ok(int) = v.into_pyobject(self.0);
+        Ok(int.into_any())
+    }
+
+    /// `{variant: value}`, as `serde_json` writes an enum variant with data.
+    fn variant(self, variant: &'static str, value: Bound<'py, PyAny>) -> Written<'py> {
+        let dict = PyDict::new(self.0);
+        dict.set_item(variant, value)?;
+        Ok(dict.into_any())
+    }
+}
+
+impl<'py> serde::Serializer for PySer<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Unwritten;
+    type SerializeSeq = PyListSer<'py>;
+    type SerializeTuple = PyListSer<'py>;
+    type SerializeTupleStruct = PyListSer<'py>;
+    type SerializeTupleVariant = PyListSer<'py>;
+    type SerializeMap = PyDictSer<'py>;
+    type SerializeStruct = PyDictSer<'py>;
+    type SerializeStructVariant = PyDictSer<'py>;
+
+    fn serialize_bool(self, v: bool) -> Written<'py> {
+        Ok(PyBool::new(self.0, v).to_owned().into_any())
+    }
+    fn serialize_i8(self, v: i8) -> Written<'py> {
+        self.int(v)
+    }
+    fn serialize_i16(self, v: i16) -> Written<'py> {
+        self.int(v)
+    }
+    fn serialize_i32(self, v: i32) -> Written<'py> {
+        self.int(v)
+    }
+    fn serialize_i64(self, v: i64) -> Written<'py> {
+        self.int(v)
+    }
+    fn serialize_i128(self, v: i128) -> Written<'py> {
+        match i64::try_from(v) {
+            Ok(v) => self.int(v),
+            Err(_) => {
+                self.int(u64::try_from(v).map_err(|_| Unwritten("a 128-bit integer".into()))?)
+            }
+        }
+    }
+    fn serialize_u8(self, v: u8) -> Written<'py> {
+        self.int(v)
+    }
+    fn serialize_u16(self, v: u16) -> Written<'py> {
+        self.int(v)
+    }
+    fn serialize_u32(self, v: u32) -> Written<'py> {
+        self.int(v)
+    }
+    fn serialize_u64(self, v: u64) -> Written<'py> {
+        self.int(v)
+    }
+    fn serialize_u128(self, v: u128) -> Written<'py> {
+        self.int(u64::try_from(v).map_err(|_| Unwritten("a 128-bit integer".into()))?)
+    }
+    /// As `serde_json` writes it (its shortest decimal form), read back as a Python float.
+    fn serialize_f32(self, v: f32) -> Written<'py> {
+        match v.to_string().parse::<f64>() {
+            Ok(v) if v.is_finite() => self.serialize_f64(v),
+            _ => self.serialize_unit(),
+        }
+    }
+    /// `None` for NaN and the infinities, which `serde_json` writes as `null`.
+    fn serialize_f64(self, v: f64) -> Written<'py> {
+        if v.is_finite() {
+            Ok(PyFloat::new(self.0, v).into_any())
+        } else {
+            self.serialize_unit()
+        }
+    }
+    fn serialize_char(self, v: char) -> Written<'py> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Written<'py> {
+        Ok(PyString::new(self.0, v).into_any())
+    }
+    /// A list of numbers, as `serde_json` writes bytes.
+    fn serialize_bytes(self, v: &[u8]) -> Written<'py> {
+        Ok(PyList::new(self.0, v)?.into_any())
+    }
+    fn serialize_none(self) -> Written<'py> {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, value: &T) -> Written<'py> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Written<'py> {
+        Ok(self.0.None().into_bound(self.0))
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Written<'py> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Written<'py> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Written<'py> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Written<'py> {
+        self.variant(variant, value.serialize(self)?)
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<PyListSer<'py>, Unwritten> {
+        Ok(PyListSer {
+            ser: self,
+            items: Vec::with_capacity(len.unwrap_or(0)),
+            variant: None,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<PyListSer<'py>, Unwritten> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<PyListSer<'py>, Unwritten> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<PyListSer<'py>, Unwritten> {
+        let mut list = self.serialize_seq(Some(len))?;
+        list.variant = Some(variant);
+        Ok(list)
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<PyDictSer<'py>, Unwritten> {
+        Ok(PyDictSer {
+            ser: self,
+            dict: PyDict::new(self.0),
+            key: None,
+            variant: None,
+        })
+    }
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<PyDictSer<'py>, Unwritten> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<PyDictSer<'py>, Unwritten> {
+        let mut dict = self.serialize_map(Some(len))?;
+        dict.variant = Some(variant);
+        Ok(dict)
+    }
+}
+
+/// A sequence (or a tuple variant's fields) being converted to a `list`.
+struct PyListSer<'py> {
+    ser: PySer<'py>,
+    items: Vec<Bound<'py, PyAny>>,
+    variant: Option<&'static str>,
+}
+
+impl<'py> PyListSer<'py> {
+    fn push<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritten> {
+        self.items.push(value.serialize(self.ser)?);
+        Ok(())
+    }
+
+    fn done(self) -> Written<'py> {
+        let list = PyList::new(self.ser.0, self.items)?.into_any();
+        match self.variant {
+            Some(variant) => self.ser.variant(variant, list),
+            None => Ok(list),
+        }
+    }
+}
+
+impl<'py> serde::ser::SerializeSeq for PyListSer<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Unwritten;
+    fn serialize_element<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), Unwritten> {
+        self.push(value)
+    }
+    fn end(self) -> Written<'py> {
+        self.done()
+    }
+}
+
+impl<'py> serde::ser::SerializeTuple for PyListSer<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Unwritten;
+    fn serialize_element<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), Unwritten> {
+        self.push(value)
+    }
+    fn end(self) -> Written<'py> {
+        self.done()
+    }
+}
+
+impl<'py> serde::ser::SerializeTupleStruct for PyListSer<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Unwritten;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), Unwritten> {
+        self.push(value)
+    }
+    fn end(self) -> Written<'py> {
+        self.done()
+    }
+}
+
+impl<'py> serde::ser::SerializeTupleVariant for PyListSer<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Unwritten;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), Unwritten> {
+        self.push(value)
+    }
+    fn end(self) -> Written<'py> {
+        self.done()
+    }
+}
+
+/// A map, a struct (or a struct variant's fields) being converted to a `dict`.
+struct PyDictSer<'py> {
+    ser: PySer<'py>,
+    dict: Bound<'py, PyDict>,
+    /// A map's key, until its value comes.
+    key: Option<Bound<'py, PyAny>>,
+    variant: Option<&'static str>,
+}
+
+impl<'py> PyDictSer<'py> {
+    fn done(self) -> Written<'py> {
+        let dict = self.dict.into_any();
+        match self.variant {
+            Some(variant) => self.ser.variant(variant, dict),
+            None => Ok(dict),
+        }
+    }
+}
+
+impl<'py> serde::ser::SerializeMap for PyDictSer<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Unwritten;
+    /// Keys are strings, as in JSON: `serde_json` writes a number key as its digits, and
+    /// refuses any other.
+    fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unwritten> {
+        let key = key.serialize(self.ser)?;
+        self.key = Some(if key.cast::<PyString>().is_ok() {
+            key
+        } else if key.cast::<PyInt>().is_ok() && key.cast::<PyBool>().is_err() {
+            key.str()?.into_any()
+        } else {
+            return Err(Unwritten("a map key that is not a string".into()));
+        });
+        Ok(())
+    }
+    fn serialize_value<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), Unwritten> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| Unwritten("a map value without its key".into()))?;
+        self.dict.set_item(key, value.serialize(self.ser)?)?;
+        Ok(())
+    }
+    fn end(self) -> Written<'py> {
+        self.done()
+    }
+}
+
+impl<'py> serde::ser::SerializeStruct for PyDictSer<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Unwritten;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Unwritten> {
+        self.dict.set_item(key, value.serialize(self.ser)?)?;
+        Ok(())
+    }
+    fn end(self) -> Written<'py> {
+        self.done()
+    }
+}
+
+impl<'py> serde::ser::SerializeStructVariant for PyDictSer<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Unwritten;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Unwritten> {
+        self.dict.set_item(key, value.serialize(self.ser)?)?;
+        Ok(())
+    }
+    fn end(self) -> Written<'py> {
+        self.done()
     }
 }

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::call::Call;
 use crate::client::{Client, ClientConfig};
-use crate::connector::{Connector, FlowRequest, OPERATIONS};
+use crate::connector::{Connector, FlowRequest, FlowResponse, OPERATIONS};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{new_idempotency_key, HttpResponse, Step};
 use crate::mask::mask_text;
@@ -230,23 +230,30 @@ impl JsonClient {
         request_json: &str,
         options_json: Option<&str>,
     ) -> Result<String> {
-        let request = request_from_json(self.connector_name(), op, request_json)?;
-        self.call_request(request, options_json).await
+        let request = self.read_request(op, request_json)?;
+        to_json(&self.call_typed(request, options_json).await?)
     }
 
-    /// [`JsonClient::call`] with the request already read (by a binding, from its native
-    /// values: see [`FlowRequest::deserialize_for`]).
-    pub async fn call_request(
+    /// Reads a request of operation `op` from JSON, as [`JsonClient::call`] does; an error names
+    /// the field, the connector and the flow.
+    pub fn read_request(&self, op: &str, request_json: &str) -> Result<FlowRequest> {
+        request_from_json(self.connector_name(), op, request_json)
+    }
+
+    /// [`JsonClient::call`] with the request already read (by [`JsonClient::read_request`], or
+    /// by a binding from its native values: see [`FlowRequest::deserialize_for`]), returning
+    /// the typed response (for a binding that converts it to its native values itself).
+    pub async fn call_typed(
         &self,
         request: FlowRequest,
         options_json: Option<&str>,
-    ) -> Result<String> {
+    ) -> Result<FlowResponse> {
         let options: CallOptions = match options_json {
             Some(o) if !o.trim().is_empty() && o.trim() != "null" => from_json(o)?,
             _ => CallOptions::default(),
         };
         // `execute` attributes its errors to the connector and the flow.
-        to_json(&self.client.execute(request, &options).await?)
+        self.client.execute(request, &options).await
     }
 
     /// Verifies and parses a webhook: headers as a JSON object of strings, and the raw body.
@@ -346,26 +353,35 @@ impl JsonConnector {
         responses: &[HttpResponse],
         idempotency_key: Option<&str>,
     ) -> Result<(Step<String>, String)> {
-        let request = request_from_json(self.connector.name(), op, request_json)?;
-        self.step_request(&request, responses, idempotency_key)
+        let request = self.read_request(op, request_json)?;
+        let (step, key) = self.step_typed(&request, responses, idempotency_key)?;
+        let step = match step {
+            Step::Send(http) => Step::Send(http),
+            Step::Done(response) => Step::Done(to_json(&response)?),
+        };
+        Ok((step, key))
     }
 
-    /// [`JsonConnector::step_parts`] with the request already read (by a binding, from its
-    /// native values: see [`FlowRequest::deserialize_for`]).
-    pub fn step_request(
+    /// Reads a request of operation `op` from JSON, as [`JsonConnector::step`] does; an error
+    /// names the field, the connector and the flow.
+    pub fn read_request(&self, op: &str, request_json: &str) -> Result<FlowRequest> {
+        request_from_json(self.connector.name(), op, request_json)
+    }
+
+    /// [`JsonConnector::step_parts`] with the request already read (by
+    /// [`JsonConnector::read_request`], or by a binding from its native values: see
+    /// [`FlowRequest::deserialize_for`]), returning the finished flow's typed response.
+    pub fn step_typed(
         &self,
         request: &FlowRequest,
         responses: &[HttpResponse],
         idempotency_key: Option<&str>,
-    ) -> Result<(Step<String>, String)> {
+    ) -> Result<(Step<FlowResponse>, String)> {
         let key = idempotency_key
             .map(str::to_string)
             .or_else(|| request.idempotency_key().map(str::to_string))
             .unwrap_or_else(new_idempotency_key);
-        let step = match Call::new(self.connector.as_ref(), request, &key).step(responses)? {
-            Step::Send(http) => Step::Send(http),
-            Step::Done(response) => Step::Done(to_json(&response)?),
-        };
+        let step = Call::new(self.connector.as_ref(), request, &key).step(responses)?;
         Ok((step, key))
     }
 
