@@ -126,7 +126,8 @@ impl NativeClient {
     /// Starts operation `op` on the runtime; its result (the response's JSON form as Python
     /// values, or a `NativeError`) will be set on `future`, an asyncio future of the event loop
     /// that `completer` serves (see `bridge.rs`). Returns the call's id, for `completer.cancel`.
-    /// `request` is the request's JSON form, as a `dict` or as JSON text (see [`request_json`]).
+    /// `request` is the request's JSON form, as a `dict` or as JSON text (see [`read_request`]);
+    /// one the core cannot read raises at once, and nothing starts.
     #[pyo3(signature = (op, request, options_json, completer, future))]
     fn call(
         &self,
@@ -152,7 +153,7 @@ impl NativeClient {
     /// Runs operation `op` and waits for it with the GIL released; returns the response's JSON
     /// form as Python values (a `dict`, as `json.loads` would give it). Ctrl-C (a pending
     /// signal on the main thread) cancels the call. `request` is the request's JSON form, as a
-    /// `dict` or as JSON text (see [`request_json`]).
+    /// `dict` or as JSON text (see [`read_request`]).
     #[pyo3(signature = (op, request, options_json=None))]
     fn call_blocking<'py>(
         &self,
@@ -230,8 +231,8 @@ impl NativeConnector {
         self.inner.connector_name().as_str()
     }
 
-    /// One step of operation `op`: `request` is the core's JSON form as a `dict` (written as
-    /// JSON text here, several times faster than `json.dumps`) or as JSON text; `responses` are
+    /// One step of operation `op`: `request` is the core's JSON form as a `dict` (read straight
+    /// into the typed request, see [`read_request`]) or as JSON text; `responses` are
     /// `(status, headers, body)` tuples (no JSON, no Base64 for them). Returns
     /// `(idempotency_key, request, response)` where `request` is `(method, url, headers, body,
     /// retry_safe)` to send next, or None when the flow is done and `response` holds its
