@@ -193,16 +193,18 @@ impl NativeClient {
     }
 
     /// Verifies and parses a webhook: headers as a JSON object, and the raw body.
-    fn handle_webhook(
+    fn handle_webhook<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         headers_json: String,
         body: &Bound<'_, PyBytes>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let body = body.as_bytes().to_vec();
         let client = &*self.inner;
-        py.detach(|| ffi::guard(|| client.handle_webhook(&headers_json, &body)))
-            .map_err(py_err)
+        let notification = py
+            .detach(|| ffi::guard(|| client.handle_webhook_typed(&headers_json, &body)))
+            .map_err(py_err)?;
+        values::to_python(py, &notification)
     }
 
     fn __repr__(&self) -> String {
@@ -299,16 +301,18 @@ impl NativeConnector {
             .map_err(py_err)
     }
 
-    fn handle_webhook(
+    fn handle_webhook<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         headers_json: String,
         body: &Bound<'_, PyBytes>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let body = body.as_bytes().to_vec();
         let inner = &self.inner;
-        py.detach(|| ffi::guard(|| inner.handle_webhook(&headers_json, &body)))
-            .map_err(py_err)
+        let notification = py
+            .detach(|| ffi::guard(|| inner.handle_webhook_typed(&headers_json, &body)))
+            .map_err(py_err)?;
+        values::to_python(py, &notification)
     }
 
     fn __repr__(&self) -> String {

@@ -9,7 +9,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use connector_service::json::{to_json, JsonClient};
+use connector_service::json::JsonClient;
 use connector_service::observe::log_bridge::{self, LogRecord, LogSink};
 use connector_service::observe::{CallObserver, CallRecord};
 use connector_service::Error;
@@ -37,9 +37,10 @@ struct PyObserver {
 
 impl CallObserver for PyObserver {
     fn on_call(&self, record: &CallRecord) {
-        let Ok(json) = to_json(record) else { return };
         with_python(|py| {
-            if let Err(e) = self.callback.call1(py, (json,)) {
+            let called = crate::values::to_python(py, record)
+                .and_then(|record| self.callback.call1(py, (record,)));
+            if let Err(e) = called {
                 e.write_unraisable(py, Some(self.callback.bind(py)));
             }
         });

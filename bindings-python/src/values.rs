@@ -10,8 +10,9 @@
 //! caller falls back to `json.dumps`, which converts what JSON can and reports the rest with
 //! the field's path. (`json.dumps` costs more than the whole Rust step of most flows.)
 //!
-//! The core's typed answers become the Python values of their JSON form directly
-//! ([`to_python`], a serde `Serializer`): no JSON text is written and read again.
+//! The core's typed answers (flow responses, webhook notifications, call records) become the
+//! Python values of their JSON form directly ([`to_python`], a serde `Serializer`): no JSON
+//! text is written and read again. (Only errors still cross as the core's error JSON.)
 
 use connector_service::FlowRequest;
 use pyo3::exceptions::PyTypeError;

@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::http::{new_idempotency_key, HttpResponse, Step};
 use crate::mask::mask_text;
 use crate::transport::CallOptions;
-use crate::types::{ConnectorName, WebhookRequest};
+use crate::types::{ConnectorName, WebhookNotification, WebhookRequest};
 
 /// Deserializes a request from JSON. Failures are `invalid_request` errors naming the field's
 /// path; the offending value is never echoed (it may be a card number).
@@ -258,8 +258,17 @@ impl JsonClient {
 
     /// Verifies and parses a webhook: headers as a JSON object of strings, and the raw body.
     pub fn handle_webhook(&self, headers_json: &str, body: &[u8]) -> Result<String> {
+        to_json(&self.handle_webhook_typed(headers_json, body)?)
+    }
+
+    /// [`JsonClient::handle_webhook`], returning the typed notification.
+    pub fn handle_webhook_typed(
+        &self,
+        headers_json: &str,
+        body: &[u8],
+    ) -> Result<WebhookNotification> {
         let request = webhook_request(headers_json, body)?;
-        to_json(&self.client.webhooks().verify_and_parse(&request)?)
+        self.client.webhooks().verify_and_parse(&request)
     }
 }
 
@@ -387,11 +396,17 @@ impl JsonConnector {
 
     /// Verifies and parses a webhook, as [`JsonClient::handle_webhook`].
     pub fn handle_webhook(&self, headers_json: &str, body: &[u8]) -> Result<String> {
+        to_json(&self.handle_webhook_typed(headers_json, body)?)
+    }
+
+    /// [`JsonConnector::handle_webhook`], returning the typed notification.
+    pub fn handle_webhook_typed(
+        &self,
+        headers_json: &str,
+        body: &[u8],
+    ) -> Result<WebhookNotification> {
         let request = webhook_request(headers_json, body)?;
-        to_json(&crate::client::handle_webhook(
-            self.connector.as_ref(),
-            &request,
-        )?)
+        crate::client::handle_webhook(self.connector.as_ref(), &request)
     }
 }
 

@@ -101,10 +101,10 @@ class Webhooks:
         verification raises `WebhookVerificationError`; its content is never returned. Answer
         the processor with `notification.acknowledgement` once the events are stored."""
         try:
-            text = self._native.handle_webhook(headers_json(headers), body_bytes(body))
+            notification = self._native.handle_webhook(headers_json(headers), body_bytes(body))
         except _native.NativeError as e:
             raise native_error(e) from None
-        return WebhookNotification.from_dict(json.loads(text))
+        return WebhookNotification.from_dict(notification)
 
     def __repr__(self) -> str:
         return "<Webhooks>"

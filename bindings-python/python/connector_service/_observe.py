@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from . import _native
 from ._types import CallRecord
@@ -26,17 +26,17 @@ _bridge_lock = threading.Lock()
 _bridge_installed = False
 
 
-def native_observer(on_call: CallObserver | None) -> Callable[[str], None] | None:
-    """What the native client calls with each record's JSON: builds the typed record and
+def native_observer(on_call: CallObserver | None) -> Callable[[dict[str, Any]], None] | None:
+    """What the native client calls with each record's JSON form: builds the typed record and
     calls `on_call`; an exception in `on_call` is logged, never raised into the call."""
     if on_call is None:
         return None
     if not callable(on_call):
         raise TypeError(f"on_call must be callable, not {type(on_call).__name__}")
 
-    def observe(record_json: str) -> None:
+    def observe(record: dict[str, Any]) -> None:
         try:
-            on_call(CallRecord.from_dict(json.loads(record_json)))
+            on_call(CallRecord.from_dict(record))
         except Exception:
             _logger.exception("the on_call hook raised; the call's result is unaffected")
 
