@@ -1,8 +1,10 @@
 """`make bench-peers`: connector-service against the official Adyen SDKs and the best plain
 HTTP clients of each language (Python, Node, JVM), on the same sandbox endpoint.
 
-Starts the sandbox (release build) pinned to one core, runs every client pinned to another
-(`taskset`, when present), each row at concurrency 1 and 50, for BENCH_ROUNDS rounds with the
+Starts a fresh sandbox (release build) for every run of a client, pinned to one core (it
+keeps every payment it is sent: a store grown by the whole benchmark, gigabytes of it, made its
+hash tables resize under load, stalling whichever run was on), runs every client pinned to
+another (`taskset`, when present), each row at concurrency 1 and 50, for BENCH_ROUNDS rounds with the
 rows interleaved (round 1 of every row, then round 2 in reverse order, ...), and prints the
 medians as a Markdown table: calls/s, p50/p99 latency, peak RSS of the client process, and the
 ratio of calls/s to the official SDK and to the fastest plain client of the same language (the
@@ -26,7 +28,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,20 +109,31 @@ def start_sandbox() -> tuple[subprocess.Popen[str], str, dict[str, str]]:
     return proc, url, creds
 
 
-def reset(url: str) -> None:
-    """Clears the sandbox's request log (it records every call), so no run pays for the ones before."""
-    req = urllib.request.Request(url.rstrip("/") + "/_sandbox/requests", method="DELETE")
+def stop_sandbox(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
     try:
-        urllib.request.urlopen(req, timeout=10).read()
-    except OSError:
-        pass
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
-def run_once(row: Row, concurrency: int, env: dict[str, str]) -> dict[str, float]:
+def run_once(row: Row, concurrency: int) -> dict[str, float]:
+    """One run of `row`'s client, against a sandbox started for it alone."""
     command = pinned(1, [*row.command, str(concurrency), str(SECONDS)])
+    proc, url, creds = start_sandbox()
+    env = dict(os.environ)
+    env.update(
+        BENCH_SANDBOX_URL=url,
+        BENCH_ADYEN_API_KEY=creds["api_key"],
+        BENCH_ADYEN_MERCHANT=creds["merchant_account"],
+    )
     if row.language == "JVM":
-        env = {**env, "BENCH_WARMUP": JVM_WARMUP}
-    out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=SECONDS * 20 + 120)
+        env["BENCH_WARMUP"] = JVM_WARMUP
+    try:
+        out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=SECONDS * 20 + 120)
+    finally:
+        stop_sandbox(proc)
     if out.returncode != 0:
         raise SystemExit(f"{row.name} (concurrency {concurrency}) failed:\n{out.stderr[-3000:]}")
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -140,35 +152,19 @@ def main() -> None:
     if unknown:
         names = ", ".join(r.command[-1] for r in ROWS)
         raise SystemExit(f"BENCH_ROWS: no row named {', '.join(sorted(unknown))} (the rows: {names})")
-    proc, url, creds = start_sandbox()
-    env = dict(os.environ)
-    env.update(
-        BENCH_SANDBOX_URL=url,
-        BENCH_ADYEN_API_KEY=creds["api_key"],
-        BENCH_ADYEN_MERCHANT=creds["merchant_account"],
-    )
     results: dict[tuple[str, int], list[dict[str, float]]] = {}
-    try:
-        for round_ in range(ROUNDS):
-            # Every other round runs the rows in reverse order, so that no row always runs
-            # before the others (this VM's speed drifts over minutes).
-            for row in rows if round_ % 2 == 0 else rows[::-1]:
-                for c in CONCURRENCIES:
-                    reset(url)
-                    r = run_once(row, c, env)
-                    results.setdefault((row.name, c), []).append(r)
-                    print(
-                        f"round {round_ + 1}/{ROUNDS}  {row.name:<42} c={c:<3} {r['calls_per_s']:>8.0f} calls/s",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    for round_ in range(ROUNDS):
+        # Every other round runs the rows in reverse order, so that no row always runs
+        # before the others (this VM's speed drifts over minutes).
+        for row in rows if round_ % 2 == 0 else rows[::-1]:
+            for c in CONCURRENCIES:
+                r = run_once(row, c)
+                results.setdefault((row.name, c), []).append(r)
+                print(
+                    f"round {round_ + 1}/{ROUNDS}  {row.name:<42} c={c:<3} {r['calls_per_s']:>8.0f} calls/s",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     def median(name: str, c: int, key: str) -> float:
         return statistics.median(r[key] for r in results[(name, c)])
