@@ -68,7 +68,8 @@ def dumps(body: Any, error: type[ConnectorServiceError] = InvalidRequestError) -
 
 def native_call(call: Callable[[dict[str, Any] | str], _T], request: dict[str, Any]) -> _T:
     """`call(request)` with the request as the `dict` of its JSON form, which the native layer
-    writes as JSON text several times faster than `json.dumps`. A dict holding what only
+    reads straight into the core's typed request (or, when that fails, writes as JSON text for
+    the core to read and name the field at fault), without `json.dumps`. A dict holding what only
     `json.dumps` converts (a tuple, an int key) or cannot (a Decimal) is refused (`NotJson`)
     before anything is sent, and crosses as `json.dumps`'s text instead (or fails there with
     an error that names the field)."""
