@@ -546,61 +546,28 @@ impl<'py> PyListSer<'py> {
     }
 }
 
-impl<'py> serde::ser::SerializeSeq for PyListSer<'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Unwritten;
-    fn serialize_element<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), Unwritten> {
-        self.push(value)
-    }
-    fn end(self) -> Written<'py> {
-        self.done()
-    }
+/// The four sequence traits, which differ only in their method's name.
+macro_rules! list_ser {
+    ($($trait:ident::$method:ident),*) => {$(
+        impl<'py> serde::ser::$trait for PyListSer<'py> {
+            type Ok = Bound<'py, PyAny>;
+            type Error = Unwritten;
+            fn $method<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unwritten> {
+                self.push(value)
+            }
+            fn end(self) -> Written<'py> {
+                self.done()
+            }
+        }
+    )*};
 }
 
-impl<'py> serde::ser::SerializeTuple for PyListSer<'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Unwritten;
-    fn serialize_element<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), Unwritten> {
-        self.push(value)
-    }
-    fn end(self) -> Written<'py> {
-        self.done()
-    }
-}
-
-impl<'py> serde::ser::SerializeTupleStruct for PyListSer<'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Unwritten;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), Unwritten> {
-        self.push(value)
-    }
-    fn end(self) -> Written<'py> {
-        self.done()
-    }
-}
-
-impl<'py> serde::ser::SerializeTupleVariant for PyListSer<'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Unwritten;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), Unwritten> {
-        self.push(value)
-    }
-    fn end(self) -> Written<'py> {
-        self.done()
-    }
-}
+list_ser!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// A map, a struct (or a struct variant's fields) being converted to a `dict`.
 struct PyDictSer<'py> {
@@ -653,34 +620,25 @@ impl<'py> serde::ser::SerializeMap for PyDictSer<'py> {
     }
 }
 
-impl<'py> serde::ser::SerializeStruct for PyDictSer<'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Unwritten;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Unwritten> {
-        self.dict.set_item(key, value.serialize(self.ser)?)?;
-        Ok(())
-    }
-    fn end(self) -> Written<'py> {
-        self.done()
-    }
+/// The two struct traits, which are the same.
+macro_rules! struct_ser {
+    ($($trait:ident),*) => {$(
+        impl<'py> serde::ser::$trait for PyDictSer<'py> {
+            type Ok = Bound<'py, PyAny>;
+            type Error = Unwritten;
+            fn serialize_field<T: serde::Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Unwritten> {
+                self.dict.set_item(key, value.serialize(self.ser)?)?;
+                Ok(())
+            }
+            fn end(self) -> Written<'py> {
+                self.done()
+            }
+        }
+    )*};
 }
 
-impl<'py> serde::ser::SerializeStructVariant for PyDictSer<'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Unwritten;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Unwritten> {
-        self.dict.set_item(key, value.serialize(self.ser)?)?;
-        Ok(())
-    }
-    fn end(self) -> Written<'py> {
-        self.done()
-    }
-}
+struct_ser!(SerializeStruct, SerializeStructVariant);

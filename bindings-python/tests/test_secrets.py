@@ -67,7 +67,7 @@ def test_nothing_secret_is_ever_rendered(clean_sandbox: Sandbox, adyen_config: c
     objects += [step, step.request]
     objects.append(asyncio.run(async_client.payments.authorize(request)))
 
-    webhook = clean_sandbox.next_webhook("adyen", "AUTHORISATION")
+    webhook = clean_sandbox.next_webhook("adyen", "AUTHORISATION", contains=payment.connector_transaction_id)
     assert webhook is not None
     objects.append(client.webhooks.verify_and_parse(webhook["headers"], webhook["body"].encode()))
     with pytest.raises(cs.WebhookVerificationError) as bad_signature:

@@ -37,7 +37,7 @@ def test_manual_capture_lifecycle(clean_sandbox: Sandbox, adyen_config: cs.Clien
         assert refund.connector_refund_id
 
         # The outcome of the asynchronous steps arrives by webhook.
-        found = clean_sandbox.next_webhook("adyen", "REFUND")
+        found = clean_sandbox.next_webhook("adyen", "REFUND", contains=refund.connector_refund_id)
         assert found is not None
         notification = client.webhooks.verify_and_parse(found["headers"], found["body"].encode())
         (event,) = notification.events

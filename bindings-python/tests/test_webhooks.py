@@ -22,7 +22,8 @@ def authorised_webhook(sandbox: Sandbox, config: cs.ClientConfig) -> tuple[cs.Pa
         payment_method=card(),
         return_url="https://shop.example/return",
     )
-    found = sandbox.next_webhook("adyen", "AUTHORISATION")
+    # Its own: a webhook an earlier test's payment scheduled may still come after the reset.
+    found = sandbox.next_webhook("adyen", "AUTHORISATION", contains=payment.connector_transaction_id)
     assert found is not None, "the sandbox emitted no AUTHORISATION webhook"
     return payment, found
 
