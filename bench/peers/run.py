@@ -1,5 +1,5 @@
 """`make bench-peers`: connector-service against the official Adyen SDKs and the best plain
-HTTP clients of each language (Python, Node, JVM), on the same sandbox endpoint.
+HTTP clients of each language (Python, Node, JVM), each run on a fresh local sandbox.
 
 Starts a fresh sandbox (release build) for every run of a client, pinned to one core (it
 keeps every payment it is sent: a store grown by the whole benchmark, gigabytes of it, made its

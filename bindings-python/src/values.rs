@@ -118,7 +118,7 @@ pub(crate) fn typed_request(op: &str, request: &Bound<'_, PyAny>) -> Option<Flow
 
 /// Reading a Python value failed; the reason is not kept (the JSON text is read instead).
 #[derive(Debug)]
-pub(crate) struct Unread;
+struct Unread;
 
 impl std::fmt::Display for Unread {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -314,7 +314,7 @@ pub(crate) fn to_python<'py, T: serde::Serialize>(
 
 /// Converting to Python values failed.
 #[derive(Debug)]
-pub(crate) struct Unwritten(String);
+struct Unwritten(String);
 
 impl std::fmt::Display for Unwritten {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
