@@ -123,31 +123,32 @@ impl NativeClient {
         self.pid
     }
 
-    /// Starts operation `op` on the runtime; its result (the response's JSON form as Python
-    /// values, or a `NativeError`) will be set on `future`, an asyncio future of the event loop
-    /// that `completer` serves (see `bridge.rs`). Returns the call's id, for `completer.cancel`.
+    /// Starts operation `op` on the runtime; returns the call's future, an awaitable of the
+    /// event loop `event_loop`, which `completer` serves (see `bridge.rs`): its result is the
+    /// response's JSON form as Python values, or a `NativeError`.
     /// `request` is the request's JSON form, as a `dict` or as JSON text (see [`read_request`]);
     /// one the core cannot read raises at once, and nothing starts.
-    #[pyo3(signature = (op, request, options_json, completer, future))]
+    #[pyo3(signature = (op, request, options_json, completer, event_loop))]
     fn call(
         &self,
+        py: Python<'_>,
         op: String,
         request: &Bound<'_, PyAny>,
         options_json: Option<String>,
         completer: &Bound<'_, bridge::Completer>,
-        future: Py<PyAny>,
-    ) -> PyResult<u64> {
+        event_loop: Py<PyAny>,
+    ) -> PyResult<Py<bridge::CallFuture>> {
         self.check_process()?;
         let request = read_request(&op, request, |json| self.inner.read_request(&op, json))?;
         let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
-        Ok(completer.get().register(future, |id, shared| {
+        completer.get().register(py, event_loop, |id, shared| {
             rt.spawn(async move {
                 let call = client.call_typed(*request, options_json.as_deref());
                 shared.complete(id, ffi::guard_future(call).await);
             })
             .abort_handle()
-        }))
+        })
     }
 
     /// Runs operation `op` and waits for it with the GIL released; returns the response's JSON
@@ -452,6 +453,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
     m.add_class::<NativeConnector>()?;
     m.add_class::<bridge::Completer>()?;
+    m.add_class::<bridge::CallFuture>()?;
     m.add_function(wrap_pyfunction!(money_from_major, m)?)?;
     m.add_function(wrap_pyfunction!(money_to_major, m)?)?;
     m.add_function(wrap_pyfunction!(currency_exponent, m)?)?;

@@ -1,9 +1,11 @@
 """The asyncio client against the sandbox: plain asyncio.run, hundreds of concurrent calls, an
-event loop that keeps running while a call waits, cancellation."""
+event loop that keeps running while a call waits, cancellation, and the native future each call
+awaits (asyncio's future protocol, the task resumed in the iteration that reads the result)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import subprocess
 import sys
 import uuid
@@ -12,6 +14,7 @@ import pytest
 
 import connector_service as cs
 from conftest import Sandbox, card
+from connector_service import _client, _inputs, _native
 
 
 def authorize_request(reference: str, **kwargs: object) -> cs.AuthorizeRequest:
@@ -139,3 +142,146 @@ def test_errors_arrive_as_typed_exceptions(adyen_config: cs.ClientConfig) -> Non
     with pytest.raises(cs.ConnectorServiceError) as info:
         asyncio.run(main())
     assert type(info.value) is cs.ERRORS_BY_CODE[info.value.code.value]
+
+
+def start_call(client: cs.AsyncClient, reference: str) -> _native.CallFuture:
+    """Starts an authorization the way `AsyncClient` does, and returns its native future."""
+    loop = asyncio.get_running_loop()
+    completer = _client._COMPLETERS.get(loop) or _client._completer_of(loop)
+    request = _inputs.to_dict(authorize_request(reference))
+    return client._require().call("payments.authorize", request, None, completer, loop)
+
+
+def test_the_awaiting_task_resumes_in_the_loop_iteration_that_reads_the_result(
+    adyen_config: cs.ClientConfig,
+) -> None:
+    # A callback that schedules itself again runs once per iteration of the loop: it counts them.
+    async def main() -> tuple[list[int], int, cs.PaymentResponse]:
+        loop = asyncio.get_running_loop()
+        iterations = 0
+
+        def tick() -> None:
+            nonlocal iterations
+            iterations += 1
+            loop.call_soon(tick)
+
+        loop.call_soon(tick)
+        client = cs.AsyncClient(adyen_config)
+        completer = _client._COMPLETERS.get(loop) or _client._completer_of(loop)
+        drained: list[int] = []
+
+        def drain() -> None:
+            drained.append(iterations)
+            completer.drain()
+
+        loop.remove_reader(completer.fileno())
+        loop.add_reader(completer.fileno(), drain)
+        try:
+            response = await client.payments.authorize(authorize_request("same-iteration-1"))
+        finally:
+            loop.remove_reader(completer.fileno())
+            del _client._COMPLETERS[loop]
+        return drained, iterations, response
+
+    drained, resumed, payment = asyncio.run(main())
+    assert payment.status is cs.PaymentStatus.CHARGED
+    # An asyncio.Future would resume the task one iteration after the one that set its result.
+    assert drained == [resumed]
+
+
+def test_the_call_future_speaks_asyncios_future_protocol(clean_sandbox: Sandbox, adyen_config: cs.ClientConfig) -> None:
+    clean_sandbox.fault(
+        {"processor": "adyen", "method": "POST", "path": "/v68/payments", "fault": {"type": "latency", "ms": 300}}
+    )
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        client = cs.AsyncClient(adyen_config)
+        future = start_call(client, "protocol-1")
+        assert asyncio.isfuture(future) and future.get_loop() is loop
+        assert not future.done() and not future.cancelled()
+        with pytest.raises(asyncio.InvalidStateError):
+            future.result()
+        with pytest.raises(asyncio.InvalidStateError):
+            future.exception()
+        calls: list[str] = []
+
+        def first(f: _native.CallFuture) -> None:
+            calls.append("first")
+
+        def second(f: _native.CallFuture) -> None:
+            assert f is future and f.done()
+            calls.append("second")
+
+        future.add_done_callback(first)
+        future.add_done_callback(first)
+        future.add_done_callback(second)
+        assert future.remove_done_callback(first) == 2
+        assert future.remove_done_callback(first) == 0
+        # asyncio.wait and asyncio.shield take it as they take any future.
+        done, _ = await asyncio.wait([future])
+        assert done == {future}
+        assert calls == ["second"]
+        assert future.result()["status"] == "charged" and future.exception() is None
+        assert await future == future.result()
+        assert future.cancel() is False and not future.cancelled()
+        # A callback added once done runs through the loop, not at once.
+        future.add_done_callback(first)
+        assert calls == ["second"]
+        await asyncio.sleep(0)
+        assert calls == ["second", "first"]
+
+        # Cancelling: the callbacks run through the loop, the result is CancelledError.
+        pending = start_call(client, "protocol-2")
+        cancelled: list[bool] = []
+        pending.add_done_callback(lambda f: cancelled.append(f.cancelled()))
+        assert pending.cancel("stop") is True
+        assert pending.cancelled() and pending.done() and cancelled == []
+        with pytest.raises(asyncio.CancelledError, match="stop"):
+            pending.result()
+        await asyncio.sleep(0)
+        assert cancelled == [True]
+        _client._COMPLETERS[loop].cancel(pending.call_id)
+
+    asyncio.run(main())
+
+
+def test_a_failing_done_callback_goes_to_the_loops_handler_and_the_others_still_resolve(
+    adyen_config: cs.ClientConfig,
+) -> None:
+    async def main() -> tuple[list[dict[str, object]], list[cs.PaymentResponse]]:
+        loop = asyncio.get_running_loop()
+        reported: list[dict[str, object]] = []
+        loop.set_exception_handler(lambda _, context: reported.append(context))
+        client = cs.AsyncClient(adyen_config)
+        future = start_call(client, "bad-callback-1")
+
+        def boom(_: object) -> None:
+            raise ValueError("boom")
+
+        future.add_done_callback(boom)
+        payments = await asyncio.gather(
+            *(client.payments.authorize(authorize_request(f"bad-callback-{i}")) for i in range(2, 12))
+        )
+        first = cs.PaymentResponse.from_dict(await future)
+        return reported, [first, *payments]
+
+    reported, payments = asyncio.run(main())
+    assert [type(c["exception"]) for c in reported] == [ValueError]
+    assert all(p.status is cs.PaymentStatus.CHARGED for p in payments)
+
+
+def test_a_call_that_fails_raises_its_error_through_the_future(adyen_config: cs.ClientConfig) -> None:
+    # Nothing listens on port 9: the call fails on the runtime, after it started.
+    unreachable = dataclasses.replace(
+        adyen_config, base_url="http://127.0.0.1:9", transport=cs.TransportOptions(retry=cs.RetryOptions(enabled=False))
+    )
+
+    async def main() -> BaseException | None:
+        future = start_call(cs.AsyncClient(unreachable), "unreachable-1")
+        with pytest.raises(_native.NativeError, match='"code":"network"'):
+            await future
+        assert future.done() and not future.cancelled()
+        return future.exception()
+
+    assert isinstance(asyncio.run(main()), _native.NativeError)

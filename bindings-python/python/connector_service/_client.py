@@ -227,11 +227,10 @@ class AsyncClient(_ClientBase):
         completer = _COMPLETERS.get(loop)
         if completer is None:
             completer = _completer_of(loop)
-        future: asyncio.Future[dict[str, Any]] = loop.create_future()
         options_json = self._options(options)
         try:
-            call_id = _inputs.native_call(
-                lambda body: native.call(operation, body, options_json, completer, future), request
+            future = _inputs.native_call(
+                lambda body: native.call(operation, body, options_json, completer, loop), request
             )
         except _native.NativeError as e:
             raise native_error(e) from None
@@ -241,7 +240,7 @@ class AsyncClient(_ClientBase):
             raise native_error(e) from None
         except BaseException:
             # Cancelled (task.cancel(), asyncio.wait_for): the call stops too.
-            completer.cancel(call_id)
+            completer.cancel(future.call_id)
             raise
         return result
 
