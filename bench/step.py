@@ -5,6 +5,7 @@ the response, and the bindings' ratio to Rust. Usage: `python step.py STEPS.json
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -41,8 +42,8 @@ def main() -> None:
             request = request_types[flow["op"]].from_dict(flow["request"])
             responses = [cs.HttpResponse.from_dict(r) for r in flow["responses"]]
             key = flow["idempotency_key"]
-            flow["python_build_ns"] = ns_per_op(lambda: c.step(request, [], idempotency_key=key))
-            flow["python_parse_ns"] = ns_per_op(lambda: c.step(request, responses, idempotency_key=key))
+            flow["python_build_ns"] = ns_per_op(functools.partial(c.step, request, [], idempotency_key=key))
+            flow["python_parse_ns"] = ns_per_op(functools.partial(c.step, request, responses, idempotency_key=key))
 
     def us(ns: float | None) -> str:
         return "-" if ns is None else f"{ns / 1000:.1f}"
@@ -51,7 +52,8 @@ def main() -> None:
         return "-" if ns is None else f"{ns / base:.1f}x"
 
     print("\n== sans-IO step per connector and flow (us per step; ratio to Rust in brackets)")
-    print(f"{'connector':<10} {'flow':<20} | {'build: Rust':>11} {'Python':>14} {'Node':>14} | {'parse: Rust':>11} {'Python':>14} {'Node':>14}")
+    bindings = f"{'Python':>14} {'Node':>14}"
+    print(f"{'connector':<10} {'flow':<20} | {'build: Rust':>11} {bindings} | {'parse: Rust':>11} {bindings}")
     worst = {"python": 0.0, "node": 0.0}
     for connector in data["connectors"]:
         for flow in connector["flows"]:
@@ -63,9 +65,8 @@ def main() -> None:
                 for lang, v in (("python", py), ("node", node)):
                     if v is not None:
                         worst[lang] = max(worst[lang], v / rust)
-                cells.append(
-                    f"{us(rust):>11} {us(py) + ' (' + ratio(py, rust) + ')':>14} {us(node) + ' (' + ratio(node, rust) + ')':>14}"
-                )
+                py_cell, node_cell = (f"{us(v)} ({ratio(v, rust)})" for v in (py, node))
+                cells.append(f"{us(rust):>11} {py_cell:>14} {node_cell:>14}")
             print(f"{connector['name']:<10} {flow['op']:<20} | {cells[0]} | {cells[1]}")
     print(f"\nlargest ratio to Rust: Python {worst['python']:.1f}x, Node {worst['node']:.1f}x")
 

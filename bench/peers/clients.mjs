@@ -91,13 +91,15 @@ async function main() {
   measuring = true;
   deadline = performance.now() + Number(secondsArg) * 1000;
   const start = performance.now();
+  const cpu = process.cpuUsage();
   await phase();
   const seconds = (performance.now() - start) / 1000;
+  const { user, system } = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.round((latencies.length - 1) * p)] / 1000;
   console.log(JSON.stringify({
     calls: latencies.length, seconds, p50_us: pct(0.5), p99_us: pct(0.99),
-    peak_rss_kib: process.resourceUsage().maxRSS,
+    peak_rss_kib: process.resourceUsage().maxRSS, cpu_us_per_call: (user + system) / latencies.length,
   }));
   process.exit(0);
 }

@@ -4,7 +4,8 @@ Every client makes the same Adyen authorization (`POST /v68/payments`, card, EUR
 against the sandbox given in the environment (BENCH_SANDBOX_URL, BENCH_ADYEN_API_KEY,
 BENCH_ADYEN_MERCHANT) and checks that the answer is `Authorised`. A run warms up for
 BENCH_WARMUP seconds, then counts calls for SECONDS. It prints one JSON line: calls, seconds,
-latency percentiles and the process's peak resident memory.
+latency percentiles, the process's peak resident memory and its CPU time per call (every
+thread, over the measured calls).
 
 The plain HTTP clients send what connector-service sends (same body and headers) and parse the
 JSON answer; connector-service also builds a typed request and returns a typed response.
@@ -170,6 +171,10 @@ ASYNC = {"ours-async": ours_async, "aiohttp": aiohttp_client, "httpx-async": htt
 SYNC = {"ours-blocking": ours_blocking, "adyen-sdk": adyen_sdk, "requests": requests_client, "httpx": httpx_sync}
 
 
+CPU_SECONDS: list[float] = []
+"""The process's CPU time (every thread) over the measured phase."""
+
+
 def percentile(sorted_ns: list[int], p: float) -> float:
     return sorted_ns[round((len(sorted_ns) - 1) * p)] / 1000.0
 
@@ -193,8 +198,9 @@ async def run_async(name: str, concurrency: int, seconds: float) -> list[int]:
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     measuring = True
     deadline = time.perf_counter() + seconds
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
+    CPU_SECONDS.append(time.process_time() - cpu)
     latencies.append(-int((time.perf_counter() - start) * 1e9))  # the elapsed time, last
     await close()
     return latencies
@@ -232,8 +238,9 @@ def run_sync(name: str, concurrency: int, seconds: float) -> list[int]:
     phase()
     state["measuring"] = True
     state["deadline"] = time.perf_counter() + seconds
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     phase()
+    CPU_SECONDS.append(time.process_time() - cpu)
     latencies.append(-int((time.perf_counter() - start) * 1e9))
     close()
     return latencies
@@ -255,6 +262,7 @@ def main() -> None:
                 "p50_us": percentile(latencies, 0.50),
                 "p99_us": percentile(latencies, 0.99),
                 "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "cpu_us_per_call": CPU_SECONDS[0] * 1e6 / len(latencies),
             }
         )
     )

@@ -6,8 +6,9 @@ keeps every payment it is sent: a store grown by the whole benchmark, gigabytes 
 hash tables resize under load, stalling whichever run was on), runs every client pinned to
 another (`taskset`, when present), each row at concurrency 1 and 50, for BENCH_ROUNDS rounds with the
 rows interleaved (round 1 of every row, then round 2 in reverse order, ...), and prints the
-medians as a Markdown table: calls/s, p50/p99 latency, peak RSS of the client process, and the
-ratio of calls/s to the official SDK and to the fastest plain client of the same language (the
+medians as a Markdown table: calls/s, p50/p99 latency, the client process's CPU time per call
+(every thread: the binding's runtime threads, the JVM's compiler and collector) and peak RSS,
+and the ratio of calls/s to the official SDK and to the fastest plain client of the same language (the
 median of the rounds' ratios, each taken within one round). Noise is the spread of the rounds:
 (max - min) / median of calls/s, per cell.
 
@@ -185,15 +186,18 @@ def main() -> None:
         ]
         return statistics.median(per_round)
 
+    warmup = os.environ.get("BENCH_WARMUP", "0.5")
     print(
-        f"\n{time.strftime('%Y-%m-%d')}, {platform.node()} ({os.cpu_count()} cores), sandbox on core 0, clients on core 1; "
-        f"{ROUNDS} interleaved rounds of {SECONDS:g} s per cell (after {os.environ.get('BENCH_WARMUP', '0.5')} s warm-up, {JVM_WARMUP} s for the JVM), medians."
+        f"\n{time.strftime('%Y-%m-%d')}, {platform.node()} ({os.cpu_count()} cores), "
+        f"sandbox on core 0, clients on core 1; {ROUNDS} interleaved rounds of {SECONDS:g} s per cell "
+        f"(after {warmup} s warm-up, {JVM_WARMUP} s for the JVM), medians."
     )
     print(
-        "\n| client | language | calls/s c=1 | calls/s c=50 | p50 / p99 c=1 (us) | p50 / p99 c=50 (us) | peak RSS (MiB) "
+        "\n| client | language | calls/s c=1 | calls/s c=50 | p50 / p99 c=1 (us) | p50 / p99 c=50 (us) "
+        "| CPU per call c=1 / c=50 (us) | peak RSS (MiB) "
         "| vs official SDK c=1 / c=50 | vs best plain client c=1 / c=50 | noise c=1 / c=50 |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     verdict_ok = True
     for row in rows:
         cells = []
@@ -206,21 +210,22 @@ def main() -> None:
             cells.append(cps)
             if row.kind == "ours" and ((sdk is not None and sdk <= 1) or (plain is not None and plain <= 1)):
                 verdict_ok = False
-        lat = [
-            f"{median(row.name, c, 'p50_us'):.0f} / {median(row.name, c, 'p99_us'):.0f}" for c in CONCURRENCIES
-        ]
+        lat = [f"{median(row.name, c, 'p50_us'):.0f} / {median(row.name, c, 'p99_us'):.0f}" for c in CONCURRENCIES]
+        cpu = " / ".join(f"{median(row.name, c, 'cpu_us_per_call'):.0f}" for c in CONCURRENCIES)
         rss = max(median(row.name, c, "peak_rss_kib") for c in CONCURRENCIES) / 1024
         name = f"**{row.name}**" if row.kind == "ours" else row.name
+        sdk_cell = " / ".join(fmt_ratio(r) for r in sdk_ratio)
+        plain_cell = " / ".join(fmt_ratio(r) for r in plain_ratio)
         print(
-            f"| {name} | {row.language} | {cells[0]:.0f} | {cells[1]:.0f} | {lat[0]} | {lat[1]} | {rss:.0f} "
-            f"| {fmt_ratio(sdk_ratio[0])} / {fmt_ratio(sdk_ratio[1])} | {fmt_ratio(plain_ratio[0])} / {fmt_ratio(plain_ratio[1])} "
-            f"| {noise(row.name, 1):.0%} / {noise(row.name, 50):.0%} |"
+            f"| {name} | {row.language} | {cells[0]:.0f} | {cells[1]:.0f} | {lat[0]} | {lat[1]} | {cpu} | {rss:.0f} "
+            f"| {sdk_cell} | {plain_cell} | {noise(row.name, 1):.0%} / {noise(row.name, 50):.0%} |"
         )
     among = " (among the rows run: BENCH_ROWS)" if wanted else ""
+    verdict = "Every" if verdict_ok else "NOT every"
+    scope = " at both concurrencies" if verdict_ok else ""
     print(
-        f"\nEvery connector-service row is ahead of the official SDK and of the best plain client of its language at both concurrencies{among}."
-        if verdict_ok
-        else f"\nNOT every connector-service row is ahead of the official SDK and of the best plain client of its language{among}."
+        f"\n{verdict} connector-service row is ahead of the official SDK and of the best plain client "
+        f"of its language{scope}{among}."
     )
 
 

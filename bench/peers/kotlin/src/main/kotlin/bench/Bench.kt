@@ -3,7 +3,8 @@
 // (`POST /v68/payments`, card, EUR 10.00) against the sandbox named in the environment
 // (BENCH_SANDBOX_URL, BENCH_ADYEN_API_KEY, BENCH_ADYEN_MERCHANT), checked to be `Authorised`;
 // warm-up for BENCH_WARMUP seconds, then calls counted for SECONDS; one JSON line with calls,
-// seconds, p50/p99 latency (microseconds) and the process's peak resident memory (KiB).
+// seconds, p50/p99 latency (microseconds), the process's peak resident memory (KiB) and its CPU
+// time per call (microseconds, every thread, over the measured calls).
 //
 // Blocking clients run CONCURRENCY threads; suspend clients CONCURRENCY coroutines. The plain
 // clients send what connector-service sends (same body and headers) and parse the JSON answer
@@ -12,6 +13,7 @@
 package bench
 
 import com.fasterxml.jackson.databind.ObjectMapper
+import com.sun.management.OperatingSystemMXBean
 import io.connectorservice.AdyenConfig
 import io.connectorservice.AuthorizeRequest
 import io.connectorservice.Card
@@ -30,6 +32,7 @@ import okhttp3.OkHttpClient
 import okhttp3.Request
 import okhttp3.RequestBody.Companion.toRequestBody
 import java.io.File
+import java.lang.management.ManagementFactory
 import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
@@ -150,6 +153,9 @@ private class Run(seconds: Double) {
     @Volatile var deadline = System.nanoTime() + (WARMUP * 1e9).toLong()
     val latencies: MutableList<Long> = Collections.synchronizedList(ArrayList())
     val measureNs = (seconds * 1e9).toLong()
+    /** The process's CPU time (every thread, in ns) when the measured phase began and ended. */
+    var cpuStart = 0L
+    var cpuEnd = 0L
 
     fun record(mine: List<Long>) {
         if (measuring) latencies.addAll(mine)
@@ -161,10 +167,14 @@ private class Run(seconds: Double) {
         measuring = true
         deadline = System.nanoTime() + measureNs
         val start = System.nanoTime()
+        cpuStart = cpuNs()
         phase()
+        cpuEnd = cpuNs()
         return (System.nanoTime() - start) / 1e9
     }
 }
+
+private fun cpuNs(): Long = (ManagementFactory.getOperatingSystemMXBean() as OperatingSystemMXBean).processCpuTime
 
 private fun peakRssKib(): Long =
     File("/proc/self/status").readLines().firstOrNull { it.startsWith("VmHWM:") }
@@ -217,7 +227,7 @@ fun main(args: Array<String>) {
     val sorted = run.latencies.sorted()
     fun pct(p: Double) = sorted[Math.round((sorted.size - 1) * p).toInt()] / 1000.0
     println(
-        """{"calls":${sorted.size},"seconds":$seconds,"p50_us":${pct(0.5)},"p99_us":${pct(0.99)},"peak_rss_kib":${peakRssKib()}}""",
+        """{"calls":${sorted.size},"seconds":$seconds,"p50_us":${pct(0.5)},"p99_us":${pct(0.99)},"peak_rss_kib":${peakRssKib()},"cpu_us_per_call":${(run.cpuEnd - run.cpuStart) / 1000.0 / sorted.size}}""",
     )
     exitProcess(0)
 }
