@@ -56,6 +56,8 @@ pub(crate) async fn handle(
         ("GET", "/_sandbox/ledger") => {
             processor_filter(shared, query).map(|p| ok(ledger(shared, p.as_deref())))
         }
+        ("DELETE", "/_sandbox/ledger") => processor_filter(shared, query)
+            .map(|p| ok(json!({"removed": reset(shared, p.as_deref())}))),
         (
             _,
             "/_sandbox/credentials"
@@ -111,6 +113,19 @@ fn ledger(shared: &Shared, processor: Option<&str>) -> Value {
     };
     effects.sort_by_key(key);
     json!({"effects": effects})
+}
+
+/// Resets the processors' state (of `processor` only when given); returns how many ledger
+/// entries it held.
+fn reset(shared: &Shared, processor: Option<&str>) -> usize {
+    let mut removed = 0;
+    for p in &shared.processors {
+        if processor.is_none_or(|name| name == p.name()) {
+            removed += p.ledger().len();
+            p.reset();
+        }
+    }
+    removed
 }
 
 fn bad_request(message: impl Into<String>) -> ControlError {

@@ -219,6 +219,11 @@ pub trait Processor: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// Forgets everything calls created, as a new account would hold nothing (for
+    /// `DELETE /_sandbox/ledger`): every object of the ledger, idempotency records, pages,
+    /// and the settings changed through the processor's sandbox hooks. The credentials stay.
+    fn reset(&self);
+
     /// Opens a dispute (chargeback) on a payment for `POST /_sandbox/disputes`, emits the
     /// processor's dispute webhooks, and answers the JSON the control API returns
     /// (at least `{"dispute_id": ...}`).

@@ -436,6 +436,61 @@ async fn ledger_lists_what_each_processor_holds() {
 }
 
 #[tokio::test]
+async fn deleting_the_ledger_resets_the_processors_state() {
+    let h = start().await;
+    let body = h.manual(VISA, "J", 1000).to_string();
+    let key = [("Idempotency-Key", "reset-1")];
+    let first = h.adyen_raw("/v68/payments", &body, &key).await.unwrap();
+    let psp = first.json()["pspReference"].as_str().unwrap().to_string();
+    let ledger = |processor: &'static str| {
+        let h = &h;
+        async move {
+            let path = format!("/_sandbox/ledger?processor={processor}");
+            h.control(reqwest::Method::GET, &path, None).await.json()["effects"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    // Only the processor named is reset.
+    let other = h
+        .control(
+            reqwest::Method::DELETE,
+            "/_sandbox/ledger?processor=razorpay",
+            None,
+        )
+        .await;
+    assert_eq!(other.json(), json!({"removed": 0}));
+    assert_eq!(ledger("adyen").await, 1);
+    let all = h
+        .control(reqwest::Method::DELETE, "/_sandbox/ledger", None)
+        .await;
+    assert_eq!(all.status, 200);
+    assert_eq!(all.json(), json!({"removed": 1}));
+    assert_eq!(ledger("adyen").await, 0);
+    // The payment is gone, and so is its idempotency record: the same key makes a new
+    // payment, with the same credentials.
+    let capture = json!({"merchantAccount": "SandboxMerchantECOM",
+                         "amount": {"value": 400, "currency": "EUR"}});
+    let captured = h
+        .adyen(&format!("/v68/payments/{psp}/captures"), &capture)
+        .await;
+    assert_eq!(captured.status, 422, "{}", captured.text);
+    let again = h.adyen_raw("/v68/payments", &body, &key).await.unwrap();
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_ne!(again.json()["pspReference"], psp.as_str());
+    assert_eq!(ledger("adyen").await, 1);
+    let unknown = h
+        .control(
+            reqwest::Method::DELETE,
+            "/_sandbox/ledger?processor=nobody",
+            None,
+        )
+        .await;
+    assert_eq!(unknown.status, 400);
+}
+
+#[tokio::test]
 async fn outbox_lists_filters_and_waits() {
     let h = start().await;
     let psp = h

@@ -413,6 +413,10 @@ impl Processor for Adyen {
         ledger::entries(&lock(&self.state))
     }
 
+    fn reset(&self) {
+        *lock(&self.state) = State::default();
+    }
+
     fn credentials(&self) -> Value {
         json!({
             "type": "adyen",

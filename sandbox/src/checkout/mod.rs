@@ -554,6 +554,10 @@ impl Processor for Checkout {
         ledger::entries(&lock(&self.state))
     }
 
+    fn reset(&self) {
+        *lock(&self.state) = State::default();
+    }
+
     fn credentials(&self) -> Value {
         json!({
             "type": "checkout",

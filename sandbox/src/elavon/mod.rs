@@ -327,6 +327,10 @@ impl Processor for Elavon {
         transactions::ledger::entries(&lock(&self.state))
     }
 
+    fn reset(&self) {
+        *lock(&self.state) = State::default();
+    }
+
     fn credentials(&self) -> Value {
         json!({
             "type": "elavon",

@@ -363,6 +363,10 @@ impl Processor for Fiserv {
         payments::ledger::entries(&lock(&self.state).transactions)
     }
 
+    fn reset(&self) {
+        *lock(&self.state) = State::default();
+    }
+
     fn credentials(&self) -> Value {
         json!({
             "type": "fiserv",

@@ -784,6 +784,10 @@ impl Processor for Razorpay {
         ledger::entries(&lock(&self.state))
     }
 
+    fn reset(&self) {
+        *lock(&self.state) = State::new();
+    }
+
     fn credentials(&self) -> Value {
         json!({
             "type": "razorpay",

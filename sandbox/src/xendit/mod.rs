@@ -541,6 +541,10 @@ impl Processor for Xendit {
         ledger::entries(&lock(&self.state))
     }
 
+    fn reset(&self) {
+        *lock(&self.state) = State::default();
+    }
+
     fn credentials(&self) -> Value {
         json!({
             "type": "xendit",
