@@ -402,13 +402,15 @@ impl CallFuture {
     /// `await`: yields the future to the task while pending, then returns the response
     /// (`StopIteration`) or raises the call's exception.
     fn __next__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let py = slf.py();
-        let mut this = slf.borrow_mut();
-        if !this.done() {
-            this.blocking = true;
-            return Ok(slf.clone().into_any().unbind());
+        {
+            let mut this = slf.borrow_mut();
+            if !this.done() {
+                this.blocking = true;
+                return Ok(slf.clone().into_any().unbind());
+            }
         }
-        Err(match this.result(py) {
+        let result = slf.borrow().result(slf.py());
+        Err(match result {
             Ok(value) => PyStopIteration::new_err((value,)),
             Err(e) => e,
         })
@@ -428,6 +430,7 @@ impl CallFuture {
         Ok(())
     }
 
+    /// Breaks reference cycles of an unreachable future: what it holds no longer matters.
     fn __clear__(&mut self) {
         self.callbacks.clear();
         if !matches!(self.outcome, Outcome::Pending) {
