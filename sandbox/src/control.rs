@@ -115,14 +115,14 @@ fn ledger(shared: &Shared, processor: Option<&str>) -> Value {
     json!({"effects": effects})
 }
 
-/// Resets the processors' state (of `processor` only when given); returns how many ledger
-/// entries it held.
+/// Resets the processors' state (of `processor` only when given), dropping their webhooks
+/// still due; returns how many ledger entries the state held.
 fn reset(shared: &Shared, processor: Option<&str>) -> usize {
     let mut removed = 0;
     for p in &shared.processors {
         if processor.is_none_or(|name| name == p.name()) {
             removed += p.ledger().len();
-            p.reset();
+            shared.reset(p.as_ref());
         }
     }
     removed

@@ -37,6 +37,9 @@ pub(crate) struct Shared {
     pub outbox: Outbox,
     scheduler: mpsc::UnboundedSender<Scheduled>,
     webhook_delay: Duration,
+    /// How many times each processor was reset (`DELETE /_sandbox/ledger`): webhooks scheduled
+    /// before a reset are dropped when they fall due.
+    resets: Mutex<HashMap<&'static str, u64>>,
 }
 
 impl Shared {
@@ -57,8 +60,20 @@ impl Shared {
         let _ = self.scheduler.send(Scheduled {
             due,
             processor,
+            generation: self.generation(processor),
             webhooks,
         });
+    }
+
+    /// How many times `processor` was reset.
+    pub fn generation(&self, processor: &str) -> u64 {
+        lock(&self.resets).get(processor).copied().unwrap_or(0)
+    }
+
+    /// Resets `processor`'s state; its webhooks still due are dropped.
+    pub fn reset(&self, processor: &dyn Processor) {
+        *lock(&self.resets).entry(processor.name()).or_default() += 1;
+        processor.reset();
     }
 
     pub fn context(self: &Arc<Self>, processor: &'static str, public_base: String) -> Context {
@@ -123,6 +138,7 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
         outbox: Outbox::default(),
         scheduler: scheduler_tx,
         webhook_delay: config.webhook_delay,
+        resets: Mutex::new(HashMap::new()),
     });
     tokio::spawn(webhooks::run_scheduler(
         shared.clone(),

@@ -138,11 +138,14 @@ impl Outbox {
 pub(crate) struct Scheduled {
     pub due: Instant,
     pub processor: &'static str,
+    /// The processor's reset count when they were scheduled.
+    pub generation: u64,
     pub webhooks: Vec<Webhook>,
 }
 
 /// Moves scheduled webhooks into the outbox at their due time (in order), and hands them to
-/// delivery when the processor has a webhook URL.
+/// delivery when the processor has a webhook URL. Those of a processor reset since they were
+/// scheduled are dropped.
 pub(crate) async fn run_scheduler(
     shared: std::sync::Arc<crate::server::Shared>,
     mut queue: mpsc::UnboundedReceiver<Scheduled>,
@@ -162,6 +165,9 @@ pub(crate) async fn run_scheduler(
         tokio::select! {
             _ = tokio::time::sleep_until(batch.due) => {}
             _ = shutdown.changed() => return,
+        }
+        if shared.generation(batch.processor) != batch.generation {
+            continue; // the processor was reset since: they concern objects that are gone
         }
         for webhook in batch.webhooks {
             let stored = shared.outbox.push(batch.processor, webhook);

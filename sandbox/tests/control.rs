@@ -491,6 +491,30 @@ async fn deleting_the_ledger_resets_the_processors_state() {
 }
 
 #[tokio::test]
+async fn a_reset_drops_the_webhooks_still_due() {
+    let h = start_with(Sandbox::builder().webhook_delay(Duration::from_millis(300))).await;
+    let before = h.adyen("/v68/payments", &h.manual(VISA, "J", 100)).await;
+    assert_eq!(before.status, 200, "{}", before.text);
+    let reset = h
+        .control(reqwest::Method::DELETE, "/_sandbox/ledger", None)
+        .await;
+    assert_eq!(reset.json(), json!({"removed": 1}));
+    let after = h.adyen("/v68/payments", &h.manual(VISA, "J", 200)).await;
+    let psp = after.json()["pspReference"].as_str().unwrap().to_string();
+    // Only the payment made after the reset announces itself.
+    let item = h.next_item("AUTHORISATION").await;
+    assert_eq!(item["pspReference"], psp.as_str());
+    let more = h
+        .control(
+            reqwest::Method::POST,
+            "/_sandbox/webhooks/next",
+            Some(json!({"processor": "adyen", "timeout_ms": 800})),
+        )
+        .await;
+    assert_eq!(more.status, 404, "{}", more.text);
+}
+
+#[tokio::test]
 async fn outbox_lists_filters_and_waits() {
     let h = start().await;
     let psp = h
