@@ -429,7 +429,10 @@ pub(super) fn next_action(action: &Value) -> NextAction {
             if let Some(data) = typed.qr_code_data.clone() {
                 return NextAction::QrCode(QrCodeAction {
                     data,
-                    image_url: typed.url.clone(),
+                    // `url` is where Adyen would send the shopper (`CheckoutQrCodeAction.url`);
+                    // for an app payment it is an app link (BCMC Mobile: `BEPGenApp://...`),
+                    // which is no image of the code: only a web address is passed on.
+                    image_url: typed.url.clone().filter(|u| is_web_url(u)),
                 });
             }
         }
@@ -440,6 +443,11 @@ pub(super) fn next_action(action: &Value) -> NextAction {
         action_type,
         data: action.to_string(),
     })
+}
+
+/// An absolute `http` / `https` URL.
+fn is_web_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 fn redirect_action(action: &wire::Action) -> Option<RedirectAction> {

@@ -9,6 +9,7 @@ mod disputes;
 mod errors;
 mod modifications;
 mod payments;
+mod published;
 mod secrets;
 mod webhooks;
 mod wire;
