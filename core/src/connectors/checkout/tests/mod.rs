@@ -6,6 +6,7 @@ mod config;
 mod disputes;
 mod errors;
 mod payments;
+mod published;
 mod refunds;
 mod webhooks;
 mod wire;
