@@ -7,7 +7,7 @@
 //! |---|---|
 //! | HTTP 5xx, or a body that is not XML | `processor_unavailable` |
 //! | a DOCTYPE, an undeclared entity, an oversized or over-deep document | `invalid_response` (never expanded) |
-//! | `<txn>` with `errorCode` | the class of the code (table in [`error_code_class`]) |
+//! | `<txn>` with `errorCode` (other than `0`, which is no error) | the class of the code (table in [`error_code_class`]) |
 //! | `<txn>` with `ssl_result` ≠ `0` | a decline: a `failure` response with [`DeclineDetails`] |
 //! | `<txn>` with neither | `invalid_response` |
 

@@ -10,7 +10,7 @@
 
 use super::errors::{error_document, invalid_response, read_document};
 use super::payments::MAX_INVOICE_CHARS;
-use super::wire::{Document, Outcome, TransactionType, Txn};
+use super::wire::{Document, Outcome, TransStatus, TransactionType, Txn};
 use super::xml::{clean_text, truncate};
 use super::Elavon;
 use crate::error::{Error, ErrorCode, Result};
@@ -85,11 +85,11 @@ fn latest(
         .filter(|(_, t)| {
             t.ssl_invoice_number.as_deref() == Some(invoice)
                 && t.transaction_type().as_ref().is_some_and(&wanted)
-                && (!approved_only || t.outcome() == Outcome::Approved)
+                && (!approved_only || is_approved(t))
         })
         .max_by_key(|(i, t)| {
             (
-                t.outcome() == Outcome::Approved,
+                is_approved(t),
                 t.ssl_txn_time.as_deref().and_then(sortable_time),
                 std::cmp::Reverse(*i),
             )
@@ -101,6 +101,21 @@ fn latest(
             "Elavon's search answer holds a transaction without ssl_txn_id",
         )),
         other => Ok(other),
+    }
+}
+
+/// Whether a search entry is an approved transaction: `ssl_result` `0`, or, since search
+/// answers carry no `ssl_result` (Converge SDK model, `<txnlist>` sample), no result, no error
+/// and a status of the open batch (`OPN`) or settled (`STL`), the statuses `payments.get` reads
+/// as charged or authorized. Pended, under review, failed by a rule, or unknown: not approved.
+pub fn is_approved(txn: &Txn) -> bool {
+    match txn.outcome() {
+        Outcome::Approved => true,
+        Outcome::Unknown => matches!(
+            txn.trans_status(),
+            Some(TransStatus::Opn | TransStatus::Stl)
+        ),
+        Outcome::Error | Outcome::Declined => false,
     }
 }
 

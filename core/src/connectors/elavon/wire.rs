@@ -271,7 +271,7 @@ impl TransStatus {
 /// document with `errorCode`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// `errorCode` present: the request was rejected.
+    /// `errorCode` present (and not `0`): the request was rejected.
     Error,
     /// `ssl_result` is `0`.
     Approved,
@@ -283,7 +283,9 @@ pub enum Outcome {
 
 impl Txn {
     pub fn outcome(&self) -> Outcome {
-        if self.error_code.is_some() {
+        // `errorCode` `0` is no error: the Converge SDK model's search sample carries it on
+        // approved entries.
+        if self.error_code.as_deref().is_some_and(|code| code != "0") {
             Outcome::Error
         } else {
             match self.ssl_result.as_deref() {

@@ -5,6 +5,7 @@
 mod config;
 mod errors;
 mod payments;
+mod published;
 mod refunds;
 mod wire;
 mod xml;
