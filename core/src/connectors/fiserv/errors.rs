@@ -10,9 +10,10 @@
 //! |---|---|
 //! | HTTP 401 (`APIM` "ApiKey and/or Authentication supplied are invalid."), 403 | `authentication` |
 //! | HTTP 425 (too early), 429 (`APIM` "Request volume is too high.") | `rate_limited` |
-//! | HTTP 408 (`APIM` "Broken client connectivity."), 5xx; codes `7xx` (gateway communication, e.g. `704` timed out) | `processor_unavailable` (retryable) |
-//! | code `136` (same order or transaction already being processed), `304` (refund or cancel locked), HTTP 409 | `conflict` |
-//! | code `801` (invalid transaction id or not found), HTTP 404 (`APIM` "Resource not found.") | `not_found` |
+//! | HTTP 408 (`APIM` "Broken client connectivity."), 5xx; codes `7xx` (gateway communication, e.g. `703` internal error, `704` timed out) but those below | `processor_unavailable` (retryable) |
+//! | code `136` (same order or transaction already being processed), `304` (refund or cancel locked), `757` (order or transaction already exists), `766` (duplicate vault entry), HTTP 409 | `conflict` |
+//! | code `801` (invalid transaction id or not found), `767` (vault data not found), HTTP 404 (`APIM` "Resource not found.") | `not_found` |
+//! | code `756` (too old to be referenced), `763` (referenced payment type not found), `771` (vault id with create token) | `invalid_request` |
 //! | other HTTP 400 / 415 / 422 (codes `1xx` submission data, `2xx` configuration, `3xx` payment source, `8xx` transaction info, ...) | `invalid_request` |
 //! | anything else | `processor_error` |
 //!
@@ -72,8 +73,15 @@ pub(super) fn classify(status: u16, code: Option<&str>) -> ErrorCode {
         _ => {}
     }
     match code.map(str::trim) {
-        Some("136") | Some("304") => return ErrorCode::Conflict,
-        Some("801") => return ErrorCode::NotFound,
+        // 757 order/transaction already exists, 766 duplicate vault entry.
+        Some("136") | Some("304") | Some("757") | Some("766") => return ErrorCode::Conflict,
+        // 767 vault data not found.
+        Some("801") | Some("767") => return ErrorCode::NotFound,
+        // 7xx codes about the request rather than the gateway's health (CH docs
+        // `Error-Code.md`): 756 order/transaction too old to be referenced, 763 referenced
+        // payment type not found, 771 vault id present with create token. Retrying them
+        // cannot succeed.
+        Some("756") | Some("763") | Some("771") => return ErrorCode::InvalidRequest,
         Some(c) if c.len() == 3 && c.starts_with('7') => return ErrorCode::ProcessorUnavailable,
         _ => {}
     }

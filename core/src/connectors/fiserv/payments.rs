@@ -550,7 +550,10 @@ pub(super) fn payment_outcome(txn: &Transaction, sale: Option<bool>) -> Outcome 
         // A zero-amount account verification succeeded (CH docs `Verification.md` answers
         // `VERIFIED`; `CHECKED` is the state the transaction-state list gives).
         Some("VERIFIED") | Some("CHECKED") => PaymentStatus::Charged,
-        Some("AUTHORIZED") => {
+        // `APPROVED` is not in the documented state list, but the CH docs `Test-Fraud.md`
+        // charge answer reports it (with `approvalStatus` `APPROVED`): an approved
+        // authorization, read like `AUTHORIZED`.
+        Some("AUTHORIZED") | Some("APPROVED") => {
             if is_cancel(kind.as_deref()) {
                 // Cancels are answered with an approved CANCEL in state AUTHORIZED.
                 PaymentStatus::Voided

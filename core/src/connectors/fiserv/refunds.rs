@@ -4,7 +4,7 @@
 //!
 //! | answer | refund status |
 //! |---|---|
-//! | `approvalStatus` `APPROVED` (or absent) with state `AUTHORIZED`, `CAPTURED`, `SETTLED`, `SUCCEEDED` | `success` |
+//! | `approvalStatus` `APPROVED` (or absent) with state `AUTHORIZED`, `APPROVED`, `CAPTURED`, `SETTLED`, `SUCCEEDED` | `success` |
 //! | `approvalStatus` `DECLINED`, state `DECLINED` or `FAILED` | `failure` (with the gateway `responseCode`) |
 //! | `approvalStatus` `PROCESSING_FAILED` / `VALIDATION_FAILED` | error (`processor_unavailable` / `invalid_request`) |
 //! | `PENDING`, `WAITING`, `PROCESSING`, `VOIDED`, anything else | `pending` |
@@ -100,7 +100,8 @@ pub(super) fn refund_outcome(txn: &Transaction) -> RefundOutcome {
     let approved_or_silent = matches!(approval.as_deref(), None | Some("APPROVED"));
     let status = match state.as_deref() {
         Some("DECLINED") | Some("FAILED") => RefundStatus::Failure,
-        Some("AUTHORIZED") | Some("CAPTURED") | Some("SETTLED") | Some("SUCCEEDED")
+        Some("AUTHORIZED") | Some("APPROVED") | Some("CAPTURED") | Some("SETTLED")
+        | Some("SUCCEEDED")
             if approved_or_silent =>
         {
             RefundStatus::Success

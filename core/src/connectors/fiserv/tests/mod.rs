@@ -6,6 +6,7 @@ mod amounts;
 mod config;
 mod errors;
 mod payments;
+mod published;
 mod refunds;
 mod signing;
 mod wallets;
