@@ -361,17 +361,9 @@ fn parse_dispute(response: &HttpResponse, action: Action) -> Result<DisputeRespo
             ) => decided,
             _ => DisputeStatus::Challenged,
         },
-        // A draft leaves the dispute as it was (open).
-        Action::Draft => match (mapped, raw.as_deref()) {
-            (Some(s), _) => s,
-            (None, None) => DisputeStatus::Opened,
-            (None, Some(other)) => {
-                return Err(super::invalid_response(
-                    response,
-                    format!("unknown Razorpay dispute status `{other}`"),
-                ))
-            }
-        },
+        // A draft leaves the dispute as it was (open); a status this connector does not know
+        // is taken as still open (the raw value stays in `connector_status`).
+        Action::Draft => mapped.unwrap_or(DisputeStatus::Opened),
     };
     let mut r = DisputeResponse::new(ConnectorName::Razorpay, status, id);
     r.connector_status = raw;

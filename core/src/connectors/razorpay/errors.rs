@@ -7,9 +7,9 @@
 //! | HTTP 408 | `timeout`: the outcome is unknown (retryable only for reads: see `mod.rs`) |
 //! | `GATEWAY_ERROR`, `SERVER_ERROR`, HTTP 5xx | `processor_unavailable` (retryable) |
 //! | HTTP 429 | `rate_limited` |
-//! | `BAD_REQUEST_ERROR` from `customer`/`issuer_bank`/`bank` at a payment step (`payment_authentication`, `payment_authorization`, ...) | a **decline**: a `failure` payment response for payment flows (`processor_error` elsewhere) |
+//! | `BAD_REQUEST_ERROR` from `customer`/`issuer_bank`/`issuer`/`bank` at a payment step (`payment_authentication`, `payment_authorization`, ...) | a **decline**: a `failure` payment response for payment flows (`processor_error` elsewhere) |
 //! | `BAD_REQUEST_ERROR` "... does not exist", or HTTP 404 with an error object | `not_found` |
-//! | other `BAD_REQUEST_ERROR` with no source, source `business`, or reason `input_validation_failed` | `invalid_request` (the processor's `field` and `reason` in the message) |
+//! | other `BAD_REQUEST_ERROR` with no source (or `"NA"`), source `business`, or reason `input_validation_failed` | `invalid_request` (the processor's `field` and `reason` in the message) |
 //! | bare `{"message": ...}` (routing error) | `invalid_request` |
 //! | any other code or body (e.g. source `gateway`/`internal`) | `processor_error` |
 
@@ -44,9 +44,11 @@ fn is_decline(e: &ErrorObject) -> bool {
         .code
         .as_deref()
         .is_none_or(|c| c.eq_ignore_ascii_case("BAD_REQUEST_ERROR"));
+    // `issuer` is how the payment entity's `error_source` names the issuing bank in Razorpay's
+    // official webhook samples (`webhooks/payments.md`, "Payment Failed", wallet and UPI).
     let source_ok = matches!(
         lower(&e.source).as_deref(),
-        Some("customer" | "issuer_bank" | "bank")
+        Some("customer" | "issuer_bank" | "issuer" | "bank")
     );
     code_ok && source_ok && is_payment_step(e) && !is_validation(e)
 }
@@ -66,11 +68,14 @@ fn is_request_error(e: &ErrorObject) -> bool {
     is_validation(e) || matches!(lower(&e.source).as_deref(), None | Some("business"))
 }
 
+/// A field of the error object, trimmed and lowercased; empty, and the `"NA"` placeholder that
+/// Razorpay puts in `source`, `step` and `reason` of errors outside a payment (published in the
+/// Razorpay Ruby SDK fixtures `document_error.json` and `error_eligibility.json`), are `None`.
 fn lower(value: &Option<String>) -> Option<String> {
     value
         .as_deref()
         .map(|v| v.trim().to_ascii_lowercase())
-        .filter(|v| !v.is_empty())
+        .filter(|v| !v.is_empty() && v != "na")
 }
 
 /// Classifies a non-2xx answer. With `allow_decline`, a decline-shaped error is returned as

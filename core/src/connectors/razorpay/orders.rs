@@ -73,16 +73,12 @@ pub(super) fn parse_order(response: &HttpResponse) -> Result<OrderResponse> {
     let order: OrderEntity = parse_success(response, "order")?;
     let id = non_empty(order.id)
         .ok_or_else(|| super::invalid_response(response, "Razorpay's order has no id"))?;
-    let status = match order.status.as_deref() {
-        Some("created") | None => OrderStatus::Created,
+    // A status this connector does not know is taken as `created` (nothing known to be paid);
+    // the raw value stays in `connector_status`.
+    let status = match order.status.as_deref().map(str::trim) {
         Some("attempted") => OrderStatus::Attempted,
         Some("paid") => OrderStatus::Paid,
-        Some(other) => {
-            return Err(super::invalid_response(
-                response,
-                format!("unknown Razorpay order status `{other}`"),
-            ));
-        }
+        _ => OrderStatus::Created,
     };
     let amount = response_money(response, &order.amount, order.currency.as_deref())?;
     Ok(OrderResponse {

@@ -779,6 +779,11 @@ fn parse_created_payment(
         return errors::payment_failure(response, Some(order_id));
     }
     let created: CreatedPayment = parse_success(response, "payment creation answer")?;
+    if created.razorpay_payment_id.is_none() {
+        if let Some(e) = respawn_error(&created) {
+            return Err(e);
+        }
+    }
     let link = non_empty(created.link.clone());
     let payment_id = non_empty(created.razorpay_payment_id).ok_or_else(|| {
         super::invalid_response(
@@ -858,6 +863,39 @@ fn parse_created_payment(
     Ok(r)
 }
 
+/// A `respawn` answer (HTTP 200, no payment id): Razorpay created no payment and asks for the
+/// request fields in `missing` (e.g. `vpa` of a UPI collect). The request was incomplete, so
+/// this is `invalid_request` naming those fields; nothing was created to look up.
+fn respawn_error(created: &CreatedPayment) -> Option<Error> {
+    let missing: Vec<&str> = created
+        .missing
+        .iter()
+        .map(|m| m.trim())
+        .filter(|m| !m.is_empty())
+        .collect();
+    let respawn = created
+        .kind
+        .as_deref()
+        .is_some_and(|k| k.trim().eq_ignore_ascii_case("respawn"));
+    if !respawn && missing.is_empty() {
+        return None;
+    }
+    let field = match missing.as_slice() {
+        [one] => format!("payment_method.{one}"),
+        _ => "payment_method".to_string(),
+    };
+    let message = if missing.is_empty() {
+        "Razorpay did not create the payment and asks for more details (a `respawn` answer)"
+            .to_string()
+    } else {
+        format!(
+            "Razorpay did not create the payment: it asks for the missing field(s) {}",
+            missing.join(", ")
+        )
+    };
+    Some(Error::invalid_request(field, message))
+}
+
 /// The `create/recurring` answer (`razorpay_payment_id`, `razorpay_order_id`,
 /// `razorpay_signature`): the charge is accepted; its outcome comes by PSync or webhook.
 fn parse_recurring_payment(
@@ -891,13 +929,15 @@ fn parse_recurring_payment(
 }
 
 /// Razorpay payment status into the unified one (Razorpay docs, "Payments > Payment Life Cycle").
-/// `None` for an unknown status.
+/// A status this connector does not know is `pending`: the payment exists, its outcome is not
+/// final as far as this connector can tell, and it comes by sync or webhook (the raw status is
+/// kept in `connector_status`).
 pub(super) fn payment_status(
     status: &str,
     captured: Option<bool>,
     capture_method: Option<CaptureMethod>,
-) -> Option<PaymentStatus> {
-    Some(match status {
+) -> PaymentStatus {
+    match status.trim().to_ascii_lowercase().as_str() {
         // `created` is refined by [`payment_from_entity`]: a payment still waiting for the
         // customer is `authentication_pending`.
         "created" | "pending" => PaymentStatus::Pending,
@@ -913,8 +953,8 @@ pub(super) fn payment_status(
         "refunded" if captured == Some(false) => PaymentStatus::AutoRefunded,
         "refunded" => PaymentStatus::Charged,
         "failed" => PaymentStatus::Failure,
-        _ => return None,
-    })
+        _ => PaymentStatus::Pending,
+    }
 }
 
 /// The decline details of a failed payment entity.
@@ -972,12 +1012,7 @@ fn payment_from_entity(
     }
     let raw_status = non_empty(p.status.clone())
         .ok_or_else(|| super::invalid_response(response, "Razorpay's payment has no status"))?;
-    let mut status = payment_status(&raw_status, p.captured, capture_method).ok_or_else(|| {
-        super::invalid_response(
-            response,
-            format!("unknown Razorpay payment status `{raw_status}`"),
-        )
-    })?;
+    let mut status = payment_status(&raw_status, p.captured, capture_method);
     let mut next_action = None;
     if raw_status == "created" {
         if let Some(action) = awaiting_customer(&p) {

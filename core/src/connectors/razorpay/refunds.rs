@@ -147,15 +147,16 @@ fn parse_refund_list(
     }
 }
 
-/// Razorpay refund status into the unified one. `None` for an unknown status.
-pub(super) fn refund_status(status: &str) -> Option<RefundStatus> {
-    Some(match status {
+/// Razorpay refund status into the unified one. A status this connector does not know is
+/// `pending`: the refund exists and its outcome comes by RSync or webhook.
+pub(super) fn refund_status(status: &str) -> RefundStatus {
+    match status.trim().to_ascii_lowercase().as_str() {
         "processed" => RefundStatus::Success,
         // `created` is seen in practice before `pending`.
         "pending" | "created" => RefundStatus::Pending,
         "failed" => RefundStatus::Failure,
-        _ => return None,
-    })
+        _ => RefundStatus::Pending,
+    }
 }
 
 /// The refund entity into a [`RefundResponse`]; errors for non-2xx answers. With `expected_id`,
@@ -173,14 +174,13 @@ fn refund_from_entity(
     response: &HttpResponse,
     expected_id: Option<&str>,
 ) -> Result<RefundResponse> {
-    let raw_status = non_empty(refund.status.clone())
-        .ok_or_else(|| super::invalid_response(response, "Razorpay's refund has no status"))?;
-    let status = refund_status(&raw_status).ok_or_else(|| {
-        super::invalid_response(
-            response,
-            format!("unknown Razorpay refund status `{raw_status}`"),
-        )
-    })?;
+    // A refund entity without `status` (the refund mocks of the Razorpay Ruby and Python SDKs,
+    // `fake_refund.json` and `refund_collection.json`, have none) is a refund that exists with
+    // an outcome not stated: `pending` until RSync or a webhook says more.
+    let raw_status = non_empty(refund.status.clone());
+    let status = raw_status
+        .as_deref()
+        .map_or(RefundStatus::Pending, refund_status);
     let id = non_empty(refund.id)
         .ok_or_else(|| super::invalid_response(response, "Razorpay's refund has no id"))?;
     if let Some(expected) = expected_id.filter(|e| *e != id) {
@@ -193,7 +193,7 @@ fn refund_from_entity(
     let mut r = RefundResponse::new(ConnectorName::Razorpay, status);
     r.connector_refund_id = Some(id);
     r.connector_transaction_id = non_empty(refund.payment_id);
-    r.connector_status = Some(raw_status);
+    r.connector_status = raw_status;
     r.merchant_refund_reference = non_empty(refund.receipt);
     r.amount = response_money(response, &refund.amount, refund.currency.as_deref())?;
     // A failed refund entity carries no error fields: `failure` stays empty.

@@ -194,6 +194,14 @@ pub(super) struct CreatedPayment {
     /// The `upi://pay` intent URI of a UPI intent payment created through `create/upi`.
     #[serde(default, deserialize_with = "opt_string")]
     pub link: Option<String>,
+    /// `"respawn"` when Razorpay did not create the payment and asks for more fields instead
+    /// (the `fake_payment_json.json` mock of the Razorpay Python and Go SDKs: HTTP 200 with
+    /// `type: "respawn"`, the request echoed, and `missing: ["vpa"]`).
+    #[serde(default, rename = "type", deserialize_with = "opt_string")]
+    pub kind: Option<String>,
+    /// The request fields a `respawn` answer asks for.
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub missing: Vec<String>,
 }
 
 /// One entry of `next[]`.

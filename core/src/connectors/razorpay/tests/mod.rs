@@ -17,6 +17,7 @@ mod disputes;
 mod errors;
 mod orders;
 mod payments;
+mod published;
 mod refunds;
 mod webhooks;
 mod wire;

@@ -95,8 +95,14 @@ fn refund_errors_name_the_payment_and_any_refund() {
         e.connector_transaction_id.as_deref(),
         Some("pay_JRSS9bMrRMds3w")
     );
+    // A status this connector does not know is `pending`, never a failure.
+    let unknown = r#"{"id": "rfnd_NEW1", "entity": "refund", "status": "teleported", "payment_id": "pay_JRSS9bMrRMds3w"}"#;
+    let (_, result) = drive(|r| c.refund(&req, &cx(), r), vec![ok(unknown)]);
+    let r = result.unwrap();
+    assert_eq!(r.status, RefundStatus::Pending);
+    assert_eq!(r.connector_status.as_deref(), Some("teleported"));
     // A 2xx the connector cannot use, but that names the refund it created.
-    let broken = r#"{"id": "rfnd_HALF1", "entity": "refund", "status": "teleported"}"#;
+    let broken = r#"{"id": "rfnd_HALF1", "entity": "refund", "status": "processed", "amount": "1.5", "currency": "INR"}"#;
     let (_, result) = drive(|r| c.refund(&req, &cx(), r), vec![ok(broken)]);
     let e = result.unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidResponse);
