@@ -419,14 +419,7 @@ impl Connector for Xendit {
         single_exchange(
             responses,
             || self.create(self.urls.refunds.clone(), &refunds::refund_body(req)?, cx),
-            |r| {
-                let mut refund = refunds::parse_refund(r)?;
-                if refund.connector_transaction_id.is_none() {
-                    refund.connector_transaction_id =
-                        Some(req.connector_transaction_id.trim().to_string());
-                }
-                Ok(refund)
-            },
+            |r| refunds::parse_refund(r, Some(&req.connector_transaction_id)),
         )
     }
 
@@ -455,7 +448,7 @@ impl Connector for Xendit {
                     let item = list_item(r, "refund", |item| {
                         (item["reference_id"].as_str() == Some(reference.trim())).then_some(0)
                     })?;
-                    refunds::parse_refund(&item)
+                    refunds::parse_refund(&item, Some(payment))
                 },
             );
         }
@@ -470,13 +463,7 @@ impl Connector for Xendit {
                 )?;
                 Ok(self.request(HttpMethod::Get, url))
             },
-            |r| {
-                let mut refund = refunds::parse_refund(r)?;
-                if refund.connector_transaction_id.is_none() {
-                    refund.connector_transaction_id = req.connector_transaction_id.clone();
-                }
-                Ok(refund)
-            },
+            |r| refunds::parse_refund(r, req.connector_transaction_id.as_deref()),
         )
     }
 

@@ -62,8 +62,15 @@ pub(super) fn refund_status(status: &OperationStatus) -> RefundStatus {
     }
 }
 
-/// Reads a refund (refund and RSync); errors for non-2xx answers.
-pub(super) fn parse_refund(response: &HttpResponse) -> Result<RefundResponse> {
+/// Reads a refund (refund and RSync); errors for non-2xx answers. `payment_request_id` is the
+/// payment request the caller refunded or looks the refund up under, when known. The
+/// transaction id is the answer's `payment_request_id`, else that one, else the payment the
+/// answer names (`payment_id`, `py-...`/`ddpy-...`, as the Xendit Node SDK's published refund
+/// answers do): this connector's transaction id is the payment request's (`pr-...`).
+pub(super) fn parse_refund(
+    response: &HttpResponse,
+    payment_request_id: Option<&str>,
+) -> Result<RefundResponse> {
     if !response.is_success() {
         return Err(errors::error(response));
     }
@@ -79,7 +86,16 @@ pub(super) fn parse_refund(response: &HttpResponse) -> Result<RefundResponse> {
     let status = refund_status(&OperationStatus::parse(&raw_status));
     let mut r = RefundResponse::new(ConnectorName::Xendit, status);
     r.connector_refund_id = Some(id);
-    r.connector_transaction_id = refund.payment_reference();
+    r.connector_transaction_id = refund
+        .payment_request_id
+        .clone()
+        .or_else(|| {
+            payment_request_id
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_string)
+        })
+        .or_else(|| refund.payment_reference());
     r.connector_status = Some(raw_status);
     r.merchant_refund_reference = refund.reference_id.clone();
     r.amount = from_wire(refund.amount.as_ref(), refund.currency.as_deref());

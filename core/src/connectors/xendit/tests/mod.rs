@@ -7,6 +7,7 @@ mod config;
 mod errors;
 mod ewallets;
 mod payments;
+mod published;
 mod refunds;
 mod webhooks;
 mod wire;
