@@ -1074,10 +1074,11 @@ export interface TransportOptions {
    */
   maxResponseBytes?: number | null;
   /**
-   * The most HTTP exchanges this client runs at once, and so the most connections it opens
-   * (default 64). Further calls wait for a free slot; the wait counts against the call's
-   * timeout, and a call that finds no slot in time fails with `network` before anything is
-   * sent (safe to retry).
+   * The most HTTP exchanges this client runs at once, each on a connection of its own
+   * (default 64; its asynchronous and blocking calls together, each kind keeping up to this
+   * many idle connections per host). Further calls wait for a free slot; the wait counts
+   * against the call's timeout, and a call that finds no slot in time fails with `network`
+   * before anything is sent (safe to retry).
    * A safe integer (uint32).
    * @default 64
    */

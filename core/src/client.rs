@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::http::{new_idempotency_key, HttpResponse, Step};
 use crate::observe::{observe, CallObserver, CallStats, Finished};
 use crate::transport::{
-    retry_after, CallOptions, HttpTransport, ReqwestTransport, TransportOptions,
+    retry_after, BlockingTransport, CallOptions, HttpTransport, ReqwestTransport, TransportOptions,
 };
 use crate::types::*;
 
@@ -92,6 +92,9 @@ pub struct Client {
 struct Inner {
     connector: Arc<dyn Connector>,
     transport: Arc<dyn HttpTransport>,
+    /// The exchanges of [`Client::execute_blocking_io`]; `None` with a transport of the
+    /// caller's, or a proxy.
+    blocking: Option<Arc<BlockingTransport>>,
     options: TransportOptions,
     /// Receives a record of every call; `None` skips building records.
     observer: Option<Arc<dyn CallObserver>>,
@@ -186,7 +189,12 @@ impl Client {
     /// (URLs, auth headers, keys) and creates the connection pool.
     pub fn new(config: ClientConfig) -> Result<Client> {
         let transport = ReqwestTransport::new(&config.transport)?;
-        Client::with_transport(config, Arc::new(transport))
+        let blocking = transport.blocking(&config.transport)?.map(Arc::new);
+        let mut client = Client::with_transport(config, Arc::new(transport))?;
+        if let Some(inner) = Arc::get_mut(&mut client.inner) {
+            inner.blocking = blocking;
+        }
+        Ok(client)
     }
 
     /// Builds a client that sends through your own [`HttpTransport`].
@@ -199,6 +207,7 @@ impl Client {
             inner: Arc::new(Inner {
                 connector,
                 transport,
+                blocking: None,
                 options: config.transport,
                 observer: None,
                 keys: Arc::new(IdempotencyKeys::new()),
@@ -215,6 +224,7 @@ impl Client {
             inner: Arc::new(Inner {
                 connector: inner.connector.clone(),
                 transport: inner.transport.clone(),
+                blocking: inner.blocking.clone(),
                 options: inner.options.clone(),
                 observer: Some(observer),
                 keys: inner.keys.clone(),
@@ -259,6 +269,37 @@ impl Client {
         request: FlowRequest,
         options: &CallOptions,
     ) -> Result<FlowResponse> {
+        self.execute_with(request, options, self.inner.transport.as_ref())
+            .await
+    }
+
+    /// [`Client::execute`] for a caller that blocks until the answer: the HTTP exchanges are
+    /// made by the thread that polls this future, on blocking sockets (HTTP/1.1, the same TLS,
+    /// limits and pool rules as the default transport), instead of being handed to the
+    /// runtime's threads. Polling it blocks that thread, so poll it only where blocking is
+    /// allowed: `Runtime::block_on` on a thread of your own, never a runtime worker. It still
+    /// needs the runtime's timers (retry back-off, the connection-slot wait).
+    ///
+    /// Falls back to the default transport's exchanges when a proxy applies (`proxy_url` or
+    /// the `*_PROXY` variables) or the client was built with a transport of yours.
+    pub async fn execute_blocking_io(
+        &self,
+        request: FlowRequest,
+        options: &CallOptions,
+    ) -> Result<FlowResponse> {
+        let transport: &dyn HttpTransport = match &self.inner.blocking {
+            Some(blocking) => blocking.as_ref(),
+            None => self.inner.transport.as_ref(),
+        };
+        self.execute_with(request, options, transport).await
+    }
+
+    async fn execute_with(
+        &self,
+        request: FlowRequest,
+        options: &CallOptions,
+        transport: &dyn HttpTransport,
+    ) -> Result<FlowResponse> {
         let connector = self.inner.connector.name();
         let key = request
             .idempotency_key()
@@ -286,7 +327,10 @@ impl Client {
                 None => Ok(()),
             };
             let result = match checked {
-                Ok(()) => self.run(&request, &key, options, &mut stats).await,
+                Ok(()) => {
+                    self.run(&request, &key, options, transport, &mut stats)
+                        .await
+                }
                 // Attributed like every other error (connector, flow, key), nothing sent.
                 Err(e) => {
                     Err(Call::new(self.inner.connector.as_ref(), &request, &key).attribute(e, &[]))
@@ -319,6 +363,7 @@ impl Client {
         request: &FlowRequest,
         key: &str,
         options: &CallOptions,
+        transport: &dyn HttpTransport,
         stats: &mut CallStats,
     ) -> Result<FlowResponse> {
         let inner = &self.inner;
@@ -347,7 +392,7 @@ impl Client {
                 "request body"
             );
             stats.attempts += 1;
-            let delay = match inner.transport.send(&http, timeout).await {
+            let delay = match transport.send(&http, timeout).await {
                 Ok(response) => {
                     stats.http_status = Some(response.status);
                     tracing::debug!(

@@ -248,12 +248,23 @@ impl JsonClient {
         request: FlowRequest,
         options_json: Option<&str>,
     ) -> Result<FlowResponse> {
-        let options: CallOptions = match options_json {
-            Some(o) if !o.trim().is_empty() && o.trim() != "null" => from_json(o)?,
-            _ => CallOptions::default(),
-        };
+        let options = read_options(options_json)?;
         // `execute` attributes its errors to the connector and the flow.
         self.client.execute(request, &options).await
+    }
+
+    /// [`JsonClient::call`] for a caller that blocks until the answer, its exchanges made by
+    /// the thread that polls it ([`Client::execute_blocking_io`]: poll it only where blocking
+    /// is allowed).
+    pub async fn call_blocking_io(
+        &self,
+        op: &str,
+        request_json: &str,
+        options_json: Option<&str>,
+    ) -> Result<String> {
+        let request = self.read_request(op, request_json)?;
+        let options = read_options(options_json)?;
+        to_json(&self.client.execute_blocking_io(request, &options).await?)
     }
 
     /// Verifies and parses a webhook: headers as a JSON object of strings, and the raw body.
@@ -273,6 +284,14 @@ impl JsonClient {
 }
 
 /// A client configuration from JSON; a malformed one is a `configuration` error naming the field.
+/// A call's `CallOptions` JSON; none, empty or `null` for the defaults.
+fn read_options(options_json: Option<&str>) -> Result<CallOptions> {
+    match options_json {
+        Some(o) if !o.trim().is_empty() && o.trim() != "null" => from_json(o),
+        _ => Ok(CallOptions::default()),
+    }
+}
+
 fn config_from_json(config_json: &str) -> Result<ClientConfig> {
     from_json(config_json).map_err(|mut e| {
         e.code = ErrorCode::Configuration;

@@ -1,5 +1,6 @@
-//! Transport: executes the connectors' HTTP requests (reqwest + rustls on tokio), with
-//! timeouts, a proxy, and retries only where they cannot act twice.
+//! Transport: executes the connectors' HTTP requests (reqwest + rustls on tokio; for blocking
+//! calls, blocking sockets on the calling thread: `transport/blocking.rs`), with timeouts, a
+//! proxy, and retries only where they cannot act twice.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::types::{Bytes, HttpMethod};
+
+mod blocking;
+pub(crate) use blocking::BlockingTransport;
 
 /// Transport settings of a client. Durations are in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -32,10 +36,11 @@ pub struct TransportOptions {
     /// `invalid_response`: the outcome of a mutating call is then unknown, so it is retried only
     /// if the request is one the processor deduplicates.
     pub max_response_bytes: u64,
-    /// The most HTTP exchanges this client runs at once, and so the most connections it opens
-    /// (default 64). Further calls wait for a free slot; the wait counts against the call's
-    /// timeout, and a call that finds no slot in time fails with `network` before anything is
-    /// sent (safe to retry).
+    /// The most HTTP exchanges this client runs at once, each on a connection of its own
+    /// (default 64; its asynchronous and blocking calls together, each kind keeping up to this
+    /// many idle connections per host). Further calls wait for a free slot; the wait counts
+    /// against the call's timeout, and a call that finds no slot in time fails with `network`
+    /// before anything is sent (safe to retry).
     pub max_connections: u32,
 }
 
@@ -158,7 +163,8 @@ pub trait HttpTransport: Send + Sync + 'static {
 /// `max_connections` exchanges at once, answers read up to `max_response_bytes`.
 pub struct ReqwestTransport {
     client: reqwest::Client,
-    slots: tokio::sync::Semaphore,
+    /// Shared with the client's [`BlockingTransport`]: one `max_connections` for both.
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
     max_response_bytes: u64,
     urls: UrlCache,
 }
@@ -189,13 +195,36 @@ impl UrlCache {
     }
 }
 
+/// The `User-Agent` the transports send: `connector-service/<version>`, then the suffix.
+fn user_agent(options: &TransportOptions) -> String {
+    let mut user_agent = format!("connector-service/{}", env!("CARGO_PKG_VERSION"));
+    if let Some(suffix) = &options.user_agent_suffix {
+        user_agent.push(' ');
+        user_agent.push_str(suffix);
+    }
+    user_agent
+}
+
+/// One of `slots` (an exchange's right to a connection), waited for at most `timeout`.
+async fn acquire_slot(
+    slots: &tokio::sync::Semaphore,
+    timeout: Duration,
+) -> std::result::Result<tokio::sync::SemaphorePermit<'_>, TransportError> {
+    let started = tokio::time::Instant::now();
+    match tokio::time::timeout(timeout, slots.acquire()).await {
+        Ok(Ok(slot)) if started.elapsed() < timeout => Ok(slot),
+        _ => Err(TransportError {
+            kind: TransportErrorKind::Connect,
+            message: "no free connection slot within the timeout \
+                      (transport.max_connections); the request was not sent"
+                .to_string(),
+        }),
+    }
+}
+
 impl ReqwestTransport {
     pub fn new(options: &TransportOptions) -> Result<ReqwestTransport> {
-        let mut user_agent = format!("connector-service/{}", env!("CARGO_PKG_VERSION"));
-        if let Some(suffix) = &options.user_agent_suffix {
-            user_agent.push(' ');
-            user_agent.push_str(suffix);
-        }
+        let user_agent = user_agent(options);
         if options.max_connections == 0 {
             return Err(Error::configuration(
                 "transport.max_connections must be at least 1",
@@ -226,10 +255,18 @@ impl ReqwestTransport {
             .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")))?;
         Ok(ReqwestTransport {
             client,
-            slots: tokio::sync::Semaphore::new(options.max_connections as usize),
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                options.max_connections as usize,
+            )),
             max_response_bytes: options.max_response_bytes,
             urls: UrlCache::default(),
         })
+    }
+
+    /// The blocking transport for the same options, sharing this one's connection slots;
+    /// `None` when a proxy applies.
+    pub(crate) fn blocking(&self, options: &TransportOptions) -> Result<Option<BlockingTransport>> {
+        BlockingTransport::new(options, self.slots.clone())
     }
 }
 
@@ -239,17 +276,7 @@ impl HttpTransport for ReqwestTransport {
             // One slot per exchange, held until the body is read: reqwest has no hard cap on
             // the connections of its pool.
             let started = tokio::time::Instant::now();
-            let _slot = match tokio::time::timeout(timeout, self.slots.acquire()).await {
-                Ok(Ok(slot)) if started.elapsed() < timeout => slot,
-                _ => {
-                    return Err(TransportError {
-                        kind: TransportErrorKind::Connect,
-                        message: "no free connection slot within the timeout \
-                                  (transport.max_connections); the request was not sent"
-                            .to_string(),
-                    })
-                }
-            };
+            let _slot = acquire_slot(&self.slots, timeout).await?;
             let timeout = timeout.saturating_sub(started.elapsed());
             let method = match request.method {
                 HttpMethod::Get => reqwest::Method::GET,

@@ -78,19 +78,20 @@ async fn run_scenario(
     sandbox: &Sandbox,
     schema: &ScenarioSchema,
     path: &Path,
+    blocking_io: bool,
 ) -> Result<(), String> {
     let scenario = schema.load_scenario(path)?;
     let mut runner: Runner =
         Runner::new(sandbox.base_url(), &sandbox.credentials(), &scenario).await?;
+    runner.blocking_io = blocking_io;
     runner.run(&scenario).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shared_scenarios() {
+/// Every scenario (SCENARIOS=substring runs only the matching files, e.g. SCENARIOS=razorpay).
+async fn run_all(blocking_io: bool) {
     let sandbox = Sandbox::start().await.expect("start sandbox");
     let schema = ScenarioSchema::load();
     let mut files = json_files(&scenario_dir());
-    // SCENARIOS=substring runs only the matching files (e.g. SCENARIOS=razorpay).
     if let Ok(filter) = std::env::var("SCENARIOS") {
         files.retain(|f| {
             f.file_name()
@@ -101,7 +102,7 @@ async fn shared_scenarios() {
     let mut failures = Vec::new();
     for file in &files {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
-        match run_scenario(&sandbox, &schema, file).await {
+        match run_scenario(&sandbox, &schema, file, blocking_io).await {
             Ok(()) => eprintln!("scenario {name}: ok"),
             Err(e) => {
                 eprintln!("scenario {name}: FAILED: {e}");
@@ -116,6 +117,18 @@ async fn shared_scenarios() {
         files.len(),
         failures.join("\n")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_scenarios() {
+    run_all(false).await;
+}
+
+/// The same scenarios with the blocking calls' exchanges (`Client::execute_blocking_io`), as
+/// the bindings' blocking calls make them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_scenarios_with_blocking_io() {
+    run_all(true).await;
 }
 
 /// Every file of tests/scenarios/ validates against the schema (whatever SCENARIOS selects).

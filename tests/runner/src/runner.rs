@@ -65,6 +65,10 @@ pub struct Runner<H = ()> {
     pub connector: String,
     pub vars: BTreeMap<String, Value>,
     pub hooks: H,
+    /// Calls go through [`Client::execute_blocking_io`] (the exchanges on this thread's
+    /// blocking sockets, as a binding's blocking call makes them) instead of
+    /// [`Client::execute`].
+    pub blocking_io: bool,
     http: reqwest::Client,
 }
 
@@ -117,6 +121,7 @@ impl<H: Hooks> Runner<H> {
             connector,
             vars: BTreeMap::new(),
             hooks,
+            blocking_io: false,
             http: reqwest::Client::new(),
         };
         for path in [
@@ -162,7 +167,16 @@ impl<H: Hooks> Runner<H> {
     ) -> Result<Value, Error> {
         let flow = FlowRequest::from_json(op, &request.to_string())?;
         self.hooks.before_call(op, &flow);
-        let result = self.client.execute(flow, options).await;
+        let result = if self.blocking_io {
+            // This task's worker hands its other tasks over while the call blocks it.
+            let client = &self.client;
+            tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current()
+                    .block_on(client.execute_blocking_io(flow, options))
+            })
+        } else {
+            self.client.execute(flow, options).await
+        };
         self.hooks.after_call(&self.connector, op, request, &result);
         result.map(|r| serde_json::to_value(&r).unwrap_or(Value::Null))
     }

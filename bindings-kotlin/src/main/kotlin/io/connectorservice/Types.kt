@@ -6338,10 +6338,11 @@ public data class TransportOptions @JvmOverloads constructor(
      */
     public val maxResponseBytes: Long = 8388608L,
     /**
-     * The most HTTP exchanges this client runs at once, and so the most connections it opens
-     * (default 64). Further calls wait for a free slot; the wait counts against the call's
-     * timeout, and a call that finds no slot in time fails with `network` before anything is
-     * sent (safe to retry).
+     * The most HTTP exchanges this client runs at once, each on a connection of its own
+     * (default 64; its asynchronous and blocking calls together, each kind keeping up to this
+     * many idle connections per host). Further calls wait for a free slot; the wait counts
+     * against the call's timeout, and a call that finds no slot in time fails with `network`
+     * before anything is sent (safe to retry).
      */
     public val maxConnections: Int = 64,
 ) {
@@ -6422,10 +6423,11 @@ public data class TransportOptions @JvmOverloads constructor(
         public fun maxResponseBytes(value: Long): Builder = apply { this.maxResponseBytes = value }
 
         /**
-         * The most HTTP exchanges this client runs at once, and so the most connections it opens
-         * (default 64). Further calls wait for a free slot; the wait counts against the call's
-         * timeout, and a call that finds no slot in time fails with `network` before anything is
-         * sent (safe to retry).
+         * The most HTTP exchanges this client runs at once, each on a connection of its own
+         * (default 64; its asynchronous and blocking calls together, each kind keeping up to this
+         * many idle connections per host). Further calls wait for a free slot; the wait counts
+         * against the call's timeout, and a call that finds no slot in time fails with `network`
+         * before anything is sent (safe to retry).
          */
         public fun maxConnections(value: Int): Builder = apply { this.maxConnections = value }
 
