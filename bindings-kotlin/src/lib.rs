@@ -6,9 +6,12 @@
 //! layer has no per-type code. Errors cross as one [`NativeError`] carrying the core's error
 //! JSON, which the Kotlin layer turns into its sealed exception hierarchy.
 //!
-//! One multi-threaded tokio runtime serves the whole process: every call runs as a task on it,
-//! so all share the client's connection pool. The calls themselves cross through a plain C ABI
-//! ([`raw`]) rather than UniFFI's glue, which allocates JNA structures on every call.
+//! One multi-threaded tokio runtime serves the whole process: every `suspend` (and
+//! `CompletableFuture`) call runs as a task on it, sharing the client's connection pool. A
+//! blocking call runs on its calling thread, which makes the HTTP exchanges itself on blocking
+//! sockets (`JsonClient::call_blocking_io`; the runtime gives it timers). The calls cross
+//! through a plain C ABI ([`raw`]) rather than UniFFI's glue, which allocates JNA structures on
+//! every call.
 //! No panic crosses the boundary: every entry point runs through the core's FFI guard
 //! (`connector_service::ffi`), which reports an `internal` error with the same error JSON as
 //! every other failure.
@@ -20,7 +23,6 @@ use connector_service::ffi::{self, FfiError};
 use connector_service::json::{JsonClient, JsonConnector};
 use connector_service::Error;
 use tokio::runtime::Runtime;
-use tokio::task::JoinHandle;
 
 uniffi::setup_scaffolding!();
 
@@ -69,38 +71,9 @@ impl From<Error> for NativeError {
     }
 }
 
-fn panic_error() -> NativeError {
-    ffi::panic_error().into()
-}
-
 /// Runs `f` through the core's FFI guard: errors and panics become a [`NativeError`].
 fn guard<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, NativeError> {
     ffi::guard(f).map_err(NativeError::from)
-}
-
-/// Aborts the task when the awaiting future is dropped (the Kotlin coroutine was cancelled).
-struct AbortOnDrop<T>(JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-/// Runs `future` on the shared runtime and awaits it; panics become `internal` errors.
-async fn spawn<T, F>(future: F) -> Result<T, NativeError>
-where
-    T: Send + 'static,
-    F: Future<Output = Result<T, Error>> + Send + 'static,
-{
-    let mut task = AbortOnDrop(runtime()?.spawn(ffi::guard_future(future)));
-    match (&mut task.0).await {
-        Ok(result) => result.map_err(NativeError::from),
-        Err(join_error) if join_error.is_cancelled() => {
-            Err(Error::internal("the call was cancelled").into())
-        }
-        Err(_) => Err(panic_error()),
-    }
 }
 
 /// Runs `future` to completion on the shared runtime, blocking the calling thread.
@@ -143,16 +116,16 @@ impl NativeClient {
         request_json: String,
         options_json: Option<String>,
     ) -> Result<String, NativeError> {
-        // The call runs as a task on the runtime's workers, which drive its connection; this
-        // thread only parks until the answer. (Driving the call from each calling thread made
-        // many blocking callers contend for the pool and wake each other.)
-        let client = self.inner.clone();
-        let call = spawn(async move {
-            client
-                .call(&operation, &request_json, options_json.as_deref())
-                .await
-        });
-        guard(|| block_on(call))?
+        // The call runs on this thread, which makes its HTTP exchanges itself on blocking
+        // sockets (`execute_blocking_io`): no hand-off to the runtime's threads and back. The
+        // runtime still provides the timers (retry back-off) and, with a proxy, the exchanges.
+        guard(|| {
+            block_on(self.inner.call_blocking_io(
+                &operation,
+                &request_json,
+                options_json.as_deref(),
+            ))?
+        })
     }
 }
 
@@ -348,11 +321,9 @@ mod native_layer {
     #[test]
     fn panics_become_internal_errors() {
         assert_eq!(code_of(err(guard::<()>(|| panic!("boom")))), "internal");
-        let runtime = runtime().unwrap_or_else(|_| panic!("runtime"));
+        // A panic in a call's future, polled by the blocking call's `block_on`.
         assert_eq!(
-            code_of(err(
-                runtime.block_on(spawn::<(), _>(async { panic!("boom") }))
-            )),
+            code_of(err(guard::<()>(|| block_on(async { panic!("boom") })))),
             "internal"
         );
     }
