@@ -454,7 +454,11 @@ fn write_request(
 fn write_vectored_all(socket: &mut TcpStream, head: &[u8], body: &[u8]) -> io::Result<()> {
     let (mut head, mut body) = (head, body);
     while !head.is_empty() || !body.is_empty() {
-        let n = socket.write_vectored(&[io::IoSlice::new(head), io::IoSlice::new(body)])?;
+        let n = match socket.write_vectored(&[io::IoSlice::new(head), io::IoSlice::new(body)]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if n == 0 {
             return Err(io::ErrorKind::WriteZero.into());
         }
@@ -518,8 +522,9 @@ fn read_response(
             false,
         ),
     };
-    // Bytes past the answer: nothing was asked for them, so the connection is not reused.
-    let reusable = reusable && input.pos == input.buf.len();
+    // Bytes past the answer (nothing was asked for them), or a protocol switch nobody asked
+    // for: the connection is not reused.
+    let reusable = reusable && input.pos == input.buf.len() && status != 101;
     let response = HttpResponse {
         status,
         headers: headers.into_iter().collect(),
