@@ -1,7 +1,7 @@
 //! The client: one connector with its credentials, one pooled transport, and the three
 //! services (payments, refunds, disputes) plus webhooks.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use schemars::JsonSchema;
@@ -92,9 +92,13 @@ pub struct Client {
 struct Inner {
     connector: Arc<dyn Connector>,
     transport: Arc<dyn HttpTransport>,
-    /// The exchanges of [`Client::execute_blocking_io`]; `None` with a transport of the
-    /// caller's, or a proxy.
-    blocking: Option<Arc<BlockingTransport>>,
+    /// The exchanges of [`Client::execute_blocking_io`], made on its first call (clients that
+    /// never make one never set up its TLS); `None` with a transport of the caller's, or a
+    /// proxy. Shared by the clients made from one another, like the pool.
+    blocking: Arc<OnceLock<Option<BlockingTransport>>>,
+    /// The default transport's connection slots, which the blocking transport shares; `None`
+    /// with a transport of the caller's.
+    slots: Option<Arc<tokio::sync::Semaphore>>,
     options: TransportOptions,
     /// Receives a record of every call; `None` skips building records.
     observer: Option<Arc<dyn CallObserver>>,
@@ -189,10 +193,10 @@ impl Client {
     /// (URLs, auth headers, keys) and creates the connection pool.
     pub fn new(config: ClientConfig) -> Result<Client> {
         let transport = ReqwestTransport::new(&config.transport)?;
-        let blocking = transport.blocking(&config.transport)?.map(Arc::new);
+        let slots = transport.slots();
         let mut client = Client::with_transport(config, Arc::new(transport))?;
         if let Some(inner) = Arc::get_mut(&mut client.inner) {
-            inner.blocking = blocking;
+            inner.slots = Some(slots);
         }
         Ok(client)
     }
@@ -207,7 +211,8 @@ impl Client {
             inner: Arc::new(Inner {
                 connector,
                 transport,
-                blocking: None,
+                blocking: Arc::new(OnceLock::new()),
+                slots: None,
                 options: config.transport,
                 observer: None,
                 keys: Arc::new(IdempotencyKeys::new()),
@@ -225,6 +230,7 @@ impl Client {
                 connector: inner.connector.clone(),
                 transport: inner.transport.clone(),
                 blocking: inner.blocking.clone(),
+                slots: inner.slots.clone(),
                 options: inner.options.clone(),
                 observer: Some(observer),
                 keys: inner.keys.clone(),
@@ -287,11 +293,31 @@ impl Client {
         request: FlowRequest,
         options: &CallOptions,
     ) -> Result<FlowResponse> {
-        let transport: &dyn HttpTransport = match &self.inner.blocking {
-            Some(blocking) => blocking.as_ref(),
+        let transport: &dyn HttpTransport = match self.blocking() {
+            Some(blocking) => blocking,
             None => self.inner.transport.as_ref(),
         };
         self.execute_with(request, options, transport).await
+    }
+
+    /// Whether [`Client::execute_blocking_io`] makes its exchanges on the calling thread:
+    /// `false` behind a proxy, or with a transport of yours (the default transport's exchanges
+    /// then serve).
+    pub fn has_blocking_io(&self) -> bool {
+        self.blocking().is_some()
+    }
+
+    /// The blocking transport, set up on first use.
+    fn blocking(&self) -> Option<&BlockingTransport> {
+        let inner = &self.inner;
+        inner
+            .blocking
+            .get_or_init(|| {
+                let slots = inner.slots.clone()?;
+                // Should TLS fail to set up (the platform verifier), the default transport serves.
+                BlockingTransport::new(&inner.options, slots).ok().flatten()
+            })
+            .as_ref()
     }
 
     async fn execute_with(

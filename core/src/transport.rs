@@ -263,10 +263,9 @@ impl ReqwestTransport {
         })
     }
 
-    /// The blocking transport for the same options, sharing this one's connection slots;
-    /// `None` when a proxy applies.
-    pub(crate) fn blocking(&self, options: &TransportOptions) -> Result<Option<BlockingTransport>> {
-        BlockingTransport::new(options, self.slots.clone())
+    /// Its connection slots (`max_connections`), for the client's [`BlockingTransport`].
+    pub(crate) fn slots(&self) -> std::sync::Arc<tokio::sync::Semaphore> {
+        self.slots.clone()
     }
 }
 

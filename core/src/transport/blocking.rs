@@ -1088,6 +1088,27 @@ mod tests {
     }
 
     #[test]
+    fn a_client_has_blocking_io_unless_a_proxy_or_a_transport_of_its_own() {
+        let config = |transport: serde_json::Value| -> crate::ClientConfig {
+            serde_json::from_value(serde_json::json!({
+                "connector": {"type": "adyen", "api_key": "k", "merchant_account": "m"},
+                "transport": transport,
+            }))
+            .unwrap()
+        };
+        let client = crate::Client::new(config(serde_json::json!({}))).unwrap();
+        assert!(client.has_blocking_io());
+        let proxied = serde_json::json!({"proxy_url": "http://proxy.internal:3128"});
+        assert!(!crate::Client::new(config(proxied))
+            .unwrap()
+            .has_blocking_io());
+        let own =
+            Arc::new(super::super::ReqwestTransport::new(&TransportOptions::default()).unwrap());
+        let client = crate::Client::with_transport(config(serde_json::json!({})), own).unwrap();
+        assert!(!client.has_blocking_io());
+    }
+
+    #[test]
     fn no_blocking_transport_behind_a_proxy() {
         let options = TransportOptions {
             proxy_url: Some("http://proxy.internal:3128".into()),

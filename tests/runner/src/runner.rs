@@ -168,6 +168,10 @@ impl<H: Hooks> Runner<H> {
         let flow = FlowRequest::from_json(op, &request.to_string())?;
         self.hooks.before_call(op, &flow);
         let result = if self.blocking_io {
+            assert!(
+                self.client.has_blocking_io(),
+                "the client has no blocking transport (a *_PROXY variable set?)"
+            );
             // This task's worker hands its other tasks over while the call blocks it.
             let client = &self.client;
             tokio::task::block_in_place(|| {
