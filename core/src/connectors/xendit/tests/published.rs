@@ -3,6 +3,7 @@
 //! refund and RSync steps with the payload as the processor's answer, and the callback handler
 //! (with `X-CALLBACK-TOKEN` verification) for the callback bodies.
 
+use super::webhooks::{callback, one_event};
 use super::*;
 use crate::connector::Connector;
 
@@ -40,24 +41,6 @@ const REFUND_REFERENCE: &str = "b2756a1e-e6cd-4352-9a68-0483aa2b6a2";
 const PAYMENT_ID: &str = "ddpy-3cd658ae-25b9-4659-aa36-596ae41a809f";
 /// The payment request a refund of the tests is made against.
 const REFUNDED_PR: &str = "pr-1fdaf346-dd2e-4b6c-b938-124c7167a822";
-
-fn callback(token: Option<&str>, body: &str) -> WebhookRequest {
-    let mut pairs = vec![("Content-Type", "application/json")];
-    if let Some(token) = token {
-        pairs.push(("X-CALLBACK-TOKEN", token));
-    }
-    WebhookRequest::new(headers(&pairs), body.as_bytes().to_vec())
-}
-
-fn one_event(body: &str) -> WebhookEvent {
-    let notification = connector()
-        .handle_webhook(&callback(Some(CALLBACK_TOKEN), body))
-        .expect("a verified published callback");
-    assert_eq!(notification.connector, ConnectorName::Xendit);
-    assert_eq!(notification.acknowledgement.status, 200);
-    assert_eq!(notification.events.len(), 1);
-    notification.events.into_iter().next().unwrap()
-}
 
 fn psync(body: &str) -> PaymentResponse {
     let get = PaymentGetRequest {

@@ -28,7 +28,7 @@ const REFUND_CALLBACK: &str = r#"{"event":"refund.succeeded","business_id":"5f27
    "status":"SUCCEEDED","reason":"CANCELLATION","reference_id":"b2756a1e-e6cd-4352-9a68-0483aa2b6a2",
    "failure_code":null,"refund_fee_amount":null,"created":"2020-08-30T09:12:33.001Z","updated":"2020-08-30T09:12:33.001Z","metadata":null}}"#;
 
-fn callback(token: Option<&str>, body: &str) -> WebhookRequest {
+pub(super) fn callback(token: Option<&str>, body: &str) -> WebhookRequest {
     let mut pairs = vec![("Content-Type", "application/json")];
     if let Some(token) = token {
         pairs.push(("X-CALLBACK-TOKEN", token));
@@ -36,7 +36,7 @@ fn callback(token: Option<&str>, body: &str) -> WebhookRequest {
     WebhookRequest::new(headers(&pairs), body.as_bytes().to_vec())
 }
 
-fn one_event(body: &str) -> WebhookEvent {
+pub(super) fn one_event(body: &str) -> WebhookEvent {
     let notification = connector()
         .handle_webhook(&callback(Some(CALLBACK_TOKEN), body))
         .expect("a verified callback");
