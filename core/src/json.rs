@@ -283,7 +283,6 @@ impl JsonClient {
     }
 }
 
-/// A client configuration from JSON; a malformed one is a `configuration` error naming the field.
 /// A call's `CallOptions` JSON; none, empty or `null` for the defaults.
 fn read_options(options_json: Option<&str>) -> Result<CallOptions> {
     match options_json {
@@ -292,6 +291,7 @@ fn read_options(options_json: Option<&str>) -> Result<CallOptions> {
     }
 }
 
+/// A client configuration from JSON; a malformed one is a `configuration` error naming the field.
 fn config_from_json(config_json: &str) -> Result<ClientConfig> {
     from_json(config_json).map_err(|mut e| {
         e.code = ErrorCode::Configuration;
