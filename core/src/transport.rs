@@ -140,6 +140,41 @@ impl TransportError {
         self.kind != TransportErrorKind::Connect
     }
 
+    /// No connection could be made (`detail` says why): not sent.
+    fn connect(detail: &dyn std::fmt::Display) -> TransportError {
+        TransportError {
+            kind: TransportErrorKind::Connect,
+            message: format!("could not connect to the processor: {detail}"),
+        }
+    }
+
+    /// The connection failed once the request may have been sent.
+    fn failed(detail: &dyn std::fmt::Display) -> TransportError {
+        TransportError {
+            kind: TransportErrorKind::Io,
+            message: format!("the connection to the processor failed: {detail}"),
+        }
+    }
+
+    fn timed_out() -> TransportError {
+        TransportError {
+            kind: TransportErrorKind::Timeout,
+            message: "the processor did not answer within the timeout".to_string(),
+        }
+    }
+
+    /// An answer (HTTP `status`) past `max` bytes, abandoned.
+    fn too_large(status: u16, max: u64) -> TransportError {
+        TransportError {
+            kind: TransportErrorKind::ResponseTooLarge,
+            message: format!(
+                "the processor's answer (HTTP {status}) is larger than the {max} bytes accepted \
+                 (transport.max_response_bytes) and was not read; the outcome is unknown: look \
+                 the operation up before retrying"
+            ),
+        }
+    }
+
     pub fn into_error(self) -> Error {
         let code = match self.kind {
             TransportErrorKind::Timeout => ErrorCode::Timeout,
@@ -324,22 +359,14 @@ async fn read_capped(
     mut response: reqwest::Response,
     max: u64,
 ) -> std::result::Result<Vec<u8>, TransportError> {
-    let too_large = |status: u16| TransportError {
-        kind: TransportErrorKind::ResponseTooLarge,
-        message: format!(
-            "the processor's answer (HTTP {status}) is larger than the {max} bytes accepted \
-             (transport.max_response_bytes) and was not read; the outcome is unknown: look the \
-             operation up before retrying"
-        ),
-    };
     let status = response.status().as_u16();
     if response.content_length().is_some_and(|len| len > max) {
-        return Err(too_large(status));
+        return Err(TransportError::too_large(status, max));
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(classify)? {
         if body.len() as u64 + chunk.len() as u64 > max {
-            return Err(too_large(status));
+            return Err(TransportError::too_large(status, max));
         }
         body.extend_from_slice(&chunk);
     }
@@ -350,23 +377,13 @@ fn classify(e: reqwest::Error) -> TransportError {
     // reqwest's Display includes the URL; ours never carry secrets, but keep the text short.
     let (is_connect, is_timeout) = (e.is_connect(), e.is_timeout());
     let message = e.without_url().to_string();
-    let (kind, message) = if is_connect {
-        (
-            TransportErrorKind::Connect,
-            format!("could not connect to the processor: {message}"),
-        )
+    if is_connect {
+        TransportError::connect(&message)
     } else if is_timeout {
-        (
-            TransportErrorKind::Timeout,
-            "the processor did not answer within the timeout".to_string(),
-        )
+        TransportError::timed_out()
     } else {
-        (
-            TransportErrorKind::Io,
-            format!("the connection to the processor failed: {message}"),
-        )
-    };
-    TransportError { kind, message }
+        TransportError::failed(&message)
+    }
 }
 
 /// Parses a `Retry-After` header (delta seconds or an HTTP date).

@@ -163,19 +163,9 @@ fn failure(kind: TransportErrorKind, message: impl Into<String>) -> TransportErr
 /// An I/O error while exchanging (after the request may have been sent).
 fn exchange_error(e: &io::Error) -> TransportError {
     match e.kind() {
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => timeout(),
-        _ => failure(
-            TransportErrorKind::Io,
-            format!("the connection to the processor failed: {e}"),
-        ),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => TransportError::timed_out(),
+        _ => TransportError::failed(e),
     }
-}
-
-fn timeout() -> TransportError {
-    failure(
-        TransportErrorKind::Timeout,
-        "the processor did not answer within the timeout",
-    )
 }
 
 impl BlockingTransport {
@@ -331,12 +321,7 @@ impl BlockingTransport {
         url: &url::Url,
         deadline: Instant,
     ) -> std::result::Result<Conn, TransportError> {
-        let refused = |e: String| {
-            failure(
-                TransportErrorKind::Connect,
-                format!("could not connect to the processor: {e}"),
-            )
-        };
+        let refused = |e: String| TransportError::connect(&e);
         let addresses = url
             .socket_addrs(|| None)
             .map_err(|e| refused(e.to_string()))?;
@@ -345,7 +330,7 @@ impl BlockingTransport {
         for address in addresses {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(timeout());
+                return Err(TransportError::timed_out());
             }
             match TcpStream::connect_timeout(&address, left.min(self.connect_timeout)) {
                 Ok(s) => {
@@ -433,7 +418,7 @@ fn write_request(
     deadline: Instant,
 ) -> std::result::Result<(), TransportError> {
     if !conn.until(deadline, true) {
-        return Err(timeout());
+        return Err(TransportError::timed_out());
     }
     let written = match conn {
         // One buffer: one TLS record, one segment for a small request.
@@ -497,16 +482,7 @@ fn read_response(
             break head;
         }
     };
-    let too_large = || {
-        failure(
-            TransportErrorKind::ResponseTooLarge,
-            format!(
-                "the processor's answer (HTTP {status}) is larger than the {max} bytes accepted \
-                 (transport.max_response_bytes) and was not read; the outcome is unknown: look \
-                 the operation up before retrying"
-            ),
-        )
-    };
+    let too_large = || TransportError::too_large(status, max);
     let (body, reusable) = match framing {
         Framing::None => (Vec::new(), keep_alive),
         Framing::Length(len) if len > max => return Err(too_large()),
@@ -560,7 +536,7 @@ impl Input<'_> {
     /// Reads more bytes; `false` at the end of the stream.
     fn more_or_end(&mut self) -> std::result::Result<bool, TransportError> {
         if !self.conn.until(self.deadline, false) {
-            return Err(timeout());
+            return Err(TransportError::timed_out());
         }
         if self.pos > 0 && self.pos == self.buf.len() {
             self.buf.clear();
