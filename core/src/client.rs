@@ -194,11 +194,7 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Client> {
         let transport = ReqwestTransport::new(&config.transport)?;
         let slots = transport.slots();
-        let mut client = Client::with_transport(config, Arc::new(transport))?;
-        if let Some(inner) = Arc::get_mut(&mut client.inner) {
-            inner.slots = Some(slots);
-        }
-        Ok(client)
+        Client::build(config, Arc::new(transport), Some(slots))
     }
 
     /// Builds a client that sends through your own [`HttpTransport`].
@@ -206,13 +202,22 @@ impl Client {
         config: ClientConfig,
         transport: Arc<dyn HttpTransport>,
     ) -> Result<Client> {
+        Client::build(config, transport, None)
+    }
+
+    /// `slots`: the default transport's, when it is the one (the blocking transport shares them).
+    fn build(
+        config: ClientConfig,
+        transport: Arc<dyn HttpTransport>,
+        slots: Option<Arc<tokio::sync::Semaphore>>,
+    ) -> Result<Client> {
         let connector = config.build_connector()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 connector,
                 transport,
                 blocking: Arc::new(OnceLock::new()),
-                slots: None,
+                slots,
                 options: config.transport,
                 observer: None,
                 keys: Arc::new(IdempotencyKeys::new()),
