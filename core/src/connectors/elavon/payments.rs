@@ -341,8 +341,7 @@ pub fn query_payment_status(
     use PaymentStatus::*;
     match status {
         Some(s) if s.is_failed() => return Failure,
-        Some(TransStatus::Pen | TransStatus::Rev) => return Pending,
-        Some(TransStatus::Other(_)) => return Pending,
+        Some(s) if !s.is_through() => return Pending,
         _ => {}
     }
     // Open batch, settled, or no status given with an approved result.

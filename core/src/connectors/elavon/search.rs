@@ -10,7 +10,7 @@
 
 use super::errors::{error_document, invalid_response, read_document};
 use super::payments::MAX_INVOICE_CHARS;
-use super::wire::{Document, Outcome, TransStatus, TransactionType, Txn};
+use super::wire::{Document, Outcome, TransactionType, Txn};
 use super::xml::{clean_text, truncate};
 use super::Elavon;
 use crate::error::{Error, ErrorCode, Result};
@@ -111,10 +111,7 @@ fn latest(
 pub fn is_approved(txn: &Txn) -> bool {
     match txn.outcome() {
         Outcome::Approved => true,
-        Outcome::Unknown => matches!(
-            txn.trans_status(),
-            Some(TransStatus::Opn | TransStatus::Stl)
-        ),
+        Outcome::Unknown => txn.trans_status().is_some_and(|s| s.is_through()),
         Outcome::Error | Outcome::Declined => false,
     }
 }

@@ -265,6 +265,12 @@ impl TransStatus {
     pub fn is_failed(&self) -> bool {
         matches!(self, TransStatus::Pst | TransStatus::Fpr | TransStatus::Pre)
     }
+
+    /// Went through: in the open batch or settled (pended, under review, failed by a rule, or
+    /// unknown: not yet, or not at all).
+    pub fn is_through(&self) -> bool {
+        matches!(self, TransStatus::Opn | TransStatus::Stl)
+    }
 }
 
 /// What a response `<txn>` says (Converge docs: a transaction with `ssl_result`, or an error
