@@ -9,7 +9,8 @@
 //! |---|---|
 //! | `Authorised` | `authorized` (manual capture) or `charged` (automatic); needs a `pspReference` |
 //! | `PartiallyAuthorised` | `authorized` (manual) or `partial_charged` (automatic); needs a `pspReference` |
-//! | `Refused`, `Error`, `Cancelled` | `failure` with [`DeclineDetails`] |
+//! | `Refused`, `Error` | `failure` with [`DeclineDetails`] |
+//! | `Cancelled` | `voided` |
 //! | `Pending`, `Received`, `AuthenticationNotRequired` | `pending` (`authentication_pending` with an action) |
 //! | `RedirectShopper`, `IdentifyShopper`, `ChallengeShopper`, `PresentToShopper` | `authentication_pending` |
 //! | `AuthenticationFinished` | `authentication_successful` |
@@ -349,11 +350,7 @@ pub(super) fn parse_payment(
     payment.next_action = body.action.as_ref().map(next_action);
     let additional = body.additional_data.clone().unwrap_or_default();
     if status == PaymentStatus::Failure {
-        let mut decline = decline_details(&body, &additional);
-        if result_code == ResultCode::Cancelled && decline.code.is_none() {
-            decline.code = Some("Cancelled".to_string());
-        }
-        payment.decline = Some(decline);
+        payment.decline = Some(decline_details(&body, &additional));
     }
     payment.network_transaction_id = additional.network_tx_reference.clone();
     payment.mandate_id = additional
@@ -393,10 +390,8 @@ pub(super) fn status_of(
         ResultCode::PartiallyAuthorised if manual => PaymentStatus::Authorized,
         ResultCode::PartiallyAuthorised => PaymentStatus::PartialCharged,
         ResultCode::Refused | ResultCode::Error => PaymentStatus::Failure,
-        // The shopper abandoned before anything was authorised (a bank page, an app): a
-        // failed attempt, not the void of an authorisation (modifications never answer with a
-        // resultCode).
-        ResultCode::Cancelled => PaymentStatus::Failure,
+        // Final: cancelled before completion (e.g. the shopper cancelled on the bank's page).
+        ResultCode::Cancelled => PaymentStatus::Voided,
         // An APM waiting for the shopper answers Pending with an action (voucher, QR, await).
         ResultCode::Pending | ResultCode::Received | ResultCode::AuthenticationNotRequired => {
             waiting

@@ -612,7 +612,7 @@ fn result_code_table() {
         ("PartiallyAuthorised", PartialCharged, Authorized),
         ("Refused", Failure, Failure),
         ("Error", Failure, Failure),
-        ("Cancelled", Failure, Failure),
+        ("Cancelled", Voided, Voided),
         ("Pending", Pending, Pending),
         ("Received", Pending, Pending),
         ("AuthenticationNotRequired", Pending, Pending),
