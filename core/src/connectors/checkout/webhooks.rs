@@ -16,6 +16,7 @@
 //! | `payment_approved` | payment | `authorized` |
 //! | `payment_pending` | payment | `authentication_pending` |
 //! | `payment_captured` | payment | `charged` |
+//! | `payment_paid` (alternative payment methods: the payment completed) | payment | `charged`, as the `Paid` status |
 //! | `payment_capture_pending` | payment | `pending` |
 //! | `payment_capture_declined` | payment | `capture_failed` |
 //! | `payment_declined` | payment | `failure` |
@@ -167,7 +168,8 @@ fn kind_of(event_type: &str, data: &EventData) -> Kind {
     match event_type.to_ascii_lowercase().as_str() {
         "payment_approved" => Kind::Payment(PaymentStatus::Authorized),
         "payment_pending" => Kind::Payment(PaymentStatus::AuthenticationPending),
-        "payment_captured" => Kind::Payment(PaymentStatus::Charged),
+        // `payment_paid`: an alternative payment method's payment completed (the `Paid` status).
+        "payment_captured" | "payment_paid" => Kind::Payment(PaymentStatus::Charged),
         "payment_capture_pending" => Kind::Payment(PaymentStatus::Pending),
         "payment_capture_declined" => Kind::Payment(PaymentStatus::CaptureFailed),
         "payment_declined" => Kind::Payment(PaymentStatus::Failure),

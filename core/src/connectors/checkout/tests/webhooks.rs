@@ -161,6 +161,7 @@ fn every_payment_event_type_maps() {
         ("payment_approved", PaymentStatus::Authorized),
         ("payment_pending", PaymentStatus::AuthenticationPending),
         ("payment_captured", PaymentStatus::Charged),
+        ("payment_paid", PaymentStatus::Charged),
         ("payment_capture_pending", PaymentStatus::Pending),
         ("payment_capture_declined", PaymentStatus::CaptureFailed),
         ("payment_declined", PaymentStatus::Failure),
