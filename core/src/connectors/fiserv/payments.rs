@@ -589,11 +589,21 @@ fn is_cancel(kind: Option<&str>) -> bool {
 }
 
 /// The decline details of a transaction: the gateway `responseCode` and `responseMessage`,
-/// with the host's (issuer's) code as the network code and its message as the reason.
+/// with the host's (issuer's) code as the network code and its message as the reason. A
+/// gateway code that is absent or says approval (`000`, as some of Fiserv's declined test
+/// answers carry beside the host's `51`) is no decline code: the host's code is used.
 pub(super) fn decline_details(txn: &Transaction) -> DeclineDetails {
     let details = txn.processor_details();
+    let approval = |code: &&String| code.trim_start_matches('0').is_empty();
     DeclineDetails {
-        code: details.and_then(|d| d.response_code.clone()),
+        code: details.and_then(|d| {
+            d.response_code
+                .as_ref()
+                .filter(|c| !approval(c))
+                .or(d.host_response_code.as_ref().filter(|c| !approval(c)))
+                .or(d.response_code.as_ref())
+                .cloned()
+        }),
         message: details
             .and_then(|d| d.response_message.clone())
             .or_else(|| txn.state()),
@@ -636,8 +646,8 @@ pub(super) fn read_transaction(response: &HttpResponse) -> Result<Transaction> {
 }
 
 /// A 4xx answer that is still a declined transaction (the documented envelope with state or
-/// approval status `DECLINED` and the gateway's `responseCode`): a decline is a result, even
-/// when it does not come as HTTP 201.
+/// approval status `DECLINED`, and the gateway's `responseCode` or the host's): a decline is a
+/// result, even when it does not come as HTTP 201.
 fn declined_transaction(response: &HttpResponse) -> Option<Transaction> {
     if !(400..500).contains(&response.status) || matches!(response.status, 401 | 403 | 429) {
         return None;
@@ -647,7 +657,7 @@ fn declined_transaction(response: &HttpResponse) -> Option<Transaction> {
         || txn.approval_status().as_deref() == Some("DECLINED");
     let coded = txn
         .processor_details()
-        .is_some_and(|d| d.response_code.is_some());
+        .is_some_and(|d| d.response_code.is_some() || d.host_response_code.is_some());
     (declined && coded).then_some(txn)
 }
 

@@ -168,6 +168,23 @@ fn the_documented_decline_is_a_failure_with_the_gateway_code() {
 }
 
 #[test]
+fn a_decline_whose_gateway_code_says_approval_carries_the_host_code() {
+    // As Fiserv's own decline test answers: `responseCode` 000 beside the host's 51.
+    let body = CHARGE_DECLINED.replace(r#""responseCode":"006""#, r#""responseCode":"000""#);
+    assert_ne!(body, CHARGE_DECLINED);
+    let r = authorize(CaptureMethod::Automatic, response(201, &body));
+    assert_eq!(r.status, PaymentStatus::Failure);
+    let decline = r.decline.expect("decline details");
+    assert_eq!(decline.code.as_deref(), Some("51"));
+    assert_eq!(decline.network_decline_code.as_deref(), Some("51"));
+    // Without any gateway code, the host's is the code too.
+    let body = CHARGE_DECLINED.replace(r#""responseCode":"006","#, "");
+    assert_ne!(body, CHARGE_DECLINED);
+    let r = authorize(CaptureMethod::Automatic, response(201, &body));
+    assert_eq!(r.decline.and_then(|d| d.code).as_deref(), Some("51"));
+}
+
+#[test]
 fn approval_failures_are_errors_with_their_class() {
     let processing = transaction("CHARGE", "DECLINED", "PROCESSING_FAILED", "1");
     let e = failed(connector().authorize(
