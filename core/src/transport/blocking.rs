@@ -21,7 +21,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -322,9 +322,11 @@ impl BlockingTransport {
         deadline: Instant,
     ) -> std::result::Result<Conn, TransportError> {
         let refused = |e: String| TransportError::connect(&e);
-        let addresses = url
-            .socket_addrs(|| None)
-            .map_err(|e| refused(e.to_string()))?;
+        let addresses = resolve(
+            url,
+            origin,
+            deadline.min(Instant::now() + self.connect_timeout),
+        )?;
         let mut last = io::Error::new(io::ErrorKind::NotFound, "the host has no address");
         let mut socket = None;
         for address in addresses {
@@ -387,6 +389,42 @@ impl HttpTransport for BlockingTransport {
             let _slot = acquire_slot(&self.slots, timeout).await?;
             self.exchange(request, deadline)
         })
+    }
+}
+
+/// The addresses of the URL's host. A name is resolved on a thread of its own, waited for
+/// until `deadline` (the system resolver cannot be interrupted, and its own timeouts can be
+/// much longer than a call's): a name not resolved in time is `Connect`, nothing sent.
+fn resolve(
+    url: &url::Url,
+    origin: &Origin,
+    deadline: Instant,
+) -> std::result::Result<Vec<SocketAddr>, TransportError> {
+    let refused = |e: &dyn std::fmt::Display| TransportError::connect(e);
+    let Some(url::Host::Domain(name)) = url.host() else {
+        // An address: nothing to resolve.
+        return url.socket_addrs(|| None).map_err(|e| refused(&e));
+    };
+    let (name, port) = (name.to_string(), origin.port);
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let lookup = move || {
+        let found = (name.as_str(), port)
+            .to_socket_addrs()
+            .map(Iterator::collect::<Vec<_>>);
+        let _ = tx.send(found);
+    };
+    if std::thread::Builder::new()
+        .name("connector-service-dns".into())
+        .spawn(lookup)
+        .is_err()
+    {
+        // No thread to spare: resolved here, bounded by the resolver's own timeouts.
+        return url.socket_addrs(|| None).map_err(|e| refused(&e));
+    }
+    let left = deadline.saturating_duration_since(Instant::now());
+    match rx.recv_timeout(left) {
+        Ok(found) => found.map_err(|e| refused(&e)),
+        Err(_) => Err(refused(&"the host name was not resolved in time")),
     }
 }
 
