@@ -120,7 +120,8 @@ pub(crate) const CREATE_ORDER_UNSUPPORTED: &str =
 /// Why PSync without redirect parameters is unsupported.
 pub(crate) const PSYNC_WITHOUT_REDIRECT: &str =
     "Adyen has no payment status endpoint; pass the parameters the return URL \
-     received (redirectResult, threeDSResult or payload) as redirect_result to finish a redirect, otherwise \
+     received (redirectResult, threeDSResult, payload or returnUrlQueryString) as redirect_result to \
+     finish a redirect, otherwise \
      the outcome arrives by webhook (AUTHORISATION, CAPTURE, CANCELLATION)";
 
 /// How Adyen supports each flow.

@@ -278,6 +278,7 @@ pub(super) fn details_request(req: &PaymentGetRequest) -> Result<wire::PaymentDe
         redirect_result: get("redirectResult"),
         three_ds_result: get("threeDSResult"),
         payload: get("payload"),
+        return_url_query_string: get("returnUrlQueryString"),
         md: get("MD"),
         pa_res: get("PaRes"),
         threeds2_fingerprint: get("threeds2.fingerprint"),
@@ -286,7 +287,8 @@ pub(super) fn details_request(req: &PaymentGetRequest) -> Result<wire::PaymentDe
     if details.is_empty() {
         return Err(Error::invalid_request(
             "redirect_result",
-            "has none of Adyen's return parameters (redirectResult, threeDSResult or payload)",
+            "has none of Adyen's return parameters (redirectResult, threeDSResult, payload or \
+             returnUrlQueryString)",
         ));
     }
     Ok(wire::PaymentDetailsRequest { details })

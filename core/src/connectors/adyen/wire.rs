@@ -364,6 +364,12 @@ pub(super) struct PaymentCompletionDetails<'a> {
     pub three_ds_result: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<&'a str>,
+    /// The return's query string after a `nativeRedirect` action.
+    #[serde(
+        rename = "returnUrlQueryString",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_url_query_string: Option<&'a str>,
     #[serde(rename = "MD", skip_serializing_if = "Option::is_none")]
     pub md: Option<&'a str>,
     #[serde(rename = "PaRes", skip_serializing_if = "Option::is_none")]
@@ -385,6 +391,7 @@ impl PaymentCompletionDetails<'_> {
         self.redirect_result.is_none()
             && self.three_ds_result.is_none()
             && self.payload.is_none()
+            && self.return_url_query_string.is_none()
             && self.md.is_none()
             && self.pa_res.is_none()
             && self.threeds2_fingerprint.is_none()

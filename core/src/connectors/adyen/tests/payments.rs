@@ -884,6 +884,12 @@ fn psync_with_redirect_parameters_posts_the_details() {
         body(&sent(adyen.get_payment(&req, &cx(), &[]))),
         json!({"details": {"payload": "Ab02b4c0!BQABAgA"}})
     );
+    // After a `nativeRedirect` action, the return carries its query string.
+    let req = psync(&[("returnUrlQueryString", "gpid=GP1234&status=APPROVED")]);
+    assert_eq!(
+        body(&sent(adyen.get_payment(&req, &cx(), &[]))),
+        json!({"details": {"returnUrlQueryString": "gpid=GP1234&status=APPROVED"}})
+    );
 }
 
 /// Checkout API reference, `/payments/details`: the `00.redirect` example.
