@@ -18,9 +18,10 @@
 //! | anything else | `processor_error` |
 //!
 //! Declines are not errors: they arrive as HTTP 201 with `transactionState: "DECLINED"` and
-//! are mapped by `payments.rs` / `refunds.rs`.
+//! are mapped by `payments.rs` / `refunds.rs`. One exception: a transaction a call created that
+//! is declined with `responseCode` `009` (duplicate) is a `conflict` ([`refuse_duplicate`]).
 
-use super::wire::{ErrorBody, ProcessorResponseDetails};
+use super::wire::{ErrorBody, ProcessorResponseDetails, Transaction};
 use crate::error::{Error, ErrorCode};
 use crate::http::HttpResponse;
 use crate::mask::mask_text;
@@ -107,7 +108,7 @@ pub(super) fn approval_error(
         ErrorCode::InvalidRequest
     };
     let code = details
-        .and_then(|d| d.response_code.clone())
+        .and_then(|d| d.failure_code())
         .or_else(|| Some(approval.to_string()));
     let message = details
         .and_then(|d| d.response_message.clone())
@@ -115,6 +116,31 @@ pub(super) fn approval_error(
     let mut error = Error::processor(class, response.status, code, message);
     error.message = mask_text(&format!("{} (approvalStatus {approval})", error.message));
     error.with_request_id(request_id.or_else(|| response.request_id()))
+}
+
+/// The `conflict` of a transaction declined as a duplicate (`responseCode` `009`, or the
+/// host's code when the gateway's says approval) of one made before: the earlier one may
+/// have gone through, so the call is an error to reconcile, not a plain decline.
+pub(super) fn refuse_duplicate(response: &HttpResponse, txn: &Transaction) -> Result<(), Error> {
+    let declined = txn.approval_status().as_deref() == Some("DECLINED")
+        || txn.state().as_deref() == Some("DECLINED");
+    let details = txn.processor_details();
+    if !declined || details.and_then(|d| d.failure_code()).as_deref() != Some("009") {
+        return Ok(());
+    }
+    let message = details.and_then(|d| d.response_message.clone());
+    let mut error = Error::processor(
+        ErrorCode::Conflict,
+        response.status,
+        Some("009".into()),
+        message,
+    );
+    error.message = mask_text(&format!(
+        "{} (a duplicate of an earlier transaction: look it up before retrying)",
+        error.message
+    ));
+    error.connector_transaction_id = txn.transaction_id();
+    Err(error.with_request_id(txn.api_trace_id().or_else(|| response.request_id())))
 }
 
 /// An `invalid_response` error about a 2xx answer that could not be read.

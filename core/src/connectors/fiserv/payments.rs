@@ -588,22 +588,14 @@ fn is_cancel(kind: Option<&str>) -> bool {
     matches!(kind, Some("CANCEL") | Some("VOID") | Some("REVERSAL"))
 }
 
-/// The decline details of a transaction: the gateway `responseCode` and `responseMessage`,
-/// with the host's (issuer's) code as the network code and its message as the reason. A
-/// gateway code that is absent or says approval (`000`, as some of Fiserv's declined test
-/// answers carry beside the host's `51`) is no decline code: the host's code is used.
+/// The decline details of a transaction: the gateway `responseCode` (the host's when the
+/// gateway's says approval: [`super::wire::ProcessorResponseDetails::failure_code`]) and
+/// `responseMessage`, with the host's (issuer's) code as the network code and its message as
+/// the reason.
 pub(super) fn decline_details(txn: &Transaction) -> DeclineDetails {
     let details = txn.processor_details();
-    let approval = |code: &&String| code.trim_start_matches('0').is_empty();
     DeclineDetails {
-        code: details.and_then(|d| {
-            d.response_code
-                .as_ref()
-                .filter(|c| !approval(c))
-                .or(d.host_response_code.as_ref().filter(|c| !approval(c)))
-                .or(d.response_code.as_ref())
-                .cloned()
-        }),
+        code: details.and_then(|d| d.failure_code().or_else(|| d.response_code.clone())),
         message: details
             .and_then(|d| d.response_message.clone())
             .or_else(|| txn.state()),
@@ -757,6 +749,7 @@ pub(super) fn parse_authorize(
     req: &AuthorizeRequest,
 ) -> Result<PaymentResponse> {
     let txn = read_transaction(response)?;
+    errors::refuse_duplicate(response, &txn)?;
     let sale = req.capture_method == CaptureMethod::Automatic;
     let outcome = payment_outcome(&txn, Some(sale));
     let mut r = payment_response(response, &txn, outcome, PaymentStatus::Failure)?;
@@ -772,6 +765,7 @@ pub(super) fn parse_setup_mandate(
     req: &SetupMandateRequest,
 ) -> Result<PaymentResponse> {
     let txn = read_transaction(response)?;
+    errors::refuse_duplicate(response, &txn)?;
     let outcome = payment_outcome(&txn, Some(true));
     let mut r = payment_response(response, &txn, outcome, PaymentStatus::Failure)?;
     if r.merchant_reference.is_none() {
@@ -801,6 +795,7 @@ pub(super) fn parse_capture(
     req: &CaptureRequest,
 ) -> Result<PaymentResponse> {
     let txn = read_transaction(response)?;
+    errors::refuse_duplicate(response, &txn)?;
     let outcome = payment_outcome(&txn, Some(true));
     let mut r = payment_response(response, &txn, outcome, PaymentStatus::Failure)?;
     reference_payment(&mut r, &req.connector_transaction_id);
@@ -813,10 +808,15 @@ pub(super) fn parse_capture(
 /// The answer to void: an approved cancel is `voided`, a declined one `void_failed`.
 pub(super) fn parse_void(response: &HttpResponse, req: &VoidRequest) -> Result<PaymentResponse> {
     let txn = read_transaction(response)?;
+    errors::refuse_duplicate(response, &txn)?;
     let mut outcome = payment_outcome(&txn, None);
-    // The cancels endpoint answers for the cancel: an approved answer is the void.
-    if outcome == Outcome::Status(PaymentStatus::Authorized)
-        && txn.approval_status().as_deref() == Some("APPROVED")
+    // The cancels endpoint answers for the cancel: an approved CANCEL is the void, whatever
+    // its `transactionState` (spec §5.4; the state seen is AUTHORIZED), and so is an approved
+    // authorization answered there.
+    let cancel = is_cancel(txn.transaction_type().as_deref());
+    if txn.approval_status().as_deref() == Some("APPROVED")
+        && ((cancel && matches!(outcome, Outcome::Status(_)))
+            || outcome == Outcome::Status(PaymentStatus::Authorized))
     {
         outcome = Outcome::Status(PaymentStatus::Voided);
     }

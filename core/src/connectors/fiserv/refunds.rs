@@ -149,6 +149,7 @@ fn refund_response(
 /// The answer to refund.
 pub(super) fn parse_refund(response: &HttpResponse, req: &RefundRequest) -> Result<RefundResponse> {
     let txn = read_transaction(response)?;
+    errors::refuse_duplicate(response, &txn)?;
     let mut r = refund_response(
         response,
         &txn,
@@ -162,25 +163,32 @@ pub(super) fn parse_refund(response: &HttpResponse, req: &RefundRequest) -> Resu
 }
 
 /// The answer to RSync: the refund's element of the inquiry array (the one with the queried
-/// id, else the `REFUND` transaction).
+/// id, else the `REFUND` transaction). Only a `REFUND` element (or one that names no type)
+/// is a refund: another transaction (the payment's charge, when its id was queried) reports
+/// the payment's state, not the refund's, and is not read as one (spec §5.6, §10.2).
 pub(super) fn parse_refund_inquiry(
     response: &HttpResponse,
     req: &RefundGetRequest,
 ) -> Result<RefundResponse> {
     let transactions = read_inquiry(response)?;
+    let refunds: Vec<_> = transactions
+        .iter()
+        .filter(|t| t.transaction_type().is_none_or(|kind| kind == "REFUND"))
+        .collect();
     let id = req.connector_refund_id.as_deref().map(str::trim);
-    let refund = transactions
+    let refund = refunds
         .iter()
         .find(|t| id.is_some_and(|id| t.has_id(id)))
         .or_else(|| {
-            transactions
+            refunds
                 .iter()
                 .find(|t| t.transaction_type().as_deref() == Some("REFUND"))
         })
-        .or(match transactions.as_slice() {
+        .or(match refunds.as_slice() {
             [only] => Some(only),
             _ => None,
         })
+        .copied()
         .ok_or_else(|| not_found(response, "refund"))?;
     let mut r = refund_response(
         response,

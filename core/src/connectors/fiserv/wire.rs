@@ -296,6 +296,21 @@ pub(super) struct ProcessorResponseDetails {
     pub host_response_message: Option<String>,
 }
 
+impl ProcessorResponseDetails {
+    /// The code of a decline or failure: the gateway `responseCode`, or the host's
+    /// `hostResponseCode` when the gateway's is absent or says approval (`000`, as some of
+    /// Fiserv's declined test answers carry beside the host's `51`); none when both say
+    /// approval.
+    pub fn failure_code(&self) -> Option<String> {
+        let failure = |code: &&String| !code.trim_start_matches('0').is_empty();
+        self.response_code
+            .as_ref()
+            .filter(failure)
+            .or(self.host_response_code.as_ref().filter(failure))
+            .cloned()
+    }
+}
+
 #[derive(Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase", default)]
 pub(super) struct TransactionDetailsResponse {

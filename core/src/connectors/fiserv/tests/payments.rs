@@ -185,6 +185,24 @@ fn a_decline_whose_gateway_code_says_approval_carries_the_host_code() {
 }
 
 #[test]
+fn a_charge_declined_as_a_duplicate_is_a_conflict() {
+    let body = CHARGE_DECLINED.replace(r#""responseCode":"006""#, r#""responseCode":"009""#);
+    assert_ne!(body, CHARGE_DECLINED);
+    let e = failed(connector().authorize(
+        &authorize_request(CaptureMethod::Automatic),
+        &cx(),
+        &[response(201, &body)],
+    ));
+    assert_code(&e, ErrorCode::Conflict);
+    assert_eq!(e.processor_code.as_deref(), Some("009"));
+    assert_eq!(e.connector_transaction_id.as_deref(), Some("84356531338"));
+    assert_eq!(e.flow, Some(Flow::Authorize));
+    // Any other decline stays a result.
+    let r = authorize(CaptureMethod::Automatic, response(201, CHARGE_DECLINED));
+    assert_eq!(r.status, PaymentStatus::Failure);
+}
+
+#[test]
 fn approval_failures_are_errors_with_their_class() {
     let processing = transaction("CHARGE", "DECLINED", "PROCESSING_FAILED", "1");
     let e = failed(connector().authorize(
@@ -194,6 +212,8 @@ fn approval_failures_are_errors_with_their_class() {
     ));
     assert_code(&e, ErrorCode::ProcessorUnavailable);
     assert!(e.retryable);
+    // Its codes say approval (000 / 00): the approval status is the code.
+    assert_eq!(e.processor_code.as_deref(), Some("PROCESSING_FAILED"));
     assert_eq!(e.connector, Some(ConnectorName::Fiserv));
     assert_eq!(e.flow, Some(Flow::Authorize));
     let validation = transaction("CHARGE", "DECLINED", "VALIDATION_FAILED", "1");
@@ -696,6 +716,22 @@ fn the_documented_cancel_answer_is_voided() {
     let voided = transaction("CANCEL", "VOIDED", "APPROVED", "void-1");
     let r = done(connector().void(&void_request(), &cx(), &[response(200, &voided)]));
     assert_eq!(r.status, PaymentStatus::Voided);
+}
+
+#[test]
+fn an_approved_cancel_is_voided_whatever_its_state() {
+    for state in [
+        "AUTHORIZED",
+        "PENDING",
+        "CHECKED",
+        "CAPTURED",
+        "PROCESSING",
+        "NEW_STATE",
+    ] {
+        let answer = transaction("CANCEL", state, "APPROVED", "void-1");
+        let r = done(connector().void(&void_request(), &cx(), &[response(201, &answer)]));
+        assert_eq!(r.status, PaymentStatus::Voided, "{state}");
+    }
 }
 
 #[test]

@@ -163,6 +163,10 @@ fn rsync_of_nothing_is_not_found() {
         &[response(201, &format!("[{charge},{other}]"))],
     ));
     assert_code(&e, ErrorCode::NotFound);
+    // The payment's own charge (its id queried as the refund's) is not a refund, even alone
+    // and with the queried id.
+    let e = failed(connector().get_refund(&rsync("a"), &cx(), &[response(201, &charge)]));
+    assert_code(&e, ErrorCode::NotFound);
 }
 
 #[test]
