@@ -36,9 +36,10 @@
 //! * **Declines arrive as HTTP 400** errors; for payment flows they are turned into a
 //!   `failure` response with [`crate::DeclineDetails`], never an error.
 //! * **No void**: uncaptured authorizations are refunded automatically after 5 days.
-//! * **Webhooks** are signed over the raw body; the `x-razorpay-event-id` header is not
-//!   covered by the signature, so the event id used for deduplication is derived from the
-//!   signed body. An optional freshness window (`webhook_tolerance_seconds`) rejects replays.
+//! * **Webhooks** are signed over the raw body. The event id used for deduplication is the
+//!   `x-razorpay-event-id` header (derived from the body without it); the header is not
+//!   covered by the signature, so an optional freshness window (`webhook_tolerance_seconds`)
+//!   rejects replays.
 
 use std::fmt;
 

@@ -9,17 +9,16 @@
 //! snapshot: `payment.authorized` is `authorized` even when its entity already says
 //! `captured`.
 //!
-//! **Event ids.** Razorpay puts an event id in the `x-razorpay-event-id` header, but the
-//! signature covers the body only: the header can be altered or replayed with any value. The
-//! event id given for deduplication is therefore derived from the signed body, as
-//! `<event>:<entity id>:<created_at>` (the entity the event is about: the payment of a payment
-//! event, the refund of a refund event, the dispute of a dispute event). A redelivery of the
-//! same event carries the same body, hence the same id. Only a body without an entity id or a
-//! `created_at` falls back to the (unsigned) header.
+//! **Event ids.** The event id given for deduplication is the `x-razorpay-event-id` header,
+//! unique per event and the same on every redelivery (Razorpay's docs: deduplicate on it).
+//! Without the header it is derived from the body, as `<event>:<entity id>:<created_at>` (the
+//! entity the event is about: the payment of a payment event, the refund of a refund event,
+//! the dispute of a dispute event).
 //!
-//! **Freshness.** With `webhook_tolerance_seconds`, an event whose signed `created_at` is
-//! further than that from now, or has none, is rejected, so a captured delivery cannot be
-//! replayed later.
+//! **Freshness.** The signature covers the body only, so the header can be altered: a
+//! captured delivery replayed with another event id is not caught by deduplication. With
+//! `webhook_tolerance_seconds`, an event whose signed `created_at` is further than that from
+//! now, or has none, is rejected, so a captured delivery cannot be replayed later.
 
 use super::disputes::dispute_stage;
 use super::payments::entity_decline;
@@ -120,18 +119,18 @@ fn check_fresh(created_at: Option<i64>, tolerance: u64, now: i64) -> Result<()> 
     Ok(())
 }
 
-/// The deduplication id of an event: `<event>:<entity id>:<created_at>`, all from the signed
-/// body; the unsigned `x-razorpay-event-id` header only when the body lacks one of them.
+/// The deduplication id of an event: the `x-razorpay-event-id` header, else
+/// `<event>:<entity id>:<created_at>` from the body.
 fn event_id(
     envelope: &Envelope,
     event_type: &str,
     entity_id: Option<&str>,
     header_id: Option<String>,
 ) -> Option<String> {
-    match (entity_id, envelope.created_at.filter(|t| *t > 0)) {
-        (Some(id), Some(at)) => Some(format!("{event_type}:{id}:{at}")),
-        _ => header_id,
-    }
+    header_id.or_else(|| {
+        let at = envelope.created_at.filter(|t| *t > 0)?;
+        Some(format!("{event_type}:{}:{at}", entity_id?))
+    })
 }
 
 /// The id of the first entity of the payload that has one (for events this connector does not

@@ -37,11 +37,8 @@ fn official_signature_vector() {
                 Some("order_100000000order")
             );
             assert_eq!(p.amount, Some(inr(1000000)));
-            // The dedup id comes from the signed body, not the unsigned header.
-            assert_eq!(
-                p.event_id.as_deref(),
-                Some("payment.authorized:pay_6koWN7bvxujzxM:1400826760")
-            );
+            // The dedup id is the delivery's `x-razorpay-event-id`.
+            assert_eq!(p.event_id.as_deref(), Some("evt_KqX0001"));
             assert_eq!(p.occurred_at.as_deref(), Some("1400826760"));
             assert!(p.decline.is_none());
         }
@@ -167,10 +164,7 @@ fn refund_processed_webhook() {
             );
             assert_eq!(r.merchant_refund_reference, None);
             assert_eq!(r.amount, Some(inr(100)));
-            assert_eq!(
-                r.event_id.as_deref(),
-                Some("refund.processed:rfnd_JnzyQwYOOBNJJu:1656655961")
-            );
+            assert_eq!(r.event_id.as_deref(), Some("evt_KqX0001"));
         }
         other => panic!("{other:?}"),
     }
@@ -336,36 +330,43 @@ fn event_id_of(n: &WebhookNotification) -> Option<String> {
 }
 
 #[test]
-fn the_dedup_id_comes_from_the_signed_body_not_the_header() {
+fn the_dedup_id_is_the_event_id_header_else_derived_from_the_body() {
     let c = connector();
-    // The same event delivered twice with different (unsigned) headers: one id.
+    // The header, as Razorpay's docs say: unique per event, the same on a redelivery.
     let first = c
         .handle_webhook(&with_event_header(PAYMENT_FAILED_WEBHOOK, Some("evt_A")))
         .unwrap();
-    let second = c
-        .handle_webhook(&with_event_header(PAYMENT_FAILED_WEBHOOK, Some("evt_B")))
+    assert_eq!(event_id_of(&first).as_deref(), Some("evt_A"));
+    let padded = c
+        .handle_webhook(&with_event_header(PAYMENT_FAILED_WEBHOOK, Some(" evt_A ")))
         .unwrap();
-    assert_eq!(
-        event_id_of(&first).as_deref(),
-        Some("payment.failed:pay_DEAU825sJlCbGa:1567610215")
-    );
-    assert_eq!(event_id_of(&first), event_id_of(&second));
-    // Without a header at all.
+    assert_eq!(event_id_of(&padded).as_deref(), Some("evt_A"));
+    // Without it (or with an empty one): derived from the body.
     let n = c
         .handle_webhook(&with_event_header(PAYMENT_FAILED_WEBHOOK, None))
         .unwrap();
-    assert_eq!(event_id_of(&n), event_id_of(&first));
+    assert_eq!(
+        event_id_of(&n).as_deref(),
+        Some("payment.failed:pay_DEAU825sJlCbGa:1567610215")
+    );
+    let n = c
+        .handle_webhook(&with_event_header(PAYMENT_FAILED_WEBHOOK, Some(" ")))
+        .unwrap();
+    assert_eq!(
+        event_id_of(&n).as_deref(),
+        Some("payment.failed:pay_DEAU825sJlCbGa:1567610215")
+    );
     // Another event of the same payment is another id.
     let captured = PAYMENT_FAILED_WEBHOOK.replace("\"payment.failed\"", "\"payment.captured\"");
     let n = c
-        .handle_webhook(&with_event_header(&captured, Some("evt_A")))
+        .handle_webhook(&with_event_header(&captured, None))
         .unwrap();
     assert_ne!(event_id_of(&n), event_id_of(&first));
     // Dispute events: the dispute's id.
     let n = c
         .handle_webhook(&with_event_header(
             &dispute_webhook("payment.dispute.created", "chargeback"),
-            Some("evt_A"),
+            None,
         ))
         .unwrap();
     assert!(event_id_of(&n)
@@ -375,19 +376,19 @@ fn the_dedup_id_comes_from_the_signed_body_not_the_header() {
     let body = json!({"entity": "event", "event": "order.notified", "created_at": 1700000000,
                       "payload": {"order": {"entity": {"id": "order_N1"}}}});
     let n = c
-        .handle_webhook(&with_event_header(&body.to_string(), Some("evt_A")))
+        .handle_webhook(&with_event_header(&body.to_string(), None))
         .unwrap();
     assert_eq!(
         event_id_of(&n).as_deref(),
         Some("order.notified:order_N1:1700000000")
     );
-    // Only a body without created_at (or entity id) falls back to the unsigned header.
+    // A body without created_at and no header: no id.
     let body = json!({"entity": "event", "event": "payment.captured",
                       "payload": {"payment": {"entity": {"id": "pay_1", "amount": 100, "currency": "INR"}}}});
     let n = c
-        .handle_webhook(&with_event_header(&body.to_string(), Some("evt_HDR")))
+        .handle_webhook(&with_event_header(&body.to_string(), None))
         .unwrap();
-    assert_eq!(event_id_of(&n).as_deref(), Some("evt_HDR"));
+    assert_eq!(event_id_of(&n), None);
 }
 
 fn tolerant(seconds: u64) -> Razorpay {
