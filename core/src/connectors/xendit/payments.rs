@@ -305,8 +305,9 @@ pub(super) fn parse_payment_request(
         .or(requested_channel);
     let push = channel.is_some_and(ewallets::is_push_channel);
     let mut status = payment_status(&parsed, manual);
-    if push && status == PaymentStatus::Pending {
+    if push && parsed == PaymentRequestStatus::Pending {
         // OVO / Jenius Pay: waiting for the shopper to approve the push in the wallet's app.
+        // (`UNKNOWN` or a status not known yet stays `pending`.)
         status = PaymentStatus::AuthenticationPending;
     }
     if request.id.is_none() && status != PaymentStatus::Failure {

@@ -278,6 +278,13 @@ fn ovo_pending_waits_for_the_push_approval() {
     ));
     assert_eq!(payment.status, PaymentStatus::Pending);
     assert!(payment.next_action.is_none());
+    // `UNKNOWN` (or a status not known yet) on a push channel is plain pending too.
+    for status in ["UNKNOWN", "SOME_NEW_STATUS"] {
+        let answer = ewallet_answer("OVO", status, json!([]));
+        let payment = done(connector().get_payment(&get, &cx(), &[response(200, &answer)]));
+        assert_eq!(payment.status, PaymentStatus::Pending, "{status}");
+        assert!(payment.next_action.is_none(), "{status}");
+    }
 }
 
 #[test]
