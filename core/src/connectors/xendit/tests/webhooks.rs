@@ -272,7 +272,6 @@ fn no_configured_token_is_a_configuration_error() {
 fn verified_but_unusable_bodies_are_invalid_request() {
     for body in [
         "not json",
-        r#"{"data": {}}"#,
         r#"{"event": "payment.succeeded", "data": {"amount": 1}}"#,
         r#"{"event": "refund.succeeded", "data": null}"#,
     ] {
@@ -281,4 +280,26 @@ fn verified_but_unusable_bodies_are_invalid_request() {
             .unwrap_err();
         assert_code(&e, ErrorCode::InvalidRequest);
     }
+}
+
+#[test]
+fn a_callback_without_an_event_name_is_ignored() {
+    // As an invoice callback of Xendit's older API: no `event`, no `data`.
+    for body in [
+        r#"{"data": {}}"#,
+        r#"{"id": "579c8d61f23fa4ca35e52da4", "external_id": "invoice_123124123", "status": "PAID", "amount": 50000}"#,
+    ] {
+        let n = connector()
+            .handle_webhook(&callback(Some(CALLBACK_TOKEN), body))
+            .unwrap();
+        match n.events.as_slice() {
+            [WebhookEvent::Ignored(i)] => assert_eq!(i.event_type, ""),
+            other => panic!("expected one ignored event, got {other:?}"),
+        }
+    }
+    // The token is still checked first.
+    let e = connector()
+        .handle_webhook(&callback(Some("wrong-token"), r#"{"data": {}}"#))
+        .unwrap_err();
+    assert_code(&e, ErrorCode::WebhookVerificationFailed);
 }
