@@ -85,11 +85,46 @@ pub fn body_text(body: &[u8]) -> Result<String, XmlFailure> {
         .to_string())
 }
 
+/// Whether a body is an HTML page: it opens with an HTML DOCTYPE or an `<html>` element (after
+/// any XML declaration or comment).
+fn is_html(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        let skipped = if rest.starts_with("<?") {
+            rest.find("?>").map(|end| end + 2)
+        } else if rest.starts_with("<!--") {
+            rest.find("-->").map(|end| end + 3)
+        } else {
+            break;
+        };
+        match skipped {
+            Some(end) => rest = &rest[end..],
+            None => return false,
+        }
+    }
+    let head: String = rest
+        .chars()
+        .take(14)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+            && head[5..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
+}
+
 /// Checks a document (see the module doc) and returns its root element's name.
 pub fn scan(text: &str) -> Result<String, XmlFailure> {
     if !text.starts_with('<') {
         return Err(XmlFailure::NotXml(
             "the response body is not XML".to_string(),
+        ));
+    }
+    if is_html(text) {
+        // A proxy's or the server's error page (maintenance, gateway error, firewall): not an
+        // answer of Converge's, and not a hostile document either.
+        return Err(XmlFailure::NotXml(
+            "the response body is an HTML page".to_string(),
         ));
     }
     let mut reader = Reader::from_str(text);

@@ -136,6 +136,18 @@ fn http_5xx_and_non_xml_bodies_are_processor_unavailable() {
     // The HTML answer of the old `process.do` endpoint.
     let e = sale_error("<html><head><title>Converge</title></head></html>", 200);
     assert_eq!(e.code(), ErrorCode::ProcessorUnavailable);
+    // Error pages with an HTML DOCTYPE or HTML entities are pages too, not hostile XML.
+    for page in [
+        "<!DOCTYPE html><html><body>Down for maintenance</body></html>",
+        "<!doctype HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><HTML><BODY>403</BODY></HTML>",
+        "<html lang=\"en\"><body>Service&nbsp;unavailable</body></html>",
+        "<?xml version=\"1.0\"?><!-- proxy --><html><body>&nbsp;</body></html>",
+    ] {
+        let e = sale_error(page, 200);
+        assert_eq!(e.code(), ErrorCode::ProcessorUnavailable, "{page}");
+        let e = sale_error(page, 403);
+        assert_eq!(e.code(), ErrorCode::ProcessorUnavailable, "{page}");
+    }
 }
 
 #[test]
