@@ -191,3 +191,18 @@ fn attributes_are_ignored_and_never_expanded() {
     };
     assert_eq!(txn.ssl_result.as_deref(), Some("0"));
 }
+
+#[test]
+fn unknown_elements_between_the_entries_of_a_list_are_ignored() {
+    let body = "<txnlist><ssl_txn_count>2</ssl_txn_count>\
+        <txn><ssl_txn_id>A</ssl_txn_id></txn>\
+        <ssl_page>1</ssl_page>\
+        <txn><ssl_txn_id>B</ssl_txn_id></txn></txnlist>";
+    match parse_document(body.as_bytes()) {
+        Ok(Document::List(list)) => {
+            let ids: Vec<_> = list.txn.iter().map(|t| t.ssl_txn_id.clone()).collect();
+            assert_eq!(ids, [Some("A".to_string()), Some("B".to_string())]);
+        }
+        other => panic!("expected a list, got {other:?}"),
+    }
+}
