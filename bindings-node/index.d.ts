@@ -1032,6 +1032,10 @@ export interface SetupMandateRequest {
  */
 export interface SubmitEvidenceRequest {
   connectorDisputeId: string;
+  /**
+   * The evidence files. Without any, the summary alone is the evidence, where the processor
+   * takes text alone (Checkout.com, Razorpay; Adyen needs a document).
+   */
   documents: EvidenceDocument[];
   /** A summary of the defence, where the processor takes one. */
   summary?: string | null;

@@ -354,10 +354,15 @@ impl Validate for SubmitEvidenceRequest {
     fn validate(&self) -> Result<()> {
         required("connector_dispute_id", &self.connector_dispute_id)?;
         idempotency_key(&self.idempotency_key)?;
-        if self.documents.is_empty() {
+        let summary = self
+            .summary
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
+        if self.documents.is_empty() && !summary {
+            // A processor that needs documents (Adyen) says so itself.
             return Err(Error::invalid_request(
                 "documents",
-                "at least one document is required",
+                "at least one document, or a summary, is required",
             ));
         }
         for (i, doc) in self.documents.iter().enumerate() {
@@ -448,6 +453,14 @@ mod tests {
         };
         assert!(req("application/pdf").validate().is_ok());
         assert!(req("text/plain; charset=utf-8").validate().is_ok());
+        // Evidence is documents, a summary, or both.
+        let mut text_only = req("application/pdf");
+        text_only.documents.clear();
+        assert_eq!(text_only.validate().unwrap_err().field(), Some("documents"));
+        text_only.summary = Some("  ".into());
+        assert_eq!(text_only.validate().unwrap_err().field(), Some("documents"));
+        text_only.summary = Some("Delivered and signed for.".into());
+        assert!(text_only.validate().is_ok());
         for bad in ["pdf", "application/", "text /plain", ""] {
             assert_eq!(
                 req(bad).validate().unwrap_err().field(),

@@ -3459,6 +3459,9 @@ class SubmitEvidenceRequest(_ext.Model):
 
     connector_dispute_id: str
     documents: list[EvidenceDocument]
+    """The evidence files. Without any, the summary alone is the evidence, where the processor
+    takes text alone (Checkout.com, Razorpay; Adyen needs a document).
+    """
     _: _dc.KW_ONLY
     summary: str | None = None
     """A summary of the defence, where the processor takes one."""

@@ -63,6 +63,8 @@ pub struct EvidenceDocument {
 #[serde(deny_unknown_fields)]
 pub struct SubmitEvidenceRequest {
     pub connector_dispute_id: String,
+    /// The evidence files. Without any, the summary alone is the evidence, where the processor
+    /// takes text alone (Checkout.com, Razorpay; Adyen needs a document).
     pub documents: Vec<EvidenceDocument>,
     /// A summary of the defence, where the processor takes one.
     #[serde(default)]

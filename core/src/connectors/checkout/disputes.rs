@@ -111,6 +111,13 @@ pub(super) fn submit_evidence(
             ));
         }
     }
+    // Checkout.com takes evidence with at least one field: a file, or the text alone.
+    if fields.is_empty() && summary.is_none() {
+        return Err(Error::invalid_request(
+            "documents",
+            "at least one document, or a summary, is required",
+        ));
+    }
 
     let n = req.documents.len();
     let mut file_ids = Vec::with_capacity(n);
@@ -149,12 +156,6 @@ pub(super) fn submit_evidence(
 /// name, with or without `_file`), else the mapping of its evidence type. Each field holds one
 /// file, so two documents for the same field are rejected.
 pub(super) fn evidence_fields(req: &SubmitEvidenceRequest) -> Result<Vec<&'static str>> {
-    if req.documents.is_empty() {
-        return Err(Error::invalid_request(
-            "documents",
-            "at least one document is required",
-        ));
-    }
     let mut fields: Vec<&'static str> = Vec::with_capacity(req.documents.len());
     for (i, doc) in req.documents.iter().enumerate() {
         check_document(doc, i)?;

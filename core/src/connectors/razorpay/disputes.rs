@@ -129,13 +129,14 @@ pub(super) fn submit_evidence(
         &req.connector_dispute_id,
         "/contest",
     )?;
-    if req.documents.is_empty() {
+    let summary = non_empty(req.summary.clone());
+    // A contest takes documents, a summary, or both.
+    if req.documents.is_empty() && summary.is_none() {
         return Err(Error::invalid_request(
             "documents",
-            "at least one document is required",
+            "at least one document, or a summary, is required",
         ));
     }
-    let summary = non_empty(req.summary.clone());
     if let Some(s) = &summary {
         if s.chars().count() > SUMMARY_MAX_CHARS {
             return Err(Error::invalid_request(

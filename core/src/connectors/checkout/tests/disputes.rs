@@ -154,6 +154,31 @@ fn submit_evidence_uploads_each_file_then_puts_the_evidence() {
 }
 
 #[test]
+fn evidence_can_be_the_text_alone() {
+    let c = connector();
+    let req = evidence(vec![]);
+    let request = sent(c.submit_evidence(&req, &cx(), &[]));
+    assert_eq!(request.method, HttpMethod::Put);
+    assert_eq!(
+        request.url,
+        format!("https://api.sandbox.checkout.com/disputes/{DISPUTE_ID}/evidence")
+    );
+    assert_eq!(
+        body(&request),
+        json!({"additional_evidence_text": "Delivered and signed for."})
+    );
+    let r = done(c.submit_evidence(&req, &cx(), &[response(204, "")]));
+    assert_eq!(r.status, DisputeStatus::Challenged);
+    // Neither a document nor a summary: nothing to send.
+    let mut empty = evidence(vec![]);
+    empty.summary = None;
+    assert_eq!(
+        failed(c.submit_evidence(&empty, &cx(), &[])).field(),
+        Some("documents")
+    );
+}
+
+#[test]
 fn documents_are_checked_before_the_first_upload() {
     let c = connector();
     let bad_mime = evidence(vec![doc(EvidenceType::Receipt, "text/plain", b"hi")]);

@@ -151,6 +151,32 @@ fn submit_evidence_checks_before_uploading() {
 }
 
 #[test]
+fn a_contest_can_be_the_summary_alone() {
+    let c = connector();
+    let mut req = SubmitEvidenceRequest {
+        connector_dispute_id: "disp_AHfqOvkldwsbqt".into(),
+        documents: vec![],
+        summary: Some("Delivered and signed for.".into()),
+        idempotency_key: None,
+    };
+    let open = dispute_entity("open", "chargeback").to_string();
+    let (requests, result) = drive(|r| c.submit_evidence(&req, &cx(), r), vec![ok(&open)]);
+    assert_eq!(requests.len(), 1, "no upload");
+    assert_eq!(requests[0].method, HttpMethod::Patch);
+    assert_eq!(
+        body_json(&requests[0]),
+        json!({"action": "draft", "summary": "Delivered and signed for."})
+    );
+    assert_eq!(result.unwrap().status, DisputeStatus::Opened);
+    // Neither a document nor a summary.
+    req.summary = Some(" ".into());
+    assert_eq!(
+        c.submit_evidence(&req, &cx(), &[]).unwrap_err().field(),
+        Some("documents")
+    );
+}
+
+#[test]
 fn evidence_slots() {
     let mut doc = evidence(EvidenceType::CancellationPolicy, "application/pdf", None);
     assert_eq!(

@@ -6238,6 +6238,10 @@ public data class SetupMandateRequest @JvmOverloads constructor(
  */
 public data class SubmitEvidenceRequest @JvmOverloads constructor(
     public val connectorDisputeId: String,
+    /**
+     * The evidence files. Without any, the summary alone is the evidence, where the processor
+     * takes text alone (Checkout.com, Razorpay; Adyen needs a document).
+     */
     public val documents: List<EvidenceDocument>,
     /** A summary of the defence, where the processor takes one. */
     public val summary: String? = null,
