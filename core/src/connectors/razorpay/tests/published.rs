@@ -633,6 +633,46 @@ fn published_error_bodies() {
     assert_eq!(e.processor_code.as_deref(), Some("BAD_REQUEST_ERROR"));
 }
 
+#[test]
+fn published_python_sdk_payment_signature_vector() {
+    // Python SDK `tests/test_client_utility.py`, `test_verify_payment_signature`: the checkout's
+    // return signature of `fake_order_id|fake_payment_id` under the key secret `key_secret`.
+    let config = RazorpayConfig::new(KEY_ID, "key_secret");
+    let c = Razorpay::new(
+        &config,
+        &Endpoint::new(crate::Environment::Sandbox, None).unwrap(),
+    )
+    .unwrap();
+    let signature = "b2335e3b0801106b84a7faff035df56ecffde06918c9ddd1f0fafbb37a51cc89";
+    let req = PaymentGetRequest {
+        redirect_result: Some(BTreeMap::from([
+            ("razorpay_order_id".to_string(), "fake_order_id".to_string()),
+            (
+                "razorpay_payment_id".to_string(),
+                "fake_payment_id".to_string(),
+            ),
+            ("razorpay_signature".to_string(), signature.to_string()),
+        ])),
+        connector_order_id: Some("fake_order_id".into()),
+        ..Default::default()
+    };
+    // Verified: the payment is then looked up.
+    match c.get_payment(&req, &cx(), &[]).unwrap() {
+        Step::Send(r) => assert!(r.url.ends_with("/v1/payments/fake_payment_id"), "{}", r.url),
+        Step::Done(p) => panic!("expected the payment lookup, got {p:?}"),
+    }
+    // The SDK's failing case: `test_signature`.
+    let mut bad = req.clone();
+    bad.redirect_result
+        .as_mut()
+        .unwrap()
+        .insert("razorpay_signature".into(), "test_signature".into());
+    assert_eq!(
+        c.get_payment(&bad, &cx(), &[]).unwrap_err().field(),
+        Some("redirect_result.razorpay_signature")
+    );
+}
+
 // ---- webhooks ---------------------------------------------------------------------------------
 
 #[test]
