@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -40,6 +40,9 @@ pub(crate) struct Shared {
     /// How many times each processor was reset (`DELETE /_sandbox/ledger`): webhooks scheduled
     /// before a reset are dropped when they fall due.
     resets: Mutex<HashMap<&'static str, u64>>,
+    /// Held (shared) while a processor handles a request, and (exclusive) by a reset: a reset
+    /// waits for the requests being handled, so none of them writes into the state after it.
+    handling: RwLock<()>,
 }
 
 impl Shared {
@@ -70,8 +73,10 @@ impl Shared {
         lock(&self.resets).get(processor).copied().unwrap_or(0)
     }
 
-    /// Resets `processor`'s state; its webhooks still due are dropped.
+    /// Resets `processor`'s state, once the requests being handled are done; its webhooks
+    /// still due are dropped.
     pub fn reset(&self, processor: &dyn Processor) {
+        let _alone = self.handling.write().unwrap_or_else(|e| e.into_inner());
         *lock(&self.resets).entry(processor.name()).or_default() += 1;
         processor.reset();
     }
@@ -139,6 +144,7 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
         scheduler: scheduler_tx,
         webhook_delay: config.webhook_delay,
         resets: Mutex::new(HashMap::new()),
+        handling: RwLock::new(()),
     });
     tokio::spawn(webhooks::run_scheduler(
         shared.clone(),
@@ -309,6 +315,11 @@ async fn serve(
     let ctx = shared.context(name, public_base);
     let worker = processor.clone();
     let process = move || {
+        let _handling = ctx
+            .shared
+            .handling
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
         catch_unwind(AssertUnwindSafe(|| worker.handle(&request, &ctx))).unwrap_or_else(|_| {
             tracing::error!(processor = name, path = %request.path, "processor panicked; answering 500");
             worker.error_response(StatusCode::INTERNAL_SERVER_ERROR)
