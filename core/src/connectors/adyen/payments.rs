@@ -351,7 +351,11 @@ pub(super) fn parse_payment(
     payment.amount = amount;
     payment.next_action = body.action.as_ref().map(next_action);
     let additional = body.additional_data.clone().unwrap_or_default();
-    if status == PaymentStatus::Failure {
+    // A refusal's reason is kept whatever the status it ends in (spec §5.1: "if refusalReason
+    // or refusalReasonCode is present"): `Cancelled` with `22 FRAUD-CANCELLED` is voided, and
+    // says why.
+    let refused = body.refusal_reason.is_some() || body.refusal_reason_code.is_some();
+    if status == PaymentStatus::Failure || refused {
         payment.decline = Some(decline_details(&body, &additional));
     }
     payment.network_transaction_id = additional.network_tx_reference.clone();

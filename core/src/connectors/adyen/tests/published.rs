@@ -1,5 +1,5 @@
-//! Payloads published by Adyen's official API libraries (`published/`, sources in
-//! `published/SOURCES.md`), run through the same parsers the flows use: the authorize, PSync,
+//! Payloads published by Adyen's official API libraries and OpenAPI documents, and a few by
+//! third-party integrators (`published/`, sources in `published/SOURCES.md`), run through the same parsers the flows use: the authorize, PSync,
 //! capture, void, refund and dispute steps with the payload as Adyen's answer, and the webhook
 //! handler (HMAC verification included) for the notifications signed with a published key. The
 //! notifications whose signing key was never published go through the item parser and the event
@@ -61,6 +61,24 @@ const PHP_REFUND: &str = published!("php_refund_captured_payment_received.json")
 const NODE_ACCEPT_DISPUTE: &str = published!("node_accept_dispute_success.json");
 const GO_DEFEND_NOT_FOUND: &str = published!("go_defend_dispute_not_found.json");
 const GO_SUPPLY_UNKNOWN: &str = published!("go_supply_defense_document_unknown_dispute.json");
+
+// Refusals, `Cancelled` and `Error` results, `Received` answers, further actions.
+const AM_REFUSED_MC_ADVICE: &str = published!("activemerchant_refused_mastercard_advice.json");
+const AM_REFUSED_DO_NOT_HONOR: &str = published!("activemerchant_refused_avs_do_not_honor.json");
+const KARHOO_CANCELLED_FRAUD: &str = published!("karhoo_cancelled_fraud.json");
+const GO_RESULT_ERROR: &str = published!("go_payment_response_error.json");
+const GO_IDEAL_REDIRECT: &str = published!("go_payment_response_ideal_redirect.json");
+const GO_UNKNOWN_ACTION: &str = published!("go_payment_response_unknown_action.json");
+const JAVA_BANK_TRANSFER_RECEIVED: &str = published!("java_banktransfer_received.json");
+const DOTNET_TRUSTLY_RECEIVED: &str = published!("dotnet_paymentsdetails_trustly_received.json");
+
+// `ServiceError` examples of the Checkout API v68 OpenAPI document, and one more 5xx.
+const OAS_400: &str = published!("oas_generic_400.json");
+const OAS_401: &str = published!("oas_generic_401.json");
+const OAS_403: &str = published!("oas_generic_403.json");
+const OAS_422: &str = published!("oas_generic_422.json");
+const OAS_500: &str = published!("oas_generic_500.json");
+const AM_500_VALIDATION: &str = published!("activemerchant_error_500_validation.json");
 
 /// The items of `test_webhooks_with_slashes` (Python library) and
 /// `testValidateHMACWithoutEscaping` (Java library), all signed with [`SLASHES_KEY`].
@@ -276,6 +294,112 @@ fn refusals_are_failures_with_the_refusal_reason() {
 }
 
 #[test]
+fn refusals_carry_the_network_decline_and_advice_codes() {
+    // `refusalReasonRaw: "01: Refer to card issuer"` and a Mastercard merchant advice code.
+    let p = authorize(AM_REFUSED_MC_ADVICE);
+    assert_eq!(p.status, PaymentStatus::Failure);
+    assert_eq!(p.connector_status.as_deref(), Some("Refused"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("8514775559925128")
+    );
+    assert!(p.next_action.is_none());
+    let decline = p.decline.unwrap();
+    assert_eq!(decline.message.as_deref(), Some("Refused"));
+    assert_eq!(decline.code, None);
+    assert_eq!(decline.network_decline_code.as_deref(), Some("01"));
+    assert_eq!(decline.network_advice_code.as_deref(), Some("01"));
+
+    // A live-acquirer refusal: `refusalReasonRaw: "05 : Do not honor"`, no advice code.
+    let p = authorized(AM_REFUSED_DO_NOT_HONOR, CaptureMethod::Manual);
+    assert_eq!(p.status, PaymentStatus::Failure);
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("1715167376763498")
+    );
+    let decline = p.decline.unwrap();
+    assert_eq!(decline.message.as_deref(), Some("Refused"));
+    assert_eq!(decline.network_decline_code.as_deref(), Some("05"));
+    assert_eq!(decline.network_advice_code, None);
+}
+
+#[test]
+fn a_cancelled_result_is_voided() {
+    let p = details(KARHOO_CANCELLED_FRAUD, Some(CaptureMethod::Manual));
+    assert_eq!(p.status, PaymentStatus::Voided);
+    assert_eq!(p.connector_status.as_deref(), Some("Cancelled"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("852614786431484C")
+    );
+    assert_eq!(
+        p.merchant_reference.as_deref(),
+        Some("0d10e9f0-f000-4a22-95bc-bfc6f8530e37/preauth/0")
+    );
+    assert!(p.next_action.is_none());
+}
+
+#[test]
+fn a_cancelled_result_keeps_its_refusal_reason() {
+    // Spec §5.1: whenever `refusalReason` or `refusalReasonCode` is present, code =
+    // refusalReasonCode and message = refusalReason; `Cancelled` (`22 FRAUD-CANCELLED`) too.
+    let p = details(KARHOO_CANCELLED_FRAUD, None);
+    assert_eq!(p.status, PaymentStatus::Voided);
+    let decline = p
+        .decline
+        .expect("the refusal reason of the cancelled payment");
+    assert_eq!(decline.code.as_deref(), Some("22"));
+    assert_eq!(decline.message.as_deref(), Some("FRAUD-CANCELLED"));
+}
+
+#[test]
+fn an_error_result_is_a_failure() {
+    let p = authorize(GO_RESULT_ERROR);
+    assert_eq!(p.status, PaymentStatus::Failure);
+    assert_eq!(p.connector_status.as_deref(), Some("Error"));
+    assert!(p.next_action.is_none());
+    // No refusal fields in the answer: the decline is there, empty.
+    assert_eq!(p.decline, Some(DeclineDetails::default()));
+    // The Go library's mock spells the key `PspReference` (Go decodes keys without regard to
+    // case); Adyen's field is `pspReference`, the only spelling read.
+    assert_eq!(p.connector_transaction_id, None);
+}
+
+#[test]
+fn received_answers_are_pending() {
+    // Bank transfer: `Received` with the transfer instructions for the shopper.
+    let p = authorize(JAVA_BANK_TRANSFER_RECEIVED);
+    assert_eq!(p.status, PaymentStatus::AuthenticationPending);
+    assert_eq!(p.connector_status.as_deref(), Some("Received"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("851617894736924A")
+    );
+    assert_eq!(
+        p.merchant_reference.as_deref(),
+        Some("auth-banktransfer-split-e9afabf7-918a-471e-a8a2-40e1180bc156")
+    );
+    assert_eq!(sdk_action(&p, JAVA_BANK_TRANSFER_RECEIVED), "bankTransfer");
+    // The transfer's amount is the action's; the answer names no payment amount.
+    assert_eq!(p.amount, None);
+    assert!(p.decline.is_none());
+
+    // Trustly after the redirect: `Received`, nothing for the shopper to do.
+    let p = details(DOTNET_TRUSTLY_RECEIVED, None);
+    assert_eq!(p.status, PaymentStatus::Pending);
+    assert_eq!(p.connector_status.as_deref(), Some("Received"));
+    assert_eq!(
+        p.connector_transaction_id.as_deref(),
+        Some("881595517976891A")
+    );
+    assert_eq!(
+        p.merchant_reference.as_deref(),
+        Some("81d5a69d-6880-4011-9a5d-8e120491010b")
+    );
+    assert!(p.next_action.is_none() && p.decline.is_none());
+}
+
+#[test]
 fn a_published_body_that_is_not_json_is_an_invalid_response() {
     let e = failed(connector().authorize(
         &authorize_request(),
@@ -308,6 +432,24 @@ fn get_redirects_carry_the_url_and_its_query_pairs() {
             [("MD".to_string(), "M2R...".to_string())].into()
         );
     }
+}
+
+#[test]
+fn an_ideal_redirect_carries_the_redirect_data() {
+    let p = authorize(GO_IDEAL_REDIRECT);
+    assert_eq!(p.status, PaymentStatus::AuthenticationPending);
+    assert_eq!(p.connector_status.as_deref(), Some("RedirectShopper"));
+    assert_eq!(p.connector_transaction_id, None);
+    let r = redirect(&p);
+    assert_eq!(
+        r.url,
+        "https://checkoutshopper-test.adyen.com/checkoutshopper/checkoutPaymentRedirect?redirectData=X6XtfGC3..."
+    );
+    assert_eq!(r.method, HttpMethod::Get);
+    assert_eq!(
+        r.form_fields,
+        [("redirectData".to_string(), "X6XtfGC3...".to_string())].into()
+    );
 }
 
 #[test]
@@ -361,6 +503,13 @@ fn native_three_ds2_actions_are_handed_to_the_sdk() {
         );
         assert_eq!(sdk_action(&p, body), "threeDS2");
     }
+
+    // An action type the API reference does not list (the Go library rejects it): kept whole
+    // for the SDK, never an unreadable answer.
+    let p = authorize(GO_UNKNOWN_ACTION);
+    assert_eq!(p.status, PaymentStatus::AuthenticationPending);
+    assert_eq!(p.connector_status.as_deref(), Some("IdentifyShopper"));
+    assert_eq!(sdk_action(&p, GO_UNKNOWN_ACTION), "unknown");
 
     // An action type from older API versions (`threeDS2Challenge`), with trailing whitespace
     // after the body.
@@ -471,6 +620,76 @@ fn service_errors_are_classified() {
         Some("Original pspReference required for this operation")
     );
     assert_eq!(e.request_id.as_deref(), Some("invalid_psp"));
+}
+
+#[test]
+fn oas_service_errors_are_classified_by_status_and_error_type() {
+    let authorize_failing = |status: u16, body: &str| {
+        failed(connector().authorize(&authorize_request(), &cx(), &[response(status, body)]))
+    };
+
+    let e = authorize_failing(400, OAS_400);
+    assert_code(&e, ErrorCode::InvalidRequest);
+    assert_eq!(e.http_status, Some(400));
+    assert_eq!(e.processor_code.as_deref(), Some("702"));
+    assert_eq!(
+        e.processor_message.as_deref(),
+        Some(r#"Unexpected input: ", expected: }"#)
+    );
+    assert_eq!(e.request_id, None);
+    assert!(!e.retryable);
+
+    let e = authorize_failing(401, OAS_401);
+    assert_code(&e, ErrorCode::Authentication);
+    assert_eq!(e.processor_code.as_deref(), Some("000"));
+    assert_eq!(
+        e.processor_message.as_deref(),
+        Some("HTTP Status Response - Unauthorized")
+    );
+    assert!(!e.retryable);
+
+    let e = authorize_failing(403, OAS_403);
+    assert_code(&e, ErrorCode::Authentication);
+    assert_eq!(e.processor_code.as_deref(), Some("901"));
+    assert_eq!(
+        e.processor_message.as_deref(),
+        Some("Invalid Merchant Account")
+    );
+    assert_eq!(e.request_id.as_deref(), Some("881611827877203B"));
+    // Refused before anything was done: no payment to reconcile.
+    assert_eq!(e.connector_transaction_id, None);
+
+    let e = authorize_failing(422, OAS_422);
+    assert_code(&e, ErrorCode::InvalidRequest);
+    assert_eq!(e.processor_code.as_deref(), Some("14_030"));
+    assert_eq!(
+        e.processor_message.as_deref(),
+        Some("Return URL is missing.")
+    );
+    assert_eq!(e.request_id.as_deref(), Some("8816118280275544"));
+    assert!(!e.retryable);
+
+    // A 5xx with `errorType: configuration` is a configuration problem: not retried.
+    let e = authorize_failing(500, OAS_500);
+    assert_code(&e, ErrorCode::Configuration);
+    assert_eq!(e.http_status, Some(500));
+    assert_eq!(e.processor_code.as_deref(), Some("905"));
+    assert_eq!(
+        e.processor_message.as_deref(),
+        Some("Payment details are not supported")
+    );
+    assert_eq!(e.request_id.as_deref(), Some("8516091485743033"));
+    assert!(!e.retryable);
+
+    // Any other 5xx is the processor being unavailable, and may be retried.
+    let e = authorize_failing(500, AM_500_VALIDATION);
+    assert_code(&e, ErrorCode::ProcessorUnavailable);
+    assert_eq!(e.processor_code.as_deref(), Some("702"));
+    assert_eq!(
+        e.processor_message.as_deref(),
+        Some("The 'deliveryDate' field is invalid. Invalid date (year)")
+    );
+    assert!(e.retryable);
 }
 
 // ---------------------------------------------------------------- modifications
