@@ -1,7 +1,8 @@
-//! Payloads published by Checkout.com (official SDK test resources and the docs site), kept
-//! as files under `published/` (sources in `published/SOURCES.md`), run through the same
-//! functions the flows use: PSync (`GET /payments/{id}`), RSync (`GET /payments/{id}/actions`)
-//! and the webhook verifier and parser.
+//! Payloads published by Checkout.com (official SDK test resources, SDK docs and test mocks,
+//! the docs site) and, where noted, ActiveMerchant's recorded sandbox answers, kept as files
+//! under `published/` (sources in `published/SOURCES.md`), run through the same functions the
+//! flows use: authorize, setup_mandate, PSync (`GET /payments/{id}`), capture, void, refund,
+//! RSync (`GET /payments/{id}/actions`), the error mapping, and the webhook verifier and parser.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +35,21 @@ const WH_DISPUTE_ARBITRATION_WON: &str =
     include_str!("published/webhook_dispute_arbitration_won.json");
 const WH_PAYMENT_CAPTURED_LEGACY: &str =
     include_str!("published/webhook_payment_captured_legacy.json");
+const PENDING_3DS_202: &str = include_str!("published/payment_pending_3ds_202.json");
+const PENDING_APM_202: &str = include_str!("published/payment_pending_apm_202.json");
+const DECLINED_201: &str = include_str!("published/payment_declined_201.json");
+const CAPTURE_202: &str = include_str!("published/capture_accepted_202.json");
+const VOID_202: &str = include_str!("published/void_accepted_202.json");
+const REFUND_202: &str = include_str!("published/refund_accepted_202.json");
+const ERROR_422_SOURCE_REQUIRED: &str =
+    include_str!("published/error_422_payment_source_required.json");
+const ERROR_422_TOKEN_EXPIRED: &str = include_str!("published/error_422_token_expired.json");
+const AM_3DS_DECLINED_DETAILS: &str = include_str!("published/payment_details_3ds_declined.json");
+const AM_CARD_VERIFIED_201: &str = include_str!("published/card_verified_201.json");
+const WH_PAYMENT_APPROVED: &str = include_str!("published/webhook_payment_approved.json");
+const WH_PAYMENT_VOIDED: &str = include_str!("published/webhook_payment_voided.json");
+const WH_REFUND_DECLINED: &str = include_str!("published/webhook_payment_refund_declined.json");
+const WH_DISPUTE_LOST: &str = include_str!("published/webhook_dispute_lost.json");
 
 fn psync(capture: Option<CaptureMethod>, body: &str) -> PaymentResponse {
     let req = PaymentGetRequest {
@@ -235,6 +251,10 @@ fn every_published_webhook_verifies_and_a_changed_byte_does_not() {
         WH_DISPUTE_EVIDENCE_SUBMITTED,
         WH_DISPUTE_ARBITRATION_WON,
         WH_PAYMENT_CAPTURED_LEGACY,
+        WH_PAYMENT_APPROVED,
+        WH_PAYMENT_VOIDED,
+        WH_REFUND_DECLINED,
+        WH_DISPUTE_LOST,
     ] {
         let c = connector();
         assert!(c.handle_webhook(&signed(body, WEBHOOK_SECRET)).is_ok());
@@ -389,6 +409,13 @@ fn docs_dispute_webhooks_map_status_and_stage() {
             DisputeStage::PreArbitration,
             "2018-06-21T12:00:31Z",
         ),
+        (
+            WH_DISPUTE_LOST,
+            "dispute_lost",
+            DisputeStatus::Lost,
+            DisputeStage::Dispute,
+            "2018-07-10T11:04:48Z",
+        ),
     ] {
         let d = dispute_event(body);
         assert_eq!(d.event_type, event_type);
@@ -403,4 +430,363 @@ fn docs_dispute_webhooks_map_status_and_stage() {
         assert_eq!(d.reason.as_deref(), Some("canceled_recurring"));
         assert_eq!(d.occurred_at.as_deref(), Some(occurred));
     }
+}
+
+#[test]
+fn docs_payment_approved_webhook_is_authorized() {
+    let p = payment_event(WH_PAYMENT_APPROVED);
+    assert_eq!(p.event_type, "payment_approved");
+    assert_eq!(
+        p.event_id.as_deref(),
+        Some("evt_vha2gih6tl5u5ebrpajhm727fe")
+    );
+    assert_eq!(p.status, PaymentStatus::Authorized);
+    assert_eq!(p.connector_transaction_id, "pay_waji5li3mqtetnaor77xmow4bq");
+    assert_eq!(
+        p.connector_operation_id.as_deref(),
+        Some("act_waji5li3mqtetnaor77xmow4bq")
+    );
+    assert_eq!(p.amount, Some(Money::new(10000, Currency::EUR)));
+    assert_eq!(p.merchant_reference.as_deref(), Some("ORD-5023-4E89"));
+    assert_eq!(p.network_transaction_id.as_deref(), Some("638284745624527"));
+    assert_eq!(p.occurred_at.as_deref(), Some("2019-06-07T08:25:21Z"));
+    assert!(p.decline.is_none());
+    // Not a card verification: the source is not a mandate.
+    assert!(p.mandate_id.is_none());
+}
+
+#[test]
+fn docs_payment_voided_webhook_is_voided() {
+    let p = payment_event(WH_PAYMENT_VOIDED);
+    assert_eq!(p.event_type, "payment_voided");
+    assert_eq!(p.status, PaymentStatus::Voided);
+    assert_eq!(p.connector_transaction_id, "pay_y3oqhf46pyzuxjbcn2giaqnb44");
+    assert_eq!(
+        p.connector_operation_id.as_deref(),
+        Some("act_y3oqhf46pyzuxjbcn2giaqnb44")
+    );
+    assert_eq!(p.amount, Some(usd(6540)));
+    assert_eq!(p.occurred_at.as_deref(), Some("2018-04-10T08:12:14Z"));
+    assert!(p.decline.is_none());
+}
+
+#[test]
+fn docs_payment_refund_declined_webhook_is_a_failed_refund_with_the_summary() {
+    let r = refund_event(WH_REFUND_DECLINED);
+    assert_eq!(r.event_type, "payment_refund_declined");
+    assert_eq!(r.status, RefundStatus::Failure);
+    assert_eq!(r.connector_refund_id, "act_y3oqhf46pyzuxjbcn2giaqnb44");
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_y3oqhf46pyzuxjbcn2giaqnb44")
+    );
+    assert_eq!(r.amount, Some(usd(6540)));
+    assert_eq!(
+        r.merchant_refund_reference.as_deref(),
+        Some("ORD-5023-4E89")
+    );
+    // response_code 20120, response_summary "Invalid Customer/User".
+    assert_eq!(r.reason.as_deref(), Some("Invalid Customer/User"));
+}
+
+// ---- POST /payments: 202 and declined 201 (SDK docs and SDK test mocks) --------------------
+
+fn expect_redirect(r: &PaymentResponse, url: &str) {
+    match &r.next_action {
+        Some(NextAction::Redirect(redirect)) => {
+            assert_eq!(redirect.url, url);
+            assert_eq!(redirect.method, HttpMethod::Get);
+            assert!(redirect.form_fields.is_empty());
+        }
+        other => panic!("expected a redirect, got {other:?}"),
+    }
+}
+
+#[test]
+fn sdk_docs_3ds_202_asks_for_the_redirect() {
+    let mut req = authorize_request(CaptureMethod::Manual);
+    req.authentication_type = AuthenticationType::ThreeDs;
+    let r = done(connector().authorize(&req, &cx(), &[response(202, PENDING_3DS_202)]));
+    assert_eq!(r.status, PaymentStatus::AuthenticationPending);
+    assert_eq!(r.connector_status.as_deref(), Some("Pending"));
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_krq2q22lblsevfkay2gfyvatta")
+    );
+    assert_eq!(
+        r.connector_customer_id.as_deref(),
+        Some("cus_c5c7d5f4avnehbhhgmnkdadkdu")
+    );
+    // The 202 repeats no amount and has no action yet.
+    assert_eq!(r.amount, Some(usd(6540)));
+    assert!(r.connector_operation_id.is_none());
+    assert_eq!(r.http_status, Some(202));
+    assert!(r.decline.is_none());
+    expect_redirect(
+        &r,
+        "https://3ds2-sandbox.ckotech.co/interceptor/3ds_dr6us33uu57utjwh7yl5szcgqy",
+    );
+}
+
+#[test]
+fn sdk_docs_ideal_202_redirects_to_the_payment_page() {
+    let mut req = AuthorizeRequest::new(
+        Money::new(1000, Currency::EUR),
+        "ideal-1",
+        PaymentMethod::BankRedirect(BankRedirect {
+            method: BankRedirectMethod::Ideal,
+            issuer: None,
+        }),
+    );
+    req.return_url = Some("https://shop.example/return".into());
+    let r = done(connector().authorize(&req, &cx(), &[response(202, PENDING_APM_202)]));
+    assert_eq!(r.status, PaymentStatus::AuthenticationPending);
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_y3gars76cvrudairph27ekzpvm")
+    );
+    assert_eq!(
+        r.connector_customer_id.as_deref(),
+        Some("cus_zbsnutwm2hoevnxnyj6o26sibe")
+    );
+    assert_eq!(r.amount, Some(Money::new(1000, Currency::EUR)));
+    expect_redirect(
+        &r,
+        "https://sandbox.checkout.com/LP.Core/api/payment/191952",
+    );
+}
+
+#[test]
+fn sdk_declined_201_is_a_soft_decline_result() {
+    let mut req = authorize_request(CaptureMethod::Automatic);
+    req.amount = usd(1005);
+    let r = done(connector().authorize(&req, &cx(), &[response(201, DECLINED_201)]));
+    assert_eq!(r.status, PaymentStatus::Failure);
+    assert_eq!(r.connector_status.as_deref(), Some("Declined"));
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_idt2rgacxglehoyhiu7fu3e4we")
+    );
+    assert_eq!(
+        r.connector_operation_id.as_deref(),
+        Some("act_idt2rgacxglehoyhiu7fu3e4we")
+    );
+    assert_eq!(r.amount, Some(usd(1005)));
+    assert_eq!(r.network_transaction_id.as_deref(), Some("638284745624527"));
+    assert_eq!(
+        r.connector_customer_id.as_deref(),
+        Some("cus_xthycmncbhmujauqjebmhwkwle")
+    );
+    assert_eq!(r.http_status, Some(201));
+    assert!(r.next_action.is_none());
+    assert!(r.mandate_id.is_none());
+    let d = r.decline.expect("decline details");
+    assert_eq!(d.code.as_deref(), Some("20005"));
+    assert_eq!(d.message.as_deref(), Some("Declined - Do Not Honour"));
+    assert_eq!(d.reason.as_deref(), Some("soft_decline"));
+    assert!(d.network_decline_code.is_none());
+}
+
+// ---- captures, voids, refunds: 202 Accepted (SDK test mocks) ------------------------------
+
+#[test]
+fn sdk_capture_void_and_refund_202_are_accepted_not_done() {
+    let c = connector();
+    // The mocks' `_links.payment` names other payments: the id is the one the request named.
+    let payment = "pay_6ndp5facelxurne7gloxkxm57u";
+
+    let capture = CaptureRequest {
+        connector_transaction_id: payment.into(),
+        amount: usd(100),
+        authorized_amount: Some(usd(100)),
+        merchant_reference: None,
+        idempotency_key: None,
+    };
+    let r = done(c.capture(&capture, &cx(), &[response(202, CAPTURE_202)]));
+    assert_eq!(r.status, PaymentStatus::Pending);
+    assert_eq!(r.connector_transaction_id.as_deref(), Some(payment));
+    assert_eq!(
+        r.connector_operation_id.as_deref(),
+        Some("act_sdsnnv4ehjeujmvgby6rldgmw4")
+    );
+    assert_eq!(r.merchant_reference.as_deref(), Some("ORD-5023-4E89"));
+    assert_eq!(r.amount, Some(usd(100)));
+    assert_eq!(r.http_status, Some(202));
+    assert!(r.decline.is_none());
+
+    let void = VoidRequest {
+        connector_transaction_id: payment.into(),
+        ..Default::default()
+    };
+    let r = done(c.void(&void, &cx(), &[response(202, VOID_202)]));
+    assert_eq!(r.status, PaymentStatus::VoidInitiated);
+    assert_eq!(r.connector_transaction_id.as_deref(), Some(payment));
+    assert_eq!(
+        r.connector_operation_id.as_deref(),
+        Some("act_hvue5c7klzmubkfmxfptldibdi")
+    );
+    assert_eq!(r.merchant_reference.as_deref(), Some("ORD-5023-4E89"));
+    assert_eq!(r.http_status, Some(202));
+
+    let refund = RefundRequest {
+        connector_transaction_id: payment.into(),
+        amount: usd(100),
+        merchant_refund_reference: None,
+        reason: None,
+        refundable_amount: None,
+        idempotency_key: None,
+        metadata: Default::default(),
+    };
+    let r = done(c.refund(&refund, &cx(), &[response(202, REFUND_202)]));
+    assert_eq!(r.status, RefundStatus::Pending);
+    assert_eq!(
+        r.connector_refund_id.as_deref(),
+        Some("act_3cxabwfq4ieu3mn3cuzv7ct6dy")
+    );
+    assert_eq!(r.connector_transaction_id.as_deref(), Some(payment));
+    assert_eq!(
+        r.merchant_refund_reference.as_deref(),
+        Some("ORD-5023-4E89")
+    );
+    assert_eq!(r.amount, Some(usd(100)));
+    assert_eq!(r.http_status, Some(202));
+}
+
+// ---- error answers (SDK docs and SDK test mocks) ------------------------------------------
+
+#[test]
+fn sdk_validation_errors_are_invalid_request_with_the_codes() {
+    let c = connector();
+    let req = authorize_request(CaptureMethod::Manual);
+
+    let e = failed(c.authorize(&req, &cx(), &[response(422, ERROR_422_SOURCE_REQUIRED)]));
+    assert_code(&e, ErrorCode::InvalidRequest);
+    assert_eq!(e.http_status, Some(422));
+    assert_eq!(e.processor_code.as_deref(), Some("payment_source_required"));
+    assert_eq!(e.processor_message.as_deref(), Some("request_invalid"));
+    assert_eq!(
+        e.request_id.as_deref(),
+        Some("b20f81ac-e6e7-40a2-b048-92e319da030c")
+    );
+    assert!(!e.retryable);
+    assert_eq!(e.flow, Some(Flow::Authorize));
+
+    let e = failed(c.authorize(&req, &cx(), &[response(422, ERROR_422_TOKEN_EXPIRED)]));
+    assert_code(&e, ErrorCode::InvalidRequest);
+    assert_eq!(e.processor_code.as_deref(), Some("token_expired"));
+    assert_eq!(e.processor_message.as_deref(), Some("processing_error"));
+    assert_eq!(
+        e.request_id.as_deref(),
+        Some("6b3300a8-fe99-4ab3-8332-43cd7ecb58a7")
+    );
+    assert!(!e.retryable);
+
+    // The same body on a 429 names no duplicate: rate limiting, retryable.
+    let e = failed(c.authorize(&req, &cx(), &[response(429, ERROR_422_SOURCE_REQUIRED)]));
+    assert_code(&e, ErrorCode::RateLimited);
+    assert!(e.retryable);
+}
+
+#[test]
+fn sdk_empty_error_answers_are_classed_by_status() {
+    // checkout-sdk-node's capture / void / refund tests answer `.reply(401)`, `.reply(403)`
+    // and `.reply(404)`: no body at all.
+    let c = connector();
+    let payment = "pay_fah5j3m2oqdutkd23tq7la42qy";
+    let capture = CaptureRequest {
+        connector_transaction_id: payment.into(),
+        amount: usd(100),
+        authorized_amount: None,
+        merchant_reference: None,
+        idempotency_key: None,
+    };
+    let void = VoidRequest {
+        connector_transaction_id: payment.into(),
+        ..Default::default()
+    };
+    for (status, code) in [
+        (401, ErrorCode::Authentication),
+        (403, ErrorCode::InvalidRequest),
+        (404, ErrorCode::NotFound),
+    ] {
+        let e = failed(c.capture(&capture, &cx(), &[response(status, "")]));
+        assert_code(&e, code);
+        assert_eq!(e.http_status, Some(status));
+        assert_eq!(e.flow, Some(Flow::Capture));
+        let e = failed(c.void(&void, &cx(), &[response(status, "")]));
+        assert_code(&e, code);
+        assert_eq!(e.flow, Some(Flow::Void));
+    }
+    let e = failed(c.capture(&capture, &cx(), &[response(401, "")]));
+    assert_eq!(e.processor_code.as_deref(), Some("invalid_api_key"));
+}
+
+// ---- ActiveMerchant's recorded sandbox answers --------------------------------------------
+
+#[test]
+fn active_merchant_declined_3ds_payment_details_is_a_failure() {
+    let r = psync(None, AM_3DS_DECLINED_DETAILS);
+    assert_eq!(r.status, PaymentStatus::Failure);
+    assert_eq!(r.connector_status.as_deref(), Some("Declined"));
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_xrwmaqlar73uhjtyoghc7bspa4")
+    );
+    assert_eq!(r.amount, Some(usd(100)));
+    assert_eq!(
+        r.merchant_reference.as_deref(),
+        Some("EuyOZtgt8KI4tolEH8lqxCclWqz")
+    );
+    assert_eq!(
+        r.connector_customer_id.as_deref(),
+        Some("cus_bb4b7eu35sde7o33fq2xchv7oq")
+    );
+    assert!(r.next_action.is_none());
+    // Payment details carry no response_code: a decline without code or family.
+    let d = r.decline.expect("decline details");
+    assert!(d.code.is_none());
+    assert!(d.reason.is_none());
+}
+
+#[test]
+fn active_merchant_card_verified_201_creates_the_mandate() {
+    let req = SetupMandateRequest {
+        amount: usd(0),
+        merchant_reference: "1".into(),
+        payment_method: PaymentMethod::Card(card("4242424242424242")),
+        customer: Customer {
+            email: Some("longbob.longsen@example.com".into()),
+            ..Default::default()
+        },
+        usage: MandateUsage::Unscheduled,
+        idempotency_key: None,
+        billing_address: None,
+        browser_info: None,
+        return_url: None,
+        authentication_type: AuthenticationType::Auto,
+        connector_order_id: None,
+        metadata: Default::default(),
+    };
+    let r = done(connector().setup_mandate(&req, &cx(), &[response(201, AM_CARD_VERIFIED_201)]));
+    assert_eq!(r.status, PaymentStatus::Charged);
+    assert_eq!(r.connector_status.as_deref(), Some("Card Verified"));
+    assert_eq!(
+        r.mandate_id.as_deref(),
+        Some("src_nica37p5k7aufhs3rsv2te7xye")
+    );
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_ij6bctwxpzdulm53xyksio7gm4")
+    );
+    assert_eq!(
+        r.connector_operation_id.as_deref(),
+        Some("act_ij6bctwxpzdulm53xyksio7gm4")
+    );
+    assert_eq!(r.network_transaction_id.as_deref(), Some("305756859646779"));
+    assert_eq!(
+        r.connector_customer_id.as_deref(),
+        Some("cus_r2yb7f2upmsuhm6nbruoqn657y")
+    );
+    assert_eq!(r.amount, Some(usd(0)));
+    assert!(r.decline.is_none());
 }
