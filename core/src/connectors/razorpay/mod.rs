@@ -381,15 +381,23 @@ fn response_money(
 
 /// The JSON body of a 2xx answer, or `invalid_response` (with the Razorpay ids the body names).
 fn parse_success<T: DeserializeOwned>(response: &HttpResponse, what: &str) -> Result<T> {
-    serde_json::from_slice(response.body.as_slice()).map_err(|_| {
-        invalid_response(
-            response,
-            format!(
-                "Razorpay answered HTTP {} with a body that is not a valid {what}",
-                response.status
-            ),
-        )
-    })
+    let body = response.body.as_slice();
+    serde_json::from_slice(body)
+        .or_else(|e| {
+            // A key given twice (Razorpay's published refund answer repeats `receipt`) fails
+            // the typed read; read as a JSON value, the last one counts, as in most parsers.
+            let value: serde_json::Value = serde_json::from_slice(body).map_err(|_| e)?;
+            serde_json::from_value(value)
+        })
+        .map_err(|_| {
+            invalid_response(
+                response,
+                format!(
+                    "Razorpay answered HTTP {} with a body that is not a valid {what}",
+                    response.status
+                ),
+            )
+        })
 }
 
 /// An `invalid_response` error about a 2xx answer. The outcome of the call is unknown, so the

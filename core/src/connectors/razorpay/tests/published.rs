@@ -844,7 +844,7 @@ fn published_docs_downtime_webhook_is_ignored() {
 #[test]
 fn published_webhooks_fail_verification_when_altered() {
     // Every published webhook body, signed, then altered by one byte: rejected.
-    let bodies: [&[u8]; 7] = [
+    let bodies: [&[u8]; 17] = [
         published_bytes!("docs_webhook_payment_authorized_card.json"),
         published_bytes!("docs_webhook_payment_authorized_upi.json"),
         published_bytes!("docs_webhook_payment_captured_netbanking.json"),
@@ -852,6 +852,16 @@ fn published_webhooks_fail_verification_when_altered() {
         published_bytes!("docs_webhook_payment_failed_wallet.json"),
         published_bytes!("docs_webhook_payment_failed_upi.json"),
         published_bytes!("docs_webhook_payment_downtime_started_netbanking.json"),
+        published_bytes!("docs_webhook_refund_created.json"),
+        published_bytes!("docs_webhook_refund_processed.json"),
+        published_bytes!("docs_webhook_refund_failed.json"),
+        published_bytes!("docs_webhook_refund_speed_changed.json"),
+        published_bytes!("docs_webhook_dispute_created.json"),
+        published_bytes!("docs_webhook_dispute_won.json"),
+        published_bytes!("docs_webhook_dispute_lost.json"),
+        published_bytes!("docs_webhook_dispute_closed.json"),
+        published_bytes!("docs_webhook_dispute_under_review.json"),
+        published_bytes!("docs_webhook_dispute_action_required.json"),
     ];
     let c = connector();
     for body in bodies {
@@ -863,4 +873,422 @@ fn published_webhooks_fail_verification_when_altered() {
             .unwrap_err();
         assert_eq!(e.code(), ErrorCode::WebhookVerificationFailed);
     }
+}
+
+// ---- refund and dispute webhooks (Razorpay docs, `webhooks/refunds.md`, `webhooks/disputes.md`) --
+
+fn refund_event(body: &[u8]) -> RefundEvent {
+    match webhook_event(body) {
+        WebhookEvent::Refund(r) => r,
+        other => panic!("expected a refund event, got {other:?}"),
+    }
+}
+
+fn dispute_event(body: &[u8]) -> DisputeEvent {
+    match webhook_event(body) {
+        WebhookEvent::Dispute(d) => d,
+        other => panic!("expected a dispute event, got {other:?}"),
+    }
+}
+
+#[test]
+fn published_docs_refund_webhooks() {
+    // The three samples carry the same refund (₹500 of a ₹5,000 netbanking payment): the
+    // status comes from the event name, not from the snapshot's `status` (the `refund.created`
+    // sample's refund already says `processed`).
+    let cases = [
+        (
+            published_bytes!("docs_webhook_refund_created.json").as_slice(),
+            "refund.created",
+            RefundStatus::Pending,
+        ),
+        (
+            published_bytes!("docs_webhook_refund_processed.json").as_slice(),
+            "refund.processed",
+            RefundStatus::Success,
+        ),
+        (
+            published_bytes!("docs_webhook_refund_failed.json").as_slice(),
+            "refund.failed",
+            RefundStatus::Failure,
+        ),
+    ];
+    for (body, event, status) in cases {
+        let r = refund_event(body);
+        assert_eq!(r.event_type, event);
+        assert_eq!(r.status, status, "{event}");
+        // The refund's id, and the refunded payment as the transaction (not the other way).
+        assert_eq!(r.connector_refund_id, "rfnd_FS8TWyPrCsa0OB");
+        assert_eq!(
+            r.connector_transaction_id.as_deref(),
+            Some("pay_FPoJKWQQ8lK13n")
+        );
+        // The refund's amount in paise, not the payment's (500000) nor its refunded total (190000).
+        assert_eq!(r.amount, Some(inr(50000)));
+        // `receipt: null`: no merchant reference.
+        assert!(r.merchant_refund_reference.is_none());
+        assert!(r.reason.is_none());
+        assert_eq!(r.occurred_at.as_deref(), Some("1597734071"));
+        assert_eq!(r.event_id.as_deref(), Some("evt_KqX0001"));
+    }
+
+    // Without the `x-razorpay-event-id` header the dedup id is derived from the body: the
+    // refund's id, per event, so the three events of one refund stay distinct.
+    let c = connector();
+    let mut ids = Vec::new();
+    for (body, event) in [
+        (
+            published!("docs_webhook_refund_created.json"),
+            "refund.created",
+        ),
+        (
+            published!("docs_webhook_refund_processed.json"),
+            "refund.processed",
+        ),
+    ] {
+        let mut req = signed_webhook(body);
+        req.headers.remove("x-razorpay-event-id");
+        let n = c.handle_webhook(&req).unwrap();
+        match &n.events[..] {
+            [WebhookEvent::Refund(r)] => ids.push(r.event_id.clone()),
+            other => panic!("expected one refund event, got {other:?}"),
+        }
+        assert_eq!(
+            ids.last().unwrap().as_deref(),
+            Some(format!("{event}:rfnd_FS8TWyPrCsa0OB:1597734071").as_str())
+        );
+    }
+}
+
+#[test]
+fn published_docs_refund_speed_changed_is_ignored() {
+    // Informational (an instant refund fell back to normal speed). The sample's `created_at`
+    // sits inside `payload`, not at the top level.
+    match webhook_event(published_bytes!("docs_webhook_refund_speed_changed.json")) {
+        WebhookEvent::Ignored(i) => {
+            assert_eq!(i.event_type, "refund.speed_changed");
+            assert_eq!(i.event_id.as_deref(), Some("evt_KqX0001"));
+        }
+        other => panic!("expected an ignored event, got {other:?}"),
+    }
+}
+
+#[test]
+fn published_docs_dispute_webhooks() {
+    struct Case {
+        body: &'static [u8],
+        event: &'static str,
+        status: DisputeStatus,
+        stage: DisputeStage,
+        dispute: &'static str,
+        payment: &'static str,
+        amount: i64,
+        reason_code: &'static str,
+        connector_status: &'static str,
+        created_at: &'static str,
+    }
+    let cases = [
+        Case {
+            body: published_bytes!("docs_webhook_dispute_created.json"),
+            event: "payment.dispute.created",
+            status: DisputeStatus::Opened,
+            stage: DisputeStage::Dispute,
+            dispute: "disp_EsIAlDcoUr8CaQ",
+            payment: "pay_EFtmUsbwpXwBHI",
+            amount: 39000,
+            reason_code: "processed_invalid_expired_card",
+            connector_status: "open",
+            created_at: "1589907977",
+        },
+        Case {
+            // The payment snapshot is `authorized` (not captured): irrelevant to the dispute.
+            body: published_bytes!("docs_webhook_dispute_won.json"),
+            event: "payment.dispute.won",
+            status: DisputeStatus::Won,
+            stage: DisputeStage::Dispute,
+            dispute: "disp_EsIUyp8XlaZOUt",
+            payment: "pay_EsIStomuIwFQ6U",
+            amount: 130000,
+            reason_code: "non_matching_account_number",
+            connector_status: "won",
+            created_at: "1589909172",
+        },
+        Case {
+            body: published_bytes!("docs_webhook_dispute_lost.json"),
+            event: "payment.dispute.lost",
+            status: DisputeStatus::Lost,
+            stage: DisputeStage::Dispute,
+            dispute: "disp_EsIAlDcoUr8CaQ",
+            payment: "pay_EFtmUsbwpXwBHI",
+            amount: 39000,
+            reason_code: "processed_invalid_expired_card",
+            connector_status: "lost",
+            created_at: "1589908238",
+        },
+        Case {
+            // Phase `fraud`: a pre-dispute closed without a chargeback decision.
+            body: published_bytes!("docs_webhook_dispute_closed.json"),
+            event: "payment.dispute.closed",
+            status: DisputeStatus::Cancelled,
+            stage: DisputeStage::PreDispute,
+            dispute: "disp_EsIMubKldQtcu5",
+            payment: "pay_EsIKS2bpFiWghA",
+            amount: 10000,
+            reason_code: "goods_or_services_not_received_or_partially_received",
+            connector_status: "closed",
+            created_at: "1589908856",
+        },
+        Case {
+            body: published_bytes!("docs_webhook_dispute_under_review.json"),
+            event: "payment.dispute.under_review",
+            status: DisputeStatus::Challenged,
+            stage: DisputeStage::Dispute,
+            dispute: "disp_EsIUyp8XlaZOUt",
+            payment: "pay_EsIStomuIwFQ6U",
+            amount: 130000,
+            reason_code: "non_matching_account_number",
+            connector_status: "under_review",
+            created_at: "1589909172",
+        },
+        Case {
+            // Evidence insufficient: open again. The sample puts `evidence` beside `entity`.
+            body: published_bytes!("docs_webhook_dispute_action_required.json"),
+            event: "payment.dispute.action_required",
+            status: DisputeStatus::Opened,
+            stage: DisputeStage::Dispute,
+            dispute: "disp_EsIAlDcoUr8CaQ",
+            payment: "pay_EFtmUsbwpXwBHI",
+            amount: 390000,
+            reason_code: "processed_invalid_expired_card",
+            connector_status: "open",
+            created_at: "1589907977",
+        },
+    ];
+    for case in cases {
+        let d = dispute_event(case.body);
+        assert_eq!(d.event_type, case.event);
+        assert_eq!(d.status, case.status, "{}", case.event);
+        assert_eq!(d.stage, case.stage, "{}", case.event);
+        // The dispute's id, and the disputed payment as the transaction.
+        assert_eq!(d.connector_dispute_id, case.dispute);
+        assert_eq!(d.connector_transaction_id.as_deref(), Some(case.payment));
+        // The disputed amount in paise, not the payment's.
+        assert_eq!(d.amount, Some(inr(case.amount)), "{}", case.event);
+        assert_eq!(d.reason_code.as_deref(), Some(case.reason_code));
+        // No `reason_description` in the samples.
+        assert!(d.reason.is_none());
+        assert_eq!(d.respond_by.as_deref(), Some("1590431400"));
+        assert_eq!(d.connector_status.as_deref(), Some(case.connector_status));
+        assert_eq!(d.occurred_at.as_deref(), Some(case.created_at));
+        assert_eq!(d.event_id.as_deref(), Some("evt_KqX0001"));
+    }
+}
+
+// ---- refund answers and errors (Razorpay API reference, `api/refunds/*.md`) ---------------------
+
+fn refund_request(payment: &str, paise: i64) -> RefundRequest {
+    RefundRequest {
+        connector_transaction_id: payment.into(),
+        amount: inr(paise),
+        merchant_refund_reference: None,
+        reason: None,
+        refundable_amount: None,
+        idempotency_key: None,
+        metadata: Metadata::new(),
+    }
+}
+
+fn refund_with(answer: HttpResponse) -> Result<RefundResponse> {
+    let c = connector();
+    let req = refund_request("pay_29QQoUBi66xm2f", 500100);
+    drive(|r| c.refund(&req, &cx(), r), vec![answer]).1
+}
+
+#[test]
+fn published_docs_refund_answers() {
+    // "Create an Instant Refund", success: `optimum` requested, processed at `normal` speed;
+    // UTF-8 `…` in the notes.
+    let r = refund_with(ok(published!("docs_refund_create_instant.json"))).unwrap();
+    assert_eq!(r.status, RefundStatus::Success);
+    assert_eq!(r.connector_status.as_deref(), Some("processed"));
+    assert_eq!(
+        r.connector_refund_id.as_deref(),
+        Some("rfnd_FP8R8EGjGbPkVb")
+    );
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_29QQoUBi66xm2f")
+    );
+    assert_eq!(
+        r.merchant_refund_reference.as_deref(),
+        Some("Receipt No. 31")
+    );
+    assert_eq!(r.amount, Some(inr(500100)));
+
+    // "Fetch Refund With ID", success: processed (`speed_processed: optimum`), with an ARN.
+    let c = connector();
+    let req = RefundGetRequest {
+        connector_refund_id: Some("rfnd_DfjjhJC6eDvUAi".into()),
+        ..Default::default()
+    };
+    let (requests, result) = drive(
+        |r| c.get_refund(&req, &cx(), r),
+        vec![ok(published!("docs_refund_fetch.json"))],
+    );
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/refunds/rfnd_DfjjhJC6eDvUAi"
+    );
+    let r = result.unwrap();
+    assert_eq!(r.status, RefundStatus::Success);
+    assert_eq!(
+        r.connector_refund_id.as_deref(),
+        Some("rfnd_DfjjhJC6eDvUAi")
+    );
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_EpkFDYRirena0f")
+    );
+    assert!(r.merchant_refund_reference.is_none());
+    assert_eq!(r.amount, Some(inr(6000)));
+}
+
+#[test]
+fn published_docs_normal_refund_answer() {
+    // "Create a Normal Refund", success, as published: `receipt` twice ("Receipt No. 31",
+    // then null) and `currency: ""`. The refund was created and processed.
+    let r = refund_with(ok(published!("docs_refund_create_normal.json"))).unwrap();
+    assert_eq!(r.status, RefundStatus::Success);
+    assert_eq!(
+        r.connector_refund_id.as_deref(),
+        Some("rfnd_FP8QHiV938haTz")
+    );
+    assert_eq!(
+        r.connector_transaction_id.as_deref(),
+        Some("pay_29QQoUBi66xm2f")
+    );
+    // No currency: no amount is made up.
+    assert!(r.amount.is_none());
+}
+
+#[test]
+fn published_docs_refund_errors() {
+    // "Create a Normal Refund", failure: a validation error on `amount`.
+    let e = refund_with(status(
+        400,
+        published!("docs_refund_create_normal_error.json"),
+    ))
+    .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidRequest);
+    assert_eq!(e.processor_code.as_deref(), Some("BAD_REQUEST_ERROR"));
+    assert!(e.message().contains("at least"), "{}", e.message());
+    assert!(e.message().contains("field: amount"), "{}", e.message());
+    // The refunded payment is named, to list its refunds before refunding again.
+    assert_eq!(
+        e.connector_transaction_id.as_deref(),
+        Some("pay_29QQoUBi66xm2f")
+    );
+
+    // "Create an Instant Refund", failure: a malformed payment id is a bad request, not an
+    // unknown one.
+    let e = refund_with(status(
+        400,
+        published!("docs_refund_create_instant_error.json"),
+    ))
+    .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidRequest);
+    assert!(e.message().contains("is not a valid id"), "{}", e.message());
+
+    // "Handle Refund Errors": the bank does not refund payments older than 6 months; no
+    // source, step or reason.
+    let e = refund_with(status(
+        400,
+        published!("docs_refund_error_payment_too_old.json"),
+    ))
+    .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidRequest);
+    assert_eq!(e.http_status, Some(400));
+    assert!(
+        e.message().contains("more than 6 months old"),
+        "{}",
+        e.message()
+    );
+
+    // Ruby SDK `error_eligibility_check.json`: "Amount is required." with `"NA"` placeholders.
+    let e = refund_with(status(400, published!("rb_error_eligibility_check.json"))).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidRequest);
+    assert!(
+        e.message().contains("Amount is required."),
+        "{}",
+        e.message()
+    );
+
+    // "Fetch Refund With ID", failure: the URL is wrong (`"NA"` placeholders): a request error,
+    // not an unknown refund.
+    let e = refund_error(status(400, published!("docs_refund_fetch_error.json")));
+    assert_eq!(e.code(), ErrorCode::InvalidRequest);
+    assert!(
+        e.message().contains("requested URL was not found"),
+        "{}",
+        e.message()
+    );
+}
+
+#[test]
+fn published_ruby_refund_collection_for_payment() {
+    // Ruby SDK `refund_collection_for_payment.json`: two refunds without `status` or `receipt`.
+    let c = connector();
+    let body = published!("rb_refund_collection_for_payment.json");
+    let req = RefundGetRequest {
+        connector_transaction_id: Some("fake_payment_id".into()),
+        merchant_refund_reference: Some("Receipt No. 31".into()),
+        ..Default::default()
+    };
+    let (requests, result) = drive(|r| c.get_refund(&req, &cx(), r), vec![ok(body)]);
+    assert_eq!(
+        requests[0].url,
+        "https://api.razorpay.com/v1/payments/fake_payment_id/refunds?count=100"
+    );
+    // Neither refund carries that receipt: nothing was refunded under it.
+    assert_eq!(result.unwrap_err().code(), ErrorCode::NotFound);
+
+    // The same list asked for another payment: its refunds are not that payment's.
+    let req = RefundGetRequest {
+        connector_transaction_id: Some("pay_29QQoUBi66xm2f".into()),
+        merchant_refund_reference: Some("Receipt No. 31".into()),
+        ..Default::default()
+    };
+    let (_, result) = drive(|r| c.get_refund(&req, &cx(), r), vec![ok(body)]);
+    assert_eq!(result.unwrap_err().code(), ErrorCode::InvalidResponse);
+}
+
+#[test]
+fn published_go_dispute_after_evidence_draft() {
+    // Go SDK `fake_dispute.json`: `open`, `pre_arbitration`, evidence summary saved.
+    let c = connector();
+    let req = SubmitEvidenceRequest {
+        connector_dispute_id: "disp_AHfqOvkldwsbqt".into(),
+        documents: vec![EvidenceDocument {
+            evidence_type: EvidenceType::ShippingProof,
+            content: Bytes(b"%PDF-1.4 evidence bytes".to_vec()),
+            mime_type: "application/pdf".into(),
+            file_name: None,
+            connector_document_type: None,
+        }],
+        summary: Some("goods delivered".into()),
+        idempotency_key: None,
+    };
+    let (_, result) = drive(
+        |r| c.submit_evidence(&req, &cx(), r),
+        vec![
+            ok(published!("py_document.json")),
+            ok(published!("go_fake_dispute.json")),
+        ],
+    );
+    let d = result.unwrap();
+    assert_eq!(d.status, DisputeStatus::Opened);
+    assert_eq!(d.connector_dispute_id, "disp_AHfqOvkldwsbqt");
+    assert_eq!(d.connector_status.as_deref(), Some("open"));
+    assert_eq!(d.stage, Some(DisputeStage::PreArbitration));
+    assert_eq!(d.amount, Some(inr(10000)));
 }
