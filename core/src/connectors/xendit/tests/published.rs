@@ -33,6 +33,23 @@ const NODE_CREATE_REFUND: &str = include_str!("published/node_create_refund_succ
 const NODE_GET_REFUND: &str = include_str!("published/node_get_refund_succeeded.json");
 /// xendit-node `test/refund/constans.js`, `LIST_REFUNDS_SUCCESS_RESPONSE`.
 const NODE_LIST_REFUNDS: &str = include_str!("published/node_list_refunds.json");
+/// xendit-python `README.md`, "Create Payment Request → With Payment Method ID".
+const PY_CREATE_WITH_METHOD_ID: &str =
+    include_str!("published/py_create_payment_request_payment_method_id_requires_action.json");
+/// xendit-python `README.md`, "Create Payment Request → With Payment Method Object" (also its
+/// "Get Payment Request" answer, the same text).
+const PY_CREATE_WITH_METHOD_OBJECT: &str =
+    include_str!("published/py_create_payment_request_payment_method_object_requires_action.json");
+/// xendit-python `README.md`, "Confirm Payment Request".
+const PY_CONFIRM_SUCCEEDED: &str =
+    include_str!("published/py_confirm_payment_request_succeeded.json");
+/// xendit-python `README.md`, "List Payment Requests".
+const PY_LIST_UNKNOWN: &str = include_str!("published/py_list_payment_requests_unknown.json");
+/// xendit-python `README.md`, "Create Refund" (also its "Get Refund" answer, the same text).
+const PY_CREATE_REFUND_PENDING: &str = include_str!("published/py_create_refund_pending.json");
+/// xendit-python `tests/sampleresponse/payment_request.py`, `payment_request_response()`.
+const PY_SAMPLE_PAYMAYA: &str =
+    include_str!("published/py_sample_payment_request_ewallet_paymaya_requires_action.json");
 
 const NODE_PR_ID: &str = "pr-6e9778ea-7d62-40fe-8b25-a4d740754c5f";
 const NODE_PR_REFERENCE: &str = "a2c66ceb-2cbe-4541-bb69-9f50fd2040e0";
@@ -90,6 +107,12 @@ fn every_fixture_is_json() {
         NODE_CREATE_REFUND,
         NODE_GET_REFUND,
         NODE_LIST_REFUNDS,
+        PY_CREATE_WITH_METHOD_ID,
+        PY_CREATE_WITH_METHOD_OBJECT,
+        PY_CONFIRM_SUCCEEDED,
+        PY_LIST_UNKNOWN,
+        PY_CREATE_REFUND_PENDING,
+        PY_SAMPLE_PAYMAYA,
     ] {
         serde_json::from_str::<Value>(body).expect("a published fixture is JSON");
     }
@@ -401,4 +424,241 @@ fn node_refund_list_finds_the_refund_by_reference() {
     };
     let e = failed(connector().get_refund(&other, &cx(), &[response(200, NODE_LIST_REFUNDS)]));
     assert_code(&e, ErrorCode::NotFound);
+}
+
+// ---- xendit-python: payment requests with actions, SUCCEEDED, UNKNOWN; a pending refund -----
+
+/// The payment request of the xendit-python "With Payment Method Object" and "Confirm"
+/// answers, and its saved (`MULTIPLE_USE`) payment method.
+const PY_PR_ID: &str = "pr-db958a53-cf92-4c1f-99d2-dcf2401211d2";
+const PY_PR_REFERENCE: &str = "e192b1c2-8814-4e71-a203-ecd43b7af808";
+const PY_PR_METHOD: &str = "pm-b8c93e5c-0bc9-44ef-869a-ca5eb73f1ad0";
+const PY_CUSTOMER: &str = "fa8f36a4-60e4-4a49-a040-adf953539f71";
+
+fn py_psync(body: &str, capture_method: Option<CaptureMethod>) -> PaymentResponse {
+    let get = PaymentGetRequest {
+        connector_transaction_id: Some(PY_PR_ID.into()),
+        capture_method,
+        ..Default::default()
+    };
+    done(connector().get_payment(&get, &cx(), &[response(200, body)]))
+}
+
+fn redirect_of(payment: &PaymentResponse) -> &RedirectAction {
+    match payment.next_action.as_ref() {
+        Some(NextAction::Redirect(redirect)) => redirect,
+        other => panic!("expected a redirect, got {other:?}"),
+    }
+}
+
+#[test]
+fn py_saved_method_charge_requires_action_redirects_to_the_web_auth_page() {
+    // The README's request: `payment_method_id` of a linked account, PHP 50.
+    let mandate = MandateReference {
+        mandate_id: "pm-64eedc01-702e-439c-9a96-b3b665caeb05".into(),
+        usage: MandateUsage::Unscheduled,
+        network_transaction_id: None,
+        connector_customer_id: None,
+    };
+    let r = AuthorizeRequest::new(
+        money(5_000, "PHP"),
+        "7200b7ce-4634-489e-976b-269d641e4343",
+        PaymentMethod::Mandate(mandate),
+    );
+    for status in [200, 201] {
+        let payment =
+            done(connector().authorize(&r, &cx(), &[response(status, PY_CREATE_WITH_METHOD_ID)]));
+        assert_eq!(payment.status, PaymentStatus::AuthenticationPending);
+        assert_eq!(payment.connector_status.as_deref(), Some("REQUIRES_ACTION"));
+        // The transaction id is the answer's `id`, whatever its prefix (`ddpy-...` here).
+        assert_eq!(
+            payment.connector_transaction_id.as_deref(),
+            Some("ddpy-74ebdd86-e052-42e8-8b53-d84255ab7004")
+        );
+        assert_eq!(
+            payment.merchant_reference.as_deref(),
+            Some("7200b7ce-4634-489e-976b-269d641e4343")
+        );
+        assert_eq!(payment.connector_customer_id.as_deref(), Some(PY_CUSTOMER));
+        // PHP 50: 5,000 minor units (2 decimals).
+        assert_eq!(payment.amount, Some(money(5_000, "PHP")));
+        assert_eq!(
+            payment.mandate_id.as_deref(),
+            Some("pm-64eedc01-702e-439c-9a96-b3b665caeb05")
+        );
+        assert!(payment.decline.is_none());
+        assert_eq!(payment.http_status, Some(status));
+        // Two `AUTH` actions: the shopper's web page, never the server-side `API` call (which
+        // is a POST and comes second).
+        let redirect = redirect_of(&payment);
+        assert_eq!(
+            redirect.url,
+            "https://direct-debit-web-dev.xendit.co/direct_debits/ddpy-74ebdd86-e052-42e8-8b53-d84255ab7004/checkout?failure_redirect_url=https%3A%2F%2Fredirect.me%2Fbadstuff&payment_redirect_delay=10"
+        );
+        assert_eq!(redirect.method, HttpMethod::Get);
+        // The query pairs of the GET URL, decoded.
+        assert_eq!(
+            redirect
+                .form_fields
+                .get("failure_redirect_url")
+                .map(String::as_str),
+            Some("https://redirect.me/badstuff")
+        );
+        assert_eq!(
+            redirect
+                .form_fields
+                .get("payment_redirect_delay")
+                .map(String::as_str),
+            Some("10")
+        );
+        assert_eq!(redirect.form_fields.len(), 2);
+    }
+}
+
+#[test]
+fn py_requires_action_answer_is_authentication_pending_in_both_capture_columns() {
+    // The create answer and the PSync answer ("Get Payment Request") are the same text.
+    for capture in [
+        None,
+        Some(CaptureMethod::Automatic),
+        Some(CaptureMethod::Manual),
+    ] {
+        let payment = py_psync(PY_CREATE_WITH_METHOD_OBJECT, capture);
+        assert_eq!(
+            payment.status,
+            PaymentStatus::AuthenticationPending,
+            "{capture:?}"
+        );
+        assert_eq!(payment.connector_transaction_id.as_deref(), Some(PY_PR_ID));
+        assert_eq!(payment.merchant_reference.as_deref(), Some(PY_PR_REFERENCE));
+        assert_eq!(payment.connector_customer_id.as_deref(), Some(PY_CUSTOMER));
+        assert_eq!(payment.amount, Some(money(5_000, "PHP")));
+        // `MULTIPLE_USE`: the payment method is the mandate, although it is still `PENDING`.
+        assert_eq!(payment.mandate_id.as_deref(), Some(PY_PR_METHOD));
+        let redirect = redirect_of(&payment);
+        assert_eq!(
+            redirect.url,
+            "https://link-web-staging.xendit.co/oauth/lat-c752e0e0-c4eb-4e4f-9fc8-fbfb12a8d095/confirm"
+        );
+        assert_eq!(redirect.method, HttpMethod::Get);
+        assert!(redirect.form_fields.is_empty());
+        assert!(payment.decline.is_none());
+    }
+}
+
+#[test]
+fn py_confirmed_payment_request_is_charged() {
+    // `SUCCEEDED` with `capture_method: AUTOMATIC` in the answer: charged, whatever capture
+    // method the caller remembers (the answer's is the original request's).
+    for capture in [
+        None,
+        Some(CaptureMethod::Automatic),
+        Some(CaptureMethod::Manual),
+    ] {
+        let payment = py_psync(PY_CONFIRM_SUCCEEDED, capture);
+        assert_eq!(payment.status, PaymentStatus::Charged, "{capture:?}");
+        assert_eq!(payment.connector_status.as_deref(), Some("SUCCEEDED"));
+        assert_eq!(payment.connector_transaction_id.as_deref(), Some(PY_PR_ID));
+        assert_eq!(payment.merchant_reference.as_deref(), Some(PY_PR_REFERENCE));
+        assert_eq!(payment.amount, Some(money(5_000, "PHP")));
+        assert_eq!(payment.mandate_id.as_deref(), Some(PY_PR_METHOD));
+        assert!(payment.next_action.is_none(), "`actions: []`");
+        assert!(payment.decline.is_none());
+    }
+    // The same answer to an authorization (the SDK's `confirm` is `POST .../auth`).
+    let payment = done(connector().authorize(
+        &authorize_request(),
+        &cx(),
+        &[response(200, PY_CONFIRM_SUCCEEDED)],
+    ));
+    assert_eq!(payment.status, PaymentStatus::Charged);
+    assert_eq!(payment.connector_transaction_id.as_deref(), Some(PY_PR_ID));
+}
+
+#[test]
+fn py_unknown_payment_request_in_a_list_is_pending() {
+    let get = PaymentGetRequest {
+        merchant_reference: Some("48e11a9f-025d-4c6b-bc7d-7cec7d91c3ea".into()),
+        ..Default::default()
+    };
+    let payment = done(connector().get_payment(&get, &cx(), &[response(200, PY_LIST_UNKNOWN)]));
+    assert_eq!(payment.status, PaymentStatus::Pending);
+    assert_eq!(payment.connector_status.as_deref(), Some("UNKNOWN"));
+    assert_eq!(
+        payment.connector_transaction_id.as_deref(),
+        Some("pr-ba8a686b-57d7-4d93-aa50-2753af90e889")
+    );
+    // PHP 1500: 150,000 minor units.
+    assert_eq!(payment.amount, Some(money(150_000, "PHP")));
+    assert_eq!(payment.connector_customer_id, None);
+    // `ONE_TIME_USE`: nothing saved; PAYMAYA is a redirect channel, so no `await` action.
+    assert_eq!(payment.mandate_id, None);
+    assert!(payment.next_action.is_none());
+    assert!(payment.decline.is_none());
+}
+
+#[test]
+fn py_paymaya_requires_action_prefers_the_web_page_over_the_mobile_one() {
+    let mut r = authorize_request();
+    r.amount = money(150_000, "PHP");
+    r.merchant_reference = "ec0aeced-f9cc-407c-a7a7-f78653235185".into();
+    r.payment_method = PaymentMethod::Ewallet(Ewallet {
+        provider: "PAYMAYA".into(),
+        mobile_number: None,
+        cashtag: None,
+    });
+    let payment = done(connector().authorize(&r, &cx(), &[response(201, PY_SAMPLE_PAYMAYA)]));
+    assert_eq!(payment.status, PaymentStatus::AuthenticationPending);
+    assert_eq!(
+        payment.connector_transaction_id.as_deref(),
+        Some("ewc_93f9be97-67dc-47cf-8225-0bb18cb3dfb1")
+    );
+    assert_eq!(
+        payment.merchant_reference.as_deref(),
+        Some("ec0aeced-f9cc-407c-a7a7-f78653235185")
+    );
+    assert_eq!(payment.amount, Some(money(150_000, "PHP")));
+    assert_eq!(payment.mandate_id, None, "ONE_TIME_USE");
+    let redirect = redirect_of(&payment);
+    assert_eq!(redirect.url, "https://mock-test.co");
+    assert_eq!(redirect.method, HttpMethod::Get);
+    assert!(redirect.form_fields.is_empty());
+}
+
+#[test]
+fn py_pending_refund_answer_is_pending() {
+    // The README refunds `ewc_0b98...` (PHP 1500); the answer names it `payment_id` and has
+    // empty `reference_id`, `reason` and `invoice_id`.
+    const REFUNDED: &str = "ewc_0b98b8c6-2f5f-4355-87f1-d3afe372495b";
+    const PY_REFUND_ID: &str = "rfd-107ac068-0737-4c85-8aaf-61f908e3c136";
+    let request = RefundRequest {
+        connector_transaction_id: REFUNDED.into(),
+        amount: money(150_000, "PHP"),
+        merchant_refund_reference: None,
+        reason: None,
+        refundable_amount: None,
+        idempotency_key: None,
+        metadata: Metadata::new(),
+    };
+    let assert_pending = |refund: &RefundResponse| {
+        assert_eq!(refund.status, RefundStatus::Pending);
+        assert_eq!(refund.connector_status.as_deref(), Some("PENDING"));
+        assert_eq!(refund.connector_refund_id.as_deref(), Some(PY_REFUND_ID));
+        assert_eq!(refund.connector_transaction_id.as_deref(), Some(REFUNDED));
+        // An empty `reference_id` is no reference.
+        assert_eq!(refund.merchant_refund_reference, None);
+        assert_eq!(refund.amount, Some(money(150_000, "PHP")));
+        assert!(refund.failure.is_none());
+    };
+    let refund =
+        done(connector().refund(&request, &cx(), &[response(200, PY_CREATE_REFUND_PENDING)]));
+    assert_pending(&refund);
+    // "Get Refund" is the same text; without the payment, the one the answer names.
+    let get = RefundGetRequest {
+        connector_refund_id: Some(PY_REFUND_ID.into()),
+        ..Default::default()
+    };
+    let refund =
+        done(connector().get_refund(&get, &cx(), &[response(200, PY_CREATE_REFUND_PENDING)]));
+    assert_pending(&refund);
 }
