@@ -412,24 +412,8 @@ fn raw_responses_are_masked() {
 #[test]
 fn mandate_setup_is_a_zero_amount_verification_returning_the_source() {
     let c = connector();
-    let req = SetupMandateRequest {
-        amount: usd(0),
-        merchant_reference: "mandate-1".into(),
-        payment_method: PaymentMethod::Card(card("4242424242424242")),
-        customer: Customer {
-            id: Some("customer-1".into()),
-            email: Some("jokershere@gmail.com".into()),
-            ..Default::default()
-        },
-        usage: MandateUsage::Unscheduled,
-        idempotency_key: None,
-        billing_address: None,
-        browser_info: None,
-        return_url: None,
-        authentication_type: AuthenticationType::Auto,
-        connector_order_id: None,
-        metadata: Default::default(),
-    };
+    let mut req = mandate_setup_request("mandate-1", "jokershere@gmail.com");
+    req.customer.id = Some("customer-1".into());
     let request = sent(c.setup_mandate(&req, &cx(), &[]));
     assert_write(&request, HttpMethod::Post, IDEMPOTENCY_KEY);
     let b = body(&request);

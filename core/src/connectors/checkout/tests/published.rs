@@ -750,23 +750,7 @@ fn active_merchant_declined_3ds_payment_details_is_a_failure() {
 
 #[test]
 fn active_merchant_card_verified_201_creates_the_mandate() {
-    let req = SetupMandateRequest {
-        amount: usd(0),
-        merchant_reference: "1".into(),
-        payment_method: PaymentMethod::Card(card("4242424242424242")),
-        customer: Customer {
-            email: Some("longbob.longsen@example.com".into()),
-            ..Default::default()
-        },
-        usage: MandateUsage::Unscheduled,
-        idempotency_key: None,
-        billing_address: None,
-        browser_info: None,
-        return_url: None,
-        authentication_type: AuthenticationType::Auto,
-        connector_order_id: None,
-        metadata: Default::default(),
-    };
+    let req = mandate_setup_request("1", "longbob.longsen@example.com");
     let r = done(connector().setup_mandate(&req, &cx(), &[response(201, AM_CARD_VERIFIED_201)]));
     assert_eq!(r.status, PaymentStatus::Charged);
     assert_eq!(r.connector_status.as_deref(), Some("Card Verified"));

@@ -503,12 +503,9 @@ fn published_dispute_accept() {
     assert_eq!(d.amount, Some(inr(10000)));
 }
 
-#[test]
-fn published_dispute_contest_draft() {
-    // Python SDK `document.json` (the upload), then `dispute_contest.json` (still `open`, with
-    // `others[{type, document_ids}]`); then the Ruby SDK's `fake_dispute.json` (pre-arbitration).
-    let c = connector();
-    let req = SubmitEvidenceRequest {
+/// Evidence for `disp_AHfqOvkldwsbqt`: one shipping proof and a summary.
+fn contest_request() -> SubmitEvidenceRequest {
+    SubmitEvidenceRequest {
         connector_dispute_id: "disp_AHfqOvkldwsbqt".into(),
         documents: vec![EvidenceDocument {
             evidence_type: EvidenceType::ShippingProof,
@@ -519,7 +516,15 @@ fn published_dispute_contest_draft() {
         }],
         summary: Some("goods delivered".into()),
         idempotency_key: None,
-    };
+    }
+}
+
+#[test]
+fn published_dispute_contest_draft() {
+    // Python SDK `document.json` (the upload), then `dispute_contest.json` (still `open`, with
+    // `others[{type, document_ids}]`); then the Ruby SDK's `fake_dispute.json` (pre-arbitration).
+    let c = connector();
+    let req = contest_request();
     let cases = [
         (published!("py_dispute_contest.json"), DisputeStage::Dispute),
         (
@@ -1266,18 +1271,7 @@ fn published_ruby_refund_collection_for_payment() {
 fn published_go_dispute_after_evidence_draft() {
     // Go SDK `fake_dispute.json`: `open`, `pre_arbitration`, evidence summary saved.
     let c = connector();
-    let req = SubmitEvidenceRequest {
-        connector_dispute_id: "disp_AHfqOvkldwsbqt".into(),
-        documents: vec![EvidenceDocument {
-            evidence_type: EvidenceType::ShippingProof,
-            content: Bytes(b"%PDF-1.4 evidence bytes".to_vec()),
-            mime_type: "application/pdf".into(),
-            file_name: None,
-            connector_document_type: None,
-        }],
-        summary: Some("goods delivered".into()),
-        idempotency_key: None,
-    };
+    let req = contest_request();
     let (_, result) = drive(
         |r| c.submit_evidence(&req, &cx(), r),
         vec![
