@@ -142,11 +142,9 @@ pub(super) fn authorize(
         }
         [response] => {
             let parsed = match &mandate {
-                None => parse_created_payment(
-                    response,
-                    &order_id,
-                    matches!(req.payment_method, PaymentMethod::Card(_)),
-                ),
+                None => {
+                    parse_created_payment(response, &order_id, Shopper::of(&req.payment_method))
+                }
                 Some((token, customer_id)) => {
                     parse_recurring_payment(response, &order_id, token, customer_id)
                 }
@@ -439,7 +437,7 @@ pub(super) fn setup_mandate(
             )))
         }
         [response] => {
-            let mut result = parse_created_payment(response, &order_id, true)
+            let mut result = parse_created_payment(response, &order_id, Shopper::Card)
                 .map_err(|e| e.with_references(Some(&order_ref), None, None))?;
             result.connector_customer_id = Some(customer_id);
             if let Some(order) = created {
@@ -767,13 +765,33 @@ fn parse_customer(response: &HttpResponse) -> Result<String> {
         .ok_or_else(|| super::invalid_response(response, "Razorpay's customer has no id"))
 }
 
-/// The `create/json` answer: always `authentication_pending`, with the redirect of `next[]`.
+/// How the shopper of a created payment goes on, by its method.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shopper {
+    /// A card: 3-D Secure or the native OTP (`next[]` always says which).
+    Card,
+    /// UPI: approves in their UPI app (collect), or opens it (intent).
+    Upi,
+    /// Netbanking or a wallet: the bank's or wallet's page (`next[]` redirect).
+    Redirect,
+}
+
+impl Shopper {
+    fn of(method: &PaymentMethod) -> Shopper {
+        match method {
+            PaymentMethod::Card(_) => Shopper::Card,
+            PaymentMethod::Upi(_) => Shopper::Upi,
+            _ => Shopper::Redirect,
+        }
+    }
+}
+
 /// The `create/json` answer of a card, UPI, netbanking or wallet payment: never final, the
 /// shopper acts next (`next[]`: `redirect`, `intent`, `poll`, or the native OTP actions).
 fn parse_created_payment(
     response: &HttpResponse,
     order_id: &str,
-    card: bool,
+    shopper: Shopper,
 ) -> Result<PaymentResponse> {
     if !response.is_success() {
         return errors::payment_failure(response, Some(order_id));
@@ -796,16 +814,19 @@ fn parse_created_payment(
             .into_iter()
             .filter_map(|v| serde_json::from_value(v).ok())
             .collect(),
-        // A UPI collect created through `create/upi` answers with the payment id alone: the
-        // shopper approves in their UPI app.
-        _ if link.is_some() || !card => Vec::new(),
-        _ => {
-            return Err(super::invalid_response(
-                response,
-                "Razorpay's payment creation answer has no next[] actions (a card payment always needs one)",
-            ))
-        }
+        _ => Vec::new(),
     };
+    // A UPI collect created through `create/upi` answers with the payment id alone: the
+    // shopper approves in their UPI app. A card or a redirect method cannot go on without an
+    // action (spec §3.2: "a response without `next` is an error").
+    if entries.is_empty() && link.is_none() && shopper != Shopper::Upi {
+        return Err(super::invalid_response(
+            response,
+            "Razorpay's payment creation answer has no next[] actions (a card, netbanking or \
+             wallet payment always needs one)",
+        ));
+    }
+    let card = shopper == Shopper::Card;
     let url_of = |action: &str| {
         entries
             .iter()

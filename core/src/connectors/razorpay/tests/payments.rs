@@ -947,6 +947,17 @@ fn upi_and_redirect_method_answers_are_pending_with_the_right_next_action() {
     assert!(
         matches!(p.next_action, Some(NextAction::Redirect(ref r)) if r.url.ends_with("/pay_NB1/authorize"))
     );
+    // Without an action, the bank's page cannot be opened: the answer is unusable (spec §3.2),
+    // never the UPI app's waiting state.
+    for answer in [
+        r#"{"razorpay_payment_id":"pay_NB1"}"#,
+        r#"{"razorpay_payment_id":"pay_NB1","next":[]}"#,
+    ] {
+        let (_, result) = drive(|r| c.authorize(&req, &cx(), r), vec![ok(answer)]);
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidResponse, "{answer}");
+        assert_eq!(e.connector_transaction_id.as_deref(), Some("pay_NB1"));
+    }
     // UPI intent: the opaque upi:// link, unchanged.
     let intent = "upi://pay?pa=success@razorpay&pn=Shop&tr=EZV123&am=500.00&cu=INR&mc=5411";
     let req = method_request(json!({"type": "upi", "flow": "intent"}));
