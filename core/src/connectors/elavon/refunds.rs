@@ -193,7 +193,12 @@ fn queried_refund(
     if outcome == Outcome::Unknown && transaction_type.is_none() && trans_status.is_none() {
         return Err(unknown_document(response, &txn));
     }
-    let status = if outcome == Outcome::Declined {
+    // A declined return failed; another transaction (the payment, when its id was queried)
+    // says nothing of the refund (spec §6.6: any other type is pending).
+    let is_return = transaction_type
+        .as_ref()
+        .is_none_or(|t| *t == TransactionType::Return);
+    let status = if outcome == Outcome::Declined && is_return {
         RefundStatus::Failure
     } else {
         query_refund_status(transaction_type.as_ref(), trans_status.as_ref())

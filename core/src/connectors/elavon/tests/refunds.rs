@@ -109,6 +109,17 @@ fn refund_get_is_a_txnquery_of_the_refund() {
     let r = done(connector().get_refund(&req, &cx(), &[response(&body)]));
     assert_eq!(r.status, RefundStatus::Failure);
     assert_eq!(r.failure.unwrap().reason.as_deref(), Some("FPR"));
+    // A declined return failed; a declined sale (the payment's id queried) says nothing of
+    // the refund: pending (spec §6.6).
+    let declined = body
+        .replace("FPR", "OPN")
+        .replace("<ssl_result>0</ssl_result>", "<ssl_result>1</ssl_result>");
+    let r = done(connector().get_refund(&req, &cx(), &[response(&declined)]));
+    assert_eq!(r.status, RefundStatus::Failure);
+    let sale = declined.replace("RETURN", "SALE");
+    let r = done(connector().get_refund(&req, &cx(), &[response(&sale)]));
+    assert_eq!(r.status, RefundStatus::Pending);
+    assert!(r.failure.is_none());
     let unknown =
         "<txn><errorCode>5040</errorCode><errorName>Invalid Transaction ID</errorName></txn>";
     let e = failed(connector().get_refund(&req, &cx(), &[response(unknown)]));
