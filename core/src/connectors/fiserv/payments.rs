@@ -605,8 +605,17 @@ pub(super) fn decline_details(txn: &Transaction) -> DeclineDetails {
     }
 }
 
-/// The single transaction of a charges / cancels answer, or the error of a non-2xx one.
+/// The transaction a charges / cancels / refunds call created (the single transaction of
+/// its answer), or the error of a non-2xx answer. One declined as a duplicate of an earlier
+/// transaction is a `conflict` ([`errors::refuse_duplicate`]).
 pub(super) fn read_transaction(response: &HttpResponse) -> Result<Transaction> {
+    let txn = single_transaction(response)?;
+    errors::refuse_duplicate(response, &txn)?;
+    Ok(txn)
+}
+
+/// The single transaction of an answer, or the error of a non-2xx one.
+fn single_transaction(response: &HttpResponse) -> Result<Transaction> {
     if !response.is_success() {
         return declined_transaction(response).ok_or_else(|| errors::error(response));
     }
@@ -749,7 +758,6 @@ pub(super) fn parse_authorize(
     req: &AuthorizeRequest,
 ) -> Result<PaymentResponse> {
     let txn = read_transaction(response)?;
-    errors::refuse_duplicate(response, &txn)?;
     let sale = req.capture_method == CaptureMethod::Automatic;
     let outcome = payment_outcome(&txn, Some(sale));
     let mut r = payment_response(response, &txn, outcome, PaymentStatus::Failure)?;
@@ -765,7 +773,6 @@ pub(super) fn parse_setup_mandate(
     req: &SetupMandateRequest,
 ) -> Result<PaymentResponse> {
     let txn = read_transaction(response)?;
-    errors::refuse_duplicate(response, &txn)?;
     let outcome = payment_outcome(&txn, Some(true));
     let mut r = payment_response(response, &txn, outcome, PaymentStatus::Failure)?;
     if r.merchant_reference.is_none() {
@@ -795,7 +802,6 @@ pub(super) fn parse_capture(
     req: &CaptureRequest,
 ) -> Result<PaymentResponse> {
     let txn = read_transaction(response)?;
-    errors::refuse_duplicate(response, &txn)?;
     let outcome = payment_outcome(&txn, Some(true));
     let mut r = payment_response(response, &txn, outcome, PaymentStatus::Failure)?;
     reference_payment(&mut r, &req.connector_transaction_id);
@@ -808,15 +814,13 @@ pub(super) fn parse_capture(
 /// The answer to void: an approved cancel is `voided`, a declined one `void_failed`.
 pub(super) fn parse_void(response: &HttpResponse, req: &VoidRequest) -> Result<PaymentResponse> {
     let txn = read_transaction(response)?;
-    errors::refuse_duplicate(response, &txn)?;
     let mut outcome = payment_outcome(&txn, None);
     // The cancels endpoint answers for the cancel: an approved CANCEL is the void, whatever
     // its `transactionState` (spec §5.4; the state seen is AUTHORIZED), and so is an approved
     // authorization answered there.
     let cancel = is_cancel(txn.transaction_type().as_deref());
     if txn.approval_status().as_deref() == Some("APPROVED")
-        && ((cancel && matches!(outcome, Outcome::Status(_)))
-            || outcome == Outcome::Status(PaymentStatus::Authorized))
+        && matches!(outcome, Outcome::Status(status) if cancel || status == PaymentStatus::Authorized)
     {
         outcome = Outcome::Status(PaymentStatus::Voided);
     }

@@ -149,7 +149,6 @@ fn refund_response(
 /// The answer to refund.
 pub(super) fn parse_refund(response: &HttpResponse, req: &RefundRequest) -> Result<RefundResponse> {
     let txn = read_transaction(response)?;
-    errors::refuse_duplicate(response, &txn)?;
     let mut r = refund_response(
         response,
         &txn,
