@@ -85,32 +85,20 @@ pub fn body_text(body: &[u8]) -> Result<String, XmlFailure> {
         .to_string())
 }
 
-/// Whether a body is an HTML page: it opens with an HTML DOCTYPE or an `<html>` element (after
-/// any XML declaration or comment).
-fn is_html(text: &str) -> bool {
-    let mut rest = text;
-    loop {
-        rest = rest.trim_start();
-        let skipped = if rest.starts_with("<?") {
-            rest.find("?>").map(|end| end + 2)
-        } else if rest.starts_with("<!--") {
-            rest.find("-->").map(|end| end + 3)
-        } else {
-            break;
-        };
-        match skipped {
-            Some(end) => rest = &rest[end..],
-            None => return false,
-        }
-    }
-    let head: String = rest
-        .chars()
-        .take(14)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    head.starts_with("<!doctype html")
-        || head.starts_with("<html")
-            && head[5..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
+/// Whether a DOCTYPE's content or a root element's name is `html` (any case): the document is
+/// an HTML page (a proxy's or the server's error page: maintenance, gateway error, firewall),
+/// not an answer of Converge's, and not a hostile document either.
+fn is_html(name: &[u8]) -> bool {
+    let name = name.trim_ascii_start();
+    name.len() >= 4
+        && name[..4].eq_ignore_ascii_case(b"html")
+        && name
+            .get(4)
+            .is_none_or(|c| c.is_ascii_whitespace() || *c == b'[' || *c == b'>')
+}
+
+fn html_page() -> XmlFailure {
+    XmlFailure::NotXml("the response body is an HTML page".to_string())
 }
 
 /// Checks a document (see the module doc) and returns its root element's name.
@@ -118,13 +106,6 @@ pub fn scan(text: &str) -> Result<String, XmlFailure> {
     if !text.starts_with('<') {
         return Err(XmlFailure::NotXml(
             "the response body is not XML".to_string(),
-        ));
-    }
-    if is_html(text) {
-        // A proxy's or the server's error page (maintenance, gateway error, firewall): not an
-        // answer of Converge's, and not a hostile document either.
-        return Err(XmlFailure::NotXml(
-            "the response body is an HTML page".to_string(),
         ));
     }
     let mut reader = Reader::from_str(text);
@@ -137,6 +118,7 @@ pub fn scan(text: &str) -> Result<String, XmlFailure> {
             XmlFailure::NotXml(format!("the response body is not well-formed XML: {e}"))
         })?;
         match event {
+            Event::DocType(doctype) if is_html(&doctype) => return Err(html_page()),
             Event::DocType(_) => {
                 return Err(XmlFailure::Refused(
                     "the response declares a DOCTYPE; DTDs and entity declarations are refused"
@@ -177,6 +159,10 @@ pub fn scan(text: &str) -> Result<String, XmlFailure> {
                     )));
                 }
                 if root.is_none() {
+                    // Checked before anything inside it is read (an HTML page's `&nbsp;`).
+                    if is_html(start.local_name().as_ref()) {
+                        return Err(html_page());
+                    }
                     root = Some(String::from_utf8_lossy(start.local_name().as_ref()).into_owned());
                 }
             }
