@@ -1,35 +1,51 @@
-//! The asyncio bridge: how a call running on the tokio runtime completes the coroutine that
-//! awaits it.
+//! The asyncio bridge: how a call made from an event loop runs, and completes the coroutine
+//! that awaits it. One [`Completer`] per event loop serves two kinds of call.
 //!
-//! One [`Completer`] per event loop. A call registers its [`CallFuture`] in the completer (on
-//! the loop's thread, GIL held) and spawns one tokio task that carries only an id and, when
-//! done, the result. The task pushes `(id, result)` onto the completer's queue and, if the
-//! queue was empty, writes one byte to a socket pair whose read end the event loop watches
-//! (`loop.add_reader`). The loop then calls [`Completer::drain`], which takes every queued
-//! result at once and resolves the futures, with the GIL the loop already holds.
+//! **Calls on the loop's thread** (the usual case: no proxy). The call's future is polled by
+//! the completer itself, on the loop's thread with the GIL released, within the runtime's
+//! context. Its HTTP exchanges are made there too ([`EventLoop`]): the future writes the
+//! request on a non-blocking socket and asks the completer to watch the socket; the completer
+//! asks the loop (`loop.add_reader` or `add_writer`, and `loop.call_later` for the deadline),
+//! and when the loop calls back ([`Completer::ready`]) the future is polled again and reads
+//! the answer. A call at concurrency 1 thus involves no other thread: the loop's `select`
+//! is the only wake-up, as for a client written for asyncio. A new connection is made on a
+//! thread of its own, and timers (retry back-off) are the runtime's: those wake the call from
+//! another thread, through the queue below.
 //!
-//! So a completion costs the runtime's thread a mutex push and, at most, one `write(2)`:
-//! no thread attaches to the interpreter (no GIL hand-off, no blocking-pool task, no
-//! `call_soon_threadsafe`), and a burst of completions wakes the loop once. A completion that
-//! arrives after the interpreter started finalizing is never delivered (nothing is left to
-//! await it), and touches no Python object.
+//! **Calls on the runtime** (behind a proxy, where the default transport serves): the call
+//! runs as a tokio task that carries only an id and, when done, the result.
+//!
+//! Either way, a thread other than the loop's reports to the loop through the completer's
+//! queue: it pushes an event (a call woken, or a call's result) and, if the queue was empty,
+//! writes one byte to a socket pair whose read end the loop watches (`loop.add_reader`). The
+//! loop then calls [`Completer::drain`], which takes every queued event at once. So a report
+//! costs the other thread a mutex push and, at most, one `write(2)`: no thread attaches to
+//! the interpreter (no GIL hand-off, no `call_soon_threadsafe`), and a burst wakes the loop
+//! once. A report that arrives after the interpreter started finalizing is never delivered
+//! (nothing is left to await it), and touches no Python object.
 //!
 //! A [`CallFuture`] is the awaitable of one call. It speaks the protocol asyncio's `Task`
 //! drives (`_asyncio_future_blocking`, `get_loop`, `add_done_callback`, `result`, `cancel`),
 //! with one difference from `asyncio.Future`: when its result arrives it runs its done
-//! callbacks (the awaiting task's wake-up) at once, inside `drain`, where an `asyncio.Future`
-//! schedules them for the loop's next iteration. The awaiting task so resumes in the iteration
-//! that read the wake-up byte: one pass of the loop's Python code per call instead of two.
-//! A cancellation still schedules its callbacks (`task.cancel()` must not run the task).
+//! callbacks (the awaiting task's wake-up) at once, where an `asyncio.Future` schedules them
+//! for the loop's next iteration. The awaiting task so resumes in the iteration in which the
+//! answer was read: one pass of the loop's Python code per call instead of two. A
+//! cancellation still schedules its callbacks (`task.cancel()` must not run the task).
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::io::{ErrorKind, Read, Write};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Instant;
 
 use connector_service::ffi::FfiError;
+use connector_service::transport::EventLoop;
 use connector_service::FlowResponse;
 use pyo3::exceptions::{PyException, PyStopIteration};
 use pyo3::gc::PyVisit;
@@ -38,19 +54,40 @@ use pyo3::types::PyDict;
 use pyo3::PyTraverseError;
 use tokio::task::AbortHandle;
 
-/// What the runtime's threads share with the event loop.
+/// A call's future, as the completer polls it on the loop's thread.
+pub type LocalCall = Pin<Box<dyn Future<Output = Result<FlowResponse, FfiError>> + Send>>;
+
+/// What another thread reports to the loop.
+enum Event {
+    /// A call on the loop's thread was woken (its new connection is made, its timer fired).
+    Woken(u64),
+    /// A call on the runtime finished.
+    Done(u64, Box<Result<FlowResponse, FfiError>>),
+}
+
+/// A socket a call waits on, as the call asked for it during a poll.
+struct Asked {
+    fd: RawFd,
+    writable: bool,
+    deadline: Instant,
+    waker: Waker,
+}
+
+/// What the runtime's threads (and the calls' futures) share with the event loop.
 pub struct Shared {
-    queue: Mutex<Vec<(u64, Result<FlowResponse, FfiError>)>>,
-    /// Written by the runtime's threads (non-blocking) to wake the loop.
+    queue: Mutex<Vec<Event>>,
+    /// Written by the other threads (non-blocking) to wake the loop.
     wake: UnixStream,
+    /// The watches asked for by the call being polled (only ever touched on the loop's
+    /// thread; a mutex because an [`EventLoop`] is `Sync`).
+    asked: Mutex<Vec<Asked>>,
 }
 
 impl Shared {
-    /// Queues a result; wakes the loop if this is the first result since its last drain.
-    pub fn complete(&self, id: u64, result: Result<FlowResponse, FfiError>) {
+    fn push(&self, event: Event) {
         let first = {
             let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-            queue.push((id, result));
+            queue.push(event);
             queue.len() == 1
         };
         if first {
@@ -59,35 +96,380 @@ impl Shared {
             let _ = (&self.wake).write(&[1]);
         }
     }
+
+    /// Queues the result of a call on the runtime; wakes the loop if this is the first event
+    /// since its last drain.
+    pub fn complete(&self, id: u64, result: Result<FlowResponse, FfiError>) {
+        self.push(Event::Done(id, Box::new(result)));
+    }
 }
 
-/// The futures of one event loop's calls in progress, and the queue of their results.
+impl EventLoop for Shared {
+    fn watch(&self, fd: RawFd, writable: bool, deadline: Instant, waker: &Waker) {
+        self.asked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Asked {
+                fd,
+                writable,
+                deadline,
+                waker: waker.clone(),
+            });
+    }
+}
+
+thread_local! {
+    /// While a completer runs calls on this thread: which one (its `Shared`'s address), and
+    /// the calls woken so far that it has not polled yet.
+    static RUNNABLE: RefCell<Option<(usize, VecDeque<u64>)>> = const { RefCell::new(None) };
+}
+
+/// Makes call `id` runnable in the run in progress on this thread.
+fn runnable(id: u64) {
+    RUNNABLE.with(|runnable| {
+        if let Some((_, ids)) = runnable.borrow_mut().as_mut() {
+            ids.push_back(id);
+        }
+    });
+}
+
+/// The waker of a call on the loop's thread: on that thread, while its completer runs calls,
+/// it queues the call to be polled in the same run; from anywhere else, it reports to the
+/// loop through the queue.
+struct CallWaker {
+    id: u64,
+    shared: Arc<Shared>,
+}
+
+impl Wake for CallWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let owner = Arc::as_ptr(&self.shared) as usize;
+        let queued = RUNNABLE.with(|runnable| match runnable.try_borrow_mut() {
+            Ok(mut runnable) => match runnable.as_mut() {
+                Some((running, ids)) if *running == owner => {
+                    ids.push_back(self.id);
+                    true
+                }
+                _ => false,
+            },
+            Err(_) => false,
+        });
+        if !queued {
+            self.shared.push(Event::Woken(self.id));
+        }
+    }
+}
+
+/// How a call runs.
+enum Task {
+    /// On the runtime, as a task.
+    Spawned(AbortHandle),
+    /// On the loop's thread; `None` while it is being polled.
+    Local(Option<LocalCall>),
+}
+
+/// A call in progress.
+struct Call {
+    future: Py<CallFuture>,
+    task: Task,
+}
+
+/// A socket watched by the loop for a call.
+struct Watch {
+    call: u64,
+    writable: bool,
+    waker: Waker,
+    /// The loop's timer for the deadline (`call_later`'s handle).
+    timer: Py<PyAny>,
+    event_loop: Py<PyAny>,
+}
+
+/// The calls in progress of one event loop, and the queue of what other threads report.
 #[pyclass(module = "connector_service._native", frozen)]
 pub struct Completer {
     shared: Arc<Shared>,
     /// The read end, watched by the event loop.
     watched: UnixStream,
-    /// Calls in progress: their future and their task. Only touched with the GIL held.
-    pending: Mutex<HashMap<u64, (Py<CallFuture>, AbortHandle)>>,
+    /// Calls in progress. Only touched with the GIL held.
+    pending: Mutex<HashMap<u64, Call>>,
+    /// The sockets the loop watches, by file descriptor. Only touched with the GIL held.
+    watches: Mutex<HashMap<RawFd, Watch>>,
     next_id: AtomicU64,
 }
 
 impl Completer {
-    /// Registers a call on `event_loop` and spawns its task; returns the call's future.
+    fn lock_pending(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Call>> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_watches(&self) -> std::sync::MutexGuard<'_, HashMap<RawFd, Watch>> {
+        self.watches.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn new_future(&self, py: Python<'_>, event_loop: Py<PyAny>) -> PyResult<(u64, Py<CallFuture>)> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        Ok((id, Py::new(py, CallFuture::new(id, event_loop))?))
+    }
+
+    /// Registers a call on `event_loop` run by the runtime and spawns its task; returns the
+    /// call's future.
     pub fn register(
         &self,
         py: Python<'_>,
         event_loop: Py<PyAny>,
         spawn: impl FnOnce(u64, Arc<Shared>) -> AbortHandle,
     ) -> PyResult<Py<CallFuture>> {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let future = Py::new(py, CallFuture::new(id, event_loop))?;
+        let (id, future) = self.new_future(py, event_loop)?;
         // Spawned with the map locked, so `drain` finds the call even if it completes at once.
-        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let mut pending = self.lock_pending();
         let abort = spawn(id, Arc::clone(&self.shared));
-        pending.insert(id, (future.clone_ref(py), abort));
+        pending.insert(
+            id,
+            Call {
+                future: future.clone_ref(py),
+                task: Task::Spawned(abort),
+            },
+        );
         Ok(future)
     }
+
+    /// Starts a call on `event_loop`'s thread (see the module's documentation): `call` makes
+    /// the call's future, given the loop to watch its sockets; it is polled at once (the
+    /// request is on its way when this returns). Returns the call's future.
+    pub fn start(
+        slf: &Bound<'_, Completer>,
+        event_loop: Py<PyAny>,
+        call: impl FnOnce(Arc<dyn EventLoop>) -> LocalCall,
+    ) -> PyResult<Py<CallFuture>> {
+        let this = slf.get();
+        let py = slf.py();
+        // Its timers and tasks: started before anything is registered.
+        crate::runtime::runtime().map_err(crate::runtime_error)?;
+        let (id, future) = this.new_future(py, event_loop)?;
+        let task = call(this.shared.clone());
+        this.lock_pending().insert(
+            id,
+            Call {
+                future: future.clone_ref(py),
+                task: Task::Local(Some(task)),
+            },
+        );
+        Completer::run(slf, || runnable(id))?;
+        Ok(future)
+    }
+
+    /// Polls the calls `wake` makes runnable (with [`runnable`], or by waking their wakers),
+    /// and every call they wake in turn, until none is left: with the GIL released while each
+    /// is polled, its new watches then handed to the loop, and a finished call's future
+    /// resolved. Within a run (a resumed task starting a call), it adds the calls to that run.
+    fn run(slf: &Bound<'_, Completer>, wake: impl FnOnce()) -> PyResult<()> {
+        let owner = Arc::as_ptr(&slf.get().shared) as usize;
+        let running =
+            RUNNABLE.with(|runnable| matches!(&*runnable.borrow(), Some((r, _)) if *r == owner));
+        if running {
+            wake();
+            return Ok(()); // the run in progress polls them
+        }
+        /// Puts back what ran on this thread before (nothing, in practice), however the run ends.
+        struct Restore(Option<(usize, VecDeque<u64>)>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                let outer = self.0.take();
+                RUNNABLE.with(|runnable| runnable.replace(outer));
+            }
+        }
+        let _restore =
+            Restore(RUNNABLE.with(|runnable| runnable.replace(Some((owner, VecDeque::new())))));
+        wake();
+        Completer::run_queued(slf)
+    }
+
+    fn run_queued(slf: &Bound<'_, Completer>) -> PyResult<()> {
+        let this = slf.get();
+        let py = slf.py();
+        let rt = crate::runtime::runtime().map_err(crate::runtime_error)?;
+        // A KeyboardInterrupt or SystemExit out of a resumed task, raised once the run is over
+        // (as the loop raises it out of a callback).
+        let mut escaped = None;
+        loop {
+            let next = RUNNABLE.with(|runnable| {
+                runnable
+                    .borrow_mut()
+                    .as_mut()
+                    .and_then(|(_, ids)| ids.pop_front())
+            });
+            let Some(id) = next else { break };
+            let mut task = match this.lock_pending().get_mut(&id) {
+                Some(Call {
+                    task: Task::Local(task),
+                    ..
+                }) => match task.take() {
+                    Some(task) => task,
+                    None => continue,
+                },
+                _ => continue, // finished or cancelled since it was woken
+            };
+            let waker = Waker::from(Arc::new(CallWaker {
+                id,
+                shared: this.shared.clone(),
+            }));
+            let polled = py.detach(|| {
+                let _runtime = rt.enter();
+                task.as_mut().poll(&mut Context::from_waker(&waker))
+            });
+            let asked =
+                std::mem::take(&mut *this.shared.asked.lock().unwrap_or_else(|e| e.into_inner()));
+            match polled {
+                Poll::Pending => {
+                    let event_loop = {
+                        let mut pending = this.lock_pending();
+                        match pending.get_mut(&id) {
+                            Some(call) => {
+                                call.task = Task::Local(Some(task));
+                                call.future.bind(py).borrow().event_loop.clone_ref(py)
+                            }
+                            // Cancelled while it was polled (by an observer): dropped.
+                            None => continue,
+                        }
+                    };
+                    for asked in asked {
+                        if let Err(e) = Completer::watch(slf, id, asked, &event_loop) {
+                            // The loop cannot watch the socket (it is closed): the call fails
+                            // with the loop's error.
+                            if let Err(e) = this.fail(py, id, e) {
+                                escaped.get_or_insert(e);
+                            }
+                            break;
+                        }
+                    }
+                }
+                Poll::Ready(result) => {
+                    drop(task);
+                    let call = this.lock_pending().remove(&id);
+                    this.forget_watches(py, id);
+                    if let Some(call) = call {
+                        if let Err(e) = resolve(call.future.bind(py), result) {
+                            escaped.get_or_insert(e);
+                        }
+                    }
+                }
+            }
+        }
+        escaped.map_or(Ok(()), Err)
+    }
+
+    /// Asks the loop to watch a socket for call `id`, until the deadline.
+    fn watch(
+        slf: &Bound<'_, Completer>,
+        id: u64,
+        asked: Asked,
+        event_loop: &Py<PyAny>,
+    ) -> PyResult<()> {
+        let this = slf.get();
+        let py = slf.py();
+        // A watch of the same socket is replaced.
+        if let Some(old) = this.lock_watches().remove(&asked.fd) {
+            unwatch(py, asked.fd, &old);
+        }
+        let ready = slf.getattr("ready")?;
+        let loop_ = event_loop.bind(py);
+        let add = if asked.writable {
+            "add_writer"
+        } else {
+            "add_reader"
+        };
+        loop_.call_method1(add, (asked.fd, &ready, asked.fd))?;
+        let delay = asked
+            .deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
+        let timer = match loop_.call_method1("call_later", (delay, &ready, asked.fd)) {
+            Ok(timer) => timer.unbind(),
+            Err(e) => {
+                let remove = if asked.writable {
+                    "remove_writer"
+                } else {
+                    "remove_reader"
+                };
+                let _ = loop_.call_method1(remove, (asked.fd,));
+                return Err(e);
+            }
+        };
+        this.lock_watches().insert(
+            asked.fd,
+            Watch {
+                call: id,
+                writable: asked.writable,
+                waker: asked.waker,
+                timer,
+                event_loop: event_loop.clone_ref(py),
+            },
+        );
+        Ok(())
+    }
+
+    /// Ends call `id` with `error`, its task dropped.
+    fn fail(&self, py: Python<'_>, id: u64, error: PyErr) -> PyResult<()> {
+        let call = self.lock_pending().remove(&id);
+        self.forget_watches(py, id);
+        let Some(call) = call else { return Ok(()) };
+        drop(call.task);
+        CallFuture::resolve(
+            call.future.bind(py),
+            Outcome::Failed(error.into_value(py).into_any()),
+        )
+    }
+
+    /// Stops the loop watching the sockets of call `id` (finished, or cancelled).
+    fn forget_watches(&self, py: Python<'_>, id: u64) {
+        let forgotten: Vec<(RawFd, Watch)> = {
+            let mut watches = self.lock_watches();
+            let fds: Vec<RawFd> = watches
+                .iter()
+                .filter(|(_, w)| w.call == id)
+                .map(|(fd, _)| *fd)
+                .collect();
+            fds.into_iter()
+                .filter_map(|fd| watches.remove(&fd).map(|w| (fd, w)))
+                .collect()
+        };
+        for (fd, watch) in forgotten {
+            unwatch(py, fd, &watch);
+        }
+    }
+}
+
+/// Removes a watch's reader (or writer) and timer from its loop. Failures are ignored: a
+/// closed loop watches nothing.
+fn unwatch(py: Python<'_>, fd: RawFd, watch: &Watch) {
+    let remove = if watch.writable {
+        "remove_writer"
+    } else {
+        "remove_reader"
+    };
+    let _ = watch.event_loop.bind(py).call_method1(remove, (fd,));
+    let _ = watch.timer.bind(py).call_method0("cancel");
+}
+
+/// Resolves a call's future with its result (nothing for a future already cancelled).
+fn resolve(future: &Bound<'_, CallFuture>, result: Result<FlowResponse, FfiError>) -> PyResult<()> {
+    let py = future.py();
+    // A cancelled future (the awaiting task was cancelled) takes no result.
+    if future.borrow().done() {
+        return Ok(());
+    }
+    let outcome = match result {
+        Ok(response) => match crate::values::to_python(py, &response) {
+            Ok(value) => Outcome::Done(value.unbind()),
+            Err(e) => Outcome::Failed(e.into_value(py).into_any()),
+        },
+        Err(e) => Outcome::Failed(crate::py_err(e).into_value(py).into_any()),
+    };
+    CallFuture::resolve(future, outcome)
 }
 
 #[pymethods]
@@ -101,9 +483,11 @@ impl Completer {
             shared: Arc::new(Shared {
                 queue: Mutex::new(Vec::new()),
                 wake,
+                asked: Mutex::new(Vec::new()),
             }),
             watched,
             pending: Mutex::new(HashMap::new()),
+            watches: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
         })
     }
@@ -115,65 +499,81 @@ impl Completer {
 
     /// The number of calls in progress.
     fn __len__(&self) -> usize {
-        self.pending.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.lock_pending().len()
     }
 
-    /// Resolves the futures of every call completed so far (run by the event loop).
-    fn drain(&self, py: Python<'_>) -> PyResult<()> {
-        // Read the wake-up bytes first, then take the queue: a result queued after the take
-        // finds the queue empty and writes a new byte, so no result is left without a wake-up.
+    /// The number of sockets the loop watches for the calls in progress.
+    #[getter]
+    fn watching(&self) -> usize {
+        self.lock_watches().len()
+    }
+
+    /// Handles what other threads reported (run by the event loop): resolves the futures of
+    /// the calls the runtime finished, and polls the calls woken.
+    fn drain(slf: &Bound<'_, Completer>) -> PyResult<()> {
+        let this = slf.get();
+        let py = slf.py();
+        // Read the wake-up bytes first, then take the queue: an event queued after the take
+        // finds the queue empty and writes a new byte, so no event is left without a wake-up.
         let mut buf = [0u8; 64];
         loop {
-            match (&self.watched).read(&mut buf) {
+            match (&this.watched).read(&mut buf) {
                 Ok(n) if n == buf.len() => continue,
                 Ok(_) => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 Err(_) => break,
             }
         }
-        let done =
-            std::mem::take(&mut *self.shared.queue.lock().unwrap_or_else(|e| e.into_inner()));
-        if done.is_empty() {
-            return Ok(());
-        }
-        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        let resolved: Vec<_> = done
-            .into_iter()
-            .filter_map(|(id, result)| pending.remove(&id).map(|(future, _)| (future, result)))
-            .collect();
-        drop(pending);
-        // A KeyboardInterrupt or SystemExit out of a resumed task, raised once every future of
-        // this batch has its result (as the loop raises it out of a callback).
-        let mut escaped = None;
-        for (future, result) in resolved {
-            let future = future.bind(py);
-            // A cancelled future (the awaiting task was cancelled) takes no result.
-            if future.borrow().done() {
-                continue;
+        let events =
+            std::mem::take(&mut *this.shared.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut woken = Vec::new();
+        let mut done = Vec::new();
+        for event in events {
+            match event {
+                Event::Woken(id) => woken.push(id),
+                Event::Done(id, result) => done.push((id, result)),
             }
-            let outcome = match result {
-                Ok(response) => match crate::values::to_python(py, &response) {
-                    Ok(value) => Outcome::Done(value.unbind()),
-                    Err(e) => Outcome::Failed(e.into_value(py).into_any()),
-                },
-                Err(e) => Outcome::Failed(crate::py_err(e).into_value(py).into_any()),
-            };
-            if let Err(e) = CallFuture::resolve(future, outcome) {
+        }
+        let mut escaped = None;
+        if !woken.is_empty() {
+            if let Err(e) = Completer::run(slf, || woken.into_iter().for_each(runnable)) {
+                escaped.get_or_insert(e);
+            }
+        }
+        let resolved: Vec<_> = {
+            let mut pending = this.lock_pending();
+            done.into_iter()
+                .filter_map(|(id, result)| pending.remove(&id).map(|call| (call.future, result)))
+                .collect()
+        };
+        for (future, result) in resolved {
+            if let Err(e) = resolve(future.bind(py), *result) {
                 escaped.get_or_insert(e);
             }
         }
         escaped.map_or(Ok(()), Err)
     }
 
-    /// Stops call `id` (its awaiting task was cancelled): the task is aborted, its result dropped.
-    fn cancel(&self, id: u64) {
-        let removed = self
-            .pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&id);
-        if let Some((_, abort)) = removed {
-            abort.abort();
+    /// The loop's callback for a watched socket: ready, or its deadline came. The call that
+    /// waits on it is polled.
+    fn ready(slf: &Bound<'_, Completer>, fd: RawFd) -> PyResult<()> {
+        let Some(watch) = slf.get().lock_watches().remove(&fd) else {
+            return Ok(()); // already handled (both the socket and the timer fired)
+        };
+        unwatch(slf.py(), fd, &watch);
+        Completer::run(slf, || watch.waker.wake())
+    }
+
+    /// Stops call `id` (its awaiting task was cancelled): its sockets are no longer watched,
+    /// and its future (on the loop's thread) or task (on the runtime) is dropped, its result
+    /// with it.
+    fn cancel(&self, py: Python<'_>, id: u64) {
+        let removed = self.lock_pending().remove(&id);
+        self.forget_watches(py, id);
+        match removed.map(|call| call.task) {
+            Some(Task::Spawned(abort)) => abort.abort(),
+            Some(Task::Local(task)) => drop(task),
+            None => {}
         }
     }
 

@@ -123,9 +123,11 @@ impl NativeClient {
         self.pid
     }
 
-    /// Starts operation `op` on the runtime; returns the call's future, an awaitable of the
-    /// event loop `event_loop`, which `completer` serves (see `bridge.rs`): its result is the
-    /// response's JSON form as Python values, or a `NativeError`.
+    /// Starts operation `op`; returns the call's future, an awaitable of the event loop
+    /// `event_loop`, which `completer` serves (see `bridge.rs`): its result is the response's
+    /// JSON form as Python values, or a `NativeError`. The call runs on the loop's thread, its
+    /// exchanges watched by the loop, where the client has the transport for it (no proxy);
+    /// otherwise on the runtime.
     /// `request` is the request's JSON form, as a `dict` or as JSON text (see [`read_request`]);
     /// one the core cannot read raises at once, and nothing starts.
     #[pyo3(signature = (op, request, options_json, completer, event_loop))]
@@ -140,8 +142,17 @@ impl NativeClient {
     ) -> PyResult<Py<bridge::CallFuture>> {
         self.check_process()?;
         let request = read_request(&op, request, |json| self.inner.read_request(&op, json))?;
-        let rt = runtime::runtime().map_err(runtime_error)?;
         let client = (*self.inner).clone();
+        if client.client().has_blocking_io() {
+            return bridge::Completer::start(completer, event_loop, |watcher| {
+                Box::pin(ffi::guard_future(async move {
+                    client
+                        .call_typed_on_event_loop(*request, options_json.as_deref(), watcher)
+                        .await
+                }))
+            });
+        }
+        let rt = runtime::runtime().map_err(runtime_error)?;
         completer.get().register(py, event_loop, |id, shared| {
             rt.spawn(async move {
                 let call = client.call_typed(*request, options_json.as_deref());

@@ -9,6 +9,7 @@ import dataclasses
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 
 import pytest
 
@@ -116,9 +117,36 @@ def test_cancelling_a_call_leaves_the_client_usable(clean_sandbox: Sandbox, adye
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+        # The call is gone, and so is the loop's watch of its socket.
+        completer = _client._COMPLETERS[asyncio.get_running_loop()]
+        assert len(completer) == 0 and completer.watching == 0
         return await client.payments.authorize(authorize_request("after-cancel-1"))
 
     assert asyncio.run(main()).status is cs.PaymentStatus.CHARGED
+
+
+def test_the_loop_keeps_a_calls_deadline(clean_sandbox: Sandbox, adyen_config: cs.ClientConfig) -> None:
+    clean_sandbox.fault(
+        {"processor": "adyen", "method": "POST", "path": "/v68/payments", "fault": {"type": "latency", "ms": 3000}}
+    )
+
+    async def main() -> tuple[float, cs.PaymentResponse]:
+        loop = asyncio.get_running_loop()
+        client = cs.AsyncClient(adyen_config)
+        started = loop.time()
+        with pytest.raises(cs.ProcessorTimeoutError):
+            options = cs.CallOptions(timeout_ms=300, retry=False)
+            await client.payments.authorize(authorize_request("deadline-1"), options=options)
+        waited = loop.time() - started
+        completer = _client._COMPLETERS[loop]
+        assert len(completer) == 0 and completer.watching == 0
+        clean_sandbox.reset()
+        return waited, await client.payments.authorize(authorize_request("deadline-2"))
+
+    waited, payment = asyncio.run(main())
+    # At the deadline (the loop's timer), not at the answer 3 s later.
+    assert 0.25 <= waited < 2, waited
+    assert payment.status is cs.PaymentStatus.CHARGED
 
 
 def test_wait_for_timeout_cancels_the_call(clean_sandbox: Sandbox, adyen_config: cs.ClientConfig) -> None:
@@ -152,11 +180,11 @@ def start_call(client: cs.AsyncClient, reference: str) -> _native.CallFuture:
     return client._require().call("payments.authorize", request, None, completer, loop)
 
 
-def test_the_awaiting_task_resumes_in_the_loop_iteration_that_reads_the_result(
-    adyen_config: cs.ClientConfig,
+def test_a_call_is_made_on_the_loops_thread_and_resumes_in_the_iteration_that_reads_the_answer(
+    clean_sandbox: Sandbox, adyen_config: cs.ClientConfig
 ) -> None:
     # A callback that schedules itself again runs once per iteration of the loop: it counts them.
-    async def main() -> tuple[list[int], int, cs.PaymentResponse]:
+    async def main() -> tuple[list[int], list[int], int, cs.PaymentResponse]:
         loop = asyncio.get_running_loop()
         iterations = 0
 
@@ -167,26 +195,50 @@ def test_the_awaiting_task_resumes_in_the_loop_iteration_that_reads_the_result(
 
         loop.call_soon(tick)
         client = cs.AsyncClient(adyen_config)
-        completer = _client._COMPLETERS.get(loop) or _client._completer_of(loop)
+        await client.payments.authorize(authorize_request("same-iteration-0"))  # a connection to reuse
+        # Answered late enough that the loop has to watch the socket for it.
+        clean_sandbox.fault(
+            {"processor": "adyen", "method": "POST", "path": "/v68/payments", "fault": {"type": "latency", "ms": 50}}
+        )
+        completer = _client._COMPLETERS[loop]
         drained: list[int] = []
+        read: list[int] = []
 
         def drain() -> None:
             drained.append(iterations)
             completer.drain()
 
+        # The completer asks the loop to watch the call's socket: each time it is found
+        # readable, the iteration is recorded.
+        add_reader = loop.add_reader
+
+        def recording_add_reader(fd: int, callback: Callable[..., object], *args: object) -> None:
+            def ready(*args: object) -> None:
+                read.append(iterations)
+                callback(*args)
+
+            add_reader(fd, ready, *args)
+
         loop.remove_reader(completer.fileno())
         loop.add_reader(completer.fileno(), drain)
+        loop.add_reader = recording_add_reader  # type: ignore[method-assign]
         try:
             response = await client.payments.authorize(authorize_request("same-iteration-1"))
+            resumed = iterations
         finally:
+            del loop.add_reader
             loop.remove_reader(completer.fileno())
             del _client._COMPLETERS[loop]
-        return drained, iterations, response
+        assert completer.watching == 0 and len(completer) == 0
+        return drained, read, resumed, response
 
-    drained, resumed, payment = asyncio.run(main())
+    drained, read, resumed, payment = asyncio.run(main())
     assert payment.status is cs.PaymentStatus.CHARGED
-    # An asyncio.Future would resume the task one iteration after the one that set its result.
-    assert drained == [resumed]
+    # No other thread took part (nothing was reported through the completer's queue), the
+    # socket was watched by the loop, and the task resumed in the iteration that read the
+    # answer (an asyncio.Future would resume it one iteration later).
+    assert drained == []
+    assert read and read[-1] == resumed
 
 
 def test_the_call_future_speaks_asyncios_future_protocol(clean_sandbox: Sandbox, adyen_config: cs.ClientConfig) -> None:

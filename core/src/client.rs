@@ -92,10 +92,11 @@ pub struct Client {
 struct Inner {
     connector: Arc<dyn Connector>,
     transport: Arc<dyn HttpTransport>,
-    /// The exchanges of [`Client::execute_blocking_io`], made on its first call (clients that
-    /// never make one never set up its TLS); `None` with a transport of the caller's, or a
-    /// proxy. Shared by the clients made from one another, like the pool.
-    blocking: Arc<OnceLock<Option<BlockingTransport>>>,
+    /// The exchanges of [`Client::execute_blocking_io`] and [`Client::execute_on_event_loop`],
+    /// made on the first such call (clients that never make one never set up its TLS); `None`
+    /// with a transport of the caller's, or a proxy. Shared by the clients made from one
+    /// another, like the pool.
+    blocking: Arc<OnceLock<Option<Arc<BlockingTransport>>>>,
     /// The default transport's connection slots, which the blocking transport shares; `None`
     /// with a transport of the caller's.
     slots: Option<Arc<tokio::sync::Semaphore>>,
@@ -299,10 +300,38 @@ impl Client {
         options: &CallOptions,
     ) -> Result<FlowResponse> {
         let transport: &dyn HttpTransport = match self.blocking() {
-            Some(blocking) => blocking,
+            Some(blocking) => blocking.as_ref(),
             None => self.inner.transport.as_ref(),
         };
         self.execute_with(request, options, transport).await
+    }
+
+    /// [`Client::execute`] for a caller on an event loop (asyncio): the HTTP exchanges are
+    /// made by the thread that polls this future, on non-blocking sockets that `event_loop`
+    /// watches (the connections, TLS, limits and pool of [`Client::execute_blocking_io`]),
+    /// instead of being handed to the runtime's threads. Poll it on the loop's thread, within
+    /// the runtime's context (it needs the runtime's timers, as the blocking one does); a new
+    /// connection is made on a thread of its own. A binding's loop drives it: see
+    /// [`EventLoop`](crate::transport::EventLoop).
+    ///
+    /// Falls back to the default transport's exchanges as [`Client::execute_blocking_io`] does.
+    #[cfg(unix)]
+    pub async fn execute_on_event_loop(
+        &self,
+        request: FlowRequest,
+        options: &CallOptions,
+        event_loop: Arc<dyn crate::transport::EventLoop>,
+    ) -> Result<FlowResponse> {
+        match self.blocking() {
+            Some(blocking) => {
+                let transport = crate::transport::EventLoopTransport {
+                    blocking: blocking.clone(),
+                    event_loop,
+                };
+                self.execute_with(request, options, &transport).await
+            }
+            None => self.execute(request, options).await,
+        }
     }
 
     /// Whether [`Client::execute_blocking_io`] makes its exchanges on the calling thread:
@@ -313,14 +342,17 @@ impl Client {
     }
 
     /// The blocking transport, set up on first use.
-    fn blocking(&self) -> Option<&BlockingTransport> {
+    fn blocking(&self) -> Option<&Arc<BlockingTransport>> {
         let inner = &self.inner;
         inner
             .blocking
             .get_or_init(|| {
                 let slots = inner.slots.clone()?;
                 // Should TLS fail to set up (the platform verifier), the default transport serves.
-                BlockingTransport::new(&inner.options, slots).ok().flatten()
+                BlockingTransport::new(&inner.options, slots)
+                    .ok()
+                    .flatten()
+                    .map(Arc::new)
             })
             .as_ref()
     }

@@ -267,6 +267,21 @@ impl JsonClient {
         to_json(&self.client.execute_blocking_io(request, &options).await?)
     }
 
+    /// [`JsonClient::call_typed`] for a caller on an event loop, its exchanges watched by
+    /// `event_loop` ([`Client::execute_on_event_loop`]: poll it on the loop's thread).
+    #[cfg(unix)]
+    pub async fn call_typed_on_event_loop(
+        &self,
+        request: FlowRequest,
+        options_json: Option<&str>,
+        event_loop: Arc<dyn crate::transport::EventLoop>,
+    ) -> Result<FlowResponse> {
+        let options = read_options(options_json)?;
+        self.client
+            .execute_on_event_loop(request, &options, event_loop)
+            .await
+    }
+
     /// Verifies and parses a webhook: headers as a JSON object of strings, and the raw body.
     pub fn handle_webhook(&self, headers_json: &str, body: &[u8]) -> Result<String> {
         to_json(&self.handle_webhook_typed(headers_json, body)?)

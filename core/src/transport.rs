@@ -1,6 +1,7 @@
 //! Transport: executes the connectors' HTTP requests (reqwest + rustls on tokio; for blocking
-//! calls, blocking sockets on the calling thread: `transport/blocking.rs`), with timeouts, a
-//! proxy, and retries only where they cannot act twice.
+//! calls, blocking sockets on the calling thread: `transport/blocking.rs`; for calls on an
+//! event loop, the same connections watched by that loop: `transport/event_loop.rs`), with
+//! timeouts, a proxy, and retries only where they cannot act twice.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,6 +16,12 @@ use crate::types::{Bytes, HttpMethod};
 
 mod blocking;
 pub(crate) use blocking::BlockingTransport;
+#[cfg(unix)]
+mod event_loop;
+#[cfg(unix)]
+pub use event_loop::EventLoop;
+#[cfg(unix)]
+pub(crate) use event_loop::EventLoopTransport;
 
 /// Transport settings of a client. Durations are in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -162,8 +162,9 @@ class _ClientBase:
 
 
 _COMPLETERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _native.Completer] = weakref.WeakKeyDictionary()
-"""Each event loop's completer: the runtime's threads queue results there and wake the loop
-through one file descriptor; the loop resolves every finished call's future in one callback."""
+"""Each event loop's completer: it runs the loop's calls on the loop's thread, the loop watching
+their sockets; other threads (a new connection's, the runtime's) report to it through one file
+descriptor, which the loop watches too."""
 
 
 def _running_loop() -> asyncio.AbstractEventLoop:
@@ -190,15 +191,18 @@ class AsyncClient(_ClientBase):
         amount=Money(1000, "USD"), merchant_reference="order-1", payment_method=Card(...))
     ```
 
-    Calls run on the core's runtime (Rust, with the GIL released) and complete the awaiting
-    coroutine, so hundreds of concurrent calls (`asyncio.gather`) share one connection pool.
+    Calls run on the event loop's thread (Rust, with the GIL released), their sockets watched by
+    the loop as an asyncio HTTP client's are, so hundreds of concurrent calls
+    (`asyncio.gather`) share one connection pool and no call waits on another thread. (Behind
+    a proxy, calls run on the core's runtime instead.)
     A declined payment is a response with status `failure`; a call that could not be
     processed raises a `ConnectorServiceError` subclass. A client belongs to the process that
     created it: after `os.fork()`, create a new one in the child.
 
     `on_call` receives a `CallRecord` (connector, operation, outcome, HTTP status, attempts,
-    latency, idempotency key; never a secret) when each call finishes, on the core's thread:
-    keep it quick. An exception it raises is logged, never raised into the call.
+    latency, idempotency key; never a secret) when each call finishes, on the thread that
+    finished it (the event loop's, or the core's): keep it quick. An exception it raises is
+    logged, never raised into the call.
     """
 
     __slots__ = ("payments", "refunds", "disputes")
@@ -265,7 +269,8 @@ class Client(_ClientBase):
 
     Same API as `AsyncClient` without `await`. Each call releases the GIL while the core
     works, so threads run concurrently; Ctrl-C cancels a call in progress. `Client` and
-    `AsyncClient` share the process's one runtime. `on_call`: as in `AsyncClient`.
+    `AsyncClient` share the process's one runtime. `on_call`: as in `AsyncClient` (on the
+    core's thread).
     """
 
     __slots__ = ("payments", "refunds", "disputes")

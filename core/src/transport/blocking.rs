@@ -56,20 +56,26 @@ const PROXY_VARIABLES: [&str; 6] = [
 /// that polls it: only [`Client::execute_blocking_io`](crate::Client::execute_blocking_io)
 /// uses it, on a caller's own thread.
 pub(crate) struct BlockingTransport {
-    tls: Arc<rustls::ClientConfig>,
+    pub(super) dialer: Dialer,
     user_agent: String,
-    connect_timeout: Duration,
-    max_response_bytes: u64,
+    pub(super) max_response_bytes: u64,
     /// The most idle connections kept per origin.
     max_idle: usize,
     idle: Mutex<HashMap<Origin, Vec<Idle>>>,
-    slots: Arc<tokio::sync::Semaphore>,
+    pub(super) slots: Arc<tokio::sync::Semaphore>,
     urls: UrlCache,
+}
+
+/// Makes new connections (DNS, TCP, TLS handshake), blocking the calling thread.
+#[derive(Clone)]
+pub(super) struct Dialer {
+    tls: Arc<rustls::ClientConfig>,
+    connect_timeout: Duration,
 }
 
 /// Where a connection goes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Origin {
+pub(super) struct Origin {
     https: bool,
     host: String,
     port: u16,
@@ -80,13 +86,13 @@ struct Idle {
     since: Instant,
 }
 
-enum Conn {
+pub(super) enum Conn {
     Plain(TcpStream),
     Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
 }
 
 impl Conn {
-    fn socket(&self) -> &TcpStream {
+    pub(super) fn socket(&self) -> &TcpStream {
         match self {
             Conn::Plain(s) => s,
             Conn::Tls(s) => &s.sock,
@@ -95,8 +101,9 @@ impl Conn {
 
     /// Whether a kept-alive connection can carry a request: nothing to read (no EOF, no
     /// stray bytes, no TLS alert) without blocking, and for TLS nothing left over from the last
-    /// answer (a close_notify read along with it, or bytes past it).
-    fn is_reusable(&mut self) -> bool {
+    /// answer (a close_notify read along with it, or bytes past it). The socket is left
+    /// blocking, or not.
+    fn is_reusable(&mut self, blocking: bool) -> bool {
         if let Conn::Tls(s) = self {
             match s.conn.process_new_packets() {
                 Ok(state) if !state.peer_has_closed() && state.plaintext_bytes_to_read() == 0 => {}
@@ -109,7 +116,7 @@ impl Conn {
         }
         let idle =
             matches!(socket.peek(&mut [0u8; 1]), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
-        socket.set_nonblocking(false).is_ok() && idle
+        idle && (!blocking || socket.set_nonblocking(false).is_ok())
     }
 
     /// The time left until `deadline`, as the socket's timeout for the next `read` (or
@@ -161,7 +168,7 @@ fn failure(kind: TransportErrorKind, message: impl Into<String>) -> TransportErr
 }
 
 /// An I/O error while exchanging (after the request may have been sent).
-fn exchange_error(e: &io::Error) -> TransportError {
+pub(super) fn exchange_error(e: &io::Error) -> TransportError {
     match e.kind() {
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => TransportError::timed_out(),
         _ => TransportError::failed(e),
@@ -183,9 +190,11 @@ impl BlockingTransport {
             return Ok(None);
         }
         Ok(Some(BlockingTransport {
-            tls: tls_config()?,
+            dialer: Dialer {
+                tls: tls_config()?,
+                connect_timeout: Duration::from_millis(options.connect_timeout_ms),
+            },
             user_agent: user_agent(options),
-            connect_timeout: Duration::from_millis(options.connect_timeout_ms),
             max_response_bytes: options.max_response_bytes,
             max_idle: options.max_connections as usize,
             idle: Mutex::new(HashMap::new()),
@@ -200,6 +209,41 @@ impl BlockingTransport {
         request: &HttpRequest,
         deadline: Instant,
     ) -> std::result::Result<HttpResponse, TransportError> {
+        let (url, origin, head) = self.prepare(request)?;
+        let body = request.body.as_ref().map_or(&[][..], |b| b.0.as_slice());
+
+        // A kept-alive connection, or a new one. A kept-alive one that fails while the request
+        // is being written was closed by the processor: written again on a new connection.
+        let mut conn = match self.take_idle(&origin, true) {
+            Some(mut conn) => match write_request(&mut conn, &head, body, deadline) {
+                Ok(()) => conn,
+                Err(_) => {
+                    let mut conn = self.dialer.connect(&origin, &url, deadline)?;
+                    write_request(&mut conn, &head, body, deadline)?;
+                    conn
+                }
+            },
+            None => {
+                let mut conn = self.dialer.connect(&origin, &url, deadline)?;
+                write_request(&mut conn, &head, body, deadline)?;
+                conn
+            }
+        };
+        let mut buf = Vec::with_capacity(4096);
+        let (response, reusable) =
+            read_response(&mut conn, &mut buf, Some(deadline), self.max_response_bytes)
+                .map_err(Unread::blocking)?;
+        if reusable {
+            self.put_idle(origin, conn);
+        }
+        Ok(response)
+    }
+
+    /// The request's parsed URL, its origin, and its head (request line and headers).
+    pub(super) fn prepare(
+        &self,
+        request: &HttpRequest,
+    ) -> std::result::Result<(url::Url, Origin, Vec<u8>), TransportError> {
         let url = self.urls.get(&request.url).ok_or_else(|| {
             failure(
                 TransportErrorKind::Connect,
@@ -208,30 +252,7 @@ impl BlockingTransport {
         })?;
         let origin = origin(&url)?;
         let head = self.encode(request, &url)?;
-        let body = request.body.as_ref().map_or(&[][..], |b| b.0.as_slice());
-
-        // A kept-alive connection, or a new one. A kept-alive one that fails while the request
-        // is being written was closed by the processor: written again on a new connection.
-        let mut conn = match self.take_idle(&origin) {
-            Some(mut conn) => match write_request(&mut conn, &head, body, deadline) {
-                Ok(()) => conn,
-                Err(_) => {
-                    let mut conn = self.connect(&origin, &url, deadline)?;
-                    write_request(&mut conn, &head, body, deadline)?;
-                    conn
-                }
-            },
-            None => {
-                let mut conn = self.connect(&origin, &url, deadline)?;
-                write_request(&mut conn, &head, body, deadline)?;
-                conn
-            }
-        };
-        let (response, reusable) = read_response(&mut conn, deadline, self.max_response_bytes)?;
-        if reusable {
-            self.put_idle(origin, conn);
-        }
-        Ok(response)
+        Ok((url, origin, head))
     }
 
     /// The request line and headers (lowercase names, as the default transport sends them).
@@ -291,18 +312,20 @@ impl BlockingTransport {
         Ok(head)
     }
 
-    fn take_idle(&self, origin: &Origin) -> Option<Conn> {
+    /// A kept-alive connection to `origin` that can carry a request, its socket blocking or
+    /// not.
+    pub(super) fn take_idle(&self, origin: &Origin, blocking: bool) -> Option<Conn> {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
         let conns = idle.get_mut(origin)?;
         while let Some(Idle { mut conn, since }) = conns.pop() {
-            if since.elapsed() < IDLE_TIMEOUT && conn.is_reusable() {
+            if since.elapsed() < IDLE_TIMEOUT && conn.is_reusable(blocking) {
                 return Some(conn);
             }
         }
         None
     }
 
-    fn put_idle(&self, origin: Origin, conn: Conn) {
+    pub(super) fn put_idle(&self, origin: Origin, conn: Conn) {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
         let conns = idle.entry(origin).or_default();
         conns.retain(|c| c.since.elapsed() < IDLE_TIMEOUT);
@@ -313,9 +336,11 @@ impl BlockingTransport {
             });
         }
     }
+}
 
+impl Dialer {
     /// A new connection (TLS handshake done); every failure is `Connect`: nothing was sent.
-    fn connect(
+    pub(super) fn connect(
         &self,
         origin: &Origin,
         url: &url::Url,
@@ -500,16 +525,44 @@ enum Framing {
     UntilClose,
 }
 
+/// Why a response was not read.
+pub(super) enum Unread {
+    Failed(TransportError),
+    /// A non-blocking socket has nothing more to read yet: read again, from the start of the
+    /// same buffer, once it is readable.
+    NotReady,
+}
+
+impl From<TransportError> for Unread {
+    fn from(e: TransportError) -> Unread {
+        Unread::Failed(e)
+    }
+}
+
+impl Unread {
+    /// The failure of a blocking read (where a read with nothing to read timed out).
+    fn blocking(self) -> TransportError {
+        match self {
+            Unread::Failed(e) => e,
+            Unread::NotReady => TransportError::timed_out(),
+        }
+    }
+}
+
 /// Reads one response: its status, headers (lowercase names) and body; and whether the
-/// connection can carry another request.
-fn read_response(
+/// connection can carry another request. The bytes read are appended to `buf`, which is read
+/// from its start: with `deadline`, the socket blocks (until then); without, it does not, and
+/// when the response is not complete yet the answer is [`Unread::NotReady`], with what was
+/// read kept in `buf` for the next attempt.
+pub(super) fn read_response(
     conn: &mut Conn,
-    deadline: Instant,
+    buf: &mut Vec<u8>,
+    deadline: Option<Instant>,
     max: u64,
-) -> std::result::Result<(HttpResponse, bool), TransportError> {
+) -> std::result::Result<(HttpResponse, bool), Unread> {
     let mut input = Input {
         conn,
-        buf: Vec::with_capacity(4096),
+        buf,
         pos: 0,
         deadline,
     };
@@ -520,21 +573,13 @@ fn read_response(
             break head;
         }
     };
-    let too_large = || TransportError::too_large(status, max);
+    let too_large = || Unread::Failed(TransportError::too_large(status, max));
     let (body, reusable) = match framing {
         Framing::None => (Vec::new(), keep_alive),
         Framing::Length(len) if len > max => return Err(too_large()),
         Framing::Length(len) => (input.take(len as usize)?, keep_alive),
-        Framing::Chunked => (
-            input
-                .chunked(max)
-                .map_err(|e| e.unwrap_or_else(too_large))?,
-            keep_alive,
-        ),
-        Framing::UntilClose => (
-            input.rest(max).map_err(|e| e.unwrap_or_else(too_large))?,
-            false,
-        ),
+        Framing::Chunked => (input.chunked(max)?.ok_or_else(too_large)?, keep_alive),
+        Framing::UntilClose => (input.rest(max)?.ok_or_else(too_large)?, false),
     };
     // Bytes past the answer (nothing was asked for them), or a protocol switch nobody asked
     // for: the connection is not reused.
@@ -550,35 +595,35 @@ fn read_response(
 /// A response as it is read.
 struct Input<'a> {
     conn: &'a mut Conn,
-    buf: Vec<u8>,
+    buf: &'a mut Vec<u8>,
     /// How much of `buf` is consumed.
     pos: usize,
-    deadline: Instant,
+    /// For a blocking socket, when reading stops; `None` for a non-blocking one.
+    deadline: Option<Instant>,
 }
 
 type Head = (u16, Vec<(String, String)>, Framing, bool);
 
 impl Input<'_> {
     /// Reads more bytes; an end of the stream is an error (the answer is incomplete).
-    fn more(&mut self) -> std::result::Result<(), TransportError> {
+    fn more(&mut self) -> std::result::Result<(), Unread> {
         if self.more_or_end()? {
             Ok(())
         } else {
             Err(failure(
                 TransportErrorKind::Io,
                 "the processor closed the connection before its answer was complete",
-            ))
+            )
+            .into())
         }
     }
 
     /// Reads more bytes; `false` at the end of the stream.
-    fn more_or_end(&mut self) -> std::result::Result<bool, TransportError> {
-        if !self.conn.until(self.deadline, false) {
-            return Err(TransportError::timed_out());
-        }
-        if self.pos > 0 && self.pos == self.buf.len() {
-            self.buf.clear();
-            self.pos = 0;
+    fn more_or_end(&mut self) -> std::result::Result<bool, Unread> {
+        if let Some(deadline) = self.deadline {
+            if !self.conn.until(deadline, false) {
+                return Err(TransportError::timed_out().into());
+            }
         }
         let start = self.buf.len();
         self.buf.resize(start + 8192, 0);
@@ -594,16 +639,20 @@ impl Input<'_> {
                     self.buf.truncate(start);
                     return Ok(false);
                 }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock && self.deadline.is_none() => {
+                    self.buf.truncate(start);
+                    return Err(Unread::NotReady);
+                }
                 Err(e) => {
                     self.buf.truncate(start);
-                    return Err(exchange_error(&e));
+                    return Err(exchange_error(&e).into());
                 }
             }
         }
     }
 
     /// The status line and headers.
-    fn head(&mut self) -> std::result::Result<Head, TransportError> {
+    fn head(&mut self) -> std::result::Result<Head, Unread> {
         loop {
             let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
             let mut parsed = httparse::Response::new(&mut slots);
@@ -645,7 +694,7 @@ impl Input<'_> {
                                 let len =
                                     value.trim().parse::<u64>().map_err(|_| invalid_answer())?;
                                 if length.is_some_and(|l| l != len) {
-                                    return Err(invalid_answer());
+                                    return Err(invalid_answer().into());
                                 }
                                 length = Some(len);
                             }
@@ -661,14 +710,14 @@ impl Input<'_> {
                     return Ok((status, headers, framing, keep_alive));
                 }
                 Ok(httparse::Status::Partial) if self.buf.len() - self.pos < MAX_HEAD_BYTES => {}
-                _ => return Err(invalid_answer()),
+                _ => return Err(invalid_answer().into()),
             }
             self.more()?;
         }
     }
 
     /// The next `len` bytes.
-    fn take(&mut self, len: usize) -> std::result::Result<Vec<u8>, TransportError> {
+    fn take(&mut self, len: usize) -> std::result::Result<Vec<u8>, Unread> {
         while self.buf.len() - self.pos < len {
             self.more()?;
         }
@@ -678,7 +727,7 @@ impl Input<'_> {
     }
 
     /// The next line, without its CRLF.
-    fn line(&mut self) -> std::result::Result<Vec<u8>, TransportError> {
+    fn line(&mut self) -> std::result::Result<Vec<u8>, Unread> {
         loop {
             if let Some(end) = self.buf[self.pos..].windows(2).position(|w| w == b"\r\n") {
                 let line = self.buf[self.pos..self.pos + end].to_vec();
@@ -686,14 +735,14 @@ impl Input<'_> {
                 return Ok(line);
             }
             if self.buf.len() - self.pos > MAX_HEAD_BYTES {
-                return Err(invalid_answer());
+                return Err(invalid_answer().into());
             }
             self.more()?;
         }
     }
 
-    /// A chunked body, decoded; `Err(None)` when it grows past `max`.
-    fn chunked(&mut self, max: u64) -> std::result::Result<Vec<u8>, Option<TransportError>> {
+    /// A chunked body, decoded; `None` when it grows past `max`.
+    fn chunked(&mut self, max: u64) -> std::result::Result<Option<Vec<u8>>, Unread> {
         let mut body = Vec::new();
         loop {
             let line = self.line()?;
@@ -705,23 +754,23 @@ impl Input<'_> {
             if size == 0 {
                 // Trailers, up to the empty line.
                 while !self.line()?.is_empty() {}
-                return Ok(body);
+                return Ok(Some(body));
             }
             if body.len() as u64 + size > max {
-                return Err(None);
+                return Ok(None);
             }
             body.extend_from_slice(&self.take(size as usize)?);
             if !self.line()?.is_empty() {
-                return Err(Some(invalid_answer()));
+                return Err(invalid_answer().into());
             }
         }
     }
 
-    /// The rest of the stream; `Err(None)` when it grows past `max`.
-    fn rest(&mut self, max: u64) -> std::result::Result<Vec<u8>, Option<TransportError>> {
+    /// The rest of the stream; `None` when it grows past `max`.
+    fn rest(&mut self, max: u64) -> std::result::Result<Option<Vec<u8>>, Unread> {
         loop {
             if (self.buf.len() - self.pos) as u64 > max {
-                return Err(None);
+                return Ok(None);
             }
             if !self.more_or_end()? {
                 break;
@@ -729,7 +778,7 @@ impl Input<'_> {
         }
         let body = self.buf[self.pos..].to_vec();
         self.pos = self.buf.len();
-        Ok(body)
+        Ok(Some(body))
     }
 }
 
@@ -778,6 +827,8 @@ mod tests {
         Close,
         /// Reads the request and never answers.
         Silent,
+        /// Keeps the connection open, and writes each answer in three pieces, 30 ms apart.
+        InPieces,
     }
 
     struct Server {
@@ -825,6 +876,18 @@ mod tests {
                         match after {
                             After::Silent => std::thread::sleep(Duration::from_secs(5)),
                             After::KeepOpen => writer.write_all(answer).unwrap(),
+                            After::InPieces => {
+                                let third = answer.len() / 3;
+                                for piece in [
+                                    &answer[..third],
+                                    &answer[third..2 * third],
+                                    &answer[2 * third..],
+                                ] {
+                                    writer.write_all(piece).unwrap();
+                                    writer.flush().unwrap();
+                                    std::thread::sleep(Duration::from_millis(30));
+                                }
+                            }
                             After::Close => {
                                 writer.write_all(answer).unwrap();
                                 return;
@@ -841,7 +904,11 @@ mod tests {
         }
     }
 
-    fn transport(max_response_bytes: u64) -> BlockingTransport {
+    fn transport(max_response_bytes: u64) -> Arc<BlockingTransport> {
+        Arc::new(blocking_transport(max_response_bytes))
+    }
+
+    fn blocking_transport(max_response_bytes: u64) -> BlockingTransport {
         let options = TransportOptions {
             max_response_bytes,
             ..TransportOptions::default()
@@ -850,6 +917,65 @@ mod tests {
         BlockingTransport::new(&options, slots)
             .unwrap()
             .expect("no proxy in the tests' environment")
+    }
+
+    /// How a test makes its exchanges: every test runs both ways, on one pool.
+    #[derive(Clone, Copy, Debug)]
+    enum Mode {
+        /// `BlockingTransport::exchange`, on blocking sockets.
+        Blocking,
+        /// The event-loop transport (`event_loop.rs`), on non-blocking sockets, with a loop
+        /// that finds every socket ready at once: each exchange is tried again and again until
+        /// its bytes are there, which exercises reading a response in as many pieces as it
+        /// arrives in.
+        #[cfg(unix)]
+        EventLoop,
+    }
+
+    const MODES: &[Mode] = &[
+        Mode::Blocking,
+        #[cfg(unix)]
+        Mode::EventLoop,
+    ];
+
+    #[cfg(unix)]
+    struct AtOnce;
+
+    #[cfg(unix)]
+    impl super::super::EventLoop for AtOnce {
+        fn watch(
+            &self,
+            _fd: std::os::fd::RawFd,
+            _writable: bool,
+            _deadline: Instant,
+            waker: &std::task::Waker,
+        ) {
+            waker.wake_by_ref();
+        }
+    }
+
+    fn exchange(
+        mode: Mode,
+        t: &Arc<BlockingTransport>,
+        request: &HttpRequest,
+        deadline: Instant,
+    ) -> std::result::Result<HttpResponse, TransportError> {
+        match mode {
+            Mode::Blocking => t.exchange(request, deadline),
+            #[cfg(unix)]
+            Mode::EventLoop => {
+                let transport = super::super::EventLoopTransport {
+                    blocking: t.clone(),
+                    event_loop: Arc::new(AtOnce),
+                };
+                let timeout = deadline.saturating_duration_since(Instant::now());
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_time()
+                    .build()
+                    .unwrap()
+                    .block_on(transport.send(request, timeout))
+            }
+        }
     }
 
     fn post(url: &str) -> HttpRequest {
@@ -863,165 +989,214 @@ mod tests {
     }
 
     fn send(
-        t: &BlockingTransport,
+        mode: Mode,
+        t: &Arc<BlockingTransport>,
         request: &HttpRequest,
     ) -> std::result::Result<HttpResponse, TransportError> {
-        t.exchange(request, Instant::now() + Duration::from_secs(5))
+        exchange(mode, t, request, Instant::now() + Duration::from_secs(5))
     }
 
     #[test]
     fn sends_the_request_and_reuses_the_connection() {
-        let server = serve(
-            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Request-Id: r1\r\n\r\nok",
-            After::KeepOpen,
-        );
-        let t = transport(1024);
-        for _ in 0..3 {
-            let response = send(&t, &post(&server.url)).unwrap();
-            assert_eq!(response.status, 200);
-            assert_eq!(response.body.0, b"ok");
-            assert_eq!(
-                response.headers.get("x-request-id").map(String::as_str),
-                Some("r1")
+        for &mode in MODES {
+            let server = serve(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Request-Id: r1\r\n\r\nok",
+                After::KeepOpen,
             );
+            let t = transport(1024);
+            for _ in 0..3 {
+                let response = send(mode, &t, &post(&server.url)).unwrap();
+                assert_eq!(response.status, 200);
+                assert_eq!(response.body.0, b"ok");
+                assert_eq!(
+                    response.headers.get("x-request-id").map(String::as_str),
+                    Some("r1")
+                );
+            }
+            assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+            let first = server.requests.lock().unwrap()[0].clone();
+            assert!(first.starts_with("POST /pay/1?x=y HTTP/1.1\r\n"), "{first}");
+            let port = server
+                .url
+                .split(':')
+                .nth(2)
+                .unwrap()
+                .split('/')
+                .next()
+                .unwrap();
+            for line in [
+                format!("host: 127.0.0.1:{port}\r\n"),
+                "idempotency-key: key-1\r\n".to_string(),
+                format!(
+                    "user-agent: connector-service/{}\r\n",
+                    env!("CARGO_PKG_VERSION")
+                ),
+                "content-length: 5\r\n".to_string(),
+            ] {
+                assert!(first.contains(&line), "{line:?} in {first}");
+            }
+            assert!(first.ends_with("\r\n\r\nhello"), "{first}");
         }
-        assert_eq!(server.connections.load(Ordering::SeqCst), 1);
-        let first = server.requests.lock().unwrap()[0].clone();
-        assert!(first.starts_with("POST /pay/1?x=y HTTP/1.1\r\n"), "{first}");
-        let port = server
-            .url
-            .split(':')
-            .nth(2)
-            .unwrap()
-            .split('/')
-            .next()
-            .unwrap();
-        for line in [
-            format!("host: 127.0.0.1:{port}\r\n"),
-            "idempotency-key: key-1\r\n".to_string(),
-            format!(
-                "user-agent: connector-service/{}\r\n",
-                env!("CARGO_PKG_VERSION")
-            ),
-            "content-length: 5\r\n".to_string(),
-        ] {
-            assert!(first.contains(&line), "{line:?} in {first}");
-        }
-        assert!(first.ends_with("\r\n\r\nhello"), "{first}");
     }
 
     #[test]
     fn reads_chunked_answers_and_skips_informational_ones() {
+        for &mode in MODES {
+            let server = serve(
+                b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n",
+                After::KeepOpen,
+            );
+            let t = transport(1024);
+            for _ in 0..2 {
+                let response = send(mode, &t, &post(&server.url)).unwrap();
+                assert_eq!(response.status, 201);
+                assert_eq!(response.body.0, b"hello world");
+            }
+            assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+        }
+    }
+
+    #[test]
+    fn answers_arriving_in_pieces_are_read_whole() {
+        for &mode in MODES {
+            let server = serve(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+                After::InPieces,
+            );
+            let t = transport(1024);
+            for _ in 0..2 {
+                let response = send(mode, &t, &post(&server.url)).unwrap();
+                assert_eq!(response.body.0, b"hello world", "{mode:?}");
+            }
+            assert_eq!(server.connections.load(Ordering::SeqCst), 1, "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn one_pool_serves_blocking_and_event_loop_exchanges() {
         let server = serve(
-            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
             After::KeepOpen,
         );
         let t = transport(1024);
         for _ in 0..2 {
-            let response = send(&t, &post(&server.url)).unwrap();
-            assert_eq!(response.status, 201);
-            assert_eq!(response.body.0, b"hello world");
+            for &mode in MODES {
+                assert_eq!(send(mode, &t, &post(&server.url)).unwrap().body.0, b"ok");
+            }
         }
         assert_eq!(server.connections.load(Ordering::SeqCst), 1);
     }
 
     #[test]
     fn answers_past_the_limit_are_abandoned() {
-        for answer in [
-            &b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world"[..],
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
-            b"HTTP/1.1 200 OK\r\n\r\nhello world",
-        ] {
-            let server = serve(answer, After::Close);
-            let e = send(&transport(10), &post(&server.url)).unwrap_err();
-            assert_eq!(e.kind, TransportErrorKind::ResponseTooLarge, "{}", e.message);
-            assert!(e.maybe_sent());
+        for &mode in MODES {
+            for answer in [
+                &b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world"[..],
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+                b"HTTP/1.1 200 OK\r\n\r\nhello world",
+            ] {
+                let server = serve(answer, After::Close);
+                let e = send(mode, &transport(10), &post(&server.url)).unwrap_err();
+                assert_eq!(e.kind, TransportErrorKind::ResponseTooLarge, "{}", e.message);
+                assert!(e.maybe_sent());
+            }
+            // Read to the end of the stream when nothing says how long it is.
+            let server = serve(b"HTTP/1.1 200 OK\r\n\r\nhello world", After::Close);
+            assert_eq!(
+                send(mode, &transport(11), &post(&server.url))
+                    .unwrap()
+                    .body
+                    .0,
+                b"hello world"
+            );
         }
-        // Read to the end of the stream when nothing says how long it is.
-        let server = serve(b"HTTP/1.1 200 OK\r\n\r\nhello world", After::Close);
-        assert_eq!(
-            send(&transport(11), &post(&server.url)).unwrap().body.0,
-            b"hello world"
-        );
     }
 
     #[test]
     fn a_connection_the_server_closed_is_not_reused() {
-        // Closed after each answer, without saying so: found closed before the next request.
-        let server = serve(
-            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-            After::Close,
-        );
-        let t = transport(1024);
-        for _ in 0..3 {
-            assert_eq!(send(&t, &post(&server.url)).unwrap().status, 200);
-            std::thread::sleep(Duration::from_millis(20));
+        for &mode in MODES {
+            // Closed after each answer, without saying so: found closed before the next request.
+            let server = serve(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                After::Close,
+            );
+            let t = transport(1024);
+            for _ in 0..3 {
+                assert_eq!(send(mode, &t, &post(&server.url)).unwrap().status, 200);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert_eq!(server.connections.load(Ordering::SeqCst), 3);
+            // Said so: not kept.
+            let server = serve(
+                b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+                After::Close,
+            );
+            for _ in 0..2 {
+                assert_eq!(send(mode, &t, &post(&server.url)).unwrap().status, 200);
+            }
+            assert_eq!(server.connections.load(Ordering::SeqCst), 2);
         }
-        assert_eq!(server.connections.load(Ordering::SeqCst), 3);
-        // Said so: not kept.
-        let server = serve(
-            b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
-            After::Close,
-        );
-        for _ in 0..2 {
-            assert_eq!(send(&t, &post(&server.url)).unwrap().status, 200);
-        }
-        assert_eq!(server.connections.load(Ordering::SeqCst), 2);
     }
 
     #[test]
     fn failures_say_whether_the_request_may_have_arrived() {
-        // Nothing listens: not sent.
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let e = send(
-            &transport(1024),
-            &post(&format!("http://127.0.0.1:{port}/x")),
-        )
-        .unwrap_err();
-        assert_eq!(e.kind, TransportErrorKind::Connect, "{}", e.message);
-        assert!(!e.maybe_sent());
-        // An answer cut short: sent.
-        let server = serve(
-            b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
-            After::Close,
-        );
-        let e = send(&transport(1024), &post(&server.url)).unwrap_err();
-        assert_eq!(e.kind, TransportErrorKind::Io, "{}", e.message);
-        assert!(e.maybe_sent());
-        // Not HTTP: sent.
-        let server = serve(b"SSH-2.0-OpenSSH\r\n\r\n", After::Close);
-        let e = send(&transport(1024), &post(&server.url)).unwrap_err();
-        assert_eq!(e.kind, TransportErrorKind::Io, "{}", e.message);
-        // No answer in time: a timeout, at the deadline.
-        let server = serve(b"", After::Silent);
-        let started = Instant::now();
-        let e = transport(1024)
-            .exchange(
+        for &mode in MODES {
+            // Nothing listens: not sent.
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let e = send(
+                mode,
+                &transport(1024),
+                &post(&format!("http://127.0.0.1:{port}/x")),
+            )
+            .unwrap_err();
+            assert_eq!(e.kind, TransportErrorKind::Connect, "{}", e.message);
+            assert!(!e.maybe_sent());
+            // An answer cut short: sent.
+            let server = serve(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+                After::Close,
+            );
+            let e = send(mode, &transport(1024), &post(&server.url)).unwrap_err();
+            assert_eq!(e.kind, TransportErrorKind::Io, "{}", e.message);
+            assert!(e.maybe_sent());
+            // Not HTTP: sent.
+            let server = serve(b"SSH-2.0-OpenSSH\r\n\r\n", After::Close);
+            let e = send(mode, &transport(1024), &post(&server.url)).unwrap_err();
+            assert_eq!(e.kind, TransportErrorKind::Io, "{}", e.message);
+            // No answer in time: a timeout, at the deadline.
+            let server = serve(b"", After::Silent);
+            let started = Instant::now();
+            let e = exchange(
+                mode,
+                &transport(1024),
                 &post(&server.url),
                 Instant::now() + Duration::from_millis(300),
             )
             .unwrap_err();
-        assert_eq!(e.kind, TransportErrorKind::Timeout, "{}", e.message);
-        assert!(started.elapsed() < Duration::from_secs(3));
+            assert_eq!(e.kind, TransportErrorKind::Timeout, "{}", e.message);
+            assert!(started.elapsed() < Duration::from_secs(3));
+        }
     }
 
     #[test]
     fn invalid_headers_are_refused_before_anything_is_sent() {
-        let server = serve(
-            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-            After::KeepOpen,
-        );
-        let mut request = post(&server.url);
-        request
-            .headers
-            .insert("Idempotency-Key".into(), "a\r\nx-injected: 1".into());
-        let e = send(&transport(1024), &request).unwrap_err();
-        assert_eq!(e.kind, TransportErrorKind::Connect, "{}", e.message);
-        assert_eq!(server.connections.load(Ordering::SeqCst), 0);
+        for &mode in MODES {
+            let server = serve(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                After::KeepOpen,
+            );
+            let mut request = post(&server.url);
+            request
+                .headers
+                .insert("Idempotency-Key".into(), "a\r\nx-injected: 1".into());
+            let e = send(mode, &transport(1024), &request).unwrap_err();
+            assert_eq!(e.kind, TransportErrorKind::Connect, "{}", e.message);
+            assert_eq!(server.connections.load(Ordering::SeqCst), 0);
+        }
     }
 
     /// A TLS server on a local port with the test certificate (`testdata/`, for `localhost` and
@@ -1071,34 +1246,38 @@ mod tests {
 
     #[test]
     fn tls_verifies_the_processor_certificate() {
-        let url = serve_tls();
-        // The platform's roots do not include the test CA: refused, nothing sent.
-        let e = send(&transport(1024), &post(&url)).unwrap_err();
-        assert_eq!(e.kind, TransportErrorKind::Connect, "{}", e.message);
-        assert!(e.message.contains("certificate"), "{}", e.message);
-        // With the test CA trusted as well, the exchange goes through.
-        use rustls::pki_types::pem::PemObject;
-        let ca =
-            rustls::pki_types::CertificateDer::from_pem_slice(include_bytes!("testdata/ca.pem"))
-                .unwrap();
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let verifier =
-            rustls_platform_verifier::Verifier::new_with_extra_roots([ca], provider.clone())
-                .unwrap();
-        let mut config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier))
-            .with_no_client_auth();
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        let mut t = transport(1024);
-        t.tls = Arc::new(config);
-        let response = send(&t, &post(&url)).unwrap();
-        assert_eq!(
-            (response.status, response.body.0.as_slice()),
-            (200, &b"tls"[..])
-        );
+        for &mode in MODES {
+            let url = serve_tls();
+            // The platform's roots do not include the test CA: refused, nothing sent.
+            let e = send(mode, &transport(1024), &post(&url)).unwrap_err();
+            assert_eq!(e.kind, TransportErrorKind::Connect, "{}", e.message);
+            assert!(e.message.contains("certificate"), "{}", e.message);
+            // With the test CA trusted as well, the exchange goes through.
+            use rustls::pki_types::pem::PemObject;
+            let ca = rustls::pki_types::CertificateDer::from_pem_slice(include_bytes!(
+                "testdata/ca.pem"
+            ))
+            .unwrap();
+            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+            let verifier =
+                rustls_platform_verifier::Verifier::new_with_extra_roots([ca], provider.clone())
+                    .unwrap();
+            let mut config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(verifier))
+                .with_no_client_auth();
+            config.alpn_protocols = vec![b"http/1.1".to_vec()];
+            let mut t = blocking_transport(1024);
+            t.dialer.tls = Arc::new(config);
+            let t = Arc::new(t);
+            let response = send(mode, &t, &post(&url)).unwrap();
+            assert_eq!(
+                (response.status, response.body.0.as_slice()),
+                (200, &b"tls"[..])
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,230 @@
+//! Exchanges made on an event loop's own thread: the blocking transport's connections and
+//! HTTP/1.1 reading, on non-blocking sockets that the caller's event loop watches, for
+//! [`Client::execute_on_event_loop`](crate::Client::execute_on_event_loop).
+//!
+//! A call of an asyncio program through the default transport crosses threads twice per
+//! exchange: to hyper's connection task on the runtime, and back to the loop. Here the loop's
+//! thread writes the request itself, hands the socket to the loop to watch (through
+//! [`EventLoop::watch`]), and reads the answer when the loop says it is readable: the only
+//! wake-up is the loop's own, as for a client written for that loop.
+//!
+//! Same rules as the blocking transport (one pool and one `max_connections` limit with it,
+//! the same TLS, the same failure semantics), with two differences:
+//! - a new connection (DNS, TCP, TLS handshake) is made on a thread of its own, since none of
+//!   it may block the loop; the socket then comes back to the loop's thread;
+//! - the deadline is the loop's to keep: each watch carries it, and a socket still not ready
+//!   once it has passed is a timeout.
+
+use std::future::Future;
+use std::io::{self, Write};
+use std::os::fd::{AsRawFd, RawFd};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use super::blocking::{exchange_error, read_response, BlockingTransport, Conn, Origin, Unread};
+use super::{acquire_slot, HttpTransport, SendFuture, TransportError};
+use crate::http::{HttpRequest, HttpResponse};
+
+/// An event loop that watches sockets for [`Client::execute_on_event_loop`]
+/// (crate::Client::execute_on_event_loop): a binding implements it with its language's loop
+/// (asyncio's `add_reader`, `add_writer` and `call_at`).
+pub trait EventLoop: Send + Sync + 'static {
+    /// Wakes `waker` once: when `fd` is readable (`writable`: writable), or at `deadline`,
+    /// whichever comes first. A later watch of the same `fd` replaces this one. The socket
+    /// stays open until the watch has fired, or until the future that asked for it is dropped
+    /// (a cancelled call): the loop must then forget the watches that call asked for before
+    /// dropping it.
+    fn watch(&self, fd: RawFd, writable: bool, deadline: Instant, waker: &Waker);
+}
+
+/// The transport of one call on an event loop.
+pub(crate) struct EventLoopTransport {
+    pub(crate) blocking: Arc<BlockingTransport>,
+    pub(crate) event_loop: Arc<dyn EventLoop>,
+}
+
+impl HttpTransport for EventLoopTransport {
+    fn send<'a>(&'a self, request: &'a HttpRequest, timeout: Duration) -> SendFuture<'a> {
+        Box::pin(async move {
+            let deadline = Instant::now() + timeout;
+            let _slot = acquire_slot(&self.blocking.slots, timeout).await?;
+            self.exchange(request, deadline).await
+        })
+    }
+}
+
+impl EventLoopTransport {
+    /// One exchange, until `deadline`: what `BlockingTransport::exchange` does, waiting on
+    /// the loop instead of blocking.
+    async fn exchange(
+        &self,
+        request: &HttpRequest,
+        deadline: Instant,
+    ) -> Result<HttpResponse, TransportError> {
+        let t = &self.blocking;
+        let (url, origin, head) = t.prepare(request)?;
+        // One buffer: one TLS record, one segment for a small request.
+        let mut message = head;
+        if let Some(body) = &request.body {
+            message.extend_from_slice(&body.0);
+        }
+
+        // A kept-alive connection, or a new one. A kept-alive one that fails while the request
+        // is being written was closed by the processor: written again on a new connection.
+        let mut conn = match t.take_idle(&origin, false) {
+            Some(mut conn) => match self.write(&mut conn, &message, deadline).await {
+                Ok(()) => conn,
+                Err(_) => {
+                    let mut conn = self.connect(&origin, &url, deadline).await?;
+                    self.write(&mut conn, &message, deadline).await?;
+                    conn
+                }
+            },
+            None => {
+                let mut conn = self.connect(&origin, &url, deadline).await?;
+                self.write(&mut conn, &message, deadline).await?;
+                conn
+            }
+        };
+        let mut buf = Vec::with_capacity(4096);
+        let (response, reusable) = loop {
+            match read_response(&mut conn, &mut buf, None, t.max_response_bytes) {
+                Ok(read) => break read,
+                Err(Unread::NotReady) => self.ready(&conn, false, deadline).await?,
+                Err(Unread::Failed(e)) => return Err(e),
+            }
+        };
+        if reusable {
+            t.put_idle(origin, conn);
+        }
+        Ok(response)
+    }
+
+    /// A new connection, made on a thread of its own (its DNS lookup, connect and TLS
+    /// handshake block), its socket then made non-blocking.
+    async fn connect(
+        &self,
+        origin: &Origin,
+        url: &url::Url,
+        deadline: Instant,
+    ) -> Result<Conn, TransportError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (dialer, origin, url) = (self.blocking.dialer.clone(), origin.clone(), url.clone());
+        std::thread::Builder::new()
+            .name("connector-service-connect".into())
+            .spawn(move || {
+                let _ = tx.send(dialer.connect(&origin, &url, deadline));
+            })
+            .map_err(|e| TransportError::connect(&e))?;
+        // The dialer keeps to the deadline itself (resolve, connect and handshake are bounded).
+        let conn = rx
+            .await
+            .map_err(|_| TransportError::connect(&"the connecting thread ended"))??;
+        conn.socket()
+            .set_nonblocking(true)
+            .map_err(|e| TransportError::connect(&e))?;
+        Ok(conn)
+    }
+
+    /// Writes `message` (on a non-blocking socket); a failure means the processor does not
+    /// have all of it.
+    async fn write(
+        &self,
+        conn: &mut Conn,
+        message: &[u8],
+        deadline: Instant,
+    ) -> Result<(), TransportError> {
+        let mut sent = 0;
+        loop {
+            match write_some(conn, message, &mut sent) {
+                Ok(()) => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.ready(conn, true, deadline).await?
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(exchange_error(&e)),
+            }
+        }
+    }
+
+    /// Waits until the loop finds `conn`'s socket readable (or writable); a timeout once
+    /// `deadline` has passed.
+    async fn ready(
+        &self,
+        conn: &Conn,
+        writable: bool,
+        deadline: Instant,
+    ) -> Result<(), TransportError> {
+        if Instant::now() >= deadline {
+            return Err(TransportError::timed_out());
+        }
+        Watch {
+            event_loop: &*self.event_loop,
+            fd: conn.socket().as_raw_fd(),
+            writable,
+            deadline,
+            watched: false,
+        }
+        .await;
+        Ok(())
+    }
+}
+
+/// Writes what the socket takes of `message[*sent..]` (for TLS: hands it to the session, then
+/// writes the session's records); `Ok` once everything is on the socket, `WouldBlock` when
+/// the socket takes no more for now.
+fn write_some(conn: &mut Conn, message: &[u8], sent: &mut usize) -> io::Result<()> {
+    match conn {
+        Conn::Plain(socket) => {
+            while *sent < message.len() {
+                match socket.write(&message[*sent..])? {
+                    0 => return Err(io::ErrorKind::WriteZero.into()),
+                    n => *sent += n,
+                }
+            }
+        }
+        Conn::Tls(stream) => loop {
+            if *sent < message.len() {
+                *sent += stream.conn.writer().write(&message[*sent..])?;
+            }
+            if !stream.conn.wants_write() {
+                if *sent == message.len() {
+                    break;
+                }
+                // The session took nothing and has nothing to write.
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            if stream.conn.write_tls(&mut stream.sock)? == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+        },
+    }
+    Ok(())
+}
+
+/// Pending until the loop wakes it (the socket is ready, or the deadline came); then ready.
+struct Watch<'a> {
+    event_loop: &'a dyn EventLoop,
+    fd: RawFd,
+    writable: bool,
+    deadline: Instant,
+    watched: bool,
+}
+
+impl Future for Watch<'_> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.watched {
+            // Woken: by the loop, or by anything else; the caller tries the socket again and
+            // waits again if it is still not ready.
+            return Poll::Ready(());
+        }
+        self.watched = true;
+        self.event_loop
+            .watch(self.fd, self.writable, self.deadline, cx.waker());
+        Poll::Pending
+    }
+}
