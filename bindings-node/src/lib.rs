@@ -7,9 +7,10 @@
 //! json>}`, so that the JavaScript side builds its own `Error` subclasses with our fields
 //! (napi-rs would otherwise reject with `code === "GenericFailure"`).
 //!
-//! Network calls are `async`: they run on napi-rs's single tokio runtime (shared by every
-//! client in the process, so one connection pool per client serves all calls) and settle a
-//! Promise on the JavaScript thread; the event loop is never blocked. No panic crosses into
+//! Network calls return a Promise and never block the event loop: they are made on the
+//! JavaScript thread, on sockets Node's event loop watches (`event_loop.rs`), or, behind a
+//! proxy, on napi-rs's single tokio runtime (shared by every client in the process, so one
+//! connection pool per client serves all calls). No panic crosses into
 //! JavaScript: every entry point runs through the core's FFI guard (`connector_service::ffi`),
 //! which turns one into an `internal` error with the same error JSON as every other failure.
 
@@ -17,10 +18,11 @@ use connector_service::ffi::{self, FfiError};
 use connector_service::json::{api_schema, JsonClient, JsonConnector};
 use connector_service::types::Bytes;
 use connector_service::{Error, HttpResponse, Step};
-use napi::bindgen_prelude::{Buffer, BufferSlice};
+use napi::bindgen_prelude::{Buffer, BufferSlice, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 
+mod event_loop;
 pub mod observe;
 
 /// The allocator of this library's Rust code: mimalloc (the workspace Cargo.toml says why).
@@ -98,21 +100,35 @@ impl NativeClient {
     }
 
     /// Calls an operation (`payments.authorize`, ...) with a JSON request and optional JSON
-    /// `CallOptions`. Resolves with the envelope; never rejects for a library error.
-    #[napi]
-    pub async fn call(
+    /// `CallOptions`. Resolves with the envelope; never rejects for a library error. The call
+    /// runs on the JavaScript thread, its sockets watched by Node's event loop (see
+    /// `event_loop.rs`), where the client has the transport for it (no proxy); otherwise on
+    /// the runtime.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn call<'env>(
         &self,
+        env: &'env Env,
         op: String,
         request_json: String,
         options_json: Option<String>,
-    ) -> String {
+    ) -> napi::Result<PromiseRaw<'env, String>> {
         let client = self.inner.clone();
-        let future = async move {
-            client
-                .call(&op, &request_json, options_json.as_deref())
-                .await
-        };
-        envelope(ffi::guard_future(future).await)
+        if client.client().has_blocking_io() {
+            let promise = event_loop::Reactor::start(env.raw(), |watcher| {
+                Box::pin(ffi::guard_future(async move {
+                    let request = client.read_request(&op, &request_json)?;
+                    let response = client
+                        .call_typed_on_event_loop(request, options_json.as_deref(), watcher)
+                        .await?;
+                    connector_service::json::to_json(&response)
+                }))
+            })?;
+            return Ok(PromiseRaw::new(env.raw(), promise));
+        }
+        env.spawn_future(async move {
+            let call = client.call(&op, &request_json, options_json.as_deref());
+            Ok(envelope(ffi::guard_future(call).await))
+        })
     }
 
     /// Verifies and parses a webhook: headers as a JSON object of strings, the raw body.

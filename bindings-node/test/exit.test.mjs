@@ -44,6 +44,15 @@ test('a script that made network calls exits by itself', async () => {
   assert.match(out, /charged,charged,charged/);
 });
 
+test('a worker thread makes calls on its own event loop, ends, and the process exits by itself', async () => {
+  const creds = await sandbox.credentials();
+  const script = fileURLToPath(new URL('./fixtures/worker-payment.mjs', import.meta.url));
+  const { code, out, err } = await runNode([script, sandbox.base('adyen'), JSON.stringify(creds.adyen)]);
+  assert.notEqual(code, null, 'the process did not exit by itself');
+  assert.equal(code, 0, err);
+  assert.equal(out.trim(), 'charged,charged');
+});
+
 test('a script that only builds a client exits by itself', async () => {
   const { code, err } = await runNode(['-e', "const { Client } = require('connector-service'); new Client({ connector: { type: 'razorpay', keyId: 'rzp_test_1', keySecret: 's' } });"]);
   assert.equal(code, 0, err);

@@ -1,0 +1,591 @@
+//! Calls made on the JavaScript thread, their sockets watched by Node's own event loop (libuv).
+//!
+//! A call through napi-rs's `async` machinery runs on its tokio runtime: its HTTP exchange is
+//! handed to the runtime's threads (hyper's connection task), and the promise is settled back
+//! on the JavaScript thread through a thread-safe function. At concurrency 1 that is two thread
+//! hand-offs per call, which a JavaScript HTTP client (undici) does not make.
+//!
+//! Here the call's future ([`Client::execute_on_event_loop`](connector_service::Client)) is
+//! polled on the JavaScript thread, within the runtime's context (for its timers). Its
+//! exchanges are made there too, on non-blocking sockets: when one would block, the future asks
+//! to watch the socket ([`EventLoop::watch`]), and the [`Reactor`] of this thread starts a libuv
+//! poll handle on it, with a timer for the deadline. libuv calls back on this thread when the
+//! socket is ready (or the deadline comes), the call is polled again and reads the answer, and
+//! its promise is settled right there, within a callback scope (so its reactions run before the
+//! loop goes on). A new connection is made on a thread of its own, and the runtime's timers
+//! (retry back-off) fire on its threads: those wake the call through a libuv async handle.
+//!
+//! One reactor per JavaScript thread (the main thread, each worker), made on its first call and
+//! torn down with its environment. Every libuv and N-API call here is made on that thread.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::ffi::c_void;
+use std::future::Future;
+use std::os::fd::RawFd;
+use std::os::raw::c_int;
+use std::pin::Pin;
+use std::ptr;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Instant;
+
+use connector_service::ffi::FfiError;
+use connector_service::transport::EventLoop;
+use napi::sys;
+
+/// A call's future, as the reactor polls it: the envelope of its result.
+pub type LocalCall = Pin<Box<dyn Future<Output = Result<String, FfiError>> + Send>>;
+
+// libuv, as Node exports it to addons (uv.h). Handles are opaque: allocated with the size
+// `uv_handle_size` gives, their first field (`void* data`) the only one read or written here.
+const UV_ASYNC: c_int = 1;
+const UV_POLL: c_int = 8;
+const UV_TIMER: c_int = 13;
+const UV_READABLE: c_int = 1;
+const UV_WRITABLE: c_int = 2;
+
+type Handle = *mut c_void;
+
+extern "C" {
+    fn uv_handle_size(kind: c_int) -> usize;
+    fn uv_poll_init_socket(event_loop: *mut sys::uv_loop_s, handle: Handle, fd: c_int) -> c_int;
+    fn uv_poll_start(
+        handle: Handle,
+        events: c_int,
+        callback: unsafe extern "C" fn(Handle, c_int, c_int),
+    ) -> c_int;
+    fn uv_poll_stop(handle: Handle) -> c_int;
+    fn uv_timer_init(event_loop: *mut sys::uv_loop_s, handle: Handle) -> c_int;
+    fn uv_timer_start(
+        handle: Handle,
+        callback: unsafe extern "C" fn(Handle),
+        timeout: u64,
+        repeat: u64,
+    ) -> c_int;
+    fn uv_timer_stop(handle: Handle) -> c_int;
+    fn uv_async_init(
+        event_loop: *mut sys::uv_loop_s,
+        handle: Handle,
+        callback: unsafe extern "C" fn(Handle),
+    ) -> c_int;
+    fn uv_async_send(handle: Handle) -> c_int;
+    fn uv_close(handle: Handle, callback: unsafe extern "C" fn(Handle));
+    fn uv_ref(handle: Handle);
+    fn uv_unref(handle: Handle);
+}
+
+/// A new, uninitialized libuv handle of `kind`.
+fn alloc_handle(kind: c_int) -> Handle {
+    let layout = handle_layout(kind);
+    // SAFETY: the layout has a non-zero size (a libuv handle's).
+    unsafe { std::alloc::alloc_zeroed(layout) as Handle }
+}
+
+fn handle_layout(kind: c_int) -> std::alloc::Layout {
+    // SAFETY: a plain query of libuv.
+    let size = unsafe { uv_handle_size(kind) };
+    std::alloc::Layout::from_size_align(size.max(1), 16).expect("a libuv handle's layout")
+}
+
+unsafe extern "C" fn free_poll(handle: Handle) {
+    std::alloc::dealloc(handle as *mut u8, handle_layout(UV_POLL));
+}
+
+unsafe extern "C" fn free_timer(handle: Handle) {
+    std::alloc::dealloc(handle as *mut u8, handle_layout(UV_TIMER));
+}
+
+unsafe extern "C" fn free_async(handle: Handle) {
+    std::alloc::dealloc(handle as *mut u8, handle_layout(UV_ASYNC));
+}
+
+/// A handle's `data` (its first field).
+unsafe fn set_data(handle: Handle, data: usize) {
+    *(handle as *mut usize) = data;
+}
+
+unsafe fn data(handle: Handle) -> usize {
+    *(handle as *const usize)
+}
+
+/// A socket a call asked to wait on during a poll.
+struct Asked {
+    fd: RawFd,
+    writable: bool,
+    deadline: Instant,
+    waker: Waker,
+}
+
+/// What other threads (and the calls' futures) share with the JavaScript thread.
+struct Shared {
+    /// Calls woken by another thread, and the async handle that wakes the loop for them
+    /// (null once the environment is torn down: nothing is woken any more).
+    woken: Mutex<(Vec<u64>, usize)>,
+    /// The watches asked for by the call being polled (only ever touched on the JavaScript
+    /// thread; a mutex because an [`EventLoop`] is `Sync`).
+    asked: Mutex<Vec<Asked>>,
+}
+
+impl EventLoop for Shared {
+    fn watch(&self, fd: RawFd, writable: bool, deadline: Instant, waker: &Waker) {
+        self.asked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Asked {
+                fd,
+                writable,
+                deadline,
+                waker: waker.clone(),
+            });
+    }
+}
+
+thread_local! {
+    /// This thread's reactor.
+    static REACTOR: RefCell<Option<Rc<Reactor>>> = const { RefCell::new(None) };
+    /// While the reactor runs calls: the calls woken so far that it has not polled yet.
+    static RUNNABLE: RefCell<Option<VecDeque<u64>>> = const { RefCell::new(None) };
+}
+
+/// The waker of a call: on the JavaScript thread, during a run, it queues the call to be
+/// polled in the same run; from anywhere else, it wakes the loop through the async handle.
+struct CallWaker {
+    id: u64,
+    shared: Arc<Shared>,
+}
+
+impl Wake for CallWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let queued = RUNNABLE.with(|runnable| match runnable.try_borrow_mut() {
+            Ok(mut runnable) => match runnable.as_mut() {
+                Some(ids) => {
+                    ids.push_back(self.id);
+                    true
+                }
+                None => false,
+            },
+            Err(_) => false,
+        });
+        if queued {
+            return;
+        }
+        let mut woken = self.shared.woken.lock().unwrap_or_else(|e| e.into_inner());
+        if woken.1 != 0 {
+            woken.0.push(self.id);
+            // SAFETY: the handle stays open while it is set (the teardown clears it, under this
+            // lock, before closing it); uv_async_send may be called from any thread.
+            unsafe { uv_async_send(woken.1 as Handle) };
+        }
+    }
+}
+
+/// A call in progress: its promise's deferred, and its future (`None` while polled).
+struct Call {
+    deferred: sys::napi_deferred,
+    task: Option<LocalCall>,
+}
+
+/// A socket libuv watches for a call, with the timer of its deadline.
+struct Watch {
+    call: u64,
+    waker: Waker,
+    poll: Handle,
+    timer: Handle,
+}
+
+/// The calls of one JavaScript thread.
+pub struct Reactor {
+    env: sys::napi_env,
+    event_loop: *mut sys::uv_loop_s,
+    shared: Arc<Shared>,
+    wake: Handle,
+    /// The object and async context of the callback scope promises are settled in.
+    resource: sys::napi_ref,
+    context: sys::napi_async_context,
+    calls: RefCell<HashMap<u64, Call>>,
+    watches: RefCell<HashMap<RawFd, Watch>>,
+    next_id: Cell<u64>,
+}
+
+/// An N-API status as a napi error.
+fn check(status: sys::napi_status, what: &str) -> napi::Result<()> {
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(napi::Error::from_reason(format!(
+            "{what} failed ({status})"
+        )))
+    }
+}
+
+impl Reactor {
+    /// This thread's reactor for `env`, made on first use.
+    fn of(env: sys::napi_env) -> napi::Result<Rc<Reactor>> {
+        if let Some(reactor) = REACTOR.with(|r| r.borrow().clone()) {
+            if reactor.env == env {
+                return Ok(reactor);
+            }
+        }
+        let reactor = Rc::new(Reactor::new(env)?);
+        REACTOR.with(|r| *r.borrow_mut() = Some(reactor.clone()));
+        // SAFETY: `env` is the current environment; the hook runs on this thread.
+        check(
+            unsafe { sys::napi_add_env_cleanup_hook(env, Some(teardown), ptr::null_mut()) },
+            "napi_add_env_cleanup_hook",
+        )?;
+        Ok(reactor)
+    }
+
+    fn new(env: sys::napi_env) -> napi::Result<Reactor> {
+        // SAFETY: N-API and libuv calls on the JavaScript thread, with out-pointers to locals.
+        unsafe {
+            let mut event_loop = ptr::null_mut();
+            check(
+                sys::napi_get_uv_event_loop(env, &mut event_loop),
+                "napi_get_uv_event_loop",
+            )?;
+            let mut object = ptr::null_mut();
+            check(
+                sys::napi_create_object(env, &mut object),
+                "napi_create_object",
+            )?;
+            let mut resource = ptr::null_mut();
+            check(
+                sys::napi_create_reference(env, object, 1, &mut resource),
+                "napi_create_reference",
+            )?;
+            let mut name = ptr::null_mut();
+            let text = "connector-service";
+            check(
+                sys::napi_create_string_utf8(
+                    env,
+                    text.as_ptr().cast(),
+                    text.len() as isize,
+                    &mut name,
+                ),
+                "napi_create_string_utf8",
+            )?;
+            let mut context = ptr::null_mut();
+            check(
+                sys::napi_async_init(env, object, name, &mut context),
+                "napi_async_init",
+            )?;
+            let wake = alloc_handle(UV_ASYNC);
+            if uv_async_init(event_loop, wake, woken) != 0 {
+                std::alloc::dealloc(wake as *mut u8, handle_layout(UV_ASYNC));
+                return Err(napi::Error::from_reason("uv_async_init failed"));
+            }
+            // It keeps the loop alive only while calls are in progress.
+            uv_unref(wake);
+            Ok(Reactor {
+                env,
+                event_loop,
+                shared: Arc::new(Shared {
+                    woken: Mutex::new((Vec::new(), wake as usize)),
+                    asked: Mutex::new(Vec::new()),
+                }),
+                wake,
+                resource,
+                context,
+                calls: RefCell::new(HashMap::new()),
+                watches: RefCell::new(HashMap::new()),
+                next_id: Cell::new(0),
+            })
+        }
+    }
+
+    /// Starts a call: `call` makes its future, given the loop to watch its sockets; it is
+    /// polled at once (the request is on its way when this returns). Returns its promise.
+    pub fn start(
+        env: sys::napi_env,
+        call: impl FnOnce(Arc<dyn EventLoop>) -> LocalCall,
+    ) -> napi::Result<sys::napi_value> {
+        let reactor = Reactor::of(env)?;
+        let mut deferred = ptr::null_mut();
+        let mut promise = ptr::null_mut();
+        // SAFETY: the current environment, out-pointers to locals.
+        check(
+            unsafe { sys::napi_create_promise(env, &mut deferred, &mut promise) },
+            "napi_create_promise",
+        )?;
+        let id = reactor.next_id.get();
+        reactor.next_id.set(id + 1);
+        let task = call(reactor.shared.clone());
+        if reactor.calls.borrow().is_empty() {
+            // SAFETY: the reactor's open async handle, on its thread.
+            unsafe { uv_ref(reactor.wake) };
+        }
+        reactor.calls.borrow_mut().insert(
+            id,
+            Call {
+                deferred,
+                task: Some(task),
+            },
+        );
+        // Called from JavaScript: the promise's reactions run once the caller returns.
+        reactor.run(|| push_runnable(id));
+        Ok(promise)
+    }
+
+    /// Polls the calls `wake` makes runnable, and every call they wake in turn, until none is
+    /// left; a call that finishes has its promise settled. Within a run, it adds to that run.
+    fn run(&self, wake: impl FnOnce()) {
+        let running = RUNNABLE.with(|r| r.borrow().is_some());
+        if running {
+            wake();
+            return;
+        }
+        RUNNABLE.with(|r| *r.borrow_mut() = Some(VecDeque::new()));
+        /// Ends the run however it ends.
+        struct End;
+        impl Drop for End {
+            fn drop(&mut self) {
+                RUNNABLE.with(|r| *r.borrow_mut() = None);
+            }
+        }
+        let _end = End;
+        wake();
+        while let Some(id) =
+            RUNNABLE.with(|r| r.borrow_mut().as_mut().and_then(VecDeque::pop_front))
+        {
+            self.poll(id);
+        }
+    }
+
+    /// Polls call `id` once.
+    fn poll(&self, id: u64) {
+        let Some(mut task) = self
+            .calls
+            .borrow_mut()
+            .get_mut(&id)
+            .and_then(|call| call.task.take())
+        else {
+            return; // finished since it was woken
+        };
+        let waker = Waker::from(Arc::new(CallWaker {
+            id,
+            shared: self.shared.clone(),
+        }));
+        let polled = napi::bindgen_prelude::within_runtime_if_available(|| {
+            task.as_mut().poll(&mut Context::from_waker(&waker))
+        });
+        let asked =
+            std::mem::take(&mut *self.shared.asked.lock().unwrap_or_else(|e| e.into_inner()));
+        match polled {
+            Poll::Pending => {
+                if let Some(call) = self.calls.borrow_mut().get_mut(&id) {
+                    call.task = Some(task);
+                }
+                for asked in asked {
+                    if let Err(reason) = self.watch(id, asked) {
+                        let error = connector_service::Error::internal(reason);
+                        self.finish(id, crate::envelope(Err(error.into())));
+                        break;
+                    }
+                }
+            }
+            Poll::Ready(result) => {
+                drop(task);
+                self.finish(id, crate::envelope(result));
+            }
+        }
+    }
+
+    /// Starts watching a socket for call `id`, until its deadline.
+    fn watch(&self, id: u64, asked: Asked) -> Result<(), String> {
+        // A watch of the same socket is replaced.
+        if let Some(old) = self.watches.borrow_mut().remove(&asked.fd) {
+            unwatch(&old);
+        }
+        let events = if asked.writable {
+            UV_WRITABLE
+        } else {
+            UV_READABLE
+        };
+        let timeout = asked
+            .deadline
+            .saturating_duration_since(Instant::now())
+            .as_millis()
+            .saturating_add(1) as u64;
+        // SAFETY: libuv calls on the loop's thread; the handles are freed by their close
+        // callbacks, after the watch forgets them.
+        unsafe {
+            let poll = alloc_handle(UV_POLL);
+            if uv_poll_init_socket(self.event_loop, poll, asked.fd) != 0 {
+                free_poll(poll);
+                return Err("libuv cannot watch the connection's socket".into());
+            }
+            set_data(poll, asked.fd as usize);
+            let timer = alloc_handle(UV_TIMER);
+            uv_timer_init(self.event_loop, timer);
+            set_data(timer, asked.fd as usize);
+            let watch = Watch {
+                call: id,
+                waker: asked.waker,
+                poll,
+                timer,
+            };
+            if uv_poll_start(poll, events, socket_ready) != 0
+                || uv_timer_start(timer, deadline_came, timeout, 0) != 0
+            {
+                unwatch(&watch);
+                return Err("libuv cannot watch the connection's socket".into());
+            }
+            self.watches.borrow_mut().insert(asked.fd, watch);
+        }
+        Ok(())
+    }
+
+    /// libuv's callback for a watched socket: ready, or its deadline came.
+    fn ready(&self, fd: RawFd) {
+        let Some(watch) = self.watches.borrow_mut().remove(&fd) else {
+            return;
+        };
+        unwatch(&watch);
+        self.in_callback_scope(|| self.run(|| watch.waker.wake()));
+    }
+
+    /// Calls woken by other threads.
+    fn woken(&self) {
+        let ids = std::mem::take(
+            &mut self
+                .shared
+                .woken
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .0,
+        );
+        if !ids.is_empty() {
+            self.in_callback_scope(|| self.run(|| ids.into_iter().for_each(push_runnable)));
+        }
+    }
+
+    /// Ends call `id`: its sockets are no longer watched, its promise is resolved with
+    /// `envelope`.
+    fn finish(&self, id: u64, envelope: String) {
+        let Some(call) = self.calls.borrow_mut().remove(&id) else {
+            return;
+        };
+        let forgotten: Vec<Watch> = {
+            let mut watches = self.watches.borrow_mut();
+            let fds: Vec<RawFd> = watches
+                .iter()
+                .filter(|(_, w)| w.call == id)
+                .map(|(fd, _)| *fd)
+                .collect();
+            fds.iter().filter_map(|fd| watches.remove(fd)).collect()
+        };
+        forgotten.iter().for_each(unwatch);
+        if self.calls.borrow().is_empty() {
+            // SAFETY: the reactor's open async handle, on its thread.
+            unsafe { uv_unref(self.wake) };
+        }
+        // SAFETY: N-API calls on the JavaScript thread, within a handle scope (a call from
+        // JavaScript, or `in_callback_scope`); the deferred is settled once.
+        unsafe {
+            let mut value = ptr::null_mut();
+            sys::napi_create_string_utf8(
+                self.env,
+                envelope.as_ptr().cast(),
+                envelope.len() as isize,
+                &mut value,
+            );
+            sys::napi_resolve_deferred(self.env, call.deferred, value);
+        }
+    }
+
+    /// Runs `f` (which may settle promises) within a handle scope and a callback scope, as
+    /// libuv's callbacks must: closing the callback scope runs the promises' reactions.
+    fn in_callback_scope(&self, f: impl FnOnce()) {
+        // SAFETY: N-API calls on the JavaScript thread, from a libuv callback (no JavaScript on
+        // the stack); every scope opened is closed.
+        unsafe {
+            let mut handles = ptr::null_mut();
+            if sys::napi_open_handle_scope(self.env, &mut handles) != sys::Status::napi_ok {
+                return f();
+            }
+            let mut resource = ptr::null_mut();
+            sys::napi_get_reference_value(self.env, self.resource, &mut resource);
+            let mut scope = ptr::null_mut();
+            let opened =
+                sys::napi_open_callback_scope(self.env, resource, self.context, &mut scope);
+            f();
+            if opened == sys::Status::napi_ok {
+                sys::napi_close_callback_scope(self.env, scope);
+            }
+            sys::napi_close_handle_scope(self.env, handles);
+        }
+    }
+}
+
+/// Makes call `id` runnable in the run in progress.
+fn push_runnable(id: u64) {
+    RUNNABLE.with(|r| {
+        if let Some(ids) = r.borrow_mut().as_mut() {
+            ids.push_back(id);
+        }
+    });
+}
+
+/// Stops a watch's poll handle and timer, and closes them (freed by their close callbacks).
+fn unwatch(watch: &Watch) {
+    // SAFETY: handles of this thread's loop, initialized and not yet closed.
+    unsafe {
+        uv_poll_stop(watch.poll);
+        uv_timer_stop(watch.timer);
+        uv_close(watch.poll, free_poll);
+        uv_close(watch.timer, free_timer);
+    }
+}
+
+fn with_reactor(f: impl FnOnce(&Reactor)) {
+    if let Some(reactor) = REACTOR.with(|r| r.borrow().clone()) {
+        f(&reactor);
+    }
+}
+
+unsafe extern "C" fn socket_ready(handle: Handle, _status: c_int, _events: c_int) {
+    // A failed poll (`status` < 0) is handled as a ready socket: the call's read finds the error.
+    let fd = data(handle) as RawFd;
+    with_reactor(|reactor| reactor.ready(fd));
+}
+
+unsafe extern "C" fn deadline_came(handle: Handle) {
+    let fd = data(handle) as RawFd;
+    with_reactor(|reactor| reactor.ready(fd));
+}
+
+unsafe extern "C" fn woken(_handle: Handle) {
+    with_reactor(Reactor::woken);
+}
+
+/// The environment's teardown (the process exiting, a worker ending): nothing is woken any
+/// more, every handle is closed, the calls in progress are dropped.
+unsafe extern "C" fn teardown(_arg: *mut c_void) {
+    let Some(reactor) = REACTOR.with(|r| r.borrow_mut().take()) else {
+        return;
+    };
+    reactor
+        .shared
+        .woken
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .1 = 0;
+    uv_close(reactor.wake, free_async);
+    let watches: Vec<Watch> = reactor
+        .watches
+        .borrow_mut()
+        .drain()
+        .map(|(_, w)| w)
+        .collect();
+    watches.iter().for_each(unwatch);
+    reactor.calls.borrow_mut().clear();
+    sys::napi_async_destroy(reactor.env, reactor.context);
+    sys::napi_delete_reference(reactor.env, reactor.resource);
+}
