@@ -32,7 +32,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Instant;
 
 use connector_service::ffi::FfiError;
-use connector_service::transport::EventLoop;
+use connector_service::transport::{Asked, AskedWatches, EventLoop};
 use napi::sys;
 
 /// A call's future, as the reactor polls it: the envelope of its result.
@@ -110,36 +110,11 @@ unsafe fn data(handle: Handle) -> usize {
     *(handle as *const usize)
 }
 
-/// A socket a call asked to wait on during a poll.
-struct Asked {
-    fd: RawFd,
-    writable: bool,
-    deadline: Instant,
-    waker: Waker,
-}
-
-/// What other threads (and the calls' futures) share with the JavaScript thread.
+/// What other threads share with the JavaScript thread.
 struct Shared {
     /// Calls woken by another thread, and the async handle that wakes the loop for them
     /// (null once the environment is torn down: nothing is woken any more).
     woken: Mutex<(Vec<u64>, usize)>,
-    /// The watches asked for by the call being polled (only ever touched on the JavaScript
-    /// thread; a mutex because an [`EventLoop`] is `Sync`).
-    asked: Mutex<Vec<Asked>>,
-}
-
-impl EventLoop for Shared {
-    fn watch(&self, fd: RawFd, writable: bool, deadline: Instant, waker: &Waker) {
-        self.asked
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Asked {
-                fd,
-                writable,
-                deadline,
-                waker: waker.clone(),
-            });
-    }
 }
 
 thread_local! {
@@ -210,6 +185,8 @@ pub struct Reactor {
     context: sys::napi_async_context,
     calls: RefCell<HashMap<u64, Call>>,
     watches: RefCell<HashMap<RawFd, Watch>>,
+    /// What the call being polled asks the loop to watch.
+    asked: Arc<AskedWatches>,
     next_id: Cell<u64>,
 }
 
@@ -288,13 +265,13 @@ impl Reactor {
                 event_loop,
                 shared: Arc::new(Shared {
                     woken: Mutex::new((Vec::new(), wake as usize)),
-                    asked: Mutex::new(Vec::new()),
                 }),
                 wake,
                 resource,
                 context,
                 calls: RefCell::new(HashMap::new()),
                 watches: RefCell::new(HashMap::new()),
+                asked: Arc::default(),
                 next_id: Cell::new(0),
             })
         }
@@ -316,7 +293,7 @@ impl Reactor {
         )?;
         let id = reactor.next_id.get();
         reactor.next_id.set(id + 1);
-        let task = call(reactor.shared.clone());
+        let task = call(reactor.asked.clone());
         if reactor.calls.borrow().is_empty() {
             // SAFETY: the reactor's open async handle, on its thread.
             unsafe { uv_ref(reactor.wake) };
@@ -375,8 +352,7 @@ impl Reactor {
         let polled = napi::bindgen_prelude::within_runtime_if_available(|| {
             task.as_mut().poll(&mut Context::from_waker(&waker))
         });
-        let asked =
-            std::mem::take(&mut *self.shared.asked.lock().unwrap_or_else(|e| e.into_inner()));
+        let asked = self.asked.take();
         match polled {
             Poll::Pending => {
                 if let Some(call) = self.calls.borrow_mut().get_mut(&id) {

@@ -45,7 +45,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Instant;
 
 use connector_service::ffi::FfiError;
-use connector_service::transport::EventLoop;
+use connector_service::transport::{Asked, AskedWatches, EventLoop};
 use connector_service::FlowResponse;
 use pyo3::exceptions::{PyException, PyStopIteration};
 use pyo3::gc::PyVisit;
@@ -65,22 +65,11 @@ enum Event {
     Done(u64, Box<Result<FlowResponse, FfiError>>),
 }
 
-/// A socket a call waits on, as the call asked for it during a poll.
-struct Asked {
-    fd: RawFd,
-    writable: bool,
-    deadline: Instant,
-    waker: Waker,
-}
-
-/// What the runtime's threads (and the calls' futures) share with the event loop.
+/// What other threads (the runtime's, a new connection's) share with the event loop.
 pub struct Shared {
     queue: Mutex<Vec<Event>>,
     /// Written by the other threads (non-blocking) to wake the loop.
     wake: UnixStream,
-    /// The watches asked for by the call being polled (only ever touched on the loop's
-    /// thread; a mutex because an [`EventLoop`] is `Sync`).
-    asked: Mutex<Vec<Asked>>,
 }
 
 impl Shared {
@@ -101,20 +90,6 @@ impl Shared {
     /// since its last drain.
     pub fn complete(&self, id: u64, result: Result<FlowResponse, FfiError>) {
         self.push(Event::Done(id, Box::new(result)));
-    }
-}
-
-impl EventLoop for Shared {
-    fn watch(&self, fd: RawFd, writable: bool, deadline: Instant, waker: &Waker) {
-        self.asked
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Asked {
-                fd,
-                writable,
-                deadline,
-                waker: waker.clone(),
-            });
     }
 }
 
@@ -198,6 +173,8 @@ pub struct Completer {
     pending: Mutex<HashMap<u64, Call>>,
     /// The sockets the loop watches, by file descriptor. Only touched with the GIL held.
     watches: Mutex<HashMap<RawFd, Watch>>,
+    /// What the call being polled asks the loop to watch.
+    asked: Arc<AskedWatches>,
     next_id: AtomicU64,
 }
 
@@ -250,7 +227,7 @@ impl Completer {
         // Its timers and tasks: started before anything is registered.
         crate::runtime::runtime().map_err(crate::runtime_error)?;
         let (id, future) = this.new_future(py, event_loop)?;
-        let task = call(this.shared.clone());
+        let task = call(this.asked.clone());
         this.lock_pending().insert(
             id,
             Call {
@@ -321,8 +298,7 @@ impl Completer {
                 let _runtime = rt.enter();
                 task.as_mut().poll(&mut Context::from_waker(&waker))
             });
-            let asked =
-                std::mem::take(&mut *this.shared.asked.lock().unwrap_or_else(|e| e.into_inner()));
+            let asked = this.asked.take();
             match polled {
                 Poll::Pending => {
                     let event_loop = {
@@ -483,11 +459,11 @@ impl Completer {
             shared: Arc::new(Shared {
                 queue: Mutex::new(Vec::new()),
                 wake,
-                asked: Mutex::new(Vec::new()),
             }),
             watched,
             pending: Mutex::new(HashMap::new()),
             watches: Mutex::new(HashMap::new()),
+            asked: Arc::default(),
             next_id: AtomicU64::new(0),
         })
     }

@@ -19,9 +19,9 @@ pub(crate) use blocking::BlockingTransport;
 #[cfg(unix)]
 mod event_loop;
 #[cfg(unix)]
-pub use event_loop::EventLoop;
-#[cfg(unix)]
 pub(crate) use event_loop::EventLoopTransport;
+#[cfg(unix)]
+pub use event_loop::{Asked, AskedWatches, EventLoop};
 
 /// Transport settings of a client. Durations are in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

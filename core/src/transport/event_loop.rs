@@ -39,6 +39,41 @@ pub trait EventLoop: Send + Sync + 'static {
     fn watch(&self, fd: RawFd, writable: bool, deadline: Instant, waker: &Waker);
 }
 
+/// A socket a call asked its event loop to watch: what [`EventLoop::watch`] was given.
+pub struct Asked {
+    pub fd: RawFd,
+    pub writable: bool,
+    pub deadline: Instant,
+    pub waker: Waker,
+}
+
+/// An [`EventLoop`] that keeps what it is asked to watch until the loop takes it
+/// ([`AskedWatches::take`]): for a binding that polls a call on its loop's thread, then hands
+/// the call's new watches to its loop (whose API it can reach only there).
+#[derive(Default)]
+pub struct AskedWatches(std::sync::Mutex<Vec<Asked>>);
+
+impl AskedWatches {
+    /// The watches asked for since the last take.
+    pub fn take(&self) -> Vec<Asked> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl EventLoop for AskedWatches {
+    fn watch(&self, fd: RawFd, writable: bool, deadline: Instant, waker: &Waker) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Asked {
+                fd,
+                writable,
+                deadline,
+                waker: waker.clone(),
+            });
+    }
+}
+
 /// The transport of one call on an event loop.
 pub(crate) struct EventLoopTransport {
     pub(crate) blocking: Arc<BlockingTransport>,
