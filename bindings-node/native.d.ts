@@ -27,8 +27,8 @@ export declare class NativeClient {
    * Calls an operation (`payments.authorize`, ...) with a JSON request and optional JSON
    * `CallOptions`. Resolves with the envelope; never rejects for a library error. The call
    * runs on the JavaScript thread, its sockets watched by Node's event loop (see
-   * `event_loop.rs`), where the client has the transport for it (no proxy); otherwise on
-   * the runtime.
+   * `event_loop.rs`), where the client has the transport for it (no proxy; Unix); otherwise
+   * on the runtime.
    */
   call(op: string, requestJson: string, optionsJson?: string | undefined | null): Promise<string>
   /** Verifies and parses a webhook: headers as a JSON object of strings, the raw body. */

@@ -16,7 +16,8 @@
 //! (retry back-off) fire on its threads: those wake the call through a libuv async handle.
 //!
 //! One reactor per JavaScript thread (the main thread, each worker), made on its first call and
-//! torn down with its environment. Every libuv and N-API call here is made on that thread.
+//! torn down with its environment. Every libuv and N-API call here is made on that thread, but
+//! `uv_async_send`, with which other threads wake it.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};

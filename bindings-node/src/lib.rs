@@ -22,6 +22,7 @@ use napi::bindgen_prelude::{Buffer, BufferSlice, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 
+#[cfg(unix)]
 mod event_loop;
 pub mod observe;
 
@@ -102,8 +103,8 @@ impl NativeClient {
     /// Calls an operation (`payments.authorize`, ...) with a JSON request and optional JSON
     /// `CallOptions`. Resolves with the envelope; never rejects for a library error. The call
     /// runs on the JavaScript thread, its sockets watched by Node's event loop (see
-    /// `event_loop.rs`), where the client has the transport for it (no proxy); otherwise on
-    /// the runtime.
+    /// `event_loop.rs`), where the client has the transport for it (no proxy; Unix); otherwise
+    /// on the runtime.
     #[napi(ts_return_type = "Promise<string>")]
     pub fn call<'env>(
         &self,
@@ -113,6 +114,7 @@ impl NativeClient {
         options_json: Option<String>,
     ) -> napi::Result<PromiseRaw<'env, String>> {
         let client = self.inner.clone();
+        #[cfg(unix)]
         if client.client().has_blocking_io() {
             let promise = event_loop::Reactor::start(env.raw(), |watcher| {
                 Box::pin(ffi::guard_future(async move {
