@@ -4,10 +4,12 @@
 //! **Calls on the loop's thread** (the usual case: no proxy). The call's future is polled by
 //! the completer itself, on the loop's thread with the GIL released, within the runtime's
 //! context. Its HTTP exchanges are made there too ([`EventLoop`]): the future writes the
-//! request on a non-blocking socket and asks the completer to watch the socket; the completer
-//! asks the loop (`loop.add_reader` or `add_writer`, and `loop.call_later` for the deadline),
-//! and when the loop calls back ([`Completer::ready`]) the future is polled again and reads
-//! the answer. A call at concurrency 1 thus involves no other thread: the loop's `select`
+//! request on a non-blocking socket and asks to watch the socket; the completer registers it
+//! in an epoll instance of its own, the one descriptor the loop watches (`loop.add_reader`,
+//! once per loop), and keeps the loop's timer (`call_later`) at the earliest deadline of its
+//! watches. When the loop calls back ([`Completer::drain`]), the calls whose socket is ready
+//! (or whose deadline passed) are polled again and read their answers. A call at concurrency 1
+//! thus involves no other thread, and watching a socket costs no Python: the loop's `select`
 //! is the only wake-up, as for a client written for asyncio. A new connection is made on a
 //! thread of its own, and timers (retry back-off) are the runtime's: those wake the call from
 //! another thread, through the queue below.
@@ -17,7 +19,7 @@
 //!
 //! Either way, a thread other than the loop's reports to the loop through the completer's
 //! queue: it pushes an event (a call woken, or a call's result) and, if the queue was empty,
-//! writes one byte to a socket pair whose read end the loop watches (`loop.add_reader`). The
+//! writes one byte to a socket pair whose read end is in the completer's epoll instance. The
 //! loop then calls [`Completer::drain`], which takes every queued event at once. So a report
 //! costs the other thread a mutex push and, at most, one `write(2)`: no thread attaches to
 //! the interpreter (no GIL hand-off, no `call_soon_threadsafe`), and a burst wakes the loop
@@ -36,7 +38,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::io::{ErrorKind, Read, Write};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -153,28 +155,103 @@ struct Call {
     task: Task,
 }
 
-/// A socket watched by the loop for a call.
+/// A socket watched for a call.
 struct Watch {
     call: u64,
-    writable: bool,
     waker: Waker,
-    /// The loop's timer for the deadline (`call_later`'s handle).
-    timer: Py<PyAny>,
-    event_loop: Py<PyAny>,
+    deadline: Instant,
+}
+
+/// The completer's own epoll instance: every socket a call waits on is registered there, and
+/// the event loop watches this one file descriptor (`loop.add_reader`), readable whenever one of
+/// them is ready. Watching a socket costs two `epoll_ctl` calls, and no Python.
+struct Poller(OwnedFd);
+
+impl Poller {
+    fn new() -> std::io::Result<Poller> {
+        // SAFETY: a plain syscall; the descriptor it returns is owned from here on.
+        let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: `fd` is a new descriptor, owned by nothing else.
+        Ok(Poller(unsafe { OwnedFd::from_raw_fd(fd) }))
+    }
+
+    /// Watches `fd` (readable, or writable), replacing any earlier watch of it.
+    fn add(&self, fd: RawFd, writable: bool) -> std::io::Result<()> {
+        let mut event = libc::epoll_event {
+            events: (if writable {
+                libc::EPOLLOUT
+            } else {
+                libc::EPOLLIN
+            }) as u32,
+            u64: fd as u64,
+        };
+        // SAFETY: epoll_ctl on our instance with a valid event.
+        unsafe {
+            if libc::epoll_ctl(self.0.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) == 0 {
+                return Ok(());
+            }
+            let error = std::io::Error::last_os_error();
+            if error.raw_os_error() == Some(libc::EEXIST)
+                && libc::epoll_ctl(self.0.as_raw_fd(), libc::EPOLL_CTL_MOD, fd, &mut event) == 0
+            {
+                return Ok(());
+            }
+            Err(error)
+        }
+    }
+
+    /// Stops watching `fd` (nothing if it was not watched).
+    fn remove(&self, fd: RawFd) {
+        // SAFETY: epoll_ctl on our instance; a descriptor it does not hold is an error ignored.
+        unsafe {
+            libc::epoll_ctl(
+                self.0.as_raw_fd(),
+                libc::EPOLL_CTL_DEL,
+                fd,
+                std::ptr::null_mut(),
+            );
+        }
+    }
+
+    /// The descriptors ready now, without waiting.
+    fn ready(&self) -> Vec<RawFd> {
+        let mut ready = Vec::new();
+        let mut events = [libc::epoll_event { events: 0, u64: 0 }; 64];
+        loop {
+            // SAFETY: `events` has room for the 64 events asked for.
+            let n = unsafe { libc::epoll_wait(self.0.as_raw_fd(), events.as_mut_ptr(), 64, 0) };
+            if n <= 0 {
+                return ready;
+            }
+            ready.extend(events[..n as usize].iter().map(|e| e.u64 as RawFd));
+            if (n as usize) < events.len() {
+                return ready;
+            }
+        }
+    }
 }
 
 /// The calls in progress of one event loop, and the queue of what other threads report.
 #[pyclass(module = "connector_service._native", frozen)]
 pub struct Completer {
     shared: Arc<Shared>,
-    /// The read end, watched by the event loop.
+    /// The read end of the wake-up socket pair (watched through the poller).
     watched: UnixStream,
+    /// The sockets of the calls, and the wake-up socket: the one descriptor the loop watches.
+    poller: Poller,
     /// Calls in progress. Only touched with the GIL held.
     pending: Mutex<HashMap<u64, Call>>,
-    /// The sockets the loop watches, by file descriptor. Only touched with the GIL held.
+    /// The sockets watched for the calls, by file descriptor. Only touched with the GIL held.
     watches: Mutex<HashMap<RawFd, Watch>>,
+    /// The loop's timer (`call_later`'s handle) for the earliest deadline, and when it fires.
+    timer: Mutex<Option<(Instant, Py<PyAny>)>>,
     /// What the call being polled asks the loop to watch.
     asked: Arc<AskedWatches>,
+    /// How many reports other threads made (for diagnostics and tests).
+    reports: AtomicU64,
     next_id: AtomicU64,
 }
 
@@ -236,6 +313,7 @@ impl Completer {
             },
         );
         Completer::run(slf, || runnable(id))?;
+        Completer::schedule_deadline(slf)?;
         Ok(future)
     }
 
@@ -301,22 +379,15 @@ impl Completer {
             let asked = this.asked.take();
             match polled {
                 Poll::Pending => {
-                    let event_loop = {
-                        let mut pending = this.lock_pending();
-                        match pending.get_mut(&id) {
-                            Some(call) => {
-                                call.task = Task::Local(Some(task));
-                                call.future.bind(py).borrow().event_loop.clone_ref(py)
-                            }
-                            // Cancelled while it was polled (by an observer): dropped.
-                            None => continue,
-                        }
-                    };
+                    match this.lock_pending().get_mut(&id) {
+                        Some(call) => call.task = Task::Local(Some(task)),
+                        // Cancelled while it was polled (by an observer): dropped.
+                        None => continue,
+                    }
                     for asked in asked {
-                        if let Err(e) = Completer::watch(slf, id, asked, &event_loop) {
-                            // The loop cannot watch the socket (it is closed): the call fails
-                            // with the loop's error.
-                            if let Err(e) = this.fail(py, id, e) {
+                        if let Err(e) = this.watch(id, asked) {
+                            // The socket cannot be watched: the call fails with the reason.
+                            if let Err(e) = this.fail(py, id, PyErr::from(e)) {
                                 escaped.get_or_insert(e);
                             }
                             break;
@@ -326,7 +397,7 @@ impl Completer {
                 Poll::Ready(result) => {
                     drop(task);
                     let call = this.lock_pending().remove(&id);
-                    this.forget_watches(py, id);
+                    this.forget_watches(id);
                     if let Some(call) = call {
                         if let Err(e) = resolve(call.future.bind(py), result) {
                             escaped.get_or_insert(e);
@@ -338,51 +409,15 @@ impl Completer {
         escaped.map_or(Ok(()), Err)
     }
 
-    /// Asks the loop to watch a socket for call `id`, until the deadline.
-    fn watch(
-        slf: &Bound<'_, Completer>,
-        id: u64,
-        asked: Asked,
-        event_loop: &Py<PyAny>,
-    ) -> PyResult<()> {
-        let this = slf.get();
-        let py = slf.py();
-        // A watch of the same socket is replaced.
-        if let Some(old) = this.lock_watches().remove(&asked.fd) {
-            unwatch(py, asked.fd, &old);
-        }
-        let ready = slf.getattr("ready")?;
-        let loop_ = event_loop.bind(py);
-        let add = if asked.writable {
-            "add_writer"
-        } else {
-            "add_reader"
-        };
-        loop_.call_method1(add, (asked.fd, &ready, asked.fd))?;
-        let delay = asked
-            .deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64();
-        let timer = match loop_.call_method1("call_later", (delay, &ready, asked.fd)) {
-            Ok(timer) => timer.unbind(),
-            Err(e) => {
-                let remove = if asked.writable {
-                    "remove_writer"
-                } else {
-                    "remove_reader"
-                };
-                let _ = loop_.call_method1(remove, (asked.fd,));
-                return Err(e);
-            }
-        };
-        this.lock_watches().insert(
+    /// Watches a socket for call `id`, until its deadline.
+    fn watch(&self, id: u64, asked: Asked) -> std::io::Result<()> {
+        self.poller.add(asked.fd, asked.writable)?;
+        self.lock_watches().insert(
             asked.fd,
             Watch {
                 call: id,
-                writable: asked.writable,
                 waker: asked.waker,
-                timer,
-                event_loop: event_loop.clone_ref(py),
+                deadline: asked.deadline,
             },
         );
         Ok(())
@@ -391,7 +426,7 @@ impl Completer {
     /// Ends call `id` with `error`, its task dropped.
     fn fail(&self, py: Python<'_>, id: u64, error: PyErr) -> PyResult<()> {
         let call = self.lock_pending().remove(&id);
-        self.forget_watches(py, id);
+        self.forget_watches(id);
         let Some(call) = call else { return Ok(()) };
         drop(call.task);
         CallFuture::resolve(
@@ -400,35 +435,82 @@ impl Completer {
         )
     }
 
-    /// Stops the loop watching the sockets of call `id` (finished, or cancelled).
-    fn forget_watches(&self, py: Python<'_>, id: u64) {
-        let forgotten: Vec<(RawFd, Watch)> = {
-            let mut watches = self.lock_watches();
-            let fds: Vec<RawFd> = watches
-                .iter()
-                .filter(|(_, w)| w.call == id)
-                .map(|(fd, _)| *fd)
-                .collect();
-            fds.into_iter()
-                .filter_map(|fd| watches.remove(&fd).map(|w| (fd, w)))
-                .collect()
-        };
-        for (fd, watch) in forgotten {
-            unwatch(py, fd, &watch);
+    /// Stops watching the sockets of call `id` (finished, or cancelled).
+    fn forget_watches(&self, id: u64) {
+        let mut watches = self.lock_watches();
+        let fds: Vec<RawFd> = watches
+            .iter()
+            .filter(|(_, w)| w.call == id)
+            .map(|(fd, _)| *fd)
+            .collect();
+        for fd in fds {
+            watches.remove(&fd);
+            self.poller.remove(fd);
         }
     }
-}
 
-/// Removes a watch's reader (or writer) and timer from its loop. Failures are ignored: a
-/// closed loop watches nothing.
-fn unwatch(py: Python<'_>, fd: RawFd, watch: &Watch) {
-    let remove = if watch.writable {
-        "remove_writer"
-    } else {
-        "remove_reader"
-    };
-    let _ = watch.event_loop.bind(py).call_method1(remove, (fd,));
-    let _ = watch.timer.bind(py).call_method0("cancel");
+    /// The wakers of the watches whose socket is ready or whose deadline has passed; those
+    /// sockets are no longer watched.
+    fn fired(&self) -> Vec<Waker> {
+        let ready = self.poller.ready();
+        let now = Instant::now();
+        let mut watches = self.lock_watches();
+        let mut fired: Vec<RawFd> = ready
+            .into_iter()
+            .filter(|fd| watches.contains_key(fd))
+            .collect();
+        let expired: Vec<RawFd> = watches
+            .iter()
+            .filter(|(fd, w)| w.deadline <= now && !fired.contains(fd))
+            .map(|(fd, _)| *fd)
+            .collect();
+        fired.extend(expired);
+        fired
+            .into_iter()
+            .filter_map(|fd| {
+                self.poller.remove(fd);
+                watches.remove(&fd).map(|w| w.waker)
+            })
+            .collect()
+    }
+
+    /// Has the loop call `deadline_came` at the earliest deadline of the watches, unless its
+    /// timer already fires by then. (A timer left for watches gone since fires and finds
+    /// nothing.)
+    fn schedule_deadline(slf: &Bound<'_, Completer>) -> PyResult<()> {
+        let this = slf.get();
+        let py = slf.py();
+        let Some((deadline, call)) = this
+            .lock_watches()
+            .values()
+            .map(|w| (w.deadline, w.call))
+            .min_by_key(|(deadline, _)| *deadline)
+        else {
+            return Ok(());
+        };
+        let mut timer = this.timer.lock().unwrap_or_else(|e| e.into_inner());
+        if timer.as_ref().is_some_and(|(at, _)| *at <= deadline) {
+            return Ok(());
+        }
+        let Some(event_loop) = this
+            .lock_pending()
+            .get(&call)
+            .map(|c| c.future.bind(py).borrow().event_loop.clone_ref(py))
+        else {
+            return Ok(());
+        };
+        if let Some((_, old)) = timer.take() {
+            old.bind(py).call_method0("cancel")?;
+        }
+        let delay = deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
+        let handle = event_loop
+            .bind(py)
+            .call_method1("call_later", (delay, slf.getattr("deadline_came")?))?;
+        *timer = Some((deadline, handle.unbind()));
+        Ok(())
+    }
 }
 
 /// Resolves a call's future with its result (nothing for a future already cancelled).
@@ -455,22 +537,27 @@ impl Completer {
         let (watched, wake) = UnixStream::pair()?;
         watched.set_nonblocking(true)?;
         wake.set_nonblocking(true)?;
+        let poller = Poller::new()?;
+        poller.add(watched.as_raw_fd(), false)?;
         Ok(Completer {
             shared: Arc::new(Shared {
                 queue: Mutex::new(Vec::new()),
                 wake,
             }),
             watched,
+            poller,
             pending: Mutex::new(HashMap::new()),
             watches: Mutex::new(HashMap::new()),
+            timer: Mutex::new(None),
             asked: Arc::default(),
+            reports: AtomicU64::new(0),
             next_id: AtomicU64::new(0),
         })
     }
 
     /// The file descriptor the event loop watches (`loop.add_reader(fd, completer.drain)`).
     fn fileno(&self) -> i32 {
-        self.watched.as_raw_fd()
+        self.poller.0.as_raw_fd()
     }
 
     /// The number of calls in progress.
@@ -478,17 +565,25 @@ impl Completer {
         self.lock_pending().len()
     }
 
-    /// The number of sockets the loop watches for the calls in progress.
+    /// The number of sockets watched for the calls in progress.
     #[getter]
     fn watching(&self) -> usize {
         self.lock_watches().len()
     }
 
-    /// Handles what other threads reported (run by the event loop): resolves the futures of
-    /// the calls the runtime finished, and polls the calls woken.
+    /// How many reports other threads made so far (a call woken, a result of the runtime).
+    #[getter]
+    fn reports(&self) -> u64 {
+        self.reports.load(Ordering::Relaxed)
+    }
+
+    /// The event loop's callback (the descriptor it watches is readable, or the earliest
+    /// deadline came): polls the calls whose socket is ready or whose deadline passed, and
+    /// those other threads woke; resolves the futures of the calls the runtime finished.
     fn drain(slf: &Bound<'_, Completer>) -> PyResult<()> {
         let this = slf.get();
         let py = slf.py();
+        let fired = this.fired();
         // Read the wake-up bytes first, then take the queue: an event queued after the take
         // finds the queue empty and writes a new byte, so no event is left without a wake-up.
         let mut buf = [0u8; 64];
@@ -502,6 +597,8 @@ impl Completer {
         }
         let events =
             std::mem::take(&mut *this.shared.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        this.reports
+            .fetch_add(events.len() as u64, Ordering::Relaxed);
         let mut woken = Vec::new();
         let mut done = Vec::new();
         for event in events {
@@ -511,8 +608,12 @@ impl Completer {
             }
         }
         let mut escaped = None;
-        if !woken.is_empty() {
-            if let Err(e) = Completer::run(slf, || woken.into_iter().for_each(runnable)) {
+        if !fired.is_empty() || !woken.is_empty() {
+            let wake = || {
+                fired.into_iter().for_each(Waker::wake);
+                woken.into_iter().for_each(runnable);
+            };
+            if let Err(e) = Completer::run(slf, wake) {
                 escaped.get_or_insert(e);
             }
         }
@@ -527,25 +628,24 @@ impl Completer {
                 escaped.get_or_insert(e);
             }
         }
+        if let Err(e) = Completer::schedule_deadline(slf) {
+            escaped.get_or_insert(e);
+        }
         escaped.map_or(Ok(()), Err)
     }
 
-    /// The loop's callback for a watched socket: ready, or its deadline came. The call that
-    /// waits on it is polled.
-    fn ready(slf: &Bound<'_, Completer>, fd: RawFd) -> PyResult<()> {
-        let Some(watch) = slf.get().lock_watches().remove(&fd) else {
-            return Ok(()); // already handled (both the socket and the timer fired)
-        };
-        unwatch(slf.py(), fd, &watch);
-        Completer::run(slf, || watch.waker.wake())
+    /// The loop's callback at the earliest deadline: the timer is spent, and `drain` runs.
+    fn deadline_came(slf: &Bound<'_, Completer>) -> PyResult<()> {
+        *slf.get().timer.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Completer::drain(slf)
     }
 
     /// Stops call `id` (its awaiting task was cancelled): its sockets are no longer watched,
     /// and its future (on the loop's thread) or task (on the runtime) is dropped, its result
     /// with it.
-    fn cancel(&self, py: Python<'_>, id: u64) {
+    fn cancel(&self, id: u64) {
         let removed = self.lock_pending().remove(&id);
-        self.forget_watches(py, id);
+        self.forget_watches(id);
         match removed.map(|call| call.task) {
             Some(Task::Spawned(abort)) => abort.abort(),
             Some(Task::Local(task)) => drop(task),
