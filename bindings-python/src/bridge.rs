@@ -38,7 +38,9 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::io::{ErrorKind, Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, RawFd};
+#[cfg(target_os = "linux")]
+use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -164,18 +166,28 @@ struct Watch {
 
 /// The completer's own epoll instance: every socket a call waits on is registered there, and
 /// the event loop watches this one file descriptor (`loop.add_reader`), readable whenever one of
-/// them is ready. Watching a socket costs two `epoll_ctl` calls, and no Python.
+/// them is ready. Watching a socket costs two `epoll_ctl` calls, and no Python. The wake-up
+/// socket is registered in it too.
+#[cfg(target_os = "linux")]
 struct Poller(OwnedFd);
 
+#[cfg(target_os = "linux")]
 impl Poller {
-    fn new() -> std::io::Result<Poller> {
+    fn new(wake: RawFd) -> std::io::Result<Poller> {
         // SAFETY: a plain syscall; the descriptor it returns is owned from here on.
         let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
         if fd < 0 {
             return Err(std::io::Error::last_os_error());
         }
         // SAFETY: `fd` is a new descriptor, owned by nothing else.
-        Ok(Poller(unsafe { OwnedFd::from_raw_fd(fd) }))
+        let poller = Poller(unsafe { OwnedFd::from_raw_fd(fd) });
+        poller.add(wake, false)?;
+        Ok(poller)
+    }
+
+    /// The descriptor the event loop watches.
+    fn fd(&self) -> RawFd {
+        self.0.as_raw_fd()
     }
 
     /// Watches `fd` (readable, or writable), replacing any earlier watch of it.
@@ -190,12 +202,12 @@ impl Poller {
         };
         // SAFETY: epoll_ctl on our instance with a valid event.
         unsafe {
-            if libc::epoll_ctl(self.0.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) == 0 {
+            if libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_ADD, fd, &mut event) == 0 {
                 return Ok(());
             }
             let error = std::io::Error::last_os_error();
             if error.raw_os_error() == Some(libc::EEXIST)
-                && libc::epoll_ctl(self.0.as_raw_fd(), libc::EPOLL_CTL_MOD, fd, &mut event) == 0
+                && libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, fd, &mut event) == 0
             {
                 return Ok(());
             }
@@ -207,12 +219,7 @@ impl Poller {
     fn remove(&self, fd: RawFd) {
         // SAFETY: epoll_ctl on our instance; a descriptor it does not hold is an error ignored.
         unsafe {
-            libc::epoll_ctl(
-                self.0.as_raw_fd(),
-                libc::EPOLL_CTL_DEL,
-                fd,
-                std::ptr::null_mut(),
-            );
+            libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_DEL, fd, std::ptr::null_mut());
         }
     }
 
@@ -222,7 +229,7 @@ impl Poller {
         let mut events = [libc::epoll_event { events: 0, u64: 0 }; 64];
         loop {
             // SAFETY: `events` has room for the 64 events asked for.
-            let n = unsafe { libc::epoll_wait(self.0.as_raw_fd(), events.as_mut_ptr(), 64, 0) };
+            let n = unsafe { libc::epoll_wait(self.fd(), events.as_mut_ptr(), 64, 0) };
             if n <= 0 {
                 return ready;
             }
@@ -231,6 +238,32 @@ impl Poller {
                 return ready;
             }
         }
+    }
+}
+
+/// Elsewhere (no epoll), the loop watches the wake-up socket itself, and calls run on the
+/// runtime (see `NativeClient.call`): no socket of a call is ever watched here.
+#[cfg(not(target_os = "linux"))]
+struct Poller(RawFd);
+
+#[cfg(not(target_os = "linux"))]
+impl Poller {
+    fn new(wake: RawFd) -> std::io::Result<Poller> {
+        Ok(Poller(wake))
+    }
+
+    fn fd(&self) -> RawFd {
+        self.0
+    }
+
+    fn add(&self, _fd: RawFd, _writable: bool) -> std::io::Result<()> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+
+    fn remove(&self, _fd: RawFd) {}
+
+    fn ready(&self) -> Vec<RawFd> {
+        Vec::new()
     }
 }
 
@@ -537,8 +570,7 @@ impl Completer {
         let (watched, wake) = UnixStream::pair()?;
         watched.set_nonblocking(true)?;
         wake.set_nonblocking(true)?;
-        let poller = Poller::new()?;
-        poller.add(watched.as_raw_fd(), false)?;
+        let poller = Poller::new(watched.as_raw_fd())?;
         Ok(Completer {
             shared: Arc::new(Shared {
                 queue: Mutex::new(Vec::new()),
@@ -557,7 +589,7 @@ impl Completer {
 
     /// The file descriptor the event loop watches (`loop.add_reader(fd, completer.drain)`).
     fn fileno(&self) -> i32 {
-        self.poller.0.as_raw_fd()
+        self.poller.fd()
     }
 
     /// The number of calls in progress.

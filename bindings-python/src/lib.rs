@@ -126,8 +126,8 @@ impl NativeClient {
     /// Starts operation `op`; returns the call's future, an awaitable of the event loop
     /// `event_loop`, which `completer` serves (see `bridge.rs`): its result is the response's
     /// JSON form as Python values, or a `NativeError`. The call runs on the loop's thread, its
-    /// exchanges watched by the loop, where the client has the transport for it (no proxy);
-    /// otherwise on the runtime.
+    /// exchanges watched by the loop, where the client has the transport for it (no proxy;
+    /// Linux); otherwise on the runtime.
     /// `request` is the request's JSON form, as a `dict` or as JSON text (see [`read_request`]);
     /// one the core cannot read raises at once, and nothing starts.
     #[pyo3(signature = (op, request, options_json, completer, event_loop))]
@@ -143,7 +143,8 @@ impl NativeClient {
         self.check_process()?;
         let request = read_request(&op, request, |json| self.inner.read_request(&op, json))?;
         let client = (*self.inner).clone();
-        if client.client().has_blocking_io() {
+        // The loop's thread needs the completer's epoll instance (Linux).
+        if cfg!(target_os = "linux") && client.client().has_blocking_io() {
             return bridge::Completer::start(completer, event_loop, |watcher| {
                 Box::pin(ffi::guard_future(async move {
                     client
