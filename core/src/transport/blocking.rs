@@ -229,10 +229,14 @@ impl BlockingTransport {
                 conn
             }
         };
-        let mut buf = Vec::with_capacity(4096);
-        let (response, reusable) =
-            read_response(&mut conn, &mut buf, Some(deadline), self.max_response_bytes)
-                .map_err(Unread::blocking)?;
+        let mut received = Received::default();
+        let (response, reusable) = read_response(
+            &mut conn,
+            &mut received,
+            Some(deadline),
+            self.max_response_bytes,
+        )
+        .map_err(Unread::blocking)?;
         if reusable {
             self.put_idle(origin, conn);
         }
@@ -549,17 +553,27 @@ impl Unread {
     }
 }
 
+/// A response as it is received: the bytes read so far, and the chunks of a chunked body
+/// already decoded (with where they end in `buf`). A non-blocking read keeps it between its
+/// attempts, so that an attempt goes again over the head and the chunk in progress only.
+#[derive(Default)]
+pub(super) struct Received {
+    buf: Vec<u8>,
+    chunks: Option<(usize, Vec<u8>)>,
+}
+
 /// Reads one response: its status, headers (lowercase names) and body; and whether the
-/// connection can carry another request. The bytes read are appended to `buf`, which is read
-/// from its start: with `deadline`, the socket blocks (until then); without, it does not, and
-/// when the response is not complete yet the answer is [`Unread::NotReady`], with what was
-/// read kept in `buf` for the next attempt.
+/// connection can carry another request. The bytes read are added to `received`: with
+/// `deadline`, the socket blocks (until then); without, it does not, and when the response is
+/// not complete yet the answer is [`Unread::NotReady`], with what was read kept in `received`
+/// for the next attempt.
 pub(super) fn read_response(
     conn: &mut Conn,
-    buf: &mut Vec<u8>,
+    received: &mut Received,
     deadline: Option<Instant>,
     max: u64,
 ) -> std::result::Result<(HttpResponse, bool), Unread> {
+    let Received { buf, chunks } = received;
     let mut input = Input {
         conn,
         buf,
@@ -578,7 +592,10 @@ pub(super) fn read_response(
         Framing::None => (Vec::new(), keep_alive),
         Framing::Length(len) if len > max => return Err(too_large()),
         Framing::Length(len) => (input.take(len as usize)?, keep_alive),
-        Framing::Chunked => (input.chunked(max)?.ok_or_else(too_large)?, keep_alive),
+        Framing::Chunked => (
+            input.chunked(max, chunks)?.ok_or_else(too_large)?,
+            keep_alive,
+        ),
         Framing::UntilClose => (input.rest(max)?.ok_or_else(too_large)?, false),
     };
     // Bytes past the answer (nothing was asked for them), or a protocol switch nobody asked
@@ -603,6 +620,13 @@ struct Input<'a> {
 }
 
 type Head = (u16, Vec<(String, String)>, Framing, bool);
+
+/// What [`Input::chunk`] read.
+enum Chunk {
+    Data,
+    Last,
+    TooLarge,
+}
 
 impl Input<'_> {
     /// Reads more bytes; an end of the stream is an error (the answer is incomplete).
@@ -741,29 +765,56 @@ impl Input<'_> {
         }
     }
 
-    /// A chunked body, decoded; `None` when it grows past `max`.
-    fn chunked(&mut self, max: u64) -> std::result::Result<Option<Vec<u8>>, Unread> {
-        let mut body = Vec::new();
+    /// A chunked body, decoded; `None` when it grows past `max`. `decoded`: the chunks decoded
+    /// by an earlier attempt and where they end, taken up again; left for the next attempt
+    /// when this one is [`Unread::NotReady`].
+    fn chunked(
+        &mut self,
+        max: u64,
+        decoded: &mut Option<(usize, Vec<u8>)>,
+    ) -> std::result::Result<Option<Vec<u8>>, Unread> {
+        let (mut end, mut body) = decoded.take().unwrap_or((self.pos, Vec::new()));
+        self.pos = end;
         loop {
-            let line = self.line()?;
-            let size = line.split(|b| *b == b';').next().unwrap_or_default();
-            let size = std::str::from_utf8(size)
-                .ok()
-                .and_then(|s| u64::from_str_radix(s.trim(), 16).ok())
-                .ok_or_else(invalid_answer)?;
-            if size == 0 {
-                // Trailers, up to the empty line.
-                while !self.line()?.is_empty() {}
-                return Ok(Some(body));
-            }
-            if body.len() as u64 + size > max {
-                return Ok(None);
-            }
-            body.extend_from_slice(&self.take(size as usize)?);
-            if !self.line()?.is_empty() {
-                return Err(invalid_answer().into());
+            match self.chunk(max, &mut body) {
+                Ok(Chunk::Data) => end = self.pos,
+                Ok(Chunk::Last) => return Ok(Some(body)),
+                Ok(Chunk::TooLarge) => return Ok(None),
+                Err(Unread::NotReady) => {
+                    *decoded = Some((end, body));
+                    return Err(Unread::NotReady);
+                }
+                Err(e) => return Err(e),
             }
         }
+    }
+
+    /// The next chunk of a chunked body, added to `body`.
+    fn chunk(&mut self, max: u64, body: &mut Vec<u8>) -> std::result::Result<Chunk, Unread> {
+        let line = self.line()?;
+        let size = line.split(|b| *b == b';').next().unwrap_or_default();
+        let size = std::str::from_utf8(size)
+            .ok()
+            .and_then(|s| u64::from_str_radix(s.trim(), 16).ok())
+            .ok_or_else(invalid_answer)?;
+        if size == 0 {
+            // Trailers, up to the empty line.
+            while !self.line()?.is_empty() {}
+            return Ok(Chunk::Last);
+        }
+        if body.len() as u64 + size > max {
+            return Ok(Chunk::TooLarge);
+        }
+        let start = self.pos;
+        while self.buf.len() - self.pos < size as usize {
+            self.more()?;
+        }
+        self.pos += size as usize;
+        if !self.line()?.is_empty() {
+            return Err(invalid_answer().into());
+        }
+        body.extend_from_slice(&self.buf[start..start + size as usize]);
+        Ok(Chunk::Data)
     }
 
     /// The rest of the stream; `None` when it grows past `max`.
@@ -1069,6 +1120,19 @@ mod tests {
                 assert_eq!(response.body.0, b"hello world", "{mode:?}");
             }
             assert_eq!(server.connections.load(Ordering::SeqCst), 1, "{mode:?}");
+            // Many chunks, cut in the middle of some: each decoded once, in order.
+            let mut answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+            for i in 0..50 {
+                answer.extend_from_slice(format!("3\r\n{i:03}\r\n").as_bytes());
+            }
+            answer.extend_from_slice(b"0\r\n\r\n");
+            let server = serve(answer.leak(), After::InPieces);
+            let body = send(mode, &transport(1024), &post(&server.url))
+                .unwrap()
+                .body
+                .0;
+            let expected: String = (0..50).map(|i| format!("{i:03}")).collect();
+            assert_eq!(String::from_utf8(body).unwrap(), expected, "{mode:?}");
         }
     }
 

@@ -23,7 +23,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use super::blocking::{exchange_error, read_response, BlockingTransport, Conn, Origin, Unread};
+use super::blocking::{
+    exchange_error, read_response, BlockingTransport, Conn, Origin, Received, Unread,
+};
 use super::{acquire_slot, HttpTransport, SendFuture, TransportError};
 use crate::http::{HttpRequest, HttpResponse};
 
@@ -123,9 +125,9 @@ impl EventLoopTransport {
                 conn
             }
         };
-        let mut buf = Vec::with_capacity(4096);
+        let mut received = Received::default();
         let (response, reusable) = loop {
-            match read_response(&mut conn, &mut buf, None, t.max_response_bytes) {
+            match read_response(&mut conn, &mut received, None, t.max_response_bytes) {
                 Ok(read) => break read,
                 Err(Unread::NotReady) => self.ready(&conn, false, deadline).await?,
                 Err(Unread::Failed(e)) => return Err(e),
