@@ -214,7 +214,7 @@ impl Reactor {
         REACTOR.with(|r| *r.borrow_mut() = Some(reactor.clone()));
         // SAFETY: `env` is the current environment; the hook runs on this thread.
         check(
-            unsafe { sys::napi_add_env_cleanup_hook(env, Some(teardown), ptr::null_mut()) },
+            unsafe { sys::napi_add_env_cleanup_hook(env, Some(teardown), env.cast()) },
             "napi_add_env_cleanup_hook",
         )?;
         Ok(reactor)
@@ -542,10 +542,18 @@ unsafe extern "C" fn woken(_handle: Handle) {
     with_reactor(Reactor::woken);
 }
 
-/// The environment's teardown (the process exiting, a worker ending): nothing is woken any
-/// more, every handle is closed, the calls in progress are dropped.
-unsafe extern "C" fn teardown(_arg: *mut c_void) {
-    let Some(reactor) = REACTOR.with(|r| r.borrow_mut().take()) else {
+/// The teardown of environment `env` (the process exiting, a worker ending): nothing is woken
+/// any more, every handle is closed, the calls in progress are dropped.
+unsafe extern "C" fn teardown(env: *mut c_void) {
+    let ours = |r: &Option<Rc<Reactor>>| r.as_ref().is_some_and(|r| r.env.cast() == env);
+    let Some(reactor) = REACTOR.with(|r| {
+        let mut r = r.borrow_mut();
+        if ours(&r) {
+            r.take()
+        } else {
+            None
+        }
+    }) else {
         return;
     };
     reactor
