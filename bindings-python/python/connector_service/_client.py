@@ -194,7 +194,7 @@ class AsyncClient(_ClientBase):
     Calls run on the event loop's thread (Rust, with the GIL released), their sockets watched by
     the loop as an asyncio HTTP client's are, so hundreds of concurrent calls
     (`asyncio.gather`) share one connection pool and no call waits on another thread. (Behind
-    a proxy, calls run on the core's runtime instead.)
+    a proxy, or off Linux, calls run on the core's runtime instead.)
     A declined payment is a response with status `failure`; a call that could not be
     processed raises a `ConnectorServiceError` subclass. A client belongs to the process that
     created it: after `os.fork()`, create a new one in the child.
