@@ -446,6 +446,32 @@ pub struct SetupMandateRequest {
     pub metadata: Metadata,
 }
 
+impl SetupMandateRequest {
+    /// A mandate setup with the required fields; the others at their defaults (unscheduled
+    /// usage, automatic authentication, no addresses, no metadata).
+    pub fn new(
+        amount: Money,
+        merchant_reference: impl Into<String>,
+        payment_method: PaymentMethod,
+        customer: Customer,
+    ) -> Self {
+        SetupMandateRequest {
+            amount,
+            merchant_reference: merchant_reference.into(),
+            payment_method,
+            customer,
+            usage: MandateUsage::Unscheduled,
+            idempotency_key: None,
+            billing_address: None,
+            browser_info: None,
+            return_url: None,
+            authentication_type: AuthenticationType::Auto,
+            connector_order_id: None,
+            metadata: Metadata::new(),
+        }
+    }
+}
+
 /// Create an order at the processor (for processors that need one before a payment).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -959,22 +959,18 @@ fn psync_without_redirect_data_is_unsupported_and_sends_nothing() {
 
 fn setup_request() -> SetupMandateRequest {
     SetupMandateRequest {
-        amount: usd(0),
-        merchant_reference: "setup-1".into(),
-        payment_method: PaymentMethod::Card(card()),
-        customer: Customer {
-            id: Some("shopper-123".into()),
-            email: Some("jane@example.com".into()),
-            ..Default::default()
-        },
         usage: MandateUsage::Subscription,
-        idempotency_key: None,
-        billing_address: None,
-        browser_info: None,
         return_url: Some("https://shop.example/return".into()),
-        authentication_type: AuthenticationType::Auto,
-        connector_order_id: None,
-        metadata: Metadata::new(),
+        ..SetupMandateRequest::new(
+            usd(0),
+            "setup-1",
+            PaymentMethod::Card(card()),
+            Customer {
+                id: Some("shopper-123".into()),
+                email: Some("jane@example.com".into()),
+                ..Default::default()
+            },
+        )
     }
 }
 

@@ -30,18 +30,13 @@ fn request_debug_output_is_clean() {
         ..Default::default()
     };
     let setup = SetupMandateRequest {
-        amount: usd(0),
-        merchant_reference: "setup-1".into(),
-        payment_method: PaymentMethod::Card(card()),
-        customer: setup_customer,
-        usage: MandateUsage::Unscheduled,
-        idempotency_key: None,
-        billing_address: None,
-        browser_info: None,
         return_url: Some("https://shop.example/return".into()),
-        authentication_type: AuthenticationType::Auto,
-        connector_order_id: None,
-        metadata: Metadata::new(),
+        ..SetupMandateRequest::new(
+            usd(0),
+            "setup-1",
+            PaymentMethod::Card(card()),
+            setup_customer,
+        )
     };
     let requests = [
         sent(adyen.authorize(&authorize_request(), &cx(), &[])),

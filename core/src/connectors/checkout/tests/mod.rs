@@ -62,23 +62,15 @@ pub(super) fn card(number: &str) -> Card {
 
 /// A zero-amount card verification for a mandate (`setup_mandate`), for the customer `email`.
 pub(super) fn mandate_setup_request(merchant_reference: &str, email: &str) -> SetupMandateRequest {
-    SetupMandateRequest {
-        amount: usd(0),
-        merchant_reference: merchant_reference.into(),
-        payment_method: PaymentMethod::Card(card("4242424242424242")),
-        customer: Customer {
+    SetupMandateRequest::new(
+        usd(0),
+        merchant_reference,
+        PaymentMethod::Card(card("4242424242424242")),
+        Customer {
             email: Some(email.into()),
             ..Default::default()
         },
-        usage: MandateUsage::Unscheduled,
-        idempotency_key: None,
-        billing_address: None,
-        browser_info: None,
-        return_url: None,
-        authentication_type: AuthenticationType::Auto,
-        connector_order_id: None,
-        metadata: Default::default(),
-    }
+    )
 }
 
 pub(super) fn authorize_request(capture: CaptureMethod) -> AuthorizeRequest {

@@ -571,24 +571,16 @@ fn void_declines_and_errors() {
 // ---------------------------------------------------------------------------------------------
 
 fn setup_request(amount: i64) -> SetupMandateRequest {
-    SetupMandateRequest {
-        amount: usd(amount),
-        merchant_reference: "setup-1".into(),
-        payment_method: PaymentMethod::Card(card()),
-        customer: Customer {
+    SetupMandateRequest::new(
+        usd(amount),
+        "setup-1",
+        PaymentMethod::Card(card()),
+        Customer {
             id: Some("shopper-42".into()),
             email: Some("jane@example.com".into()),
             ..Default::default()
         },
-        usage: MandateUsage::Unscheduled,
-        idempotency_key: None,
-        billing_address: None,
-        browser_info: None,
-        return_url: None,
-        authentication_type: AuthenticationType::Auto,
-        connector_order_id: None,
-        metadata: Metadata::new(),
-    }
+    )
 }
 
 const VERIFY_ANSWER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>

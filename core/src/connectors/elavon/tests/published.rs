@@ -400,20 +400,12 @@ fn error_code_zero_in_a_search_entry_is_no_error() {
 // ---------------------------------------------------------------------------------------------
 
 fn setup_request() -> SetupMandateRequest {
-    SetupMandateRequest {
-        amount: usd(0),
-        merchant_reference: "setup-1".into(),
-        payment_method: PaymentMethod::Card(card()),
-        customer: Customer::default(),
-        usage: MandateUsage::Unscheduled,
-        idempotency_key: None,
-        billing_address: None,
-        browser_info: None,
-        return_url: None,
-        authentication_type: AuthenticationType::Auto,
-        connector_order_id: None,
-        metadata: Metadata::new(),
-    }
+    SetupMandateRequest::new(
+        usd(0),
+        "setup-1",
+        PaymentMethod::Card(card()),
+        Customer::default(),
+    )
 }
 
 #[test]

@@ -274,18 +274,13 @@ fn redirect_result(payment_id: &str, order_id: &str, signature: &str) -> BTreeMa
 
 fn setup_request() -> SetupMandateRequest {
     SetupMandateRequest {
-        amount: inr(100),
-        merchant_reference: "mandate-1".into(),
-        payment_method: PaymentMethod::Card(card()),
-        customer: customer(),
-        usage: MandateUsage::Unscheduled,
-        idempotency_key: None,
-        billing_address: None,
-        browser_info: None,
         return_url: Some("https://shop.example/mandate-return".into()),
-        authentication_type: AuthenticationType::Auto,
-        connector_order_id: None,
-        metadata: Metadata::new(),
+        ..SetupMandateRequest::new(
+            inr(100),
+            "mandate-1",
+            PaymentMethod::Card(card()),
+            customer(),
+        )
     }
 }
 

@@ -361,18 +361,13 @@ fn mandate_charge_sends_the_saved_payment_method() {
 
 fn setup_request() -> SetupMandateRequest {
     SetupMandateRequest {
-        amount: idr(10_000),
-        merchant_reference: "save-42".into(),
-        payment_method: PaymentMethod::Card(card()),
-        customer: customer(),
-        usage: MandateUsage::Unscheduled,
-        idempotency_key: None,
-        billing_address: None,
-        browser_info: None,
         return_url: Some("https://merchant.example/return".into()),
-        authentication_type: AuthenticationType::Auto,
-        connector_order_id: None,
-        metadata: Metadata::new(),
+        ..SetupMandateRequest::new(
+            idr(10_000),
+            "save-42",
+            PaymentMethod::Card(card()),
+            customer(),
+        )
     }
 }
 
