@@ -435,9 +435,13 @@ async fn validation_errors_name_the_problem() {
     for (body, code) in cases {
         let reply = h.adyen("/v68/payments", &body).await;
         assert_service_error(&reply, 422, code, "validation");
-        // Card data never comes back in an error.
+        // Card data never comes back in an error. The pspReference is
+        // random and may hold the CVC's digits, so it is left out.
+        let mut error = reply.json();
+        error.as_object_mut().unwrap().remove("pspReference");
+        let error = error.to_string();
         assert!(
-            !reply.text.contains("4111111111111112") && !reply.text.contains("737"),
+            !error.contains("4111111111111112") && !error.contains("737"),
             "{}",
             reply.text
         );
