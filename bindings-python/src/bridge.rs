@@ -39,8 +39,6 @@ use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::io::{ErrorKind, Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
-#[cfg(target_os = "linux")]
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -169,75 +167,36 @@ struct Watch {
 /// them is ready. Watching a socket costs two `epoll_ctl` calls, and no Python. The wake-up
 /// socket is registered in it too.
 #[cfg(target_os = "linux")]
-struct Poller(OwnedFd);
+struct Poller(connector_service::transport::Epoll);
 
 #[cfg(target_os = "linux")]
 impl Poller {
     fn new(wake: RawFd) -> std::io::Result<Poller> {
-        // SAFETY: a plain syscall; the descriptor it returns is owned from here on.
-        let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        // SAFETY: `fd` is a new descriptor, owned by nothing else.
-        let poller = Poller(unsafe { OwnedFd::from_raw_fd(fd) });
-        poller.add(wake, false)?;
-        Ok(poller)
+        let epoll = connector_service::transport::Epoll::new()?;
+        epoll.add(wake, false)?;
+        Ok(Poller(epoll))
     }
 
     /// The descriptor the event loop watches.
     fn fd(&self) -> RawFd {
-        self.0.as_raw_fd()
+        self.0.fd()
     }
 
     /// Watches `fd` (readable, or writable), replacing any earlier watch of it.
     fn add(&self, fd: RawFd, writable: bool) -> std::io::Result<()> {
-        let mut event = libc::epoll_event {
-            events: (if writable {
-                libc::EPOLLOUT
-            } else {
-                libc::EPOLLIN
-            }) as u32,
-            u64: fd as u64,
-        };
-        // SAFETY: epoll_ctl on our instance with a valid event.
-        unsafe {
-            if libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_ADD, fd, &mut event) == 0 {
-                return Ok(());
-            }
-            let error = std::io::Error::last_os_error();
-            if error.raw_os_error() == Some(libc::EEXIST)
-                && libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, fd, &mut event) == 0
-            {
-                return Ok(());
-            }
-            Err(error)
-        }
+        self.0.add(fd, writable)
     }
 
     /// Stops watching `fd` (nothing if it was not watched).
     fn remove(&self, fd: RawFd) {
-        // SAFETY: epoll_ctl on our instance; a descriptor it does not hold is an error ignored.
-        unsafe {
-            libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_DEL, fd, std::ptr::null_mut());
-        }
+        self.0.remove(fd)
     }
 
     /// The descriptors ready now, without waiting.
     fn ready(&self) -> Vec<RawFd> {
         let mut ready = Vec::new();
-        let mut events = [libc::epoll_event { events: 0, u64: 0 }; 64];
-        loop {
-            // SAFETY: `events` has room for the 64 events asked for.
-            let n = unsafe { libc::epoll_wait(self.fd(), events.as_mut_ptr(), 64, 0) };
-            if n <= 0 {
-                return ready;
-            }
-            ready.extend(events[..n as usize].iter().map(|e| e.u64 as RawFd));
-            if (n as usize) < events.len() {
-                return ready;
-            }
-        }
+        self.0.wait(Some(std::time::Duration::ZERO), &mut ready);
+        ready
     }
 }
 

@@ -267,6 +267,24 @@ impl JsonClient {
         to_json(&self.client.execute_blocking_io(request, &options).await?)
     }
 
+    /// [`JsonClient::call`] for a caller on an event loop, its exchanges watched by
+    /// `event_loop` ([`Client::execute_on_event_loop`]).
+    #[cfg(unix)]
+    pub async fn call_on_event_loop(
+        &self,
+        op: &str,
+        request_json: &str,
+        options_json: Option<&str>,
+        event_loop: Arc<dyn crate::transport::EventLoop>,
+    ) -> Result<String> {
+        let request = self.read_request(op, request_json)?;
+        to_json(
+            &self
+                .call_typed_on_event_loop(request, options_json, event_loop)
+                .await?,
+        )
+    }
+
     /// [`JsonClient::call_typed`] for a caller on an event loop, its exchanges watched by
     /// `event_loop` ([`Client::execute_on_event_loop`]: poll it on the loop's thread).
     #[cfg(unix)]

@@ -22,6 +22,10 @@ mod event_loop;
 pub(crate) use event_loop::EventLoopTransport;
 #[cfg(unix)]
 pub use event_loop::{Asked, AskedWatches, EventLoop};
+#[cfg(target_os = "linux")]
+mod epoll;
+#[cfg(target_os = "linux")]
+pub use epoll::Epoll;
 
 /// Transport settings of a client. Durations are in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -125,6 +125,10 @@ impl EventLoopTransport {
                 conn
             }
         };
+        // The answer is seldom there as soon as the request is written: the socket is watched
+        // first rather than read once for nothing (a socket already readable fires the watch
+        // at once).
+        self.ready(&conn, false, deadline).await?;
         let mut received = Received::default();
         let (response, reusable) = loop {
             match read_response(&mut conn, &mut received, None, t.max_response_bytes) {
