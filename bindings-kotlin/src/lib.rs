@@ -6,10 +6,12 @@
 //! layer has no per-type code. Errors cross as one [`NativeError`] carrying the core's error
 //! JSON, which the Kotlin layer turns into its sealed exception hierarchy.
 //!
-//! One multi-threaded tokio runtime serves the whole process: every `suspend` (and
-//! `CompletableFuture`) call runs as a task on it, sharing the client's connection pool. A
-//! blocking call runs on its calling thread, which makes the HTTP exchanges itself on blocking
-//! sockets (`JsonClient::call_blocking_io`; the runtime gives it timers). The calls cross
+//! One multi-threaded tokio runtime serves the whole process (timers; behind a proxy, the
+//! exchanges). A blocking call runs on its calling thread, which makes the HTTP exchanges
+//! itself on blocking sockets (`JsonClient::call_blocking_io`). A `suspend` (or
+//! `CompletableFuture`) call writes its request on the calling thread too, on a non-blocking
+//! socket, and the [`reactor`]'s thread reads the answer when it comes (on Linux; elsewhere the
+//! call is a task on the runtime). The calls cross
 //! through a plain C ABI ([`raw`]) rather than UniFFI's glue, which allocates JNA structures on
 //! every call.
 //! No panic crosses the boundary: every entry point runs through the core's FFI guard
@@ -28,6 +30,8 @@ uniffi::setup_scaffolding!();
 
 mod observe;
 mod raw;
+#[cfg(target_os = "linux")]
+mod reactor;
 
 /// The allocator of this library's Rust code: mimalloc (the workspace Cargo.toml says why).
 #[global_allocator]

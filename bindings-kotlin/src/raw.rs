@@ -1,6 +1,7 @@
 //! The calls and sans-IO steps through a plain C ABI, beside UniFFI's: primitive arguments only.
 //! A blocking call or a step returns its answer; a started call (Kotlin's `suspend` calls) hands
-//! it to a completion function from the runtime's thread that finished it, and can be cancelled.
+//! it to a completion function from the thread that finished it (the reactor's, on Linux), and
+//! can be cancelled.
 //!
 //! Every UniFFI call from Kotlin allocates JNA `Structure`s (the call status, each `RustBuffer`
 //! argument and result), and each of those is a JNA `Memory`: a `malloc`, an entry in JNA's
@@ -245,7 +246,7 @@ pub unsafe extern "C" fn connector_service_raw_free(answer: *mut u8) {
     }
 }
 
-/// Receives the answer of a started call, on the runtime's thread that finished it: the call's
+/// Receives the answer of a started call, on the thread that finished it: the call's
 /// id as given to [`connector_service_raw_call_start`], and the answer (see [`answer`]), which
 /// the receiver frees with [`connector_service_raw_free`].
 pub type Completion = extern "C" fn(call_id: u64, answer: *mut u8);
@@ -263,9 +264,13 @@ pub extern "C" fn connector_service_raw_set_completion(completion: Completion) {
     let _ = COMPLETION.set(completion);
 }
 
-/// Starts [`NativeClient::call`] for the client `client_id` names, as a task on the runtime;
-/// its answer goes to the completion function with `call_id`. Returns null when started, or
-/// the answer of a call that could not start (free it with [`connector_service_raw_free`]).
+/// Starts [`NativeClient::call`] for the client `client_id` names; its answer goes to the
+/// completion function with `call_id`. Returns null when the call goes on, or the answer of a
+/// call that ended at once (it could not start, or it needed no wait): free it with
+/// [`connector_service_raw_free`].
+///
+/// On Linux the call is polled at once on this thread, which writes the request, and then by
+/// the reactor's thread ([`crate::reactor`]); elsewhere it runs as a task on the runtime.
 ///
 /// # Safety
 /// As [`connector_service_raw_call_blocking`].
@@ -281,9 +286,9 @@ pub unsafe extern "C" fn connector_service_raw_call_start(
     options_len: usize,
 ) -> *mut u8 {
     let started = ffi::guard(|| {
-        let completion = *COMPLETION
-            .get()
-            .ok_or_else(|| Error::internal("no completion function was set"))?;
+        if COMPLETION.get().is_none() {
+            return Err(Error::internal("no completion function was set"));
+        }
         // SAFETY: the caller's contract, passed on.
         let (op, request, options) =
             unsafe { arguments(op, op_len, request, request_len, options, options_len)? };
@@ -294,6 +299,20 @@ pub unsafe extern "C" fn connector_service_raw_call_start(
         );
         let client = client(client_id)?;
         let runtime = crate::runtime()?;
+        #[cfg(target_os = "linux")]
+        if let Some(reactor) = crate::reactor::reactor() {
+            let event_loop = crate::reactor::Reactor::event_loop(call_id);
+            let call: crate::reactor::CallFuture = Box::pin(async move {
+                let call =
+                    client
+                        .inner
+                        .call_on_event_loop(&op, &request, options.as_deref(), event_loop);
+                ffi::guard_future(call).await.map_err(FfiError::into_json)
+            });
+            // Its timers are the runtime's.
+            let _entered = runtime.enter();
+            return Ok(reactor.start(call_id, call));
+        }
         // Held while the task is spawned and recorded, so that the task, which removes its
         // entry when it ends, cannot end first.
         let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
@@ -304,14 +323,53 @@ pub unsafe extern "C" fn connector_service_raw_call_start(
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .remove(&call_id);
-            completion(call_id, answer(result.map_err(FfiError::into_json)));
+            complete(call_id, result.map_err(FfiError::into_json));
         });
         running.insert(call_id, task.abort_handle());
-        Ok(())
+        Ok(None)
     });
     match started {
-        Ok(()) => std::ptr::null_mut(),
+        Ok(None) => std::ptr::null_mut(),
+        Ok(Some(ended)) => answer(ended),
         Err(e) => answer(Err(e.into_json())),
+    }
+}
+
+/// Whether there is a reactor (Linux) to drive with [`connector_service_raw_reactor_next`]:
+/// `1` (started calls use it from now on: drive it), or `0` (the completion function gets every
+/// answer).
+#[no_mangle]
+pub extern "C" fn connector_service_raw_reactor_claim() -> i32 {
+    #[cfg(target_os = "linux")]
+    if let Ok(true) = ffi::guard(|| Ok(crate::reactor::Reactor::claim())) {
+        return 1;
+    }
+    0
+}
+
+/// Drives the reactor (Linux) on the calling thread until a started call ends: returns its
+/// answer (see [`answer`]; free it with [`connector_service_raw_free`]) and writes its id to
+/// `call_id`. Returns null at once where there is no reactor: the completion function then
+/// gets every answer. Kotlin calls it in a loop on a thread of its own.
+///
+/// # Safety
+/// `call_id` points to a writable `u64`.
+#[no_mangle]
+pub unsafe extern "C" fn connector_service_raw_reactor_next(call_id: *mut u64) -> *mut u8 {
+    #[cfg(target_os = "linux")]
+    if let Ok(Some((id, ended))) = ffi::guard(|| Ok(crate::reactor::Reactor::next())) {
+        // SAFETY: the caller's contract.
+        unsafe { call_id.write(id) };
+        return answer(ended);
+    }
+    let _ = call_id;
+    std::ptr::null_mut()
+}
+
+/// Hands a started call's answer to the completion function.
+pub(crate) fn complete(call_id: u64, result: Result<String, String>) {
+    if let Some(completion) = COMPLETION.get() {
+        completion(call_id, answer(result));
     }
 }
 
@@ -319,6 +377,10 @@ pub unsafe extern "C" fn connector_service_raw_call_start(
 /// comes.
 #[no_mangle]
 pub extern "C" fn connector_service_raw_call_cancel(call_id: u64) {
+    #[cfg(target_os = "linux")]
+    if let Some(reactor) = crate::reactor::reactor() {
+        reactor.cancel(call_id);
+    }
     let task = RUNNING
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -330,7 +392,7 @@ pub extern "C" fn connector_service_raw_call_cancel(call_id: u64) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::mpsc;
+    use std::time::Duration;
 
     use super::*;
 
@@ -401,9 +463,6 @@ mod tests {
         assert!(is_error && json["message"].as_str().unwrap_or("").contains("closed"));
     }
 
-    /// A started call's id, whether it failed, and its JSON.
-    type Answer = (u64, bool, serde_json::Value);
-
     #[test]
     fn a_step_answers_with_the_request_to_send_or_the_error() {
         let connector =
@@ -441,40 +500,135 @@ mod tests {
         assert!(CONNECTORS.get(handle).is_none());
     }
 
-    static ANSWERS: LazyLock<Mutex<Option<mpsc::Sender<Answer>>>> =
-        LazyLock::new(|| Mutex::new(None));
+    /// The answers of started calls, by call id, as the completion function got them.
+    /// Whether an answer is an error, and its JSON.
+    type Answer = (bool, serde_json::Value);
+
+    static ANSWERS: LazyLock<(Mutex<HashMap<u64, Answer>>, std::sync::Condvar)> =
+        LazyLock::new(Default::default);
 
     extern "C" fn completed(call_id: u64, answer: *mut u8) {
-        let (is_error, json) = read(answer);
-        if let Some(tx) = ANSWERS.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            let _ = tx.send((call_id, is_error, json));
-        }
+        let answer = read(answer);
+        let (answers, arrived) = &*ANSWERS;
+        answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(call_id, answer);
+        arrived.notify_all();
+    }
+
+    /// The answer the completion function got for `call_id`, waiting up to `wait` for it.
+    fn completion_of(call_id: u64, wait: Duration) -> Option<Answer> {
+        let (answers, arrived) = &*ANSWERS;
+        let answers = answers.lock().unwrap_or_else(|e| e.into_inner());
+        let (mut answers, _) = arrived
+            .wait_timeout_while(answers, wait, |a| !a.contains_key(&call_id))
+            .unwrap_or_else(|e| e.into_inner());
+        answers.remove(&call_id)
+    }
+
+    /// A thread that drives the reactor, as Kotlin's does, handing the answers to the
+    /// completion function.
+    fn drive_reactor() {
+        static DRIVER: std::sync::Once = std::sync::Once::new();
+        DRIVER.call_once(|| {
+            if connector_service_raw_reactor_claim() == 0 {
+                return;
+            }
+            std::thread::spawn(|| loop {
+                let mut call_id = 0u64;
+                // SAFETY: a writable u64.
+                let answer = unsafe { connector_service_raw_reactor_next(&mut call_id) };
+                if answer.is_null() {
+                    return;
+                }
+                completed(call_id, answer);
+            });
+        });
+    }
+
+    /// Starts a capture of `pay_1` as call `call_id`; its answer if it ended at once.
+    fn start(
+        client: &NativeClient,
+        call_id: u64,
+        options: Option<&str>,
+        request: &str,
+    ) -> Option<Answer> {
+        connector_service_raw_set_completion(completed);
+        drive_reactor();
+        let (options, options_len) =
+            options.map_or((std::ptr::null(), 0), |o| (o.as_ptr(), o.len()));
+        // SAFETY: pointers and lengths of live strings.
+        let ended = unsafe {
+            connector_service_raw_call_start(
+                client.raw_handle(),
+                call_id,
+                OP.as_ptr(),
+                OP.len(),
+                request.as_ptr(),
+                request.len(),
+                options,
+                options_len,
+            )
+        };
+        (!ended.is_null()).then(|| read(ended))
+    }
+
+    const CAPTURE: &str =
+        r#"{"connector_transaction_id":"pay_1","amount":{"minor_units":1000,"currency":"INR"}}"#;
+
+    const CAPTURED: &str = r#"{"id":"pay_1","entity":"payment","amount":1000,"currency":"INR","status":"captured","method":"upi","captured":true,"created_at":1606985209}"#;
+
+    /// A one-connection HTTP server: reads a request, answers `CAPTURED` after `delay` (never,
+    /// for `None`), then reports whether the client closed the connection within 5 s.
+    fn server(delay: Option<Duration>) -> (Arc<NativeClient>, std::thread::JoinHandle<bool>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let port = listener.local_addr().expect("an address").port();
+        let served = std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().expect("a connection");
+            socket
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .expect("a timeout");
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut buffer) {
+                    Ok(0) | Err(_) => return false,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            if let Some(delay) = delay {
+                std::thread::sleep(delay);
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{CAPTURED}",
+                    CAPTURED.len()
+                );
+                socket.write_all(answer.as_bytes()).expect("written");
+            }
+            // The request's body, then the end of the connection.
+            loop {
+                match socket.read(&mut buffer) {
+                    Ok(0) => return true,
+                    Ok(_) => continue,
+                    Err(_) => return false,
+                }
+            }
+        });
+        let config = format!(
+            r#"{{"connector":{{"type":"razorpay","key_id":"rzp_test_x","key_secret":"s3cr3t"}},"base_url":"http://127.0.0.1:{port}"}}"#
+        );
+        let client = NativeClient::new(config).unwrap_or_else(|_| panic!("valid config"));
+        (client, served)
     }
 
     #[test]
-    fn a_started_call_hands_its_answer_to_the_completion_function() {
-        let (tx, rx) = mpsc::channel();
-        *ANSWERS.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
-        connector_service_raw_set_completion(completed);
+    fn a_started_call_that_cannot_start_answers_at_once() {
         let client = NativeClient::new(CONFIG.into()).unwrap_or_else(|_| panic!("valid config"));
-        // SAFETY: pointers and lengths of live strings.
-        let not_started = unsafe {
-            connector_service_raw_call_start(
-                client.raw_handle(),
-                7,
-                OP.as_ptr(),
-                OP.len(),
-                BAD_CURRENCY.as_ptr(),
-                BAD_CURRENCY.len(),
-                std::ptr::null(),
-                0,
-            )
-        };
-        assert!(not_started.is_null());
-        let (call_id, is_error, json) = rx
-            .recv_timeout(std::time::Duration::from_secs(10))
+        let (is_error, json) = start(&client, 7, None, BAD_CURRENCY)
+            .or_else(|| completion_of(7, Duration::from_secs(10)))
             .expect("an answer");
-        assert_eq!((call_id, is_error), (7, true));
+        assert!(is_error);
         assert_eq!(json["code"], "invalid_request");
         assert!(RUNNING
             .lock()
@@ -483,5 +637,67 @@ mod tests {
             .is_none());
         // Cancelling a call that has ended changes nothing.
         connector_service_raw_call_cancel(7);
+    }
+
+    #[test]
+    fn a_started_call_hands_its_answer_to_the_completion_function() {
+        let (client, served) = server(Some(Duration::from_millis(100)));
+        let ended = start(&client, 8, None, CAPTURE);
+        assert!(ended.is_none(), "it waits for the answer: {ended:?}");
+        let (is_error, json) = completion_of(8, Duration::from_secs(10)).expect("an answer");
+        assert!(!is_error, "{json}");
+        assert_eq!(json["status"], "charged");
+        assert_eq!(json["connector_transaction_id"], "pay_1");
+        #[cfg(target_os = "linux")]
+        {
+            let reactor = crate::reactor::reactor().expect("the reactor");
+            assert_eq!(reactor.counts_of(8), (0, false), "no watch, no call left");
+        }
+        drop(client);
+        assert!(
+            served.join().expect("the server"),
+            "the connection closed with the client"
+        );
+    }
+
+    #[test]
+    fn a_cancelled_call_closes_its_connection_and_never_answers() {
+        let (client, served) = server(None);
+        assert!(start(&client, 9, None, CAPTURE).is_none());
+        std::thread::sleep(Duration::from_millis(50));
+        #[cfg(target_os = "linux")]
+        let reactor = crate::reactor::reactor().expect("the reactor");
+        #[cfg(target_os = "linux")]
+        assert_eq!(reactor.counts_of(9), (1, true), "its socket is watched");
+        connector_service_raw_call_cancel(9);
+        // The connection is closed (the future is dropped) while the client lives on.
+        assert!(served.join().expect("the server"), "the connection closed");
+        #[cfg(target_os = "linux")]
+        assert_eq!(reactor.counts_of(9), (0, false));
+        assert!(completion_of(9, Duration::from_millis(200)).is_none());
+        drop(client);
+    }
+
+    #[test]
+    fn a_started_call_keeps_its_deadline() {
+        let (client, served) = server(None);
+        let started = std::time::Instant::now();
+        assert!(start(&client, 10, Some(r#"{"timeout_ms":300}"#), CAPTURE).is_none());
+        let (is_error, json) = completion_of(10, Duration::from_secs(10)).expect("an answer");
+        assert!(is_error && json["code"] == "timeout", "{json}");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        #[cfg(target_os = "linux")]
+        assert_eq!(
+            crate::reactor::reactor()
+                .expect("the reactor")
+                .counts_of(10),
+            (0, false)
+        );
+        drop(client);
+        assert!(served.join().expect("the server"));
     }
 }

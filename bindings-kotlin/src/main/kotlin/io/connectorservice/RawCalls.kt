@@ -12,9 +12,12 @@ import java.util.concurrent.atomic.AtomicLong
 
 /**
  * The calls and sans-IO steps through the native library's plain C ABI
- * (`bindings-kotlin/src/raw.rs`): byte arrays in, one pointer out. A `suspend` call is started as a task on the native runtime, which hands
- * its answer to [completion] from the thread that finished it; a cancelled coroutine cancels the
- * task.
+ * (`bindings-kotlin/src/raw.rs`): byte arrays in, one pointer out. A `suspend` call is started
+ * on the calling thread, which writes the request (`bindings-kotlin/src/reactor.rs`); the
+ * reactor's thread, driving the native reactor, gets the answer and resumes the coroutine
+ * (elsewhere than Linux, a task on the native runtime hands it to [completion]). A call that
+ * needs no wait (one that could not start) answers at once. A cancelled coroutine cancels the
+ * call.
  *
  * A call through UniFFI's glue allocates JNA `Structure`s (the call status, each string argument
  * and the result), each one a JNA `Memory` that JNA tracks in a global map until a garbage
@@ -49,6 +52,25 @@ internal object RawCalls {
         // of being attached again, with a new java.lang.Thread, for every one.
         Native.setCallbackThreadInitializer(completion, CallbackThreadInitializer(true, false, "connector-service-callback"))
         connector_service_raw_set_completion(completion)
+        // On Linux the answers of started calls come from the native reactor, driven by a thread
+        // of ours; elsewhere they come through [completion].
+        if (connector_service_raw_reactor_claim() == 1) {
+            Thread(::driveReactor, "connector-service-reactor").apply {
+                isDaemon = true
+                start()
+            }
+        }
+    }
+
+    /** Drives the native reactor: each answer it returns resumes its coroutine. */
+    private fun driveReactor() {
+        val callId = LongArray(1)
+        while (true) {
+            val answer = connector_service_raw_reactor_next(callId)
+            if (answer == 0L) return
+            val result = runCatching { read(answer) }
+            waiting.remove(callId[0])?.resumeWith(result)
+        }
     }
 
     @JvmStatic
@@ -87,6 +109,14 @@ internal object RawCalls {
     @JvmStatic
     @Suppress("ktlint:standard:function-naming", "FunctionName")
     private external fun connector_service_raw_call_cancel(callId: Long)
+
+    @JvmStatic
+    @Suppress("ktlint:standard:function-naming", "FunctionName")
+    private external fun connector_service_raw_reactor_claim(): Int
+
+    @JvmStatic
+    @Suppress("ktlint:standard:function-naming", "FunctionName")
+    private external fun connector_service_raw_reactor_next(callId: LongArray): Long
 
     @JvmStatic
     @Suppress("ktlint:standard:function-naming", "FunctionName", "LongParameterList")
@@ -131,7 +161,8 @@ internal object RawCalls {
             }
             // Cancelled already (the handler above then ran at once): nothing is sent.
             if (!continuation.isActive) return@suspendCancellableCoroutine
-            val notStarted = connector_service_raw_call_start(
+            // The answer of a call that ended at once, or 0 when it goes on.
+            val ended = connector_service_raw_call_start(
                 client,
                 callId,
                 op.bytes,
@@ -141,8 +172,8 @@ internal object RawCalls {
                 options.bytes,
                 options.length,
             )
-            if (notStarted != 0L) {
-                val result = runCatching { read(notStarted) }
+            if (ended != 0L) {
+                val result = runCatching { read(ended) }
                 waiting.remove(callId)?.resumeWith(result)
             } else if (!continuation.isActive) {
                 // Cancelled while starting: the handler's cancel may have come before the task

@@ -68,6 +68,22 @@ class ObservabilityTest {
     }
 
     @Test
+    fun `a suspend call ends on the reactor's thread, a blocking call on its own`() = runBlocking {
+        val threads = CopyOnWriteArrayList<String>()
+        ConnectorClient(Sandbox.clientConfig("adyen")) { threads.add(Thread.currentThread().name) }.use { client ->
+            // A new connection, then a kept-alive one.
+            repeat(2) { assertEquals(PaymentStatus.CHARGED, client.payments.authorize(authorize()).status) }
+            val here = Thread.currentThread().name
+            client.payments.authorizeBlocking(authorize())
+            assertEquals(here, threads[2])
+        }
+        if (System.getProperty("os.name") == "Linux") {
+            // Its answer was read and parsed there: the coroutine's thread only wrote the request.
+            assertEquals(listOf("connector-service-reactor", "connector-service-reactor"), threads.take(2))
+        }
+    }
+
+    @Test
     fun `onCall sees errors with their HTTP status`() = runBlocking {
         val records = CopyOnWriteArrayList<CallRecord>()
         val config = Sandbox.clientConfig("adyen", overrides = mapOf("api_key" to "wrong-key-value"))
