@@ -62,14 +62,21 @@ internal object RawCalls {
         }
     }
 
-    /** Drives the native reactor: each answer it returns resumes its coroutine. */
+    /**
+     * Drives the native reactor: each answer it returns resumes its coroutine. Nothing ends this
+     * loop but the process: every `suspend` call's answer comes through it.
+     */
     private fun driveReactor() {
         val callId = LongArray(1)
         while (true) {
             val answer = connector_service_raw_reactor_next(callId)
             if (answer == 0L) return
             val result = runCatching { read(answer) }
-            waiting.remove(callId[0])?.resumeWith(result)
+            try {
+                waiting.remove(callId[0])?.resumeWith(result)
+            } catch (t: Throwable) {
+                ConnectorServiceLogging.logger.error("resuming a call's coroutine failed", t)
+            }
         }
     }
 
