@@ -111,7 +111,7 @@ struct Watch {
 /// What the reactor's thread and the callers share.
 struct State {
     watches: HashMap<RawFd, Watch>,
-    /// Calls to poll, woken by other threads.
+    /// Woken calls to poll.
     queue: VecDeque<Arc<Task>>,
     /// The calls in progress, to cancel by id.
     tasks: HashMap<u64, Arc<Task>>,
