@@ -1,6 +1,7 @@
 package io.connectorservice
 
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
@@ -81,6 +82,21 @@ class ObservabilityTest {
             // Its answer was read and parsed there: the coroutine's thread only wrote the request.
             assertEquals(listOf("connector-service-reactor", "connector-service-reactor"), threads.take(2))
         }
+    }
+
+    @Test
+    fun `an onCall hook may wait for a suspend call of its own`() = runBlocking {
+        val statuses = CopyOnWriteArrayList<PaymentStatus>()
+        ConnectorClient(Sandbox.clientConfig("adyen")).use { inner ->
+            val hook = CallObserver {
+                // On the reactor's thread: a call awaited there must not need that thread.
+                statuses.add(runBlocking { withTimeout(10_000) { inner.payments.authorize(authorize()).status } })
+            }
+            ConnectorClient(Sandbox.clientConfig("adyen"), hook).use { client ->
+                assertEquals(PaymentStatus.CHARGED, client.payments.authorize(authorize()).status)
+            }
+        }
+        assertEquals(listOf(PaymentStatus.CHARGED), statuses)
     }
 
     @Test
