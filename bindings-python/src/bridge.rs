@@ -164,8 +164,9 @@ struct Watch {
 
 /// The completer's own epoll instance: every socket a call waits on is registered there, and
 /// the event loop watches this one file descriptor (`loop.add_reader`), readable whenever one of
-/// them is ready. Watching a socket costs two `epoll_ctl` calls, and no Python. The wake-up
-/// socket is registered in it too.
+/// them is ready. Watching a socket costs one `epoll_ctl` call (a socket is armed for one
+/// event, and stays in the instance until closed), and no Python. The wake-up socket is
+/// registered in it too.
 #[cfg(target_os = "linux")]
 struct Poller(connector_service::transport::Epoll);
 
@@ -182,9 +183,10 @@ impl Poller {
         self.0.fd()
     }
 
-    /// Watches `fd` (readable, or writable), replacing any earlier watch of it.
-    fn add(&self, fd: RawFd, writable: bool) -> std::io::Result<()> {
-        self.0.add(fd, writable)
+    /// Watches `fd` (readable, or writable) for one event, replacing any earlier watch of it:
+    /// once reported, it stays in the instance, silent (one `epoll_ctl` per watch).
+    fn arm(&self, fd: RawFd, writable: bool) -> std::io::Result<()> {
+        self.0.arm(fd, writable)
     }
 
     /// Stops watching `fd` (nothing if it was not watched).
@@ -215,7 +217,7 @@ impl Poller {
         self.0
     }
 
-    fn add(&self, _fd: RawFd, _writable: bool) -> std::io::Result<()> {
+    fn arm(&self, _fd: RawFd, _writable: bool) -> std::io::Result<()> {
         Err(std::io::ErrorKind::Unsupported.into())
     }
 
@@ -403,7 +405,7 @@ impl Completer {
 
     /// Watches a socket for call `id`, until its deadline.
     fn watch(&self, id: u64, asked: Asked) -> std::io::Result<()> {
-        self.poller.add(asked.fd, asked.writable)?;
+        self.poller.arm(asked.fd, asked.writable)?;
         self.lock_watches().insert(
             asked.fd,
             Watch {
@@ -442,28 +444,24 @@ impl Completer {
     }
 
     /// The wakers of the watches whose socket is ready or whose deadline has passed; those
-    /// sockets are no longer watched.
+    /// sockets are no longer watched (a ready one was armed for that one event).
     fn fired(&self) -> Vec<Waker> {
         let ready = self.poller.ready();
         let now = Instant::now();
         let mut watches = self.lock_watches();
-        let mut fired: Vec<RawFd> = ready
-            .into_iter()
-            .filter(|fd| watches.contains_key(fd))
-            .collect();
-        let expired: Vec<RawFd> = watches
+        let mut fired: Vec<Waker> = ready
             .iter()
-            .filter(|(fd, w)| w.deadline <= now && !fired.contains(fd))
-            .map(|(fd, _)| *fd)
+            .filter_map(|fd| watches.remove(fd).map(|w| w.waker))
             .collect();
-        fired.extend(expired);
+        watches.retain(|fd, w| {
+            let waiting = w.deadline > now;
+            if !waiting {
+                self.poller.remove(*fd);
+                fired.push(w.waker.clone());
+            }
+            waiting
+        });
         fired
-            .into_iter()
-            .filter_map(|fd| {
-                self.poller.remove(fd);
-                watches.remove(&fd).map(|w| w.waker)
-            })
-            .collect()
     }
 
     /// Has the loop call `deadline_came` at the earliest deadline of the watches, unless its
