@@ -6,8 +6,18 @@ use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
-/// An epoll instance. Watches are level-triggered and stay until removed.
+/// An epoll instance. Watches are level-triggered and stay until removed ([`Epoll::add`]), or
+/// report one event ([`Epoll::arm`]).
 pub struct Epoll(OwnedFd);
+
+/// The events of a watch: readable, or writable.
+fn interest(writable: bool) -> u32 {
+    (if writable {
+        libc::EPOLLOUT
+    } else {
+        libc::EPOLLIN
+    }) as u32
+}
 
 impl Epoll {
     pub fn new() -> io::Result<Epoll> {
@@ -27,50 +37,40 @@ impl Epoll {
 
     /// Watches `fd` (readable, or writable), replacing any earlier watch of it.
     pub fn add(&self, fd: RawFd, writable: bool) -> io::Result<()> {
-        let mut event = libc::epoll_event {
-            events: (if writable {
-                libc::EPOLLOUT
-            } else {
-                libc::EPOLLIN
-            }) as u32,
-            u64: fd as u64,
-        };
-        // SAFETY: epoll_ctl on our instance with a valid event.
-        unsafe {
-            if libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_ADD, fd, &mut event) == 0 {
-                return Ok(());
-            }
-            let error = io::Error::last_os_error();
-            if error.raw_os_error() == Some(libc::EEXIST)
-                && libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, fd, &mut event) == 0
-            {
-                return Ok(());
-            }
-            Err(error)
-        }
+        self.set(fd, interest(writable), libc::EPOLL_CTL_ADD)
     }
 
     /// Watches `fd` (readable, or writable) for one event: once it has been reported, `fd`
     /// stays in the instance, silent, until armed again. Replaces any earlier watch of it.
     pub fn arm(&self, fd: RawFd, writable: bool) -> io::Result<()> {
+        // Mostly a socket armed before (a kept-alive connection): MOD first.
+        self.set(
+            fd,
+            interest(writable) | libc::EPOLLONESHOT as u32,
+            libc::EPOLL_CTL_MOD,
+        )
+    }
+
+    /// Sets the events watched on `fd` with `op` (`EPOLL_CTL_ADD` or `EPOLL_CTL_MOD`), and with
+    /// the other one when `fd` turns out to be (ADD) or not to be (MOD) in the instance.
+    fn set(&self, fd: RawFd, events: u32, op: i32) -> io::Result<()> {
+        let (other, when) = if op == libc::EPOLL_CTL_ADD {
+            (libc::EPOLL_CTL_MOD, libc::EEXIST)
+        } else {
+            (libc::EPOLL_CTL_ADD, libc::ENOENT)
+        };
         let mut event = libc::epoll_event {
-            events: (libc::EPOLLONESHOT
-                | if writable {
-                    libc::EPOLLOUT
-                } else {
-                    libc::EPOLLIN
-                }) as u32,
+            events,
             u64: fd as u64,
         };
         // SAFETY: epoll_ctl on our instance with a valid event.
         unsafe {
-            // Mostly a socket armed before (a kept-alive connection): MOD first.
-            if libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_MOD, fd, &mut event) == 0 {
+            if libc::epoll_ctl(self.fd(), op, fd, &mut event) == 0 {
                 return Ok(());
             }
             let error = io::Error::last_os_error();
-            if error.raw_os_error() == Some(libc::ENOENT)
-                && libc::epoll_ctl(self.fd(), libc::EPOLL_CTL_ADD, fd, &mut event) == 0
+            if error.raw_os_error() == Some(when)
+                && libc::epoll_ctl(self.fd(), other, fd, &mut event) == 0
             {
                 return Ok(());
             }
