@@ -742,12 +742,17 @@ impl Input<'_> {
 
     /// The next `len` bytes.
     fn take(&mut self, len: usize) -> std::result::Result<Vec<u8>, Unread> {
+        let span = self.skip(len)?;
+        Ok(self.buf[span].to_vec())
+    }
+
+    /// Reads past the next `len` bytes; where they are in `buf`.
+    fn skip(&mut self, len: usize) -> std::result::Result<std::ops::Range<usize>, Unread> {
         while self.buf.len() - self.pos < len {
             self.more()?;
         }
-        let body = self.buf[self.pos..self.pos + len].to_vec();
         self.pos += len;
-        Ok(body)
+        Ok(self.pos - len..self.pos)
     }
 
     /// The next line, without its CRLF.
@@ -805,15 +810,13 @@ impl Input<'_> {
         if body.len() as u64 + size > max {
             return Ok(Chunk::TooLarge);
         }
-        let start = self.pos;
-        while self.buf.len() - self.pos < size as usize {
-            self.more()?;
-        }
-        self.pos += size as usize;
+        // Added to the body only once whole, with its CRLF: an attempt that stops before
+        // decodes this chunk again.
+        let data = self.skip(size as usize)?;
         if !self.line()?.is_empty() {
             return Err(invalid_answer().into());
         }
-        body.extend_from_slice(&self.buf[start..start + size as usize]);
+        body.extend_from_slice(&self.buf[data]);
         Ok(Chunk::Data)
     }
 
