@@ -40,7 +40,7 @@ use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
-use connector_service::transport::{Epoll, EventLoop};
+use connector_service::transport::{Asked, Epoll, EventLoop, Watches};
 
 /// A started call: its answer, the response JSON or the error JSON.
 pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<String, String>> + Send>>;
@@ -101,16 +101,9 @@ impl Wake for Task {
     }
 }
 
-/// A socket watched for a call.
-struct Watch {
-    call: u64,
-    waker: Waker,
-    deadline: Instant,
-}
-
 /// What the reactor's thread and the callers share.
 struct State {
-    watches: HashMap<RawFd, Watch>,
+    watches: Watches,
     /// Woken calls to poll.
     queue: VecDeque<Arc<Task>>,
     /// The calls in progress, to cancel by id.
@@ -191,7 +184,7 @@ impl Reactor {
             epoll,
             wake,
             state: Mutex::new(State {
-                watches: HashMap::new(),
+                watches: Watches::default(),
                 queue: VecDeque::new(),
                 tasks: HashMap::new(),
                 waiting: None,
@@ -259,38 +252,28 @@ impl Reactor {
 
     /// Watches `fd` for the call `call` until `deadline` (see [`EventLoop::watch`]).
     fn watch(&self, call: u64, fd: RawFd, writable: bool, deadline: Instant, waker: &Waker) {
-        let wake = {
-            let mut state = self.lock();
-            state.watches.insert(
+        let mut state = self.lock();
+        // Armed under the lock that the reactor's thread takes to handle the event: the event
+        // finds the watch recorded.
+        let armed = self.epoll.arm(fd, writable).is_ok();
+        // No watch possible (the kernel's limit of watches): the deadline at once, which fails
+        // the call with a timeout rather than leaving it waiting for nothing.
+        let deadline = if armed { deadline } else { Instant::now() };
+        let waker = waker.clone();
+        state.watches.insert(
+            call,
+            Asked {
                 fd,
-                Watch {
-                    call,
-                    waker: waker.clone(),
-                    deadline,
-                },
-            );
-            // The reactor's thread waits past this deadline: it must plan again.
-            let sooner = matches!(state.waiting, Some(until) if until.is_none_or(|u| deadline < u));
-            if sooner {
-                state.waiting = None;
-            }
-            sooner
-        };
-        // After the watch is recorded, so that the event finds it.
-        if self.epoll.arm(fd, writable).is_err() {
-            // No watch possible (the kernel's limit of watches): the deadline at once, which
-            // fails the call with a timeout rather than leaving it waiting for nothing.
-            let mut state = self.lock();
-            if let Some(watch) = state.watches.get_mut(&fd) {
-                watch.deadline = Instant::now();
-            }
-            if state.waiting.take().is_some() {
-                drop(state);
-                self.wake();
-            }
-            return;
-        }
-        if wake {
+                writable,
+                deadline,
+                waker,
+            },
+        );
+        // The reactor's thread waits past this deadline: it must plan again.
+        let sooner = matches!(state.waiting, Some(until) if until.is_none_or(|u| deadline < u));
+        if sooner {
+            state.waiting = None;
+            drop(state);
             self.wake();
         }
     }
@@ -339,14 +322,7 @@ impl Reactor {
     }
 
     fn forget_watches(&self, call: u64) {
-        let mut state = self.lock();
-        state.watches.retain(|fd, watch| {
-            let keep = watch.call != call;
-            if !keep {
-                self.epoll.remove(*fd);
-            }
-            keep
-        });
+        self.lock().watches.forget(call, |fd| self.epoll.remove(fd));
     }
 
     /// Says that a thread is about to drive the reactor ([`Reactor::next`]): calls use it from
@@ -400,7 +376,7 @@ impl Reactor {
                 if !state.tasks.is_empty() {
                     state.busy = now;
                 }
-                let earliest = state.watches.values().map(|w| w.deadline).min();
+                let earliest = state.watches.earliest().map(|(deadline, _)| deadline);
                 let until = if now.duration_since(state.busy) < IDLE {
                     Some(earliest.map_or(now + TICK, |e| e.min(now + TICK)))
                 } else {
@@ -413,27 +389,17 @@ impl Reactor {
             self.epoll.wait(timeout, &mut ready);
             let mut state = self.lock();
             state.waiting = None;
-            for &fd in &ready {
-                if fd == self.wake.as_raw_fd() {
-                    let mut count = [0u8; 8];
-                    // SAFETY: an 8-byte read from our non-blocking eventfd.
-                    unsafe { libc::read(fd, count.as_mut_ptr().cast(), 8) };
-                    continue;
-                }
-                // Armed for one event: silent from now on.
-                if let Some(watch) = state.watches.remove(&fd) {
-                    woken.push(watch.waker);
-                }
+            if ready.contains(&self.wake.as_raw_fd()) {
+                let mut count = [0u8; 8];
+                // SAFETY: an 8-byte read from our non-blocking eventfd.
+                unsafe { libc::read(self.wake.as_raw_fd(), count.as_mut_ptr().cast(), 8) };
             }
-            let now = Instant::now();
-            state.watches.retain(|fd, watch| {
-                let waiting = watch.deadline > now;
-                if !waiting {
-                    self.epoll.remove(*fd);
-                    woken.push(watch.waker.clone());
-                }
-                waiting
-            });
+            // A ready socket was armed for that one event: silent from now on.
+            state
+                .watches
+                .fire(&ready, Instant::now(), &mut woken, |fd| {
+                    self.epoll.remove(fd)
+                });
             drop(state);
             for waker in woken.drain(..) {
                 waker.wake();
@@ -445,7 +411,6 @@ impl Reactor {
     #[cfg(test)]
     pub(crate) fn counts_of(&self, call: u64) -> (usize, bool) {
         let state = self.lock();
-        let watches = state.watches.values().filter(|w| w.call == call).count();
-        (watches, state.tasks.contains_key(&call))
+        (state.watches.of_call(call), state.tasks.contains_key(&call))
     }
 }

@@ -47,7 +47,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Instant;
 
 use connector_service::ffi::FfiError;
-use connector_service::transport::{Asked, AskedWatches, EventLoop};
+use connector_service::transport::{Asked, AskedWatches, EventLoop, Watches};
 use connector_service::FlowResponse;
 use pyo3::exceptions::{PyException, PyStopIteration};
 use pyo3::gc::PyVisit;
@@ -155,13 +155,6 @@ struct Call {
     task: Task,
 }
 
-/// A socket watched for a call.
-struct Watch {
-    call: u64,
-    waker: Waker,
-    deadline: Instant,
-}
-
 /// The completer's own epoll instance: every socket a call waits on is registered there, and
 /// the event loop watches this one file descriptor (`loop.add_reader`), readable whenever one of
 /// them is ready. Watching a socket costs one `epoll_ctl` call (a socket is armed for one
@@ -239,7 +232,7 @@ pub struct Completer {
     /// Calls in progress. Only touched with the GIL held.
     pending: Mutex<HashMap<u64, Call>>,
     /// The sockets watched for the calls, by file descriptor. Only touched with the GIL held.
-    watches: Mutex<HashMap<RawFd, Watch>>,
+    watches: Mutex<Watches>,
     /// The loop's timer (`call_later`'s handle) for the earliest deadline, and when it fires.
     timer: Mutex<Option<(Instant, Py<PyAny>)>>,
     /// What the call being polled asks the loop to watch.
@@ -254,7 +247,7 @@ impl Completer {
         self.pending.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn lock_watches(&self) -> std::sync::MutexGuard<'_, HashMap<RawFd, Watch>> {
+    fn lock_watches(&self) -> std::sync::MutexGuard<'_, Watches> {
         self.watches.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -406,14 +399,7 @@ impl Completer {
     /// Watches a socket for call `id`, until its deadline.
     fn watch(&self, id: u64, asked: Asked) -> std::io::Result<()> {
         self.poller.arm(asked.fd, asked.writable)?;
-        self.lock_watches().insert(
-            asked.fd,
-            Watch {
-                call: id,
-                waker: asked.waker,
-                deadline: asked.deadline,
-            },
-        );
+        self.lock_watches().insert(id, asked);
         Ok(())
     }
 
@@ -431,36 +417,18 @@ impl Completer {
 
     /// Stops watching the sockets of call `id` (finished, or cancelled).
     fn forget_watches(&self, id: u64) {
-        let mut watches = self.lock_watches();
-        let fds: Vec<RawFd> = watches
-            .iter()
-            .filter(|(_, w)| w.call == id)
-            .map(|(fd, _)| *fd)
-            .collect();
-        for fd in fds {
-            watches.remove(&fd);
-            self.poller.remove(fd);
-        }
+        self.lock_watches().forget(id, |fd| self.poller.remove(fd));
     }
 
     /// The wakers of the watches whose socket is ready or whose deadline has passed; those
     /// sockets are no longer watched (a ready one was armed for that one event).
     fn fired(&self) -> Vec<Waker> {
         let ready = self.poller.ready();
-        let now = Instant::now();
-        let mut watches = self.lock_watches();
-        let mut fired: Vec<Waker> = ready
-            .iter()
-            .filter_map(|fd| watches.remove(fd).map(|w| w.waker))
-            .collect();
-        watches.retain(|fd, w| {
-            let waiting = w.deadline > now;
-            if !waiting {
-                self.poller.remove(*fd);
-                fired.push(w.waker.clone());
-            }
-            waiting
-        });
+        let mut fired = Vec::new();
+        self.lock_watches()
+            .fire(&ready, Instant::now(), &mut fired, |fd| {
+                self.poller.remove(fd)
+            });
         fired
     }
 
@@ -470,12 +438,7 @@ impl Completer {
     fn schedule_deadline(slf: &Bound<'_, Completer>) -> PyResult<()> {
         let this = slf.get();
         let py = slf.py();
-        let Some((deadline, call)) = this
-            .lock_watches()
-            .values()
-            .map(|w| (w.deadline, w.call))
-            .min_by_key(|(deadline, _)| *deadline)
-        else {
+        let Some((deadline, call)) = this.lock_watches().earliest() else {
             return Ok(());
         };
         let mut timer = this.timer.lock().unwrap_or_else(|e| e.into_inner());
@@ -536,7 +499,7 @@ impl Completer {
             watched,
             poller,
             pending: Mutex::new(HashMap::new()),
-            watches: Mutex::new(HashMap::new()),
+            watches: Mutex::new(Watches::default()),
             timer: Mutex::new(None),
             asked: Arc::default(),
             reports: AtomicU64::new(0),

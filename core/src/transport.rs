@@ -21,7 +21,7 @@ mod event_loop;
 #[cfg(unix)]
 pub(crate) use event_loop::EventLoopTransport;
 #[cfg(unix)]
-pub use event_loop::{Asked, AskedWatches, EventLoop};
+pub use event_loop::{Asked, AskedWatches, EventLoop, Watches};
 #[cfg(target_os = "linux")]
 mod epoll;
 #[cfg(target_os = "linux")]

@@ -76,6 +76,92 @@ impl EventLoop for AskedWatches {
     }
 }
 
+/// The sockets that calls wait on, by descriptor, each with the call's waker and deadline: the
+/// bookkeeping of a binding whose loop watches the sockets itself (arming and disarming them in
+/// its poller is the binding's). A later watch of a descriptor replaces the earlier one.
+#[derive(Default)]
+pub struct Watches(std::collections::HashMap<RawFd, Watched>);
+
+/// A watched socket's call, waker and deadline.
+struct Watched {
+    call: u64,
+    waker: Waker,
+    deadline: Instant,
+}
+
+impl Watches {
+    /// Records what call `call` asked to watch.
+    pub fn insert(&mut self, call: u64, asked: Asked) {
+        self.0.insert(
+            asked.fd,
+            Watched {
+                call,
+                waker: asked.waker,
+                deadline: asked.deadline,
+            },
+        );
+    }
+
+    /// Ends the watches whose descriptor is in `ready` or whose deadline has passed at `now`,
+    /// adding their wakers to `woken`; `expired` is given the descriptor of each watch that
+    /// ended by its deadline (still armed in the poller).
+    pub fn fire(
+        &mut self,
+        ready: &[RawFd],
+        now: Instant,
+        woken: &mut Vec<Waker>,
+        mut expired: impl FnMut(RawFd),
+    ) {
+        woken.extend(
+            ready
+                .iter()
+                .filter_map(|fd| self.0.remove(fd).map(|w| w.waker)),
+        );
+        self.0.retain(|fd, w| {
+            let waiting = w.deadline > now;
+            if !waiting {
+                expired(*fd);
+                woken.push(w.waker.clone());
+            }
+            waiting
+        });
+    }
+
+    /// Ends the watches of call `call` (its sockets are about to close); `forgotten` is given
+    /// each of their descriptors.
+    pub fn forget(&mut self, call: u64, mut forgotten: impl FnMut(RawFd)) {
+        self.0.retain(|fd, w| {
+            let keep = w.call != call;
+            if !keep {
+                forgotten(*fd);
+            }
+            keep
+        });
+    }
+
+    /// The earliest deadline, and the call it is for.
+    pub fn earliest(&self) -> Option<(Instant, u64)> {
+        self.0
+            .values()
+            .map(|w| (w.deadline, w.call))
+            .min_by_key(|(deadline, _)| *deadline)
+    }
+
+    /// How many sockets are watched.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many sockets are watched for call `call`.
+    pub fn of_call(&self, call: u64) -> usize {
+        self.0.values().filter(|w| w.call == call).count()
+    }
+}
+
 /// The transport of one call on an event loop.
 pub(crate) struct EventLoopTransport {
     pub(crate) blocking: Arc<BlockingTransport>,
@@ -267,5 +353,52 @@ impl Future for Watch<'_> {
         self.event_loop
             .watch(self.fd, self.writable, self.deadline, cx.waker());
         Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn asked(fd: RawFd, deadline: Instant) -> Asked {
+        Asked {
+            fd,
+            writable: false,
+            deadline,
+            waker: Waker::noop().clone(),
+        }
+    }
+
+    #[test]
+    fn watches_end_when_ready_by_their_deadline_or_forgotten() {
+        let now = Instant::now();
+        let later = now + Duration::from_secs(5);
+        let mut watches = Watches::default();
+        watches.insert(1, asked(10, later));
+        watches.insert(1, asked(11, now + Duration::from_secs(9)));
+        watches.insert(2, asked(12, now));
+        // A later watch of a descriptor replaces the earlier one.
+        watches.insert(3, asked(13, later));
+        watches.insert(4, asked(13, later + Duration::from_secs(1)));
+        assert_eq!(watches.len(), 4);
+        assert_eq!(watches.earliest(), Some((now, 2)));
+        assert_eq!((watches.of_call(1), watches.of_call(3)), (2, 0));
+
+        let (mut woken, mut expired) = (Vec::new(), Vec::new());
+        watches.fire(&[10, 99], now, &mut woken, |fd| expired.push(fd));
+        assert_eq!(woken.len(), 2, "fd 10 ready, fd 12 at its deadline");
+        assert_eq!(expired, [12], "only the expired one is left to disarm");
+        assert_eq!(
+            watches.earliest(),
+            Some((later + Duration::from_secs(1), 4))
+        );
+
+        let mut forgotten = Vec::new();
+        watches.forget(1, |fd| forgotten.push(fd));
+        assert_eq!(forgotten, [11]);
+        assert_eq!(watches.len(), 1);
+        assert!(!watches.is_empty());
     }
 }
