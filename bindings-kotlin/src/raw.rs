@@ -270,7 +270,10 @@ pub extern "C" fn connector_service_raw_set_completion(completion: Completion) {
 /// [`connector_service_raw_free`].
 ///
 /// On Linux the call is polled at once on this thread, which writes the request, and then by
-/// the reactor's thread ([`crate::reactor`]); elsewhere it runs as a task on the runtime.
+/// the reactor's thread ([`crate::reactor`]); elsewhere, and when `use_reactor` is `0`, it runs
+/// as a task on the runtime. Kotlin passes `0` for a call made on the reactor's thread by a
+/// coroutine that is not one of the reactor's dispatcher: that thread may be blocked waiting
+/// for it (`runBlocking` in an `onCall` hook), and could not drive the reactor to answer it.
 ///
 /// # Safety
 /// As [`connector_service_raw_call_blocking`].
@@ -278,6 +281,7 @@ pub extern "C" fn connector_service_raw_set_completion(completion: Completion) {
 pub unsafe extern "C" fn connector_service_raw_call_start(
     client_id: u64,
     call_id: u64,
+    use_reactor: i32,
     op: *const u8,
     op_len: usize,
     request: *const u8,
@@ -300,7 +304,7 @@ pub unsafe extern "C" fn connector_service_raw_call_start(
         let client = client(client_id)?;
         let runtime = crate::runtime()?;
         #[cfg(target_os = "linux")]
-        if let Some(reactor) = crate::reactor::reactor_for_new_call() {
+        if let Some(reactor) = crate::reactor::reactor_for_new_call().filter(|_| use_reactor != 0) {
             let event_loop = crate::reactor::Reactor::event_loop(call_id);
             let call: crate::reactor::CallFuture = Box::pin(async move {
                 let call =
@@ -349,21 +353,38 @@ pub extern "C" fn connector_service_raw_reactor_claim() -> i32 {
 
 /// Drives the reactor (Linux) on the calling thread until a started call ends: returns its
 /// answer (see [`answer`]; free it with [`connector_service_raw_free`]) and writes its id to
-/// `call_id`. Returns null at once where there is no reactor: the completion function then
-/// gets every answer. Kotlin calls it in a loop on a thread of its own.
+/// `call_id`. Returns null and writes `0` when [`connector_service_raw_reactor_interrupt`] was
+/// called. Returns null and writes `u64::MAX` at once where there is no reactor: the completion
+/// function then gets every answer. Kotlin calls it in a loop on a thread of its own.
 ///
 /// # Safety
 /// `call_id` points to a writable `u64`.
 #[no_mangle]
 pub unsafe extern "C" fn connector_service_raw_reactor_next(call_id: *mut u64) -> *mut u8 {
     #[cfg(target_os = "linux")]
-    if let Ok(Some((id, ended))) = ffi::guard(|| Ok(crate::reactor::Reactor::next())) {
+    if let Ok(Some(next)) = ffi::guard(|| Ok(crate::reactor::Reactor::next())) {
+        let (id, answer) = match next {
+            crate::reactor::Next::Ended(id, ended) => (id, answer(ended)),
+            crate::reactor::Next::Interrupted => (0, std::ptr::null_mut()),
+        };
         // SAFETY: the caller's contract.
         unsafe { call_id.write(id) };
-        return answer(ended);
+        return answer;
     }
-    let _ = call_id;
+    // SAFETY: the caller's contract.
+    unsafe { call_id.write(u64::MAX) };
     std::ptr::null_mut()
+}
+
+/// Has [`connector_service_raw_reactor_next`] return (null, id `0`) once it has handled the
+/// sockets ready now: the thread driving the reactor has coroutines to run. Nothing where there
+/// is no reactor.
+#[no_mangle]
+pub extern "C" fn connector_service_raw_reactor_interrupt() {
+    #[cfg(target_os = "linux")]
+    if let Some(reactor) = crate::reactor::reactor() {
+        reactor.interrupt();
+    }
 }
 
 /// Hands a started call's answer to the completion function.
@@ -527,6 +548,9 @@ mod tests {
         answers.remove(&call_id)
     }
 
+    /// How often the reactor's driver was interrupted.
+    static INTERRUPTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
     /// A thread that drives the reactor, as Kotlin's does, handing the answers to the
     /// completion function.
     fn drive_reactor() {
@@ -540,6 +564,10 @@ mod tests {
                 // SAFETY: a writable u64.
                 let answer = unsafe { connector_service_raw_reactor_next(&mut call_id) };
                 if answer.is_null() {
+                    if call_id == 0 {
+                        INTERRUPTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        continue;
+                    }
                     return;
                 }
                 completed(call_id, answer);
@@ -563,6 +591,7 @@ mod tests {
             connector_service_raw_call_start(
                 client.raw_handle(),
                 call_id,
+                1,
                 OP.as_ptr(),
                 OP.len(),
                 request.as_ptr(),
@@ -697,6 +726,27 @@ mod tests {
                 .counts_of(10),
             (0, false)
         );
+        drop(client);
+        assert!(served.join().expect("the server"));
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn an_interrupt_returns_the_driver_to_its_caller() {
+        use std::sync::atomic::Ordering::SeqCst;
+        // A call in progress, so that the driver waits in the reactor.
+        let (client, served) = server(Some(Duration::from_millis(300)));
+        assert!(start(&client, 11, None, CAPTURE).is_none());
+        let before = INTERRUPTED.load(SeqCst);
+        connector_service_raw_reactor_interrupt();
+        let asked = std::time::Instant::now();
+        while INTERRUPTED.load(SeqCst) == before && asked.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(INTERRUPTED.load(SeqCst), before + 1, "interrupted once");
+        // The call goes on.
+        let (is_error, json) = completion_of(11, Duration::from_secs(10)).expect("an answer");
+        assert!(!is_error, "{json}");
         drop(client);
         assert!(served.join().expect("the server"));
     }

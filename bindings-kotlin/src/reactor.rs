@@ -16,6 +16,12 @@
 //! the coroutine's by its dispatcher, and no callback from native code into the JVM. Until a
 //! thread drives the reactor, started calls are tasks on the runtime, as elsewhere.
 //!
+//! Coroutines on Kotlin's `ConnectorClient.dispatcher` run on the reactor's thread itself,
+//! between its waits: [`Reactor::interrupt`] (a coroutine dispatched there from another thread)
+//! has [`Reactor::next`] return, after the sockets ready then are handled, so that the thread
+//! runs them. Their calls are started on that thread, and resumed there when their answers come:
+//! one wake-up per call, the reactor's, as a blocking call.
+//!
 //! Other threads wake a call too: a new connection is made on a thread of its own, the
 //! runtime's timers (retry back-off) fire on its threads, and behind a proxy the exchanges run
 //! on the runtime. Those queue the call and wake the reactor through an eventfd.
@@ -112,6 +118,16 @@ struct State {
     waiting: Option<Option<Instant>>,
     /// When the reactor last had a call in progress.
     busy: Instant,
+    /// Set by [`Reactor::interrupt`]: [`Reactor::next`] returns [`Next::Interrupted`].
+    interrupted: bool,
+}
+
+/// What [`Reactor::next`] returns.
+pub(crate) enum Next {
+    /// A call ended: its id and its answer.
+    Ended(u64, Result<String, String>),
+    /// [`Reactor::interrupt`] was called (the thread has coroutines of its own to run).
+    Interrupted,
 }
 
 /// The reactor: an epoll instance, an eventfd to wake its thread, and the calls.
@@ -189,6 +205,7 @@ impl Reactor {
                 tasks: HashMap::new(),
                 waiting: None,
                 busy: Instant::now(),
+                interrupted: false,
             }),
             driver: Mutex::new(()),
         })
@@ -227,6 +244,20 @@ impl Reactor {
         if let Some(task) = task {
             task.cancelled.store(true, Ordering::Release);
             task.wake_by_ref();
+        }
+    }
+
+    /// Has [`Reactor::next`] return [`Next::Interrupted`] (now, if a thread waits in it; else
+    /// the next time it is called), once it has handled the sockets that are ready: the
+    /// reactor's thread has coroutines to run (Kotlin's dispatcher on that thread).
+    pub(crate) fn interrupt(&self) {
+        let wake = {
+            let mut state = self.lock();
+            state.interrupted = true;
+            state.waiting.take().is_some()
+        };
+        if wake {
+            self.wake();
         }
     }
 
@@ -335,10 +366,10 @@ impl Reactor {
         exists
     }
 
-    /// Drives the reactor on this thread until a call ends: polls the queued calls, waits for
-    /// sockets, wakes their calls. Returns the call's id and its answer. `None` where there is
-    /// no reactor. One thread at a time drives it (another waits here for its turn).
-    pub(crate) fn next() -> Option<(u64, Result<String, String>)> {
+    /// Drives the reactor on this thread until a call ends or [`Reactor::interrupt`] is called:
+    /// polls the queued calls, waits for sockets, wakes their calls. `None` where there is no
+    /// reactor. One thread at a time drives it (another waits here for its turn).
+    pub(crate) fn next() -> Option<Next> {
         let reactor = REACTOR.as_ref()?;
         let _driver = reactor.driver.lock().unwrap_or_else(|e| e.into_inner());
         DRIVEN.store(true, Ordering::Release);
@@ -355,15 +386,18 @@ impl Reactor {
         Some(reactor.turn())
     }
 
-    fn turn(&self) -> (u64, Result<String, String>) {
+    fn turn(&self) -> Next {
         let mut ready = Vec::new();
         let mut woken = Vec::new();
+        // Interrupted: the sockets ready now are handled (one wait that does not block) before
+        // the thread goes back to its coroutines, which therefore never starve the calls.
+        let mut swept = false;
         loop {
             let next = self.lock().queue.pop_front();
             if let Some(task) = next {
                 task.state.store(POLLED, Ordering::Release);
                 if let Some(answer) = self.poll(&task) {
-                    return (task.id, answer);
+                    return Next::Ended(task.id, answer);
                 }
                 continue;
             }
@@ -371,6 +405,13 @@ impl Reactor {
                 let mut state = self.lock();
                 if !state.queue.is_empty() {
                     continue;
+                }
+                if state.interrupted {
+                    if swept {
+                        state.interrupted = false;
+                        return Next::Interrupted;
+                    }
+                    swept = true;
                 }
                 let now = Instant::now();
                 if !state.tasks.is_empty() {
@@ -382,8 +423,12 @@ impl Reactor {
                 } else {
                     earliest
                 };
-                state.waiting = Some(until);
-                until.map(|u| u.saturating_duration_since(now))
+                if swept {
+                    Some(Duration::ZERO)
+                } else {
+                    state.waiting = Some(until);
+                    until.map(|u| u.saturating_duration_since(now))
+                }
             };
             ready.clear();
             self.epoll.wait(timeout, &mut ready);

@@ -111,6 +111,24 @@ public class ConnectorClient @JvmOverloads constructor(config: ClientConfig, onC
          */
         @JvmStatic
         public fun newIdempotencyKey(): String = uniffi.connectorservice.newIdempotencyKey()
+
+        /**
+         * The dispatcher of the thread that waits for every `suspend` call's answer (Linux).
+         * A `suspend` call made by a coroutine on another dispatcher is answered on that thread
+         * and then resumed on its own dispatcher: two thread wake-ups per call. A coroutine on
+         * this one is resumed where the answer was read: one wake-up, as a blocking call.
+         *
+         * ```kotlin
+         * withContext(ConnectorClient.dispatcher) { client.payments.authorize(request) }
+         * ```
+         *
+         * It is one thread, shared by every client's calls, as an event loop's: what runs on it
+         * must not block (no blocking calls, `runBlocking` or long computations), or every
+         * `suspend` call's answer waits. Elsewhere than Linux it is [kotlinx.coroutines.Dispatchers.Default].
+         */
+        @JvmStatic
+        public val dispatcher: kotlinx.coroutines.CoroutineDispatcher
+            get() = ReactorDispatcher
     }
 }
 

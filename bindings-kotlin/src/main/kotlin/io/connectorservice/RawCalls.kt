@@ -5,10 +5,16 @@ import com.sun.jna.CallbackThreadInitializer
 import com.sun.jna.Native
 import com.sun.jna.Pointer
 import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.suspendCancellableCoroutine
 import uniffi.connectorservice.NativeException
 import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.ConcurrentLinkedQueue
+import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicLong
+import kotlin.coroutines.ContinuationInterceptor
+import kotlin.coroutines.CoroutineContext
 
 /**
  * The calls and sans-IO steps through the native library's plain C ABI
@@ -42,6 +48,15 @@ internal object RawCalls {
         }
     }
 
+    /** The thread driving the native reactor (Linux), which is [ReactorDispatcher]'s. */
+    val reactorThread: Thread?
+
+    /** The coroutines [ReactorDispatcher] runs next, on [reactorThread]. */
+    private val queued = ConcurrentLinkedQueue<Runnable>()
+
+    /** Whether [reactorThread] is in (or about to be in) the native reactor's wait. */
+    private val inReactor = AtomicBoolean(false)
+
     init {
         // The library UniFFI's glue loaded (the same name and class loader: JNA's same instance).
         Native.register(
@@ -54,23 +69,33 @@ internal object RawCalls {
         connector_service_raw_set_completion(completion)
         // On Linux the answers of started calls come from the native reactor, driven by a thread
         // of ours; elsewhere they come through [completion].
-        if (connector_service_raw_reactor_claim() == 1) {
+        reactorThread = if (connector_service_raw_reactor_claim() == 1) {
             Thread(::driveReactor, "connector-service-reactor").apply {
                 isDaemon = true
                 start()
             }
+        } else {
+            null
         }
     }
 
     /**
-     * Drives the native reactor: each answer it returns resumes its coroutine. Nothing ends this
-     * loop but the process: every `suspend` call's answer comes through it.
+     * Drives the native reactor: each answer it returns resumes its coroutine; in between, runs
+     * the coroutines dispatched to [ReactorDispatcher]. Nothing ends this loop but the process:
+     * every `suspend` call's answer comes through it.
      */
     private fun driveReactor() {
         val callId = LongArray(1)
         while (true) {
-            val answer = connector_service_raw_reactor_next(callId)
-            if (answer == 0L) return
+            runQueued()
+            inReactor.set(true)
+            // Queued since (their dispatch saw no wait to interrupt): run them first.
+            val answer = if (queued.isEmpty()) connector_service_raw_reactor_next(callId) else 0L.also { callId[0] = 0L }
+            inReactor.set(false)
+            if (answer == 0L) {
+                if (callId[0] == 0L) continue // interrupted: coroutines to run
+                return
+            }
             val result = runCatching { read(answer) }
             try {
                 waiting.remove(callId[0])?.resumeWith(result)
@@ -78,6 +103,32 @@ internal object RawCalls {
                 ConnectorServiceLogging.logger.error("resuming a call's coroutine failed", t)
             }
         }
+    }
+
+    /**
+     * Runs the coroutines queued for [ReactorDispatcher], up to [BATCH]: if more are left, the
+     * reactor is interrupted at once, so that the calls' sockets are seen to between batches.
+     */
+    private fun runQueued() {
+        for (i in 0 until BATCH) {
+            val task = queued.poll() ?: return
+            try {
+                task.run()
+            } catch (t: Throwable) {
+                ConnectorServiceLogging.logger.error("a coroutine on the reactor's dispatcher failed", t)
+            }
+        }
+        if (queued.isNotEmpty()) connector_service_raw_reactor_interrupt()
+    }
+
+    private const val BATCH = 256
+
+    /** Queues [task] for [reactorThread], interrupting the reactor's wait if it is in it. */
+    fun dispatchToReactor(task: Runnable) {
+        queued.add(task)
+        // After the add: the reactor's thread sets the flag before it looks at the queue, so
+        // either it sees this task or this sees the flag.
+        if (inReactor.get()) connector_service_raw_reactor_interrupt()
     }
 
     @JvmStatic
@@ -105,6 +156,7 @@ internal object RawCalls {
     private external fun connector_service_raw_call_start(
         client: Long,
         callId: Long,
+        useReactor: Int,
         op: ByteArray?,
         opLen: Long,
         request: ByteArray?,
@@ -124,6 +176,10 @@ internal object RawCalls {
     @JvmStatic
     @Suppress("ktlint:standard:function-naming", "FunctionName")
     private external fun connector_service_raw_reactor_next(callId: LongArray): Long
+
+    @JvmStatic
+    @Suppress("ktlint:standard:function-naming", "FunctionName")
+    private external fun connector_service_raw_reactor_interrupt()
 
     @JvmStatic
     @Suppress("ktlint:standard:function-naming", "FunctionName", "LongParameterList")
@@ -169,9 +225,15 @@ internal object RawCalls {
             // Cancelled already (the handler above then ran at once): nothing is sent.
             if (!continuation.isActive) return@suspendCancellableCoroutine
             // The answer of a call that ended at once, or 0 when it goes on.
+            // On the reactor's thread, only a coroutine of its dispatcher may wait for the
+            // reactor: any other (`runBlocking` in an `onCall` hook, say) blocks the thread that
+            // would answer it, and is answered by the runtime instead.
+            val useReactor = Thread.currentThread() !== reactorThread ||
+                continuation.context[ContinuationInterceptor] === ReactorDispatcher
             val ended = connector_service_raw_call_start(
                 client,
                 callId,
+                if (useReactor) 1 else 0,
                 op.bytes,
                 op.length,
                 request.bytes,
@@ -221,4 +283,17 @@ internal object RawCalls {
         val bytes: ByteArray? = text?.toByteArray(Charsets.UTF_8)
         val length: Long = bytes?.size?.toLong() ?: 0L
     }
+}
+
+/**
+ * The dispatcher of the native reactor's thread (Linux), [ConnectorClient.dispatcher]: its
+ * coroutines run on that thread between the reactor's waits, so their `suspend` calls need no
+ * thread hand-off. Elsewhere, [Dispatchers.Default].
+ */
+internal object ReactorDispatcher : CoroutineDispatcher() {
+    override fun dispatch(context: CoroutineContext, block: Runnable) {
+        if (RawCalls.reactorThread == null) Dispatchers.Default.dispatch(context, block) else RawCalls.dispatchToReactor(block)
+    }
+
+    override fun toString(): String = "ConnectorClient.dispatcher"
 }
