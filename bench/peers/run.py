@@ -75,6 +75,9 @@ ROWS = [
     Row("fetch (Node built-in)", "Node", "plain", (NODE, str(HERE / "clients.mjs"), "fetch")),
     Row("connector-service ConnectorClient (blocking)", "JVM", "ours", jvm("kotlin-blocking")),
     Row("connector-service ConnectorClient (suspend)", "JVM", "ours", jvm("kotlin-suspend")),
+    Row(
+        "connector-service ConnectorClient (suspend, on its dispatcher)", "JVM", "ours", jvm("kotlin-suspend-dispatcher")
+    ),
     Row("java.net.http.HttpClient (JDK, blocking)", "JVM", "plain", jvm("jdk-httpclient")),
     Row("java.net.http.HttpClient (JDK, sendAsync)", "JVM", "plain", jvm("jdk-httpclient-async")),
     Row("OkHttp 5.5.1", "JVM", "plain", jvm("okhttp")),

@@ -6,7 +6,8 @@
 // seconds, p50/p99 latency (microseconds), the process's peak resident memory (KiB) and its CPU
 // time per call (microseconds, every thread, over the measured calls).
 //
-// Blocking clients run CONCURRENCY threads; suspend clients CONCURRENCY coroutines. The plain
+// Blocking clients run CONCURRENCY threads; suspend clients CONCURRENCY coroutines, on
+// Dispatchers.Default (kotlin-suspend-dispatcher: on ConnectorClient.dispatcher). The plain
 // clients send what connector-service sends (same body and headers) and parse the JSON answer
 // with Jackson; connector-service also builds a typed request and returns a typed response.
 
@@ -126,7 +127,7 @@ private fun blocking(name: String): ((Long) -> Unit)? = when (name) {
 
 /** The suspend clients: a call in a coroutine. */
 private fun suspending(name: String): (suspend (Long) -> Unit)? = when (name) {
-    "kotlin-suspend" -> {
+    "kotlin-suspend", "kotlin-suspend-dispatcher" -> {
         val client = ours()
         val call: suspend (Long) -> Unit = { i -> checkStatus(client.payments.authorize(authorizeRequest(i)).status) }
         call
@@ -210,7 +211,9 @@ fun main(args: Array<String>) {
             System.err.println("unknown client $name")
             exitProcess(2)
         }
-        runBlocking(Dispatchers.Default) {
+        // Coroutines on Dispatchers.Default, or on the thread that reads the answers.
+        val dispatcher = if (name == "kotlin-suspend-dispatcher") ConnectorClient.dispatcher else Dispatchers.Default
+        runBlocking(dispatcher) {
             suspend fun worker() {
                 val mine = ArrayList<Long>()
                 while (System.nanoTime() < run.deadline) {
