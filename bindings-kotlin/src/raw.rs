@@ -354,8 +354,9 @@ pub extern "C" fn connector_service_raw_reactor_claim() -> i32 {
 /// Drives the reactor (Linux) on the calling thread until a started call ends: returns its
 /// answer (see [`answer`]; free it with [`connector_service_raw_free`]) and writes its id to
 /// `call_id`. Returns null and writes `0` when [`connector_service_raw_reactor_interrupt`] was
-/// called. Returns null and writes `u64::MAX` at once where there is no reactor: the completion
-/// function then gets every answer. Kotlin calls it in a loop on a thread of its own.
+/// called. Returns null and writes `u64::MAX` at once where there is no reactor (the completion
+/// function then gets every answer), and when the reactor failed (a panic, caught). Kotlin
+/// calls it in a loop on a thread of its own.
 ///
 /// # Safety
 /// `call_id` points to a writable `u64`.

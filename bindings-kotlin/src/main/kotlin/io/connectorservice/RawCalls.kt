@@ -81,8 +81,8 @@ internal object RawCalls {
 
     /**
      * Drives the native reactor: each answer it returns resumes its coroutine; in between, runs
-     * the coroutines dispatched to [ReactorDispatcher]. Nothing ends this loop but the process:
-     * every `suspend` call's answer comes through it.
+     * the coroutines dispatched to [ReactorDispatcher]. Nothing ends this loop but the process
+     * (not even a failure of the reactor): every `suspend` call's answer comes through it.
      */
     private fun driveReactor() {
         val callId = LongArray(1)
@@ -93,8 +93,13 @@ internal object RawCalls {
             val answer = if (queued.isEmpty()) connector_service_raw_reactor_next(callId) else 0L.also { callId[0] = 0L }
             inReactor.set(false)
             if (answer == 0L) {
-                if (callId[0] == 0L) continue // interrupted: coroutines to run
-                return
+                // Interrupted (id 0): coroutines to run. Otherwise the reactor failed, which is a
+                // bug (a panic, caught): this thread goes on, for every later call depends on it.
+                if (callId[0] != 0L) {
+                    ConnectorServiceLogging.logger.error("the native reactor failed; its thread goes on")
+                    Thread.sleep(10)
+                }
+                continue
             }
             val result = runCatching { read(answer) }
             try {
