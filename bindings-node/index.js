@@ -95,6 +95,9 @@ function decode(fromWire, value, flowInfo) {
   }
 }
 
+/** What the native promise of a cancelled call resolves with (`cancel_call` in src/lib.rs). */
+const CANCELLED = 'cancelled';
+
 /** Unpacks the native layer's `{"ok": ...}` / `{"error": ...}` envelope. */
 function unpack(envelope, rootType) {
   const parsed = JSON.parse(envelope);
@@ -221,8 +224,34 @@ class Client {
   async #call(op, request, options) {
     const info = { connector: this.connector, flow: op.flow };
     const requestJson = JSON.stringify(convert(op.toWire, request, op.request, undefined, info));
+    const signal = options == null ? undefined : options.signal;
+    if (signal != null) return this.#callWithSignal(op, requestJson, options, signal, info);
     const optionsJson = options == null ? null : JSON.stringify(convert(gen.toWire.CallOptions, options, 'CallOptions', 'options', info));
     const envelope = await this.#native.call(op.wire, requestJson, optionsJson);
+    const ok = unpack(envelope, op.request);
+    return decode(op.fromWire, ok, { connector: this.connector });
+  }
+
+  /**
+   * A call that `signal` (an `AbortSignal`) cancels: its connection is closed and the promise
+   * rejects with `signal.reason`. An aborted signal sends nothing.
+   */
+  async #callWithSignal(op, requestJson, options, signal, info) {
+    if (!(signal instanceof AbortSignal)) throw new TypeError('options.signal must be an AbortSignal');
+    const rest = Object.assign({}, options);
+    delete rest.signal;
+    const optionsJson = JSON.stringify(convert(gen.toWire.CallOptions, rest, 'CallOptions', 'options', info));
+    signal.throwIfAborted();
+    const [id, promise] = this.#native.callCancellable(op.wire, requestJson, optionsJson);
+    const abort = () => native.cancelCall(id);
+    signal.addEventListener('abort', abort, { once: true });
+    let envelope;
+    try {
+      envelope = await promise;
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+    if (envelope === CANCELLED) throw signal.reason;
     const ok = unpack(envelope, op.request);
     return decode(op.fromWire, ok, { connector: this.connector });
   }

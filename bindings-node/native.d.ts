@@ -31,6 +31,11 @@ export declare class NativeClient {
    * on the runtime.
    */
   call(op: string, requestJson: string, optionsJson?: string | undefined | null): Promise<string>
+  /**
+   * [`NativeClient::call`], which [`cancel_call`] can cancel: returns the call's id and its
+   * promise.
+   */
+  callCancellable(op: string, requestJson: string, optionsJson?: string | undefined | null): [number, Promise<string>]
   /** Verifies and parses a webhook: headers as a JSON object of strings, the raw body. */
   handleWebhook(headersJson: string, body: Buffer): string
 }
@@ -62,6 +67,14 @@ export declare class NativeConnector {
 
 /** The core's API schema (JSON), which the package's types are generated from. */
 export declare function apiSchemaJson(): string
+
+/**
+ * Cancels a call that `callCancellable` started and that is still in progress: its future is
+ * dropped (its connection closed, its sockets no longer watched), and its promise resolves
+ * with `"cancelled"`. Nothing for a call that has ended. A call on the event loop is cancelled
+ * from its own JavaScript thread (where it started).
+ */
+export declare function cancelCall(id: number): void
 
 /** The version of the core this addon was built from. */
 export declare function coreVersion(): string

@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeConnector = nativeBinding.NativeConnector
 module.exports.apiSchemaJson = nativeBinding.apiSchemaJson
+module.exports.cancelCall = nativeBinding.cancelCall
 module.exports.coreVersion = nativeBinding.coreVersion
 module.exports.fiservSignature = nativeBinding.fiservSignature
 module.exports.setLogFilter = nativeBinding.setLogFilter

@@ -15,11 +15,14 @@
 //! loop goes on). A new connection is made on a thread of its own, and the runtime's timers
 //! (retry back-off) fire on its threads: those wake the call through a libuv async handle.
 //!
+//! A call cancelled from JavaScript ([`Reactor::cancel`]) is ended at once: its sockets are no
+//! longer watched, its future is dropped (closing its connection), its promise is resolved.
+//!
 //! One reactor per JavaScript thread (the main thread, each worker), made on its first call and
 //! torn down with its environment. Every libuv and N-API call here is made on that thread, but
 //! `uv_async_send`, with which other threads wake it.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::ffi::c_void;
 use std::future::Future;
@@ -188,7 +191,6 @@ pub struct Reactor {
     watches: RefCell<HashMap<RawFd, Watch>>,
     /// What the call being polled asks the loop to watch.
     asked: Arc<AskedWatches>,
-    next_id: Cell<u64>,
 }
 
 /// An N-API status as a napi error.
@@ -273,7 +275,6 @@ impl Reactor {
                 calls: RefCell::new(HashMap::new()),
                 watches: RefCell::new(HashMap::new()),
                 asked: Arc::default(),
-                next_id: Cell::new(0),
             })
         }
     }
@@ -282,6 +283,7 @@ impl Reactor {
     /// polled at once (the request is on its way when this returns). Returns its promise.
     pub fn start(
         env: sys::napi_env,
+        id: u64,
         call: impl FnOnce(Arc<dyn EventLoop>) -> LocalCall,
     ) -> napi::Result<sys::napi_value> {
         let reactor = Reactor::of(env)?;
@@ -292,8 +294,6 @@ impl Reactor {
             unsafe { sys::napi_create_promise(env, &mut deferred, &mut promise) },
             "napi_create_promise",
         )?;
-        let id = reactor.next_id.get();
-        reactor.next_id.set(id + 1);
         let task = call(reactor.asked.clone());
         if reactor.calls.borrow().is_empty() {
             // SAFETY: the reactor's open async handle, on its thread.
@@ -356,8 +356,10 @@ impl Reactor {
         let asked = self.asked.take();
         match polled {
             Poll::Pending => {
-                if let Some(call) = self.calls.borrow_mut().get_mut(&id) {
-                    call.task = Some(task);
+                match self.calls.borrow_mut().get_mut(&id) {
+                    Some(call) => call.task = Some(task),
+                    // Cancelled while polled (from JavaScript it ran): dropped, not watched.
+                    None => return,
                 }
                 for asked in asked {
                     if let Err(reason) = self.watch(id, asked) {
@@ -419,6 +421,21 @@ impl Reactor {
         Ok(())
     }
 
+    /// Cancels call `id` of this thread's reactor, if it is in progress: its sockets are no
+    /// longer watched, its future is dropped (closing its connection), and its promise resolves
+    /// with `envelope`. Whether there was such a call.
+    pub fn cancel(id: u64, envelope: &str) -> bool {
+        let Some(reactor) = REACTOR.with(|r| r.borrow().clone()) else {
+            return false;
+        };
+        if !reactor.calls.borrow().contains_key(&id) {
+            return false;
+        }
+        // Called from JavaScript: within its handle scope.
+        reactor.finish(id, envelope.to_string());
+        true
+    }
+
     /// libuv's callback for a watched socket: ready, or its deadline came.
     fn ready(&self, fd: RawFd) {
         let Some(watch) = self.watches.borrow_mut().remove(&fd) else {
@@ -444,7 +461,7 @@ impl Reactor {
     }
 
     /// Ends call `id`: its sockets are no longer watched, its promise is resolved with
-    /// `envelope`.
+    /// `envelope`, and its future, if it still has one (a cancelled call), is dropped last.
     fn finish(&self, id: u64, envelope: String) {
         let Some(call) = self.calls.borrow_mut().remove(&id) else {
             return;

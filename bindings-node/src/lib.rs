@@ -10,15 +10,25 @@
 //! Network calls return a Promise and never block the event loop: they are made on the
 //! JavaScript thread, on sockets Node's event loop watches (`event_loop.rs`), or, behind a
 //! proxy, on napi-rs's single tokio runtime (shared by every client in the process, so one
-//! connection pool per client serves all calls). No panic crosses into
-//! JavaScript: every entry point runs through the core's FFI guard (`connector_service::ffi`),
-//! which turns one into an `internal` error with the same error JSON as every other failure.
+//! connection pool per client serves all calls). A call started with `callCancellable` can be
+//! cancelled by id (`cancelCall`): its future is dropped, which closes its connection.
+//!
+//! No panic crosses into JavaScript: every entry point runs through the core's FFI guard
+//! (`connector_service::ffi`), which turns one into an `internal` error with the same error
+//! JSON as every other failure.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex, MutexGuard};
+use std::task::Poll;
 
 use connector_service::ffi::{self, FfiError};
 use connector_service::json::{api_schema, JsonClient, JsonConnector};
 use connector_service::types::Bytes;
 use connector_service::{Error, HttpResponse, Step};
-use napi::bindgen_prelude::{Buffer, BufferSlice, PromiseRaw};
+use napi::bindgen_prelude::{Array, Buffer, BufferSlice, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 
@@ -76,6 +86,51 @@ pub fn fiserv_signature(
     )
 }
 
+/// What the promise of a cancelled call resolves with (instead of an envelope).
+const CANCELLED: &str = "cancelled";
+
+/// The ids of calls, unique in the process (calls on the runtime are cancelled by id from any
+/// JavaScript thread).
+static NEXT_CALL_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The cancellable calls running on the runtime, by id.
+fn running() -> MutexGuard<'static, HashMap<u64, tokio::sync::oneshot::Sender<()>>> {
+    static RUNNING: LazyLock<Mutex<HashMap<u64, tokio::sync::oneshot::Sender<()>>>> =
+        LazyLock::new(Mutex::default);
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `call`'s output, or `None` once `cancelled` fires (`call` is then dropped).
+async fn until_cancelled<T>(
+    call: impl Future<Output = T>,
+    mut cancelled: tokio::sync::oneshot::Receiver<()>,
+) -> Option<T> {
+    let mut call = std::pin::pin!(call);
+    std::future::poll_fn(move |cx| {
+        if let Poll::Ready(output) = call.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        Pin::new(&mut cancelled).poll(cx).map(|_| None)
+    })
+    .await
+}
+
+/// Cancels a call that `callCancellable` started and that is still in progress: its future is
+/// dropped (its connection closed, its sockets no longer watched), and its promise resolves
+/// with `"cancelled"`. Nothing for a call that has ended. A call on the event loop is cancelled
+/// from its own JavaScript thread (where it started).
+#[napi]
+pub fn cancel_call(id: f64) {
+    let id = id as u64;
+    #[cfg(unix)]
+    if event_loop::Reactor::cancel(id, CANCELLED) {
+        return;
+    }
+    if let Some(cancel) = running().remove(&id) {
+        let _ = cancel.send(());
+    }
+}
+
 /// A client: one connector, its credentials and one pooled HTTP transport.
 #[napi]
 pub struct NativeClient {
@@ -113,10 +168,42 @@ impl NativeClient {
         request_json: String,
         options_json: Option<String>,
     ) -> napi::Result<PromiseRaw<'env, String>> {
+        self.start(env, op, request_json, options_json, false)
+            .map(|(_, promise)| promise)
+    }
+
+    /// [`NativeClient::call`], which [`cancel_call`] can cancel: returns the call's id and its
+    /// promise.
+    #[napi(ts_return_type = "[number, Promise<string>]")]
+    pub fn call_cancellable<'env>(
+        &self,
+        env: &'env Env,
+        op: String,
+        request_json: String,
+        options_json: Option<String>,
+    ) -> napi::Result<Array<'env>> {
+        let (id, promise) = self.start(env, op, request_json, options_json, true)?;
+        let mut pair = env.create_array(2)?;
+        pair.set(0, id as f64)?;
+        pair.set(1, promise)?;
+        Ok(pair)
+    }
+
+    /// Starts a call: its id and its promise. On the runtime, a `cancellable` call is recorded
+    /// for [`cancel_call`].
+    fn start<'env>(
+        &self,
+        env: &'env Env,
+        op: String,
+        request_json: String,
+        options_json: Option<String>,
+        cancellable: bool,
+    ) -> napi::Result<(u64, PromiseRaw<'env, String>)> {
+        let id = NEXT_CALL_ID.fetch_add(1, Ordering::Relaxed);
         let client = self.inner.clone();
         #[cfg(unix)]
         if client.client().has_blocking_io() {
-            let promise = event_loop::Reactor::start(env.raw(), |watcher| {
+            let promise = event_loop::Reactor::start(env.raw(), id, |watcher| {
                 Box::pin(ffi::guard_future(async move {
                     let request = client.read_request(&op, &request_json)?;
                     let response = client
@@ -125,12 +212,29 @@ impl NativeClient {
                     connector_service::json::to_json(&response)
                 }))
             })?;
-            return Ok(PromiseRaw::new(env.raw(), promise));
+            return Ok((id, PromiseRaw::new(env.raw(), promise)));
         }
-        env.spawn_future(async move {
-            let call = client.call(&op, &request_json, options_json.as_deref());
-            Ok(envelope(ffi::guard_future(call).await))
-        })
+        if !cancellable {
+            let promise = env.spawn_future(async move {
+                let call = client.call(&op, &request_json, options_json.as_deref());
+                Ok(envelope(ffi::guard_future(call).await))
+            })?;
+            return Ok((id, promise));
+        }
+        let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+        running().insert(id, cancel);
+        let promise = env
+            .spawn_future(async move {
+                let call =
+                    ffi::guard_future(client.call(&op, &request_json, options_json.as_deref()));
+                let ended = until_cancelled(call, cancelled).await;
+                running().remove(&id);
+                Ok(ended.map_or_else(|| CANCELLED.to_string(), envelope))
+            })
+            .inspect_err(|_| {
+                running().remove(&id);
+            })?;
+        Ok((id, promise))
     }
 
     /// Verifies and parses a webhook: headers as a JSON object of strings, the raw body.

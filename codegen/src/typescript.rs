@@ -377,6 +377,16 @@ export interface WebhooksService {
   verifyAndParse(request: IncomingWebhook): WebhookNotification;
 }
 
+/** Node's own call option, beside the core's (declaration merging). */
+export interface CallOptions {
+  /**
+   * Cancels the call when aborted: its connection is closed and the promise rejects with
+   * `signal.reason` (an already aborted signal sends nothing). The processor may still have
+   * received the request: keep the idempotency key to retry (see `newIdempotencyKey`).
+   */
+  signal?: AbortSignal | null;
+}
+
 /** Options of a `Client` beside its configuration. */
 export interface ClientOptions {
   /**

@@ -77,7 +77,8 @@ export async function lifecycle(client: Client): Promise<void> {
   if (payment.status === 'approved') console.log('never');
 
   const order = await client.payments.createOrder({ amount: price, merchantReference: 'order-1002' });
-  const refunds = await client.refunds.get({ connectorRefundId: 'r-1' });
+  // Cancelled (its connection closed) if it takes longer than 5 s.
+  const refunds = await client.refunds.get({ connectorRefundId: 'r-1' }, { signal: AbortSignal.timeout(5_000) });
   const dispute = await client.disputes.submitEvidence({
     connectorDisputeId: 'd-1',
     documents: [{ evidenceType: 'receipt', content: new TextEncoder().encode('%PDF-1.4'), mimeType: 'application/pdf' }],
