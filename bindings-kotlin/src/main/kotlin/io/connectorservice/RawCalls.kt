@@ -229,12 +229,12 @@ internal object RawCalls {
             }
             // Cancelled already (the handler above then ran at once): nothing is sent.
             if (!continuation.isActive) return@suspendCancellableCoroutine
-            // The answer of a call that ended at once, or 0 when it goes on.
             // On the reactor's thread, only a coroutine of its dispatcher may wait for the
             // reactor: any other (`runBlocking` in an `onCall` hook, say) blocks the thread that
             // would answer it, and is answered by the runtime instead.
             val useReactor = Thread.currentThread() !== reactorThread ||
                 continuation.context[ContinuationInterceptor] === ReactorDispatcher
+            // The answer of a call that ended at once, or 0 when it goes on.
             val ended = connector_service_raw_call_start(
                 client,
                 callId,
