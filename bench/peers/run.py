@@ -76,7 +76,10 @@ ROWS = [
     Row("connector-service ConnectorClient (blocking)", "JVM", "ours", jvm("kotlin-blocking")),
     Row("connector-service ConnectorClient (suspend)", "JVM", "ours", jvm("kotlin-suspend")),
     Row(
-        "connector-service ConnectorClient (suspend, on its dispatcher)", "JVM", "ours", jvm("kotlin-suspend-dispatcher")
+        "connector-service ConnectorClient (suspend, on its dispatcher)",
+        "JVM",
+        "ours",
+        jvm("kotlin-suspend-dispatcher"),
     ),
     Row("java.net.http.HttpClient (JDK, blocking)", "JVM", "plain", jvm("jdk-httpclient")),
     Row("java.net.http.HttpClient (JDK, sendAsync)", "JVM", "plain", jvm("jdk-httpclient-async")),
