@@ -77,6 +77,11 @@ function convert(toWire, value, rootType, prefix, info) {
     return toWire(value, '');
   } catch (e) {
     if (e instanceof w.FieldError) {
+      if (e.path === '') {
+        // The value itself, named as what it was given as: `options`, `responses[0]`, `config`.
+        const field = prefix || (rootType === 'ClientConfig' ? 'config' : 'request');
+        throw errorFromJson(Object.assign({ code: 'invalid_request', message: e.message, field, retryable: false }, info));
+      }
       throw errorFromJson(Object.assign({ code: 'invalid_request', message: e.message, field: e.path, retryable: false }, info), rootType, prefix);
     }
     throw e;

@@ -55,7 +55,7 @@ function camel(name) {
 /** Checks `value` is a plain object. */
 function object(value, path) {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    throw new FieldError(path || 'request', `must be an object, got ${describe(value)}`);
+    throw new FieldError(path, `must be an object, got ${describe(value)}`);
   }
   return value;
 }
@@ -68,9 +68,9 @@ function struct(value, path, keys, tag) {
     // The unknown key itself is not echoed (it is caller data); a snake_case spelling of a
     // known field is named, since it is one.
     if (keys.includes(camel(key))) {
-      throw new FieldError(path || 'request', `unknown field \`${key}\` (fields are camelCase: \`${camel(key)}\`)`);
+      throw new FieldError(path, `unknown field \`${key}\` (fields are camelCase: \`${camel(key)}\`)`);
     }
-    throw new FieldError(path || 'request', `unknown field (expected only ${keys.map((k) => `\`${k}\``).join(', ')}${tag ? ` and \`${tag}\`` : ''})`);
+    throw new FieldError(path, `unknown field (expected only ${keys.map((k) => `\`${k}\``).join(', ')}${tag ? ` and \`${tag}\`` : ''})`);
   }
   return value;
 }

@@ -78,6 +78,22 @@ test('unknown and snake_case fields are rejected with a hint', () => {
   );
 });
 
+test('an unknown field of a config, of call options or of a request names the object it is in', async () => {
+  assert.throws(
+    () => new cs.Client({ ...CONFIG, retry: { enabled: false } }),
+    (e) => e instanceof cs.InvalidConfigurationError && e.field === 'config' && /expected only `connector`/.test(e.message),
+  );
+  const client = new cs.Client(CONFIG);
+  await assert.rejects(
+    client.payments.void({ connectorTransactionId: 'x' }, { timeout: 5 }),
+    (e) => e instanceof cs.InvalidRequestError && e.field === 'options' && /expected only `timeoutMs`, `retry`/.test(e.message),
+  );
+  await assert.rejects(
+    client.payments.void({ connectorTransactionId: 'x', reference: 'y' }),
+    (e) => e instanceof cs.InvalidRequestError && e.field === 'request',
+  );
+});
+
 test('missing required fields name the field', () => {
   const { merchantReference, ...rest } = authorizeRequest();
   assert.equal(merchantReference, 'order-1');
