@@ -74,7 +74,7 @@ ROWS = [
     Row("undici 7.30.3", "Node", "plain", (NODE, str(HERE / "clients.mjs"), "undici")),
     Row("fetch (Node built-in)", "Node", "plain", (NODE, str(HERE / "clients.mjs"), "fetch")),
     Row("connector-service ConnectorClient (blocking)", "JVM", "ours", jvm("kotlin-blocking")),
-    Row("connector-service ConnectorClient (suspend)", "JVM", "ours", jvm("kotlin-suspend")),
+    Row("connector-service ConnectorClient (suspend, on Dispatchers.Default)", "JVM", "ours", jvm("kotlin-suspend")),
     Row(
         "connector-service ConnectorClient (suspend, on its dispatcher)",
         "JVM",
