@@ -304,7 +304,7 @@ pub unsafe extern "C" fn connector_service_raw_call_start(
         let client = client(client_id)?;
         let runtime = crate::runtime()?;
         #[cfg(target_os = "linux")]
-        if let Some(reactor) = crate::reactor::reactor_for_new_call().filter(|_| use_reactor != 0) {
+        if let Some(reactor) = crate::reactor::reactor().filter(|_| use_reactor != 0) {
             let event_loop = crate::reactor::Reactor::event_loop(call_id);
             let call: crate::reactor::CallFuture = Box::pin(async move {
                 let call =

@@ -146,23 +146,6 @@ static REACTOR: LazyLock<Option<Reactor>> = LazyLock::new(|| Reactor::new().ok()
 /// until then, calls run on the runtime.
 static DRIVEN: AtomicBool = AtomicBool::new(false);
 
-thread_local! {
-    /// Whether this thread is driving the reactor (within [`Reactor::next`]).
-    static DRIVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// The reactor to start a call on from this thread: `None` before a thread drives it, and on
-/// the thread driving it. A call started there (from an `onCall` hook, say, that waits for a
-/// call of its own) would wait for the reactor's thread, which is waiting for it: such a call is
-/// a task on the runtime.
-pub(crate) fn reactor_for_new_call() -> Option<&'static Reactor> {
-    if DRIVING.get() {
-        None
-    } else {
-        reactor()
-    }
-}
-
 /// The reactor, once a thread drives it.
 pub(crate) fn reactor() -> Option<&'static Reactor> {
     if DRIVEN.load(Ordering::Acquire) {
@@ -375,14 +358,6 @@ impl Reactor {
         DRIVEN.store(true, Ordering::Release);
         // The calls' timers are the runtime's.
         let _entered = crate::runtime().ok().map(|runtime| runtime.enter());
-        struct Driving;
-        impl Drop for Driving {
-            fn drop(&mut self) {
-                DRIVING.set(false);
-            }
-        }
-        DRIVING.set(true);
-        let _driving = Driving;
         Some(reactor.turn())
     }
 
