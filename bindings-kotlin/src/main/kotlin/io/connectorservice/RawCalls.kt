@@ -42,10 +42,7 @@ internal object RawCalls {
 
     /** Kept here for as long as the class lives: JNA's native trampoline calls it. */
     private val completion: Completion = object : Completion {
-        override fun invoke(callId: Long, answer: Long) {
-            val result = runCatching { read(answer) }
-            waiting.remove(callId)?.resumeWith(result)
-        }
+        override fun invoke(callId: Long, answer: Long) = resume(callId, answer)
     }
 
     /** The thread driving the native reactor (Linux), which is [ReactorDispatcher]'s. */
@@ -101,9 +98,8 @@ internal object RawCalls {
                 }
                 continue
             }
-            val result = runCatching { read(answer) }
             try {
-                waiting.remove(callId[0])?.resumeWith(result)
+                resume(callId[0], answer)
             } catch (t: Throwable) {
                 ConnectorServiceLogging.logger.error("resuming a call's coroutine failed", t)
             }
@@ -247,14 +243,22 @@ internal object RawCalls {
                 options.length,
             )
             if (ended != 0L) {
-                val result = runCatching { read(ended) }
-                waiting.remove(callId)?.resumeWith(result)
+                resume(callId, ended)
             } else if (!continuation.isActive) {
                 // Cancelled while starting: the handler's cancel may have come before the task
                 // existed.
                 connector_service_raw_call_cancel(callId)
             }
         }
+    }
+
+    /**
+     * Resumes the coroutine waiting for call [callId] with its [answer] (freed here, even when
+     * the call was cancelled and nothing waits for it).
+     */
+    private fun resume(callId: Long, answer: Long) {
+        val result = runCatching { read(answer) }
+        waiting.remove(callId)?.resumeWith(result)
     }
 
     /** The response JSON of `operation`; an error of the core is thrown as [NativeException]. */
