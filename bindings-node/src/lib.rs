@@ -205,11 +205,9 @@ impl NativeClient {
         if client.client().has_blocking_io() {
             let promise = event_loop::Reactor::start(env.raw(), id, |watcher| {
                 Box::pin(ffi::guard_future(async move {
-                    let request = client.read_request(&op, &request_json)?;
-                    let response = client
-                        .call_typed_on_event_loop(request, options_json.as_deref(), watcher)
-                        .await?;
-                    connector_service::json::to_json(&response)
+                    client
+                        .call_on_event_loop(&op, &request_json, options_json.as_deref(), watcher)
+                        .await
                 }))
             })?;
             return Ok((id, PromiseRaw::new(env.raw(), promise)));
