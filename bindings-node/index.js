@@ -229,25 +229,27 @@ class Client {
   async #call(op, request, options) {
     const info = { connector: this.connector, flow: op.flow };
     const requestJson = JSON.stringify(convert(op.toWire, request, op.request, undefined, info));
-    const signal = options == null ? undefined : options.signal;
-    if (signal != null) return this.#callWithSignal(op, requestJson, options, signal, info);
+    // `signal` is Node's own option (not the core's): taken out before the rest is converted.
+    let signal;
+    if (options != null && 'signal' in options) {
+      signal = options.signal;
+      if (signal != null && !(signal instanceof AbortSignal)) throw new TypeError('options.signal must be an AbortSignal');
+      options = Object.assign({}, options);
+      delete options.signal;
+    }
     const optionsJson = options == null ? null : JSON.stringify(convert(gen.toWire.CallOptions, options, 'CallOptions', 'options', info));
-    const envelope = await this.#native.call(op.wire, requestJson, optionsJson);
+    const envelope = signal == null ? await this.#native.call(op.wire, requestJson, optionsJson) : await this.#cancellable(op.wire, requestJson, optionsJson, signal);
     const ok = unpack(envelope, op.request);
     return decode(op.fromWire, ok, { connector: this.connector });
   }
 
   /**
-   * A call that `signal` (an `AbortSignal`) cancels: its connection is closed and the promise
-   * rejects with `signal.reason`. An aborted signal sends nothing.
+   * The native call's envelope, the call cancelled when `signal` aborts: its connection is
+   * closed and this rejects with `signal.reason`. An aborted signal sends nothing.
    */
-  async #callWithSignal(op, requestJson, options, signal, info) {
-    if (!(signal instanceof AbortSignal)) throw new TypeError('options.signal must be an AbortSignal');
-    const rest = Object.assign({}, options);
-    delete rest.signal;
-    const optionsJson = JSON.stringify(convert(gen.toWire.CallOptions, rest, 'CallOptions', 'options', info));
+  async #cancellable(wire, requestJson, optionsJson, signal) {
     signal.throwIfAborted();
-    const [id, promise] = this.#native.callCancellable(op.wire, requestJson, optionsJson);
+    const [id, promise] = this.#native.callCancellable(wire, requestJson, optionsJson);
     const abort = () => native.cancelCall(id);
     signal.addEventListener('abort', abort, { once: true });
     let envelope;
@@ -257,8 +259,7 @@ class Client {
       signal.removeEventListener('abort', abort);
     }
     if (envelope === CANCELLED) throw signal.reason;
-    const ok = unpack(envelope, op.request);
-    return decode(op.fromWire, ok, { connector: this.connector });
+    return envelope;
   }
 
   toJSON() {

@@ -109,6 +109,9 @@ test('a call that a signal could cancel ends as any other; a late abort changes 
     const payment = await client.payments.authorize(request('abort-4'), { signal: controller.signal });
     assert.equal(payment.status, 'charged');
     controller.abort();
+    // No signal (null, as the type allows) beside the core's options.
+    const again = await client.payments.authorize(request('abort-6'), { signal: null, timeoutMs: 10000 });
+    assert.equal(again.status, 'charged');
     // A decline is still a response, and an error still the library's.
     const declined = await client.payments.authorize(Object.assign(request('abort-5'), { amount: { minorUnits: -1, currency: 'EUR' } }), {
       signal: new AbortController().signal,
