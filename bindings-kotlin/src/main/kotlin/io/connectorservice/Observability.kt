@@ -11,8 +11,8 @@ import uniffi.connectorservice.JsonSink
  * and request id; never a request or response body, a credential or card data.
  *
  * Called on the core's thread before the call returns (for a `suspend` call, mostly the native
- * reactor's thread, which every such call shares): keep it quick (count, record, hand over). An exception it throws is logged (logger `io.connectorservice`), never thrown into
- * the call.
+ * reactor's thread, which every such call shares): keep it quick (count, record, hand over).
+ * An exception it throws is logged (logger `io.connectorservice`), never thrown into the call.
  */
 public fun interface CallObserver {
     public fun onCall(record: CallRecord)
