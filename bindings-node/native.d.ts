@@ -27,7 +27,7 @@ export declare class NativeClient {
    * Calls an operation (`payments.authorize`, ...) with a JSON request and optional JSON
    * `CallOptions`. Resolves with the envelope; never rejects for a library error. The call
    * runs on the JavaScript thread, its sockets watched by Node's event loop (see
-   * `event_loop.rs`), where the client has the transport for it (no proxy; Unix); otherwise
+   * `event_loop.rs`), where the client has the transport for it (no proxy; Linux); otherwise
    * on the runtime.
    */
   call(op: string, requestJson: string, optionsJson?: string | undefined | null): Promise<string>

@@ -32,7 +32,7 @@ use napi::bindgen_prelude::{Array, Buffer, BufferSlice, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 mod event_loop;
 pub mod observe;
 
@@ -122,7 +122,7 @@ async fn until_cancelled<T>(
 #[napi]
 pub fn cancel_call(id: f64) {
     let id = id as u64;
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     if event_loop::Reactor::cancel(id, CANCELLED) {
         return;
     }
@@ -158,7 +158,7 @@ impl NativeClient {
     /// Calls an operation (`payments.authorize`, ...) with a JSON request and optional JSON
     /// `CallOptions`. Resolves with the envelope; never rejects for a library error. The call
     /// runs on the JavaScript thread, its sockets watched by Node's event loop (see
-    /// `event_loop.rs`), where the client has the transport for it (no proxy; Unix); otherwise
+    /// `event_loop.rs`), where the client has the transport for it (no proxy; Linux); otherwise
     /// on the runtime.
     #[napi(ts_return_type = "Promise<string>")]
     pub fn call<'env>(
@@ -201,7 +201,7 @@ impl NativeClient {
     ) -> napi::Result<(u64, PromiseRaw<'env, String>)> {
         let id = NEXT_CALL_ID.fetch_add(1, Ordering::Relaxed);
         let client = self.inner.clone();
-        #[cfg(unix)]
+        #[cfg(target_os = "linux")]
         if client.client().has_blocking_io() {
             let promise = event_loop::Reactor::start(env.raw(), id, |watcher| {
                 Box::pin(ffi::guard_future(async move {
