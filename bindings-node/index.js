@@ -360,14 +360,16 @@ class Connector {
     const requestJson = JSON.stringify(convert(op.toWire, request, op.request, undefined, { connector: this.connector, flow: op.flow }));
     // The HTTP exchanges cross as JavaScript values (no JSON, no Base64); the request and the
     // flow's result as the core's JSON.
+    // `[errorJson]`, `[key, responseJson]` or `[key, sendJson, body]` (src/lib.rs, `step_parts`).
     const out = this.#native.stepParts(op.wire, requestJson, responseParts(responses), idempotencyKey ?? null);
-    if (out.errorJson != null) throw errorFromJson(JSON.parse(out.errorJson), op.request);
-    if (out.responseJson == null) {
-      const [method, url, headers, retrySafe] = JSON.parse(out.sendJson);
-      const request = new BuiltRequest(method, url, headers, retrySafe, out.body);
-      return { type: 'send', request, idempotencyKey: out.idempotencyKey };
+    if (out.length === 1) throw errorFromJson(JSON.parse(out[0]), op.request);
+    if (out.length === 2) {
+      return { type: 'done', response: decode(op.fromWire, JSON.parse(out[1]), { connector: this.connector }), idempotencyKey: out[0] };
     }
-    return { type: 'done', response: decode(op.fromWire, JSON.parse(out.responseJson), { connector: this.connector }), idempotencyKey: out.idempotencyKey };
+    const [method, url, headers, retrySafe] = JSON.parse(out[1]);
+    // The body's bytes, one Latin-1 character each: a slice of Node's buffer pool.
+    const body = out[2] === null ? null : Buffer.from(out[2], 'latin1');
+    return { type: 'send', request: new BuiltRequest(method, url, headers, retrySafe, body), idempotencyKey: out[0] };
   }
 
   async run(operation, request, send, options) {

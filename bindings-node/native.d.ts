@@ -57,10 +57,20 @@ export declare class NativeConnector {
   step(op: string, requestJson: string, responsesJson: string, idempotencyKey?: string | undefined | null): string
   /**
    * One step with the HTTP exchanges as JavaScript values (no JSON, no Base64 for them):
-   * the request is the core's JSON; the result is the request to send, or the finished
-   * flow's response as JSON, or the error as JSON.
+   * the request is the core's JSON. Returns an array, by its length:
+   * - `[idempotencyKey, sendJson, body]`: the request to send, `sendJson` the JSON array
+   *   `[method, url, headers, retrySafe]`, and `body` its bytes as a Latin-1 string (one
+   *   character per byte, whatever the bytes), or null;
+   * - `[idempotencyKey, responseJson]`: the finished flow's response;
+   * - `[errorJson]`: the error.
+   *
+   * One `JSON.parse` builds the request's small objects faster than napi sets their
+   * properties one by one, and array elements cost less than named properties. A Latin-1
+   * string is a copy of the bytes into the engine, from which `Buffer.from(body, 'latin1')`
+   * takes a slice of Node's buffer pool: several times cheaper than a new `ArrayBuffer` per
+   * body (`napi_create_buffer_copy`), which V8 also sweeps.
    */
-  stepParts(op: string, requestJson: string, responses: Array<NativeResponse>, idempotencyKey?: string | undefined | null): NativeStep
+  stepParts(op: string, requestJson: string, responses: Array<NativeResponse>, idempotencyKey?: string | undefined | null): [string] | [string, string] | [string, string, string | null]
   /** Verifies and parses a webhook. */
   handleWebhook(headersJson: string, body: Buffer): string
 }
@@ -95,24 +105,6 @@ export interface NativeResponse {
   status: number
   headersJson: string
   body: Buffer
-}
-
-/**
- * What `NativeConnector.stepParts` returns: `errorJson`, or the request to send (`sendJson`,
- * the JSON array `[method, url, headers, retrySafe]`, and `body`), or the finished flow's
- * `responseJson`.
- *
- * One `JSON.parse` builds the request's small objects faster than napi sets their properties
- * one by one. The body is a copy made by the engine (`napi_create_buffer_copy`): for bodies of
- * a few hundred bytes that is several times cheaper than an external buffer over the Rust
- * bytes, which V8 tracks with a finalizer.
- */
-export interface NativeStep {
-  idempotencyKey?: string
-  sendJson?: string
-  body?: Buffer
-  responseJson?: string
-  errorJson?: string
 }
 
 /** Replaces the filter of the core's logs (`RUST_LOG` syntax). */

@@ -63,6 +63,27 @@ test('authorize, capture and refund with fetch driving the connector', async () 
   assert.equal(log.count, 3);
 });
 
+test('a body crosses byte for byte, whatever its text; a request without one has none', async () => {
+  const connector = new cs.Connector(await sandboxConfig(sandbox, 'adyen', cs));
+  const name = 'Zoë Ørsted 山田 \u{1F4B3}';
+  const step = connector.step('payments.authorize', {
+    amount: { minorUnits: 4200, currency: 'EUR' },
+    merchantReference: 'sansio-utf8',
+    returnUrl: 'https://shop.example/return',
+    paymentMethod: { ...CARD, holderName: name },
+  });
+  const body = step.request.body;
+  assert.ok(Buffer.isBuffer(body));
+  // UTF-8 in the bytes (the name's characters take 2, 3 and 4 bytes), the same text back.
+  assert.ok(body.includes(Buffer.from(name, 'utf8')));
+  assert.equal(JSON.parse(body.toString('utf8')).paymentMethod.holderName, name);
+
+  const checkout = new cs.Connector(await sandboxConfig(sandbox, 'checkout', cs));
+  const get = checkout.step('payments.get', { connectorTransactionId: 'pay_sansio' });
+  assert.equal(get.request.method, 'GET');
+  assert.equal(get.request.body, undefined);
+});
+
 test('a decline comes back as a done step, an HTTP error as a typed error', async () => {
   await sandbox.reset();
   const connector = new cs.Connector(await sandboxConfig(sandbox, 'adyen', cs));
