@@ -71,11 +71,15 @@ for (const [name, config] of [
     () => ({ connector: adyen, baseUrl: 'http://processor.invalid', transport: { proxyUrl: url, retry: { enabled: false } } }),
   ],
 ]) {
-  test(`an aborted call rejects with the signal's reason and closes its connection (${name})`, async () => {
-    const client = new cs.Client(config());
+  test(`an aborted call rejects with the signal's reason, closes its connection, and is reported as cancelled (${name})`, async () => {
+    const records = [];
+    const client = new cs.Client(config(), { onCall: (r) => records.push(r) });
     const before = { connections: silent.connections, closed: silent.closed };
     const controller = new AbortController();
-    const call = client.payments.authorize(request('abort-1'), { signal: controller.signal, timeoutMs: 20000 });
+    const call = client.payments.authorize(Object.assign(request('abort-1'), { idempotencyKey: `abort-key-${name.replaceAll(' ', '-')}` }), {
+      signal: controller.signal,
+      timeoutMs: 20000,
+    });
     await silent.until(() => silent.connections > before.connections, 'the connection');
     const reason = new Error('the shopper left');
     const started = Date.now();
@@ -83,6 +87,16 @@ for (const [name, config] of [
     await assert.rejects(call, (e) => e === reason);
     assert.ok(Date.now() - started < 2000, `rejected after ${Date.now() - started} ms`);
     await silent.until(() => silent.closed > before.closed, 'the connection to close');
+    await silent.until(() => records.length > 0, 'the call record');
+    assert.equal(records.length, 1);
+    const [record] = records;
+    assert.equal(record.outcome, 'cancelled');
+    assert.equal(record.operation, 'payments.authorize');
+    assert.equal(record.status, undefined);
+    assert.equal(record.errorCode, undefined);
+    assert.equal(record.attempts, 1);
+    assert.equal(record.idempotencyKey, `abort-key-${name.replaceAll(' ', '-')}`);
+    assert.ok(!JSON.stringify(record).includes('test-key-value'));
   });
 }
 

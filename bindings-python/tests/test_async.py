@@ -108,10 +108,12 @@ def test_cancelling_a_call_leaves_the_client_usable(clean_sandbox: Sandbox, adye
     clean_sandbox.fault(
         {"processor": "adyen", "method": "POST", "path": "/v68/payments", "fault": {"type": "latency", "ms": 2000}}
     )
+    records: list[cs.CallRecord] = []
 
     async def main() -> cs.PaymentResponse:
-        client = cs.AsyncClient(adyen_config)
-        task = asyncio.create_task(client.payments.authorize(authorize_request("cancelled-1")))
+        client = cs.AsyncClient(adyen_config, on_call=records.append)
+        request = authorize_request("cancelled-1", idempotency_key="cancelled-key-1")
+        task = asyncio.create_task(client.payments.authorize(request))
         await asyncio.sleep(0.2)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -119,9 +121,13 @@ def test_cancelling_a_call_leaves_the_client_usable(clean_sandbox: Sandbox, adye
         # The call is gone, and so is the loop's watch of its socket.
         completer = _client._COMPLETERS[asyncio.get_running_loop()]
         assert len(completer) == 0 and completer.watching == 0
+        # It was reported, as cancelled.
+        assert [(r.outcome, r.idempotency_key) for r in records] == [("cancelled", "cancelled-key-1")]
+        assert records[0].status is None and records[0].error_code is None and records[0].attempts == 1
         return await client.payments.authorize(authorize_request("after-cancel-1"))
 
     assert asyncio.run(main()).status is cs.PaymentStatus.CHARGED
+    assert [r.outcome for r in records] == ["cancelled", "charged"]
 
 
 def test_the_loop_keeps_a_calls_deadline(clean_sandbox: Sandbox, adyen_config: cs.ClientConfig) -> None:

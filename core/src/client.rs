@@ -13,7 +13,7 @@ use crate::connector::{Connector, FlowRequest, FlowResponse};
 use crate::connectors::{ConnectorConfig, Endpoint};
 use crate::error::{Error, Result};
 use crate::http::{new_idempotency_key, HttpResponse, Step};
-use crate::observe::{observe, CallObserver, CallStats, Finished};
+use crate::observe::{CallObserver, CallStats, Observed};
 use crate::transport::{
     retry_after, BlockingTransport, CallOptions, HttpTransport, ReqwestTransport, TransportOptions,
 };
@@ -379,8 +379,14 @@ impl Client {
             latency_us = tracing::field::Empty,
         );
         async {
-            let started = Instant::now();
-            let mut stats = CallStats::default();
+            // Reported when the call ends, or when it is dropped before (cancelled).
+            let mut observed = Observed::new(
+                connector,
+                request.operation(),
+                request.flow(),
+                &key,
+                self.inner.observer.as_ref(),
+            );
             // A caller's key is bound to the request it first came with. A request that fails
             // validation is never sent, so it binds nothing.
             let checked = match request.idempotency_key() {
@@ -391,7 +397,7 @@ impl Client {
             };
             let result = match checked {
                 Ok(()) => {
-                    self.run(&request, &key, options, transport, &mut stats)
+                    self.run(&request, &key, options, transport, &mut observed.stats)
                         .await
                 }
                 // Attributed like every other error (connector, flow, key), nothing sent.
@@ -403,18 +409,7 @@ impl Client {
                 Ok(_) => tracing::debug!("call finished"),
                 Err(e) => tracing::debug!(code = e.code.as_str(), "call failed"),
             }
-            observe(
-                Finished {
-                    connector,
-                    operation: request.operation(),
-                    flow: request.flow(),
-                    idempotency_key: &key,
-                    stats: &stats,
-                    elapsed: started.elapsed(),
-                    result: &result,
-                },
-                self.inner.observer.as_ref(),
-            );
+            observed.end(&result);
             result
         }
         .instrument(span)

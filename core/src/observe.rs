@@ -11,7 +11,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,9 @@ pub struct CallRecord {
     /// One label for the result: the response's status (`authorized`, `charged`, `failure`,
     /// `pending`, ...) when the call returned a response, else the error code
     /// (`timeout`, `processor_error`, ...). A decline is the status `failure`, not an error.
+    /// `cancelled` when the caller gave the call up before it ended (a cancelled task or
+    /// coroutine, an aborted signal): no status and no error code then, and what was sent may
+    /// or may not have reached the processor.
     pub outcome: String,
     /// The response's status, when the call returned a response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,8 +63,9 @@ pub struct CallRecord {
 /// Receives a [`CallRecord`] for every call of the client it is registered on
 /// ([`Client::with_observer`](crate::Client::with_observer)).
 ///
-/// Called on the thread that finished the call, before the call returns: keep it quick (count,
-/// record, hand over). A panic in it is caught and logged; it never fails the call.
+/// Called on the thread that finished the call, before the call returns (for a cancelled call,
+/// on the thread that dropped it): keep it quick (count, record, hand over). A panic in it is
+/// caught and logged; it never fails the call.
 pub trait CallObserver: Send + Sync + 'static {
     fn on_call(&self, record: &CallRecord);
 }
@@ -112,15 +116,85 @@ fn response_request_id(response: &FlowResponse) -> Option<&str> {
     }
 }
 
+/// The outcome of a call dropped before it ended.
+const CANCELLED: &str = "cancelled";
+
+/// A call in progress, for its observability: ended with its result ([`Observed::end`]), or
+/// dropped before that, when its caller gave it up (a cancelled task, coroutine or signal),
+/// which is reported with the outcome `cancelled`.
+pub(crate) struct Observed<'a> {
+    connector: ConnectorName,
+    operation: &'static str,
+    flow: Flow,
+    idempotency_key: &'a str,
+    started: Instant,
+    /// What the driver counts while it runs the call.
+    pub stats: CallStats,
+    observer: Option<&'a Arc<dyn CallObserver>>,
+    ended: bool,
+}
+
+impl<'a> Observed<'a> {
+    pub fn new(
+        connector: ConnectorName,
+        operation: &'static str,
+        flow: Flow,
+        idempotency_key: &'a str,
+        observer: Option<&'a Arc<dyn CallObserver>>,
+    ) -> Observed<'a> {
+        Observed {
+            connector,
+            operation,
+            flow,
+            idempotency_key,
+            started: Instant::now(),
+            stats: CallStats::default(),
+            observer,
+            ended: false,
+        }
+    }
+
+    /// Reports the call's result.
+    pub fn end(mut self, result: &std::result::Result<FlowResponse, Error>) {
+        self.ended = true;
+        self.report(Some(result));
+    }
+
+    fn report(&self, result: Option<&std::result::Result<FlowResponse, Error>>) {
+        observe(
+            Finished {
+                connector: self.connector,
+                operation: self.operation,
+                flow: self.flow,
+                idempotency_key: self.idempotency_key,
+                stats: &self.stats,
+                elapsed: self.started.elapsed(),
+                result,
+            },
+            self.observer,
+        );
+    }
+}
+
+impl Drop for Observed<'_> {
+    fn drop(&mut self) {
+        if !self.ended {
+            tracing::debug!("call cancelled");
+            self.report(None);
+        }
+    }
+}
+
 /// The finished call's facts, borrowed from the driver.
-pub(crate) struct Finished<'a> {
-    pub connector: ConnectorName,
-    pub operation: &'static str,
-    pub flow: Flow,
-    pub idempotency_key: &'a str,
-    pub stats: &'a CallStats,
-    pub elapsed: Duration,
-    pub result: &'a std::result::Result<FlowResponse, Error>,
+struct Finished<'a> {
+    connector: ConnectorName,
+    operation: &'static str,
+    flow: Flow,
+    idempotency_key: &'a str,
+    stats: &'a CallStats,
+    elapsed: Duration,
+    /// `None`: the call was dropped before it ended.
+    result: Option<&'a std::result::Result<FlowResponse, Error>>,
 }
 
 impl Finished<'_> {
@@ -140,7 +214,8 @@ impl Finished<'_> {
             request_id: None,
         };
         match self.result {
-            Ok(response) => {
+            None => base(CANCELLED.to_string()),
+            Some(Ok(response)) => {
                 let status = response_status(response);
                 CallRecord {
                     status: Some(status.clone()),
@@ -148,7 +223,7 @@ impl Finished<'_> {
                     ..base(status)
                 }
             }
-            Err(e) => CallRecord {
+            Some(Err(e)) => CallRecord {
                 error_code: Some(e.code),
                 http_status: e.http_status.or(self.stats.http_status),
                 request_id: e.request_id.clone(),
@@ -161,12 +236,13 @@ impl Finished<'_> {
 /// Completes a finished call's observability: records the outcome on the current
 /// `connector_call` span and, when an observer is registered, builds the [`CallRecord`] and
 /// hands it over. Without an observer, no record is built.
-pub(crate) fn observe(finished: Finished<'_>, observer: Option<&Arc<dyn CallObserver>>) {
+fn observe(finished: Finished<'_>, observer: Option<&Arc<dyn CallObserver>>) {
     let span = tracing::Span::current();
     if !span.is_disabled() {
         let (outcome, http_status) = match finished.result {
-            Ok(response) => (response_status(response), finished.stats.http_status),
-            Err(e) => (
+            None => (CANCELLED.to_string(), finished.stats.http_status),
+            Some(Ok(response)) => (response_status(response), finished.stats.http_status),
+            Some(Err(e)) => (
                 e.code.as_str().to_string(),
                 e.http_status.or(finished.stats.http_status),
             ),

@@ -211,6 +211,82 @@ async fn retries_are_counted_and_a_panicking_observer_does_not_fail_the_call() {
     assert!(!format!("{:?}", seen[0]).contains("API-KEY-SECRET"));
 }
 
+/// A processor that never answers.
+struct NeverAnswers;
+
+impl HttpTransport for NeverAnswers {
+    fn send<'a>(&'a self, _request: &'a HttpRequest, _timeout: Duration) -> SendFuture<'a> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn a_call_given_up_by_its_caller_is_reported_as_cancelled() {
+    let _calls = CALLS.lock().await;
+    let config = ClientConfig::new(AdyenConfig::new("API-KEY-SECRET", "Merchant"))
+        .base_url("http://127.0.0.1:9/adyen");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let client = Client::with_transport(config, Arc::new(NeverAnswers))
+        .unwrap()
+        .with_observer(Arc::new(move |record: &CallRecord| {
+            sink.lock().unwrap().push(record.clone());
+        }));
+    let mut request = authorize("John Smith");
+    request.idempotency_key = Some("cancelled-key-1".into());
+    // The caller stops waiting (as a cancelled task, coroutine or aborted signal does): the
+    // call's future is dropped while its request is in flight.
+    let gave_up = tokio::time::timeout(
+        Duration::from_millis(50),
+        client.payments().authorize(request),
+    )
+    .await;
+    assert!(gave_up.is_err());
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        let record = &seen[0];
+        assert_eq!(record.outcome, "cancelled");
+        assert_eq!(record.operation, "payments.authorize");
+        assert_eq!(record.status, None);
+        assert_eq!(record.error_code, None);
+        assert_eq!(record.attempts, 1);
+        assert_eq!(record.http_status, None);
+        assert_eq!(record.idempotency_key, "cancelled-key-1");
+        assert!(record.latency_us >= 50_000, "{}", record.latency_us);
+        assert!(!format!("{record:?}").contains("API-KEY-SECRET"));
+    }
+
+    // A call that ends is reported once, not again as cancelled when its future is dropped.
+    let transport = Arc::new(FailsThenAnswers {
+        answers: Mutex::new(VecDeque::from([Some((
+            200,
+            r#"{"pspReference":"PSP2","resultCode":"Authorised","merchantReference":"r"}"#,
+        ))])),
+    });
+    let config = ClientConfig::new(AdyenConfig::new("API-KEY-SECRET", "Merchant"))
+        .base_url("http://127.0.0.1:9/adyen");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let client = Client::with_transport(config, transport)
+        .unwrap()
+        .with_observer(Arc::new(move |record: &CallRecord| {
+            sink.lock().unwrap().push(record.clone());
+        }));
+    client
+        .payments()
+        .authorize(authorize("John Smith"))
+        .await
+        .unwrap();
+    let outcomes: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.outcome.clone())
+        .collect();
+    assert_eq!(outcomes, ["charged"]);
+}
+
 #[test]
 fn the_record_is_in_the_api_schema() {
     let schema = json::api_schema();

@@ -987,6 +987,9 @@ public data class CallRecord @JvmOverloads constructor(
      * One label for the result: the response's status (`authorized`, `charged`, `failure`,
      * `pending`, ...) when the call returned a response, else the error code
      * (`timeout`, `processor_error`, ...). A decline is the status `failure`, not an error.
+     * `cancelled` when the caller gave the call up before it ended (a cancelled task or
+     * coroutine, an aborted signal): no status and no error code then, and what was sent may
+     * or may not have reached the processor.
      */
     public val outcome: String,
     /**

@@ -1,5 +1,6 @@
 package io.connectorservice
 
+import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -111,6 +112,34 @@ class ObservabilityTest {
             assertEquals(1, record.attempts)
             assertEquals(error.idempotencyKey, record.idempotencyKey)
             assertNoSecret(record.toString(), listOf("wrong-key-value"))
+        }
+    }
+
+    @Test
+    fun `a call its coroutine gave up is reported as cancelled`() = runBlocking {
+        val records = CopyOnWriteArrayList<CallRecord>()
+        ConnectorClient(Sandbox.clientConfig("adyen")) { records.add(it) }.use { client ->
+            Sandbox.post(
+                "/_sandbox/faults",
+                mapOf("processor" to "adyen", "path" to "/v68/payments", "fault" to mapOf("type" to "latency", "ms" to 3000)),
+            )
+            try {
+                assertThrows<TimeoutCancellationException> {
+                    runBlocking { withTimeout(200) { client.payments.authorize(authorize(key = "kt-cancelled-1")) } }
+                }
+            } finally {
+                Sandbox.request("DELETE", "/_sandbox/faults")
+            }
+            // Reported by the thread that drops the call, once the cancel reaches it.
+            val deadline = System.nanoTime() + 5_000_000_000L
+            while (records.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10)
+            val record = records.single()
+            assertEquals("cancelled", record.outcome)
+            assertNull(record.status)
+            assertNull(record.errorCode)
+            assertEquals(1, record.attempts)
+            assertEquals("kt-cancelled-1", record.idempotencyKey)
+            assertNoSecret(record.toString())
         }
     }
 
