@@ -1,6 +1,6 @@
 //! An epoll instance (Linux): the sockets a binding waits on for its calls on an event loop
-//! ([`EventLoop`](super::EventLoop)), in one descriptor that its loop watches (Python's asyncio)
-//! or that a thread of its own waits on (the JVM's).
+//! ([`EventLoop`](super::EventLoop)), in one descriptor that its loop watches (Python's asyncio,
+//! Node's libuv) or that a thread of its own waits on (the JVM's).
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
