@@ -220,18 +220,21 @@ impl HttpTransport for NeverAnswers {
     }
 }
 
+/// A client over `transport` whose records are kept.
+fn recorded(transport: Arc<dyn HttpTransport>) -> (Client, Arc<Records>) {
+    let config = ClientConfig::new(AdyenConfig::new("API-KEY-SECRET", "Merchant"))
+        .base_url("http://127.0.0.1:9/adyen");
+    let records = Arc::new(Records::default());
+    let client = Client::with_transport(config, transport)
+        .unwrap()
+        .with_observer(records.clone());
+    (client, records)
+}
+
 #[tokio::test]
 async fn a_call_given_up_by_its_caller_is_reported_as_cancelled() {
     let _calls = CALLS.lock().await;
-    let config = ClientConfig::new(AdyenConfig::new("API-KEY-SECRET", "Merchant"))
-        .base_url("http://127.0.0.1:9/adyen");
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = seen.clone();
-    let client = Client::with_transport(config, Arc::new(NeverAnswers))
-        .unwrap()
-        .with_observer(Arc::new(move |record: &CallRecord| {
-            sink.lock().unwrap().push(record.clone());
-        }));
+    let (client, records) = recorded(Arc::new(NeverAnswers));
     let mut request = authorize("John Smith");
     request.idempotency_key = Some("cancelled-key-1".into());
     // The caller stops waiting (as a cancelled task, coroutine or aborted signal does): the
@@ -243,7 +246,7 @@ async fn a_call_given_up_by_its_caller_is_reported_as_cancelled() {
     .await;
     assert!(gave_up.is_err());
     {
-        let seen = seen.lock().unwrap();
+        let seen = records.0.lock().unwrap();
         assert_eq!(seen.len(), 1, "{seen:?}");
         let record = &seen[0];
         assert_eq!(record.outcome, "cancelled");
@@ -258,27 +261,19 @@ async fn a_call_given_up_by_its_caller_is_reported_as_cancelled() {
     }
 
     // A call that ends is reported once, not again as cancelled when its future is dropped.
-    let transport = Arc::new(FailsThenAnswers {
+    let (client, records) = recorded(Arc::new(FailsThenAnswers {
         answers: Mutex::new(VecDeque::from([Some((
             200,
             r#"{"pspReference":"PSP2","resultCode":"Authorised","merchantReference":"r"}"#,
         ))])),
-    });
-    let config = ClientConfig::new(AdyenConfig::new("API-KEY-SECRET", "Merchant"))
-        .base_url("http://127.0.0.1:9/adyen");
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = seen.clone();
-    let client = Client::with_transport(config, transport)
-        .unwrap()
-        .with_observer(Arc::new(move |record: &CallRecord| {
-            sink.lock().unwrap().push(record.clone());
-        }));
+    }));
     client
         .payments()
         .authorize(authorize("John Smith"))
         .await
         .unwrap();
-    let outcomes: Vec<String> = seen
+    let outcomes: Vec<String> = records
+        .0
         .lock()
         .unwrap()
         .iter()
