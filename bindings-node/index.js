@@ -359,8 +359,8 @@ class Connector {
     }
     const requestJson = JSON.stringify(convert(op.toWire, request, op.request, undefined, { connector: this.connector, flow: op.flow }));
     // The HTTP exchanges cross as JavaScript values (no JSON, no Base64); the request and the
-    // flow's result as the core's JSON.
-    // `[errorJson]`, `[key, responseJson]` or `[key, sendJson, body]` (src/lib.rs, `step_parts`).
+    // flow's result as the core's JSON. The answer is `[errorJson]`, `[key, responseJson]` or
+    // `[key, sendJson, body]` (src/lib.rs, `step_parts`).
     const out = this.#native.stepParts(op.wire, requestJson, responseParts(responses), idempotencyKey ?? null);
     if (out.length === 1) throw errorFromJson(JSON.parse(out[0]), op.request);
     if (out.length === 2) {
