@@ -160,19 +160,59 @@ impl<'a> Observed<'a> {
         self.report(Some(result));
     }
 
+    /// Completes the call's observability: records the outcome on the current
+    /// `connector_call` span and, when an observer is registered, builds the [`CallRecord`]
+    /// and hands it over (without an observer, no record is built). `result` is `None` for a
+    /// call dropped before it ended.
     fn report(&self, result: Option<&std::result::Result<FlowResponse, Error>>) {
-        observe(
-            Finished {
-                connector: self.connector,
-                operation: self.operation,
-                flow: self.flow,
-                idempotency_key: self.idempotency_key,
-                stats: &self.stats,
-                elapsed: self.started.elapsed(),
-                result,
+        let latency_us = micros(self.started.elapsed());
+        // The label, and the HTTP status of the processor's last answer.
+        let (outcome, http_status) = match result {
+            None => (CANCELLED.to_string(), self.stats.http_status),
+            Some(Ok(response)) => (response_status(response), self.stats.http_status),
+            Some(Err(e)) => (
+                e.code.as_str().to_string(),
+                e.http_status.or(self.stats.http_status),
+            ),
+        };
+        let span = tracing::Span::current();
+        if !span.is_disabled() {
+            span.record("outcome", outcome.as_str());
+            if let Some(status) = http_status {
+                span.record("http_status", status);
+            }
+            span.record("attempts", self.stats.attempts);
+            span.record("latency_us", latency_us);
+        }
+        let Some(observer) = self.observer else {
+            return;
+        };
+        let record = CallRecord {
+            connector: self.connector,
+            operation: self.operation.to_string(),
+            flow: self.flow,
+            status: matches!(result, Some(Ok(_))).then(|| outcome.clone()),
+            error_code: match result {
+                Some(Err(e)) => Some(e.code),
+                _ => None,
             },
-            self.observer,
-        );
+            outcome,
+            http_status,
+            attempts: self.stats.attempts,
+            latency_us,
+            idempotency_key: self.idempotency_key.to_string(),
+            request_id: match result {
+                Some(Ok(response)) => response_request_id(response).map(str::to_string),
+                Some(Err(e)) => e.request_id.clone(),
+                None => None,
+            },
+        };
+        if catch_unwind(AssertUnwindSafe(|| observer.on_call(&record))).is_err() {
+            tracing::warn!(
+                operation = record.operation.as_str(),
+                "the call observer panicked; the call's result is unaffected"
+            );
+        }
     }
 }
 
@@ -182,87 +222,6 @@ impl Drop for Observed<'_> {
             tracing::debug!("call cancelled");
             self.report(None);
         }
-    }
-}
-
-/// The finished call's facts, borrowed from the driver.
-struct Finished<'a> {
-    connector: ConnectorName,
-    operation: &'static str,
-    flow: Flow,
-    idempotency_key: &'a str,
-    stats: &'a CallStats,
-    elapsed: Duration,
-    /// `None`: the call was dropped before it ended.
-    result: Option<&'a std::result::Result<FlowResponse, Error>>,
-}
-
-impl Finished<'_> {
-    fn record(&self) -> CallRecord {
-        let latency_us = micros(self.elapsed);
-        let base = |outcome: String| CallRecord {
-            connector: self.connector,
-            operation: self.operation.to_string(),
-            flow: self.flow,
-            outcome,
-            status: None,
-            error_code: None,
-            http_status: self.stats.http_status,
-            attempts: self.stats.attempts,
-            latency_us,
-            idempotency_key: self.idempotency_key.to_string(),
-            request_id: None,
-        };
-        match self.result {
-            None => base(CANCELLED.to_string()),
-            Some(Ok(response)) => {
-                let status = response_status(response);
-                CallRecord {
-                    status: Some(status.clone()),
-                    request_id: response_request_id(response).map(str::to_string),
-                    ..base(status)
-                }
-            }
-            Some(Err(e)) => CallRecord {
-                error_code: Some(e.code),
-                http_status: e.http_status.or(self.stats.http_status),
-                request_id: e.request_id.clone(),
-                ..base(e.code.as_str().to_string())
-            },
-        }
-    }
-}
-
-/// Completes a finished call's observability: records the outcome on the current
-/// `connector_call` span and, when an observer is registered, builds the [`CallRecord`] and
-/// hands it over. Without an observer, no record is built.
-fn observe(finished: Finished<'_>, observer: Option<&Arc<dyn CallObserver>>) {
-    let span = tracing::Span::current();
-    if !span.is_disabled() {
-        let (outcome, http_status) = match finished.result {
-            None => (CANCELLED.to_string(), finished.stats.http_status),
-            Some(Ok(response)) => (response_status(response), finished.stats.http_status),
-            Some(Err(e)) => (
-                e.code.as_str().to_string(),
-                e.http_status.or(finished.stats.http_status),
-            ),
-        };
-        span.record("outcome", outcome.as_str());
-        if let Some(status) = http_status {
-            span.record("http_status", status);
-        }
-        span.record("attempts", finished.stats.attempts);
-        span.record("latency_us", micros(finished.elapsed));
-    }
-    let Some(observer) = observer else {
-        return;
-    };
-    let record = finished.record();
-    if catch_unwind(AssertUnwindSafe(|| observer.on_call(&record))).is_err() {
-        tracing::warn!(
-            operation = record.operation.as_str(),
-            "the call observer panicked; the call's result is unaffected"
-        );
     }
 }
 
